@@ -1,0 +1,43 @@
+# riskscreen: the README's Quick start uses `make demo` and `make test`; CI runs `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench sample model clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/riskscreen shortlist sample_data/ --output-dir-free
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n 2
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks || true
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/pipeline.py
+
+sample: $(VENV)/.installed
+	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
+
+model: $(VENV)/.installed
+	$(BIN)/python -m riskscreen.bundled_model
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info
