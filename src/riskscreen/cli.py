@@ -1,0 +1,239 @@
+"""The command line: parse arguments, call one library function, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from riskscreen import __version__
+from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed
+
+app = typer.Typer(
+    name="riskscreen", no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False,
+    help="Early-school-leaving risk screening on pseudonymised school exports: validate, score, shortlist, "
+         "train and evaluate. Exit codes: 0 ok, 1 input invalid or refused, 2 usage, 3 unexpected.")
+profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
+                          no_args_is_help=True)
+model_app = typer.Typer(help="Models: list them and show their cards.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+app.add_typer(model_app, name="model")
+
+
+class _State:
+    debug = False
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+
+
+def guarded(fn: F) -> F:
+    """Turn RiskscreenError into its message and exit code; anything else into exit 3 unless --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except ValidationFailed as exc:
+            from riskscreen.render.validation import render_report
+
+            _err(render_report(exc.report, "table").rstrip())  # type: ignore[arg-type]
+            _err(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except RiskscreenError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted: nothing was written")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _State.debug:
+                raise
+            _err(f"unexpected error ({type(exc).__name__}). This is a bug in riskscreen, not in your data. "
+                 "Run again with --debug for the details (they show code, not your data) and report it.")
+            raise typer.Exit(EXIT_UNEXPECTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"riskscreen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
+) -> None:
+    _State.debug = debug
+
+
+# ------------------------------------------------------------------------------------------- shared options
+DataArg = Annotated[Path | None, typer.Argument(help="Folder with the export files (recognised by name or "
+                                                     "headers).", show_default=False)]
+AttendanceOpt = Annotated[Path | None, typer.Option("--attendance", help="Attendance export file.")]
+GradesOpt = Annotated[Path | None, typer.Option("--grades", help="Grades export file.")]
+StudentsOpt = Annotated[Path | None, typer.Option("--students", help="Student roster file (optional).")]
+OutcomesOpt = Annotated[Path | None, typer.Option("--outcomes", help="Outcomes file (to train or evaluate).")]
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Mapping profile name or .toml path; "
+                                                                  "detected from the headers if omitted.")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Worksheet to read in XLSX files (default: first).")]
+AllowOpt = Annotated[list[str] | None, typer.Option(
+    "--allow-column", help="Accept a column whose NAME looks like an identifier but is not one (values are "
+                           "still checked; BSNs are never accepted). Repeatable.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date of the screen, YYYY-MM-DD or DD-MM-YYYY "
+                                                             "(default: the latest date in the exports).")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise UsageError(f"{option} '{text}' is not a date", hint="write it as YYYY-MM-DD or DD-MM-YYYY")
+
+
+def _progress(quiet: bool = False) -> Callable[[str], None]:
+    if quiet or not sys.stderr.isatty():
+        return lambda _msg: None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return lambda msg: console.log(msg)
+
+
+def emit(text: str, output: Path | None, force: bool) -> None:
+    """Data to stdout, or atomically to --output (mode 0600, no overwrite without --force)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from riskscreen.io import write_output
+
+    write_output(output, text, force=force)
+    _err(f"wrote {output}")
+
+
+def data_kwargs(attendance: Path | None, grades: Path | None, students: Path | None, outcomes: Path | None,
+                profile: str | None, sheet: str | None, allow_column: list[str] | None,
+                as_of: str | None) -> dict[str, Any]:
+    return {"attendance": attendance, "grades": grades, "students": students, "outcomes": outcomes,
+            "profile": profile, "sheet": sheet, "allow_columns": allow_column or (),
+            "as_of": parse_date(as_of)}
+
+
+# ------------------------------------------------------------------------------------------------ validate
+@app.command()
+@guarded
+def validate(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    as_of: AsOfOpt = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Check exports against the data contract and report every problem with file, row, column and fix."""
+    from riskscreen.exports import read_exports
+    from riskscreen.render.validation import render_report
+
+    if data is None and attendance is None and grades is None and students is None and outcomes is None:
+        raise UsageError("give a folder, or files with --attendance, --grades, --students or --outcomes")
+    _exports, report = read_exports(data, require=(), progress=_progress(),
+                                    **data_kwargs(attendance, grades, students, outcomes, profile, sheet,
+                                                  allow_column, as_of))
+    if not report.files:
+        raise UsageError(f"no export files recognised in {data}",
+                         hint="name them like absenties.csv and cijfers.csv, or use --attendance / --grades")
+    emit(render_report(report, format.value), output, force)
+    if format != ReportFormat.table or output is not None:
+        _err(report.summary_line())
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+# -------------------------------------------------------------------------------------------------- sample
+@app.command()
+@guarded
+def sample(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic exports to.")],
+    students: Annotated[int, typer.Option("--students", help="Number of students.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same school.")] = 2026,
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day of registrations.")] = "2026-11-27",
+    history_years: Annotated[int, typer.Option("--history-years", help="Write this many past school years "
+                                                                       "and an outcomes table instead.")] = 0,
+    profile: Annotated[str, typer.Option("--profile", help="Headers to write: magister or canonical.")] = "magister",
+    force: ForceOpt = False,
+) -> None:
+    """Write a deterministic synthetic school (invented data) to try riskscreen or to train a model on."""
+    from riskscreen import sample as sample_mod
+
+    day = parse_date(as_of)
+    assert day is not None
+    if history_years < 0 or history_years > 20:
+        raise UsageError("--history-years must be from 0 to 20")
+    school = sample_mod.generate(students, seed=seed, as_of=day, history_years=history_years, profile=profile)
+    for path in sample_mod.write(school, out_dir, force=force):
+        _err(f"wrote {path}")
+
+
+# ------------------------------------------------------------------------------------------------ profiles
+@profile_app.command("list")
+@guarded
+def profile_list() -> None:
+    """List the built-in and your own profiles."""
+    from riskscreen.profiles import list_profiles
+
+    for name, prof in list_profiles():
+        typer.echo(f"{name:<14} {prof.source:<10} {prof.description}")
+
+
+@profile_app.command("init")
+@guarded
+def profile_init(
+    name: Annotated[str, typer.Argument(help="Name of the new profile.")],
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Write a commented profile template to fill in (to the user profile folder, or --output)."""
+    from riskscreen.profiles import profile_template, user_profile_dir
+
+    text = profile_template(name)
+    target = output or user_profile_dir() / f"{name}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    emit(text, target, force)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

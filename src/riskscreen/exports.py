@@ -1,0 +1,253 @@
+"""Finding a school's export files, and reading every table the same way: read, guard, map, validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.errors import InputError, UsageError, ValidationFailed
+from riskscreen.io import RawTable, normalise_header, read_table
+from riskscreen.mapping import MappedTable, map_table
+from riskscreen.privacy import guard
+from riskscreen.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
+from riskscreen.report import ERROR, WARNING, FileSummary, ValidationReport, problem_at
+from riskscreen.schema import validate_table
+
+DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Exports:
+    """The validated canonical tables of one school, and how they were read."""
+
+    attendance: pd.DataFrame
+    grades: pd.DataFrame
+    students: pd.DataFrame | None
+    outcomes: pd.DataFrame | None
+    profile: Profile
+    report: ValidationReport
+    as_of: pd.Timestamp
+    paths: dict[str, Path] = field(default_factory=dict)
+
+
+def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
+    patterns: dict[str, set[str]] = {t: {t} for t in TABLES}
+    for profile in profiles:
+        for table, words in profile.files.items():
+            patterns[table].update(normalise_header(w) for w in words)
+    return patterns
+
+
+def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
+                 profiles: Iterable[Profile] | None = None) -> tuple[dict[str, Path], list[Path]]:
+    """Which file holds which table: named explicitly, or recognised in the folder by file name.
+
+    Returns the recognised files and the data files whose name said nothing (to be tried by headers).
+    """
+    found: dict[str, Path] = {t: Path(p) for t, p in explicit.items() if p is not None}
+    if folder is None:
+        return found, []
+    folder = Path(folder)
+    if not folder.exists():
+        raise InputError("folder not found", hint="check the path", path=str(folder))
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is a file; give a folder, or name the files with --attendance and --grades")
+    patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
+    candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
+    unknown: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or not path.is_file() or path.suffix.lower() not in DATA_SUFFIXES:
+            continue
+        if path in found.values():
+            continue
+        stem = normalise_header(path.stem)
+        tables = [t for t, words in patterns.items() if any(w in stem for w in words)]
+        if len(tables) == 1:
+            candidates[tables[0]].append(path)
+        else:
+            unknown.append(path)
+    for table, paths in candidates.items():
+        if table in found or not paths:
+            continue
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            raise UsageError(f"two files in {folder} could be the {table} table: {names}",
+                             hint=f"move one away, or name the right one with --{table} PATH")
+        found[table] = paths[0]
+    return found, unknown
+
+
+def _table_by_headers(raw: RawTable, profiles: Iterable[Profile]) -> str | None:
+    headers = {normalise_header(c) for c in raw.frame.columns}
+    best, best_hits = None, 0
+    for table in TABLES:
+        names = set()
+        for profile in profiles:
+            names |= set(profile.aliases(table))
+        hits = len(headers & names)
+        if table == "outcomes" and not (headers & {"asof", "peildatum", "leftwithoutqualification", "vsv"}):
+            hits = 0
+        if hits > best_hits:
+            best, best_hits = table, hits
+    return best if best_hits >= 2 else None
+
+
+def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
+                 students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
+                 sheet: str | None = None, allow_columns: Iterable[str] = (), as_of: dt.date | None = None,
+                 today: dt.date | None = None, require: Iterable[str] = ("attendance", "grades"),
+                 progress: Progress | None = None) -> tuple[Exports | None, ValidationReport]:
+    """Read, guard, map and validate; returns the exports (None when invalid) and the full report."""
+    say = progress or (lambda _msg: None)
+    explicit = {"attendance": attendance, "grades": grades, "students": students, "outcomes": outcomes}
+    all_profiles = [p for _, p in list_profiles()]
+    chosen = load_profile(profile) if profile else None
+    known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
+    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles])
+    raws: dict[str, RawTable] = {}
+    for table, path in paths.items():
+        say(f"reading {path.name}")
+        raws[table] = read_table(path, sheet=sheet, known_headers=known_headers)
+    for path in unknown:
+        say(f"reading {path.name}")
+        raw = read_table(path, sheet=sheet, known_headers=known_headers)
+        table = _table_by_headers(raw, [chosen] if chosen else all_profiles)
+        if table is None:
+            continue
+        if table in raws:
+            raise UsageError(f"two files in {folder} could be the {table} table: {raws[table].name} and {path.name}",
+                             hint=f"move one away, or name the right one with --{table} PATH")
+        raws[table] = raw
+        paths[table] = path
+    missing = [t for t in require if t not in raws]
+    if missing:
+        where = f"in {folder}" if folder else "among the files given"
+        raise UsageError(
+            f"no {' and no '.join(missing)} file found {where}",
+            hint="name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, uitstroom.csv) "
+                 "or give them with " + " ".join(f"--{t} PATH" for t in missing))
+    for raw in raws.values():
+        say(f"checking {raw.name} for personal data")
+        guard(raw, allowed_columns=allow_columns)
+    detected = chosen is None
+    if chosen is None:
+        chosen = detect_profile({t: list(map(str, r.frame.columns)) for t, r in raws.items()}, all_profiles)
+    report = ValidationReport(profile=chosen.name, profile_detected=detected)
+    mapped: dict[str, MappedTable] = {}
+    for table in TABLES:
+        if table not in raws:
+            continue
+        say(f"validating {raws[table].name}")
+        m = map_table(raws[table], table, chosen)
+        m.problems.extend(validate_table(m))
+        mapped[table] = m
+        raw = raws[table]
+        report.files.append(FileSummary(table, str(raw.path), int(len(raw.frame)), raw.encoding, raw.separator,
+                                        raw.sheet, tuple(raw.notes) + tuple(m.notes), m.ignored_columns))
+    _cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
+    for m in mapped.values():
+        report.problems.extend(m.problems)
+    frames = {t: m.frame for t, m in mapped.items()}
+    dates = [f["date"] for t, f in frames.items() if t in {"attendance", "grades"} and "date" in f]
+    dated = pd.concat(dates) if dates else pd.Series([], dtype="datetime64[ns]")
+    first, last = (dated.min(), dated.max()) if len(dated) else (pd.NaT, pd.NaT)
+    report.first_date = None if pd.isna(first) else first.date().isoformat()
+    report.last_date = None if pd.isna(last) else last.date().isoformat()
+    ids: set[str] = set()
+    for frame in frames.values():
+        if "student_id" in frame:
+            ids.update(str(x) for x in frame["student_id"].cat.categories)
+    report.students = len(ids)
+    run_as_of = pd.Timestamp(as_of) if as_of else (last if not pd.isna(last) else pd.Timestamp(today or dt.date.today()))
+    report.as_of = run_as_of.date().isoformat()
+    if not report.valid:
+        return None, report
+    if "attendance" in frames:
+        frames["attendance"] = _drop_duplicate_registrations(frames["attendance"])
+    exports = Exports(
+        attendance=frames.get("attendance", _empty("attendance")), grades=frames.get("grades", _empty("grades")),
+        students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
+        as_of=run_as_of, paths=paths)
+    return exports, report
+
+
+def load_exports(folder: Path | None = None, **kwargs: object) -> Exports:
+    """read_exports for commands that need valid data: raises ValidationFailed with the report otherwise."""
+    exports, report = read_exports(folder, **kwargs)  # type: ignore[arg-type]
+    if exports is None:
+        raise ValidationFailed(
+            f"the data did not pass validation ({len(report.errors)} problem(s))", report,
+            hint="run `riskscreen validate` on the same files to see every problem and how to fix it")
+    return exports
+
+
+def _empty(table: str) -> pd.DataFrame:
+    if table == "attendance":
+        return pd.DataFrame({"student_id": pd.Categorical([]), "date": pd.Series([], dtype="datetime64[ns]"),
+                             "hours": pd.Series([], dtype=float), "code": pd.Categorical([])})
+    return pd.DataFrame({"student_id": pd.Categorical([]), "subject": pd.Categorical([]),
+                         "date": pd.Series([], dtype="datetime64[ns]"), "grade": pd.Series([], dtype=float),
+                         "weight": pd.Series([], dtype=float)})
+
+
+def _drop_duplicate_registrations(frame: pd.DataFrame) -> pd.DataFrame:
+    duplicated = frame.duplicated(keep="first")
+    return frame.loc[~duplicated.to_numpy()] if duplicated.any() else frame
+
+
+def _lines(m: MappedTable, mask: np.ndarray) -> np.ndarray:
+    return m.frame.index.to_numpy()[np.flatnonzero(mask)] + m.raw.header_line + 1
+
+
+def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None, today: dt.date) -> None:
+    """Checks that need more than one row or table: future dates, duplicates, ids missing from the roster."""
+    today_ts = pd.Timestamp(today)
+    for table in ("attendance", "grades"):
+        m = mapped.get(table)
+        if m is None or "date" not in m.frame:
+            continue
+        dates = m.frame["date"].to_numpy()
+        future = dates > today_ts.to_datetime64()
+        if future.any():
+            m.problems.append(problem_at(
+                ERROR, table, m.raw.name, "date", "future date", f"a date after today ({today.isoformat()})",
+                "correct the date; a typo in the year is the usual cause", _lines(m, future),
+                [str(pd.Timestamp(d).date()) for d in dates[future][:5]]))
+        elif as_of is not None:
+            late = dates > pd.Timestamp(as_of).to_datetime64()
+            if late.any():
+                m.problems.append(problem_at(
+                    WARNING, table, m.raw.name, "date", "after as-of",
+                    f"dated after the as-of date {as_of.isoformat()}; not used in this run", "nothing to do",
+                    _lines(m, late)))
+    att = mapped.get("attendance")
+    if att is not None and "code" in att.frame and len(att.frame):
+        dup = att.frame.duplicated(keep="first").to_numpy()
+        if dup.any():
+            att.problems.append(problem_at(
+                WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
+                "the same registration appears more than once; counted once",
+                "nothing to do; or remove the double rows from the export", _lines(att, dup)))
+    roster = mapped.get("students")
+    if roster is None or "student_id" not in roster.frame:
+        return
+    known = set(roster.frame["student_id"].cat.categories)
+    for table in ("attendance", "grades", "outcomes"):
+        m = mapped.get(table)
+        if m is None or "student_id" not in m.frame:
+            continue
+        ids = m.frame["student_id"]
+        strangers = [c for c in ids.cat.categories if c not in known]
+        if strangers:
+            mask = ids.isin(strangers).to_numpy()
+            m.problems.append(problem_at(
+                WARNING, table, m.raw.name, "student_id", "not in roster",
+                f"{len(strangers)} student(s) missing from the roster; scored without roster data",
+                "add them to the roster, or check whether they left the school", _lines(m, mask),
+                list(ids.to_numpy()[mask][:5])))

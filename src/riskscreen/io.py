@@ -1,0 +1,370 @@
+"""Reading export files into raw string tables, and writing outputs atomically, owner-only, never over a file."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from riskscreen.errors import InputError, OutputExistsError, UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEADER_SEARCH_LINES = 30
+SEPARATORS = (";", ",", "\t")
+MAX_HEADER_BYTES = 1_000_000
+
+
+def normalise_header(name: object) -> str:
+    """The form used to match column names: lower case without spaces, underscores, hyphens or dots."""
+    return re.sub(r"[\s_\-.]+", "", str(name).strip().lower())
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One export file read as text columns, with where it came from and how it was read."""
+
+    path: Path
+    frame: pd.DataFrame
+    header_line: int  # 1-based line (or sheet row) of the header; a data row's line is index + header_line + 1
+    encoding: str | None = None
+    separator: str | None = None
+    sheet: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def line_of(self, index: int) -> int:
+        """The row number a user sees in the file or sheet for a frame index."""
+        return int(index) + self.header_line + 1
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[str] = ()) -> RawTable:
+    """Read a CSV or XLSX export as text columns; raise InputError with a fix for anything unreadable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", hint="check the path and the spelling", path=str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not a file", path=str(path))
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+                         path=str(path)) from None
+    known = {normalise_header(h) for h in known_headers}
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"} or (head.startswith(b"PK\x03\x04") and _is_xlsx(path)):
+        notes = () if suffix in {".xlsx", ".xlsm", ".xls", ".ods"} else (
+            "the file is an Excel workbook with a .csv name; read it as XLSX",)
+        table = _read_workbook(path, sheet=sheet, known=known)
+        return RawTable(table.path, table.frame, table.header_line, None, None, table.sheet,
+                        notes + table.notes)
+    if sheet is not None:
+        raise UsageError(f"--sheet was given but {path.name} is not a workbook")
+    return _read_delimited(path, known=known)
+
+
+def _is_xlsx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist() and any(
+                n.startswith("xl/") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _sniff_binary(data: bytes, path: Path) -> None:
+    if data.startswith(b"%PDF"):
+        raise InputError("is a PDF document, not a table export",
+                         hint="export the data from the school system as CSV or XLSX", path=str(path))
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("is a ZIP archive, not a table export",
+                         hint="unzip it first and point riskscreen at the CSV or XLSX inside", path=str(path))
+    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
+        raise InputError("is a compressed archive, not a table export",
+                         hint="decompress it first", path=str(path))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("is an old Excel (.xls) or Office file",
+                         hint="open it in Excel and save it as .xlsx or CSV UTF-8", path=str(path))
+    if b"\x00" in data[:65536]:
+        raise InputError("holds binary data, not text",
+                         hint="export the data as CSV (UTF-8) or XLSX", path=str(path))
+
+
+def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
+    """Pick the encoding; returns (encoding for pandas or None when text is given, text head, notes)."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("starts like UTF-16 text but is damaged",
+                             hint="save it again as 'CSV UTF-8'", path=str(path)) from None
+        notes.append("read as UTF-16 (Excel 'Unicode text')")
+        return "utf-16", text, notes
+    _sniff_binary(data, path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    if data.isascii():
+        return encoding, data[:MAX_HEADER_BYTES].decode("ascii"), notes
+    try:
+        text = data.decode("utf-8")
+        return encoding, text[:MAX_HEADER_BYTES], notes
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig" or _looks_like_utf8(data):
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"is UTF-8 text with a damaged character on line {line}",
+                hint="open the file in a text editor, fix or remove the odd character, and save as UTF-8",
+                path=str(path)) from None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"is neither UTF-8 nor Windows-1252 text (line {line})",
+                         hint="save it as 'CSV UTF-8' from Excel or the school system", path=str(path)) from None
+    notes.append("read as Windows-1252: the file is not UTF-8")
+    return "cp1252", text[:MAX_HEADER_BYTES], notes
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """True when the bytes hold well-formed multi-byte UTF-8 sequences, so a bad byte is damage."""
+    return len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data[:1_000_000])) >= 1
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line], delimiter=sep), [])
+
+
+def _choose_separator(lines: Sequence[str]) -> str:
+    best, best_score = ",", 0
+    for sep in SEPARATORS:
+        counts = [len(_split_line(line, sep)) for line in lines[:10] if line.strip()]
+        if not counts:
+            continue
+        score = max(counts)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _header_index(rows: Sequence[Sequence[str]], known: set[str]) -> int:
+    """The row that holds the header: the first with the most recognised column names, else the first."""
+    best, best_hits = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_LINES]):
+        hits = sum(1 for cell in row if normalise_header(cell) in known)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best_hits == 0:
+        for i, row in enumerate(rows[:HEADER_SEARCH_LINES]):
+            if sum(1 for cell in row if str(cell).strip()) >= 2:
+                return i
+    return best
+
+
+def _header_names(cells: Sequence[object], path: Path) -> list[str]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = str(cell).strip() if cell is not None else ""
+        if not name:
+            name = f"column {i + 1}"
+        key = normalise_header(name)
+        if key in seen:
+            raise InputError(
+                f"column name '{name}' appears twice (columns {seen[key] + 1} and {i + 1})",
+                hint="rename or remove one of the two columns", path=str(path))
+        seen[key] = i
+        names.append(name)
+    return names
+
+
+def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
+    import pandas as pd
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+                         path=str(path)) from None
+    if not data.strip():
+        raise InputError("is empty", hint="export the table again; the file has no header and no rows",
+                         path=str(path))
+    encoding, head, notes = _decode(data, path)
+    first_newline = head.find("\n")
+    if first_newline == -1 and len(head) >= MAX_HEADER_BYTES:
+        raise InputError("has a first line longer than 1 MB, so it is not a table export",
+                         hint="export the table again as CSV", path=str(path))
+    lines = head.splitlines()[:HEADER_SEARCH_LINES]
+    sep = _choose_separator(lines)
+    rows = [_split_line(line, sep) for line in lines]
+    header_idx = _header_index(rows, known)
+    names = _header_names(rows[header_idx], path) if rows else []
+    if header_idx:
+        notes.append(f"skipped {header_idx} line(s) above the header")
+    positional = [f"c{i}" for i in range(len(names))]
+    source: io.BytesIO | io.StringIO
+    if encoding == "utf-16":
+        source = io.StringIO(data.decode("utf-16"))
+        read_encoding = None
+    else:
+        source = io.BytesIO(data)
+        read_encoding = "utf-8-sig" if encoding == "utf-8-sig" else encoding
+    try:
+        frame = pd.read_csv(
+            source, sep=sep, header=None, names=positional, skiprows=header_idx + 1, dtype="category",
+            encoding=read_encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
+            on_bad_lines="error", engine="c", quotechar='"',
+        )
+    except pd.errors.ParserError as exc:
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            line = int(match.group(2)) + header_idx + (0 if header_idx else 0)
+            raise InputError(
+                f"line {line} has {match.group(3)} fields where the header has {match.group(1)}",
+                hint=f"check separators and quotes on that line (the separator is {_sep_name(sep)})",
+                path=str(path)) from None
+        raise InputError("cannot be parsed as a table (unbalanced quotes or a damaged line)",
+                         hint="open it in a spreadsheet, check it, and export it again as CSV",
+                         path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"has a character that is not valid {encoding} (byte {exc.start})",
+                         hint="save it again as 'CSV UTF-8'", path=str(path)) from None
+    except (ValueError, OverflowError, MemoryError) as exc:
+        raise InputError(f"cannot be read as a table ({type(exc).__name__})",
+                         hint="export the table again as CSV", path=str(path)) from None
+    frame.columns = names
+    frame = _drop_blank(frame)
+    return RawTable(path, frame, header_line=header_idx + 1, encoding=encoding, separator=sep,
+                    notes=tuple(notes))
+
+
+def _sep_name(sep: str) -> str:
+    return {";": "';'", ",": "','", "\t": "a tab"}[sep]
+
+
+def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows with no value at all and header-less columns with no value at all."""
+    if frame.shape[1] == 0:
+        return frame
+    empty_rows = frame.isna().all(axis=1)
+    if empty_rows.any():
+        frame = frame.loc[~empty_rows]
+    unnamed_empty = [c for c in frame.columns if str(c).startswith("column ") and frame[c].isna().all()]
+    if unnamed_empty:
+        frame = frame.drop(columns=unnamed_empty)
+    return frame
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable:
+    import pandas as pd
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception:
+        raise InputError("cannot be opened as an Excel workbook (damaged or not really XLSX)",
+                         hint="open it in Excel and save it again as .xlsx, or export CSV", path=str(path)) from None
+    names = list(workbook.sheet_names)
+    notes: list[str] = []
+    if not names:
+        raise InputError("is a workbook without sheets", path=str(path))
+    if sheet is None:
+        chosen = names[0]
+        if len(names) > 1:
+            notes.append(f"read the first sheet '{chosen}' of {len(names)}; choose another with --sheet")
+    elif sheet in names:
+        chosen = sheet
+    else:
+        raise UsageError(f"{path.name} has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
+    try:
+        values = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except Exception:
+        raise InputError(f"sheet '{chosen}' cannot be read", hint="save the workbook again from Excel",
+                         path=str(path)) from None
+    rows = [[_cell_text(v) for v in row] for row in values]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError(f"sheet '{chosen}' is empty", path=str(path))
+    text_rows = [[c or "" for c in row] for row in rows[:HEADER_SEARCH_LINES]]
+    header_idx = _header_index(text_rows, known)
+    header = _header_names(text_rows[header_idx], path)
+    if header_idx:
+        notes.append(f"skipped {header_idx} row(s) above the header")
+    body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1:]]
+    frame = pd.DataFrame(body, columns=header, dtype="object").astype("category") if body else \
+        pd.DataFrame({h: pd.Categorical([]) for h in header})
+    frame = _drop_blank(frame)
+    return RawTable(path, frame, header_line=header_idx + 1, sheet=chosen, notes=tuple(notes))
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Path:
+    """Write a file atomically with mode 0600; refuse to replace an existing file unless force is set."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} already exists", hint="choose another name, or add --force to replace it")
+    parent = path.parent if str(path.parent) else Path()
+    if not parent.exists():
+        raise UsageError(f"the folder {parent} does not exist", hint="create it first or choose another --output")
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
+            except FileExistsError:
+                raise OutputExistsError(f"{path} already exists",
+                                        hint="choose another name, or add --force to replace it") from None
+            except OSError:
+                os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path

@@ -1,0 +1,379 @@
+"""Mapping a raw export onto a canonical table: rename headers, parse dates and decimals, recode values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.io import RawTable, normalise_header
+from riskscreen.profiles import (
+    ATTENDANCE_CODES,
+    CANONICAL_COLUMNS,
+    LEVELS,
+    NO_VALUES,
+    REQUIRED_COLUMNS,
+    YES_VALUES,
+    Profile,
+    normalise_value,
+)
+from riskscreen.report import ERROR, WARNING, Problem, problem_at
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y",
+                "%d.%m.%y", "%Y%m%d")
+FORMAT_LABEL = {"%Y-%m-%d": "YYYY-MM-DD", "%d-%m-%Y": "DD-MM-YYYY", "%d/%m/%Y": "DD/MM/YYYY",
+                "%d.%m.%Y": "DD.MM.YYYY", "%Y/%m/%d": "YYYY/MM/DD", "%d-%m-%y": "DD-MM-YY",
+                "%d/%m/%y": "DD/MM/YY", "%d.%m.%y": "DD.MM.YY", "%Y%m%d": "YYYYMMDD"}
+TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
+PASS_FAIL_GRADES = {"v": "voldoende", "o": "onvoldoende", "g": "goed", "zg": "zeer goed", "rv": "ruim voldoende",
+                    "voldoende": "voldoende", "onvoldoende": "onvoldoende", "goed": "goed", "zeer goed": "zeer goed",
+                    "ruim voldoende": "ruim voldoende", "matig": "matig", "slecht": "slecht"}
+GRADE_MARKERS = {"-", "inh", "vr", "ngd", "nvt", "n.v.t", "ziek", "afw", "x", "*", "inhalen", "vrijstelling"}
+
+
+@dataclass
+class MappedTable:
+    """A canonical table and what mapping found; frame keeps the raw index so rows can be reported."""
+
+    table: str
+    raw: RawTable
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
+    parse_failed: dict[str, np.ndarray] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _categorical(series: pd.Series) -> pd.Series:
+    return series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+
+
+def _on_categories(series: pd.Series, convert: Callable[[pd.Index], np.ndarray], fill: object) -> np.ndarray:
+    """Apply a conversion to each distinct value once and spread the result over the rows."""
+    series = _categorical(series)
+    categories = series.cat.categories
+    converted = convert(categories) if len(categories) else np.array([], dtype=object)
+    codes = series.cat.codes.to_numpy()
+    out = np.take(np.append(converted, np.array([fill], dtype=converted.dtype if converted.size else object)),
+                  np.where(codes < 0, len(categories), codes))
+    return out
+
+
+def _stripped(categories: pd.Index) -> pd.Series:
+    return pd.Series(categories.astype(str), dtype=object).str.strip()
+
+
+class _Mapper:
+    def __init__(self, raw: RawTable, table: str, profile: Profile) -> None:
+        self.raw = raw
+        self.table = table
+        self.profile = profile
+        self.problems: list[Problem] = []
+        self.parse_failed: dict[str, np.ndarray] = {}
+        self.notes: list[str] = []
+        self.index = raw.frame.index.to_numpy()
+
+    def lines(self, mask: np.ndarray) -> np.ndarray:
+        return self.index[np.flatnonzero(mask)] + self.raw.header_line + 1
+
+    def problem(self, severity: str, column: str, rule: str, message: str, fix: str, mask: np.ndarray,
+                values: np.ndarray | list[object] | None = None) -> None:
+        rows = self.lines(mask)
+        shown = list(values[np.flatnonzero(mask)][:5]) if isinstance(values, np.ndarray) else list(values or [])
+        self.problems.append(problem_at(severity, self.table, self.raw.name, column, rule, message, fix,
+                                        rows, shown, count=int(mask.sum())))
+        if severity == ERROR:
+            self.parse_failed[column] = self.parse_failed.get(column, np.zeros(len(mask), bool)) | mask
+
+    # ------------------------------------------------------------------------------------- value parsers
+    def raw_text(self, column: str) -> np.ndarray:
+        return _on_categories(self.raw.frame[column], lambda c: _stripped(c).to_numpy(dtype=object), None)
+
+    def dates(self, source: str, column: str) -> pd.Series:
+        series = _categorical(self.raw.frame[source])
+        categories = _stripped(series.cat.categories).str.replace(TIME_SUFFIX, "", regex=True)
+        fmt = self.profile.date_format
+        parsed: pd.Series
+        if fmt == "auto":
+            parsed, fmt = _detect_dates(categories)
+        else:
+            parsed = pd.to_datetime(categories, format=fmt, errors="coerce")
+        if fmt == "excel":
+            self.notes.append(f"column '{source}' holds Excel serial numbers; read them as dates")
+        elif fmt in {"%d-%m-%y", "%d/%m/%y", "%d.%m.%y"}:
+            self.notes.append(f"column '{source}' has two-digit years; read 00-68 as 2000-2068")
+        values = parsed.to_numpy(dtype="datetime64[ns]")
+        codes = series.cat.codes.to_numpy()
+        out = np.where(codes >= 0, values[np.clip(codes, 0, None)] if len(values) else np.datetime64("NaT"),
+                       np.datetime64("NaT", "ns"))
+        bad = (codes >= 0) & np.isnat(out)
+        if bad.any():
+            label = FORMAT_LABEL.get(fmt, fmt)
+            self.problem(ERROR, column, "date", f"not a valid date (the column's dates are {label})",
+                         "write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile",
+                         bad, self.raw_text(source))
+        return pd.Series(out, index=self.raw.frame.index, name=column)
+
+    def numbers(self, source: str, column: str, *, integer: bool = False) -> pd.Series:
+        def convert(categories: pd.Index) -> np.ndarray:
+            text = _stripped(categories).str.replace(",", ".", regex=False)
+            return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+
+        values = _on_categories(self.raw.frame[source], convert, np.nan).astype(float)
+        present = self.raw.frame[source].notna().to_numpy()
+        bad = present & np.isnan(values)
+        if integer:
+            fractional = ~np.isnan(values) & (values != np.round(values))
+            bad |= fractional
+        if bad.any():
+            kind = "a whole number" if integer else "a number"
+            self.problem(ERROR, column, "number", f"not {kind}",
+                         f"write {kind}, such as {'3' if integer else '7,5 or 7.5'}", bad, self.raw_text(source))
+            values = np.where(bad, np.nan, values)
+        return pd.Series(values, index=self.raw.frame.index, name=column)
+
+    def codes(self, source: str, column: str, mapping: dict[str, str], valid: tuple[str, ...],
+              *, what: str, blank_ok: bool) -> pd.Series:
+        series = _categorical(self.raw.frame[source])
+        normalised = _stripped(series.cat.categories).map(normalise_value)
+        mapped = normalised.map(mapping).to_numpy(dtype=object)
+        codes = series.cat.codes.to_numpy()
+        out = np.where(codes >= 0, mapped[np.clip(codes, 0, None)] if len(mapped) else None, None)
+        unknown = (codes >= 0) & pd.isna(out)
+        if unknown.any():
+            raw = self.raw_text(source)
+            counts = pd.Series(raw[unknown]).value_counts()
+            listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
+            more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
+            self.problem(ERROR, column, "unknown code",
+                         f"unknown {what}: {listing}{more}",
+                         f"map each to one of {', '.join(valid)} in the profile's [codes.{'attendance' if what == 'absence code' else 'level'}] "
+                         f"table (see `riskscreen profile init`)", unknown, raw)
+        if not blank_ok:
+            blank = codes < 0
+            if blank.any():
+                self.problem(ERROR, column, "missing value", f"{what} is empty",
+                             f"fill in the {what}, or remove the row", blank)
+        return pd.Series(pd.Categorical(out, categories=list(valid)), index=self.raw.frame.index, name=column)
+
+    def text(self, source: str, column: str) -> pd.Series:
+        series = _categorical(self.raw.frame[source])
+        stripped = _stripped(series.cat.categories)
+        codes = series.cat.codes.to_numpy()
+        uniques, inverse = np.unique(stripped.to_numpy(dtype=str), return_inverse=True) if len(stripped) \
+            else (np.array([], dtype=str), np.array([], dtype=int))
+        new_codes = np.where(codes >= 0, inverse[np.clip(codes, 0, None)] if len(inverse) else -1, -1)
+        cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype=object).astype(str))
+        return pd.Series(cat, index=self.raw.frame.index, name=column)
+
+
+def _detect_dates(categories: pd.Series) -> tuple[pd.Series, str]:
+    """Parse distinct date texts with the one format that fits most of them (Dutch day-first, never US)."""
+    sample = categories.iloc[: min(len(categories), 5000)]
+    if len(sample) and sample.str.fullmatch(r"\d{5}(?:\.0+)?").all():
+        serial = pd.to_numeric(categories, errors="coerce")
+        in_range = serial.between(20000, 80000)
+        parsed = pd.to_datetime(np.where(in_range, serial, np.nan), unit="D", origin=EXCEL_EPOCH,
+                                errors="coerce")
+        return pd.Series(parsed), "excel"
+    best_fmt, best_ok = DATE_FORMATS[0], -1
+    for fmt in DATE_FORMATS:
+        ok = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
+        if ok > best_ok:
+            best_fmt, best_ok = fmt, ok
+        if ok == len(sample):
+            break
+    return pd.Series(pd.to_datetime(categories, format=best_fmt, errors="coerce")), best_fmt
+
+
+def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[str, str], list[str]]:
+    aliases = profile.aliases(table)
+    found: dict[str, str] = {}
+    ignored: list[str] = []
+    for column in raw.frame.columns:
+        key = normalise_header(column)
+        canonical = aliases.get(key)
+        if canonical and canonical not in found:
+            found[canonical] = str(column)
+        elif table == "students" and key.startswith("audit"):
+            found[f"audit_{key[5:].lstrip('_') or 'group'}"] = str(column)
+        else:
+            ignored.append(str(column))
+    return found, ignored
+
+
+def _drop_totals(mapper: _Mapper, source: str) -> np.ndarray:
+    """Rows whose id cell says 'Totaal' or the like: a spreadsheet's summary line, not a student."""
+    text = mapper.raw_text(source)
+    lowered = np.char.lower(np.where(pd.isna(text), "", text).astype(str))
+    mask = np.zeros(len(lowered), dtype=bool)
+    for word in TOTALS_WORDS:
+        mask |= np.char.startswith(lowered, word)
+    if mask.any():
+        mapper.problems.append(problem_at(
+            WARNING, mapper.table, mapper.raw.name, "student_id", "totals row",
+            "a totals or summary row; ignored", "nothing to do; or remove summary rows from the export",
+            mapper.lines(mask), list(text[mask])))
+    return mask
+
+
+def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
+    """Rename, parse and recode one raw export into the canonical form of `table`."""
+    mapper = _Mapper(raw, table, profile)
+    found, ignored = _resolve_columns(raw, table, profile)
+    required = set(REQUIRED_COLUMNS[table])
+    if table == "attendance" and "authorised" in found:
+        required.discard("code")
+    missing = [c for c in REQUIRED_COLUMNS[table] if c in required and c not in found]
+    if missing:
+        for column in missing:
+            names = sorted({n for n in profile.columns.get(table, {}).get(column, ())} | {column})
+            mapper.problems.append(Problem(
+                ERROR, table, raw.name, column, "missing column",
+                f"required column '{column}' is missing (headers found: {', '.join(map(str, raw.frame.columns))})",
+                f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile"))
+        return MappedTable(table, raw, pd.DataFrame(index=raw.frame.index), mapper.problems, tuple(ignored),
+                           notes=mapper.notes)
+    totals = _drop_totals(mapper, found["student_id"])
+    columns: dict[str, pd.Series] = {"student_id": mapper.text(found["student_id"], "student_id")}
+    if table == "attendance":
+        columns["date"] = mapper.dates(found["date"], "date")
+        if "period" in found:
+            columns["period"] = mapper.numbers(found["period"], "period", integer=True)
+        if "hours" in found:
+            hours = mapper.numbers(found["hours"], "hours")
+            columns["hours"] = hours.fillna(profile.lesson_hours)
+        else:
+            columns["hours"] = pd.Series(profile.lesson_hours, index=raw.frame.index, name="hours")
+        columns["code"] = _attendance_code(mapper, found)
+    elif table == "grades":
+        columns["subject"] = mapper.text(found["subject"], "subject")
+        columns["date"] = mapper.dates(found["date"], "date")
+        columns["grade"] = _grades(mapper, found["grade"])
+        if "weight" in found:
+            columns["weight"] = mapper.numbers(found["weight"], "weight").fillna(1.0)
+        else:
+            columns["weight"] = pd.Series(1.0, index=raw.frame.index, name="weight")
+    elif table == "students":
+        for name in ("year", "age", "repeated_years", "moved_down"):
+            if name in found:
+                columns[name] = mapper.numbers(found[name], name, integer=True)
+        if "level" in found:
+            columns["level"] = mapper.codes(found["level"], "level", profile.code_map("level"), LEVELS,
+                                            what="level", blank_ok=True)
+        for name in ("mentor", "class"):
+            if name in found:
+                columns[name] = mapper.text(found[name], name)
+        for name, source in found.items():
+            if name.startswith("audit_"):
+                columns[name] = mapper.text(source, name)
+    elif table == "outcomes":
+        columns["as_of"] = mapper.dates(found["as_of"], "as_of")
+        columns["left_without_qualification"] = _yes_no(mapper, found["left_without_qualification"],
+                                                        "left_without_qualification")
+    frame = pd.DataFrame(columns)
+    keep = ~totals
+    if "grade" in frame.columns:
+        keep &= frame["grade"].notna().to_numpy() | mapper.parse_failed.get("grade", np.zeros(len(frame), bool))
+    if table == "attendance":
+        keep &= (frame["code"] != "present").to_numpy()
+    if not keep.all():
+        frame = frame.loc[keep]
+        mapper.parse_failed = {k: v[keep] for k, v in mapper.parse_failed.items()}
+    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), mapper.parse_failed, mapper.notes)
+
+
+def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:
+    mapping = mapper.profile.code_map("attendance")
+    if "authorised" not in found:
+        return mapper.codes(found["code"], "code", mapping, ATTENDANCE_CODES, what="absence code", blank_ok=False)
+    flag = _yes_no_values(mapper, found["authorised"], "authorised")
+    n = len(mapper.raw.frame)
+    if "code" in found:
+        reason_series = _categorical(mapper.raw.frame[found["code"]])
+        normalised = _stripped(reason_series.cat.categories).map(normalise_value)
+        mapped = normalised.map(mapping).to_numpy(dtype=object)
+        rc = reason_series.cat.codes.to_numpy()
+        reason = np.where(rc >= 0, mapped[np.clip(rc, 0, None)] if len(mapped) else None, None)
+    else:
+        reason = np.full(n, None, dtype=object)
+    # A Ja/Nee "geoorloofd" column decides between authorised and unauthorised for reasons that are not
+    # sickness, lateness or removal, and for free-text reasons the profile does not know.
+    decided_by_flag = pd.isna(reason) | np.isin(reason, ["authorised", "unauthorised"])
+    code = np.where(decided_by_flag & (flag == 1), "authorised",
+                    np.where(decided_by_flag & (flag == 0), "unauthorised", reason))
+    unknown = pd.isna(code)
+    if unknown.any():
+        source = found.get("code", found["authorised"])
+        raw = mapper.raw_text(source)
+        counts = pd.Series(raw[unknown]).value_counts(dropna=False)
+        listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
+        mapper.problem(ERROR, "code", "unknown code",
+                       f"absence reason is unknown and '{found['authorised']}' does not say Ja or Nee: {listing}",
+                       "fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table",
+                       unknown, raw)
+    return pd.Series(pd.Categorical(code, categories=list(ATTENDANCE_CODES)), index=mapper.raw.frame.index,
+                     name="code")
+
+
+def _yes_no_values(mapper: _Mapper, source: str, column: str) -> np.ndarray:
+    def convert(categories: pd.Index) -> np.ndarray:
+        text = _stripped(categories).map(normalise_value)
+        return np.where(text.isin(YES_VALUES), 1.0, np.where(text.isin(NO_VALUES), 0.0, np.nan))
+
+    values = _on_categories(mapper.raw.frame[source], convert, np.nan).astype(float)
+    present = mapper.raw.frame[source].notna().to_numpy()
+    bad = present & np.isnan(values)
+    if bad.any():
+        mapper.problem(ERROR, column, "yes/no", "not a yes/no value", "write 1 or 0 (or Ja or Nee)", bad,
+                       mapper.raw_text(source))
+    return values
+
+
+def _yes_no(mapper: _Mapper, source: str, column: str) -> pd.Series:
+    values = _yes_no_values(mapper, source, column)
+    blank = ~mapper.raw.frame[source].notna().to_numpy()
+    if blank.any():
+        mapper.problem(ERROR, column, "missing value", "the outcome is empty", "fill in 1 or 0", blank)
+    return pd.Series(values, index=mapper.raw.frame.index, name=column)
+
+
+def _grades(mapper: _Mapper, source: str) -> pd.Series:
+    """Numeric grades; pass/fail words (V, O, G) and markers (inh, vr) are reported and set aside."""
+    text = mapper.raw_text(source)
+    series = mapper.raw.frame[source]
+
+    def convert(categories: pd.Index) -> np.ndarray:
+        cleaned = _stripped(categories).str.replace(",", ".", regex=False)
+        return pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+
+    values = _on_categories(series, convert, np.nan).astype(float)
+    present = series.notna().to_numpy()
+    non_numeric = present & np.isnan(values)
+    if non_numeric.any():
+        lowered = pd.Series(text[non_numeric]).map(normalise_value)
+        words = lowered.isin(list(PASS_FAIL_GRADES)).to_numpy() | lowered.isin(list(GRADE_MARKERS)).to_numpy()
+        word_mask = np.zeros(len(values), dtype=bool)
+        word_mask[np.flatnonzero(non_numeric)[words]] = True
+        if word_mask.any():
+            mapper.problem(WARNING, "grade", "not a number",
+                           "a word or mark instead of a number (such as V, O, G or inh); not used in grade "
+                           "features", "nothing to do; riskscreen uses numeric grades only", word_mask, text)
+        rest = non_numeric & ~word_mask
+        if rest.any():
+            mapper.problem(ERROR, "grade", "number", "not a grade",
+                           "write a grade from 1,0 to 10,0 such as 6,5", rest, text)
+    blank = ~present
+    if blank.any():
+        mapper.problems.append(problem_at(
+            WARNING, mapper.table, mapper.raw.name, "grade", "missing value",
+            "no grade entered; row ignored", "nothing to do", mapper.lines(blank)))
+    return pd.Series(values, index=mapper.raw.frame.index, name="grade")
+
+
+__all__ = ["CANONICAL_COLUMNS", "MappedTable", "map_table"]

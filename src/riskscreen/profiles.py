@@ -1,0 +1,298 @@
+"""Mapping profiles: built-in and user TOML files that rename a school's headers and recode its values."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from riskscreen.errors import ProfileError
+from riskscreen.io import normalise_header
+
+TABLES = ("attendance", "grades", "students", "outcomes")
+
+CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "attendance": ("student_id", "date", "period", "hours", "code", "authorised"),
+    "grades": ("student_id", "subject", "date", "grade", "weight"),
+    "students": ("student_id", "level", "year", "age", "repeated_years", "moved_down", "mentor", "class"),
+    "outcomes": ("student_id", "as_of", "left_without_qualification"),
+}
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "attendance": ("student_id", "date", "code"),
+    "grades": ("student_id", "subject", "date", "grade"),
+    "students": ("student_id",),
+    "outcomes": ("student_id", "as_of", "left_without_qualification"),
+}
+ATTENDANCE_CODES = ("present", "authorised", "sick", "unauthorised", "late", "removed")
+LEVELS = ("pro", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo", "mbo-1", "mbo-2", "mbo-3", "mbo-4")
+
+# Codes every profile understands: the contract's own and the usual Dutch words. Keys are normalised values.
+BASE_ATTENDANCE_CODES: dict[str, str] = {
+    **{c: c for c in ATTENDANCE_CODES},
+    "authorized": "authorised", "unauthorized": "unauthorised",
+    "aanwezig": "present", "presentie": "present",
+    "geoorloofd": "authorised", "geoorloofd afwezig": "authorised", "verlof": "authorised",
+    "medisch": "authorised", "huisarts": "authorised", "tandarts": "authorised", "orthodontist": "authorised",
+    "ziek": "sick", "ziekte": "sick", "ziekmelding": "sick", "ziek gemeld": "sick", "ziek naar huis": "sick",
+    "ongeoorloofd": "unauthorised", "ongeoorloofd afwezig": "unauthorised", "spijbelen": "unauthorised",
+    "gespijbeld": "unauthorised", "spijbelt": "unauthorised",
+    "te laat": "late", "telaat": "late", "laat": "late",
+    "uitgestuurd": "removed", "verwijderd": "removed", "verwijderd uit de les": "removed",
+    "eruit gestuurd": "removed", "uit de les gestuurd": "removed",
+}
+BASE_LEVEL_CODES: dict[str, str] = {
+    **{c: c for c in LEVELS},
+    "praktijkonderwijs": "pro", "vmbo b": "vmbo-b", "vmbo-bb": "vmbo-b", "vmbo bb": "vmbo-b", "bb": "vmbo-b",
+    "basis": "vmbo-b", "basisberoepsgerichte leerweg": "vmbo-b",
+    "vmbo k": "vmbo-k", "vmbo-kb": "vmbo-k", "vmbo kb": "vmbo-k", "kb": "vmbo-k", "kader": "vmbo-k",
+    "kaderberoepsgerichte leerweg": "vmbo-k",
+    "vmbo gt": "vmbo-gt", "vmbo-tl": "vmbo-gt", "vmbo tl": "vmbo-gt", "vmbo-gl": "vmbo-gt", "tl": "vmbo-gt",
+    "gl": "vmbo-gt", "gt": "vmbo-gt", "mavo": "vmbo-gt", "theoretische leerweg": "vmbo-gt",
+    "atheneum": "vwo", "gymnasium": "vwo", "mbo 1": "mbo-1", "entree": "mbo-1", "mbo 2": "mbo-2",
+    "mbo 3": "mbo-3", "mbo 4": "mbo-4",
+}
+YES_VALUES = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x", "geoorloofd"})
+NO_VALUES = frozenset({"nee", "n", "no", "0", "false", "onwaar", "ongeoorloofd"})
+
+
+def normalise_value(value: object) -> str:
+    """The form used to match coded values: lower case, single spaces, no surrounding punctuation."""
+    return re.sub(r"\s+", " ", str(value).strip().lower()).strip(" .")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one export system's files map onto the data contract."""
+
+    name: str
+    description: str = ""
+    date_format: str = "auto"
+    lesson_hours: float = 1.0
+    core_subjects: frozenset[str] = frozenset()
+    holidays: tuple[tuple[str, str], ...] = ()
+    files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    source: str = "built-in"
+
+    def aliases(self, table: str) -> dict[str, str]:
+        """Normalised header -> canonical column, for one table; canonical names always match."""
+        out = {normalise_header(c): c for c in CANONICAL_COLUMNS[table]}
+        for canonical, names in self.columns.get(table, {}).items():
+            for name in names:
+                out[normalise_header(name)] = canonical
+        return out
+
+    def code_map(self, kind: str) -> dict[str, str]:
+        base = {"attendance": BASE_ATTENDANCE_CODES, "level": BASE_LEVEL_CODES}.get(kind, {})
+        extra = {normalise_value(k): v for k, v in self.codes.get(kind, {}).items()}
+        return {**base, **extra}
+
+    def is_core(self, subject: str) -> bool:
+        return normalise_value(subject) in self.core_subjects
+
+    def all_headers(self) -> set[str]:
+        return {h for t in TABLES for h in self.aliases(t)}
+
+
+def _builtin_dir() -> Path:
+    return Path(str(resources.files("riskscreen") / "profiles"))
+
+
+def user_profile_dir() -> Path:
+    """Where `profile init` writes and `profile list` looks: $RISKSCREEN_PROFILES or ~/.config/riskscreen."""
+    env = os.environ.get("RISKSCREEN_PROFILES")
+    return Path(env) if env else Path.home() / ".config" / "riskscreen" / "profiles"
+
+
+def builtin_names() -> list[str]:
+    order = ["canonical", "magister", "somtoday"]
+    found = sorted(p.stem for p in _builtin_dir().glob("*.toml"))
+    return [n for n in order if n in found] + [n for n in found if n not in order]
+
+
+def _as_tuple(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ProfileError(f"{where} must be a text or a list of texts")
+
+
+def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | None = None) -> Profile:
+    """Build a Profile from TOML data; unknown tables and columns are errors so typos do not pass silently."""
+    allowed = {"name", "description", "extends", "date_format", "lesson_hours", "core_subjects", "holidays",
+               "files", "columns", "codes"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ProfileError(f"unknown setting(s) {', '.join(sorted(unknown))} in profile {source}",
+                           hint=f"allowed settings: {', '.join(sorted(allowed))}")
+    name = str(data.get("name") or Path(source).stem)
+    files = dict(base.files) if base else {}
+    for table, names in dict(data.get("files", {})).items():  # type: ignore[call-overload]
+        if table not in TABLES:
+            raise ProfileError(f"[files] names unknown table '{table}' in profile {source}",
+                               hint=f"tables are: {', '.join(TABLES)}")
+        files[table] = _as_tuple(names, f"files.{table}")
+    columns: dict[str, dict[str, tuple[str, ...]]] = {t: dict(c) for t, c in (base.columns if base else {}).items()}
+    for table, mapping in dict(data.get("columns", {})).items():  # type: ignore[call-overload]
+        if table not in TABLES:
+            raise ProfileError(f"[columns.{table}] is not a table in profile {source}",
+                               hint=f"tables are: {', '.join(TABLES)}")
+        for canonical, names in dict(mapping).items():
+            if canonical not in CANONICAL_COLUMNS[table]:
+                raise ProfileError(
+                    f"[columns.{table}] names unknown column '{canonical}' in profile {source}",
+                    hint=f"columns of {table}: {', '.join(CANONICAL_COLUMNS[table])}")
+            columns.setdefault(table, {})[canonical] = _as_tuple(names, f"columns.{table}.{canonical}")
+    codes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (base.codes if base else {}).items()}
+    for kind, mapping in dict(data.get("codes", {})).items():  # type: ignore[call-overload]
+        if kind not in {"attendance", "level"}:
+            raise ProfileError(f"[codes.{kind}] is not recodable in profile {source}",
+                               hint="recode tables are [codes.attendance] and [codes.level]")
+        valid = ATTENDANCE_CODES if kind == "attendance" else LEVELS
+        for raw, target in dict(mapping).items():
+            if target not in valid:
+                raise ProfileError(f"[codes.{kind}] maps '{raw}' to '{target}', which is not a valid code",
+                                   hint=f"valid codes: {', '.join(valid)}")
+            codes.setdefault(kind, {})[raw] = target
+    core = data.get("core_subjects")
+    core_set = frozenset(normalise_value(s) for s in _as_tuple(core, "core_subjects")) if core is not None \
+        else (base.core_subjects if base else frozenset())
+    holidays_raw = data.get("holidays", list(base.holidays) if base else [])
+    holidays: list[tuple[str, str]] = []
+    for item in holidays_raw:  # type: ignore[attr-defined]
+        if not (isinstance(item, list) and len(item) == 2):
+            raise ProfileError("holidays must be a list of [first day, last day] pairs such as "
+                               "[\"2026-10-19\", \"2026-10-23\"]")
+        holidays.append((str(item[0]), str(item[1])))
+    try:
+        lesson_hours = float(data.get("lesson_hours", base.lesson_hours if base else 1.0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ProfileError("lesson_hours must be a number, such as 1.0 or 0.75") from None
+    if not 0 < lesson_hours <= 12:
+        raise ProfileError("lesson_hours must be above 0 and at most 12")
+    return Profile(
+        name=name, description=str(data.get("description", base.description if base else "")),
+        date_format=str(data.get("date_format", base.date_format if base else "auto")),
+        lesson_hours=lesson_hours, core_subjects=core_set, holidays=tuple(holidays),
+        files={k: tuple(v) for k, v in files.items()},
+        columns={t: {c: tuple(n) for c, n in m.items()} for t, m in columns.items()},
+        codes=codes, source=source)
+
+
+def _load_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"profile {path} cannot be read ({exc.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"profile {path} is not valid TOML: {exc}",
+                           hint="compare it with `riskscreen profile init`'s template") from None
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A built-in profile by name, a user profile by name, or a profile TOML file by path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        if not candidate.is_file():
+            raise ProfileError(f"profile file {candidate} does not exist")
+        return _from_file(candidate)
+    builtin = _builtin_dir() / f"{name_or_path}.toml"
+    if builtin.is_file():
+        return parse_profile(_load_toml(builtin), source="built-in")
+    user = user_profile_dir() / f"{name_or_path}.toml"
+    if user.is_file():
+        return _from_file(user)
+    raise ProfileError(f"no profile named '{name_or_path}'",
+                       hint=f"known profiles: {', '.join(n for n, _ in list_profiles())}; "
+                            "or give the path of a .toml file")
+
+
+def _from_file(path: Path) -> Profile:
+    data = _load_toml(path)
+    base = None
+    if "extends" in data:
+        parent = str(data["extends"])
+        if parent == path.stem:
+            raise ProfileError(f"profile {path} extends itself")
+        base = load_profile(parent)
+    return parse_profile(data, source=str(path), base=base)
+
+
+def list_profiles() -> list[tuple[str, Profile]]:
+    """Every profile riskscreen can use now: built-in first, then the user's."""
+    out = [(n, load_profile(n)) for n in builtin_names()]
+    folder = user_profile_dir()
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                out.append((path.stem, _from_file(path)))
+            except ProfileError:
+                continue
+    return out
+
+
+def detect_profile(headers_by_table: Mapping[str, Iterable[str]],
+                   candidates: Iterable[Profile] | None = None) -> Profile:
+    """The profile whose own header names match most of the given headers; canonical wins ties."""
+    profiles = list(candidates) if candidates is not None else [p for _, p in list_profiles()]
+    best, best_score = profiles[0], -1
+    for profile in profiles:
+        score = 0
+        for table, headers in headers_by_table.items():
+            aliases = {normalise_header(n) for names in profile.columns.get(table, {}).values() for n in names}
+            score += sum(1 for h in headers if normalise_header(h) in aliases)
+        if score > best_score:
+            best, best_score = profile, score
+    return best
+
+
+TEMPLATE = '''# riskscreen mapping profile for {name}.
+# Save it as {folder}/{name}.toml (or anywhere, and pass --profile PATH). Lines starting with # are comments.
+# Header names match case-, space- and underscore-insensitively. Run `riskscreen validate` to check it.
+name = "{name}"
+description = "Our school's exports"
+extends = "magister"          # start from a built-in profile: canonical, magister or somtoday
+
+# "auto" detects ISO (2025-01-31) and Dutch (31-01-2025) dates; or give a strftime format such as "%d/%m/%Y".
+date_format = "auto"
+# Lesson hours that one registration counts when the export has no hours column (a 45-minute lesson: 0.75).
+lesson_hours = 1.0
+# Subjects that count as core subjects for the "fails in core subjects" features (as written in the export).
+core_subjects = ["Nederlands", "Engels", "Wiskunde", "wiskunde A", "wiskunde B"]
+# School holidays: these weeks are not lesson weeks. Without them, weeks without any registration count as
+# holidays.
+holidays = [["2026-10-19", "2026-10-23"], ["2026-12-21", "2027-01-01"]]
+
+# Words in file names that say which table a file holds.
+[files]
+attendance = ["verzuim"]
+
+# Your header -> the contract's column. Only the ones that differ from the profile you extend.
+[columns.attendance]
+student_id = ["Leerling ID"]
+code = ["Registratie"]
+
+# Your absence codes -> present, authorised, sick, unauthorised, late or removed.
+[codes.attendance]
+"TL" = "late"
+"ZK" = "sick"
+"OA" = "unauthorised"
+"GA" = "authorised"
+
+# Your level names -> pro, vmbo-b, vmbo-k, vmbo-gt, havo, vwo, mbo-1 .. mbo-4.
+[codes.level]
+"M" = "vmbo-gt"
+'''
+
+
+def profile_template(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+        raise ProfileError(f"'{name}' is not a usable profile name",
+                           hint="use letters, digits, '-' and '_' only")
+    return TEMPLATE.format(name=name, folder=user_profile_dir())

@@ -1,0 +1,53 @@
+"""Rendering result objects as terminal tables, text formats and files; no computation happens here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from enum import Enum
+
+DEFAULT_WIDTH = 120
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableFormat(str, Enum):
+    """Formats of listing commands that print a table."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def render_width() -> int:
+    try:
+        return max(60, int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
+    except ValueError:
+        return DEFAULT_WIDTH
+
+
+def to_text(renderable: object, width: int | None = None) -> str:
+    """A rich renderable as plain text of a fixed width (for files and golden tests)."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width or render_width(), color_system=None,
+                      force_terminal=False, record=True, legacy_windows=False)
+    console.print(renderable)
+    return console.export_text()
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
+    return buffer.getvalue()

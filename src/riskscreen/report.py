@@ -1,0 +1,112 @@
+"""Validation problems, grouped by file, column and rule, with example rows a user can look up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+EXAMPLES = 5
+MAX_VALUE_CHARS = 40
+
+
+def shorten(value: object) -> str:
+    """A value as shown in a report: trimmed to a readable length."""
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of defect in one column of one file, with how often and where it occurs."""
+
+    severity: str
+    table: str
+    file: str
+    column: str
+    rule: str
+    message: str
+    fix: str
+    count: int = 1
+    rows: tuple[int, ...] = ()
+    values: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "table": self.table, "file": self.file, "column": self.column,
+                "rule": self.rule, "message": self.message, "fix": self.fix, "count": self.count,
+                "rows": list(self.rows), "values": list(self.values)}
+
+
+def problem_at(severity: str, table: str, file: str, column: str, rule: str, message: str, fix: str,
+               rows: Sequence[int], values: Sequence[object] = (), *, count: int | None = None) -> Problem:
+    """Build a grouped problem from all the rows it concerns, keeping a few examples."""
+    return Problem(severity, table, file, column, rule, message, fix,
+                   count=len(rows) if count is None else count,
+                   rows=tuple(int(r) for r in rows[:EXAMPLES]),
+                   values=tuple(shorten(v) for v in values[:EXAMPLES]))
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What was read from one file."""
+
+    table: str
+    file: str
+    rows: int
+    encoding: str | None
+    separator: str | None
+    sheet: str | None
+    notes: tuple[str, ...]
+    ignored_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class ValidationReport:
+    """Everything validation found, plus what was read; valid when no problem is an error."""
+
+    profile: str
+    profile_detected: bool
+    files: list[FileSummary] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    students: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    as_of: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def counts_by_rule(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.problems:
+            out[p.rule] = out.get(p.rule, 0) + p.count
+        return out
+
+    def summary_line(self) -> str:
+        rows = sum(f.rows for f in self.files)
+        span = f"{self.first_date} to {self.last_date}" if self.first_date else "no dates"
+        kinds = ", ".join(f"{rule} {n}" for rule, n in sorted(self.counts_by_rule().items())) or "none"
+        verdict = "valid" if self.valid else "INVALID"
+        return (f"{verdict}: {len(self.files)} file(s), {rows} rows, {self.students} students, {span}; "
+                f"{len(self.errors)} error(s), {len(self.warnings)} warning(s); problems by kind: {kinds}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "valid": self.valid, "profile": self.profile, "profile_detected": self.profile_detected,
+            "students": self.students, "first_date": self.first_date, "last_date": self.last_date,
+            "as_of": self.as_of,
+            "files": [{"table": f.table, "file": f.file, "rows": f.rows, "encoding": f.encoding,
+                       "separator": f.separator, "sheet": f.sheet, "notes": list(f.notes),
+                       "ignored_columns": list(f.ignored_columns)} for f in self.files],
+            "problems": [p.as_dict() for p in self.problems],
+        }

@@ -1,0 +1,399 @@
+"""Deterministic synthetic school: roster, lesson-level registrations, grades and outcomes, in a profile's headers.
+
+The data are invented. Each student has a latent risk `z` (standard normal, shifted by level) that drives
+unauthorised absence, lateness, removals, sick spells, weaker and declining grades and repeated years.
+Whether a student leaves without a startkwalificatie within 12 months of an as-of date is drawn from
+
+    logit P(leave) = b0 + 0.9 z + 0.45 repeated_years + 0.06 unauthorised hours (last 12 weeks)
+                     + 0.18 fails (last 12 weeks) + N(0, 0.5) noise,
+
+with b0 set so that about 4 % leave. The model therefore has to find the signal through observed absence,
+grades and repeated years, with noise it cannot explain, as with real data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.errors import UsageError
+
+LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
+LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
+LEVEL_YEARS = {"vmbo-b": 4, "vmbo-k": 4, "vmbo-gt": 4, "havo": 5, "vwo": 6}
+LEVEL_RISK = {"vmbo-b": 0.45, "vmbo-k": 0.25, "vmbo-gt": 0.05, "havo": -0.15, "vwo": -0.35}
+LEVEL_ABBR = {"vmbo-b": "B", "vmbo-k": "K", "vmbo-gt": "M", "havo": "H", "vwo": "V"}
+SUBJECTS = ("Nederlands", "Engels", "Wiskunde", "Biologie", "Geschiedenis", "Aardrijkskunde",
+            "Lichamelijke opvoeding", "Economie", "Frans", "Duits")
+CORE = {"Nederlands", "Engels", "Wiskunde"}
+LESSONS_PER_DAY = 7
+BASE_RATE = 0.04
+
+# Canonical code -> how each profile writes it.
+CODE_WORDS = {
+    "canonical": {"sick": "sick", "authorised": "authorised", "unauthorised": "unauthorised", "late": "late",
+                  "removed": "removed", "present": "present"},
+    "magister": {"sick": "Ziek", "authorised": "Geoorloofd", "unauthorised": "Ongeoorloofd", "late": "Te laat",
+                 "removed": "Uitgestuurd", "present": "Aanwezig"},
+}
+HEADERS = {
+    "canonical": {
+        "attendance": {"student_id": "student_id", "date": "date", "period": "period", "hours": "hours",
+                       "code": "code"},
+        "grades": {"student_id": "student_id", "subject": "subject", "date": "date", "grade": "grade",
+                   "weight": "weight"},
+        "students": {"student_id": "student_id", "level": "level", "year": "year", "age": "age",
+                     "repeated_years": "repeated_years", "moved_down": "moved_down", "mentor": "mentor",
+                     "class": "class", "audit_gender": "audit_gender"},
+        "outcomes": {"student_id": "student_id", "as_of": "as_of",
+                     "left_without_qualification": "left_without_qualification"},
+    },
+    "magister": {
+        "attendance": {"student_id": "Stamnummer", "date": "Datum", "period": "Lesuur", "code": "Absentiesoort"},
+        "grades": {"student_id": "Stamnummer", "subject": "Vak", "date": "Datum", "grade": "Cijfer",
+                   "weight": "Weging"},
+        "students": {"student_id": "Stamnummer", "level": "Niveau", "year": "Leerjaar", "age": "Leeftijd",
+                     "repeated_years": "Doublures", "moved_down": "Afstroom", "mentor": "Mentor",
+                     "class": "Klas", "audit_gender": "audit_gender"},
+        "outcomes": {"student_id": "Stamnummer", "as_of": "Peildatum", "left_without_qualification": "VSV"},
+    },
+}
+FILE_NAMES = {
+    "canonical": {"attendance": "attendance.csv", "grades": "grades.csv", "students": "students.csv",
+                  "outcomes": "outcomes.csv"},
+    "magister": {"attendance": "absenties.csv", "grades": "cijfers.csv", "students": "leerlingen.csv",
+                 "outcomes": "uitstroom.csv"},
+}
+
+
+def school_year_start(as_of: dt.date) -> dt.date:
+    """The Monday of the school year's first week (the last full week of August)."""
+    year = as_of.year if as_of.month >= 8 else as_of.year - 1
+    aug31 = dt.date(year, 8, 31)
+    return aug31 - dt.timedelta(days=aug31.weekday() + 7)
+
+
+def holidays(start: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Typical Dutch school holidays of the school year that starts on `start`."""
+    y = start.year
+    def monday_of_week(year: int, week: int) -> dt.date:
+        return dt.date.fromisocalendar(year, week, 1)
+    return [
+        (monday_of_week(y, 43), monday_of_week(y, 43) + dt.timedelta(days=4)),          # herfstvakantie
+        (monday_of_week(y, 52), monday_of_week(y + 1, 1) + dt.timedelta(days=4)),       # kerstvakantie
+        (monday_of_week(y + 1, 8), monday_of_week(y + 1, 8) + dt.timedelta(days=4)),    # voorjaarsvakantie
+        (monday_of_week(y + 1, 18), monday_of_week(y + 1, 18) + dt.timedelta(days=4)),  # meivakantie
+    ]
+
+
+def school_days(as_of: dt.date) -> np.ndarray:
+    """Lesson days (weekdays outside holidays) from the school year's start up to and including as_of."""
+    start = school_year_start(as_of)
+    days = pd.bdate_range(start, as_of).to_numpy(dtype="datetime64[D]")
+    keep = np.ones(len(days), dtype=bool)
+    for first, last in holidays(start):
+        keep &= ~((days >= np.datetime64(first)) & (days <= np.datetime64(last)))
+    return days[keep]
+
+
+@dataclass
+class Cohort:
+    """One school year's students and their latent risk."""
+
+    ids: np.ndarray
+    level: np.ndarray
+    year: np.ndarray
+    repeated: np.ndarray
+    moved_down: np.ndarray
+    gender: np.ndarray
+    z: np.ndarray
+    age_offset: np.ndarray
+
+
+def _new_students(rng: np.random.Generator, n: int, first_id: int, *, year_one: bool) -> Cohort:
+    level = rng.choice(np.array(LEVELS), size=n, p=LEVEL_SHARE)
+    max_year = np.array([LEVEL_YEARS[lv] for lv in level])
+    year = np.ones(n, dtype=int) if year_one else rng.integers(1, max_year + 1)
+    z = rng.standard_normal(n) + np.array([LEVEL_RISK[lv] for lv in level])
+    repeated = np.minimum(rng.poisson(0.08 * np.exp(0.6 * z) * year), 3)
+    moved_down = (rng.random(n) < 0.05 * np.exp(0.5 * z) * np.minimum(year, 3) / 2).astype(int)
+    gender = rng.choice(np.array(["m", "v", "x"]), size=n, p=[0.49, 0.49, 0.02])
+    age_offset = (rng.random(n) < 0.35).astype(int)
+    return Cohort(np.arange(first_id, first_id + n), level, year, repeated, moved_down, gender, z, age_offset)
+
+
+def _concat(a: Cohort, b: Cohort) -> Cohort:
+    return Cohort(*(np.concatenate([getattr(a, f), getattr(b, f)]) for f in Cohort.__dataclass_fields__))
+
+
+def _take(c: Cohort, mask: np.ndarray) -> Cohort:
+    return Cohort(*(getattr(c, f)[mask] for f in Cohort.__dataclass_fields__))
+
+
+def _events(rng: np.random.Generator, rate: np.ndarray, n_days: int, day_weights: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson event counts per student over the period, each placed on a lesson day; (student, day)."""
+    counts = rng.poisson(rate)
+    student = np.repeat(np.arange(len(rate)), counts)
+    day = rng.choice(n_days, size=student.size, p=day_weights)
+    return student, day
+
+
+def _registrations(rng: np.random.Generator, cohort: Cohort, days: np.ndarray) -> pd.DataFrame:
+    """Lesson-level registrations of one school year: student index, day index, period, code."""
+    n, n_days = len(cohort.ids), len(days)
+    weeks = n_days / 5
+    progress = np.arange(n_days) / max(n_days - 1, 1)
+    weekday = (days.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday
+    plain = np.ones(n_days) / n_days
+    # Unauthorised absence clusters on Mondays and Fridays and grows through the year for those at risk.
+    truancy = np.where(np.isin(weekday, [0, 4]), 1.6, 1.0) * (1 + progress)
+    truancy /= truancy.sum()
+    z = cohort.z
+    parts = []
+    s, d = _events(rng, np.exp(-1.9 + 1.0 * z) * weeks, n_days, truancy)
+    length = 1 + rng.binomial(2, 0.35, size=s.size)
+    parts.append(_expand(rng, s, d, length, "unauthorised"))
+    s, d = _events(rng, np.exp(-1.2 + 0.5 * z) * weeks, n_days, plain)
+    parts.append(_expand(rng, s, d, np.ones(s.size, dtype=int), "late"))
+    s, d = _events(rng, np.exp(-3.6 + 0.8 * z) * weeks, n_days, plain)
+    parts.append(_expand(rng, s, d, np.ones(s.size, dtype=int), "removed"))
+    s, d = _events(rng, np.full(n, 0.12) * weeks, n_days, plain)
+    parts.append(_expand(rng, s, d, 1 + rng.binomial(3, 0.3, size=s.size), "authorised"))
+    # Sick spells: whole days, one to several in a row.
+    s, d = _events(rng, 0.05 * np.exp(0.35 * z) * weeks, n_days, plain)
+    spell_days = rng.geometric(0.55, size=s.size)
+    s = np.repeat(s, spell_days)
+    offsets = np.arange(s.size) - np.repeat(np.cumsum(spell_days) - spell_days, spell_days)
+    d = np.minimum(np.repeat(d, spell_days) + offsets, n_days - 1)
+    s = np.repeat(s, LESSONS_PER_DAY)
+    d = np.repeat(d, LESSONS_PER_DAY)
+    period = np.tile(np.arange(1, LESSONS_PER_DAY + 1), s.size // LESSONS_PER_DAY)
+    parts.append(pd.DataFrame({"student": s, "day": d, "period": period, "code": "sick"}))
+    frame = pd.concat(parts, ignore_index=True)
+    # One registration per lesson: sickness first, then the order above.
+    priority = frame["code"].map({"sick": 0, "removed": 1, "unauthorised": 2, "authorised": 3, "late": 4})
+    frame = frame.assign(_p=priority).sort_values(["student", "day", "period", "_p"], kind="stable")
+    frame = frame.drop_duplicates(["student", "day", "period"]).drop(columns="_p")
+    return frame.reset_index(drop=True)
+
+
+def _expand(rng: np.random.Generator, student: np.ndarray, day: np.ndarray, length: np.ndarray, code: str
+            ) -> pd.DataFrame:
+    start = rng.integers(1, LESSONS_PER_DAY + 1, size=student.size)
+    s = np.repeat(student, length)
+    d = np.repeat(day, length)
+    offset = np.arange(s.size) - np.repeat(np.cumsum(length) - length, length)
+    period = np.minimum(np.repeat(start, length) + offset, LESSONS_PER_DAY)
+    return pd.DataFrame({"student": s, "day": d, "period": period, "code": code})
+
+
+def _grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_subject: float) -> pd.DataFrame:
+    """Grades per student and subject through the year; weaker and declining for students at risk."""
+    n, n_days = len(cohort.ids), len(days)
+    ability = -0.6 * cohort.z + rng.normal(0, 0.8, n)
+    n_subjects = len(SUBJECTS)
+    counts = rng.poisson(per_subject * n_days / 60, size=(n, n_subjects))
+    student = np.repeat(np.repeat(np.arange(n), n_subjects), counts.ravel())
+    subject = np.repeat(np.tile(np.arange(n_subjects), n), counts.ravel())
+    day = rng.integers(0, n_days, size=student.size)
+    progress = day / max(n_days - 1, 1)
+    subject_effect = rng.normal(0, 0.5, size=(n, n_subjects))[student, subject]
+    decline = 0.9 * np.maximum(cohort.z[student], 0) * progress
+    grade = 6.5 + 0.9 * ability[student] + subject_effect - decline + rng.normal(0, 1.0, student.size)
+    grade = np.round(np.clip(grade, 1.0, 10.0), 1)
+    weight = rng.choice(np.array([1, 1, 2, 3]), size=student.size)
+    frame = pd.DataFrame({"student": student, "subject": subject, "day": day, "grade": grade, "weight": weight})
+    return frame.sort_values(["student", "day", "subject"], kind="stable").reset_index(drop=True)
+
+
+def _outcome(rng: np.random.Generator, cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame,
+             days: np.ndarray) -> np.ndarray:
+    """Who leaves without a startkwalificatie within 12 months, from the signals (see module docstring)."""
+    n = len(cohort.ids)
+    window_start = max(len(days) - 60, 0)
+    recent = registrations[(registrations["day"] >= window_start) & (registrations["code"] == "unauthorised")]
+    unauth = np.bincount(recent["student"].to_numpy(), minlength=n)
+    g = grades[(grades["day"] >= window_start) & (grades["grade"] < 5.5)]
+    fails = np.bincount(g["student"].to_numpy(), minlength=n)
+    signal = 0.9 * cohort.z + 0.45 * cohort.repeated + 0.06 * unauth + 0.18 * fails + rng.normal(0, 0.5, n)
+    lo, hi = -15.0, 5.0
+    for _ in range(60):  # the intercept that gives the base rate, found by bisection
+        mid = (lo + hi) / 2
+        rate = float(np.mean(1 / (1 + np.exp(-(mid + signal)))))
+        lo, hi = (mid, hi) if rate < BASE_RATE else (lo, mid)
+    p = 1 / (1 + np.exp(-(lo + signal)))
+    return (rng.random(n) < p).astype(int)
+
+
+def _write_tables(cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame, days: np.ndarray,
+                  profile: str, rng: np.random.Generator, ids_prefix: str) -> dict[str, pd.DataFrame]:
+    headers = HEADERS[profile]
+    words = CODE_WORDS[profile]
+    date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
+    day_text = pd.Series(pd.DatetimeIndex(days)).dt.strftime(date_fmt).to_numpy()
+    ids = np.char.add(ids_prefix, cohort.ids.astype(str))
+    reg_code = registrations["code"].to_numpy()
+    attendance = pd.DataFrame({
+        headers["attendance"]["student_id"]: ids[registrations["student"].to_numpy()],
+        headers["attendance"]["date"]: day_text[registrations["day"].to_numpy()],
+        headers["attendance"]["period"]: registrations["period"].to_numpy(),
+        headers["attendance"]["code"]: pd.Series(reg_code).map(words).to_numpy(),
+    })
+    if "hours" in headers["attendance"]:
+        attendance.insert(3, headers["attendance"]["hours"], 1)
+    grade_text = grades["grade"].map(lambda g: f"{g:.1f}") if profile == "canonical" else \
+        grades["grade"].map(lambda g: f"{g:.1f}".replace(".", ","))
+    grade_frame = pd.DataFrame({
+        headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
+        headers["grades"]["subject"]: np.array(SUBJECTS)[grades["subject"].to_numpy()],
+        headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
+        headers["grades"]["grade"]: grade_text.to_numpy(),
+        headers["grades"]["weight"]: grades["weight"].to_numpy(),
+    })
+    classes = _classes(cohort, rng)
+    mentors = {c: f"MNT{i + 1:02d}" for i, c in enumerate(sorted(set(classes)))}
+    base_age = 11 + cohort.year + cohort.repeated + cohort.age_offset
+    level_words = cohort.level if profile == "canonical" else np.char.replace(cohort.level.astype(str), "vmbo-gt", "mavo")
+    students = pd.DataFrame({
+        headers["students"]["student_id"]: ids,
+        headers["students"]["level"]: level_words,
+        headers["students"]["year"]: cohort.year,
+        headers["students"]["age"]: base_age,
+        headers["students"]["repeated_years"]: cohort.repeated,
+        headers["students"]["moved_down"]: cohort.moved_down,
+        headers["students"]["mentor"]: [mentors[c] for c in classes],
+        headers["students"]["class"]: classes,
+        headers["students"]["audit_gender"]: cohort.gender,
+    })
+    return {"attendance": attendance, "grades": grade_frame, "students": students}
+
+
+def _classes(cohort: Cohort, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty(len(cohort.ids), dtype=object)
+    for level in LEVELS:
+        for year in range(1, 7):
+            idx = np.flatnonzero((cohort.level == level) & (cohort.year == year))
+            if idx.size == 0:
+                continue
+            n_classes = max(1, round(idx.size / 26))
+            letters = np.array([chr(ord("A") + i) for i in range(n_classes)])
+            out[idx] = [f"{year}{LEVEL_ABBR[level]}{letter}" for letter in rng.permutation(np.resize(letters, idx.size))]
+    return out
+
+
+@dataclass(frozen=True)
+class SampleSchool:
+    """Generated tables in a profile's headers, ready to write."""
+
+    tables: dict[str, pd.DataFrame]
+    profile: str
+    as_of: dt.date
+
+
+def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
+             history_years: int = 0, profile: str = "magister", attendance_rows: int | None = None,
+             grade_rows: int | None = None) -> SampleSchool:
+    """Generate a school; with history_years, that many past school years plus an outcomes table."""
+    if profile not in HEADERS:
+        raise UsageError(f"the sample generator writes the profiles {', '.join(HEADERS)}, not '{profile}'")
+    if not 1 <= students <= 2_000_000:
+        raise UsageError("--students must be from 1 to 2,000,000")
+    rng = np.random.default_rng(seed)
+    id_base = 100000 + (seed % 1000) * 1000
+    if history_years:
+        return _generate_history(rng, students, as_of, history_years, profile, id_base)
+    cohort = _new_students(rng, students, id_base, year_one=False)
+    days = school_days(as_of)
+    registrations = _registrations(rng, cohort, days)
+    grades = _grades(rng, cohort, days, per_subject=2.5)
+    if attendance_rows is not None:
+        registrations = _resize_registrations(rng, registrations, attendance_rows, len(cohort.ids), len(days))
+    if grade_rows is not None:
+        grades = _resize_grades(rng, cohort, days, grades, grade_rows)
+    return SampleSchool(_write_tables(cohort, registrations, grades, days, profile, rng, ""), profile, as_of)
+
+
+def _resize_registrations(rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
+                          ) -> pd.DataFrame:
+    """Exactly `rows` registrations: absences first, topped up with 'present' registrations of lessons."""
+    if len(frame) >= rows:
+        keep = np.sort(rng.choice(len(frame), size=rows, replace=False))
+        return frame.iloc[keep].reset_index(drop=True)
+    extra = rows - len(frame)
+    present = pd.DataFrame({"student": rng.integers(0, n, extra), "day": rng.integers(0, n_days, extra),
+                            "period": rng.integers(1, LESSONS_PER_DAY + 1, extra), "code": "present"})
+    combined = pd.concat([frame, present], ignore_index=True)
+    return combined.sort_values(["day", "student", "period"], kind="stable").reset_index(drop=True)
+
+
+def _resize_grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame,
+                   rows: int) -> pd.DataFrame:
+    per_subject = 2.5 * rows / max(len(grades), 1)
+    bigger = _grades(rng, cohort, days, per_subject=per_subject * 1.05)
+    if len(bigger) >= rows:
+        keep = np.sort(rng.choice(len(bigger), size=rows, replace=False))
+        return bigger.iloc[keep].reset_index(drop=True)
+    return bigger
+
+
+def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, history_years: int,
+                      profile: str, id_base: int) -> SampleSchool:
+    """Past school years: the same school, students moving up, leaving and graduating, one as-of a year."""
+    cohort = _new_students(rng, students, id_base, year_one=False)
+    next_id = id_base + students
+    headers = HEADERS[profile]
+    out: dict[str, list[pd.DataFrame]] = {"attendance": [], "grades": [], "students": [], "outcomes": []}
+    date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
+    for k in range(history_years, 0, -1):
+        year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
+        days = school_days(year_as_of)
+        registrations = _registrations(rng, cohort, days)
+        grades = _grades(rng, cohort, days, per_subject=2.5)
+        left = _outcome(rng, cohort, registrations, grades, days)
+        tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
+        for name in ("attendance", "grades", "students"):
+            out[name].append(tables[name])
+        out["outcomes"].append(pd.DataFrame({
+            headers["outcomes"]["student_id"]: cohort.ids.astype(str),
+            headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
+            headers["outcomes"]["left_without_qualification"]: left}))
+        # Next school year: leavers and graduates go, the rest move up (some repeat), a new intake arrives.
+        max_year = np.array([LEVEL_YEARS[lv] for lv in cohort.level])
+        stays = (left == 0) & (cohort.year < max_year)
+        cohort = _take(cohort, stays)
+        repeat = rng.random(len(cohort.ids)) < 0.03 * np.exp(0.6 * cohort.z)
+        cohort.year = np.where(repeat, cohort.year, cohort.year + 1)
+        cohort.repeated = cohort.repeated + repeat.astype(int)
+        cohort.z = 0.85 * cohort.z + rng.normal(0, 0.4, len(cohort.z))
+        intake = _new_students(rng, max(students - len(cohort.ids), 0), next_id, year_one=True)
+        next_id += len(intake.ids)
+        cohort = _concat(cohort, intake)
+    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
+    # The roster holds each student once, as in their latest year.
+    sid = headers["students"]["student_id"]
+    tables["students"] = tables["students"].drop_duplicates(sid, keep="last").reset_index(drop=True)
+    return SampleSchool(tables, profile, as_of)
+
+
+def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(like.weekday() - day.weekday()))
+
+
+def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
+    from riskscreen.io import write_output
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = FILE_NAMES[school.profile]
+    sep = "," if school.profile == "canonical" else ";"
+    written = []
+    for table, frame in school.tables.items():
+        text = frame.to_csv(index=False, sep=sep, lineterminator="\n")
+        written.append(write_output(out_dir / names[table], text, force=force))
+    return written

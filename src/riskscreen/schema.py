@@ -1,0 +1,163 @@
+"""pandera models of the data contract's canonical tables, and their failures as grouped problems."""
+
+from __future__ import annotations
+
+from typing import Optional  # noqa: UP035 - pandera reads Optional[...] to mark optional columns
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from riskscreen.mapping import MappedTable
+from riskscreen.profiles import ATTENDANCE_CODES, LEVELS
+from riskscreen.report import ERROR, Problem, problem_at
+
+PSEUDONYM = r"[A-Za-z0-9_\-]{1,64}"
+
+
+def _pseudonym_ok(series: pd.Series) -> pd.Series:
+    ok = np.asarray(series.cat.categories.astype(str).str.fullmatch(PSEUDONYM), dtype=bool)
+    codes = series.cat.codes.to_numpy()
+    # An empty id is reported by the not-null rule, not twice.
+    return pd.Series(np.where(codes >= 0, ok[np.clip(codes, 0, None)] if ok.size else True, True),
+                     index=series.index)
+
+
+class Attendance(pa.DataFrameModel):
+    """One registration of one lesson."""
+
+    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+    date: Series[pa.DateTime] = pa.Field(nullable=False)
+    period: Optional[Series[float]] = pa.Field(ge=1, le=12, nullable=True)
+    hours: Series[float] = pa.Field(gt=0, le=12, nullable=False)
+    code: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=list(ATTENDANCE_CODES))
+
+    @pa.check("student_id", name="pseudonym")
+    def pseudonym(cls, series: pd.Series) -> pd.Series:
+        return _pseudonym_ok(series)
+
+    class Config:
+        strict = False
+
+
+class Grades(pa.DataFrameModel):
+    """One grade entered."""
+
+    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+    subject: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+    date: Series[pa.DateTime] = pa.Field(nullable=False)
+    grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False)
+    weight: Series[float] = pa.Field(gt=0, le=100, nullable=False)
+
+    @pa.check("student_id", name="pseudonym")
+    def pseudonym(cls, series: pd.Series) -> pd.Series:
+        return _pseudonym_ok(series)
+
+    class Config:
+        strict = False
+
+
+class Students(pa.DataFrameModel):
+    """One student of the roster."""
+
+    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+    level: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEVELS))
+    year: Optional[Series[float]] = pa.Field(ge=1, le=6, nullable=True)
+    age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True)
+    repeated_years: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
+    moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
+
+    @pa.check("student_id", name="pseudonym")
+    def pseudonym(cls, series: pd.Series) -> pd.Series:
+        return _pseudonym_ok(series)
+
+    @pa.check("student_id", name="unique_id")
+    def unique_id(cls, series: pd.Series) -> pd.Series:
+        return pd.Series(~series.duplicated(keep="first").to_numpy(), index=series.index)
+
+    class Config:
+        strict = False
+
+
+class Outcomes(pa.DataFrameModel):
+    """One student at one moment, with whether they left without a startkwalificatie."""
+
+    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+    as_of: Series[pa.DateTime] = pa.Field(nullable=False)
+    left_without_qualification: Series[float] = pa.Field(isin=[0.0, 1.0], nullable=False)
+
+    @pa.check("student_id", name="pseudonym")
+    def pseudonym(cls, series: pd.Series) -> pd.Series:
+        return _pseudonym_ok(series)
+
+    class Config:
+        strict = False
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "attendance": Attendance, "grades": Grades, "students": Students, "outcomes": Outcomes}
+
+RULE_TEXT: dict[str, tuple[str, str, str]] = {
+    # pandera check name -> (rule, message, how to fix)
+    "not_nullable": ("missing value", "empty where a value is required", "fill it in, or remove the row"),
+    "pseudonym": ("pseudonym", "not a valid pseudonym (1-64 letters, digits, '-' or '_')",
+                  "use the pseudonymised student number, without spaces or other characters"),
+    "unique_id": ("duplicate student", "the same student is listed twice in the roster",
+                  "keep one row per student"),
+}
+RANGE_TEXT: dict[tuple[str, str], tuple[str, str]] = {
+    ("attendance", "period"): ("a lesson hour from 1 to 12", "write the lesson hour as 1 to 12"),
+    ("attendance", "hours"): ("more than 0 and at most 12 hours", "write the hours this row covers, such as 1 or 0,75"),
+    ("attendance", "code"): ("a known absence code", "map the code in the profile"),
+    ("grades", "grade"): ("a grade from 1,0 to 10,0",
+                          "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first"),
+    ("grades", "weight"): ("a weight above 0", "write the weight as a positive number, such as 1 or 2"),
+    ("students", "year"): ("a leerjaar from 1 to 6", "write the school year as 1 to 6"),
+    ("students", "age"): ("an age from 10 to 30", "write the age in whole years"),
+    ("students", "repeated_years"): ("0 or more years repeated", "write the number of repeated years"),
+    ("students", "moved_down"): ("0 or more moves down", "write the number of moves to a lower level"),
+    ("students", "level"): ("a known level", "map the level in the profile's [codes.level]"),
+    ("outcomes", "left_without_qualification"): ("0 or 1", "write 1 if the student left without a "
+                                                 "startkwalificatie, else 0"),
+}
+
+
+def validate_table(mapped: MappedTable) -> list[Problem]:
+    """Run the table's pandera model lazily and turn every failure into a grouped problem."""
+    if mapped.frame.empty and len(mapped.frame.columns) == 0:
+        return []
+    model = MODELS[mapped.table]
+    try:
+        model.validate(mapped.frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _problems_from(mapped, exc.failure_cases)
+    return []
+
+
+def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    failures = failures[failures["index"].notna()]
+    position = pd.Series(np.arange(len(mapped.frame)), index=mapped.frame.index)
+    for (column, check), group in failures.groupby(["column", "check"], sort=False):
+        index = group["index"].to_numpy()
+        failed = mapped.parse_failed.get(str(column))
+        if failed is not None:
+            # Values that could not be parsed were reported already; don't report them again as missing.
+            keep = ~failed[position.reindex(index).to_numpy(dtype=int)]
+            index, group = index[keep], group[keep]
+        if len(index) == 0:
+            continue
+        lines = np.asarray(index, dtype=np.int64) + mapped.raw.header_line + 1
+        order = np.argsort(lines, kind="stable")
+        lines = lines[order]
+        values = group["failure_case"].to_numpy()[order]
+        check = str(check)
+        if check in RULE_TEXT:
+            rule, message, fix = RULE_TEXT[check]
+        else:
+            expected, fix = RANGE_TEXT.get((mapped.table, str(column)), ("an allowed value", "correct the value"))
+            rule, message = "out of range", f"not {expected}"
+        problems.append(problem_at(ERROR, mapped.table, mapped.raw.name, str(column), rule, message, fix,
+                                   lines, list(values)))
+    return problems
