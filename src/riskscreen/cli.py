@@ -204,6 +204,194 @@ def sample(
         _err(f"wrote {path}")
 
 
+# ---------------------------------------------------------------------------------------- score and explain
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name or folder (default: the bundled "
+                                                            "demonstration model 'demo').")]
+TrustOpt = Annotated[bool, typer.Option("--trust-model", help="Allow a hash-checked model whose file needs more "
+                                                              "than the standard classes (it can run code).")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of reasons and labels: nl or en.")]
+
+
+class Language(str, Enum):
+    nl = "nl"
+    en = "en"
+
+
+def _load(model: str | None, trust: bool) -> Any:
+    from riskscreen.persist import load_model
+
+    return load_model(model, trust=trust)
+
+
+@app.command()
+@guarded
+def score(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    model: ModelOpt = None, trust_model: TrustOpt = False,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
+    top: Annotated[int | None, typer.Option("--top", help="Only the N highest-risk students.")] = None,
+    mentor: Annotated[str | None, typer.Option("--mentor", help="Only this mentor's students.")] = None,
+    class_: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Rank every student by risk, with the reasons behind each score and the statutory absence flags."""
+    from riskscreen.exports import load_exports
+    from riskscreen.render.scores import demo_warning, render_scores
+    from riskscreen.scoring import score as score_fn
+    from riskscreen.scoring import select
+
+    loaded = _load(model, trust_model)
+    exports = load_exports(data, progress=_progress(),
+                           **data_kwargs(attendance, grades, students, None, profile, sheet, allow_column, as_of))
+    result = score_fn(exports, loaded, lang=lang.value)
+    rows = select(result, top=top, mentor=mentor, class_=class_)
+    emit(render_scores(result, rows, format.value), output, force)
+    warning = demo_warning(result)
+    if warning and format != ReportFormat.table:
+        _err(warning)
+    flagged = int(result.table["verzuim_16u"].sum())
+    _err(f"{len(result.table)} students scored as of {result.as_of.date()}; {flagged} with the 16-hour flag")
+
+
+@app.command()
+@guarded
+def explain(
+    data: Annotated[Path, typer.Argument(help="Folder with the export files.")],
+    student_id: Annotated[str, typer.Argument(help="The student's pseudonym.")],
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    model: ModelOpt = None, trust_model: TrustOpt = False,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Show one student's full breakdown: every feature, its reference, its contribution, flags, registrations."""
+    from riskscreen.exports import load_exports
+    from riskscreen.render.scores import render_explanation
+    from riskscreen.scoring import explain as explain_fn
+
+    loaded = _load(model, trust_model)
+    exports = load_exports(data, progress=_progress(),
+                           **data_kwargs(None, None, None, None, profile, sheet, allow_column, as_of))
+    explanation = explain_fn(exports, loaded, student_id, lang=lang.value)
+    emit(render_explanation(explanation, format.value), output, force)
+
+
+# ---------------------------------------------------------------------------------------- train and evaluate
+class EvalFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@guarded
+def train(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model and its card to, "
+                                                    "such as models/ourschool.")] = Path("models/model"),
+    c: Annotated[float | None, typer.Option("--C", help="Regularisation strength (smaller = simpler); "
+                                                        "default: chosen by cross-validation.")] = None,
+    balanced: Annotated[bool, typer.Option("--balanced", help="Weight classes inversely to their size.")] = False,
+    feature_set: Annotated[str, typer.Option("--feature-set", help="standard, with-level, attendance or "
+                                                                   "no-roster.")] = "standard",
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Students a youth worker can see; adds "
+                                                                    "precision and recall at this k.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for splits, bootstrap and fitting.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
+    demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
+                                                                        "(synthetic data).")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
+    from riskscreen.exports import load_exports
+    from riskscreen.persist import save_model
+    from riskscreen.render.card import card_markdown
+    from riskscreen.training import train as train_fn
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists", hint="choose another --out, or add --force to replace it")
+    if c is not None and c <= 0:
+        raise UsageError("--C must be above 0")
+    exports = load_exports(data, progress=_progress(), require=("attendance", "grades", "outcomes"),
+                           **data_kwargs(attendance, grades, students, outcomes, profile, sheet, allow_column, None))
+    result = train_fn(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
+                      seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
+                      progress=_progress())
+    markdown = card_markdown(result.card)
+    save_model(result.fitted, result.card, out, force=force, markdown=markdown)
+    sys.stdout.write(markdown)
+    _err(f"wrote {out}/ (model.pkl, card.json, card.md)")
+
+
+@app.command()
+@guarded
+def evaluate(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    model: ModelOpt = None, trust_model: TrustOpt = False,
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Also precision and recall at this k.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
+    plots: Annotated[Path | None, typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs "
+                                                               "to this folder.")] = None,
+    format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
+    import json
+
+    from riskscreen.exports import load_exports
+    from riskscreen.render.card import evaluation_markdown
+    from riskscreen.training import evaluate as evaluate_fn
+
+    loaded = _load(model, trust_model)
+    exports = load_exports(data, progress=_progress(), require=("attendance", "grades", "outcomes"),
+                           **data_kwargs(attendance, grades, students, outcomes, profile, sheet, allow_column, None))
+    result = evaluate_fn(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=_progress())
+    text = (json.dumps(result.report, indent=2, ensure_ascii=False) + "\n" if format == EvalFormat.json
+            else evaluation_markdown(result.report))
+    emit(text, output, force)
+    if plots is not None:
+        from riskscreen.plots import write_plots
+
+        for path in write_plots(result.y, result.scores, plots, force=force):
+            _err(f"wrote {path}")
+
+
+@model_app.command("list")
+@guarded
+def model_list() -> None:
+    """List the models riskscreen can find (./models, $RISKSCREEN_MODELS and the bundled ones)."""
+    from riskscreen.persist import list_models
+
+    for path, card in list_models():
+        if card is None:
+            typer.echo(f"{path.name:<16} {path}  (card unreadable)")
+            continue
+        auc = (card.get("metrics", {}).get("roc_auc") or {}).get("value")
+        demo = "  DEMONSTRATION (synthetic data)" if card.get("demonstration") else ""
+        typer.echo(f"{path.name:<16} {path}  ROC AUC {auc}  created {card.get('created')}{demo}")
+
+
+@model_app.command("show")
+@guarded
+def model_show(
+    name: Annotated[str, typer.Argument(help="Model name or folder.")] = "demo",
+    format: Annotated[EvalFormat, typer.Option("--format", "-f", help="table (Markdown) or json.")] = EvalFormat.table,
+) -> None:
+    """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
+    import json
+
+    from riskscreen.persist import read_card, resolve
+    from riskscreen.render.card import card_markdown
+
+    card = read_card(resolve(name))
+    sys.stdout.write(json.dumps(card, indent=2, ensure_ascii=False) + "\n" if format == EvalFormat.json
+                     else card_markdown(card))
+
+
 # ------------------------------------------------------------------------------------------------ profiles
 @profile_app.command("list")
 @guarded

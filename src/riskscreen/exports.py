@@ -237,6 +237,14 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
     roster = mapped.get("students")
     if roster is None or "student_id" not in roster.frame:
         return
+    key = ["student_id", "as_of"] if "as_of" in roster.frame else ["student_id"]
+    twice = roster.frame.duplicated(key, keep="first").to_numpy()
+    if twice.any():
+        roster.problems.append(problem_at(
+            ERROR, "students", roster.raw.name, "student_id", "duplicate student",
+            "the same student is listed twice in the roster" + (" for the same as-of date" if len(key) > 1 else ""),
+            "keep one row per student (or per student and as-of date)", _lines(roster, twice),
+            list(roster.frame["student_id"].to_numpy()[twice][:5])))
     known = set(roster.frame["student_id"].cat.categories)
     for table in ("attendance", "grades", "outcomes"):
         m = mapped.get(table)

@@ -266,6 +266,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         if "level" in found:
             columns["level"] = mapper.codes(found["level"], "level", profile.code_map("level"), LEVELS,
                                             what="level", blank_ok=True)
+        if "as_of" in found:
+            columns["as_of"] = mapper.dates(found["as_of"], "as_of")
         for name in ("mentor", "class"):
             if name in found:
                 columns[name] = mapper.text(found[name], name)

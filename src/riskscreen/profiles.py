@@ -18,7 +18,8 @@ TABLES = ("attendance", "grades", "students", "outcomes")
 CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "attendance": ("student_id", "date", "period", "hours", "code", "authorised"),
     "grades": ("student_id", "subject", "date", "grade", "weight"),
-    "students": ("student_id", "level", "year", "age", "repeated_years", "moved_down", "mentor", "class"),
+    "students": ("student_id", "level", "year", "age", "repeated_years", "moved_down", "mentor", "class",
+                 "as_of"),
     "outcomes": ("student_id", "as_of", "left_without_qualification"),
 }
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {

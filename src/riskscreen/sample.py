@@ -203,7 +203,7 @@ def _grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_subj
     day = rng.integers(0, n_days, size=student.size)
     progress = day / max(n_days - 1, 1)
     subject_effect = rng.normal(0, 0.5, size=(n, n_subjects))[student, subject]
-    decline = 0.9 * np.maximum(cohort.z[student], 0) * progress
+    decline = 0.6 * np.maximum(cohort.z[student], 0) * progress
     grade = 6.5 + 0.9 * ability[student] + subject_effect - decline + rng.normal(0, 1.0, student.size)
     grade = np.round(np.clip(grade, 1.0, 10.0), 1)
     weight = rng.choice(np.array([1, 1, 2, 3]), size=student.size)
@@ -310,7 +310,7 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
     cohort = _new_students(rng, students, id_base, year_one=False)
     days = school_days(as_of)
     registrations = _registrations(rng, cohort, days)
-    grades = _grades(rng, cohort, days, per_subject=2.5)
+    grades = _grades(rng, cohort, days, per_subject=1.5)
     if attendance_rows is not None:
         registrations = _resize_registrations(rng, registrations, attendance_rows, len(cohort.ids), len(days))
     if grade_rows is not None:
@@ -333,7 +333,7 @@ def _resize_registrations(rng: np.random.Generator, frame: pd.DataFrame, rows: i
 
 def _resize_grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame,
                    rows: int) -> pd.DataFrame:
-    per_subject = 2.5 * rows / max(len(grades), 1)
+    per_subject = 1.5 * rows / max(len(grades), 1)
     bigger = _grades(rng, cohort, days, per_subject=per_subject * 1.05)
     if len(bigger) >= rows:
         keep = np.sort(rng.choice(len(bigger), size=rows, replace=False))
@@ -353,9 +353,10 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
         days = school_days(year_as_of)
         registrations = _registrations(rng, cohort, days)
-        grades = _grades(rng, cohort, days, per_subject=2.5)
+        grades = _grades(rng, cohort, days, per_subject=1.5)
         left = _outcome(rng, cohort, registrations, grades, days)
         tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
+        tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
         for name in ("attendance", "grades", "students"):
             out[name].append(tables[name])
         out["outcomes"].append(pd.DataFrame({
@@ -373,10 +374,8 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
         intake = _new_students(rng, max(students - len(cohort.ids), 0), next_id, year_one=True)
         next_id += len(intake.ids)
         cohort = _concat(cohort, intake)
+    # The roster holds a row per student per as-of date (the documented as_of extension of the contract).
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
-    # The roster holds each student once, as in their latest year.
-    sid = headers["students"]["student_id"]
-    tables["students"] = tables["students"].drop_duplicates(sid, keep="last").reset_index(drop=True)
     return SampleSchool(tables, profile, as_of)
 
 

@@ -67,14 +67,11 @@ class Students(pa.DataFrameModel):
     age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True)
     repeated_years: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
     moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
+    as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
 
     @pa.check("student_id", name="pseudonym")
     def pseudonym(cls, series: pd.Series) -> pd.Series:
         return _pseudonym_ok(series)
-
-    @pa.check("student_id", name="unique_id")
-    def unique_id(cls, series: pd.Series) -> pd.Series:
-        return pd.Series(~series.duplicated(keep="first").to_numpy(), index=series.index)
 
     class Config:
         strict = False
@@ -103,8 +100,6 @@ RULE_TEXT: dict[str, tuple[str, str, str]] = {
     "not_nullable": ("missing value", "empty where a value is required", "fill it in, or remove the row"),
     "pseudonym": ("pseudonym", "not a valid pseudonym (1-64 letters, digits, '-' or '_')",
                   "use the pseudonymised student number, without spaces or other characters"),
-    "unique_id": ("duplicate student", "the same student is listed twice in the roster",
-                  "keep one row per student"),
 }
 RANGE_TEXT: dict[tuple[str, str], tuple[str, str]] = {
     ("attendance", "period"): ("a lesson hour from 1 to 12", "write the lesson hour as 1 to 12"),

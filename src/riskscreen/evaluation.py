@@ -1,0 +1,202 @@
+"""Honest numbers: metrics with bootstrap intervals, top-k, calibration, baselines and a fairness audit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.features import FEATURE_NAMES
+
+TOP_FRACTIONS = (0.05, 0.10, 0.20)
+FAIRNESS_FRACTION = 0.10
+FAIR_RANGE = (0.8, 1.25)
+WIDE_INTERVAL = 0.25
+
+
+def frac_key(fraction: float) -> str:
+    return f"{round(fraction * 100)}%"
+
+
+def top_k_mask(score: np.ndarray, k: int) -> np.ndarray:
+    """The k highest scores (ties broken by position, which is fixed for a given input order)."""
+    order = np.argsort(-score, kind="stable")
+    mask = np.zeros(score.size, dtype=bool)
+    mask[order[: max(min(k, score.size), 0)]] = True
+    return mask
+
+
+def _k(n: int, fraction: float) -> int:
+    return max(1, math.ceil(fraction * n))
+
+
+def _auc(y: np.ndarray, p: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, p)) if 0 < y.sum() < y.size else float("nan")
+
+
+def _pr_auc(y: np.ndarray, p: np.ndarray) -> float:
+    from sklearn.metrics import average_precision_score
+
+    return float(average_precision_score(y, p)) if y.sum() > 0 else float("nan")
+
+
+def _brier(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean((p - y) ** 2))
+
+
+def _interval(stat: Any, y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> dict[str, float | None]:
+    value = stat(y, p)
+    samples = np.array([stat(y[idx], p[idx]) for idx in boots])
+    samples = samples[~np.isnan(samples)]
+    low, high = (np.quantile(samples, [0.025, 0.975]) if samples.size else (np.nan, np.nan))
+    return {"value": _clean(value), "low": _clean(low), "high": _clean(high)}
+
+
+def _clean(x: float) -> float | None:
+    return None if x is None or np.isnan(x) else round(float(x), 4)
+
+
+def _topk_stats(y: np.ndarray, score: np.ndarray, k: int) -> tuple[float, float]:
+    mask = top_k_mask(score, k)
+    hits = float(y[mask].sum())
+    positives = float(y.sum())
+    return hits / k, (hits / positives if positives else float("nan"))
+
+
+def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_boot: int = 500,
+            seed: int = 0, probabilities: bool = True) -> dict[str, Any]:
+    """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval."""
+    y = np.asarray(y, dtype=int)
+    score = np.asarray(score, dtype=float)
+    rng = np.random.default_rng(seed)
+    boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
+    out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
+    out["roc_auc"] = _interval(_auc, y, score, boots)
+    out["pr_auc"] = _interval(_pr_auc, y, score, boots)
+    out["brier"] = _interval(_brier, y, score, boots) if probabilities else None
+    precision_at: dict[str, Any] = {}
+    recall_at: dict[str, Any] = {}
+    ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
+    if capacity:
+        ks[str(capacity)] = min(capacity, y.size)
+    for key, k in ks.items():
+        def prec(yy: np.ndarray, ss: np.ndarray, k: int = k) -> float:
+            return _topk_stats(yy, ss, k)[0]
+
+        def rec(yy: np.ndarray, ss: np.ndarray, k: int = k) -> float:
+            return _topk_stats(yy, ss, k)[1]
+
+        precision_at[key] = {**_interval(prec, y, score, boots), "k": k}
+        recall_at[key] = {**_interval(rec, y, score, boots), "k": k}
+    out["precision_at"] = precision_at
+    out["recall_at"] = recall_at
+    out["calibration"] = calibration_deciles(y, score) if probabilities else []
+    warnings = []
+    auc = out["roc_auc"]
+    if auc["low"] is None or auc["high"] is None or auc["high"] - auc["low"] > WIDE_INTERVAL:
+        warnings.append(f"with {out['n_positive']} positives among {out['n_students']} students the ROC AUC "
+                        "interval is too wide to mean much; read the figures as rough indications")
+    if out["n_positive"] < 10:
+        warnings.append(f"only {out['n_positive']} students left: every metric is very uncertain")
+    out["warnings"] = warnings
+    return out
+
+
+def calibration_deciles(y: np.ndarray, p: np.ndarray) -> list[dict[str, Any]]:
+    """Mean predicted against observed rate in ten groups of equal size, by predicted probability."""
+    if y.size == 0:
+        return []
+    order = np.argsort(p, kind="stable")
+    out = []
+    for i, chunk in enumerate(np.array_split(order, min(10, y.size))):
+        if chunk.size == 0:
+            continue
+        out.append({"decile": i + 1, "n": int(chunk.size), "mean_predicted": round(float(p[chunk].mean()), 4),
+                    "observed": round(float(y[chunk].mean()), 4)})
+    return out
+
+
+def rule_score(features: pd.DataFrame, seed: int = 0) -> np.ndarray:
+    """The rule-based early-warning count: attendance below 90%, a core-subject fail, a repeated year.
+
+    Ties (many students share a count) are broken by a fixed random order, so no feature leaks in.
+    """
+    count = ((features["absence_rate_12w"] > 0.10).astype(int) + (features["core_fails_12w"] >= 1).astype(int)
+             + (features["repeated_years"].fillna(0) >= 1).astype(int)).to_numpy(dtype=float)
+    jitter = np.random.default_rng(seed).random(count.size) * 1e-3
+    return count + jitter
+
+
+def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, seed: int = 0,
+              feature_names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(random_state=seed, max_iter=200, learning_rate=0.05,
+                                           early_stopping=False)
+    model.fit(train_x.loc[:, list(feature_names)].to_numpy(dtype=float), train_y)
+    return np.asarray(model.predict_proba(test_x.loc[:, list(feature_names)].to_numpy(dtype=float))[:, 1])
+
+
+def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The price of transparency: what the transparent model gives up (negative) or gains against the black box."""
+    bb = baselines.get("gradient_boosting")
+    if not bb:
+        return {}
+
+    def val(m: dict[str, Any], *path: str) -> float | None:
+        node: Any = m
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node if isinstance(node, int | float) else None
+
+    out: dict[str, Any] = {}
+    for name, path in (("roc_auc", ("roc_auc", "value")), ("precision_at_10%", ("precision_at", "10%", "value"))):
+        a, b = val(model_metrics, *path), val(bb, *path)
+        out[name] = None if a is None or b is None else round(a - b, 4)
+    return out
+
+
+def fairness(groups: pd.DataFrame, y: np.ndarray, p: np.ndarray, *, fraction: float = FAIRNESS_FRACTION,
+             bands: dict[str, float] | None = None) -> dict[str, Any]:
+    """Per audit column and group: count, prevalence, top-k recall, FPR, precision, calibration-in-the-large;
+    each as a ratio to the largest group, flagged outside 0.8-1.25."""
+    y = np.asarray(y, dtype=int)
+    flagged = top_k_mask(np.asarray(p, dtype=float), _k(y.size, fraction))
+    out: dict[str, Any] = {"top_fraction": frac_key(fraction), "range": list(FAIR_RANGE), "columns": {}}
+    for column in groups.columns:
+        values = groups[column].astype(object).where(groups[column].notna(), "(unknown)").astype(str).to_numpy()
+        rows = []
+        for group in sorted(set(values)):
+            m = values == group
+            pos, neg = y[m] == 1, y[m] == 0
+            rows.append({
+                "group": group, "n": int(m.sum()), "prevalence": _r(y[m].mean()),
+                "recall": _r(flagged[m][pos].mean()) if pos.any() else None,
+                "false_positive_rate": _r(flagged[m][neg].mean()) if neg.any() else None,
+                "precision": _r(y[m][flagged[m]].mean()) if flagged[m].any() else None,
+                "calibration_in_the_large": _r(p[m].mean() / y[m].mean()) if y[m].mean() > 0 else None,
+            })
+        largest = max(rows, key=lambda r: r["n"])
+        for row in rows:
+            ratios = {}
+            flags = []
+            for metric in ("prevalence", "recall", "false_positive_rate", "precision", "calibration_in_the_large"):
+                a, b = row[metric], largest[metric]
+                ratio = _r(a / b) if a is not None and b not in (None, 0) else None
+                ratios[metric] = ratio
+                if ratio is not None and metric != "prevalence" and not FAIR_RANGE[0] <= ratio <= FAIR_RANGE[1]:
+                    flags.append(metric)
+            row["ratio_to_largest"] = ratios
+            row["outside_range"] = flags
+            row["small_group"] = row["n"] < 30
+        out["columns"][column] = {"reference_group": largest["group"], "groups": rows}
+    return out
+
+
+def _r(x: float) -> float | None:
+    return None if x is None or np.isnan(x) else round(float(x), 4)

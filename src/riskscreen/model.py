@@ -1,0 +1,148 @@
+"""The transparent model: fit a sign-constrained, calibrated logistic regression; score; split scores into parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.errors import ModelError
+from riskscreen.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
+
+DEFAULT_FEATURES: tuple[str, ...] = FEATURE_NAMES
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "standard": FEATURE_NAMES,
+    "with-level": FEATURE_NAMES + LEVEL_COLUMNS,
+    "attendance": tuple(f.name for f in SPEC.values() if f.group == "attendance"),
+    "no-roster": tuple(f.name for f in SPEC.values() if f.group != "roster"),
+}
+BAND_QUANTILES = {"high": 0.95, "elevated": 0.80}
+
+
+def make_pipeline(c: float, class_weight: str | None, seed: int = 0) -> object:
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return Pipeline([
+        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+        ("scale", StandardScaler()),
+        ("model", LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, random_state=seed)),
+    ])
+
+
+def direction(feature: str) -> int:
+    spec = SPEC.get(feature)
+    return spec.direction if spec else 0
+
+
+@dataclass
+class FittedModel:
+    """A fitted pipeline whose last step's coefficients already include the calibration."""
+
+    pipeline: object
+    features: list[str]
+    bands: dict[str, float]
+    dropped: list[str] = field(default_factory=list)
+    calibration: tuple[float, float] = (1.0, 0.0)
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        return np.asarray(self.pipeline["model"].coef_[0], dtype=float)  # type: ignore[index]
+
+    @property
+    def intercept(self) -> float:
+        return float(self.pipeline["model"].intercept_[0])  # type: ignore[index]
+
+    @property
+    def reference(self) -> np.ndarray:
+        """The value a feature contributes nothing at: the training mean after imputation."""
+        return np.asarray(self.pipeline["scale"].mean_, dtype=float)  # type: ignore[index]
+
+    @property
+    def scale(self) -> np.ndarray:
+        return np.asarray(self.pipeline["scale"].scale_, dtype=float)  # type: ignore[index]
+
+
+def _matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
+    missing = [n for n in names if n not in features.columns]
+    if missing:
+        raise ModelError(f"the model needs features these data do not have: {', '.join(missing)}",
+                         hint="use a model trained on the same feature set")
+    return features.loc[:, list(names)].to_numpy(dtype=float)
+
+
+def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str] = DEFAULT_FEATURES,
+        c: float = 1.0, class_weight: str | None = None, seed: int = 0,
+        groups: np.ndarray | None = None) -> FittedModel:
+    """Fit, dropping features whose coefficient has the wrong sign, then calibrate on out-of-fold logits."""
+    y = np.asarray(labels, dtype=int)
+    if y.min(initial=1) == y.max(initial=0):
+        raise ModelError("the outcomes hold only one class (no one left, or everyone did)",
+                         hint="training needs students who left and students who stayed")
+    names = list(feature_names)
+    dropped: list[str] = []
+    while True:
+        pipeline = make_pipeline(c, class_weight, seed)
+        pipeline.fit(_matrix(features, names), y)  # type: ignore[attr-defined]
+        coef = pipeline["model"].coef_[0]  # type: ignore[index]
+        wrong = [(abs(w), n) for n, w in zip(names, coef, strict=True) if direction(n) * w < -1e-9]
+        if not wrong or len(names) == 1:
+            break
+        # A feature that lowers risk where the research and the law say it raises it would make the model
+        # reward, say, more truancy; it is dropped and the rest refitted (recorded in the card).
+        worst = max(wrong)[1]
+        names.remove(worst)
+        dropped.append(worst)
+    a, b = _calibration(features, y, names, c, class_weight, seed, groups)
+    model = pipeline["model"]  # type: ignore[index]
+    model.coef_ = model.coef_ * a
+    model.intercept_ = model.intercept_ * a + b
+    fitted = FittedModel(pipeline, names, {}, dropped, (a, b),
+                         {"C": c, "class_weight": class_weight, "seed": seed})
+    probability = predict(fitted, features)
+    fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
+    return fitted
+
+
+def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: float, class_weight: str | None,
+                 seed: int, groups: np.ndarray | None) -> tuple[float, float]:
+    """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+
+    positives = int(y.sum())
+    folds = min(5, positives, len(y) - positives)
+    if folds < 2:
+        return 1.0, 0.0
+    splitter = (StratifiedGroupKFold(folds, shuffle=True, random_state=seed) if groups is not None
+                else StratifiedKFold(folds, shuffle=True, random_state=seed))
+    oof = cross_val_predict(make_pipeline(c, class_weight, seed), _matrix(features, names), y, cv=splitter,  # type: ignore[arg-type]
+                            groups=groups, method="decision_function")
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
+    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    return (a, b) if a > 0 else (1.0, 0.0)
+
+
+def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
+    return np.asarray(model.pipeline.decision_function(_matrix(features, model.features)), dtype=float)  # type: ignore[attr-defined]
+
+
+def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits(model, features)))
+
+
+def contributions(model: FittedModel, features: pd.DataFrame) -> pd.DataFrame:
+    """Each feature's part of each student's logit: coefficient times standardised value (0 at the mean)."""
+    standardised = model.pipeline[:-1].transform(_matrix(features, model.features))  # type: ignore[index]
+    parts = standardised * model.coefficients[None, :]
+    return pd.DataFrame(parts, index=features.index, columns=model.features)
+
+
+def band_of(probability: np.ndarray, bands: dict[str, float]) -> np.ndarray:
+    return np.where(probability >= bands["high"], "high",
+                    np.where(probability >= bands["elevated"], "elevated", "low"))

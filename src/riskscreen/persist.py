@@ -1,0 +1,206 @@
+"""Saving and loading a model with its card: hash checks and an allow-list before anything is unpickled."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from riskscreen.errors import ModelError, OutputExistsError, UsageError
+from riskscreen.model import FittedModel
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.pkl"
+CARD_JSON = "card.json"
+CARD_MD = "card.md"
+DEFAULT_MODEL = "demo"
+# The only globals a fitted riskscreen pipeline needs; anything else in a pickle is refused before it runs.
+SAFE_GLOBALS = {
+    ("numpy", "dtype"), ("numpy", "ndarray"), ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.multiarray", "scalar"), ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "_reconstruct"),
+}
+SAFE_SKLEARN_CLASSES = {
+    ("sklearn.pipeline", "Pipeline"), ("sklearn.impute._base", "SimpleImputer"),
+    ("sklearn.preprocessing._data", "StandardScaler"), ("sklearn.linear_model._logistic", "LogisticRegression"),
+}
+
+
+class _AllowListUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in SAFE_GLOBALS or (module, name) in SAFE_SKLEARN_CLASSES:
+            return super().find_class(module, name)
+        raise ModelError(f"the model file refers to '{module}.{name}', which a riskscreen model never needs; "
+                         "refused without running it",
+                         hint="use a model made by `riskscreen train`; a model file from elsewhere can run code")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def card_digest(card: dict[str, Any]) -> str:
+    """The card's own checksum, over everything but the checksum itself."""
+    body = {k: v for k, v in card.items() if k != "card_sha256"}
+    return sha256_of(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model ready to score, its card, and where it came from."""
+
+    fitted: FittedModel
+    card: dict[str, Any]
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return str(self.card.get("name", self.path.name))
+
+    @property
+    def is_demonstration(self) -> bool:
+        return bool(self.card.get("demonstration", False))
+
+
+def model_dirs() -> list[Path]:
+    """Where models are looked up by name: $RISKSCREEN_MODELS, ./models, and the bundled models folder."""
+    dirs = []
+    env = os.environ.get("RISKSCREEN_MODELS")
+    if env:
+        dirs.append(Path(env))
+    dirs.append(Path.cwd() / "models")
+    dirs.append(bundled_dir())
+    unique: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def bundled_dir() -> Path:
+    """The repository's models/ folder (the package is installed from the repository)."""
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+def resolve(ref: str | None) -> Path:
+    ref = ref or DEFAULT_MODEL
+    candidate = Path(ref)
+    if candidate.is_dir() or candidate.suffix or os.sep in ref:
+        if not candidate.is_dir():
+            raise UsageError(f"no model folder at {candidate}", hint="`riskscreen model list` shows the models")
+        return candidate
+    for folder in model_dirs():
+        if (folder / ref / CARD_JSON).exists() or (folder / ref / MODEL_FILE).exists():
+            return folder / ref
+    raise UsageError(f"no model named '{ref}'", hint="`riskscreen model list` shows the models; "
+                                                   "or give the path of a model folder")
+
+
+def read_card(folder: Path) -> dict[str, Any]:
+    path = folder / CARD_JSON
+    if not path.exists():
+        raise ModelError(f"model {folder} has no {CARD_JSON}: refused",
+                         hint="a model must come with the card `riskscreen train` writes beside it")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelError(f"the card {path} cannot be read as JSON: refused",
+                         hint="train the model again, or restore the card from where the model came from") from None
+    if not isinstance(card, dict):
+        raise ModelError(f"the card {path} is not a model card: refused")
+    return card
+
+
+def load_model(ref: str | None = None, *, trust: bool = False) -> LoadedModel:
+    """Load a model after checking its card, format version and SHA-256; unpickle only allow-listed classes."""
+    folder = resolve(ref)
+    card = read_card(folder)
+    if card.get("card_sha256") != card_digest(card):
+        raise ModelError(f"the card of {folder} was changed after training: refused",
+                         hint="restore the original card.json, or train the model again")
+    version = card.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(f"model {folder} has format version {version}; this riskscreen reads version "
+                         f"{FORMAT_VERSION}", hint="train the model again with this version of riskscreen")
+    model_path = folder / MODEL_FILE
+    try:
+        data = model_path.read_bytes()
+    except OSError:
+        raise ModelError(f"model file {model_path} cannot be read") from None
+    if sha256_of(data) != card.get("model_sha256"):
+        raise ModelError(f"{model_path} does not match the SHA-256 in its card: refused before loading",
+                         hint="the file was changed or damaged; restore it or train the model again")
+    try:
+        pipeline = pickle.loads(data) if trust else _AllowListUnpickler(io.BytesIO(data)).load()
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"model file {model_path} cannot be loaded ({type(exc).__name__})",
+                         hint="it may come from an incompatible scikit-learn; train the model again") from None
+    try:
+        fitted = FittedModel(pipeline=pipeline, features=list(card["features_used"]), bands=dict(card["bands"]),
+                             dropped=list(card.get("features_dropped", [])),
+                             calibration=tuple(card.get("calibration", (1.0, 0.0))),  # type: ignore[arg-type]
+                             params=dict(card.get("parameters", {})))
+    except (KeyError, TypeError):
+        raise ModelError(f"the card of {folder} lacks the features or bands: refused") from None
+    return LoadedModel(fitted, card, folder)
+
+
+def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, force: bool = False,
+               markdown: str | None = None) -> Path:
+    """Write model.pkl, card.json and card.md into out_dir as one step; an existing folder needs force."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not force:
+        raise OutputExistsError(f"{out_dir} already exists", hint="choose another --out, or add --force")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps(fitted.pipeline, protocol=5)
+    card = dict(card)
+    card["format_version"] = FORMAT_VERSION
+    card["model_sha256"] = sha256_of(data)
+    card["card_sha256"] = card_digest(card)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    try:
+        (staging / MODEL_FILE).write_bytes(data)
+        (staging / CARD_JSON).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if markdown is not None:
+            (staging / CARD_MD).write_text(markdown, encoding="utf-8")
+        for child in staging.iterdir():
+            child.chmod(0o644)
+        staging.chmod(0o755)
+        if out_dir.exists():
+            backup = out_dir.with_name(f".{out_dir.name}.old")
+            os.replace(out_dir, backup)
+            os.replace(staging, out_dir)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(staging)
+    return out_dir
+
+
+def list_models() -> list[tuple[Path, dict[str, Any] | None]]:
+    out: list[tuple[Path, dict[str, Any] | None]] = []
+    seen: set[Path] = set()
+    for folder in model_dirs():
+        if not folder.is_dir():
+            continue
+        for sub in sorted(folder.iterdir()):
+            if sub.is_dir() and (sub / CARD_JSON).exists() and sub.resolve() not in seen:
+                seen.add(sub.resolve())
+                try:
+                    out.append((sub, read_card(sub)))
+                except ModelError:
+                    out.append((sub, None))
+    return out

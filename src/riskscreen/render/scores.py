@@ -1,0 +1,180 @@
+"""Rendering scores and explanations as terminal tables, CSV and JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from riskscreen.reasons import band_label, date_text, label, number, texts
+from riskscreen.render import csv_text, to_text
+from riskscreen.scoring import Explanation, ScoreResult
+
+REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
+
+
+def model_line(result: ScoreResult) -> str:
+    lang = result.lang
+    as_of = date_text(result.as_of.date().isoformat(), lang)
+    head = (f"Model: {result.model_name}; peildatum {as_of}" if lang == "nl"
+            else f"Model: {result.model_name}; as of {as_of}")
+    return head
+
+
+def demo_warning(result: ScoreResult) -> str | None:
+    return str(texts(result.lang)["messages"]["demo_warning"]) if result.demonstration else None
+
+
+def percent(p: float, lang: str) -> str:
+    return number(100 * p, lang) + "%"
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
+    lang = result.lang
+    parts: list[Any] = [Text(model_line(result))]
+    warning = demo_warning(result)
+    if warning:
+        parts.append(Text(warning, style="bold yellow"))
+    table = Table(show_lines=False, expand=False)
+    for key in ("rank", "student", "mentor", "class", "probability", "band", "reasons", "flags"):
+        table.add_column(label(key, lang), overflow="fold",
+                         justify="right" if key in {"rank", "probability"} else "left")
+    for _, row in rows.iterrows():
+        reasons = "; ".join(r for r in (row[c] for c in REASON_COLUMNS) if r)
+        table.add_row(str(row["rank"]), str(row["student_id"]), _text(row["mentor"]), _text(row["class"]),
+                      percent(row["probability"], lang), band_label(row["band"], lang), reasons or "-",
+                      _text(row["flags"]))
+    parts.append(table)
+    return Group(*parts)
+
+
+def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None) -> str:
+    lang = result.lang
+    if fmt == "json":
+        records = []
+        for _, row in rows.iterrows():
+            records.append({
+                "rank": int(row["rank"]), "student_id": str(row["student_id"]), "mentor": _none(row["mentor"]),
+                "class": _none(row["class"]), "probability": round(float(row["probability"]), 6),
+                "band": str(row["band"]), "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
+                "reason_features": [f for f in str(row["reason_features"]).split(";") if f],
+                "flags": {"verzuim_16u": bool(row["verzuim_16u"]), "ziekteverzuim": bool(row["ziekteverzuim"]),
+                          "text": _text(row["flags"])},
+            })
+        doc = {"model": {"name": result.model_name, "demonstration": result.demonstration,
+                         "notice": demo_warning(result)},
+               "as_of": result.as_of.date().isoformat(), "language": lang, "students": records}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        header = ["rank", "student_id", "mentor", "class", "probability", "band", "reason_1", "reason_2",
+                  "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
+        model = result.model_name + (" [demonstration model, synthetic data]" if result.demonstration else "")
+        body = ([int(r["rank"]), r["student_id"], _text(r["mentor"]), _text(r["class"]),
+                 f"{float(r['probability']):.4f}", band_label(r["band"], lang), r["reason_1"], r["reason_2"],
+                 r["reason_3"], int(bool(r["verzuim_16u"])), int(bool(r["ziekteverzuim"])), _text(r["flags"]), model]
+                for _, r in rows.iterrows())
+        return csv_text(header, body)
+    return to_text(scores_renderable(result, rows), width)
+
+
+def _none(value: object) -> object:
+    text = _text(value)
+    return text or None
+
+
+def explain_renderable(ex: Explanation) -> Group:
+    result = ex.result
+    lang = result.lang
+    row = ex.row
+    nl = lang == "nl"
+    parts: list[Any] = [Text(model_line(result))]
+    warning = demo_warning(result)
+    if warning:
+        parts.append(Text(warning, style="bold yellow"))
+    parts.append(Text(
+        f"{label('student', lang)} {ex.student_id}: {'rang' if nl else 'rank'} {row['rank']} "
+        f"{'van' if nl else 'of'} {len(result.table)}, {label('probability', lang).lower()} "
+        f"{percent(row['probability'], lang)}, {label('band', lang).lower()} {band_label(row['band'], lang)}"
+        + (f", mentor {row['mentor']}" if _text(row["mentor"]) else "")
+        + (f", {label('class', lang).lower()} {row['class']}" if _text(row["class"]) else "")))
+    table = Table(title="Opbouw van de score (logit)" if nl else "How the score is built (logit)")
+    for key in ("feature", "value", "reference", "contribution"):
+        table.add_column(label(key, lang), justify="left" if key == "feature" else "right")
+    table.add_row("basis (gemiddelde leerling)" if nl else "base (average student)", "", "",
+                  f"{ex.base_logit:+.3f}")
+    for _, f in ex.breakdown.iterrows():
+        used = bool(f["used"])
+        table.add_row(f"{f['feature']}: {f['description']}" + ("" if used else
+                      (" (niet in het model)" if nl else " (not in the model)")),
+                      number(f["value"], lang), number(f["reference"], lang) if used else "-",
+                      f"{f['contribution']:+.3f}" if used else "-")
+    total = ex.base_logit + float(ex.breakdown["contribution"].sum())
+    table.add_row("totaal = logit" if nl else "total = logit", "", "", f"{total:+.3f}")
+    parts.append(table)
+    reasons = [r for r in (row[c] for c in REASON_COLUMNS) if r]
+    parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
+    parts.append(Text(f"{label('flags', lang)}: " + (_text(row["flags"]) or label("none", lang))))
+    regs = ex.registrations
+    title = ("Registraties van de laatste 14 weken" if nl else "Registrations of the last 14 weeks")
+    reg_table = Table(title=f"{title} ({len(regs)})")
+    for name in ("date", "period", "hours", "code"):
+        reg_table.add_column(name)
+    for _, r in regs.iterrows():
+        reg_table.add_row(date_text(pd.Timestamp(r["date"]).date().isoformat(), lang),
+                          number(r["period"], lang) if "period" in regs else "-", number(r["hours"], lang),
+                          str(r["code"]))
+    parts.append(reg_table)
+    return Group(*parts)
+
+
+def render_explanation(ex: Explanation, fmt: str, width: int | None = None) -> str:
+    if fmt == "json":
+        row = ex.row
+        doc = {
+            "student_id": ex.student_id, "rank": int(row["rank"]), "probability": round(float(row["probability"]), 6),
+            "band": str(row["band"]), "logit": round(float(row["logit"]), 6), "base_logit": round(ex.base_logit, 6),
+            "model": {"name": ex.result.model_name, "demonstration": ex.result.demonstration,
+                      "notice": demo_warning(ex.result)},
+            "as_of": ex.result.as_of.date().isoformat(),
+            "features": [{"feature": f["feature"], "description": f["description"], "value": _num(f["value"]),
+                          "reference": _num(f["reference"]), "contribution": round(float(f["contribution"]), 6),
+                          "used": bool(f["used"])} for _, f in ex.breakdown.iterrows()],
+            "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
+            "flags": {k: _json_value(v) for k, v in ex.flags.items()},
+            "registrations": [{"date": pd.Timestamp(r["date"]).date().isoformat(),
+                               "period": _num(r["period"]) if "period" in ex.registrations else None,
+                               "hours": float(r["hours"]), "code": str(r["code"])}
+                              for _, r in ex.registrations.iterrows()],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        header = ["feature", "description", "value", "reference", "contribution", "used"]
+        rows = [[f["feature"], f["description"], _num(f["value"]), _num(f["reference"]),
+                 round(float(f["contribution"]), 6), int(bool(f["used"]))] for _, f in ex.breakdown.iterrows()]
+        return csv_text(header, rows)
+    return to_text(explain_renderable(ex), width)
+
+
+def _num(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else round(f, 6)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.floating | float):
+        return _num(value)
+    return value

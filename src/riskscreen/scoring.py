@@ -1,0 +1,130 @@
+"""Scores and reasons: features through the model, contributions into reasons, flags beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.calendar import day_numbers
+from riskscreen.errors import UsageError
+from riskscreen.exports import Exports
+from riskscreen.features import SPEC, build_features, roster_at, student_universe
+from riskscreen.flags import FlagRules, compute_flags
+from riskscreen.model import band_of, contributions, logits
+from riskscreen.persist import LoadedModel
+from riskscreen.reasons import flag_texts, reasons
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Every student ranked by risk, with reasons and flags; features and contributions for explanation."""
+
+    table: pd.DataFrame          # one row per student, ranked, the columns renderers show
+    features: pd.DataFrame
+    contributions: pd.DataFrame
+    flags: pd.DataFrame
+    base_logit: float
+    as_of: pd.Timestamp
+    model_name: str
+    demonstration: bool
+    lang: str
+
+
+def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.Timestamp | None = None,
+          rules: FlagRules | None = None) -> ScoreResult:
+    """Score every student of the exports as of a date; rank by probability, flags never hidden."""
+    as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
+    universe = student_universe(exports)
+    features = build_features(exports, as_of, universe=universe)
+    flags = compute_flags(exports, as_of, rules=rules, universe=universe)
+    fitted = model.fitted
+    logit = logits(fitted, features)
+    parts = contributions(fitted, features)
+    probability = 1.0 / (1.0 + np.exp(-logit))
+    table = pd.DataFrame({"student_id": universe.to_numpy()}, index=universe)
+    roster = roster_at(exports.students, as_of)
+    for column in ("mentor", "class", "level", "year"):
+        if roster is not None and column in roster:
+            values = pd.Series(roster[column].astype(object).to_numpy(),
+                               index=roster["student_id"].astype(str).to_numpy())
+            table[column] = values.reindex(universe).to_numpy()
+        else:
+            table[column] = None
+    for column in [c for c in (roster.columns if roster is not None else []) if str(c).startswith("audit_")]:
+        values = pd.Series(roster[column].astype(object).to_numpy(), index=roster["student_id"].astype(str).to_numpy())  # type: ignore[index]
+        table[column] = values.reindex(universe).to_numpy()
+    table["probability"] = probability
+    table["logit"] = logit
+    table["band"] = band_of(probability, fitted.bands)
+    table = table.join(reasons(parts, features, lang))
+    table["flags"] = flag_texts(flags, lang)
+    table["verzuim_16u"] = flags["verzuim_16u"].to_numpy()
+    table["ziekteverzuim"] = flags["ziekteverzuim"].to_numpy()
+    order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))
+    table = table.iloc[order]
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
+                       base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
+                       demonstration=model.is_demonstration, lang=lang)
+
+
+def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = None,
+           class_: str | None = None) -> pd.DataFrame:
+    """The rows a listing asks for: one mentor's or class's students, the first N by rank."""
+    table = result.table
+    if mentor is not None:
+        table = table[table["mentor"].astype(str) == mentor]
+        if table.empty:
+            raise UsageError(f"no student has mentor '{mentor}'", hint="check the mentor code in the roster")
+    if class_ is not None:
+        table = table[table["class"].astype(str) == class_]
+        if table.empty:
+            raise UsageError(f"no student is in class '{class_}'", hint="check the class code in the roster")
+    if top is not None:
+        if top < 1:
+            raise UsageError("--top must be 1 or more")
+        table = table.head(top)
+    return table
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One student's full breakdown."""
+
+    student_id: str
+    row: pd.Series
+    breakdown: pd.DataFrame       # feature, value, reference, contribution, used
+    base_logit: float
+    flags: pd.Series
+    registrations: pd.DataFrame   # the unauthorised and sick registrations of the last 12 lesson weeks
+    result: ScoreResult
+
+
+def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str = "nl",
+            as_of: pd.Timestamp | None = None, rules: FlagRules | None = None) -> Explanation:
+    result = score(exports, model, lang=lang, as_of=as_of, rules=rules)
+    if student_id not in result.table.index:
+        raise UsageError(f"student '{student_id}' is not in these exports",
+                         hint="check the pseudonym; `riskscreen score` lists every student")
+    fitted = model.fitted
+    values = result.features.loc[student_id]
+    reference = dict(zip(fitted.features, fitted.reference, strict=True))
+    parts = result.contributions.loc[student_id]
+    rows = []
+    for name, spec in SPEC.items():
+        used = name in fitted.features
+        rows.append({"feature": name, "description": spec.description, "value": float(values[name]),
+                     "reference": reference.get(name, np.nan), "contribution": float(parts[name]) if used else 0.0,
+                     "used": used})
+    breakdown = pd.DataFrame(rows).sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+    att = exports.attendance
+    mine = att[(att["student_id"].astype(str) == student_id)]
+    as_of_ts = result.as_of
+    days = day_numbers(mine["date"].to_numpy())
+    start = as_of_ts - pd.Timedelta(weeks=14)
+    keep = (days <= day_numbers(np.array([as_of_ts.to_datetime64()]))[0]) & (mine["date"] >= start).to_numpy()
+    registrations = mine.loc[keep].sort_values(["date", *(["period"] if "period" in mine else [])])
+    return Explanation(student_id, result.table.loc[student_id], breakdown, result.base_logit,
+                       result.flags.loc[student_id], registrations.reset_index(drop=True), result)

@@ -1,0 +1,275 @@
+"""Training and evaluating models on labelled history: features at each as-of, honest splits, the card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskscreen import __version__
+from riskscreen.errors import ModelError, UsageError
+from riskscreen.evaluation import black_box, compare, fairness, metrics, rule_score
+from riskscreen.exports import Exports
+from riskscreen.features import FEATURE_NAMES, SPEC, build_features, roster_at
+from riskscreen.model import FEATURE_SETS, FittedModel, fit, predict
+from riskscreen.persist import LoadedModel
+
+Progress = Callable[[str], None]
+C_GRID = (0.01, 0.1, 1.0, 10.0)
+TEST_SHARE = 0.5
+
+INTENDED_USE = (
+    "Ranking students of one school by their risk of leaving without a startkwalificatie within 12 months, "
+    "so that a youth worker and a mentor can decide together whom to talk with first. A conversation starter, "
+    "never a decision about a student on its own.")
+LIMITS = (
+    "Trained on one school's history, it reflects that school's registration habits and population. "
+    "Scores are only as good as the exports: unregistered absence is invisible. Never use it to sanction, "
+    "select or exclude students. Check the fairness table before use and retrain every year.")
+DEMO_NOTICE = (
+    "DEMONSTRATION MODEL trained on synthetic data made by `riskscreen sample`. Its numbers say how well it "
+    "finds the invented pattern, not how well it works in a real school. Retrain on the school's own history.")
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Features of each student at each as-of date of the outcomes table, with the label and audit groups."""
+
+    features: pd.DataFrame
+    labels: np.ndarray
+    student_ids: np.ndarray
+    as_of: np.ndarray
+    audit: pd.DataFrame
+
+
+def training_set(exports: Exports, progress: Progress | None = None) -> TrainingSet:
+    if exports.outcomes is None or exports.outcomes.empty:
+        raise UsageError("training and evaluation need an outcomes table",
+                         hint="add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH")
+    say = progress or (lambda _m: None)
+    outcomes = exports.outcomes
+    frames, labels, ids, dates = [], [], [], []
+    for as_of in sorted(outcomes["as_of"].unique()):
+        rows = outcomes[outcomes["as_of"] == as_of]
+        universe = pd.Index(sorted(set(rows["student_id"].astype(str))), dtype=object, name="student_id")
+        say(f"features as of {pd.Timestamp(as_of).date()} for {len(universe)} students")
+        feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
+        label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_without_qualification"].max()
+        frames.append(feats.reset_index(drop=True))
+        labels.append(label.reindex(universe).to_numpy(dtype=int))
+        ids.append(universe.to_numpy())
+        dates.append(np.full(len(universe), pd.Timestamp(as_of).to_datetime64()))
+    features = pd.concat(frames, ignore_index=True)
+    student_ids = np.concatenate(ids)
+    audit = pd.DataFrame(index=features.index)
+    roster = roster_at(exports.students, pd.Timestamp(outcomes["as_of"].max()))
+    if roster is not None:
+        for column in [c for c in roster.columns if str(c).startswith("audit_")]:
+            values = pd.Series(roster[column].astype(object).to_numpy(),
+                               index=roster["student_id"].astype(str).to_numpy())
+            audit[column] = values.reindex(student_ids).to_numpy()
+    return TrainingSet(features, np.concatenate(labels), student_ids, np.concatenate(dates), audit)
+
+
+def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
+    """Temporal where possible (test on the latest as-of), else by student; never a student on both sides."""
+    dates = np.unique(ts.as_of)
+    if dates.size >= 2:
+        # Students are split at random first, so neither side is a selection (such as only those who left);
+        # then the training side uses the earlier as-of dates and the test side the latest.
+        students = np.unique(ts.student_ids)
+        rng = np.random.default_rng(seed)
+        test_students = rng.choice(students, size=int(round(students.size * TEST_SHARE)), replace=False)
+        in_test_group = np.isin(ts.student_ids, test_students)
+        test = (ts.as_of == dates[-1]) & in_test_group
+        train = (ts.as_of < dates[-1]) & ~in_test_group
+        description = (f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
+                       f"testing on as-of {pd.Timestamp(dates[-1]).date()}; the others' rows of "
+                       f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training")
+        if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
+            return np.flatnonzero(train), np.flatnonzero(test), description
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
+    if folds < 2:
+        raise ModelError("too few students who left (or stayed) to hold any out for testing",
+                         hint="add more history: at least a few students who left")
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    train, test = next(splitter.split(ts.features, ts.labels, groups=ts.student_ids))
+    return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
+
+
+def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
+             seed: int) -> float:
+    """Regularisation strength by grouped cross-validated ROC AUC on the training part."""
+    from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
+
+    from riskscreen.model import make_pipeline
+
+    y = ts.labels[train]
+    folds = min(5, int(y.sum()), int((1 - y).sum()))
+    if folds < 2:
+        return 1.0
+    x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,  # type: ignore[arg-type]
+                                               groups=ts.student_ids[train], scoring="roc_auc")))
+              for c in C_GRID}
+    return max(scores, key=lambda c: (round(scores[c], 4), -c))
+
+
+@dataclass
+class TrainingResult:
+    fitted: FittedModel
+    card: dict[str, Any]
+    test_y: np.ndarray
+    test_scores: dict[str, np.ndarray]
+
+
+def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
+    files = []
+    for table, path in sorted(exports.paths.items()):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        files.append({"table": table, "file": path.name, "sha256": digest})
+    combined = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
+    return {"files": files, "sha256": combined, "first_date": exports.report.first_date,
+            "last_date": exports.report.last_date,
+            "as_of_dates": sorted({str(pd.Timestamp(d).date()) for d in ts.as_of}),
+            "rows": int(len(ts.labels)), "students": int(len(set(ts.student_ids))), "positives": int(ts.labels.sum()),
+            "profile": exports.profile.name}
+
+
+def _feature_table(fitted: FittedModel) -> list[dict[str, Any]]:
+    rows = []
+    coef = dict(zip(fitted.features, fitted.coefficients, strict=True))
+    scale = dict(zip(fitted.features, fitted.scale, strict=True))
+    reference = dict(zip(fitted.features, fitted.reference, strict=True))
+    for name in fitted.features:
+        per_sd = float(coef[name])
+        per_unit = per_sd / scale[name] if scale[name] else 0.0
+        rows.append({"name": name, "description": SPEC[name].description if name in SPEC else name,
+                     "unit": SPEC[name].unit if name in SPEC else "",
+                     "coefficient_per_sd": round(per_sd, 6), "odds_ratio_per_sd": round(float(np.exp(per_sd)), 4),
+                     "coefficient_per_unit": round(per_unit, 6),
+                     "odds_ratio_per_unit": round(float(np.exp(per_unit)), 4),
+                     # points: logit x 20 / ln 2, the scorecard convention (20 points double the odds)
+                     "points_per_unit": round(per_unit * 20 / np.log(2), 3),
+                     "reference": round(float(reference[name]), 4), "sd": round(float(scale[name]), 4)})
+    return rows
+
+
+def _versions() -> dict[str, str]:
+    import pandas
+    import sklearn
+
+    return {"riskscreen": __version__, "scikit-learn": sklearn.__version__, "pandas": pandas.__version__,
+            "numpy": np.__version__, "python": platform.python_version()}
+
+
+def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndarray, *, seed: int,
+           capacity: int | None, n_boot: int, bands: dict[str, float]) -> tuple[dict[str, Any], dict[str, Any],
+                                                                                  dict[str, Any], dict[str, np.ndarray]]:
+    """Metrics of a model's test scores, the two baselines on the same rows, and the fairness audit."""
+    y_test = ts.labels[test]
+    x_train, x_test = ts.features.iloc[train], ts.features.iloc[test]
+    model_metrics = metrics(y_test, scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    rules = rule_score(x_test, seed)
+    bb = black_box(x_train, ts.labels[train], x_test, seed)
+    baselines = {
+        "rule_count": {**metrics(y_test, rules, capacity=capacity, n_boot=n_boot, seed=seed, probabilities=False),
+                       "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
+                                      "week, last 12 lesson weeks), a core-subject fail, a repeated year"},
+        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, n_boot=n_boot, seed=seed),
+                              "description": "HistGradientBoostingClassifier on the same features (a black box)"},
+    }
+    audit = fairness(ts.audit.iloc[test], y_test, scores, bands=bands) if len(ts.audit.columns) else \
+        {"columns": {}, "note": "no audit_* columns in the roster"}
+    return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}
+
+
+def train(exports: Exports, *, c: float | None = None, class_weight: str | None = None,
+          feature_set: str = "standard", seed: int = 0, capacity: int | None = None, n_boot: int = 500,
+          name: str = "model", demonstration: bool = False, progress: Progress | None = None) -> TrainingResult:
+    """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card."""
+    say = progress or (lambda _m: None)
+    if feature_set not in FEATURE_SETS:
+        raise UsageError(f"unknown feature set '{feature_set}'", hint=f"choose from {', '.join(FEATURE_SETS)}")
+    names = FEATURE_SETS[feature_set]
+    ts = training_set(exports, say)
+    train_idx, test_idx, how = split(ts, seed)
+    if c is None:
+        say("choosing the regularisation strength by cross-validation")
+        c = choose_c(ts, train_idx, names, class_weight, seed)
+    say(f"fitting on {len(train_idx)} rows")
+    fitted = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
+                 class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
+    say(f"measuring on {len(test_idx)} held-out rows, with baselines")
+    scores = predict(fitted, ts.features.iloc[test_idx])
+    model_metrics, baselines, audit, all_scores = assess(ts, train_idx, test_idx, scores, seed=seed,
+                                                         capacity=capacity, n_boot=n_boot, bands=fitted.bands)
+    card = {
+        "name": name, "demonstration": demonstration,
+        "notice": DEMO_NOTICE if demonstration else None,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "intended_use": INTENDED_USE, "limits": LIMITS,
+        "training_data": _data_description(exports, ts),
+        "validation": {"method": how, "train_rows": int(len(train_idx)), "test_rows": int(len(test_idx)),
+                       "test_positives": int(ts.labels[test_idx].sum()), "bootstrap_samples": n_boot},
+        "parameters": {"C": c, "class_weight": class_weight, "feature_set": feature_set, "seed": seed,
+                       "capacity": capacity},
+        "features_used": list(fitted.features), "features_dropped": list(fitted.dropped),
+        "features": _feature_table(fitted), "intercept": round(fitted.intercept, 6),
+        "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
+        "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
+        "metrics": model_metrics, "baselines": baselines,
+        "price_of_transparency": compare(model_metrics, baselines), "fairness": audit,
+        "versions": _versions(),
+    }
+    return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
+
+
+@dataclass
+class EvaluationResult:
+    report: dict[str, Any]
+    y: np.ndarray
+    scores: dict[str, np.ndarray]
+
+
+def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = None, n_boot: int = 500,
+             seed: int = 0, progress: Progress | None = None) -> EvaluationResult:
+    """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
+    ts = training_set(exports, progress)
+    scores = predict(loaded.fitted, ts.features)
+    model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    # The black box needs training data of its own: fit it on a grouped split of these data and compare all
+    # three on that split's held-out part, so the comparison is on the same rows.
+    train_idx, test_idx, how = split(ts, seed)
+    _, baselines, _, base_scores = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
+                                          capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
+    audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
+        {"columns": {}, "note": "no audit_* columns in the roster"}
+    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
+    report = {
+        "model": loaded.name, "demonstration": loaded.is_demonstration,
+        "roc_auc": model_metrics["roc_auc"], "pr_auc": model_metrics["pr_auc"], "brier": model_metrics["brier"],
+        "precision_at": model_metrics["precision_at"], "recall_at": model_metrics["recall_at"],
+        "calibration": model_metrics["calibration"], "warnings": model_metrics["warnings"],
+        "n_students": int(len(set(ts.student_ids))), "n_rows": int(len(ts.labels)),
+        "n_positive": int(ts.labels.sum()),
+        "baselines": {**baselines, "comparison_rows": {"method": how, "rows": int(len(test_idx)),
+                                                       "model_on_these_rows": held_out}},
+        "price_of_transparency": compare(held_out, baselines),
+        "fairness": audit,
+    }
+    # The plots put all three on the same held-out rows.
+    return EvaluationResult(report, ts.labels[test_idx], base_scores)
+
+
+def features_documented() -> list[str]:
+    return list(FEATURE_NAMES)
