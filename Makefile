@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/riskscreen shortlist sample_data/ --output-dir-free
+	$(BIN)/riskscreen shortlist sample_data/ --no-history
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -392,6 +392,126 @@ def model_show(
                      else card_markdown(card))
 
 
+# ---------------------------------------------------------------------------------------- shortlist, history
+class ShortlistFormatOpt(str, Enum):
+    table = "table"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Band(str, Enum):
+    low = "low"
+    elevated = "elevated"
+    high = "high"
+
+
+HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Folder of past shortlists (default: "
+                                                                   "riskscreen-history/ inside the data folder).")]
+
+
+@app.command()
+@guarded
+def shortlist(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    model: ModelOpt = None, trust_model: TrustOpt = False,
+    capacity: Annotated[int, typer.Option("--capacity", help="Students per mentor (or in total with --total) "
+                                                             "listed by risk.")] = 5,
+    total: Annotated[bool, typer.Option("--total", help="Apply --capacity to the whole school, not per "
+                                                        "mentor.")] = False,
+    min_band: Annotated[Band, typer.Option("--min-band", help="Lowest risk band listed by risk (16-hour "
+                                                              "students are always listed).")] = Band.elevated,
+    lang: Annotated[Language, typer.Option("--lang", help="Language: nl or en.")] = Language.nl,
+    format: Annotated[ShortlistFormatOpt | None, typer.Option(
+        "--format", "-f", help="table, md, html, csv or xlsx (default: from --output's extension, "
+                               "else table).")] = None,
+    output: OutputOpt = None, force: ForceOpt = False, history_dir: HistoryOpt = None,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this run's snapshot.")] = False,
+) -> None:
+    """The weekly shortlist for the youth worker and the mentor: who, why, what changed, and room for actions."""
+    from riskscreen import history as history_mod
+    from riskscreen.exports import load_exports
+    from riskscreen.render.shortlist import format_for, render
+    from riskscreen.scoring import score as score_fn
+    from riskscreen.shortlist import build
+
+    fmt = format_for(format.value if format else None, output)
+    if fmt == "xlsx" and output is None:
+        raise UsageError("an XLSX workbook cannot be printed to the terminal", hint="add --output list.xlsx")
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} already exists", hint="choose another name, or add --force to replace it")
+    loaded = _load(model, trust_model)
+    exports = load_exports(data, progress=_progress(),
+                           **data_kwargs(attendance, grades, students, None, profile, sheet, allow_column, as_of))
+    result = score_fn(exports, loaded, lang=lang.value)
+    folder = history_dir or history_mod.default_folder(data)
+    as_of_text = result.as_of.date().isoformat()
+    previous = history_mod.previous(folder, as_of_text)
+    listing = build(result, capacity=capacity, per_mentor=not total, min_band=min_band.value, previous=previous)
+    content = render(listing, fmt)
+    if output is None:
+        sys.stdout.write(content if isinstance(content, str) else "")
+        sys.stdout.flush()
+    else:
+        from riskscreen.io import write_output
+
+        write_output(output, content, force=force)
+        _err(f"wrote {output}")
+    if not no_history:
+        table = result.table.assign(group=listing.entries["group"].reindex(result.table.index).fillna(""))
+        snap = history_mod.make_snapshot(as_of_text, loaded.name, table, set(listing.entries["student_id"].astype(str)))
+        _err(f"snapshot stored in {history_mod.save(snap, folder)}")
+    statutory = int(listing.entries["statutory"].sum())
+    _err(f"{len(listing.entries)} students on the list ({statutory} by the 16-hour rule) in "
+         f"{len(listing.groups)} group(s)")
+
+
+@app.command()
+@guarded
+def history(
+    data: DataArg = None, history_dir: HistoryOpt = None,
+    compare: Annotated[tuple[str, str] | None, typer.Option("--compare", help="Compare two snapshots: "
+                                                                             "two dates (YYYY-MM-DD) or paths.")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """List stored shortlist snapshots, or compare two of them."""
+    import json
+
+    from riskscreen import history as history_mod
+    from riskscreen.render import csv_text
+
+    folder = history_dir or history_mod.default_folder(data)
+    if compare is None:
+        snaps = [history_mod.load(p) for p in history_mod.list_snapshots(folder)]
+        if not snaps:
+            _err(f"no snapshots in {folder}")
+            return
+        rows = [[s.as_of, s.model, int(s.students["on_list"].sum()), len(s.students)] for s in snaps]
+        header = ["as_of", "model", "on_list", "students"]
+    else:
+        old, new = history_mod.find(folder, compare[0]), history_mod.find(folder, compare[1])
+        diff = history_mod.compare(old, new)
+        header = list(diff.columns)
+        rows = diff.astype(object).where(diff.notna(), None).to_numpy().tolist()
+    if format == ReportFormat.json:
+        text = json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2) + "\n"
+    elif format == ReportFormat.csv:
+        text = csv_text(header, rows)
+    else:
+        from rich.table import Table
+
+        from riskscreen.render import to_text
+
+        table = Table(*header)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        text = to_text(table)
+    emit(text, output, force)
+
+
 # ------------------------------------------------------------------------------------------------ profiles
 @profile_app.command("list")
 @guarded

@@ -43,7 +43,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     logit = logits(fitted, features)
     parts = contributions(fitted, features)
     probability = 1.0 / (1.0 + np.exp(-logit))
-    table = pd.DataFrame({"student_id": universe.to_numpy()}, index=universe)
+    table = pd.DataFrame({"student_id": universe.to_numpy()}, index=universe.rename(None))
     roster = roster_at(exports.students, as_of)
     for column in ("mentor", "class", "level", "year"):
         if roster is not None and column in roster:

@@ -1,0 +1,350 @@
+"""Rendering the weekly shortlist: terminal, Markdown, printable HTML (A4), CSV and XLSX."""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Group
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from riskscreen.errors import UsageError
+from riskscreen.reasons import band_label, date_text, label, texts
+from riskscreen.render import csv_text, neutralise, to_text
+from riskscreen.render.scores import REASON_COLUMNS, demo_warning, percent
+from riskscreen.shortlist import Shortlist, change_text
+
+
+class ShortlistFormat(str, Enum):
+    table = "table"
+    md = "md"
+    html = "html"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
+              ".txt": "table"}
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """--format wins; otherwise the output file's extension; otherwise the terminal table."""
+    if fmt:
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix not in EXTENSIONS:
+            raise UsageError(f"cannot tell the format from '{output.name}'",
+                             hint="use .md, .html, .csv or .xlsx, or give --format")
+        return EXTENSIONS[suffix]
+    return "table"
+
+
+def _words(sl: Shortlist) -> dict[str, str]:
+    return texts(sl.result.lang)["shortlist"]  # type: ignore[no-any-return]
+
+
+def header_lines(sl: Shortlist) -> list[str]:
+    lang = sl.result.lang
+    words = _words(sl)
+    as_of = sl.result.as_of
+    week = as_of.isocalendar().week
+    lines = [f"{words['title']}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
+             f"model {sl.result.model_name}; {len(sl.entries)} {words['students_listed']}"]
+    warning = demo_warning(sl.result)
+    if warning:
+        lines.append(warning)
+    if sl.previous_as_of:
+        lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
+    else:
+        lines.append(words["no_previous"])
+    return lines
+
+
+def _reasons(row: pd.Series) -> list[str]:
+    return [str(row[c]) for c in REASON_COLUMNS if row[c]]
+
+
+def _because(row: pd.Series, words: dict[str, str]) -> str:
+    parts = []
+    if row["statutory"]:
+        parts.append(words["because_statutory"])
+    if row["by_risk"]:
+        parts.append(words["because_risk"])
+    return ", ".join(parts)
+
+
+def _groups(sl: Shortlist) -> Iterator[tuple[str, pd.DataFrame]]:
+    for group in sl.groups:
+        yield group, sl.entries[sl.entries["group"] == group]
+
+
+def _left_lines(sl: Shortlist) -> list[str]:
+    lang = sl.result.lang
+    words = _words(sl)
+    return [words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang),
+                                     now=percent(r["now"], lang) if r["now"] is not None and r["now"] == r["now"]
+                                     else "-") for _, r in sl.left.iterrows()]
+
+
+def records(sl: Shortlist) -> list[dict[str, Any]]:
+    """One flat record per listed student, with every field a printed list has (and empty action fields)."""
+    lang = sl.result.lang
+    words = _words(sl)
+    out = []
+    for _, row in sl.entries.iterrows():
+        out.append({
+            "group": row["group"], "priority": int(row["priority"]), "rank": int(row["rank"]),
+            "student_id": str(row["student_id"]), "class": "" if pd.isna(row["class"]) else str(row["class"]),
+            "band": band_label(row["band"], lang), "probability": percent(row["probability"], lang),
+            "change": change_text(row["change"], row["change_points"], lang),
+            "because": _because(row, words), "reasons": _reasons(row), "flags": str(row["flags"] or ""),
+            "prompts": list(row["prompts"]), "action": "", "who": "", "when": "",
+        })
+    return out
+
+
+def _columns(lang: str, words: dict[str, str]) -> list[tuple[str, str]]:
+    return [("priority", "#"), ("student_id", label("student", lang)), ("class", label("class", lang)),
+            ("band", label("band", lang)), ("probability", label("probability", lang)), ("change", words["change"]),
+            ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
+            ("action", words["action"]), ("who", words["who"]), ("when", words["when"])]
+
+
+# ---------------------------------------------------------------------------------------------- terminal
+def table_renderable(sl: Shortlist) -> Group:
+    lang = sl.result.lang
+    words = _words(sl)
+    parts: list[Any] = [Text(line) for line in header_lines(sl)]
+    recs = records(sl)
+    if not recs:
+        parts.append(Text(words["empty"]))
+    for group, _frame in _groups(sl):
+        parts.append(Rule(f"{words['for_mentor']}: {group}" if not group.startswith(words["class_group"]) and
+                          group != words["no_mentor"] else group, align="left"))
+        table = Table(show_lines=True, expand=False)
+        for key, title in _columns(lang, words)[:9]:
+            table.add_column(title, overflow="fold")
+        for r in (r for r in recs if r["group"] == group):
+            table.add_row(str(r["priority"]), r["student_id"], r["class"], r["band"], r["probability"],
+                          "\n".join(x for x in (r["change"], r["because"]) if x), "\n".join(r["reasons"]),
+                          r["flags"], "\n".join(f"- {p}" for p in r["prompts"]))
+        parts.append(table)
+    if len(sl.left):
+        parts.append(Text(f"{words['left']}: " + "; ".join(_left_lines(sl))))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------- markdown
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def markdown(sl: Shortlist) -> str:
+    lang = sl.result.lang
+    words = _words(sl)
+    lines = [f"# {header_lines(sl)[0]}", ""] + [f"> {line}" for line in header_lines(sl)[1:]] + [""]
+    recs = records(sl)
+    if not recs:
+        lines += [words["empty"], ""]
+    cols = _columns(lang, words)
+    for group, _frame in _groups(sl):
+        lines += [f"## {words['for_mentor']}: {group}", "", "| " + " | ".join(t for _, t in cols) + " |",
+                  "|" + "---|" * len(cols)]
+        for r in (r for r in recs if r["group"] == group):
+            cells = []
+            for key, _ in cols:
+                value = r[key]
+                if key == "change":
+                    value = "; ".join(x for x in (r["change"], r["because"]) if x)
+                cells.append(_md_cell("<br>".join(value) if isinstance(value, list) else str(value)))
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if len(sl.left):
+        lines += [f"## {words['left']}", ""] + [f"- {x}" for x in _left_lines(sl)] + [""]
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------------------------------- html
+CSS = """
+@page { size: A4 landscape; margin: 12mm 10mm 14mm 10mm; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; font-size: 9.5pt; color: #111; margin: 0; }
+header.run { border-bottom: 2px solid #333; margin-bottom: 4mm; padding-bottom: 2mm; }
+header.run h1 { font-size: 14pt; margin: 0 0 1mm 0; }
+.warning { background: #fff3cd; border: 1px solid #c9a227; padding: 1.5mm 2.5mm; font-weight: 600; }
+section.mentor { page-break-before: always; break-before: page; }
+section.mentor:first-of-type { page-break-before: auto; break-before: auto; }
+section.mentor h2 { font-size: 12pt; margin: 2mm 0; }
+.pagehead { font-size: 8pt; color: #444; margin-bottom: 1mm; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+th, td { border: 1px solid #888; padding: 1.2mm 1.5mm; vertical-align: top; text-align: left;
+         overflow-wrap: anywhere; word-wrap: break-word; }
+th { background: #e9ecef; font-size: 8.5pt; }
+td.num { text-align: right; white-space: nowrap; }
+td.write { height: 16mm; }
+ul { margin: 0; padding-left: 3.5mm; }
+.band-high { font-weight: 700; color: #a00; }
+.band-elevated { font-weight: 600; color: #8a5a00; }
+.statutory { font-weight: 700; }
+footer.left { margin-top: 4mm; font-size: 8.5pt; }
+@media screen { body { margin: 8mm; } section.mentor { margin-top: 8mm; } }
+"""
+HTML_WIDTHS = ("4%", "8%", "5%", "6%", "5%", "9%", "17%", "13%", "15%", "10%", "5%", "6%")
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>" if items else ""
+
+
+def html_document(sl: Shortlist) -> str:
+    lang = sl.result.lang
+    words = _words(sl)
+    head = header_lines(sl)
+    warning = demo_warning(sl.result)
+    cols = _columns(lang, words)
+    page_head = _esc(head[0]) + (f" &mdash; {_esc(warning)}" if warning else "")
+    parts = [f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">",
+             f"<title>{_esc(head[0])}</title>", f"<style>{CSS}</style>", "</head>\n<body>",
+             "<header class=\"run\">", f"<h1>{_esc(head[0])}</h1>"]
+    if warning:
+        parts.append(f"<p class=\"warning\">{_esc(warning)}</p>")
+    parts += [f"<p>{_esc(line)}</p>" for line in head[1:] if line != warning]
+    parts.append("</header>")
+    recs = records(sl)
+    if not recs:
+        parts.append(f"<p>{_esc(words['empty'])}</p>")
+    for group, _frame in _groups(sl):
+        parts += ["<section class=\"mentor\">", f"<div class=\"pagehead\">{page_head}</div>",
+                  f"<h2>{_esc(words['for_mentor'])}: {_esc(group)}</h2>", "<table>", "<colgroup>"]
+        parts += [f"<col style=\"width:{w}\">" for w in HTML_WIDTHS]
+        parts += ["</colgroup>", "<thead><tr>" + "".join(f"<th>{_esc(t)}</th>" for _, t in cols) + "</tr></thead>",
+                  "<tbody>"]
+        for r in (r for r in recs if r["group"] == group):
+            band_key = next((k for k in ("high", "elevated", "low") if band_label(k, lang) == r["band"]), "low")
+            change = _esc(r["change"]) + (f"<br><span class=\"statutory\">{_esc(r['because'])}</span>"
+                                          if r["because"] else "")
+            parts.append(
+                "<tr>"
+                f"<td class=\"num\">{r['priority']}</td><td>{_esc(r['student_id'])}</td><td>{_esc(r['class'])}</td>"
+                f"<td class=\"band-{band_key}\">{_esc(r['band'])}</td><td class=\"num\">{_esc(r['probability'])}</td>"
+                f"<td>{change}</td><td>{_list(r['reasons'])}</td><td>{_esc(r['flags'])}</td>"
+                f"<td>{_list(r['prompts'])}</td><td class=\"write\"></td><td class=\"write\"></td>"
+                "<td class=\"write\"></td></tr>")
+        parts += ["</tbody>", "</table>", "</section>"]
+    if len(sl.left):
+        parts.append(f"<footer class=\"left\"><strong>{_esc(words['left'])}:</strong> "
+                     + _esc("; ".join(_left_lines(sl))) + "</footer>")
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------- csv, xlsx
+def csv_document(sl: Shortlist) -> str:
+    lang = sl.result.lang
+    words = _words(sl)
+    cols = [("group", words["for_mentor"])] + _columns(lang, words)
+    rows = ([("; ".join(r[k]) if isinstance(r[k], list) else r[k]) for k, _ in cols] for r in records(sl))
+    return csv_text([t for _, t in cols], rows)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+    title, n = cleaned, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def xlsx_bytes(sl: Shortlist) -> bytes:
+    """A workbook: a summary sheet and one sheet per mentor; frozen header, widths, wrapped text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    lang = sl.result.lang
+    words = _words(sl)
+    cols = _columns(lang, words)
+    widths = {"priority": 5, "student_id": 12, "class": 8, "band": 10, "probability": 9, "change": 22,
+              "reasons": 48, "flags": 40, "prompts": 48, "action": 30, "who": 14, "when": 14}
+    wb = Workbook()
+    summary = wb.active
+    summary.title = _sheet_title(words["summary"], used := set())
+    for line in header_lines(sl):
+        summary.append([neutralise(line)])
+    summary.append([])
+    summary.append([words["for_mentor"], words["students_listed"]])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    recs = records(sl)
+    for group in sl.groups:
+        summary.append([neutralise(group), sum(1 for r in recs if r["group"] == group)])
+    if len(sl.left):
+        summary.append([])
+        summary.append([words["left"]])
+        for line in _left_lines(sl):
+            summary.append([neutralise(line)])
+    summary.column_dimensions["A"].width = 60
+    summary.column_dimensions["B"].width = 22
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for group in sl.groups:
+        ws = wb.create_sheet(_sheet_title(group, used))
+        ws.append([t for _, t in cols])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="E9ECEF")
+            cell.alignment = wrap
+        for r in (r for r in recs if r["group"] == group):
+            values = []
+            for key, _ in cols:
+                value = r[key]
+                if key == "change":
+                    value = "\n".join(x for x in (r["change"], r["because"]) if x)
+                values.append("\n".join(value) if isinstance(value, list) else value)
+            ws.append([_xlsx_value(v) for v in values])
+            for cell in ws[ws.max_row]:
+                cell.alignment = wrap
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text from an export stays text, never a formula
+        for i, (key, _) in enumerate(cols, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = widths[key]
+        ws.freeze_panes = "C2"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
+    if fmt == "md":
+        return markdown(sl)
+    if fmt == "html":
+        return html_document(sl)
+    if fmt == "csv":
+        return csv_document(sl)
+    if fmt == "xlsx":
+        return xlsx_bytes(sl)
+    return to_text(table_renderable(sl), width)
