@@ -229,7 +229,7 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
         read_encoding = "utf-8-sig" if encoding == "utf-8-sig" else encoding
     try:
         frame = pd.read_csv(
-            source, sep=sep, header=None, names=positional, skiprows=header_idx + 1, dtype="category",
+            source, sep=sep, header=None, names=positional, skiprows=header_idx + 1, dtype=str,
             encoding=read_encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
             on_bad_lines="error", engine="c", quotechar='"',
         )
@@ -329,8 +329,8 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     if header_idx:
         notes.append(f"skipped {header_idx} row(s) above the header")
     body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1:]]
-    frame = pd.DataFrame(body, columns=header, dtype="object").astype("category") if body else \
-        pd.DataFrame({h: pd.Categorical([]) for h in header})
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame = frame.astype(str).where(frame.notna()) if body else frame
     frame = _drop_blank(frame)
     return RawTable(path, frame, header_line=header_idx + 1, sheet=chosen, notes=tuple(notes))
 

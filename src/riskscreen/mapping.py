@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -240,6 +240,13 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         return MappedTable(table, raw, pd.DataFrame(index=raw.frame.index), mapper.problems, tuple(ignored),
                            notes=mapper.notes)
     totals = _drop_totals(mapper, found["student_id"])
+    if totals.any():
+        # Summary lines are set aside before parsing, so their cells raise no errors of their own.
+        raw = replace(raw, frame=raw.frame.loc[~totals])
+        problems = mapper.problems
+        mapper = _Mapper(raw, table, profile)
+        mapper.problems = problems
+        totals = np.zeros(len(raw.frame), dtype=bool)
     columns: dict[str, pd.Series] = {"student_id": mapper.text(found["student_id"], "student_id")}
     if table == "attendance":
         columns["date"] = mapper.dates(found["date"], "date")

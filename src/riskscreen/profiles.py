@@ -149,7 +149,10 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
                 raise ProfileError(
                     f"[columns.{table}] names unknown column '{canonical}' in profile {source}",
                     hint=f"columns of {table}: {', '.join(CANONICAL_COLUMNS[table])}")
-            columns.setdefault(table, {})[canonical] = _as_tuple(names, f"columns.{table}.{canonical}")
+            inherited = columns.get(table, {}).get(canonical, ())
+            # A profile that extends another adds header names; it does not take the parent's away.
+            columns.setdefault(table, {})[canonical] = tuple(dict.fromkeys(
+                (*_as_tuple(names, f"columns.{table}.{canonical}"), *inherited)))
     codes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (base.codes if base else {}).items()}
     for kind, mapping in dict(data.get("codes", {})).items():  # type: ignore[call-overload]
         if kind not in {"attendance", "level"}:

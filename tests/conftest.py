@@ -1,0 +1,82 @@
+"""Shared fixtures: synthetic schools from the generator, the bundled model, golden files, no network."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from riskscreen import sample
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """riskscreen never connects anywhere: any socket connect during a test fails it."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("riskscreen tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(autouse=True)
+def isolated_profiles(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISKSCREEN_PROFILES", str(tmp_path_factory.mktemp("profiles")))
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("RISKSCREEN_MODELS", raising=False)
+
+
+@pytest.fixture(scope="session")
+def school_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small magister-style school (160 students), read-only for tests: copy it before changing it."""
+    folder = tmp_path_factory.mktemp("school")
+    sample.write(sample.generate(160, seed=11), folder)
+    return folder
+
+
+@pytest.fixture
+def school_copy(school_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "school"
+    shutil.copytree(school_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three past years of a 600-student school with an outcomes table."""
+    folder = tmp_path_factory.mktemp("history")
+    sample.write(sample.generate(600, seed=5, history_years=3), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_model():  # type: ignore[no-untyped-def]
+    from riskscreen.persist import load_model
+
+    return load_model("demo")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with tests/golden/NAME, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update or not path.exists():
+            path.write_text(text, encoding="utf-8")
+            if not update:
+                pytest.fail(f"golden file {name} was missing and has been written; run again")
+        assert text == path.read_text(encoding="utf-8"), f"output differs from golden file {name}"
+
+    return check
