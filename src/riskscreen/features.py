@@ -57,13 +57,17 @@ LESSON_HOURS_PER_WEEK = 30.0
 CODE_INDEX = {c: i for i, c in enumerate(ATTENDANCE_CODES)}
 
 
-def student_universe(exports: Exports) -> pd.Index:
-    """Every student of the run: the roster's, plus anyone seen in attendance or grades; sorted."""
+def student_universe(exports: Exports, as_of: pd.Timestamp | None = None) -> pd.Index:
+    """Every student of the run: the roster's, plus anyone with registrations or grades on or before as_of."""
     ids: set[str] = set()
-    for frame in (exports.students, exports.attendance, exports.grades):
-        if frame is not None and "student_id" in frame:
-            ids.update(map(str, frame["student_id"].cat.categories[
-                np.unique(frame["student_id"].cat.codes.to_numpy()[frame["student_id"].cat.codes.to_numpy() >= 0])]))
+    if exports.students is not None:
+        ids.update(map(str, exports.students["student_id"].astype(str)))
+    limit = pd.Timestamp(as_of if as_of is not None else exports.as_of).to_datetime64()
+    for frame in (exports.attendance, exports.grades):
+        series = frame["student_id"]
+        codes = series.cat.codes.to_numpy()[(frame["date"].to_numpy() <= limit)]
+        used = np.unique(codes[codes >= 0])
+        ids.update(map(str, series.cat.categories[used]))
     return pd.Index(sorted(ids), name="student_id", dtype=object)
 
 
@@ -131,7 +135,7 @@ def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *,
                    universe: pd.Index | None = None) -> pd.DataFrame:
     """One row per student: the documented features, using nothing dated after as_of."""
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
-    universe = universe if universe is not None else student_universe(exports)
+    universe = universe if universe is not None else student_universe(exports, as_of)
     n = len(universe)
     calendar = calendar_for(exports, as_of)
     rows = attendance_rows(exports, universe, calendar)

@@ -65,7 +65,7 @@ def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules:
     """One row per student: each flag, with its window and the figures behind it."""
     rules = rules or FlagRules()
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
-    universe = universe if universe is not None else student_universe(exports)
+    universe = universe if universe is not None else student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)
     rows = attendance_rows(exports, universe, calendar)
     return flags_from_rows(rows, calendar, universe, rules)

@@ -36,7 +36,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
           rules: FlagRules | None = None) -> ScoreResult:
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
-    universe = student_universe(exports)
+    universe = student_universe(exports, as_of)
     features = build_features(exports, as_of, universe=universe)
     flags = compute_flags(exports, as_of, rules=rules, universe=universe)
     fitted = model.fitted

@@ -91,47 +91,53 @@ def _none(value: object) -> object:
     return text or None
 
 
+def signed(value: float, lang: str) -> str:
+    text = f"{value:+.3f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def explain_renderable(ex: Explanation) -> Group:
     result = ex.result
     lang = result.lang
+    words = texts(lang)
+    ew = words["explain"]
     row = ex.row
-    nl = lang == "nl"
     parts: list[Any] = [Text(model_line(result))]
     warning = demo_warning(result)
     if warning:
         parts.append(Text(warning, style="bold yellow"))
-    parts.append(Text(
-        f"{label('student', lang)} {ex.student_id}: {'rang' if nl else 'rank'} {row['rank']} "
-        f"{'van' if nl else 'of'} {len(result.table)}, {label('probability', lang).lower()} "
-        f"{percent(row['probability'], lang)}, {label('band', lang).lower()} {band_label(row['band'], lang)}"
-        + (f", mentor {row['mentor']}" if _text(row["mentor"]) else "")
-        + (f", {label('class', lang).lower()} {row['class']}" if _text(row["class"]) else "")))
-    table = Table(title="Opbouw van de score (logit)" if nl else "How the score is built (logit)")
+    details = [ew["rank"].format(rank=row["rank"], n=len(result.table)),
+               f"{label('probability', lang).lower()} {percent(row['probability'], lang)}",
+               f"{label('band', lang).lower()} {band_label(row['band'], lang)}"]
+    if _text(row["mentor"]):
+        details.append(f"{label('mentor', lang).lower()} {row['mentor']}")
+    if _text(row["class"]):
+        details.append(f"{label('class', lang).lower()} {row['class']}")
+    parts.append(Text(f"{label('student', lang)} {ex.student_id}: " + ", ".join(details)))
+    table = Table(title=ew["title"])
     for key in ("feature", "value", "reference", "contribution"):
         table.add_column(label(key, lang), justify="left" if key == "feature" else "right")
-    table.add_row("basis (gemiddelde leerling)" if nl else "base (average student)", "", "",
-                  f"{ex.base_logit:+.3f}")
+    table.add_row(ew["base"], "", "", signed(ex.base_logit, lang))
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
-        table.add_row(f"{f['feature']}: {f['description']}" + ("" if used else
-                      (" (niet in het model)" if nl else " (not in the model)")),
-                      number(f["value"], lang), number(f["reference"], lang) if used else "-",
-                      f"{f['contribution']:+.3f}" if used else "-")
+        name = words["features"].get(f["feature"], f["description"])
+        table.add_row(name + ("" if used else f" ({ew['not_used']})"), number(f["value"], lang),
+                      number(f["reference"], lang) if used else "-",
+                      signed(f["contribution"], lang) if used else "-")
     total = ex.base_logit + float(ex.breakdown["contribution"].sum())
-    table.add_row("totaal = logit" if nl else "total = logit", "", "", f"{total:+.3f}")
+    table.add_row(ew["total"], "", "", signed(total, lang))
     parts.append(table)
     reasons = [r for r in (row[c] for c in REASON_COLUMNS) if r]
     parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
     parts.append(Text(f"{label('flags', lang)}: " + (_text(row["flags"]) or label("none", lang))))
     regs = ex.registrations
-    title = ("Registraties van de laatste 14 weken" if nl else "Registrations of the last 14 weeks")
-    reg_table = Table(title=f"{title} ({len(regs)})")
+    reg_table = Table(title=f"{ew['registrations']} ({len(regs)})")
     for name in ("date", "period", "hours", "code"):
-        reg_table.add_column(name)
+        reg_table.add_column(ew[name])
     for _, r in regs.iterrows():
         reg_table.add_row(date_text(pd.Timestamp(r["date"]).date().isoformat(), lang),
                           number(r["period"], lang) if "period" in regs else "-", number(r["hours"], lang),
-                          str(r["code"]))
+                          words["codes"].get(str(r["code"]), str(r["code"])))
     parts.append(reg_table)
     return Group(*parts)
 

@@ -1,0 +1,123 @@
+"""Features and flags on hand-made schools: exact values, windows, holidays, and the as-of cut-off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from riskscreen.features import FEATURE_NAMES, build_features
+from riskscreen.flags import FlagRules, compute_flags
+from tests.helpers import day, load, write_school
+
+AS_OF = day(11, 4)  # Friday of the 12th week
+
+
+def hours_in_weeks(student: str, per_week: dict[int, float]) -> list[tuple[str, str, int, float, str]]:
+    return [(student, day(w, 1), 1, h, "unauthorised") for w, h in per_week.items()]
+
+
+@pytest.mark.parametrize(("per_week", "fires", "hours"), [
+    ({8: 4, 9: 4, 10: 4, 11: 4}, True, 16.0),          # exactly 16 in 4 lesson weeks
+    ({8: 4, 9: 4, 10: 4, 11: 3.5}, False, 15.5),       # 15.5 is not enough
+    ({7: 8, 11: 8}, False, 8.0),                        # 16 spread over 5 weeks: no 4-week window holds it
+    ({4: 10, 5: 6}, True, 16.0),                        # an earlier window within the lookback counts
+])
+def test_the_16_hour_rule(tmp_path: Path, per_week: dict[int, float], fires: bool, hours: float) -> None:
+    exports = load(write_school(tmp_path, hours_in_weeks("S1", per_week), filler_weeks=12), AS_OF)
+    flags = compute_flags(exports)
+    assert bool(flags.loc["S1", "verzuim_16u"]) is fires
+    assert flags.loc["S1", "verzuim_hours"] == hours
+    if fires:
+        assert flags.loc["S1", "verzuim_to"] >= flags.loc["S1", "verzuim_from"]
+
+
+def test_a_holiday_week_is_not_a_lesson_week(tmp_path: Path) -> None:
+    # Week 8 has no registration at all in the school: a holiday. Weeks 6, 7, 9, 10 are 4 consecutive lesson weeks.
+    filler = [("F1", day(w, 2), 1, 1.0, "late") for w in range(12) if w != 8]
+    exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + filler), AS_OF)
+    flags = compute_flags(exports)
+    assert bool(flags.loc["S1", "verzuim_16u"])
+    assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6), day(10, 4))
+
+
+def test_custom_thresholds(tmp_path: Path) -> None:
+    exports = load(write_school(tmp_path, hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12), AS_OF)
+    assert not compute_flags(exports).loc["S1", "verzuim_16u"]
+    assert compute_flags(exports, rules=FlagRules(verzuim_hours=10, verzuim_weeks=2)).loc["S1", "verzuim_16u"]
+
+
+def test_worrying_sick_leave(tmp_path: Path) -> None:
+    spells = [("S1", day(w, 0), 1, 1.0, "sick") for w in (2, 4, 6, 8)]            # 4 separate spells
+    long_spell = [("S2", day(5, d % 5) if d < 5 else day(6, d - 5), 1, 1.0, "sick") for d in range(7)]  # 7 days
+    short = [("S3", day(5, d), 1, 1.0, "sick") for d in range(3)]
+    exports = load(write_school(tmp_path, spells + long_spell + short, filler_weeks=12), AS_OF)
+    flags = compute_flags(exports)
+    assert flags.loc[["S1", "S2", "S3"], "sick_spells"].tolist() == [4.0, 1.0, 1.0]
+    assert flags.loc[["S1", "S2", "S3"], "longest_sick_spell_days"].tolist() == [1.0, 7.0, 3.0]
+    assert flags.loc[["S1", "S2", "S3"], "ziekteverzuim"].tolist() == [True, True, False]
+
+
+def test_exact_feature_values(tmp_path: Path) -> None:
+    attendance = [
+        ("S1", day(11, 0), 1, 2.0, "unauthorised"), ("S1", day(9, 0), 1, 1.0, "unauthorised"),
+        ("S1", day(3, 0), 1, 3.0, "unauthorised"), ("S1", day(10, 1), 2, 1.0, "late"),
+        ("S1", day(2, 1), 2, 1.0, "late"), ("S1", day(5, 2), 1, 1.0, "removed"),
+        ("S1", day(1, 2), 1, 2.0, "authorised"), ("S1", day(6, 0), 1, 6.0, "sick"),
+        ("S1", day(6, 1), 1, 6.0, "sick"),
+    ]
+    grades = [("S1", "Engels", day(10), 4.0, 2.0), ("S1", "Engels", day(2), 6.0, 1.0),
+              ("S1", "Biologie", day(9), 8.0, 1.0), ("S1", "Wiskunde", day(1), 5.0, 1.0)]
+    students = ["student_id,level,year,age,repeated_years,moved_down,mentor,class,audit_gender",
+                "S1,havo,3,16,1,0,M1,3HA,v", "F1,vwo,1,12,0,0,M2,1VA,m"]
+    exports = load(write_school(tmp_path, attendance, grades, students, filler_weeks=12), AS_OF)
+    f = build_features(exports).loc["S1"]
+    assert f["unauthorised_hours_4w"] == 3.0
+    assert f["unauthorised_hours_12w"] == 6.0
+    assert f["authorised_hours_12w"] == 2.0
+    assert f["sick_hours_12w"] == 12.0
+    assert f["sick_spells_12w"] == 1.0
+    assert f["late_4w"] == 1.0
+    assert f["removed_12w"] == 1.0
+    # absence per week: last 4 weeks 3 h / 4, the 8 before (3 + 2 + 12) h / 8
+    assert f["absence_trend"] == pytest.approx(3 / 4 - 17 / 8)
+    assert f["grade_mean_12w"] == pytest.approx((4 * 2 + 6 + 8 + 5) / 5)
+    assert f["fails_12w"] == 2.0
+    assert f["core_fails_12w"] == 2.0
+    assert f["core_min_avg_12w"] == pytest.approx(14 / 3)  # Engels (4 x 2 + 6) / 3; Wiskunde 5.0
+    assert f["grade_trend"] == pytest.approx((4 * 2 + 8) / 3 - (6 + 5) / 2)
+    assert (f["repeated_years"], f["moved_down"], f["over_age"]) == (1.0, 0.0, 2.0)
+    assert f["level_havo"] == 1.0 and f["level_vwo"] == 0.0
+
+
+def test_a_student_without_registrations_or_grades(tmp_path: Path) -> None:
+    students = ["student_id,level,year", "QUIET,havo,2", "F1,havo,2"]
+    exports = load(write_school(tmp_path, [], students=students, filler_weeks=12), AS_OF)
+    f = build_features(exports).loc["QUIET"]
+    assert f[["unauthorised_hours_4w", "sick_spells_12w", "late_4w", "has_registrations"]].tolist() == [0, 0, 0, 0]
+    assert np.isnan(f["grade_mean_12w"]) and f["fails_12w"] == 0
+
+
+def test_registrations_after_as_of_change_nothing(school_dir: Path, school_copy: Path) -> None:
+    as_of = "2026-11-13"
+    before = build_features(load(school_dir, as_of))
+    extra = "".join(f"{sid};{d};{p};Ongeoorloofd\n" for sid in ("111000", "111001")
+                    for d in ("16-11-2026", "20-11-2026") for p in range(1, 8))
+    with (school_copy / "absenties.csv").open("a") as handle:
+        handle.write(extra)
+    with (school_copy / "cijfers.csv").open("a") as handle:
+        handle.write("111000;Engels;17-11-2026;1,0;3\n")
+    after = build_features(load(school_copy, as_of))
+    pd.testing.assert_frame_equal(before, after)
+    with (school_copy / "absenties.csv").open("a") as handle:
+        handle.write("999999;20-11-2026;1;Ongeoorloofd\n")  # a student seen only after as_of is not scored
+    assert "999999" not in build_features(load(school_copy, as_of)).index
+    assert compute_flags(load(school_dir, as_of)).equals(compute_flags(load(school_copy, as_of)))
+
+
+def test_features_are_documented() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "features.md").read_text()
+    for name in FEATURE_NAMES:
+        assert f"`{name}`" in docs
