@@ -176,7 +176,7 @@ def markdown(sl: Shortlist) -> str:
 CSS = """
 @page { size: A4 landscape; margin: 12mm 10mm 14mm 10mm; }
 * { box-sizing: border-box; }
-body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; font-size: 9.5pt; color: #111; margin: 0; }
+body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; font-size: 8.5pt; color: #111; margin: 0; }
 header.run { border-bottom: 2px solid #333; margin-bottom: 4mm; padding-bottom: 2mm; }
 header.run h1 { font-size: 14pt; margin: 0 0 1mm 0; }
 .warning { background: #fff3cd; border: 1px solid #c9a227; padding: 1.5mm 2.5mm; font-weight: 600; }
@@ -187,11 +187,12 @@ section.mentor h2 { font-size: 12pt; margin: 2mm 0; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-th, td { border: 1px solid #888; padding: 1.2mm 1.5mm; vertical-align: top; text-align: left;
+th, td { border: 1px solid #888; padding: 0.8mm 1.2mm; vertical-align: top; text-align: left;
          overflow-wrap: anywhere; word-wrap: break-word; }
-th { background: #e9ecef; font-size: 8.5pt; }
+th { background: #e9ecef; font-size: 8pt; }
 td.num { text-align: right; white-space: nowrap; }
-td.write { height: 16mm; }
+td.write { height: 12mm; }
+td.nowrap { white-space: nowrap; }
 ul { margin: 0; padding-left: 3.5mm; }
 .band-high { font-weight: 700; color: #a00; }
 .band-elevated { font-weight: 600; color: #8a5a00; }
@@ -199,7 +200,7 @@ ul { margin: 0; padding-left: 3.5mm; }
 footer.left { margin-top: 4mm; font-size: 8.5pt; }
 @media screen { body { margin: 8mm; } section.mentor { margin-top: 8mm; } }
 """
-HTML_WIDTHS = ("4%", "8%", "5%", "6%", "5%", "9%", "17%", "13%", "15%", "10%", "5%", "6%")
+HTML_WIDTHS = ("3%", "7%", "4%", "7%", "5%", "9%", "18%", "11%", "17%", "9%", "5%", "5%")
 
 
 def _esc(value: object) -> str:
@@ -240,7 +241,7 @@ def html_document(sl: Shortlist) -> str:
             parts.append(
                 "<tr>"
                 f"<td class=\"num\">{r['priority']}</td><td>{_esc(r['student_id'])}</td><td>{_esc(r['class'])}</td>"
-                f"<td class=\"band-{band_key}\">{_esc(r['band'])}</td><td class=\"num\">{_esc(r['probability'])}</td>"
+                f"<td class=\"band-{band_key} nowrap\">{_esc(r['band'])}</td><td class=\"num\">{_esc(r['probability'])}</td>"
                 f"<td>{change}</td><td>{_list(r['reasons'])}</td><td>{_esc(r['flags'])}</td>"
                 f"<td>{_list(r['prompts'])}</td><td class=\"write\"></td><td class=\"write\"></td>"
                 "<td class=\"write\"></td></tr>")

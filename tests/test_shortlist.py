@@ -1,0 +1,163 @@
+"""The weekly shortlist: who is on it, week-over-week changes, every format, safe writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from riskscreen import history
+from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
+from riskscreen.scoring import score
+from riskscreen.shortlist import build, prompts_for
+from tests.helpers import load
+
+
+@pytest.fixture(scope="module")
+def result(school_dir: Path, demo_model):  # type: ignore[no-untyped-def]
+    return score(load(school_dir), demo_model, lang="nl")
+
+
+def test_statutory_students_are_always_listed(result) -> None:  # type: ignore[no-untyped-def]
+    flagged = set(result.table.loc[result.table["verzuim_16u"], "student_id"])
+    assert flagged, "the sample school should have students with the 16-hour flag"
+    for capacity in (0, 1, 3):
+        listing = build(result, capacity=capacity, min_band="high")
+        listed = set(listing.entries["student_id"])
+        assert flagged <= listed
+        statutory = listing.entries[listing.entries["statutory"]]
+        assert set(statutory["student_id"]) == flagged
+        # within a group the statutory students come first
+        for _, group in listing.entries.groupby("group"):
+            assert group["statutory"].tolist() == sorted(group["statutory"].tolist(), reverse=True)
+    only_flags = build(result, capacity=0)
+    assert set(only_flags.entries["student_id"]) == flagged
+
+
+def test_capacity_per_mentor_and_in_total(result) -> None:  # type: ignore[no-untyped-def]
+    per_mentor = build(result, capacity=2, min_band="low")
+    by_risk = per_mentor.entries[per_mentor.entries["by_risk"]]
+    assert by_risk.groupby("group").size().max() == 2
+    expected = result.table.assign(group=result.table["mentor"]).groupby("mentor").head(2)
+    assert set(by_risk["student_id"]) == set(expected["student_id"])
+    total = build(result, capacity=10, per_mentor=False, min_band="low")
+    assert set(total.entries.loc[total.entries["by_risk"], "student_id"]) == set(result.table["student_id"][:10])
+
+
+def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[no-untyped-def]
+    listing = build(result, capacity=50, min_band="high")
+    assert set(listing.entries.loc[listing.entries["by_risk"], "band"]) == {"high"}
+
+
+def test_prompts_follow_the_reasons() -> None:
+    assert prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False, lang="en") == [
+        "Has the report to DUO / the attendance officer been made? Agree who informs the parents and the "
+        "leerplichtambtenaar.",
+        "What keeps you away from school, and at which moments most?",
+        "In which subjects is the student stuck, and do they know where to get help?",
+    ]
+    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == [
+        "Is er een patroon in de ziekmeldingen? Overweeg een gesprek met de jeugdarts (M@ZL)."]
+
+
+def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    exports = load(school_dir)
+    week1 = score(exports, demo_model, as_of=pd.Timestamp("2026-11-20"))
+    list1 = build(week1, capacity=3)
+    snap1 = history.make_snapshot("2026-11-20", "demo", week1.table.assign(
+        group=list1.entries["group"].reindex(week1.table.index).fillna("")), set(list1.entries["student_id"]))
+    history.save(snap1, tmp_path)
+    previous = history.previous(tmp_path, "2026-11-27")
+    assert previous is not None and previous.as_of == "2026-11-20"
+    week2 = score(exports, demo_model)
+    list2 = build(week2, capacity=3, previous=previous)
+    on1 = set(list1.entries["student_id"])
+    for _, row in list2.entries.iterrows():
+        sid = row["student_id"]
+        if sid not in on1:
+            assert row["change"] == "new"
+        else:
+            delta = 100 * (row["probability"] - week1.table.loc[sid, "probability"])
+            assert row["change_points"] == pytest.approx(round(delta, 1))
+            assert row["change"] == ("same" if abs(delta) < 1 else "up" if delta > 0 else "down")
+    assert set(list2.left["student_id"]) == on1 - set(list2.entries["student_id"])
+    assert history.previous(tmp_path, "2026-11-20") is None  # only strictly earlier snapshots count
+
+
+def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    listing = build(result)
+    snap = history.make_snapshot("2026-11-27", "demo", result.table.assign(group="g"),
+                                 set(listing.entries["student_id"]))
+    path = history.save(snap, tmp_path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    loaded = history.load(path)
+    assert list(loaded.students.columns) == ["probability", "band", "on_list", "group", "reason_features",
+                                             "verzuim_16u", "ziekteverzuim"]
+    diff = history.compare(loaded, loaded)
+    assert set(diff["status"]) == {"stayed"} and (diff["change_points"] == 0).all()
+
+
+def _listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untyped-def]
+    exports = load(school_dir)
+    week1 = score(exports, demo_model, lang=lang, as_of=pd.Timestamp("2026-11-20"))
+    list1 = build(week1, capacity=2)
+    snap = history.make_snapshot("2026-11-20", "demo", week1.table.assign(
+        group=list1.entries["group"].reindex(week1.table.index).fillna("")), set(list1.entries["student_id"]))
+    result = score(exports, demo_model, lang=lang)
+    mentors = sorted(result.table["mentor"].dropna().unique())[:3]
+    small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
+    from dataclasses import replace
+
+    return build(replace(result, table=small), capacity=2, previous=snap)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("fmt", ["table", "md", "html", "csv"])
+def test_shortlist_golden(school_dir: Path, demo_model, golden, lang: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    listing = _listing(school_dir, demo_model, lang)
+    text = render(listing, fmt, 120)
+    assert isinstance(text, str)
+    golden(f"shortlist_{lang}.{'txt' if fmt == 'table' else fmt}", text)
+
+
+def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    listing = _listing(school_dir, demo_model, "nl")
+    wb = load_workbook(io.BytesIO(xlsx_bytes(listing)))
+    assert wb.sheetnames == ["Overzicht", *listing.groups]
+    summary = wb["Overzicht"]
+    assert summary["A1"].value.startswith("Signaleringslijst, week 48 (27-11-2026); model demo")
+    assert summary["A2"].value.startswith("Let op: dit is een demonstratiemodel")
+    sheet = wb[listing.groups[0]]
+    assert sheet.freeze_panes == "C2"
+    assert [c.value for c in sheet[1]][:6] == ["#", "Leerling", "Klas", "Risico", "Kans", "Verandering"]
+    assert sheet.max_row == 1 + int((listing.entries["group"] == listing.groups[0]).sum())
+    assert sheet.column_dimensions["G"].width == 48
+
+
+def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    listing = _listing(school_dir, demo_model, "en")
+    entries = listing.entries.copy()
+    entries["class"] = "=HYPERLINK(\"http://x\")"
+    entries["group"] = entries["group"].iloc[0]
+    evil = replace(listing, entries=entries, groups=[entries["group"].iloc[0]])
+    rows = list(csv.reader(io.StringIO(csv_document(evil))))
+    assert {r[3] for r in rows[1:]} == {"'=HYPERLINK(\"http://x\")"}
+    wb = load_workbook(io.BytesIO(xlsx_bytes(evil)))
+    cell = wb[evil.groups[0]]["C2"]
+    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://x\")"
+
+
+def test_format_follows_the_output_extension() -> None:
+    assert format_for(None, Path("l.xlsx")) == "xlsx"
+    assert format_for(None, Path("l.HTML")) == "html"
+    assert format_for("csv", Path("l.html")) == "csv"
+    assert format_for(None, None) == "table"
