@@ -1,0 +1,202 @@
+"""The command line through CliRunner: exit codes, stdout for data, stderr for messages, files written safely."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from riskscreen import __version__
+from riskscreen.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"riskscreen {__version__}\n"
+
+
+def test_help_does_not_import_pandas_or_sklearn() -> None:
+    code = ("import sys; from riskscreen.cli import app; from typer.testing import CliRunner; "
+            "r = CliRunner().invoke(app, ['--help']); "
+            "print(r.exit_code, 'pandas' in sys.modules, 'sklearn' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0 False False False"
+
+
+def test_validate_a_valid_school(school_dir: Path) -> None:
+    result = run("validate", school_dir)
+    assert result.exit_code == 0, result.stderr
+    assert "Profile: magister (detected from the headers)" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("valid: 3 file(s)")
+
+
+def test_validate_json_to_a_file(school_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run("validate", school_dir, "--format", "json", "--output", out)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["valid"] is True
+    assert f"wrote {out}" in result.stderr
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_validate_an_invalid_school_exits_1(school_copy: Path) -> None:
+    with (school_copy / "absenties.csv").open("a") as handle:
+        handle.write("111000;31-02-2026;1;Ziek\n")
+    result = run("validate", school_copy, "--format", "csv")
+    assert result.exit_code == 1
+    assert "error,attendance,absenties.csv,date,date,1," in result.stdout
+    assert result.stderr.startswith("INVALID:")
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("validate",), 2, "give a folder, or files with --attendance"),
+    (("validate", "/no/such/folder"), 1, "/no/such/folder: folder not found"),
+    (("validate", "--as-of", "yesterday", "/tmp"), 2, "--as-of 'yesterday' is not a date"),
+    (("score", "--model", "nope", "/tmp"), 2, "no model named 'nope'"),
+    (("validate", "--profile", "nope", "/tmp"), 1, "no profile named 'nope'"),
+])
+def test_errors_have_their_exit_code_and_one_message(args: tuple[str, ...], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = run("score", "--no-such-option")
+    assert result.exit_code == 2
+
+
+def test_privacy_refusal_exits_1_without_values(school_copy: Path) -> None:
+    roster = (school_copy / "leerlingen.csv").read_text().splitlines()
+    roster[0] += ";Telefoon"
+    roster[1:] = [line + ";0612345678" for line in roster[1:]]
+    (school_copy / "leerlingen.csv").write_text("\n".join(roster) + "\n")
+    result = run("score", school_copy)
+    assert result.exit_code == 1
+    assert "column 'Telefoon': the column name suggests a phone number" in result.stderr
+    assert "0612345678" not in result.stderr + result.stdout
+
+
+def test_unexpected_errors_exit_3_without_data_and_debug_shows_the_traceback(
+        school_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import riskscreen.scoring
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("planted value 111000 secret")
+
+    monkeypatch.setattr(riskscreen.scoring, "score", boom)
+    result = run("score", school_dir)
+    assert result.exit_code == 3
+    assert "unexpected error (RuntimeError)" in result.stderr
+    assert "secret" not in result.stderr and "111000" not in result.stderr
+    debug = run("--debug", "score", school_dir)
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_score_json_and_demo_warning(school_dir: Path) -> None:
+    result = run("score", school_dir, "--format", "json", "--top", "3", "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [s["rank"] for s in doc["students"]] == [1, 2, 3]
+    assert doc["model"]["demonstration"] is True
+    assert "demonstration model trained on synthetic data" in result.stderr
+    assert result.stderr.rstrip().endswith("with the 16-hour flag")
+
+
+def test_score_never_overwrites_without_force(school_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    out.write_text("precious\n")
+    result = run("score", school_dir, "-f", "csv", "-o", out)
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr
+    assert out.read_text() == "precious\n"
+    assert run("score", school_dir, "-f", "csv", "-o", out, "--force").exit_code == 0
+    assert out.read_text().startswith("rank,student_id,mentor,class,probability")
+
+
+def test_explain(school_dir: Path) -> None:
+    ok = run("explain", school_dir, "111069", "--format", "json")
+    assert ok.exit_code == 0
+    assert json.loads(ok.stdout)["student_id"] == "111069"
+    missing = run("explain", school_dir, "NOBODY")
+    assert missing.exit_code == 2
+    assert "student 'NOBODY' is not in these exports" in missing.stderr
+
+
+def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path) -> None:
+    html = tmp_path / "week.html"
+    result = run("shortlist", school_copy, "-o", html)
+    assert result.exit_code == 0, result.stderr
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert oct(html.stat().st_mode & 0o777) == "0o600"
+    snapshots = list((school_copy / "riskscreen-history").iterdir())
+    assert [p.name for p in snapshots] == ["shortlist-2026-11-27.json"]
+    again = run("shortlist", school_copy, "-o", html)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    xlsx = run("shortlist", school_copy, "--format", "xlsx")
+    assert xlsx.exit_code == 2 and "cannot be printed to the terminal" in xlsx.stderr
+    listing = run("history", school_copy, "--format", "json")
+    assert json.loads(listing.stdout)[0]["as_of"] == "2026-11-27"
+
+
+def test_a_failed_shortlist_leaves_nothing_behind(school_copy: Path, tmp_path: Path) -> None:
+    with (school_copy / "absenties.csv").open("a") as handle:
+        handle.write("111000;31-02-2026;1;Ziek\n")
+    out = tmp_path / "week.xlsx"
+    result = run("shortlist", school_copy, "-o", out)
+    assert result.exit_code == 1
+    assert "the data did not pass validation" in result.stderr
+    assert list(tmp_path.iterdir()) == [school_copy]
+    assert not (school_copy / "riskscreen-history").exists()
+
+
+def test_inputs_are_never_modified(school_copy: Path, tmp_path: Path) -> None:
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in school_copy.iterdir()}
+    run("shortlist", school_copy, "--no-history", "-o", tmp_path / "x.csv")
+    run("score", school_copy, "-o", tmp_path / "y.json", "-f", "json")
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in school_copy.iterdir()}
+    assert before == after
+
+
+def test_profile_commands(tmp_path: Path) -> None:
+    listed = run("profile", "list")
+    assert listed.exit_code == 0
+    assert listed.stdout.splitlines()[0].startswith("canonical")
+    target = tmp_path / "ours.toml"
+    assert run("profile", "init", "ours", "--output", target).exit_code == 0
+    assert 'extends = "magister"' in target.read_text()
+    assert run("profile", "init", "ours", "--output", target).exit_code == 2
+
+
+def test_model_commands() -> None:
+    listed = run("model", "list")
+    assert listed.exit_code == 0 and "DEMONSTRATION (synthetic data)" in listed.stdout
+    shown = run("model", "show", "demo")
+    assert shown.stdout.startswith("# Model card: demo")
+    assert json.loads(run("model", "show", "demo", "-f", "json").stdout)["demonstration"] is True
+
+
+def test_sample_command_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert run("sample", tmp_path / name, "--students", "30", "--seed", "4").exit_code == 0
+    for file in ("absenties.csv", "cijfers.csv", "leerlingen.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_exit_codes_are_documented() -> None:
+    errors = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    for needle in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
+        assert needle in errors
