@@ -25,7 +25,8 @@ def write_school(folder: Path, attendance: list[tuple[str, str, int, float, str]
         "student_id,date,period,hours,code\n" + "".join(f"{s},{d},{p},{h},{c}\n" for s, d, p, h, c in rows))
     grade_rows = list(grades) or [("F1", "Engels", day(0), 7.0, 1.0)]
     (folder / "grades.csv").write_text(
-        "student_id,subject,date,grade,weight\n" + "".join(f"{s},{sub},{d},{g},{w}\n" for s, sub, d, g, w in grade_rows))
+        "student_id,subject,date,grade,weight\n"
+        + "".join(f"{s},{sub},{d},{g},{w}\n" for s, sub, d, g, w in grade_rows))
     if students is not None:
         (folder / "students.csv").write_text("\n".join(students) + "\n")
     return folder

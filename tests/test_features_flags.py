@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.helpers import day, load, write_school
 
 from riskscreen.features import FEATURE_NAMES, build_features
 from riskscreen.flags import FlagRules, compute_flags
-from tests.helpers import day, load, write_school
 
 AS_OF = day(11, 4)  # Friday of the 12th week
 

@@ -159,7 +159,8 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
 def test_xlsx_first_sheet_and_typed_cells(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
     _workbook(path, {"Absenties": [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
-                                   [1001, dt.datetime(2026, 9, 2), 3, "Ziek"], [1002, dt.date(2026, 9, 3), 4.0, "Te laat"]],
+                                   [1001, dt.datetime(2026, 9, 2), 3, "Ziek"],
+                                   [1002, dt.date(2026, 9, 3), 4.0, "Te laat"]],
                      "Andere": [["x"]]})
     table = read(path)
     assert table.sheet == "Absenties"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.helpers import load
 
 from riskscreen import history
 from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
 from riskscreen.scoring import score
 from riskscreen.shortlist import build, prompts_for
-from tests.helpers import load
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
     from rich.console import Console
 
     console = Console(stderr=True)
-    return lambda msg: console.log(msg)
+    return console.log
 
 
 def emit(text: str, output: Path | None, force: bool) -> None:
@@ -472,8 +472,8 @@ def shortlist(
 @guarded
 def history(
     data: DataArg = None, history_dir: HistoryOpt = None,
-    compare: Annotated[tuple[str, str] | None, typer.Option("--compare", help="Compare two snapshots: "
-                                                                             "two dates (YYYY-MM-DD) or paths.")] = None,
+    compare: Annotated[tuple[str, str] | None, typer.Option(
+        "--compare", help="Compare two snapshots: two dates (YYYY-MM-DD) or paths.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:

@@ -107,7 +107,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     say = progress or (lambda _msg: None)
     explicit = {"attendance": attendance, "grades": grades, "students": students, "outcomes": outcomes}
     all_profiles = [p for _, p in list_profiles()]
-    chosen = load_profile(profile) if profile else None
+    chosen: Profile | None = load_profile(profile) if profile else None
     known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
     paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles])
     raws: dict[str, RawTable] = {}
@@ -117,9 +117,10 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     for path in unknown:
         say(f"reading {path.name}")
         raw = read_table(path, sheet=sheet, known_headers=known_headers)
-        table = _table_by_headers(raw, [chosen] if chosen else all_profiles)
-        if table is None:
+        guessed = _table_by_headers(raw, [chosen] if chosen else all_profiles)
+        if guessed is None:
             continue
+        table = guessed
         if table in raws:
             raise UsageError(f"two files in {folder} could be the {table} table: {raws[table].name} and {path.name}",
                              hint=f"move one away, or name the right one with --{table} PATH")
@@ -148,7 +149,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         m.problems.extend(validate_table(m))
         mapped[table] = m
         raw = raws[table]
-        report.files.append(FileSummary(table, str(raw.path), int(len(raw.frame)), raw.encoding, raw.separator,
+        report.files.append(FileSummary(table, str(raw.path), len(raw.frame), raw.encoding, raw.separator,
                                         raw.sheet, tuple(raw.notes) + tuple(m.notes), m.ignored_columns))
     _cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
     for m in mapped.values():
@@ -164,7 +165,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         if "student_id" in frame:
             ids.update(str(x) for x in frame["student_id"].cat.categories)
     report.students = len(ids)
-    run_as_of = pd.Timestamp(as_of) if as_of else (last if not pd.isna(last) else pd.Timestamp(today or dt.date.today()))
+    fallback = last if not pd.isna(last) else pd.Timestamp(today or dt.date.today())
+    run_as_of = pd.Timestamp(as_of) if as_of else fallback
     report.as_of = run_as_of.date().isoformat()
     if not report.valid:
         return None, report

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import math
 import os
 import re
 import tempfile
@@ -236,7 +237,7 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
-            line = int(match.group(2)) + header_idx + (0 if header_idx else 0)
+            line = int(match.group(2))  # pandas counts lines from the top of the file
             raise InputError(
                 f"line {line} has {match.group(3)} fields where the header has {match.group(1)}",
                 hint=f"check separators and quotes on that line (the separator is {_sep_name(sep)})",
@@ -283,7 +284,7 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return None
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.timedelta):

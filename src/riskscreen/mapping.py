@@ -148,11 +148,12 @@ class _Mapper:
         if unknown.any():
             raw = self.raw_text(source)
             counts = pd.Series(raw[unknown]).value_counts()
+            table_name = "attendance" if what == "absence code" else "level"
             listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
             more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
             self.problem(ERROR, column, "unknown code",
                          f"unknown {what}: {listing}{more}",
-                         f"map each to one of {', '.join(valid)} in the profile's [codes.{'attendance' if what == 'absence code' else 'level'}] "
+                         f"map each to one of {', '.join(valid)} in the profile's [codes.{table_name}] "
                          f"table (see `riskscreen profile init`)", unknown, raw)
         if not blank_ok:
             blank = codes < 0
@@ -165,8 +166,10 @@ class _Mapper:
         series = _categorical(self.raw.frame[source])
         stripped = _stripped(series.cat.categories)
         codes = series.cat.codes.to_numpy()
-        uniques, inverse = np.unique(stripped.to_numpy(dtype=str), return_inverse=True) if len(stripped) \
-            else (np.array([], dtype=str), np.array([], dtype=int))
+        uniques: np.ndarray = np.array([], dtype=str)
+        inverse: np.ndarray = np.array([], dtype=int)
+        if len(stripped):
+            uniques, inverse = np.unique(stripped.to_numpy(dtype=str), return_inverse=True)
         new_codes = np.where(codes >= 0, inverse[np.clip(codes, 0, None)] if len(inverse) else -1, -1)
         cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype=object).astype(str))
         return pd.Series(cat, index=self.raw.frame.index, name=column)
@@ -303,12 +306,13 @@ def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:
         return mapper.codes(found["code"], "code", mapping, ATTENDANCE_CODES, what="absence code", blank_ok=False)
     flag = _yes_no_values(mapper, found["authorised"], "authorised")
     n = len(mapper.raw.frame)
+    reason: np.ndarray
     if "code" in found:
         reason_series = _categorical(mapper.raw.frame[found["code"]])
         normalised = _stripped(reason_series.cat.categories).map(normalise_value)
         mapped = normalised.map(mapping).to_numpy(dtype=object)
         rc = reason_series.cat.codes.to_numpy()
-        reason = np.where(rc >= 0, mapped[np.clip(rc, 0, None)] if len(mapped) else None, None)
+        reason = np.asarray(np.where(rc >= 0, mapped[np.clip(rc, 0, None)] if len(mapped) else None, None), dtype=object)
     else:
         reason = np.full(n, None, dtype=object)
     # A Ja/Nee "geoorloofd" column decides between authorised and unauthorised for reasons that are not

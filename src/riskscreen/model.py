@@ -121,7 +121,7 @@ def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: flo
         return 1.0, 0.0
     splitter = (StratifiedGroupKFold(folds, shuffle=True, random_state=seed) if groups is not None
                 else StratifiedKFold(folds, shuffle=True, random_state=seed))
-    oof = cross_val_predict(make_pipeline(c, class_weight, seed), _matrix(features, names), y, cv=splitter,  # type: ignore[arg-type]
+    oof = cross_val_predict(make_pipeline(c, class_weight, seed), _matrix(features, names), y, cv=splitter,
                             groups=groups, method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])

@@ -149,7 +149,7 @@ def load_model(ref: str | None = None, *, trust: bool = False) -> LoadedModel:
     try:
         fitted = FittedModel(pipeline=pipeline, features=list(card["features_used"]), bands=dict(card["bands"]),
                              dropped=list(card.get("features_dropped", [])),
-                             calibration=tuple(card.get("calibration", (1.0, 0.0))),  # type: ignore[arg-type]
+                             calibration=tuple(card.get("calibration", (1.0, 0.0))),
                              params=dict(card.get("parameters", {})))
     except (KeyError, TypeError):
         raise ModelError(f"the card of {folder} lacks the features or bands: refused") from None

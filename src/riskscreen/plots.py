@@ -66,7 +66,7 @@ def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, 
         order = np.argsort(s, kind="stable")
         chunks = np.array_split(order, min(10, yy.size))
         ax.plot([s[c].mean() for c in chunks], [yy[c].mean() for c in chunks], marker="o", label=NAMES.get(key, key))
-    top = float(max(max(s.max() for k, s in scores.items() if k != "rule_count"), 0.05))
+    top = float(max(*(s.max() for k, s in scores.items() if k != "rule_count"), 0.05))
     ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=1)
     ax.set(xlabel="mean predicted probability", ylabel="observed rate", title="Calibration by decile")
     ax.legend()

@@ -33,7 +33,7 @@ def number(value: float, lang: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
     rounded = round(float(value), 1)
-    text = str(int(round(rounded))) if abs(rounded - round(rounded)) < 1e-9 else f"{rounded:.1f}"
+    text = str(round(rounded)) if abs(rounded - round(rounded)) < 1e-9 else f"{rounded:.1f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 

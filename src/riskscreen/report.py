@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 ERROR = "error"
 WARNING = "warning"
 EXAMPLES = 5
@@ -39,7 +41,8 @@ class Problem:
 
 
 def problem_at(severity: str, table: str, file: str, column: str, rule: str, message: str, fix: str,
-               rows: Sequence[int], values: Sequence[object] = (), *, count: int | None = None) -> Problem:
+               rows: Sequence[int] | np.ndarray, values: Sequence[object] | np.ndarray = (), *,
+               count: int | None = None) -> Problem:
     """Build a grouped problem from all the rows it concerns, keeping a few examples."""
     return Problem(severity, table, file, column, rule, message, fix,
                    count=len(rows) if count is None else count,

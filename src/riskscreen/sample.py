@@ -258,7 +258,8 @@ def _write_tables(cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFr
     classes = _classes(cohort, rng)
     mentors = {c: f"MNT{i + 1:02d}" for i, c in enumerate(sorted(set(classes)))}
     base_age = 11 + cohort.year + cohort.repeated + cohort.age_offset
-    level_words = cohort.level if profile == "canonical" else np.char.replace(cohort.level.astype(str), "vmbo-gt", "mavo")
+    level_words = (cohort.level if profile == "canonical"
+                   else np.char.replace(cohort.level.astype(str), "vmbo-gt", "mavo"))
     students = pd.DataFrame({
         headers["students"]["student_id"]: ids,
         headers["students"]["level"]: level_words,
@@ -282,7 +283,8 @@ def _classes(cohort: Cohort, rng: np.random.Generator) -> np.ndarray:
                 continue
             n_classes = max(1, round(idx.size / 26))
             letters = np.array([chr(ord("A") + i) for i in range(n_classes)])
-            out[idx] = [f"{year}{LEVEL_ABBR[level]}{letter}" for letter in rng.permutation(np.resize(letters, idx.size))]
+            shuffled = rng.permutation(np.resize(letters, idx.size))
+            out[idx] = [f"{year}{LEVEL_ABBR[level]}{letter}" for letter in shuffled]
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional  # noqa: UP035 - pandera reads Optional[...] to mark optional columns
+from typing import Optional
 
 import numpy as np
 import pandas as pd

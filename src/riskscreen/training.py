@@ -85,7 +85,7 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
         # then the training side uses the earlier as-of dates and the test side the latest.
         students = np.unique(ts.student_ids)
         rng = np.random.default_rng(seed)
-        test_students = rng.choice(students, size=int(round(students.size * TEST_SHARE)), replace=False)
+        test_students = rng.choice(students, size=round(students.size * TEST_SHARE), replace=False)
         in_test_group = np.isin(ts.student_ids, test_students)
         test = (ts.as_of == dates[-1]) & in_test_group
         train = (ts.as_of < dates[-1]) & ~in_test_group
@@ -118,7 +118,7 @@ def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_w
         return 1.0
     x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,  # type: ignore[arg-type]
+    scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,
                                                groups=ts.student_ids[train], scoring="roc_auc")))
               for c in C_GRID}
     return max(scores, key=lambda c: (round(scores[c], 4), -c))
@@ -141,7 +141,7 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
     return {"files": files, "sha256": combined, "first_date": exports.report.first_date,
             "last_date": exports.report.last_date,
             "as_of_dates": sorted({str(pd.Timestamp(d).date()) for d in ts.as_of}),
-            "rows": int(len(ts.labels)), "students": int(len(set(ts.student_ids))), "positives": int(ts.labels.sum()),
+            "rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
             "profile": exports.profile.name}
 
 
@@ -172,9 +172,11 @@ def _versions() -> dict[str, str]:
             "numpy": np.__version__, "python": platform.python_version()}
 
 
+Assessment = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, np.ndarray]]
+
+
 def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndarray, *, seed: int,
-           capacity: int | None, n_boot: int, bands: dict[str, float]) -> tuple[dict[str, Any], dict[str, Any],
-                                                                                  dict[str, Any], dict[str, np.ndarray]]:
+           capacity: int | None, n_boot: int, bands: dict[str, float]) -> Assessment:
     """Metrics of a model's test scores, the two baselines on the same rows, and the fairness audit."""
     y_test = ts.labels[test]
     x_train, x_test = ts.features.iloc[train], ts.features.iloc[test]
@@ -219,7 +221,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "intended_use": INTENDED_USE, "limits": LIMITS,
         "training_data": _data_description(exports, ts),
-        "validation": {"method": how, "train_rows": int(len(train_idx)), "test_rows": int(len(test_idx)),
+        "validation": {"method": how, "train_rows": len(train_idx), "test_rows": len(test_idx),
                        "test_positives": int(ts.labels[test_idx].sum()), "bootstrap_samples": n_boot},
         "parameters": {"C": c, "class_weight": class_weight, "feature_set": feature_set, "seed": seed,
                        "capacity": capacity},
@@ -260,9 +262,9 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
         "roc_auc": model_metrics["roc_auc"], "pr_auc": model_metrics["pr_auc"], "brier": model_metrics["brier"],
         "precision_at": model_metrics["precision_at"], "recall_at": model_metrics["recall_at"],
         "calibration": model_metrics["calibration"], "warnings": model_metrics["warnings"],
-        "n_students": int(len(set(ts.student_ids))), "n_rows": int(len(ts.labels)),
+        "n_students": len(set(ts.student_ids)), "n_rows": len(ts.labels),
         "n_positive": int(ts.labels.sum()),
-        "baselines": {**baselines, "comparison_rows": {"method": how, "rows": int(len(test_idx)),
+        "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
                                                        "model_on_these_rows": held_out}},
         "price_of_transparency": compare(held_out, baselines),
         "fairness": audit,

@@ -52,7 +52,8 @@ def fairness_lines(audit: dict[str, Any]) -> list[str]:
                 mark = " (!)" if metric in g["outside_range"] else ""
                 cells.append("n/a" if value is None else f"{value:.3f} (x{ratio:.2f}){mark}" if ratio is not None
                              else f"{value:.3f}")
-            lines.append(f"| {g['group']}{' (small)' if g['small_group'] else ''} | {g['n']} | " + " | ".join(cells) + " |")
+            name = f"{g['group']}{' (small)' if g['small_group'] else ''}"
+            lines.append(f"| {name} | {g['n']} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -98,7 +99,7 @@ def card_markdown(card: dict[str, Any]) -> str:
         out += ["", f"Warning: {w}"]
     out += ["", "Calibration by decile (mean predicted / observed): " + ", ".join(
         f"{c['mean_predicted']:.3f}/{c['observed']:.3f}" for c in card["metrics"].get("calibration", []))]
-    out += ["", "## Fairness audit (test rows)", ""] + fairness_lines(card.get("fairness", {}))
+    out += ["", "## Fairness audit (test rows)", "", *fairness_lines(card.get("fairness", {}))]
     out += ["", "## Versions", "", ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
             f"; created {card['created']}.", ""]
     return "\n".join(out)
@@ -120,5 +121,5 @@ def evaluation_markdown(report: dict[str, Any]) -> str:
                     f"{price.get('precision_at_10%'):+.3f}."]
     for w in report.get("warnings", []):
         out += ["", f"Warning: {w}"]
-    out += ["", "## Fairness audit", ""] + fairness_lines(report.get("fairness", {})) + [""]
+    out += ["", "## Fairness audit", "", *fairness_lines(report.get("fairness", {})), ""]
     return "\n".join(out)

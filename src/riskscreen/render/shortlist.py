@@ -48,7 +48,7 @@ def format_for(fmt: str | None, output: Path | None) -> str:
 
 
 def _words(sl: Shortlist) -> dict[str, str]:
-    return texts(sl.result.lang)["shortlist"]  # type: ignore[no-any-return]
+    return texts(sl.result.lang)["shortlist"]
 
 
 def header_lines(sl: Shortlist) -> list[str]:
@@ -130,7 +130,7 @@ def table_renderable(sl: Shortlist) -> Group:
         parts.append(Rule(f"{words['for_mentor']}: {group}" if not group.startswith(words["class_group"]) and
                           group != words["no_mentor"] else group, align="left"))
         table = Table(show_lines=True, expand=False)
-        for key, title in _columns(lang, words)[:9]:
+        for _key, title in _columns(lang, words)[:9]:
             table.add_column(title, overflow="fold")
         for r in (r for r in recs if r["group"] == group):
             table.add_row(str(r["priority"]), r["student_id"], r["class"], r["band"], r["probability"],
@@ -241,7 +241,8 @@ def html_document(sl: Shortlist) -> str:
             parts.append(
                 "<tr>"
                 f"<td class=\"num\">{r['priority']}</td><td>{_esc(r['student_id'])}</td><td>{_esc(r['class'])}</td>"
-                f"<td class=\"band-{band_key} nowrap\">{_esc(r['band'])}</td><td class=\"num\">{_esc(r['probability'])}</td>"
+                f"<td class=\"band-{band_key} nowrap\">{_esc(r['band'])}</td>"
+                f"<td class=\"num\">{_esc(r['probability'])}</td>"
                 f"<td>{change}</td><td>{_list(r['reasons'])}</td><td>{_esc(r['flags'])}</td>"
                 f"<td>{_list(r['prompts'])}</td><td class=\"write\"></td><td class=\"write\"></td>"
                 "<td class=\"write\"></td></tr>")
@@ -257,7 +258,7 @@ def html_document(sl: Shortlist) -> str:
 def csv_document(sl: Shortlist) -> str:
     lang = sl.result.lang
     words = _words(sl)
-    cols = [("group", words["for_mentor"])] + _columns(lang, words)
+    cols = [("group", words["for_mentor"]), *_columns(lang, words)]
     rows = ([("; ".join(r[k]) if isinstance(r[k], list) else r[k]) for k, _ in cols] for r in records(sl))
     return csv_text([t for _, t in cols], rows)
 
@@ -284,7 +285,8 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
               "reasons": 48, "flags": 40, "prompts": 48, "action": 30, "who": 14, "when": 14}
     wb = Workbook()
     summary = wb.active
-    summary.title = _sheet_title(words["summary"], used := set())
+    used: set[str] = set()
+    summary.title = _sheet_title(words["summary"], used)
     for line in header_lines(sl):
         summary.append([neutralise(line)])
     summary.append([])

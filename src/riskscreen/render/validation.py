@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
@@ -12,7 +13,7 @@ from riskscreen.report import ValidationReport
 
 
 def report_renderable(report: ValidationReport) -> Group:
-    parts: list[object] = []
+    parts: list[Any] = []
     origin = "detected from the headers" if report.profile_detected else "chosen with --profile"
     parts.append(Text(f"Profile: {report.profile} ({origin})"))
     for f in report.files:
