@@ -1,0 +1,152 @@
+"""Training and evaluation: honest splits, metrics, baselines, fairness, cards, and the bundled model's recipe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from riskscreen.cli import app
+from riskscreen.evaluation import calibration_deciles, fairness, metrics, rule_score, top_k_mask
+from riskscreen.exports import load_exports
+from riskscreen.training import split, train, training_set
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def history_exports(history_dir: Path):  # type: ignore[no-untyped-def]
+    return load_exports(history_dir, require=("attendance", "grades", "outcomes"))
+
+
+def test_training_set_has_features_at_each_as_of(history_exports) -> None:  # type: ignore[no-untyped-def]
+    ts = training_set(history_exports)
+    dates = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of})
+    assert dates == ["2023-12-01", "2024-11-29", "2025-11-28"]
+    assert len(ts.labels) == 1800 and set(np.unique(ts.labels)) == {0, 1}
+    assert list(ts.audit.columns) == ["audit_gender"]
+
+
+def test_temporal_split_never_puts_a_student_on_both_sides(history_exports) -> None:  # type: ignore[no-untyped-def]
+    ts = training_set(history_exports)
+    train_idx, test_idx, how = split(ts, seed=0)
+    assert how.startswith("temporal and by student")
+    assert set(ts.student_ids[train_idx]).isdisjoint(ts.student_ids[test_idx])
+    assert (ts.as_of[test_idx] == ts.as_of.max()).all()
+    assert (ts.as_of[train_idx] < ts.as_of.max()).all()
+
+
+def test_group_split_when_there_is_one_as_of(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    one_date = replace(history_exports, outcomes=history_exports.outcomes[
+        history_exports.outcomes["as_of"] == history_exports.outcomes["as_of"].max()])
+    ts = training_set(one_date)
+    train_idx, test_idx, how = split(ts, seed=0)
+    assert how.startswith("by student")
+    assert set(ts.student_ids[train_idx]).isdisjoint(ts.student_ids[test_idx])
+    assert len(train_idx) + len(test_idx) == len(ts.labels)
+
+
+def test_metrics_exact_on_a_small_case() -> None:
+    y = np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+    p = np.array([0.9, 0.8, 0.7, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05])
+    m = metrics(y, p, capacity=3, n_boot=50)
+    assert m["roc_auc"]["value"] == pytest.approx(0.9375)
+    assert m["precision_at"]["10%"] == {**m["precision_at"]["10%"], "value": 1.0, "k": 1}
+    assert m["recall_at"]["20%"]["value"] == 0.5
+    assert m["precision_at"]["3"]["value"] == pytest.approx(0.6667, abs=1e-4)
+    assert m["brier"]["value"] == pytest.approx(float(np.mean((p - y) ** 2)), abs=1e-4)
+    assert "only 2 students left: every metric is very uncertain" in m["warnings"]
+    assert [c["n"] for c in calibration_deciles(y, p)] == [1] * 10
+
+
+def test_top_k_breaks_ties_by_position() -> None:
+    assert top_k_mask(np.array([0.5, 0.5, 0.9, 0.5]), 2).tolist() == [True, False, True, False]
+
+
+def test_rule_based_count() -> None:
+    features = pd.DataFrame({"absence_rate_12w": [0.2, 0.05, 0.11, 0.0], "core_fails_12w": [1, 0, 0, 2],
+                             "repeated_years": [1, np.nan, 0, 0]})
+    assert np.floor(rule_score(features)).tolist() == [3.0, 0.0, 1.0, 1.0]
+
+
+def test_fairness_ratios_against_the_largest_group() -> None:
+    groups = pd.DataFrame({"audit_gender": ["m"] * 6 + ["v"] * 4})
+    y = np.array([1, 1, 0, 0, 0, 0, 1, 0, 0, 0])
+    p = np.array([0.9, 0.2, 0.8, 0.1, 0.1, 0.1, 0.7, 0.6, 0.1, 0.1])
+    audit = fairness(groups, y, p, fraction=0.3)  # flagged: the top 3 = rows 0, 2, 6
+    m, v = audit["columns"]["audit_gender"]["groups"]
+    assert audit["columns"]["audit_gender"]["reference_group"] == "m"
+    assert (m["n"], m["prevalence"], m["recall"], m["false_positive_rate"], m["precision"]) == \
+        (6, 0.3333, 0.5, 0.25, 0.5)
+    assert (v["n"], v["prevalence"], v["recall"], v["false_positive_rate"], v["precision"]) == (4, 0.25, 1.0, 0.0, 1.0)
+    assert v["ratio_to_largest"]["recall"] == 2.0
+    assert v["calibration_in_the_large"] == 1.5 and m["calibration_in_the_large"] == 1.1
+    assert v["outside_range"] == ["recall", "false_positive_rate", "precision", "calibration_in_the_large"]
+    assert m["outside_range"] == []
+
+
+def test_train_reports_baselines_on_the_same_rows(history_exports) -> None:  # type: ignore[no-untyped-def]
+    result = train(history_exports, seed=0, n_boot=50, c=0.1)
+    card = result.card
+    assert card["validation"]["test_rows"] == len(result.test_y)
+    for name in ("model", "rule_count", "gradient_boosting"):
+        assert len(result.test_scores[name]) == len(result.test_y)
+    assert card["baselines"]["rule_count"]["n_students"] == card["metrics"]["n_students"]
+    auc = card["metrics"]["roc_auc"]["value"]
+    assert card["price_of_transparency"]["roc_auc"] == pytest.approx(
+        auc - card["baselines"]["gradient_boosting"]["roc_auc"]["value"], abs=1e-4)
+    assert 0.7 < auc <= 1.0
+    assert {f["name"] for f in card["features"]} == set(card["features_used"])
+    for f in card["features"]:
+        assert f["odds_ratio_per_sd"] == pytest.approx(np.exp(f["coefficient_per_sd"]), rel=1e-3)
+
+
+def test_train_and_evaluate_from_the_command_line(history_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "models" / "ours"
+    result = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "40", "--C", "0.1",
+                                 "--capacity", "25"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Model card: ours")
+    assert sorted(p.name for p in out.iterdir()) == ["card.json", "card.md", "model.pkl"]
+    card = json.loads((out / "card.json").read_text())
+    assert card["demonstration"] is False and "25" in card["metrics"]["precision_at"]
+    again = runner.invoke(app, ["train", str(history_dir), "--out", str(out)])
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    plots = tmp_path / "plots"
+    evaluated = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--format", "json",
+                                    "--bootstrap", "40", "--plots", str(plots)])
+    assert evaluated.exit_code == 0, evaluated.stderr
+    doc = json.loads(evaluated.stdout)
+    assert {"roc_auc", "pr_auc", "brier", "precision_at", "recall_at", "n_students", "n_positive", "baselines",
+            "fairness"} <= set(doc)
+    assert set(doc["precision_at"]) == {"5%", "10%", "20%"}
+    assert set(doc["baselines"]) >= {"rule_count", "gradient_boosting"}
+    for name in ("roc.png", "precision_at_k.png", "calibration.png"):
+        assert (plots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "40"])
+    assert table.stdout.startswith("# Evaluation of model ours")
+
+
+def test_training_needs_outcomes(school_dir: Path) -> None:
+    result = runner.invoke(app, ["train", str(school_dir), "--out", "/tmp/never"])
+    assert result.exit_code == 2
+    assert "no outcomes file found" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
+    from riskscreen.bundled_model import build
+    from riskscreen.persist import load_model
+
+    bundled = load_model("demo").card
+    rebuilt = build(tmp_path).card
+    rebuilt = json.loads(json.dumps(rebuilt))  # the same JSON types as the stored card
+    for key in ("training_data", "validation", "parameters", "features_used", "features_dropped", "features",
+                "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness"):
+        assert rebuilt[key] == bundled[key], key
