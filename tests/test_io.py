@@ -241,3 +241,40 @@ def test_leading_zeros_of_pseudonyms_survive(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("Stamnummer;Vak\n0012;Engels\n12;Frans\n")
     assert read(path).frame["Stamnummer"].tolist() == ["0012", "12"]
+
+
+def test_a_file_too_large_for_memory_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import riskscreen.io
+
+    path = tmp_path / "a.csv"
+    header, *rows = ROWS.format(s=";").splitlines(keepends=True)
+    path.write_text(header + "".join(rows) * 1000)
+    monkeypatch.setattr(riskscreen.io, "available_memory", lambda: 1000)
+    with pytest.raises(InputError, match=r"is 0\.0 GB: screening it needs about 0 GB of memory and this machine has "
+                                         r"0\.0 GB free"):
+        read(path)
+    monkeypatch.setattr(riskscreen.io, "available_memory", lambda: None)
+    assert len(read(path).frame) == 2000
+
+
+def test_a_killed_write_leaves_nothing(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "big.bin"
+    code = ("import sys; from pathlib import Path; from riskscreen.io import write_output; "
+            "print('start', flush=True); write_output(Path(sys.argv[1]), b'x' * 1_500_000_000)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"start"
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # The output itself never exists half-written; at most a hidden partial file of the killed process
+    # remains, and the next write of the same output removes it.
+    assert not target.exists()
+    assert all(p.name.startswith(".big.bin.") and p.name.endswith(".partial") for p in tmp_path.iterdir())
+    write_output(target, b"complete")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin"]
+    assert target.read_bytes() == b"complete"

@@ -198,9 +198,27 @@ def _empty(table: str) -> pd.DataFrame:
                          "weight": pd.Series([], dtype=float)})
 
 
+def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Exact duplicate rows (all but the first of each), hashed column by column instead of row by row."""
+    if len(frame) == 0:
+        return np.zeros(0, dtype=bool)
+    codes = []
+    for column in frame.columns:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            codes.append(series.cat.codes.to_numpy().astype(np.int64))
+        else:
+            codes.append(pd.factorize(series, use_na_sentinel=False)[0].astype(np.int64))
+    key = codes[0]
+    for c in codes[1:]:
+        # Combine pairwise and re-factorize, so the key stays a small dense integer whatever the widths.
+        key = pd.factorize(key * (int(c.max(initial=0)) + 2) + c + 1)[0].astype(np.int64)
+    return pd.Series(key).duplicated(keep="first").to_numpy()
+
+
 def _drop_duplicate_registrations(frame: pd.DataFrame) -> pd.DataFrame:
-    duplicated = frame.duplicated(keep="first")
-    return frame.loc[~duplicated.to_numpy()] if duplicated.any() else frame
+    duplicated = duplicated_rows(frame)
+    return frame.loc[~duplicated] if duplicated.any() else frame
 
 
 def _lines(m: MappedTable, mask: np.ndarray) -> np.ndarray:
@@ -230,7 +248,7 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
                     _lines(m, late)))
     att = mapped.get("attendance")
     if att is not None and "code" in att.frame and len(att.frame):
-        dup = att.frame.duplicated(keep="first").to_numpy()
+        dup = duplicated_rows(att.frame)
         if dup.any():
             att.problems.append(problem_at(
                 WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
@@ -240,7 +258,7 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
     if roster is None or "student_id" not in roster.frame:
         return
     key = ["student_id", "as_of"] if "as_of" in roster.frame else ["student_id"]
-    twice = roster.frame.duplicated(key, keep="first").to_numpy()
+    twice = duplicated_rows(roster.frame[key])
     if twice.any():
         roster.problems.append(problem_at(
             ERROR, "students", roster.raw.name, "student_id", "duplicate student",
@@ -253,7 +271,9 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
         if m is None or "student_id" not in m.frame:
             continue
         ids = m.frame["student_id"]
-        strangers = [c for c in ids.cat.categories if c not in known]
+        codes = ids.cat.codes.to_numpy()
+        used = ids.cat.categories[np.unique(codes[codes >= 0])]
+        strangers = [c for c in used if c not in known]
         if strangers:
             mask = ids.isin(strangers).to_numpy()
             m.problems.append(problem_at(

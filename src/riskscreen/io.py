@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import datetime as dt
 import io
 import math
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 HEADER_SEARCH_LINES = 30
 SEPARATORS = (";", ",", "\t")
 MAX_HEADER_BYTES = 1_000_000
+# Peak memory of a whole score run per byte of CSV, measured at 10M rows (docs/performance.md), with margin.
+MEMORY_PER_FILE_BYTE = 8
 
 
 def normalise_header(name: object) -> str:
@@ -197,15 +200,40 @@ def _header_names(cells: Sequence[object], path: Path) -> list[str]:
     return names
 
 
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux MemAvailable), or None if unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(path: Path) -> None:
+    """Refuse, before reading, a file whose whole run would not fit in memory: a clear message, not a crash."""
+    size = path.stat().st_size
+    needed = size * MEMORY_PER_FILE_BYTE
+    available = available_memory()
+    if available is not None and needed > available:
+        raise InputError(
+            f"is {size / 1e9:.1f} GB: screening it needs about {needed / 1e9:.0f} GB of memory and this machine "
+            f"has {available / 1e9:.1f} GB free",
+            hint="split the export per school or per period and screen each part (see docs/performance.md)",
+            path=str(path))
+
+
 def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     import pandas as pd
 
+    check_memory(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
                          path=str(path)) from None
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError("is empty", hint="export the table again; the file has no header and no rows",
                          path=str(path))
     encoding, head, notes = _decode(data, path)
@@ -221,6 +249,11 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     if header_idx:
         notes.append(f"skipped {header_idx} line(s) above the header")
     positional = [f"c{i}" for i in range(len(names))]
+    fast = _read_with_arrow(data, encoding, sep, header_idx, positional)
+    if fast is not None:
+        fast.columns = names
+        return RawTable(path, _drop_blank(fast), header_line=header_idx + 1, encoding=encoding, separator=sep,
+                        notes=tuple(notes))
     source: io.BytesIO | io.StringIO
     if encoding == "utf-16":
         source = io.StringIO(data.decode("utf-16"))
@@ -248,13 +281,53 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     except UnicodeDecodeError as exc:
         raise InputError(f"has a character that is not valid {encoding} (byte {exc.start})",
                          hint="save it again as 'CSV UTF-8'", path=str(path)) from None
-    except (ValueError, OverflowError, MemoryError) as exc:
+    except MemoryError:
+        raise InputError("does not fit in this machine's memory",
+                         hint="split the export per school or per period and screen each part",
+                         path=str(path)) from None
+    except (ValueError, OverflowError) as exc:
         raise InputError(f"cannot be read as a table ({type(exc).__name__})",
                          hint="export the table again as CSV", path=str(path)) from None
     frame.columns = names
     frame = _drop_blank(frame)
     return RawTable(path, frame, header_line=header_idx + 1, encoding=encoding, separator=sep,
                     notes=tuple(notes))
+
+
+def _read_with_arrow(data: bytes, encoding: str | None, sep: str, header_idx: int, names: list[str]
+                     ) -> pd.DataFrame | None:
+    """The fast path: pyarrow's multi-threaded reader, every column as dictionary-encoded text.
+
+    Returns None when the file needs the careful path (blank lines, ragged rows, odd quoting): the pandas C
+    engine then reads it and reports exact line numbers. pyarrow's own messages quote row contents, so they
+    are never shown.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    if not names:
+        return None
+    payload = data.decode("utf-16").encode("utf-8") if encoding == "utf-16" else data
+    if encoding == "utf-8-sig" and payload.startswith(b"\xef\xbb\xbf"):
+        payload = payload[3:]
+    text_type = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(payload),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
+                                           encoding="cp1252" if encoding == "cp1252" else "utf8"),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: text_type for n in names},
+                                                 strings_can_be_null=True, null_values=[""],
+                                                 quoted_strings_can_be_null=True))
+        frame = table.to_pandas()
+    except (pa.ArrowException, ValueError, UnicodeDecodeError, MemoryError):
+        return None
+    if frame.shape[1] != len(names):
+        return None
+    return frame
 
 
 def _sep_name(sep: str) -> str:
@@ -339,15 +412,22 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
 # ---------------------------------------------------------------------------------------------- writing
 
 def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Path:
-    """Write a file atomically with mode 0600; refuse to replace an existing file unless force is set."""
+    """Write a file atomically with mode 0600; refuse to replace an existing file unless force is set.
+
+    On Linux the data go to an unnamed file (O_TMPFILE) that gets its name only when complete, so even a
+    killed run leaves nothing behind; elsewhere a hidden temporary file is renamed into place.
+    """
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists", hint="choose another name, or add --force to replace it")
     parent = path.parent if str(path.parent) else Path()
-    if not parent.exists():
+    if not parent.is_dir():
         raise UsageError(f"the folder {parent} does not exist", hint="create it first or choose another --output")
     payload = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
+    if _write_unnamed(path, parent, payload, force=force):
+        return path
+    _remove_stale_partials(parent, path.name)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -355,17 +435,73 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
-            except FileExistsError:
-                raise OutputExistsError(f"{path} already exists",
-                                        hint="choose another name, or add --force to replace it") from None
-            except OSError:
-                os.replace(tmp, path)
+        _place(tmp, path, force=force)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def _remove_stale_partials(parent: Path, name: str) -> None:
+    """Remove hidden partial files of this output left by a run that was killed (its process is gone)."""
+    for stale in parent.glob(f".{glob.escape(name)}.*.partial"):
+        parts = stale.name[len(name) + 2:].split(".")
+        if not parts or not parts[0].isdigit():
+            continue
+        try:
+            os.kill(int(parts[0]), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        except PermissionError:
+            continue
+
+
+def _place(tmp: Path, path: Path, *, force: bool) -> None:
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise OutputExistsError(f"{path} already exists",
+                                hint="choose another name, or add --force to replace it") from None
+
+
+def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> bool:
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        fd = os.open(parent, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        return False  # the file system does not support unnamed files
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.fchmod(fd, 0o600)
+        source = f"/proc/self/fd/{fd}"
+        if not force:
+            try:
+                os.link(source, path, follow_symlinks=True)
+            except FileExistsError:
+                raise OutputExistsError(f"{path} already exists",
+                                        hint="choose another name, or add --force to replace it") from None
+            except OSError:
+                return False  # this kernel cannot give an unnamed file a name: use the named temporary
+            return True
+        tmp = parent / f".{path.name}.{os.getpid()}.0.partial"
+        try:
+            os.link(source, tmp, follow_symlinks=True)
+        except OSError:
+            return False
+        try:
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        return True
+    finally:
+        os.close(fd)

@@ -82,18 +82,19 @@ class _Mapper:
         return self.index[np.flatnonzero(mask)] + self.raw.header_line + 1
 
     def problem(self, severity: str, column: str, rule: str, message: str, fix: str, mask: np.ndarray,
-                values: np.ndarray | list[object] | None = None) -> None:
+                values: str | list[object] | None = None) -> None:
+        """values: the raw column whose cells at the failing rows are shown, or the values themselves."""
         rows = self.lines(mask)
-        shown = list(values[np.flatnonzero(mask)][:5]) if isinstance(values, np.ndarray) else list(values or [])
+        if isinstance(values, str):
+            shown = [str(v).strip() for v in self.raw.frame[values].to_numpy()[np.flatnonzero(mask)[:5]]]
+        else:
+            shown = list(values or [])
         self.problems.append(problem_at(severity, self.table, self.raw.name, column, rule, message, fix,
                                         rows, shown, count=int(mask.sum())))
         if severity == ERROR:
             self.parse_failed[column] = self.parse_failed.get(column, np.zeros(len(mask), bool)) | mask
 
     # ------------------------------------------------------------------------------------- value parsers
-    def raw_text(self, column: str) -> np.ndarray:
-        return _on_categories(self.raw.frame[column], lambda c: _stripped(c).to_numpy(dtype=object), None)
-
     def dates(self, source: str, column: str) -> pd.Series:
         series = _categorical(self.raw.frame[source])
         categories = _stripped(series.cat.categories).str.replace(TIME_SUFFIX, "", regex=True)
@@ -116,7 +117,7 @@ class _Mapper:
             label = FORMAT_LABEL.get(fmt, fmt)
             self.problem(ERROR, column, "date", f"not a valid date (the column's dates are {label})",
                          "write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile",
-                         bad, self.raw_text(source))
+                         bad, source)
         return pd.Series(out, index=self.raw.frame.index, name=column)
 
     def numbers(self, source: str, column: str, *, integer: bool = False) -> pd.Series:
@@ -133,7 +134,7 @@ class _Mapper:
         if bad.any():
             kind = "a whole number" if integer else "a number"
             self.problem(ERROR, column, "number", f"not {kind}",
-                         f"write {kind}, such as {'3' if integer else '7,5 or 7.5'}", bad, self.raw_text(source))
+                         f"write {kind}, such as {'3' if integer else '7,5 or 7.5'}", bad, source)
             values = np.where(bad, np.nan, values)
         return pd.Series(values, index=self.raw.frame.index, name=column)
 
@@ -141,26 +142,28 @@ class _Mapper:
               *, what: str, blank_ok: bool) -> pd.Series:
         series = _categorical(self.raw.frame[source])
         normalised = _stripped(series.cat.categories).map(normalise_value)
-        mapped = normalised.map(mapping).to_numpy(dtype=object)
+        target = {code: i for i, code in enumerate(valid)}
+        # each distinct source value -> the index of its canonical code (-1 unknown), spread by integer codes
+        per_category = normalised.map(mapping).map(target).fillna(-1).to_numpy(dtype=np.int64)
         codes = series.cat.codes.to_numpy()
-        out = np.where(codes >= 0, mapped[np.clip(codes, 0, None)] if len(mapped) else None, None)
-        unknown = (codes >= 0) & pd.isna(out)
+        new_codes = np.where(codes >= 0, per_category[np.clip(codes, 0, None)] if per_category.size else -1, -1)
+        unknown = (codes >= 0) & (new_codes < 0)
         if unknown.any():
-            raw = self.raw_text(source)
-            counts = pd.Series(raw[unknown]).value_counts()
+            counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
             table_name = "attendance" if what == "absence code" else "level"
             listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
             more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
             self.problem(ERROR, column, "unknown code",
                          f"unknown {what}: {listing}{more}",
                          f"map each to one of {', '.join(valid)} in the profile's [codes.{table_name}] "
-                         f"table (see `riskscreen profile init`)", unknown, raw)
+                         f"table (see `riskscreen profile init`)", unknown, source)
         if not blank_ok:
             blank = codes < 0
             if blank.any():
                 self.problem(ERROR, column, "missing value", f"{what} is empty",
                              f"fill in the {what}, or remove the row", blank)
-        return pd.Series(pd.Categorical(out, categories=list(valid)), index=self.raw.frame.index, name=column)
+        return pd.Series(pd.Categorical.from_codes(new_codes, categories=list(valid)), index=self.raw.frame.index,
+                         name=column)
 
     def text(self, source: str, column: str) -> pd.Series:
         series = _categorical(self.raw.frame[source])
@@ -212,16 +215,17 @@ def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[
 
 def _drop_totals(mapper: _Mapper, source: str) -> np.ndarray:
     """Rows whose id cell says 'Totaal' or the like: a spreadsheet's summary line, not a student."""
-    text = mapper.raw_text(source)
-    lowered = np.char.lower(np.where(pd.isna(text), "", text).astype(str))
-    mask = np.zeros(len(lowered), dtype=bool)
-    for word in TOTALS_WORDS:
-        mask |= np.char.startswith(lowered, word)
+
+    def is_total(categories: pd.Index) -> np.ndarray:
+        lowered = _stripped(categories).str.lower()
+        return lowered.str.startswith(TOTALS_WORDS).to_numpy(dtype=bool)
+
+    mask = _on_categories(mapper.raw.frame[source], is_total, False).astype(bool)
     if mask.any():
         mapper.problems.append(problem_at(
             WARNING, mapper.table, mapper.raw.name, "student_id", "totals row",
             "a totals or summary row; ignored", "nothing to do; or remove summary rows from the export",
-            mapper.lines(mask), list(text[mask])))
+            mapper.lines(mask), list(mapper.raw.frame[source].to_numpy()[mask][:5])))
     return mask
 
 
@@ -312,7 +316,8 @@ def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:
         normalised = _stripped(reason_series.cat.categories).map(normalise_value)
         mapped = normalised.map(mapping).to_numpy(dtype=object)
         rc = reason_series.cat.codes.to_numpy()
-        reason = np.asarray(np.where(rc >= 0, mapped[np.clip(rc, 0, None)] if len(mapped) else None, None), dtype=object)
+        picked = mapped[np.clip(rc, 0, None)] if len(mapped) else None
+        reason = np.asarray(np.where(rc >= 0, picked, None), dtype=object)
     else:
         reason = np.full(n, None, dtype=object)
     # A Ja/Nee "geoorloofd" column decides between authorised and unauthorised for reasons that are not
@@ -323,13 +328,12 @@ def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:
     unknown = pd.isna(code)
     if unknown.any():
         source = found.get("code", found["authorised"])
-        raw = mapper.raw_text(source)
-        counts = pd.Series(raw[unknown]).value_counts(dropna=False)
+        counts = pd.Series(mapper.raw.frame[source].to_numpy()[unknown]).value_counts(dropna=False)
         listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
         mapper.problem(ERROR, "code", "unknown code",
                        f"absence reason is unknown and '{found['authorised']}' does not say Ja or Nee: {listing}",
                        "fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table",
-                       unknown, raw)
+                       unknown, source)
     return pd.Series(pd.Categorical(code, categories=list(ATTENDANCE_CODES)), index=mapper.raw.frame.index,
                      name="code")
 
@@ -343,8 +347,7 @@ def _yes_no_values(mapper: _Mapper, source: str, column: str) -> np.ndarray:
     present = mapper.raw.frame[source].notna().to_numpy()
     bad = present & np.isnan(values)
     if bad.any():
-        mapper.problem(ERROR, column, "yes/no", "not a yes/no value", "write 1 or 0 (or Ja or Nee)", bad,
-                       mapper.raw_text(source))
+        mapper.problem(ERROR, column, "yes/no", "not a yes/no value", "write 1 or 0 (or Ja or Nee)", bad, source)
     return values
 
 
@@ -358,7 +361,6 @@ def _yes_no(mapper: _Mapper, source: str, column: str) -> pd.Series:
 
 def _grades(mapper: _Mapper, source: str) -> pd.Series:
     """Numeric grades; pass/fail words (V, O, G) and markers (inh, vr) are reported and set aside."""
-    text = mapper.raw_text(source)
     series = mapper.raw.frame[source]
 
     def convert(categories: pd.Index) -> np.ndarray:
@@ -369,18 +371,18 @@ def _grades(mapper: _Mapper, source: str) -> pd.Series:
     present = series.notna().to_numpy()
     non_numeric = present & np.isnan(values)
     if non_numeric.any():
-        lowered = pd.Series(text[non_numeric]).map(normalise_value)
+        lowered = pd.Series(series.to_numpy()[non_numeric]).astype(str).map(normalise_value)
         words = lowered.isin(list(PASS_FAIL_GRADES)).to_numpy() | lowered.isin(list(GRADE_MARKERS)).to_numpy()
         word_mask = np.zeros(len(values), dtype=bool)
         word_mask[np.flatnonzero(non_numeric)[words]] = True
         if word_mask.any():
             mapper.problem(WARNING, "grade", "not a number",
                            "a word or mark instead of a number (such as V, O, G or inh); not used in grade "
-                           "features", "nothing to do; riskscreen uses numeric grades only", word_mask, text)
+                           "features", "nothing to do; riskscreen uses numeric grades only", word_mask, source)
         rest = non_numeric & ~word_mask
         if rest.any():
             mapper.problem(ERROR, "grade", "number", "not a grade",
-                           "write a grade from 1,0 to 10,0 such as 6,5", rest, text)
+                           "write a grade from 1,0 to 10,0 such as 6,5", rest, source)
     blank = ~present
     if blank.any():
         mapper.problems.append(problem_at(
