@@ -187,7 +187,7 @@ def main() -> None:
         say(f"measuring {kind} ...")
         results["measurements"][kind] = measure(kind, data, args.repeat)
     floor = results["measurements"]["floor"]["seconds"]
-    for kind, m in results["measurements"].items():
+    for m in results["measurements"].values():
         m["ratio_to_floor"] = m["seconds"] / floor
     say("measuring start-up ...")
     results["startup"] = startup(max(args.repeat, 5))

@@ -11,7 +11,7 @@ from riskscreen.exports import load_exports
 from riskscreen.features import build_features
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-import pipeline  # noqa: E402
+import pipeline
 
 
 def test_generated_dataset_has_the_requested_size(tmp_path: Path) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import glob
 import datetime as dt
+import glob
 import io
 import math
 import os

@@ -85,6 +85,7 @@ class _Mapper:
                 values: str | list[object] | None = None) -> None:
         """values: the raw column whose cells at the failing rows are shown, or the values themselves."""
         rows = self.lines(mask)
+        shown: list[object]
         if isinstance(values, str):
             shown = [str(v).strip() for v in self.raw.frame[values].to_numpy()[np.flatnonzero(mask)[:5]]]
         else:
