@@ -15,7 +15,7 @@ from tests.helpers import load
 from riskscreen.errors import ModelError, UsageError
 from riskscreen.features import build_features
 from riskscreen.model import contributions, fit, logits
-from riskscreen.persist import MODEL_FILE, card_digest, load_model, sha256_of
+from riskscreen.persist import MODEL_FILE, card_digest, load_model, load_pipeline, sha256_of
 from riskscreen.render.scores import render_explanation, render_scores
 from riskscreen.scoring import explain, score, select
 
@@ -130,6 +130,8 @@ def test_a_changed_model_file_is_refused(model_copy: Path) -> None:
     (model_copy / MODEL_FILE).write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match the SHA-256 in its card: refused before loading"):
         load_model(str(model_copy))
+    with pytest.raises(ModelError, match="does not match the SHA-256 in its card: refused before loading"):
+        load_pipeline(str(model_copy))
 
 
 def test_an_edited_card_is_refused(model_copy: Path) -> None:
@@ -172,8 +174,18 @@ def test_a_pickle_that_would_run_code_is_refused_before_it_runs(model_copy: Path
     card["card_sha256"] = card_digest(card)
     (model_copy / "card.json").write_text(json.dumps(card))
     with pytest.raises(ModelError, match=r"refers to 'pathlib\..*', which a riskscreen model never needs"):
-        load_model(str(model_copy))
+        load_pipeline(str(model_copy))
     assert not victim.exists()
+    load_model(str(model_copy))  # scoring reads the card's numbers and never unpickles
+    assert not victim.exists()
+
+
+def test_the_card_numbers_score_exactly_as_the_pipeline(exports, demo_model) -> None:  # type: ignore[no-untyped-def]
+    pipeline = load_pipeline("demo")
+    features = build_features(exports)
+    x = features.loc[:, demo_model.fitted.features].to_numpy(dtype=float)
+    np.testing.assert_allclose(logits(demo_model.fitted, features), pipeline.decision_function(x),  # type: ignore[attr-defined]
+                               rtol=0, atol=1e-12)
 
 
 def test_unknown_model_name() -> None:

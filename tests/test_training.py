@@ -145,8 +145,9 @@ def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
     from riskscreen.persist import load_model
 
     bundled = load_model("demo").card
-    rebuilt = build(tmp_path).card
-    rebuilt = json.loads(json.dumps(rebuilt))  # the same JSON types as the stored card
+    result = build(tmp_path)
+    rebuilt = json.loads(json.dumps(result.card))  # the same JSON types as the stored card
     for key in ("training_data", "validation", "parameters", "features_used", "features_dropped", "features",
                 "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness"):
         assert rebuilt[key] == bundled[key], key
+    assert json.loads(json.dumps(result.fitted.parameters.as_dict())) == bundled["scoring"]

@@ -15,13 +15,16 @@ import typer
 from riskscreen import __version__
 from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed
 
+# Plain help formatting (rich_markup_mode=None): typer's rich help panels import markdown-it and more, which
+# would make `riskscreen --help` three times slower than importing typer itself.
 app = typer.Typer(
     name="riskscreen", no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False,
+    rich_markup_mode=None,
     help="Early-school-leaving risk screening on pseudonymised school exports: validate, score, shortlist, "
          "train and evaluate. Exit codes: 0 ok, 1 input invalid or refused, 2 usage, 3 unexpected.")
 profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
-                          no_args_is_help=True)
-model_app = typer.Typer(help="Models: list them and show their cards.", no_args_is_help=True)
+                          no_args_is_help=True, rich_markup_mode=None)
+model_app = typer.Typer(help="Models: list them and show their cards.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(profile_app, name="profile")
 app.add_typer(model_app, name="model")
 
@@ -207,8 +210,6 @@ def sample(
 # ---------------------------------------------------------------------------------------- score and explain
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name or folder (default: the bundled "
                                                             "demonstration model 'demo').")]
-TrustOpt = Annotated[bool, typer.Option("--trust-model", help="Allow a hash-checked model whose file needs more "
-                                                              "than the standard classes (it can run code).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of reasons and labels: nl or en.")]
 
 
@@ -217,10 +218,10 @@ class Language(str, Enum):
     en = "en"
 
 
-def _load(model: str | None, trust: bool) -> Any:
+def _load(model: str | None) -> Any:
     from riskscreen.persist import load_model
 
-    return load_model(model, trust=trust)
+    return load_model(model)
 
 
 @app.command()
@@ -228,7 +229,7 @@ def _load(model: str | None, trust: bool) -> Any:
 def score(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
-    model: ModelOpt = None, trust_model: TrustOpt = False,
+    model: ModelOpt = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
     top: Annotated[int | None, typer.Option("--top", help="Only the N highest-risk students.")] = None,
     mentor: Annotated[str | None, typer.Option("--mentor", help="Only this mentor's students.")] = None,
@@ -242,7 +243,7 @@ def score(
     from riskscreen.scoring import score as score_fn
     from riskscreen.scoring import select
 
-    loaded = _load(model, trust_model)
+    loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
                            **data_kwargs(attendance, grades, students, None, profile, sheet, allow_column, as_of))
     result = score_fn(exports, loaded, lang=lang.value)
@@ -261,7 +262,7 @@ def explain(
     data: Annotated[Path, typer.Argument(help="Folder with the export files.")],
     student_id: Annotated[str, typer.Argument(help="The student's pseudonym.")],
     profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
-    model: ModelOpt = None, trust_model: TrustOpt = False,
+    model: ModelOpt = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOpt = None, force: ForceOpt = False,
@@ -271,7 +272,7 @@ def explain(
     from riskscreen.render.scores import render_explanation
     from riskscreen.scoring import explain as explain_fn
 
-    loaded = _load(model, trust_model)
+    loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
                            **data_kwargs(None, None, None, None, profile, sheet, allow_column, as_of))
     explanation = explain_fn(exports, loaded, student_id, lang=lang.value)
@@ -330,7 +331,7 @@ def train(
 def evaluate(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
-    model: ModelOpt = None, trust_model: TrustOpt = False,
+    model: ModelOpt = None,
     capacity: Annotated[int | None, typer.Option("--capacity", help="Also precision and recall at this k.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
@@ -346,7 +347,7 @@ def evaluate(
     from riskscreen.render.card import evaluation_markdown
     from riskscreen.training import evaluate as evaluate_fn
 
-    loaded = _load(model, trust_model)
+    loaded = _load(model)
     exports = load_exports(data, progress=_progress(), require=("attendance", "grades", "outcomes"),
                            **data_kwargs(attendance, grades, students, outcomes, profile, sheet, allow_column, None))
     result = evaluate_fn(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=_progress())
@@ -416,7 +417,7 @@ HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Folder of pa
 def shortlist(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
-    model: ModelOpt = None, trust_model: TrustOpt = False,
+    model: ModelOpt = None,
     capacity: Annotated[int, typer.Option("--capacity", help="Students per mentor (or in total with --total) "
                                                              "listed by risk.")] = 5,
     total: Annotated[bool, typer.Option("--total", help="Apply --capacity to the whole school, not per "
@@ -442,7 +443,7 @@ def shortlist(
         raise UsageError("an XLSX workbook cannot be printed to the terminal", hint="add --output list.xlsx")
     if output is not None and output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="choose another name, or add --force to replace it")
-    loaded = _load(model, trust_model)
+    loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
                            **data_kwargs(attendance, grades, students, None, profile, sheet, allow_column, as_of))
     result = score_fn(exports, loaded, lang=lang.value)

@@ -170,8 +170,9 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     report.as_of = run_as_of.date().isoformat()
     if not report.valid:
         return None, report
-    if "attendance" in frames:
-        frames["attendance"] = _drop_duplicate_registrations(frames["attendance"])
+    duplicates = mapped["attendance"].duplicates if "attendance" in mapped else None
+    if duplicates is not None and duplicates.any():
+        frames["attendance"] = frames["attendance"].loc[~duplicates]
     exports = Exports(
         attendance=frames.get("attendance", _empty("attendance")), grades=frames.get("grades", _empty("grades")),
         students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
@@ -199,26 +200,28 @@ def _empty(table: str) -> pd.DataFrame:
 
 
 def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Exact duplicate rows (all but the first of each), hashed column by column instead of row by row."""
+    """Exact duplicate rows (all but the first of each), from one integer key per row."""
     if len(frame) == 0:
         return np.zeros(0, dtype=bool)
-    codes = []
+    key = np.zeros(len(frame), dtype=np.int64)
     for column in frame.columns:
         series = frame[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            codes.append(series.cat.codes.to_numpy().astype(np.int64))
+            codes = series.cat.codes.to_numpy().astype(np.int64) + 1
+            radix = len(series.cat.categories) + 1
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            days = series.to_numpy(dtype="datetime64[D]").astype(np.int64)
+            valid = days != np.iinfo(np.int64).min
+            low = int(days[valid].min(initial=0))
+            codes = np.where(valid, days - low + 1, 0)
+            radix = int(codes.max(initial=0)) + 1
         else:
-            codes.append(pd.factorize(series, use_na_sentinel=False)[0].astype(np.int64))
-    key = codes[0]
-    for c in codes[1:]:
-        # Combine pairwise and re-factorize, so the key stays a small dense integer whatever the widths.
-        key = pd.factorize(key * (int(c.max(initial=0)) + 2) + c + 1)[0].astype(np.int64)
+            codes = pd.factorize(series, use_na_sentinel=False)[0].astype(np.int64)
+            radix = int(codes.max(initial=0)) + 1
+        if int(key.max(initial=0)) >= np.iinfo(np.int64).max // max(radix, 1):
+            key = pd.factorize(key)[0].astype(np.int64)  # keep the combined key within 64 bits
+        key = key * radix + codes
     return pd.Series(key).duplicated(keep="first").to_numpy()
-
-
-def _drop_duplicate_registrations(frame: pd.DataFrame) -> pd.DataFrame:
-    duplicated = duplicated_rows(frame)
-    return frame.loc[~duplicated] if duplicated.any() else frame
 
 
 def _lines(m: MappedTable, mask: np.ndarray) -> np.ndarray:
@@ -249,6 +252,7 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
     att = mapped.get("attendance")
     if att is not None and "code" in att.frame and len(att.frame):
         dup = duplicated_rows(att.frame)
+        att.duplicates = dup
         if dup.any():
             att.problems.append(problem_at(
                 WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",

@@ -75,9 +75,7 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
         table = _read_workbook(path, sheet=sheet, known=known)
         return RawTable(table.path, table.frame, table.header_line, None, None, table.sheet,
                         notes + table.notes)
-    if sheet is not None:
-        raise UsageError(f"--sheet was given but {path.name} is not a workbook")
-    return _read_delimited(path, known=known)
+    return _read_delimited(path, known=known)  # --sheet concerns workbooks only
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -263,7 +261,7 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
         read_encoding = "utf-8-sig" if encoding == "utf-8-sig" else encoding
     try:
         frame = pd.read_csv(
-            source, sep=sep, header=None, names=positional, skiprows=header_idx + 1, dtype=str,
+            source, sep=sep, header=None, skiprows=header_idx + 1, dtype=str, index_col=False,
             encoding=read_encoding, keep_default_na=False, na_values=[""], skip_blank_lines=False,
             on_bad_lines="error", engine="c", quotechar='"',
         )
@@ -288,10 +286,32 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     except (ValueError, OverflowError) as exc:
         raise InputError(f"cannot be read as a table ({type(exc).__name__})",
                          hint="export the table again as CSV", path=str(path)) from None
+    frame = _fit_width(frame, len(names), header_idx, path)
     frame.columns = names
     frame = _drop_blank(frame)
     return RawTable(path, frame, header_line=header_idx + 1, encoding=encoding, separator=sep,
                     notes=tuple(notes))
+
+
+def _fit_width(frame: pd.DataFrame, width: int, header_idx: int, path: Path) -> pd.DataFrame:
+    """Make the frame as wide as the header: pad short files; refuse values beyond the last header column."""
+    import pandas as pd
+
+    if frame.shape[1] > width:
+        extra = frame.iloc[:, width:].notna().any(axis=1).to_numpy()
+        if extra.any():
+            position = int(extra.argmax())
+            filled = frame.iloc[position].notna().to_numpy()
+            fields = int(len(filled) - filled[::-1].argmax())
+            line = int(frame.index[position]) + header_idx + 2
+            raise InputError(f"line {line} has {fields} fields where the header has {width}",
+                             hint="check separators and quotes on that line, or name the extra columns",
+                             path=str(path))
+        frame = frame.iloc[:, :width]
+    for i in range(frame.shape[1], width):
+        frame[i] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    frame.columns = range(width)
+    return frame
 
 
 def _read_with_arrow(data: bytes, encoding: str | None, sep: str, header_idx: int, names: list[str]

@@ -47,6 +47,7 @@ class MappedTable:
     ignored_columns: tuple[str, ...] = ()
     parse_failed: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    duplicates: np.ndarray | None = None
 
 
 def _categorical(series: pd.Series) -> pd.Series:
@@ -244,7 +245,9 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             mapper.problems.append(Problem(
                 ERROR, table, raw.name, column, "missing column",
                 f"required column '{column}' is missing (headers found: {', '.join(map(str, raw.frame.columns))})",
-                f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile"))
+                ("the file has a single column: save it with ';', ',' or tab between the columns"
+                 if raw.frame.shape[1] == 1 else
+                 f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile")))
         return MappedTable(table, raw, pd.DataFrame(index=raw.frame.index), mapper.problems, tuple(ignored),
                            notes=mapper.notes)
     totals = _drop_totals(mapper, found["student_id"])

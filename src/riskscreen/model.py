@@ -39,33 +39,72 @@ def direction(feature: str) -> int:
     return spec.direction if spec else 0
 
 
+@dataclass(frozen=True)
+class LinearParameters:
+    """Everything a fitted pipeline computes with: scoring needs these numbers, not the pickled objects."""
+
+    features: tuple[str, ...]
+    medians: np.ndarray       # imputation of missing values
+    means: np.ndarray         # the reference: a value at the mean contributes nothing
+    scales: np.ndarray        # standard deviations (1 where a feature did not vary)
+    coefficients: np.ndarray  # per standard deviation, calibration included
+    intercept: float
+
+    @classmethod
+    def from_pipeline(cls, pipeline: object, features: Sequence[str]) -> LinearParameters:
+        return cls(tuple(features), np.asarray(pipeline["impute"].statistics_, dtype=float),  # type: ignore[index]
+                   np.asarray(pipeline["scale"].mean_, dtype=float),  # type: ignore[index]
+                   np.asarray(pipeline["scale"].scale_, dtype=float),  # type: ignore[index]
+                   np.asarray(pipeline["model"].coef_[0], dtype=float),  # type: ignore[index]
+                   float(pipeline["model"].intercept_[0]))  # type: ignore[index]
+
+    def as_dict(self) -> dict[str, object]:
+        """Full precision (JSON floats round-trip exactly), for the card."""
+        return {"features": list(self.features), "medians": self.medians.tolist(), "means": self.means.tolist(),
+                "scales": self.scales.tolist(), "coefficients": self.coefficients.tolist(),
+                "intercept": self.intercept}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> LinearParameters:
+        arrays = {k: np.asarray(data[k], dtype=float) for k in ("medians", "means", "scales", "coefficients")}
+        params = cls(tuple(str(f) for f in data["features"]), intercept=float(data["intercept"]),  # type: ignore[attr-defined,arg-type]
+                     **arrays)
+        if not all(a.shape == (len(params.features),) for a in arrays.values()):
+            raise ModelError("the card's scoring parameters do not match its features")
+        return params
+
+
 @dataclass
 class FittedModel:
-    """A fitted pipeline whose last step's coefficients already include the calibration."""
+    """A fitted, calibrated model: its numbers, and the sklearn pipeline when it was just trained."""
 
-    pipeline: object
-    features: list[str]
+    parameters: LinearParameters
     bands: dict[str, float]
     dropped: list[str] = field(default_factory=list)
     calibration: tuple[float, float] = (1.0, 0.0)
     params: dict[str, object] = field(default_factory=dict)
+    pipeline: object | None = None
+
+    @property
+    def features(self) -> list[str]:
+        return list(self.parameters.features)
 
     @property
     def coefficients(self) -> np.ndarray:
-        return np.asarray(self.pipeline["model"].coef_[0], dtype=float)  # type: ignore[index]
+        return self.parameters.coefficients
 
     @property
     def intercept(self) -> float:
-        return float(self.pipeline["model"].intercept_[0])  # type: ignore[index]
+        return self.parameters.intercept
 
     @property
     def reference(self) -> np.ndarray:
         """The value a feature contributes nothing at: the training mean after imputation."""
-        return np.asarray(self.pipeline["scale"].mean_, dtype=float)  # type: ignore[index]
+        return self.parameters.means
 
     @property
     def scale(self) -> np.ndarray:
-        return np.asarray(self.pipeline["scale"].scale_, dtype=float)  # type: ignore[index]
+        return self.parameters.scales
 
 
 def _matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
@@ -102,8 +141,8 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
     model = pipeline["model"]  # type: ignore[index]
     model.coef_ = model.coef_ * a
     model.intercept_ = model.intercept_ * a + b
-    fitted = FittedModel(pipeline, names, {}, dropped, (a, b),
-                         {"C": c, "class_weight": class_weight, "seed": seed})
+    fitted = FittedModel(LinearParameters.from_pipeline(pipeline, names), {}, dropped, (a, b),
+                         {"C": c, "class_weight": class_weight, "seed": seed}, pipeline)
     probability = predict(fitted, features)
     fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
     return fitted
@@ -128,8 +167,16 @@ def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: flo
     return (a, b) if a > 0 else (1.0, 0.0)
 
 
+def standardised(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
+    """Imputed, then centred on the training mean and divided by the training sd, as the pipeline does."""
+    p = model.parameters
+    x = _matrix(features, p.features)
+    x = np.where(np.isnan(x), p.medians[None, :], x)
+    return (x - p.means[None, :]) / p.scales[None, :]
+
+
 def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
-    return np.asarray(model.pipeline.decision_function(_matrix(features, model.features)), dtype=float)  # type: ignore[attr-defined]
+    return standardised(model, features) @ model.coefficients + model.intercept
 
 
 def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
@@ -138,8 +185,7 @@ def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
 
 def contributions(model: FittedModel, features: pd.DataFrame) -> pd.DataFrame:
     """Each feature's part of each student's logit: coefficient times standardised value (0 at the mean)."""
-    standardised = model.pipeline[:-1].transform(_matrix(features, model.features))  # type: ignore[index]
-    parts = standardised * model.coefficients[None, :]
+    parts = standardised(model, features) * model.coefficients[None, :]
     return pd.DataFrame(parts, index=features.index, columns=model.features)
 
 

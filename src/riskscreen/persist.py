@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError
-from riskscreen.model import FittedModel
+from riskscreen.model import FittedModel, LinearParameters
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.pkl"
@@ -120,8 +120,8 @@ def read_card(folder: Path) -> dict[str, Any]:
     return card
 
 
-def load_model(ref: str | None = None, *, trust: bool = False) -> LoadedModel:
-    """Load a model after checking its card, format version and SHA-256; unpickle only allow-listed classes."""
+def _verified(ref: str | None) -> tuple[Path, dict[str, Any], bytes]:
+    """The model folder, its card and model file, after every check that needs no unpickling."""
     folder = resolve(ref)
     card = read_card(folder)
     if card.get("card_sha256") != card_digest(card):
@@ -139,21 +139,35 @@ def load_model(ref: str | None = None, *, trust: bool = False) -> LoadedModel:
     if sha256_of(data) != card.get("model_sha256"):
         raise ModelError(f"{model_path} does not match the SHA-256 in its card: refused before loading",
                          hint="the file was changed or damaged; restore it or train the model again")
+    return folder, card, data
+
+
+def load_model(ref: str | None = None) -> LoadedModel:
+    """A model ready to score, checked (card checksum, format version, model file SHA-256) and built from the
+    card's numbers: scoring never unpickles anything, so a model file cannot run code here."""
+    folder, card, _data = _verified(ref)
     try:
-        pipeline = pickle.loads(data) if trust else _AllowListUnpickler(io.BytesIO(data)).load()
+        parameters = LinearParameters.from_dict(card["scoring"])
+        fitted = FittedModel(parameters=parameters, bands={k: float(v) for k, v in card["bands"].items()},
+                             dropped=list(card.get("features_dropped", [])),
+                             calibration=tuple(card.get("calibration", (1.0, 0.0))),  # type: ignore[arg-type]
+                             params=dict(card.get("parameters", {})))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ModelError(f"the card of {folder} lacks its scoring parameters or bands: refused") from None
+    return LoadedModel(fitted, card, folder)
+
+
+def load_pipeline(ref: str | None = None, *, trust: bool = False) -> object:
+    """The scikit-learn Pipeline of a model, for analysts. After the same checks as load_model, only the
+    allow-listed classes are unpickled (trust=True lifts that for a hash-checked model you trust)."""
+    folder, _card, data = _verified(ref)
+    try:
+        return pickle.loads(data) if trust else _AllowListUnpickler(io.BytesIO(data)).load()  # noqa: S301
     except ModelError:
         raise
     except Exception as exc:
-        raise ModelError(f"model file {model_path} cannot be loaded ({type(exc).__name__})",
+        raise ModelError(f"model file {folder / MODEL_FILE} cannot be loaded ({type(exc).__name__})",
                          hint="it may come from an incompatible scikit-learn; train the model again") from None
-    try:
-        fitted = FittedModel(pipeline=pipeline, features=list(card["features_used"]), bands=dict(card["bands"]),
-                             dropped=list(card.get("features_dropped", [])),
-                             calibration=tuple(card.get("calibration", (1.0, 0.0))),
-                             params=dict(card.get("parameters", {})))
-    except (KeyError, TypeError):
-        raise ModelError(f"the card of {folder} lacks the features or bands: refused") from None
-    return LoadedModel(fitted, card, folder)
 
 
 def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, force: bool = False,
@@ -163,8 +177,11 @@ def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, forc
     if out_dir.exists() and not force:
         raise OutputExistsError(f"{out_dir} already exists", hint="choose another --out, or add --force")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    if fitted.pipeline is None:
+        raise ModelError("only a model trained in this run can be saved")
     data = pickle.dumps(fitted.pipeline, protocol=5)
     card = dict(card)
+    card["scoring"] = fitted.parameters.as_dict()
     card["format_version"] = FORMAT_VERSION
     card["model_sha256"] = sha256_of(data)
     card["card_sha256"] = card_digest(card)

@@ -93,10 +93,16 @@ def bsn_valid(numbers: Sequence[str]) -> np.ndarray:
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    from scipy.stats import binom
-
-    return float(binom.sf(k - 1, n, p))
+    """P(X >= k) for X ~ Binomial(n, p), summed exactly in log space (no scipy import on every read)."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, n + 1)))])
+    i = np.arange(k, n + 1)
+    log_pmf = log_factorial[n] - log_factorial[i] - log_factorial[n - i] + i * np.log(p) + (n - i) * np.log1p(-p)
+    top = log_pmf.max()
+    return float(min(1.0, np.exp(top) * np.exp(log_pmf - top).sum()))
 
 
 def _categories(series: pd.Series) -> tuple[pd.Index, np.ndarray]:

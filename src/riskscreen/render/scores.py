@@ -59,17 +59,17 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
 
 def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None) -> str:
     lang = result.lang
+    texts_ = _flat_columns(result, rows)
     if fmt == "json":
-        records = []
-        for _, row in rows.iterrows():
-            records.append({
-                "rank": int(row["rank"]), "student_id": str(row["student_id"]), "mentor": _none(row["mentor"]),
-                "class": _none(row["class"]), "probability": round(float(row["probability"]), 6),
-                "band": str(row["band"]), "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
-                "reason_features": [f for f in str(row["reason_features"]).split(";") if f],
-                "flags": {"verzuim_16u": bool(row["verzuim_16u"]), "ziekteverzuim": bool(row["ziekteverzuim"]),
-                          "text": _text(row["flags"])},
-            })
+        records = [{
+            "rank": int(rank), "student_id": sid, "mentor": mentor or None, "class": klass or None,
+            "probability": round(float(p), 6), "band": band, "reasons": [r for r in (r1, r2, r3) if r],
+            "reason_features": [f for f in features.split(";") if f],
+            "flags": {"verzuim_16u": bool(v), "ziekteverzuim": bool(z), "text": flags},
+        } for rank, sid, mentor, klass, p, band, r1, r2, r3, features, v, z, flags in zip(
+            rows["rank"], texts_["student_id"], texts_["mentor"], texts_["class"], rows["probability"], rows["band"],
+            rows["reason_1"], rows["reason_2"], rows["reason_3"], rows["reason_features"].astype(str),
+            rows["verzuim_16u"], rows["ziekteverzuim"], texts_["flags"], strict=True)]
         doc = {"model": {"name": result.model_name, "demonstration": result.demonstration,
                          "notice": demo_warning(result)},
                "as_of": result.as_of.date().isoformat(), "language": lang, "students": records}
@@ -78,12 +78,19 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
         header = ["rank", "student_id", "mentor", "class", "probability", "band", "reason_1", "reason_2",
                   "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
         model = result.model_name + (" [demonstration model, synthetic data]" if result.demonstration else "")
-        body = ([int(r["rank"]), r["student_id"], _text(r["mentor"]), _text(r["class"]),
-                 f"{float(r['probability']):.4f}", band_label(r["band"], lang), r["reason_1"], r["reason_2"],
-                 r["reason_3"], int(bool(r["verzuim_16u"])), int(bool(r["ziekteverzuim"])), _text(r["flags"]), model]
-                for _, r in rows.iterrows())
+        bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
+        body = zip(rows["rank"].astype(int), texts_["student_id"], texts_["mentor"], texts_["class"],
+                   [f"{p:.4f}" for p in rows["probability"]], rows["band"].map(bands), rows["reason_1"],
+                   rows["reason_2"], rows["reason_3"], rows["verzuim_16u"].astype(int),
+                   rows["ziekteverzuim"].astype(int), texts_["flags"], [model] * len(rows), strict=True)
         return csv_text(header, body)
     return to_text(scores_renderable(result, rows), width)
+
+
+def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
+    """Text columns with missing values as empty strings, computed once per column."""
+    return {c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c]]
+            for c in ("student_id", "mentor", "class", "flags")}
 
 
 def _none(value: object) -> object:
