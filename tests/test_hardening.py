@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tomllib
 from pathlib import Path
@@ -170,11 +171,13 @@ def test_any_cells_in_any_encoding(tmp_path: Path, rows: list[tuple[str, ...]], 
     _read(path)
 
 
+VALID_ROW = st.tuples(st.integers(1, 10**8).map(str),
+                     st.dates(min_value=dt.date(2025, 8, 1), max_value=dt.date(2026, 11, 27)),
+                     st.integers(1, 12), st.sampled_from(["Ziek", "Te laat", "Ongeoorloofd", "Geoorloofd", "Uitgestuurd"]))
+
+
 @SETTINGS
-@given(rows=st.lists(st.tuples(st.integers(1, 10**8).map(str), st.dates(min_value=__import__("datetime").date(2025, 8, 1),
-                                                                    max_value=__import__("datetime").date(2026, 11, 27)),
-                               st.integers(1, 12), st.sampled_from(["Ziek", "Te laat", "Ongeoorloofd", "Geoorloofd",
-                                                                    "Uitgestuurd"])), min_size=1, max_size=30))
+@given(rows=st.lists(VALID_ROW, min_size=1, max_size=30))
 def test_valid_rows_always_validate_and_keep_their_values(tmp_path: Path, rows: list[tuple[object, ...]]) -> None:
     path = tmp_path / "absenties.csv"
     path.write_text("Stamnummer;Datum;Lesuur;Absentiesoort\n"

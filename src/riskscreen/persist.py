@@ -150,7 +150,7 @@ def load_model(ref: str | None = None) -> LoadedModel:
         parameters = LinearParameters.from_dict(card["scoring"])
         fitted = FittedModel(parameters=parameters, bands={k: float(v) for k, v in card["bands"].items()},
                              dropped=list(card.get("features_dropped", [])),
-                             calibration=tuple(card.get("calibration", (1.0, 0.0))),  # type: ignore[arg-type]
+                             calibration=tuple(card.get("calibration", (1.0, 0.0))),
                              params=dict(card.get("parameters", {})))
     except (KeyError, TypeError, ValueError, AttributeError):
         raise ModelError(f"the card of {folder} lacks its scoring parameters or bands: refused") from None
@@ -162,7 +162,7 @@ def load_pipeline(ref: str | None = None, *, trust: bool = False) -> object:
     allow-listed classes are unpickled (trust=True lifts that for a hash-checked model you trust)."""
     folder, _card, data = _verified(ref)
     try:
-        return pickle.loads(data) if trust else _AllowListUnpickler(io.BytesIO(data)).load()  # noqa: S301
+        return pickle.loads(data) if trust else _AllowListUnpickler(io.BytesIO(data)).load()
     except ModelError:
         raise
     except Exception as exc:
