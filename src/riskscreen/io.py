@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 HEADER_SEARCH_LINES = 30
 SEPARATORS = (";", ",", "\t")
 MAX_HEADER_BYTES = 1_000_000
+HEAD_BYTES = 2_000_000
+ARROW_BLOCK_BYTES = 16 << 20
 # Peak memory of a whole score run per byte of CSV, measured at 10M rows (docs/performance.md), with margin.
 MEMORY_PER_FILE_BYTE = 8
 
@@ -222,18 +224,58 @@ def check_memory(path: Path) -> None:
             path=str(path))
 
 
+def _head_text(head: bytes, complete: bool) -> str | None:
+    """The start of a file as UTF-8 text, allowing a character cut off at the end; None if it is not UTF-8."""
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not complete and exc.start >= len(body) - 3:
+            return body[: exc.start].decode("utf-8")
+        return None
+
+
 def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
+    check_memory(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+                         path=str(path)) from None
+    if not head or (len(head) == size and head.isspace()):
+        raise InputError("is empty", hint="export the table again; the file has no header and no rows",
+                         path=str(path))
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _sniff_binary(head, path)
+        text = _head_text(head, complete=len(head) == size)
+        if text is not None:
+            lines = text.splitlines()[:HEADER_SEARCH_LINES]
+            if lines and not (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
+                sep = _choose_separator(lines)
+                rows = [_split_line(line, sep) for line in lines]
+                header_idx = _header_index(rows, known)
+                names = _header_names(rows[header_idx], path)
+                fast = _read_with_arrow(path, sep, header_idx, [f"c{i}" for i in range(len(names))])
+                if fast is not None:
+                    fast.columns = names
+                    notes = (f"skipped {header_idx} line(s) above the header",) if header_idx else ()
+                    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+                    return RawTable(path, _drop_blank(fast), header_line=header_idx + 1, encoding=encoding,
+                                    separator=sep, notes=notes)
+    return _read_delimited_carefully(path, known=known)
+
+
+def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
+    """The whole file in memory: exact encoding decisions and line numbers for anything unusual."""
     import pandas as pd
 
-    check_memory(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
                          path=str(path)) from None
-    if not data or data.isspace():
-        raise InputError("is empty", hint="export the table again; the file has no header and no rows",
-                         path=str(path))
     encoding, head, notes = _decode(data, path)
     first_newline = head.find("\n")
     if first_newline == -1 and len(head) >= MAX_HEADER_BYTES:
@@ -246,12 +288,6 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     names = _header_names(rows[header_idx], path) if rows else []
     if header_idx:
         notes.append(f"skipped {header_idx} line(s) above the header")
-    positional = [f"c{i}" for i in range(len(names))]
-    fast = _read_with_arrow(data, encoding, sep, header_idx, positional)
-    if fast is not None:
-        fast.columns = names
-        return RawTable(path, _drop_blank(fast), header_line=header_idx + 1, encoding=encoding, separator=sep,
-                        notes=tuple(notes))
     source: io.BytesIO | io.StringIO
     if encoding == "utf-16":
         source = io.StringIO(data.decode("utf-16"))
@@ -314,13 +350,12 @@ def _fit_width(frame: pd.DataFrame, width: int, header_idx: int, path: Path) -> 
     return frame
 
 
-def _read_with_arrow(data: bytes, encoding: str | None, sep: str, header_idx: int, names: list[str]
-                     ) -> pd.DataFrame | None:
-    """The fast path: pyarrow's multi-threaded reader, every column as dictionary-encoded text.
+def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) -> pd.DataFrame | None:
+    """The fast path: pyarrow's multi-threaded reader on a UTF-8 file, every column dictionary-encoded text.
 
-    Returns None when the file needs the careful path (blank lines, ragged rows, odd quoting): the pandas C
-    engine then reads it and reports exact line numbers. pyarrow's own messages quote row contents, so they
-    are never shown.
+    Returns None when the file needs the careful path (another encoding further on, blank lines, ragged rows,
+    odd quoting): the pandas C engine then reads it and reports exact line numbers. pyarrow's own messages
+    quote row contents, so they are never shown.
     """
     try:
         import pyarrow as pa
@@ -329,21 +364,18 @@ def _read_with_arrow(data: bytes, encoding: str | None, sep: str, header_idx: in
         return None
     if not names:
         return None
-    payload = data.decode("utf-16").encode("utf-8") if encoding == "utf-16" else data
-    if encoding == "utf-8-sig" and payload.startswith(b"\xef\xbb\xbf"):
-        payload = payload[3:]
     text_type = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(payload),
+            str(path),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
-                                           encoding="cp1252" if encoding == "cp1252" else "utf8"),
+                                           block_size=ARROW_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types={n: text_type for n in names},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True))
         frame = table.to_pandas()
-    except (pa.ArrowException, ValueError, UnicodeDecodeError, MemoryError):
+    except (pa.ArrowException, ValueError, UnicodeDecodeError, MemoryError, OSError):
         return None
     if frame.shape[1] != len(names):
         return None

@@ -59,10 +59,17 @@ def _on_categories(series: pd.Series, convert: Callable[[pd.Index], np.ndarray],
     series = _categorical(series)
     categories = series.cat.categories
     converted = convert(categories) if len(categories) else np.array([], dtype=object)
-    codes = series.cat.codes.to_numpy()
-    out = np.take(np.append(converted, np.array([fill], dtype=converted.dtype if converted.size else object)),
-                  np.where(codes < 0, len(categories), codes))
-    return out
+    return spread(converted, series.cat.codes.to_numpy(), fill)
+
+
+def spread(per_category: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
+    """Each row's value from its category's value; rows with no value (code -1) get `fill`.
+
+    The fill is appended last, so code -1 picks it by numpy's negative indexing: no temporary arrays.
+    """
+    filler = np.array([fill]) if per_category.size == 0 else np.array([fill], dtype=per_category.dtype)
+    table = np.concatenate([per_category.astype(filler.dtype, copy=False), filler])
+    return table[codes]
 
 
 def _stripped(categories: pd.Index) -> pd.Series:
@@ -112,8 +119,7 @@ class _Mapper:
             self.notes.append(f"column '{source}' has two-digit years; read 00-68 as 2000-2068")
         values = parsed.to_numpy(dtype="datetime64[ns]")
         codes = series.cat.codes.to_numpy()
-        out = np.where(codes >= 0, values[np.clip(codes, 0, None)] if len(values) else np.datetime64("NaT"),
-                       np.datetime64("NaT", "ns"))
+        out = spread(values, codes, np.datetime64("NaT", "ns"))
         bad = (codes >= 0) & np.isnat(out)
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
@@ -148,7 +154,7 @@ class _Mapper:
         # each distinct source value -> the index of its canonical code (-1 unknown), spread by integer codes
         per_category = normalised.map(mapping).map(target).fillna(-1).to_numpy(dtype=np.int64)
         codes = series.cat.codes.to_numpy()
-        new_codes = np.where(codes >= 0, per_category[np.clip(codes, 0, None)] if per_category.size else -1, -1)
+        new_codes = spread(per_category, codes, -1)
         unknown = (codes >= 0) & (new_codes < 0)
         if unknown.any():
             counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
@@ -172,10 +178,10 @@ class _Mapper:
         stripped = _stripped(series.cat.categories)
         codes = series.cat.codes.to_numpy()
         uniques: np.ndarray = np.array([], dtype=str)
-        inverse: np.ndarray = np.array([], dtype=int)
+        inverse: np.ndarray = np.array([], dtype=np.int32)
         if len(stripped):
             uniques, inverse = np.unique(stripped.to_numpy(dtype=str), return_inverse=True)
-        new_codes = np.where(codes >= 0, inverse[np.clip(codes, 0, None)] if len(inverse) else -1, -1)
+        new_codes = spread(inverse.astype(np.int32), codes, -1)
         cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype=object).astype(str))
         return pd.Series(cat, index=self.raw.frame.index, name=column)
 
