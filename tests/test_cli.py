@@ -200,3 +200,11 @@ def test_exit_codes_are_documented() -> None:
     errors = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
     for needle in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
         assert needle in errors
+
+
+def test_the_committed_sample_school_validates() -> None:
+    sample = Path(__file__).parents[1] / "sample_data"
+    result = run("validate", sample)
+    assert result.exit_code == 0, result.stdout
+    assert "valid: 3 file(s)" in result.stdout and "1000 students, 2026-08-24 to 2026-11-27" in result.stdout
+    assert "no warning" not in result.stdout and "0 error(s), 0 warning(s)" in result.stdout

@@ -151,3 +151,14 @@ def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
                 "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness"):
         assert rebuilt[key] == bundled[key], key
     assert json.loads(json.dumps(result.fitted.parameters.as_dict())) == bundled["scoring"]
+
+
+def test_training_without_a_roster(history_dir: Path, tmp_path: Path) -> None:
+    for name in ("absenties.csv", "cijfers.csv", "uitstroom.csv"):
+        (tmp_path / name).write_bytes((history_dir / name).read_bytes())
+    exports = load_exports(tmp_path, require=("attendance", "grades", "outcomes"))
+    result = train(exports, seed=0, n_boot=30, c=0.1)
+    assert result.card["fairness"] == {"columns": {}, "note": "no audit_* columns in the roster"}
+    repeated = {f["name"]: f for f in result.card["features"]}["repeated_years"]
+    assert repeated["coefficient_per_sd"] == 0.0  # all missing: imputed to one value, so it carries no weight
+    assert 0.6 < result.card["metrics"]["roc_auc"]["value"] <= 1.0

@@ -138,8 +138,10 @@ def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, 
 
     model = HistGradientBoostingClassifier(random_state=seed, max_iter=200, learning_rate=0.05,
                                            early_stopping=False)
-    model.fit(train_x.loc[:, list(feature_names)].to_numpy(dtype=float), train_y)
-    return np.asarray(model.predict_proba(test_x.loc[:, list(feature_names)].to_numpy(dtype=float))[:, 1])
+    # Columns without any value (no roster, say) carry nothing and make the binning fail: leave them out.
+    usable = [f for f in feature_names if train_x[f].notna().any()]
+    model.fit(train_x.loc[:, usable].to_numpy(dtype=float), train_y)
+    return np.asarray(model.predict_proba(test_x.loc[:, usable].to_numpy(dtype=float))[:, 1])
 
 
 def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -131,14 +131,17 @@ def sick_spells(rows: AttendanceRows, n: int, first_day_pos: int) -> tuple[np.nd
     return spells, longest
 
 
-def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *,
-                   universe: pd.Index | None = None) -> pd.DataFrame:
+def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *, universe: pd.Index | None = None,
+                   precomputed: tuple[LessonCalendar, AttendanceRows] | None = None) -> pd.DataFrame:
     """One row per student: the documented features, using nothing dated after as_of."""
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = universe if universe is not None else student_universe(exports, as_of)
     n = len(universe)
-    calendar = calendar_for(exports, as_of)
-    rows = attendance_rows(exports, universe, calendar)
+    if precomputed is None:
+        calendar = calendar_for(exports, as_of)
+        rows = attendance_rows(exports, universe, calendar)
+    else:
+        calendar, rows = precomputed
     out: dict[str, np.ndarray] = {}
     short = calendar.window_start_position(SHORT_WEEKS)
     long = calendar.window_start_position(LONG_WEEKS)

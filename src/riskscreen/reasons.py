@@ -52,6 +52,7 @@ def band_label(band: str, lang: str) -> str:
     return str(texts(lang)["bands"][band])
 
 
+@functools.lru_cache(maxsize=65536)
 def reason_text(feature: str, value: float, lang: str) -> str:
     template = texts(lang)["reasons"].get(feature, feature + ": {value}")
     shown = abs(value) if feature in TREND_FEATURES else value
@@ -82,7 +83,7 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
         for j in order[i]:
             if values[i, j] < MIN_CONTRIBUTION or not _applies(names[j], raw[i, j]):
                 continue
-            texts_out[slot][i] = reason_text(names[j], raw[i, j], lang)
+            texts_out[slot][i] = reason_text(str(names[j]), float(raw[i, j]), lang)
             picked.append(str(names[j]))
             slot += 1
         chosen.append(";".join(picked))

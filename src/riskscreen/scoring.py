@@ -10,8 +10,15 @@ import pandas as pd
 from riskscreen.calendar import day_numbers
 from riskscreen.errors import UsageError
 from riskscreen.exports import Exports
-from riskscreen.features import SPEC, build_features, roster_at, student_universe
-from riskscreen.flags import FlagRules, compute_flags
+from riskscreen.features import (
+    SPEC,
+    attendance_rows,
+    build_features,
+    calendar_for,
+    roster_at,
+    student_universe,
+)
+from riskscreen.flags import FlagRules, flags_from_rows
 from riskscreen.model import band_of, contributions, logits
 from riskscreen.persist import LoadedModel
 from riskscreen.reasons import flag_texts, reasons
@@ -37,8 +44,10 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = student_universe(exports, as_of)
-    features = build_features(exports, as_of, universe=universe)
-    flags = compute_flags(exports, as_of, rules=rules, universe=universe)
+    calendar = calendar_for(exports, as_of)
+    rows = attendance_rows(exports, universe, calendar)
+    features = build_features(exports, as_of, universe=universe, precomputed=(calendar, rows))
+    flags = flags_from_rows(rows, calendar, universe, rules or FlagRules())
     fitted = model.fitted
     logit = logits(fitted, features)
     parts = contributions(fitted, features)

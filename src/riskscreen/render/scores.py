@@ -89,7 +89,7 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
 
 def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
     """Text columns with missing values as empty strings, computed once per column."""
-    return {c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c]]
+    return {c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c].tolist()]
             for c in ("student_id", "mentor", "class", "flags")}
 
 
