@@ -35,3 +35,18 @@ def write_school(folder: Path, attendance: list[tuple[str, str, int, float, str]
 def load(folder: Path, as_of: str | None = None) -> Exports:
     return load_exports(folder, today=dt.date(2026, 11, 30),
                         as_of=dt.date.fromisoformat(as_of) if as_of else None)
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None) -> None:
+    """An XLSX file with the given sheets and rows (openpyxl), optionally with merged cells."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if merge:
+            ws.merge_cells(merge)
+    wb.save(path)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.helpers import workbook
 from typer.testing import CliRunner
 
 from riskscreen.cli import app
@@ -47,27 +48,13 @@ def test_corpus_case(case: dict[str, object], tmp_path: Path, monkeypatch: pytes
         assert PLANTED not in result.stdout + result.stderr
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        if merge:
-            ws.merge_cells(merge)
-    wb.save(path)
-
-
 def test_xlsx_with_several_sheets_and_merged_group_headers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     school = tmp_path / "SCHOOL"
     school.mkdir()
     shutil.copy(CORPUS / "ok_cijfers.csv", school / "ok_cijfers.csv")
     rows = [["Leerling", None, "Absentie", None], ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
             [1001, "02-09-2026", 1, "Ziek"]]
-    _workbook(school / "absenties.xlsx", {"Uitleg": [["Dit is een export"]], "Data": rows}, merge="A1:B1")
+    workbook(school / "absenties.xlsx", {"Uitleg": [["Dit is een export"]], "Data": rows}, merge="A1:B1")
     monkeypatch.chdir(tmp_path)
     first = validate(school, "absenties.xlsx", "ok_cijfers.csv")
     assert first.exit_code == 1  # the first sheet holds no table
@@ -83,7 +70,7 @@ def test_xlsx_formulas_without_stored_values(tmp_path: Path, monkeypatch: pytest
     shutil.copy(CORPUS / "ok_cijfers.csv", school / "ok_cijfers.csv")
     rows = [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"], [1001, "02-09-2026", "=1+1", "Ziek"],
             [1002, "02-09-2026", 3, '=IF(1,"Ziek","x")']]
-    _workbook(school / "absenties.xlsx", {"Data": rows})
+    workbook(school / "absenties.xlsx", {"Data": rows})
     monkeypatch.chdir(tmp_path)
     result = validate(school, "absenties.xlsx", "ok_cijfers.csv")
     # openpyxl stores no computed values: the formula cells are empty, never the formula text as data

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.helpers import workbook
 
 from riskscreen.errors import InputError, OutputExistsError, UsageError
 from riskscreen.io import normalise_header, read_table, write_output
@@ -144,21 +145,9 @@ def test_header_only_gives_an_empty_table(tmp_path: Path) -> None:
     assert list(table.frame.columns) == ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"]
 
 
-def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-
-
 def test_xlsx_first_sheet_and_typed_cells(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
-    _workbook(path, {"Absenties": [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
+    workbook(path, {"Absenties": [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
                                    [1001, dt.datetime(2026, 9, 2), 3, "Ziek"],
                                    [1002, dt.date(2026, 9, 3), 4.0, "Te laat"]],
                      "Andere": [["x"]]})
@@ -172,7 +161,7 @@ def test_xlsx_first_sheet_and_typed_cells(tmp_path: Path) -> None:
 
 def test_xlsx_named_sheet_and_unknown_sheet(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
-    _workbook(path, {"Voorblad": [["Overzicht"]], "Data": [["Stamnummer", "Vak"], ["7", "Engels"]]})
+    workbook(path, {"Voorblad": [["Overzicht"]], "Data": [["Stamnummer", "Vak"], ["7", "Engels"]]})
     assert read(path, sheet="Data").frame["Vak"].tolist() == ["Engels"]
     with pytest.raises(UsageError, match="has no sheet 'Nope'; its sheets are: Voorblad, Data"):
         read(path, sheet="Nope")
@@ -180,16 +169,16 @@ def test_xlsx_named_sheet_and_unknown_sheet(tmp_path: Path) -> None:
 
 def test_xlsx_formulas_are_read_as_their_cached_values_or_empty(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
-    _workbook(path, {"S": [["Stamnummer", "Cijfer"], ["1", "=5+2"], ["2", 6.5]]})
+    workbook(path, {"S": [["Stamnummer", "Cijfer"], ["1", "=5+2"], ["2", 6.5]]})
     table = read(path)
     # openpyxl stores formulas without a cached value: never the formula text as data
     assert table.frame["Cijfer"].tolist()[1] == "6.5"
     assert table.frame["Cijfer"].tolist()[0] in ("7", None) or str(table.frame["Cijfer"].tolist()[0]) == "nan"
 
 
-def test_xlsx_renamed_to_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
+def test_xlsx_renamed_to_csv_is_read_as_aworkbook(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
-    _workbook(path.with_suffix(".xlsx"), {"S": [["Stamnummer", "Vak"], ["1", "Engels"]]})
+    workbook(path.with_suffix(".xlsx"), {"S": [["Stamnummer", "Vak"], ["1", "Engels"]]})
     path.write_bytes(path.with_suffix(".xlsx").read_bytes())
     table = read(path)
     assert table.frame["Vak"].tolist() == ["Engels"]

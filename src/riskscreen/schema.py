@@ -24,44 +24,40 @@ def _pseudonym_ok(series: pd.Series) -> pd.Series:
                      index=series.index)
 
 
-class Attendance(pa.DataFrameModel):
-    """One registration of one lesson."""
+class _Keyed(pa.DataFrameModel):
+    """Every table: a pseudonymised student id; other columns are allowed (and reported as ignored)."""
 
     student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
+
+    @pa.check("student_id", name="pseudonym")
+    def pseudonym(cls, series: pd.Series) -> pd.Series:
+        return _pseudonym_ok(series)
+
+    class Config:
+        strict = False
+
+
+class Attendance(_Keyed):
+    """One registration of one lesson."""
+
     date: Series[pa.DateTime] = pa.Field(nullable=False)
     period: Optional[Series[float]] = pa.Field(ge=1, le=12, nullable=True)
     hours: Series[float] = pa.Field(gt=0, le=12, nullable=False)
     code: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=list(ATTENDANCE_CODES))
 
-    @pa.check("student_id", name="pseudonym")
-    def pseudonym(cls, series: pd.Series) -> pd.Series:
-        return _pseudonym_ok(series)
 
-    class Config:
-        strict = False
-
-
-class Grades(pa.DataFrameModel):
+class Grades(_Keyed):
     """One grade entered."""
 
-    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     subject: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     date: Series[pa.DateTime] = pa.Field(nullable=False)
     grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False)
     weight: Series[float] = pa.Field(gt=0, le=100, nullable=False)
 
-    @pa.check("student_id", name="pseudonym")
-    def pseudonym(cls, series: pd.Series) -> pd.Series:
-        return _pseudonym_ok(series)
 
-    class Config:
-        strict = False
-
-
-class Students(pa.DataFrameModel):
+class Students(_Keyed):
     """One student of the roster."""
 
-    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     level: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEVELS))
     year: Optional[Series[float]] = pa.Field(ge=1, le=6, nullable=True)
     age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True)
@@ -69,27 +65,12 @@ class Students(pa.DataFrameModel):
     moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
     as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
 
-    @pa.check("student_id", name="pseudonym")
-    def pseudonym(cls, series: pd.Series) -> pd.Series:
-        return _pseudonym_ok(series)
 
-    class Config:
-        strict = False
-
-
-class Outcomes(pa.DataFrameModel):
+class Outcomes(_Keyed):
     """One student at one moment, with whether they left without a startkwalificatie."""
 
-    student_id: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     as_of: Series[pa.DateTime] = pa.Field(nullable=False)
     left_without_qualification: Series[float] = pa.Field(isin=[0.0, 1.0], nullable=False)
-
-    @pa.check("student_id", name="pseudonym")
-    def pseudonym(cls, series: pd.Series) -> pd.Series:
-        return _pseudonym_ok(series)
-
-    class Config:
-        strict = False
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
