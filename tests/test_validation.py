@@ -55,19 +55,19 @@ def test_generated_sample_school_is_valid(school_dir: Path) -> None:
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;31-02-2026;1;Ziek\n",
      ("error", "absenties.csv", "date", "date", 1, (2,), ("31-02-2026",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;13;Ziek\n",
-     ("error", "absenties.csv", "period", "out of range", 1, (2,), ("13.0",))),
+     ("error", "absenties.csv", "period", "out of range", 1, (2,), ("13",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1,5;Ziek\n",
      ("error", "absenties.csv", "period", "number", 1, (2,), ("1,5",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n10 01;02-09-2026;1;Ziek\n",
      ("error", "absenties.csv", "student_id", "pseudonym", 1, (2,), ("10 01",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n;02-09-2026;1;Ziek\n",
-     ("error", "absenties.csv", "student_id", "missing value", 1, (2,), ("nan",))),
+     ("error", "absenties.csv", "student_id", "missing value", 1, (2,), ())),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2030;1;Ziek\n",
      ("error", "absenties.csv", "date", "future date", 1, (2,), ("2030-09-02",))),
     ("Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;-2;Ziek\n",
-     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("-2.0",))),
+     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("-2",))),
     ("Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;40;Ziek\n",
-     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("40.0",))),
+     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("40",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;\n",
      ("error", "absenties.csv", "code", "missing value", 1, (2,), ())),
 ])
@@ -92,8 +92,8 @@ def test_grade_defects(tmp_path: Path) -> None:
         ("warning", "cijfers.csv", "grade", "not a number", 1, (3,), ("V",)),
         ("error", "cijfers.csv", "grade", "number", 1, (5,), ("abc",)),
         ("warning", "cijfers.csv", "grade", "missing value", 1, (4,), ()),
-        ("error", "cijfers.csv", "grade", "out of range", 1, (2,), ("85.0",)),
-        ("error", "cijfers.csv", "weight", "out of range", 1, (6,), ("0.0",)),
+        ("error", "cijfers.csv", "grade", "out of range", 1, (2,), ("85",)),
+        ("error", "cijfers.csv", "weight", "out of range", 1, (6,), ("0",)),
     ]
 
 
@@ -102,8 +102,8 @@ def test_roster_defects(tmp_path: Path) -> None:
               "1002;lyceum;2;14;M2\n")
     assert problems(school(tmp_path, roster=roster)) == [
         ("error", "leerlingen.csv", "level", "unknown code", 1, (4,), ("lyceum",)),
-        ("error", "leerlingen.csv", "year", "out of range", 1, (2,), ("7.0",)),
-        ("error", "leerlingen.csv", "age", "out of range", 1, (3,), ("9.0",)),
+        ("error", "leerlingen.csv", "year", "out of range", 1, (2,), ("7",)),
+        ("error", "leerlingen.csv", "age", "out of range", 1, (3,), ("9",)),
         ("error", "leerlingen.csv", "student_id", "duplicate student", 1, (3,), ("1001",)),
     ]
 

@@ -48,6 +48,7 @@ class MappedTable:
     parse_failed: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     duplicates: np.ndarray | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # canonical column -> the export's column
 
 
 def _categorical(series: pd.Series) -> pd.Series:
@@ -311,7 +312,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
     if not keep.all():
         frame = frame.loc[keep]
         mapper.parse_failed = {k: v[keep] for k, v in mapper.parse_failed.items()}
-    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), mapper.parse_failed, mapper.notes)
+    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), mapper.parse_failed, mapper.notes,
+                       sources=found)
 
 
 def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:

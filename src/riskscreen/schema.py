@@ -128,6 +128,12 @@ def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]
         order = np.argsort(lines, kind="stable")
         lines = lines[order]
         values = group["failure_case"].to_numpy()[order]
+        source = mapped.sources.get(str(column))
+        if source is not None and source in mapped.raw.frame:
+            # show the cell as the user wrote it ("13", "8,5"), not as it was parsed (13.0)
+            raw = mapped.raw.frame[source]
+            at = raw.index.get_indexer(np.asarray(index, dtype=np.int64)[order][:5])
+            values = np.array([str(v).strip() for v in raw.to_numpy()[at[at >= 0]] if not pd.isna(v)], dtype=object)
         check = str(check)
         if check in RULE_TEXT:
             rule, message, fix = RULE_TEXT[check]
