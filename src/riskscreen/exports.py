@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +19,6 @@ from riskscreen.mapping import MappedTable, map_table
 from riskscreen.privacy import guard
 from riskscreen.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
 from riskscreen.report import ERROR, WARNING, FileSummary, ValidationReport, problem_at
-from riskscreen.schema import validate_table
 
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 Progress = Callable[[str], None]
@@ -105,6 +107,12 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                  progress: Progress | None = None) -> tuple[Exports | None, ValidationReport]:
     """Read, guard, map and validate; returns the exports (None when invalid) and the full report."""
     say = progress or (lambda _msg: None)
+    # pandera takes a few tenths of a second to import: do it while pyarrow reads (it holds no GIL). Its
+    # dependencies are imported here first, so the two threads never wait on each other's module locks.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("pyarrow.csv")
+    schema_import = threading.Thread(target=importlib.import_module, args=("riskscreen.schema",), daemon=True)
+    schema_import.start()
     explicit = {"attendance": attendance, "grades": grades, "students": students, "outcomes": outcomes}
     all_profiles = [p for _, p in list_profiles()]
     chosen: Profile | None = load_profile(profile) if profile else None
@@ -140,6 +148,9 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     if chosen is None:
         chosen = detect_profile({t: list(map(str, r.frame.columns)) for t, r in raws.items()}, all_profiles)
     report = ValidationReport(profile=chosen.name, profile_detected=detected)
+    schema_import.join()
+    from riskscreen.schema import validate_table
+
     mapped: dict[str, MappedTable] = {}
     for table in TABLES:
         if table not in raws:
@@ -155,9 +166,11 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     for m in mapped.values():
         report.problems.extend(m.problems)
     frames = {t: m.frame for t, m in mapped.items()}
-    dates = [f["date"] for t, f in frames.items() if t in {"attendance", "grades"} and "date" in f]
-    dated = pd.concat(dates) if dates else pd.Series([], dtype="datetime64[ns]")
-    first, last = (dated.min(), dated.max()) if len(dated) else (pd.NaT, pd.NaT)
+    bounds = [(f["date"].min(), f["date"].max()) for t, f in frames.items()
+              if t in {"attendance", "grades"} and "date" in f and len(f)]
+    firsts = [b[0] for b in bounds if not pd.isna(b[0])]
+    lasts = [b[1] for b in bounds if not pd.isna(b[1])]
+    first, last = (min(firsts), max(lasts)) if firsts else (pd.NaT, pd.NaT)
     report.first_date = None if pd.isna(first) else first.date().isoformat()
     report.last_date = None if pd.isna(last) else last.date().isoformat()
     ids: set[str] = set()
