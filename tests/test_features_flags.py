@@ -121,3 +121,21 @@ def test_features_are_documented() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "features.md").read_text()
     for name in FEATURE_NAMES:
         assert f"`{name}`" in docs
+
+
+def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from riskscreen.errors import ProfileError
+    from riskscreen.profiles import load_profile
+
+    exports = load(write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12), AS_OF)
+    assert not compute_flags(exports).loc["S1", "verzuim_16u"]
+    profile_file = tmp_path / "strict.toml"
+    profile_file.write_text('extends = "canonical"\n[flags]\nverzuim_hours = 10\nverzuim_weeks = 2\n')
+    strict = load_profile(str(profile_file))
+    assert FlagRules.from_profile(strict.flags) == FlagRules(verzuim_hours=10.0, verzuim_weeks=2)
+    assert compute_flags(replace(exports, profile=strict)).loc["S1", "verzuim_16u"]
+    profile_file.write_text('[flags]\nverzuim_hour = 10\n')
+    with pytest.raises(ProfileError, match="unknown setting 'verzuim_hour'"):
+        load_profile(str(profile_file))

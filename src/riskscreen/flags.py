@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,12 @@ class FlagRules:
     sick_spells: int = 4         # this many sick spells ...
     sick_window_weeks: int = 12  # ... within this many lesson weeks
     sick_spell_days: int = 6     # or one spell longer than this many consecutive school days
+
+    @classmethod
+    def from_profile(cls, settings: Mapping[str, float]) -> FlagRules:
+        """The defaults, overridden by a profile's [flags] table (whole numbers for weeks, spells and days)."""
+        whole = {"verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks", "sick_spell_days"}
+        return cls(**{k: (int(v) if k in whole else float(v)) for k, v in settings.items()})  # type: ignore[arg-type]
 
     def describe(self) -> str:
         return (f"verzuim_16u: >= {self.verzuim_hours:g} unauthorised hours in {self.verzuim_weeks} consecutive "
@@ -63,7 +70,7 @@ def verzuim_windows(matrix: np.ndarray, weeks: int, lookback: int) -> tuple[np.n
 def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules: FlagRules | None = None,
                   universe: pd.Index | None = None) -> pd.DataFrame:
     """One row per student: each flag, with its window and the figures behind it."""
-    rules = rules or FlagRules()
+    rules = rules or FlagRules.from_profile(exports.profile.flags)
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = universe if universe is not None else student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)

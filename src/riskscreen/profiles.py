@@ -56,6 +56,8 @@ BASE_LEVEL_CODES: dict[str, str] = {
     "atheneum": "vwo", "gymnasium": "vwo", "mbo 1": "mbo-1", "entree": "mbo-1", "mbo 2": "mbo-2",
     "mbo 3": "mbo-3", "mbo 4": "mbo-4",
 }
+FLAG_SETTINGS = ("verzuim_hours", "verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks",
+                 "sick_spell_days")
 YES_VALUES = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x", "geoorloofd"})
 NO_VALUES = frozenset({"nee", "n", "no", "0", "false", "onwaar", "ongeoorloofd"})
 
@@ -78,6 +80,7 @@ class Profile:
     files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     columns: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    flags: Mapping[str, float] = field(default_factory=dict)  # overrides of riskscreen.flags.FlagRules
     source: str = "built-in"
 
     def aliases(self, table: str) -> dict[str, str]:
@@ -127,7 +130,7 @@ def _as_tuple(value: object, where: str) -> tuple[str, ...]:
 def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | None = None) -> Profile:
     """Build a Profile from TOML data; unknown tables and columns are errors so typos do not pass silently."""
     allowed = {"name", "description", "extends", "date_format", "lesson_hours", "core_subjects", "holidays",
-               "files", "columns", "codes"}
+               "files", "columns", "codes", "flags"}
     unknown = set(data) - allowed
     if unknown:
         raise ProfileError(f"unknown setting(s) {', '.join(sorted(unknown))} in profile {source}",
@@ -180,13 +183,21 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
         raise ProfileError("lesson_hours must be a number, such as 1.0 or 0.75") from None
     if not 0 < lesson_hours <= 12:
         raise ProfileError("lesson_hours must be above 0 and at most 12")
+    flags = dict(base.flags) if base else {}
+    for key, value in dict(data.get("flags", {})).items():  # type: ignore[call-overload]
+        if key not in FLAG_SETTINGS:
+            raise ProfileError(f"[flags] has unknown setting '{key}' in profile {source}",
+                               hint=f"settings: {', '.join(FLAG_SETTINGS)}")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise ProfileError(f"[flags] {key} must be a number above 0 in profile {source}")
+        flags[key] = float(value)
     return Profile(
         name=name, description=str(data.get("description", base.description if base else "")),
         date_format=str(data.get("date_format", base.date_format if base else "auto")),
         lesson_hours=lesson_hours, core_subjects=core_set, holidays=tuple(holidays),
         files={k: tuple(v) for k, v in files.items()},
         columns={t: {c: tuple(n) for c, n in m.items()} for t, m in columns.items()},
-        codes=codes, source=source)
+        codes=codes, flags=flags, source=source)
 
 
 def _load_toml(path: Path) -> dict[str, object]:
@@ -292,6 +303,16 @@ code = ["Registratie"]
 # Your level names -> pro, vmbo-b, vmbo-k, vmbo-gt, havo, vwo, mbo-1 .. mbo-4.
 [codes.level]
 "M" = "vmbo-gt"
+
+# Thresholds of the flags. The defaults follow the Leerplichtwet (16 unauthorised hours in 4 lesson weeks)
+# and common care practice; change them only as the school's attendance policy says.
+[flags]
+verzuim_hours = 16       # unauthorised lesson hours ...
+verzuim_weeks = 4        # ... within this many consecutive lesson weeks
+lookback_weeks = 12      # windows ending in the last this many lesson weeks are checked
+sick_spells = 4          # this many sick spells ...
+sick_window_weeks = 12   # ... within this many lesson weeks
+sick_spell_days = 6      # or one spell longer than this many school days
 '''
 
 

@@ -47,7 +47,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     calendar = calendar_for(exports, as_of)
     rows = attendance_rows(exports, universe, calendar)
     features = build_features(exports, as_of, universe=universe, precomputed=(calendar, rows))
-    flags = flags_from_rows(rows, calendar, universe, rules or FlagRules())
+    flags = flags_from_rows(rows, calendar, universe, rules or FlagRules.from_profile(exports.profile.flags))
     fitted = model.fitted
     logit = logits(fitted, features)
     parts = contributions(fitted, features)
