@@ -267,3 +267,8 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path) -> None:
     write_output(target, b"complete")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin"]
     assert target.read_bytes() == b"complete"
+
+
+def test_an_output_that_is_a_folder_is_refused_even_with_force(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder"):
+        write_output(tmp_path, "x", force=True)

@@ -470,6 +470,8 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
     killed run leaves nothing behind; elsewhere a hidden temporary file is renamed into place.
     """
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder", hint="give the name of a file to write, such as list.csv")
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists", hint="choose another name, or add --force to replace it")
     parent = path.parent if str(path.parent) else Path()
