@@ -13,7 +13,7 @@ from tests.helpers import load
 from riskscreen import history
 from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
 from riskscreen.scoring import score
-from riskscreen.shortlist import build, prompts_for
+from riskscreen.shortlist import build, prompts_for, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +67,7 @@ def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path:
     exports = load(school_dir)
     week1 = score(exports, demo_model, as_of=pd.Timestamp("2026-11-20"))
     list1 = build(week1, capacity=3)
-    snap1 = history.make_snapshot("2026-11-20", "demo", week1.table.assign(
-        group=list1.entries["group"].reindex(week1.table.index).fillna("")), set(list1.entries["student_id"]))
-    history.save(snap1, tmp_path)
+    history.save(snapshot(list1), tmp_path)
     previous = history.previous(tmp_path, "2026-11-27")
     assert previous is not None and previous.as_of == "2026-11-20"
     week2 = score(exports, demo_model)
@@ -89,13 +87,14 @@ def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path:
 
 def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     listing = build(result)
-    snap = history.make_snapshot("2026-11-27", "demo", result.table.assign(group="g"),
-                                 set(listing.entries["student_id"]))
-    path = history.save(snap, tmp_path)
+    path = history.save(snapshot(listing), tmp_path)
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     loaded = history.load(path)
     assert list(loaded.students.columns) == ["probability", "band", "on_list", "group", "reason_features",
                                              "verzuim_16u", "ziekteverzuim"]
+    assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
+    assert int(loaded.students["on_list"].sum()) == len(listing.entries)
+    assert set(loaded.students["group"]) == set(result.table["mentor"])
     diff = history.compare(loaded, loaded)
     assert set(diff["status"]) == {"stayed"} and (diff["change_points"] == 0).all()
 
@@ -103,9 +102,7 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
 def _listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untyped-def]
     exports = load(school_dir)
     week1 = score(exports, demo_model, lang=lang, as_of=pd.Timestamp("2026-11-20"))
-    list1 = build(week1, capacity=2)
-    snap = history.make_snapshot("2026-11-20", "demo", week1.table.assign(
-        group=list1.entries["group"].reindex(week1.table.index).fillna("")), set(list1.entries["student_id"]))
+    snap = snapshot(build(week1, capacity=2))
     result = score(exports, demo_model, lang=lang)
     mentors = sorted(result.table["mentor"].dropna().unique())[:3]
     small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]

@@ -133,6 +133,12 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
     return console.log
 
 
+def check_output(output: Path | None, force: bool) -> None:
+    """Refuse an existing --output before any work is done, not after it."""
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} already exists", hint="choose another name, or add --force to replace it")
+
+
 def emit(text: str, output: Path | None, force: bool) -> None:
     """Data to stdout, or atomically to --output (mode 0600, no overwrite without --force)."""
     if output is None:
@@ -238,6 +244,7 @@ def score(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Rank every student by risk, with the reasons behind each score and the statutory absence flags."""
+    check_output(output, force)
     from riskscreen.exports import load_exports
     from riskscreen.render.scores import demo_warning, render_scores
     from riskscreen.scoring import score as score_fn
@@ -268,6 +275,7 @@ def explain(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Show one student's full breakdown: every feature, its reference, its contribution, flags, registrations."""
+    check_output(output, force)
     from riskscreen.exports import load_exports
     from riskscreen.render.scores import render_explanation
     from riskscreen.scoring import explain as explain_fn
@@ -341,6 +349,7 @@ def evaluate(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
+    check_output(output, force)
     import json
 
     from riskscreen.exports import load_exports
@@ -436,13 +445,12 @@ def shortlist(
     from riskscreen.exports import load_exports
     from riskscreen.render.shortlist import format_for, render
     from riskscreen.scoring import score as score_fn
-    from riskscreen.shortlist import build
+    from riskscreen.shortlist import build, snapshot
 
     fmt = format_for(format.value if format else None, output)
     if fmt == "xlsx" and output is None:
         raise UsageError("an XLSX workbook cannot be printed to the terminal", hint="add --output list.xlsx")
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="choose another name, or add --force to replace it")
+    check_output(output, force)
     loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
                            **data_kwargs(attendance, grades, students, None, profile, sheet, allow_column, as_of))
@@ -461,9 +469,7 @@ def shortlist(
         write_output(output, content, force=force)
         _err(f"wrote {output}")
     if not no_history:
-        table = result.table.assign(group=listing.entries["group"].reindex(result.table.index).fillna(""))
-        snap = history_mod.make_snapshot(as_of_text, loaded.name, table, set(listing.entries["student_id"].astype(str)))
-        _err(f"snapshot stored in {history_mod.save(snap, folder)}")
+        _err(f"snapshot stored in {history_mod.save(snapshot(listing), folder)}")
     statutory = int(listing.entries["statutory"].sum())
     _err(f"{len(listing.entries)} students on the list ({statutory} by the 16-hour rule) in "
          f"{len(listing.groups)} group(s)")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from riskscreen.calendar import LessonCalendar, build_calendar, day_numbers
 from riskscreen.exports import Exports
-from riskscreen.profiles import ATTENDANCE_CODES, LEVELS, Profile
+from riskscreen.profiles import ATTENDANCE_CODES, LEVELS
 
 SHORT_WEEKS = 4
 LONG_WEEKS = 12
@@ -268,9 +268,3 @@ def _roster_features(students: pd.DataFrame | None, universe: pd.Index) -> dict[
             values = np.where(known, (level == lv).astype(float), np.nan)
             out[column][position] = values
     return out
-
-
-def describe(profile: Profile | None = None) -> list[dict[str, object]]:
-    """The feature catalogue, for docs and model cards."""
-    return [{"name": f.name, "description": f.description, "unit": f.unit, "direction": f.direction,
-             "group": f.group} for f in FEATURES]

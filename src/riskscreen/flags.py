@@ -30,11 +30,6 @@ class FlagRules:
         whole = {"verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks", "sick_spell_days"}
         return cls(**{k: (int(v) if k in whole else float(v)) for k, v in settings.items()})  # type: ignore[arg-type]
 
-    def describe(self) -> str:
-        return (f"verzuim_16u: >= {self.verzuim_hours:g} unauthorised hours in {self.verzuim_weeks} consecutive "
-                f"lesson weeks (windows ending in the last {self.lookback_weeks} lesson weeks); ziekteverzuim: "
-                f">= {self.sick_spells} sick spells in {self.sick_window_weeks} lesson weeks or a spell longer "
-                f"than {self.sick_spell_days} school days")
 
 
 FLAG_COLUMNS = ("verzuim_16u", "verzuim_hours", "verzuim_from", "verzuim_to", "ziekteverzuim", "sick_spells",

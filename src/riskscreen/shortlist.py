@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError
-from riskscreen.history import Snapshot
+from riskscreen.history import Snapshot, make_snapshot
 from riskscreen.reasons import texts
 from riskscreen.scoring import ScoreResult
 
@@ -134,6 +134,15 @@ def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None)
         group = str(table.loc[sid, "group"]) if sid in table.index else str(prev.loc[sid, "group"])
         rows.append({"student_id": sid, "group": group, "before": float(prev.loc[sid, "probability"]), "now": now})
     return pd.DataFrame(rows, columns=columns)
+
+
+def snapshot(listing: Shortlist) -> Snapshot:
+    """What the next run compares with: every scored student, their group, and whether they are listed."""
+    result = listing.result
+    group = group_key(result.table, result.lang)
+    table = result.table.assign(group=listing.entries["group"].reindex(result.table.index).fillna(group))
+    return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
+                         set(listing.entries["student_id"].astype(str)))
 
 
 def change_text(kind: str, points: float | None, lang: str) -> str:

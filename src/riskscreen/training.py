@@ -16,7 +16,7 @@ from riskscreen import __version__
 from riskscreen.errors import ModelError, UsageError
 from riskscreen.evaluation import black_box, compare, fairness, metrics, rule_score
 from riskscreen.exports import Exports
-from riskscreen.features import FEATURE_NAMES, SPEC, build_features, roster_at
+from riskscreen.features import SPEC, build_features, roster_at
 from riskscreen.model import FEATURE_SETS, FittedModel, fit, predict
 from riskscreen.persist import LoadedModel
 
@@ -271,7 +271,3 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     }
     # The plots put all three on the same held-out rows.
     return EvaluationResult(report, ts.labels[test_idx], base_scores)
-
-
-def features_documented() -> list[str]:
-    return list(FEATURE_NAMES)

@@ -6,18 +6,9 @@ import csv
 import io
 import os
 from collections.abc import Iterable, Sequence
-from enum import Enum
 
 DEFAULT_WIDTH = 120
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class TableFormat(str, Enum):
-    """Formats of listing commands that print a table."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def render_width() -> int:

@@ -93,11 +93,6 @@ def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str
             for c in ("student_id", "mentor", "class", "flags")}
 
 
-def _none(value: object) -> object:
-    text = _text(value)
-    return text or None
-
-
 def signed(value: float, lang: str) -> str:
     text = f"{value:+.3f}"
     return text.replace(".", ",") if lang == "nl" else text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Iterator
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,6 @@ from riskscreen.reasons import band_label, date_text, label, texts
 from riskscreen.render import csv_text, neutralise, to_text
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning, percent
 from riskscreen.shortlist import Shortlist, change_text
-
-
-class ShortlistFormat(str, Enum):
-    table = "table"
-    md = "md"
-    html = "html"
-    csv = "csv"
-    xlsx = "xlsx"
-
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
               ".txt": "table"}
