@@ -107,11 +107,12 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                  progress: Progress | None = None) -> tuple[Exports | None, ValidationReport]:
     """Read, guard, map and validate; returns the exports (None when invalid) and the full report."""
     say = progress or (lambda _msg: None)
-    # pandera takes a few tenths of a second to import: do it while pyarrow reads (it holds no GIL). Its
-    # dependencies are imported here first, so the two threads never wait on each other's module locks.
+    # pandera takes a few tenths of a second to import and load its backends: do it while pyarrow reads (it
+    # holds no GIL). Its dependencies are imported here first, so the two threads never wait on each other's
+    # module locks.
     with contextlib.suppress(ImportError):
         importlib.import_module("pyarrow.csv")
-    schema_import = threading.Thread(target=importlib.import_module, args=("riskscreen.schema",), daemon=True)
+    schema_import = threading.Thread(target=_prepare_schema, daemon=True)
     schema_import.start()
     explicit = {"attendance": attendance, "grades": grades, "students": students, "outcomes": outcomes}
     all_profiles = [p for _, p in list_profiles()]
@@ -176,7 +177,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     ids: set[str] = set()
     for frame in frames.values():
         if "student_id" in frame:
-            ids.update(str(x) for x in frame["student_id"].cat.categories)
+            ids.update(frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
     report.students = len(ids)
     fallback = last if not pd.isna(last) else pd.Timestamp(today or dt.date.today())
     run_as_of = pd.Timestamp(as_of) if as_of else fallback
@@ -191,6 +192,10 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
         as_of=run_as_of, paths=paths)
     return exports, report
+
+
+def _prepare_schema() -> None:
+    importlib.import_module("riskscreen.schema").warm_up()
 
 
 def load_exports(folder: Path | None = None, **kwargs: object) -> Exports:
@@ -282,7 +287,7 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
             "the same student is listed twice in the roster" + (" for the same as-of date" if len(key) > 1 else ""),
             "keep one row per student (or per student and as-of date)", _lines(roster, twice),
             list(roster.frame["student_id"].to_numpy()[twice][:5])))
-    known = set(roster.frame["student_id"].cat.categories)
+    known = set(roster.frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
     for table in ("attendance", "grades", "outcomes"):
         m = mapped.get(table)
         if m is None or "student_id" not in m.frame:
@@ -290,7 +295,7 @@ def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None
         ids = m.frame["student_id"]
         codes = ids.cat.codes.to_numpy()
         used = ids.cat.categories[np.unique(codes[codes >= 0])]
-        strangers = [c for c in used if c not in known]
+        strangers = [c for c in used.to_numpy(dtype=object).tolist() if c not in known]
         if strangers:
             mask = ids.isin(strangers).to_numpy()
             m.problems.append(problem_at(

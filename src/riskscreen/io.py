@@ -388,9 +388,19 @@ def _sep_name(sep: str) -> str:
 
 def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop rows with no value at all and header-less columns with no value at all."""
+    import numpy as np
+    import pandas as pd
+
     if frame.shape[1] == 0:
         return frame
-    empty_rows = frame.isna().all(axis=1)
+    empty_rows = np.ones(len(frame), dtype=bool)
+    for _, column in frame.items():
+        # a dictionary-encoded column knows its blanks by code -1: no pass over the text
+        blank = (column.cat.codes.to_numpy() < 0) if isinstance(column.dtype, pd.CategoricalDtype) else \
+            column.isna().to_numpy()
+        empty_rows &= blank
+        if not empty_rows.any():
+            break
     if empty_rows.any():
         frame = frame.loc[~empty_rows]
     unnamed_empty = [c for c in frame.columns if str(c).startswith("column ") and frame[c].isna().all()]

@@ -78,17 +78,41 @@ def _stripped(categories: pd.Index) -> pd.Series:
 
 
 class _Mapper:
+    """Parses columns of one raw export. Every cell is checked; only the rows in `take` are materialised."""
+
     def __init__(self, raw: RawTable, table: str, profile: Profile) -> None:
         self.raw = raw
         self.table = table
         self.profile = profile
         self.problems: list[Problem] = []
-        self.parse_failed: dict[str, np.ndarray] = {}
+        self.parse_failed: dict[str, np.ndarray] = {}  # per raw row, until `finish`
         self.notes: list[str] = []
-        self.index = raw.frame.index.to_numpy()
+        # Positions of the raw rows the canonical frame keeps (None: all). Attendance keeps only absences, a
+        # tenth of a school's registrations: building the other nine tenths would cost time and memory.
+        self.take: np.ndarray | None = None
+
+    @property
+    def out_index(self) -> pd.Index:
+        return self.raw.frame.index if self.take is None else self.raw.frame.index[self.take]
+
+    def keep_only(self, mask: np.ndarray) -> None:
+        self.take = np.flatnonzero(mask)
+
+    def out(self, per_category: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
+        """Each kept row's value from its category's value."""
+        return spread(per_category, codes if self.take is None else codes[self.take], fill)
+
+    def series(self, values: object, column: str) -> pd.Series:
+        return pd.Series(values, index=self.out_index, name=column, copy=False)
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """parse_failed in the rows of the canonical frame."""
+        if self.take is None:
+            return self.parse_failed
+        return {k: v[self.take] for k, v in self.parse_failed.items()}
 
     def lines(self, mask: np.ndarray) -> np.ndarray:
-        return self.index[np.flatnonzero(mask)] + self.raw.header_line + 1
+        return np.asarray(self.raw.frame.index[np.flatnonzero(mask)]) + self.raw.header_line + 1
 
     def problem(self, severity: str, column: str, rule: str, message: str, fix: str, mask: np.ndarray,
                 values: str | list[object] | None = None) -> None:
@@ -120,32 +144,29 @@ class _Mapper:
             self.notes.append(f"column '{source}' has two-digit years; read 00-68 as 2000-2068")
         values = parsed.to_numpy(dtype="datetime64[ns]")
         codes = series.cat.codes.to_numpy()
-        out = spread(values, codes, np.datetime64("NaT", "ns"))
-        bad = (codes >= 0) & np.isnat(out)
+        bad = spread(np.isnat(values), codes, False)
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
             self.problem(ERROR, column, "date", f"not a valid date (the column's dates are {label})",
                          "write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile",
                          bad, source)
-        return pd.Series(out, index=self.raw.frame.index, name=column)
+        return self.series(self.out(values, codes, np.datetime64("NaT", "ns")), column)
 
     def numbers(self, source: str, column: str, *, integer: bool = False) -> pd.Series:
-        def convert(categories: pd.Index) -> np.ndarray:
-            text = _stripped(categories).str.replace(",", ".", regex=False)
-            return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-
-        values = _on_categories(self.raw.frame[source], convert, np.nan).astype(float)
-        present = self.raw.frame[source].notna().to_numpy()
-        bad = present & np.isnan(values)
+        series = _categorical(self.raw.frame[source])
+        codes = series.cat.codes.to_numpy()
+        text = _stripped(series.cat.categories).str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float) if len(text) else np.zeros(0)
+        bad_value = np.isnan(values)
         if integer:
-            fractional = ~np.isnan(values) & (values != np.round(values))
-            bad |= fractional
+            bad_value |= values != np.round(values)
+        bad = spread(bad_value, codes, False)
         if bad.any():
             kind = "a whole number" if integer else "a number"
             self.problem(ERROR, column, "number", f"not {kind}",
                          f"write {kind}, such as {'3' if integer else '7,5 or 7.5'}", bad, source)
-            values = np.where(bad, np.nan, values)
-        return pd.Series(values, index=self.raw.frame.index, name=column)
+            values = np.where(bad_value, np.nan, values)
+        return self.series(self.out(values, codes, np.nan), column)
 
     def codes(self, source: str, column: str, mapping: dict[str, str], valid: tuple[str, ...],
               *, what: str, blank_ok: bool) -> pd.Series:
@@ -155,8 +176,7 @@ class _Mapper:
         # each distinct source value -> the index of its canonical code (-1 unknown), spread by integer codes
         per_category = normalised.map(mapping).map(target).fillna(-1).to_numpy(dtype=np.int64)
         codes = series.cat.codes.to_numpy()
-        new_codes = spread(per_category, codes, -1)
-        unknown = (codes >= 0) & (new_codes < 0)
+        unknown = spread(per_category < 0, codes, False)
         if unknown.any():
             counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
             table_name = "attendance" if what == "absence code" else "level"
@@ -171,8 +191,8 @@ class _Mapper:
             if blank.any():
                 self.problem(ERROR, column, "missing value", f"{what} is empty",
                              f"fill in the {what}, or remove the row", blank)
-        return pd.Series(pd.Categorical.from_codes(new_codes, categories=list(valid)), index=self.raw.frame.index,
-                         name=column)
+        new_codes = self.out(per_category.astype(np.int8 if len(valid) < 127 else np.int64), codes, -1)
+        return self.series(pd.Categorical.from_codes(new_codes, categories=list(valid)), column)
 
     def text(self, source: str, column: str) -> pd.Series:
         series = _categorical(self.raw.frame[source])
@@ -182,9 +202,9 @@ class _Mapper:
         inverse: np.ndarray = np.array([], dtype=np.int32)
         if len(stripped):
             uniques, inverse = np.unique(stripped.to_numpy(dtype=str), return_inverse=True)
-        new_codes = spread(inverse.astype(np.int32), codes, -1)
+        new_codes = self.out(inverse.astype(np.int32), codes, -1)
         cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype=object).astype(str))
-        return pd.Series(cat, index=self.raw.frame.index, name=column)
+        return self.series(cat, column)
 
 
 def _detect_dates(categories: pd.Series) -> tuple[pd.Series, str]:
@@ -225,11 +245,12 @@ def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[
 def _drop_totals(mapper: _Mapper, source: str) -> np.ndarray:
     """Rows whose id cell says 'Totaal' or the like: a spreadsheet's summary line, not a student."""
 
-    def is_total(categories: pd.Index) -> np.ndarray:
-        lowered = _stripped(categories).str.lower()
-        return lowered.str.startswith(TOTALS_WORDS).to_numpy(dtype=bool)
-
-    mask = _on_categories(mapper.raw.frame[source], is_total, False).astype(bool)
+    series = _categorical(mapper.raw.frame[source])
+    lowered = _stripped(series.cat.categories).str.lower()
+    total_category = lowered.str.startswith(TOTALS_WORDS).to_numpy(dtype=bool)
+    if not total_category.any():
+        return np.zeros(len(series), dtype=bool)
+    mask = spread(total_category, series.cat.codes.to_numpy(), False)
     if mask.any():
         mapper.problems.append(problem_at(
             WARNING, mapper.table, mapper.raw.name, "student_id", "totals row",
@@ -264,9 +285,19 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         problems = mapper.problems
         mapper = _Mapper(raw, table, profile)
         mapper.problems = problems
-        totals = np.zeros(len(raw.frame), dtype=bool)
-    columns: dict[str, pd.Series] = {"student_id": mapper.text(found["student_id"], "student_id")}
+    columns: dict[str, pd.Series] = {}
     if table == "attendance":
+        # The code decides which rows are kept (absences), so it is parsed first; its problems are reported
+        # after the other columns', in the order of the canonical table.
+        before = len(mapper.problems)
+        code = _attendance_code(mapper, found)
+        code_problems = mapper.problems[before:]
+        del mapper.problems[before:]
+        absent = code.cat.codes.to_numpy() != ATTENDANCE_CODES.index("present")
+        if not absent.all():
+            mapper.keep_only(absent)
+            code = mapper.series(code.array[mapper.take], "code")
+        columns["student_id"] = mapper.text(found["student_id"], "student_id")
         columns["date"] = mapper.dates(found["date"], "date")
         if "period" in found:
             columns["period"] = mapper.numbers(found["period"], "period", integer=True)
@@ -274,16 +305,19 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             hours = mapper.numbers(found["hours"], "hours")
             columns["hours"] = hours.fillna(profile.lesson_hours)
         else:
-            columns["hours"] = pd.Series(profile.lesson_hours, index=raw.frame.index, name="hours")
-        columns["code"] = _attendance_code(mapper, found)
-    elif table == "grades":
+            columns["hours"] = mapper.series(np.full(len(mapper.out_index), profile.lesson_hours, float), "hours")
+        columns["code"] = code
+        mapper.problems.extend(code_problems)
+    else:
+        columns["student_id"] = mapper.text(found["student_id"], "student_id")
+    if table == "grades":
         columns["subject"] = mapper.text(found["subject"], "subject")
         columns["date"] = mapper.dates(found["date"], "date")
         columns["grade"] = _grades(mapper, found["grade"])
         if "weight" in found:
             columns["weight"] = mapper.numbers(found["weight"], "weight").fillna(1.0)
         else:
-            columns["weight"] = pd.Series(1.0, index=raw.frame.index, name="weight")
+            columns["weight"] = mapper.series(np.ones(len(mapper.out_index)), "weight")
     elif table == "students":
         for name in ("year", "age", "repeated_years", "moved_down"):
             if name in found:
@@ -303,16 +337,14 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         columns["as_of"] = mapper.dates(found["as_of"], "as_of")
         columns["left_without_qualification"] = _yes_no(mapper, found["left_without_qualification"],
                                                         "left_without_qualification")
-    frame = pd.DataFrame(columns)
-    keep = ~totals
+    frame = pd.DataFrame(columns, index=mapper.out_index)
+    parse_failed = mapper.finish()
     if "grade" in frame.columns:
-        keep &= frame["grade"].notna().to_numpy() | mapper.parse_failed.get("grade", np.zeros(len(frame), bool))
-    if table == "attendance":
-        keep &= (frame["code"] != "present").to_numpy()
-    if not keep.all():
-        frame = frame.loc[keep]
-        mapper.parse_failed = {k: v[keep] for k, v in mapper.parse_failed.items()}
-    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), mapper.parse_failed, mapper.notes,
+        keep = frame["grade"].notna().to_numpy() | parse_failed.get("grade", np.zeros(len(frame), bool))
+        if not keep.all():
+            frame = frame.loc[keep]
+            parse_failed = {k: v[keep] for k, v in parse_failed.items()}
+    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), parse_failed, mapper.notes,
                        sources=found)
 
 
@@ -368,7 +400,7 @@ def _yes_no(mapper: _Mapper, source: str, column: str) -> pd.Series:
     blank = ~mapper.raw.frame[source].notna().to_numpy()
     if blank.any():
         mapper.problem(ERROR, column, "missing value", "the outcome is empty", "fill in 1 or 0", blank)
-    return pd.Series(values, index=mapper.raw.frame.index, name=column)
+    return mapper.series(values if mapper.take is None else values[mapper.take], column)
 
 
 def _grades(mapper: _Mapper, source: str) -> pd.Series:
@@ -400,7 +432,7 @@ def _grades(mapper: _Mapper, source: str) -> pd.Series:
         mapper.problems.append(problem_at(
             WARNING, mapper.table, mapper.raw.name, "grade", "missing value",
             "no grade entered; row ignored", "nothing to do", mapper.lines(blank)))
-    return pd.Series(values, index=mapper.raw.frame.index, name="grade")
+    return mapper.series(values if mapper.take is None else values[mapper.take], "grade")
 
 
 __all__ = ["CANONICAL_COLUMNS", "MappedTable", "map_table"]
