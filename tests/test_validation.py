@@ -217,3 +217,30 @@ def test_report_golden(tmp_path: Path, golden, fmt: str, monkeypatch: pytest.Mon
     _, report = read_exports(Path("SCHOOL"), today=TODAY)
     text = render_report(report, fmt, width=120)
     golden(f"validate_report.{'txt' if fmt == 'table' else fmt}", text)
+
+
+def test_registrations_of_presence_are_checked_but_only_absences_are_kept(tmp_path: Path) -> None:
+    # Lines 2-7. A bad date on a 'present' line is still reported; the canonical frame keeps the absences,
+    # with their own line numbers, and a parse error in a kept row is not reported a second time as missing.
+    text = ("student_id,date,period,hours,code\n"
+            "A1,2026-09-01,1,1,present\n"
+            "A1,2026-13-01,2,1,present\n"
+            "A1,2026-09-01,3,1,sick\n"
+            "A2,2026-09-02,x,1,present\n"
+            "A2,2026-09-02,4,zes,unauthorised\n"
+            "A2,2026-09-03,5,1,late\n")
+    (tmp_path / "attendance.csv").write_text(text)
+    (tmp_path / "grades.csv").write_text("student_id,subject,date,grade,weight\nA1,Engels,2026-09-01,7,1\n")
+    _, report = read_exports(tmp_path, today=TODAY)
+    assert [(p.column, p.rule, p.rows, p.values) for p in report.problems] == [
+        ("date", "date", (3,), ("2026-13-01",)),
+        ("period", "number", (5,), ("x",)),
+        ("hours", "number", (6,), ("zes",)),
+    ]
+    lines = "student_id,date,period,hours,code\n" + "".join(
+        row + "\n" for row in text.splitlines()[1:] if "13-01" not in row and ",x," not in row and "zes" not in row)
+    (tmp_path / "attendance.csv").write_text(lines)
+    exports = load_exports(tmp_path, today=TODAY)
+    assert exports.attendance.index.tolist() == [1, 2]
+    assert exports.attendance[["student_id", "period", "hours", "code"]].astype(str).values.tolist() == [
+        ["A1", "3.0", "1.0", "sick"], ["A2", "5.0", "1.0", "late"]]
