@@ -191,3 +191,25 @@ def test_the_card_numbers_score_exactly_as_the_pipeline(exports, demo_model) -> 
 def test_unknown_model_name() -> None:
     with pytest.raises(UsageError, match="no model named 'nope'"):
         load_model("nope")
+
+
+def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
+    from riskscreen.reasons import reasons
+
+    index = pd.Index(["S1", "S2", "S3", "S4"], name="student_id")
+    columns = ["fails_12w", "absence_trend", "grade_trend", "repeated_years"]
+    parts = pd.DataFrame([[0.9, 0.5, 0.2, 0.04],     # all three largest are reasons
+                          [0.9, 0.8, 0.7, 0.6],      # the trend is falling absence: not a warning, and
+                          [0.01, 0.02, 0.03, 0.04],  # the fourth contribution is never taken in its place
+                          [0.3, 0.2, 0.4, 0.1]],     # NaN value: no reason
+                         index=index, columns=columns)
+    features = pd.DataFrame([[6.0, 2.0, -1.5, 1.0], [8.0, -1.0, -0.5, 2.0], [1.0, 0.1, -0.1, 0.0],
+                             [4.0, 1.0, np.nan, 1.0]], index=index, columns=columns)
+    out = reasons(parts, features, "en")
+    assert out["reason_features"].tolist() == ["fails_12w;absence_trend;grade_trend", "fails_12w;grade_trend", "",
+                                               "fails_12w;absence_trend"]
+    assert out.loc["S2", ["reason_1", "reason_2", "reason_3"]].tolist() == [
+        "8 failing grades in the last 12 lesson weeks", "grades falling: 0.5 points lower than the 8 weeks before",
+        ""]
+    assert out.loc["S1", "reason_2"] == "absence rising: 2 hours a week more than the 8 weeks before"
+    assert out.loc["S3"].tolist() == ["", "", "", ""]

@@ -61,13 +61,13 @@ def student_universe(exports: Exports, as_of: pd.Timestamp | None = None) -> pd.
     """Every student of the run: the roster's, plus anyone with registrations or grades on or before as_of."""
     ids: set[str] = set()
     if exports.students is not None:
-        ids.update(map(str, exports.students["student_id"].astype(str)))
+        ids.update(exports.students["student_id"].astype(str).to_numpy(dtype=object).tolist())
     limit = pd.Timestamp(as_of if as_of is not None else exports.as_of).to_datetime64()
     for frame in (exports.attendance, exports.grades):
         series = frame["student_id"]
         codes = series.cat.codes.to_numpy()[(frame["date"].to_numpy() <= limit)]
         used = np.unique(codes[codes >= 0])
-        ids.update(map(str, series.cat.categories[used]))
+        ids.update(series.cat.categories[used].astype(str).to_numpy(dtype=object).tolist())
     return pd.Index(sorted(ids), name="student_id", dtype=object)
 
 

@@ -59,36 +59,48 @@ def reason_text(feature: str, value: float, lang: str) -> str:
     return str(template).format(value=number(shown, lang))
 
 
-def _applies(feature: str, value: float) -> bool:
-    """A positive contribution is a reason only when the value itself is a warning sign."""
-    if np.isnan(value):
-        return False
-    if feature in TREND_FEATURES:
-        return bool(TREND_FEATURES[feature] * value > 0)
-    return True
+def _applies(direction: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """A positive contribution is a reason only when the value itself is a warning sign.
+
+    direction: per value, the sign a trend must have to be a warning (0 for features that are not trends).
+    """
+    trend_ok = np.where(direction != 0, direction * np.nan_to_num(raw) > 0, True)
+    return ~np.isnan(raw) & trend_ok
 
 
 def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
             top: int = TOP_REASONS) -> pd.DataFrame:
-    """Per student: the largest positive contributions as text (reason_1..), and their features."""
+    """Per student: the largest positive contributions as text (reason_1..), and their features.
+
+    Of each student's `top` largest contributions, those that are reasons fill reason_1, reason_2, .. in order.
+    """
+    n = len(contributions)
     values = contributions.to_numpy()
+    names = np.array(contributions.columns, dtype=object)
+    direction = np.array([TREND_FEATURES.get(str(n), 0) for n in names], dtype=float)
     order = np.argsort(-values, axis=1, kind="stable")[:, :top]
-    names = np.array(contributions.columns)
     raw = features.loc[contributions.index, list(contributions.columns)].to_numpy(dtype=float)
-    texts_out = [[""] * len(contributions) for _ in range(top)]
-    chosen: list[str] = []
-    for i in range(len(contributions)):  # formatting text: at most `top` per student
-        picked: list[str] = []
-        slot = 0
-        for j in order[i]:
-            if values[i, j] < MIN_CONTRIBUTION or not _applies(names[j], raw[i, j]):
-                continue
-            texts_out[slot][i] = reason_text(str(names[j]), float(raw[i, j]), lang)
-            picked.append(str(names[j]))
-            slot += 1
-        chosen.append(";".join(picked))
-    out = {f"reason_{k + 1}": texts_out[k] for k in range(top)}
-    out["reason_features"] = chosen
+    rows = np.arange(n)[:, None]
+    top_values, top_raw = values[rows, order], raw[rows, order]
+    is_reason = (top_values >= MIN_CONTRIBUTION) & _applies(direction[order], top_raw)
+    slot = np.cumsum(is_reason, axis=1) - 1
+    texts_out = np.full((top, n), "", dtype=object)
+    chosen = np.full((top, n), "", dtype=object)
+    for j, name in enumerate(names):
+        picked = is_reason & (order == j)
+        if not picked.any():
+            continue
+        student, rank = np.nonzero(picked)
+        shown = top_raw[student, rank]
+        distinct, back = np.unique(shown, return_inverse=True)
+        phrases = np.array([reason_text(str(name), float(v), lang) for v in distinct], dtype=object)
+        texts_out[slot[student, rank], student] = phrases[back]
+        chosen[slot[student, rank], student] = str(name)
+    out: dict[str, object] = {f"reason_{k + 1}": texts_out[k].tolist() for k in range(top)}
+    joined = chosen[0]
+    for k in range(1, top):
+        joined = np.where(chosen[k] != "", joined + ";" + chosen[k], joined)
+    out["reason_features"] = joined.tolist()
     return pd.DataFrame(out, index=contributions.index)
 
 
@@ -96,16 +108,19 @@ def flag_texts(flags: pd.DataFrame, lang: str) -> pd.Series:
     """Per student: the flags as one line of text each, joined by ' | '; empty when none."""
     templates = texts(lang)["flags"]
     out = np.full(len(flags), "", dtype=object)
-    for i in np.flatnonzero(flags["verzuim_16u"].to_numpy() | flags["ziekteverzuim"].to_numpy()):
-        row = flags.iloc[i]
+    columns = {c: flags[c].to_numpy() for c in ("verzuim_16u", "ziekteverzuim", "verzuim_hours", "verzuim_from",
+                                                 "verzuim_to", "sick_spells", "longest_sick_spell_days",
+                                                 "sick_from", "sick_to")}
+    for i in np.flatnonzero(columns["verzuim_16u"] | columns["ziekteverzuim"]):
         parts = []
-        if row["verzuim_16u"]:
+        if columns["verzuim_16u"][i]:
             parts.append(templates["verzuim_16u"].format(
-                hours=number(row["verzuim_hours"], lang), start=date_text(row["verzuim_from"], lang),
-                end=date_text(row["verzuim_to"], lang)))
-        if row["ziekteverzuim"]:
+                hours=number(columns["verzuim_hours"][i], lang), start=date_text(columns["verzuim_from"][i], lang),
+                end=date_text(columns["verzuim_to"][i], lang)))
+        if columns["ziekteverzuim"][i]:
             parts.append(templates["ziekteverzuim"].format(
-                spells=number(row["sick_spells"], lang), longest=number(row["longest_sick_spell_days"], lang),
-                start=date_text(row["sick_from"], lang), end=date_text(row["sick_to"], lang)))
+                spells=number(columns["sick_spells"][i], lang),
+                longest=number(columns["longest_sick_spell_days"][i], lang),
+                start=date_text(columns["sick_from"][i], lang), end=date_text(columns["sick_to"][i], lang)))
         out[i] = " | ".join(parts)
     return pd.Series(out, index=flags.index, name="flags")

@@ -39,6 +39,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+    # inline rather than neutralise() per cell: a school board's table has hundreds of thousands of cells
+    writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
+                     for row in rows)
     return buffer.getvalue()

@@ -79,10 +79,12 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
                   "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
         model = result.model_name + (" [demonstration model, synthetic data]" if result.demonstration else "")
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
-        body = zip(rows["rank"].astype(int), texts_["student_id"], texts_["mentor"], texts_["class"],
-                   [f"{p:.4f}" for p in rows["probability"]], rows["band"].map(bands), rows["reason_1"],
-                   rows["reason_2"], rows["reason_3"], rows["verzuim_16u"].astype(int),
-                   rows["ziekteverzuim"].astype(int), texts_["flags"], [model] * len(rows), strict=True)
+        # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
+        body = zip(rows["rank"].astype(int).tolist(), texts_["student_id"], texts_["mentor"], texts_["class"],
+                   [f"{p:.4f}" for p in rows["probability"].tolist()], rows["band"].map(bands).tolist(),
+                   rows["reason_1"].tolist(), rows["reason_2"].tolist(), rows["reason_3"].tolist(),
+                   rows["verzuim_16u"].astype(int).tolist(), rows["ziekteverzuim"].astype(int).tolist(),
+                   texts_["flags"], [model] * len(rows), strict=True)
         return csv_text(header, body)
     return to_text(scores_renderable(result, rows), width)
 
