@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscreen import __version__
-from riskscreen.cli import app
+from riskscreen.cli import app, app_for
 
 runner = CliRunner()
 
@@ -32,6 +32,29 @@ def test_help_does_not_import_pandas_or_sklearn() -> None:
             "print(r.exit_code, 'pandas' in sys.modules, 'sklearn' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0 False False False"
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"], [], ["--version"], ["score", "--help"], ["--debug", "validate", "--help"], ["profile", "--help"],
+    ["profile", "init", "--help"], ["model", "list", "--help"], ["bogus"], ["history", "--help"],
+])
+def test_the_lean_app_answers_exactly_as_the_full_one(args: list[str]) -> None:
+    lean, full = runner.invoke(app_for(args), args), runner.invoke(app, args)
+    assert (lean.exit_code, lean.stdout, lean.stderr) == (full.exit_code, full.stdout, full.stderr)
+    assert full.stdout or full.stderr
+
+
+def test_the_lean_app_builds_only_what_is_run() -> None:
+    from typer.main import get_command
+
+    listing = get_command(app_for(["--help"]))
+    assert list(listing.commands) == ["validate", "sample", "score", "explain", "train", "evaluate",  # type: ignore[attr-defined]
+                                      "shortlist", "history", "profile", "model"]
+    assert all(c.params == [] for c in listing.commands.values())  # type: ignore[attr-defined]
+    scoring = get_command(app_for(["--debug", "score", "sample_data"]))
+    assert list(scoring.commands) == ["score"]  # type: ignore[attr-defined]
+    assert "--top" in [o for p in scoring.commands["score"].params for o in p.opts]  # type: ignore[attr-defined]
+    assert app_for(["bogus"]) is app
 
 
 def test_validate_a_valid_school(school_dir: Path) -> None:

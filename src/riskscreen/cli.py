@@ -545,9 +545,64 @@ def profile_init(
     emit(text, target, force)
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app with only what `args` runs, so that start-up does not build every command's parameters.
+
+    typer inspects every command's signature and type hints when it builds the command line, which costs
+    about as much as importing typer. Run a command: only that command is built. List the commands (--help,
+    --version, no arguments): each is built without its parameters, from the same name and help text.
+    """
+    import copy
+
+    name = next((a for a in args if not a.startswith("-")), None)
+    from typer.main import get_command_name
+
+    commands = {info.name or get_command_name(info.callback.__name__): info for info in app.registered_commands
+                if info.callback is not None}
+    groups = {info.name: info for info in app.registered_groups}
+    lean = copy.copy(app)
+    if name is None:
+        lean.registered_commands = [_listed(info) for info in app.registered_commands]
+        lean.registered_groups = [_listed_group(info) for info in app.registered_groups]
+    elif name in commands:
+        lean.registered_commands, lean.registered_groups = [commands[name]], []
+    elif name in groups:
+        lean.registered_commands, lean.registered_groups = [], [groups[name]]
+    else:
+        return app  # an unknown command: click's message lists the known ones
+    return lean
+
+
+def _listed(info: Any) -> Any:
+    import copy
+    import inspect
+
+    from typer.main import get_command_name
+
+    listed = copy.copy(info)
+    listed.name = info.name or get_command_name(info.callback.__name__)
+    listed.help = info.help or inspect.getdoc(info.callback)
+    listed.callback = _no_parameters
+    return listed
+
+
+def _listed_group(info: Any) -> Any:
+    import copy
+
+    listed = copy.copy(info)
+    sub = copy.copy(info.typer_instance)
+    sub.registered_commands, sub.registered_groups = [], []
+    listed.typer_instance = sub
+    return listed
+
+
+def _no_parameters() -> None:  # pragma: no cover - listed, never run
+    pass
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app_for(sys.argv[1:])()
 
 
 if __name__ == "__main__":
