@@ -98,17 +98,13 @@ def work(kind: str, data: Path) -> dict[str, Any]:
         out["checksum"] = features_checksum(result.features)
     elif kind == "score_cli":
         with tempfile.TemporaryDirectory() as tmp:
-            # /usr/bin/time-free peak of the child: it reports its own VmHWM just before it exits
-            code = ("import atexit, sys; from riskscreen.cli import main; "
-                    "atexit.register(lambda: [sys.stderr.write('PEAK ' + l.split()[1] + '\\n') for l in "
-                    "open('/proc/self/status') if l.startswith('VmHWM:')]); sys.argv[0] = 'riskscreen'; main()")
-            command = [sys.executable, "-c", code, "score", str(data), "--format", "csv",
+            command = [sys.executable, "-m", "riskscreen", "score", str(data), "--format", "csv",
                        "--output", str(Path(tmp) / "scores.csv")]
             start = time.perf_counter()
-            proc = subprocess.run(command, check=True, capture_output=True, text=True)
+            subprocess.run(command, check=True, capture_output=True, text=True)
             out["seconds"] = time.perf_counter() - start
-        peaks = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK ")]
-        out["peak_mb"] = peaks[-1] / 1024 if peaks else float("nan")
+        # this worker is small and has no other children: their peak is the command's own
+        out["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return out
     else:
         raise SystemExit(f"unknown measurement {kind}")

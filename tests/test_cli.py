@@ -57,6 +57,27 @@ def test_the_lean_app_builds_only_what_is_run() -> None:
     assert app_for(["bogus"]) is app
 
 
+def test_the_console_script_exits_with_the_command_status_and_runs_exit_handlers(tmp_path: Path,
+                                                                               school_dir: Path) -> None:
+    code = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('handler ran\\n')); "
+            "sys.argv[0] = 'riskscreen'; from riskscreen.cli import main; main()")
+
+    def cli(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
+                              check=False, timeout=120)
+
+    version = cli("--version")
+    assert (version.returncode, version.stdout, version.stderr) == (0, f"riskscreen {__version__}\n", "handler ran\n")
+    assert cli("bogus").returncode == 2
+    (tmp_path / "attendance.csv").write_text("student_id,date,code\nS1,2026-02-30,sick\n")
+    (tmp_path / "grades.csv").write_text("student_id,subject,date,grade\nS1,Engels,2026-02-02,7\n")
+    invalid = cli("validate", tmp_path)
+    assert invalid.returncode == 1 and "not a valid date" in invalid.stdout
+    scored = cli("score", school_dir, "--format", "csv", "--top", "2")
+    assert scored.returncode == 0 and len(scored.stdout.splitlines()) == 3
+    assert scored.stderr.endswith("handler ran\n")
+
+
 def test_validate_a_valid_school(school_dir: Path) -> None:
     result = run("validate", school_dir)
     assert result.exit_code == 0, result.stderr
