@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import InputError, UsageError, ValidationFailed
-from riskscreen.io import RawTable, normalise_header, read_table
+from riskscreen.io import RawTable, StreamedTable, normalise_header, open_table
 from riskscreen.mapping import MappedTable, map_table
 from riskscreen.privacy import guard
 from riskscreen.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
@@ -104,8 +104,13 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                  students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
                  sheet: str | None = None, allow_columns: Iterable[str] = (), as_of: dt.date | None = None,
                  today: dt.date | None = None, require: Iterable[str] = ("attendance", "grades"),
-                 progress: Progress | None = None) -> tuple[Exports | None, ValidationReport]:
-    """Read, guard, map and validate; returns the exports (None when invalid) and the full report."""
+                 progress: Progress | None = None, stream_above: int | None = None,
+                 ) -> tuple[Exports | None, ValidationReport]:
+    """Read, guard, map and validate; returns the exports (None when invalid) and the full report.
+
+    stream_above: read delimited files larger than this many bytes block by block (None: those that would
+    not fit in memory read whole).
+    """
     say = progress or (lambda _msg: None)
     # pandera takes a few tenths of a second to import and load its backends: do it while pyarrow reads (it
     # holds no GIL). Its dependencies are imported here first, so the two threads never wait on each other's
@@ -119,14 +124,14 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     chosen: Profile | None = load_profile(profile) if profile else None
     known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
     paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles])
-    raws: dict[str, RawTable] = {}
+    raws: dict[str, RawTable | StreamedTable] = {}
     for table, path in paths.items():
         say(f"reading {path.name}")
-        raws[table] = read_table(path, sheet=sheet, known_headers=known_headers)
+        raws[table] = open_table(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
     for path in unknown:
         say(f"reading {path.name}")
-        raw = read_table(path, sheet=sheet, known_headers=known_headers)
-        guessed = _table_by_headers(raw, [chosen] if chosen else all_profiles)
+        raw = open_table(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
+        guessed = _table_by_headers(_header(raw), [chosen] if chosen else all_profiles)
         if guessed is None:
             continue
         table = guessed
@@ -143,11 +148,13 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             hint="name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, uitstroom.csv) "
                  "or give them with " + " ".join(f"--{t} PATH" for t in missing))
     for raw in raws.values():
-        say(f"checking {raw.name} for personal data")
-        guard(raw, allowed_columns=allow_columns)
+        if isinstance(raw, RawTable):  # a streamed file is checked block by block as it is read
+            say(f"checking {raw.name} for personal data")
+            guard(raw, allowed_columns=allow_columns)
     detected = chosen is None
     if chosen is None:
-        chosen = detect_profile({t: list(map(str, r.frame.columns)) for t, r in raws.items()}, all_profiles)
+        chosen = detect_profile({t: list(map(str, _header(r).frame.columns)) for t, r in raws.items()},
+                                all_profiles)
     report = ValidationReport(profile=chosen.name, profile_detected=detected)
     schema_import.join()
     from riskscreen.schema import validate_table
@@ -156,12 +163,19 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     for table in TABLES:
         if table not in raws:
             continue
-        say(f"validating {raws[table].name}")
-        m = map_table(raws[table], table, chosen)
-        m.problems.extend(validate_table(m))
+        source = raws[table]
+        say(f"validating {source.name}")
+        if isinstance(source, StreamedTable):
+            from riskscreen.streaming import map_streamed
+
+            m, rows = map_streamed(source, table, chosen, allowed_columns=allow_columns, validate=validate_table)
+        else:
+            m = map_table(source, table, chosen)
+            m.problems.extend(validate_table(m))
+            rows = len(source.frame)
         mapped[table] = m
-        raw = raws[table]
-        report.files.append(FileSummary(table, str(raw.path), len(raw.frame), raw.encoding, raw.separator,
+        raw = _header(source)
+        report.files.append(FileSummary(table, str(raw.path), rows, raw.encoding, raw.separator,
                                         raw.sheet, tuple(raw.notes) + tuple(m.notes), m.ignored_columns))
     _cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
     for m in mapped.values():
@@ -192,6 +206,10 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
         as_of=run_as_of, paths=paths)
     return exports, report
+
+
+def _header(table: RawTable | StreamedTable) -> RawTable:
+    return table.header if isinstance(table, StreamedTable) else table
 
 
 def _prepare_schema() -> None:

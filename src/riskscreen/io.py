@@ -11,10 +11,10 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from riskscreen.errors import InputError, OutputExistsError, UsageError
 
@@ -26,6 +26,7 @@ SEPARATORS = (";", ",", "\t")
 MAX_HEADER_BYTES = 1_000_000
 HEAD_BYTES = 2_000_000
 ARROW_BLOCK_BYTES = 16 << 20
+STREAM_BLOCK_BYTES = 64 << 20  # a block of a streamed file: about 2 million registrations
 # Peak memory of a whole score run per byte of CSV, measured at 10M rows (docs/performance.md), with margin.
 MEMORY_PER_FILE_BYTE = 8
 
@@ -235,8 +236,18 @@ def _head_text(head: bytes, complete: bool) -> str | None:
         return None
 
 
-def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
-    check_memory(path)
+@dataclass(frozen=True)
+class _Layout:
+    """Where a UTF-8 delimited file's header is and how its fields are separated (from its first 2 MB)."""
+
+    separator: str
+    header_idx: int  # 0-based line of the header
+    names: list[str]
+    encoding: str
+    notes: tuple[str, ...]
+
+
+def _head(path: Path) -> tuple[bytes, int]:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -247,24 +258,124 @@ def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     if not head or (len(head) == size and head.isspace()):
         raise InputError("is empty", hint="export the table again; the file has no header and no rows",
                          path=str(path))
-    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _sniff_binary(head, path)
-        text = _head_text(head, complete=len(head) == size)
-        if text is not None:
-            lines = text.splitlines()[:HEADER_SEARCH_LINES]
-            if lines and not (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
-                sep = _choose_separator(lines)
-                rows = [_split_line(line, sep) for line in lines]
-                header_idx = _header_index(rows, known)
-                names = _header_names(rows[header_idx], path)
-                fast = _read_with_arrow(path, sep, header_idx, [f"c{i}" for i in range(len(names))])
-                if fast is not None:
-                    fast.columns = names
-                    notes = (f"skipped {header_idx} line(s) above the header",) if header_idx else ()
-                    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
-                    return RawTable(path, _drop_blank(fast), header_line=header_idx + 1, encoding=encoding,
-                                    separator=sep, notes=notes)
+    return head, size
+
+
+def _utf8_layout(path: Path, head: bytes, size: int, known: set[str]) -> _Layout | None:
+    """The layout of a file whose start is UTF-8 text with a header; None if it needs the careful reader."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    _sniff_binary(head, path)
+    text = _head_text(head, complete=len(head) == size)
+    if text is None:
+        return None
+    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    if not lines or (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
+        return None
+    sep = _choose_separator(lines)
+    rows = [_split_line(line, sep) for line in lines]
+    header_idx = _header_index(rows, known)
+    names = _header_names(rows[header_idx], path)
+    notes = (f"skipped {header_idx} line(s) above the header",) if header_idx else ()
+    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return _Layout(sep, header_idx, names, encoding, notes)
+
+
+def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
+    check_memory(path)
+    head, size = _head(path)
+    layout = _utf8_layout(path, head, size, known)
+    if layout is not None:
+        fast = _read_with_arrow(path, layout.separator, layout.header_idx,
+                                [f"c{i}" for i in range(len(layout.names))])
+        if fast is not None:
+            fast.columns = layout.names
+            return RawTable(path, _drop_blank(fast), header_line=layout.header_idx + 1, encoding=layout.encoding,
+                            separator=layout.separator, notes=layout.notes)
     return _read_delimited_carefully(path, known=known)
+
+
+@dataclass(frozen=True)
+class StreamedTable:
+    """A delimited export too large to hold whole: its header now, its rows block by block."""
+
+    header: RawTable  # the columns, no rows
+    layout: _Layout
+    block_bytes: int
+
+    @property
+    def path(self) -> Path:
+        return self.header.path
+
+    @property
+    def name(self) -> str:
+        return self.header.name
+
+    def blocks(self) -> Iterator[RawTable]:
+        """The rows, a block at a time, each indexed by its data row number so lines stay exact."""
+        import pandas as pd
+        import pyarrow as pa
+
+        layout = self.layout
+        positional = [f"c{i}" for i in range(len(layout.names))]
+        try:
+            reader = _arrow_csv_reader(self.path, layout.separator, layout.header_idx, positional,
+                                       self.block_bytes)
+        except (pa.ArrowException, ValueError, OSError):
+            raise self._damaged(0) from None
+        offset = 0
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except (pa.ArrowException, ValueError, UnicodeDecodeError):
+                raise self._damaged(offset) from None
+            frame = pa.Table.from_batches([batch]).to_pandas()
+            frame.columns = layout.names
+            frame.index = pd.RangeIndex(offset, offset + len(frame))
+            offset += len(frame)
+            yield replace(self.header, frame=_drop_blank(frame, columns=False))
+
+    def _damaged(self, rows_read: int) -> InputError:
+        line = rows_read + self.header.header_line + 1
+        return InputError(
+            f"cannot be read in blocks at or after line {line}: a blank or damaged line, unbalanced quotes, "
+            "more fields than the header, or text that is not UTF-8",
+            hint="check the lines from there on, or export the file again as CSV UTF-8 (a file this large is "
+                 "read in blocks, which needs clean UTF-8 CSV)", path=str(self.path))
+
+
+def open_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[str] = (),
+               stream_above: int | None = None) -> RawTable | StreamedTable:
+    """read_table, or a StreamedTable for a delimited file above `stream_above` bytes.
+
+    stream_above None: stream what would not fit in this machine's memory when read whole.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        return read_table(path, sheet=sheet, known_headers=known_headers)
+    size = path.stat().st_size
+    if stream_above is None:
+        available = available_memory()
+        if available is None or size * MEMORY_PER_FILE_BYTE <= available:
+            return read_table(path, sheet=sheet, known_headers=known_headers)
+    elif size <= stream_above:
+        return read_table(path, sheet=sheet, known_headers=known_headers)
+    head, size = _head(path)
+    if head.startswith(b"PK\x03\x04"):
+        return read_table(path, sheet=sheet, known_headers=known_headers)
+    layout = _utf8_layout(path, head, size, {normalise_header(h) for h in known_headers})
+    if layout is None:
+        raise InputError(
+            f"is {size / 1e9:.1f} GB and not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8",
+            hint="save or export it as 'CSV UTF-8', or split it per school or per period", path=str(path))
+    empty = pd.DataFrame({n: pd.Categorical([]) for n in layout.names})
+    header = RawTable(path, empty, header_line=layout.header_idx + 1, encoding=layout.encoding,
+                      separator=layout.separator, notes=(*layout.notes, "read in blocks: too large to hold whole"))
+    return StreamedTable(header, layout, STREAM_BLOCK_BYTES)
 
 
 def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
@@ -364,16 +475,8 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) ->
         return None
     if not names:
         return None
-    text_type = pa.dictionary(pa.int32(), pa.string())
     try:
-        table = pacsv.read_csv(
-            str(path),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
-                                           block_size=ARROW_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: text_type for n in names},
-                                                 strings_can_be_null=True, null_values=[""],
-                                                 quoted_strings_can_be_null=True))
+        table = pacsv.read_csv(str(path), **_arrow_options(sep, header_idx, names, ARROW_BLOCK_BYTES))
         frame = table.to_pandas()
     except (pa.ArrowException, ValueError, UnicodeDecodeError, MemoryError, OSError):
         return None
@@ -382,12 +485,32 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) ->
     return frame
 
 
+def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int) -> dict[str, Any]:
+    """pyarrow CSV options: every column dictionary-encoded text, empty cells missing, no type guessing."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    text_type = pa.dictionary(pa.int32(), pa.string())
+    return {
+        "read_options": pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
+                                          block_size=block_bytes),
+        "parse_options": pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=False),
+        "convert_options": pacsv.ConvertOptions(column_types={n: text_type for n in names}, strings_can_be_null=True,
+                                                null_values=[""], quoted_strings_can_be_null=True)}
+
+
+def _arrow_csv_reader(path: Path, sep: str, header_idx: int, names: list[str], block_bytes: int) -> Any:
+    import pyarrow.csv as pacsv
+
+    return pacsv.open_csv(str(path), **_arrow_options(sep, header_idx, names, block_bytes))
+
+
 def _sep_name(sep: str) -> str:
     return {";": "';'", ",": "','", "\t": "a tab"}[sep]
 
 
-def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows with no value at all and header-less columns with no value at all."""
+def _drop_blank(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
+    """Drop rows with no value at all and (with columns) header-less columns with no value at all."""
     import numpy as np
     import pandas as pd
 
@@ -403,6 +526,8 @@ def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
             break
     if empty_rows.any():
         frame = frame.loc[~empty_rows]
+    if not columns:
+        return frame
     unnamed_empty = [c for c in frame.columns if str(c).startswith("column ") and frame[c].isna().all()]
     if unnamed_empty:
         frame = frame.drop(columns=unnamed_empty)

@@ -1,0 +1,83 @@
+"""Exports too large to hold whole: guard, map and validate them block by block, keeping only the kept rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from riskscreen.io import StreamedTable
+from riskscreen.mapping import MappedTable, map_table
+from riskscreen.privacy import guard
+from riskscreen.profiles import Profile
+from riskscreen.report import ERROR, EXAMPLES, Problem
+
+
+def map_streamed(table: StreamedTable, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),
+                 validate: Callable[[MappedTable], list[Problem]]) -> tuple[MappedTable, int]:
+    """Every block read, guarded, mapped and validated in turn; returns the merged table and the rows read.
+
+    Memory holds one block of raw text plus the rows the canonical table keeps (for attendance: the
+    absences), so a file's size is limited by its absences, not by its registrations.
+    """
+    header = map_table(table.header, name, profile)
+    if any(p.severity == ERROR for p in header.problems):  # a required column is missing: no block can pass
+        return header, 0
+    parts: list[MappedTable] = []
+    rows = 0
+    for block in table.blocks():
+        guard(block, allowed_columns=allowed_columns)
+        mapped = map_table(block, name, profile)
+        mapped.problems.extend(validate(mapped))
+        rows += len(block.frame)
+        parts.append(replace(mapped, raw=table.header))  # let the block's raw text go
+    if not parts:
+        return header, 0
+    return merge_blocks(parts, table), rows
+
+
+def merge_blocks(parts: list[MappedTable], table: StreamedTable) -> MappedTable:
+    """One canonical table from its blocks: rows in file order, problems of the same kind added together."""
+    first = parts[0]
+    frame = concat_frames([p.frame for p in parts])
+    failed: dict[str, np.ndarray] = {}
+    for column in dict.fromkeys(k for p in parts for k in p.parse_failed):
+        failed[column] = np.concatenate([p.parse_failed.get(column, np.zeros(len(p.frame), dtype=bool))
+                                         for p in parts])
+    notes = list(dict.fromkeys(n for p in parts for n in p.notes))
+    return MappedTable(first.table, table.header, frame, merge_problems(p for part in parts for p in part.problems),
+                       first.ignored_columns, failed, notes, sources=first.sources)
+
+
+def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Row-wise concatenation that keeps categorical columns categorical across different categories."""
+    if len(frames) == 1:
+        return frames[0]
+    columns: dict[str, object] = {}
+    for column in frames[0].columns:
+        pieces = [f[column] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+            columns[column] = union_categoricals([p.array for p in pieces], ignore_order=True)
+        else:
+            columns[column] = np.concatenate([p.to_numpy() for p in pieces])
+    index = pd.Index(np.concatenate([f.index.to_numpy() for f in frames]))
+    return pd.DataFrame(columns, index=index)
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems that differ only in where they occur become one, with the counts added."""
+    merged: dict[tuple[str, ...], Problem] = {}
+    for problem in problems:
+        key = (problem.severity, problem.table, problem.file, problem.column, problem.rule, problem.message,
+               problem.fix)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = problem
+            continue
+        merged[key] = replace(seen, count=seen.count + problem.count,
+                              rows=(seen.rows + problem.rows)[:EXAMPLES],
+                              values=(seen.values + problem.values)[:EXAMPLES])
+    return list(merged.values())

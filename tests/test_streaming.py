@@ -1,0 +1,111 @@
+"""Files too large to hold whole are read block by block, with the same results as a whole read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from riskscreen import io as rio
+from riskscreen.errors import InputError, PrivacyError
+from riskscreen.exports import read_exports
+from riskscreen.features import build_features
+from riskscreen.io import StreamedTable, open_table
+
+TODAY = dt.date(2026, 11, 30)
+HEADER = "student_id,date,period,hours,code\n"
+GRADES = "student_id,subject,date,grade,weight\nA1,Engels,2026-09-01,7,1\n"
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rio, "STREAM_BLOCK_BYTES", 4096)  # a sample school's files become dozens of blocks
+
+
+def test_a_school_read_in_blocks_is_the_school_read_whole(school_dir: Path, small_blocks: None) -> None:
+    whole, whole_report = read_exports(school_dir, today=TODAY)
+    streamed, streamed_report = read_exports(school_dir, today=TODAY, stream_above=0)
+    assert whole is not None and streamed is not None
+    blocks = len(list(open_table(school_dir / "absenties.csv", stream_above=0).blocks()))  # type: ignore[union-attr]
+    assert blocks > 20
+    for name in ("attendance", "grades", "students"):
+        left, right = getattr(whole, name), getattr(streamed, name)
+        assert left.index.tolist() == right.index.tolist(), name
+        pd.testing.assert_frame_equal(left.astype(str), right.astype(str), obj=name)
+    assert [f.rows for f in streamed_report.files] == [f.rows for f in whole_report.files]
+    assert all("read in blocks: too large to hold whole" in f.notes for f in streamed_report.files)
+    assert streamed_report.problems == whole_report.problems
+    pd.testing.assert_frame_equal(build_features(whole), build_features(streamed))
+
+
+def registrations(n: int, bad_every: int = 0) -> str:
+    rows = []
+    for i in range(n):  # every registration distinct: 7 students, 8 lessons a day
+        day = (dt.date(2026, 9, 1) + dt.timedelta(days=i // 56)).isoformat()
+        date = "2026-13-01" if bad_every and i % bad_every == 0 else day
+        rows.append(f"A{i % 7},{date},{1 + (i // 7) % 8},1,{'sick' if i % 3 == 0 else 'present'}\n")
+    return HEADER + "".join(rows)
+
+
+def test_problems_in_many_blocks_add_up(tmp_path: Path, small_blocks: None) -> None:
+    (tmp_path / "attendance.csv").write_text(registrations(2000, bad_every=100))
+    (tmp_path / "grades.csv").write_text(GRADES)
+    for stream_above in (None, 0):
+        _, report = read_exports(tmp_path, today=TODAY, stream_above=stream_above)
+        [problem] = report.problems
+        assert (problem.column, problem.rule, problem.count) == ("date", "date", 20)
+        assert problem.rows == (2, 102, 202, 302, 402)
+        assert problem.values == ("2026-13-01",) * 5
+        assert report.files[0].rows == 2000
+
+
+def test_identifiers_in_a_late_block_are_refused(tmp_path: Path, small_blocks: None) -> None:
+    text = registrations(1500) + "".join(f"A1,2026-09-01,1,1,mail piet{i}@example.nl\n" for i in range(3))
+    (tmp_path / "attendance.csv").write_text(text)
+    (tmp_path / "grades.csv").write_text(GRADES)
+    with pytest.raises(PrivacyError) as caught:
+        read_exports(tmp_path, today=TODAY, stream_above=0)
+    assert caught.value.message == ("refused: the file holds what look like direct identifiers\n"
+                                    "  - column 'code': holds e-mail addresses (rows 1502, 1503, 1504)")
+    assert "piet" not in str(caught.value)
+
+
+def test_a_damaged_line_in_a_streamed_file_is_named(tmp_path: Path, small_blocks: None) -> None:
+    text = registrations(1500) + "A1,2026-09-01,1,1,sick,extra\n" + registrations(10)[len(HEADER):]
+    (tmp_path / "attendance.csv").write_text(text)
+    (tmp_path / "grades.csv").write_text(GRADES)
+    with pytest.raises(InputError) as caught:
+        read_exports(tmp_path, today=TODAY, stream_above=0)
+    message = caught.value.message
+    assert message.startswith("cannot be read in blocks at or after line ")
+    assert message.endswith(": a blank or damaged line, unbalanced quotes, more fields than the header, or text "
+                            "that is not UTF-8")
+    line = int(message.split("line ")[1].split(":")[0])
+    assert 1 < line <= 1502  # the first line of the block that holds line 1502
+    assert caught.value.path == str(tmp_path / "attendance.csv")
+
+
+def test_a_missing_column_is_reported_without_reading_blocks(tmp_path: Path, small_blocks: None) -> None:
+    (tmp_path / "attendance.csv").write_text("student_id,period,code\n" + "A1,1,sick\n" * 3000)
+    (tmp_path / "grades.csv").write_text(GRADES)
+    _, report = read_exports(tmp_path, today=TODAY, stream_above=0)
+    assert [(p.column, p.rule) for p in report.problems] == [("date", "missing column")]
+    assert report.files[0].rows == 0
+
+
+def test_files_that_would_not_fit_in_memory_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "attendance.csv"
+    path.write_text(registrations(100))
+    assert not isinstance(open_table(path), StreamedTable)
+    monkeypatch.setattr(rio, "available_memory", lambda: path.stat().st_size * 2)
+    streamed = open_table(path)
+    assert isinstance(streamed, StreamedTable)
+    assert sum(len(b.frame) for b in streamed.blocks()) == 100
+    with pytest.raises(InputError, match=r"needs about \d+ GB of memory"):
+        rio.read_table(path)  # reading whole still refuses, with the reason
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + "A\xe9,2026-09-01,1,1,sick\n".encode("cp1252") * 50)
+    with pytest.raises(InputError, match="not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8"):
+        open_table(latin)
