@@ -29,6 +29,7 @@ def test_timed_paths_compute_the_tested_features(tmp_path: Path) -> None:
     timed_score = pipeline.work("score", data)
     assert timed_features["checksum"] == expected
     assert timed_score["checksum"] == expected
+    assert pipeline.work("score_streamed", data)["checksum"] == expected
     assert timed_features["students"] == 120
     assert pipeline.work("validate", data)["valid"] is True
     assert pipeline.work("floor", data)["seconds"] > 0

@@ -27,7 +27,8 @@ MAX_HEADER_BYTES = 1_000_000
 HEAD_BYTES = 2_000_000
 ARROW_BLOCK_BYTES = 16 << 20
 STREAM_BLOCK_BYTES = 64 << 20  # a block of a streamed file: about 2 million registrations
-# Peak memory of a whole score run per byte of CSV, measured at 10M rows (docs/performance.md), with margin.
+# Peak memory of a whole score run per byte of CSV (about 2.7 at 10M rows, docs/performance.md), with margin:
+# a delimited file above available memory / this is read in blocks; a workbook is refused.
 MEMORY_PER_FILE_BYTE = 8
 
 
