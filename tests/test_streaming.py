@@ -109,3 +109,18 @@ def test_files_that_would_not_fit_in_memory_are_streamed(tmp_path: Path, monkeyp
     latin.write_bytes(HEADER.encode() + "A\xe9,2026-09-01,1,1,sick\n".encode("cp1252") * 50)
     with pytest.raises(InputError, match="not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8"):
         open_table(latin)
+
+
+def test_the_first_block_decides_the_date_format(tmp_path: Path, small_blocks: None) -> None:
+    # A whole read picks the format most dates have; a later block of two-digit years must not pick its own.
+    first = "".join(f"A{s},{d:02d}-09-2026,{p},1,sick\n" for s in range(4) for d in range(1, 29) for p in range(1, 9))
+    later = "".join(f"A9,{d:02d}-10-26,{p},1,sick\n" for d in range(1, 29) for p in range(1, 9))
+    (tmp_path / "attendance.csv").write_text(HEADER + first + later)
+    (tmp_path / "grades.csv").write_text(GRADES)
+    blocks = list(open_table(tmp_path / "attendance.csv", stream_above=0).blocks())  # type: ignore[union-attr]
+    assert len(blocks) > 5 and blocks[-1].frame["date"].astype(str).str.len().eq(8).all()
+    for stream_above in (None, 0):
+        _, report = read_exports(tmp_path, today=TODAY, stream_above=stream_above)
+        [problem] = [p for p in report.problems if p.column == "date"]
+        assert (problem.rule, problem.count) == ("date", 224)
+        assert problem.message == "not a valid date (the column's dates are DD-MM-YYYY)"

@@ -49,6 +49,7 @@ class MappedTable:
     notes: list[str] = field(default_factory=list)
     duplicates: np.ndarray | None = None
     sources: dict[str, str] = field(default_factory=dict)  # canonical column -> the export's column
+    date_formats: dict[str, str] = field(default_factory=dict)  # canonical column -> the format its dates had
 
 
 def _categorical(series: pd.Series) -> pd.Series:
@@ -87,6 +88,7 @@ class _Mapper:
         self.problems: list[Problem] = []
         self.parse_failed: dict[str, np.ndarray] = {}  # per raw row, until `finish`
         self.notes: list[str] = []
+        self.date_formats: dict[str, str] = {}
         # Positions of the raw rows the canonical frame keeps (None: all). Attendance keeps only absences, a
         # tenth of a school's registrations: building the other nine tenths would cost time and memory.
         self.take: np.ndarray | None = None
@@ -138,6 +140,7 @@ class _Mapper:
             parsed, fmt = _detect_dates(categories)
         else:
             parsed = pd.to_datetime(categories, format=fmt, errors="coerce")
+        self.date_formats[column] = fmt
         if fmt == "excel":
             self.notes.append(f"column '{source}' holds Excel serial numbers; read them as dates")
         elif fmt in {"%d-%m-%y", "%d/%m/%y", "%d.%m.%y"}:
@@ -345,7 +348,7 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             frame = frame.loc[keep]
             parse_failed = {k: v[keep] for k, v in parse_failed.items()}
     return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), parse_failed, mapper.notes,
-                       sources=found)
+                       sources=found, date_formats=mapper.date_formats)
 
 
 def _attendance_code(mapper: _Mapper, found: dict[str, str]) -> pd.Series:

@@ -33,6 +33,11 @@ def map_streamed(table: StreamedTable, name: str, profile: Profile, *, allowed_c
         mapped = map_table(block, name, profile)
         mapped.problems.extend(validate(mapped))
         rows += len(block.frame)
+        detected = next(iter(mapped.date_formats.values()), None)
+        if (profile.date_format == "auto" and detected is not None and detected.startswith("%")
+                and len(set(mapped.date_formats.values())) == 1):
+            # the first block's dates decide the format for the whole file, as a whole read decides it once
+            profile = replace(profile, date_format=detected)
         parts.append(replace(mapped, raw=table.header))  # let the block's raw text go
     if not parts:
         return header, 0
