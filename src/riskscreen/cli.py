@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.main import get_command_name
 
 from riskscreen import __version__
 from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed
@@ -552,11 +555,7 @@ def app_for(args: list[str]) -> typer.Typer:
     about as much as importing typer. Run a command: only that command is built. List the commands (--help,
     --version, no arguments): each is built without its parameters, from the same name and help text.
     """
-    import copy
-
     name = next((a for a in args if not a.startswith("-")), None)
-    from typer.main import get_command_name
-
     commands = {info.name or get_command_name(info.callback.__name__): info for info in app.registered_commands
                 if info.callback is not None}
     groups = {info.name: info for info in app.registered_groups}
@@ -574,11 +573,6 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def _listed(info: Any) -> Any:
-    import copy
-    import inspect
-
-    from typer.main import get_command_name
-
     listed = copy.copy(info)
     listed.name = info.name or get_command_name(info.callback.__name__)
     listed.help = info.help or inspect.getdoc(info.callback)
@@ -587,8 +581,6 @@ def _listed(info: Any) -> Any:
 
 
 def _listed_group(info: Any) -> Any:
-    import copy
-
     listed = copy.copy(info)
     sub = copy.copy(info.typer_instance)
     sub.registered_commands, sub.registered_groups = [], []
