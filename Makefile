@@ -37,7 +37,7 @@ sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
 
 model: $(VENV)/.installed
-	$(BIN)/python -m riskscreen.bundled_model
+	$(BIN)/python -m riskscreen.training.demo_model
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -56,7 +56,7 @@ def work(kind: str, data: Path) -> dict[str, Any]:
     """One measurement in this process: seconds for the timed part, and a checksum where it applies."""
     out: dict[str, Any] = {}
     if kind != "score_cli":
-        import riskscreen.schema  # noqa: F401  in-process timings leave imports out; the CLI timing has them
+        import riskscreen.ingest.schema  # noqa: F401  in-process timings leave imports out; the CLI timing has them
     if kind == "floor":
         import pandas as pd
 
@@ -65,15 +65,15 @@ def work(kind: str, data: Path) -> dict[str, Any]:
             pd.read_csv(data / name)
         out["seconds"] = time.perf_counter() - start
     elif kind == "validate":
-        from riskscreen.exports import read_exports
+        from riskscreen.ingest.pipeline import read_exports
 
         start = time.perf_counter()
         exports, report = read_exports(data, today=TODAY)
         out["seconds"] = time.perf_counter() - start
         out["valid"] = report.valid
     elif kind == "features":
-        from riskscreen.exports import load_exports
-        from riskscreen.features import build_features
+        from riskscreen.ingest.pipeline import load_exports
+        from riskscreen.signals.features import build_features
 
         exports = load_exports(data, today=TODAY)
         start = time.perf_counter()
@@ -82,11 +82,11 @@ def work(kind: str, data: Path) -> dict[str, Any]:
         out["checksum"] = features_checksum(features)
         out["students"] = len(features)
     elif kind in {"score", "score_streamed"}:
-        from riskscreen.exports import load_exports
-        from riskscreen.io import write_output
-        from riskscreen.persist import load_model
+        from riskscreen.ingest.pipeline import load_exports
+        from riskscreen.ingest.reading import write_output
         from riskscreen.render.scores import render_scores
-        from riskscreen.scoring import score
+        from riskscreen.scoring.score import score
+        from riskscreen.scoring.store import load_model
 
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()

@@ -61,7 +61,7 @@ def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_model():  # type: ignore[no-untyped-def]
-    from riskscreen.persist import load_model
+    from riskscreen.scoring.store import load_model
 
     return load_model("demo")
 

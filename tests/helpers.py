@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riskscreen.exports import Exports, load_exports
+from riskscreen.ingest.pipeline import Exports, load_exports
 
 MONDAY = dt.date(2026, 8, 31)  # week 36
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from riskscreen.exports import load_exports
-from riskscreen.features import build_features
+from riskscreen.ingest.pipeline import load_exports
+from riskscreen.signals.features import build_features
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import pipeline

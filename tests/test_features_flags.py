@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from tests.helpers import day, load, write_school
 
-from riskscreen.features import FEATURE_NAMES, build_features
-from riskscreen.flags import FlagRules, compute_flags
+from riskscreen.signals.features import FEATURE_NAMES, build_features
+from riskscreen.signals.flags import FlagRules, compute_flags
 
 AS_OF = day(11, 4)  # Friday of the 12th week
 
@@ -127,7 +127,7 @@ def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
     from dataclasses import replace
 
     from riskscreen.errors import ProfileError
-    from riskscreen.profiles import load_profile
+    from riskscreen.ingest.profiles import load_profile
 
     exports = load(write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12), AS_OF)
     assert not compute_flags(exports).loc["S1", "verzuim_16u"]

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from riskscreen.cli import app
 from riskscreen.errors import RiskscreenError
-from riskscreen.exports import read_exports
+from riskscreen.ingest.pipeline import read_exports
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text())["case"]

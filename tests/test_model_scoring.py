@@ -13,11 +13,11 @@ import pytest
 from tests.helpers import load
 
 from riskscreen.errors import ModelError, UsageError
-from riskscreen.features import build_features
-from riskscreen.model import contributions, fit, logits
-from riskscreen.persist import MODEL_FILE, card_digest, load_model, load_pipeline, sha256_of
 from riskscreen.render.scores import render_explanation, render_scores
-from riskscreen.scoring import explain, score, select
+from riskscreen.scoring.model import contributions, fit, logits
+from riskscreen.scoring.score import explain, score, select
+from riskscreen.scoring.store import MODEL_FILE, card_digest, load_model, load_pipeline, sha256_of
+from riskscreen.signals.features import build_features
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ def test_unknown_model_name() -> None:
 
 
 def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
-    from riskscreen.reasons import reasons
+    from riskscreen.scoring.reasons import reasons
 
     index = pd.Index(["S1", "S2", "S3", "S4"], name="student_id")
     columns = ["fails_12w", "absence_trend", "grade_trend", "repeated_years"]

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from riskscreen.errors import PrivacyError
-from riskscreen.io import read_table
-from riskscreen.privacy import bsn_valid, check_table, column_name_reason, guard
+from riskscreen.ingest.privacy import bsn_valid, check_table, column_name_reason, guard
+from riskscreen.ingest.reading import read_table
 
 
 def bsns(n: int, seed: int = 0) -> list[str]:

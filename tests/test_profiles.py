@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from riskscreen.errors import ProfileError
-from riskscreen.profiles import detect_profile, list_profiles, load_profile, profile_template, user_profile_dir
+from riskscreen.ingest.profiles import detect_profile, list_profiles, load_profile, profile_template, user_profile_dir
 
 
 def test_builtins_are_listed_in_order() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from riskscreen import io as rio
 from riskscreen.errors import InputError, PrivacyError
-from riskscreen.exports import read_exports
-from riskscreen.features import build_features
-from riskscreen.io import StreamedTable, open_table
+from riskscreen.ingest import reading as rio
+from riskscreen.ingest.pipeline import read_exports
+from riskscreen.ingest.reading import StreamedTable, open_table
+from riskscreen.signals.features import build_features
 
 TODAY = dt.date(2026, 11, 30)
 HEADER = "student_id,date,period,hours,code\n"

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscreen.cli import app
-from riskscreen.evaluation import calibration_deciles, fairness, metrics, rule_score, top_k_mask
-from riskscreen.exports import load_exports
-from riskscreen.training import split, train, training_set
+from riskscreen.ingest.pipeline import load_exports
+from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
+from riskscreen.training.train import split, train, training_set
 
 runner = CliRunner()
 
@@ -141,8 +141,8 @@ def test_training_needs_outcomes(school_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
-    from riskscreen.bundled_model import build
-    from riskscreen.persist import load_model
+    from riskscreen.scoring.store import load_model
+    from riskscreen.training.demo_model import build
 
     bundled = load_model("demo").card
     result = build(tmp_path)

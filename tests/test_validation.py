@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from riskscreen.errors import PrivacyError, UsageError, ValidationFailed
-from riskscreen.exports import load_exports, read_exports
+from riskscreen.ingest.pipeline import load_exports, read_exports
 from riskscreen.render.validation import render_report
 
 TODAY = dt.date(2026, 11, 30)

@@ -11,9 +11,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from riskscreen.reasons import band_label, date_text, label, number, texts
 from riskscreen.render import csv_text, to_text
-from riskscreen.scoring import Explanation, ScoreResult
+from riskscreen.scoring.reasons import band_label, date_text, label, number, texts
+from riskscreen.scoring.score import Explanation, ScoreResult
 
 REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 

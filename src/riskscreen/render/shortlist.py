@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscreen.errors import UsageError
-from riskscreen.reasons import band_label, date_text, label, texts
 from riskscreen.render import csv_text, neutralise, to_text
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning, percent
-from riskscreen.shortlist import Shortlist, change_text
+from riskscreen.scoring.reasons import band_label, date_text, label, texts
+from riskscreen.weekly.shortlist import Shortlist, change_text
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
               ".txt": "table"}

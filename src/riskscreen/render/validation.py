@@ -8,8 +8,8 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
+from riskscreen.ingest.problems import ValidationReport
 from riskscreen.render import csv_text, to_text
-from riskscreen.report import ValidationReport
 
 
 def report_renderable(report: ValidationReport) -> Group:

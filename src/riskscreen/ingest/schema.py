@@ -9,9 +9,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from riskscreen.mapping import MappedTable
-from riskscreen.profiles import ATTENDANCE_CODES, LEVELS
-from riskscreen.report import ERROR, Problem, problem_at
+from riskscreen.ingest.mapping import MappedTable
+from riskscreen.ingest.problems import ERROR, Problem, problem_at
+from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
 
 PSEUDONYM = r"[A-Za-z0-9_\-]{1,64}"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import ModelError
-from riskscreen.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
+from riskscreen.signals.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
 
 DEFAULT_FEATURES: tuple[str, ...] = FEATURE_NAMES
 FEATURE_SETS: dict[str, tuple[str, ...]] = {

@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 
 from riskscreen import sample
-from riskscreen.exports import load_exports
-from riskscreen.persist import bundled_dir, save_model
+from riskscreen.ingest.pipeline import load_exports
 from riskscreen.render.card import card_markdown
-from riskscreen.training import TrainingResult, train
+from riskscreen.scoring.store import bundled_dir, save_model
+from riskscreen.training.train import TrainingResult, train
 
 # The recipe of the bundled model; a test rebuilds it and compares the card.
 HISTORY = {"students": 3000, "seed": 7, "history_years": 4, "profile": "magister"}

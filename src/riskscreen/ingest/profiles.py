@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from riskscreen.errors import ProfileError
-from riskscreen.io import normalise_header
+from riskscreen.ingest.reading import normalise_header
 
 TABLES = ("attendance", "grades", "students", "outcomes")
 
@@ -104,7 +104,7 @@ class Profile:
 
 
 def _builtin_dir() -> Path:
-    return Path(str(resources.files("riskscreen") / "profiles"))
+    return Path(str(resources.files("riskscreen.ingest") / "builtin_profiles"))
 
 
 def user_profile_dir() -> Path:

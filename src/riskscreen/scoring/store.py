@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError
-from riskscreen.model import FittedModel, LinearParameters
+from riskscreen.scoring.model import FittedModel, LinearParameters
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.pkl"
@@ -87,8 +87,14 @@ def model_dirs() -> list[Path]:
 
 
 def bundled_dir() -> Path:
-    """The repository's models/ folder (the package is installed from the repository)."""
-    return Path(__file__).resolve().parents[2] / "models"
+    """The bundled models: the package's riskscreen.models (models/ at the top of the repository, shipped in
+    the wheel), or the repository's models/ folder when riskscreen runs from a source tree."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("riskscreen.models")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[3] / "models"
 
 
 def resolve(ref: str | None) -> Path:

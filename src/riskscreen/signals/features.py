@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riskscreen.calendar import LessonCalendar, build_calendar, day_numbers
-from riskscreen.exports import Exports
-from riskscreen.profiles import ATTENDANCE_CODES, LEVELS
+from riskscreen.ingest.pipeline import Exports
+from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
+from riskscreen.signals.calendar import LessonCalendar, build_calendar, day_numbers
 
 SHORT_WEEKS = 4
 LONG_WEEKS = 12

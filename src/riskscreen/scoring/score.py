@@ -7,10 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riskscreen.calendar import day_numbers
 from riskscreen.errors import UsageError
-from riskscreen.exports import Exports
-from riskscreen.features import (
+from riskscreen.ingest.pipeline import Exports
+from riskscreen.scoring.model import band_of, contributions, logits
+from riskscreen.scoring.reasons import flag_texts, reasons
+from riskscreen.scoring.store import LoadedModel
+from riskscreen.signals.calendar import day_numbers
+from riskscreen.signals.features import (
     SPEC,
     attendance_rows,
     build_features,
@@ -18,10 +21,7 @@ from riskscreen.features import (
     roster_at,
     student_universe,
 )
-from riskscreen.flags import FlagRules, flags_from_rows
-from riskscreen.model import band_of, contributions, logits
-from riskscreen.persist import LoadedModel
-from riskscreen.reasons import flag_texts, reasons
+from riskscreen.signals.flags import FlagRules, flags_from_rows
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import InputError, UsageError, ValidationFailed
-from riskscreen.io import RawTable, StreamedTable, normalise_header, open_table
-from riskscreen.mapping import MappedTable, map_table
-from riskscreen.privacy import guard
-from riskscreen.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
-from riskscreen.report import ERROR, WARNING, FileSummary, ValidationReport, problem_at
+from riskscreen.ingest.mapping import MappedTable, map_table
+from riskscreen.ingest.privacy import guard
+from riskscreen.ingest.problems import ERROR, WARNING, FileSummary, ValidationReport, problem_at
+from riskscreen.ingest.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
+from riskscreen.ingest.reading import RawTable, StreamedTable, normalise_header, open_table
 
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 Progress = Callable[[str], None]
@@ -157,7 +157,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                                 all_profiles)
     report = ValidationReport(profile=chosen.name, profile_detected=detected)
     schema_import.join()
-    from riskscreen.schema import validate_table
+    from riskscreen.ingest.schema import validate_table
 
     mapped: dict[str, MappedTable] = {}
     for table in TABLES:
@@ -166,7 +166,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         source = raws[table]
         say(f"validating {source.name}")
         if isinstance(source, StreamedTable):
-            from riskscreen.streaming import map_streamed
+            from riskscreen.ingest.blocks import map_streamed
 
             m, rows = map_streamed(source, table, chosen, allowed_columns=allow_columns, validate=validate_table)
         else:
@@ -213,7 +213,7 @@ def _header(table: RawTable | StreamedTable) -> RawTable:
 
 
 def _prepare_schema() -> None:
-    importlib.import_module("riskscreen.schema").warm_up()
+    importlib.import_module("riskscreen.ingest.schema").warm_up()
 
 
 def load_exports(folder: Path | None = None, **kwargs: object) -> Exports:

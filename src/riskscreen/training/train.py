@@ -14,11 +14,11 @@ import pandas as pd
 
 from riskscreen import __version__
 from riskscreen.errors import ModelError, UsageError
-from riskscreen.evaluation import black_box, compare, fairness, metrics, rule_score
-from riskscreen.exports import Exports
-from riskscreen.features import SPEC, build_features, roster_at
-from riskscreen.model import FEATURE_SETS, FittedModel, fit, predict
-from riskscreen.persist import LoadedModel
+from riskscreen.ingest.pipeline import Exports
+from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
+from riskscreen.scoring.store import LoadedModel
+from riskscreen.signals.features import SPEC, build_features, roster_at
+from riskscreen.training.metrics import black_box, compare, fairness, metrics, rule_score
 
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -110,7 +110,7 @@ def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_w
     """Regularisation strength by grouped cross-validated ROC AUC on the training part."""
     from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
 
-    from riskscreen.model import make_pipeline
+    from riskscreen.scoring.model import make_pipeline
 
     y = ts.labels[train]
     folds = min(5, int(y.sum()), int((1 - y).sum()))

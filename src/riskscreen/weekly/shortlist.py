@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError
-from riskscreen.history import Snapshot, make_snapshot
-from riskscreen.reasons import texts
-from riskscreen.scoring import ScoreResult
+from riskscreen.scoring.reasons import texts
+from riskscreen.scoring.score import ScoreResult
+from riskscreen.weekly.history import Snapshot, make_snapshot
 
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
 PROMPT_KEYS = {

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from riskscreen.io import StreamedTable
-from riskscreen.mapping import MappedTable, map_table
-from riskscreen.privacy import guard
-from riskscreen.profiles import Profile
-from riskscreen.report import ERROR, EXAMPLES, Problem
+from riskscreen.ingest.mapping import MappedTable, map_table
+from riskscreen.ingest.privacy import guard
+from riskscreen.ingest.problems import ERROR, EXAMPLES, Problem
+from riskscreen.ingest.profiles import Profile
+from riskscreen.ingest.reading import StreamedTable
 
 
 def map_streamed(table: StreamedTable, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),

@@ -148,7 +148,7 @@ def emit(text: str, output: Path | None, force: bool) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from riskscreen.io import write_output
+    from riskscreen.ingest.reading import write_output
 
     write_output(output, text, force=force)
     _err(f"wrote {output}")
@@ -173,7 +173,7 @@ def validate(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Check exports against the data contract and report every problem with file, row, column and fix."""
-    from riskscreen.exports import read_exports
+    from riskscreen.ingest.pipeline import read_exports
     from riskscreen.render.validation import render_report
 
     if data is None and attendance is None and grades is None and students is None and outcomes is None:
@@ -228,7 +228,7 @@ class Language(str, Enum):
 
 
 def _load(model: str | None) -> Any:
-    from riskscreen.persist import load_model
+    from riskscreen.scoring.store import load_model
 
     return load_model(model)
 
@@ -248,10 +248,10 @@ def score(
 ) -> None:
     """Rank every student by risk, with the reasons behind each score and the statutory absence flags."""
     check_output(output, force)
-    from riskscreen.exports import load_exports
+    from riskscreen.ingest.pipeline import load_exports
     from riskscreen.render.scores import demo_warning, render_scores
-    from riskscreen.scoring import score as score_fn
-    from riskscreen.scoring import select
+    from riskscreen.scoring.score import score as score_fn
+    from riskscreen.scoring.score import select
 
     loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
@@ -279,9 +279,9 @@ def explain(
 ) -> None:
     """Show one student's full breakdown: every feature, its reference, its contribution, flags, registrations."""
     check_output(output, force)
-    from riskscreen.exports import load_exports
+    from riskscreen.ingest.pipeline import load_exports
     from riskscreen.render.scores import render_explanation
-    from riskscreen.scoring import explain as explain_fn
+    from riskscreen.scoring.score import explain as explain_fn
 
     loaded = _load(model)
     exports = load_exports(data, progress=_progress(),
@@ -317,10 +317,10 @@ def train(
     force: ForceOpt = False,
 ) -> None:
     """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
-    from riskscreen.exports import load_exports
-    from riskscreen.persist import save_model
+    from riskscreen.ingest.pipeline import load_exports
     from riskscreen.render.card import card_markdown
-    from riskscreen.training import train as train_fn
+    from riskscreen.scoring.store import save_model
+    from riskscreen.training.train import train as train_fn
 
     if out.exists() and not force:
         raise UsageError(f"{out} already exists", hint="choose another --out, or add --force to replace it")
@@ -355,9 +355,9 @@ def evaluate(
     check_output(output, force)
     import json
 
-    from riskscreen.exports import load_exports
+    from riskscreen.ingest.pipeline import load_exports
     from riskscreen.render.card import evaluation_markdown
-    from riskscreen.training import evaluate as evaluate_fn
+    from riskscreen.training.train import evaluate as evaluate_fn
 
     loaded = _load(model)
     exports = load_exports(data, progress=_progress(), require=("attendance", "grades", "outcomes"),
@@ -367,7 +367,7 @@ def evaluate(
             else evaluation_markdown(result.report))
     emit(text, output, force)
     if plots is not None:
-        from riskscreen.plots import write_plots
+        from riskscreen.training.plots import write_plots
 
         for path in write_plots(result.y, result.scores, plots, force=force):
             _err(f"wrote {path}")
@@ -377,7 +377,7 @@ def evaluate(
 @guarded
 def model_list() -> None:
     """List the models riskscreen can find (./models, $RISKSCREEN_MODELS and the bundled ones)."""
-    from riskscreen.persist import list_models
+    from riskscreen.scoring.store import list_models
 
     for path, card in list_models():
         if card is None:
@@ -397,8 +397,8 @@ def model_show(
     """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
     import json
 
-    from riskscreen.persist import read_card, resolve
     from riskscreen.render.card import card_markdown
+    from riskscreen.scoring.store import read_card, resolve
 
     card = read_card(resolve(name))
     sys.stdout.write(json.dumps(card, indent=2, ensure_ascii=False) + "\n" if format == EvalFormat.json
@@ -444,11 +444,11 @@ def shortlist(
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this run's snapshot.")] = False,
 ) -> None:
     """The weekly shortlist for the youth worker and the mentor: who, why, what changed, and room for actions."""
-    from riskscreen import history as history_mod
-    from riskscreen.exports import load_exports
+    from riskscreen.ingest.pipeline import load_exports
     from riskscreen.render.shortlist import format_for, render
-    from riskscreen.scoring import score as score_fn
-    from riskscreen.shortlist import build, snapshot
+    from riskscreen.scoring.score import score as score_fn
+    from riskscreen.weekly import history as history_mod
+    from riskscreen.weekly.shortlist import build, snapshot
 
     fmt = format_for(format.value if format else None, output)
     if fmt == "xlsx" and output is None:
@@ -467,7 +467,7 @@ def shortlist(
         sys.stdout.write(content if isinstance(content, str) else "")
         sys.stdout.flush()
     else:
-        from riskscreen.io import write_output
+        from riskscreen.ingest.reading import write_output
 
         write_output(output, content, force=force)
         _err(f"wrote {output}")
@@ -490,8 +490,8 @@ def history(
     """List stored shortlist snapshots, or compare two of them."""
     import json
 
-    from riskscreen import history as history_mod
     from riskscreen.render import csv_text
+    from riskscreen.weekly import history as history_mod
 
     folder = history_dir or history_mod.default_folder(data)
     if compare is None:
@@ -527,7 +527,7 @@ def history(
 @guarded
 def profile_list() -> None:
     """List the built-in and your own profiles."""
-    from riskscreen.profiles import list_profiles
+    from riskscreen.ingest.profiles import list_profiles
 
     for name, prof in list_profiles():
         typer.echo(f"{name:<14} {prof.source:<10} {prof.description}")
@@ -540,7 +540,7 @@ def profile_init(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Write a commented profile template to fill in (to the user profile folder, or --output)."""
-    from riskscreen.profiles import profile_template, user_profile_dir
+    from riskscreen.ingest.profiles import profile_template, user_profile_dir
 
     text = profile_template(name)
     target = output or user_profile_dir() / f"{name}.toml"

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskscreen.features import FEATURE_NAMES
+from riskscreen.signals.features import FEATURE_NAMES
 
 TOP_FRACTIONS = (0.05, 0.10, 0.20)
 FAIRNESS_FRACTION = 0.10

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from riskscreen.io import RawTable, normalise_header
-from riskscreen.profiles import (
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at
+from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
     CANONICAL_COLUMNS,
     LEVELS,
@@ -20,7 +20,7 @@ from riskscreen.profiles import (
     Profile,
     normalise_value,
 )
-from riskscreen.report import ERROR, WARNING, Problem, problem_at
+from riskscreen.ingest.reading import RawTable, normalise_header
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y",
                 "%d.%m.%y", "%Y%m%d")
