@@ -82,8 +82,8 @@ def work(kind: str, data: Path) -> dict[str, Any]:
         out["checksum"] = features_checksum(features)
         out["students"] = len(features)
     elif kind in {"score", "score_streamed"}:
+        from riskscreen.files import write_output
         from riskscreen.ingest.pipeline import load_exports
-        from riskscreen.ingest.reading import write_output
         from riskscreen.render.scores import render_scores
         from riskscreen.scoring.score import score
         from riskscreen.scoring.store import load_model

@@ -13,8 +13,10 @@ import pytest
 from tests.helpers import workbook
 
 from riskscreen.errors import InputError, OutputExistsError, UsageError
+from riskscreen.files import write_output
 from riskscreen.ingest.profiles import load_profile
-from riskscreen.ingest.reading import normalise_header, read_table, write_output
+from riskscreen.ingest.reading import read_table
+from riskscreen.ingest.sniff import normalise_header
 
 KNOWN = load_profile("magister").all_headers() | load_profile("canonical").all_headers()
 ROWS = "Stamnummer{s}Datum{s}Lesuur{s}Absentiesoort\n1001{s}02-09-2026{s}3{s}Ziek\n1002{s}03-09-2026{s}4{s}Te laat\n"
@@ -239,11 +241,11 @@ def test_a_file_too_large_for_memory_is_refused_before_reading(tmp_path: Path, m
     path = tmp_path / "a.csv"
     header, *rows = ROWS.format(s=";").splitlines(keepends=True)
     path.write_text(header + "".join(rows) * 1000)
-    monkeypatch.setattr(riskscreen.ingest.reading, "available_memory", lambda: 1000)
+    monkeypatch.setattr(riskscreen.ingest.sniff, "available_memory", lambda: 1000)
     with pytest.raises(InputError, match=r"is 0\.0 GB: screening it needs about 0 GB of memory and this machine has "
                                          r"0\.0 GB free"):
         read(path)
-    monkeypatch.setattr(riskscreen.ingest.reading, "available_memory", lambda: None)
+    monkeypatch.setattr(riskscreen.ingest.sniff, "available_memory", lambda: None)
     assert len(read(path).frame) == 2000
 
 
@@ -254,7 +256,7 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path) -> None:
     import time
 
     target = tmp_path / "big.bin"
-    code = ("import sys; from pathlib import Path; from riskscreen.ingest.reading import write_output; "
+    code = ("import sys; from pathlib import Path; from riskscreen.files import write_output; "
             "print('start', flush=True); write_output(Path(sys.argv[1]), b'x' * 1_500_000_000)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE)
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"start"

@@ -10,8 +10,9 @@ import pytest
 
 from riskscreen.errors import InputError, PrivacyError
 from riskscreen.ingest import reading as rio
+from riskscreen.ingest import sniff
 from riskscreen.ingest.pipeline import read_exports
-from riskscreen.ingest.reading import StreamedTable, open_table
+from riskscreen.ingest.reading import open_source
 from riskscreen.signals.features import build_features
 
 TODAY = dt.date(2026, 11, 30)
@@ -28,7 +29,7 @@ def test_a_school_read_in_blocks_is_the_school_read_whole(school_dir: Path, smal
     whole, whole_report = read_exports(school_dir, today=TODAY)
     streamed, streamed_report = read_exports(school_dir, today=TODAY, stream_above=0)
     assert whole is not None and streamed is not None
-    blocks = len(list(open_table(school_dir / "absenties.csv", stream_above=0).blocks()))  # type: ignore[union-attr]
+    blocks = len(list(open_source(school_dir / "absenties.csv", stream_above=0).blocks()))
     assert blocks > 20
     for name in ("attendance", "grades", "students"):
         left, right = getattr(whole, name), getattr(streamed, name)
@@ -84,7 +85,7 @@ def test_a_damaged_line_in_a_streamed_file_is_named(tmp_path: Path, small_blocks
                             "that is not UTF-8")
     # the first line of the block that holds the damaged line 1502; blocks end at the same bytes without it
     (tmp_path / "clean.csv").write_text(registrations(1500) + "A1,2026-09-01,1,1,sick\n")
-    starts = [int(b.frame.index[0]) for b in open_table(tmp_path / "clean.csv", stream_above=0).blocks()]  # type: ignore[union-attr]
+    starts = [int(b.frame.index[0]) for b in open_source(tmp_path / "clean.csv", stream_above=0).blocks()]
     first_row = max(start for start in starts if start <= 1500)
     assert len(starts) > 3 and first_row > 0
     assert message.startswith(f"cannot be read in blocks at or after line {first_row + 2}:")
@@ -102,17 +103,17 @@ def test_a_missing_column_is_reported_without_reading_blocks(tmp_path: Path, sma
 def test_files_that_would_not_fit_in_memory_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "attendance.csv"
     path.write_text(registrations(100))
-    assert not isinstance(open_table(path), StreamedTable)
-    monkeypatch.setattr(rio, "available_memory", lambda: path.stat().st_size * 2)
-    streamed = open_table(path)
-    assert isinstance(streamed, StreamedTable)
+    assert not open_source(path).streamed
+    monkeypatch.setattr(sniff, "available_memory", lambda: path.stat().st_size * 2)
+    streamed = open_source(path)
+    assert streamed.streamed
     assert sum(len(b.frame) for b in streamed.blocks()) == 100
     with pytest.raises(InputError, match=r"needs about \d+ GB of memory"):
         rio.read_table(path)  # reading whole still refuses, with the reason
     latin = tmp_path / "latin.csv"
     latin.write_bytes(HEADER.encode() + "A\xe9,2026-09-01,1,1,sick\n".encode("cp1252") * 50)
     with pytest.raises(InputError, match="not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8"):
-        open_table(latin)
+        open_source(latin)
 
 
 def test_the_first_block_decides_the_date_format(tmp_path: Path, small_blocks: None) -> None:
@@ -121,7 +122,7 @@ def test_the_first_block_decides_the_date_format(tmp_path: Path, small_blocks: N
     later = "".join(f"A9,{d:02d}-10-26,{p},1,sick\n" for d in range(1, 29) for p in range(1, 9))
     (tmp_path / "attendance.csv").write_text(HEADER + first + later)
     (tmp_path / "grades.csv").write_text(GRADES)
-    blocks = list(open_table(tmp_path / "attendance.csv", stream_above=0).blocks())  # type: ignore[union-attr]
+    blocks = list(open_source(tmp_path / "attendance.csv", stream_above=0).blocks())
     assert len(blocks) > 5 and blocks[-1].frame["date"].astype(str).str.len().eq(8).all()
     for stream_above in (None, 0):
         _, report = read_exports(tmp_path, today=TODAY, stream_above=stream_above)
@@ -137,7 +138,7 @@ def test_the_command_line_reads_a_file_too_large_for_memory_in_blocks(school_dir
     from riskscreen.cli import app
 
     whole = CliRunner().invoke(app, ["score", str(school_dir), "--format", "csv"])
-    monkeypatch.setattr(rio, "available_memory", lambda: 1000)  # every file is now too large to hold whole
+    monkeypatch.setattr(sniff, "available_memory", lambda: 1000)  # every file is now too large to hold whole
     streamed = CliRunner().invoke(app, ["score", str(school_dir), "--format", "csv"])
     assert (streamed.exit_code, streamed.stdout) == (0, whole.stdout)
     assert len(streamed.stdout.splitlines()) == 161

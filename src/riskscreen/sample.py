@@ -387,7 +387,7 @@ def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
 
 def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
-    from riskscreen.ingest.reading import write_output
+    from riskscreen.files import write_output
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -148,7 +148,7 @@ def emit(text: str, output: Path | None, force: bool) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from riskscreen.ingest.reading import write_output
+    from riskscreen.files import write_output
 
     write_output(output, text, force=force)
     _err(f"wrote {output}")
@@ -467,7 +467,7 @@ def shortlist(
         sys.stdout.write(content if isinstance(content, str) else "")
         sys.stdout.flush()
     else:
-        from riskscreen.ingest.reading import write_output
+        from riskscreen.files import write_output
 
         write_output(output, content, force=force)
         _err(f"wrote {output}")

@@ -1,4 +1,4 @@
-"""Exports too large to hold whole: guard, map and validate them block by block, keeping only the kept rows."""
+"""The one ingest pipeline of a file: every block read, guarded, mapped and validated; the blocks merged."""
 
 from __future__ import annotations
 
@@ -13,22 +13,24 @@ from riskscreen.ingest.mapping import MappedTable, map_table
 from riskscreen.ingest.privacy import guard
 from riskscreen.ingest.problems import ERROR, EXAMPLES, Problem
 from riskscreen.ingest.profiles import Profile
-from riskscreen.ingest.reading import StreamedTable
+from riskscreen.ingest.reading import TableSource
 
 
-def map_streamed(table: StreamedTable, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),
-                 validate: Callable[[MappedTable], list[Problem]]) -> tuple[MappedTable, int]:
+def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),
+                  validate: Callable[[MappedTable], list[Problem]]) -> tuple[MappedTable, int]:
     """Every block read, guarded, mapped and validated in turn; returns the merged table and the rows read.
 
-    Memory holds one block of raw text plus the rows the canonical table keeps (for attendance: the
-    absences), so a file's size is limited by its absences, not by its registrations.
+    A file read whole is one block. A streamed file holds one block of raw text in memory plus the rows the
+    canonical table keeps (for attendance: the absences), so its size is limited by its absences.
     """
-    header = map_table(table.header, name, profile)
-    if any(p.severity == ERROR for p in header.problems):  # a required column is missing: no block can pass
-        return header, 0
+    if source.streamed:
+        guard(source.header, allowed_columns=allowed_columns)  # the column names, before any block is read
+        header = map_table(source.header, name, profile)
+        if any(p.severity == ERROR for p in header.problems):  # a required column is missing: no block can pass
+            return header, 0
     parts: list[MappedTable] = []
     rows = 0
-    for block in table.blocks():
+    for block in source.blocks():
         guard(block, allowed_columns=allowed_columns)
         mapped = map_table(block, name, profile)
         mapped.problems.extend(validate(mapped))
@@ -38,13 +40,15 @@ def map_streamed(table: StreamedTable, name: str, profile: Profile, *, allowed_c
                 and len(set(mapped.date_formats.values())) == 1):
             # the first block's dates decide the format for the whole file, as a whole read decides it once
             profile = replace(profile, date_format=detected)
-        parts.append(replace(mapped, raw=table.header))  # let the block's raw text go
+        parts.append(mapped if not source.streamed else replace(mapped, raw=source.header))  # let go of the text
+    if len(parts) == 1 and not source.streamed:
+        return parts[0], rows
     if not parts:
-        return header, 0
-    return merge_blocks(parts, table), rows
+        return map_table(source.header, name, profile), 0
+    return merge_blocks(parts, source), rows
 
 
-def merge_blocks(parts: list[MappedTable], table: StreamedTable) -> MappedTable:
+def merge_blocks(parts: list[MappedTable], table: TableSource) -> MappedTable:
     """One canonical table from its blocks: rows in file order, problems of the same kind added together."""
     first = parts[0]
     frame = concat_frames([p.frame for p in parts])

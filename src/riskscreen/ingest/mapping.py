@@ -20,7 +20,8 @@ from riskscreen.ingest.profiles import (
     Profile,
     normalise_value,
 )
-from riskscreen.ingest.reading import RawTable, normalise_header
+from riskscreen.ingest.raw import RawTable
+from riskscreen.ingest.sniff import normalise_header
 
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y",
                 "%d.%m.%y", "%Y%m%d")

@@ -1,4 +1,4 @@
-"""Finding a school's export files, and reading every table the same way: read, guard, map, validate."""
+"""Reading a school's exports: every file through the same read, guard, map and validate, then cross-checks."""
 
 from __future__ import annotations
 
@@ -6,21 +6,21 @@ import contextlib
 import datetime as dt
 import importlib
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from riskscreen.errors import InputError, UsageError, ValidationFailed
-from riskscreen.ingest.mapping import MappedTable, map_table
-from riskscreen.ingest.privacy import guard
-from riskscreen.ingest.problems import ERROR, WARNING, FileSummary, ValidationReport, problem_at
+from riskscreen.errors import UsageError, ValidationFailed
+from riskscreen.ingest.blocks import ingest_source
+from riskscreen.ingest.checks import cross_table_checks
+from riskscreen.ingest.locate import locate_files, table_by_headers
+from riskscreen.ingest.mapping import MappedTable
+from riskscreen.ingest.problems import FileSummary, ValidationReport
 from riskscreen.ingest.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
-from riskscreen.ingest.reading import RawTable, StreamedTable, normalise_header, open_table
+from riskscreen.ingest.reading import TableSource, open_source
 
-DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 Progress = Callable[[str], None]
 
 
@@ -36,68 +36,6 @@ class Exports:
     report: ValidationReport
     as_of: pd.Timestamp
     paths: dict[str, Path] = field(default_factory=dict)
-
-
-def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
-    patterns: dict[str, set[str]] = {t: {t} for t in TABLES}
-    for profile in profiles:
-        for table, words in profile.files.items():
-            patterns[table].update(normalise_header(w) for w in words)
-    return patterns
-
-
-def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
-                 profiles: Iterable[Profile] | None = None) -> tuple[dict[str, Path], list[Path]]:
-    """Which file holds which table: named explicitly, or recognised in the folder by file name.
-
-    Returns the recognised files and the data files whose name said nothing (to be tried by headers).
-    """
-    found: dict[str, Path] = {t: Path(p) for t, p in explicit.items() if p is not None}
-    if folder is None:
-        return found, []
-    folder = Path(folder)
-    if not folder.exists():
-        raise InputError("folder not found", hint="check the path", path=str(folder))
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is a file; give a folder, or name the files with --attendance and --grades")
-    patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
-    candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
-    unknown: list[Path] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or not path.is_file() or path.suffix.lower() not in DATA_SUFFIXES:
-            continue
-        if path in found.values():
-            continue
-        stem = normalise_header(path.stem)
-        tables = [t for t, words in patterns.items() if any(w in stem for w in words)]
-        if len(tables) == 1:
-            candidates[tables[0]].append(path)
-        else:
-            unknown.append(path)
-    for table, paths in candidates.items():
-        if table in found or not paths:
-            continue
-        if len(paths) > 1:
-            names = " and ".join(p.name for p in paths)
-            raise UsageError(f"two files in {folder} could be the {table} table: {names}",
-                             hint=f"move one away, or name the right one with --{table} PATH")
-        found[table] = paths[0]
-    return found, unknown
-
-
-def _table_by_headers(raw: RawTable, profiles: Iterable[Profile]) -> str | None:
-    headers = {normalise_header(c) for c in raw.frame.columns}
-    best, best_hits = None, 0
-    for table in TABLES:
-        names = set()
-        for profile in profiles:
-            names |= set(profile.aliases(table))
-        hits = len(headers & names)
-        if table == "outcomes" and not (headers & {"asof", "peildatum", "leftwithoutqualification", "vsv"}):
-            hits = 0
-        if hits > best_hits:
-            best, best_hits = table, hits
-    return best if best_hits >= 2 else None
 
 
 def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
@@ -124,14 +62,14 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     chosen: Profile | None = load_profile(profile) if profile else None
     known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
     paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles])
-    raws: dict[str, RawTable | StreamedTable] = {}
+    raws: dict[str, TableSource] = {}
     for table, path in paths.items():
         say(f"reading {path.name}")
-        raws[table] = open_table(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
+        raws[table] = open_source(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
     for path in unknown:
         say(f"reading {path.name}")
-        raw = open_table(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
-        guessed = _table_by_headers(_header(raw), [chosen] if chosen else all_profiles)
+        raw = open_source(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
+        guessed = table_by_headers(raw.header, [chosen] if chosen else all_profiles)
         if guessed is None:
             continue
         table = guessed
@@ -147,13 +85,9 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             f"no {' and no '.join(missing)} file found {where}",
             hint="name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, uitstroom.csv) "
                  "or give them with " + " ".join(f"--{t} PATH" for t in missing))
-    for raw in raws.values():
-        if isinstance(raw, RawTable):  # a streamed file is checked block by block as it is read
-            say(f"checking {raw.name} for personal data")
-            guard(raw, allowed_columns=allow_columns)
     detected = chosen is None
     if chosen is None:
-        chosen = detect_profile({t: list(map(str, _header(r).frame.columns)) for t, r in raws.items()},
+        chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()},
                                 all_profiles)
     report = ValidationReport(profile=chosen.name, profile_detected=detected)
     schema_import.join()
@@ -165,19 +99,12 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             continue
         source = raws[table]
         say(f"validating {source.name}")
-        if isinstance(source, StreamedTable):
-            from riskscreen.ingest.blocks import map_streamed
-
-            m, rows = map_streamed(source, table, chosen, allowed_columns=allow_columns, validate=validate_table)
-        else:
-            m = map_table(source, table, chosen)
-            m.problems.extend(validate_table(m))
-            rows = len(source.frame)
+        m, rows = ingest_source(source, table, chosen, allowed_columns=allow_columns, validate=validate_table)
         mapped[table] = m
-        raw = _header(source)
-        report.files.append(FileSummary(table, str(raw.path), rows, raw.encoding, raw.separator,
-                                        raw.sheet, tuple(raw.notes) + tuple(m.notes), m.ignored_columns))
-    _cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
+        head = source.header
+        report.files.append(FileSummary(table, str(head.path), rows, head.encoding, head.separator,
+                                        head.sheet, tuple(head.notes) + tuple(m.notes), m.ignored_columns))
+    cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
     for m in mapped.values():
         report.problems.extend(m.problems)
     frames = {t: m.frame for t, m in mapped.items()}
@@ -208,10 +135,6 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     return exports, report
 
 
-def _header(table: RawTable | StreamedTable) -> RawTable:
-    return table.header if isinstance(table, StreamedTable) else table
-
-
 def _prepare_schema() -> None:
     importlib.import_module("riskscreen.ingest.schema").warm_up()
 
@@ -233,91 +156,3 @@ def _empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({"student_id": pd.Categorical([]), "subject": pd.Categorical([]),
                          "date": pd.Series([], dtype="datetime64[ns]"), "grade": pd.Series([], dtype=float),
                          "weight": pd.Series([], dtype=float)})
-
-
-def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Exact duplicate rows (all but the first of each), from one integer key per row."""
-    if len(frame) == 0:
-        return np.zeros(0, dtype=bool)
-    key = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
-        series = frame[column]
-        if isinstance(series.dtype, pd.CategoricalDtype):
-            codes = series.cat.codes.to_numpy().astype(np.int64) + 1
-            radix = len(series.cat.categories) + 1
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            days = series.to_numpy(dtype="datetime64[D]").astype(np.int64)
-            valid = days != np.iinfo(np.int64).min
-            low = int(days[valid].min(initial=0))
-            codes = np.where(valid, days - low + 1, 0)
-            radix = int(codes.max(initial=0)) + 1
-        else:
-            codes = pd.factorize(series, use_na_sentinel=False)[0].astype(np.int64)
-            radix = int(codes.max(initial=0)) + 1
-        if int(key.max(initial=0)) >= np.iinfo(np.int64).max // max(radix, 1):
-            key = pd.factorize(key)[0].astype(np.int64)  # keep the combined key within 64 bits
-        key = key * radix + codes
-    return pd.Series(key).duplicated(keep="first").to_numpy()
-
-
-def _lines(m: MappedTable, mask: np.ndarray) -> np.ndarray:
-    return m.frame.index.to_numpy()[np.flatnonzero(mask)] + m.raw.header_line + 1
-
-
-def _cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None, today: dt.date) -> None:
-    """Checks that need more than one row or table: future dates, duplicates, ids missing from the roster."""
-    today_ts = pd.Timestamp(today)
-    for table in ("attendance", "grades"):
-        m = mapped.get(table)
-        if m is None or "date" not in m.frame:
-            continue
-        dates = m.frame["date"].to_numpy()
-        future = dates > today_ts.to_datetime64()
-        if future.any():
-            m.problems.append(problem_at(
-                ERROR, table, m.raw.name, "date", "future date", f"a date after today ({today.isoformat()})",
-                "correct the date; a typo in the year is the usual cause", _lines(m, future),
-                [str(pd.Timestamp(d).date()) for d in dates[future][:5]]))
-        elif as_of is not None:
-            late = dates > pd.Timestamp(as_of).to_datetime64()
-            if late.any():
-                m.problems.append(problem_at(
-                    WARNING, table, m.raw.name, "date", "after as-of",
-                    f"dated after the as-of date {as_of.isoformat()}; not used in this run", "nothing to do",
-                    _lines(m, late)))
-    att = mapped.get("attendance")
-    if att is not None and "code" in att.frame and len(att.frame):
-        dup = duplicated_rows(att.frame)
-        att.duplicates = dup
-        if dup.any():
-            att.problems.append(problem_at(
-                WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
-                "the same registration appears more than once; counted once",
-                "nothing to do; or remove the double rows from the export", _lines(att, dup)))
-    roster = mapped.get("students")
-    if roster is None or "student_id" not in roster.frame:
-        return
-    key = ["student_id", "as_of"] if "as_of" in roster.frame else ["student_id"]
-    twice = duplicated_rows(roster.frame[key])
-    if twice.any():
-        roster.problems.append(problem_at(
-            ERROR, "students", roster.raw.name, "student_id", "duplicate student",
-            "the same student is listed twice in the roster" + (" for the same as-of date" if len(key) > 1 else ""),
-            "keep one row per student (or per student and as-of date)", _lines(roster, twice),
-            list(roster.frame["student_id"].to_numpy()[twice][:5])))
-    known = set(roster.frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
-    for table in ("attendance", "grades", "outcomes"):
-        m = mapped.get(table)
-        if m is None or "student_id" not in m.frame:
-            continue
-        ids = m.frame["student_id"]
-        codes = ids.cat.codes.to_numpy()
-        used = ids.cat.categories[np.unique(codes[codes >= 0])]
-        strangers = [c for c in used.to_numpy(dtype=object).tolist() if c not in known]
-        if strangers:
-            mask = ids.isin(strangers).to_numpy()
-            m.problems.append(problem_at(
-                WARNING, table, m.raw.name, "student_id", "not in roster",
-                f"{len(strangers)} student(s) missing from the roster; scored without roster data",
-                "add them to the roster, or check whether they left the school", _lines(m, mask),
-                list(ids.to_numpy()[mask][:5])))

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import PrivacyError
-from riskscreen.ingest.reading import RawTable, normalise_header
+from riskscreen.ingest.raw import RawTable
+from riskscreen.ingest.sniff import normalise_header
 
 # Normalised column names (see io.normalise_header) that are direct identifiers on their own.
 IDENTIFIER_NAMES = {

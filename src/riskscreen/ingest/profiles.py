@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from riskscreen.errors import ProfileError
-from riskscreen.ingest.reading import normalise_header
+from riskscreen.ingest.sniff import normalise_header
 
 TABLES = ("attendance", "grades", "students", "outcomes")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from riskscreen.errors import UsageError
-from riskscreen.ingest.reading import write_output
+from riskscreen.files import write_output
 
 NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradient_boosting": "gradient boosting"}
 

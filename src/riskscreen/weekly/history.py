@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from riskscreen.errors import InputError, UsageError
-from riskscreen.ingest.reading import write_output
+from riskscreen.files import write_output
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})\.json$")
 SNAPSHOT_VERSION = 1

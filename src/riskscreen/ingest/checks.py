@@ -1,0 +1,99 @@
+"""Checks that need more than one row or table: future dates, duplicate rows, students missing from the roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.ingest.mapping import MappedTable
+from riskscreen.ingest.problems import ERROR, WARNING, problem_at
+
+
+def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Exact duplicate rows (all but the first of each), from one integer key per row."""
+    if len(frame) == 0:
+        return np.zeros(0, dtype=bool)
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            codes = series.cat.codes.to_numpy().astype(np.int64) + 1
+            radix = len(series.cat.categories) + 1
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            days = series.to_numpy(dtype="datetime64[D]").astype(np.int64)
+            valid = days != np.iinfo(np.int64).min
+            low = int(days[valid].min(initial=0))
+            codes = np.where(valid, days - low + 1, 0)
+            radix = int(codes.max(initial=0)) + 1
+        else:
+            codes = pd.factorize(series, use_na_sentinel=False)[0].astype(np.int64)
+            radix = int(codes.max(initial=0)) + 1
+        if int(key.max(initial=0)) >= np.iinfo(np.int64).max // max(radix, 1):
+            key = pd.factorize(key)[0].astype(np.int64)  # keep the combined key within 64 bits
+        key = key * radix + codes
+    return pd.Series(key).duplicated(keep="first").to_numpy()
+
+
+def _lines(m: MappedTable, mask: np.ndarray) -> np.ndarray:
+    return m.frame.index.to_numpy()[np.flatnonzero(mask)] + m.raw.header_line + 1
+
+
+def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None, today: dt.date) -> None:
+    """Checks that need more than one row or table: future dates, duplicates, ids missing from the roster."""
+    today_ts = pd.Timestamp(today)
+    for table in ("attendance", "grades"):
+        m = mapped.get(table)
+        if m is None or "date" not in m.frame:
+            continue
+        dates = m.frame["date"].to_numpy()
+        future = dates > today_ts.to_datetime64()
+        if future.any():
+            m.problems.append(problem_at(
+                ERROR, table, m.raw.name, "date", "future date", f"a date after today ({today.isoformat()})",
+                "correct the date; a typo in the year is the usual cause", _lines(m, future),
+                [str(pd.Timestamp(d).date()) for d in dates[future][:5]]))
+        elif as_of is not None:
+            late = dates > pd.Timestamp(as_of).to_datetime64()
+            if late.any():
+                m.problems.append(problem_at(
+                    WARNING, table, m.raw.name, "date", "after as-of",
+                    f"dated after the as-of date {as_of.isoformat()}; not used in this run", "nothing to do",
+                    _lines(m, late)))
+    att = mapped.get("attendance")
+    if att is not None and "code" in att.frame and len(att.frame):
+        dup = duplicated_rows(att.frame)
+        att.duplicates = dup
+        if dup.any():
+            att.problems.append(problem_at(
+                WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
+                "the same registration appears more than once; counted once",
+                "nothing to do; or remove the double rows from the export", _lines(att, dup)))
+    roster = mapped.get("students")
+    if roster is None or "student_id" not in roster.frame:
+        return
+    key = ["student_id", "as_of"] if "as_of" in roster.frame else ["student_id"]
+    twice = duplicated_rows(roster.frame[key])
+    if twice.any():
+        roster.problems.append(problem_at(
+            ERROR, "students", roster.raw.name, "student_id", "duplicate student",
+            "the same student is listed twice in the roster" + (" for the same as-of date" if len(key) > 1 else ""),
+            "keep one row per student (or per student and as-of date)", _lines(roster, twice),
+            list(roster.frame["student_id"].to_numpy()[twice][:5])))
+    known = set(roster.frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
+    for table in ("attendance", "grades", "outcomes"):
+        m = mapped.get(table)
+        if m is None or "student_id" not in m.frame:
+            continue
+        ids = m.frame["student_id"]
+        codes = ids.cat.codes.to_numpy()
+        used = ids.cat.categories[np.unique(codes[codes >= 0])]
+        strangers = [c for c in used.to_numpy(dtype=object).tolist() if c not in known]
+        if strangers:
+            mask = ids.isin(strangers).to_numpy()
+            m.problems.append(problem_at(
+                WARNING, table, m.raw.name, "student_id", "not in roster",
+                f"{len(strangers)} student(s) missing from the roster; scored without roster data",
+                "add them to the roster, or check whether they left the school", _lines(m, mask),
+                list(ids.to_numpy()[mask][:5])))

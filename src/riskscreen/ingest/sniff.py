@@ -1,0 +1,222 @@
+"""Sniffing a delimited export: binary look-alikes, encoding, separator, and where the header row is."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskscreen.errors import InputError
+
+HEADER_SEARCH_LINES = 30
+SEPARATORS = (";", ",", "\t")
+MAX_HEADER_BYTES = 1_000_000
+HEAD_BYTES = 2_000_000
+# Peak memory of a whole score run per byte of CSV (about 2.7 at 10M rows, docs/performance.md), with margin:
+# a delimited file above available memory / this is read in blocks; a workbook is refused.
+MEMORY_PER_FILE_BYTE = 8
+
+
+def normalise_header(name: object) -> str:
+    """The form used to match column names: lower case without spaces, underscores, hyphens or dots."""
+    return re.sub(r"[\s_\-.]+", "", str(name).strip().lower())
+
+
+
+
+def _sniff_binary(data: bytes, path: Path) -> None:
+    if data.startswith(b"%PDF"):
+        raise InputError("is a PDF document, not a table export",
+                         hint="export the data from the school system as CSV or XLSX", path=str(path))
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError("is a ZIP archive, not a table export",
+                         hint="unzip it first and point riskscreen at the CSV or XLSX inside", path=str(path))
+    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
+        raise InputError("is a compressed archive, not a table export",
+                         hint="decompress it first", path=str(path))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("is an old Excel (.xls) or Office file",
+                         hint="open it in Excel and save it as .xlsx or CSV UTF-8", path=str(path))
+    if b"\x00" in data[:65536]:
+        raise InputError("holds binary data, not text",
+                         hint="export the data as CSV (UTF-8) or XLSX", path=str(path))
+
+
+def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
+    """Pick the encoding; returns (encoding for pandas or None when text is given, text head, notes)."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("starts like UTF-16 text but is damaged",
+                             hint="save it again as 'CSV UTF-8'", path=str(path)) from None
+        notes.append("read as UTF-16 (Excel 'Unicode text')")
+        return "utf-16", text, notes
+    _sniff_binary(data, path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    if data.isascii():
+        return encoding, data[:MAX_HEADER_BYTES].decode("ascii"), notes
+    try:
+        text = data.decode("utf-8")
+        return encoding, text[:MAX_HEADER_BYTES], notes
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig" or _looks_like_utf8(data):
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"is UTF-8 text with a damaged character on line {line}",
+                hint="open the file in a text editor, fix or remove the odd character, and save as UTF-8",
+                path=str(path)) from None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"is neither UTF-8 nor Windows-1252 text (line {line})",
+                         hint="save it as 'CSV UTF-8' from Excel or the school system", path=str(path)) from None
+    notes.append("read as Windows-1252: the file is not UTF-8")
+    return "cp1252", text[:MAX_HEADER_BYTES], notes
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """True when the bytes hold well-formed multi-byte UTF-8 sequences, so a bad byte is damage."""
+    return len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data[:1_000_000])) >= 1
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line], delimiter=sep), [])
+
+
+def _choose_separator(lines: Sequence[str]) -> str:
+    best, best_score = ",", 0
+    for sep in SEPARATORS:
+        counts = [len(_split_line(line, sep)) for line in lines[:10] if line.strip()]
+        if not counts:
+            continue
+        score = max(counts)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _header_index(rows: Sequence[Sequence[str]], known: set[str]) -> int:
+    """The row that holds the header: the first with the most recognised column names, else the first."""
+    best, best_hits = 0, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_LINES]):
+        hits = sum(1 for cell in row if normalise_header(cell) in known)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best_hits == 0:
+        for i, row in enumerate(rows[:HEADER_SEARCH_LINES]):
+            if sum(1 for cell in row if str(cell).strip()) >= 2:
+                return i
+    return best
+
+
+def _header_names(cells: Sequence[object], path: Path) -> list[str]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = str(cell).strip() if cell is not None else ""
+        if not name:
+            name = f"column {i + 1}"
+        key = normalise_header(name)
+        if key in seen:
+            raise InputError(
+                f"column name '{name}' appears twice (columns {seen[key] + 1} and {i + 1})",
+                hint="rename or remove one of the two columns", path=str(path))
+        seen[key] = i
+        names.append(name)
+    return names
+
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux MemAvailable), or None if unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(path: Path) -> None:
+    """Refuse, before reading, a file whose whole run would not fit in memory: a clear message, not a crash."""
+    size = path.stat().st_size
+    needed = size * MEMORY_PER_FILE_BYTE
+    available = available_memory()
+    if available is not None and needed > available:
+        raise InputError(
+            f"is {size / 1e9:.1f} GB: screening it needs about {needed / 1e9:.0f} GB of memory and this machine "
+            f"has {available / 1e9:.1f} GB free",
+            hint="split the export per school or per period and screen each part (see docs/performance.md)",
+            path=str(path))
+
+
+def _head_text(head: bytes, complete: bool) -> str | None:
+    """The start of a file as UTF-8 text, allowing a character cut off at the end; None if it is not UTF-8."""
+    body = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not complete and exc.start >= len(body) - 3:
+            return body[: exc.start].decode("utf-8")
+        return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a UTF-8 delimited file's header is and how its fields are separated (from its first 2 MB)."""
+
+    separator: str
+    header_idx: int  # 0-based line of the header
+    names: list[str]
+    encoding: str
+    notes: tuple[str, ...]
+
+
+def _head(path: Path) -> tuple[bytes, int]:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+                         path=str(path)) from None
+    if not head or (len(head) == size and head.isspace()):
+        raise InputError("is empty", hint="export the table again; the file has no header and no rows",
+                         path=str(path))
+    return head, size
+
+
+def _utf8_layout(path: Path, head: bytes, size: int, known: set[str]) -> Layout | None:
+    """The layout of a file whose start is UTF-8 text with a header; None if it needs the careful reader."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    _sniff_binary(head, path)
+    text = _head_text(head, complete=len(head) == size)
+    if text is None:
+        return None
+    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    if not lines or (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
+        return None
+    sep = _choose_separator(lines)
+    rows = [_split_line(line, sep) for line in lines]
+    header_idx = _header_index(rows, known)
+    names = _header_names(rows[header_idx], path)
+    notes = (f"skipped {header_idx} line(s) above the header",) if header_idx else ()
+    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    return Layout(sep, header_idx, names, encoding, notes)
+
+
+
+def _sep_name(sep: str) -> str:
+    return {";": "';'", ",": "','", "\t": "a tab"}[sep]
+
