@@ -13,6 +13,7 @@ from tests.helpers import load
 from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
 from riskscreen.scoring.score import score
 from riskscreen.weekly import history
+from riskscreen.i18n import prompt_text
 from riskscreen.weekly.shortlist import build, prompts_for, snapshot
 
 
@@ -53,14 +54,17 @@ def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[
 
 
 def test_prompts_follow_the_reasons() -> None:
-    assert prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False, lang="en") == [
+    keys = prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False, lang="en")
+    assert keys == ["verzuim_16u.0", "absence.0", "grades.0"]
+    assert [prompt_text(k, "en") for k in keys] == [
         "Has the report to DUO / the attendance officer been made? Agree who informs the parents and the "
         "leerplichtambtenaar.",
         "What keeps you away from school, and at which moments most?",
         "In which subjects is the student stuck, and do they know where to get help?",
     ]
-    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == [
-        "Is er een patroon in de ziekmeldingen? Overweeg een gesprek met de jeugdarts (M@ZL)."]
+    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0"]
+    assert prompt_text("sick.0", "nl") == (
+        "Is er een patroon in de ziekmeldingen? Overweeg een gesprek met de jeugdarts (M@ZL).")
 
 
 def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +98,8 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
                                              "verzuim_16u", "ziekteverzuim"]
     assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
     assert int(loaded.students["on_list"].sum()) == len(listing.entries)
-    assert set(loaded.students["group"]) == set(result.table["mentor"])
+    # groups are stored as keys, the same whatever the language of the list
+    assert set(loaded.students["group"]) == {f"mentor:{m}" for m in result.table["mentor"]}
     diff = history.compare(loaded, loaded)
     assert set(diff["status"]) == {"stayed"} and (diff["change_points"] == 0).all()
 
@@ -125,11 +130,11 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
 
     listing = _listing(school_dir, demo_model, "nl")
     wb = load_workbook(io.BytesIO(xlsx_bytes(listing)))
-    assert wb.sheetnames == ["Overzicht", *listing.groups]
+    assert wb.sheetnames == ["Overzicht", *(g.removeprefix("mentor:") for g in listing.groups)]
     summary = wb["Overzicht"]
     assert summary["A1"].value.startswith("Signaleringslijst, week 48 (27-11-2026); model demo")
     assert summary["A2"].value.startswith("Let op: dit is een demonstratiemodel")
-    sheet = wb[listing.groups[0]]
+    sheet = wb[listing.groups[0].removeprefix("mentor:")]
     assert sheet.freeze_panes == "C2"
     assert [c.value for c in sheet[1]][:6] == ["#", "Leerling", "Klas", "Risico", "Kans", "Verandering"]
     assert sheet.max_row == 1 + int((listing.entries["group"] == listing.groups[0]).sum())
@@ -149,7 +154,7 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
     rows = list(csv.reader(io.StringIO(csv_document(evil))))
     assert {r[3] for r in rows[1:]} == {"'=HYPERLINK(\"http://x\")"}
     wb = load_workbook(io.BytesIO(xlsx_bytes(evil)))
-    cell = wb[evil.groups[0]]["C2"]
+    cell = wb[evil.groups[0].removeprefix("mentor:")]["C2"]
     assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://x\")"
 
 

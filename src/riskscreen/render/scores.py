@@ -11,9 +11,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from riskscreen import i18n
+from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
 from riskscreen.render import csv_text, to_text
-from riskscreen.scoring.reasons import band_label, date_text, label, number, texts
 from riskscreen.scoring.score import Explanation, ScoreResult
+from riskscreen.signals.features import SPEC
 
 REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
@@ -27,11 +29,7 @@ def model_line(result: ScoreResult) -> str:
 
 
 def demo_warning(result: ScoreResult) -> str | None:
-    return str(texts(result.lang)["messages"]["demo_warning"]) if result.demonstration else None
-
-
-def percent(p: float, lang: str) -> str:
-    return number(100 * p, lang) + "%"
+    return i18n.demo_warning(result.lang) if result.demonstration else None
 
 
 def _text(value: object) -> str:
@@ -95,11 +93,6 @@ def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str
             for c in ("student_id", "mentor", "class", "flags")}
 
 
-def signed(value: float, lang: str) -> str:
-    text = f"{value:+.3f}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
 def explain_renderable(ex: Explanation) -> Group:
     result = ex.result
     lang = result.lang
@@ -124,7 +117,8 @@ def explain_renderable(ex: Explanation) -> Group:
     table.add_row(ew["base"], "", "", signed(ex.base_logit, lang))
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
-        name = words["features"].get(f["feature"], f["description"])
+        spec = SPEC.get(f["feature"])
+        name = spec.words[lang].label if spec is not None else str(f["description"])
         table.add_row(name + ("" if used else f" ({ew['not_used']})"), number(f["value"], lang),
                       number(f["reference"], lang) if used else "-",
                       signed(f["contribution"], lang) if used else "-")

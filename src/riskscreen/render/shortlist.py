@@ -15,10 +15,20 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscreen.errors import UsageError
+from riskscreen.i18n import (
+    band_label,
+    change_text,
+    date_text,
+    group_heading,
+    group_label,
+    label,
+    percent,
+    prompt_text,
+    texts,
+)
 from riskscreen.render import csv_text, neutralise, to_text
-from riskscreen.render.scores import REASON_COLUMNS, demo_warning, percent
-from riskscreen.scoring.reasons import band_label, date_text, label, texts
-from riskscreen.weekly.shortlist import Shortlist, change_text
+from riskscreen.render.scores import REASON_COLUMNS, demo_warning
+from riskscreen.weekly.shortlist import Shortlist
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
               ".txt": "table"}
@@ -91,12 +101,13 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
     out = []
     for _, row in sl.entries.iterrows():
         out.append({
-            "group": row["group"], "priority": int(row["priority"]), "rank": int(row["rank"]),
+            "group": row["group"], "group_name": group_label(row["group"], lang), "band_key": str(row["band"]),
+            "priority": int(row["priority"]), "rank": int(row["rank"]),
             "student_id": str(row["student_id"]), "class": "" if pd.isna(row["class"]) else str(row["class"]),
             "band": band_label(row["band"], lang), "probability": percent(row["probability"], lang),
             "change": change_text(row["change"], row["change_points"], lang),
             "because": _because(row, words), "reasons": _reasons(row), "flags": str(row["flags"] or ""),
-            "prompts": list(row["prompts"]), "action": "", "who": "", "when": "",
+            "prompts": [prompt_text(k, lang) for k in row["prompts"]], "action": "", "who": "", "when": "",
         })
     return out
 
@@ -117,8 +128,7 @@ def table_renderable(sl: Shortlist) -> Group:
     if not recs:
         parts.append(Text(words["empty"]))
     for group, _frame in _groups(sl):
-        parts.append(Rule(f"{words['for_mentor']}: {group}" if not group.startswith(words["class_group"]) and
-                          group != words["no_mentor"] else group, align="left"))
+        parts.append(Rule(group_heading(group, lang), align="left"))
         table = Table(show_lines=True, expand=False)
         for _key, title in _columns(lang, words)[:9]:
             table.add_column(title, overflow="fold")
@@ -146,7 +156,7 @@ def markdown(sl: Shortlist) -> str:
         lines += [words["empty"], ""]
     cols = _columns(lang, words)
     for group, _frame in _groups(sl):
-        lines += [f"## {words['for_mentor']}: {group}", "", "| " + " | ".join(t for _, t in cols) + " |",
+        lines += [f"## {group_heading(group, lang)}", "", "| " + " | ".join(t for _, t in cols) + " |",
                   "|" + "---|" * len(cols)]
         for r in (r for r in recs if r["group"] == group):
             cells = []
@@ -220,12 +230,12 @@ def html_document(sl: Shortlist) -> str:
         parts.append(f"<p>{_esc(words['empty'])}</p>")
     for group, _frame in _groups(sl):
         parts += ["<section class=\"mentor\">", f"<div class=\"pagehead\">{page_head}</div>",
-                  f"<h2>{_esc(words['for_mentor'])}: {_esc(group)}</h2>", "<table>", "<colgroup>"]
+                  f"<h2>{_esc(group_heading(group, lang))}</h2>", "<table>", "<colgroup>"]
         parts += [f"<col style=\"width:{w}\">" for w in HTML_WIDTHS]
         parts += ["</colgroup>", "<thead><tr>" + "".join(f"<th>{_esc(t)}</th>" for _, t in cols) + "</tr></thead>",
                   "<tbody>"]
         for r in (r for r in recs if r["group"] == group):
-            band_key = next((k for k in ("high", "elevated", "low") if band_label(k, lang) == r["band"]), "low")
+            band_key = r["band_key"]
             change = _esc(r["change"]) + (f"<br><span class=\"statutory\">{_esc(r['because'])}</span>"
                                           if r["because"] else "")
             parts.append(
@@ -248,7 +258,7 @@ def html_document(sl: Shortlist) -> str:
 def csv_document(sl: Shortlist) -> str:
     lang = sl.result.lang
     words = _words(sl)
-    cols = [("group", words["for_mentor"]), *_columns(lang, words)]
+    cols = [("group_name", words["for_mentor"]), *_columns(lang, words)]
     rows = ([("; ".join(r[k]) if isinstance(r[k], list) else r[k]) for k, _ in cols] for r in records(sl))
     return csv_text([t for _, t in cols], rows)
 
@@ -285,7 +295,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
         cell.font = Font(bold=True)
     recs = records(sl)
     for group in sl.groups:
-        summary.append([neutralise(group), sum(1 for r in recs if r["group"] == group)])
+        summary.append([neutralise(group_label(group, lang)), sum(1 for r in recs if r["group"] == group)])
     if len(sl.left):
         summary.append([])
         summary.append([words["left"]])
@@ -295,7 +305,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
     for group in sl.groups:
-        ws = wb.create_sheet(_sheet_title(group, used))
+        ws = wb.create_sheet(_sheet_title(group_label(group, lang), used))
         ws.append([t for _, t in cols])
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -3,59 +3,24 @@
 from __future__ import annotations
 
 import functools
-import tomllib
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError
+from riskscreen.i18n import date_text, number, texts
+from riskscreen.signals.features import FEATURES, SPEC
 
-LANGUAGES = ("nl", "en")
 TOP_REASONS = 3
 MIN_CONTRIBUTION = 0.05  # logit units; smaller parts are noise, not reasons
-TREND_FEATURES = {"absence_trend": 1, "grade_trend": -1}
-
-
-@functools.cache
-def texts(lang: str) -> dict[str, Any]:
-    """The text file of a language (src/riskscreen/text/LANG.toml)."""
-    if lang not in LANGUAGES:
-        raise UsageError(f"unknown language '{lang}'", hint="use --lang nl or --lang en")
-    path = Path(str(resources.files("riskscreen") / "text" / f"{lang}.toml"))
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def number(value: float, lang: str) -> str:
-    """A figure as a person writes it: whole numbers bare, else one decimal; decimal comma in Dutch."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "-"
-    rounded = round(float(value), 1)
-    text = str(round(rounded)) if abs(rounded - round(rounded)) < 1e-9 else f"{rounded:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
-
-
-def date_text(iso: str | None, lang: str) -> str:
-    if not iso:
-        return ""
-    year, month, day = str(iso)[:10].split("-")
-    return f"{day}-{month}-{year}" if lang == "nl" else f"{year}-{month}-{day}"
-
-
-def label(key: str, lang: str) -> str:
-    return str(texts(lang)["labels"][key])
-
-
-def band_label(band: str, lang: str) -> str:
-    return str(texts(lang)["bands"][band])
+# A trend is a warning sign only in its direction of concern, and is shown without its sign.
+TREND_DIRECTION = {f.name: f.direction for f in FEATURES if f.trend}
 
 
 @functools.lru_cache(maxsize=65536)
 def reason_text(feature: str, value: float, lang: str) -> str:
-    template = texts(lang)["reasons"].get(feature, feature + ": {value}")
-    shown = abs(value) if feature in TREND_FEATURES else value
+    spec = SPEC.get(feature)
+    template = spec.words[lang].reason if spec is not None else feature + ": {value}"
+    shown = abs(value) if feature in TREND_DIRECTION else value
     return str(template).format(value=number(shown, lang))
 
 
@@ -77,7 +42,7 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
     n = len(contributions)
     values = contributions.to_numpy()
     names = np.array(contributions.columns, dtype=object)
-    direction = np.array([TREND_FEATURES.get(str(n), 0) for n in names], dtype=float)
+    direction = np.array([TREND_DIRECTION.get(str(n), 0) for n in names], dtype=float)
     order = np.argsort(-values, axis=1, kind="stable")[:, :top]
     raw = features.loc[contributions.index, list(contributions.columns)].to_numpy(dtype=float)
     rows = np.arange(n)[:, None]

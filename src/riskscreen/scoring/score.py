@@ -10,17 +10,12 @@ import pandas as pd
 from riskscreen.errors import UsageError
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
+from riskscreen.i18n import texts
 from riskscreen.scoring.reasons import flag_texts, reasons
 from riskscreen.scoring.store import LoadedModel
+from riskscreen.signals.attendance import attendance_rows, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
-from riskscreen.signals.features import (
-    SPEC,
-    attendance_rows,
-    build_features,
-    calendar_for,
-    roster_at,
-    student_universe,
-)
+from riskscreen.signals.features import SPEC, build_features, roster_at
 from riskscreen.signals.flags import FlagRules, flags_from_rows
 
 
@@ -42,6 +37,7 @@ class ScoreResult:
 def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.Timestamp | None = None,
           rules: FlagRules | None = None) -> ScoreResult:
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
+    texts(lang)  # an unknown language is a usage error before any work
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)

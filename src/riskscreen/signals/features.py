@@ -1,229 +1,395 @@
-"""Per-student features as of an explicit date, vectorised over integer student codes."""
+"""Per-student features as of an explicit date: each declared once, beside its computation.
+
+A feature is one `@feature(...)` declaration (name, window, unit, direction of concern, prompt kind, words in
+Dutch and English) on the function that computes it. Reasons, conversation prompts, the model's sign rules,
+the feature sets and the table in docs/features.md all derive from these declarations; adding a feature means
+writing one declared function here, nothing else.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
-from riskscreen.signals.calendar import LessonCalendar, build_calendar, day_numbers
+from riskscreen.ingest.profiles import LEVELS
+from riskscreen.signals.attendance import (
+    CODE_INDEX,
+    AttendanceRows,
+    _sum,
+    attendance_rows,
+    calendar_for,
+    sick_spells,
+    student_codes,
+    student_universe,
+)
+from riskscreen.signals.calendar import LessonCalendar, day_numbers
 
 SHORT_WEEKS = 4
 LONG_WEEKS = 12
 FAIL_BELOW = 5.5
+LESSON_HOURS_PER_WEEK = 30.0
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a feature reads in one language: its name in a table, and a reason sentence with {value}."""
+
+    label: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """A feature's name, what it measures, and the direction in which it raises risk (+1, -1, 0 free)."""
+    """A feature's declaration.
+
+    direction: +1 when a higher value raises risk, -1 when it lowers it (the model is constrained to it).
+    trend: the value is a change; it is a warning sign only in the direction of concern, and shown unsigned.
+    prompt: the kind of conversation prompt a reason of this feature brings (text/*.toml [prompts]).
+    """
 
     name: str
     description: str
     unit: str
     direction: int
-    group: str
+    group: str  # attendance, grades or roster: where the data come from
+    window_weeks: int | None
+    prompt: str
+    words: dict[str, Words]
+    trend: bool = False
+    compute: Callable[[FeatureContext], np.ndarray] | None = None
 
 
-FEATURES: tuple[FeatureSpec, ...] = (
-    FeatureSpec("unauthorised_hours_4w", "unauthorised absence in the last 4 lesson weeks", "hours", 1, "attendance"),
-    FeatureSpec("unauthorised_hours_12w", "unauthorised absence in the last 12 lesson weeks", "hours", 1, "attendance"),
-    FeatureSpec("authorised_hours_12w", "authorised absence in the last 12 lesson weeks", "hours", 1, "attendance"),
-    FeatureSpec("sick_hours_12w", "sick leave in the last 12 lesson weeks", "hours", 1, "attendance"),
-    FeatureSpec("sick_spells_12w", "separate sick spells in the last 12 lesson weeks", "spells", 1, "attendance"),
-    FeatureSpec("late_4w", "late arrivals in the last 4 lesson weeks", "times", 1, "attendance"),
-    FeatureSpec("removed_12w", "removals from class in the last 12 lesson weeks", "times", 1, "attendance"),
-    FeatureSpec("absence_trend", "absence hours per week in the last 4 lesson weeks minus the 8 before", "hours/week",
-                1, "attendance"),
-    FeatureSpec("grade_mean_12w", "weighted mean grade of the last 12 lesson weeks", "grade", -1, "grades"),
-    FeatureSpec("fails_12w", "grades below 5.5 in the last 12 lesson weeks", "grades", 1, "grades"),
-    FeatureSpec("core_fails_12w", "core-subject grades below 5.5 in the last 12 lesson weeks", "grades", 1, "grades"),
-    FeatureSpec("core_min_avg_12w", "lowest core-subject average of the last 12 lesson weeks", "grade", -1, "grades"),
-    FeatureSpec("grade_trend", "mean grade of the last 4 lesson weeks minus that of the 8 before", "grade", -1,
-                "grades"),
-    FeatureSpec("repeated_years", "school years repeated so far", "years", 1, "roster"),
-    FeatureSpec("moved_down", "moves to a lower level so far", "times", 1, "roster"),
-    FeatureSpec("over_age", "years older than usual for the school year", "years", 1, "roster"),
-)
+_DECLARED: list[FeatureSpec] = []
+
+
+def feature(name: str, *, description: str, unit: str, direction: int, group: str, window_weeks: int | None,
+            prompt: str, nl: tuple[str, str], en: tuple[str, str], trend: bool = False,
+            ) -> Callable[[Callable[[FeatureContext], np.ndarray]], Callable[[FeatureContext], np.ndarray]]:
+    """Declare the feature computed by the decorated function (nl/en: label, reason with {value})."""
+
+    def register(compute: Callable[[FeatureContext], np.ndarray]) -> Callable[[FeatureContext], np.ndarray]:
+        _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt,
+                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute))
+        return compute
+
+    return register
+
+
+class FeatureContext:
+    """What every feature computation reads: the attendance rows, the grades in the window, the roster."""
+
+    def __init__(self, exports: Exports, universe: pd.Index, calendar: LessonCalendar, rows: AttendanceRows,
+                 as_of: pd.Timestamp) -> None:
+        self.exports, self.universe, self.calendar, self.rows, self.as_of = exports, universe, calendar, rows, as_of
+        self.n = len(universe)
+        self.short = calendar.window_start_position(SHORT_WEEKS)
+        self.long = calendar.window_start_position(LONG_WEEKS)
+        self.in_short = rows.week_pos >= self.short
+        self.in_long = rows.week_pos >= self.long
+
+    def code(self, name: str) -> np.ndarray:
+        return self.rows.code == CODE_INDEX[name]
+
+    def hours_where(self, mask: np.ndarray) -> np.ndarray:
+        return _sum(self.rows.student[mask], self.rows.hours[mask], self.n)
+
+    def count_where(self, mask: np.ndarray) -> np.ndarray:
+        return _sum(self.rows.student[mask], None, self.n)
+
+    @cached_property
+    def absent(self) -> np.ndarray:
+        return np.isin(self.rows.code, [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"]])
+
+    @cached_property
+    def grades(self) -> GradeRows:
+        return GradeRows.of(self)
+
+    @cached_property
+    def roster(self) -> pd.DataFrame | None:
+        return roster_at(self.exports.students, self.as_of)
+
+    def roster_column(self, name: str) -> np.ndarray:
+        """A numeric roster column per student of the universe; NaN where unknown."""
+        out = np.full(self.n, np.nan)
+        roster = self.roster
+        if roster is None or roster.empty or name not in roster:
+            return out
+        position = student_codes(roster["student_id"], self.universe)
+        ok = position >= 0
+        out[position[ok]] = roster[name].to_numpy(dtype=float)[ok]
+        return out
+
+
+@dataclass(frozen=True)
+class GradeRows:
+    """The grades of the last 12 lesson weeks up to as_of, as flat arrays."""
+
+    student: np.ndarray
+    subject: np.ndarray
+    n_subjects: int
+    grade: np.ndarray
+    weight: np.ndarray
+    is_core: np.ndarray
+    recent: np.ndarray  # inside the last 4 lesson weeks
+
+    @classmethod
+    def of(cls, ctx: FeatureContext) -> GradeRows:
+        calendar, grades = ctx.calendar, ctx.exports.grades
+        day = day_numbers(grades["date"].to_numpy())
+        student = student_codes(grades["student_id"], ctx.universe)
+        week_start_long = int(calendar.weeks[ctx.long]) * 7 - 3 if calendar.n_weeks else calendar.as_of_day
+        week_start_short = int(calendar.weeks[ctx.short]) * 7 - 3 if calendar.n_weeks else calendar.as_of_day
+        keep = (day <= calendar.as_of_day) & (day >= week_start_long) & (student >= 0)
+        subjects = grades["subject"].cat.categories.astype(str)
+        core_subject = np.array([ctx.exports.profile.is_core(s) for s in subjects], dtype=bool)
+        subject = grades["subject"].cat.codes.to_numpy()[keep]
+        return cls(student[keep], subject, len(subjects), grades["grade"].to_numpy(dtype=float)[keep],
+                   grades["weight"].to_numpy(dtype=float)[keep],
+                   core_subject[subject] if subject.size else np.zeros(0, bool), day[keep] >= week_start_short)
+
+    def weighted_mean(self, n: int, mask: np.ndarray | None = None) -> np.ndarray:
+        take = slice(None) if mask is None else mask
+        weight = _sum(self.student[take], self.weight[take], n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weight > 0, _sum(self.student[take], (self.weight * self.grade)[take], n) / weight,
+                            np.nan)
+
+
+# --------------------------------------------------------------------------------------------- attendance
+@feature("unauthorised_hours_4w", description="unauthorised absence in the last 4 lesson weeks", unit="hours",
+         direction=1, group="attendance", window_weeks=4, prompt="absence",
+         nl=("uren ongeoorloofd afwezig, laatste 4 lesweken",
+             "{value} uur ongeoorloofd afwezig in de laatste 4 lesweken"),
+         en=("hours of unauthorised absence, last 4 lesson weeks",
+             "{value} hours of unauthorised absence in the last 4 lesson weeks"))
+def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.hours_where(ctx.code("unauthorised") & ctx.in_short)
+
+
+@feature("unauthorised_hours_12w", description="unauthorised absence in the last 12 lesson weeks", unit="hours",
+         direction=1, group="attendance", window_weeks=12, prompt="absence",
+         nl=("uren ongeoorloofd afwezig, laatste 12 lesweken",
+             "{value} uur ongeoorloofd afwezig in de laatste 12 lesweken"),
+         en=("hours of unauthorised absence, last 12 lesson weeks",
+             "{value} hours of unauthorised absence in the last 12 lesson weeks"))
+def unauthorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.hours_where(ctx.code("unauthorised") & ctx.in_long)
+
+
+@feature("authorised_hours_12w", description="authorised absence in the last 12 lesson weeks", unit="hours",
+         direction=1, group="attendance", window_weeks=12, prompt="absence",
+         nl=("uren geoorloofd afwezig, laatste 12 lesweken",
+             "{value} uur geoorloofd afwezig in de laatste 12 lesweken"),
+         en=("hours of authorised absence, last 12 lesson weeks",
+             "{value} hours of authorised absence in the last 12 lesson weeks"))
+def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.hours_where(ctx.code("authorised") & ctx.in_long)
+
+
+@feature("sick_hours_12w", description="sick leave in the last 12 lesson weeks", unit="hours", direction=1,
+         group="attendance", window_weeks=12, prompt="sick",
+         nl=("uren ziek, laatste 12 lesweken",
+             "{value} uur ziek gemeld in de laatste 12 lesweken"),
+         en=("hours sick, last 12 lesson weeks",
+             "{value} hours reported sick in the last 12 lesson weeks"))
+def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.hours_where(ctx.code("sick") & ctx.in_long)
+
+
+@feature("sick_spells_12w", description="separate sick spells in the last 12 lesson weeks", unit="spells",
+         direction=1, group="attendance", window_weeks=12, prompt="sick",
+         nl=("aparte ziekmeldingen, laatste 12 lesweken",
+             "{value} keer ziek gemeld in de laatste 12 lesweken"),
+         en=("separate sick spells, last 12 lesson weeks",
+             "reported sick {value} times in the last 12 lesson weeks"))
+def sick_spells_12w(ctx: FeatureContext) -> np.ndarray:
+    return sick_spells(ctx.rows, ctx.n, first_day_position(ctx.calendar, ctx.long))[0]
+
+
+@feature("late_4w", description="late arrivals in the last 4 lesson weeks", unit="times", direction=1,
+         group="attendance", window_weeks=4, prompt="late",
+         nl=("keer te laat, laatste 4 lesweken",
+             "{value} keer te laat in de laatste 4 lesweken"),
+         en=("late arrivals, last 4 lesson weeks",
+             "late {value} times in the last 4 lesson weeks"))
+def late_4w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.count_where(ctx.code("late") & ctx.in_short)
+
+
+@feature("removed_12w", description="removals from class in the last 12 lesson weeks", unit="times",
+         direction=1, group="attendance", window_weeks=12, prompt="removed",
+         nl=("keer uit de les gestuurd, laatste 12 lesweken",
+             "{value} keer uit de les gestuurd in de laatste 12 lesweken"),
+         en=("removals from class, last 12 lesson weeks",
+             "sent out of class {value} times in the last 12 lesson weeks"))
+def removed_12w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.count_where(ctx.code("removed") & ctx.in_long)
+
+
+@feature("absence_trend", description="absence hours per week in the last 4 lesson weeks minus the 8 before",
+         unit="hours/week", direction=1, group="attendance", window_weeks=12, prompt="absence", trend=True,
+         nl=("verzuim per week: laatste 4 lesweken min de 8 ervoor",
+             "verzuim stijgt: {value} uur per week meer dan de 8 weken ervoor"),
+         en=("absence per week: last 4 lesson weeks minus the 8 before",
+             "absence rising: {value} hours a week more than the 8 weeks before"))
+def absence_trend(ctx: FeatureContext) -> np.ndarray:
+    if ctx.short <= ctx.long:
+        return np.zeros(ctx.n)
+    weeks_short = max(ctx.calendar.n_weeks - ctx.short, 1)
+    weeks_before = max(ctx.short - ctx.long, 1)
+    recent = ctx.hours_where(ctx.absent & ctx.in_short) / weeks_short
+    before = ctx.hours_where(ctx.absent & ctx.in_long & ~ctx.in_short) / weeks_before
+    return recent - before
+
+
+# ------------------------------------------------------------------------------------------------- grades
+@feature("grade_mean_12w", description="weighted mean grade of the last 12 lesson weeks", unit="grade",
+         direction=-1, group="grades", window_weeks=12, prompt="grades",
+         nl=("gewogen gemiddeld cijfer, laatste 12 lesweken",
+             "gemiddeld cijfer {value} in de laatste 12 lesweken"),
+         en=("weighted mean grade, last 12 lesson weeks",
+             "mean grade {value} in the last 12 lesson weeks"))
+def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
+    return ctx.grades.weighted_mean(ctx.n)
+
+
+@feature("fails_12w", description="grades below 5.5 in the last 12 lesson weeks", unit="grades", direction=1,
+         group="grades", window_weeks=12, prompt="grades",
+         nl=("onvoldoendes, laatste 12 lesweken",
+             "{value} onvoldoendes in de laatste 12 lesweken"),
+         en=("failing grades, last 12 lesson weeks",
+             "{value} failing grades in the last 12 lesson weeks"))
+def fails_12w(ctx: FeatureContext) -> np.ndarray:
+    g = ctx.grades
+    return _sum(g.student[g.grade < FAIL_BELOW], None, ctx.n)
+
+
+@feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
+         direction=1, group="grades", window_weeks=12, prompt="grades",
+         nl=("onvoldoendes kernvakken, laatste 12 lesweken",
+             "{value} onvoldoendes voor kernvakken in de laatste 12 lesweken"),
+         en=("failing grades in core subjects, last 12 lesson weeks",
+             "{value} failing grades in core subjects in the last 12 lesson weeks"))
+def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
+    g = ctx.grades
+    return _sum(g.student[(g.grade < FAIL_BELOW) & g.is_core], None, ctx.n)
+
+
+@feature("core_min_avg_12w", description="lowest core-subject average of the last 12 lesson weeks", unit="grade",
+         direction=-1, group="grades", window_weeks=12, prompt="grades",
+         nl=("laagste kernvakgemiddelde, laatste 12 lesweken",
+             "laagste kernvakgemiddelde {value}"),
+         en=("lowest core-subject average, last 12 lesson weeks",
+             "lowest core-subject average {value}"))
+def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
+    g, n = ctx.grades, ctx.n
+    if not (g.n_subjects and g.is_core.any()):
+        return np.full(n, np.nan)
+    core = g.is_core
+    key = g.student[core].astype(np.int64) * g.n_subjects + g.subject[core]
+    w = np.bincount(key, weights=g.weight[core], minlength=n * g.n_subjects).reshape(n, g.n_subjects)
+    wg = np.bincount(key, weights=(g.weight * g.grade)[core], minlength=n * g.n_subjects).reshape(n, g.n_subjects)
+    averages = np.where(w > 0, wg / np.where(w > 0, w, 1), np.inf)
+    lowest = averages.min(axis=1)
+    return np.where(np.isfinite(lowest), lowest, np.nan)
+
+
+@feature("grade_trend", description="mean grade of the last 4 lesson weeks minus that of the 8 before",
+         unit="grade", direction=-1, group="grades", window_weeks=12, prompt="grades", trend=True,
+         nl=("gemiddeld cijfer laatste 4 lesweken min de 8 ervoor",
+             "cijfers dalen: {value} punt lager dan de 8 weken ervoor"),
+         en=("mean grade of the last 4 lesson weeks minus the 8 before",
+             "grades falling: {value} points lower than the 8 weeks before"))
+def grade_trend(ctx: FeatureContext) -> np.ndarray:
+    g = ctx.grades
+    recent, before = g.weighted_mean(ctx.n, g.recent), g.weighted_mean(ctx.n, ~g.recent)
+    return np.where(~np.isnan(recent) & ~np.isnan(before), recent - before, np.nan)
+
+
+# ------------------------------------------------------------------------------------------------- roster
+@feature("repeated_years", description="school years repeated so far", unit="years", direction=1, group="roster",
+         window_weeks=None, prompt="school_career",
+         nl=("keer blijven zitten",
+             "{value} keer blijven zitten"),
+         en=("school years repeated",
+             "repeated {value} school year(s)"))
+def repeated_years(ctx: FeatureContext) -> np.ndarray:
+    return ctx.roster_column("repeated_years")
+
+
+@feature("moved_down", description="moves to a lower level so far", unit="times", direction=1, group="roster",
+         window_weeks=None, prompt="school_career",
+         nl=("keer afgestroomd",
+             "{value} keer afgestroomd naar een lager niveau"),
+         en=("moves to a lower level",
+             "moved down to a lower level {value} time(s)"))
+def moved_down(ctx: FeatureContext) -> np.ndarray:
+    return ctx.roster_column("moved_down")
+
+
+@feature("over_age", description="years older than usual for the school year", unit="years", direction=1,
+         group="roster", window_weeks=None, prompt="school_career",
+         nl=("jaren ouder dan gebruikelijk voor het leerjaar",
+             "{value} jaar ouder dan gebruikelijk in dit leerjaar"),
+         en=("years older than usual for the school year",
+             "{value} year(s) older than usual for the school year"))
+def over_age(ctx: FeatureContext) -> np.ndarray:
+    age, year = ctx.roster_column("age"), ctx.roster_column("year")
+    return np.where(np.isnan(age) | np.isnan(year), np.nan, np.maximum(age - (11 + year), 0))
+
+
+FEATURES: tuple[FeatureSpec, ...] = tuple(_DECLARED)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 SPEC = {f.name: f for f in FEATURES}
 # Not model features: context for people and for the rule-based baseline.
 CONTEXT_COLUMNS = ("absence_rate_12w", "has_registrations", "has_grades")
 LEVEL_COLUMNS = tuple(f"level_{lv}" for lv in LEVELS)
-LESSON_HOURS_PER_WEEK = 30.0
-
-CODE_INDEX = {c: i for i, c in enumerate(ATTENDANCE_CODES)}
 
 
-def student_universe(exports: Exports, as_of: pd.Timestamp | None = None) -> pd.Index:
-    """Every student of the run: the roster's, plus anyone with registrations or grades on or before as_of."""
-    ids: set[str] = set()
-    if exports.students is not None:
-        ids.update(exports.students["student_id"].astype(str).to_numpy(dtype=object).tolist())
-    limit = pd.Timestamp(as_of if as_of is not None else exports.as_of).to_datetime64()
-    for frame in (exports.attendance, exports.grades):
-        series = frame["student_id"]
-        codes = series.cat.codes.to_numpy()[(frame["date"].to_numpy() <= limit)]
-        used = np.unique(codes[codes >= 0])
-        ids.update(series.cat.categories[used].astype(str).to_numpy(dtype=object).tolist())
-    return pd.Index(sorted(ids), name="student_id", dtype=object)
-
-
-def student_codes(series: pd.Series, universe: pd.Index) -> np.ndarray:
-    """Integer code of each row's student in the universe; -1 for students outside it."""
-    categories = pd.Index(series.cat.categories.astype(str))
-    lookup = universe.get_indexer(categories)
-    codes = series.cat.codes.to_numpy()
-    return np.where(codes >= 0, lookup[np.clip(codes, 0, None)] if lookup.size else -1, -1).astype(np.int64)
-
-
-def calendar_for(exports: Exports, as_of: pd.Timestamp) -> LessonCalendar:
-    activity = [day_numbers(exports.attendance["date"].to_numpy()), day_numbers(exports.grades["date"].to_numpy())]
-    return build_calendar(activity, as_of, exports.profile.holidays)
-
-
-@dataclass(frozen=True)
-class AttendanceRows:
-    """Attendance rows up to as_of as flat integer arrays, shared by features and flags."""
-
-    student: np.ndarray
-    day: np.ndarray
-    week_pos: np.ndarray
-    day_pos: np.ndarray
-    code: np.ndarray
-    hours: np.ndarray
-
-
-def attendance_rows(exports: Exports, universe: pd.Index, calendar: LessonCalendar) -> AttendanceRows:
-    frame = exports.attendance
-    day = day_numbers(frame["date"].to_numpy())
-    keep = day <= calendar.as_of_day
-    student = student_codes(frame["student_id"], universe)
-    keep &= student >= 0
-    code_lookup = np.array([CODE_INDEX[str(c)] for c in frame["code"].cat.categories], dtype=np.int8)
-    code = code_lookup[frame["code"].cat.codes.to_numpy()]
-    day = day[keep]
-    return AttendanceRows(student=student[keep], day=day, week_pos=calendar.week_position(day),
-                          day_pos=calendar.day_position(day), code=code[keep],
-                          hours=frame["hours"].to_numpy(dtype=float)[keep])
-
-
-def _sum(student: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    return np.bincount(student, weights=weights, minlength=n).astype(float)
-
-
-def sick_spells(rows: AttendanceRows, n: int, first_day_pos: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per student: separate sick spells and the longest spell (consecutive lesson days) from a day on."""
-    mask = (rows.code == CODE_INDEX["sick"]) & (rows.day_pos >= first_day_pos)
-    if not mask.any():
-        return np.zeros(n), np.zeros(n)
-    key = np.unique(rows.student[mask].astype(np.int64) * 1_000_000 + rows.day_pos[mask])
-    student, day = key // 1_000_000, key % 1_000_000
-    starts = np.ones(key.size, dtype=bool)
-    starts[1:] = (student[1:] != student[:-1]) | (day[1:] != day[:-1] + 1)
-    spells = np.bincount(student[starts], minlength=n).astype(float)
-    run = np.cumsum(starts) - 1
-    run_length = np.bincount(run)
-    longest = np.zeros(n)
-    np.maximum.at(longest, student[starts], run_length)
-    return spells, longest
-
-
-def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *, universe: pd.Index | None = None,
-                   precomputed: tuple[LessonCalendar, AttendanceRows] | None = None) -> pd.DataFrame:
-    """One row per student: the documented features, using nothing dated after as_of."""
-    as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
-    universe = universe if universe is not None else student_universe(exports, as_of)
-    n = len(universe)
-    if precomputed is None:
-        calendar = calendar_for(exports, as_of)
-        rows = attendance_rows(exports, universe, calendar)
-    else:
-        calendar, rows = precomputed
-    out: dict[str, np.ndarray] = {}
-    short = calendar.window_start_position(SHORT_WEEKS)
-    long = calendar.window_start_position(LONG_WEEKS)
-    in_short = rows.week_pos >= short
-    in_long = rows.week_pos >= long
-    hours = rows.hours
-    code = rows.code
-
-    def hours_where(mask: np.ndarray) -> np.ndarray:
-        return _sum(rows.student[mask], hours[mask], n)
-
-    unauth = code == CODE_INDEX["unauthorised"]
-    out["unauthorised_hours_4w"] = hours_where(unauth & in_short)
-    out["unauthorised_hours_12w"] = hours_where(unauth & in_long)
-    out["authorised_hours_12w"] = hours_where((code == CODE_INDEX["authorised"]) & in_long)
-    out["sick_hours_12w"] = hours_where((code == CODE_INDEX["sick"]) & in_long)
-    first_long_day = _first_day_pos(calendar, long)
-    out["sick_spells_12w"], _longest = sick_spells(rows, n, first_long_day)
-    out["late_4w"] = _sum(rows.student[(code == CODE_INDEX["late"]) & in_short], None, n)
-    out["removed_12w"] = _sum(rows.student[(code == CODE_INDEX["removed"]) & in_long], None, n)
-    absent = np.isin(code, [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"]])
-    weeks_short = max(calendar.n_weeks - short, 1)
-    weeks_before = max(short - long, 1)
-    recent = hours_where(absent & in_short) / weeks_short
-    before = hours_where(absent & in_long & ~in_short) / weeks_before
-    out["absence_trend"] = recent - before if short > long else np.zeros(n)
-    weeks_long = max(calendar.n_weeks - long, 1)
-    out["absence_rate_12w"] = hours_where(absent & in_long) / (weeks_long * LESSON_HOURS_PER_WEEK)
-    out["has_registrations"] = (np.bincount(rows.student, minlength=n) > 0).astype(float)
-    out.update(_grade_features(exports, universe, calendar, as_of, long, short))
-    out.update(_roster_features(roster_at(exports.students, as_of), universe))
-    frame = pd.DataFrame(out, index=universe)
-    return frame[[*FEATURE_NAMES, *CONTEXT_COLUMNS, *LEVEL_COLUMNS]]
-
-
-def _first_day_pos(calendar: LessonCalendar, week_pos: int) -> int:
+def first_day_position(calendar: LessonCalendar, week_pos: int) -> int:
+    """Position among the lesson days of the Monday of a lesson week."""
     if calendar.n_weeks == 0 or calendar.days.size == 0:
         return 0
     monday = int(calendar.weeks[week_pos]) * 7 - 3
     return int(np.searchsorted(calendar.days, monday))
 
 
-def _grade_features(exports: Exports, universe: pd.Index, calendar: LessonCalendar, as_of: pd.Timestamp,
-                    long: int, short: int) -> dict[str, np.ndarray]:
-    n = len(universe)
-    grades = exports.grades
-    day = day_numbers(grades["date"].to_numpy())
-    student = student_codes(grades["student_id"], universe)
-    week_start_long = int(calendar.weeks[long]) * 7 - 3 if calendar.n_weeks else calendar.as_of_day
-    week_start_short = int(calendar.weeks[short]) * 7 - 3 if calendar.n_weeks else calendar.as_of_day
-    keep = (day <= calendar.as_of_day) & (day >= week_start_long) & (student >= 0)
-    student, day = student[keep], day[keep]
-    grade = grades["grade"].to_numpy(dtype=float)[keep]
-    weight = grades["weight"].to_numpy(dtype=float)[keep]
-    subjects = grades["subject"].cat.categories.astype(str)
-    core_subject = np.array([exports.profile.is_core(s) for s in subjects], dtype=bool)
-    subject = grades["subject"].cat.codes.to_numpy()[keep]
-    is_core = core_subject[subject] if subject.size else np.zeros(0, bool)
-    fail = grade < FAIL_BELOW
-    out: dict[str, np.ndarray] = {}
-    weight_sum = _sum(student, weight, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["grade_mean_12w"] = np.where(weight_sum > 0, _sum(student, weight * grade, n) / weight_sum, np.nan)
-        out["fails_12w"] = _sum(student[fail], None, n)
-        out["core_fails_12w"] = _sum(student[fail & is_core], None, n)
-        n_subjects = len(subjects)
-        if n_subjects and is_core.any():
-            key = student[is_core].astype(np.int64) * n_subjects + subject[is_core]
-            w = np.bincount(key, weights=weight[is_core], minlength=n * n_subjects).reshape(n, n_subjects)
-            wg = np.bincount(key, weights=(weight * grade)[is_core], minlength=n * n_subjects).reshape(n, n_subjects)
-            averages = np.where(w > 0, wg / np.where(w > 0, w, 1), np.inf)
-            lowest = averages.min(axis=1)
-            out["core_min_avg_12w"] = np.where(np.isfinite(lowest), lowest, np.nan)
-        else:
-            out["core_min_avg_12w"] = np.full(n, np.nan)
-        recent = day >= week_start_short
-        w_recent = _sum(student[recent], weight[recent], n)
-        w_before = _sum(student[~recent], weight[~recent], n)
-        mean_recent = _sum(student[recent], (weight * grade)[recent], n) / w_recent
-        mean_before = _sum(student[~recent], (weight * grade)[~recent], n) / w_before
-        out["grade_trend"] = np.where((w_recent > 0) & (w_before > 0), mean_recent - mean_before, np.nan)
-    out["has_grades"] = (np.bincount(student, minlength=n) > 0).astype(float)
+def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *, universe: pd.Index | None = None,
+                   precomputed: tuple[LessonCalendar, AttendanceRows] | None = None) -> pd.DataFrame:
+    """One row per student: every declared feature, then the context and level columns; nothing after as_of."""
+    as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
+    universe = universe if universe is not None else student_universe(exports, as_of)
+    if precomputed is None:
+        calendar = calendar_for(exports, as_of)
+        rows = attendance_rows(exports, universe, calendar)
+    else:
+        calendar, rows = precomputed
+    ctx = FeatureContext(exports, universe, calendar, rows, as_of)
+    out: dict[str, np.ndarray] = {spec.name: spec.compute(ctx) for spec in FEATURES if spec.compute is not None}
+    weeks_long = max(calendar.n_weeks - ctx.long, 1)
+    out["absence_rate_12w"] = ctx.hours_where(ctx.absent & ctx.in_long) / (weeks_long * LESSON_HOURS_PER_WEEK)
+    out["has_registrations"] = (np.bincount(rows.student, minlength=ctx.n) > 0).astype(float)
+    out["has_grades"] = (np.bincount(ctx.grades.student, minlength=ctx.n) > 0).astype(float)
+    out.update(_level_columns(ctx))
+    return pd.DataFrame(out, index=universe)[[*FEATURE_NAMES, *CONTEXT_COLUMNS, *LEVEL_COLUMNS]]
+
+
+def _level_columns(ctx: FeatureContext) -> dict[str, np.ndarray]:
+    out = {column: np.full(ctx.n, np.nan) for column in LEVEL_COLUMNS}
+    roster = ctx.roster
+    if roster is None or roster.empty or "level" not in roster:
+        return out
+    position = student_codes(roster["student_id"], ctx.universe)
+    ok = position >= 0
+    level = roster["level"].astype(object).to_numpy()[ok]
+    known = pd.notna(level)
+    for lv, column in zip(LEVELS, LEVEL_COLUMNS, strict=True):
+        out[column][position[ok]] = np.where(known, (level == lv).astype(float), np.nan)
     return out
 
 
@@ -242,29 +408,3 @@ def roster_at(students: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFram
                                          -frame["as_of"].astype("int64")))
     frame = frame.sort_values(["_key", "_late", "_order"], kind="stable").drop_duplicates("_key", keep="first")
     return frame.drop(columns=["_late", "_key", "_order"])
-
-
-def _roster_features(students: pd.DataFrame | None, universe: pd.Index) -> dict[str, np.ndarray]:
-    n = len(universe)
-    out = {name: np.full(n, np.nan) for name in ("repeated_years", "moved_down", "over_age")}
-    for column in LEVEL_COLUMNS:
-        out[column] = np.full(n, np.nan)
-    if students is None or students.empty:
-        return out
-    position = student_codes(students["student_id"], universe)
-    ok = position >= 0
-    position = position[ok]
-    for name in ("repeated_years", "moved_down"):
-        if name in students:
-            out[name][position] = students[name].to_numpy(dtype=float)[ok]
-    if "age" in students and "year" in students:
-        age = students["age"].to_numpy(dtype=float)[ok]
-        year = students["year"].to_numpy(dtype=float)[ok]
-        out["over_age"][position] = np.maximum(age - (11 + year), 0)
-    if "level" in students:
-        level = students["level"].astype(object).to_numpy()[ok]
-        known = pd.notna(level)
-        for lv, column in zip(LEVELS, LEVEL_COLUMNS, strict=True):
-            values = np.where(known, (level == lv).astype(float), np.nan)
-            out[column][position] = values
-    return out

@@ -9,8 +9,15 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.ingest.pipeline import Exports
+from riskscreen.signals.attendance import (
+    CODE_INDEX,
+    AttendanceRows,
+    attendance_rows,
+    calendar_for,
+    sick_spells,
+    student_universe,
+)
 from riskscreen.signals.calendar import LessonCalendar
-from riskscreen.signals.features import CODE_INDEX, AttendanceRows, attendance_rows, calendar_for, student_universe
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,6 @@ def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd
     first_day = 0
     if calendar.n_weeks and calendar.days.size:
         first_day = int(np.searchsorted(calendar.days, int(calendar.weeks[first_week]) * 7 - 3))
-    from riskscreen.signals.features import sick_spells
-
     spells, longest = sick_spells(rows, n, first_day)
     sick_flag = (spells >= rules.sick_spells) | (longest > rules.sick_spell_days)
     s_from = np.full(n, None, dtype=object)

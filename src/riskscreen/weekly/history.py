@@ -14,7 +14,9 @@ from riskscreen.errors import InputError, UsageError
 from riskscreen.files import write_output
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})\.json$")
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: groups are keys (mentor:X, class:X, none); 1 stored them as shown in one language
+LEGACY_NO_GROUP = {"(geen mentor bekend)", "(no mentor known)"}
+LEGACY_CLASS_PREFIXES = ("Klas ", "Class ")
 DEFAULT_FOLDER = "riskscreen-history"
 
 
@@ -67,6 +69,8 @@ def load(path: Path) -> Snapshot:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         frame = pd.DataFrame(doc["students"]).set_index("student_id")
+        if doc.get("version", 1) == 1 and "group" in frame:
+            frame["group"] = [_legacy_group_key(str(g)) for g in frame["group"]]
         return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, Path(path))
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError("is not a readable shortlist snapshot", hint="remove it from the history folder",
@@ -111,3 +115,13 @@ def compare(old: Snapshot, new: Snapshot) -> pd.DataFrame:
         delta = None if before is None or after is None else round(100 * (after - before), 1)
         rows.append({"student_id": sid, "status": status, "before": before, "after": after, "change_points": delta})
     return pd.DataFrame(rows, columns=["student_id", "status", "before", "after", "change_points"])
+
+
+def _legacy_group_key(shown: str) -> str:
+    """The group key of a version-1 snapshot's group, which was stored as the list showed it."""
+    if shown in LEGACY_NO_GROUP:
+        return "none"
+    for prefix in LEGACY_CLASS_PREFIXES:
+        if shown.startswith(prefix):
+            return "class:" + shown[len(prefix):]
+    return "mentor:" + shown

@@ -8,18 +8,13 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError
-from riskscreen.scoring.reasons import texts
+from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
+from riskscreen.signals.features import FEATURES
 from riskscreen.weekly.history import Snapshot, make_snapshot
 
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
-PROMPT_KEYS = {
-    "unauthorised_hours_4w": "absence", "unauthorised_hours_12w": "absence", "absence_trend": "absence",
-    "authorised_hours_12w": "absence", "late_4w": "late", "removed_12w": "removed",
-    "grade_mean_12w": "grades", "fails_12w": "grades", "core_fails_12w": "grades", "core_min_avg_12w": "grades",
-    "grade_trend": "grades", "sick_hours_12w": "sick", "sick_spells_12w": "sick",
-    "repeated_years": "school_career", "moved_down": "school_career", "over_age": "school_career",
-}
+PROMPT_KIND = {f.name: f.prompt for f in FEATURES}
 MAX_PROMPTS = 3
 SAME_WITHIN_POINTS = 1.0
 
@@ -37,35 +32,31 @@ class Shortlist:
     groups: list[str] = field(default_factory=list)
 
 
-def group_key(table: pd.DataFrame, lang: str) -> pd.Series:
-    """Mentor where known, else the class, else 'no mentor'."""
+def group_keys(table: pd.DataFrame) -> pd.Series:
+    """Per student the key of their group: mentor where known, else the class, else none (i18n.group_key)."""
     mentor = table["mentor"].astype(object)
     klass = table["class"].astype(object)
-    missing = texts(lang)["shortlist"]["no_mentor"]
-    label_class = texts(lang)["shortlist"]["class_group"]
-    return pd.Series(np.where(pd.notna(mentor) & (mentor.astype(str) != ""), mentor.astype(str),
-                              np.where(pd.notna(klass), label_class + " " + klass.astype(str), missing)),
-                     index=table.index)
+    has_mentor = (pd.notna(mentor) & (mentor.astype(str) != "")).to_numpy()
+    has_class = pd.notna(klass).to_numpy()
+    return pd.Series(np.where(has_mentor, "mentor:" + mentor.astype(str),
+                              np.where(has_class, "class:" + klass.astype(str), NO_GROUP)), index=table.index)
 
 
 def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str) -> list[str]:
+    """Keys of the conversation prompts ('kind.index'): the first prompt of each kind the student's signals
+    bring, then the second ones, up to MAX_PROMPTS."""
     catalogue = texts(lang)["prompts"]
-    keys: list[str] = []
+    kinds: list[str] = []
     if statutory:
-        keys.append("verzuim_16u")
+        kinds.append("verzuim_16u")
     for feature in (f for f in reason_features.split(";") if f):
-        key = PROMPT_KEYS.get(feature)
-        if key and key not in keys:
-            keys.append(key)
-    if sick_flag and "sick" not in keys:
-        keys.append("sick")
-    out: list[str] = []
-    for key in keys:  # the first prompt of each kind, then the second ones, up to MAX_PROMPTS
-        if catalogue.get(key):
-            out.append(catalogue[key][0])
-    for key in keys:
-        if len(catalogue.get(key, [])) > 1:
-            out.append(catalogue[key][1])
+        kind = PROMPT_KIND.get(feature)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if sick_flag and "sick" not in kinds:
+        kinds.append("sick")
+    out = [f"{kind}.0" for kind in kinds if catalogue.get(kind)]
+    out += [f"{kind}.1" for kind in kinds if len(catalogue.get(kind, [])) > 1]
     return out[:MAX_PROMPTS]
 
 
@@ -78,7 +69,7 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
         raise UsageError(f"--min-band must be one of {', '.join(BAND_ORDER)}")
     lang = result.lang
     table = result.table.copy()
-    table["group"] = group_key(table, lang)
+    table["group"] = group_keys(table)
     eligible = table["band"].map(BAND_ORDER).to_numpy() >= BAND_ORDER[min_band]
     statutory = table["verzuim_16u"].to_numpy(dtype=bool)
     chosen = np.zeros(len(table), dtype=bool)
@@ -95,8 +86,12 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
                           zip(entries["reason_features"], entries["statutory"], entries["ziekteverzuim"], strict=True)]
     entries["change"], entries["change_points"] = _changes(entries, previous)
     # Priority inside a group: statutory first (a legal duty with a deadline), then by risk.
-    entries = entries.sort_values(["group", "statutory", "probability", "student_id"],
-                                  ascending=[True, False, False, True], kind="stable")
+    # Groups in a fixed order whatever the language: mentors, then classes, then students without either.
+    kind_order = np.select([entries["group"].str.startswith("mentor:"), entries["group"].str.startswith("class:")],
+                           [0, 1], 2)
+    entries = entries.assign(_kind=kind_order).sort_values(
+        ["_kind", "group", "statutory", "probability", "student_id"], ascending=[True, True, False, False, True],
+        kind="stable").drop(columns="_kind")
     entries["priority"] = entries.groupby("group", sort=False).cumcount() + 1
     left = _left(table, entries, previous)
     return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
@@ -139,17 +134,7 @@ def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None)
 def snapshot(listing: Shortlist) -> Snapshot:
     """What the next run compares with: every scored student, their group, and whether they are listed."""
     result = listing.result
-    group = group_key(result.table, result.lang)
+    group = group_keys(result.table)
     table = result.table.assign(group=listing.entries["group"].reindex(result.table.index).fillna(group))
     return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
                          set(listing.entries["student_id"].astype(str)))
-
-
-def change_text(kind: str, points: float | None, lang: str) -> str:
-    words = texts(lang)["shortlist"]
-    if kind == "none":
-        return ""
-    if kind in {"up", "down"} and points is not None:
-        shown = f"{abs(points):.1f}".replace(".", ",") if lang == "nl" else f"{abs(points):.1f}"
-        return str(words[kind]).format(points=shown)
-    return str(words[kind])

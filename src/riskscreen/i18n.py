@@ -1,0 +1,106 @@
+"""Words and number formats per language: the catalogues in text/LANG.toml; data carry keys, this translates."""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from riskscreen.errors import UsageError
+
+LANGUAGES = ("nl", "en")
+NO_GROUP = "none"
+
+
+@functools.cache
+def texts(lang: str) -> dict[str, Any]:
+    """The catalogue of a language (src/riskscreen/text/LANG.toml)."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language '{lang}'", hint="use --lang nl or --lang en")
+    path = Path(str(resources.files("riskscreen") / "text" / f"{lang}.toml"))
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def number(value: float | None, lang: str) -> str:
+    """A figure as a person writes it: whole numbers bare, else one decimal; decimal comma in Dutch."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    rounded = round(float(value), 1)
+    text = str(round(rounded)) if abs(rounded - round(rounded)) < 1e-9 else f"{rounded:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def percent(p: float, lang: str) -> str:
+    return number(100 * p, lang) + "%"
+
+
+def signed(value: float, lang: str) -> str:
+    """A logit contribution with its sign and three decimals."""
+    text = f"{value:+.3f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def date_text(iso: str | None, lang: str) -> str:
+    if not iso:
+        return ""
+    year, month, day = str(iso)[:10].split("-")
+    return f"{day}-{month}-{year}" if lang == "nl" else f"{year}-{month}-{day}"
+
+
+def label(key: str, lang: str) -> str:
+    return str(texts(lang)["labels"][key])
+
+
+def band_label(band: str, lang: str) -> str:
+    return str(texts(lang)["bands"][band])
+
+
+def group_key(mentor: str | None, klass: str | None) -> str:
+    """The key of a shortlist group: the mentor where known, else the class, else none."""
+    if mentor:
+        return f"mentor:{mentor}"
+    if klass:
+        return f"class:{klass}"
+    return NO_GROUP
+
+
+def group_label(key: str, lang: str) -> str:
+    """A group as a list shows it: the mentor code, 'Klas 3B', or '(geen mentor bekend)'."""
+    words = texts(lang)["shortlist"]
+    kind, _, name = key.partition(":")
+    if kind == "mentor":
+        return name
+    if kind == "class":
+        return f"{words['class_group']} {name}"
+    return str(words["no_mentor"])
+
+
+def group_heading(key: str, lang: str) -> str:
+    """A group's heading: 'Mentor: MNT01' for a mentor, the plain label otherwise."""
+    words = texts(lang)["shortlist"]
+    shown = group_label(key, lang)
+    return f"{words['for_mentor']}: {shown}" if key.startswith("mentor:") else shown
+
+
+def prompt_text(key: str, lang: str) -> str:
+    """A conversation prompt by its key, 'kind.index' (text/LANG.toml [prompts])."""
+    kind, _, index = key.partition(".")
+    return str(texts(lang)["prompts"][kind][int(index)])
+
+
+def change_text(kind: str, points: float | None, lang: str) -> str:
+    """A change since the last list: new, up or down by points, about the same; nothing for no comparison."""
+    words = texts(lang)["shortlist"]
+    if kind == "none":
+        return ""
+    if kind in {"up", "down"} and points is not None:
+        shown = f"{abs(points):.1f}".replace(".", ",") if lang == "nl" else f"{abs(points):.1f}"
+        return str(words[kind]).format(points=shown)
+    return str(words[kind])
+
+
+def demo_warning(lang: str) -> str:
+    return str(texts(lang)["messages"]["demo_warning"])
