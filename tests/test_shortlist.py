@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from tests.helpers import load
 
+from riskscreen.i18n import prompt_text
 from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
 from riskscreen.scoring.score import score
 from riskscreen.weekly import history
-from riskscreen.i18n import prompt_text
 from riskscreen.weekly.shortlist import build, prompts_for, snapshot
 
 

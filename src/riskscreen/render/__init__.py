@@ -43,3 +43,19 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
                      for row in rows)
     return buffer.getvalue()
+
+
+def render_rows(header: list[str], rows: list[list[object]], fmt: str) -> str:
+    """Plain rows as a terminal table, JSON records or CSV (for listings such as `history`)."""
+    if fmt == "json":
+        import json
+
+        return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2) + "\n"
+    if fmt == "csv":
+        return csv_text(header, rows)
+    from rich.table import Table
+
+    table = Table(*header)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    return to_text(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -123,3 +124,24 @@ def evaluation_markdown(report: dict[str, Any]) -> str:
         out += ["", f"Warning: {w}"]
     out += ["", "## Fairness audit", "", *fairness_lines(report.get("fairness", {})), ""]
     return "\n".join(out)
+
+
+def card_json(card: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(card, indent=2, ensure_ascii=False) + "\n"
+
+
+def evaluation_json(report: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def model_line(path: Path, card: dict[str, Any] | None) -> str:
+    """One line of `model list`: name, folder, ROC AUC on unseen data, when it was made, and a demo mark."""
+    if card is None:
+        return f"{path.name:<16} {path}  (card unreadable)"
+    auc = (card.get("metrics", {}).get("roc_auc") or {}).get("value")
+    demo = "  DEMONSTRATION (synthetic data)" if card.get("demonstration") else ""
+    return f"{path.name:<16} {path}  ROC AUC {auc}  created {card.get('created')}{demo}"

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError
+from riskscreen.i18n import texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
-from riskscreen.i18n import texts
 from riskscreen.scoring.reasons import flag_texts, reasons
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.attendance import attendance_rows, calendar_for, student_universe

@@ -1,0 +1,219 @@
+"""The library API: one function per use case, over typed sources and results; the CLI is a skin over these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from riskscreen.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from riskscreen.ingest.pipeline import Exports
+    from riskscreen.ingest.problems import ValidationReport
+    from riskscreen.scoring.score import Explanation, ScoreResult
+    from riskscreen.scoring.store import LoadedModel
+    from riskscreen.training.train import EvaluationResult, TrainingResult
+    from riskscreen.weekly.history import Snapshot
+    from riskscreen.weekly.shortlist import Shortlist
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Which export files to read: a folder (files recognised by name or headers) and/or files named one by one."""
+
+    folder: Path | None = None
+    attendance: Path | None = None
+    grades: Path | None = None
+    students: Path | None = None
+    outcomes: Path | None = None
+    profile: str | None = None  # a profile name or .toml path; detected from the headers when None
+    sheet: str | None = None
+    allow_columns: tuple[str, ...] = ()
+
+    @property
+    def given(self) -> bool:
+        return any(p is not None for p in (self.folder, self.attendance, self.grades, self.students, self.outcomes))
+
+
+def _read_kwargs(sources: Sources) -> dict[str, object]:
+    return {"attendance": sources.attendance, "grades": sources.grades, "students": sources.students,
+            "outcomes": sources.outcomes, "profile": sources.profile, "sheet": sources.sheet,
+            "allow_columns": sources.allow_columns}
+
+
+def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
+         require: tuple[str, ...] = ("attendance", "grades"), progress: Progress | None = None) -> Exports:
+    """The validated tables of a school; raises ValidationFailed (with the report) when they break the contract."""
+    from riskscreen.ingest.pipeline import load_exports
+
+    return load_exports(sources.folder, as_of=as_of, today=today, require=require, progress=progress,
+                        **_read_kwargs(sources))
+
+
+def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
+             progress: Progress | None = None) -> ValidationReport:
+    """Every problem of the exports with file, row, column and fix; the report says whether they are valid."""
+    from riskscreen.ingest.pipeline import read_exports
+
+    if not sources.given:
+        raise UsageError("give a folder, or files with --attendance, --grades, --students or --outcomes")
+    _exports, report = read_exports(sources.folder, as_of=as_of, today=today, require=(), progress=progress,
+                                    **_read_kwargs(sources))  # type: ignore[arg-type]
+    if not report.files:
+        raise UsageError(f"no export files recognised in {sources.folder}",
+                         hint="name them like absenties.csv and cijfers.csv, or use --attendance / --grades")
+    return report
+
+
+def load_model(model: str | None = None) -> LoadedModel:
+    """A model by name or folder (default: the bundled demonstration model), checked before use."""
+    from riskscreen.scoring.store import load_model as load
+
+    return load(model)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every student scored, and the rows a listing asked for."""
+
+    result: ScoreResult
+    rows: pd.DataFrame
+
+    @property
+    def flagged(self) -> int:
+        """Students with the 16-hour flag."""
+        return int(self.result.table["verzuim_16u"].sum())
+
+
+def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of: dt.date | None = None,
+          top: int | None = None, mentor: str | None = None, class_: str | None = None,
+          progress: Progress | None = None, today: dt.date | None = None) -> Scores:
+    """Rank every student by risk with reasons and flags; optionally one mentor's or class's, or the top N."""
+    from riskscreen.scoring.score import score as score_all
+    from riskscreen.scoring.score import select
+
+    loaded = load_model(model)
+    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
+    return Scores(result, select(result, top=top, mentor=mentor, class_=class_))
+
+
+def explain(sources: Sources, student_id: str, *, model: str | None = None, lang: str = "nl",
+            as_of: dt.date | None = None, progress: Progress | None = None,
+            today: dt.date | None = None) -> Explanation:
+    """One student's full breakdown: every feature, its reference and contribution, flags, registrations."""
+    from riskscreen.scoring.score import explain as explain_one
+
+    loaded = load_model(model)
+    return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """This week's list, where history was read from, and where this run's snapshot was stored (if it was)."""
+
+    shortlist: Shortlist
+    history_folder: Path
+    snapshot_path: Path | None = None
+
+    @property
+    def statutory(self) -> int:
+        return int(self.shortlist.entries["statutory"].sum())
+
+    @property
+    def listed(self) -> int:
+        return len(self.shortlist.entries)
+
+
+def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = "nl",
+                     as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
+                     min_band: str = "elevated", history: Path | None = None, store: bool = True,
+                     progress: Progress | None = None, today: dt.date | None = None) -> Weekly:
+    """The weekly shortlist with changes since the last stored list; stores this run's snapshot unless told not."""
+    from riskscreen.scoring.score import score as score_all
+    from riskscreen.weekly import history as history_store
+    from riskscreen.weekly.shortlist import build, snapshot
+
+    loaded = load_model(model)
+    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
+    folder = history or history_store.default_folder(sources.folder)
+    previous = history_store.previous(folder, result.as_of.date().isoformat())
+    listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous)
+    stored = history_store.save(snapshot(listing), folder) if store else None
+    return Weekly(listing, folder, stored)
+
+
+@dataclass(frozen=True)
+class HistoryTable:
+    """Stored snapshots, or the comparison of two, as plain rows for any renderer."""
+
+    header: list[str]
+    rows: list[list[object]]
+    folder: Path
+    snapshots: list[Snapshot] = field(default_factory=list)
+
+
+def history(folder: Path | None = None, *, data: Path | None = None,
+            compare: tuple[str, str] | None = None) -> HistoryTable:
+    """The snapshots in a history folder (default: riskscreen-history/ in the data folder), or two compared."""
+    from riskscreen.weekly import history as history_store
+
+    where = folder or history_store.default_folder(data)
+    if compare is None:
+        snaps = [history_store.load(p) for p in history_store.list_snapshots(where)]
+        rows: list[list[object]] = [[s.as_of, s.model, int(s.students["on_list"].sum()), len(s.students)]
+                                    for s in snaps]
+        return HistoryTable(["as_of", "model", "on_list", "students"], rows, where, snaps)
+    old, new = history_store.find(where, compare[0]), history_store.find(where, compare[1])
+    diff = history_store.compare(old, new)
+    return HistoryTable(list(diff.columns), diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),
+                        where)
+
+
+def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
+          feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
+          demonstration: bool = False, force: bool = False, progress: Progress | None = None,
+          today: dt.date | None = None) -> TrainingResult:
+    """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card."""
+    from riskscreen.render.card import card_markdown
+    from riskscreen.scoring.store import save_model
+    from riskscreen.training.train import train as train_model
+
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists", hint="choose another --out, or add --force to replace it")
+    if c is not None and c <= 0:
+        raise UsageError("--C must be above 0")
+    exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
+                         seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
+                         progress=progress)
+    save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
+    return result
+
+
+def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None = None, seed: int = 0,
+             bootstrap: int = 500, progress: Progress | None = None,
+             today: dt.date | None = None) -> EvaluationResult:
+    """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit."""
+    from riskscreen.training.train import evaluate as evaluate_model
+
+    loaded = load_model(model)
+    exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    return evaluate_model(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=progress)
+
+
+def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
+                 history_years: int = 0, profile: str = "magister", force: bool = False) -> list[Path]:
+    """A deterministic synthetic school (invented data) written as exports; returns the files written."""
+    from riskscreen import sample
+
+    if history_years < 0 or history_years > 20:
+        raise UsageError("--history-years must be from 0 to 20")
+    school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
+    return sample.write(school, out_dir, force=force)

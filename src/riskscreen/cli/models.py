@@ -1,0 +1,120 @@
+"""Commands of the analyst: train, evaluate, and the model store (model list, model show)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskscreen.cli import (
+    AllowOpt,
+    AttendanceOpt,
+    DataArg,
+    EvalFormat,
+    ForceOpt,
+    GradesOpt,
+    ModelOpt,
+    OutcomesOpt,
+    OutputOpt,
+    ProfileOpt,
+    SheetOpt,
+    StudentsOpt,
+    _err,
+    _progress,
+    app,
+    check_output,
+    guarded,
+    sources,
+    write,
+)
+
+model_app = typer.Typer(help="Models: list them and show their cards.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(model_app, name="model")
+
+
+@app.command()
+@guarded
+def train(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model and its card to, "
+                                                    "such as models/ourschool.")] = Path("models/model"),
+    c: Annotated[float | None, typer.Option("--C", help="Regularisation strength (smaller = simpler); "
+                                                        "default: chosen by cross-validation.")] = None,
+    balanced: Annotated[bool, typer.Option("--balanced", help="Weight classes inversely to their size.")] = False,
+    feature_set: Annotated[str, typer.Option("--feature-set", help="standard, with-level, attendance or "
+                                                                   "no-roster.")] = "standard",
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Students a youth worker can see; adds "
+                                                                    "precision and recall at this k.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for splits, bootstrap and fitting.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
+    demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
+                                                                        "(synthetic data).")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
+    from riskscreen import api
+    from riskscreen.render.card import card_markdown
+
+    result = api.train(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column), out=out,
+                       c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
+                       bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
+    sys.stdout.write(card_markdown(result.card))
+    _err(f"wrote {out}/ (model.pkl, card.json, card.md)")
+
+
+@app.command()
+@guarded
+def evaluate(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    model: ModelOpt = None,
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Also precision and recall at this k.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
+    plots: Annotated[Path | None, typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs "
+                                                               "to this folder.")] = None,
+    format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render.card import evaluation_json, evaluation_markdown
+
+    result = api.evaluate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
+                          model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, progress=_progress())
+    write(evaluation_json(result.report) if format == EvalFormat.json else evaluation_markdown(result.report),
+          output, force)
+    if plots is not None:
+        from riskscreen.training.plots import write_plots
+
+        for path in write_plots(result.y, result.scores, plots, force=force):
+            _err(f"wrote {path}")
+
+
+@model_app.command("list")
+@guarded
+def model_list() -> None:
+    """List the models riskscreen can find (./models, $RISKSCREEN_MODELS and the bundled ones)."""
+    from riskscreen.render.card import model_line
+    from riskscreen.scoring.store import list_models
+
+    for path, card in list_models():
+        typer.echo(model_line(path, card))
+
+
+@model_app.command("show")
+@guarded
+def model_show(
+    name: Annotated[str, typer.Argument(help="Model name or folder.")] = "demo",
+    format: Annotated[EvalFormat, typer.Option("--format", "-f", help="table (Markdown) or json.")] = EvalFormat.table,
+) -> None:
+    """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
+    from riskscreen.render.card import card_json, card_markdown
+    from riskscreen.scoring.store import read_card, resolve
+
+    card = read_card(resolve(name))
+    sys.stdout.write(card_json(card) if format == EvalFormat.json else card_markdown(card))

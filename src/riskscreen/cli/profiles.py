@@ -1,0 +1,38 @@
+"""Commands for mapping profiles: list them, write a template to fill in."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from riskscreen.cli import ForceOpt, OutputOpt, app, guarded, write
+
+profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
+                          no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("list")
+@guarded
+def profile_list() -> None:
+    """List the built-in and your own profiles."""
+    from riskscreen.ingest.profiles import list_profiles
+
+    for name, prof in list_profiles():
+        typer.echo(f"{name:<14} {prof.source:<10} {prof.description}")
+
+
+@profile_app.command("init")
+@guarded
+def profile_init(
+    name: Annotated[str, typer.Argument(help="Name of the new profile.")],
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Write a commented profile template to fill in (to the user profile folder, or --output)."""
+    from riskscreen.ingest.profiles import profile_template, user_profile_dir
+
+    text = profile_template(name)
+    target = output or user_profile_dir() / f"{name}.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write(text, target, force)

@@ -1,0 +1,127 @@
+"""Commands over a school's exports: validate, sample, score, explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskscreen.cli import (
+    AllowOpt,
+    AsOfOpt,
+    AttendanceOpt,
+    DataArg,
+    ForceOpt,
+    GradesOpt,
+    Language,
+    ModelOpt,
+    OutcomesOpt,
+    OutputOpt,
+    ProfileOpt,
+    ReportFormat,
+    SheetOpt,
+    StudentsOpt,
+    _err,
+    _progress,
+    app,
+    check_output,
+    guarded,
+    parse_date,
+    sources,
+    write,
+)
+
+
+@app.command()
+@guarded
+def validate(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    as_of: AsOfOpt = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Check exports against the data contract and report every problem with file, row, column and fix."""
+    from riskscreen import api
+    from riskscreen.render.validation import render_report
+
+    report = api.validate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
+                          as_of=parse_date(as_of), progress=_progress())
+    write(render_report(report, format.value), output, force)
+    if format != ReportFormat.table or output is not None:
+        _err(report.summary_line())
+    if not report.valid:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def sample(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic exports to.")],
+    students: Annotated[int, typer.Option("--students", help="Number of students.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same school.")] = 2026,
+    as_of: Annotated[str, typer.Option("--as-of", help="Last day of registrations.")] = "2026-11-27",
+    history_years: Annotated[int, typer.Option("--history-years", help="Write this many past school years "
+                                                                       "and an outcomes table instead.")] = 0,
+    profile: Annotated[str, typer.Option("--profile", help="Headers to write: magister or canonical.")] = "magister",
+    force: ForceOpt = False,
+) -> None:
+    """Write a deterministic synthetic school (invented data) to try riskscreen or to train a model on."""
+    from riskscreen import api
+
+    day = parse_date(as_of)
+    assert day is not None
+    for path in api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
+                                 profile=profile, force=force):
+        _err(f"wrote {path}")
+
+
+@app.command()
+@guarded
+def score(
+    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    model: ModelOpt = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
+    top: Annotated[int | None, typer.Option("--top", help="Only the N highest-risk students.")] = None,
+    mentor: Annotated[str | None, typer.Option("--mentor", help="Only this mentor's students.")] = None,
+    class_: Annotated[str | None, typer.Option("--class", help="Only this class.")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Rank every student by risk, with the reasons behind each score and the statutory absence flags."""
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render.scores import demo_warning, render_scores
+
+    scored = api.score(sources(data, attendance, grades, students, None, profile, sheet, allow_column),
+                       model=model, lang=lang.value, as_of=parse_date(as_of), top=top, mentor=mentor,
+                       class_=class_, progress=_progress())
+    write(render_scores(scored.result, scored.rows, format.value), output, force)
+    warning = demo_warning(scored.result)
+    if warning and format != ReportFormat.table:
+        _err(warning)
+    _err(f"{len(scored.result.table)} students scored as of {scored.result.as_of.date()}; {scored.flagged} with "
+         "the 16-hour flag")
+
+
+@app.command()
+@guarded
+def explain(
+    data: Annotated[Path, typer.Argument(help="Folder with the export files.")],
+    student_id: Annotated[str, typer.Argument(help="The student's pseudonym.")],
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    model: ModelOpt = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False,
+) -> None:
+    """Show one student's full breakdown: every feature, its reference, its contribution, flags, registrations."""
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render.scores import render_explanation
+
+    explanation = api.explain(sources(data, profile=profile, sheet=sheet, allow_column=allow_column), student_id,
+                              model=model, lang=lang.value, as_of=parse_date(as_of), progress=_progress())
+    write(render_explanation(explanation, format.value), output, force)
