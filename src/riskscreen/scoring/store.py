@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError
+from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
 
 FORMAT_VERSION = 1
@@ -48,9 +49,10 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def card_digest(card: dict[str, Any]) -> str:
+def card_digest(card: dict[str, Any] | ModelCard) -> str:
     """The card's own checksum, over everything but the checksum itself."""
-    body = {k: v for k, v in card.items() if k != "card_sha256"}
+    data = card.as_dict() if isinstance(card, ModelCard) else card
+    body = {k: v for k, v in data.items() if k != "card_sha256"}
     return sha256_of(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8"))
 
 
@@ -59,16 +61,16 @@ class LoadedModel:
     """A model ready to score, its card, and where it came from."""
 
     fitted: FittedModel
-    card: dict[str, Any]
+    card: ModelCard
     path: Path
 
     @property
     def name(self) -> str:
-        return str(self.card.get("name", self.path.name))
+        return self.card.name
 
     @property
     def is_demonstration(self) -> bool:
-        return bool(self.card.get("demonstration", False))
+        return self.card.demonstration
 
 
 def model_dirs() -> list[Path]:
@@ -111,55 +113,59 @@ def resolve(ref: str | None) -> Path:
                                                    "or give the path of a model folder")
 
 
-def read_card(folder: Path) -> dict[str, Any]:
+def _card_data(folder: Path) -> dict[str, Any]:
     path = folder / CARD_JSON
     if not path.exists():
         raise ModelError(f"model {folder} has no {CARD_JSON}: refused",
                          hint="a model must come with the card `riskscreen train` writes beside it")
     try:
-        card = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise ModelError(f"the card {path} cannot be read as JSON: refused",
                          hint="train the model again, or restore the card from where the model came from") from None
-    if not isinstance(card, dict):
+    if not isinstance(data, dict):
         raise ModelError(f"the card {path} is not a model card: refused")
-    return card
+    return data
 
 
-def _verified(ref: str | None) -> tuple[Path, dict[str, Any], bytes]:
+def read_card(folder: Path) -> ModelCard:
+    """A model folder's card, typed; refused when it is missing, not JSON, or not a card."""
+    return parse_card(_card_data(folder), source=str(folder / CARD_JSON))
+
+
+def _verified(ref: str | None) -> tuple[Path, ModelCard, bytes]:
     """The model folder, its card and model file, after every check that needs no unpickling."""
     folder = resolve(ref)
-    card = read_card(folder)
-    if card.get("card_sha256") != card_digest(card):
+    data = _card_data(folder)
+    if data.get("card_sha256") != card_digest(data):
         raise ModelError(f"the card of {folder} was changed after training: refused",
                          hint="restore the original card.json, or train the model again")
-    version = card.get("format_version")
+    version = data.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelError(f"model {folder} has format version {version}; this riskscreen reads version "
                          f"{FORMAT_VERSION}", hint="train the model again with this version of riskscreen")
+    card = parse_card(data, source=str(folder / CARD_JSON))
     model_path = folder / MODEL_FILE
     try:
-        data = model_path.read_bytes()
+        payload = model_path.read_bytes()
     except OSError:
         raise ModelError(f"model file {model_path} cannot be read") from None
-    if sha256_of(data) != card.get("model_sha256"):
+    if sha256_of(payload) != card.model_sha256:
         raise ModelError(f"{model_path} does not match the SHA-256 in its card: refused before loading",
                          hint="the file was changed or damaged; restore it or train the model again")
-    return folder, card, data
+    return folder, card, payload
 
 
 def load_model(ref: str | None = None) -> LoadedModel:
     """A model ready to score, checked (card checksum, format version, model file SHA-256) and built from the
     card's numbers: scoring never unpickles anything, so a model file cannot run code here."""
     folder, card, _data = _verified(ref)
-    try:
-        parameters = LinearParameters.from_dict(card["scoring"])
-        fitted = FittedModel(parameters=parameters, bands={k: float(v) for k, v in card["bands"].items()},
-                             dropped=list(card.get("features_dropped", [])),
-                             calibration=tuple(card.get("calibration", (1.0, 0.0))),
-                             params=dict(card.get("parameters", {})))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise ModelError(f"the card of {folder} lacks its scoring parameters or bands: refused") from None
+    if card.scoring is None or not {"high", "elevated"} <= set(card.bands):
+        raise ModelError(f"the card of {folder} lacks its scoring parameters or bands: refused")
+    parameters = LinearParameters.from_dict(card.scoring.model_dump())
+    calibration = (card.calibration[0], card.calibration[1]) if len(card.calibration) == 2 else (1.0, 0.0)
+    fitted = FittedModel(parameters=parameters, bands=dict(card.bands), dropped=list(card.features_dropped),
+                         calibration=calibration, params=card.parameters.as_dict())
     return LoadedModel(fitted, card, folder)
 
 
@@ -176,7 +182,7 @@ def load_pipeline(ref: str | None = None, *, trust: bool = False) -> object:
                          hint="it may come from an incompatible scikit-learn; train the model again") from None
 
 
-def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, force: bool = False,
+def save_model(fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bool = False,
                markdown: str | None = None) -> Path:
     """Write model.pkl, card.json and card.md into out_dir as one step; an existing folder needs force."""
     out_dir = Path(out_dir)
@@ -186,15 +192,13 @@ def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, forc
     if fitted.pipeline is None:
         raise ModelError("only a model trained in this run can be saved")
     data = pickle.dumps(fitted.pipeline, protocol=5)
-    card = dict(card)
-    card["scoring"] = fitted.parameters.as_dict()
-    card["format_version"] = FORMAT_VERSION
-    card["model_sha256"] = sha256_of(data)
-    card["card_sha256"] = card_digest(card)
+    card = card.model_copy(update={"scoring": Scoring.model_validate(fitted.parameters.as_dict()),
+                                   "format_version": FORMAT_VERSION, "model_sha256": sha256_of(data)})
+    card = card.model_copy(update={"card_sha256": card_digest(card)})
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
     try:
         (staging / MODEL_FILE).write_bytes(data)
-        (staging / CARD_JSON).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / CARD_JSON).write_text(card_json(card), encoding="utf-8")
         if markdown is not None:
             (staging / CARD_MD).write_text(markdown, encoding="utf-8")
         for child in staging.iterdir():
@@ -213,8 +217,8 @@ def save_model(fitted: FittedModel, card: dict[str, Any], out_dir: Path, *, forc
     return out_dir
 
 
-def list_models() -> list[tuple[Path, dict[str, Any] | None]]:
-    out: list[tuple[Path, dict[str, Any] | None]] = []
+def list_models() -> list[tuple[Path, ModelCard | None]]:
+    out: list[tuple[Path, ModelCard | None]] = []
     seen: set[Path] = set()
     for folder in model_dirs():
         if not folder.is_dir():

@@ -15,6 +15,7 @@ import pandas as pd
 from riskscreen import __version__
 from riskscreen.errors import ModelError, UsageError
 from riskscreen.ingest.pipeline import Exports
+from riskscreen.scoring.card import EvaluationReport, ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.features import SPEC, build_features, roster_at
@@ -127,7 +128,7 @@ def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_w
 @dataclass
 class TrainingResult:
     fitted: FittedModel
-    card: dict[str, Any]
+    card: ModelCard
     test_y: np.ndarray
     test_scores: dict[str, np.ndarray]
 
@@ -215,7 +216,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     scores = predict(fitted, ts.features.iloc[test_idx])
     model_metrics, baselines, audit, all_scores = assess(ts, train_idx, test_idx, scores, seed=seed,
                                                          capacity=capacity, n_boot=n_boot, bands=fitted.bands)
-    card = {
+    card = ModelCard.model_validate({
         "name": name, "demonstration": demonstration,
         "notice": DEMO_NOTICE if demonstration else None,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -232,13 +233,13 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "metrics": model_metrics, "baselines": baselines,
         "price_of_transparency": compare(model_metrics, baselines), "fairness": audit,
         "versions": _versions(),
-    }
+    })
     return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
 
 
 @dataclass
 class EvaluationResult:
-    report: dict[str, Any]
+    report: EvaluationReport
     y: np.ndarray
     scores: dict[str, np.ndarray]
 
@@ -257,7 +258,7 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
         {"columns": {}, "note": "no audit_* columns in the roster"}
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
-    report = {
+    report = EvaluationReport.model_validate({
         "model": loaded.name, "demonstration": loaded.is_demonstration,
         "roc_auc": model_metrics["roc_auc"], "pr_auc": model_metrics["pr_auc"], "brier": model_metrics["brier"],
         "precision_at": model_metrics["precision_at"], "recall_at": model_metrics["recall_at"],
@@ -268,6 +269,6 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
                                                        "model_on_these_rows": held_out}},
         "price_of_transparency": compare(held_out, baselines),
         "fairness": audit,
-    }
+    })
     # The plots put all three on the same held-out rows.
     return EvaluationResult(report, ts.labels[test_idx], base_scores)

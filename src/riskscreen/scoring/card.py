@@ -1,0 +1,226 @@
+"""The typed model card and evaluation report (pydantic), and the one place that reads and writes them as JSON.
+
+A card states what a model was trained on, how well it did on data it never saw, and the numbers it scores
+with. `parse_card` and `card_json` are the only ways in and out: a field that is missing, misspelt or of the
+wrong type is refused with the field's name, and what is written is exactly what was read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from riskscreen.errors import ModelError
+
+
+class Record(BaseModel):
+    """A frozen record that refuses unknown fields and writes back only the fields it was given."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class Interval(Record):
+    """A figure with its bootstrap 95% interval (None where it cannot be computed)."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+class AtK(Interval):
+    k: int
+
+
+class CalibrationBin(Record):
+    decile: int
+    n: int
+    mean_predicted: float
+    observed: float
+
+
+class Metrics(Record):
+    """Metrics of one set of scores on one set of rows."""
+
+    n_students: int
+    n_positive: int
+    roc_auc: Interval
+    pr_auc: Interval
+    brier: Interval | None
+    precision_at: dict[str, AtK]
+    recall_at: dict[str, AtK]
+    calibration: list[CalibrationBin]
+    warnings: list[str]
+
+
+class Baseline(Metrics):
+    description: str
+
+
+class ComparisonRows(Record):
+    """Where an evaluation compares the model with the baselines: the same held-out rows."""
+
+    method: str
+    rows: int
+    model_on_these_rows: Metrics
+
+
+class Baselines(Record):
+    rule_count: Baseline
+    gradient_boosting: Baseline
+    comparison_rows: ComparisonRows | None = None
+
+
+class FairnessGroup(Record):
+    group: str
+    n: int
+    prevalence: float | None
+    recall: float | None
+    false_positive_rate: float | None
+    precision: float | None
+    calibration_in_the_large: float | None
+    ratio_to_largest: dict[str, float | None]
+    outside_range: list[str]
+    small_group: bool
+
+
+class FairnessColumn(Record):
+    reference_group: str
+    groups: list[FairnessGroup]
+
+
+class Fairness(Record):
+    """Per audit column and group, how the top of the list treats the group; a note when there is no column."""
+
+    top_fraction: str | None = None
+    range: list[float] | None = None
+    columns: dict[str, FairnessColumn]
+    note: str | None = None
+
+
+class FileDigest(Record):
+    table: str
+    file: str
+    sha256: str
+
+
+class TrainingData(Record):
+    files: list[FileDigest]
+    sha256: str
+    first_date: str | None
+    last_date: str | None
+    as_of_dates: list[str]
+    rows: int
+    students: int
+    positives: int
+    profile: str
+
+
+class Validation(Record):
+    method: str
+    train_rows: int
+    test_rows: int
+    test_positives: int
+    bootstrap_samples: int
+
+
+class Parameters(Record):
+    c: float = Field(alias="C")
+    class_weight: str | None
+    feature_set: str
+    seed: int
+    capacity: int | None = None
+
+
+class FeatureRow(Record):
+    name: str
+    description: str
+    unit: str
+    coefficient_per_sd: float
+    odds_ratio_per_sd: float
+    coefficient_per_unit: float
+    odds_ratio_per_unit: float
+    points_per_unit: float
+    reference: float
+    sd: float
+
+
+class Scoring(Record):
+    """The numbers a model scores with (full precision): scoring needs these, not the pickled pipeline."""
+
+    features: list[str]
+    medians: list[float]
+    means: list[float]
+    scales: list[float]
+    coefficients: list[float]
+    intercept: float
+
+
+class ModelCard(Record):
+    name: str
+    demonstration: bool
+    notice: str | None
+    created: str
+    intended_use: str
+    limits: str
+    training_data: TrainingData
+    validation: Validation
+    parameters: Parameters
+    features_used: list[str]
+    features_dropped: list[str]
+    features: list[FeatureRow]
+    intercept: float
+    calibration: list[float]
+    bands: dict[str, float]
+    metrics: Metrics
+    baselines: Baselines
+    price_of_transparency: dict[str, float | None]
+    fairness: Fairness
+    versions: dict[str, str]
+    scoring: Scoring | None = None
+    format_version: int | None = None
+    model_sha256: str | None = None
+    card_sha256: str | None = None
+
+
+class EvaluationReport(Record):
+    """What `evaluate` measured of a model on labelled data."""
+
+    model: str
+    demonstration: bool
+    roc_auc: Interval
+    pr_auc: Interval
+    brier: Interval | None
+    precision_at: dict[str, AtK]
+    recall_at: dict[str, AtK]
+    calibration: list[CalibrationBin]
+    warnings: list[str]
+    n_students: int
+    n_rows: int
+    n_positive: int
+    baselines: Baselines
+    price_of_transparency: dict[str, float | None]
+    fairness: Fairness
+
+
+def parse_card(data: object, *, source: str) -> ModelCard:
+    """A card from its JSON data; a card that does not fit the format is refused, naming the first bad field."""
+    try:
+        return ModelCard.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(the card)"
+        raise ModelError(f"the card {source} is not a valid model card: {where}: {first['msg'].lower()}; refused",
+                         hint="train the model again, or restore the card from where the model came from") from None
+
+
+def card_json(card: ModelCard) -> str:
+    return json.dumps(card.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def evaluation_json(report: EvaluationReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
