@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,88 +171,6 @@ def markdown(sl: Shortlist) -> str:
     return "\n".join(lines)
 
 
-# -------------------------------------------------------------------------------------------------- html
-CSS = """
-@page { size: A4 landscape; margin: 12mm 10mm 14mm 10mm; }
-* { box-sizing: border-box; }
-body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; font-size: 8.5pt; color: #111; margin: 0; }
-header.run { border-bottom: 2px solid #333; margin-bottom: 4mm; padding-bottom: 2mm; }
-header.run h1 { font-size: 14pt; margin: 0 0 1mm 0; }
-.warning { background: #fff3cd; border: 1px solid #c9a227; padding: 1.5mm 2.5mm; font-weight: 600; }
-section.mentor { page-break-before: always; break-before: page; }
-section.mentor:first-of-type { page-break-before: auto; break-before: auto; }
-section.mentor h2 { font-size: 12pt; margin: 2mm 0; }
-.pagehead { font-size: 8pt; color: #444; margin-bottom: 1mm; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-thead { display: table-header-group; }
-tr { page-break-inside: avoid; break-inside: avoid; }
-th, td { border: 1px solid #888; padding: 0.8mm 1.2mm; vertical-align: top; text-align: left;
-         overflow-wrap: anywhere; word-wrap: break-word; }
-th { background: #e9ecef; font-size: 8pt; }
-td.num { text-align: right; white-space: nowrap; }
-td.write { height: 12mm; }
-td.nowrap { white-space: nowrap; }
-ul { margin: 0; padding-left: 3.5mm; }
-.band-high { font-weight: 700; color: #a00; }
-.band-elevated { font-weight: 600; color: #8a5a00; }
-.statutory { font-weight: 700; }
-footer.left { margin-top: 4mm; font-size: 8.5pt; }
-@media screen { body { margin: 8mm; } section.mentor { margin-top: 8mm; } }
-"""
-HTML_WIDTHS = ("3%", "7%", "4%", "7%", "5%", "9%", "18%", "11%", "17%", "9%", "5%", "5%")
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>" if items else ""
-
-
-def html_document(sl: Shortlist) -> str:
-    lang = sl.result.lang
-    words = _words(sl)
-    head = header_lines(sl)
-    warning = demo_warning(sl.result)
-    cols = _columns(lang, words)
-    page_head = _esc(head[0]) + (f" &mdash; {_esc(warning)}" if warning else "")
-    parts = [f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">",
-             f"<title>{_esc(head[0])}</title>", f"<style>{CSS}</style>", "</head>\n<body>",
-             "<header class=\"run\">", f"<h1>{_esc(head[0])}</h1>"]
-    if warning:
-        parts.append(f"<p class=\"warning\">{_esc(warning)}</p>")
-    parts += [f"<p>{_esc(line)}</p>" for line in head[1:] if line != warning]
-    parts.append("</header>")
-    recs = records(sl)
-    if not recs:
-        parts.append(f"<p>{_esc(words['empty'])}</p>")
-    for group, _frame in _groups(sl):
-        parts += ["<section class=\"mentor\">", f"<div class=\"pagehead\">{page_head}</div>",
-                  f"<h2>{_esc(group_heading(group, lang))}</h2>", "<table>", "<colgroup>"]
-        parts += [f"<col style=\"width:{w}\">" for w in HTML_WIDTHS]
-        parts += ["</colgroup>", "<thead><tr>" + "".join(f"<th>{_esc(t)}</th>" for _, t in cols) + "</tr></thead>",
-                  "<tbody>"]
-        for r in (r for r in recs if r["group"] == group):
-            band_key = r["band_key"]
-            change = _esc(r["change"]) + (f"<br><span class=\"statutory\">{_esc(r['because'])}</span>"
-                                          if r["because"] else "")
-            parts.append(
-                "<tr>"
-                f"<td class=\"num\">{r['priority']}</td><td>{_esc(r['student_id'])}</td><td>{_esc(r['class'])}</td>"
-                f"<td class=\"band-{band_key} nowrap\">{_esc(r['band'])}</td>"
-                f"<td class=\"num\">{_esc(r['probability'])}</td>"
-                f"<td>{change}</td><td>{_list(r['reasons'])}</td><td>{_esc(r['flags'])}</td>"
-                f"<td>{_list(r['prompts'])}</td><td class=\"write\"></td><td class=\"write\"></td>"
-                "<td class=\"write\"></td></tr>")
-        parts += ["</tbody>", "</table>", "</section>"]
-    if len(sl.left):
-        parts.append(f"<footer class=\"left\"><strong>{_esc(words['left'])}:</strong> "
-                     + _esc("; ".join(_left_lines(sl))) + "</footer>")
-    parts.append("</body>\n</html>\n")
-    return "\n".join(parts)
-
-
 # --------------------------------------------------------------------------------------------- csv, xlsx
 def csv_document(sl: Shortlist) -> str:
     lang = sl.result.lang
@@ -345,6 +262,8 @@ def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
     if fmt == "md":
         return markdown(sl)
     if fmt == "html":
+        from riskscreen.render.shortlist_html import html_document
+
         return html_document(sl)
     if fmt == "csv":
         return csv_document(sl)
