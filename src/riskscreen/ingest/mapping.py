@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, stripped, spread
+from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
 from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at
 from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
@@ -65,7 +65,7 @@ def _drop_totals(mapper: Mapper, source: str) -> np.ndarray:
     """Rows whose id cell says 'Totaal' or the like: a spreadsheet's summary line, not a student."""
 
     series = as_categorical(mapper.raw.frame[source])
-    lowered = stripped(series.cat.categories).str.lower()
+    lowered = stripped_text(series.cat.categories).str.lower()
     total_category = lowered.str.startswith(TOTALS_WORDS).to_numpy(dtype=bool)
     if not total_category.any():
         return np.zeros(len(series), dtype=bool)
@@ -176,7 +176,7 @@ def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
     reason: np.ndarray
     if "code" in found:
         reason_series = as_categorical(mapper.raw.frame[found["code"]])
-        normalised = stripped(reason_series.cat.categories).map(normalise_value)
+        normalised = stripped_text(reason_series.cat.categories).map(normalise_value)
         mapped = normalised.map(mapping).to_numpy(dtype=object)
         rc = reason_series.cat.codes.to_numpy()
         picked = mapped[np.clip(rc, 0, None)] if len(mapped) else None
@@ -203,7 +203,7 @@ def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
 
 def _yes_no_values(mapper: Mapper, source: str, column: str) -> np.ndarray:
     def convert(categories: pd.Index) -> np.ndarray:
-        text = stripped(categories).map(normalise_value)
+        text = stripped_text(categories).map(normalise_value)
         return np.where(text.isin(YES_VALUES), 1.0, np.where(text.isin(NO_VALUES), 0.0, np.nan))
 
     values = on_categories(mapper.raw.frame[source], convert, np.nan).astype(float)
@@ -227,7 +227,7 @@ def _grades(mapper: Mapper, source: str) -> pd.Series:
     series = mapper.raw.frame[source]
 
     def convert(categories: pd.Index) -> np.ndarray:
-        cleaned = stripped(categories).str.replace(",", ".", regex=False)
+        cleaned = stripped_text(categories).str.replace(",", ".", regex=False)
         return pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
 
     values = on_categories(series, convert, np.nan).astype(float)

@@ -44,7 +44,7 @@ def spread(per_category: np.ndarray, codes: np.ndarray, fill: object) -> np.ndar
     return table[codes]
 
 
-def stripped(categories: pd.Index) -> pd.Series:
+def stripped_text(categories: pd.Index) -> pd.Series:
     return pd.Series(categories.astype(str), dtype=object).str.strip()
 
 
@@ -103,7 +103,7 @@ class Mapper:
     # ------------------------------------------------------------------------------------- value parsers
     def dates(self, source: str, column: str) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
-        categories = stripped(series.cat.categories).str.replace(TIME_SUFFIX, "", regex=True)
+        categories = stripped_text(series.cat.categories).str.replace(TIME_SUFFIX, "", regex=True)
         fmt = self.profile.date_format
         parsed: pd.Series
         if fmt == "auto":
@@ -128,7 +128,7 @@ class Mapper:
     def numbers(self, source: str, column: str, *, integer: bool = False) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
         codes = series.cat.codes.to_numpy()
-        text = stripped(series.cat.categories).str.replace(",", ".", regex=False)
+        text = stripped_text(series.cat.categories).str.replace(",", ".", regex=False)
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float) if len(text) else np.zeros(0)
         bad_value = np.isnan(values)
         if integer:
@@ -144,7 +144,7 @@ class Mapper:
     def codes(self, source: str, column: str, mapping: dict[str, str], valid: tuple[str, ...],
               *, what: str, blank_ok: bool) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
-        normalised = stripped(series.cat.categories).map(normalise_value)
+        normalised = stripped_text(series.cat.categories).map(normalise_value)
         target = {code: i for i, code in enumerate(valid)}
         # each distinct source value -> the index of its canonical code (-1 unknown), spread by integer codes
         per_category = normalised.map(mapping).map(target).fillna(-1).to_numpy(dtype=np.int64)
@@ -169,7 +169,7 @@ class Mapper:
 
     def text(self, source: str, column: str) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
-        stripped = stripped(series.cat.categories)
+        stripped = stripped_text(series.cat.categories)
         codes = series.cat.codes.to_numpy()
         uniques: np.ndarray = np.array([], dtype=str)
         inverse: np.ndarray = np.array([], dtype=np.int32)
