@@ -16,6 +16,11 @@ from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
 PSEUDONYM = r"[A-Za-z0-9_\-]{1,64}"
 
 
+def _words(expected: str, fix: str, *, decimals: int = 0) -> dict[str, object]:
+    """A field's words for its problems; {bounds} is filled in from the field's own checks (ge, gt, le, isin)."""
+    return {"expected": expected, "fix": fix, "decimals": decimals}
+
+
 def _pseudonym_ok(series: pd.Series) -> pd.Series:
     ok = np.asarray(series.cat.categories.astype(str).str.fullmatch(PSEUDONYM), dtype=bool)
     codes = series.cat.codes.to_numpy()
@@ -41,9 +46,12 @@ class Attendance(_Keyed):
     """One registration of one lesson."""
 
     date: Series[pa.DateTime] = pa.Field(nullable=False)
-    period: Optional[Series[float]] = pa.Field(ge=1, le=12, nullable=True)
-    hours: Series[float] = pa.Field(gt=0, le=12, nullable=False)
-    code: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=list(ATTENDANCE_CODES))
+    period: Optional[Series[float]] = pa.Field(ge=1, le=12, nullable=True, metadata=_words(
+        "a lesson hour {bounds}", "write the lesson hour as a whole number {bounds}"))
+    hours: Series[float] = pa.Field(gt=0, le=12, nullable=False, metadata=_words(
+        "{bounds} hours", "write the hours this row covers, such as 1 or 0,75"))
+    code: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=list(ATTENDANCE_CODES), metadata=_words(
+        "a known absence code", "map the code in the profile"))
 
 
 class Grades(_Keyed):
@@ -51,18 +59,25 @@ class Grades(_Keyed):
 
     subject: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     date: Series[pa.DateTime] = pa.Field(nullable=False)
-    grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False)
-    weight: Series[float] = pa.Field(gt=0, le=100, nullable=False)
+    grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False, metadata=_words(
+        "a grade {bounds}", "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first", decimals=1))
+    weight: Series[float] = pa.Field(gt=0, le=100, nullable=False, metadata=_words(
+        "a weight {bounds}", "write the weight as a positive number, such as 1 or 2"))
 
 
 class Students(_Keyed):
     """One student of the roster."""
 
-    level: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEVELS))
-    year: Optional[Series[float]] = pa.Field(ge=1, le=6, nullable=True)
-    age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True)
-    repeated_years: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
-    moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True)
+    level: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEVELS), metadata=_words(
+        "a known level", "map the level in the profile's [codes.level]"))
+    year: Optional[Series[float]] = pa.Field(ge=1, le=6, nullable=True, metadata=_words(
+        "a leerjaar {bounds}", "write the school year {bounds}"))
+    age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True, metadata=_words(
+        "an age {bounds}", "write the age in whole years"))
+    repeated_years: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True, metadata=_words(
+        "{bounds} years repeated", "write the number of repeated years"))
+    moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True, metadata=_words(
+        "{bounds} moves down", "write the number of moves to a lower level"))
     as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
 
 
@@ -70,7 +85,8 @@ class Outcomes(_Keyed):
     """One student at one moment, with whether they left without a startkwalificatie."""
 
     as_of: Series[pa.DateTime] = pa.Field(nullable=False)
-    left_without_qualification: Series[float] = pa.Field(isin=[0.0, 1.0], nullable=False)
+    left_without_qualification: Series[float] = pa.Field(isin=[0.0, 1.0], nullable=False, metadata=_words(
+        "{bounds}", "write 1 if the student left without a startkwalificatie, else 0"))
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
@@ -82,23 +98,6 @@ RULE_TEXT: dict[str, tuple[str, str, str]] = {
     "pseudonym": ("pseudonym", "not a valid pseudonym (1-64 letters, digits, '-' or '_')",
                   "use the pseudonymised student number, without spaces or other characters"),
 }
-RANGE_TEXT: dict[tuple[str, str], tuple[str, str]] = {
-    ("attendance", "period"): ("a lesson hour from 1 to 12", "write the lesson hour as 1 to 12"),
-    ("attendance", "hours"): ("more than 0 and at most 12 hours", "write the hours this row covers, such as 1 or 0,75"),
-    ("attendance", "code"): ("a known absence code", "map the code in the profile"),
-    ("grades", "grade"): ("a grade from 1,0 to 10,0",
-                          "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first"),
-    ("grades", "weight"): ("a weight above 0", "write the weight as a positive number, such as 1 or 2"),
-    ("students", "year"): ("a leerjaar from 1 to 6", "write the school year as 1 to 6"),
-    ("students", "age"): ("an age from 10 to 30", "write the age in whole years"),
-    ("students", "repeated_years"): ("0 or more years repeated", "write the number of repeated years"),
-    ("students", "moved_down"): ("0 or more moves down", "write the number of moves to a lower level"),
-    ("students", "level"): ("a known level", "map the level in the profile's [codes.level]"),
-    ("outcomes", "left_without_qualification"): ("0 or 1", "write 1 if the student left without a "
-                                                 "startkwalificatie, else 0"),
-}
-
-
 def warm_up() -> None:
     """Make pandera load its backends and built-in checks now (tenths of a second), not in the first validate."""
     frame = pd.DataFrame({"student_id": pd.Categorical(["a"]), "as_of": pd.to_datetime(["2026-01-01"]),
@@ -145,8 +144,43 @@ def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]
         if check in RULE_TEXT:
             rule, message, fix = RULE_TEXT[check]
         else:
-            expected, fix = RANGE_TEXT.get((mapped.table, str(column)), ("an allowed value", "correct the value"))
+            expected, fix = range_text(mapped.table, str(column))
             rule, message = "out of range", f"not {expected}"
         problems.append(problem_at(ERROR, mapped.table, mapped.raw.name, str(column), rule, message, fix,
                                    lines, list(values)))
     return problems
+
+
+def range_text(table: str, column: str) -> tuple[str, str]:
+    """What a column's values must be and how to fix one that is not, from the field's checks and words."""
+    schema = MODELS[table].to_schema()
+    field = schema.columns.get(column)
+    words = (field.metadata or {}) if field is not None else {}
+    if not words:
+        return "an allowed value", "correct the value"
+    bounds = _bounds(field.checks, int(words.get("decimals", 0)))  # type: ignore[union-attr]
+    return str(words["expected"]).format(bounds=bounds), str(words["fix"]).format(bounds=bounds)
+
+
+def _bounds(checks: list[pa.Check], decimals: int) -> str:
+    """'from 1 to 12', 'more than 0 and at most 12', '0 or 1': the checks of a field in words."""
+    def shown(value: object) -> str:
+        number = float(value)  # type: ignore[arg-type]
+        return f"{number:.{decimals}f}".replace(".", ",")
+
+    stats: dict[str, dict[str, object]] = {str(c.name): dict(c.statistics or {}) for c in checks}
+    low_incl = stats.get("greater_than_or_equal_to", {}).get("min_value")
+    low_excl = stats.get("greater_than", {}).get("min_value")
+    high = stats.get("less_than_or_equal_to", {}).get("max_value")
+    allowed = stats.get("isin", {}).get("allowed_values")
+    if isinstance(allowed, list | tuple):
+        return " or ".join(shown(v) if isinstance(v, int | float) else str(v) for v in allowed)
+    if low_incl is not None and high is not None:
+        return f"from {shown(low_incl)} to {shown(high)}"
+    if low_excl is not None and high is not None:
+        return f"more than {shown(low_excl)} and at most {shown(high)}"
+    if low_incl is not None:
+        return f"{shown(low_incl)} or more"
+    if low_excl is not None:
+        return f"above {shown(low_excl)}"
+    return f"at most {shown(high)}" if high is not None else ""
