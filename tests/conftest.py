@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -11,6 +12,13 @@ import pytest
 from riskscreen import sample
 
 GOLDEN = Path(__file__).parent / "golden"
+TODAY = "2026-11-30"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # "Today" is pinned for the whole session, fixtures included (subprocesses inherit it), so no test depends
+    # on the day it runs: future dates are judged against it.
+    os.environ["RISKSCREEN_TODAY"] = TODAY
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -249,26 +249,38 @@ def test_a_file_too_large_for_memory_is_refused_before_reading(tmp_path: Path, m
     assert len(read(path).frame) == 2000
 
 
-def test_a_killed_write_leaves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed-temporary", "named-temporary"])
+def test_a_killed_write_leaves_nothing(tmp_path: Path, unnamed: bool) -> None:
     import signal
     import subprocess
     import sys
-    import time
 
-    target = tmp_path / "big.bin"
-    code = ("import sys; from pathlib import Path; from riskscreen.files import write_output; "
-            "print('start', flush=True); write_output(Path(sys.argv[1]), b'x' * 1_500_000_000)")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"start"
-    time.sleep(0.3)
+    target = tmp_path / "list.csv"
+    # The child stops for good once its data are in the temporary file (at fsync), so the kill always lands
+    # mid-write: no timing involved. The second case takes the path of file systems without unnamed files.
+    code = ("import os, sys, time\n"
+            "from pathlib import Path\n"
+            "import riskscreen.files as files\n"
+            "if sys.argv[2] == 'named': files._write_unnamed = lambda *a, **k: False\n"
+            "def stall(fd):\n"
+            "    print('written', flush=True); time.sleep(600)\n"
+            "os.fsync = stall\n"
+            "files.write_output(Path(sys.argv[1]), b'x' * 100_000)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(target), "unnamed" if unnamed else "named"],
+                            stdout=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"written"
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=60)
     # The output itself never exists half-written; at most a hidden partial file of the killed process
-    # remains, and the next write of the same output removes it.
+    # remains (mode 0600), and the next write of the same output removes it.
     assert not target.exists()
-    assert all(p.name.startswith(".big.bin.") and p.name.endswith(".partial") for p in tmp_path.iterdir())
+    leftovers = list(tmp_path.iterdir())
+    assert len(leftovers) == (0 if unnamed else 1)
+    for partial in leftovers:
+        assert partial.name.startswith(".list.csv.") and partial.name.endswith(".partial")
+        assert stat.S_IMODE(partial.stat().st_mode) == 0o600
     write_output(target, b"complete")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.bin"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv"]
     assert target.read_bytes() == b"complete"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -104,7 +105,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         head = source.header
         report.files.append(FileSummary(table, str(head.path), rows, head.encoding, head.separator,
                                         head.sheet, tuple(head.notes) + tuple(m.notes), m.ignored_columns))
-    cross_table_checks(mapped, as_of=as_of, today=today or dt.date.today())
+    today = today or current_date()
+    cross_table_checks(mapped, as_of=as_of, today=today)
     for m in mapped.values():
         report.problems.extend(m.problems)
     frames = {t: m.frame for t, m in mapped.items()}
@@ -120,7 +122,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         if "student_id" in frame:
             ids.update(frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
     report.students = len(ids)
-    fallback = last if not pd.isna(last) else pd.Timestamp(today or dt.date.today())
+    fallback = last if not pd.isna(last) else pd.Timestamp(today)
     run_as_of = pd.Timestamp(as_of) if as_of else fallback
     report.as_of = run_as_of.date().isoformat()
     if not report.valid:
@@ -156,3 +158,14 @@ def _empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({"student_id": pd.Categorical([]), "subject": pd.Categorical([]),
                          "date": pd.Series([], dtype="datetime64[ns]"), "grade": pd.Series([], dtype=float),
                          "weight": pd.Series([], dtype=float)})
+
+
+def current_date() -> dt.date:
+    """Today, or the date in RISKSCREEN_TODAY (YYYY-MM-DD): runs and tests reproducible on any day."""
+    pinned = os.environ.get("RISKSCREEN_TODAY")
+    if not pinned:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(pinned)
+    except ValueError:
+        raise UsageError(f"RISKSCREEN_TODAY '{pinned}' is not a date", hint="write it as YYYY-MM-DD") from None
