@@ -228,10 +228,18 @@ def test_sample_command_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
 
 
-def test_exit_codes_are_documented() -> None:
-    errors = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
-    for needle in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
-        assert needle in errors
+def test_exit_codes_are_documented_as_the_code_defines_them() -> None:
+    from riskscreen import errors
+
+    text = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    table = text[text.index("| exit code | meaning |"):text.index("\n\n", text.index("| exit code | meaning |"))]
+    documented = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert documented == ["0", "1", "2", "3", "130"]
+    assert (errors.EXIT_OK, errors.EXIT_INVALID, errors.EXIT_USAGE, errors.EXIT_UNEXPECTED) == (0, 1, 2, 3)
+    # each kind of error leaves with the code the table gives its meaning
+    assert [k.exit_code for k in (errors.InputError, errors.PrivacyError, errors.ValidationFailed,
+                                  errors.ProfileError, errors.ModelError)] == [1, 1, 1, 1, 1]
+    assert errors.UsageError.exit_code == errors.OutputExistsError.exit_code == 2
 
 
 def test_the_committed_sample_school_validates() -> None:

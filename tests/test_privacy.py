@@ -32,8 +32,9 @@ def table(tmp_path: Path, header: str, rows: list[str]):  # type: ignore[no-unty
 def test_eleven_check() -> None:
     assert bsn_valid(["111222333", "123456782", "12345678", "000000000", "111222334"]).tolist() == \
         [True, True, False, False, False]
-    # 8 digits are padded with a leading zero: 011222330? -> check a known padded pass
-    assert bsn_valid(["11222333"])[0] == bsn_valid(["011222333"])[0]
+    # 8 digits are read with a leading zero: 011222335 passes (0*9+1*8+1*7+2*6+2*5+2*4+3*3+3*2-5*1 = 55),
+    # its neighbour 011222336 does not (54), the same as the 9-digit forms
+    assert bsn_valid(["11222335", "011222335", "11222336", "011222336"]).tolist() == [True, True, False, False]
 
 
 @pytest.mark.parametrize("name", ["Naam", "Voornaam", "achternaam", "Roepnaam", "E-mail", "emailadres",

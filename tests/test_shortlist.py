@@ -38,14 +38,38 @@ def test_statutory_students_are_always_listed(result) -> None:  # type: ignore[n
     assert set(only_flags.entries["student_id"]) == flagged
 
 
-def test_capacity_per_mentor_and_in_total(result) -> None:  # type: ignore[no-untyped-def]
-    per_mentor = build(result, capacity=2, min_band="low")
-    by_risk = per_mentor.entries[per_mentor.entries["by_risk"]]
-    assert by_risk.groupby("group").size().max() == 2
-    expected = result.table.assign(group=result.table["mentor"]).groupby("mentor").head(2)
-    assert set(by_risk["student_id"]) == set(expected["student_id"])
-    total = build(result, capacity=10, per_mentor=False, min_band="low")
-    assert set(total.entries.loc[total.entries["by_risk"], "student_id"]) == set(result.table["student_id"][:10])
+def small_result(rows: list[tuple[str, str | None, str | None, float, str, bool]]):  # type: ignore[no-untyped-def]
+    """A scored school written out by hand: (student, mentor, class, probability, band, 16-hour flag)."""
+    import pandas as pd
+
+    from riskscreen.scoring.score import ScoreResult
+
+    table = pd.DataFrame(rows, columns=["student_id", "mentor", "class", "probability", "band", "verzuim_16u"])
+    table = table.sort_values("probability", ascending=False, kind="stable")
+    table.insert(0, "rank", range(1, len(table) + 1))
+    table = table.assign(ziekteverzuim=False, reason_features="", reason_1="", reason_2="", reason_3="", flags="")
+    table.index = pd.Index(table["student_id"].tolist())
+    empty = pd.DataFrame(index=table.index)
+    return ScoreResult(table, empty, empty, empty, 0.0, pd.Timestamp("2026-11-27"), "hand", False, "nl")
+
+
+HAND = [("A1", "M1", "1A", 0.50, "high", False), ("A2", "M1", "1A", 0.40, "high", False),
+        ("A3", "M1", "1A", 0.30, "elevated", False), ("A4", "M1", "1A", 0.05, "low", True),
+        ("B1", "M2", "2B", 0.35, "elevated", False), ("B2", "M2", "2B", 0.20, "elevated", False),
+        ("C1", None, "3C", 0.45, "high", False), ("D1", None, None, 0.25, "elevated", False)]
+
+
+def test_capacity_per_mentor_and_in_total() -> None:
+    result = small_result(HAND)
+    per_mentor = build(result, capacity=2, min_band="elevated")
+    assert per_mentor.entries["student_id"].tolist() == ["A4", "A1", "A2", "B1", "B2", "C1", "D1"]
+    assert per_mentor.entries["group"].tolist() == ["mentor:M1"] * 3 + ["mentor:M2"] * 2 + ["class:3C", "none"]
+    assert per_mentor.entries["priority"].tolist() == [1, 2, 3, 1, 2, 1, 1]
+    assert per_mentor.entries["by_risk"].tolist() == [False, True, True, True, True, True, True]
+    total = build(result, capacity=3, per_mentor=False, min_band="elevated")
+    assert total.entries["student_id"].tolist() == ["A4", "A1", "A2", "C1"]
+    one = build(result, capacity=1, min_band="high")
+    assert one.entries["student_id"].tolist() == ["A4", "A1", "C1"]
 
 
 def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[no-untyped-def]
