@@ -1,0 +1,94 @@
+"""The numbers the golden files hold, asserted directly: re-blessing a golden cannot hide a changed number.
+
+Same inputs as the golden tests (the 160-student sample school, seed 11, the bundled model). Probabilities
+are compared within 5e-6 (the goldens round them to 6 decimals), contributions within 1e-6.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.helpers import load
+
+from riskscreen.ingest.pipeline import read_exports
+from riskscreen.render.scores import render_scores
+from riskscreen.scoring.score import explain, score, select
+from riskscreen.weekly.shortlist import build, snapshot
+
+TOP_8 = [("111069", 0.999997), ("111090", 0.987080), ("111081", 0.896675), ("111013", 0.479652),
+         ("111124", 0.367744), ("111021", 0.332693), ("111016", 0.314206), ("111003", 0.232395)]
+
+
+@pytest.fixture(scope="module")
+def scored(school_dir: Path, demo_model):  # type: ignore[no-untyped-def]
+    return score(load(school_dir), demo_model, lang="nl")
+
+
+def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
+    top = select(scored, top=8)
+    assert top["student_id"].tolist() == [s for s, _ in TOP_8]
+    assert top["probability"].tolist() == pytest.approx([p for _, p in TOP_8], abs=5e-6)
+    assert set(top["band"]) == {"high"}
+    assert scored.table["band"].value_counts().to_dict() == {"low": 120, "elevated": 28, "high": 12}
+    assert scored.table.loc[scored.table["verzuim_16u"], "student_id"].tolist() == ["111069", "111090", "111081"]
+    assert top["reason_1"].tolist()[:4] == [
+        "128 uur ongeoorloofd afwezig in de laatste 12 lesweken", "46 uur ongeoorloofd afwezig in de laatste 12 "
+        "lesweken", "50 uur ongeoorloofd afwezig in de laatste 12 lesweken", "13 onvoldoendes in de laatste 12 "
+        "lesweken"]
+    assert top["flags"].iloc[0] == ("16-urenregel: 48 uur ongeoorloofd in 4 lesweken (31-08-2026 t/m 25-09-2026); "
+                                    "melden bij DUO binnen 5 schooldagen")
+
+
+def test_score_json_carries_the_same_numbers(scored) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(render_scores(scored, select(scored, top=8), "json"))
+    assert [(s["student_id"], s["probability"]) for s in doc["students"]] == [(s, round(p, 6)) for s, p in TOP_8]
+    assert doc["model"]["demonstration"] is True and doc["as_of"] == "2026-11-27"
+
+
+def test_explain_facts(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    ex = explain(load(school_dir), demo_model, "111069", lang="en")
+    head = ex.breakdown.head(5)
+    assert head["feature"].tolist() == ["unauthorised_hours_12w", "unauthorised_hours_4w", "removed_12w",
+                                        "grade_mean_12w", "fails_12w"]
+    assert head["value"].tolist() == pytest.approx([128.0, 43.0, 9.0, 2.963158, 12.0], abs=1e-6)
+    assert head["contribution"].tolist() == pytest.approx([9.495365, 3.216502, 1.276095, 0.898887, 0.870349],
+                                                         abs=1e-6)
+    assert ex.base_logit == pytest.approx(-4.410012, abs=1e-6)
+    assert len(ex.registrations) == 184
+
+
+def test_shortlist_facts(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    exports = load(school_dir)
+    week1 = score(exports, demo_model, as_of=pd.Timestamp("2026-11-20"))
+    result = score(exports, demo_model)
+    mentors = sorted(result.table["mentor"].dropna().unique())[:3]
+    small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
+    listing = build(replace(result, table=small), capacity=2, previous=snapshot(build(week1, capacity=2)))
+    entries = listing.entries
+    assert entries["student_id"].tolist() == ["111016", "111025", "111140", "111090", "111069", "111081"]
+    assert entries["group"].tolist() == ["mentor:MNT02", "mentor:MNT02", "mentor:MNT03", "mentor:MNT08",
+                                         "mentor:MNT11", "mentor:MNT15"]
+    assert entries["change"].tolist() == ["up", "up", "same", "same", "same", "up"]
+    assert entries["change_points"].tolist() == [14.5, 2.5, -0.9, 0.9, 0.0, 2.7]
+    assert entries["statutory"].tolist() == [False, False, False, True, True, True]
+    assert len(listing.left) == 27 and listing.left["student_id"].iloc[0] == "111000"
+
+
+def test_validation_report_facts(tmp_path: Path) -> None:
+    from tests.test_validation import school
+
+    attendance = ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;Ziek\n1001;31-02-2026;1;Ziek\n"
+                  "1002;03-09-2026;14;Kwijt\n1002;03-09-2026;2;Kwijt\n9999;03-09-2026;2;Ziek\n")
+    _, report = read_exports(school(tmp_path / "SCHOOL", attendance=attendance))
+    found = sorted((p.severity, p.column, p.rule, p.count, p.rows, p.values) for p in report.problems)
+    assert found == [("error", "code", "unknown code", 2, (4, 5), ("Kwijt", "Kwijt")),
+                     ("error", "date", "date", 1, (3,), ("31-02-2026",)),
+                     ("error", "period", "out of range", 1, (4,), ("14",)),
+                     ("warning", "student_id", "not in roster", 1, (6,), ("9999",))]
+    assert [f.rows for f in report.files] == [5, 2, 2]
+    assert (report.valid, report.students, report.first_date, report.last_date) == (
+        False, 3, "2026-09-02", "2026-09-03")
