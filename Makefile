@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench sample model clean
+.PHONY: demo test lint bench sample model docs clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ sample: $(VENV)/.installed
 
 model: $(VENV)/.installed
 	$(BIN)/python -m riskscreen.training.demo_model
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m riskscreen.signals.features_doc docs/features.md
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -139,3 +139,30 @@ def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
     profile_file.write_text('[flags]\nverzuim_hour = 10\n')
     with pytest.raises(ProfileError, match="unknown setting 'verzuim_hour'"):
         load_profile(str(profile_file))
+
+
+def test_the_feature_table_in_the_docs_is_generated_from_the_declarations() -> None:
+    from riskscreen.signals.features_doc import updated
+
+    doc = (Path(__file__).parents[1] / "docs" / "features.md").read_text(encoding="utf-8")
+    assert updated(doc) == doc, "docs/features.md is out of date: run `make docs`"
+    for name in FEATURE_NAMES:
+        assert f"| `{name}` |" in doc
+
+
+def test_everything_about_a_feature_derives_from_its_declaration() -> None:
+    from riskscreen.scoring.model import FEATURE_SETS, direction
+    from riskscreen.scoring.reasons import TREND_DIRECTION, reason_text
+    from riskscreen.signals.features import FEATURES
+    from riskscreen.weekly.shortlist import PROMPT_KIND
+
+    assert FEATURE_SETS["standard"] == FEATURE_NAMES
+    assert FEATURE_SETS["attendance"] == tuple(f.name for f in FEATURES if f.group == "attendance")
+    assert {f.name: f.prompt for f in FEATURES} == PROMPT_KIND
+    assert TREND_DIRECTION == {"absence_trend": 1, "grade_trend": -1}
+    for f in FEATURES:
+        assert direction(f.name) == f.direction
+        assert reason_text(f.name, 3.0, "nl") == f.words["nl"].reason.format(value="3")
+        assert reason_text(f.name, 2.5, "en") == f.words["en"].reason.format(value="2.5")
+    # a trend's reason shows the change without its sign
+    assert reason_text("grade_trend", -1.5, "nl") == "cijfers dalen: 1,5 punt lager dan de 8 weken ervoor"

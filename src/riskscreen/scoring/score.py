@@ -15,7 +15,8 @@ from riskscreen.scoring.reasons import flag_texts, reasons
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.attendance import attendance_rows, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
-from riskscreen.signals.features import SPEC, build_features, roster_at
+from riskscreen.signals.context import roster_at
+from riskscreen.signals.features import SPEC, build_features
 from riskscreen.signals.flags import FlagRules, flags_from_rows
 
 

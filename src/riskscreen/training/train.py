@@ -18,7 +18,8 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport, ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
 from riskscreen.scoring.store import LoadedModel
-from riskscreen.signals.features import SPEC, build_features, roster_at
+from riskscreen.signals.context import roster_at
+from riskscreen.signals.features import SPEC, build_features
 from riskscreen.training.metrics import black_box, compare, fairness, metrics, rule_score
 
 Progress = Callable[[str], None]
