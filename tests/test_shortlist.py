@@ -11,7 +11,8 @@ import pytest
 from tests.helpers import load
 
 from riskscreen.i18n import prompt_text
-from riskscreen.render.shortlist import csv_document, format_for, render, xlsx_bytes
+from riskscreen.render.shortlist import csv_document, format_for, render
+from riskscreen.render.shortlist_xlsx import xlsx_bytes
 from riskscreen.scoring.score import score
 from riskscreen.weekly import history
 from riskscreen.weekly.shortlist import build, prompts_for, snapshot

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -56,12 +55,12 @@ def train(
 ) -> None:
     """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
     from riskscreen import api
-    from riskscreen.render.card import card_markdown
+    from riskscreen.render import render
 
     result = api.train(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column), out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
                        bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
-    sys.stdout.write(card_markdown(result.card))
+    write(render("card", "table", result.card), None, False)
     _err(f"wrote {out}/ (model.pkl, card.json, card.md)")
 
 
@@ -82,12 +81,11 @@ def evaluate(
     """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
     check_output(output, force)
     from riskscreen import api
-    from riskscreen.render.card import evaluation_json, evaluation_markdown
+    from riskscreen.render import render
 
     result = api.evaluate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
                           model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, progress=_progress())
-    write(evaluation_json(result.report) if format == EvalFormat.json else evaluation_markdown(result.report),
-          output, force)
+    write(render("evaluation", format.value, result.report), output, force)
     if plots is not None:
         from riskscreen.training.plots import write_plots
 
@@ -113,8 +111,7 @@ def model_show(
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="table (Markdown) or json.")] = EvalFormat.table,
 ) -> None:
     """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
-    from riskscreen.render.card import card_json, card_markdown
+    from riskscreen.render import render
     from riskscreen.scoring.store import read_card, resolve
 
-    card = read_card(resolve(name))
-    sys.stdout.write(card_json(card) if format == EvalFormat.json else card_markdown(card))
+    write(render("card", format.value, read_card(resolve(name))), None, False)

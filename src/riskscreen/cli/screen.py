@@ -44,11 +44,11 @@ def validate(
 ) -> None:
     """Check exports against the data contract and report every problem with file, row, column and fix."""
     from riskscreen import api
-    from riskscreen.render.validation import render_report
+    from riskscreen.render import render
 
     report = api.validate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
                           as_of=parse_date(as_of), progress=_progress())
-    write(render_report(report, format.value), output, force)
+    write(render("validation", format.value, report), output, force)
     if format != ReportFormat.table or output is not None:
         _err(report.summary_line())
     if not report.valid:
@@ -93,12 +93,13 @@ def score(
     """Rank every student by risk, with the reasons behind each score and the statutory absence flags."""
     check_output(output, force)
     from riskscreen import api
-    from riskscreen.render.scores import demo_warning, render_scores
+    from riskscreen.render import render
+    from riskscreen.render.scores import demo_warning
 
     scored = api.score(sources(data, attendance, grades, students, None, profile, sheet, allow_column),
                        model=model, lang=lang.value, as_of=parse_date(as_of), top=top, mentor=mentor,
                        class_=class_, progress=_progress())
-    write(render_scores(scored.result, scored.rows, format.value), output, force)
+    write(render("scores", format.value, scored.result, scored.rows), output, force)
     warning = demo_warning(scored.result)
     if warning and format != ReportFormat.table:
         _err(warning)
@@ -120,8 +121,8 @@ def explain(
     """Show one student's full breakdown: every feature, its reference, its contribution, flags, registrations."""
     check_output(output, force)
     from riskscreen import api
-    from riskscreen.render.scores import render_explanation
+    from riskscreen.render import render
 
     explanation = api.explain(sources(data, profile=profile, sheet=sheet, allow_column=allow_column), student_id,
                               model=model, lang=lang.value, as_of=parse_date(as_of), progress=_progress())
-    write(render_explanation(explanation, format.value), output, force)
+    write(render("explanation", format.value, explanation), output, force)

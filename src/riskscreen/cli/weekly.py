@@ -73,7 +73,8 @@ def shortlist(
 ) -> None:
     """The weekly shortlist for the youth worker and the mentor: who, why, what changed, and room for actions."""
     from riskscreen import api
-    from riskscreen.render.shortlist import format_for, render
+    from riskscreen.render import render
+    from riskscreen.render.shortlist import format_for
 
     fmt = format_for(format.value if format else None, output)
     if fmt == "xlsx" and output is None:
@@ -83,7 +84,7 @@ def shortlist(
                                   model=model, lang=lang.value, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=min_band.value, history=history_dir,
                                   store=not no_history, progress=_progress())
-    write(render(weekly.shortlist, fmt), output, force)
+    write(render("shortlist", fmt, weekly.shortlist), output, force)
     if weekly.snapshot_path is not None:
         _err(f"snapshot stored in {weekly.snapshot_path}")
     _err(f"{weekly.listed} students on the list ({weekly.statutory} by the 16-hour rule) in "

@@ -8,7 +8,35 @@ import os
 from collections.abc import Iterable, Sequence
 
 DEFAULT_WIDTH = 120
+# The format registry: what each kind of result can be rendered as, and which module renders it. Modules are
+# imported only when used, so the CLI's start-up imports none of them.
+REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "validation": ("riskscreen.render.validation", "render_report", ("table", "json", "csv")),
+    "scores": ("riskscreen.render.scores", "render_scores", ("table", "json", "csv")),
+    "explanation": ("riskscreen.render.scores", "render_explanation", ("table", "json", "csv")),
+    "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "csv", "xlsx")),
+    "card": ("riskscreen.render.card", "render_card", ("table", "json")),
+    "evaluation": ("riskscreen.render.card", "render_evaluation", ("table", "json")),
+}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formats(kind: str) -> tuple[str, ...]:
+    """The formats a kind of result renders to."""
+    return REGISTRY[kind][2]
+
+
+def render(kind: str, fmt: str, *subject: object) -> str | bytes:
+    """Render a result (validation report, scores, explanation, shortlist, card, evaluation) in a format."""
+    import importlib
+
+    from riskscreen.errors import UsageError
+
+    module, function, known = REGISTRY[kind]
+    if fmt not in known:
+        raise UsageError(f"{kind} cannot be written as {fmt}", hint=f"choose one of: {', '.join(known)}")
+    result: str | bytes = getattr(importlib.import_module(module), function)(*subject, fmt)
+    return result
 
 
 def render_width() -> int:

@@ -151,3 +151,11 @@ def model_line(path: Path, card: ModelCard | None) -> str:
         return f"{path.name:<16} {path}  (card unreadable)"
     demo = "  DEMONSTRATION (synthetic data)" if card.demonstration else ""
     return f"{path.name:<16} {path}  ROC AUC {card.metrics.roc_auc.value}  created {card.created}{demo}"
+
+
+def render_card(card: ModelCard, fmt: str) -> str:
+    return card_json(card) if fmt == "json" else card_markdown(card)
+
+
+def render_evaluation(report: EvaluationReport, fmt: str) -> str:
+    return evaluation_json(report) if fmt == "json" else evaluation_markdown(report)

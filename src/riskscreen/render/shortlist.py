@@ -1,8 +1,7 @@
-"""Rendering the weekly shortlist: terminal, Markdown, printable HTML (A4), CSV and XLSX."""
+"""Rendering the weekly shortlist: the records every format shows; terminal, Markdown and CSV (HTML, XLSX beside)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from riskscreen.i18n import (
     prompt_text,
     texts,
 )
-from riskscreen.render import csv_text, neutralise, to_text
+from riskscreen.render import csv_text, to_text
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -180,84 +179,6 @@ def csv_document(sl: Shortlist) -> str:
     return csv_text([t for _, t in cols], rows)
 
 
-def _sheet_title(name: str, used: set[str]) -> str:
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
-    title, n = cleaned, 2
-    while title.lower() in used:
-        suffix = f" ({n})"
-        title, n = cleaned[: 31 - len(suffix)] + suffix, n + 1
-    used.add(title.lower())
-    return title
-
-
-def xlsx_bytes(sl: Shortlist) -> bytes:
-    """A workbook: a summary sheet and one sheet per mentor; frozen header, widths, wrapped text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    lang = sl.result.lang
-    words = _words(sl)
-    cols = _columns(lang, words)
-    widths = {"priority": 5, "student_id": 12, "class": 8, "band": 10, "probability": 9, "change": 22,
-              "reasons": 48, "flags": 40, "prompts": 48, "action": 30, "who": 14, "when": 14}
-    wb = Workbook()
-    summary = wb.active
-    used: set[str] = set()
-    summary.title = _sheet_title(words["summary"], used)
-    for line in header_lines(sl):
-        summary.append([neutralise(line)])
-    summary.append([])
-    summary.append([words["for_mentor"], words["students_listed"]])
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
-    recs = records(sl)
-    for group in sl.groups:
-        summary.append([neutralise(group_label(group, lang)), sum(1 for r in recs if r["group"] == group)])
-    if len(sl.left):
-        summary.append([])
-        summary.append([words["left"]])
-        for line in _left_lines(sl):
-            summary.append([neutralise(line)])
-    summary.column_dimensions["A"].width = 60
-    summary.column_dimensions["B"].width = 22
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for group in sl.groups:
-        ws = wb.create_sheet(_sheet_title(group_label(group, lang), used))
-        ws.append([t for _, t in cols])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="E9ECEF")
-            cell.alignment = wrap
-        for r in (r for r in recs if r["group"] == group):
-            values = []
-            for key, _ in cols:
-                value = r[key]
-                if key == "change":
-                    value = "\n".join(x for x in (r["change"], r["because"]) if x)
-                values.append("\n".join(value) if isinstance(value, list) else value)
-            ws.append([_xlsx_value(v) for v in values])
-            for cell in ws[ws.max_row]:
-                cell.alignment = wrap
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text from an export stays text, never a formula
-        for i, (key, _) in enumerate(cols, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = widths[key]
-        ws.freeze_panes = "C2"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value: object) -> object:
-    return neutralise(value) if isinstance(value, str) else value
-
-
 def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
     if fmt == "md":
         return markdown(sl)
@@ -268,5 +189,7 @@ def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
     if fmt == "csv":
         return csv_document(sl)
     if fmt == "xlsx":
+        from riskscreen.render.shortlist_xlsx import xlsx_bytes
+
         return xlsx_bytes(sl)
     return to_text(table_renderable(sl), width)
