@@ -37,7 +37,7 @@ sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
 
 model: $(VENV)/.installed
-	$(BIN)/python -m riskscreen.training.demo_model
+	$(BIN)/python -c 'from riskscreen import api; print("wrote", api.rebuild_demo_model())'
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m riskscreen.signals.features_doc docs/features.md

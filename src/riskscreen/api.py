@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
     from riskscreen.ingest.pipeline import Exports
     from riskscreen.ingest.problems import ValidationReport
+    from riskscreen.ingest.profiles import Profile
+    from riskscreen.scoring.card import ModelCard
     from riskscreen.scoring.score import Explanation, ScoreResult
     from riskscreen.scoring.store import LoadedModel
     from riskscreen.training.train import EvaluationResult, TrainingResult
@@ -197,15 +199,33 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
     return result
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """What `evaluate` measured, and the figures it wrote (if asked)."""
+
+    result: EvaluationResult
+    plots: list[Path] = field(default_factory=list)
+
+
 def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None = None, seed: int = 0,
-             bootstrap: int = 500, progress: Progress | None = None,
-             today: dt.date | None = None) -> EvaluationResult:
-    """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit."""
+             bootstrap: int = 500, plots: Path | None = None, force: bool = False,
+             progress: Progress | None = None, today: dt.date | None = None) -> Evaluation:
+    """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit; with
+    `plots`, ROC, precision-at-k and calibration PNGs written to that folder."""
     from riskscreen.training.train import evaluate as evaluate_model
 
+    if plots is not None:
+        from riskscreen.training.plots import require_matplotlib
+
+        require_matplotlib()  # before the work, not after it
     loaded = load_model(model)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
-    return evaluate_model(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=progress)
+    result = evaluate_model(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=progress)
+    if plots is None:
+        return Evaluation(result)
+    from riskscreen.training.plots import write_plots
+
+    return Evaluation(result, write_plots(result.y, result.scores, plots, force=force))
 
 
 def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
@@ -217,3 +237,49 @@ def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of
         raise UsageError("--history-years must be from 0 to 20")
     school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
     return sample.write(school, out_dir, force=force)
+
+
+def models() -> list[tuple[Path, ModelCard | None]]:
+    """The models riskscreen can find ($RISKSCREEN_MODELS, ./models, the bundled ones) with their cards (None
+    when a card cannot be read)."""
+    from riskscreen.scoring.store import list_models
+
+    return list_models()
+
+
+def model_card(model: str | None = None) -> ModelCard:
+    """A model's card by name or folder."""
+    from riskscreen.scoring.store import read_card, resolve
+
+    return read_card(resolve(model))
+
+
+def profiles() -> list[tuple[str, Profile]]:
+    """Every mapping profile: the built-in ones, then the user's."""
+    from riskscreen.ingest.profiles import list_profiles
+
+    return list_profiles()
+
+
+def profile_template(name: str, output: Path | None = None) -> tuple[str, Path]:
+    """A commented profile template to fill in, and where it goes (the user profile folder, or `output`)."""
+    from riskscreen.ingest.profiles import profile_template as template
+    from riskscreen.ingest.profiles import user_profile_dir
+
+    text = template(name)
+    return text, output or user_profile_dir() / f"{name}.toml"
+
+
+def rebuild_demo_model(out: Path | None = None) -> Path:
+    """Train the bundled demonstration model again from its recipe (`make model`); returns its folder."""
+    import tempfile
+
+    from riskscreen.render.card import card_markdown
+    from riskscreen.scoring.store import bundled_dir, save_model
+    from riskscreen.training.demo_model import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = build(Path(tmp))
+    target = out or bundled_dir() / "demo"
+    save_model(result.fitted, result.card, target, force=True, markdown=card_markdown(result.card))
+    return target

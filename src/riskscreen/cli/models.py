@@ -83,24 +83,22 @@ def evaluate(
     from riskscreen import api
     from riskscreen.render import render
 
-    result = api.evaluate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
-                          model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, progress=_progress())
-    write(render("evaluation", format.value, result.report), output, force)
-    if plots is not None:
-        from riskscreen.training.plots import write_plots
-
-        for path in write_plots(result.y, result.scores, plots, force=force):
-            _err(f"wrote {path}")
+    evaluation = api.evaluate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
+                              model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
+                              force=force, progress=_progress())
+    write(render("evaluation", format.value, evaluation.result.report), output, force)
+    for path in evaluation.plots:
+        _err(f"wrote {path}")
 
 
 @model_app.command("list")
 @guarded
 def model_list() -> None:
     """List the models riskscreen can find (./models, $RISKSCREEN_MODELS and the bundled ones)."""
+    from riskscreen import api
     from riskscreen.render.card import model_line
-    from riskscreen.scoring.store import list_models
 
-    for path, card in list_models():
+    for path, card in api.models():
         typer.echo(model_line(path, card))
 
 
@@ -111,7 +109,7 @@ def model_show(
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="table (Markdown) or json.")] = EvalFormat.table,
 ) -> None:
     """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
+    from riskscreen import api
     from riskscreen.render import render
-    from riskscreen.scoring.store import read_card, resolve
 
-    write(render("card", format.value, read_card(resolve(name))), None, False)
+    write(render("card", format.value, api.model_card(name)), None, False)

@@ -17,9 +17,9 @@ app.add_typer(profile_app, name="profile")
 @guarded
 def profile_list() -> None:
     """List the built-in and your own profiles."""
-    from riskscreen.ingest.profiles import list_profiles
+    from riskscreen import api
 
-    for name, prof in list_profiles():
+    for name, prof in api.profiles():
         typer.echo(f"{name:<14} {prof.source:<10} {prof.description}")
 
 
@@ -30,9 +30,8 @@ def profile_init(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Write a commented profile template to fill in (to the user profile folder, or --output)."""
-    from riskscreen.ingest.profiles import profile_template, user_profile_dir
+    from riskscreen import api
 
-    text = profile_template(name)
-    target = output or user_profile_dir() / f"{name}.toml"
+    text, target = api.profile_template(name, output)
     target.parent.mkdir(parents=True, exist_ok=True)
     write(text, target, force)

@@ -1,0 +1,1 @@
+"""Validated tables to signals: the lesson calendar, attendance windows, declared features, statutory flags."""

@@ -1,15 +1,11 @@
-"""Rebuild the bundled demonstration model from the sample generator's history (`make model`)."""
+"""The bundled demonstration model's recipe: the sample generator's history and the training settings."""
 
 from __future__ import annotations
 
-import sys
-import tempfile
 from pathlib import Path
 
 from riskscreen import sample
 from riskscreen.ingest.pipeline import load_exports
-from riskscreen.render.card import card_markdown
-from riskscreen.scoring.store import bundled_dir, save_model
 from riskscreen.training.train import TrainingResult, train
 
 # The recipe of the bundled model; a test rebuilds it and compares the card.
@@ -23,15 +19,3 @@ def build(workdir: Path) -> TrainingResult:
     sample.write(school, workdir)
     exports = load_exports(workdir, require=("attendance", "grades", "outcomes"))
     return train(exports, name="demo", demonstration=True, **TRAINING)  # type: ignore[arg-type]
-
-
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        result = build(Path(tmp))
-    out = bundled_dir() / "demo"
-    save_model(result.fitted, result.card, out, force=True, markdown=card_markdown(result.card))
-    sys.stderr.write(f"wrote {out}\n")
-
-
-if __name__ == "__main__":
-    main()

@@ -12,13 +12,22 @@ from riskscreen.files import write_output
 NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradient_boosting": "gradient boosting"}
 
 
+def require_matplotlib() -> None:
+    """Refuse --plots before any work when matplotlib is missing, with a command that installs it."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError("--plots needs matplotlib, which is not installed",
+                         hint="install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
+                              "folder after `make demo`), or `pip install 'riskscreen[plots]'`")
+
+
 def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, force: bool = False,
                 rows: dict[str, np.ndarray] | None = None) -> list[Path]:
     """Three PNG files; each curve uses the rows its scores belong to (rows[name], default all)."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise UsageError("--plots needs matplotlib", hint="pip install 'riskscreen[plots]'") from None
+    require_matplotlib()
+    import matplotlib
+
     matplotlib.use("Agg")
     import io
 
