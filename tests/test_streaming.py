@@ -110,10 +110,18 @@ def test_files_that_would_not_fit_in_memory_are_streamed(tmp_path: Path, monkeyp
     assert sum(len(b.frame) for b in streamed.blocks()) == 100
     with pytest.raises(InputError, match=r"needs about \d+ GB of memory"):
         rio.read_table(path)  # reading whole still refuses, with the reason
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(HEADER.encode() + "A\xe9,2026-09-01,1,1,sick\n".encode("cp1252") * 50)
-    with pytest.raises(InputError, match="not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8"):
-        open_source(latin)
+    # Windows-1252 and UTF-16 are told from the head and streamed too, decoded as a whole read decodes them
+    for encoding in ("cp1252", "utf-16"):
+        other = tmp_path / f"{encoding}.csv"
+        other.write_bytes((HEADER + "A\xe9,2026-09-01,1,1,sick\n" * 50).encode(encoding))
+        source = open_source(other)
+        assert source.streamed and source.header.encoding == encoding
+        assert {v for b in source.blocks() for v in b.frame["student_id"].astype(str)} == {"A\xe9"}
+    # a head with well-formed UTF-8 and a damaged byte cannot be told: the careful reader must name the line
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_bytes(HEADER.encode() + "B\xe9,2026-09-01,1,1,sick\n".encode() * 50 + b"A\xe9,2026-09-01,1,1,sick\n")
+    with pytest.raises(InputError, match=r"its encoding cannot be told from its start \(UTF-8 with a damaged character"):
+        open_source(damaged)
 
 
 def test_the_first_block_decides_the_date_format(tmp_path: Path, small_blocks: None) -> None:

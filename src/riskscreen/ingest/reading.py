@@ -29,8 +29,8 @@ from riskscreen.ingest.sniff import (
     _header_names,
     _sep_name,
     _split_line,
-    _utf8_layout,
     check_memory,
+    layout_of,
     normalise_header,
 )
 from riskscreen.ingest.workbook import WORKBOOK_SUFFIXES, _is_xlsx, _read_workbook
@@ -71,10 +71,10 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
 def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     check_memory(path)
     head, size = _head(path)
-    layout = _utf8_layout(path, head, size, known)
+    layout = layout_of(path, head, size, known)
     if layout is not None:
         fast = _read_with_arrow(path, layout.separator, layout.header_idx,
-                                [f"c{i}" for i in range(len(layout.names))])
+                                [f"c{i}" for i in range(len(layout.names))], layout.encoding)
         if fast is not None:
             fast.columns = layout.names
             return RawTable(path, drop_blank(fast), header_line=layout.header_idx + 1, encoding=layout.encoding,
@@ -117,7 +117,7 @@ class TableSource:
         positional = [f"c{i}" for i in range(len(layout.names))]
         try:
             reader = _arrow_csv_reader(self.path, layout.separator, layout.header_idx, positional,
-                                       self.block_bytes)
+                                       self.block_bytes, layout.encoding)
         except (pa.ArrowException, ValueError, OSError):
             raise self._damaged(0) from None
         offset = 0
@@ -155,11 +155,13 @@ def open_source(path: Path, *, sheet: str | None = None, known_headers: Iterable
     head, size = _head(path)
     if head.startswith(b"PK\x03\x04"):
         return TableSource(read_table(path, sheet=sheet, known_headers=known_headers))
-    layout = _utf8_layout(path, head, size, {normalise_header(h) for h in known_headers})
+    layout = layout_of(path, head, size, {normalise_header(h) for h in known_headers})
     if layout is None:
         raise InputError(
-            f"is {size / 1e9:.1f} GB and not UTF-8 CSV: a file this large is read in blocks, which needs UTF-8",
-            hint="save or export it as 'CSV UTF-8', or split it per school or per period", path=str(path))
+            f"is {size / 1e9:.1f} GB and its encoding cannot be told from its start (UTF-8 with a damaged "
+            "character, or neither UTF-8, UTF-16 nor Windows-1252): a file this large is read in blocks, which "
+            "needs a clear encoding", hint="save or export it as 'CSV UTF-8', or split it per school or per "
+                                           "period", path=str(path))
     empty = pd.DataFrame({n: pd.Categorical([]) for n in layout.names})
     header = RawTable(path, empty, header_line=layout.header_idx + 1, encoding=layout.encoding,
                       separator=layout.separator, notes=(*layout.notes, "read in blocks: too large to hold whole"))
@@ -259,7 +261,8 @@ def _fit_width(frame: pd.DataFrame, width: int, header_idx: int, path: Path) -> 
     return frame
 
 
-def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) -> pd.DataFrame | None:
+def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str],
+                     encoding: str = "utf-8") -> pd.DataFrame | None:
     """The fast path: pyarrow's multi-threaded reader on a UTF-8 file, every column dictionary-encoded text.
 
     Returns None when the file needs the careful path (another encoding further on, blank lines, ragged rows,
@@ -274,7 +277,7 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) ->
     if not names:
         return None
     try:
-        table = pacsv.read_csv(str(path), **_arrow_options(sep, header_idx, names, ARROW_BLOCK_BYTES))
+        table = pacsv.read_csv(str(path), **_arrow_options(sep, header_idx, names, ARROW_BLOCK_BYTES, encoding))
         frame = table.to_pandas()
     except (pa.ArrowException, ValueError, UnicodeDecodeError, MemoryError, OSError):
         return None
@@ -283,7 +286,8 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str]) ->
     return frame
 
 
-def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int) -> dict[str, Any]:
+def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int,
+                   encoding: str = "utf-8") -> dict[str, Any]:
     """pyarrow CSV options: every column dictionary-encoded text, empty cells missing, no type guessing."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -291,13 +295,15 @@ def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int
     text_type = pa.dictionary(pa.int32(), pa.string())
     return {
         "read_options": pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
-                                          block_size=block_bytes),
+                                          block_size=block_bytes,
+                                          encoding="utf8" if encoding.startswith("utf-8") else encoding),
         "parse_options": pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values=False),
         "convert_options": pacsv.ConvertOptions(column_types={n: text_type for n in names}, strings_can_be_null=True,
                                                 null_values=[""], quoted_strings_can_be_null=True)}
 
 
-def _arrow_csv_reader(path: Path, sep: str, header_idx: int, names: list[str], block_bytes: int) -> Any:
+def _arrow_csv_reader(path: Path, sep: str, header_idx: int, names: list[str], block_bytes: int,
+                      encoding: str = "utf-8") -> Any:
     import pyarrow.csv as pacsv
 
-    return pacsv.open_csv(str(path), **_arrow_options(sep, header_idx, names, block_bytes))
+    return pacsv.open_csv(str(path), **_arrow_options(sep, header_idx, names, block_bytes, encoding))

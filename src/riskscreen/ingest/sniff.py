@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Sequence
@@ -173,7 +174,7 @@ def _head_text(head: bytes, complete: bool) -> str | None:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a UTF-8 delimited file's header is and how its fields are separated (from its first 2 MB)."""
+    """Where a delimited file's header is, how its fields are separated, its encoding (from its first 2 MB)."""
 
     separator: str
     header_idx: int  # 0-based line of the header
@@ -196,14 +197,39 @@ def _head(path: Path) -> tuple[bytes, int]:
     return head, size
 
 
-def _utf8_layout(path: Path, head: bytes, size: int, known: set[str]) -> Layout | None:
-    """The layout of a file whose start is UTF-8 text with a header; None if it needs the careful reader."""
+def _head_decoded(head: bytes, complete: bool) -> tuple[str, str, tuple[str, ...]] | None:
+    """The start of a file as text, its encoding and a note; None when the careful reader must decide.
+
+    UTF-16 with a byte-order mark and UTF-8 (with or without one) are decided from the head; Windows-1252 only
+    when the head holds no well-formed multi-byte UTF-8 (then a bad byte is damage, which the careful reader
+    names by line), as the careful reader decides it.
+    """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        decoder = codecs.getincrementaldecoder("utf-16")()
+        try:
+            return decoder.decode(head, final=complete), "utf-16", ("read as UTF-16 (Excel 'Unicode text')",)
+        except UnicodeDecodeError:
+            return None
+    text = _head_text(head, complete)
+    if text is not None:
+        return text, ("utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"), ()
+    if _looks_like_utf8(head):
         return None
-    _sniff_binary(head, path)
-    text = _head_text(head, complete=len(head) == size)
-    if text is None:
+    try:
+        return head.decode("cp1252"), "cp1252", ("read as Windows-1252: the file is not UTF-8",)
+    except UnicodeDecodeError:
         return None
+
+
+def layout_of(path: Path, head: bytes, size: int, known: set[str]) -> Layout | None:
+    """Separator, header row and encoding of a delimited file from its first 2 MB; None if it needs the careful
+    reader (an encoding it cannot tell from the head, or a first line of over 1 MB)."""
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _sniff_binary(head, path)
+    decoded = _head_decoded(head, complete=len(head) == size)
+    if decoded is None:
+        return None
+    text, encoding, notes = decoded
     lines = text.splitlines()[:HEADER_SEARCH_LINES]
     if not lines or (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
         return None
@@ -211,10 +237,9 @@ def _utf8_layout(path: Path, head: bytes, size: int, known: set[str]) -> Layout 
     rows = [_split_line(line, sep) for line in lines]
     header_idx = _header_index(rows, known)
     names = _header_names(rows[header_idx], path)
-    notes = (f"skipped {header_idx} line(s) above the header",) if header_idx else ()
-    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    if header_idx:
+        notes = (*notes, f"skipped {header_idx} line(s) above the header")
     return Layout(sep, header_idx, names, encoding, notes)
-
 
 
 def _sep_name(sep: str) -> str:
