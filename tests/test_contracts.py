@@ -30,7 +30,8 @@ def test_the_card_reads_and_writes_back_byte_for_byte() -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda c: c["metrics"]["roc_auc"].update(value="high"), r"metrics\.roc_auc\.value: input should be a valid number"),
+    (lambda c: c["metrics"]["roc_auc"].update(value="high"),
+     r"metrics\.roc_auc\.value: input should be a valid number"),
     (lambda c: c.pop("bands"), r"bands: field required"),
     (lambda c: c.update(surprise=1), r"surprise: extra inputs are not permitted"),
 ])
