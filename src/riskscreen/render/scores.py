@@ -22,10 +22,8 @@ REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
 def model_line(result: ScoreResult) -> str:
     lang = result.lang
-    as_of = date_text(result.as_of.date().isoformat(), lang)
-    head = (f"Model: {result.model_name}; peildatum {as_of}" if lang == "nl"
-            else f"Model: {result.model_name}; as of {as_of}")
-    return head
+    return str(texts(lang)["messages"]["model_line"]).format(model=result.model_name,
+                                                              as_of=date_text(result.as_of.date().isoformat(), lang))
 
 
 def demo_warning(result: ScoreResult) -> str | None:
