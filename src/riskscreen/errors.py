@@ -62,6 +62,12 @@ class ModelError(RiskscreenError):
     kind = "model"
 
 
+class OutputError(RiskscreenError):
+    """An output could not be written (a full disk, no permission); nothing half-written is left."""
+
+    kind = "output"
+
+
 class UsageError(RiskscreenError):
     """The command was called wrongly: conflicting options, an output that exists, an unknown student."""
 

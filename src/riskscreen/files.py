@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from riskscreen.errors import OutputExistsError, UsageError
+from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError
 
 
 def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Path:
@@ -17,30 +18,63 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
     On Linux the data go to an unnamed file (O_TMPFILE) that gets its name only when complete, so even a
     killed run leaves nothing behind; elsewhere a hidden temporary file is renamed into place.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder", hint="give the name of a file to write, such as list.csv")
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path} already exists", hint="choose another name, or add --force to replace it")
+    path = writable_target(Path(path), force=force)
+    parent = path.parent if str(path.parent) else Path()
+    payload = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if _write_unnamed(path, parent, payload, force=force):
+            return path
+        _remove_stale_partials(parent, path.name)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=parent)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            _place(tmp, path, force=force)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    except OSError as exc:
+        raise OutputError(f"could not write {path} ({exc.strerror or type(exc).__name__})",
+                          hint="free some space or choose another folder; nothing was written") from None
+    return path
+
+
+def writable_target(path: Path, *, force: bool = False) -> Path:
+    """The regular file an output goes to, checked before any work: never a folder, device, FIFO or socket;
+    an existing file only with force; through a symbolic link only to a regular file."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise UsageError(f"{path} cannot be checked ({exc.strerror})", hint="choose another --output") from None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve(strict=True)
+            info = target.stat()
+        except (OSError, RuntimeError):
+            raise UsageError(f"{path} is a symbolic link to nothing (or a loop of links)",
+                             hint="remove the link or choose another --output") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path} is a symbolic link to something that is not a file: refused",
+                             hint="riskscreen writes only regular files; choose another --output")
+        path = target
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{path} is a folder", hint="give the name of a file to write, such as list.csv")
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{path} is {file_kind(info.st_mode)}, not a file: refused, also with --force",
+                             hint="riskscreen writes only regular files; to see the output, leave out --output")
+        if not force:
+            raise OutputExistsError(f"{path} already exists",
+                                    hint="choose another name, or add --force to replace it")
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
         raise UsageError(f"the folder {parent} does not exist", hint="create it first or choose another --output")
-    payload = content.encode("utf-8") if isinstance(content, str) else content
-    if _write_unnamed(path, parent, payload, force=force):
-        return path
-    _remove_stale_partials(parent, path.name)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        _place(tmp, path, force=force)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     return path
 
 
@@ -107,3 +141,57 @@ def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> 
         return True
     finally:
         os.close(fd)
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: str) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, checked after opening (never blocks on a FIFO and
+    never reads a device such as /dev/zero); anything else raises `error` naming the path."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error(f"{what} not found", hint="check the path", path=str(path)) from None
+    except OSError as exc:
+        raise error(f"{what} cannot be read ({exc.strerror})", path=str(path)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise error(f"is {file_kind(info.st_mode)}, not a {what}: refused", path=str(path))
+        if info.st_size > limit:
+            raise error(f"is {info.st_size:,} bytes, more than a {what} can be ({limit:,})", path=str(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"{what} cannot be read ({exc.strerror})", path=str(path)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # grew while being read
+        raise error(f"is more than a {what} can be ({limit:,} bytes)", path=str(path))
+    return data
+
+
+def check_regular(path: Path, *, error: type[RiskscreenError], what: str) -> None:
+    """Refuse, after opening it, a path that is not a regular file (a FIFO, a device, a socket)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return  # missing or unreadable: the reader says so in its own words
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise error(f"is {file_kind(mode)}, not a {what}: refused", path=str(path))

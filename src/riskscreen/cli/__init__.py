@@ -111,9 +111,12 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            return dt.datetime.strptime(text.strip(), fmt).date()
+            day = dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
+        if not 2000 <= day.year <= 2099:
+            raise UsageError(f"{option} '{text}' is outside the years 2000-2099", hint="check the year")
+        return day
     raise UsageError(f"{option} '{text}' is not a date", hint="write it as YYYY-MM-DD or DD-MM-YYYY")
 
 
@@ -127,9 +130,11 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
 
 
 def check_output(output: Path | None, force: bool) -> None:
-    """Refuse an existing --output before any work is done, not after it."""
-    if output is not None and output.exists() and not force:
-        raise UsageError(f"{output} already exists", hint="choose another name, or add --force to replace it")
+    """Refuse an --output that cannot be written (exists, a folder, a device...) before any work is done."""
+    if output is not None:
+        from riskscreen.files import writable_target
+
+        writable_target(output, force=force)
 
 
 def sources(data: Path | None = None, attendance: Path | None = None, grades: Path | None = None,
@@ -144,8 +149,19 @@ def sources(data: Path | None = None, attendance: Path | None = None, grades: Pa
 def write(content: str | bytes, output: Path | None, force: bool) -> None:
     """Data to stdout (text), or atomically to --output (text or bytes; 0600, no overwrite without --force)."""
     if output is None:
-        sys.stdout.write(content if isinstance(content, str) else "")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(content if isinstance(content, str) else "")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `riskscreen score | head`: the reader has gone, which is not an error here
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            from riskscreen.errors import OutputError
+
+            raise OutputError(f"could not write to standard output ({exc.strerror})",
+                              hint="free some space where the output goes, or use --output") from None
         return
     from riskscreen.files import write_output
 

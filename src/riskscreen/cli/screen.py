@@ -43,6 +43,7 @@ def validate(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """Check exports against the data contract and report every problem with file, row, column and fix."""
+    check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render
 

@@ -101,6 +101,7 @@ def history(
     output: OutputOpt = None, force: ForceOpt = False,
 ) -> None:
     """List stored shortlist snapshots, or compare two of them."""
+    check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render_rows
 

@@ -63,7 +63,8 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
                     _lines(m, late)))
     att = mapped.get("attendance")
     if att is not None and "code" in att.frame and len(att.frame):
-        dup = duplicated_rows(att.frame)
+        # rows whose date could not be read are reported already, not as duplicates of each other
+        dup = duplicated_rows(att.frame) & att.frame["date"].notna().to_numpy()
         att.duplicates = dup
         if dup.any():
             att.problems.append(problem_at(

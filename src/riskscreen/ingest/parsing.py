@@ -19,6 +19,8 @@ FORMAT_LABEL = {"%Y-%m-%d": "YYYY-MM-DD", "%d-%m-%Y": "DD-MM-YYYY", "%d/%m/%Y": 
                 "%d/%m/%y": "DD/MM/YY", "%d.%m.%y": "DD.MM.YY", "%Y%m%d": "YYYYMMDD"}
 TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+FIRST_DATE = pd.Timestamp("2000-01-01")  # the plausible range of a school's registrations, grades and rosters
+LAST_DATE = pd.Timestamp("2099-12-31")
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
 
 
@@ -115,9 +117,18 @@ class Mapper:
             self.notes.append(f"column '{source}' holds Excel serial numbers; read them as dates")
         elif fmt in {"%d-%m-%y", "%d/%m/%y", "%d.%m.%y"}:
             self.notes.append(f"column '{source}' has two-digit years; read 00-68 as 2000-2068")
-        values = parsed.to_numpy(dtype="datetime64[ns]")
+        # Outside the school years riskscreen reads, a date is a typo (9999, 1900) or a placeholder; beyond
+        # 1677-2262 it would not even fit a nanosecond timestamp, and converting it would wrap silently.
+        parsed = pd.Series(pd.to_datetime(parsed, errors="coerce"))
+        implausible = (parsed.notna() & ((parsed < FIRST_DATE) | (parsed > LAST_DATE))).to_numpy(dtype=bool)
+        values = parsed.where(~implausible).to_numpy(dtype="datetime64[ns]")
         codes = series.cat.codes.to_numpy()
-        bad = spread(np.isnat(values), codes, False)
+        outside = spread(implausible, codes, False)
+        if outside.any():
+            self.problem(ERROR, column, "date", f"a date before {FIRST_DATE.year} or after {LAST_DATE.year}, "
+                         "outside any school year riskscreen reads", "correct the date; a typo in the year is the "
+                         "usual cause", outside, source)
+        bad = spread(np.isnat(values), codes, False) & ~outside
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
             self.problem(ERROR, column, "date", f"not a valid date (the column's dates are {label})",

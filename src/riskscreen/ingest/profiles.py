@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from riskscreen.errors import ProfileError
+from riskscreen.files import read_regular
 from riskscreen.ingest.sniff import normalise_header
 
 TABLES = ("attendance", "grades", "students", "outcomes")
@@ -201,10 +202,9 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
 
 
 def _load_toml(path: Path) -> dict[str, object]:
+    raw = read_regular(path, limit=1 << 20, error=ProfileError, what="profile")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProfileError(f"profile {path} cannot be read ({exc.strerror})") from None
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"profile {path} is not valid TOML: {exc}",
                            hint="compare it with `riskscreen profile init`'s template") from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskscreen.errors import InputError
+from riskscreen.files import check_regular
 from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
 from riskscreen.ingest.sniff import (
@@ -49,6 +50,7 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
         raise InputError("file not found", hint="check the path and the spelling", path=str(path))
     if path.is_dir():
         raise InputError("is a folder, not a file", path=str(path))
+    check_regular(path, error=InputError, what="table export")  # a FIFO would hang the read, /dev/zero fill memory
     try:
         with path.open("rb") as handle:
             head = handle.read(8)

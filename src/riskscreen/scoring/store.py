@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError
+from riskscreen.files import read_regular
 from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
 
@@ -22,6 +23,8 @@ FORMAT_VERSION = 1
 MODEL_FILE = "model.pkl"
 CARD_JSON = "card.json"
 CARD_MD = "card.md"
+MAX_CARD_BYTES = 16 << 20   # a card is some tens of kilobytes
+MAX_MODEL_BYTES = 256 << 20
 DEFAULT_MODEL = "demo"
 # The only globals a fitted riskscreen pipeline needs; anything else in a pickle is refused before it runs.
 SAFE_GLOBALS = {
@@ -118,9 +121,10 @@ def _card_data(folder: Path) -> dict[str, Any]:
     if not path.exists():
         raise ModelError(f"model {folder} has no {CARD_JSON}: refused",
                          hint="a model must come with the card `riskscreen train` writes beside it")
+    raw = read_regular(path, limit=MAX_CARD_BYTES, error=ModelError, what="model card")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ModelError(f"the card {path} cannot be read as JSON: refused",
                          hint="train the model again, or restore the card from where the model came from") from None
     if not isinstance(data, dict):
@@ -146,10 +150,7 @@ def _verified(ref: str | None) -> tuple[Path, ModelCard, bytes]:
                          f"{FORMAT_VERSION}", hint="train the model again with this version of riskscreen")
     card = parse_card(data, source=str(folder / CARD_JSON))
     model_path = folder / MODEL_FILE
-    try:
-        payload = model_path.read_bytes()
-    except OSError:
-        raise ModelError(f"model file {model_path} cannot be read") from None
+    payload = read_regular(model_path, limit=MAX_MODEL_BYTES, error=ModelError, what="model file")
     if sha256_of(payload) != card.model_sha256:
         raise ModelError(f"{model_path} does not match the SHA-256 in its card: refused before loading",
                          hint="the file was changed or damaged; restore it or train the model again")

@@ -11,13 +11,15 @@ from typing import Any
 import pandas as pd
 
 from riskscreen.errors import InputError, UsageError
-from riskscreen.files import write_output
+from riskscreen.files import read_regular, write_output
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})\.json$")
 SNAPSHOT_VERSION = 2  # 2: groups are keys (mentor:X, class:X, none); 1 stored them as shown in one language
 LEGACY_NO_GROUP = {"(geen mentor bekend)", "(no mentor known)"}
 LEGACY_CLASS_PREFIXES = ("Klas ", "Class ")
 DEFAULT_FOLDER = "riskscreen-history"
+MAX_SNAPSHOT_BYTES = 512 << 20
+SNAPSHOT_COLUMNS = {"probability", "band", "on_list", "group"}
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,16 @@ def save(snapshot: Snapshot, folder: Path) -> Path:
 
 def load(path: Path) -> Snapshot:
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = json.loads(read_regular(Path(path), limit=MAX_SNAPSHOT_BYTES, error=InputError,
+                                      what="shortlist snapshot").decode("utf-8"))
         frame = pd.DataFrame(doc["students"]).set_index("student_id")
+        if not set(frame.columns) >= SNAPSHOT_COLUMNS or not isinstance(doc["as_of"], str):
+            raise ValueError("not a snapshot")
+        frame["probability"] = pd.to_numeric(frame["probability"], errors="raise").astype(float)
         if doc.get("version", 1) == 1 and "group" in frame:
             frame["group"] = [_legacy_group_key(str(g)) for g in frame["group"]]
         return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, Path(path))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise InputError("is not a readable shortlist snapshot", hint="remove it from the history folder",
                          path=str(path)) from None
 
