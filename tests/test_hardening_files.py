@@ -103,7 +103,7 @@ def _cli(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedPr
 
 
 def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
-    with open("/dev/full", "w") as full:
+    with Path("/dev/full").open("w") as full:
         done = _cli("score", str(SAMPLE), "--format", "csv", stdout=full)
     assert done.returncode == 1
     assert "could not write to standard output (No space left on device)" in done.stderr
