@@ -5,9 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 DEFAULT_WIDTH = 120
+DISPLAY_CHARS = 1000  # a longer cell (a 50 KB "class name") is cut for the terminal; files keep it whole
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters; tab and newline stay
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!~])")
 # The format registry: what each kind of result can be rendered as, and which module renders it. Modules are
 # imported only when used, so the CLI's start-up imports none of them.
 REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -44,6 +52,27 @@ def render_width() -> int:
         return max(60, int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
     except ValueError:
         return DEFAULT_WIDTH
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """Text from the data as shown to a person: control characters (such as ESC) removed, cut at `limit`."""
+    text = CONTROL.sub("", "" if value is None else str(value))
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cell(value: object, limit: int = DISPLAY_CHARS) -> Text:
+    """A terminal table cell that shows data literally: square brackets are never read as rich markup."""
+    from rich.text import Text
+
+    return Text(plain(value, limit))
+
+
+def markdown_text(value: object) -> str:
+    """Data as Markdown that stays data: HTML and Markdown characters escaped, one line."""
+    import html
+
+    text = plain(value).replace("\r", " ").replace("\n", " ")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def to_text(renderable: object, width: int | None = None) -> str:
@@ -85,5 +114,5 @@ def render_rows(header: list[str], rows: list[list[object]], fmt: str) -> str:
 
     table = Table(*header)
     for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r))
+        table.add_row(*(cell(v) for v in r))
     return to_text(table)

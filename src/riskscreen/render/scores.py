@@ -13,7 +13,7 @@ from rich.text import Text
 
 from riskscreen import i18n
 from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
-from riskscreen.render import csv_text, to_text
+from riskscreen.render import DISPLAY_CHARS, cell, csv_text, plain, to_text
 from riskscreen.scoring.score import Explanation, ScoreResult
 from riskscreen.signals.features import SPEC
 
@@ -46,9 +46,9 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
                          justify="right" if key in {"rank", "probability"} else "left")
     for _, row in rows.iterrows():
         reasons = "; ".join(r for r in (row[c] for c in REASON_COLUMNS) if r)
-        table.add_row(str(row["rank"]), str(row["student_id"]), _text(row["mentor"]), _text(row["class"]),
-                      percent(row["probability"], lang), band_label(row["band"], lang), reasons or "-",
-                      _text(row["flags"]))
+        table.add_row(*(cell(v) for v in (row["rank"], row["student_id"], _text(row["mentor"]), _text(row["class"]),
+                                           percent(row["probability"], lang), band_label(row["band"], lang),
+                                           reasons or "-", _text(row["flags"]))))
     parts.append(table)
     return Group(*parts)
 
@@ -105,9 +105,9 @@ def explain_renderable(ex: Explanation) -> Group:
                f"{label('probability', lang).lower()} {percent(row['probability'], lang)}",
                f"{label('band', lang).lower()} {band_label(row['band'], lang)}"]
     if _text(row["mentor"]):
-        details.append(f"{label('mentor', lang).lower()} {row['mentor']}")
+        details.append(f"{label('mentor', lang).lower()} {plain(row['mentor'], DISPLAY_CHARS)}")
     if _text(row["class"]):
-        details.append(f"{label('class', lang).lower()} {row['class']}")
+        details.append(f"{label('class', lang).lower()} {plain(row['class'], DISPLAY_CHARS)}")
     parts.append(Text(f"{label('student', lang)} {ex.student_id}: " + ", ".join(details)))
     table = Table(title=ew["title"])
     for key in ("feature", "value", "reference", "contribution"):

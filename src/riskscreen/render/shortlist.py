@@ -24,7 +24,7 @@ from riskscreen.i18n import (
     prompt_text,
     texts,
 )
-from riskscreen.render import csv_text, to_text
+from riskscreen.render import DISPLAY_CHARS, cell, csv_text, markdown_text, plain, to_text
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -126,14 +126,15 @@ def table_renderable(sl: Shortlist) -> Group:
     if not recs:
         parts.append(Text(words["empty"]))
     for group, _frame in _groups(sl):
-        parts.append(Rule(group_heading(group, lang), align="left"))
+        parts.append(Rule(Text(plain(group_heading(group, lang), DISPLAY_CHARS)), align="left"))
         table = Table(show_lines=True, expand=False)
         for _key, title in _columns(lang, words)[:9]:
             table.add_column(title, overflow="fold")
         for r in (r for r in recs if r["group"] == group):
-            table.add_row(str(r["priority"]), r["student_id"], r["class"], r["band"], r["probability"],
-                          "\n".join(x for x in (r["change"], r["because"]) if x), "\n".join(r["reasons"]),
-                          r["flags"], "\n".join(f"- {p}" for p in r["prompts"]))
+            table.add_row(*(cell(v) for v in (
+                r["priority"], r["student_id"], r["class"], r["band"], r["probability"],
+                "\n".join(x for x in (r["change"], r["because"]) if x), "\n".join(r["reasons"]), r["flags"],
+                "\n".join(f"- {p}" for p in r["prompts"]))))
         parts.append(table)
     if len(sl.left):
         parts.append(Text(f"{words['left']}: " + "; ".join(_left_lines(sl))))
@@ -141,20 +142,23 @@ def table_renderable(sl: Shortlist) -> Group:
 
 
 # ---------------------------------------------------------------------------------------------- markdown
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+def _md_cell(value: str | list[str]) -> str:
+    """A table cell: each item escaped (data never becomes HTML or Markdown), items on their own line."""
+    return "<br>".join(markdown_text(v) for v in (value if isinstance(value, list) else [value]))
 
 
 def markdown(sl: Shortlist) -> str:
     lang = sl.result.lang
     words = _words(sl)
-    lines = [f"# {header_lines(sl)[0]}", ""] + [f"> {line}" for line in header_lines(sl)[1:]] + [""]
+    head = [markdown_text(line) for line in header_lines(sl)]
+    lines = [f"# {head[0]}", ""] + [f"> {line}" for line in head[1:]] + [""]
     recs = records(sl)
     if not recs:
         lines += [words["empty"], ""]
     cols = _columns(lang, words)
     for group, _frame in _groups(sl):
-        lines += [f"## {group_heading(group, lang)}", "", "| " + " | ".join(t for _, t in cols) + " |",
+        lines += [f"## {markdown_text(group_heading(group, lang))}", "",
+                  "| " + " | ".join(t for _, t in cols) + " |",
                   "|" + "---|" * len(cols)]
         for r in (r for r in recs if r["group"] == group):
             cells = []
@@ -162,11 +166,11 @@ def markdown(sl: Shortlist) -> str:
                 value = r[key]
                 if key == "change":
                     value = "; ".join(x for x in (r["change"], r["because"]) if x)
-                cells.append(_md_cell("<br>".join(value) if isinstance(value, list) else str(value)))
+                cells.append(_md_cell(value if isinstance(value, list) else str(value)))
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     if len(sl.left):
-        lines += [f"## {words['left']}", ""] + [f"- {x}" for x in _left_lines(sl)] + [""]
+        lines += [f"## {words['left']}", ""] + [f"- {markdown_text(x)}" for x in _left_lines(sl)] + [""]
     return "\n".join(lines)
 
 

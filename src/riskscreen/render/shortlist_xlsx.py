@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from riskscreen.i18n import group_label
-from riskscreen.render import neutralise
+from riskscreen.render import neutralise, plain
 from riskscreen.render.shortlist import _columns, _left_lines, _words, header_lines, records
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -35,14 +36,16 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     used: set[str] = set()
     summary.title = _sheet_title(words["summary"], used)
     for line in header_lines(sl):
-        summary.append([neutralise(line)])
+        summary.append([_xlsx_value(line)])
     summary.append([])
     summary.append([words["for_mentor"], words["students_listed"]])
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
-    recs = records(sl)
+    by_group: dict[str, list[dict[str, Any]]] = {group: [] for group in sl.groups}
+    for r in records(sl):  # one pass: a board's list has thousands of rows in hundreds of groups
+        by_group[str(r["group"])].append(r)
     for group in sl.groups:
-        summary.append([neutralise(group_label(group, lang)), sum(1 for r in recs if r["group"] == group)])
+        summary.append([_xlsx_value(group_label(group, lang)), len(by_group[group])])
     if len(sl.left):
         summary.append([])
         summary.append([words["left"]])
@@ -52,21 +55,22 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
     for group in sl.groups:
-        ws = wb.create_sheet(_sheet_title(group_label(group, lang), used))
+        ws = wb.create_sheet(_sheet_title(plain(group_label(group, lang)), used))
         ws.append([t for _, t in cols])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="E9ECEF")
             cell.alignment = wrap
-        for r in (r for r in recs if r["group"] == group):
+        for row_number, r in enumerate(by_group[group], start=2):
             values = []
             for key, _ in cols:
                 value = r[key]
                 if key == "change":
                     value = "\n".join(x for x in (r["change"], r["because"]) if x)
                 values.append("\n".join(value) if isinstance(value, list) else value)
-            ws.append([_xlsx_value(v) for v in values])
-            for cell in ws[ws.max_row]:
+            for column, value in enumerate(values, start=1):
+                # ws.cell is a lookup; ws[ws.max_row] would scan the sheet for every row (quadratic)
+                cell = ws.cell(row_number, column, _xlsx_value(value))
                 cell.alignment = wrap
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text from an export stays text, never a formula
@@ -85,4 +89,5 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
 
 
 def _xlsx_value(value: object) -> object:
-    return neutralise(value) if isinstance(value, str) else value
+    """Text without control characters (openpyxl refuses them) and never a formula; numbers as they are."""
+    return neutralise(plain(value)) if isinstance(value, str) else value
