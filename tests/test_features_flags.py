@@ -132,9 +132,9 @@ def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
     exports = load(write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12), AS_OF)
     assert not compute_flags(exports).loc["S1", "verzuim_16u"]
     profile_file = tmp_path / "strict.toml"
-    profile_file.write_text('extends = "canonical"\n[flags]\nverzuim_hours = 10\nverzuim_weeks = 2\n')
+    profile_file.write_text('extends = "canonical"\n[flags]\nverzuim_hours = 10\nverzuim_weeks = 6\n')
     strict = load_profile(str(profile_file))
-    assert FlagRules.from_profile(strict.flags) == FlagRules(verzuim_hours=10.0, verzuim_weeks=2)
+    assert FlagRules.from_profile(strict.flags) == FlagRules(verzuim_hours=10.0, verzuim_weeks=6)
     assert compute_flags(replace(exports, profile=strict)).loc["S1", "verzuim_16u"]
     profile_file.write_text('[flags]\nverzuim_hour = 10\n')
     with pytest.raises(ProfileError, match="unknown setting 'verzuim_hour'"):
@@ -166,3 +166,22 @@ def test_everything_about_a_feature_derives_from_its_declaration() -> None:
         assert reason_text(f.name, 2.5, "en") == f.words["en"].reason.format(value="2.5")
     # a trend's reason shows the change without its sign
     assert reason_text("grade_trend", -1.5, "nl") == "cijfers dalen: 1,5 punt lager dan de 8 weken ervoor"
+
+
+def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    folder = write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12)
+    profile = tmp_path / "early.toml"
+    profile.write_text('extends = "canonical"\n[flags]\nverzuim_hours = 10\nverzuim_weeks = 6\n')
+    result = CliRunner().invoke(app, ["score", str(folder), "--profile", str(profile), "--as-of", AS_OF,
+                                      "--lang", "en", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert ("Note: the profile sets the 16-hour rule to 10 hours in 6 lesson weeks (the law: 16 hours in 4 lesson "
+            "weeks).") in result.stderr
+    assert "16-hour rule: 10 unauthorised hours in 6 lesson weeks" in result.stdout
+    listing = CliRunner().invoke(app, ["shortlist", str(folder), "--profile", str(profile), "--as-of", AS_OF,
+                                       "--no-history", "-f", "md"])
+    assert "het profiel zet de 16-urenregel op 10 uur in 6 lesweken (de wet: 16 uur in 4 lesweken)" in listing.stdout

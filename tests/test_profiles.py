@@ -6,7 +6,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from riskscreen.cli import app
 from riskscreen.errors import ProfileError
 from riskscreen.ingest.profiles import detect_profile, list_profiles, load_profile, profile_template, user_profile_dir
 
@@ -76,3 +78,42 @@ def test_malformed_profiles(tmp_path: Path, text: str, message: str) -> None:
 def test_unknown_profile_name() -> None:
     with pytest.raises(ProfileError, match="no profile named 'nope'"):
         load_profile("nope")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[flags]\nverzuim_hours = nan\n', "verzuim_hours must be a number from 1 to 16"),
+    ('[flags]\nverzuim_hours = inf\n', "verzuim_hours must be a number from 1 to 16"),
+    ('[flags]\nverzuim_hours = 40\n', r"the Leerplichtwet: 16 hours in 4 lesson weeks; a school may signal earlier"),
+    ('[flags]\nverzuim_weeks = 0.5\n', "verzuim_weeks must be a whole number from 4 to 52"),
+    ('[flags]\nverzuim_weeks = 8\nlookback_weeks = 6\n', "lookback_weeks must be at least verzuim_weeks"),
+    ('columns = 5\n', r"\[columns\] must be a table of settings, not int"),
+    ('[columns]\nattendance = "x"\n', r"\[attendance\] must be a table of settings, not str"),
+    ('date_format = "%"\n', "date_format '%' is not a date format with day, month and year"),
+    ('date_format = "%Y"\n', "date_format '%Y' is not a date format with day, month and year"),
+    ('holidays = [["2026-02-30", "2026-03-01"]]\n', "holiday date '2026-02-30' is not a date"),
+    ('holidays = [["2026-03-01", "2026-02-01"]]\n', "ends before it starts"),
+    ('holidays = "kerst"\n', "holidays must be a list of"),
+])
+def test_a_broken_profile_is_a_clear_profile_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "ours.toml"
+    path.write_text(text)
+    with pytest.raises(ProfileError, match=message):
+        load_profile(str(path))
+
+
+def test_an_extends_cycle_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RISKSCREEN_PROFILES", str(tmp_path))
+    (tmp_path / "a.toml").write_text('extends = "b"\n')
+    (tmp_path / "b.toml").write_text('extends = "a"\n')
+    with pytest.raises(ProfileError, match=r"extends itself through a -> b -> a"):
+        load_profile("a")
+    # one broken profile in the user's folder does not break the others, nor every command
+    (tmp_path / "good.toml").write_text('extends = "magister"\n')
+    assert [n for n, _ in list_profiles()][-1:] == ["good"]
+    result = CliRunner().invoke(app, ["profile", "list"])
+    assert result.exit_code == 0 and "good" in result.stdout
+
+
+def test_a_folder_given_as_a_profile_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="is a folder, not a profile"):
+        load_profile(str(tmp_path))

@@ -104,6 +104,8 @@ def score(
     warning = demo_warning(scored.result)
     if warning and format != ReportFormat.table:
         _err(warning)
+    if scored.result.rule_note():
+        _err(str(scored.result.rule_note()))
     _err(f"{len(scored.result.table)} students scored as of {scored.result.as_of.date()}; {scored.flagged} with "
          "the 16-hour flag")
 
@@ -127,3 +129,5 @@ def explain(
     explanation = api.explain(sources(data, profile=profile, sheet=sheet, allow_column=allow_column), student_id,
                               model=model, lang=lang.value, as_of=parse_date(as_of), progress=_progress())
     write(render("explanation", format.value, explanation), output, force)
+    if explanation.result.rule_note():
+        _err(str(explanation.result.rule_note()))

@@ -85,6 +85,8 @@ def shortlist(
                                   per_mentor=not total, min_band=min_band.value, history=history_dir,
                                   store=not no_history, progress=_progress())
     write(render("shortlist", fmt, weekly.shortlist), output, force)
+    if weekly.shortlist.result.rule_note():
+        _err(str(weekly.shortlist.result.rule_note()))
     if weekly.snapshot_path is not None:
         _err(f"snapshot stored in {weekly.snapshot_path}")
     _err(f"{weekly.listed} students on the list ({weekly.statutory} by the 16-hour rule) in "

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
-from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shorten
 from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
     CANONICAL_COLUMNS,
@@ -91,7 +91,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             names = sorted({n for n in profile.columns.get(table, {}).get(column, ())} | {column})
             mapper.problems.append(Problem(
                 ERROR, table, raw.name, column, "missing column",
-                f"required column '{column}' is missing (headers found: {', '.join(map(str, raw.frame.columns))})",
+                f"required column '{column}' is missing (headers found: "
+                f"{', '.join(shorten(c) for c in raw.frame.columns)})",
                 ("the file has a single column: save it with ';', ',' or tab between the columns"
                  if raw.frame.shape[1] == 1 else
                  f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile")))

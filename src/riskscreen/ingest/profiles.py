@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import re
 import tomllib
@@ -138,17 +140,17 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
                            hint=f"allowed settings: {', '.join(sorted(allowed))}")
     name = str(data.get("name") or Path(source).stem)
     files = dict(base.files) if base else {}
-    for table, names in dict(data.get("files", {})).items():  # type: ignore[call-overload]
+    for table, names in _section(data, "files", source).items():
         if table not in TABLES:
             raise ProfileError(f"[files] names unknown table '{table}' in profile {source}",
                                hint=f"tables are: {', '.join(TABLES)}")
         files[table] = _as_tuple(names, f"files.{table}")
     columns: dict[str, dict[str, tuple[str, ...]]] = {t: dict(c) for t, c in (base.columns if base else {}).items()}
-    for table, mapping in dict(data.get("columns", {})).items():  # type: ignore[call-overload]
+    for table, mapping in _section(data, "columns", source).items():
         if table not in TABLES:
             raise ProfileError(f"[columns.{table}] is not a table in profile {source}",
                                hint=f"tables are: {', '.join(TABLES)}")
-        for canonical, names in dict(mapping).items():
+        for canonical, names in _section({table: mapping}, table, f"{source} [columns]").items():
             if canonical not in CANONICAL_COLUMNS[table]:
                 raise ProfileError(
                     f"[columns.{table}] names unknown column '{canonical}' in profile {source}",
@@ -158,26 +160,31 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
             columns.setdefault(table, {})[canonical] = tuple(dict.fromkeys(
                 (*_as_tuple(names, f"columns.{table}.{canonical}"), *inherited)))
     codes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (base.codes if base else {}).items()}
-    for kind, mapping in dict(data.get("codes", {})).items():  # type: ignore[call-overload]
+    for kind, mapping in _section(data, "codes", source).items():
         if kind not in {"attendance", "level"}:
             raise ProfileError(f"[codes.{kind}] is not recodable in profile {source}",
                                hint="recode tables are [codes.attendance] and [codes.level]")
         valid = ATTENDANCE_CODES if kind == "attendance" else LEVELS
-        for raw, target in dict(mapping).items():
+        for raw, target in _section({kind: mapping}, kind, f"{source} [codes]").items():
             if target not in valid:
                 raise ProfileError(f"[codes.{kind}] maps '{raw}' to '{target}', which is not a valid code",
                                    hint=f"valid codes: {', '.join(valid)}")
-            codes.setdefault(kind, {})[raw] = target
+            codes.setdefault(kind, {})[raw] = str(target)
     core = data.get("core_subjects")
     core_set = frozenset(normalise_value(s) for s in _as_tuple(core, "core_subjects")) if core is not None \
         else (base.core_subjects if base else frozenset())
     holidays_raw = data.get("holidays", list(base.holidays) if base else [])
     holidays: list[tuple[str, str]] = []
-    for item in holidays_raw:  # type: ignore[attr-defined]
-        if not (isinstance(item, list) and len(item) == 2):
+    if not isinstance(holidays_raw, list | tuple):
+        raise ProfileError(f"holidays must be a list of [first day, last day] pairs in profile {source}")
+    for item in holidays_raw:
+        if not (isinstance(item, list | tuple) and len(item) == 2):
             raise ProfileError("holidays must be a list of [first day, last day] pairs such as "
                                "[\"2026-10-19\", \"2026-10-23\"]")
-        holidays.append((str(item[0]), str(item[1])))
+        first, last = (_holiday_date(day, source) for day in item)
+        if last < first:
+            raise ProfileError(f"the holiday {first} to {last} ends before it starts in profile {source}")
+        holidays.append((first.isoformat(), last.isoformat()))
     try:
         lesson_hours = float(data.get("lesson_hours", base.lesson_hours if base else 1.0))  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -185,20 +192,73 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
     if not 0 < lesson_hours <= 12:
         raise ProfileError("lesson_hours must be above 0 and at most 12")
     flags = dict(base.flags) if base else {}
-    for key, value in dict(data.get("flags", {})).items():  # type: ignore[call-overload]
+    for key, value in _section(data, "flags", source).items():
         if key not in FLAG_SETTINGS:
             raise ProfileError(f"[flags] has unknown setting '{key}' in profile {source}",
                                hint=f"settings: {', '.join(FLAG_SETTINGS)}")
-        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-            raise ProfileError(f"[flags] {key} must be a number above 0 in profile {source}")
-        flags[key] = float(value)
+        flags[key] = _flag_value(key, value, source)
+    if flags.get("lookback_weeks", 12) < flags.get("verzuim_weeks", 4):
+        raise ProfileError(f"[flags] lookback_weeks must be at least verzuim_weeks in profile {source}")
     return Profile(
         name=name, description=str(data.get("description", base.description if base else "")),
-        date_format=str(data.get("date_format", base.date_format if base else "auto")),
+        date_format=_date_format(data.get("date_format", base.date_format if base else "auto"), source),
         lesson_hours=lesson_hours, core_subjects=core_set, holidays=tuple(holidays),
         files={k: tuple(v) for k, v in files.items()},
         columns={t: {c: tuple(n) for c, n in m.items()} for t, m in columns.items()},
         codes=codes, flags=flags, source=source)
+
+
+# The statutory rule may be made to signal earlier (fewer hours, a longer window), never later: a setting that
+# would miss a student the law says must be reported is refused. Care settings have sane ranges.
+FLAG_RANGES: dict[str, tuple[float, float, bool]] = {  # setting: (lowest, highest, whole number)
+    "verzuim_hours": (1, 16, False), "verzuim_weeks": (4, 52, True), "lookback_weeks": (4, 52, True),
+    "sick_spells": (1, 50, True), "sick_window_weeks": (1, 52, True), "sick_spell_days": (1, 60, True),
+}
+
+
+def _section(data: Mapping[str, object], key: str, source: str) -> dict[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ProfileError(f"[{key}] must be a table of settings, not {type(value).__name__} in profile {source}",
+                           hint="compare it with `riskscreen profile init`'s template")
+    return value
+
+
+def _flag_value(key: str, value: object, source: str) -> float:
+    low, high, whole = FLAG_RANGES[key]
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) \
+            or not low <= value <= high or (whole and value != int(value)):
+        kind = "a whole number" if whole else "a number"
+        law = " (the Leerplichtwet: 16 hours in 4 lesson weeks; a school may signal earlier, never later)" \
+            if key.startswith("verzuim") else ""
+        raise ProfileError(f"[flags] {key} must be {kind} from {low:g} to {high:g} in profile {source}{law}")
+    return float(value)
+
+
+def _holiday_date(day: object, source: str) -> dt.date:
+    try:
+        parsed = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise ProfileError(f"holiday date '{str(day)[:40]}' is not a date (YYYY-MM-DD) in profile {source}") from None
+    if not 2000 <= parsed.year <= 2099:
+        raise ProfileError(f"holiday date {parsed} is outside the years 2000-2099 in profile {source}")
+    return parsed
+
+
+def _date_format(value: object, source: str) -> str:
+    """'auto', or a strftime format that writes and reads back a date with its day, month and year."""
+    text = str(value)
+    if text == "auto":
+        return text
+    sample = dt.datetime(2026, 9, 7)
+    try:
+        ok = dt.datetime.strptime(sample.strftime(text), text) == sample
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise ProfileError(f"date_format '{text[:40]}' is not a date format with day, month and year in profile "
+                           f"{source}", hint="use \"auto\", or a format such as \"%d-%m-%Y\" or \"%Y-%m-%d\"")
+    return text
 
 
 def _load_toml(path: Path) -> dict[str, object]:
@@ -210,32 +270,39 @@ def _load_toml(path: Path) -> dict[str, object]:
                            hint="compare it with `riskscreen profile init`'s template") from None
 
 
-def load_profile(name_or_path: str) -> Profile:
+def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
     """A built-in profile by name, a user profile by name, or a profile TOML file by path."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
+        if candidate.is_dir():
+            raise ProfileError(f"{candidate} is a folder, not a profile",
+                               hint="give a profile's name or the path of its .toml file")
         if not candidate.is_file():
             raise ProfileError(f"profile file {candidate} does not exist")
-        return _from_file(candidate)
+        return _from_file(candidate, _chain)
     builtin = _builtin_dir() / f"{name_or_path}.toml"
     if builtin.is_file():
         return parse_profile(_load_toml(builtin), source="built-in")
     user = user_profile_dir() / f"{name_or_path}.toml"
     if user.is_file():
-        return _from_file(user)
+        return _from_file(user, _chain)
     raise ProfileError(f"no profile named '{name_or_path}'",
                        hint=f"known profiles: {', '.join(n for n, _ in list_profiles())}; "
                             "or give the path of a .toml file")
 
 
-def _from_file(path: Path) -> Profile:
+def _from_file(path: Path, chain: tuple[str, ...] = ()) -> Profile:
+    key = str(path.resolve())
+    if key in chain:
+        names = " -> ".join(Path(p).stem for p in (*chain, key))
+        raise ProfileError(f"profile {path} extends itself through {names}", hint="remove one of the 'extends'")
     data = _load_toml(path)
     base = None
     if "extends" in data:
         parent = str(data["extends"])
         if parent == path.stem:
             raise ProfileError(f"profile {path} extends itself")
-        base = load_profile(parent)
+        base = load_profile(parent, (*chain, key))
     return parse_profile(data, source=str(path), base=base)
 
 

@@ -90,7 +90,10 @@ def _looks_like_utf8(data: bytes) -> bool:
 
 
 def _split_line(line: str, sep: str) -> list[str]:
-    return next(csv.reader([line], delimiter=sep), [])
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:  # a field over the csv module's 128 KiB limit (a long comment cell): split it plainly
+        return line.split(sep)
 
 
 def _choose_separator(lines: Sequence[str]) -> str:

@@ -59,6 +59,9 @@ def header_lines(sl: Shortlist) -> list[str]:
     warning = demo_warning(sl.result)
     if warning:
         lines.append(warning)
+    rule = sl.result.rule_note()
+    if rule:
+        lines.append(rule)
     if sl.previous_as_of:
         lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from riskscreen.ingest.problems import ValidationReport
+from riskscreen.ingest.problems import ValidationReport, shorten
 from riskscreen.render import csv_text, to_text
 
 
@@ -29,7 +29,7 @@ def report_renderable(report: ValidationReport) -> Group:
         for note in f.notes:
             parts.append(Text(f"  note: {note}"))
         if f.ignored_columns:
-            parts.append(Text(f"  ignored columns: {', '.join(f.ignored_columns)}"))
+            parts.append(Text(f"  ignored columns: {', '.join(shorten(c) for c in f.ignored_columns)}"))
     for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.column, p.rule)):
         head = Text()
         head.append(p.severity.upper(), style="bold red" if p.severity == "error" else "bold yellow")

@@ -69,7 +69,7 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
     return pd.DataFrame(out, index=contributions.index)
 
 
-def flag_texts(flags: pd.DataFrame, lang: str) -> pd.Series:
+def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4) -> pd.Series:
     """Per student: the flags as one line of text each, joined by ' | '; empty when none."""
     templates = texts(lang)["flags"]
     out = np.full(len(flags), "", dtype=object)
@@ -80,7 +80,8 @@ def flag_texts(flags: pd.DataFrame, lang: str) -> pd.Series:
         parts = []
         if columns["verzuim_16u"][i]:
             parts.append(templates["verzuim_16u"].format(
-                hours=number(columns["verzuim_hours"][i], lang), start=date_text(columns["verzuim_from"][i], lang),
+                hours=number(columns["verzuim_hours"][i], lang), weeks=weeks,
+                start=date_text(columns["verzuim_from"][i], lang),
                 end=date_text(columns["verzuim_to"][i], lang)))
         if columns["ziekteverzuim"][i]:
             parts.append(templates["ziekteverzuim"].format(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError
-from riskscreen.i18n import texts
+from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
 from riskscreen.scoring.reasons import flag_texts, reasons
@@ -33,6 +33,14 @@ class ScoreResult:
     model_name: str
     demonstration: bool
     lang: str
+    rules: FlagRules = field(default_factory=FlagRules)
+
+    def rule_note(self) -> str | None:
+        """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
+        if self.rules.follows_the_law:
+            return None
+        return str(texts(self.lang)["messages"]["rule_changed"]).format(
+            hours=number(self.rules.verzuim_hours, self.lang), weeks=self.rules.verzuim_weeks)
 
 
 def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.Timestamp | None = None,
@@ -44,7 +52,8 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     calendar = calendar_for(exports, as_of)
     rows = attendance_rows(exports, universe, calendar)
     features = build_features(exports, as_of, universe=universe, precomputed=(calendar, rows))
-    flags = flags_from_rows(rows, calendar, universe, rules or FlagRules.from_profile(exports.profile.flags))
+    rules = rules or FlagRules.from_profile(exports.profile.flags)
+    flags = flags_from_rows(rows, calendar, universe, rules)
     fitted = model.fitted
     logit = logits(fitted, features)
     parts = contributions(fitted, features)
@@ -65,7 +74,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table["logit"] = logit
     table["band"] = band_of(probability, fitted.bands)
     table = table.join(reasons(parts, features, lang))
-    table["flags"] = flag_texts(flags, lang)
+    table["flags"] = flag_texts(flags, lang, weeks=rules.verzuim_weeks)
     table["verzuim_16u"] = flags["verzuim_16u"].to_numpy()
     table["ziekteverzuim"] = flags["ziekteverzuim"].to_numpy()
     order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))
@@ -73,7 +82,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
-                       demonstration=model.is_demonstration, lang=lang)
+                       demonstration=model.is_demonstration, lang=lang, rules=rules)
 
 
 def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = None,

@@ -31,6 +31,10 @@ class FlagRules:
     sick_window_weeks: int = 12  # ... within this many lesson weeks
     sick_spell_days: int = 6     # or one spell longer than this many consecutive school days
 
+    @property
+    def follows_the_law(self) -> bool:
+        return (self.verzuim_hours, self.verzuim_weeks) == (16.0, 4)
+
     @classmethod
     def from_profile(cls, settings: Mapping[str, float]) -> FlagRules:
         """The defaults, overridden by a profile's [flags] table (whole numbers for weeks, spells and days)."""
