@@ -119,3 +119,57 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0
     assert first.startswith(b"rank,student_id") and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_a_link_loop_and_utf16_without_a_byte_order_mark_say_what_they_are(tmp_path: Path) -> None:
+    from riskscreen.ingest.reading import read_table
+
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    with pytest.raises(InputError, match="is a symbolic link that leads nowhere"):
+        read_table(loop)
+    bare = tmp_path / "bare.csv"
+    bare.write_bytes("student_id;date;code\nS1;2026-09-01;sick\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="looks like UTF-16 text without a byte-order mark"):
+        read_table(bare)
+
+
+def test_a_card_with_impossible_numbers_is_refused(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from riskscreen.scoring.store import bundled_dir, card_digest, load_model
+
+    for change, message in ((lambda c: c["scoring"]["coefficients"].__setitem__(0, float("nan")),
+                             "scoring.coefficients.0: input should be a finite number"),
+                            (lambda c: c["scoring"]["scales"].__setitem__(1, 0.0), "a scale is zero or negative"),
+                            (lambda c: c["bands"].pop("high"), "bands must be high and elevated")):
+        folder = tmp_path / f"m{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(bundled_dir() / "demo", folder)
+        card = json.loads((folder / "card.json").read_text())
+        change(card)
+        card["card_sha256"] = card_digest(card)
+        (folder / "card.json").write_text(json.dumps(card))
+        with pytest.raises(ModelError, match=message):
+            load_model(str(folder))
+
+
+def test_the_bundled_model_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from riskscreen.scoring.store import bundled_dir, resolve
+
+    shutil.copytree(bundled_dir() / "demo", tmp_path / "models" / "demo")
+    monkeypatch.chdir(tmp_path)
+    assert resolve("demo") == bundled_dir() / "demo"
+    assert resolve("models/demo") == Path("models/demo")
+    listed = runner.invoke(app, ["model", "list"])
+    assert "models/demo" in listed.stdout and "(its name is the bundled model's: use it by its path)" in listed.stdout
+
+
+def test_a_history_that_is_a_file_is_refused_before_the_work(tmp_path: Path) -> None:
+    (tmp_path / "hist").write_text("")
+    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--history", str(tmp_path / "hist"),
+                                 "-o", str(tmp_path / "list.csv")])
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
+    assert not (tmp_path / "list.csv").exists()

@@ -142,9 +142,10 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     from riskscreen.weekly import history as history_store
     from riskscreen.weekly.shortlist import build, snapshot
 
+    folder = history or history_store.default_folder(sources.folder)
+    history_store.check_folder(folder)  # before the work, not after the list was written
     loaded = load_model(model)
     result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
-    folder = history or history_store.default_folder(sources.folder)
     previous = history_store.previous(folder, result.as_of.date().isoformat())
     listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous)
     stored = history_store.save(snapshot(listing), folder) if store else None
@@ -167,6 +168,7 @@ def history(folder: Path | None = None, *, data: Path | None = None,
     from riskscreen.weekly import history as history_store
 
     where = folder or history_store.default_folder(data)
+    history_store.check_folder(where)
     if compare is None:
         snaps = [history_store.load(p) for p in history_store.list_snapshots(where)]
         rows: list[list[object]] = [[s.as_of, s.model, int(s.students["on_list"].sum()), len(s.students)]
@@ -239,12 +241,15 @@ def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of
     return sample.write(school, out_dir, force=force)
 
 
-def models() -> list[tuple[Path, ModelCard | None]]:
+def models() -> list[tuple[Path, ModelCard | None, bool]]:
     """The models riskscreen can find ($RISKSCREEN_MODELS, ./models, the bundled ones) with their cards (None
-    when a card cannot be read)."""
-    from riskscreen.scoring.store import list_models
+    when a card cannot be read), and whether a bundled model of the same name takes its name."""
+    from riskscreen.scoring.store import bundled_dir, list_models
 
-    return list_models()
+    bundled = bundled_dir().resolve()
+    found = list_models()
+    bundled_names = {path.name for path, _ in found if path.parent.resolve() == bundled}
+    return [(path, card, path.parent.resolve() != bundled and path.name in bundled_names) for path, card in found]
 
 
 def model_card(model: str | None = None) -> ModelCard:

@@ -98,8 +98,8 @@ def model_list() -> None:
     from riskscreen import api
     from riskscreen.render.card import model_line
 
-    for path, card in api.models():
-        typer.echo(model_line(path, card))
+    for path, card, shadowed in api.models():
+        typer.echo(model_line(path, card, shadowed=shadowed))
 
 
 @model_app.command("show")

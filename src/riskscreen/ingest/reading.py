@@ -47,6 +47,9 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
     """Read a CSV or XLSX export as text columns; raise InputError with a fix for anything unreadable."""
     path = Path(path)
     if not path.exists():
+        if path.is_symlink():
+            raise InputError("is a symbolic link that leads nowhere (or a loop of links)",
+                             hint="point the link at the export file, or give the file itself", path=str(path))
         raise InputError("file not found", hint="check the path and the spelling", path=str(path))
     if path.is_dir():
         raise InputError("is a folder, not a file", path=str(path))

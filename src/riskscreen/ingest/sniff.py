@@ -40,6 +40,10 @@ def _sniff_binary(data: bytes, path: Path) -> None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("is an old Excel (.xls) or Office file",
                          hint="open it in Excel and save it as .xlsx or CSV UTF-8", path=str(path))
+    if _utf16_without_bom(data[:65536]):
+        raise InputError("looks like UTF-16 text without a byte-order mark",
+                         hint="save it again as 'CSV UTF-8' (or as Unicode text with a byte-order mark)",
+                         path=str(path))
     if b"\x00" in data[:65536]:
         raise InputError("holds binary data, not text",
                          hint="export the data as CSV (UTF-8) or XLSX", path=str(path))
@@ -82,6 +86,22 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
                          hint="save it as 'CSV UTF-8' from Excel or the school system", path=str(path)) from None
     notes.append("read as Windows-1252: the file is not UTF-8")
     return "cp1252", text[:MAX_HEADER_BYTES], notes
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """Text in UTF-16 without a byte-order mark: every other byte is zero (ASCII letters in two bytes)."""
+    sample = data[: len(data) // 2 * 2]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, text in ((odd, even), (even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.1 * len(text):
+            try:
+                sample.decode("utf-16-le" if zeros is odd else "utf-16-be")
+                return True
+            except UnicodeDecodeError:
+                return False
+    return False
 
 
 def _looks_like_utf8(data: bytes) -> bool:

@@ -145,12 +145,14 @@ def evaluation_markdown(report: EvaluationReport) -> str:
     return "\n".join(out)
 
 
-def model_line(path: Path, card: ModelCard | None) -> str:
+def model_line(path: Path, card: ModelCard | None, *, shadowed: bool = False) -> str:
     """One line of `model list`: name, folder, ROC AUC on unseen data, when it was made, and a demo mark."""
+    name = str(path) if shadowed else path.name
+    where = "  (its name is the bundled model's: use it by its path)" if shadowed else ""
     if card is None:
-        return f"{path.name:<16} {path}  (card unreadable)"
+        return f"{name:<16} {path}  (card unreadable){where}"
     demo = "  DEMONSTRATION (synthetic data)" if card.demonstration else ""
-    return f"{path.name:<16} {path}  ROC AUC {card.metrics.roc_auc.value}  created {card.created}{demo}"
+    return f"{name:<16} {path}  ROC AUC {card.metrics.roc_auc.value}  created {card.created}{demo}{where}"
 
 
 def render_card(card: ModelCard, fmt: str) -> str:

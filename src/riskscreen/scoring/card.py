@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from riskscreen.errors import ModelError
 
@@ -18,7 +18,7 @@ from riskscreen.errors import ModelError
 class Record(BaseModel):
     """A frozen record that refuses unknown fields and writes back only the fields it was given."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -159,6 +159,15 @@ class Scoring(Record):
     coefficients: list[float]
     intercept: float
 
+    @model_validator(mode="after")
+    def _usable(self) -> Scoring:
+        n = len(self.features)
+        if not n or any(len(v) != n for v in (self.medians, self.means, self.scales, self.coefficients)):
+            raise ValueError("the scoring numbers do not match the features")
+        if any(s <= 0 for s in self.scales):
+            raise ValueError("a scale is zero or negative")
+        return self
+
 
 class ModelCard(Record):
     name: str
@@ -177,6 +186,13 @@ class ModelCard(Record):
     calibration: list[float]
     bands: dict[str, float]
     metrics: Metrics
+
+    @field_validator("bands")
+    @classmethod
+    def _bands(cls, bands: dict[str, float]) -> dict[str, float]:
+        if set(bands) != {"high", "elevated"} or not all(0 <= v <= 1 for v in bands.values()):
+            raise ValueError("bands must be high and elevated, probabilities from 0 to 1")
+        return bands
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
     fairness: Fairness

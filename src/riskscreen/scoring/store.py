@@ -103,15 +103,23 @@ def bundled_dir() -> Path:
 
 
 def resolve(ref: str | None) -> Path:
+    """A model's folder: a path (with a folder separator, or a folder that no model name matches), or a name.
+
+    A name is looked up in the bundled models first, so a folder ./models/demo can never pass for the bundled
+    demonstration model; then in $RISKSCREEN_MODELS and ./models. A shadowed folder is used by its path.
+    """
     ref = ref or DEFAULT_MODEL
     candidate = Path(ref)
-    if candidate.is_dir() or candidate.suffix or os.sep in ref:
+    if os.sep in ref or candidate.suffix or ref.startswith("."):
         if not candidate.is_dir():
             raise UsageError(f"no model folder at {candidate}", hint="`riskscreen model list` shows the models")
         return candidate
-    for folder in model_dirs():
+    bundled = bundled_dir()
+    for folder in [bundled] + [d for d in model_dirs() if d.resolve() != bundled.resolve()]:
         if (folder / ref / CARD_JSON).exists() or (folder / ref / MODEL_FILE).exists():
             return folder / ref
+    if candidate.is_dir():
+        return candidate
     raise UsageError(f"no model named '{ref}'", hint="`riskscreen model list` shows the models; "
                                                    "or give the path of a model folder")
 

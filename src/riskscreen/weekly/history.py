@@ -37,6 +37,13 @@ def default_folder(data: Path | None) -> Path:
     return base / DEFAULT_FOLDER
 
 
+def check_folder(folder: Path) -> None:
+    """Refuse a history folder that is something else (a file, a device) before any work is done."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"the history folder {folder} is a file, not a folder",
+                         hint="give --history a folder (it is made if it does not exist)")
+
+
 def snapshot_path(folder: Path, as_of: str) -> Path:
     return Path(folder) / f"shortlist-{as_of}.json"
 
