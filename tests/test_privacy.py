@@ -84,7 +84,8 @@ def test_bsn_inside_free_text_is_always_reported(tmp_path: Path) -> None:
     t = table(tmp_path, "Stamnummer;Opmerking", ["1;belde moeder", f"2;bsn {number} nagevraagd", "3;ok"])
     findings = check_table(t)
     assert [f.describe() for f in findings] == [
-        "column 'Opmerking': holds a number that passes the BSN 11-check inside text (row 3)"]
+        "column 'Opmerking': holds a number that passes the BSN 11-check (written bare, with separators or inside "
+        "text) (row 3)"]
 
 
 def test_email_and_phone_values(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ class Sources:
     profile: str | None = None  # a profile name or .toml path; detected from the headers when None
     sheet: str | None = None
     allow_columns: tuple[str, ...] = ()
+    pseudonym_columns: tuple[str, ...] = ()  # more columns of pseudonyms (a scheme): checked for BSNs only
 
     @property
     def given(self) -> bool:
@@ -47,7 +48,7 @@ class Sources:
 def _read_kwargs(sources: Sources) -> dict[str, object]:
     return {"attendance": sources.attendance, "grades": sources.grades, "students": sources.students,
             "outcomes": sources.outcomes, "profile": sources.profile, "sheet": sources.sheet,
-            "allow_columns": sources.allow_columns}
+            "allow_columns": sources.allow_columns, "pseudonym_columns": sources.pseudonym_columns}
 
 
 def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,

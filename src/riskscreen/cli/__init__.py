@@ -100,6 +100,9 @@ SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Worksheet to read
 AllowOpt = Annotated[list[str] | None, typer.Option(
     "--allow-column", help="Accept a column whose NAME looks like an identifier but is not one (values are "
                            "still checked; BSNs are never accepted). Repeatable.")]
+PseudonymOpt = Annotated[list[str] | None, typer.Option(
+    "--pseudonym-column", help="A column that holds pseudonyms of a scheme (hashes, UUIDs, long numbers): it is "
+                               "checked for BSNs only, like the student id column. Repeatable.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date of the screen, YYYY-MM-DD or DD-MM-YYYY "
                                                              "(default: the latest date in the exports).")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
@@ -139,11 +142,13 @@ def check_output(output: Path | None, force: bool) -> None:
 
 def sources(data: Path | None = None, attendance: Path | None = None, grades: Path | None = None,
             students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
-            sheet: str | None = None, allow_column: list[str] | None = None) -> Any:
+            sheet: str | None = None, allow_column: list[str] | None = None,
+            pseudonym_column: list[str] | None = None) -> Any:
     """The api.Sources of the shared data options."""
     from riskscreen.api import Sources
 
-    return Sources(data, attendance, grades, students, outcomes, profile, sheet, tuple(allow_column or ()))
+    return Sources(data, attendance, grades, students, outcomes, profile, sheet, tuple(allow_column or ()),
+                   tuple(pseudonym_column or ()))
 
 
 def write(content: str | bytes, output: Path | None, force: bool) -> None:

@@ -18,6 +18,7 @@ from riskscreen.cli import (
     OutcomesOpt,
     OutputOpt,
     ProfileOpt,
+    PseudonymOpt,
     SheetOpt,
     StudentsOpt,
     _err,
@@ -38,6 +39,7 @@ app.add_typer(model_app, name="model")
 def train(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model and its card to, "
                                                     "such as models/ourschool.")] = Path("models/model"),
     c: Annotated[float | None, typer.Option("--C", help="Regularisation strength (smaller = simpler); "
@@ -57,7 +59,9 @@ def train(
     from riskscreen import api
     from riskscreen.render import render
 
-    result = api.train(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column), out=out,
+    given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
+
+    result = api.train(given, out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
                        bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
     write(render("card", "table", result.card), None, False)
@@ -69,6 +73,7 @@ def train(
 def evaluate(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None,
     model: ModelOpt = None,
     capacity: Annotated[int | None, typer.Option("--capacity", help="Also precision and recall at this k.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
@@ -83,7 +88,9 @@ def evaluate(
     from riskscreen import api
     from riskscreen.render import render
 
-    evaluation = api.evaluate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
+    given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
+
+    evaluation = api.evaluate(given,
                               model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
                               force=force, progress=_progress())
     write(render("evaluation", format.value, evaluation.result.report), output, force)

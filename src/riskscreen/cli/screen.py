@@ -19,6 +19,7 @@ from riskscreen.cli import (
     OutcomesOpt,
     OutputOpt,
     ProfileOpt,
+    PseudonymOpt,
     ReportFormat,
     SheetOpt,
     StudentsOpt,
@@ -38,6 +39,7 @@ from riskscreen.cli import (
 def validate(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
     outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None,
     as_of: AsOfOpt = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.table,
     output: OutputOpt = None, force: ForceOpt = False,
@@ -47,7 +49,9 @@ def validate(
     from riskscreen import api
     from riskscreen.render import render
 
-    report = api.validate(sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column),
+    given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
+
+    report = api.validate(given,
                           as_of=parse_date(as_of), progress=_progress())
     write(render("validation", format.value, report), output, force)
     if format != ReportFormat.table or output is not None:
@@ -82,7 +86,8 @@ def sample(
 @guarded
 def score(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
-    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None, as_of: AsOfOpt = None,
     model: ModelOpt = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
     top: Annotated[int | None, typer.Option("--top", help="Only the N highest-risk students.")] = None,
@@ -97,7 +102,9 @@ def score(
     from riskscreen.render import render
     from riskscreen.render.scores import demo_warning
 
-    scored = api.score(sources(data, attendance, grades, students, None, profile, sheet, allow_column),
+    given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
+
+    scored = api.score(given,
                        model=model, lang=lang.value, as_of=parse_date(as_of), top=top, mentor=mentor,
                        class_=class_, progress=_progress())
     write(render("scores", format.value, scored.result, scored.rows), output, force)
@@ -115,7 +122,8 @@ def score(
 def explain(
     data: Annotated[Path, typer.Argument(help="Folder with the export files.")],
     student_id: Annotated[str, typer.Argument(help="The student's pseudonym.")],
-    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None, as_of: AsOfOpt = None,
     model: ModelOpt = None,
     lang: Annotated[Language, typer.Option("--lang", help="Language of reasons and labels.")] = Language.nl,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
@@ -126,7 +134,9 @@ def explain(
     from riskscreen import api
     from riskscreen.render import render
 
-    explanation = api.explain(sources(data, profile=profile, sheet=sheet, allow_column=allow_column), student_id,
+    given = sources(data, profile=profile, sheet=sheet, allow_column=allow_column, pseudonym_column=pseudonym_column)
+
+    explanation = api.explain(given, student_id,
                               model=model, lang=lang.value, as_of=parse_date(as_of), progress=_progress())
     write(render("explanation", format.value, explanation), output, force)
     if explanation.result.rule_note():

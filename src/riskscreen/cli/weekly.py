@@ -19,6 +19,7 @@ from riskscreen.cli import (
     ModelOpt,
     OutputOpt,
     ProfileOpt,
+    PseudonymOpt,
     ReportFormat,
     SheetOpt,
     StudentsOpt,
@@ -56,7 +57,8 @@ HistoryOpt = Annotated[Path | None, typer.Option("--history", help="Folder of pa
 @guarded
 def shortlist(
     data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
-    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None, as_of: AsOfOpt = None,
+    profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    pseudonym_column: PseudonymOpt = None, as_of: AsOfOpt = None,
     model: ModelOpt = None,
     capacity: Annotated[int, typer.Option("--capacity", help="Students per mentor (or in total with --total) "
                                                              "listed by risk.")] = 5,
@@ -80,7 +82,8 @@ def shortlist(
     if fmt == "xlsx" and output is None:
         raise UsageError("an XLSX workbook cannot be printed to the terminal", hint="add --output list.xlsx")
     check_output(output, force)
-    weekly = api.weekly_shortlist(sources(data, attendance, grades, students, None, profile, sheet, allow_column),
+    given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
+    weekly = api.weekly_shortlist(given,
                                   model=model, lang=lang.value, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=min_band.value, history=history_dir,
                                   store=not no_history, progress=_progress())

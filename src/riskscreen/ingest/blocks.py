@@ -14,15 +14,21 @@ from riskscreen.ingest.privacy import guard
 from riskscreen.ingest.problems import ERROR, EXAMPLES, Problem
 from riskscreen.ingest.profiles import Profile
 from riskscreen.ingest.reading import TableSource
+from riskscreen.ingest.sniff import normalise_header
 
 
 def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),
+                  pseudonym_columns: Iterable[str] = (),
                   validate: Callable[[MappedTable], list[Problem]]) -> tuple[MappedTable, int]:
     """Every block read, guarded, mapped and validated in turn; returns the merged table and the rows read.
 
     A file read whole is one block. A streamed file holds one block of raw text in memory plus the rows the
     canonical table keeps (for attendance: the absences), so its size is limited by its absences.
     """
+    aliases = profile.aliases(name)
+    # the student's pseudonym column, by its role in the mapping, and any declared pseudonym column
+    pseudonymous = [str(c) for c in source.header.frame.columns if aliases.get(normalise_header(c)) == "student_id"]
+    pseudonymous += list(pseudonym_columns)
     if source.streamed:
         guard(source.header, allowed_columns=allowed_columns)  # the column names, before any block is read
         header = map_table(source.header, name, profile)
@@ -31,7 +37,7 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
     parts: list[MappedTable] = []
     rows = 0
     for block in source.blocks():
-        guard(block, allowed_columns=allowed_columns)
+        guard(block, allowed_columns=allowed_columns, pseudonym_columns=pseudonymous)
         mapped = map_table(block, name, profile)
         mapped.problems.extend(validate(mapped))
         rows += len(block.frame)

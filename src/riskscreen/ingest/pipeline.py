@@ -41,7 +41,8 @@ class Exports:
 
 def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
                  students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
-                 sheet: str | None = None, allow_columns: Iterable[str] = (), as_of: dt.date | None = None,
+                 sheet: str | None = None, allow_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = (),
+                 as_of: dt.date | None = None,
                  today: dt.date | None = None, require: Iterable[str] = ("attendance", "grades"),
                  progress: Progress | None = None, stream_above: int | None = None,
                  ) -> tuple[Exports | None, ValidationReport]:
@@ -100,7 +101,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             continue
         source = raws[table]
         say(f"validating {source.name}")
-        m, rows = ingest_source(source, table, chosen, allowed_columns=allow_columns, validate=validate_table)
+        m, rows = ingest_source(source, table, chosen, allowed_columns=allow_columns,
+                                pseudonym_columns=pseudonym_columns, validate=validate_table)
         mapped[table] = m
         head = source.header
         report.files.append(FileSummary(table, str(head.path), rows, head.encoding, head.separator,

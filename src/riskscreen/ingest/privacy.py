@@ -11,7 +11,7 @@ import pandas as pd
 
 from riskscreen.errors import PrivacyError
 from riskscreen.ingest.raw import RawTable
-from riskscreen.ingest.sniff import normalise_header
+from riskscreen.ingest.sniff import fold_text, normalise_header
 
 # Normalised column names (see io.normalise_header) that are direct identifiers on their own.
 IDENTIFIER_NAMES = {
@@ -33,6 +33,10 @@ IDENTIFIER_NAMES = {
     "gebdatum": "a date of birth", "geboortedag": "a date of birth", "geboorteplaats": "a place of birth",
     "pgn": "a BSN (persoonsgebonden nummer)", "onderwijsnummer": "a BSN-like education number",
 }
+# Short words that are identifiers only as a word of their own ("Tel. ouders"), never inside another word.
+SHORT_IDENTIFIER_WORDS = {"tel": "a phone number", "telnr": "a phone number", "mob": "a phone number",
+                          "gsm": "a phone number", "bsn": "a BSN", "dob": "a date of birth", "geb": "a date of birth",
+                          "mail": "an e-mail address", "email": "an e-mail address"}
 # Parts that make a longer name an identifier ("e-mail ouder", "mobiel nummer"), unless it is a known safe name.
 IDENTIFIER_PARTS = ("email", "telefoon", "mobiel", "geboortedatum", "burgerservicenummer", "voornaam",
                     "achternaam", "roepnaam", "postcode", "phone", "birth", "bsn", "adres", "address")
@@ -40,10 +44,16 @@ SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profiel
                      "cursusnaam", "vakname", "subjectname", "classname", "groupname", "coursename",
                      "schoolname", "sheetname", "filename", "bestandsnaam", "opleidingsnaam")
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<![\d+])(?:\+31|0031|0)[\s\-]?(?:\(0\)[\s\-]?)?[1-9](?:[\s\-]?\d){8}(?!\d)")
-BARE_NUMBER = re.compile(r"\d{8,9}")
-NUMBER_IN_TEXT = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Values are folded first (fold_text: full-width and look-alike letters, invisible characters), so these
+# patterns see "ｊ＠ｘ．ｎｌ" as "j@x.nl". An address may have accented letters, and "(at)" for "@".
+EMAIL = re.compile(r"[^\W][\w.%+\-]*\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
+# A run of digits written as a phone number is written: with spaces, dots, hyphens, slashes or brackets.
+PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s.\-/()]{8,22}\d(?![\d])")
+DUTCH_PHONE = re.compile(r"(?:\+31|0031|0)[1-9]\d{8}")
+# Nine digits as a BSN is written: bare, 3-3-3 with one kind of separator, or 4.2.3.
+NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
+BIRTH_DATE = re.compile(r"(?:\bgeb(?:oren)?\b\.?|geboortedatum|\bborn\b|\bdob\b|date of birth)\s*(?:op\s*|on\s*)?:?\s*"
+                        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", re.IGNORECASE)
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 # A column is a BSN column when this many of its 8/9-digit values pass the 11-check by chance is less likely.
 BSN_CHANCE = 1 / 11
@@ -69,10 +79,15 @@ class Finding:
 
 
 def column_name_reason(name: str) -> str | None:
-    """Why a column name looks like a direct identifier, or None."""
+    """Why a column name looks like a direct identifier, or None (read after folding look-alike letters)."""
     key = normalise_header(name)
     if key in IDENTIFIER_NAMES:
         return f"the column name suggests {IDENTIFIER_NAMES[key]}"
+    # each word on its own too: "Tel. ouders", "E-mail ouder 2", "BSN (leerling)"
+    words = re.findall(r"[a-z]+", fold_text(name).lower())
+    for word in words:
+        if word in IDENTIFIER_NAMES or word in SHORT_IDENTIFIER_WORDS:
+            return f"the column name suggests {IDENTIFIER_NAMES.get(word, SHORT_IDENTIFIER_WORDS.get(word))}"
     if key.endswith(SAFE_NAME_ENDINGS):
         return None
     for part in IDENTIFIER_PARTS:
@@ -120,69 +135,113 @@ def _lines_for(mask: np.ndarray, codes: np.ndarray, table: RawTable, limit: int 
     return tuple(table.line_of(index[r]) for r in rows[:limit]), int(rows.size)
 
 
-def scan_values(table: RawTable, column: str) -> list[Finding]:
-    """Identifier-looking values in one column: e-mail addresses, Dutch phone numbers, BSNs."""
+def _phones(text: pd.Series, bare: np.ndarray) -> np.ndarray:
+    """Values holding a Dutch phone number, written with separators, or bare as 06 and eight digits."""
+    found = np.zeros(len(text), dtype=bool)
+    maybe = text.str.contains(r"[+0]", regex=True).to_numpy(dtype=bool) & (text.str.len().to_numpy() >= 10)
+    for pos in np.flatnonzero(maybe & ~bare):
+        for run in PHONE_RUN.findall(text.iloc[pos]):
+            digits = ("+" if run.startswith("+") else "") + re.sub(r"\D", "", run.replace("(0)", ""))
+            if DUTCH_PHONE.fullmatch(digits):
+                found[pos] = True
+                break
+    found |= bare & text.str.fullmatch(r"06\d{8}|00316\d{8}|316\d{8}").to_numpy(dtype=bool)
+    return found
+
+
+def _nine_digit_values(text: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
+    """Per value: whether it holds nine digits written as a BSN is, and those numbers (digits only)."""
+    numbers: list[list[str]] = []
+    holds = np.zeros(len(text), dtype=bool)
+    maybe = text.str.contains(r"\d{3}", regex=True).to_numpy(dtype=bool)
+    for pos in range(len(text)):
+        found = [re.sub(r"\D", "", m.group(0)) for m in NINE_DIGITS.finditer(text.iloc[pos])] if maybe[pos] else []
+        numbers.append(found)
+        holds[pos] = bool(found)
+    return holds, numbers
+
+
+def _shape(value: str) -> str:
+    """The form of a pseudonym: a number by its length; hexadecimal digits (hashes, UUIDs) as one kind."""
+    if value.isdigit():
+        return "9" * len(value)
+    return re.sub(r"[g-zG-Z]", "a", re.sub(r"[0-9a-fA-F]", "x", value))
+
+
+def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False) -> list[Finding]:
+    """Identifier-looking values in one column: e-mail addresses, Dutch phone numbers, BSNs, birth dates.
+
+    pseudonyms: the column holds the student's pseudonym (its role in the mapping, or declared): a scheme of
+    hashes, UUIDs or long numbers is then no phone number; such a column is checked for BSNs only.
+    """
     series = table.frame[column]
     categories, codes = _categories(series)
     if len(categories) == 0:
         return []
-    text = pd.Series(categories.astype(str), dtype=object).str.strip()
+    text = pd.Series([fold_text(c).strip() for c in categories.astype(str)], dtype=object)
     findings: list[Finding] = []
-    # Cheap tests first, so the patterns run only on values that could match (an e-mail holds '@'; a phone
-    # number or a BSN has at least 8 characters): a column of short pseudonyms costs almost nothing.
     length = text.str.len().to_numpy()
-    emails = np.zeros(len(text), dtype=bool)
-    maybe_email = text.str.contains("@", regex=False).to_numpy(dtype=bool)
-    if maybe_email.any():
-        emails[maybe_email] = text[maybe_email].str.contains(EMAIL, regex=True).to_numpy(dtype=bool)
-    if emails.any():
-        lines, count = _lines_for(emails, codes, table)
-        findings.append(Finding(column, "holds e-mail addresses", lines, count))
-    long_enough = length >= 8
-    candidates = text[long_enough]
-    bare_digits = np.zeros(len(text), dtype=bool)
-    bare_digits[long_enough] = candidates.str.isdigit().to_numpy(dtype=bool)
-    phones = np.zeros(len(text), dtype=bool)
-    if long_enough.any():
-        phones[long_enough] = candidates.str.contains(PHONE, regex=True).to_numpy(dtype=bool)
-    phones &= ~bare_digits
-    phones |= bare_digits & (length == 10) & text.str.startswith("06").to_numpy(dtype=bool)
-    if phones.any():
-        lines, count = _lines_for(phones, codes, table)
-        findings.append(Finding(column, "holds Dutch phone numbers", lines, count))
-    bare = bare_digits & ((length == 8) | (length == 9))
-    if bare.any():
-        candidates_bsn = text[bare].tolist()
-        passing = bsn_valid(candidates_bsn)
-        k, n = int(passing.sum()), len(candidates_bsn)
-        if k and binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE:
-            mask = np.zeros(len(text), dtype=bool)
-            mask[np.flatnonzero(bare)[passing]] = True
-            lines, count = _lines_for(mask, codes, table)
-            findings.append(Finding(
-                column, f"holds BSNs: {k} of its {n} 8- or 9-digit numbers pass the BSN 11-check, "
-                        f"far more than the 1 in 11 that numeric pseudonyms pass by chance", lines, count))
-    embedded = np.zeros(len(text), dtype=bool)
-    if (long_enough & ~bare).any():
-        maybe = long_enough & ~bare
-        embedded[maybe] = text[maybe].str.contains(NUMBER_IN_TEXT, regex=True).to_numpy(dtype=bool)
-    if embedded.any():
-        positions = np.flatnonzero(embedded)
-        hits = np.zeros(len(text), dtype=bool)
-        for pos in positions:  # only the few text values that hold a 9-digit number
-            numbers = NUMBER_IN_TEXT.findall(text.iloc[pos])
-            hits[pos] = bool(bsn_valid(numbers).any())
-        if hits.any():
-            lines, count = _lines_for(hits, codes, table)
-            findings.append(Finding(column, "holds a number that passes the BSN 11-check inside text",
-                                    lines, count))
+    bare_digits = text.str.isdigit().to_numpy(dtype=bool)
+    if not pseudonyms:
+        emails = np.zeros(len(text), dtype=bool)
+        maybe_email = text.str.contains(r"@|\bat\b", regex=True).to_numpy(dtype=bool)
+        if maybe_email.any():
+            emails[maybe_email] = text[maybe_email].str.contains(EMAIL, regex=True).to_numpy(dtype=bool)
+        if emails.any():
+            findings.append(Finding(column, "holds e-mail addresses", *_lines_for(emails, codes, table)))
+        phones = _phones(text, bare_digits)
+        if phones.any():
+            findings.append(Finding(column, "holds Dutch phone numbers", *_lines_for(phones, codes, table)))
+        births = text.str.contains(BIRTH_DATE, regex=True).to_numpy(dtype=bool)
+        if births.any():
+            findings.append(Finding(column, "holds dates of birth in text", *_lines_for(births, codes, table)))
+    findings += _bsn_findings(table, column, text, codes, bare_digits & ((length == 8) | (length == 9)), pseudonyms)
     return findings
 
 
+def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarray, bare: np.ndarray,
+                  pseudonyms: bool) -> list[Finding]:
+    """BSNs: a column whose numbers pass the 11-check more often than chance (or mostly), and any BSN-valid
+    nine digits in a value of another shape (written with separators, inside text, or one 9-digit number
+    among pseudonyms of another form)."""
+    counts = np.bincount(codes[codes >= 0], minlength=len(text))
+    holds, numbers = _nine_digit_values(text)
+    # The column's numbers: its bare 8- or 9-digit values; in a pseudonym column also the nine digits of a
+    # scheme such as S-123456789.
+    core = bare | (holds & np.array([len(n) == 1 for n in numbers])) if pseudonyms else bare
+    if core.any():
+        digits = [text.iloc[i] if bare[i] else numbers[i][0] for i in np.flatnonzero(core)]
+        passing = bsn_valid(digits)
+        k, n = int(passing.sum()), len(digits)
+        if k and counts[core].sum() >= 0.5 * counts.sum() and (
+                binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k >= 0.5 * n):
+            mask = np.zeros(len(text), dtype=bool)
+            mask[np.flatnonzero(core)[passing]] = True
+            return [Finding(column, f"holds BSNs: {k} of its {n} 8- or 9-digit numbers pass the BSN 11-check, "
+                                    f"far more than the 1 in 11 that numeric pseudonyms pass by chance",
+                            *_lines_for(mask, codes, table))]
+    if pseudonyms:
+        # in a pseudonym column only a value of another shape than the column's own can be a BSN
+        shapes = pd.Series([_shape(t) for t in text])
+        usual = shapes.repeat(counts).value_counts().index[0] if counts.sum() else ""
+        holds &= (shapes != usual).to_numpy()
+    elif counts[bare].sum() >= 0.5 * counts.sum():
+        holds &= ~bare  # a column of numbers that passes the 11-check only by chance
+    hits = np.array([bool(h) and bool(bsn_valid(nums).any()) for h, nums in zip(holds, numbers, strict=True)],
+                    dtype=bool)
+    if not hits.any():
+        return []
+    return [Finding(column, "holds a number that passes the BSN 11-check (written bare, with separators or "
+                            "inside text)", *_lines_for(hits, codes, table))]
+
+
 def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
-                value_columns: Iterable[str] | None = None) -> list[Finding]:
-    """All identifier findings in one read file."""
+                value_columns: Iterable[str] | None = None,
+                pseudonym_columns: Iterable[str] = ()) -> list[Finding]:
+    """All identifier findings in one read file. pseudonym_columns: columns that hold the student's pseudonym
+    (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only."""
     allowed = {normalise_header(c) for c in allowed_columns}
+    pseudonymous = {normalise_header(c) for c in pseudonym_columns}
     findings: list[Finding] = []
     for column in table.frame.columns:
         reason = column_name_reason(str(column))
@@ -190,13 +249,13 @@ def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
             findings.append(Finding(str(column), reason))
     scan = list(table.frame.columns) if value_columns is None else list(value_columns)
     for column in scan:
-        findings.extend(scan_values(table, column))
+        findings.extend(scan_values(table, column, pseudonyms=normalise_header(column) in pseudonymous))
     return findings
 
 
-def guard(table: RawTable, *, allowed_columns: Iterable[str] = ()) -> None:
+def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = ()) -> None:
     """Raise PrivacyError naming every identifier found in the file; values are never shown."""
-    findings = check_table(table, allowed_columns=allowed_columns)
+    findings = check_table(table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns)
     if not findings:
         return
     lines = "\n".join(f"  - {f.describe()}" for f in findings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,23 @@ HEAD_BYTES = 2_000_000
 MEMORY_PER_FILE_BYTE = 8
 
 
+# Letters of other scripts that look like Latin ones (Cyrillic, Greek): a header spelt with them must still be
+# recognised, by the mapping and by the privacy guard alike.
+CONFUSABLES = str.maketrans("авеіјкмнорстухѕԁһӏаеоруАВЕІЈКМНОРСТУХЅΑΒΕΗΙΚΜΝΟΡΤΥΧαοριν",
+                            "abeijkmhopctyxsdhlaeopyABEIJKMHOPCTYXSABEHIKMNOPTYXaopiv")
+
+
+def fold_text(text: object) -> str:
+    """Text as a person reads it: Unicode NFKC (full-width letters become plain), invisible format characters
+    (zero-width spaces, direction marks) removed, look-alike letters of other scripts made Latin."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return folded.translate(CONFUSABLES)
+
+
 def normalise_header(name: object) -> str:
-    """The form used to match column names: lower case without spaces, underscores, hyphens or dots."""
-    return re.sub(r"[\s_\-.]+", "", str(name).strip().lower())
+    """The form used to match column names: folded, lower case, without spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", fold_text(name).strip().lower())
 
 
 
