@@ -59,7 +59,7 @@ def test_generated_sample_school_is_valid(school_dir: Path) -> None:
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1,5;Ziek\n",
      ("error", "absenties.csv", "period", "number", 1, (2,), ("1,5",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n10 01;02-09-2026;1;Ziek\n",
-     ("error", "absenties.csv", "student_id", "pseudonym", 1, (2,), ("10 01",))),
+     ("error", "absenties.csv", "student_id", "pseudonym", 1, (2,), ("(text of 5 characters, not shown)",))),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n;02-09-2026;1;Ziek\n",
      ("error", "absenties.csv", "student_id", "missing value", 1, (2,), ())),
     ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2030;1;Ziek\n",
@@ -244,3 +244,16 @@ def test_registrations_of_presence_are_checked_but_only_absences_are_kept(tmp_pa
     assert exports.attendance.index.tolist() == [1, 2]
     assert exports.attendance[["student_id", "period", "hours", "code"]].astype(str).values.tolist() == [
         ["A1", "3.0", "1.0", "sick"], ["A2", "5.0", "1.0", "late"]]
+
+
+def test_a_report_describes_values_that_may_identify_someone(tmp_path: Path) -> None:
+    from riskscreen.ingest.problems import shown_value
+
+    assert shown_value("Jan de Vries", pseudonym=True) == "(text of 12 characters, not shown)"
+    assert shown_value("111 222 333") == "(a number of 9 digits, not shown)"
+    assert shown_value("j@x.nl") == "(text of 6 characters, not shown)"
+    assert shown_value("31-02-2026") == "31-02-2026" and shown_value("Kwijt") == "Kwijt"
+    assert shown_value("x" * 3_000_000) == "x" * 39 + "…"
+    attendance = "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;" + "K" * 100_000 + "\n"
+    found = problems(school(tmp_path, attendance=attendance))
+    assert found[0][3] == "unknown code" and len(found[0][6][0]) == 40

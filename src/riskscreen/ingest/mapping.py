@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
-from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shorten
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shorten, shown_value
 from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
     CANONICAL_COLUMNS,
@@ -193,7 +193,7 @@ def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
     if unknown.any():
         source = found.get("code", found["authorised"])
         counts = pd.Series(mapper.raw.frame[source].to_numpy()[unknown]).value_counts(dropna=False)
-        listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
+        listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
         mapper.problem(ERROR, "code", "unknown code",
                        f"absence reason is unknown and '{found['authorised']}' does not say Ja or Nee: {listing}",
                        "fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from riskscreen.ingest.problems import ERROR, Problem, problem_at
+from riskscreen.ingest.problems import ERROR, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import Profile, normalise_value
 from riskscreen.ingest.raw import RawTable
 
@@ -164,7 +164,7 @@ class Mapper:
         if unknown.any():
             counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
             table_name = "attendance" if what == "absence code" else "level"
-            listing = ", ".join(f"'{v}' ({n}x)" for v, n in counts.head(10).items())
+            listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
             more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
             self.problem(ERROR, column, "unknown code",
                          f"unknown {what}: {listing}{more}",

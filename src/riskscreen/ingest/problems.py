@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -13,10 +14,27 @@ EXAMPLES = 5
 MAX_VALUE_CHARS = 40
 
 
+# A value that may identify someone is described in a report, never shown: nine digits however written, an
+# e-mail sign, a phone-like run of digits, or text of several words in a column of pseudonyms.
+UNSAFE_VALUE = re.compile(r"\d(?:[\s.\-/()]?\d){8,}|@|\(at\)|\[at\]", re.IGNORECASE)
+DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
 def shorten(value: object) -> str:
-    """A value as shown in a report: trimmed to a readable length."""
-    text = str(value)
+    """A value as shown in a report: trimmed to a readable length, control characters removed."""
+    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(value))
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def shown_value(value: object, *, pseudonym: bool = False) -> str:
+    """A cell as a report may show it: shortened, or described when it may identify someone."""
+    text = str(value).strip()
+    digits = sum(ch.isdigit() for ch in text)
+    if (UNSAFE_VALUE.search(text) and not DATE_LIKE.fullmatch(text)) or (pseudonym and " " in text):
+        kind = f"a number of {digits} digits" if digits >= 8 and digits >= len(text) - 4 else \
+            f"text of {len(text)} characters"
+        return f"({kind}, not shown)"
+    return shorten(text)
 
 
 @dataclass(frozen=True)
@@ -47,7 +65,7 @@ def problem_at(severity: str, table: str, file: str, column: str, rule: str, mes
     return Problem(severity, table, file, column, rule, message, fix,
                    count=len(rows) if count is None else count,
                    rows=tuple(int(r) for r in rows[:EXAMPLES]),
-                   values=tuple(shorten(v) for v in values[:EXAMPLES]))
+                   values=tuple(shown_value(v, pseudonym=column == "student_id") for v in values[:EXAMPLES]))
 
 
 @dataclass(frozen=True)
