@@ -173,3 +173,31 @@ def test_a_history_that_is_a_file_is_refused_before_the_work(tmp_path: Path) -> 
                                  "-o", str(tmp_path / "list.csv")])
     assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
     assert not (tmp_path / "list.csv").exists()
+
+
+def _zip_workbook(path: Path, sheet_xml: bytes) -> None:
+    import zipfile
+
+    from tests.helpers import workbook
+
+    workbook(path, {"Blad1": [["student_id", "date", "code"], ["S1", "2026-09-01", "sick"]]})
+    original = zipfile.ZipFile(path).read
+    parts = {n: original(n) for n in zipfile.ZipFile(path).namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    from riskscreen.ingest.reading import read_table
+
+    bomb = tmp_path / "bomb.xlsx"
+    _zip_workbook(bomb, b"<worksheet><sheetData>" + b" " * (200 << 20) + b"</sheetData></worksheet>")
+    assert bomb.stat().st_size < 1 << 20
+    with pytest.raises(InputError, match=r"unpacks to 210 MB from 0\.\d MB, [\d,]+ times its size: not a workbook"):
+        read_table(bomb)
+    claims = tmp_path / "claims.xlsx"
+    _zip_workbook(claims, b'<worksheet><dimension ref="A1:C3000000"/><sheetData></sheetData></worksheet>')
+    with pytest.raises(InputError, match="has a sheet of 3,000,000 rows and 3 columns, beyond what Excel holds"):
+        read_table(claims)

@@ -4,13 +4,65 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError
+from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
 from riskscreen.ingest.sniff import HEADER_SEARCH_LINES, _header_index, _header_names
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 16_384
+# Unpacked, a sheet takes about this many bytes of memory per byte of its XML once read as a table.
+MEMORY_PER_XML_BYTE = 8
+MAX_UNPACKED = 1 << 30      # a workbook larger than this unpacked should be a CSV export (read in blocks)
+BOMB_RATIO = 100            # workbooks pack 5-20 times; far more is a decompression bomb or damage
+BOMB_FLOOR = 50 << 20
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
+
+
+def check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook that would unpack beyond memory or Excel's own limits, before it is unpacked: its
+    zip directory gives every part's unpacked size, and each sheet states its dimension in its first bytes."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            unpacked = sum(p.file_size for p in parts)
+            sheets = [p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")]
+            heads = []
+            for part in sheets:
+                with archive.open(part) as stream:
+                    heads.append(stream.read(4096))
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return  # not a zip workbook: calamine says what it is
+    packed = max(path.stat().st_size, 1)
+    if unpacked > BOMB_FLOOR and unpacked / packed > BOMB_RATIO:
+        raise InputError(f"unpacks to {unpacked / 1e6:,.0f} MB from {packed / 1e6:.1f} MB, {unpacked // packed:,} "
+                         "times its size: not a workbook a school system writes (a decompression bomb or damage)",
+                         hint="export the table again from the school system, as CSV UTF-8", path=str(path))
+    available = sniff.available_memory()
+    if unpacked > MAX_UNPACKED or (available is not None and unpacked * MEMORY_PER_XML_BYTE > available):
+        raise InputError(f"unpacks to {unpacked / 1e9:.1f} GB ({path.stat().st_size / 1e6:.1f} MB packed), more than "
+                         f"this machine's memory holds", hint="export the table as CSV UTF-8, which is read in "
+                         "blocks, or split it per school or per period", path=str(path))
+    for head in heads:
+        found = DIMENSION.search(head)
+        if found and found.group(2):
+            rows, columns = int(found.group(2)), _column_number(found.group(1).decode())
+            if rows > MAX_ROWS or columns > MAX_COLUMNS:
+                raise InputError(f"has a sheet of {rows:,} rows and {columns:,} columns, beyond what Excel holds",
+                                 hint="save the workbook again from Excel, or export CSV", path=str(path))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -48,6 +100,7 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
+    check_unpacked_size(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception:
