@@ -40,6 +40,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def isolated_profiles(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISKSCREEN_PROFILES", str(tmp_path_factory.mktemp("profiles")))
+    monkeypatch.setenv("RISKSCREEN_STATE", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("RISKSCREEN_MODELS", raising=False)
 

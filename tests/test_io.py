@@ -255,6 +255,10 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path, unnamed: bool) -> None:
     import subprocess
     import sys
 
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
     target = tmp_path / "list.csv"
     # The child stops for good once its data are in the temporary file (at fsync), so the kill always lands
     # mid-write: no timing involved. The second case takes the path of file systems without unnamed files.
@@ -279,6 +283,11 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path, unnamed: bool) -> None:
     for partial in leftovers:
         assert partial.name.startswith(".list.csv.") and partial.name.endswith(".partial")
         assert stat.S_IMODE(partial.stat().st_mode) == 0o600
+    # the next run of any command removes it, whatever it writes where
+    result = CliRunner().invoke(app, ["profile", "list"])
+    assert result.exit_code == 0 and list(tmp_path.iterdir()) == []
+    if leftovers:
+        assert f"removed {leftovers[0]}, left half-written by a run that was stopped" in result.stderr
     write_output(target, b"complete")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv"]
     assert target.read_bytes() == b"complete"

@@ -27,6 +27,7 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
         _remove_stale_partials(parent, path.name)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=parent)
         tmp = Path(tmp_name)
+        entry = _register_partial(tmp)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -37,6 +38,9 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+            if entry is not None:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
     except OSError as exc:
         raise OutputError(f"could not write {path} ({exc.strerror or type(exc).__name__})",
                           hint="free some space or choose another folder; nothing was written") from None
@@ -76,6 +80,60 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
     if not parent.is_dir():
         raise UsageError(f"the folder {parent} does not exist", hint="create it first or choose another --output")
     return path
+
+
+def partials_dir() -> Path:
+    """Where writes in progress are noted, so that the next run of any command removes what a killed run left:
+    $RISKSCREEN_STATE, else the user's state folder."""
+    pinned = os.environ.get("RISKSCREEN_STATE")
+    if pinned:
+        return Path(pinned) / "partials"
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "riskscreen" / "partials"
+
+
+def _register_partial(tmp: Path) -> Path | None:
+    """Note a temporary file being written (best effort: a read-only home only loses the clean-up)."""
+    try:
+        folder = partials_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entry = folder / f"{os.getpid()}-{tmp.name}"
+        entry.write_text(str(tmp.resolve()), encoding="utf-8")
+        return entry
+    except OSError:
+        return None
+
+
+def sweep_partials() -> list[Path]:
+    """Remove the temporary files of writes whose process is gone (killed with kill -9, or a power cut); returns
+    them. Only hidden '.NAME.PID.*.partial' files noted by riskscreen itself are ever removed."""
+    removed: list[Path] = []
+    folder = partials_dir()
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            target = Path(entry.read_text(encoding="utf-8").strip())
+            if target.name.startswith(".") and target.name.endswith(".partial") and f".{pid}." in target.name:
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+                    removed.append(target)
+        with contextlib.suppress(OSError):
+            entry.unlink()
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove_stale_partials(parent: Path, name: str) -> None:

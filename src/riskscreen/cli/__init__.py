@@ -85,6 +85,10 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
 ) -> None:
     _State.debug = debug
+    from riskscreen.files import sweep_partials
+
+    for path in sweep_partials():  # what a killed run left: a hidden, owner-only partial file
+        _err(f"removed {path}, left half-written by a run that was stopped")
 
 
 # ------------------------------------------------------------------------------------------- shared options

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from riskscreen.errors import InputError, UsageError
+from riskscreen.errors import InputError, OutputError, UsageError
 from riskscreen.files import read_regular, write_output
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})\.json$")
@@ -64,7 +64,11 @@ def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[s
 def save(snapshot: Snapshot, folder: Path) -> Path:
     """Write the snapshot (mode 0600); a rerun for the same as-of date replaces that date's snapshot."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise OutputError(f"the history folder {folder} cannot be made ({exc.strerror})",
+                          hint="choose another --history folder, or free some space") from None
     doc: dict[str, Any] = {
         "version": SNAPSHOT_VERSION, "as_of": snapshot.as_of, "model": snapshot.model,
         "students": [{"student_id": sid, **{k: (bool(v) if isinstance(v, bool) else v) for k, v in row.items()}}
