@@ -201,3 +201,29 @@ def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> Non
     _zip_workbook(claims, b'<worksheet><dimension ref="A1:C3000000"/><sheetData></sheetData></worksheet>')
     with pytest.raises(InputError, match="has a sheet of 3,000,000 rows and 3 columns, beyond what Excel holds"):
         read_table(claims)
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["shortlist", "{data}", "--no-history", "-f", "csv", "--lang", "en"], "week48.csv"),
+    (["shortlist", "{data}", "--no-history", "-o", "{data}/week48.xlsx"], None),
+    (["score", "{data}", "-f", "csv"], "scores.csv"),
+    (["validate", "{data}", "-f", "csv"], "report.csv"),
+    (["explain", "{data}", "126743", "-f", "csv"], "student.csv"),
+])
+def test_riskscreen_never_reads_its_own_outputs_as_exports(tmp_path: Path, args: list[str], name: str | None) -> None:
+    import shutil
+
+    data = tmp_path / "week48"
+    shutil.copytree(SAMPLE, data)
+    (data / "leerlingen.csv").unlink()  # so that a list could pass for the students table
+    first = runner.invoke(app, [a.format(data=data) for a in args])
+    assert first.exit_code == 0, first.stderr
+    if name is not None:
+        (data / name).write_text(first.stdout, encoding="utf-8")
+    again = runner.invoke(app, ["validate", str(data), "-f", "json"])
+    assert again.exit_code == 0, again.stdout
+    import json
+
+    report = json.loads(again.stdout)
+    assert report["skipped_own_outputs"] == [str(data / (name or "week48.xlsx"))]
+    assert [f["table"] for f in report["files"]] == ["attendance", "grades"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -21,11 +22,54 @@ def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
     return patterns
 
 
+# Column names only riskscreen's own outputs have, in either language (normalised): a list, scores, an
+# explanation, a validation report or a history listing written into the data folder is never read as an export.
+OWN_OUTPUT_HEADERS = (
+    {"reason1", "reason2", "reason3", "probability"},                       # score --format csv
+    {"feature", "reference", "contribution"},                               # explain --format csv
+    {"severity", "rule", "fix"},                                            # validate --format csv
+    {"asof", "model", "onlist"},                                            # history --format csv
+)
+
+
+def _own_headers() -> list[set[str]]:
+    """The signatures above, and the write-in columns of the shortlist in every language of the catalogues."""
+    from riskscreen.i18n import LANGUAGES, texts
+
+    shortlists = [{normalise_header(texts(lang)["shortlist"][key]) for key in ("action", "who", "when")}
+                  for lang in LANGUAGES]
+    return [*OWN_OUTPUT_HEADERS, *shortlists]
+OWN_WORKBOOK_MARK = b"<dc:creator>riskscreen</dc:creator>"
+
+
+def own_output(path: Path) -> bool:
+    """Whether a file in the data folder is one of riskscreen's own outputs (recognised by its header row, or
+    by the creator mark of the workbooks it writes)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return OWN_WORKBOOK_MARK in archive.read("docProps/core.xml")[:65536]
+        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
+            return False
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    names = {normalise_header(cell) for cell in re.split(r"[;,\t]", first)}
+    return any(signature <= names for signature in _own_headers())
+
+
 def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
-                 profiles: Iterable[Profile] | None = None) -> tuple[dict[str, Path], list[Path]]:
+                 profiles: Iterable[Profile] | None = None,
+                 skipped: list[Path] | None = None) -> tuple[dict[str, Path], list[Path]]:
     """Which file holds which table: named explicitly, or recognised in the folder by file name.
 
-    Returns the recognised files and the data files whose name said nothing (to be tried by headers).
+    Returns the recognised files and the data files whose name said nothing (to be tried by headers);
+    riskscreen's own outputs in the folder are left out (and added to `skipped`).
     """
     found: dict[str, Path] = {t: Path(p) for t, p in explicit.items() if p is not None}
     if folder is None:
@@ -42,6 +86,10 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
         if path.name.startswith((".", "~$")) or not path.is_file() or path.suffix.lower() not in DATA_SUFFIXES:
             continue
         if path in found.values():
+            continue
+        if own_output(path):
+            if skipped is not None:
+                skipped.append(path)
             continue
         stem = normalise_header(path.stem)
         tables = [t for t, words in patterns.items() if any(w in stem for w in words)]

@@ -63,7 +63,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     all_profiles = [p for _, p in list_profiles()]
     chosen: Profile | None = load_profile(profile) if profile else None
     known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
-    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles])
+    skipped: list[Path] = []
+    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped)
     raws: dict[str, TableSource] = {}
     for table, path in paths.items():
         say(f"reading {path.name}")
@@ -91,7 +92,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     if chosen is None:
         chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()},
                                 all_profiles)
-    report = ValidationReport(profile=chosen.name, profile_detected=detected)
+    report = ValidationReport(profile=chosen.name, profile_detected=detected,
+                              skipped=[str(p) for p in skipped])
     schema_import.join()
     from riskscreen.ingest.schema import validate_table
 

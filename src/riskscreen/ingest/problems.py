@@ -90,6 +90,7 @@ class ValidationReport:
     profile_detected: bool
     files: list[FileSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # riskscreen's own outputs found among the exports
     students: int = 0
     first_date: str | None = None
     last_date: str | None = None
@@ -130,4 +131,5 @@ class ValidationReport:
                        "separator": f.separator, "sheet": f.sheet, "notes": list(f.notes),
                        "ignored_columns": list(f.ignored_columns)} for f in self.files],
             "problems": [p.as_dict() for p in self.problems],
+            "skipped_own_outputs": list(self.skipped),
         }

@@ -32,6 +32,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     widths = {"priority": 5, "student_id": 12, "class": 8, "band": 10, "probability": 9, "change": 22,
               "reasons": 48, "flags": 40, "prompts": 48, "action": 30, "who": 14, "when": 14}
     wb = Workbook()
+    wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
     summary = wb.active
     used: set[str] = set()
     summary.title = _sheet_title(words["summary"], used)

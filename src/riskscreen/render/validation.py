@@ -30,6 +30,8 @@ def report_renderable(report: ValidationReport) -> Group:
             parts.append(Text(f"  note: {note}"))
         if f.ignored_columns:
             parts.append(Text(f"  ignored columns: {', '.join(shorten(c) for c in f.ignored_columns)}"))
+    for skipped in report.skipped:
+        parts.append(Text(f"not read: {skipped} (an output of riskscreen, not an export)"))
     for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.column, p.rule)):
         head = Text()
         head.append(p.severity.upper(), style="bold red" if p.severity == "error" else "bold yellow")
