@@ -110,3 +110,15 @@ def test_a_pseudonym_column_of_another_name_can_be_declared(tmp_path: Path) -> N
 def test_few_students_whose_ids_are_bsns_are_refused(tmp_path: Path) -> None:
     text = refused(school(tmp_path, bsns(3, seed=5)))
     assert "column 'student_id': holds BSNs: 3 of its 3" in text
+
+
+@pytest.mark.parametrize(("value", "refuse"), [
+    ("moeder Jansen belde", True), ("Jan de Vries ziek", True), ("afspraak met dhr. van den Berg", True),
+    ("Sara van Dijk", True), ("griep", False), ("ziek gemeld door moeder", False), ("Te laat door de bus", False),
+])
+def test_names_in_a_remark_are_refused(tmp_path: Path, value: str, refuse: bool) -> None:
+    folder = school(tmp_path, ["S1", "S2"], ",Opmerking", ["griep", value])
+    if refuse:
+        assert "column 'Opmerking': holds what look like names in text (row 3)" in refused(folder)
+    else:
+        assert accepted(folder)

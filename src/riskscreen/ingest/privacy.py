@@ -52,6 +52,14 @@ PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s.\-/()]{8,22}\d(?![\d])")
 DUTCH_PHONE = re.compile(r"(?:\+31|0031|0)[1-9]\d{8}")
 # Nine digits as a BSN is written: bare, 3-3-3 with one kind of separator, or 4.2.3.
 NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
+# Names in free text, as Dutch remarks write them: a relation or a form of address before a capitalised word
+# ("moeder Jansen belde", "dhr. de Vries"), or a first name, a tussenvoegsel and a surname ("Jan de Vries").
+_NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'-]{1,}"
+_TUSSENVOEGSEL = r"(?:(?:van|de|der|den|het|ter|ten|te|in 't|op|la|le|du|da|di)\s+)"
+NAME_IN_TEXT = re.compile(
+    r"\b(?i:moeder|vader|ouders?|oma|opa|broer|zus|voogd|mevrouw|mevr\.?|meneer|dhr\.?|mw\.?|juf|meester|"
+    r"mother|father|mr\.?|mrs\.?|ms\.?)\s+" + _TUSSENVOEGSEL + "*" + _NAME_WORD
+    + r"|\b" + _NAME_WORD + r"\s+" + _TUSSENVOEGSEL + "+" + _NAME_WORD)
 BIRTH_DATE = re.compile(r"(?:\bgeb(?:oren)?\b\.?|geboortedatum|\bborn\b|\bdob\b|date of birth)\s*(?:op\s*|on\s*)?:?\s*"
                         r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", re.IGNORECASE)
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
@@ -192,6 +200,12 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False) -> li
         phones = _phones(text, bare_digits)
         if phones.any():
             findings.append(Finding(column, "holds Dutch phone numbers", *_lines_for(phones, codes, table)))
+        spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool)
+        names = np.zeros(len(text), dtype=bool)
+        if spaced.any():
+            names[spaced] = text[spaced].str.contains(NAME_IN_TEXT, regex=True).to_numpy(dtype=bool)
+        if names.any():
+            findings.append(Finding(column, "holds what look like names in text", *_lines_for(names, codes, table)))
         births = text.str.contains(BIRTH_DATE, regex=True).to_numpy(dtype=bool)
         if births.any():
             findings.append(Finding(column, "holds dates of birth in text", *_lines_for(births, codes, table)))
