@@ -176,3 +176,76 @@ def test_valid_rows_always_validate_and_keep_their_values(tmp_path: Path, rows: 
     got = {(str(s), d.date(), int(p)) for s, d, p in
            zip(exports.attendance["student_id"], exports.attendance["date"], exports.attendance["period"], strict=True)}
     assert got == kept
+
+
+# ------------------------------------------------------------------------------- round two: new shapes
+def _bsn(draw: st.DrawFn) -> str:
+    """A number that passes the 11-check: eight digits drawn, the ninth computed."""
+    prefix = [int(c) for c in f"{draw(st.integers(10**7, 10**8 - 1))}"]
+    weights = (9, 8, 7, 6, 5, 4, 3, 2)
+    while (check := sum(d * w for d, w in zip(prefix, weights, strict=True)) % 11) == 10:
+        prefix[-1] = (prefix[-1] + 1) % 10
+    return "".join(map(str, prefix)) + str(check)
+
+
+@st.composite
+def written_bsn(draw: st.DrawFn) -> str:
+    """A BSN as people write it: bare, 3-3-3 with spaces, dots or hyphens, 4.2.3, inside a sentence."""
+    number = _bsn(draw)
+    shape = draw(st.sampled_from(["{n}", "{a} {b} {c}", "{a}.{b}.{c}", "{a}-{b}-{c}", "{d}.{e}.{c}"]))
+    written = shape.format(n=number, a=number[:3], b=number[3:6], c=number[6:], d=number[:4], e=number[4:6])
+    return draw(st.sampled_from(["{}", "bsn {}", "nummer: {} (moeder)", "{} ziek"])).format(written)
+
+
+CONFUSABLE = st.sampled_from(["\u200b", "\u200e", "\ufeff", "\u0435", "\u043e", "\uff45"])
+
+
+@SETTINGS
+@given(value=written_bsn(), others=st.lists(st.sampled_from(["griep", "tandarts", "", "bus te laat"]), max_size=20),
+       where=st.integers(0, 20))
+def test_a_bsn_however_written_among_any_remarks_is_refused(tmp_path: Path, value: str, others: list[str],
+                                                            where: int) -> None:
+    from riskscreen.errors import PrivacyError
+
+    cells = [*others[:where], value, *others[where:]]
+    path = tmp_path / "absenties.csv"
+    path.write_text("Stamnummer;Datum;Lesuur;Absentiesoort;Reden\n"
+                    + "".join(f"{1001 + i};02-09-2026;1;Ziek;{c}\n" for i, c in enumerate(cells)))
+    with pytest.raises(PrivacyError) as exc:
+        read_exports(attendance=path, grades=CORPUS / "ok_cijfers.csv")
+    assert "passes the BSN 11-check" in str(exc.value) or "holds BSNs" in str(exc.value)
+    assert value not in str(exc.value)
+
+
+@SETTINGS
+@given(name=st.sampled_from(["E-mail", "Telefoon", "BSN", "Geboortedatum", "Achternaam", "Tel. ouders"]),
+       mark=CONFUSABLE, at=st.integers(0, 3))
+def test_an_identifier_column_name_with_invisible_or_look_alike_letters_is_refused(name: str, mark: str,
+                                                                                   at: int) -> None:
+    from riskscreen.ingest.privacy import column_name_reason
+
+    if mark in "\u0435\u043e\uff45":  # a look-alike replaces a letter it resembles, when the name has one
+        disguised = name.replace("e", mark, 1) if mark != "\u043e" else name.replace("o", mark, 1)
+    else:
+        disguised = name[:at] + mark + name[at:]
+    assert column_name_reason(disguised) is not None, disguised
+
+
+@SETTINGS
+@given(kind=st.sampled_from(["fifo", "folder", "link loop", "dangling link"]))
+def test_a_special_file_as_an_export_is_a_clear_error(tmp_path: Path, kind: str) -> None:
+    import os
+
+    path = tmp_path / f"absenties-{kind.replace(' ', '-')}.csv"
+    if not path.exists() and not path.is_symlink():
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "link loop":
+            path.symlink_to(path)
+        else:
+            path.symlink_to(tmp_path / "nowhere.csv")
+    with pytest.raises(RiskscreenError) as exc:
+        read_exports(attendance=path, grades=CORPUS / "ok_cijfers.csv")
+    assert str(exc.value).startswith(str(path))
