@@ -92,3 +92,15 @@ def test_validation_report_facts(tmp_path: Path) -> None:
     assert [f.rows for f in report.files] == [5, 2, 2]
     assert (report.valid, report.students, report.first_date, report.last_date) == (
         False, 3, "2026-09-02", "2026-09-03")
+
+
+def test_every_output_says_where_the_model_came_from(scored, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from riskscreen.scoring.store import bundled_dir, load_model
+
+    assert (scored.model_source, scored.model_label) == ("bundled", "demo (bundled)")
+    csv = render_scores(scored, select(scored, top=1), "csv")
+    assert csv.splitlines()[1].endswith(",demo (bundled) [demonstration model, synthetic data]")
+    shutil.copytree(bundled_dir() / "demo", tmp_path / "ours")
+    assert load_model(str(tmp_path / "ours")).source == str(tmp_path / "ours")

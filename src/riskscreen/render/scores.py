@@ -22,7 +22,7 @@ REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
 def model_line(result: ScoreResult) -> str:
     lang = result.lang
-    return str(texts(lang)["messages"]["model_line"]).format(model=result.model_name,
+    return str(texts(lang)["messages"]["model_line"]).format(model=result.model_label,
                                                               as_of=date_text(result.as_of.date().isoformat(), lang))
 
 
@@ -66,14 +66,15 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
             rows["rank"], texts_["student_id"], texts_["mentor"], texts_["class"], rows["probability"], rows["band"],
             rows["reason_1"], rows["reason_2"], rows["reason_3"], rows["reason_features"].astype(str),
             rows["verzuim_16u"], rows["ziekteverzuim"], texts_["flags"], strict=True)]
-        doc = {"model": {"name": result.model_name, "demonstration": result.demonstration,
+        doc = {"model": {"name": result.model_name, "source": result.model_source,
+                         "demonstration": result.demonstration,
                          "notice": demo_warning(result)},
                "as_of": result.as_of.date().isoformat(), "language": lang, "students": records}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         header = ["rank", "student_id", "mentor", "class", "probability", "band", "reason_1", "reason_2",
                   "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
-        model = result.model_name + (" [demonstration model, synthetic data]" if result.demonstration else "")
+        model = result.model_label + (" [demonstration model, synthetic data]" if result.demonstration else "")
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
         body = zip(rows["rank"].astype(int).tolist(), texts_["student_id"], texts_["mentor"], texts_["class"],
@@ -144,7 +145,8 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None) -> s
         doc = {
             "student_id": ex.student_id, "rank": int(row["rank"]), "probability": round(float(row["probability"]), 6),
             "band": str(row["band"]), "logit": round(float(row["logit"]), 6), "base_logit": round(ex.base_logit, 6),
-            "model": {"name": ex.result.model_name, "demonstration": ex.result.demonstration,
+            "model": {"name": ex.result.model_name, "source": ex.result.model_source,
+                      "demonstration": ex.result.demonstration,
                       "notice": demo_warning(ex.result)},
             "as_of": ex.result.as_of.date().isoformat(),
             "features": [{"feature": f["feature"], "description": f["description"], "value": _num(f["value"]),

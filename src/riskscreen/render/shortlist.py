@@ -55,7 +55,7 @@ def header_lines(sl: Shortlist) -> list[str]:
     as_of = sl.result.as_of
     week = as_of.isocalendar().week
     lines = [f"{words['title']}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
-             f"model {sl.result.model_name}; {len(sl.entries)} {words['students_listed']}"]
+             f"model {sl.result.model_label}; {len(sl.entries)} {words['students_listed']}"]
     warning = demo_warning(sl.result)
     if warning:
         lines.append(warning)

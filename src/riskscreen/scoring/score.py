@@ -34,6 +34,12 @@ class ScoreResult:
     demonstration: bool
     lang: str
     rules: FlagRules = field(default_factory=FlagRules)
+    model_source: str = "bundled"  # "bundled", or the folder the model was read from
+
+    @property
+    def model_label(self) -> str:
+        """The model as outputs name it: its name and where it came from."""
+        return f"{self.model_name} ({self.model_source})"
 
     def rule_note(self) -> str | None:
         """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
@@ -82,7 +88,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
-                       demonstration=model.is_demonstration, lang=lang, rules=rules)
+                       demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source)
 
 
 def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = None,

@@ -75,6 +75,16 @@ class LoadedModel:
     def is_demonstration(self) -> bool:
         return self.card.demonstration
 
+    @property
+    def source(self) -> str:
+        """Where the model came from, as every output says it: "bundled", or its folder."""
+        try:
+            if self.path.resolve().parent == bundled_dir().resolve():
+                return "bundled"
+        except OSError:
+            pass
+        return str(self.path)
+
 
 def model_dirs() -> list[Path]:
     """Where models are looked up by name: $RISKSCREEN_MODELS, ./models, and the bundled models folder."""
