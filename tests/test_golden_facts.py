@@ -101,6 +101,6 @@ def test_every_output_says_where_the_model_came_from(scored, tmp_path: Path) -> 
 
     assert (scored.model_source, scored.model_label) == ("bundled", "demo (bundled)")
     csv = render_scores(scored, select(scored, top=1), "csv")
-    assert csv.splitlines()[1].endswith(",demo (bundled) [demonstration model, synthetic data]")
+    assert csv.splitlines()[1].endswith(',"demo (bundled) [demonstration model, synthetic data]"')
     shutil.copytree(bundled_dir() / "demo", tmp_path / "ours")
     assert load_model(str(tmp_path / "ours")).source == str(tmp_path / "ours")

@@ -50,4 +50,5 @@ def test_the_installed_wheel_prints_the_shortlist_from_another_folder(wheel: Pat
                               "--no-history"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
                              check=False)
     assert listing.returncode == 0, listing.stderr
-    assert listing.stdout.startswith("Signaleringslijst, week 48 (27-11-2026); model demo (bundled); 160 leerlingen op de lijst")
+    assert listing.stdout.startswith(
+        "Signaleringslijst, week 48 (27-11-2026); model demo (bundled); 160 leerlingen op de lijst")
