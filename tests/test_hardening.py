@@ -158,7 +158,7 @@ def test_any_cells_in_any_encoding(tmp_path: Path, rows: list[tuple[str, ...]], 
     _read(path)
 
 
-VALID_ROW = st.tuples(st.integers(1, 10**8).map(str),
+VALID_ROW = st.tuples(st.integers(1, 10**7 - 1).map(str),  # pseudonyms shorter than a BSN: any may pass
                      st.dates(min_value=dt.date(2025, 8, 1), max_value=dt.date(2026, 11, 27)),
                      st.integers(1, 12),
                      st.sampled_from(["Ziek", "Te laat", "Ongeoorloofd", "Geoorloofd", "Uitgestuurd"]))
