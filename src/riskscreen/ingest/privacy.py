@@ -229,7 +229,7 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
         k, n = int(passing.sum()), len(digits)
         # Far more than chance passes, or every one of two or more: a small roster of BSNs is refused too.
         if k and counts[core].sum() >= 0.5 * counts.sum() and (
-                binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k == n >= 2):
+                binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k == n >= (2 if pseudonyms else 1)):
             mask = np.zeros(len(text), dtype=bool)
             mask[np.flatnonzero(core)[passing]] = True
             return [Finding(column, f"holds BSNs: {k} of its {n} 8- or 9-digit numbers pass the BSN 11-check, "
