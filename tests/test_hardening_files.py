@@ -227,3 +227,40 @@ def test_riskscreen_never_reads_its_own_outputs_as_exports(tmp_path: Path, args:
     report = json.loads(again.stdout)
     assert report["skipped_own_outputs"] == [str(data / (name or "week48.xlsx"))]
     assert [f["table"] for f in report["files"]] == ["attendance", "grades"]
+
+
+def test_a_field_over_128_kib_in_the_first_lines_is_read(tmp_path: Path) -> None:
+    (tmp_path / "absenties.csv").write_text("student_id,date,code,remark\nS1,2026-09-01,sick," + "x" * 200_000 + "\n")
+    (tmp_path / "cijfers.csv").write_text("student_id,subject,date,grade\nS1,Engels,2026-11-02,7\n")
+    result = runner.invoke(app, ["validate", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    (tmp_path / "absenties.csv").write_text("student_id,date,code," + "y" * 200_000 + "\nS1,2026-09-01,sick,\n")
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 0 and "ignored columns: " + "y" * 39 + "…" in result.stdout
+
+
+def test_a_damaged_snapshot_is_a_clear_error(tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "shortlist-2026-11-20.json").write_text('{"version": 2, "as_of": "2026-11-20", "students": [{"x": 1}]}')
+    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--history", str(history), "--no-history"])
+    assert result.exit_code == 1
+    assert "shortlist-2026-11-20.json: is not a readable shortlist snapshot" in result.stderr
+
+
+def test_a_deeply_nested_card_never_breaks_model_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    models = tmp_path / "models"
+    (models / "deep").mkdir(parents=True)
+    (models / "deep" / "card.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ModelError, match="cannot be read as JSON: refused"):
+        from riskscreen.scoring.store import read_card
+
+        read_card(models / "deep")
+    monkeypatch.chdir(tmp_path)
+    listed = runner.invoke(app, ["model", "list"])
+    assert listed.exit_code == 0 and "(card unreadable)" in listed.stdout and "demo " in listed.stdout
+
+
+def test_an_output_folder_is_named_as_such_without_force(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", str(SAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 2 and f"{tmp_path} is a folder" in result.stderr and "--force" not in result.stderr
