@@ -32,6 +32,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/pipeline.py
+	$(BIN)/python benchmarks/writers.py
 
 sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
