@@ -122,3 +122,25 @@ def test_names_in_a_remark_are_refused(tmp_path: Path, value: str, refuse: bool)
         assert "column 'Opmerking': holds what look like names in text (row 3)" in refused(folder)
     else:
         assert accepted(folder)
+
+
+@pytest.mark.parametrize("planted", ["06.12.34.56.78", "jan(at)example.nl", "geb. 12-03-2010", "moeder Jansen belde"])
+def test_a_refused_export_leaves_no_output_and_no_history(tmp_path: Path, planted: str) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    data = tmp_path / "week48"
+    shutil.copytree(Path(__file__).parents[1] / "sample_data", data)
+    lines = (data / "absenties.csv").read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ";Opmerking"] + [f"{line};{planted if i == 7 else 'griep'}" for i, line in enumerate(lines[1:])]
+    (data / "absenties.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, history = tmp_path / "list.html", tmp_path / "history"
+    result = CliRunner().invoke(app, ["shortlist", str(data), "-o", str(out), "--history", str(history)])
+    assert result.exit_code == 1 and "refused: the file holds what look like direct identifiers" in result.stderr
+    assert "(row 9)" in result.stderr
+    assert planted not in result.stdout + result.stderr
+    assert not out.exists() and not history.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week48"]
