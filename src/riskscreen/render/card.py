@@ -130,10 +130,7 @@ def evaluation_markdown(report: EvaluationReport) -> str:
         out += ["> Demonstration model trained on synthetic data.", ""]
     out += [f"{report.n_rows} student-moments of {report.n_students} students; {report.n_positive} left.",
             "", "## The model on all rows", ""]
-    whole = Metrics(n_students=report.n_students, n_positive=report.n_positive, roc_auc=report.roc_auc,
-                    pr_auc=report.pr_auc, brier=report.brier, precision_at=report.precision_at,
-                    recall_at=report.recall_at, calibration=report.calibration, warnings=report.warnings)
-    out += metrics_lines(whole)
+    out += metrics_lines(report)
     comp = report.baselines.comparison_rows
     if comp is not None:
         out += ["", f"## Against the baselines ({comp.method}; {comp.rows} rows)", ""]

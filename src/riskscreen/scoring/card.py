@@ -203,21 +203,12 @@ class ModelCard(Record):
     card_sha256: str | None = None
 
 
-class EvaluationReport(Record):
-    """What `evaluate` measured of a model on labelled data."""
+class EvaluationReport(Metrics):
+    """What `evaluate` measured of a model on labelled data: the metrics on all rows, then the comparison."""
 
     model: str
     demonstration: bool
-    roc_auc: Interval
-    pr_auc: Interval
-    brier: Interval | None
-    precision_at: dict[str, AtK]
-    recall_at: dict[str, AtK]
-    calibration: list[CalibrationBin]
-    warnings: list[str]
-    n_students: int
     n_rows: int
-    n_positive: int
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
     fairness: Fairness
