@@ -40,7 +40,23 @@ def test_a_holiday_week_is_not_a_lesson_week(tmp_path: Path) -> None:
     exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + filler), AS_OF)
     flags = compute_flags(exports)
     assert bool(flags.loc["S1", "verzuim_16u"])
-    assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6), day(10, 4))
+    # the window starts with its first absence (Tuesday of week 6) and runs four lesson weeks, stepping over the
+    # holiday: to the Monday of week 11
+    assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6, 1), day(11, 0))
+
+
+@pytest.mark.parametrize(("second", "fires"), [
+    (day(5, 1), True),    # Wednesday 09-09 and Tuesday 06-10: 27 days, within four lesson weeks
+    (day(5, 2), False),   # Wednesday 09-09 and Wednesday 07-10: four weeks and a day
+])
+def test_the_window_is_any_four_lesson_weeks_not_calendar_blocks(tmp_path: Path, second: str, fires: bool) -> None:
+    rows = [("S1", day(1, 2), 1, 8.0, "unauthorised"), ("S1", second, 1, 8.0, "unauthorised")]
+    exports = load(write_school(tmp_path, rows, filler_weeks=12), AS_OF)
+    flags = compute_flags(exports)
+    assert bool(flags.loc["S1", "verzuim_16u"]) is fires
+    assert flags.loc["S1", "verzuim_hours"] == (16.0 if fires else 8.0)
+    if fires:
+        assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == ("2026-09-09", "2026-10-06")
 
 
 def test_custom_thresholds(tmp_path: Path) -> None:

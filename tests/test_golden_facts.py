@@ -39,7 +39,8 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
         "128 uur ongeoorloofd afwezig in de laatste 12 lesweken", "46 uur ongeoorloofd afwezig in de laatste 12 "
         "lesweken", "50 uur ongeoorloofd afwezig in de laatste 12 lesweken", "13 onvoldoendes in de laatste 12 "
         "lesweken"]
-    assert top["flags"].iloc[0] == ("16-urenregel: 48 uur ongeoorloofd in 4 lesweken (31-08-2026 t/m 25-09-2026); "
+    # the window of four lesson weeks that starts with its first unauthorised absence (any weekday)
+    assert top["flags"].iloc[0] == ("16-urenregel: 49 uur ongeoorloofd in 4 lesweken (01-09-2026 t/m 28-09-2026); "
                                     "melden bij DUO binnen 5 schooldagen")
 
 

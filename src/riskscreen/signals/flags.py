@@ -47,30 +47,48 @@ FLAG_COLUMNS = ("verzuim_16u", "verzuim_hours", "verzuim_from", "verzuim_to", "z
                 "longest_sick_spell_days", "sick_from", "sick_to")
 
 
-def week_matrix(rows: AttendanceRows, mask: np.ndarray, n: int, n_weeks: int) -> np.ndarray:
-    """Hours per student (rows) and lesson week (columns) for the registrations in mask."""
-    ok = mask & (rows.week_pos >= 0)
-    key = rows.student[ok].astype(np.int64) * n_weeks + rows.week_pos[ok]
-    return np.bincount(key, weights=rows.hours[ok], minlength=n * n_weeks).reshape(n, n_weeks)
+@dataclass(frozen=True)
+class VerzuimWindows:
+    """Per student: the most unauthorised hours in any window of consecutive lesson weeks, and that window."""
+
+    hours: np.ndarray
+    first_day: np.ndarray  # day numbers of the window's first and last lesson day (-1 without a window)
+    last_day: np.ndarray
 
 
-def verzuim_windows(matrix: np.ndarray, weeks: int, lookback: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per student: the most unauthorised hours in any `weeks` consecutive lesson weeks ending in the lookback,
-    and the position of that window's last week (the latest such window on ties)."""
-    n, n_weeks = matrix.shape
-    if n_weeks == 0:
-        return np.zeros(n), np.full(n, -1)
-    cumulative = np.concatenate([np.zeros((n, 1)), np.cumsum(matrix, axis=1)], axis=1)
-    ends = np.arange(n_weeks)  # window ends at week position e, covering max(e - weeks + 1, 0) .. e
-    starts = np.maximum(ends - weeks + 1, 0)
-    sums = cumulative[:, ends + 1] - cumulative[:, starts]
-    first_end = max(n_weeks - lookback, 0)
-    sums = sums[:, first_end:]
+def verzuim_windows(rows: AttendanceRows, calendar: LessonCalendar, n: int, weeks: int,
+                    lookback: int) -> VerzuimWindows:
+    """The statutory windows: from any lesson day, the lesson days up to (not including) the same weekday
+    `weeks` lesson weeks later, so a window can start on a Wednesday and holidays are stepped over. Windows
+    whose last day lies in the last `lookback` lesson weeks are checked; the one with the most hours is kept
+    (the latest start on ties: the window that begins with its first absence)."""
+    days = calendar.days
+    empty = VerzuimWindows(np.zeros(n), np.full(n, -1), np.full(n, -1))
+    if days.size == 0 or calendar.n_weeks == 0:
+        return empty
+    week_pos = calendar.week_position(days).astype(np.int64)
+    key = week_pos * 7 + (days.astype(np.int64) + 3) % 7  # lesson week, then weekday (Monday 0)
+    first_week = max(calendar.n_weeks - lookback, 0)
+    start = int(np.searchsorted(week_pos, max(first_week - weeks, 0)))  # earlier windows end too early
+    span = days.size - start
+    # each unauthorised registration counts on its lesson day (a registration on a day off, on the last
+    # lesson day before it)
+    mask = rows.code == CODE_INDEX["unauthorised"]
+    at = np.searchsorted(days, rows.day[mask], side="right") - 1
+    keep = at >= start
+    cells = rows.student[mask][keep].astype(np.int64) * span + (at[keep] - start)
+    per_day = np.bincount(cells, weights=rows.hours[mask][keep], minlength=n * span).reshape(n, span)
+    cumulative = np.concatenate([np.zeros((n, 1)), np.cumsum(per_day, axis=1)], axis=1)
+    starts = np.arange(start, days.size)
+    ends = np.searchsorted(key, key[starts] + 7 * weeks)  # exclusive
+    valid = week_pos[ends - 1] >= first_week
+    starts, ends = starts[valid], ends[valid]
+    if starts.size == 0:
+        return empty
     # Round away float noise so that 16 hours made of quarter hours compares exactly.
-    sums = np.round(sums, 6)
-    best_from_end = np.argmax(sums[:, ::-1], axis=1)
-    best = sums.shape[1] - 1 - best_from_end
-    return sums[np.arange(n), best], best + first_end
+    sums = np.round(cumulative[:, ends - start] - cumulative[:, starts - start], 6)
+    best = sums.shape[1] - 1 - np.argmax(sums[:, ::-1], axis=1)
+    return VerzuimWindows(sums[np.arange(n), best], days[starts[best]], days[ends[best] - 1])
 
 
 def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules: FlagRules | None = None,
@@ -86,15 +104,15 @@ def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules:
 
 def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd.Index,
                     rules: FlagRules) -> pd.DataFrame:
-    n, n_weeks = len(universe), calendar.n_weeks
-    matrix = week_matrix(rows, rows.code == CODE_INDEX["unauthorised"], n, n_weeks)
-    hours, end = verzuim_windows(matrix, rules.verzuim_weeks, rules.lookback_weeks)
+    n = len(universe)
+    windows = verzuim_windows(rows, calendar, n, rules.verzuim_weeks, rules.lookback_weeks)
+    hours = windows.hours
     flagged = hours >= rules.verzuim_hours
     v_from = np.full(n, None, dtype=object)
     v_to = np.full(n, None, dtype=object)
     for i in np.flatnonzero(flagged):  # only the flagged students: a handful
-        last = int(end[i])
-        v_from[i], v_to[i] = calendar.window_dates(max(last - rules.verzuim_weeks + 1, 0), last)
+        v_from[i] = str(np.datetime64(int(windows.first_day[i]), "D"))
+        v_to[i] = str(np.datetime64(int(windows.last_day[i]), "D"))
     first_week = calendar.window_start_position(rules.sick_window_weeks)
     first_day = 0
     if calendar.n_weeks and calendar.days.size:
