@@ -257,3 +257,11 @@ def test_a_report_describes_values_that_may_identify_someone(tmp_path: Path) -> 
     attendance = "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;" + "K" * 100_000 + "\n"
     found = problems(school(tmp_path, attendance=attendance))
     assert found[0][3] == "unknown code" and len(found[0][6][0]) == 40
+
+
+def test_audit_columns_keep_their_words_apart(tmp_path: Path) -> None:
+    roster = "Stamnummer;audit_urban_rural;Audit SES-groep;audit\n1001;urban;laag;x\n1002;rural;hoog;y\n"
+    exports, report = read_exports(school(tmp_path, roster=roster), today=TODAY)
+    assert report.valid and exports is not None and exports.students is not None
+    assert [c for c in exports.students.columns if c.startswith("audit")] == [
+        "audit_urban_rural", "audit_ses_groep", "audit_group"]

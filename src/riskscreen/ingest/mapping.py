@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,7 +21,7 @@ from riskscreen.ingest.profiles import (
     normalise_value,
 )
 from riskscreen.ingest.raw import RawTable
-from riskscreen.ingest.sniff import normalise_header
+from riskscreen.ingest.sniff import fold_text, normalise_header
 
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
 PASS_FAIL_GRADES = {"v": "voldoende", "o": "onvoldoende", "g": "goed", "zg": "zeer goed", "rv": "ruim voldoende",
@@ -55,10 +56,17 @@ def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[
         if canonical and canonical not in found:
             found[canonical] = str(column)
         elif table == "students" and key.startswith("audit"):
-            found[f"audit_{key[5:].lstrip('_') or 'group'}"] = str(column)
+            found[audit_name(column)] = str(column)
         else:
             ignored.append(str(column))
     return found, ignored
+
+
+def audit_name(column: object) -> str:
+    """The canonical name of an audit column, keeping its words apart: 'audit_urban_rural', 'audit_group'."""
+    words = re.sub(r"[\W_]+", "_", fold_text(column).strip().lower()).strip("_")
+    rest = words[len("audit"):].lstrip("_")
+    return f"audit_{rest or 'group'}"
 
 
 def _drop_totals(mapper: Mapper, source: str) -> np.ndarray:
