@@ -201,3 +201,12 @@ def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path)
     listing = CliRunner().invoke(app, ["shortlist", str(folder), "--profile", str(profile), "--as-of", AS_OF,
                                        "--no-history", "-f", "md"])
     assert "het profiel zet de 16-urenregel op 10 uur in 6 lesweken (de wet: 16 uur in 4 lesweken)" in listing.stdout
+
+
+def test_over_age_knows_the_level(tmp_path: Path) -> None:
+    roster = ["student_id,level,year,age", "V1,havo,1,13", "M1,mbo-2,1,16", "M2,mbo-2,2,19", "U1,,1,16"]
+    exports = load(write_school(tmp_path, [("V1", day(1), 1, 1.0, "late")], students=roster, filler_weeks=12),
+                   AS_OF)
+    over = build_features(exports)["over_age"]
+    assert over.loc[["V1", "M1", "M2"]].tolist() == [1.0, 0.0, 2.0]  # a first-year MBO student of 16 is on time
+    assert np.isnan(over.loc["U1"])  # without a level the usual age is unknown

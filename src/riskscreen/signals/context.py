@@ -49,6 +49,17 @@ class FeatureContext:
     def roster(self) -> pd.DataFrame | None:
         return roster_at(self.exports.students, self.as_of)
 
+    def roster_text(self, name: str) -> np.ndarray:
+        """A text roster column per student of the universe; None where unknown."""
+        out = np.full(self.n, None, dtype=object)
+        roster = self.roster
+        if roster is None or roster.empty or name not in roster:
+            return out
+        position = student_codes(roster["student_id"], self.universe)
+        ok = position >= 0
+        out[position[ok]] = roster[name].astype(object).to_numpy()[ok]
+        return out
+
     def roster_column(self, name: str) -> np.ndarray:
         """A numeric roster column per student of the universe; NaN where unknown."""
         out = np.full(self.n, np.nan)

@@ -256,10 +256,16 @@ def moved_down(ctx: FeatureContext) -> np.ndarray:
          en=("years older than usual for the school year",
              "{value} year(s) older than usual for the school year"))
 def over_age(ctx: FeatureContext) -> np.ndarray:
-    age, year = ctx.roster_column("age"), ctx.roster_column("year")
-    return np.where(np.isnan(age) | np.isnan(year), np.nan, np.maximum(age - (11 + year), 0))
+    # The usual age in leerjaar 1 differs by level: 12 in secondary school (VO), 16 in MBO, which most enter
+    # after four years of vmbo. Without a level the usual age is unknown, and so is this feature.
+    age, year, level = ctx.roster_column("age"), ctx.roster_column("year"), ctx.roster_text("level")
+    usual_first = np.select([np.isin(level, VO_LEVELS), np.isin(level, MBO_LEVELS)], [12.0, 16.0], np.nan)
+    usual = usual_first + year - 1
+    return np.where(np.isnan(age) | np.isnan(usual), np.nan, np.maximum(age - usual, 0))
 
 
+VO_LEVELS = ("pro", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
+MBO_LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4")
 FEATURES: tuple[FeatureSpec, ...] = tuple(_DECLARED)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 SPEC = {f.name: f for f in FEATURES}
