@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from riskscreen.cli import app
 from riskscreen.ingest.pipeline import load_exports
+from riskscreen.render.card import card_markdown
 from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
 from riskscreen.training.train import split, train, training_set
 
@@ -182,3 +183,20 @@ def assert_close(a: object, b: object, *, rel: float, abs_: float, where: str) -
         assert a == pytest.approx(b, rel=rel, abs=abs_), where
     else:
         assert a == b, where
+
+
+def test_a_roster_of_today_used_for_past_years_is_warned_about(history_dir: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    for name in ("absenties.csv", "cijfers.csv", "uitstroom.csv"):
+        (tmp_path / name).write_bytes((history_dir / name).read_bytes())
+    roster = pd.read_csv(history_dir / "leerlingen.csv", sep=";", dtype=str)
+    latest = roster.sort_values("Peildatum").drop_duplicates("Stamnummer", keep="last").drop(columns="Peildatum")
+    latest.to_csv(tmp_path / "leerlingen.csv", sep=";", index=False)
+    result = train(load_exports(tmp_path, require=("attendance", "grades", "outcomes")), seed=0, n_boot=20, c=0.1)
+    (warning,) = result.card.training_warnings
+    assert warning.startswith("the roster has no as_of (Peildatum) column, so its values as they are now are used")
+    assert "repeated_years, moved_down, over_age then know of repeats and moves down that came later" in warning
+    assert f"Warning: {warning}" in card_markdown(result.card)
+    clean = train(load_exports(history_dir, require=("attendance", "grades", "outcomes")), seed=0, n_boot=20, c=0.1)
+    assert clean.card.training_warnings == [] and "training_warnings" not in clean.card.as_dict()

@@ -65,6 +65,8 @@ def train(
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
                        bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
     write(render("card", "table", result.card), None, False)
+    for warning in result.card.training_warnings:
+        _err(f"warning: {warning}")
     _err(f"wrote {out}/ (model.pkl, card.json, card.md)")
 
 

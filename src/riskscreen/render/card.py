@@ -103,7 +103,7 @@ def card_markdown(card: ModelCard) -> str:
     out += metrics_lines(card.metrics, card.baselines)
     out += _price_lines(card.price_of_transparency, "Price of transparency (transparent model minus gradient "
                                                     "boosting; negative = given up): ")
-    for w in card.metrics.warnings:
+    for w in [*card.training_warnings, *card.metrics.warnings]:
         out += ["", f"Warning: {w}"]
     out += ["", "Calibration by decile (mean predicted / observed): " + ", ".join(
         f"{c.mean_predicted:.3f}/{c.observed:.3f}" for c in card.metrics.calibration)]

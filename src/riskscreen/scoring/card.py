@@ -197,6 +197,7 @@ class ModelCard(Record):
     price_of_transparency: dict[str, float | None]
     fairness: Fairness
     versions: dict[str, str]
+    training_warnings: list[str] = Field(default_factory=list)
     scoring: Scoring | None = None
     format_version: int | None = None
     model_sha256: str | None = None

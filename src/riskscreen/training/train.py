@@ -126,6 +126,20 @@ def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_w
     return max(scores, key=lambda c: (round(scores[c], 4), -c))
 
 
+def roster_leakage(exports: Exports, names: tuple[str, ...]) -> str | None:
+    """A warning when roster features of past as-of dates come from a roster of today (no as_of column)."""
+    if exports.students is None or "as_of" in exports.students or exports.outcomes is None:
+        return None
+    affected = [n for n in names if (n in SPEC and SPEC[n].group == "roster") or n.startswith("level_")]
+    dates = sorted({pd.Timestamp(d).date() for d in exports.outcomes["as_of"].unique()})
+    if not affected or len(dates) < 2:
+        return None
+    return (f"the roster has no as_of (Peildatum) column, so its values as they are now are used for the "
+            f"as-of dates {', '.join(str(d) for d in dates[:-1])}: {', '.join(affected)} then know of repeats "
+            "and moves down that came later. Add a roster per moment (a Peildatum column), or train with "
+            "--feature-set no-roster")
+
+
 @dataclass
 class TrainingResult:
     fitted: FittedModel
@@ -206,6 +220,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         raise UsageError(f"unknown feature set '{feature_set}'", hint=f"choose from {', '.join(FEATURE_SETS)}")
     names = FEATURE_SETS[feature_set]
     ts = training_set(exports, say)
+    warnings = [w for w in (roster_leakage(exports, names),) if w]
     train_idx, test_idx, how = split(ts, seed)
     if c is None:
         say("choosing the regularisation strength by cross-validation")
@@ -234,7 +249,10 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "metrics": model_metrics, "baselines": baselines,
         "price_of_transparency": compare(model_metrics, baselines), "fairness": audit,
         "versions": _versions(),
+        **({"training_warnings": warnings} if warnings else {}),
     })
+    for warning in warnings:
+        say(f"warning: {warning}")
     return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
 
 
