@@ -199,17 +199,31 @@ def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
     index = pd.Index(["S1", "S2", "S3", "S4"], name="student_id")
     columns = ["fails_12w", "absence_trend", "grade_trend", "repeated_years"]
     parts = pd.DataFrame([[0.9, 0.5, 0.2, 0.04],     # all three largest are reasons
-                          [0.9, 0.8, 0.7, 0.6],      # the trend is falling absence: not a warning, and
-                          [0.01, 0.02, 0.03, 0.04],  # the fourth contribution is never taken in its place
+                          [0.9, 0.8, 0.7, 0.6],      # the trend is falling absence: not a warning, so the
+                          [0.01, 0.02, 0.03, 0.04],  # next contribution that is a reason takes its place
                           [0.3, 0.2, 0.4, 0.1]],     # NaN value: no reason
                          index=index, columns=columns)
     features = pd.DataFrame([[6.0, 2.0, -1.5, 1.0], [8.0, -1.0, -0.5, 2.0], [1.0, 0.1, -0.1, 0.0],
                              [4.0, 1.0, np.nan, 1.0]], index=index, columns=columns)
     out = reasons(parts, features, "en")
-    assert out["reason_features"].tolist() == ["fails_12w;absence_trend;grade_trend", "fails_12w;grade_trend", "",
-                                               "fails_12w;absence_trend"]
+    assert out["reason_features"].tolist() == ["fails_12w;absence_trend;grade_trend",
+                                               "fails_12w;grade_trend;repeated_years", "",
+                                               "fails_12w;absence_trend;repeated_years"]
     assert out.loc["S2", ["reason_1", "reason_2", "reason_3"]].tolist() == [
         "8 failing grades in the last 12 lesson weeks", "grades falling: 0.5 points lower than the 8 weeks before",
-        ""]
+        "repeated 2 school year(s)"]
     assert out.loc["S1", "reason_2"] == "absence rising: 2 hours a week more than the 8 weeks before"
     assert out.loc["S3"].tolist() == ["", "", "", ""]
+
+
+def test_reasons_name_distinct_signals() -> None:
+    from riskscreen.scoring.reasons import reasons
+
+    index = pd.Index(["S1"], name="student_id")
+    columns = ["unauthorised_hours_12w", "unauthorised_hours_4w", "core_fails_12w", "fails_12w", "removed_12w"]
+    parts = pd.DataFrame([[0.9, 0.8, 0.7, 0.6, 0.3]], index=index, columns=columns)
+    features = pd.DataFrame([[40.0, 16.0, 3.0, 5.0, 2.0]], index=index, columns=columns)
+    out = reasons(parts, features, "nl")
+    # the 4-week hours lie inside the 12-week hours, core-subject fails inside all fails: one reason each
+    assert out.loc["S1", "reason_features"] == "unauthorised_hours_12w;core_fails_12w;removed_12w"
+    assert out.loc["S1", "reason_3"] == "2 keer uit de les gestuurd in de laatste 12 lesweken"

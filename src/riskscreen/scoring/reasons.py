@@ -10,6 +10,8 @@ import pandas as pd
 from riskscreen.i18n import date_text, number, texts
 from riskscreen.signals.features import FEATURES, SPEC
 
+SIGNAL = {f.name: f.signal for f in FEATURES}
+
 TOP_REASONS = 3
 MIN_CONTRIBUTION = 0.05  # logit units; smaller parts are noise, not reasons
 # A trend is a warning sign only in its direction of concern, and is shown without its sign.
@@ -37,17 +39,32 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
             top: int = TOP_REASONS) -> pd.DataFrame:
     """Per student: the largest positive contributions as text (reason_1..), and their features.
 
-    Of each student's `top` largest contributions, those that are reasons fill reason_1, reason_2, .. in order.
+    The largest contributions that are reasons fill reason_1, reason_2, .. in order, one per signal: the
+    4-week window sits inside the 12-week one and core-subject fails inside all fails, so a second feature of
+    a signal already shown gives way to the next signal (removals, repeated years).
     """
     n = len(contributions)
     values = contributions.to_numpy()
     names = np.array(contributions.columns, dtype=object)
     direction = np.array([TREND_DIRECTION.get(str(n), 0) for n in names], dtype=float)
-    order = np.argsort(-values, axis=1, kind="stable")[:, :top]
+    signal_codes = {s: i for i, s in enumerate(dict.fromkeys(SIGNAL.get(str(n), str(n)) for n in names))}
+    signal = np.array([signal_codes[SIGNAL.get(str(n), str(n))] for n in names], dtype=np.int64)
+    order = np.argsort(-values, axis=1, kind="stable")
     raw = features.loc[contributions.index, list(contributions.columns)].to_numpy(dtype=float)
     rows = np.arange(n)[:, None]
-    top_values, top_raw = values[rows, order], raw[rows, order]
-    is_reason = (top_values >= MIN_CONTRIBUTION) & _applies(direction[order], top_raw)
+    sorted_values, sorted_raw = values[rows, order], raw[rows, order]
+    candidate = (sorted_values >= MIN_CONTRIBUTION) & _applies(direction[order], sorted_raw)
+    # walk down each student's contributions (a few dozen columns): keep a candidate whose signal is new
+    is_reason = np.zeros_like(candidate)
+    seen = np.zeros((n, len(signal_codes)), dtype=bool)
+    taken = np.zeros(n, dtype=np.int64)
+    for k in range(order.shape[1]):
+        sig = signal[order[:, k]]
+        keep = candidate[:, k] & ~seen[np.arange(n), sig] & (taken < top)
+        is_reason[:, k] = keep
+        seen[np.arange(n), sig] |= keep
+        taken += keep
+    top_raw = sorted_raw
     slot = np.cumsum(is_reason, axis=1) - 1
     texts_out = np.full((top, n), "", dtype=object)
     chosen = np.full((top, n), "", dtype=object)

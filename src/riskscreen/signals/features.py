@@ -59,19 +59,20 @@ class FeatureSpec:
     words: dict[str, Words]
     trend: bool = False
     compute: Callable[[FeatureContext], np.ndarray] | None = None
+    signal: str = ""  # features of one signal (4 and 12 weeks of the same absence) give one reason at most
 
 
 _DECLARED: list[FeatureSpec] = []
 
 
 def feature(name: str, *, description: str, unit: str, direction: int, group: str, window_weeks: int | None,
-            prompt: str, nl: tuple[str, str], en: tuple[str, str], trend: bool = False,
+            prompt: str, nl: tuple[str, str], en: tuple[str, str], trend: bool = False, signal: str = "",
             ) -> Callable[[Callable[[FeatureContext], np.ndarray]], Callable[[FeatureContext], np.ndarray]]:
     """Declare the feature computed by the decorated function (nl/en: label, reason with {value})."""
 
     def register(compute: Callable[[FeatureContext], np.ndarray]) -> Callable[[FeatureContext], np.ndarray]:
         _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt,
-                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute))
+                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute, signal or name))
         return compute
 
     return register
@@ -79,7 +80,7 @@ def feature(name: str, *, description: str, unit: str, direction: int, group: st
 
 # --------------------------------------------------------------------------------------------- attendance
 @feature("unauthorised_hours_4w", description="unauthorised absence in the last 4 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=4, prompt="absence",
+         direction=1, group="attendance", window_weeks=4, signal="unauthorised", prompt="absence",
          nl=("uren ongeoorloofd afwezig, laatste 4 lesweken",
              "{value} uur ongeoorloofd afwezig in de laatste 4 lesweken"),
          en=("hours of unauthorised absence, last 4 lesson weeks",
@@ -89,7 +90,7 @@ def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("unauthorised_hours_12w", description="unauthorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, prompt="absence",
+         direction=1, group="attendance", window_weeks=12, signal="unauthorised", prompt="absence",
          nl=("uren ongeoorloofd afwezig, laatste 12 lesweken",
              "{value} uur ongeoorloofd afwezig in de laatste 12 lesweken"),
          en=("hours of unauthorised absence, last 12 lesson weeks",
@@ -109,7 +110,7 @@ def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("sick_hours_12w", description="sick leave in the last 12 lesson weeks", unit="hours", direction=1,
-         group="attendance", window_weeks=12, prompt="sick",
+         group="attendance", window_weeks=12, signal="sick", prompt="sick",
          nl=("uren ziek, laatste 12 lesweken",
              "{value} uur ziek gemeld in de laatste 12 lesweken"),
          en=("hours sick, last 12 lesson weeks",
@@ -119,7 +120,7 @@ def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("sick_spells_12w", description="separate sick spells in the last 12 lesson weeks", unit="spells",
-         direction=1, group="attendance", window_weeks=12, prompt="sick",
+         direction=1, group="attendance", window_weeks=12, signal="sick", prompt="sick",
          nl=("aparte ziekmeldingen, laatste 12 lesweken",
              "{value} keer ziek gemeld in de laatste 12 lesweken"),
          en=("separate sick spells, last 12 lesson weeks",
@@ -166,7 +167,7 @@ def absence_trend(ctx: FeatureContext) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------- grades
 @feature("grade_mean_12w", description="weighted mean grade of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, prompt="grades",
+         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades",
          nl=("gewogen gemiddeld cijfer, laatste 12 lesweken",
              "gemiddeld cijfer {value} in de laatste 12 lesweken"),
          en=("weighted mean grade, last 12 lesson weeks",
@@ -176,7 +177,7 @@ def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("fails_12w", description="grades below 5.5 in the last 12 lesson weeks", unit="grades", direction=1,
-         group="grades", window_weeks=12, prompt="grades",
+         group="grades", window_weeks=12, signal="fails", prompt="grades",
          nl=("onvoldoendes, laatste 12 lesweken",
              "{value} onvoldoendes in de laatste 12 lesweken"),
          en=("failing grades, last 12 lesson weeks",
@@ -187,7 +188,7 @@ def fails_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
-         direction=1, group="grades", window_weeks=12, prompt="grades",
+         direction=1, group="grades", window_weeks=12, signal="fails", prompt="grades",
          nl=("onvoldoendes kernvakken, laatste 12 lesweken",
              "{value} onvoldoendes voor kernvakken in de laatste 12 lesweken"),
          en=("failing grades in core subjects, last 12 lesson weeks",
@@ -198,7 +199,7 @@ def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("core_min_avg_12w", description="lowest core-subject average of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, prompt="grades",
+         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades",
          nl=("laagste kernvakgemiddelde, laatste 12 lesweken",
              "laagste kernvakgemiddelde {value}"),
          en=("lowest core-subject average, last 12 lesson weeks",
