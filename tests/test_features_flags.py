@@ -57,6 +57,23 @@ def test_the_window_is_any_four_lesson_weeks_not_calendar_blocks(tmp_path: Path,
     assert flags.loc["S1", "verzuim_hours"] == (16.0 if fires else 8.0)
     if fires:
         assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == ("2026-09-09", "2026-10-06")
+        # the 16th hour came on Tuesday 6 October: report within five school days, by Tuesday 13 October
+        assert (flags.loc["S1", "verzuim_reached"], flags.loc["S1", "verzuim_deadline"]) == ("2026-10-06",
+                                                                                            "2026-10-13")
+
+
+def test_the_deadline_steps_over_holidays_and_past_the_data(tmp_path: Path) -> None:
+    from riskscreen.signals.calendar import LessonCalendar
+    from riskscreen.signals.flags import report_deadline
+
+    def n(iso: str) -> int:
+        return int(np.datetime64(iso, "D").astype(int))
+
+    # lesson days: Mon 5 to Fri 9 October, then (a holiday week) Mon 19 and Tue 20 October, the as-of date
+    days = np.array([n(f"2026-10-{d:02d}") for d in (5, 6, 7, 8, 9, 19, 20)])
+    calendar = LessonCalendar(as_of_day=n("2026-10-20"), weeks=np.array([2079, 2081]), days=days)
+    assert str(np.datetime64(report_deadline(calendar, n("2026-10-06")), "D")) == "2026-10-20"  # holiday skipped
+    assert str(np.datetime64(report_deadline(calendar, n("2026-10-19")), "D")) == "2026-10-26"  # weekdays after
 
 
 def test_custom_thresholds(tmp_path: Path) -> None:

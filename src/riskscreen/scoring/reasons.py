@@ -91,7 +91,8 @@ def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4) -> pd.Series:
     templates = texts(lang)["flags"]
     out = np.full(len(flags), "", dtype=object)
     columns = {c: flags[c].to_numpy() for c in ("verzuim_16u", "ziekteverzuim", "verzuim_hours", "verzuim_from",
-                                                 "verzuim_to", "sick_spells", "longest_sick_spell_days",
+                                                 "verzuim_to", "verzuim_reached", "verzuim_deadline",
+                                                 "sick_spells", "longest_sick_spell_days",
                                                  "sick_from", "sick_to")}
     for i in np.flatnonzero(columns["verzuim_16u"] | columns["ziekteverzuim"]):
         parts = []
@@ -99,7 +100,9 @@ def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4) -> pd.Series:
             parts.append(templates["verzuim_16u"].format(
                 hours=number(columns["verzuim_hours"][i], lang), weeks=weeks,
                 start=date_text(columns["verzuim_from"][i], lang),
-                end=date_text(columns["verzuim_to"][i], lang)))
+                end=date_text(columns["verzuim_to"][i], lang),
+                reached=date_text(columns["verzuim_reached"][i], lang),
+                deadline=date_text(columns["verzuim_deadline"][i], lang)))
         if columns["ziekteverzuim"][i]:
             parts.append(templates["ziekteverzuim"].format(
                 spells=number(columns["sick_spells"][i], lang),

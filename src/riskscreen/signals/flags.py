@@ -43,8 +43,8 @@ class FlagRules:
 
 
 
-FLAG_COLUMNS = ("verzuim_16u", "verzuim_hours", "verzuim_from", "verzuim_to", "ziekteverzuim", "sick_spells",
-                "longest_sick_spell_days", "sick_from", "sick_to")
+FLAG_COLUMNS = ("verzuim_16u", "verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline",
+                "ziekteverzuim", "sick_spells", "longest_sick_spell_days", "sick_from", "sick_to")
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,17 @@ class VerzuimWindows:
     hours: np.ndarray
     first_day: np.ndarray  # day numbers of the window's first and last lesson day (-1 without a window)
     last_day: np.ndarray
+    reached_day: np.ndarray  # the lesson day the window's hours reached the threshold (-1 if they did not)
 
 
 def verzuim_windows(rows: AttendanceRows, calendar: LessonCalendar, n: int, weeks: int,
-                    lookback: int) -> VerzuimWindows:
+                    lookback: int, threshold: float = 16.0) -> VerzuimWindows:
     """The statutory windows: from any lesson day, the lesson days up to (not including) the same weekday
     `weeks` lesson weeks later, so a window can start on a Wednesday and holidays are stepped over. Windows
     whose last day lies in the last `lookback` lesson weeks are checked; the one with the most hours is kept
     (the latest start on ties: the window that begins with its first absence)."""
     days = calendar.days
-    empty = VerzuimWindows(np.zeros(n), np.full(n, -1), np.full(n, -1))
+    empty = VerzuimWindows(np.zeros(n), np.full(n, -1), np.full(n, -1), np.full(n, -1))
     if days.size == 0 or calendar.n_weeks == 0:
         return empty
     week_pos = calendar.week_position(days).astype(np.int64)
@@ -88,7 +89,29 @@ def verzuim_windows(rows: AttendanceRows, calendar: LessonCalendar, n: int, week
     # Round away float noise so that 16 hours made of quarter hours compares exactly.
     sums = np.round(cumulative[:, ends - start] - cumulative[:, starts - start], 6)
     best = sums.shape[1] - 1 - np.argmax(sums[:, ::-1], axis=1)
-    return VerzuimWindows(sums[np.arange(n), best], days[starts[best]], days[ends[best] - 1])
+    hours = sums[np.arange(n), best]
+    reached = np.full(n, -1)
+    for i in np.flatnonzero(hours >= threshold):  # only the flagged students: a handful
+        running = np.round(np.cumsum(per_day[i, starts[best[i]] - start:ends[best[i]] - start]), 6)
+        reached[i] = days[starts[best[i]] + int(np.argmax(running >= threshold))]
+    return VerzuimWindows(hours, days[starts[best]], days[ends[best] - 1], reached)
+
+
+REPORT_WITHIN_DAYS = 5  # school days, Leerplichtwet art. 21a
+
+
+def report_deadline(calendar: LessonCalendar, reached: int) -> int:
+    """The last day to report: five school days after the day the threshold was reached (lesson days of the
+    calendar; past the as-of date, weekdays)."""
+    later = calendar.days[calendar.days > reached]
+    if later.size >= REPORT_WITHIN_DAYS:
+        return int(later[REPORT_WITHIN_DAYS - 1])
+    day, left = int(later[-1]) if later.size else reached, REPORT_WITHIN_DAYS - later.size
+    while left:
+        day += 1
+        if (day + 3) % 7 < 5:  # Monday to Friday
+            left -= 1
+    return day
 
 
 def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules: FlagRules | None = None,
@@ -105,14 +128,15 @@ def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules:
 def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd.Index,
                     rules: FlagRules) -> pd.DataFrame:
     n = len(universe)
-    windows = verzuim_windows(rows, calendar, n, rules.verzuim_weeks, rules.lookback_weeks)
+    windows = verzuim_windows(rows, calendar, n, rules.verzuim_weeks, rules.lookback_weeks, rules.verzuim_hours)
     hours = windows.hours
     flagged = hours >= rules.verzuim_hours
-    v_from = np.full(n, None, dtype=object)
-    v_to = np.full(n, None, dtype=object)
+    v_from, v_to, v_reached, v_deadline = (np.full(n, None, dtype=object) for _ in range(4))
     for i in np.flatnonzero(flagged):  # only the flagged students: a handful
         v_from[i] = str(np.datetime64(int(windows.first_day[i]), "D"))
         v_to[i] = str(np.datetime64(int(windows.last_day[i]), "D"))
+        v_reached[i] = str(np.datetime64(int(windows.reached_day[i]), "D"))
+        v_deadline[i] = str(np.datetime64(report_deadline(calendar, int(windows.reached_day[i])), "D"))
     first_week = calendar.window_start_position(rules.sick_window_weeks)
     first_day = 0
     if calendar.n_weeks and calendar.days.size:
@@ -127,5 +151,6 @@ def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd
         s_to[sick_flag] = stop
     return pd.DataFrame({
         "verzuim_16u": flagged, "verzuim_hours": hours, "verzuim_from": v_from, "verzuim_to": v_to,
+        "verzuim_reached": v_reached, "verzuim_deadline": v_deadline,
         "ziekteverzuim": sick_flag, "sick_spells": spells, "longest_sick_spell_days": longest,
         "sick_from": s_from, "sick_to": s_to}, index=universe)
