@@ -144,3 +144,11 @@ def test_a_refused_export_leaves_no_output_and_no_history(tmp_path: Path, plante
     assert planted not in result.stdout + result.stderr
     assert not out.exists() and not history.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["week48"]
+
+
+def test_a_mentor_column_may_name_staff(tmp_path: Path) -> None:
+    folder = school(tmp_path, ["S1", "S2"])
+    (folder / "students.csv").write_text("student_id,mentor,class\nS1,mevr. de Vries,3B\nS2,Jan van Dijk,3B\n")
+    assert accepted(folder)
+    (folder / "students.csv").write_text("student_id,mentor,opmerking\nS1,MNT01,moeder Jansen belde\nS2,MNT02,\n")
+    assert "column 'opmerking': holds what look like names in text" in refused(folder)

@@ -29,6 +29,7 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
     # the student's pseudonym column, by its role in the mapping, and any declared pseudonym column
     pseudonymous = [str(c) for c in source.header.frame.columns if aliases.get(normalise_header(c)) == "student_id"]
     pseudonymous += list(pseudonym_columns)
+    staff = [str(c) for c in source.header.frame.columns if aliases.get(normalise_header(c)) in {"mentor", "class"}]
     if source.streamed:
         guard(source.header, allowed_columns=allowed_columns)  # the column names, before any block is read
         header = map_table(source.header, name, profile)
@@ -37,7 +38,7 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
     parts: list[MappedTable] = []
     rows = 0
     for block in source.blocks():
-        guard(block, allowed_columns=allowed_columns, pseudonym_columns=pseudonymous)
+        guard(block, allowed_columns=allowed_columns, pseudonym_columns=pseudonymous, staff_columns=staff)
         mapped = map_table(block, name, profile)
         mapped.problems.extend(validate(mapped))
         rows += len(block.frame)

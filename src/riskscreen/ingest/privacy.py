@@ -176,7 +176,8 @@ def _shape(value: str) -> str:
     return re.sub(r"[g-zG-Z]", "a", re.sub(r"[0-9a-fA-F]", "x", value))
 
 
-def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False) -> list[Finding]:
+def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
+                check_names: bool = True) -> list[Finding]:
     """Identifier-looking values in one column: e-mail addresses, Dutch phone numbers, BSNs, birth dates.
 
     pseudonyms: the column holds the student's pseudonym (its role in the mapping, or declared): a scheme of
@@ -200,7 +201,7 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False) -> li
         phones = _phones(text, bare_digits)
         if phones.any():
             findings.append(Finding(column, "holds Dutch phone numbers", *_lines_for(phones, codes, table)))
-        spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool)
+        spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool) & check_names
         names = np.zeros(len(text), dtype=bool)
         if spaced.any():
             names[spaced] = text[spaced].str.contains(NAME_IN_TEXT, regex=True).to_numpy(dtype=bool)
@@ -252,11 +253,13 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
 
 def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
                 value_columns: Iterable[str] | None = None,
-                pseudonym_columns: Iterable[str] = ()) -> list[Finding]:
+                pseudonym_columns: Iterable[str] = (), staff_columns: Iterable[str] = ()) -> list[Finding]:
     """All identifier findings in one read file. pseudonym_columns: columns that hold the student's pseudonym
-    (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only."""
+    (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only. staff_columns:
+    the mentor and class columns, which may name staff ("mevr. de Vries"): not checked for names in text."""
     allowed = {normalise_header(c) for c in allowed_columns}
     pseudonymous = {normalise_header(c) for c in pseudonym_columns}
+    staff = {normalise_header(c) for c in staff_columns}
     findings: list[Finding] = []
     for column in table.frame.columns:
         reason = column_name_reason(str(column))
@@ -264,13 +267,16 @@ def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
             findings.append(Finding(str(column), reason))
     scan = list(table.frame.columns) if value_columns is None else list(value_columns)
     for column in scan:
-        findings.extend(scan_values(table, column, pseudonyms=normalise_header(column) in pseudonymous))
+        key = normalise_header(column)
+        findings.extend(scan_values(table, column, pseudonyms=key in pseudonymous, check_names=key not in staff))
     return findings
 
 
-def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = ()) -> None:
+def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = (),
+          staff_columns: Iterable[str] = ()) -> None:
     """Raise PrivacyError naming every identifier found in the file; values are never shown."""
-    findings = check_table(table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns)
+    findings = check_table(table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns,
+                           staff_columns=staff_columns)
     if not findings:
         return
     lines = "\n".join(f"  - {f.describe()}" for f in findings)
