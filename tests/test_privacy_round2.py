@@ -152,3 +152,12 @@ def test_a_mentor_column_may_name_staff(tmp_path: Path) -> None:
     assert accepted(folder)
     (folder / "students.csv").write_text("student_id,mentor,opmerking\nS1,MNT01,moeder Jansen belde\nS2,MNT02,\n")
     assert "column 'opmerking': holds what look like names in text" in refused(folder)
+
+
+@pytest.mark.parametrize("moment", ["01-09-2026 08:30", "01/09/2026 8:30:00", "2026-09-01 08:30", "01.09.2026 08:30"])
+def test_a_date_with_a_time_is_not_a_phone_number(tmp_path: Path, moment: str) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "attendance.csv").write_text(f"student_id,date,code\nS1,{moment},sick\nS2,{moment},late\n")
+    (tmp_path / "grades.csv").write_text(GRADES.format(first="S1"))
+    exports, report = read_exports(tmp_path)
+    assert exports is not None, report.summary_line()

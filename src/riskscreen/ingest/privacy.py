@@ -49,6 +49,7 @@ SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profiel
 EMAIL = re.compile(r"[^\W][\w.%+\-]*\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
 # A run of digits written as a phone number is written: with spaces, dots, hyphens, slashes or brackets.
 PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s.\-/()]{8,22}\d(?![\d])")
+DATE_IN_RUN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b")
 DUTCH_PHONE = re.compile(r"(?:\+31|0031|0)[1-9]\d{8}")
 # Nine digits as a BSN is written: bare, 3-3-3 with one kind of separator, or 4.2.3.
 NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
@@ -149,6 +150,8 @@ def _phones(text: pd.Series, bare: np.ndarray) -> np.ndarray:
     maybe = text.str.contains(r"[+0]", regex=True).to_numpy(dtype=bool) & (text.str.len().to_numpy() >= 10)
     for pos in np.flatnonzero(maybe & ~bare):
         for run in PHONE_RUN.findall(text.iloc[pos]):
+            if DATE_IN_RUN.search(run):  # "01-09-2026 08:30" is a moment, not a phone number
+                continue
             digits = ("+" if run.startswith("+") else "") + re.sub(r"\D", "", run.replace("(0)", ""))
             if DUTCH_PHONE.fullmatch(digits):
                 found[pos] = True
