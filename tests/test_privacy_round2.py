@@ -161,3 +161,9 @@ def test_a_date_with_a_time_is_not_a_phone_number(tmp_path: Path, moment: str) -
     (tmp_path / "grades.csv").write_text(GRADES.format(first="S1"))
     exports, report = read_exports(tmp_path)
     assert exports is not None, report.summary_line()
+
+
+def test_a_subject_is_not_a_name(tmp_path: Path) -> None:
+    folder = school(tmp_path, ["S1", "S2"])
+    (folder / "grades.csv").write_text("student_id,subject,date,grade\nS1,Kunst van de Twintigste eeuw,2026-11-02,7\n")
+    assert accepted(folder)

@@ -29,7 +29,9 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
     # the student's pseudonym column, by its role in the mapping, and any declared pseudonym column
     pseudonymous = [str(c) for c in source.header.frame.columns if aliases.get(normalise_header(c)) == "student_id"]
     pseudonymous += list(pseudonym_columns)
-    staff = [str(c) for c in source.header.frame.columns if aliases.get(normalise_header(c)) in {"mentor", "class"}]
+    # columns the profile maps to the contract hold codes, subjects, mentors and classes: names in text are
+    # looked for in the others (remarks)
+    contract_columns = [str(c) for c in source.header.frame.columns if normalise_header(c) in aliases]
     if source.streamed:
         guard(source.header, allowed_columns=allowed_columns)  # the column names, before any block is read
         header = map_table(source.header, name, profile)
@@ -38,7 +40,7 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
     parts: list[MappedTable] = []
     rows = 0
     for block in source.blocks():
-        guard(block, allowed_columns=allowed_columns, pseudonym_columns=pseudonymous, staff_columns=staff)
+        guard(block, allowed_columns=allowed_columns, pseudonym_columns=pseudonymous, mapped_columns=contract_columns)
         mapped = map_table(block, name, profile)
         mapped.problems.extend(validate(mapped))
         rows += len(block.frame)

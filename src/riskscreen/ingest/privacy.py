@@ -256,13 +256,14 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
 
 def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
                 value_columns: Iterable[str] | None = None,
-                pseudonym_columns: Iterable[str] = (), staff_columns: Iterable[str] = ()) -> list[Finding]:
+                pseudonym_columns: Iterable[str] = (), mapped_columns: Iterable[str] = ()) -> list[Finding]:
     """All identifier findings in one read file. pseudonym_columns: columns that hold the student's pseudonym
-    (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only. staff_columns:
-    the mentor and class columns, which may name staff ("mevr. de Vries"): not checked for names in text."""
+    (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only. mapped_columns:
+    the columns the profile maps to the contract (codes, subjects, mentors who may be named "mevr. de Vries"):
+    not checked for names in text, which are looked for in the others (remarks)."""
     allowed = {normalise_header(c) for c in allowed_columns}
     pseudonymous = {normalise_header(c) for c in pseudonym_columns}
-    staff = {normalise_header(c) for c in staff_columns}
+    mapped = {normalise_header(c) for c in mapped_columns}
     findings: list[Finding] = []
     for column in table.frame.columns:
         reason = column_name_reason(str(column))
@@ -271,15 +272,15 @@ def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
     scan = list(table.frame.columns) if value_columns is None else list(value_columns)
     for column in scan:
         key = normalise_header(column)
-        findings.extend(scan_values(table, column, pseudonyms=key in pseudonymous, check_names=key not in staff))
+        findings.extend(scan_values(table, column, pseudonyms=key in pseudonymous, check_names=key not in mapped))
     return findings
 
 
 def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = (),
-          staff_columns: Iterable[str] = ()) -> None:
+          mapped_columns: Iterable[str] = ()) -> None:
     """Raise PrivacyError naming every identifier found in the file; values are never shown."""
     findings = check_table(table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns,
-                           staff_columns=staff_columns)
+                           mapped_columns=mapped_columns)
     if not findings:
         return
     lines = "\n".join(f"  - {f.describe()}" for f in findings)
