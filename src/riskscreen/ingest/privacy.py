@@ -162,13 +162,13 @@ def _phones(text: pd.Series, bare: np.ndarray) -> np.ndarray:
 
 def _nine_digit_values(text: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
     """Per value: whether it holds nine digits written as a BSN is, and those numbers (digits only)."""
-    numbers: list[list[str]] = []
-    holds = np.zeros(len(text), dtype=bool)
-    maybe = text.str.contains(r"\d{3}", regex=True).to_numpy(dtype=bool)
-    for pos in range(len(text)):
-        found = [re.sub(r"\D", "", m.group(0)) for m in NINE_DIGITS.finditer(text.iloc[pos])] if maybe[pos] else []
-        numbers.append(found)
-        holds[pos] = bool(found)
+    values = text.tolist()
+    numbers: list[list[str]] = [[] for _ in values]
+    holds = np.zeros(len(values), dtype=bool)
+    for pos in np.flatnonzero(text.str.contains(r"\d{3}", regex=True).to_numpy(dtype=bool)):
+        found = [re.sub(r"\D", "", m.group(0)) for m in NINE_DIGITS.finditer(values[pos])]
+        if found:
+            numbers[pos], holds[pos] = found, True
     return holds, numbers
 
 
@@ -190,7 +190,9 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
     categories, codes = _categories(series)
     if len(categories) == 0:
         return []
-    text = pd.Series([fold_text(c).strip() for c in categories.astype(str)], dtype=object)
+    # folding is for the few values outside ASCII; plain ones (nearly all) are only stripped
+    text = pd.Series([(c if c.isascii() else fold_text(c)).strip() for c in categories.astype(str).tolist()],
+                     dtype=object)
     findings: list[Finding] = []
     length = text.str.len().to_numpy()
     bare_digits = text.str.isdigit().to_numpy(dtype=bool)
@@ -222,13 +224,16 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
     """BSNs: a column whose numbers pass the 11-check more often than chance (or mostly), and any BSN-valid
     nine digits in a value of another shape (written with separators, inside text, or one 9-digit number
     among pseudonyms of another form)."""
-    counts = np.bincount(codes[codes >= 0], minlength=len(text))
     holds, numbers = _nine_digit_values(text)
+    if not (bare.any() or holds.any()):
+        return []  # no nine digits anywhere (dates, codes, short ids): nothing to count
+    counts = np.bincount(codes[codes >= 0], minlength=len(text))
     # The column's numbers: its bare 8- or 9-digit values; in a pseudonym column also the nine digits of a
     # scheme such as S-123456789.
     core = bare | (holds & np.array([len(n) == 1 for n in numbers])) if pseudonyms else bare
     if core.any():
-        digits = [text.iloc[i] if bare[i] else numbers[i][0] for i in np.flatnonzero(core)]
+        values = text.tolist()
+        digits = [values[i] if bare[i] else numbers[i][0] for i in np.flatnonzero(core)]
         passing = bsn_valid(digits)
         k, n = int(passing.sum()), len(digits)
         # Far more than chance passes, or every one of two or more: a small roster of BSNs is refused too.
@@ -241,13 +246,14 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
                             *_lines_for(mask, codes, table))]
     if pseudonyms:
         # in a pseudonym column only a value of another shape than the column's own can be a BSN
-        shapes = pd.Series([_shape(t) for t in text])
-        usual = shapes.repeat(counts).value_counts().index[0] if counts.sum() else ""
+        shapes = pd.Series([_shape(t) for t in text.tolist()])
+        usual = pd.Series(counts, index=shapes.to_numpy()).groupby(level=0).sum().idxmax() if counts.sum() else ""
         holds &= (shapes != usual).to_numpy()
     elif counts[bare].sum() >= 0.5 * counts.sum():
         holds &= ~bare  # a column of numbers that passes the 11-check only by chance
-    hits = np.array([bool(h) and bool(bsn_valid(nums).any()) for h, nums in zip(holds, numbers, strict=True)],
-                    dtype=bool)
+    hits = np.zeros(len(text), dtype=bool)
+    for pos in np.flatnonzero(holds):
+        hits[pos] = bool(bsn_valid(numbers[pos]).any())
     if not hits.any():
         return []
     return [Finding(column, "holds a number that passes the BSN 11-check (written bare, with separators or "
