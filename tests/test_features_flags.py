@@ -227,3 +227,39 @@ def test_over_age_knows_the_level(tmp_path: Path) -> None:
     over = build_features(exports)["over_age"]
     assert over.loc[["V1", "M1", "M2"]].tolist() == [1.0, 0.0, 2.0]  # a first-year MBO student of 16 is on time
     assert np.isnan(over.loc["U1"])  # without a level the usual age is unknown
+
+
+def test_a_flag_says_how_its_hours_were_counted(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    rows = [("S1", day(w, 1), p, 1.0, "unauthorised") for w in (8, 9) for p in range(1, 11)]
+    folder = write_school(tmp_path / "s", rows, filler_weeks=12)
+    with_hours = CliRunner().invoke(app, ["score", str(folder), "--as-of", AS_OF, "-f", "csv"])
+    # the window runs to the as-of date, Friday 20 November
+    assert "20 uur ongeoorloofd in 4 lesweken (27-10-2026 t/m 20-11-2026; uren uit de export)" in with_hours.stdout
+    # without an hours column, each registration is one lesson period of the profile's length
+    text = (folder / "attendance.csv").read_text().splitlines()  # student_id,date,period,hours,code
+    (folder / "attendance.csv").write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 3)
+                                                    for line in text) + "\n")
+    profile = tmp_path / "fifty.toml"
+    profile.write_text('extends = "canonical"\nlesson_minutes = 50\n')
+    periods = CliRunner().invoke(app, ["score", str(folder), "--as-of", AS_OF, "-f", "csv", "--profile", str(profile)])
+    assert periods.exit_code == 0, periods.stderr
+    assert "16,7 uur ongeoorloofd in 4 lesweken (27-10-2026 t/m 20-11-2026; lesuren van 50 minuten)" in periods.stdout
+
+
+def test_lesson_minutes_and_hours_are_not_both_given(tmp_path: Path) -> None:
+    from riskscreen.errors import ProfileError
+    from riskscreen.ingest.profiles import load_profile
+
+    profile = tmp_path / "both.toml"
+    profile.write_text("lesson_minutes = 50\nlesson_hours = 1\n")
+    with pytest.raises(ProfileError, match="give lesson_minutes or lesson_hours, not both"):
+        load_profile(str(profile))
+    profile.write_text("lesson_minutes = 5\n")
+    with pytest.raises(ProfileError, match="lesson_minutes must be a number of minutes from 10 to 120"):
+        load_profile(str(profile))
+    profile.write_text("lesson_minutes = 45\n")
+    assert load_profile(str(profile)).lesson_hours == 0.75

@@ -40,8 +40,9 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
         "lesweken", "50 uur ongeoorloofd afwezig in de laatste 12 lesweken", "13 onvoldoendes in de laatste 12 "
         "lesweken"]
     # the window of four lesson weeks that starts with its first unauthorised absence (any weekday)
-    assert top["flags"].iloc[0] == ("16-urenregel: 49 uur ongeoorloofd in 4 lesweken (01-09-2026 t/m 28-09-2026); "
-                                    "bereikt op 07-09-2026, melden bij DUO uiterlijk 14-09-2026")
+    assert top["flags"].iloc[0] == ("16-urenregel: 49 uur ongeoorloofd in 4 lesweken (01-09-2026 t/m 28-09-2026; "
+                                    "lesuren van 60 minuten); bereikt op 07-09-2026, melden bij DUO uiterlijk "
+                                    "14-09-2026")
 
 
 def test_score_json_carries_the_same_numbers(scored) -> None:  # type: ignore[no-untyped-def]

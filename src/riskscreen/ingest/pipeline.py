@@ -37,6 +37,7 @@ class Exports:
     report: ValidationReport
     as_of: pd.Timestamp
     paths: dict[str, Path] = field(default_factory=dict)
+    hours_from_export: bool = False  # the attendance export has an hours column (else: lesson periods counted)
 
 
 def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
@@ -137,7 +138,8 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     exports = Exports(
         attendance=frames.get("attendance", _empty("attendance")), grades=frames.get("grades", _empty("grades")),
         students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
-        as_of=run_as_of, paths=paths)
+        as_of=run_as_of, paths=paths,
+        hours_from_export="attendance" in mapped and "hours" in mapped["attendance"].sources)
     return exports, report
 
 

@@ -132,7 +132,8 @@ def _as_tuple(value: object, where: str) -> tuple[str, ...]:
 
 def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | None = None) -> Profile:
     """Build a Profile from TOML data; unknown tables and columns are errors so typos do not pass silently."""
-    allowed = {"name", "description", "extends", "date_format", "lesson_hours", "core_subjects", "holidays",
+    allowed = {"name", "description", "extends", "date_format", "lesson_hours", "lesson_minutes", "core_subjects",
+               "holidays",
                "files", "columns", "codes", "flags"}
     unknown = set(data) - allowed
     if unknown:
@@ -185,12 +186,21 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
         if last < first:
             raise ProfileError(f"the holiday {first} to {last} ends before it starts in profile {source}")
         holidays.append((first.isoformat(), last.isoformat()))
-    try:
-        lesson_hours = float(data.get("lesson_hours", base.lesson_hours if base else 1.0))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ProfileError("lesson_hours must be a number, such as 1.0 or 0.75") from None
-    if not 0 < lesson_hours <= 12:
-        raise ProfileError("lesson_hours must be above 0 and at most 12")
+    if "lesson_minutes" in data and "lesson_hours" in data:
+        raise ProfileError(f"give lesson_minutes or lesson_hours, not both, in profile {source}")
+    minutes = data.get("lesson_minutes")
+    if minutes is not None:
+        if not isinstance(minutes, int | float) or isinstance(minutes, bool) or not 10 <= minutes <= 120:
+            raise ProfileError(f"lesson_minutes must be a number of minutes from 10 to 120 in profile {source}",
+                               hint="the length of one lesson period, such as 50")
+        lesson_hours = float(minutes) / 60
+    else:
+        try:
+            lesson_hours = float(data.get("lesson_hours", base.lesson_hours if base else 1.0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ProfileError("lesson_hours must be a number, such as 1.0 or 0.75") from None
+        if not math.isfinite(lesson_hours) or not 0 < lesson_hours <= 12:
+            raise ProfileError("lesson_hours must be above 0 and at most 12")
     flags = dict(base.flags) if base else {}
     for key, value in _section(data, "flags", source).items():
         if key not in FLAG_SETTINGS:
@@ -343,8 +353,10 @@ extends = "magister"          # start from a built-in profile: canonical, magist
 
 # "auto" detects ISO (2025-01-31) and Dutch (31-01-2025) dates; or give a strftime format such as "%d/%m/%Y".
 date_format = "auto"
-# Lesson hours that one registration counts when the export has no hours column (a 45-minute lesson: 0.75).
-lesson_hours = 1.0
+# How long one lesson period is, in minutes: a registration without an hours column counts as one period. The
+# 16-hour rule and the absence features then count clock hours (a 50-minute period: 0.83 hour); every flag says
+# how its hours were counted. (Or lesson_hours = 0.75: the hours one registration counts.)
+lesson_minutes = 60
 # Subjects that count as core subjects for the "fails in core subjects" features (as written in the export).
 core_subjects = ["Nederlands", "Engels", "Wiskunde", "wiskunde A", "wiskunde B"]
 # School holidays: these weeks are not lesson weeks. Without them, weeks without any registration count as

@@ -86,7 +86,7 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
     return pd.DataFrame(out, index=contributions.index)
 
 
-def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4) -> pd.Series:
+def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4, counted: str = "") -> pd.Series:
     """Per student: the flags as one line of text each, joined by ' | '; empty when none."""
     templates = texts(lang)["flags"]
     out = np.full(len(flags), "", dtype=object)
@@ -98,7 +98,7 @@ def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4) -> pd.Series:
         parts = []
         if columns["verzuim_16u"][i]:
             parts.append(templates["verzuim_16u"].format(
-                hours=number(columns["verzuim_hours"][i], lang), weeks=weeks,
+                hours=number(columns["verzuim_hours"][i], lang), weeks=weeks, counted=counted,
                 start=date_text(columns["verzuim_from"][i], lang),
                 end=date_text(columns["verzuim_to"][i], lang),
                 reached=date_text(columns["verzuim_reached"][i], lang),

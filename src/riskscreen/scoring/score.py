@@ -80,7 +80,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table["logit"] = logit
     table["band"] = band_of(probability, fitted.bands)
     table = table.join(reasons(parts, features, lang))
-    table["flags"] = flag_texts(flags, lang, weeks=rules.verzuim_weeks)
+    table["flags"] = flag_texts(flags, lang, weeks=rules.verzuim_weeks, counted=hours_counted(exports, lang))
     table["verzuim_16u"] = flags["verzuim_16u"].to_numpy()
     table["ziekteverzuim"] = flags["ziekteverzuim"].to_numpy()
     order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))
@@ -89,6 +89,14 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
                        demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source)
+
+
+def hours_counted(exports: Exports, lang: str) -> str:
+    """How the hours of a flag were counted, in words: from the export's hours column, or lesson periods."""
+    messages = texts(lang)["messages"]
+    if exports.hours_from_export:
+        return str(messages["hours_from_export"])
+    return str(messages["hours_from_lessons"]).format(minutes=number(exports.profile.lesson_hours * 60, lang))
 
 
 def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = None,
