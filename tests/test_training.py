@@ -200,3 +200,19 @@ def test_a_roster_of_today_used_for_past_years_is_warned_about(history_dir: Path
     assert f"Warning: {warning}" in card_markdown(result.card)
     clean = train(load_exports(history_dir, require=("attendance", "grades", "outcomes")), seed=0, n_boot=20, c=0.1)
     assert clean.card.training_warnings == [] and "training_warnings" not in clean.card.as_dict()
+
+
+def test_the_vectorised_bootstrap_equals_resample_by_resample() -> None:
+    from riskscreen.training import metrics as m
+
+    rng = np.random.default_rng(4)
+    y = (rng.random(300) < 0.1).astype(int)
+    p = np.round(rng.random(300) * 0.5 + y * 0.2, 2)  # many ties
+    boots = rng.integers(0, 300, size=(60, 300))
+    assert m._auc_samples(y, p, boots) == pytest.approx([m._auc(y[i], p[i]) for i in boots], abs=1e-12,
+                                                        nan_ok=True)
+    precision, recall = m._topk_samples(y, p, boots, 30)
+    expected = np.array([m._topk_stats(y[i], p[i], 30) for i in boots])
+    assert precision.tolist() == expected[:, 0].tolist()
+    assert recall == pytest.approx(expected[:, 1].tolist(), nan_ok=True)
+    assert m._brier_samples(y, p, boots) == pytest.approx([m._brier(y[i], p[i]) for i in boots], abs=1e-12)

@@ -50,11 +50,63 @@ def _brier(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def _interval(stat: Any, y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> dict[str, float | None]:
-    value = stat(y, p)
+    """A statistic with its bootstrap interval, computed resample by resample (for the statistics that have
+    no array form here, such as average precision)."""
     samples = np.array([stat(y[idx], p[idx]) for idx in boots])
+    return _summary(stat(y, p), samples)
+
+
+def _summary(value: float, samples: np.ndarray) -> dict[str, float | None]:
     samples = samples[~np.isnan(samples)]
     low, high = (np.quantile(samples, [0.025, 0.975]) if samples.size else (np.nan, np.nan))
     return {"value": _clean(value), "low": _clean(low), "high": _clean(high)}
+
+
+BOOT_CELLS = 4_000_000  # resampled values held at once: bounds memory at about 100 MB whatever the size
+
+
+def _chunks(boots: np.ndarray) -> list[np.ndarray]:
+    rows = max(1, BOOT_CELLS // max(boots.shape[1], 1))
+    return [boots[i:i + rows] for i in range(0, boots.shape[0], rows)]
+
+
+def _auc_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarray:
+    """The ROC AUC of every resample at once: a resample is a count per original row, and the AUC is the
+    chance that a positive outranks a negative (ties count half), summed over the distinct scores."""
+    order = np.argsort(p, kind="stable")
+    sorted_p, sorted_y = p[order], y[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(sorted_p) != 0])
+    out = []
+    for chunk in _chunks(boots):
+        b, n = chunk.shape
+        counts = np.bincount((chunk + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n)
+        weights = counts[:, order].astype(float)
+        pos = np.add.reduceat(weights * sorted_y, starts, axis=1)
+        neg = np.add.reduceat(weights * (1 - sorted_y), starts, axis=1)
+        below = np.cumsum(neg, axis=1) - neg
+        n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.where((n_pos > 0) & (n_neg > 0), (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg),
+                                np.nan))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _topk_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Precision and recall in the top k of every resample at once (ties by position, as top_k_mask)."""
+    precision, recall = [], []
+    for chunk in _chunks(boots):
+        resampled_y = y[chunk]
+        order = np.argsort(-p[chunk], axis=1, kind="stable")[:, :k]
+        hits = np.take_along_axis(resampled_y, order, axis=1).sum(axis=1).astype(float)
+        positives = resampled_y.sum(axis=1).astype(float)
+        precision.append(hits / k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recall.append(np.where(positives > 0, hits / np.where(positives > 0, positives, 1), np.nan))
+    return (np.concatenate(precision), np.concatenate(recall)) if precision else (np.zeros(0), np.zeros(0))
+
+
+def _brier_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarray:
+    return np.concatenate([((p[c] - y[c]) ** 2).mean(axis=1) for c in _chunks(boots)]) if len(boots) else np.zeros(0)
 
 
 def _clean(x: float) -> float | None:
@@ -76,23 +128,20 @@ def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_
     rng = np.random.default_rng(seed)
     boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
     out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
-    out["roc_auc"] = _interval(_auc, y, score, boots)
+    # AUC, top-k and Brier are computed over all resamples at once; average precision resample by resample
+    out["roc_auc"] = _summary(_auc(y, score), _auc_samples(y, score, boots))
     out["pr_auc"] = _interval(_pr_auc, y, score, boots)
-    out["brier"] = _interval(_brier, y, score, boots) if probabilities else None
+    out["brier"] = _summary(_brier(y, score), _brier_samples(y, score, boots)) if probabilities else None
     precision_at: dict[str, Any] = {}
     recall_at: dict[str, Any] = {}
     ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
     if capacity:
         ks[str(capacity)] = min(capacity, y.size)
     for key, k in ks.items():
-        def prec(yy: np.ndarray, ss: np.ndarray, k: int = k) -> float:
-            return _topk_stats(yy, ss, k)[0]
-
-        def rec(yy: np.ndarray, ss: np.ndarray, k: int = k) -> float:
-            return _topk_stats(yy, ss, k)[1]
-
-        precision_at[key] = {**_interval(prec, y, score, boots), "k": k}
-        recall_at[key] = {**_interval(rec, y, score, boots), "k": k}
+        precision, recall = _topk_stats(y, score, k)
+        precision_samples, recall_samples = _topk_samples(y, score, boots, k)
+        precision_at[key] = {**_summary(precision, precision_samples), "k": k}
+        recall_at[key] = {**_summary(recall, recall_samples), "k": k}
     out["precision_at"] = precision_at
     out["recall_at"] = recall_at
     out["calibration"] = calibration_deciles(y, score) if probabilities else []
