@@ -15,6 +15,7 @@ TOP_FRACTIONS = (0.05, 0.10, 0.20)
 FAIRNESS_FRACTION = 0.10
 FAIR_RANGE = (0.8, 1.25)
 WIDE_INTERVAL = 0.25
+SMALL_DATA_ROWS = 50_000
 
 
 def frac_key(fraction: float) -> str:
@@ -189,8 +190,13 @@ def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, 
                                            early_stopping=False)
     # Columns without any value (no roster, say) carry nothing and make the binning fail: leave them out.
     usable = [f for f in feature_names if train_x[f].notna().any()]
-    model.fit(train_x.loc[:, usable].to_numpy(dtype=float), train_y)
-    return np.asarray(model.predict_proba(test_x.loc[:, usable].to_numpy(dtype=float))[:, 1])
+    # On a school's history (thousands of rows) OpenMP threads cost more than they gain, and on a busy
+    # two-core machine far more: one thread below SMALL_DATA_ROWS.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1 if len(train_x) < SMALL_DATA_ROWS else None, user_api="openmp"):
+        model.fit(train_x.loc[:, usable].to_numpy(dtype=float), train_y)
+        return np.asarray(model.predict_proba(test_x.loc[:, usable].to_numpy(dtype=float))[:, 1])
 
 
 def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]]) -> dict[str, Any]:
