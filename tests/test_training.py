@@ -216,3 +216,15 @@ def test_the_vectorised_bootstrap_equals_resample_by_resample() -> None:
     assert precision.tolist() == expected[:, 0].tolist()
     assert recall == pytest.approx(expected[:, 1].tolist(), nan_ok=True)
     assert m._brier_samples(y, p, boots) == pytest.approx([m._brier(y[i], p[i]) for i in boots], abs=1e-12)
+
+
+def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ours"
+    trained = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1"])
+    assert trained.exit_code == 0, trained.stderr
+    evaluated = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "20",
+                                    "-f", "json"])
+    assert evaluated.exit_code == 0, evaluated.stderr
+    first = json.loads(evaluated.stdout)["warnings"][0]
+    assert first.startswith("THE EVALUATION DATA OVERLAP THE TRAINING DATA: the attendance, grades, outcomes, "
+                            "students file(s) are the ones model ours was trained on")

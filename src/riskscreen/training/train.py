@@ -7,6 +7,7 @@ import hashlib
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -151,7 +152,7 @@ class TrainingResult:
 def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
     files = []
     for table, path in sorted(exports.paths.items()):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _sha256(path)
         files.append({"table": table, "file": path.name, "sha256": digest})
     combined = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
     return {"files": files, "sha256": combined, "first_date": exports.report.first_date,
@@ -263,6 +264,32 @@ class EvaluationResult:
     scores: dict[str, np.ndarray]
 
 
+def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[str]:
+    """Warnings when the evaluation data are (partly) what the model was trained on, from its card: the same
+    files, or the same as-of dates. Figures on training data flatter a model."""
+    trained = loaded.card.training_data
+    warnings = []
+    digests = {f.sha256 for f in trained.files}
+    same = sorted(table for table, path in exports.paths.items() if _sha256(path) in digests)
+    if same:
+        warnings.append(f"THE EVALUATION DATA OVERLAP THE TRAINING DATA: the {', '.join(same)} file(s) are the "
+                        f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
+                        "later school year")
+    shared = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of} & set(trained.as_of_dates))
+    if shared and not same:
+        warnings.append(f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "
+                        "if these are the same students, the figures flatter it; evaluate on a later school year")
+    return warnings
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = None, n_boot: int = 500,
              seed: int = 0, progress: Progress | None = None) -> EvaluationResult:
     """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
@@ -277,11 +304,14 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
         {"columns": {}, "note": "no audit_* columns in the roster"}
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
+    overlap = training_overlap(exports, ts, loaded)
+    for warning in overlap:
+        (progress or (lambda _m: None))(f"warning: {warning}")
     report = EvaluationReport.model_validate({
         "model": loaded.name, "demonstration": loaded.is_demonstration,
         "roc_auc": model_metrics["roc_auc"], "pr_auc": model_metrics["pr_auc"], "brier": model_metrics["brier"],
         "precision_at": model_metrics["precision_at"], "recall_at": model_metrics["recall_at"],
-        "calibration": model_metrics["calibration"], "warnings": model_metrics["warnings"],
+        "calibration": model_metrics["calibration"], "warnings": [*overlap, *model_metrics["warnings"]],
         "n_students": len(set(ts.student_ids)), "n_rows": len(ts.labels),
         "n_positive": int(ts.labels.sum()),
         "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
