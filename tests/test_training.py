@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from riskscreen.cli import app
 from riskscreen.ingest.pipeline import load_exports
-from riskscreen.render.card import card_markdown
+from riskscreen.render.card import card_markdown, evaluation_markdown
 from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
 from riskscreen.training.train import split, train, training_set
 
@@ -228,3 +228,27 @@ def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Pat
     first = json.loads(evaluated.stdout)["warnings"][0]
     assert first.startswith("THE EVALUATION DATA OVERLAP THE TRAINING DATA: the attendance, grades, outcomes, "
                             "students file(s) are the ones model ours was trained on")
+
+
+def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.store import load_model
+    from riskscreen.training.train import evaluate
+
+    loaded = load_model("demo")
+    report = evaluate(history_exports, loaded, n_boot=20).report
+    assert report.drift is not None
+    rows = {f.feature: f for f in report.drift.features}
+    assert set(rows) == set(loaded.card.features_used)
+    for row in loaded.card.features:
+        mean = float(np.nanmean(build_mean(history_exports, row.name)))
+        assert rows[row.name].shift_in_sd == pytest.approx((mean - row.reference) / row.sd, abs=2e-3)
+        assert rows[row.name].marked == (abs(rows[row.name].shift_in_sd or 0) >= 0.5)
+    trained = loaded.card.training_data
+    assert report.drift.training_leaving_rate == pytest.approx(trained.positives / trained.rows, abs=1e-4)
+    assert "## Drift against the training data" in evaluation_markdown(report)
+
+
+def build_mean(exports, name: str) -> np.ndarray:  # type: ignore[no-untyped-def]
+    from riskscreen.training.train import training_set
+
+    return training_set(exports).features[name].to_numpy(dtype=float)

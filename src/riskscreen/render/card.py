@@ -138,8 +138,19 @@ def evaluation_markdown(report: EvaluationReport) -> str:
     out += _price_lines(report.price_of_transparency, "Price of transparency: ")
     for w in report.warnings:
         out += ["", f"Warning: {w}"]
-    out += ["", "## Fairness audit", "", *fairness_lines(report.fairness), ""]
-    return "\n".join(out)
+    out += ["", "## Fairness audit", "", *fairness_lines(report.fairness)]
+    if report.drift is not None:
+        d = report.drift
+        rate = "n/a" if d.leaving_rate is None else f"{d.leaving_rate:.3f}"
+        base = "n/a" if d.training_leaving_rate is None else f"{d.training_leaving_rate:.3f}"
+        out += ["", "## Drift against the training data", "",
+                f"Rate of leaving {rate} here against {base} in training. Feature means against the card's "
+                f"reference, in training standard deviations; (!) from {d.mark_at_sd} sd.", "",
+                "| feature | reference | mean here | shift (sd) |", "|---|---|---|---|"]
+        out += [f"| {f.feature} | {f.reference:.2f} | {'n/a' if f.mean is None else f'{f.mean:.2f}'} | "
+                f"{'n/a' if f.shift_in_sd is None else f'{f.shift_in_sd:+.2f}'}{' (!)' if f.marked else ''} |"
+                for f in d.features]
+    return "\n".join([*out, ""])
 
 
 def model_line(path: Path, card: ModelCard | None, *, shadowed: bool = False) -> str:

@@ -204,6 +204,23 @@ class ModelCard(Record):
     card_sha256: str | None = None
 
 
+class FeatureDrift(Record):
+    feature: str
+    reference: float
+    mean: float | None
+    shift_in_sd: float | None
+    marked: bool
+
+
+class Drift(Record):
+    """These data against the training data of the card."""
+
+    features: list[FeatureDrift]
+    leaving_rate: float | None
+    training_leaving_rate: float | None
+    mark_at_sd: float
+
+
 class EvaluationReport(Metrics):
     """What `evaluate` measured of a model on labelled data: the metrics on all rows, then the comparison."""
 
@@ -213,6 +230,7 @@ class EvaluationReport(Metrics):
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
     fairness: Fairness
+    drift: Drift | None = None
 
 
 def parse_card(data: object, *, source: str) -> ModelCard:

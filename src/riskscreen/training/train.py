@@ -264,6 +264,29 @@ class EvaluationResult:
     scores: dict[str, np.ndarray]
 
 
+DRIFT_MARK = 0.5  # a feature whose mean moved half a training sd or more is marked
+
+
+def drift(ts: TrainingSet, loaded: LoadedModel) -> dict[str, Any]:
+    """How these data differ from the training data the card describes: each feature's mean against the
+    card's reference (in training standard deviations), and the rate of leaving against the training rate."""
+    trained = loaded.card.training_data
+    features = []
+    for row in loaded.card.features:
+        if row.name not in ts.features:
+            continue
+        values = ts.features[row.name].to_numpy(dtype=float)
+        mean = float(np.nanmean(values)) if np.isfinite(values).any() else None
+        shift = None if mean is None or not row.sd else round((mean - row.reference) / row.sd, 3)
+        features.append({"feature": row.name, "reference": row.reference,
+                         "mean": None if mean is None else round(mean, 4), "shift_in_sd": shift,
+                         "marked": shift is not None and abs(shift) >= DRIFT_MARK})
+    rate = float(ts.labels.mean()) if ts.labels.size else None
+    base = trained.positives / trained.rows if trained.rows else None
+    return {"features": features, "leaving_rate": None if rate is None else round(rate, 4),
+            "training_leaving_rate": None if base is None else round(base, 4), "mark_at_sd": DRIFT_MARK}
+
+
 def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[str]:
     """Warnings when the evaluation data are (partly) what the model was trained on, from its card: the same
     files, or the same as-of dates. Figures on training data flatter a model."""
@@ -318,6 +341,7 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
                                                        "model_on_these_rows": held_out}},
         "price_of_transparency": compare(held_out, baselines),
         "fairness": audit,
+        "drift": drift(ts, loaded),
     })
     # The plots put all three on the same held-out rows.
     return EvaluationResult(report, ts.labels[test_idx], base_scores)
