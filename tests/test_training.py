@@ -252,3 +252,18 @@ def build_mean(exports, name: str) -> np.ndarray:  # type: ignore[no-untyped-def
     from riskscreen.training.train import training_set
 
     return training_set(exports).features[name].to_numpy(dtype=float)
+
+
+def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.model import fit
+    from riskscreen.training.train import training_set
+
+    result = train(history_exports, seed=0, n_boot=20, c=0.1)
+    card, ts = result.card, training_set(history_exports)
+    assert card.final_fit is not None
+    assert (card.final_fit.rows, card.final_fit.positives) == (len(ts.labels), int(ts.labels.sum()))
+    assert card.validation.train_rows + card.validation.test_rows < card.final_fit.rows
+    # the saved numbers are those of a fit on every row, not on the training part
+    everything = fit(ts.features, ts.labels, c=0.1, seed=0, groups=ts.student_ids)
+    assert result.fitted.coefficients == pytest.approx(everything.coefficients, rel=1e-9, abs=1e-12)
+    assert "fitted again with these settings on all" in card_markdown(card)

@@ -85,6 +85,10 @@ def card_markdown(card: ModelCard) -> str:
     out += ["", "## Validation", "", f"- {v.method}",
             f"- {v.train_rows} training rows; {v.test_rows} test rows with {v.test_positives} who left",
             f"- intervals: {v.bootstrap_samples} bootstrap samples of the test rows",
+            *([f"- the saved model: fitted again with these settings on all {card.final_fit.rows} labelled rows "
+               f"({card.final_fit.students} students, {card.final_fit.positives} who left); the figures below "
+               "are those of the model fitted on the training rows, measured on the test rows"]
+              if card.final_fit else []),
             f"- parameters: C={p.c}, class_weight={p.class_weight}, feature set {p.feature_set}, "
             f"seed {p.seed}", "", "## Features", "",
             "Contribution of a feature = coefficient x (value - reference) / sd; they add up, with the intercept "

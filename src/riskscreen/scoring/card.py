@@ -128,6 +128,15 @@ class Validation(Record):
     bootstrap_samples: int
 
 
+class FinalFit(Record):
+    """The saved model: fitted again on all labelled history after the validation measured its settings."""
+
+    rows: int
+    students: int
+    positives: int
+    features_dropped: list[str]
+
+
 class Parameters(Record):
     c: float = Field(alias="C")
     class_weight: str | None
@@ -178,6 +187,7 @@ class ModelCard(Record):
     limits: str
     training_data: TrainingData
     validation: Validation
+    final_fit: FinalFit | None = None
     parameters: Parameters
     features_used: list[str]
     features_dropped: list[str]
