@@ -267,3 +267,22 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
     everything = fit(ts.features, ts.labels, c=0.1, seed=0, groups=ts.student_ids)
     assert result.fitted.coefficients == pytest.approx(everything.coefficients, rel=1e-9, abs=1e-12)
     assert "fitted again with these settings on all" in card_markdown(card)
+
+
+def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.store import load_model
+    from riskscreen.training.metrics import paired_difference
+    from riskscreen.training.train import evaluate
+
+    same = paired_difference(np.array([0, 1, 0, 1, 1, 0] * 20), np.linspace(0, 1, 120), np.linspace(0, 1, 120),
+                             n_boot=50, seed=0)
+    assert same["roc_auc"] == {"value": 0.0, "low": 0.0, "high": 0.0}
+    report = evaluate(history_exports, load_model("demo"), n_boot=40).report
+    assert report.like_for_like is not None and "fitted on the same" in report.like_for_like
+    interval = report.price_of_transparency_interval
+    assert interval is not None
+    auc = interval["roc_auc"]
+    assert auc.low is not None and auc.high is not None and auc.value is not None
+    assert auc.low <= auc.value <= auc.high
+    assert report.price_of_transparency["roc_auc"] == pytest.approx(auc.value, abs=1e-4)
+    assert "Price of transparency, like for like (the transparent method" in evaluation_markdown(report)

@@ -106,7 +106,8 @@ def card_markdown(card: ModelCard) -> str:
             f"- elevated: probability >= {b['elevated']:.3f} (top 20%)", "", "## Metrics on held-out data", ""]
     out += metrics_lines(card.metrics, card.baselines)
     out += _price_lines(card.price_of_transparency, "Price of transparency (transparent model minus gradient "
-                                                    "boosting; negative = given up): ")
+                                                    "boosting; negative = given up): ",
+                        card.price_of_transparency_interval)
     for w in [*card.training_warnings, *card.metrics.warnings]:
         out += ["", f"Warning: {w}"]
     out += ["", "Calibration by decile (mean predicted / observed): " + ", ".join(
@@ -117,11 +118,20 @@ def card_markdown(card: ModelCard) -> str:
     return "\n".join(out)
 
 
-def _price_lines(price: dict[str, float | None], lead: str) -> list[str]:
+def _price_lines(price: dict[str, float | None], lead: str,
+                 interval: dict[str, Interval] | None = None) -> list[str]:
     if not price:
         return []
     auc, top = price.get("roc_auc"), price.get("precision_at_10%")
-    return ["", f"{lead}ROC AUC {_signed(auc)}, precision in top 10% {_signed(top)}."]
+
+    def span(key: str) -> str:
+        found = (interval or {}).get(key)
+        if found is None or found.low is None or found.high is None:
+            return ""
+        return f" (paired 95% interval {found.low:+.3f} to {found.high:+.3f})"
+
+    return ["", f"{lead}ROC AUC {_signed(auc)}{span('roc_auc')}, precision in top 10% {_signed(top)}"
+                f"{span('precision_at_10%')}."]
 
 
 def _signed(value: float | None) -> str:
@@ -139,7 +149,9 @@ def evaluation_markdown(report: EvaluationReport) -> str:
     if comp is not None:
         out += ["", f"## Against the baselines ({comp.method}; {comp.rows} rows)", ""]
         out += metrics_lines(comp.model_on_these_rows, report.baselines)
-    out += _price_lines(report.price_of_transparency, "Price of transparency: ")
+    out += _price_lines(report.price_of_transparency, "Price of transparency, like for like"
+                        + (f" ({report.like_for_like})" if report.like_for_like else "") + ": ",
+                        report.price_of_transparency_interval)
     for w in report.warnings:
         out += ["", f"Warning: {w}"]
     out += ["", "## Fairness audit", "", *fairness_lines(report.fairness)]

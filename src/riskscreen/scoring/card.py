@@ -205,6 +205,7 @@ class ModelCard(Record):
         return bands
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
+    price_of_transparency_interval: dict[str, Interval] | None = None  # paired bootstrap, same rows
     fairness: Fairness
     versions: dict[str, str]
     training_warnings: list[str] = Field(default_factory=list)
@@ -239,6 +240,8 @@ class EvaluationReport(Metrics):
     n_rows: int
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
+    price_of_transparency_interval: dict[str, Interval] | None = None
+    like_for_like: str | None = None  # how the price was measured
     fairness: Fairness
     drift: Drift | None = None
 

@@ -21,7 +21,7 @@ from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
-from riskscreen.training.metrics import black_box, compare, fairness, metrics, rule_score
+from riskscreen.training.metrics import black_box, compare, fairness, metrics, paired_difference, rule_score
 
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -256,7 +256,10 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
         "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
         "metrics": model_metrics, "baselines": baselines,
-        "price_of_transparency": compare(model_metrics, baselines), "fairness": audit,
+        "price_of_transparency": compare(model_metrics, baselines),
+        "price_of_transparency_interval": paired_difference(
+            ts.labels[test_idx], all_scores["model"], all_scores["gradient_boosting"], n_boot=n_boot, seed=seed),
+        "fairness": audit,
         "versions": _versions(),
         **({"training_warnings": warnings} if warnings else {}),
     })
@@ -335,6 +338,16 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
         {"columns": {}, "note": "no audit_* columns in the roster"}
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
+    # The price of transparency like for like: the transparent method (the card's settings) and the black box
+    # both fitted on the same training part of these data, both measured on the same held-out rows.
+    same = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=loaded.fitted.features,
+               c=loaded.card.parameters.c, class_weight=loaded.card.parameters.class_weight, seed=seed,
+               groups=ts.student_ids[train_idx])
+    same_scores = predict(same, ts.features.iloc[test_idx])
+    like_for_like = metrics(ts.labels[test_idx], same_scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    price = compare(like_for_like, baselines)
+    price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
+                                       n_boot=n_boot, seed=seed)
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:
         (progress or (lambda _m: None))(f"warning: {warning}")
@@ -347,7 +360,11 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
         "n_positive": int(ts.labels.sum()),
         "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
                                                        "model_on_these_rows": held_out}},
-        "price_of_transparency": compare(held_out, baselines),
+        "price_of_transparency": price,
+        "price_of_transparency_interval": price_interval,
+        "like_for_like": f"the transparent method ({loaded.card.parameters.feature_set} features, "
+                         f"C={loaded.card.parameters.c}) and the black box fitted on the same {len(train_idx)} "
+                         f"rows and measured on the same {len(test_idx)} held-out rows ({how})",
         "fairness": audit,
         "drift": drift(ts, loaded),
     })
