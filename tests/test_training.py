@@ -286,3 +286,16 @@ def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(histo
     assert auc.low <= auc.value <= auc.high
     assert report.price_of_transparency["roc_auc"] == pytest.approx(auc.value, abs=1e-4)
     assert "Price of transparency, like for like (the transparent method" in evaluation_markdown(report)
+
+
+def test_evaluate_heads_with_the_held_out_rows(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.store import load_model
+    from riskscreen.training.train import evaluate
+
+    report = evaluate(history_exports, load_model("demo"), n_boot=20).report
+    comp = report.baselines.comparison_rows
+    assert comp is not None and report.all_rows is not None
+    assert report.roc_auc == comp.model_on_these_rows.roc_auc  # the headline is the held-out rows
+    assert (report.n_students, report.all_rows.n_students) == (comp.rows, report.n_rows)
+    text = evaluation_markdown(report)
+    assert text.index("## On held-out rows, beside the baselines") < text.index("## On all ")

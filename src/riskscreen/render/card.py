@@ -142,19 +142,22 @@ def evaluation_markdown(report: EvaluationReport) -> str:
     out = [f"# Evaluation of model {report.model}", ""]
     if report.demonstration:
         out += ["> Demonstration model trained on synthetic data.", ""]
-    out += [f"{report.n_rows} student-moments of {report.n_students} students; {report.n_positive} left.",
-            "", "## The model on all rows", ""]
-    out += metrics_lines(report)
+    whole = report.all_rows
+    if whole is not None:
+        out += [f"{report.n_rows} student-moments; {whole.n_positive} left.", ""]
     comp = report.baselines.comparison_rows
-    if comp is not None:
-        out += ["", f"## Against the baselines ({comp.method}; {comp.rows} rows)", ""]
-        out += metrics_lines(comp.model_on_these_rows, report.baselines)
+    where = f" ({comp.method}; {comp.rows} rows)" if comp is not None else ""
+    out += [f"## On held-out rows, beside the baselines{where}", ""]
+    out += metrics_lines(report, report.baselines)
     out += _price_lines(report.price_of_transparency, "Price of transparency, like for like"
                         + (f" ({report.like_for_like})" if report.like_for_like else "") + ": ",
                         report.price_of_transparency_interval)
     for w in report.warnings:
         out += ["", f"Warning: {w}"]
-    out += ["", "## Fairness audit", "", *fairness_lines(report.fairness)]
+    if whole is not None:
+        out += ["", f"## On all {whole.n_students} rows (the held-out rows and the rows the baselines were "
+                "fitted on)", "", *metrics_lines(whole)]
+    out += ["", "## Fairness audit (all rows)", "", *fairness_lines(report.fairness)]
     if report.drift is not None:
         d = report.drift
         rate = "n/a" if d.leaving_rate is None else f"{d.leaving_rate:.3f}"

@@ -233,11 +233,13 @@ class Drift(Record):
 
 
 class EvaluationReport(Metrics):
-    """What `evaluate` measured of a model on labelled data: the metrics on all rows, then the comparison."""
+    """What `evaluate` measured of a model on labelled data: its metrics on the held-out rows (where the
+    baselines are measured too), then on all rows, the comparison, fairness and drift."""
 
     model: str
     demonstration: bool
     n_rows: int
+    all_rows: Metrics | None = None
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
     price_of_transparency_interval: dict[str, Interval] | None = None

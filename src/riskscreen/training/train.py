@@ -351,13 +351,13 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:
         (progress or (lambda _m: None))(f"warning: {warning}")
+    # The headline is the held-out rows, where the baselines are measured too; all rows come second.
     report = EvaluationReport.model_validate({
-        "model": loaded.name, "demonstration": loaded.is_demonstration,
-        "roc_auc": model_metrics["roc_auc"], "pr_auc": model_metrics["pr_auc"], "brier": model_metrics["brier"],
-        "precision_at": model_metrics["precision_at"], "recall_at": model_metrics["recall_at"],
-        "calibration": model_metrics["calibration"], "warnings": [*overlap, *model_metrics["warnings"]],
-        "n_students": len(set(ts.student_ids)), "n_rows": len(ts.labels),
-        "n_positive": int(ts.labels.sum()),
+        **{k: held_out[k] for k in ("n_students", "n_positive", "roc_auc", "pr_auc", "brier", "precision_at",
+                                     "recall_at", "calibration")},
+        "warnings": [*overlap, *held_out["warnings"]],
+        "model": loaded.name, "demonstration": loaded.is_demonstration, "n_rows": len(ts.labels),
+        "all_rows": model_metrics,
         "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
                                                        "model_on_these_rows": held_out}},
         "price_of_transparency": price,
