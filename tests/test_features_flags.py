@@ -263,3 +263,12 @@ def test_lesson_minutes_and_hours_are_not_both_given(tmp_path: Path) -> None:
         load_profile(str(profile))
     profile.write_text("lesson_minutes = 45\n")
     assert load_profile(str(profile)).lesson_hours == 0.75
+
+
+def test_no_grades_is_a_signal_of_its_own(tmp_path: Path) -> None:
+    grades = [("S1", "Engels", day(9), 6.0, 1.0)]
+    rows = [("S1", day(9), 1, 1.0, "late"), ("S2", day(9), 1, 1.0, "late")]
+    exports = load(write_school(tmp_path, rows, grades=grades, filler_weeks=12), AS_OF)
+    features = build_features(exports)
+    assert features.loc[["S1", "S2"], "no_grades_12w"].tolist() == [0.0, 1.0]
+    assert np.isnan(features.loc["S2", "grade_mean_12w"])  # the grade itself stays missing, for the imputer

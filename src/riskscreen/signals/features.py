@@ -229,6 +229,16 @@ def grade_trend(ctx: FeatureContext) -> np.ndarray:
     return np.where(~np.isnan(recent) & ~np.isnan(before), recent - before, np.nan)
 
 
+@feature("no_grades_12w", description="no grade at all in the last 12 lesson weeks (1) or some (0)", unit="yes/no",
+         direction=1, group="grades", window_weeks=12, prompt="grades", signal="grade_level",
+         nl=("geen cijfers, laatste 12 lesweken", "geen enkel cijfer in de laatste 12 lesweken"),
+         en=("no grades, last 12 lesson weeks", "no grade at all in the last 12 lesson weeks"))
+def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
+    # Students without any grade leave more often than others (seen in real data), yet the grade features
+    # of such a student are missing and would be imputed as average: this says so instead.
+    return (np.bincount(ctx.grades.student, minlength=ctx.n) == 0).astype(float)
+
+
 # ------------------------------------------------------------------------------------------------- roster
 @feature("repeated_years", description="school years repeated so far", unit="years", direction=1, group="roster",
          window_weeks=None, prompt="school_career",
