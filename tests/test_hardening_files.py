@@ -264,3 +264,26 @@ def test_a_deeply_nested_card_never_breaks_model_list(tmp_path: Path, monkeypatc
 def test_an_output_folder_is_named_as_such_without_force(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(SAMPLE), "-o", str(tmp_path)])
     assert result.exit_code == 2 and f"{tmp_path} is a folder" in result.stderr and "--force" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["train", "{h}", "--out", "{t}/m", "--bootstrap", "-1"], "--bootstrap must be from 0 to 100,000"),
+    (["evaluate", "{h}", "--capacity", "-2"], "--capacity must be 1 or more"),
+    (["evaluate", "{h}", "--plots", "/dev/null"], "--plots /dev/null is not a folder"),
+    (["train", "{h}", "--out", "{t}/file", "--force"], "is a file, not a model folder"),
+])
+def test_measuring_options_that_cannot_mean_anything_are_refused_before_the_work(
+        history_dir: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "file").write_text("")
+    result = runner.invoke(app, [a.format(h=history_dir, t=tmp_path) for a in args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_an_unreadable_state_folder_costs_only_the_clean_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "state").write_text("not a folder")
+    monkeypatch.setenv("RISKSCREEN_STATE", str(tmp_path / "state"))
+    listed = runner.invoke(app, ["profile", "list"])
+    assert listed.exit_code == 0 and "magister" in listed.stdout
+    out = tmp_path / "out.csv"
+    assert runner.invoke(app, ["score", str(SAMPLE), "-f", "csv", "--top", "1", "-o", str(out)]).exit_code == 0
+    assert out.read_text().startswith("rank,student_id")

@@ -192,8 +192,11 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
 
     if out.exists() and not force:
         raise UsageError(f"{out} already exists", hint="choose another --out, or add --force to replace it")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a model folder", hint="give --out a folder, such as models/ourschool")
     if c is not None and c <= 0:
         raise UsageError("--C must be above 0")
+    _check_measuring(capacity, bootstrap)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
                          seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
@@ -217,6 +220,10 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
     `plots`, ROC, precision-at-k and calibration PNGs written to that folder."""
     from riskscreen.training.train import evaluate as evaluate_model
 
+    _check_measuring(capacity, bootstrap)
+    if plots is not None and plots.exists() and not plots.is_dir():
+        raise UsageError(f"--plots {plots} is not a folder", hint="give a folder for the PNG files; it is made if "
+                                                                 "it does not exist")
     if plots is not None:
         from riskscreen.training.plots import require_matplotlib
 
@@ -229,6 +236,17 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
     from riskscreen.training.plots import write_plots
 
     return Evaluation(result, write_plots(result.y, result.scores, plots, force=force))
+
+
+MAX_BOOTSTRAP = 100_000
+
+
+def _check_measuring(capacity: int | None, bootstrap: int) -> None:
+    """The options of train and evaluate that measure: refused before any work when they cannot mean anything."""
+    if capacity is not None and capacity < 1:
+        raise UsageError("--capacity must be 1 or more", hint="the number of students a youth worker can see")
+    if not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise UsageError(f"--bootstrap must be from 0 to {MAX_BOOTSTRAP:,}", hint="500 is usual; 0 gives no intervals")
 
 
 def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),

@@ -100,18 +100,20 @@ def _register_partial(tmp: Path) -> Path | None:
         entry = folder / f"{os.getpid()}-{tmp.name}"
         entry.write_text(str(tmp.resolve()), encoding="utf-8")
         return entry
-    except OSError:
+    except (OSError, RuntimeError):
         return None
 
 
 def sweep_partials() -> list[Path]:
     """Remove the temporary files of writes whose process is gone (killed with kill -9, or a power cut); returns
-    them. Only hidden '.NAME.PID.*.partial' files noted by riskscreen itself are ever removed."""
+    them. Only hidden '.NAME.PID.*.partial' files noted by riskscreen itself are ever removed. Best effort: a
+    state folder that cannot be read (or no home folder) only loses the clean-up, never the command."""
     removed: list[Path] = []
-    folder = partials_dir()
-    if not folder.is_dir():
+    try:
+        entries = list(partials_dir().iterdir())
+    except (OSError, RuntimeError):
         return removed
-    for entry in folder.iterdir():
+    for entry in entries:
         pid = entry.name.split("-", 1)[0]
         if not pid.isdigit() or _alive(int(pid)):
             continue
@@ -139,16 +141,10 @@ def _alive(pid: int) -> bool:
 def _remove_stale_partials(parent: Path, name: str) -> None:
     """Remove hidden partial files of this output left by a run that was killed (its process is gone)."""
     for stale in parent.glob(f".{glob.escape(name)}.*.partial"):
-        parts = stale.name[len(name) + 2:].split(".")
-        if not parts or not parts[0].isdigit():
-            continue
-        try:
-            os.kill(int(parts[0]), 0)
-        except ProcessLookupError:
+        pid = stale.name[len(name) + 2:].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 stale.unlink()
-        except PermissionError:
-            continue
 
 
 def _place(tmp: Path, path: Path, *, force: bool) -> None:

@@ -91,9 +91,7 @@ def evaluate(
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
-
-    evaluation = api.evaluate(given,
-                              model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
+    evaluation = api.evaluate(given, model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
                               force=force, progress=_progress())
     write(render("evaluation", format.value, evaluation.result.report), output, force)
     for path in evaluation.plots:

@@ -50,9 +50,7 @@ def validate(
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
-
-    report = api.validate(given,
-                          as_of=parse_date(as_of), progress=_progress())
+    report = api.validate(given, as_of=parse_date(as_of), progress=_progress())
     write(render("validation", format.value, report), output, force)
     if format != ReportFormat.table or output is not None:
         _err(report.summary_line())
@@ -103,9 +101,7 @@ def score(
     from riskscreen.render.scores import demo_warning
 
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
-
-    scored = api.score(given,
-                       model=model, lang=lang.value, as_of=parse_date(as_of), top=top, mentor=mentor,
+    scored = api.score(given, model=model, lang=lang.value, as_of=parse_date(as_of), top=top, mentor=mentor,
                        class_=class_, progress=_progress())
     write(render("scores", format.value, scored.result, scored.rows), output, force)
     warning = demo_warning(scored.result)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import OutputError, UsageError
 from riskscreen.files import write_output
 
 NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradient_boosting": "gradient boosting"}
@@ -35,7 +35,11 @@ def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, 
     from sklearn.metrics import roc_curve
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"the plots folder {out_dir} cannot be made ({exc.strerror})",
+                          hint="give --plots a folder that can be written") from None
     rows = rows or {}
     written = []
 
