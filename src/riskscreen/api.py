@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from riskscreen.scoring.score import Explanation, ScoreResult
     from riskscreen.scoring.store import LoadedModel
     from riskscreen.training.train import EvaluationResult, TrainingResult
-    from riskscreen.weekly.history import Snapshot
     from riskscreen.weekly.shortlist import Shortlist
 
 Progress = Callable[[str], None]
@@ -160,7 +159,6 @@ class HistoryTable:
     header: list[str]
     rows: list[list[object]]
     folder: Path
-    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 def history(folder: Path | None = None, *, data: Path | None = None,
@@ -174,7 +172,7 @@ def history(folder: Path | None = None, *, data: Path | None = None,
         snaps = [history_store.load(p) for p in history_store.list_snapshots(where)]
         rows: list[list[object]] = [[s.as_of, s.model, int(s.students["on_list"].sum()), len(s.students)]
                                     for s in snaps]
-        return HistoryTable(["as_of", "model", "on_list", "students"], rows, where, snaps)
+        return HistoryTable(["as_of", "model", "on_list", "students"], rows, where)
     old, new = history_store.find(where, compare[0]), history_store.find(where, compare[1])
     diff = history_store.compare(old, new)
     return HistoryTable(list(diff.columns), diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +81,6 @@ def _because(row: pd.Series, words: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def _groups(sl: Shortlist) -> Iterator[tuple[str, pd.DataFrame]]:
-    for group in sl.groups:
-        yield group, sl.entries[sl.entries["group"] == group]
-
-
 def _left_lines(sl: Shortlist) -> list[str]:
     lang = sl.result.lang
     words = _words(sl)
@@ -128,7 +122,7 @@ def table_renderable(sl: Shortlist) -> Group:
     recs = records(sl)
     if not recs:
         parts.append(Text(words["empty"]))
-    for group, _frame in _groups(sl):
+    for group in sl.groups:
         parts.append(Rule(Text(plain(group_heading(group, lang), DISPLAY_CHARS)), align="left"))
         table = Table(show_lines=True, expand=False)
         for _key, title in _columns(lang, words)[:9]:
@@ -159,7 +153,7 @@ def markdown(sl: Shortlist) -> str:
     if not recs:
         lines += [words["empty"], ""]
     cols = _columns(lang, words)
-    for group, _frame in _groups(sl):
+    for group in sl.groups:
         lines += [f"## {markdown_text(group_heading(group, lang))}", "",
                   "| " + " | ".join(t for _, t in cols) + " |",
                   "|" + "---|" * len(cols)]

@@ -26,7 +26,7 @@ def _environment() -> jinja2.Environment:
 
 def html_document(sl: Shortlist) -> str:
     from riskscreen.render.scores import demo_warning
-    from riskscreen.render.shortlist import _columns, _groups, _left_lines, _words, header_lines, records
+    from riskscreen.render.shortlist import _columns, _left_lines, _words, header_lines, records
 
     lang = sl.result.lang
     words = _words(sl)
@@ -34,7 +34,7 @@ def html_document(sl: Shortlist) -> str:
     warning = demo_warning(sl.result)
     recs = records(sl)
     groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group]}
-              for group, _frame in _groups(sl)]
+              for group in sl.groups]
     return _environment().get_template("shortlist.html.j2").render(
         lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
         empty=words["empty"], groups=groups, widths=HTML_WIDTHS, columns=[t for _, t in _columns(lang, words)],
