@@ -71,8 +71,6 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
     return _read_delimited(path, known=known)  # --sheet concerns workbooks only
 
 
-
-
 def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     check_memory(path)
     head, size = _head(path)
