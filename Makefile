@@ -17,8 +17,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# The weekly cycle on the sample school, in a workspace of its own (.demo/): last week's list, the actions
+# written on it read back, one report to DUO recorded, then this week's list with all of that on it.
+DEMO := RISKSCREEN_HOME=.demo/workspace $(BIN)/riskscreen
 demo: $(VENV)/.installed
-	$(BIN)/riskscreen shortlist sample_data/ --no-history
+	@rm -rf .demo
+	@$(DEMO) sample .demo/exports --students 1000 --seed 2026 --weeks 2 2>/dev/null
+	@$(DEMO) shortlist .demo/exports/week47 --output .demo/week47.xlsx
+	@$(DEMO) actions import sample_data/cycle/week47-ingevuld.csv
+	@$(DEMO) actions reported 126953 --on 2026-11-06
+	$(DEMO) shortlist sample_data/
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -68,6 +68,12 @@ class OutputError(RiskscreenError):
     kind = "output"
 
 
+class WorkspaceError(RiskscreenError):
+    """The school's workspace is busy (another run holds it), damaged, or cannot be written."""
+
+    kind = "workspace"
+
+
 class UsageError(RiskscreenError):
     """The command was called wrongly: conflicting options, an output that exists, an unknown student."""
 

@@ -43,8 +43,8 @@ def signed(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def date_text(iso: str | None, lang: str) -> str:
-    if not iso:
+def date_text(iso: object, lang: str) -> str:
+    if not isinstance(iso, str) or not iso:  # None, or a missing value of a frame (NaN)
         return ""
     year, month, day = str(iso)[:10].split("-")
     return f"{day}-{month}-{year}" if lang == "nl" else f"{year}-{month}-{day}"
@@ -75,6 +75,8 @@ def group_label(key: str, lang: str) -> str:
         return name
     if kind == "class":
         return f"{words['class_group']} {name}"
+    if kind == "worker":
+        return name or str(words["no_worker"])
     return str(words["no_mentor"])
 
 
@@ -82,7 +84,16 @@ def group_heading(key: str, lang: str) -> str:
     """A group's heading: 'Mentor: MNT01' for a mentor, the plain label otherwise."""
     words = texts(lang)["shortlist"]
     shown = group_label(key, lang)
-    return f"{words['for_mentor']}: {shown}" if key.startswith("mentor:") else shown
+    if key.startswith("mentor:"):
+        return f"{words['for_mentor']}: {shown}"
+    if key.startswith("worker:") and key != "worker:":
+        return f"{words['for_worker']}: {shown}"
+    return shown
+
+
+def choice_label(table: str, key: str, lang: str) -> str:
+    """A choice by its key (action_types, roles, referrals); a school's own referral target as it is written."""
+    return str(texts(lang)[table].get(key, key))
 
 
 def prompt_text(key: str, lang: str) -> str:

@@ -398,3 +398,24 @@ def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[P
         text = frame.to_csv(index=False, sep=sep, lineterminator="\n")
         written.append(write_output(out_dir / names[table], text, force=force))
     return written
+
+
+def write_weeks(school: SampleSchool, out_dir: Path, weeks: int, *, force: bool = False) -> list[Path]:
+    """The same school exported on consecutive weeks (weekNN/ folders, the last one on the as-of date): each
+    export holds the registrations and grades up to its own day, as a school exporting weekly would have."""
+    date_fmt = "%Y-%m-%d" if school.profile == "canonical" else "%d-%m-%Y"
+    headers = HEADERS[school.profile]
+    written: list[Path] = []
+    for back in range(weeks - 1, -1, -1):
+        day = school.as_of - dt.timedelta(weeks=back)
+        tables = {}
+        for name, frame in school.tables.items():
+            column = headers[name]["date"] if name in {"attendance", "grades"} else None
+            if column is None:
+                tables[name] = frame
+                continue
+            dates = pd.to_datetime(frame[column], format=date_fmt)
+            tables[name] = frame.loc[(dates <= pd.Timestamp(day)).to_numpy()]
+        folder = Path(out_dir) / f"week{day.isocalendar().week:02d}"
+        written += write(SampleSchool(tables, school.profile, day), folder, force=force)
+    return written

@@ -178,6 +178,21 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
     _err(f"wrote {output}")
 
 
+WorkspaceOpt = Annotated[Path | None, typer.Option(
+    "--workspace", help="Folder of the schools' workspaces (history, actions, settings). Default: the "
+                        "riskscreen.toml in or above this folder, else $RISKSCREEN_HOME, else the per-user "
+                        "data folder.")]
+SchoolOpt = Annotated[str | None, typer.Option("--school", help="The school's workspace inside it: BRIN or a "
+                                                                "short name (default: from riskscreen.toml).")]
+
+
+def workspace(home: Path | None, school: str | None) -> Any:
+    """The api.workspace of the shared workspace options."""
+    from riskscreen import api
+
+    return api.workspace(home, school)
+
+
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name or folder (default: the bundled "
                                                             "demonstration model 'demo').")]
 
@@ -204,4 +219,4 @@ def main() -> None:
 
 
 # The commands register themselves on `app` (and its groups) when imported, in the order `--help` lists them.
-from riskscreen.cli import screen, profiles, models, weekly  # noqa: E402, F401, I001
+from riskscreen.cli import screen, profiles, models, weekly, actions  # noqa: E402, F401, I001

@@ -68,6 +68,8 @@ def sample(
     history_years: Annotated[int, typer.Option("--history-years", help="Write this many past school years "
                                                                        "and an outcomes table instead.")] = 0,
     profile: Annotated[str, typer.Option("--profile", help="Headers to write: magister or canonical.")] = "magister",
+    weeks: Annotated[int, typer.Option("--weeks", help="Write this many weekly exports of the same school, in "
+                                                       "weekNN/ folders (for the weekly cycle).")] = 1,
     force: ForceOpt = False,
 ) -> None:
     """Write a deterministic synthetic school (invented data) to try riskscreen or to train a model on."""
@@ -76,7 +78,7 @@ def sample(
     day = parse_date(as_of)
     assert day is not None
     for path in api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
-                                 profile=profile, force=force):
+                                 profile=profile, weeks=weeks, force=force):
         _err(f"wrote {path}")
 
 

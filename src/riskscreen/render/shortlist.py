@@ -1,30 +1,26 @@
-"""Rendering the weekly shortlist: the records every format shows; terminal, Markdown and CSV (HTML, XLSX beside)."""
+"""Rendering the weekly shortlist: terminal, Markdown and CSV (HTML and XLSX beside), from the shared records."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from rich.console import Group
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
 from riskscreen.errors import UsageError
-from riskscreen.i18n import (
-    band_label,
-    change_text,
-    date_text,
-    group_heading,
-    group_label,
-    label,
-    percent,
-    prompt_text,
-    texts,
-)
+from riskscreen.i18n import group_heading, label
 from riskscreen.render import DISPLAY_CHARS, cell, csv_text, markdown_text, plain, to_text
-from riskscreen.render.scores import REASON_COLUMNS, demo_warning
+from riskscreen.render.shortlist_records import (
+    group_notes,
+    header_lines,
+    records,
+    statutory_header,
+    statutory_rows,
+    words_of,
+)
 from riskscreen.weekly.shortlist import Shortlist
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
@@ -44,98 +40,72 @@ def format_for(fmt: str | None, output: Path | None) -> str:
     return "table"
 
 
-def _words(sl: Shortlist) -> dict[str, str]:
-    return texts(sl.result.lang)["shortlist"]
-
-
-def header_lines(sl: Shortlist) -> list[str]:
+def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
+    """(record key, heading) of the list's columns; the write-in ones last. The importable list (CSV, XLSX)
+    also carries the list's date and the type of action and referral."""
     lang = sl.result.lang
-    words = _words(sl)
-    as_of = sl.result.as_of
-    week = as_of.isocalendar().week
-    lines = [f"{words['title']}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
-             f"model {sl.result.model_label}; {len(sl.entries)} {words['students_listed']}"]
-    warning = demo_warning(sl.result)
-    if warning:
-        lines.append(warning)
-    rule = sl.result.rule_note()
-    if rule:
-        lines.append(rule)
-    if sl.previous_as_of:
-        lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
-    else:
-        lines.append(words["no_previous"])
-    return lines
+    words = words_of(sl)
+    cols = [("priority", "#"), ("student_id", label("student", lang))]
+    if sl.names is not None:
+        cols.append(("name", words["name"]))
+    cols += [("class", label("class", lang)), ("band", label("band", lang)),
+             ("probability", label("probability", lang)), ("change", words["change"]),
+             ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
+             ("open_action", words["open_action"])]
+    if write_in:
+        cols.append(("action", words["action"]))
+        if for_import:
+            cols += [("action_type", words["action_type"]), ("referral", words["referral"])]
+        cols += [("who", words["who"]), ("when", words["when"])]
+    return cols
 
 
-def _reasons(row: pd.Series) -> list[str]:
-    return [str(row[c]) for c in REASON_COLUMNS if row[c]]
+def change_cell(r: dict[str, Any]) -> list[str]:
+    return [x for x in (r["change"], r["because"], *r["moved"]) if x]
 
 
-def _because(row: pd.Series, words: dict[str, str]) -> str:
-    parts = []
-    if row["statutory"]:
-        parts.append(words["because_statutory"])
-    if row["by_risk"]:
-        parts.append(words["because_risk"])
-    return ", ".join(parts)
-
-
-def _left_lines(sl: Shortlist) -> list[str]:
-    lang = sl.result.lang
-    words = _words(sl)
-    return [words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang),
-                                     now=percent(r["now"], lang) if r["now"] is not None and r["now"] == r["now"]
-                                     else "-") for _, r in sl.left.iterrows()]
-
-
-def records(sl: Shortlist) -> list[dict[str, Any]]:
-    """One flat record per listed student, with every field a printed list has (and empty action fields)."""
-    lang = sl.result.lang
-    words = _words(sl)
-    out = []
-    for _, row in sl.entries.iterrows():
-        out.append({
-            "group": row["group"], "group_name": group_label(row["group"], lang), "band_key": str(row["band"]),
-            "priority": int(row["priority"]), "rank": int(row["rank"]),
-            "student_id": str(row["student_id"]), "class": "" if pd.isna(row["class"]) else str(row["class"]),
-            "band": band_label(row["band"], lang), "probability": percent(row["probability"], lang),
-            "change": change_text(row["change"], row["change_points"], lang),
-            "because": _because(row, words), "reasons": _reasons(row), "flags": str(row["flags"] or ""),
-            "prompts": [prompt_text(k, lang) for k in row["prompts"]], "action": "", "who": "", "when": "",
-        })
-    return out
-
-
-def _columns(lang: str, words: dict[str, str]) -> list[tuple[str, str]]:
-    return [("priority", "#"), ("student_id", label("student", lang)), ("class", label("class", lang)),
-            ("band", label("band", lang)), ("probability", label("probability", lang)), ("change", words["change"]),
-            ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
-            ("action", words["action"]), ("who", words["who"]), ("when", words["when"])]
+def value_of(r: dict[str, Any], key: str) -> str | list[str]:
+    return change_cell(r) if key == "change" else r[key]
 
 
 # ---------------------------------------------------------------------------------------------- terminal
 def table_renderable(sl: Shortlist) -> Group:
     lang = sl.result.lang
-    words = _words(sl)
+    words = words_of(sl)
     parts: list[Any] = [Text(line) for line in header_lines(sl)]
+    statutory = statutory_rows(sl)
+    parts.append(Rule(Text(words["statutory_title"]), align="left"))
+    if statutory:
+        overview = Table(show_lines=False, expand=False)
+        for title in statutory_header(sl):
+            overview.add_column(title, overflow="fold")
+        for row in statutory:
+            overview.add_row(*(cell(v) for v in row))
+        parts.append(overview)
+    else:
+        parts.append(Text(words["statutory_none"]))
     recs = records(sl)
     if not recs:
         parts.append(Text(words["empty"]))
+    shown = columns(sl, write_in=False)
     for group in sl.groups:
         parts.append(Rule(Text(plain(group_heading(group, lang), DISPLAY_CHARS)), align="left"))
-        table = Table(show_lines=True, expand=False)
-        for _key, title in _columns(lang, words)[:9]:
-            table.add_column(title, overflow="fold")
-        for r in (r for r in recs if r["group"] == group):
-            table.add_row(*(cell(v) for v in (
-                r["priority"], r["student_id"], r["class"], r["band"], r["probability"],
-                "\n".join(x for x in (r["change"], r["because"]) if x), "\n".join(r["reasons"]), r["flags"],
-                "\n".join(f"- {p}" for p in r["prompts"]))))
-        parts.append(table)
-    if len(sl.left):
-        parts.append(Text(f"{words['left']}: " + "; ".join(_left_lines(sl))))
+        rows = [r for r in recs if r["group"] == group]
+        if rows:
+            table = Table(show_lines=True, expand=False)
+            for _key, title in shown:
+                table.add_column(title, overflow="fold")
+            for r in rows:
+                table.add_row(*(cell(_lines(value_of(r, key), key)) for key, _ in shown))
+            parts.append(table)
+        parts += [Text(note) for note in group_notes(sl, group)]
     return Group(*parts)
+
+
+def _lines(value: str | list[str], key: str) -> str:
+    if isinstance(value, list):
+        return "\n".join(f"- {v}" for v in value) if key == "prompts" else "\n".join(value)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- markdown
@@ -145,38 +115,42 @@ def _md_cell(value: str | list[str]) -> str:
 
 
 def markdown(sl: Shortlist) -> str:
+    words = words_of(sl)
     lang = sl.result.lang
-    words = _words(sl)
     head = [markdown_text(line) for line in header_lines(sl)]
     lines = [f"# {head[0]}", ""] + [f"> {line}" for line in head[1:]] + [""]
+    lines += [f"## {markdown_text(words['statutory_title'])}", ""]
+    statutory = statutory_rows(sl)
+    if statutory:
+        header = statutory_header(sl)
+        lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in statutory]
+    else:
+        lines.append(words["statutory_none"])
+    lines.append("")
     recs = records(sl)
     if not recs:
         lines += [words["empty"], ""]
-    cols = _columns(lang, words)
+    cols = columns(sl)
     for group in sl.groups:
-        lines += [f"## {markdown_text(group_heading(group, lang))}", "",
-                  "| " + " | ".join(t for _, t in cols) + " |",
-                  "|" + "---|" * len(cols)]
-        for r in (r for r in recs if r["group"] == group):
-            cells = []
-            for key, _ in cols:
-                value = r[key]
-                if key == "change":
-                    value = "; ".join(x for x in (r["change"], r["because"]) if x)
-                cells.append(_md_cell(value if isinstance(value, list) else str(value)))
-            lines.append("| " + " | ".join(cells) + " |")
-        lines.append("")
-    if len(sl.left):
-        lines += [f"## {words['left']}", ""] + [f"- {markdown_text(x)}" for x in _left_lines(sl)] + [""]
+        lines += [f"## {markdown_text(group_heading(group, lang))}", ""]
+        rows = [r for r in recs if r["group"] == group]
+        if rows:
+            lines += ["| " + " | ".join(t for _, t in cols) + " |", "|" + "---|" * len(cols)]
+            lines += ["| " + " | ".join(_md_cell(value_of(r, key)) for key, _ in cols) + " |" for r in rows]
+            lines.append("")
+        lines += [f"{markdown_text(note)}\n" for note in group_notes(sl, group)]
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------------------------- csv, xlsx
+# --------------------------------------------------------------------------------------------- csv
 def csv_document(sl: Shortlist) -> str:
-    lang = sl.result.lang
-    words = _words(sl)
-    cols = [("group_name", words["for_mentor"]), *_columns(lang, words)]
-    rows = ([("; ".join(r[k]) if isinstance(r[k], list) else r[k]) for k, _ in cols] for r in records(sl))
+    """One row per student with the write-in columns ready for `riskscreen actions import`."""
+    words = words_of(sl)
+    cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]),
+            *columns(sl, for_import=True)]
+    rows = (["; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)]
+            for r in records(sl))
     return csv_text([t for _, t in cols], rows)
 
 

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
     from riskscreen.weekly.shortlist import Shortlist
 
-HTML_WIDTHS = ("3%", "7%", "4%", "7%", "5%", "9%", "18%", "11%", "17%", "9%", "5%", "5%")
+WIDTHS = {"priority": 3, "student_id": 6, "name": 9, "class": 4, "band": 6, "probability": 5, "change": 10,
+          "reasons": 15, "flags": 11, "prompts": 13, "open_action": 10, "action": 9, "who": 4, "when": 4}
 
 
 @functools.cache
@@ -26,16 +27,28 @@ def _environment() -> jinja2.Environment:
 
 def html_document(sl: Shortlist) -> str:
     from riskscreen.render.scores import demo_warning
-    from riskscreen.render.shortlist import _columns, _left_lines, _words, header_lines, records
+    from riskscreen.render.shortlist import change_cell, columns
+    from riskscreen.render.shortlist_records import (
+        group_notes,
+        header_lines,
+        records,
+        statutory_header,
+        statutory_rows,
+        words_of,
+    )
 
     lang = sl.result.lang
-    words = _words(sl)
+    words = words_of(sl)
     head = header_lines(sl)
     warning = demo_warning(sl.result)
-    recs = records(sl)
-    groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group]}
-              for group in sl.groups]
+    recs = [{**r, "change_lines": change_cell(r)} for r in records(sl)]
+    groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
+               "notes": group_notes(sl, group)} for group in sl.groups]
+    cols = columns(sl)
+    total = sum(WIDTHS[k] for k, _ in cols)
     return _environment().get_template("shortlist.html.j2").render(
         lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
-        empty=words["empty"], groups=groups, widths=HTML_WIDTHS, columns=[t for _, t in _columns(lang, words)],
-        left_title=words["left"], left="; ".join(_left_lines(sl)) if len(sl.left) else "")
+        empty=words["empty"], groups=groups, names=sl.names is not None,
+        widths=[f"{100 * WIDTHS[k] / total:.1f}%" for k, _ in cols], columns=[t for _, t in cols],
+        statutory_title=words["statutory_title"], statutory_none=words["statutory_none"],
+        statutory_header=statutory_header(sl), statutory=statutory_rows(sl))

@@ -5,9 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from riskscreen.i18n import group_label
+from riskscreen.i18n import choice_label, group_label, texts
 from riskscreen.render import neutralise, plain
-from riskscreen.render.shortlist import _columns, _left_lines, _words, header_lines, records
+from riskscreen.render.shortlist import change_cell, columns
+from riskscreen.render.shortlist_records import (
+    group_notes,
+    header_lines,
+    records,
+    statutory_header,
+    statutory_rows,
+    words_of,
+)
 from riskscreen.weekly.shortlist import Shortlist
 
 
@@ -22,15 +30,20 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def xlsx_bytes(sl: Shortlist) -> bytes:
-    """A workbook: a summary sheet and one sheet per mentor; frozen header, widths, wrapped text."""
+    """A workbook: a summary sheet (with the open statutory signals) and one sheet per mentor; frozen header,
+    widths, wrapped text, the chance as a number, and the write-in columns ready for `actions import`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     lang = sl.result.lang
-    words = _words(sl)
-    cols = _columns(lang, words)
-    widths = {"priority": 5, "student_id": 12, "class": 8, "band": 10, "probability": 9, "change": 22,
-              "reasons": 48, "flags": 40, "prompts": 48, "action": 30, "who": 14, "when": 14}
+    words = words_of(sl)
+    cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
+    widths = {"list_date": 11, "priority": 5, "student_id": 12, "name": 20, "class": 8, "band": 10,
+              "probability": 9, "change": 22, "reasons": 48, "flags": 40, "prompts": 48, "open_action": 30,
+              "action": 30, "action_type": 14, "referral": 18, "who": 16, "when": 14}
+    choices = {"action_type": [choice_label("action_types", k, lang) for k in texts(lang)["action_types"]],
+               "who": [choice_label("roles", k, lang) for k in texts(lang)["roles"]]}
     wb = Workbook()
     wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
     summary = wb.active
@@ -47,11 +60,16 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
         by_group[str(r["group"])].append(r)
     for group in sl.groups:
         summary.append([_xlsx_value(group_label(group, lang)), len(by_group[group])])
-    if len(sl.left):
-        summary.append([])
-        summary.append([words["left"]])
-        for line in _left_lines(sl):
-            summary.append([neutralise(line)])
+    summary.append([])
+    summary.append([words["statutory_title"]])
+    summary.cell(summary.max_row, 1).font = Font(bold=True)
+    statutory = statutory_rows(sl)
+    if statutory:
+        summary.append(statutory_header(sl))
+        for row in statutory:
+            summary.append([_xlsx_value(v) for v in row])
+    else:
+        summary.append([words["statutory_none"]])
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -63,21 +81,35 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
             cell.fill = PatternFill("solid", fgColor="E9ECEF")
             cell.alignment = wrap
         for row_number, r in enumerate(by_group[group], start=2):
-            values = []
-            for key, _ in cols:
-                value = r[key]
-                if key == "change":
-                    value = "\n".join(x for x in (r["change"], r["because"]) if x)
-                values.append("\n".join(value) if isinstance(value, list) else value)
-            for column, value in enumerate(values, start=1):
+            for column, (key, _) in enumerate(cols, start=1):
+                value = change_cell(r) if key == "change" else r[key]
+                if key == "probability":
+                    value = round(float(r["probability_value"]), 4)
                 # ws.cell is a lookup; ws[ws.max_row] would scan the sheet for every row (quadratic)
-                cell = ws.cell(row_number, column, _xlsx_value(value))
+                cell = ws.cell(row_number, column, _xlsx_value("\n".join(value) if isinstance(value, list) else value))
                 cell.alignment = wrap
-                if isinstance(cell.value, str):
+                if key == "probability":
+                    cell.number_format = "0.0%"
+                elif isinstance(cell.value, str):
                     cell.data_type = "s"  # text from an export stays text, never a formula
+        last = len(by_group[group]) + 1
+        for i, (key, _) in enumerate(cols, start=1):
+            if key in choices and last > 1:
+                letter = ws.cell(1, i).column_letter
+                validation = DataValidation(type="list", formula1='"' + ",".join(choices[key]) + '"',
+                                            allow_blank=True, showErrorMessage=False)
+                validation.add(f"{letter}2:{letter}{last}")
+                ws.add_data_validation(validation)
+        if by_group[group]:
+            ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{last}"
+        notes = group_notes(sl, group)
+        if notes:
+            ws.append([])
+            for note in notes:
+                ws.append([_xlsx_value(note)])
         for i, (key, _) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = widths[key]
-        ws.freeze_panes = "C2"
+        ws.freeze_panes = "D2"
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -35,6 +35,7 @@ class ScoreResult:
     lang: str
     rules: FlagRules = field(default_factory=FlagRules)
     model_source: str = "bundled"  # "bundled", or the folder the model was read from
+    hours_counted: str = ""        # how the hours of the 16-hour flag were counted, in the result's language
 
     @property
     def model_label(self) -> str:
@@ -88,7 +89,8 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
-                       demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source)
+                       demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source,
+                       hours_counted=hours_counted(exports, lang))
 
 
 def hours_counted(exports: Exports, lang: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,25 +12,33 @@ from riskscreen.errors import UsageError
 from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
-from riskscreen.weekly.history import Snapshot, make_snapshot
+from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
+from riskscreen.workspace.actions import ActionBook
+from riskscreen.workspace.snapshots import Snapshot, make_snapshot
 
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
 PROMPT_KIND = {f.name: f.prompt for f in FEATURES}
 MAX_PROMPTS = 3
 SAME_WITHIN_POINTS = 1.0
+WHY_SIGNALS = 2  # signals shown for why a student is new, rose, fell or left
 
 
 @dataclass(frozen=True)
 class Shortlist:
-    """The list itself: entries grouped and ordered, the students who left it, and how it was made."""
+    """The list itself: entries grouped and ordered, who left it and why, whom a cap left out, the school-wide
+    statutory signals still open, and how it was made."""
 
     entries: pd.DataFrame         # one row per listed student; 'group' then 'priority' order
-    left: pd.DataFrame            # students on the previous list who are not on this one
+    left: pd.DataFrame            # students on the previous list who are not on this one, in their own group
     result: ScoreResult
     capacity: int
     per_mentor: bool
     previous_as_of: str | None
     groups: list[str] = field(default_factory=list)
+    statutory: pd.DataFrame = field(default_factory=pd.DataFrame)  # open statutory signals, by deadline
+    cap_left: dict[str, list[str]] = field(default_factory=dict)   # group -> above the band but left out
+    by: str = "mentor"
+    names: dict[str, str] | None = None  # pseudonym -> name, for a printed list only (never stored)
 
 
 def group_keys(table: pd.DataFrame) -> pd.Series:
@@ -60,81 +69,158 @@ def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: st
     return out[:MAX_PROMPTS]
 
 
+FLAG_DETAIL = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline", "sick_spells",
+               "longest_sick_spell_days", "sick_from", "sick_to")
+BY = ("mentor", "youthworker")
+
+
 def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, min_band: str = "elevated",
-          previous: Snapshot | None = None) -> Shortlist:
-    """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag."""
+          previous: Snapshot | None = None, book: ActionBook | None = None,
+          action_snapshots: dict[str, Snapshot | None] | None = None, by: str = "mentor") -> Shortlist:
+    """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag;
+    with `by="youthworker"`, the students with an open action a youth worker follows up, per youth worker."""
     if capacity < 0:
         raise UsageError("--capacity must be 0 or more")
     if min_band not in BAND_ORDER:
         raise UsageError(f"--min-band must be one of {', '.join(BAND_ORDER)}")
+    if by not in BY:
+        raise UsageError(f"--by must be one of {', '.join(BY)}")
+    book = book or ActionBook()
     lang = result.lang
-    table = result.table.copy()
+    as_of = result.as_of.date().isoformat()
+    table = result.table.join(result.flags[list(FLAG_DETAIL)])
     table["group"] = group_keys(table)
     eligible = table["band"].map(BAND_ORDER).to_numpy() >= BAND_ORDER[min_band]
     statutory = table["verzuim_16u"].to_numpy(dtype=bool)
-    chosen = np.zeros(len(table), dtype=bool)
     if per_mentor:
         order_in_group = table.assign(_e=eligible).groupby("group", sort=False)["_e"].cumsum().to_numpy()
         chosen = eligible & (order_in_group <= capacity)
     else:
         chosen = eligible & (np.cumsum(eligible) <= capacity)
-    listed = chosen | statutory
+    capped = eligible & ~chosen & ~statutory
+    cap_left: dict[str, list[str]] = {}
+    for sid, group in zip(table["student_id"].to_numpy()[capped], table["group"].to_numpy()[capped], strict=True):
+        cap_left.setdefault(str(group) if per_mentor else "all", []).append(str(sid))
+    if by == "youthworker":
+        workers = _youthworker_groups(table, book)
+        listed = workers.notna().to_numpy()
+        table["group"] = workers.fillna(table["group"])
+        cap_left = {}
+    else:
+        listed = chosen | statutory
     entries = table.loc[listed].copy()
     entries["statutory"] = entries["verzuim_16u"].astype(bool)
     entries["by_risk"] = chosen[listed]
-    entries["prompts"] = [prompts_for(str(f), bool(s), bool(z), lang) for f, s, z in
-                          zip(entries["reason_features"], entries["statutory"], entries["ziekteverzuim"], strict=True)]
-    entries["change"], entries["change_points"] = _changes(entries, previous)
+    entries = entries.join(statutory_states(entries, book, as_of))
+    entries["prompts"] = [prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang)
+                          for f, state, sick in zip(entries["reason_features"], entries["verzuim_state"],
+                                                    entries["sick_state"], strict=True)]
+    spread = signal_spread(result.features)
+    entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features,
+                                                                           spread)
+    entries = entries.join(action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread))
     # Priority inside a group: statutory first (a legal duty with a deadline), then by risk.
-    # Groups in a fixed order whatever the language: mentors, then classes, then students without either.
-    kind_order = np.select([entries["group"].str.startswith("mentor:"), entries["group"].str.startswith("class:")],
-                           [0, 1], 2)
-    entries = entries.assign(_kind=kind_order).sort_values(
+    entries = entries.assign(_kind=_kind_order(entries["group"])).sort_values(
         ["_kind", "group", "statutory", "probability", "student_id"], ascending=[True, True, False, False, True],
         kind="stable").drop(columns="_kind")
     entries["priority"] = entries.groupby("group", sort=False).cumcount() + 1
-    left = _left(table, entries, previous)
+    left = _left(table, entries, previous, result.features, spread) if by == "mentor" else _left(
+        table, entries, None, result.features, spread)
+    keys = pd.Series([*entries["group"], *left["group"], *cap_left], dtype=object).drop_duplicates()
+    groups = list(keys.iloc[np.lexsort((keys.to_numpy().astype(str), _kind_order(keys)))])
     return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
-                     previous_as_of=previous.as_of if previous else None,
-                     groups=list(dict.fromkeys(entries["group"])))
+                     previous_as_of=previous.as_of if previous else None, groups=groups,
+                     statutory=_open_statutory(table, book, as_of), cap_left=cap_left, by=by)
 
 
-def _changes(entries: pd.DataFrame, previous: Snapshot | None) -> tuple[list[str], list[float | None]]:
+def _kind_order(groups: pd.Series) -> np.ndarray:
+    """Groups in a fixed order whatever the language: mentors (or youth workers), classes, then none."""
+    text = groups.astype(str)
+    return np.select([text.str.startswith("mentor:") | text.str.startswith("worker:"),
+                      text.str.startswith("class:")], [0, 1], 2)
+
+
+def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
+    """Per student the youth worker who follows up their open action ('worker:NAME', or 'worker:' when the
+    action names no one); None for students without such an action."""
+    out = pd.Series(None, index=table.index, dtype=object)
+    for action in sorted((a for a in book.actions if a.open and a.who == "youth_worker"),
+                         key=lambda a: (a.agreed, a.id)):
+        if action.student_id in out.index:
+            out[action.student_id] = f"worker:{action.worker or ''}"
+    return out
+
+
+def _open_statutory(table: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+    """Every student of the school with a statutory signal not yet reported, the nearest deadline first."""
+    flagged = table[table["verzuim_16u"].astype(bool) | table["ziekteverzuim"].astype(bool)]
+    states = statutory_states(flagged, book, as_of)
+    rows = flagged.join(states)
+    rows = rows[rows["verzuim_state"].isin(["to_report", "overdue"]) | (rows["sick_state"] == "open")]
+    rows = rows.assign(_due=rows["verzuim_deadline"].where(rows["verzuim_state"] != "none").fillna("9999"))
+    columns = ["student_id", "group", "verzuim_state", "verzuim_hours", "verzuim_from", "verzuim_to",
+               "verzuim_reached", "verzuim_deadline", "sick_state", "sick_spells", "longest_sick_spell_days"]
+    return rows.sort_values(["_due", "student_id"], kind="stable")[columns].reset_index(drop=True)
+
+
+def _changes(entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
+             ) -> tuple[list[str], list[float | None], list[list[dict[str, Any]]]]:
     if previous is None:
-        return ["none"] * len(entries), [None] * len(entries)
+        return ["none"] * len(entries), [None] * len(entries), [[] for _ in range(len(entries))]
     prev = previous.students
+    before_signals = previous.signals()
     kinds: list[str] = []
     points: list[float | None] = []
+    moved: list[list[dict[str, Any]]] = []
     for sid, p in zip(entries["student_id"].astype(str), entries["probability"], strict=True):
+        before = before_signals.loc[sid] if sid in before_signals.index else None
         if sid not in prev.index or not bool(prev.loc[sid, "on_list"]):
-            kinds.append("new")
-            points.append(None)
-            continue
-        delta = 100 * (float(p) - float(prev.loc[sid, "probability"]))
-        points.append(round(delta, 1))
-        kinds.append("same" if abs(delta) < SAME_WITHIN_POINTS else "up" if delta > 0 else "down")
-    return kinds, points
+            kind, delta_points = "new", None
+        else:
+            delta = 100 * (float(p) - float(prev.loc[sid, "probability"]))
+            delta_points = round(delta, 1)
+            kind = "same" if abs(delta) < SAME_WITHIN_POINTS else "up" if delta > 0 else "down"
+        kinds.append(kind)
+        points.append(delta_points)
+        concern = {"new": 1, "up": 1, "down": -1}.get(kind, 0)
+        moved.append(moved_signals(features.loc[sid], before, spread, concern, WHY_SIGNALS)
+                     if sid in features.index and kind != "same" else [])
+    return kinds, points, moved
 
 
-def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None) -> pd.DataFrame:
-    columns = ["student_id", "group", "before", "now"]
+LEFT_COLUMNS = ["student_id", "group", "before", "now", "why", "moved"]
+
+
+def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame,
+          spread: pd.Series) -> pd.DataFrame:
+    """Students on the previous list who are not on this one, in their own (current) group, with why: risk below
+    the band, left out by the cap, or no longer in the exports; and which signals moved."""
     if previous is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=LEFT_COLUMNS)
     prev = previous.students
+    before_signals = previous.signals()
     was_listed = set(prev.index[prev["on_list"].astype(bool)])
     gone = sorted(was_listed - set(entries["student_id"].astype(str)))
     rows = []
     for sid in gone:
-        now = float(table.loc[sid, "probability"]) if sid in table.index else None
-        group = str(table.loc[sid, "group"]) if sid in table.index else str(prev.loc[sid, "group"])
-        rows.append({"student_id": sid, "group": group, "before": float(prev.loc[sid, "probability"]), "now": now})
-    return pd.DataFrame(rows, columns=columns)
+        if sid in table.index:
+            now: float | None = float(table.loc[sid, "probability"])
+            group = str(table.loc[sid, "group"])
+            band = str(table.loc[sid, "band"])
+            why = "capped" if BAND_ORDER[band] >= BAND_ORDER["elevated"] else "below_band"
+            before = before_signals.loc[sid] if sid in before_signals.index else None
+            moved = moved_signals(features.loc[sid], before, spread, -1, WHY_SIGNALS)
+        else:
+            now, group, why, moved = None, str(prev.loc[sid, "group"]), "not_in_exports", []
+        rows.append({"student_id": sid, "group": group, "before": float(prev.loc[sid, "probability"]), "now": now,
+                     "why": why, "moved": moved})
+    return pd.DataFrame(rows, columns=LEFT_COLUMNS)
 
 
 def snapshot(listing: Shortlist) -> Snapshot:
     """What the next run compares with: every scored student, their group, and whether they are listed."""
     result = listing.result
-    group = group_keys(result.table)
-    table = result.table.assign(group=listing.entries["group"].reindex(result.table.index).fillna(group))
+    table = result.table.join(result.flags[["verzuim_reached", "verzuim_deadline"]])
+    table = table.assign(group=group_keys(result.table))  # the mentor's group, also in a youth worker's view
     return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
-                         set(listing.entries["student_id"].astype(str)))
+                         set(listing.entries["student_id"].astype(str)), signals=result.features)

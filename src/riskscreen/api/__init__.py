@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from riskscreen.scoring.score import Explanation, ScoreResult
     from riskscreen.scoring.store import LoadedModel
     from riskscreen.training.train import EvaluationResult, TrainingResult
-    from riskscreen.weekly.shortlist import Shortlist
 
 Progress = Callable[[str], None]
 
@@ -116,69 +115,6 @@ def explain(sources: Sources, student_id: str, *, model: str | None = None, lang
     return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
 
 
-@dataclass(frozen=True)
-class Weekly:
-    """This week's list, where history was read from, and where this run's snapshot was stored (if it was)."""
-
-    shortlist: Shortlist
-    history_folder: Path
-    snapshot_path: Path | None = None
-
-    @property
-    def statutory(self) -> int:
-        return int(self.shortlist.entries["statutory"].sum())
-
-    @property
-    def listed(self) -> int:
-        return len(self.shortlist.entries)
-
-
-def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = "nl",
-                     as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
-                     min_band: str = "elevated", history: Path | None = None, store: bool = True,
-                     progress: Progress | None = None, today: dt.date | None = None) -> Weekly:
-    """The weekly shortlist with changes since the last stored list; stores this run's snapshot unless told not."""
-    from riskscreen.scoring.score import score as score_all
-    from riskscreen.weekly import history as history_store
-    from riskscreen.weekly.shortlist import build, snapshot
-
-    folder = history or history_store.default_folder(sources.folder)
-    history_store.check_folder(folder)  # before the work, not after the list was written
-    loaded = load_model(model)
-    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
-    previous = history_store.previous(folder, result.as_of.date().isoformat())
-    listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous)
-    stored = history_store.save(snapshot(listing), folder) if store else None
-    return Weekly(listing, folder, stored)
-
-
-@dataclass(frozen=True)
-class HistoryTable:
-    """Stored snapshots, or the comparison of two, as plain rows for any renderer."""
-
-    header: list[str]
-    rows: list[list[object]]
-    folder: Path
-
-
-def history(folder: Path | None = None, *, data: Path | None = None,
-            compare: tuple[str, str] | None = None) -> HistoryTable:
-    """The snapshots in a history folder (default: riskscreen-history/ in the data folder), or two compared."""
-    from riskscreen.weekly import history as history_store
-
-    where = folder or history_store.default_folder(data)
-    history_store.check_folder(where)
-    if compare is None:
-        snaps = [history_store.load(p) for p in history_store.list_snapshots(where)]
-        rows: list[list[object]] = [[s.as_of, s.model, int(s.students["on_list"].sum()), len(s.students)]
-                                    for s in snaps]
-        return HistoryTable(["as_of", "model", "on_list", "students"], rows, where)
-    old, new = history_store.find(where, compare[0]), history_store.find(where, compare[1])
-    diff = history_store.compare(old, new)
-    return HistoryTable(list(diff.columns), diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),
-                        where)
-
-
 def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
           feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
           demonstration: bool = False, force: bool = False, progress: Progress | None = None,
@@ -248,13 +184,21 @@ def _check_measuring(capacity: int | None, bootstrap: int) -> None:
 
 
 def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
-                 history_years: int = 0, profile: str = "magister", force: bool = False) -> list[Path]:
-    """A deterministic synthetic school (invented data) written as exports; returns the files written."""
+                 history_years: int = 0, profile: str = "magister", weeks: int = 1,
+                 force: bool = False) -> list[Path]:
+    """A deterministic synthetic school (invented data) written as exports; with weeks > 1, that many weekly
+    exports of the same school in weekNN/ folders. Returns the files written."""
     from riskscreen import sample
 
     if history_years < 0 or history_years > 20:
         raise UsageError("--history-years must be from 0 to 20")
+    if not 1 <= weeks <= 52:
+        raise UsageError("--weeks must be from 1 to 52")
+    if weeks > 1 and history_years:
+        raise UsageError("--weeks and --history-years cannot be combined", hint="choose one")
     school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
+    if weeks > 1:
+        return sample.write_weeks(school, out_dir, weeks, force=force)
     return sample.write(school, out_dir, force=force)
 
 
@@ -305,3 +249,27 @@ def rebuild_demo_model(out: Path | None = None) -> Path:
     target = out or bundled_dir() / "demo"
     save_model(result.fitted, result.card, target, force=True, markdown=card_markdown(result.card))
     return target
+
+
+# The weekly cycle (workspace, shortlist, history, actions) lives beside this module; one API either way.
+from riskscreen.api.cycle import (  # noqa: E402
+    HistoryTable,
+    ImportResult,
+    Weekly,
+    actions_table,
+    add_action,
+    close_action,
+    history,
+    import_actions,
+    init_workspace,
+    prune_history,
+    record_report,
+    weekly_shortlist,
+    workspace,
+)
+
+__all__ = ["Evaluation", "HistoryTable", "ImportResult", "Scores", "Sources", "Weekly", "actions_table",
+           "add_action", "close_action", "evaluate", "explain", "history", "import_actions", "init_workspace",
+           "load_model", "model_card", "models", "profile_template", "profiles", "prune_history", "read",
+           "rebuild_demo_model", "record_report", "score", "train", "validate", "weekly_shortlist", "workspace",
+           "write_sample"]

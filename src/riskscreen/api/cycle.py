@@ -1,0 +1,317 @@
+"""The library API of the weekly cycle: the school's workspace, the weekly list, its history, and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from riskscreen.errors import UsageError
+
+if TYPE_CHECKING:
+    from riskscreen.api import Progress, Sources
+    from riskscreen.weekly.shortlist import Shortlist
+    from riskscreen.workspace.actions import Action, Report
+    from riskscreen.workspace.location import Workspace
+    from riskscreen.workspace.snapshots import Snapshot
+
+
+def workspace(home: Path | None = None, school: str | None = None) -> Workspace:
+    """The school's workspace: --workspace, a riskscreen.toml in or above the working folder, RISKSCREEN_HOME,
+    or the per-user data folder; one folder per school inside it."""
+    from riskscreen.workspace.location import locate
+
+    return locate(home, school)
+
+
+@dataclass(frozen=True)
+class Initialised:
+    workspace: Workspace
+    written: list[Path]
+
+
+def init_workspace(home: Path | None, school: str, *, retention_weeks: int | None = None,
+                   write_config: bool = True, force: bool = False) -> Initialised:
+    """Make a school's workspace (default home: the per-user data folder) and a riskscreen.toml in the working
+    folder that points commands run there to it."""
+    from riskscreen.workspace.location import CONFIG_NAME, SETTINGS_NAME, Workspace, check_school, default_home
+    from riskscreen.workspace.store import initialise
+
+    if retention_weeks is not None and retention_weeks < 1:
+        raise UsageError("--retention-weeks must be 1 or more", hint="52 keeps a year")
+    target = Workspace(Path(home) if home else default_home(), check_school(school), "init")
+    config = Path.cwd() / CONFIG_NAME if write_config else None
+    if config is not None and config.exists() and not force:
+        raise UsageError(f"{config} already exists", hint="add --force to replace it")
+    if (target.folder / SETTINGS_NAME).exists() and retention_weeks is not None and not force:
+        raise UsageError(f"{target.folder / SETTINGS_NAME} already exists",
+                         hint="edit retention_weeks in it, or add --force to write it again")
+    return Initialised(target, initialise(target, retention_weeks=retention_weeks, config=config, force=force))
+
+
+@dataclass(frozen=True)
+class Weekly:
+    """This week's list, the workspace its history was read from, and this run's snapshot (if stored)."""
+
+    shortlist: Shortlist
+    workspace: Workspace
+    snapshot: Snapshot | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def snapshot_path(self) -> Path | None:
+        return self.snapshot.path if self.snapshot else None
+
+    @property
+    def statutory(self) -> int:
+        return int(self.shortlist.entries["statutory"].sum())
+
+    @property
+    def listed(self) -> int:
+        return len(self.shortlist.entries)
+
+
+def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = "nl",
+                     as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
+                     min_band: str = "elevated", workspace: Workspace | None = None, store: bool = True,
+                     by: str = "mentor", names: Path | None = None, progress: Progress | None = None,
+                     today: dt.date | None = None) -> Weekly:
+    """The weekly list with changes since the last stored list, open actions and statutory follow-up; stores
+    this run's snapshot in the school's workspace (a second run of a date is kept as run 2)."""
+    from riskscreen.api import load_model, read
+    from riskscreen.scoring.score import score as score_all
+    from riskscreen.weekly.shortlist import BY, build, snapshot
+    from riskscreen.workspace import actions, snapshots
+    from riskscreen.workspace.store import locked
+
+    if by not in BY:
+        raise UsageError(f"--by must be one of {', '.join(BY)}")
+    where = workspace or _default_workspace()
+    name_map = _names(names, sources)
+    loaded = load_model(model)
+    exports = read(sources, as_of=as_of, today=today, progress=progress)
+    last = exports.report.last_date
+    if as_of is not None and last is not None and as_of.isoformat() > last:
+        raise UsageError(f"--as-of {as_of.isoformat()} is after the last registration in the exports ({last})",
+                         hint=f"use --as-of {last} or earlier, or export the weeks up to {as_of.isoformat()}")
+    result = score_all(exports, loaded, lang=lang)
+    day = result.as_of.date().isoformat()
+    notes = _legacy_note(sources.folder, where)
+    with locked(where):
+        book = actions.load(where.actions_file)
+        previous = snapshots.previous(where.snapshots, day)
+        wanted = {a.agreed for a in book.actions if a.open}
+        at_action = {d: snapshots.at_or_before(where.snapshots, d) for d in sorted(wanted)}
+        listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous,
+                        book=book, action_snapshots=at_action, by=by)
+        stored = None
+        if store:
+            # the history is the mentors' list; a youth worker's view is a view of it
+            history_list = listing if by == "mentor" else build(
+                result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book)
+            stored = snapshots.save(snapshot(history_list), where.snapshots)
+    if name_map is not None:
+        from dataclasses import replace
+
+        listing = replace(listing, names=name_map)
+    return Weekly(listing, where, stored, notes)
+
+
+def _default_workspace() -> Workspace:
+    from riskscreen.workspace.location import locate
+
+    return locate()
+
+
+def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
+    if path is None:
+        return None
+    from riskscreen.ingest.names import read_names
+
+    if sources.folder is not None and Path(path).resolve().parent == Path(sources.folder).resolve():
+        raise UsageError(f"the names file {path} lies in the export folder",
+                         hint="keep it in a folder of its own, outside the exports")
+    return read_names(Path(path))
+
+
+def _legacy_note(folder: Path | None, where: Workspace) -> list[str]:
+    """Where the history of an earlier version lies, when the workspace has none yet."""
+    from riskscreen.workspace.snapshots import list_snapshots
+
+    old = Path(folder) / "riskscreen-history" if folder is not None else None
+    if old is None or not old.is_dir() or list_snapshots(where.snapshots) or not list_snapshots(old):
+        return []
+    return [f"found snapshots of an earlier version in {old}; move them with: mv {old}/shortlist-*.json "
+            f"{where.snapshots}/"]
+
+
+@dataclass(frozen=True)
+class HistoryTable:
+    """Stored snapshots, or the comparison of two, as plain rows for any renderer."""
+
+    header: list[str]
+    rows: list[list[object]]
+    folder: Path
+    retention_weeks: int | None = None
+
+
+def history(where: Workspace | None = None, *, compare: tuple[str, str] | None = None) -> HistoryTable:
+    """The snapshots in the school's workspace (date, run, model, listed, students), or two compared."""
+    from riskscreen.workspace import snapshots
+
+    where = where or _default_workspace()
+    folder = where.snapshots
+    if compare is None:
+        snaps = [snapshots.load(p) for p in snapshots.list_snapshots(folder)]
+        rows: list[list[object]] = [[s.as_of, s.run, s.model, int(s.students["on_list"].sum()), len(s.students)]
+                                    for s in snaps]
+        return HistoryTable(["as_of", "run", "model", "on_list", "students"], rows, where.folder,
+                            where.settings.retention_weeks)
+    old, new = snapshots.find(folder, compare[0]), snapshots.find(folder, compare[1])
+    diff = snapshots.compare(old, new)
+    return HistoryTable(list(diff.columns), diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),
+                        where.folder, where.settings.retention_weeks)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What retention removed (or would remove, in a dry run)."""
+
+    before: str
+    snapshots: list[Path]
+    actions: int
+    reports: int
+    dry_run: bool
+
+
+def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
+                  today: dt.date | None = None) -> Pruned:
+    """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions, snapshots
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    weeks = older_than_weeks if older_than_weeks is not None else where.settings.retention_weeks
+    if weeks is None:
+        raise UsageError("no retention period is set", hint="add --older-than 52w, or set retention_weeks in "
+                                                            f"{where.folder / 'settings.toml'}")
+    if weeks < 1:
+        raise UsageError("--older-than must be 1 week or more")
+    before = ((today or current_date()) - dt.timedelta(weeks=weeks)).isoformat()
+    with locked(where):
+        old = [p for p in snapshots.list_snapshots(where.snapshots) if snapshots.snapshot_date(p) < before]
+        book = actions.load(where.actions_file)
+        kept, n_actions, n_reports = actions.prune(book, before)
+        if not dry_run:
+            for path in old:
+                path.unlink()
+            if n_actions or n_reports:
+                actions.save(kept, where.actions_file)
+    return Pruned(before, old, n_actions, n_reports, dry_run)
+
+
+def _known_students(where: Workspace, day: str | None = None) -> set[str]:
+    """The pseudonyms of the school's exports as the list of `day` (or the latest list) saw them."""
+    from riskscreen.workspace import snapshots
+
+    snap = snapshots.at_or_before(where.snapshots, day) if day else None
+    if snap is None:
+        paths = snapshots.list_snapshots(where.snapshots)
+        snap = snapshots.load(paths[-1]) if paths else None
+    if snap is None:
+        raise UsageError(f"the workspace {where.folder} has no list yet, so its students are unknown",
+                         hint="make this week's list first: riskscreen shortlist EXPORT-FOLDER")
+    return set(snap.students.index.astype(str))
+
+
+def add_action(where: Workspace | None, student_id: str, *, what: str, type: str = "conversation",
+               who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
+               review: dt.date | None = None, agreed: dt.date | None = None) -> Action:
+    """Record an agreed action for a student of the school."""
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    day = agreed or current_date()
+    with locked(where):
+        if student_id not in _known_students(where):
+            raise UsageError(f"student {student_id} is not on any list of this school's workspace",
+                             hint="check the pseudonym; `riskscreen score` lists every student")
+        book = actions.load(where.actions_file)
+        action = actions.make_action(book, student_id=student_id, agreed=day, what=what, type=type, who=who,
+                                     worker=worker, referral=referral, review=review,
+                                     referral_targets=where.settings.referral_targets)
+        actions.save(actions.add(book, [action]), where.actions_file)
+    return action
+
+
+def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: dt.date | None = None) -> Action:
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    with locked(where):
+        book, closed = actions.close(actions.load(where.actions_file), action_id, on=on or current_date(),
+                                     outcome=outcome)
+        actions.save(book, where.actions_file)
+    return closed
+
+
+def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u") -> Report:
+    """Record that a statutory signal was reported (16-hour rule to DUO/leerplicht, sick leave to the jeugdarts)."""
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    if on > current_date():
+        raise UsageError(f"--on {on.isoformat()} is in the future", hint="record a report on the day it was made")
+    with locked(where):
+        if student_id not in _known_students(where):
+            raise UsageError(f"student {student_id} is not on any list of this school's workspace",
+                             hint="check the pseudonym")
+        book, record = actions.report(actions.load(where.actions_file), student_id, signal, on)
+        actions.save(book, where.actions_file)
+    return record
+
+
+def actions_table(where: Workspace | None = None, *, include_closed: bool = False,
+                  student_id: str | None = None) -> list[Action]:
+    """The school's actions (open ones unless include_closed), in the order they were agreed."""
+    from riskscreen.workspace import actions
+
+    where = where or _default_workspace()
+    book = actions.load(where.actions_file)
+    chosen = [a for a in book.actions if (include_closed or a.open) and (student_id is None or a.student_id == student_id)]
+    return sorted(chosen, key=lambda a: (a.agreed, a.id))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: list[Action]
+    duplicates: int
+    rows: int
+    list_date: str | None
+    dry_run: bool
+
+
+def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
+                   dry_run: bool = False) -> ImportResult:
+    """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all."""
+    from riskscreen.weekly.actions_import import parse_list
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    with locked(where):
+        book = actions.load(where.actions_file)
+        parsed = parse_list(Path(path), book, known_students=_known_students(where),
+                            referral_targets=where.settings.referral_targets, agreed=agreed)
+        if parsed.actions and not dry_run:
+            actions.save(actions.add(book, parsed.actions), where.actions_file)
+    return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run)
+

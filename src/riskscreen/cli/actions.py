@@ -1,0 +1,156 @@
+"""Commands of the intervention loop: agreed actions added, listed, closed, read back from a filled-in list,
+and statutory reports recorded."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskscreen.cli import (
+    ForceOpt,
+    OutputOpt,
+    ReportFormat,
+    SchoolOpt,
+    WorkspaceOpt,
+    _err,
+    app,
+    check_output,
+    guarded,
+    parse_date,
+    workspace,
+    write,
+)
+
+actions_app = typer.Typer(help="Agreed actions and statutory reports of the school: add, list, close, import, "
+                               "reported.", no_args_is_help=True)
+app.add_typer(actions_app, name="actions")
+
+
+class ActionType(str, Enum):
+    conversation = "conversation"
+    home_visit = "home_visit"
+    referral = "referral"
+
+
+class Role(str, Enum):
+    youth_worker = "youth_worker"
+    mentor = "mentor"
+    coordinator = "coordinator"
+
+
+ROLE_WORDS = {"jongerenwerker": "youth_worker", "zorgcoordinator": "coordinator", "zorgcoördinator": "coordinator"}
+
+
+class Signal(str, Enum):
+    verzuim = "verzuim"
+    sick = "sick"
+
+
+SIGNAL_KEYS = {"verzuim": "verzuim_16u", "sick": "ziekteverzuim"}
+StudentArg = Annotated[str, typer.Argument(help="The student's pseudonym.", show_default=False)]
+
+
+@actions_app.command("add")
+@guarded
+def add(
+    student: StudentArg,
+    what: Annotated[str, typer.Option("--what", help="What was agreed, in a few words (no names).")],
+    who: Annotated[str, typer.Option("--who", help="Who follows it up: youth_worker (jongerenwerker), mentor or "
+                                                   "coordinator (zorgcoördinator).")] = "youth_worker",
+    worker: Annotated[str | None, typer.Option("--worker", help="The youth worker's name or code, for "
+                                                               "`shortlist --by youthworker`.")] = None,
+    type: Annotated[ActionType, typer.Option("--type", help="conversation, home_visit or "
+                                                            "referral.")] = ActionType.conversation,
+    referral: Annotated[str | None, typer.Option("--referral", help="Referred to: a target of the workspace's "
+                                                                   "list (jeugdhulp, huisarts, ...).")] = None,
+    review: Annotated[str | None, typer.Option("--review", help="Look at it again on this date.")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="The day it was agreed (default: today).")] = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None,
+) -> None:
+    """Record an action agreed for a student."""
+    from riskscreen import api
+
+    action = api.add_action(workspace(home, school), student, what=what, type=type.value,
+                            who=ROLE_WORDS.get(who.lower(), who.lower()), worker=worker, referral=referral,
+                            review=parse_date(review, "--review"), agreed=parse_date(on, "--on"))
+    _err(f"action {action.id} recorded for student {action.student_id}"
+         + (f"; look again on {action.review}" if action.review else ""))
+
+
+@actions_app.command("list")
+@guarded
+def list_(
+    all: Annotated[bool, typer.Option("--all", help="Closed actions too.")] = False,
+    student: Annotated[str | None, typer.Option("--student", help="One student's actions.")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+) -> None:
+    """The school's open actions (with --all, closed ones too)."""
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render import render_rows
+
+    chosen = api.actions_table(workspace(home, school), include_closed=all, student_id=student)
+    header = ["id", "student_id", "agreed", "type", "referral", "who", "worker", "what", "review", "closed",
+              "outcome"]
+    rows = [[getattr(a, key) for key in header] for a in chosen]
+    if not rows:
+        _err("no open actions" if not all else "no actions")
+        return
+    write(render_rows(header, rows, format.value), output, force)
+
+
+@actions_app.command("close")
+@guarded
+def close(
+    action_id: Annotated[int, typer.Argument(help="The action's number (see `actions list`).")],
+    outcome: Annotated[str, typer.Option("--outcome", help="How it ended, in a few words (no names).")],
+    on: Annotated[str | None, typer.Option("--on", help="The day it was closed (default: today).")] = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None,
+) -> None:
+    """Close an action with its outcome."""
+    from riskscreen import api
+
+    closed = api.close_action(workspace(home, school), action_id, outcome=outcome, on=parse_date(on, "--on"))
+    _err(f"action {closed.id} closed on {closed.closed}")
+
+
+@actions_app.command("reported")
+@guarded
+def reported(
+    student: StudentArg,
+    on: Annotated[str, typer.Option("--on", help="The day the report was made.")],
+    signal: Annotated[Signal, typer.Option("--signal", help="verzuim: the 16-hour rule, reported to "
+                                                            "DUO/leerplicht; sick: sick leave, reported to the "
+                                                            "jeugdarts.")] = Signal.verzuim,
+    home: WorkspaceOpt = None, school: SchoolOpt = None,
+) -> None:
+    """Record that a statutory signal was reported; the list then shows it as reported until a new window fills."""
+    from riskscreen import api
+
+    day = parse_date(on, "--on")
+    assert day is not None
+    record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value])
+    _err(f"recorded: {record.signal} of student {record.student_id} reported on {record.on}")
+
+
+@actions_app.command("import")
+@guarded
+def import_(
+    path: Annotated[Path, typer.Argument(help="The filled-in shortlist (.xlsx or .csv).", show_default=False)],
+    agreed: Annotated[str | None, typer.Option("--agreed", help="The day the actions were agreed (default: the "
+                                                                "list's date).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the list; store nothing.")] = False,
+    home: WorkspaceOpt = None, school: SchoolOpt = None,
+) -> None:
+    """Read the actions written in a filled-in list: every filled row becomes an action, or nothing is stored."""
+    from riskscreen import api
+
+    where = workspace(home, school)
+    result = api.import_actions(where, path, agreed=parse_date(agreed, "--agreed"), dry_run=dry_run)
+    verb = "would import" if dry_run else "imported"
+    skipped = f"; {result.duplicates} already imported" if result.duplicates else ""
+    _err(f"{verb} {len(result.added)} action(s) from {result.rows} filled-in row(s){skipped} into {where.folder}")

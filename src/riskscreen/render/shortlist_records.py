@@ -1,0 +1,209 @@
+"""What every format of the weekly list shows, worded once: one record per student, and the notes per group
+(who left the list and why, whom the limit left out) and for the whole school (open statutory signals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from riskscreen.i18n import (
+    band_label,
+    change_text,
+    choice_label,
+    date_text,
+    group_label,
+    label,
+    number,
+    percent,
+    prompt_text,
+    texts,
+)
+from riskscreen.render.scores import REASON_COLUMNS, demo_warning
+from riskscreen.signals.features import SPEC
+from riskscreen.weekly.shortlist import Shortlist
+
+
+def words_of(sl: Shortlist) -> dict[str, str]:
+    return texts(sl.result.lang)["shortlist"]
+
+
+def header_lines(sl: Shortlist) -> list[str]:
+    lang = sl.result.lang
+    words = words_of(sl)
+    as_of = sl.result.as_of
+    week = as_of.isocalendar().week
+    title = words["title"] if sl.by == "mentor" else f"{words['title']}: {words['caseload'].lower()}"
+    lines = [f"{title}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
+             f"model {sl.result.model_label}; {len(sl.entries)} {words['students_listed']}"]
+    if sl.names is not None:
+        lines.append(words["confidential"])
+    warning = demo_warning(sl.result)
+    if warning:
+        lines.append(warning)
+    rule = sl.result.rule_note()
+    if rule:
+        lines.append(rule)
+    if sl.previous_as_of:
+        lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
+    else:
+        lines.append(words["no_previous"])
+    if "all" in sl.cap_left:
+        lines.append(capped_line(sl, "all"))
+    return lines
+
+
+def moved_text(moved: list[dict[str, Any]], lang: str) -> list[str]:
+    """'uren ongeoorloofd afwezig, laatste 4 lesweken: 2 → 8' for each signal that moved."""
+    template = texts(lang)["shortlist"]["moved"]
+    return [template.format(label=SPEC[m["feature"]].words[lang].label, before=number(m["before"], lang),
+                            now=number(m["now"], lang)) for m in moved]
+
+
+def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+    """The statutory and care signals with their follow-up state: deadline, overdue, or reported on."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    flags = texts(lang)["flags"]
+    out = []
+    if row["verzuim_16u"]:
+        window = flags["verzuim_16u_window"].format(
+            hours=number(row["verzuim_hours"], lang), weeks=sl.result.rules.verzuim_weeks,
+            counted=sl.result.hours_counted, start=date_text(row["verzuim_from"], lang),
+            end=date_text(row["verzuim_to"], lang), reached=date_text(row["verzuim_reached"], lang))
+        state = str(row["verzuim_state"])
+        follow = words[f"state_{state}"].format(deadline=date_text(row["verzuim_deadline"], lang),
+                                                on=date_text(row["verzuim_reported_on"], lang))
+        out.append(f"{window}; {follow}")
+    if row["ziekteverzuim"]:
+        sick = flags["ziekteverzuim"].format(
+            spells=number(row["sick_spells"], lang), longest=number(row["longest_sick_spell_days"], lang),
+            start=date_text(row["sick_from"], lang), end=date_text(row["sick_to"], lang))
+        state = "sick_reported" if row["sick_state"] == "reported" else "sick_open"
+        out.append(f"{sick}; {words[state].format(on=date_text(row['sick_reported_on'], lang))}")
+    return out
+
+
+def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+    """The open action: what, who, when agreed; the review date (or that it is overdue); what moved since."""
+    if not _given(row["action_id"]):
+        return []
+    lang = sl.result.lang
+    words = words_of(sl)
+    who = choice_label("roles", str(row["action_who"]), lang)
+    if _given(row["action_worker"]):
+        who = f"{who} {row['action_worker']}"
+    lines = [words["action_line"].format(what=row["action_what"], who=who,
+                                         agreed=date_text(row["action_agreed"], lang))]
+    if _given(row["action_review"]):
+        key = "review_overdue" if row["review_overdue"] else "review_on"
+        lines.append(words[key].format(review=date_text(row["action_review"], lang)))
+    moved = moved_text(row["since_action"], lang)
+    if moved:
+        lines.append(f"{words['since_action']}: " + "; ".join(moved))
+    if _given(row["more_actions"]) and row["more_actions"]:
+        lines.append(words["more_actions"].format(n=int(row["more_actions"])))
+    return lines
+
+
+def _given(value: object) -> bool:
+    """A value of a frame that is there (not None, not NaN, not empty)."""
+    return value is not None and value == value and value != ""
+
+
+def _because(row: pd.Series, words: dict[str, str]) -> str:
+    parts = []
+    if row["statutory"]:
+        parts.append(words["because_statutory"])
+    if row["by_risk"]:
+        parts.append(words["because_risk"])
+    return ", ".join(parts)
+
+
+def records(sl: Shortlist) -> list[dict[str, Any]]:
+    """One flat record per listed student, with every field a printed list has (and empty write-in fields)."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    list_date = date_text(sl.result.as_of.date().isoformat(), lang)
+    out = []
+    for _, row in sl.entries.iterrows():
+        sid = str(row["student_id"])
+        moved = moved_text(row["moved"], lang)
+        out.append({
+            "group": row["group"], "group_name": group_label(row["group"], lang), "band_key": str(row["band"]),
+            "list_date": list_date, "priority": int(row["priority"]), "rank": int(row["rank"]),
+            "student_id": sid, "name": (sl.names or {}).get(sid, ""),
+            "class": "" if pd.isna(row["class"]) else str(row["class"]),
+            "band": band_label(row["band"], lang), "probability": percent(row["probability"], lang),
+            "probability_value": float(row["probability"]),
+            "change": change_text(row["change"], row["change_points"], lang),
+            "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
+            "because": _because(row, words), "reasons": [str(row[c]) for c in REASON_COLUMNS if row[c]],
+            "flags": " | ".join(flag_lines(row, sl)),
+            "statutory_state": str(row["verzuim_state"]), "review_overdue": bool(row["review_overdue"]),
+            "open_action": action_lines(row, sl),
+            "prompts": [prompt_text(k, lang) for k in row["prompts"]],
+            "action": "", "action_type": "", "referral": "", "who": "", "when": "",
+        })
+    return out
+
+
+def capped_line(sl: Shortlist, group: str) -> str:
+    words = words_of(sl)
+    students = sl.cap_left.get(group, [])
+    key = "capped_note_total" if group == "all" else "capped_note"
+    return words[key].format(capacity=sl.capacity, n=len(students), students=", ".join(students))
+
+
+def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
+    """Who left the list since last time (in one group, or all), with why and which signals moved."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    out = []
+    for _, r in sl.left.iterrows():
+        if group is not None and r["group"] != group:
+            continue
+        now = percent(r["now"], lang) if r["now"] is not None and r["now"] == r["now"] else "-"
+        why = words[f"left_why_{r['why']}"]
+        moved = moved_text(r["moved"], lang)
+        if moved:
+            why += "; " + "; ".join(moved)
+        out.append(words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang), now=now,
+                                            why=why))
+    return out
+
+
+def group_notes(sl: Shortlist, group: str) -> list[str]:
+    """The lines under a group's table: whom the limit left out, and who left the list since last time."""
+    notes = [capped_line(sl, group)] if group in sl.cap_left else []
+    gone = left_lines(sl, group)
+    if gone:
+        notes.append(f"{words_of(sl)['left']}: " + "; ".join(gone))
+    return notes
+
+
+def statutory_rows(sl: Shortlist) -> list[list[str]]:
+    """The school-wide page: every open statutory signal, the earliest deadline first."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    rows = []
+    for _, r in sl.statutory.iterrows():
+        parts = []
+        if r["verzuim_state"] in {"to_report", "overdue"}:
+            parts.append(f"{number(r['verzuim_hours'], lang)} {texts(lang)['labels']['hours_short']} "
+                         f"({date_text(r['verzuim_from'], lang)} - {date_text(r['verzuim_to'], lang)}): "
+                         + words[f"state_{r['verzuim_state']}"].format(
+                             deadline=date_text(r["verzuim_deadline"], lang), on=""))
+        if r["sick_state"] == "open":
+            parts.append(words["sick_open"])
+        name = (sl.names or {}).get(str(r["student_id"]), "")
+        rows.append([str(r["student_id"]), *([name] if sl.names is not None else []),
+                     group_label(str(r["group"]), lang), "; ".join(parts)])
+    return rows
+
+
+def statutory_header(sl: Shortlist) -> list[str]:
+    lang = sl.result.lang
+    words = words_of(sl)
+    return [label("student", lang), *([words["name"]] if sl.names is not None else []), words["for_mentor"],
+            label("flags", lang)]

@@ -1,0 +1,258 @@
+"""Reading agreed actions back from a filled-in shortlist (XLSX or CSV): every filled row becomes an action,
+or the whole file is refused with a report per sheet and row; nothing is half-imported.
+
+Columns are recognised by the list's own headings in every language of the catalogues (the list wrote them;
+this reads its own layout back), so rows may be moved, sorted or filtered; merged cells, typed dates and empty
+rows are judged row by row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskscreen.errors import InputError, UsageError
+from riskscreen.files import read_regular
+from riskscreen.i18n import LANGUAGES, texts
+from riskscreen.ingest.sniff import normalise_header
+from riskscreen.workspace.actions import Action, ActionBook, make_action
+
+MAX_LIST_BYTES = 64 << 20
+COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
+                "type": ("action_type",), "referral": ("referral",), "who": ("who",), "review": ("when",)}
+FILLED_IN = ("action", "type", "referral", "who", "review")
+DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
+SHORT_DATE = re.compile(r"^\d{1,2}[-/.]\d{1,2}$")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    sheet: str | None
+    row: int
+    column: str | None
+    message: str
+
+    def describe(self) -> str:
+        where = f"sheet '{self.sheet}', row {self.row}" if self.sheet else f"row {self.row}"
+        return f"{where}{f', column {self.column!r}' if self.column else ''}: {self.message}"
+
+
+class ImportRefused(InputError):
+    """A filled-in list with rows that cannot be read: nothing was imported."""
+
+    def __init__(self, path: Path, problems: list[RowProblem]) -> None:
+        shown = "\n".join(f"  - {p.describe()}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} row problem(s); nothing was imported:\n{shown}{more}",
+                         hint="correct these rows in the list and import it again", path=str(path))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    actions: list[Action]
+    list_date: str | None
+    skipped_duplicates: int
+    rows_read: int
+
+
+def heading_keys() -> dict[str, str]:
+    """Every heading the list writes for an importable column, normalised, in every language -> column key."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        words = {**texts(lang)["shortlist"], **{"student": texts(lang)["labels"]["student"]}}
+        for key, names in COLUMN_WORDS.items():
+            for name in names:
+                out[normalise_header(words[name])] = key
+        out.update({normalise_header(key): key for key in COLUMN_WORDS})
+    return out
+
+
+def choice_words() -> dict[str, dict[str, str]]:
+    """The words of each choice (type, role) in every language -> key."""
+    out: dict[str, dict[str, str]] = {"type": {}, "who": {}}
+    for lang in LANGUAGES:
+        for field, table in (("type", "action_types"), ("who", "roles")):
+            for key, word in texts(lang)[table].items():
+                out[field][_fold(word)] = key
+                out[field][_fold(key)] = key
+        for key, word in texts(lang)["role_aliases"].items():
+            out["who"][_fold(key)] = word
+    return out
+
+
+def _fold(text: str) -> str:
+    """A word as typed, compared without case, accents, spaces or punctuation ('Zorgcoördinator' = 'zorgcoordinator')."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "", bare.lower())
+
+
+def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
+    """(sheet, row number, cells) of every row of every sheet (a workbook) or of the file (CSV)."""
+    data = read_regular(path, limit=MAX_LIST_BYTES, error=InputError, what="filled-in list")
+    if data.startswith(b"PK\x03\x04"):
+        from python_calamine import CalamineWorkbook
+
+        from riskscreen.ingest.workbook import check_unpacked_size
+
+        check_unpacked_size(path)
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            return [(name, i, list(row)) for name in book.sheet_names
+                    for i, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1)]
+        except Exception as exc:  # calamine raises its own error types for a damaged workbook
+            raise InputError(f"is not a readable workbook ({type(exc).__name__})", path=str(path),
+                             hint="open it in Excel and save it again as .xlsx") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise InputError("is not a list: it holds binary data", path=str(path), hint="give the .xlsx or .csv list")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return [(None, i, list(row)) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
+
+
+def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referral_targets: tuple[str, ...],
+               agreed: dt.date | None = None) -> ParsedList:
+    """The actions of a filled-in list, checked; raises ImportRefused listing every row that cannot be read."""
+    rows = read_rows(path)
+    headings = heading_keys()
+    choices = choice_words()
+    targets = {_fold(t): t for t in referral_targets}
+    problems: list[RowProblem] = []
+    found: list[tuple[str | None, int, dict[str, object]]] = []
+    columns: dict[str | None, dict[int, str]] = {}
+    for sheet, number, cells in rows:
+        if sheet not in columns:
+            keys = {i: headings.get(normalise_header(str(c))) for i, c in enumerate(cells) if c not in (None, "")}
+            mapped = {i: k for i, k in keys.items() if k}
+            if {"student_id", "action"} <= set(mapped.values()):
+                columns[sheet] = mapped
+            continue
+        values = {key: cells[i] if i < len(cells) else None for i, key in columns[sheet].items()}
+        if any(_text(values.get(k)) for k in FILLED_IN):
+            found.append((sheet, number, values))
+    if not columns:
+        raise UsageError("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)",
+                         hint="import the XLSX or CSV shortlist riskscreen wrote, with its header row", )
+    dates = {_text(v.get("list_date")) for _, _, v in found if _text(v.get("list_date"))}
+    list_date = None
+    if agreed is None:
+        parsed_dates = {_date(d) for d in dates}
+        if len(parsed_dates) > 1 or None in parsed_dates:
+            problems.append(RowProblem(None, 0, "list_date", f"the rows come from lists of different dates "
+                                       f"({', '.join(sorted(dates))}); import one week's list at a time"))
+        elif not parsed_dates:
+            raise UsageError("the list has no column with its date, so the day the actions were agreed is unknown",
+                             hint="add --agreed DATE (the day of the conversation)", path=str(path))
+        else:
+            day = parsed_dates.pop()
+            assert day is not None
+            agreed, list_date = day, day.isoformat()
+    assert agreed is not None or problems
+    actions: list[Action] = []
+    duplicates = 0
+    existing = {(a.student_id, a.agreed, a.what) for a in book.actions}
+    for sheet, number, values in found:
+        try:
+            action = _row_action(values, book, choices, targets, referral_targets, known_students,
+                                 agreed or dt.date.min, list_date)
+        except _RowError as exc:
+            problems.append(RowProblem(sheet, number, exc.column, exc.message))
+            continue
+        key = (action.student_id, action.agreed, action.what)
+        if key in existing:
+            duplicates += 1
+            continue
+        existing.add(key)
+        actions.append(action)
+    if problems:
+        raise ImportRefused(path, problems)
+    return ParsedList(actions, list_date, duplicates, len(found))
+
+
+class _RowError(Exception):
+    def __init__(self, column: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, dict[str, str]],
+                targets: dict[str, str], referral_targets: tuple[str, ...], known: set[str], agreed: dt.date,
+                list_date: str | None) -> Action:
+    student = _text(values.get("student_id"))
+    if not student:
+        raise _RowError("student_id", "no student on this row (were cells merged, or rows moved apart?)")
+    if student not in known:
+        raise _RowError("student_id", f"student {student} is not in this school's exports")
+    what = _text(values.get("action"))
+    if not what:
+        raise _RowError("action", "the agreed action is empty while other columns are filled in")
+    who_text = _text(values.get("who"))
+    if not who_text:
+        raise _RowError("who", "who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator "
+                               "(a name may follow)")
+    first, _, rest = who_text.partition(" ")
+    who = choices["who"].get(_fold(who_text)) or choices["who"].get(_fold(first))
+    worker = None if choices["who"].get(_fold(who_text)) else rest or None
+    if who is None:
+        raise _RowError("who", f"'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator "
+                               "(a name may follow)")
+    type_text = _text(values.get("type"))
+    kind = choices["type"].get(_fold(type_text), None) if type_text else "conversation"
+    if kind is None:
+        raise _RowError("type", f"'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing")
+    referral_text = _text(values.get("referral"))
+    referral = None
+    if referral_text:
+        referral = targets.get(_fold(referral_text))
+        if referral is None:
+            raise _RowError("referral", f"'{referral_text}' is not one of the referral targets "
+                                        f"({', '.join(referral_targets)})")
+    review = _review_date(values.get("review"), agreed.year)
+    try:
+        return make_action(book, student_id=student, agreed=agreed, what=what, type=kind, who=who, worker=worker,
+                           referral=referral, review=review, referral_targets=referral_targets,
+                           source=f"list {list_date}" if list_date else "list")
+    except UsageError as exc:
+        raise _RowError(None, exc.message) from None
+
+
+def _review_date(value: object, year: int) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    if SHORT_DATE.match(text):
+        raise _RowError("review", f"'{text}' has no year: write the whole date, such as {text}-{year}")
+    day = _date(text)
+    if day is None:
+        raise _RowError("review", f"'{text}' is not a date: write it as DD-MM-YYYY")
+    return day
+
+
+def _date(text: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+        return day if 2000 <= day.year <= 2099 else None
+    return None

@@ -1,0 +1,108 @@
+"""Follow-up on the list: each student's open action and review, which signals moved and why, and the state
+of the statutory signals (to report by a deadline, overdue, reported)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from riskscreen.signals.features import FEATURES
+from riskscreen.workspace.actions import ActionBook
+from riskscreen.workspace.snapshots import Snapshot
+
+# Which signals a change shows: one feature per signal (the shorter window first), never a derived trend.
+MOVING = [f for f in FEATURES if not f.trend]
+MAX_MOVED = 3
+MOVED_AT_LEAST = 0.05  # of a feature's spread in the school: smaller movements are noise, not a why
+
+
+def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+    """Per student: the 16-hour rule's state (none, to_report, overdue, reported) and report date, and the
+    sick-leave signal's (none, open, reported).
+
+    A report covers the window whose threshold was reached on or before the report date; when a window fills
+    after it, the alarm is back. A sick-leave report covers the signal while it lies inside the signal's
+    window (sick_from onwards)."""
+    rows = []
+    for sid, flagged, reached, deadline, sick, sick_from in zip(
+            entries["student_id"].astype(str), entries["verzuim_16u"], entries["verzuim_reached"],
+            entries["verzuim_deadline"], entries["ziekteverzuim"], entries["sick_from"], strict=True):
+        verzuim, verzuim_on = "none", None
+        if flagged:
+            last = book.last_report(sid, "verzuim_16u")
+            if last is not None and reached is not None and last.on >= str(reached):
+                verzuim, verzuim_on = "reported", last.on
+            else:
+                verzuim = "overdue" if deadline is not None and str(deadline) < as_of else "to_report"
+        sick_state, sick_on = "none", None
+        if sick:
+            last = book.last_report(sid, "ziekteverzuim")
+            if last is not None and sick_from is not None and last.on >= str(sick_from):
+                sick_state, sick_on = "reported", last.on
+            else:
+                sick_state = "open"
+        rows.append((verzuim, verzuim_on, sick_state, sick_on))
+    return pd.DataFrame(rows, columns=["verzuim_state", "verzuim_reported_on", "sick_state", "sick_reported_on"],
+                        index=entries.index)
+
+
+def moved_signals(now: pd.Series, before: pd.Series | None, spread: pd.Series, concern: int = 0,
+                  limit: int = MAX_MOVED) -> list[dict[str, Any]]:
+    """The signals that moved most between two dates: feature, value before and now (data; renderers word it).
+    concern +1 keeps only movements toward more risk (why a student rose), -1 only away from it (why one fell)."""
+    if before is None or before.empty:
+        return []
+    candidates = []
+    for spec in MOVING:
+        if spec.name not in now.index or spec.name not in before.index:
+            continue
+        a, b = before[spec.name], now[spec.name]
+        if a != a or b != b:
+            continue
+        scale = float(spread.get(spec.name, 0.0)) or 1.0
+        size = abs(float(b) - float(a)) / scale
+        toward = (float(b) - float(a)) * spec.direction
+        if concern and toward * concern <= 0:
+            continue
+        if size >= MOVED_AT_LEAST and round(float(b) - float(a), 1) != 0:
+            candidates.append((size, spec.signal, {"feature": spec.name, "before": float(a), "now": float(b)}))
+    candidates.sort(key=lambda c: -c[0])
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for _size, signal, record in candidates:
+        if signal not in seen:
+            seen.add(signal)
+            out.append(record)
+    return out[:limit]
+
+
+def signal_spread(features: pd.DataFrame) -> pd.Series:
+    """How much each signal varies in the school: the scale a movement is judged by."""
+    numeric = features.select_dtypes("number")
+    return numeric.std(ddof=0).replace(0.0, np.nan).fillna(1.0)
+
+
+def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features: pd.DataFrame,
+                   snapshots: dict[str, Snapshot | None], spread: pd.Series) -> pd.DataFrame:
+    """Per student: the open action (the most recent if several), who follows it up, its review date, whether
+    the review is overdue, and which signals moved since the action was agreed."""
+    rows = []
+    for sid in entries["student_id"].astype(str):
+        open_actions = sorted(book.open_for(sid), key=lambda a: (a.agreed, a.id))
+        if not open_actions:
+            rows.append((None, None, None, None, None, None, False, 0, []))
+            continue
+        action = open_actions[-1]
+        then = snapshots.get(action.agreed)
+        before = None
+        if then is not None and sid in then.students.index:
+            signals = then.signals()
+            before = signals.loc[sid] if not signals.empty else None
+        now = features.loc[sid] if sid in features.index else pd.Series(dtype=float)
+        rows.append((action.id, action.what, action.who, action.worker, action.agreed, action.review,
+                     action.overdue(as_of), len(open_actions) - 1, moved_signals(now, before, spread)))
+    return pd.DataFrame(rows, columns=["action_id", "action_what", "action_who", "action_worker", "action_agreed",
+                                       "action_review", "review_overdue", "more_actions", "since_action"],
+                        index=entries.index)

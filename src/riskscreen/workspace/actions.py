@@ -1,0 +1,213 @@
+"""Agreed actions and statutory reports of one school: typed records, checked, stored in the workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from riskscreen.errors import UsageError, WorkspaceError
+from riskscreen.ingest.privacy import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, NINE_DIGITS, bsn_valid
+from riskscreen.ingest.sniff import fold_text
+from riskscreen.workspace.store import read_document, write_document
+
+ACTION_TYPES = ("conversation", "home_visit", "referral")
+ROLES = ("youth_worker", "mentor", "coordinator")
+SIGNALS = ("verzuim_16u", "ziekteverzuim")  # the statutory 16-hour rule; sick leave reported to the jeugdarts
+MAX_TEXT = 500
+BOOK_VERSION = 1
+WORKER_PATTERN = re.compile(r"^[\w][\w .'-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a youth worker and a mentor agreed about one student, and how it ended."""
+
+    id: int
+    student_id: str
+    agreed: str                 # ISO date
+    what: str
+    type: str = "conversation"  # ACTION_TYPES
+    who: str = "youth_worker"   # ROLES: who follows it up
+    worker: str | None = None   # the youth worker (or other person) named, as the school writes them
+    referral: str | None = None  # a referral target of the workspace's settings
+    review: str | None = None   # ISO date
+    closed: str | None = None   # ISO date
+    outcome: str | None = None
+    source: str = "terminal"    # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
+
+    @property
+    def open(self) -> bool:
+        return self.closed is None
+
+    def overdue(self, as_of: str) -> bool:
+        return self.open and self.review is not None and self.review < as_of
+
+
+@dataclass(frozen=True)
+class Report:
+    """A statutory signal reported: the 16-hour rule to DUO/leerplicht, sick leave to the jeugdarts."""
+
+    student_id: str
+    signal: str  # SIGNALS
+    on: str      # ISO date
+
+
+@dataclass(frozen=True)
+class ActionBook:
+    """Every action and report of the school."""
+
+    actions: tuple[Action, ...] = ()
+    reports: tuple[Report, ...] = ()
+
+    @property
+    def next_id(self) -> int:
+        return max((a.id for a in self.actions), default=0) + 1
+
+    def get(self, action_id: int) -> Action:
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise UsageError(f"there is no action {action_id}", hint="`riskscreen actions list --all` shows them")
+
+    def open_for(self, student_id: str) -> list[Action]:
+        return [a for a in self.actions if a.student_id == student_id and a.open]
+
+    def last_report(self, student_id: str, signal: str) -> Report | None:
+        mine = [r for r in self.reports if r.student_id == student_id and r.signal == signal]
+        return max(mine, key=lambda r: r.on) if mine else None
+
+
+def identifier_in(text: str) -> str | None:
+    """What identifying detail a free text holds (an e-mail address, a phone number, a BSN, a birth date, a
+    name after 'moeder' or 'dhr.'), or None."""
+    folded = fold_text(text)
+    if EMAIL.search(folded):
+        return "an e-mail address"
+    digits = re.sub(r"[\s.\-/()]", "", folded)
+    if DUTCH_PHONE.search(digits):
+        return "a phone number"
+    if any(bsn_valid([re.sub(r"\D", "", m.group(0))])[0] for m in NINE_DIGITS.finditer(folded)):
+        return "a BSN"
+    if BIRTH_DATE.search(folded):
+        return "a birth date"
+    if NAME_IN_TEXT.search(folded):
+        return "a name"
+    return None
+
+
+def check_text(text: str, what: str) -> str:
+    """Free text of an action: one line, not too long, nothing identifying."""
+    cleaned = " ".join(str(text).split())
+    if not cleaned:
+        raise UsageError(f"the {what} is empty", hint=f"write the {what} in a few words")
+    if len(cleaned) > MAX_TEXT:
+        raise UsageError(f"the {what} is {len(cleaned)} characters, more than {MAX_TEXT}", hint="write it shorter")
+    found = identifier_in(cleaned)
+    if found:
+        raise UsageError(f"the {what} holds {found}; actions are stored without anything that identifies a person",
+                         hint="write the role instead ('moeder', 'de huisarts') and leave out names and numbers")
+    return cleaned
+
+
+def check_worker(worker: str | None) -> str | None:
+    if worker is None or not worker.strip():
+        return None
+    cleaned = " ".join(worker.split())
+    if not WORKER_PATTERN.match(cleaned):
+        raise UsageError(f"'{worker}' cannot name who follows up",
+                         hint="use a short name or code of letters, digits, spaces, '.', '-' (up to 40)")
+    return cleaned
+
+
+def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str, type: str = "conversation",
+                who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
+                review: dt.date | None = None, referral_targets: tuple[str, ...] = (),
+                source: str = "terminal") -> Action:
+    """A checked new action (not yet stored)."""
+    if referral is not None and type == "conversation":
+        type = "referral"
+    if type not in ACTION_TYPES:
+        raise UsageError(f"unknown type of action '{type}'", hint=f"use one of {', '.join(ACTION_TYPES)}")
+    if who not in ROLES:
+        raise UsageError(f"unknown role '{who}'", hint=f"use one of {', '.join(ROLES)}")
+    if type == "referral" and referral is None:
+        raise UsageError("a referral needs a target", hint=f"add --referral, one of {', '.join(referral_targets)}")
+    if referral is not None and referral not in referral_targets:
+        raise UsageError(f"'{referral}' is not in the workspace's list of referral targets",
+                         hint=f"use one of {', '.join(referral_targets)}, or add it to the workspace's settings.toml")
+    if review is not None and review < agreed:
+        raise UsageError(f"the review date {review.isoformat()} is before the date agreed {agreed.isoformat()}",
+                         hint="give a review date on or after the day the action was agreed")
+    return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, "action"), type, who,
+                  check_worker(worker), referral, review.isoformat() if review else None, source=source)
+
+
+def add(book: ActionBook, actions: list[Action]) -> ActionBook:
+    """The book with these actions added, numbered after the existing ones."""
+    start = book.next_id
+    numbered = [replace(a, id=start + i) for i, a in enumerate(actions)]
+    return replace(book, actions=book.actions + tuple(numbered))
+
+
+def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tuple[ActionBook, Action]:
+    action = book.get(action_id)
+    if not action.open:
+        raise UsageError(f"action {action_id} was closed on {action.closed}", hint="a closed action stays closed")
+    if on.isoformat() < action.agreed:
+        raise UsageError(f"action {action_id} was agreed on {action.agreed}, after {on.isoformat()}",
+                         hint="give a closing date on or after the day it was agreed")
+    closed = replace(action, closed=on.isoformat(), outcome=check_text(outcome, "outcome"))
+    return replace(book, actions=tuple(closed if a.id == action_id else a for a in book.actions)), closed
+
+
+def report(book: ActionBook, student_id: str, signal: str, on: dt.date) -> tuple[ActionBook, Report]:
+    if signal not in SIGNALS:
+        raise UsageError(f"unknown signal '{signal}'", hint=f"use one of {', '.join(SIGNALS)}")
+    record = Report(str(student_id), signal, on.isoformat())
+    if record in book.reports:
+        return book, record
+    return replace(book, reports=book.reports + (record,)), record
+
+
+def load(path: Path) -> ActionBook:
+    """The school's actions and reports (none yet when the file does not exist)."""
+    if not path.exists():
+        return ActionBook()
+    doc = read_document(path, "actions file")
+    try:
+        if doc.get("version") != BOOK_VERSION:
+            raise ValueError("version")
+        actions = tuple(Action(**a) for a in doc["actions"])
+        reports = tuple(Report(**r) for r in doc["reports"])
+        for a in actions:
+            if a.type not in ACTION_TYPES or a.who not in ROLES or not isinstance(a.id, int):
+                raise ValueError("field")
+            for day in (a.agreed, a.review, a.closed):
+                if day is not None:
+                    dt.date.fromisoformat(day)
+        for r in reports:
+            dt.date.fromisoformat(r.on)
+            if r.signal not in SIGNALS:
+                raise ValueError("signal")
+        if len({a.id for a in actions}) != len(actions):
+            raise ValueError("ids")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise WorkspaceError("is not a readable actions file", path=str(path),
+                             hint="restore it from a backup; riskscreen does not change a file it cannot read") from None
+    return ActionBook(actions, reports)
+
+
+def save(book: ActionBook, path: Path) -> Path:
+    doc: dict[str, Any] = {"version": BOOK_VERSION, "actions": [asdict(a) for a in book.actions],
+                           "reports": [asdict(r) for r in book.reports]}
+    return write_document(path, doc)
+
+
+def prune(book: ActionBook, before: str) -> tuple[ActionBook, int, int]:
+    """Closed actions closed before a date, and reports made before it, removed; returns how many of each."""
+    actions = tuple(a for a in book.actions if a.open or (a.closed or "") >= before)
+    reports = tuple(r for r in book.reports if r.on >= before)
+    return (ActionBook(actions, reports), len(book.actions) - len(actions), len(book.reports) - len(reports))

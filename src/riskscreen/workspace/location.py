@@ -1,0 +1,166 @@
+"""Which workspace a command uses: --workspace, a riskscreen.toml up from the working folder, RISKSCREEN_HOME,
+or the per-user data folder; one folder per school inside it, with the school's settings."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from riskscreen.errors import UsageError, WorkspaceError
+
+CONFIG_NAME = "riskscreen.toml"
+SETTINGS_NAME = "settings.toml"
+DEFAULT_SCHOOL = "school"
+SCHOOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+# The youth worker's network (issue #12); a school edits its own list in settings.toml.
+REFERRAL_TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "leerplicht_rmc",
+                    "jeugdarts_ggd", "huisarts", "other")
+MAX_CONFIG_BYTES = 64 << 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A school's settings (settings.toml in its workspace folder)."""
+
+    retention_weeks: int | None = None      # snapshots and closed actions older than this are pruned
+    referral_targets: tuple[str, ...] = REFERRAL_TARGETS
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One school's folder of history, actions and settings, and how it was chosen."""
+
+    home: Path
+    school: str
+    chosen_by: str  # "--workspace", "riskscreen.toml (PATH)", "RISKSCREEN_HOME" or "default"
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def folder(self) -> Path:
+        return self.home / self.school
+
+    @property
+    def snapshots(self) -> Path:
+        return self.folder / "snapshots"
+
+    @property
+    def actions_file(self) -> Path:
+        return self.folder / "actions.json"
+
+    def describe(self) -> str:
+        return f"{self.folder} (school {self.school}; chosen by {self.chosen_by})"
+
+
+def default_home() -> Path:
+    """The per-user data folder: %LOCALAPPDATA%\\riskscreen on Windows, else $XDG_DATA_HOME/riskscreen or
+    ~/.local/share/riskscreen."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "riskscreen"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "riskscreen"
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest riskscreen.toml in the working folder or a folder above it."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_toml(path: Path, what: str) -> dict[str, object]:
+    from riskscreen.files import read_regular
+
+    raw = read_regular(path, limit=MAX_CONFIG_BYTES, error=WorkspaceError, what=what)
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise WorkspaceError(f"is not a readable {what} ({exc})", path=str(path),
+                             hint="correct it, or write it again with `riskscreen init --force`") from None
+
+
+def check_school(school: str) -> str:
+    if not SCHOOL_PATTERN.match(school):
+        raise UsageError(f"'{school}' cannot name a school's workspace",
+                         hint="use the BRIN number or a short name of letters, digits, '-', '_' or '.'")
+    return school
+
+
+def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | None = None) -> Workspace:
+    """The workspace a command uses (see the module docstring for the order)."""
+    config_school: str | None = None
+    chosen = "--workspace"
+    if home is None:
+        config = find_config(cwd or Path.cwd())
+        if config is not None:
+            doc = read_toml(config, "riskscreen.toml")
+            section = doc.get("workspace", {})
+            if not isinstance(section, dict):
+                raise WorkspaceError("has no [workspace] table", path=str(config),
+                                     hint="write it again with `riskscreen init --force`")
+            if section.get("home") is not None:
+                home = config.parent / str(section["home"])
+                chosen = f"{CONFIG_NAME} ({config})"
+            config_school = str(section["school"]) if section.get("school") is not None else None
+        if home is None and os.environ.get("RISKSCREEN_HOME"):
+            home, chosen = Path(os.environ["RISKSCREEN_HOME"]), "RISKSCREEN_HOME"
+        if home is None:
+            home, chosen = default_home(), "default"
+    if home.exists() and not home.is_dir():
+        raise UsageError(f"the workspace {home} is a file, not a folder",
+                         hint="give --workspace a folder (it is made if it does not exist)")
+    name = check_school(school or config_school or os.environ.get("RISKSCREEN_SCHOOL") or DEFAULT_SCHOOL)
+    workspace = Workspace(home, name, chosen)
+    return Workspace(home, name, chosen, read_settings(workspace))
+
+
+def read_settings(workspace: Workspace) -> Settings:
+    path = workspace.folder / SETTINGS_NAME
+    if not path.is_file():
+        return Settings()
+    doc = read_toml(path, "workspace settings file")
+    retention = doc.get("retention_weeks")
+    targets = doc.get("referral_targets", list(REFERRAL_TARGETS))
+    if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
+        raise WorkspaceError("retention_weeks must be a whole number of weeks, 1 or more", path=str(path),
+                             hint="for example retention_weeks = 52, or remove the line to keep everything")
+    if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t.strip() for t in targets):
+        raise WorkspaceError("referral_targets must be a list of names", path=str(path),
+                             hint='for example referral_targets = ["jeugdhulp", "huisarts", "other"]')
+    return Settings(retention, tuple(t.strip() for t in targets))
+
+
+SETTINGS_TEMPLATE = """\
+# riskscreen: settings of the workspace of school {school}.
+# History (snapshots of each week's list) and actions of this school live in this folder.
+
+# Snapshots and closed actions older than this many weeks are removed by `riskscreen history prune`
+# (support for the school's AVG retention policy). Remove the line to keep everything.
+{retention}
+
+# The youth worker's network: where an action can refer a student to (`riskscreen actions add --referral`).
+referral_targets = [{targets}]
+"""
+
+
+def settings_text(school: str, retention_weeks: int | None, targets: tuple[str, ...] = REFERRAL_TARGETS) -> str:
+    retention = (f"retention_weeks = {retention_weeks}" if retention_weeks is not None
+                 else "# retention_weeks = 52")
+    return SETTINGS_TEMPLATE.format(school=school, retention=retention,
+                                    targets=", ".join(f'"{t}"' for t in targets))
+
+
+def config_text(home: Path, school: str) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return ("# riskscreen: the workspace commands in this folder (and below it) use.\n"
+            "[workspace]\n"
+            f"home = {quoted(str(home))}\n"
+            f"school = {quoted(school)}\n")

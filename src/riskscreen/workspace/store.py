@@ -1,0 +1,102 @@
+"""The workspace on disk: folders made 0700, documents written atomically 0600, one run at a time (a lock)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from riskscreen.errors import WorkspaceError
+from riskscreen.files import read_regular, write_output
+from riskscreen.workspace.location import SETTINGS_NAME, Workspace, settings_text
+
+LOCK_NAME = ".lock"
+MAX_DOCUMENT_BYTES = 512 << 20
+
+
+def ensure_folder(folder: Path) -> Path:
+    """Make a workspace folder (and its parents) readable by the owner only."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        raise WorkspaceError(f"the workspace folder {folder} cannot be made ({exc.strerror})",
+                             hint="choose another workspace with --workspace or `riskscreen init`") from None
+    return folder
+
+
+@contextlib.contextmanager
+def locked(workspace: Workspace) -> Iterator[None]:
+    """Hold the school's workspace for one run; a second run at the same time is refused with who holds it.
+
+    An operating-system lock (not a lock file's existence) so that a killed run never leaves the workspace
+    locked."""
+    ensure_folder(workspace.folder)
+    path = workspace.folder / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if not _try_lock(fd):
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise WorkspaceError(f"another riskscreen run (process {holder}) is using the workspace "
+                                 f"{workspace.folder}", hint="wait until it has finished, then run again")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def write_document(path: Path, doc: Any) -> Path:
+    """A JSON document of the workspace, replaced atomically (0600)."""
+    ensure_folder(path.parent)
+    return write_output(path, json.dumps(doc, ensure_ascii=False, indent=1), force=True)
+
+
+def read_document(path: Path, what: str) -> Any:
+    """A JSON document of the workspace; a damaged one is refused, never half read or replaced."""
+    raw = read_regular(path, limit=MAX_DOCUMENT_BYTES, error=WorkspaceError, what=what)
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise WorkspaceError(f"is not a readable {what}", path=str(path),
+                             hint="restore it from a backup, or move it away to start again") from None
+
+
+def initialise(workspace: Workspace, *, retention_weeks: int | None, config: Path | None,
+               force: bool = False) -> list[Path]:
+    """Make the school's workspace folder with a settings file, and (optionally) the riskscreen.toml that
+    points commands in a working folder to it; returns the files written."""
+    from riskscreen.workspace.location import config_text
+
+    written = []
+    ensure_folder(workspace.snapshots)
+    settings = workspace.folder / SETTINGS_NAME
+    if not settings.exists() or force:
+        written.append(write_output(settings, settings_text(workspace.school, retention_weeks), force=force))
+    if config is not None:
+        written.append(write_output(config, config_text(workspace.home.resolve(), workspace.school), force=force))
+    return written
