@@ -41,6 +41,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def isolated_profiles(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISKSCREEN_PROFILES", str(tmp_path_factory.mktemp("profiles")))
     monkeypatch.setenv("RISKSCREEN_STATE", str(tmp_path_factory.mktemp("state")))
+    monkeypatch.setenv("RISKSCREEN_HOME", str(tmp_path_factory.mktemp("workspaces")))
+    monkeypatch.delenv("RISKSCREEN_SCHOOL", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("RISKSCREEN_MODELS", raising=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,8 @@ def test_help_lists_every_command_in_order() -> None:
     from typer.main import get_command
 
     assert list(get_command(app).commands) == ["validate", "sample", "score", "explain", "train",  # type: ignore[attr-defined]
-                                                 "evaluate", "shortlist", "history", "profile", "model"]
+                                                 "evaluate", "init", "shortlist", "profile", "model", "history",
+                                                 "actions"]
     result = run("--help")
     assert result.exit_code == 0
     for name in ("validate", "sample", "score", "explain", "train", "evaluate", "shortlist", "history"):
@@ -170,17 +172,22 @@ def test_explain(school_dir: Path) -> None:
 
 def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path) -> None:
     html = tmp_path / "week.html"
-    result = run("shortlist", school_copy, "-o", html)
+    ws = tmp_path / "ws"
+    result = run("shortlist", school_copy, "-o", html, "--workspace", ws, "--school", "04AB")
     assert result.exit_code == 0, result.stderr
     assert html.read_text().startswith("<!DOCTYPE html>")
     assert oct(html.stat().st_mode & 0o777) == "0o600"
-    snapshots = list((school_copy / "riskscreen-history").iterdir())
+    snapshots = list((ws / "04AB" / "snapshots").iterdir())
     assert [p.name for p in snapshots] == ["shortlist-2026-11-27.json"]
-    again = run("shortlist", school_copy, "-o", html)
+    assert oct(snapshots[0].stat().st_mode & 0o777) == "0o600"
+    assert oct((ws / "04AB").stat().st_mode & 0o777) == "0o700"
+    assert f"history read from {ws / '04AB'} (school 04AB; chosen by --workspace)" in result.stderr
+    assert not (school_copy / "riskscreen-history").exists()  # the export folder is never written to
+    again = run("shortlist", school_copy, "-o", html, "--workspace", ws, "--school", "04AB")
     assert again.exit_code == 2 and "already exists" in again.stderr
     xlsx = run("shortlist", school_copy, "--format", "xlsx")
     assert xlsx.exit_code == 2 and "cannot be printed to the terminal" in xlsx.stderr
-    listing = run("history", school_copy, "--format", "json")
+    listing = run("history", "--workspace", ws, "--school", "04AB", "--format", "json")
     assert json.loads(listing.stdout)[0]["as_of"] == "2026-11-27"
 
 
@@ -192,7 +199,7 @@ def test_a_failed_shortlist_leaves_nothing_behind(school_copy: Path, tmp_path: P
     assert result.exit_code == 1
     assert "the data did not pass validation" in result.stderr
     assert list(tmp_path.iterdir()) == [school_copy]
-    assert not (school_copy / "riskscreen-history").exists()
+    assert not (Path(os.environ["RISKSCREEN_HOME"]) / "school").exists()  # no workspace, no snapshot
 
 
 def test_inputs_are_never_modified(school_copy: Path, tmp_path: Path) -> None:

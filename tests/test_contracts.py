@@ -72,7 +72,7 @@ def test_group_keys_are_translated_only_when_shown() -> None:
 
 
 def test_a_version_1_snapshot_is_read_with_group_keys(tmp_path: Path) -> None:
-    from riskscreen.weekly.history import load
+    from riskscreen.workspace.snapshots import load
 
     path = tmp_path / "shortlist-2026-11-20.json"
     students = [{"student_id": s, "probability": 0.1, "band": "low", "on_list": True, "group": g,

@@ -217,6 +217,7 @@ def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path)
     assert "16-hour rule: 10 unauthorised hours in 6 lesson weeks" in result.stdout
     listing = CliRunner().invoke(app, ["shortlist", str(folder), "--profile", str(profile), "--as-of", AS_OF,
                                        "--no-history", "-f", "md"])
+    assert listing.exit_code == 0, listing.stderr
     assert "het profiel zet de 16-urenregel op 10 uur in 6 lesweken (de wet: 16 uur in 4 lesweken)" in listing.stdout
 
 

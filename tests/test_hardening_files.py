@@ -167,9 +167,9 @@ def test_the_bundled_model_keeps_its_name(tmp_path: Path, monkeypatch: pytest.Mo
     assert "models/demo" in listed.stdout and "(its name is the bundled model's: use it by its path)" in listed.stdout
 
 
-def test_a_history_that_is_a_file_is_refused_before_the_work(tmp_path: Path) -> None:
+def test_a_workspace_that_is_a_file_is_refused_before_the_work(tmp_path: Path) -> None:
     (tmp_path / "hist").write_text("")
-    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--history", str(tmp_path / "hist"),
+    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--workspace", str(tmp_path / "hist"),
                                  "-o", str(tmp_path / "list.csv")])
     assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
     assert not (tmp_path / "list.csv").exists()
@@ -240,10 +240,10 @@ def test_a_field_over_128_kib_in_the_first_lines_is_read(tmp_path: Path) -> None
 
 
 def test_a_damaged_snapshot_is_a_clear_error(tmp_path: Path) -> None:
-    history = tmp_path / "history"
-    history.mkdir()
+    history = tmp_path / "ws" / "school" / "snapshots"
+    history.mkdir(parents=True)
     (history / "shortlist-2026-11-20.json").write_text('{"version": 2, "as_of": "2026-11-20", "students": [{"x": 1}]}')
-    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--history", str(history), "--no-history"])
+    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--workspace", str(tmp_path / "ws"), "--no-history"])
     assert result.exit_code == 1
     assert "shortlist-2026-11-20.json: is not a readable shortlist snapshot" in result.stderr
 

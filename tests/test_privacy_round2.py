@@ -138,7 +138,7 @@ def test_a_refused_export_leaves_no_output_and_no_history(tmp_path: Path, plante
     lines = [lines[0] + ";Opmerking"] + [f"{line};{planted if i == 7 else 'griep'}" for i, line in enumerate(lines[1:])]
     (data / "absenties.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out, history = tmp_path / "list.html", tmp_path / "history"
-    result = CliRunner().invoke(app, ["shortlist", str(data), "-o", str(out), "--history", str(history)])
+    result = CliRunner().invoke(app, ["shortlist", str(data), "-o", str(out), "--workspace", str(history)])
     assert result.exit_code == 1 and "refused: the file holds what look like direct identifiers" in result.stderr
     assert "(row 9)" in result.stderr
     assert planted not in result.stdout + result.stderr

@@ -12,10 +12,12 @@ from tests.helpers import load
 
 from riskscreen.i18n import prompt_text
 from riskscreen.render.shortlist import csv_document, format_for, render
+from riskscreen.render.shortlist_records import group_notes
 from riskscreen.render.shortlist_xlsx import xlsx_bytes
 from riskscreen.scoring.score import score
-from riskscreen.weekly import history
+from riskscreen.signals.features import FEATURES
 from riskscreen.weekly.shortlist import build, prompts_for, snapshot
+from riskscreen.workspace import snapshots as history
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +69,11 @@ def test_capacity_per_mentor_and_in_total() -> None:
     assert per_mentor.entries["group"].tolist() == ["mentor:M1"] * 3 + ["mentor:M2"] * 2 + ["class:3C", "none"]
     assert per_mentor.entries["priority"].tolist() == [1, 2, 3, 1, 2, 1, 1]
     assert per_mentor.entries["by_risk"].tolist() == [False, True, True, True, True, True, True]
+    # whom the limit left out above the threshold is said, per mentor, by pseudonym (never silently dropped)
+    assert per_mentor.cap_left == {"mentor:M1": ["A3"]}
     total = build(result, capacity=3, per_mentor=False, min_band="elevated")
     assert total.entries["student_id"].tolist() == ["A4", "A1", "A2", "C1"]
+    assert total.cap_left == {"all": ["B1", "A3", "D1", "B2"]}
     one = build(result, capacity=1, min_band="high")
     assert one.entries["student_id"].tolist() == ["A4", "A1", "C1"]
 
@@ -116,11 +121,15 @@ def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path:
 
 def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     listing = build(result)
-    path = history.save(snapshot(listing), tmp_path)
+    path = history.save(snapshot(listing), tmp_path).path
+    assert path is not None
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     loaded = history.load(path)
-    assert list(loaded.students.columns) == ["probability", "band", "on_list", "group", "reason_features",
-                                             "verzuim_16u", "ziekteverzuim"]
+    assert list(loaded.students.columns)[:11] == ["probability", "band", "on_list", "group", "level", "year",
+                                                  "reason_features", "verzuim_16u", "verzuim_reached",
+                                                  "verzuim_deadline", "ziekteverzuim"]
+    # beside them only the signal values, one per declared feature: nothing else about the student
+    assert sorted(loaded.students.columns[11:]) == sorted(f"signal.{f.name}" for f in FEATURES)
     assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
     assert int(loaded.students["on_list"].sum()) == len(listing.entries)
     # groups are stored as keys, the same whatever the language of the list
@@ -138,6 +147,8 @@ def _listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untype
     small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
     from dataclasses import replace
 
+    # the list of last week as it was for the same students (a school of three mentors)
+    snap = replace(snap, students=snap.students.loc[snap.students.index.isin(small["student_id"])])
     return build(replace(result, table=small), capacity=2, previous=snap)
 
 
@@ -160,10 +171,22 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
     assert summary["A1"].value.startswith("Signaleringslijst, week 48 (27-11-2026); model demo")
     assert summary["A2"].value.startswith("Let op: dit is een demonstratiemodel")
     sheet = wb[listing.groups[0].removeprefix("mentor:")]
-    assert sheet.freeze_panes == "C2"
-    assert [c.value for c in sheet[1]][:6] == ["#", "Leerling", "Klas", "Risico", "Kans", "Verandering"]
-    assert sheet.max_row == 1 + int((listing.entries["group"] == listing.groups[0]).sum())
-    assert sheet.column_dimensions["G"].width == 48
+    assert sheet.freeze_panes == "D2"
+    assert [c.value for c in sheet[1]] == ["Lijst van", "#", "Leerling", "Klas", "Risico", "Kans", "Verandering",
+                                           "Waarom op de lijst", "Signalen", "Gesprekspunten", "Lopende actie",
+                                           "Afgesproken actie", "Soort actie", "Verwezen naar", "Wie",
+                                           "Opnieuw bekijken op"]
+    rows = int((listing.entries["group"] == listing.groups[0]).sum())
+    notes = group_notes(listing, listing.groups[0])
+    assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0)  # notes under the table, after a blank row
+    assert [sheet.cell(sheet.max_row - len(notes) + 1 + i, 1).value for i in range(len(notes))] == notes
+    assert sheet.column_dimensions["H"].width == 48
+    # the chance is a number shown as a percentage, so Excel sorts and filters it
+    first = listing.entries[listing.entries["group"] == listing.groups[0]].iloc[0]
+    assert sheet["F2"].value == pytest.approx(round(float(first["probability"]), 4), abs=1e-9)
+    assert sheet["F2"].number_format == "0.0%"
+    assert sheet.auto_filter.ref == f"A1:P{1 + rows}"
+    assert sheet["A2"].value == "27-11-2026"
 
 
 def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
@@ -177,9 +200,9 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
     entries["group"] = entries["group"].iloc[0]
     evil = replace(listing, entries=entries, groups=[entries["group"].iloc[0]])
     rows = list(csv.reader(io.StringIO(csv_document(evil))))
-    assert {r[3] for r in rows[1:]} == {"'=HYPERLINK(\"http://x\")"}
+    assert {r[4] for r in rows[1:]} == {"'=HYPERLINK(\"http://x\")"}
     wb = load_workbook(io.BytesIO(xlsx_bytes(evil)))
-    cell = wb[evil.groups[0].removeprefix("mentor:")]["C2"]
+    cell = wb[evil.groups[0].removeprefix("mentor:")]["D2"]
     assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://x\")"
 
 

@@ -410,12 +410,9 @@ def write_weeks(school: SampleSchool, out_dir: Path, weeks: int, *, force: bool 
         day = school.as_of - dt.timedelta(weeks=back)
         tables = {}
         for name, frame in school.tables.items():
-            column = headers[name]["date"] if name in {"attendance", "grades"} else None
-            if column is None:
-                tables[name] = frame
-                continue
-            dates = pd.to_datetime(frame[column], format=date_fmt)
-            tables[name] = frame.loc[(dates <= pd.Timestamp(day)).to_numpy()]
+            dated = name in {"attendance", "grades"}
+            keep = pd.to_datetime(frame[headers[name]["date"]], format=date_fmt) <= pd.Timestamp(day) if dated else None
+            tables[name] = frame.loc[keep.to_numpy()] if keep is not None else frame
         folder = Path(out_dir) / f"week{day.isocalendar().week:02d}"
         written += write(SampleSchool(tables, school.profile, day), folder, force=force)
     return written

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from riskscreen.workspace.snapshots import Snapshot
 
 
+AS_OF_GRACE_DAYS = 7
+
+
 def workspace(home: Path | None = None, school: str | None = None) -> Workspace:
     """The school's workspace: --workspace, a riskscreen.toml in or above the working folder, RISKSCREEN_HOME,
     or the per-user data folder; one folder per school inside it."""
@@ -92,9 +95,13 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     loaded = load_model(model)
     exports = read(sources, as_of=as_of, today=today, progress=progress)
     last = exports.report.last_date
-    if as_of is not None and last is not None and as_of.isoformat() > last:
-        raise UsageError(f"--as-of {as_of.isoformat()} is after the last registration in the exports ({last})",
-                         hint=f"use --as-of {last} or earlier, or export the weeks up to {as_of.isoformat()}")
+    # A week's grace: an export made on Friday may hold nothing after Wednesday; weeks later it is a mistake
+    # that would store a list counting unexported weeks as weeks without absence.
+    latest = dt.date.fromisoformat(last) + dt.timedelta(days=AS_OF_GRACE_DAYS) if last else None
+    if as_of is not None and latest is not None and as_of > latest:
+        raise UsageError(f"--as-of {as_of.isoformat()} is more than a week after the last registration in the "
+                         f"exports ({last})",
+                         hint=f"use --as-of {last}, or export the weeks up to {as_of.isoformat()}")
     result = score_all(exports, loaded, lang=lang)
     day = result.as_of.date().isoformat()
     notes = _legacy_note(sources.folder, where)
@@ -286,7 +293,8 @@ def actions_table(where: Workspace | None = None, *, include_closed: bool = Fals
 
     where = where or _default_workspace()
     book = actions.load(where.actions_file)
-    chosen = [a for a in book.actions if (include_closed or a.open) and (student_id is None or a.student_id == student_id)]
+    chosen = [a for a in book.actions
+              if (include_closed or a.open) and (student_id is None or a.student_id == student_id)]
     return sorted(chosen, key=lambda a: (a.agreed, a.id))
 
 

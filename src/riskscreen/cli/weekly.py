@@ -196,4 +196,5 @@ def _weeks(text: str | None) -> int | None:
             return max(1, -(-int(value[:-1]) // 7))
         return int(value)
     except ValueError:
-        raise UsageError(f"--older-than '{text}' is not a period", hint="write it as 52w (weeks) or 365d (days)") from None
+        raise UsageError(f"--older-than '{text}' is not a period",
+                         hint="write it as 52w (weeks) or 365d (days)") from None

@@ -108,7 +108,7 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
 
 def _given(value: object) -> bool:
     """A value of a frame that is there (not None, not NaN, not empty)."""
-    return value is not None and value == value and value != ""
+    return value is not None and not pd.isna(value) and value != ""
 
 
 def _because(row: pd.Series, words: dict[str, str]) -> str:

@@ -86,7 +86,7 @@ def choice_words() -> dict[str, dict[str, str]]:
 
 
 def _fold(text: str) -> str:
-    """A word as typed, compared without case, accents, spaces or punctuation ('Zorgcoördinator' = 'zorgcoordinator')."""
+    """A word compared without case, accents, spaces or punctuation ('Zorgcoördinator' = 'zorgcoordinator')."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "", bare.lower())
 

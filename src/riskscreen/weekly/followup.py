@@ -59,7 +59,7 @@ def moved_signals(now: pd.Series, before: pd.Series | None, spread: pd.Series, c
         if spec.name not in now.index or spec.name not in before.index:
             continue
         a, b = before[spec.name], now[spec.name]
-        if a != a or b != b:
+        if pd.isna(a) or pd.isna(b):
             continue
         scale = float(spread.get(spec.name, 0.0)) or 1.0
         size = abs(float(b) - float(a)) / scale
@@ -88,7 +88,7 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
                    snapshots: dict[str, Snapshot | None], spread: pd.Series) -> pd.DataFrame:
     """Per student: the open action (the most recent if several), who follows it up, its review date, whether
     the review is overdue, and which signals moved since the action was agreed."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for sid in entries["student_id"].astype(str):
         open_actions = sorted(book.open_for(sid), key=lambda a: (a.agreed, a.id))
         if not open_actions:

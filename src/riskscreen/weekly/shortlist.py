@@ -88,7 +88,7 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     book = book or ActionBook()
     lang = result.lang
     as_of = result.as_of.date().isoformat()
-    table = result.table.join(result.flags[list(FLAG_DETAIL)])
+    table = result.table.join(result.flags.reindex(columns=list(FLAG_DETAIL)))
     table["group"] = group_keys(table)
     eligible = table["band"].map(BAND_ORDER).to_numpy() >= BAND_ORDER[min_band]
     statutory = table["verzuim_16u"].to_numpy(dtype=bool)
@@ -157,7 +157,8 @@ def _open_statutory(table: pd.DataFrame, book: ActionBook, as_of: str) -> pd.Dat
     states = statutory_states(flagged, book, as_of)
     rows = flagged.join(states)
     rows = rows[rows["verzuim_state"].isin(["to_report", "overdue"]) | (rows["sick_state"] == "open")]
-    rows = rows.assign(_due=rows["verzuim_deadline"].where(rows["verzuim_state"] != "none").fillna("9999"))
+    due = np.where(rows["verzuim_state"] != "none", rows["verzuim_deadline"].astype(object), None)
+    rows = rows.assign(_due=["9999" if d is None else str(d) for d in due])  # signals without a deadline last
     columns = ["student_id", "group", "verzuim_state", "verzuim_hours", "verzuim_from", "verzuim_to",
                "verzuim_reached", "verzuim_deadline", "sick_state", "sick_spells", "longest_sick_spell_days"]
     return rows.sort_values(["_due", "student_id"], kind="stable")[columns].reset_index(drop=True)
@@ -220,7 +221,8 @@ def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None,
 def snapshot(listing: Shortlist) -> Snapshot:
     """What the next run compares with: every scored student, their group, and whether they are listed."""
     result = listing.result
-    table = result.table.join(result.flags[["verzuim_reached", "verzuim_deadline"]])
+    table = result.table.join(result.flags.reindex(columns=["verzuim_reached", "verzuim_deadline"]))
     table = table.assign(group=group_keys(result.table))  # the mentor's group, also in a youth worker's view
+    declared = [f.name for f in FEATURES if f.name in result.features.columns]
     return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
-                         set(listing.entries["student_id"].astype(str)), signals=result.features)
+                         set(listing.entries["student_id"].astype(str)), signals=result.features[declared])

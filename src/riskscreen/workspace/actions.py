@@ -169,7 +169,7 @@ def report(book: ActionBook, student_id: str, signal: str, on: dt.date) -> tuple
     record = Report(str(student_id), signal, on.isoformat())
     if record in book.reports:
         return book, record
-    return replace(book, reports=book.reports + (record,)), record
+    return replace(book, reports=(*book.reports, record)), record
 
 
 def load(path: Path) -> ActionBook:
@@ -196,7 +196,7 @@ def load(path: Path) -> ActionBook:
             raise ValueError("ids")
     except (ValueError, KeyError, TypeError, AttributeError):
         raise WorkspaceError("is not a readable actions file", path=str(path),
-                             hint="restore it from a backup; riskscreen does not change a file it cannot read") from None
+                             hint="restore it from a backup; a file that cannot be read is not changed") from None
     return ActionBook(actions, reports)
 
 

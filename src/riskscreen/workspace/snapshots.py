@@ -70,7 +70,7 @@ def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[s
 
 def _text_or_none(column: pd.Series) -> np.ndarray:
     values = column.astype(object).to_numpy()
-    return np.array([None if v is None or v != v else str(v) for v in values], dtype=object)
+    return np.array([None if v is None or pd.isna(v) else str(v) for v in values], dtype=object)
 
 
 def snapshot_path(folder: Path, as_of: str, run: int = 1) -> Path:
@@ -115,7 +115,7 @@ def _plain(value: object) -> object:
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if value != value else float(value)
+        return None if np.isnan(value) else float(value)
     return value
 
 

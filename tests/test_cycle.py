@@ -1,0 +1,248 @@
+"""The weekly cycle end to end: two weekly exports in different folders, a workspace that history follows,
+actions read back from the filled-in list, statutory follow-up, retention, names at print time, the lock."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from riskscreen import sample
+from riskscreen.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: object) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same school exported on Friday 20 and Friday 27 November 2026, in week47/ and week48/."""
+    folder = tmp_path_factory.mktemp("exports")
+    sample.write_weeks(sample.generate(160, seed=11), folder, 2)
+    return folder
+
+
+def fill_in(listing: Path, out: Path, rows: dict[str, tuple[str, str, str, str, str]]) -> None:
+    """What a youth worker writes in the XLSX list: per student action, type, referral, who, review date."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(listing)
+    for ws in wb.worksheets[1:]:
+        head = [c.value for c in ws[1]]
+        col = {h: i + 1 for i, h in enumerate(head)}
+        for r in range(2, ws.max_row + 1):
+            sid = ws.cell(r, col["Leerling"]).value
+            if sid in rows:
+                for heading, value in zip(("Afgesproken actie", "Soort actie", "Verwezen naar", "Wie",
+                                           "Opnieuw bekijken op"), rows[sid], strict=True):
+                    ws.cell(r, col[heading], value or None)
+    wb.save(out)
+
+
+def week48_records(csv_text: str) -> dict[str, dict[str, str]]:
+    return {r["Leerling"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+
+
+def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  # type: ignore[no-untyped-def]
+    ws = tmp_path / "ws"
+    first = run("shortlist", weeks / "week47", "--workspace", ws, "-o", tmp_path / "week47.xlsx")
+    assert first.exit_code == 0, first.stderr
+    assert "history read from" in first.stderr and "Geen eerdere lijst" not in first.stderr
+    fill_in(tmp_path / "week47.xlsx", tmp_path / "filled.xlsx", {
+        "111016": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
+        "111025": ("aanmelden bij schoolmaatschappelijk werk", "verwijzing", "schoolmaatschappelijk werk",
+                   "mentor", "11-12-2026")})
+    imported = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
+    assert imported.exit_code == 0, imported.stderr
+    assert "imported 2 action(s) from 2 filled-in row(s)" in imported.stderr
+    again = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
+    assert "imported 0 action(s) from 2 filled-in row(s); 2 already imported" in again.stderr
+    reported = run("actions", "reported", "111090", "--on", "2026-11-24", "--workspace", ws)
+    assert reported.exit_code == 0, reported.stderr
+    listed = run("actions", "list", "--workspace", ws, "--format", "json")
+    actions = json.loads(listed.stdout)
+    assert [(a["id"], a["student_id"], a["agreed"], a["type"], a["referral"], a["who"], a["worker"], a["review"])
+            for a in actions] == [
+        (1, "111016", "2026-11-20", "conversation", None, "youth_worker", "Sanne", "2026-11-25"),
+        (2, "111025", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11")]
+    # week 48 comes from another folder and still finds last week's list, actions and the report
+    second = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+    assert second.exit_code == 0, second.stderr
+    golden("cycle_week48_nl.csv", second.stdout)
+    rows = week48_records(second.stdout)
+    sanne = rows["111016"]
+    assert sanne["Lopende actie"] == ("gesprek over de maandagen (jongerenwerker Sanne; afgesproken 20-11-2026); "
+                                      "OPNIEUW BEKIJKEN IS OVER TIJD (was 25-11-2026); Sinds de actie: "
+                                      "uren ongeoorloofd afwezig, laatste 4 lesweken: 9 → 13; "
+                                      "onvoldoendes kernvakken, laatste 12 lesweken: 4 → 5; "
+                                      "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3")
+    assert sanne["Verandering"].startswith("gestegen met 11,0 procentpunt; risico; Sinds de vorige lijst: ")
+    assert rows["111025"]["Lopende actie"] == ("aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
+                                               "20-11-2026); opnieuw bekijken op 11-12-2026; Sinds de actie: "
+                                               "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
+                                               "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5")
+    assert rows["111090"]["Signalen"].endswith("gemeld bij DUO/leerplicht op 24-11-2026")
+    assert rows["111069"]["Signalen"].endswith("TE LAAT: had uiterlijk 14-09-2026 gemeld moeten zijn bij DUO")
+    changes = {sid: r["Verandering"].split(";")[0] for sid, r in rows.items()}
+    assert {c.split(" met ")[0] for c in changes.values()} >= {"nieuw op de lijst", "gestegen", "gedaald",
+                                                               "ongeveer gelijk"}
+    md = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "md", "--no-history")
+    golden("cycle_week48_nl.md", md.stdout)
+    assert "Van de lijst af sinds de vorige keer: " in md.stdout
+    statutory = md.stdout.split("## Mentor")[0]
+    assert "111090" not in statutory  # reported: off the school-wide page of open signals
+    assert statutory.index("111069") < statutory.index("111081")  # earliest deadline first
+
+
+def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    for _ in range(2):
+        assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
+    third = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+    assert "snapshot stored in" in third.stderr and "(run 3 of that date; earlier runs kept)" in third.stderr
+    assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == [
+        "shortlist-2026-11-27-2.json", "shortlist-2026-11-27-3.json", "shortlist-2026-11-27.json"]
+    history = run("history", "--workspace", ws, "--format", "csv")
+    assert history.stdout.splitlines()[1:] == ["2026-11-27,1,demo,6,160", "2026-11-27,2,demo,6,160",
+                                              "2026-11-27,3,demo,6,160"] or history.stdout.count("2026-11-27") == 3
+
+
+def test_an_as_of_weeks_after_the_data_is_refused(weeks: Path, tmp_path: Path) -> None:
+    result = run("shortlist", weeks / "week47", "--workspace", tmp_path, "--as-of", "2026-12-31")
+    assert result.exit_code == 2
+    assert ("--as-of 2026-12-31 is more than a week after the last registration in the exports (2026-11-20)"
+            in result.stderr)
+    assert not (tmp_path / "school").exists()
+
+
+def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run("shortlist", weeks / "week47", "--workspace", ws, "-o", tmp_path / "l.csv").exit_code == 0
+    lines = (tmp_path / "l.csv").read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    col = {h: i for i, h in enumerate(header)}
+
+    def edited(row: str, **cells: str) -> str:
+        values = next(csv.reader([row]))
+        for heading, value in cells.items():
+            values[col[heading]] = value
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(values)
+        return out.getvalue()
+
+    body = [edited(lines[1], **{"Afgesproken actie": "gesprek", "Wie": "mentor",
+                                "Opnieuw bekijken op": "volgende week"}),
+            edited(lines[2], **{"Afgesproken actie": "gesprek", "Wie": "mentor", "Opnieuw bekijken op": "11-12"}),
+            edited(lines[3], **{"Afgesproken actie": "gesprek", "Wie": "de buurman"}),
+            edited(lines[4], **{"Afgesproken actie": "bellen met moeder Jansen", "Wie": "mentor"}),
+            edited(lines[5], **{"Leerling": "999999", "Afgesproken actie": "gesprek", "Wie": "mentor"}),
+            edited(lines[6], **{"Afgesproken actie": "gesprek", "Wie": "mentor"}),  # a good row: not stored either
+            ",,,,,,,,,,,,,,,,,"]
+    (tmp_path / "filled.csv").write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    result = run("actions", "import", tmp_path / "filled.csv", "--workspace", ws)
+    assert result.exit_code == 1
+    assert "5 row problem(s); nothing was imported" in result.stderr
+    assert "row 2, column 'review': 'volgende week' is not a date: write it as DD-MM-YYYY" in result.stderr
+    assert "row 3, column 'review': '11-12' has no year: write the whole date, such as 11-12-2026" in result.stderr
+    assert "row 4, column 'who': 'de buurman' is not a role" in result.stderr
+    assert ("row 5: the action holds a name; actions are stored without anything that identifies a person"
+            in result.stderr)
+    assert "row 6, column 'student_id': student 999999 is not in this school's exports" in result.stderr
+    assert "Jansen" not in result.stderr
+    assert not (ws / "school" / "actions.json").exists()
+
+
+def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run("actions", "add", "111016", "--what", "x", "--workspace", ws).exit_code == 2  # no list yet
+    assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
+    added = run("actions", "add", "111016", "--what", "huisbezoek", "--type", "home_visit", "--who",
+                "jongerenwerker", "--worker", "Amir", "--review", "2026-12-11", "--on", "2026-11-27", "--workspace", ws)
+    assert added.exit_code == 0 and "action 1 recorded for student 111016; look again on 2026-12-11" in added.stderr
+    bad = run("actions", "add", "111016", "--what", "x", "--referral", "tandarts", "--workspace", ws)
+    assert bad.exit_code == 2 and "'tandarts' is not in the workspace's list of referral targets" in bad.stderr
+    view = run("shortlist", weeks / "week48", "--workspace", ws, "--by", "youthworker", "-f", "md", "--no-history")
+    assert "## Jongerenwerker: Amir" in view.stdout and view.stdout.count("| 111016 |") == 1
+    closed = run("actions", "close", "1", "--outcome", "komt weer elke dag", "--on", "2026-11-30", "--workspace", ws)
+    assert closed.exit_code == 0 and "action 1 closed on 2026-11-30" in closed.stderr
+    assert run("actions", "close", "1", "--outcome", "x", "--workspace", ws).exit_code == 2
+    assert "no open actions" in run("actions", "list", "--workspace", ws).stderr
+    stored = json.loads((ws / "school" / "actions.json").read_text())
+    assert stored["actions"][0]["outcome"] == "komt weer elke dag"
+    assert oct((ws / "school" / "actions.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_retention_prunes_old_snapshots_and_closed_actions(weeks: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv")
+    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+    dry = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
+    assert dry.exit_code == 0 and "would remove 1 snapshot(s), 0 closed action(s) and 0 report(s) from before " \
+                                  "2026-11-23" in dry.stderr
+    assert len(list((ws / "school" / "snapshots").iterdir())) == 2
+    pruned = run("history", "--workspace", ws, "prune", "--older-than", "1w")
+    assert "removed 1 snapshot(s)" in pruned.stderr
+    assert [p.name for p in (ws / "school" / "snapshots").iterdir()] == ["shortlist-2026-11-27.json"]
+    assert "no retention period is set" in run("history", "--workspace", ws, "prune").stderr
+
+
+def test_names_are_printed_never_stored(weeks: Path, tmp_path: Path) -> None:
+    names = tmp_path / "private" / "namen.csv"
+    names.parent.mkdir()
+    names.write_text("leerling;naam\n111090;Test Leerling Een\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    result = run("shortlist", weeks / "week48", "--workspace", ws, "--names", names, "-f", "md")
+    assert result.exit_code == 0, result.stderr
+    assert "VERTROUWELIJK: deze lijst bevat namen." in result.stdout and "Test Leerling Een" in result.stdout
+    for path in (ws / "school").rglob("*"):
+        if path.is_file():
+            assert "Test Leerling" not in path.read_text(encoding="utf-8", errors="replace")
+    (weeks / "week48" / "namen.csv").write_text("x", encoding="utf-8")
+    try:
+        inside = run("shortlist", weeks / "week48", "--workspace", ws, "--names", weeks / "week48" / "namen.csv")
+        assert inside.exit_code == 2 and "lies in the export folder" in inside.stderr
+    finally:
+        (weeks / "week48" / "namen.csv").unlink()
+
+
+def test_the_workspace_is_found_as_documented(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from riskscreen.workspace.location import locate
+
+    monkeypatch.chdir(tmp_path)
+    assert locate().chosen_by == "RISKSCREEN_HOME"
+    made = run("init", "--school", "04AB", "--workspace", tmp_path / "home", "--retention-weeks", "52")
+    assert made.exit_code == 0, made.stderr
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    found = locate()
+    assert (found.folder, found.settings.retention_weeks) == ((tmp_path / "home" / "04AB").resolve(), 52)
+    assert found.chosen_by.startswith("riskscreen.toml")
+    assert locate(tmp_path / "other", "X1").folder == tmp_path / "other" / "X1"
+    monkeypatch.chdir(tmp_path)
+    again = run("init", "--school", "04AB", "--workspace", tmp_path / "home")
+    assert again.exit_code == 2 and "riskscreen.toml already exists" in again.stderr
+    assert "cannot name a school's workspace" in run("init", "--school", "../etc", "--force").stderr
+
+
+def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> None:
+    from riskscreen.workspace.location import locate
+    from riskscreen.workspace.store import locked
+
+    ws = tmp_path / "ws"
+    with locked(locate(ws)):
+        import subprocess
+        import sys
+
+        command = [sys.executable, "-m", "riskscreen", "shortlist", str(weeks / "week48"), "--workspace", str(ws),
+                   "-f", "csv"]
+        other = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert other.returncode == 1
+    assert "another riskscreen run (process" in other.stderr and "is using the workspace" in other.stderr
+    assert not (ws / "school" / "snapshots").exists() or not list((ws / "school" / "snapshots").iterdir())
