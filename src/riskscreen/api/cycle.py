@@ -238,11 +238,13 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
                review: dt.date | None = None, agreed: dt.date | None = None) -> Action:
     """Record an agreed action for a student of the school."""
     from riskscreen.ingest.pipeline import current_date
+    from riskscreen.weekly.actions_import import role_key
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
 
     where = where or _default_workspace()
     day = agreed or current_date()
+    who = role_key(who)
     with locked(where):
         if student_id not in _known_students(where):
             raise UsageError(f"student {student_id} is not on any list of this school's workspace",

@@ -35,15 +35,6 @@ class ActionType(str, Enum):
     referral = "referral"
 
 
-class Role(str, Enum):
-    youth_worker = "youth_worker"
-    mentor = "mentor"
-    coordinator = "coordinator"
-
-
-ROLE_WORDS = {"jongerenwerker": "youth_worker", "zorgcoordinator": "coordinator", "zorgcoördinator": "coordinator"}
-
-
 class Signal(str, Enum):
     verzuim = "verzuim"
     sick = "sick"
@@ -74,7 +65,7 @@ def add(
     from riskscreen import api
 
     action = api.add_action(workspace(home, school), student, what=what, type=type.value,
-                            who=ROLE_WORDS.get(who.lower(), who.lower()), worker=worker, referral=referral,
+                            who=who, worker=worker, referral=referral,
                             review=parse_date(review, "--review"), agreed=parse_date(on, "--on"))
     _err(f"action {action.id} recorded for student {action.student_id}"
          + (f"; look again on {action.review}" if action.review else ""))

@@ -85,6 +85,12 @@ def choice_words() -> dict[str, dict[str, str]]:
     return out
 
 
+def role_key(text: str) -> str:
+    """A role as typed, in either language or as its key ('jongerenwerker', 'Zorgcoördinator', 'youth_worker');
+    the text itself when it is none of them (make_action then refuses it)."""
+    return choice_words()["who"].get(_fold(text), text)
+
+
 def _fold(text: str) -> str:
     """A word compared without case, accents, spaces or punctuation ('Zorgcoördinator' = 'zorgcoordinator')."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))

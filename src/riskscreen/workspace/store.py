@@ -36,7 +36,11 @@ def locked(workspace: Workspace) -> Iterator[None]:
     locked."""
     ensure_folder(workspace.folder)
     path = workspace.folder / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        raise WorkspaceError(f"the workspace {workspace.folder} cannot be used ({exc.strerror})",
+                             hint="check that you may write there, or choose another with --workspace") from None
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
