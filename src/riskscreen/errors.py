@@ -21,11 +21,34 @@ class RiskscreenError(Exception):
         self.path = path
 
     def __str__(self) -> str:
+        return self.localised("en")
+
+    def localised(self, lang: str) -> str:
+        """The message and its hint for a person who reads `lang`: the catalogue's words where the error has a
+        key there (text/LANG.toml [errors]), else the message as raised."""
+        message, hint = self.message, self.hint
+        key = getattr(self, "key", None)
+        if key:
+            from riskscreen.i18n import texts
+
+            entry = texts(lang).get("errors", {}).get(key)
+            if entry:
+                params = getattr(self, "params", {})
+                message = str(entry["message"]).format(**params)
+                hint = str(entry["hint"]).format(**params) if "hint" in entry else hint
         where = f"{self.path}: " if self.path else ""
-        text = f"{where}{self.message}"
-        if self.hint:
-            text += f"\n  How to fix: {self.hint}"
+        text = f"{where}{message}"
+        if hint:
+            from riskscreen.i18n import message as cli_message
+
+            text += f"\n  {cli_message('how_to_fix', lang)}: {hint}"
         return text
+
+    def keyed(self, key: str, **params: object) -> RiskscreenError:
+        """The same error with a catalogue key and the values its words need, so it can be said in Dutch."""
+        self.key = key
+        self.params = params
+        return self
 
 
 class InputError(RiskscreenError):

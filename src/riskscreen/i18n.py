@@ -24,6 +24,34 @@ def texts(lang: str) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+def resolve_language(explicit: str | None = None, *, strict: bool = True) -> str:
+    """The language to speak: --lang, else $RISKSCREEN_LANG, else the system's language (LC_ALL, LC_MESSAGES,
+    LANG) when it is Dutch or English, else Dutch. A wrong $RISKSCREEN_LANG is a usage error (when strict)."""
+    import os
+
+    if explicit:
+        texts(explicit)
+        return explicit
+    chosen = os.environ.get("RISKSCREEN_LANG", "").strip().lower()
+    if chosen:
+        if chosen in LANGUAGES:
+            return chosen
+        if strict:
+            raise UsageError(f"RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks",
+                             hint="set it to nl or en, or unset it")
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            return code if code in LANGUAGES else "nl"
+    return "nl"
+
+
+def message(key: str, lang: str, **params: object) -> str:
+    """A message of the command line (text/LANG.toml [cli]) with its values filled in."""
+    return str(texts(lang)["cli"][key]).format(**params)
+
+
 def number(value: float | None, lang: str) -> str:
     """A figure as a person writes it: whole numbers bare, else one decimal; decimal comma in Dutch."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -118,10 +118,9 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
             history_list = listing if by == "mentor" else build(
                 result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book)
             stored = snapshots.save(snapshot(history_list), where.snapshots)
-    if name_map is not None:
-        from dataclasses import replace
+    from dataclasses import replace
 
-        listing = replace(listing, names=name_map)
+    listing = replace(listing, names=name_map, school=where.school)
     return Weekly(listing, where, stored, notes)
 
 

@@ -30,6 +30,7 @@ app = typer.Typer(
 
 class _State:
     debug = False
+    lang = "nl"  # the language of messages: set from --lang by each command, else from the environment
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,22 +55,41 @@ def guarded(fn: F) -> F:
             from riskscreen.render.validation import render_report
 
             _err(render_report(exc.report, "table").rstrip())  # type: ignore[arg-type]
-            _err(f"error: {exc}")
+            _err(f"{say_text('error')}: {exc.localised(_State.lang)}")
             raise typer.Exit(exc.exit_code) from None
         except RiskscreenError as exc:
-            _err(f"error: {exc}")
+            _err(f"{say_text('error')}: {exc.localised(_State.lang)}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            _err("interrupted: nothing was written")
+            say("interrupted")
             raise typer.Exit(130) from None
         except Exception as exc:
             if _State.debug:
                 raise
-            _err(f"unexpected error ({type(exc).__name__}). This is a bug in riskscreen, not in your data. "
-                 "Run again with --debug for the details (they show code, not your data) and report it.")
+            say("unexpected", kind=type(exc).__name__)
             raise typer.Exit(EXIT_UNEXPECTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def say_text(key: str, **params: object) -> str:
+    """A message of the command line in the language of this run."""
+    from riskscreen.i18n import message
+
+    return message(key, _State.lang, **params)
+
+
+def say(key: str, **params: object) -> None:
+    """A message of the command line to stderr, in the language of this run."""
+    _err(say_text(key, **params))
+
+
+def language(option: Language | None) -> str:
+    """The language of this run (--lang, $RISKSCREEN_LANG, the system's language, Dutch); messages follow it."""
+    from riskscreen.i18n import resolve_language
+
+    _State.lang = resolve_language(option.value if option is not None else None)
+    return _State.lang
 
 
 def _version(value: bool) -> None:
@@ -86,9 +106,11 @@ def _main(
 ) -> None:
     _State.debug = debug
     from riskscreen.files import sweep_partials
+    from riskscreen.i18n import resolve_language
 
+    _State.lang = resolve_language(strict=False)  # until a command reads its --lang
     for path in sweep_partials():  # what a killed run left: a hidden, owner-only partial file
-        _err(f"removed {path}, left half-written by a run that was stopped")
+        say("removed_partial", path=path)
 
 
 # ------------------------------------------------------------------------------------------- shared options
@@ -175,7 +197,7 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
     from riskscreen.files import write_output
 
     write_output(output, content, force=force)
-    _err(f"wrote {output}")
+    say("wrote", path=output)
 
 
 WorkspaceOpt = Annotated[Path | None, typer.Option(
@@ -200,6 +222,20 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name or fol
 class Language(str, Enum):
     nl = "nl"
     en = "en"
+
+
+class CsvDialect(str, Enum):
+    excel_nl = "excel-nl"
+    rfc4180 = "rfc4180"
+
+
+LangOpt = Annotated[Language | None, typer.Option(
+    "--lang", help="Language of the output and the messages: nl or en (default: $RISKSCREEN_LANG, else the "
+                   "system's language when it is Dutch or English, else nl).", show_default=False)]
+CsvDialectOpt = Annotated[CsvDialect | None, typer.Option(
+    "--csv-dialect", help="CSV for Dutch Excel (excel-nl: semicolons, decimal commas, byte-order mark) or plain "
+                          "RFC 4180 (commas, decimal points). Default: excel-nl in Dutch, rfc4180 in English.",
+    show_default=False)]
 
 
 class ReportFormat(str, Enum):

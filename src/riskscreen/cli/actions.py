@@ -11,15 +11,18 @@ import typer
 
 from riskscreen.cli import (
     ForceOpt,
+    LangOpt,
     OutputOpt,
     ReportFormat,
     SchoolOpt,
     WorkspaceOpt,
-    _err,
     app,
     check_output,
     guarded,
+    language,
     parse_date,
+    say,
+    say_text,
     workspace,
     write,
 )
@@ -30,17 +33,27 @@ app.add_typer(actions_app, name="actions")
 
 
 class ActionType(str, Enum):
+    """Either language's word for the type of action (the list's drop-down shows the Dutch one)."""
+
     conversation = "conversation"
     home_visit = "home_visit"
     referral = "referral"
+    gesprek = "gesprek"
+    huisbezoek = "huisbezoek"
+    verwijzing = "verwijzing"
+
+
+ACTION_TYPE_KEYS = {"conversation": "conversation", "home_visit": "home_visit", "referral": "referral",
+                    "gesprek": "conversation", "huisbezoek": "home_visit", "verwijzing": "referral"}
 
 
 class Signal(str, Enum):
     verzuim = "verzuim"
     sick = "sick"
+    ziek = "ziek"
 
 
-SIGNAL_KEYS = {"verzuim": "verzuim_16u", "sick": "ziekteverzuim"}
+SIGNAL_KEYS = {"verzuim": "verzuim_16u", "sick": "ziekteverzuim", "ziek": "ziekteverzuim"}
 StudentArg = Annotated[str, typer.Argument(help="The student's pseudonym.", show_default=False)]
 
 
@@ -59,16 +72,18 @@ def add(
                                                                    "list (jeugdhulp, huisarts, ...).")] = None,
     review: Annotated[str | None, typer.Option("--review", help="Look at it again on this date.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="The day it was agreed (default: today).")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
     """Record an action agreed for a student."""
     from riskscreen import api
 
-    action = api.add_action(workspace(home, school), student, what=what, type=type.value,
+    language(lang)
+    action = api.add_action(workspace(home, school), student, what=what, type=ACTION_TYPE_KEYS[type.value],
                             who=who, worker=worker, referral=referral,
                             review=parse_date(review, "--review"), agreed=parse_date(on, "--on"))
-    _err(f"action {action.id} recorded for student {action.student_id}"
-         + (f"; look again on {action.review}" if action.review else ""))
+    say("action_recorded", id=action.id, student=action.student_id)
+    if action.review:
+        say("action_review", review=action.review)
 
 
 @actions_app.command("list")
@@ -78,8 +93,10 @@ def list_(
     student: Annotated[str | None, typer.Option("--student", help="One student's actions.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """The school's open actions (with --all, closed ones too)."""
+    language(lang)
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render_rows
@@ -89,9 +106,9 @@ def list_(
               "outcome"]
     rows = [[getattr(a, key) for key in header] for a in chosen]
     if not rows:
-        _err("no open actions" if not all else "no actions")
+        say("no_open_actions" if not all else "no_actions")
         return
-    write(render_rows(header, rows, format.value), output, force)
+    write(render_rows(header, rows, format.value, language(lang)), output, force)
 
 
 @actions_app.command("close")
@@ -100,13 +117,14 @@ def close(
     action_id: Annotated[int, typer.Argument(help="The action's number (see `actions list`).")],
     outcome: Annotated[str, typer.Option("--outcome", help="How it ended, in a few words (no names).")],
     on: Annotated[str | None, typer.Option("--on", help="The day it was closed (default: today).")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
     """Close an action with its outcome."""
     from riskscreen import api
 
+    language(lang)
     closed = api.close_action(workspace(home, school), action_id, outcome=outcome, on=parse_date(on, "--on"))
-    _err(f"action {closed.id} closed on {closed.closed}")
+    say("action_closed", id=closed.id, on=closed.closed)
 
 
 @actions_app.command("reported")
@@ -117,15 +135,16 @@ def reported(
     signal: Annotated[Signal, typer.Option("--signal", help="verzuim: the 16-hour rule, reported to "
                                                             "DUO/leerplicht; sick: sick leave, reported to the "
                                                             "jeugdarts.")] = Signal.verzuim,
-    home: WorkspaceOpt = None, school: SchoolOpt = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
     """Record that a statutory signal was reported; the list then shows it as reported until a new window fills."""
+    language(lang)
     from riskscreen import api
 
     day = parse_date(on, "--on")
     assert day is not None
     record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value])
-    _err(f"recorded: {record.signal} of student {record.student_id} reported on {record.on}")
+    say("report_recorded", signal=record.signal, student=record.student_id, on=record.on)
 
 
 @actions_app.command("import")
@@ -135,13 +154,14 @@ def import_(
     agreed: Annotated[str | None, typer.Option("--agreed", help="The day the actions were agreed (default: the "
                                                                 "list's date).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the list; store nothing.")] = False,
-    home: WorkspaceOpt = None, school: SchoolOpt = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
     """Read the actions written in a filled-in list: every filled row becomes an action, or nothing is stored."""
+    language(lang)
     from riskscreen import api
 
     where = workspace(home, school)
     result = api.import_actions(where, path, agreed=parse_date(agreed, "--agreed"), dry_run=dry_run)
-    verb = "would import" if dry_run else "imported"
-    skipped = f"; {result.duplicates} already imported" if result.duplicates else ""
-    _err(f"{verb} {len(result.added)} action(s) from {result.rows} filled-in row(s){skipped} into {where.folder}")
+    skipped = say_text("import_skipped", n=result.duplicates) if result.duplicates else ""
+    say("would_import" if dry_run else "imported", n=len(result.added), rows=result.rows,
+        folder=f"{where.folder}{skipped}")

@@ -14,6 +14,7 @@ from riskscreen.cli import (
     EvalFormat,
     ForceOpt,
     GradesOpt,
+    LangOpt,
     ModelOpt,
     OutcomesOpt,
     OutputOpt,
@@ -21,11 +22,12 @@ from riskscreen.cli import (
     PseudonymOpt,
     SheetOpt,
     StudentsOpt,
-    _err,
     _progress,
     app,
     check_output,
     guarded,
+    language,
+    say,
     sources,
     write,
 )
@@ -53,9 +55,11 @@ def train(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
     demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
                                                                         "(synthetic data).")] = False,
+    lang: LangOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
+    language(lang)
     from riskscreen import api
     from riskscreen.render import render
 
@@ -66,8 +70,8 @@ def train(
                        bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
     write(render("card", "table", result.card), None, False)
     for warning in result.card.training_warnings:
-        _err(f"warning: {warning}")
-    _err(f"wrote {out}/ (model.pkl, card.json, card.md)")
+        say("warning", warning=warning)
+    say("wrote_model", path=out)
 
 
 @app.command()
@@ -83,9 +87,10 @@ def evaluate(
     plots: Annotated[Path | None, typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs "
                                                                "to this folder.")] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False,
+    output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:
     """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
+    language(lang)
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render
@@ -95,13 +100,14 @@ def evaluate(
                               force=force, progress=_progress())
     write(render("evaluation", format.value, evaluation.result.report), output, force)
     for path in evaluation.plots:
-        _err(f"wrote {path}")
+        say("wrote", path=path)
 
 
 @model_app.command("list")
 @guarded
-def model_list() -> None:
+def model_list(lang: LangOpt = None) -> None:
     """List the models riskscreen can find (./models, $RISKSCREEN_MODELS and the bundled ones)."""
+    language(lang)
     from riskscreen import api
     from riskscreen.render.card import model_line
 
@@ -114,8 +120,10 @@ def model_list() -> None:
 def model_show(
     name: Annotated[str, typer.Argument(help="Model name or folder.")] = "demo",
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="table (Markdown) or json.")] = EvalFormat.table,
+    lang: LangOpt = None,
 ) -> None:
     """Print a model's card: intended use, training data, features, metrics, baselines, fairness."""
+    language(lang)
     from riskscreen import api
     from riskscreen.render import render
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import ForceOpt, OutputOpt, app, guarded, write
+from riskscreen.cli import ForceOpt, LangOpt, OutputOpt, app, guarded, language, write
 
 profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
                           no_args_is_help=True, rich_markup_mode=None)
@@ -15,8 +15,9 @@ app.add_typer(profile_app, name="profile")
 
 @profile_app.command("list")
 @guarded
-def profile_list() -> None:
+def profile_list(lang: LangOpt = None) -> None:
     """List the built-in and your own profiles."""
+    language(lang)
     from riskscreen import api
 
     for name, prof in api.profiles():
@@ -27,9 +28,10 @@ def profile_list() -> None:
 @guarded
 def profile_init(
     name: Annotated[str, typer.Argument(help="Name of the new profile.")],
-    output: OutputOpt = None, force: ForceOpt = False,
+    output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:
     """Write a commented profile template to fill in (to the user profile folder, or --output)."""
+    language(lang)
     from riskscreen import api
 
     text, target = api.profile_template(name, output)

@@ -12,10 +12,11 @@ from riskscreen.cli import (
     AllowOpt,
     AsOfOpt,
     AttendanceOpt,
+    CsvDialectOpt,
     DataArg,
     ForceOpt,
     GradesOpt,
-    Language,
+    LangOpt,
     ModelOpt,
     OutputOpt,
     ProfileOpt,
@@ -30,7 +31,10 @@ from riskscreen.cli import (
     app,
     check_output,
     guarded,
+    language,
     parse_date,
+    say,
+    say_text,
     sources,
     workspace,
     write,
@@ -42,14 +46,24 @@ class ShortlistFormatOpt(str, Enum):
     table = "table"
     md = "md"
     html = "html"
+    pdf = "pdf"
     csv = "csv"
     xlsx = "xlsx"
 
 
 class Band(str, Enum):
+    """The lowest band listed by risk, in either language (the list says 'verhoogd', so --min-band takes it)."""
+
     low = "low"
     elevated = "elevated"
     high = "high"
+    laag = "laag"
+    verhoogd = "verhoogd"
+    hoog = "hoog"
+
+
+BAND_KEYS = {"low": "low", "elevated": "elevated", "high": "high", "laag": "low", "verhoogd": "elevated",
+             "hoog": "high"}
 
 
 class By(str, Enum):
@@ -67,16 +81,17 @@ def init(
                                                                               "actions this many weeks.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Do not write riskscreen.toml in this "
                                                                "folder.")] = False,
-    force: ForceOpt = False,
+    force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:
     """Make a school's workspace, and a riskscreen.toml here so that commands run here use it."""
     from riskscreen import api
 
+    language(lang)
     made = api.init_workspace(home, school, retention_weeks=retention_weeks, write_config=not no_config,
                               force=force)
     for path in made.written:
-        _err(f"wrote {path}")
-    _err(f"workspace of school {made.workspace.school}: {made.workspace.folder}")
+        say("wrote", path=path)
+    say("workspace_made", school=made.workspace.school, folder=made.workspace.folder)
 
 
 @app.command()
@@ -96,10 +111,11 @@ def shortlist(
                                                 "students with an open action.")] = By.mentor,
     names: Annotated[Path | None, typer.Option("--names", help="A local file of pseudonym;name: names are "
                                                                "printed on this list only, never stored.")] = None,
-    lang: Annotated[Language, typer.Option("--lang", help="Language: nl or en.")] = Language.nl,
+    lang: LangOpt = None,
     format: Annotated[ShortlistFormatOpt | None, typer.Option(
-        "--format", "-f", help="table, md, html, csv or xlsx (default: from --output's extension, "
+        "--format", "-f", help="table, pdf, html, xlsx, csv or md (default: from --output's extension, "
                                "else table).")] = None,
+    csv_dialect: CsvDialectOpt = None,
     output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this run's snapshot.")] = False,
 ) -> None:
@@ -109,25 +125,36 @@ def shortlist(
     from riskscreen.render import render
     from riskscreen.render.shortlist import format_for
 
+    chosen = language(lang)
     fmt = format_for(format.value if format else None, output)
-    if fmt == "xlsx" and output is None:
-        raise UsageError("an XLSX workbook cannot be printed to the terminal", hint="add --output list.xlsx")
+    if fmt in {"xlsx", "pdf"} and output is None:
+        raise UsageError(f"a {fmt.upper()} file cannot be printed to the terminal",
+                         hint=f"add --output list.{fmt}").keyed("binary_to_terminal", fmt=fmt.upper(), ext=fmt)
     check_output(output, force)
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
-    weekly = api.weekly_shortlist(given, model=model, lang=lang.value, as_of=parse_date(as_of), capacity=capacity,
-                                  per_mentor=not total, min_band=min_band.value, workspace=workspace(home, school),
-                                  store=not no_history, by=by.value, names=names, progress=_progress())
-    write(render("shortlist", fmt, weekly.shortlist), output, force)
+    weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
+                                  per_mentor=not total, min_band=BAND_KEYS[min_band.value],
+                                  workspace=workspace(home, school), store=not no_history, by=by.value, names=names, progress=_progress())
+    color = fmt == "table" and output is None and _colour_wanted()
+    write(render("shortlist", fmt, weekly.shortlist, color=color or None,
+                 csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
     for note in weekly.notes:
         _err(note)
     if weekly.shortlist.result.rule_note():
         _err(str(weekly.shortlist.result.rule_note()))
-    _err(f"history read from {weekly.workspace.describe()}")
+    say("history_from", where=weekly.workspace.describe(chosen))
     if weekly.snapshot is not None:
-        run = f" (run {weekly.snapshot.run} of that date; earlier runs kept)" if weekly.snapshot.run > 1 else ""
-        _err(f"snapshot stored in {weekly.snapshot.path}{run}")
-    _err(f"{weekly.listed} students on the list ({weekly.statutory} by the 16-hour rule) in "
-         f"{len(weekly.shortlist.groups)} group(s)")
+        run = say_text("snapshot_run", run=weekly.snapshot.run) if weekly.snapshot.run > 1 else ""
+        say("snapshot_stored", path=f"{weekly.snapshot.path}{run}")
+    say("listed", listed=weekly.listed, statutory=weekly.statutory, groups=len(weekly.shortlist.groups))
+
+
+def _colour_wanted() -> bool:
+    """Colour for the bands when standard output is a terminal and NO_COLOR is not set (no-color.org)."""
+    import os
+    import sys
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 history_app = typer.Typer(help="Past shortlists in the school's workspace: list, compare, prune.",
@@ -143,9 +170,10 @@ def history(
     compare: Annotated[tuple[str, str] | None, typer.Option(
         "--compare", help="Compare two snapshots: two dates (YYYY-MM-DD, or DATE#RUN) or paths.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False,
+    output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """List stored shortlist snapshots (what is kept, since when), or compare two of them."""
+    chosen = language(lang)
     if ctx.invoked_subcommand is not None:
         ctx.obj = (home, school)
         return
@@ -155,14 +183,16 @@ def history(
 
     where = workspace(home, school)
     table = api.history(where, compare=compare)
-    _err(f"workspace {where.describe()}")
+    say("workspace", where=where.describe(chosen))
     if compare is None and not table.rows:
-        _err(f"no snapshots in {where.snapshots}")
+        say("no_snapshots", folder=where.snapshots)
         return
     if compare is None:
-        kept = f"; retention {table.retention_weeks} weeks" if table.retention_weeks else "; no retention set"
-        _err(f"{len(table.rows)} snapshot(s) kept, since {table.rows[0][0]}{kept}")
-    write(render_rows(table.header, table.rows, format.value), output, force)
+        kept = (say_text("retention", weeks=table.retention_weeks) if table.retention_weeks
+                else say_text("no_retention"))
+        say("kept", n=len(table.rows), since=table.rows[0][0] + kept)
+    write(render_rows(table.header, table.rows, format.value, chosen,
+                      csv_dialect.value if csv_dialect else None), output, force)
 
 
 @history_app.command("prune")
@@ -180,9 +210,8 @@ def prune(
 
     home, school = ctx.obj or (None, None)
     result = api.prune_history(workspace(home, school), older_than_weeks=_weeks(older_than), dry_run=dry_run)
-    verb = "would remove" if dry_run else "removed"
-    _err(f"{verb} {len(result.snapshots)} snapshot(s), {result.actions} closed action(s) and {result.reports} "
-         f"report(s) from before {result.before}")
+    say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,
+        reports=result.reports, before=result.before)
 
 
 def _weeks(text: str | None) -> int | None:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 DEFAULT_WIDTH = 120
+MAX_WIDTH = 200
 DISPLAY_CHARS = 1000  # a longer cell (a 50 KB "class name") is cut for the terminal; files keep it whole
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters; tab and newline stay
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!~])")
@@ -22,11 +23,26 @@ REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "validation": ("riskscreen.render.validation", "render_report", ("table", "json", "csv")),
     "scores": ("riskscreen.render.scores", "render_scores", ("table", "json", "csv")),
     "explanation": ("riskscreen.render.scores", "render_explanation", ("table", "json", "csv")),
-    "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "csv", "xlsx")),
+    "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "pdf", "csv", "xlsx")),
     "card": ("riskscreen.render.card", "render_card", ("table", "json")),
     "evaluation": ("riskscreen.render.card", "render_evaluation", ("table", "json")),
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# How a CSV file is written: for Dutch Excel (semicolons, decimal commas, a byte-order mark so that Excel reads
+# UTF-8) or plain RFC 4180 (commas, decimal points, no mark). The default follows the output's language.
+CSV_DIALECTS = ("excel-nl", "rfc4180")
+BOM = "\ufeff"
+
+
+def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
+    """The dialect asked for, else Dutch Excel's for Dutch output and RFC 4180 for English."""
+    if dialect is not None:
+        if dialect not in CSV_DIALECTS:
+            from riskscreen.errors import UsageError
+
+            raise UsageError(f"unknown CSV dialect '{dialect}'", hint="use excel-nl or rfc4180")
+        return dialect
+    return "excel-nl" if lang == "nl" else "rfc4180"
 
 
 def formats(kind: str) -> tuple[str, ...]:
@@ -34,8 +50,9 @@ def formats(kind: str) -> tuple[str, ...]:
     return REGISTRY[kind][2]
 
 
-def render(kind: str, fmt: str, *subject: object) -> str | bytes:
-    """Render a result (validation report, scores, explanation, shortlist, card, evaluation) in a format."""
+def render(kind: str, fmt: str, *subject: object, **options: object) -> str | bytes:
+    """Render a result (validation report, scores, explanation, shortlist, card, evaluation) in a format;
+    options (csv_dialect, width) go to the renderers that take them."""
     import importlib
 
     from riskscreen.errors import UsageError
@@ -43,15 +60,25 @@ def render(kind: str, fmt: str, *subject: object) -> str | bytes:
     module, function, known = REGISTRY[kind]
     if fmt not in known:
         raise UsageError(f"{kind} cannot be written as {fmt}", hint=f"choose one of: {', '.join(known)}")
-    result: str | bytes = getattr(importlib.import_module(module), function)(*subject, fmt)
+    options = {k: v for k, v in options.items() if v is not None}
+    result: str | bytes = getattr(importlib.import_module(module), function)(*subject, fmt, **options)
     return result
 
 
 def render_width() -> int:
+    """The width to render for: $COLUMNS, else the terminal's own width, else 120 (a file or a pipe); kept
+    between 60 and 200 columns, because lines longer than 200 characters are hard to read."""
     try:
-        return max(60, int(os.environ.get("COLUMNS", DEFAULT_WIDTH)))
+        if "COLUMNS" in os.environ:
+            return min(MAX_WIDTH, max(60, int(os.environ["COLUMNS"])))
     except ValueError:
         return DEFAULT_WIDTH
+    import shutil
+    import sys
+
+    if sys.stdout.isatty():
+        return min(MAX_WIDTH, max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns))
+    return DEFAULT_WIDTH
 
 
 def plain(value: object, limit: int | None = None) -> str:
@@ -75,14 +102,15 @@ def markdown_text(value: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def to_text(renderable: object, width: int | None = None) -> str:
-    """A rich renderable as plain text of a fixed width (for files and golden tests)."""
+def to_text(renderable: object, width: int | None = None, color: bool = False) -> str:
+    """A rich renderable as text of a fixed width: plain for files and golden tests, with ANSI colours for a
+    terminal that shows them."""
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=width or render_width(), color_system=None,
-                      force_terminal=False, record=True, legacy_windows=False)
+    console = Console(file=io.StringIO(), width=width or render_width(), color_system="standard" if color else None,
+                      force_terminal=color, record=True, legacy_windows=False, no_color=False)
     console.print(renderable)
-    return console.export_text()
+    return console.export_text(styles=color)
 
 
 def neutralise(value: object) -> object:
@@ -92,24 +120,32 @@ def neutralise(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], dialect: str = "rfc4180") -> str:
+    """A CSV document in a dialect (CSV_DIALECTS); text that a spreadsheet would run as a formula neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    dutch = dialect == "excel-nl"
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(header)
     # inline rather than neutralise() per cell: a school board's table has hundreds of thousands of cells
+    if dutch:
+        writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START)
+                          else str(v).replace(".", ",") if isinstance(v, float) else v for v in row]
+                         for row in rows)
+        return BOM + buffer.getvalue()
     writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
                      for row in rows)
     return buffer.getvalue()
 
 
-def render_rows(header: list[str], rows: list[list[object]], fmt: str) -> str:
+def render_rows(header: list[str], rows: list[list[object]], fmt: str, lang: str = "en",
+                csv_dialect: str | None = None) -> str:
     """Plain rows as a terminal table, JSON records or CSV (for listings such as `history`)."""
     if fmt == "json":
         import json
 
-        return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2) + "\n"
+        return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return csv_text(header, rows)
+        return csv_text(header, rows, csv_dialect_for(lang, csv_dialect))
     from rich.table import Table
 
     table = Table(*header)

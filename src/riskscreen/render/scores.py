@@ -13,7 +13,7 @@ from rich.text import Text
 
 from riskscreen import i18n
 from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
-from riskscreen.render import DISPLAY_CHARS, cell, csv_text, plain, to_text
+from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, plain, to_text
 from riskscreen.scoring.score import Explanation, ScoreResult
 from riskscreen.signals.features import SPEC
 
@@ -53,7 +53,8 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
     return Group(*parts)
 
 
-def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None) -> str:
+def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None,
+                  csv_dialect: str | None = None) -> str:
     lang = result.lang
     texts_ = _flat_columns(result, rows)
     if fmt == "json":
@@ -78,11 +79,11 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
         body = zip(rows["rank"].astype(int).tolist(), texts_["student_id"], texts_["mentor"], texts_["class"],
-                   [f"{p:.4f}" for p in rows["probability"].tolist()], rows["band"].map(bands).tolist(),
+                   [round(p, 4) for p in rows["probability"].tolist()], rows["band"].map(bands).tolist(),
                    rows["reason_1"].tolist(), rows["reason_2"].tolist(), rows["reason_3"].tolist(),
                    rows["verzuim_16u"].astype(int).tolist(), rows["ziekteverzuim"].astype(int).tolist(),
                    texts_["flags"], [model] * len(rows), strict=True)
-        return csv_text(header, body)
+        return csv_text(header, body, csv_dialect_for(lang, csv_dialect))
     return to_text(scores_renderable(result, rows), width)
 
 
@@ -139,7 +140,8 @@ def explain_renderable(ex: Explanation) -> Group:
     return Group(*parts)
 
 
-def render_explanation(ex: Explanation, fmt: str, width: int | None = None) -> str:
+def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
+                       csv_dialect: str | None = None) -> str:
     if fmt == "json":
         row = ex.row
         doc = {
@@ -164,7 +166,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None) -> s
         header = ["feature", "description", "value", "reference", "contribution", "used"]
         rows = [[f["feature"], f["description"], _num(f["value"]), _num(f["reference"]),
                  round(float(f["contribution"]), 6), int(bool(f["used"]))] for _, f in ex.breakdown.iterrows()]
-        return csv_text(header, rows)
+        return csv_text(header, rows, csv_dialect_for(ex.result.lang, csv_dialect))
     return to_text(explain_renderable(ex), width)
 
 

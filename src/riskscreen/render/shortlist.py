@@ -1,18 +1,13 @@
-"""Rendering the weekly shortlist: terminal, Markdown and CSV (HTML and XLSX beside), from the shared records."""
+"""Rendering the weekly shortlist: the format choice, its columns, Markdown and CSV (other formats beside)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from rich.console import Group
-from rich.rule import Rule
-from rich.table import Table
-from rich.text import Text
-
 from riskscreen.errors import UsageError
 from riskscreen.i18n import group_heading, label
-from riskscreen.render import DISPLAY_CHARS, cell, csv_text, markdown_text, plain, to_text
+from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
 from riskscreen.render.shortlist_records import (
     group_notes,
     header_lines,
@@ -24,7 +19,7 @@ from riskscreen.render.shortlist_records import (
 from riskscreen.weekly.shortlist import Shortlist
 
 EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
-              ".txt": "table"}
+              ".pdf": "pdf", ".txt": "table"}
 
 
 def format_for(fmt: str | None, output: Path | None) -> str:
@@ -35,7 +30,7 @@ def format_for(fmt: str | None, output: Path | None) -> str:
         suffix = output.suffix.lower()
         if suffix not in EXTENSIONS:
             raise UsageError(f"cannot tell the format from '{output.name}'",
-                             hint="use .md, .html, .csv or .xlsx, or give --format")
+                             hint="use .pdf, .html, .xlsx, .csv, .md or .txt, or give --format")
         return EXTENSIONS[suffix]
     return "table"
 
@@ -68,41 +63,8 @@ def value_of(r: dict[str, Any], key: str) -> str | list[str]:
     return change_cell(r) if key == "change" else r[key]
 
 
-# ---------------------------------------------------------------------------------------------- terminal
-def table_renderable(sl: Shortlist) -> Group:
-    lang = sl.result.lang
-    words = words_of(sl)
-    parts: list[Any] = [Text(line) for line in header_lines(sl)]
-    statutory = statutory_rows(sl)
-    parts.append(Rule(Text(words["statutory_title"]), align="left"))
-    if statutory:
-        overview = Table(show_lines=False, expand=False)
-        for title in statutory_header(sl):
-            overview.add_column(title, overflow="fold")
-        for row in statutory:
-            overview.add_row(*(cell(v) for v in row))
-        parts.append(overview)
-    else:
-        parts.append(Text(words["statutory_none"]))
-    recs = records(sl)
-    if not recs:
-        parts.append(Text(words["empty"]))
-    shown = columns(sl, write_in=False)
-    for group in sl.groups:
-        parts.append(Rule(Text(plain(group_heading(group, lang), DISPLAY_CHARS)), align="left"))
-        rows = [r for r in recs if r["group"] == group]
-        if rows:
-            table = Table(show_lines=True, expand=False)
-            for _key, title in shown:
-                table.add_column(title, overflow="fold")
-            for r in rows:
-                table.add_row(*(cell(_lines(value_of(r, key), key)) for key, _ in shown))
-            parts.append(table)
-        parts += [Text(note) for note in group_notes(sl, group)]
-    return Group(*parts)
-
-
-def _lines(value: str | list[str], key: str) -> str:
+def lines_of(value: str | list[str], key: str) -> str:
+    """A cell's items on their own lines, the conversation prompts as bullets."""
     if isinstance(value, list):
         return "\n".join(f"- {v}" for v in value) if key == "prompts" else "\n".join(value)
     return value
@@ -144,17 +106,19 @@ def markdown(sl: Shortlist) -> str:
 
 
 # --------------------------------------------------------------------------------------------- csv
-def csv_document(sl: Shortlist) -> str:
-    """One row per student with the write-in columns ready for `riskscreen actions import`."""
+def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
+    """One row per student with the write-in columns ready for `riskscreen actions import`; for Dutch Excel
+    (semicolons, byte-order mark) unless another dialect is asked for."""
     words = words_of(sl)
     cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]),
             *columns(sl, for_import=True)]
     rows = (["; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)]
             for r in records(sl))
-    return csv_text([t for _, t in cols], rows)
+    return csv_text([t for _, t in cols], rows, csv_dialect_for(sl.result.lang, dialect))
 
 
-def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
+def render(sl: Shortlist, fmt: str, width: int | None = None, color: bool = False,
+           csv_dialect: str | None = None) -> str | bytes:
     if fmt == "md":
         return markdown(sl)
     if fmt == "html":
@@ -162,9 +126,16 @@ def render(sl: Shortlist, fmt: str, width: int | None = None) -> str | bytes:
 
         return html_document(sl)
     if fmt == "csv":
-        return csv_document(sl)
+        return csv_document(sl, csv_dialect)
+    if fmt == "pdf":
+        from riskscreen.render.shortlist_pdf import pdf_bytes
+
+        return pdf_bytes(sl)
     if fmt == "xlsx":
         from riskscreen.render.shortlist_xlsx import xlsx_bytes
 
         return xlsx_bytes(sl)
-    return to_text(table_renderable(sl), width)
+    from riskscreen.render.shortlist_terminal import terminal_renderable
+
+    shown = width or render_width()
+    return to_text(terminal_renderable(sl, shown, columns(sl, write_in=False)), shown, color=color)

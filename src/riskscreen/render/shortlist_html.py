@@ -1,4 +1,4 @@
-"""The weekly shortlist as a printable HTML page (A4 landscape, one section per mentor), from a Jinja2 template."""
+"""The weekly shortlist as an HTML page from a Jinja2 template: the PDF's content and columns, for screen and print."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ if TYPE_CHECKING:
 
     from riskscreen.weekly.shortlist import Shortlist
 
-WIDTHS = {"priority": 3, "student_id": 6, "name": 9, "class": 4, "band": 6, "probability": 5, "change": 10,
-          "reasons": 15, "flags": 11, "prompts": 13, "open_action": 10, "action": 9, "who": 4, "when": 4}
 
 
 @functools.cache
@@ -26,12 +24,16 @@ def _environment() -> jinja2.Environment:
 
 
 def html_document(sl: Shortlist) -> str:
+    from riskscreen.i18n import label, texts
     from riskscreen.render.scores import demo_warning
-    from riskscreen.render.shortlist import change_cell, columns
     from riskscreen.render.shortlist_records import (
+        PRINTED_COLUMNS,
         group_notes,
         header_lines,
+        headings,
+        legend_lines,
         records,
+        risk_lines,
         statutory_header,
         statutory_rows,
         words_of,
@@ -41,14 +43,16 @@ def html_document(sl: Shortlist) -> str:
     words = words_of(sl)
     head = header_lines(sl)
     warning = demo_warning(sl.result)
-    recs = [{**r, "change_lines": change_cell(r)} for r in records(sl)]
+    recs = [{**r, "risk_lines": risk_lines(r, words), "flag_lines": [x for x in (r["flags"], *r["open_action"]) if x]}
+            for r in records(sl)]
     groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
                "notes": group_notes(sl, group)} for group in sl.groups]
-    cols = columns(sl)
-    total = sum(WIDTHS[k] for k, _ in cols)
+    total = sum(w for _, w in PRINTED_COLUMNS)
     return _environment().get_template("shortlist.html.j2").render(
         lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
-        empty=words["empty"], groups=groups, names=sl.names is not None,
-        widths=[f"{100 * WIDTHS[k] / total:.1f}%" for k, _ in cols], columns=[t for _, t in cols],
+        empty=words["empty"], groups=groups, names=sl.names is not None, class_label=label("class", lang),
+        widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS], columns=headings(sl),
+        who=words["who"], when=words["when"], confidential=texts(lang)["pdf"]["confidential"],
+        legend_title=texts(lang)["pdf"]["legend_title"], legend=legend_lines(sl), model=sl.result.model_label,
         statutory_title=words["statutory_title"], statutory_none=words["statutory_none"],
         statutory_header=statutory_header(sl), statutory=statutory_rows(sl))

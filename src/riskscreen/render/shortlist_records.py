@@ -207,3 +207,34 @@ def statutory_header(sl: Shortlist) -> list[str]:
     words = words_of(sl)
     return [label("student", lang), *([words["name"]] if sl.names is not None else []), words["for_mentor"],
             label("flags", lang)]
+
+
+# ------------------------------------------------------------------- the printed list (PDF and HTML)
+# The printed list's columns (key, width in mm); the widths add up to the 277 mm between the margins of A4 landscape
+PRINTED_COLUMNS = (("student", 26), ("risk", 30), ("reasons", 50), ("flags", 40), ("prompts", 52), ("action", 50),
+                   ("who_when", 29))
+
+
+def risk_lines(r: dict[str, Any], words: dict[str, str]) -> list[str]:
+    """Under the band and chance: the change since the last list, and the 16-hour rule when it listed them."""
+    because = [f"{words['because']}: {r['because']}"] if r["because"] not in ("", words["because_risk"]) else []
+    return [x for x in (r["change"], *r["moved"]) if x] + because
+
+
+def headings(sl: Shortlist) -> list[str]:
+    lang = sl.result.lang
+    words = words_of(sl)
+    return [label("student", lang), f"{label('band', lang)}, {label('probability', lang).lower()}",
+            label("reasons", lang), f"{label('flags', lang)}, {words['open_action'].lower()}", words["prompts"],
+            words["action"], f"{words['who']}, {words['when'].lower()}"]
+
+
+def legend_lines(sl: Shortlist) -> list[str]:
+    """What the bands, the chance, the reasons and the signals mean, and what to write where."""
+    lang = sl.result.lang
+    legend = texts(lang)["pdf"]
+    bands = sl.result.bands
+    lines = [legend["legend_band"].format(high=percent(bands["high"], lang),
+                                          elevated=percent(bands["elevated"], lang))] if bands else []
+    return lines + [legend[key] for key in ("legend_chance", "legend_reasons", "legend_16u", "legend_sick",
+                                            "legend_write_in")]

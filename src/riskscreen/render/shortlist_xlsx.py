@@ -1,12 +1,14 @@
-"""The weekly shortlist as an XLSX workbook: a summary sheet and one sheet per mentor, formulas neutralised."""
+"""The weekly shortlist as an XLSX workbook: a summary, all students, one sheet per mentor; formulas neutralised."""
 
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
-from riskscreen.i18n import choice_label, group_label, texts
+from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
+from riskscreen.render.scores import REASON_COLUMNS
 from riskscreen.render.shortlist import change_cell, columns
 from riskscreen.render.shortlist_records import (
     group_notes,
@@ -73,6 +75,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
+    _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl)
     for group in sl.groups:
         ws = wb.create_sheet(_sheet_title(plain(group_label(group, lang)), used))
         ws.append([t for _, t in cols])
@@ -119,6 +122,49 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _all_students(ws: Any, sl: Shortlist) -> None:
+    """Every screened student, ranked, to sort and filter in Excel; no action columns, so `actions import`
+    reads the mentors' sheets only."""
+    from openpyxl.styles import Font, PatternFill
+
+    lang = sl.result.lang
+    words = words_of(sl)
+    table = sl.result.table
+    listed = set(sl.entries["student_id"].astype(str))
+    yes, no = texts(lang)["labels"]["yes"], texts(lang)["labels"]["no"]
+    heading = ["#", label("student", lang), label("mentor", lang), label("class", lang), label("band", lang),
+               label("probability", lang), words["on_list"], label("reasons", lang), label("flags", lang)]
+    ws.append(heading)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E9ECEF")
+    bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
+    reasons = [c for c in REASON_COLUMNS if c in table]
+    names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", *reasons]
+    for row in zip(*(table[c].tolist() for c in names), strict=True):
+        values = dict(zip(names, row, strict=True))
+        sid = str(values["student_id"])
+        text = "; ".join(str(values[c]) for c in reasons if values[c])
+        ws.append([int(values["rank"]), _xlsx_value(sid), _xlsx_value(_blank(values["mentor"])),
+                   _xlsx_value(_blank(values["class"])), bands[str(values["band"])],
+                   round(float(values["probability"]), 4), yes if sid in listed else no, _xlsx_value(text),
+                   _xlsx_value(_blank(values["flags"]))])
+    last = ws.max_row
+    for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=6, max_col=6):
+        cell.number_format = "0.0%"
+    for cells in ws.iter_rows(min_row=2, max_row=last, min_col=2, max_col=4):
+        for cell in cells:
+            cell.data_type = "s"  # a pseudonym or class like 0123 or =1 stays text
+    ws.auto_filter.ref = f"A1:I{last}"
+    ws.freeze_panes = "C2"
+    for letter, width in zip("ABCDEFGHI", (6, 12, 9, 8, 10, 9, 10, 70, 50), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _blank(value: object) -> object:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _xlsx_value(value: object) -> object:

@@ -47,12 +47,12 @@ def report_renderable(report: ValidationReport) -> Group:
     return Group(*parts)
 
 
-def render_report(report: ValidationReport, fmt: str, width: int | None = None) -> str:
+def render_report(report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None) -> str:
     if fmt == "json":
         return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         header = ["severity", "table", "file", "column", "rule", "count", "rows", "values", "message", "fix"]
         rows = [[p.severity, p.table, p.file, p.column, p.rule, p.count, " ".join(map(str, p.rows)),
                  " | ".join(p.values), p.message, p.fix] for p in report.problems]
-        return csv_text(header, rows)
+        return csv_text(header, rows, csv_dialect or "rfc4180")
     return to_text(report_renderable(report), width)

@@ -36,11 +36,14 @@ class ScoreResult:
     rules: FlagRules = field(default_factory=FlagRules)
     model_source: str = "bundled"  # "bundled", or the folder the model was read from
     hours_counted: str = ""        # how the hours of the 16-hour flag were counted, in the result's language
+    bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
 
     @property
     def model_label(self) -> str:
-        """The model as outputs name it: its name and where it came from."""
-        return f"{self.model_name} ({self.model_source})"
+        """The model as outputs name it: its name and where it came from (the bundled one in the result's
+        language)."""
+        source = texts(self.lang)["messages"]["bundled"] if self.model_source == "bundled" else self.model_source
+        return f"{self.model_name} ({source})"
 
     def rule_note(self) -> str | None:
         """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
@@ -90,7 +93,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
                        demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source,
-                       hours_counted=hours_counted(exports, lang))
+                       hours_counted=hours_counted(exports, lang), bands=dict(fitted.bands))
 
 
 def hours_counted(exports: Exports, lang: str) -> str:

@@ -39,6 +39,7 @@ class Shortlist:
     cap_left: dict[str, list[str]] = field(default_factory=dict)   # group -> above the band but left out
     by: str = "mentor"
     names: dict[str, str] | None = None  # pseudonym -> name, for a printed list only (never stored)
+    school: str = ""                     # the workspace's school, for the printed list's running header
 
 
 def group_keys(table: pd.DataFrame) -> pd.Series:

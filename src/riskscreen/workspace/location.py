@@ -51,8 +51,17 @@ class Workspace:
     def actions_file(self) -> Path:
         return self.folder / "actions.json"
 
-    def describe(self) -> str:
-        return f"{self.folder} (school {self.school}; chosen by {self.chosen_by})"
+    def describe(self, lang: str = "en") -> str:
+        """Where the workspace is and how it was chosen, in a language."""
+        from riskscreen.i18n import message
+
+        if self.chosen_by.startswith("riskscreen.toml"):
+            chosen = message("chosen_by_config", lang, path=self.chosen_by.partition("(")[2].rstrip(")"))
+        else:
+            key = {"--workspace": "chosen_by_option", "RISKSCREEN_HOME": "chosen_by_env"}.get(self.chosen_by,
+                                                                                             "chosen_by_default")
+            chosen = message(key, lang)
+        return message("where", lang, folder=self.folder, school=self.school, chosen=chosen)
 
 
 def default_home() -> Path:

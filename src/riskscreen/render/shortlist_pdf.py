@@ -1,0 +1,268 @@
+"""The weekly shortlist as a PDF to print and bring to the meeting (fpdf2: pure Python, no system libraries).
+
+A4 landscape. Page 1: the school-wide open statutory signals and a legend. Then one section per mentor (or
+youth worker), each starting on a new page. Every page carries a running header (list, school, mentor,
+"Vertrouwelijk") and footer (page x of y, the model, the demonstration warning); rows are never split over
+two pages, and the write-in columns have lines for handwriting. Browsers' print engines cannot repeat a
+mentor's name on every page, which is why the PDF is drawn here rather than printed from the HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from riskscreen.i18n import date_text, group_heading, texts
+from riskscreen.render import plain
+from riskscreen.render.scores import demo_warning
+from riskscreen.render.shortlist_records import (
+    PRINTED_COLUMNS,
+    group_notes,
+    header_lines,
+    headings,
+    legend_lines,
+    records,
+    risk_lines,
+    statutory_header,
+    statutory_rows,
+    words_of,
+)
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+    from riskscreen.weekly.shortlist import Shortlist
+
+FONT = "Helvetica"
+SIZE = 10            # points; nothing on the page is smaller
+LINE = 4.6           # mm per line of 10-point text
+PAD = 1.5            # mm inside a cell
+MARGIN = 10          # mm
+MIN_ROW = 30         # mm: room for four handwritten lines in the write-in columns
+WRITE_LINE = 6.5     # mm between the lines for handwriting
+TOP = 15             # mm: where a page's content starts, under the running header
+BOTTOM = 190         # mm: where the running footer starts
+CELL_CHARS = 420     # a cell longer than this is cut, so one student can never be taller than a page
+ACTION, WHO_WHEN = 5, 6  # the write-in columns of PRINTED_COLUMNS
+# Helvetica in a PDF knows only the Windows-1252 characters; these are written the nearest way it can.
+REPLACE = str.maketrans({"→": "->", "≥": ">=", "≤": "<=", "✓": "v", "\u2009": " ", "\u00a0": " "})
+
+
+def _latin(text: object) -> str:
+    return plain(text).translate(REPLACE).encode("cp1252", "replace").decode("cp1252")
+
+
+class _ListPdf:
+    """The document being drawn; `section` is what the running header names on the current page."""
+
+    def __init__(self, sl: Shortlist) -> None:
+        from fpdf import FPDF
+
+        self.sl = sl
+        self.lang = sl.result.lang
+        self.words = words_of(sl)
+        self.pdf_words = texts(self.lang)["pdf"]
+        self.section = ""
+        outer = self
+
+        class _Doc(FPDF):  # fpdf2 calls header() and footer() on every page
+            def header(self) -> None:
+                outer.running_header()
+
+            def footer(self) -> None:
+                outer.running_footer()
+
+        self.doc: FPDF = _Doc(orientation="L", unit="mm", format="A4")
+        self.doc.core_fonts_encoding = "windows-1252"
+        self.doc.set_margins(MARGIN, TOP, MARGIN)
+        self.doc.set_auto_page_break(False)
+        self.doc.set_title(_latin(header_lines(sl)[0]))
+        self.doc.set_creator("riskscreen")
+        self.doc.set_creation_date(dt.datetime.combine(sl.result.as_of.date(), dt.time(12), tzinfo=dt.UTC))
+        self.bottom = BOTTOM
+
+    # ----------------------------------------------------------------------------- header and footer
+    def running_header(self) -> None:
+        d = self.doc
+        as_of = self.sl.result.as_of
+        title = (f"{self.words['title']}, {self.words['week']} {as_of.isocalendar().week} "
+                 f"({date_text(as_of.date().isoformat(), self.lang)})")
+        if self.sl.school:
+            title += f" - {self.sl.school}"
+        d.set_xy(MARGIN, 6)
+        d.set_font(FONT, "", SIZE)
+        d.cell(110, 6, _latin(title))
+        d.set_font(FONT, "B", SIZE + 2)
+        d.cell(110, 6, _latin(self.section), align="C")
+        d.set_font(FONT, "B", SIZE)
+        d.set_text_color(170, 0, 0)
+        d.cell(57, 6, _latin(self.pdf_words["confidential"].upper()), align="R")
+        d.set_text_color(0)
+        d.set_draw_color(120)
+        d.line(MARGIN, 12.5, 297 - MARGIN, 12.5)
+        d.set_draw_color(0)
+        d.set_y(TOP)
+
+    def running_footer(self) -> None:
+        d = self.doc
+        d.set_draw_color(120)
+        d.line(MARGIN, self.bottom + 1, 297 - MARGIN, self.bottom + 1)
+        d.set_draw_color(0)
+        d.set_xy(MARGIN, self.bottom + 2)
+        d.set_font(FONT, "", SIZE)
+        page = self.pdf_words["page"].format(page=d.page_no(), pages="{nb}")
+        d.cell(60, LINE, _latin(page))
+        d.cell(217, LINE, _latin(f"model {self.sl.result.model_label}"), align="R",
+               new_x="LMARGIN", new_y="NEXT")
+        warning = demo_warning(self.sl.result)
+        if warning:
+            d.set_font(FONT, "B", SIZE)
+            d.multi_cell(277, LINE, _latin(warning), align="L")
+            d.set_font(FONT, "", SIZE)
+
+    # ----------------------------------------------------------------------------- text blocks
+    def paragraph(self, text: str, style: str = "", size: int = SIZE) -> None:
+        d = self.doc
+        line = LINE + (size - SIZE) / 2
+        d.set_font(FONT, style, size)
+        lines = d.multi_cell(277, line, _latin(text), dry_run=True, output="LINES")
+        if d.get_y() + len(lines) * line > self.bottom:  # type: ignore[arg-type]
+            d.add_page()
+        d.set_x(MARGIN)
+        d.multi_cell(277, line, _latin(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        d.set_font(FONT, "", SIZE)
+
+    def lines_of(self, text: str, width: float, style: str = "") -> list[str]:
+        self.doc.set_font(FONT, style, SIZE)
+        result = self.doc.multi_cell(width - 2 * PAD, LINE, _latin(text), dry_run=True, output="LINES")
+        return list(result)  # type: ignore[arg-type]
+
+    # ----------------------------------------------------------------------------- tables
+    def table(self, widths: list[float], heading: list[str], rows: list[list[str]], min_height: float = 0,
+              write_in: frozenset[int] = frozenset(), compact: bool = False) -> None:
+        """Rows that never split: a row that does not fit starts a new page, and the heading repeats there."""
+        d = self.doc
+        head_height = max(len(self.lines_of(h, w, "B")) for h, w in zip(heading, widths, strict=True)) * LINE
+        pad = PAD / 2 if compact else PAD
+        head_height += 2 * pad
+        self._row(widths, heading, head_height, bold=True, pad=pad)
+        for row in rows:
+            height = max(max(len(self.lines_of(v, w)) for v, w in zip(row, widths, strict=True)) * LINE + 2 * pad,
+                         min_height)
+            if d.get_y() + height > self.bottom:
+                d.add_page()
+                self._row(widths, heading, head_height, bold=True, pad=pad)
+            self._row(widths, row, height, write_in=write_in, pad=pad)
+
+    def _row(self, widths: list[float], values: list[str], height: float, bold: bool = False,
+             write_in: frozenset[int] = frozenset(), pad: float = PAD) -> None:
+        d = self.doc
+        x, y = float(MARGIN), d.get_y()
+        for i, (value, width) in enumerate(zip(values, widths, strict=True)):
+            if bold:
+                d.set_fill_color(233, 236, 239)
+                d.rect(x, y, width, height, style="DF")
+            else:
+                d.rect(x, y, width, height)
+            if i in write_in and not bold:
+                self._write_in(x, y, width, height, value)
+            else:
+                d.set_xy(x + PAD, y + pad)
+                d.set_font(FONT, "B" if bold else "", SIZE)
+                d.multi_cell(width - 2 * PAD, LINE, _latin(value), align="L")
+            x += width
+        d.set_xy(MARGIN, y + height)
+
+
+    def _write_in(self, x: float, y: float, width: float, height: float, labels: str) -> None:
+        """Lines for handwriting; each label ('Wie:', 'Opnieuw bekijken op:') gets its share of the cell."""
+        d = self.doc
+        parts = [p for p in labels.split("\n") if p] or [""]
+        share = height / len(parts)
+        for n, part in enumerate(parts):
+            top = y + n * share
+            line_y = top + PAD + WRITE_LINE
+            if part:
+                d.set_xy(x + PAD, top + PAD)
+                d.set_font(FONT, "", SIZE)
+                d.multi_cell(width - 2 * PAD, LINE, _latin(part), align="L")
+                line_y = d.get_y() + WRITE_LINE - LINE
+            d.set_draw_color(160)
+            while line_y < top + share - 1:
+                d.line(x + PAD, line_y, x + width - PAD, line_y)
+                line_y += WRITE_LINE
+            d.set_draw_color(0)
+
+
+def _student_cell(r: dict[str, Any], lang: str) -> str:
+    from riskscreen.i18n import label
+
+    parts = [f"{r['priority']}. {r['student_id']}"]
+    if r["name"]:
+        parts.append(str(r["name"]))
+    if r["class"]:
+        parts.append(f"{label('class', lang)} {r['class']}")
+    return "\n".join(parts)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
+
+
+def _student_row(r: dict[str, Any], lang: str, words: dict[str, str]) -> list[str]:
+    risk = "\n".join([f"{r['band']} ({r['probability']})", *risk_lines(r, words)])
+    flags_and_action = "\n".join(x for x in (r["flags"], *r["open_action"]) if x)
+    return [_cut(_student_cell(r, lang)), _cut(risk), _cut("\n".join(r["reasons"])), _cut(flags_and_action),
+            _cut("\n".join(f"- {p}" for p in r["prompts"])), "", f"{words['who']}:\n{words['when']}:"]
+
+
+def pdf_bytes(sl: Shortlist) -> bytes:
+    """The list as a PDF document (see the module's docstring for its layout)."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    out = _ListPdf(sl)
+    d = out.doc
+    d.set_font(FONT, "", SIZE)
+    out.section = texts(lang)["pdf"]["whole_school"]
+    d.add_page()
+    head = header_lines(sl)
+    warning = demo_warning(sl.result)
+    out.paragraph(head[0], "B", SIZE + 4)
+    for line in head[1:]:
+        if line != warning:
+            out.paragraph(line)
+    d.ln(1)
+    _legend(out)
+    d.ln(2)
+    out.paragraph(words["statutory_title"], "B", SIZE + 2)
+    statutory = statutory_rows(sl)
+    if statutory:
+        widths = [30.0, 30.0] + ([50.0] if sl.names is not None else []) + [0.0]
+        widths[-1] = 277 - sum(widths)
+        out.table(widths, statutory_header(sl), statutory, compact=True)
+    else:
+        out.paragraph(words["statutory_none"])
+    recs = records(sl)
+    if not recs:
+        d.ln(2)
+        out.paragraph(words["empty"], "B")
+    widths = [float(w) for _, w in PRINTED_COLUMNS]
+    heading = headings(sl)
+    for group in sl.groups:
+        rows = [r for r in recs if r["group"] == group]
+        out.section = group_heading(group, lang)
+        d.add_page()
+        out.paragraph(group_heading(group, lang), "B", SIZE + 4)
+        if rows:
+            out.table(widths, heading, [_student_row(r, lang, words) for r in rows], MIN_ROW,
+                      write_in=frozenset({ACTION, WHO_WHEN}))
+        for note in group_notes(sl, group):
+            d.ln(2)
+            out.paragraph(note)
+    return bytes(d.output())
+
+
+def _legend(out: _ListPdf) -> None:
+    out.paragraph(texts(out.sl.result.lang)["pdf"]["legend_title"], "B", SIZE + 2)
+    for line in legend_lines(out.sl):
+        out.paragraph(line)
