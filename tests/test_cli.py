@@ -81,7 +81,7 @@ def test_validate_json_to_a_file(school_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(out.read_text())["valid"] is True
-    assert f"wrote {out}" in result.stderr
+    assert f"{out} geschreven" in result.stderr
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
@@ -134,7 +134,8 @@ def test_unexpected_errors_exit_3_without_data_and_debug_shows_the_traceback(
     monkeypatch.setattr(riskscreen.scoring.score, "score", boom)
     result = run("score", school_dir)
     assert result.exit_code == 3
-    assert "unexpected error (RuntimeError)" in result.stderr
+    assert "onverwachte fout (RuntimeError)" in result.stderr
+    assert "met het 16-urensignaal" not in result.stderr
     assert "secret" not in result.stderr and "111000" not in result.stderr
     debug = run("--debug", "score", school_dir)
     assert isinstance(debug.exception, RuntimeError)
@@ -158,7 +159,11 @@ def test_score_never_overwrites_without_force(school_dir: Path, tmp_path: Path) 
     assert "already exists" in result.stderr
     assert out.read_text() == "precious\n"
     assert run("score", school_dir, "-f", "csv", "-o", out, "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("\ufeffRang;Leerling;Mentor;Klas;Kans;Risico")
+    assert run("score", school_dir, "-f", "csv", "-o", out, "--force", "--lang", "en").exit_code == 0
     assert out.read_text().startswith("rank,student_id,mentor,class,probability")
+    assert run("score", school_dir, "-f", "csv", "-o", out, "--force", "--csv-dialect", "rfc4180").exit_code == 0
+    assert out.read_text().startswith("Rang,Leerling,Mentor,Klas,Kans,Risico")  # Dutch words, plain commas
 
 
 def test_explain(school_dir: Path) -> None:
@@ -181,12 +186,14 @@ def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path
     assert [p.name for p in snapshots] == ["shortlist-2026-11-27.json"]
     assert oct(snapshots[0].stat().st_mode & 0o777) == "0o600"
     assert oct((ws / "04AB").stat().st_mode & 0o777) == "0o700"
-    assert f"history read from {ws / '04AB'} (school 04AB; chosen by --workspace)" in result.stderr
+    assert f"geschiedenis gelezen uit {ws / '04AB'} (school 04AB; gekozen met --workspace)" in result.stderr
     assert not (school_copy / "riskscreen-history").exists()  # the export folder is never written to
     again = run("shortlist", school_copy, "-o", html, "--workspace", ws, "--school", "04AB")
     assert again.exit_code == 2 and "already exists" in again.stderr
     xlsx = run("shortlist", school_copy, "--format", "xlsx")
-    assert xlsx.exit_code == 2 and "cannot be printed to the terminal" in xlsx.stderr
+    assert xlsx.exit_code == 2 and "fout: een XLSX-bestand kan niet in de terminal worden getoond" in xlsx.stderr
+    pdf = run("shortlist", school_copy, "--format", "pdf", "--lang", "en")
+    assert pdf.exit_code == 2 and "error: a PDF file cannot be printed to the terminal" in pdf.stderr
     listing = run("history", "--workspace", ws, "--school", "04AB", "--format", "json")
     assert json.loads(listing.stdout)[0]["as_of"] == "2026-11-27"
 

@@ -85,7 +85,7 @@ def test_a_version_1_snapshot_is_read_with_group_keys(tmp_path: Path) -> None:
 def test_the_format_registry_refuses_what_a_kind_cannot_be() -> None:
     from riskscreen.render import formats, render
 
-    assert formats("shortlist") == ("table", "md", "html", "csv", "xlsx")
+    assert formats("shortlist") == ("table", "md", "html", "pdf", "csv", "xlsx")
     with pytest.raises(UsageError, match="validation cannot be written as xlsx"):
         render("validation", "xlsx", None)
 

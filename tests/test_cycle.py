@@ -36,6 +36,8 @@ def fill_in(listing: Path, out: Path, rows: dict[str, tuple[str, str, str, str, 
     wb = load_workbook(listing)
     for ws in wb.worksheets[1:]:
         head = [c.value for c in ws[1]]
+        if "Afgesproken actie" not in head:  # the sheet of all students has no write-in columns
+            continue
         col = {h: i + 1 for i, h in enumerate(head)}
         for r in range(2, ws.max_row + 1):
             sid = ws.cell(r, col["Leerling"]).value
@@ -47,23 +49,24 @@ def fill_in(listing: Path, out: Path, rows: dict[str, tuple[str, str, str, str, 
 
 
 def week48_records(csv_text: str) -> dict[str, dict[str, str]]:
-    return {r["Leerling"]: r for r in csv.DictReader(io.StringIO(csv_text))}
+    return {r["Leerling"]: r for r in csv.DictReader(io.StringIO(csv_text.removeprefix("\ufeff")), delimiter=";")}
 
 
 def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  # type: ignore[no-untyped-def]
     ws = tmp_path / "ws"
     first = run("shortlist", weeks / "week47", "--workspace", ws, "-o", tmp_path / "week47.xlsx")
     assert first.exit_code == 0, first.stderr
-    assert "history read from" in first.stderr and "Geen eerdere lijst" not in first.stderr
+    assert "geschiedenis gelezen uit" in first.stderr and "Geen eerdere lijst" not in first.stderr
     fill_in(tmp_path / "week47.xlsx", tmp_path / "filled.xlsx", {
         "111016": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
         "111025": ("aanmelden bij schoolmaatschappelijk werk", "verwijzing", "schoolmaatschappelijk werk",
                    "mentor", "11-12-2026")})
     imported = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
     assert imported.exit_code == 0, imported.stderr
-    assert "imported 2 action(s) from 2 filled-in row(s)" in imported.stderr
+    assert f"2 actie(s) uit 2 ingevulde rij(en) toegevoegd aan {ws / 'school'}\n" in imported.stderr
     again = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
-    assert "imported 0 action(s) from 2 filled-in row(s); 2 already imported" in again.stderr
+    assert "0 actie(s) uit 2 ingevulde rij(en) toegevoegd aan" in again.stderr
+    assert again.stderr.rstrip().endswith("; 2 al eerder ingelezen")
     reported = run("actions", "reported", "111090", "--on", "2026-11-24", "--workspace", ws)
     assert reported.exit_code == 0, reported.stderr
     listed = run("actions", "list", "--workspace", ws, "--format", "json")
@@ -106,12 +109,13 @@ def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) 
     for _ in range(2):
         assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
     third = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
-    assert "snapshot stored in" in third.stderr and "(run 3 of that date; earlier runs kept)" in third.stderr
+    assert "momentopname opgeslagen in" in third.stderr
+    assert "(run 3 van die datum; eerdere runs bewaard)" in third.stderr
     assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == [
         "shortlist-2026-11-27-2.json", "shortlist-2026-11-27-3.json", "shortlist-2026-11-27.json"]
     history = run("history", "--workspace", ws, "--format", "csv")
-    assert history.stdout.splitlines() == ["as_of,run,model,on_list,students", "2026-11-27,1,demo,43,160",
-                                           "2026-11-27,2,demo,43,160", "2026-11-27,3,demo,43,160"]
+    assert history.stdout.splitlines() == ["\ufeffDatum;Run;Model;Op de lijst;Leerlingen", "2026-11-27;1;demo;43;160",
+                                           "2026-11-27;2;demo;43;160", "2026-11-27;3;demo;43;160"]
 
 
 def test_an_as_of_weeks_after_the_data_is_refused(weeks: Path, tmp_path: Path) -> None:
@@ -126,15 +130,15 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
     ws = tmp_path / "ws"
     assert run("shortlist", weeks / "week47", "--workspace", ws, "-o", tmp_path / "l.csv").exit_code == 0
     lines = (tmp_path / "l.csv").read_text(encoding="utf-8").splitlines()
-    header = next(csv.reader([lines[0]]))
+    header = next(csv.reader([lines[0].removeprefix("\ufeff")], delimiter=";"))
     col = {h: i for i, h in enumerate(header)}
 
     def edited(row: str, **cells: str) -> str:
-        values = next(csv.reader([row]))
+        values = next(csv.reader([row], delimiter=";"))
         for heading, value in cells.items():
             values[col[heading]] = value
         out = io.StringIO()
-        csv.writer(out, lineterminator="").writerow(values)
+        csv.writer(out, lineterminator="", delimiter=";").writerow(values)
         return out.getvalue()
 
     body = [edited(lines[1], **{"Afgesproken actie": "gesprek", "Wie": "mentor",
@@ -165,15 +169,16 @@ def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) ->
     assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
     added = run("actions", "add", "111016", "--what", "huisbezoek", "--type", "home_visit", "--who",
                 "Jongerenwerker", "--worker", "Amir", "--review", "2026-12-11", "--on", "2026-11-27", "--workspace", ws)
-    assert added.exit_code == 0 and "action 1 recorded for student 111016; look again on 2026-12-11" in added.stderr
+    assert added.exit_code == 0
+    assert "actie 1 vastgelegd voor leerling 111016; opnieuw bekijken op 11-12-2026" in added.stderr
     bad = run("actions", "add", "111016", "--what", "x", "--referral", "tandarts", "--workspace", ws)
     assert bad.exit_code == 2 and "'tandarts' is not in the workspace's list of referral targets" in bad.stderr
     view = run("shortlist", weeks / "week48", "--workspace", ws, "--by", "youthworker", "-f", "md", "--no-history")
     assert "## Jongerenwerker: Amir" in view.stdout and view.stdout.count("| 111016 |") == 1
     closed = run("actions", "close", "1", "--outcome", "komt weer elke dag", "--on", "2026-11-30", "--workspace", ws)
-    assert closed.exit_code == 0 and "action 1 closed on 2026-11-30" in closed.stderr
+    assert closed.exit_code == 0 and "actie 1 gesloten op 30-11-2026" in closed.stderr
     assert run("actions", "close", "1", "--outcome", "x", "--workspace", ws).exit_code == 2
-    assert "no open actions" in run("actions", "list", "--workspace", ws).stderr
+    assert "geen open acties" in run("actions", "list", "--workspace", ws).stderr
     stored = json.loads((ws / "school" / "actions.json").read_text())
     assert stored["actions"][0]["outcome"] == "komt weer elke dag"
     assert oct((ws / "school" / "actions.json").stat().st_mode & 0o777) == "0o600"
@@ -184,11 +189,11 @@ def test_retention_prunes_old_snapshots_and_closed_actions(weeks: Path, tmp_path
     run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv")
     run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
     dry = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
-    assert dry.exit_code == 0 and "would remove 1 snapshot(s), 0 closed action(s) and 0 report(s) from before " \
-                                  "2026-11-23" in dry.stderr
+    assert dry.exit_code == 0 and "zou 1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor " \
+                                  "23-11-2026 verwijderen" in dry.stderr
     assert len(list((ws / "school" / "snapshots").iterdir())) == 2
     pruned = run("history", "--workspace", ws, "prune", "--older-than", "1w")
-    assert "removed 1 snapshot(s)" in pruned.stderr
+    assert "1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor 23-11-2026 verwijderd" in pruned.stderr
     assert [p.name for p in (ws / "school" / "snapshots").iterdir()] == ["shortlist-2026-11-27.json"]
     assert "no retention period is set" in run("history", "--workspace", ws, "prune").stderr
 

@@ -101,8 +101,10 @@ def test_every_output_says_where_the_model_came_from(scored, tmp_path: Path) -> 
 
     from riskscreen.scoring.store import bundled_dir, load_model
 
-    assert (scored.model_source, scored.model_label) == ("bundled", "demo (bundled)")
+    assert (scored.model_source, scored.model_label) == ("bundled", "demo (meegeleverd)")
     csv = render_scores(scored, select(scored, top=1), "csv")
-    assert csv.splitlines()[1].endswith(',"demo (bundled) [demonstration model, synthetic data]"')
+    assert csv.splitlines()[1].endswith(';demo (meegeleverd) [demonstratiemodel, synthetische gegevens]')
+    english = render_scores(replace(scored, lang="en"), select(scored, top=1), "csv")
+    assert english.splitlines()[1].endswith(',"demo (bundled) [demonstration model, synthetic data]"')
     shutil.copytree(bundled_dir() / "demo", tmp_path / "ours")
     assert load_model(str(tmp_path / "ours")).source == str(tmp_path / "ours")

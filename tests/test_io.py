@@ -287,7 +287,7 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path, unnamed: bool) -> None:
     result = CliRunner().invoke(app, ["profile", "list"])
     assert result.exit_code == 0 and list(tmp_path.iterdir()) == []
     if leftovers:
-        assert f"removed {leftovers[0]}, left half-written by a run that was stopped" in result.stderr
+        assert f"{leftovers[0]} verwijderd: half geschreven door een run die werd gestopt" in result.stderr
     write_output(target, b"complete")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv"]
     assert target.read_bytes() == b"complete"

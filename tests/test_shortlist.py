@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from tests.helpers import load
 
-from riskscreen.i18n import prompt_text
+from riskscreen.i18n import prompt_text, texts
 from riskscreen.render.shortlist import csv_document, format_for, render
 from riskscreen.render.shortlist_records import group_notes
 from riskscreen.render.shortlist_xlsx import xlsx_bytes
@@ -90,8 +91,17 @@ def test_prompts_follow_the_reasons() -> None:
         "Has the report to DUO / the attendance officer been made? Agree who informs the parents and the "
         "leerplichtambtenaar.",
         "What keeps you away from school, and at which moments most?",
-        "In which subjects is the student stuck, and do they know where to get help?",
+        "In which subjects are you stuck, and do you know where to get help?",
     ]
+    # one form of address for the student in every Dutch prompt: "je", never "de leerling" or "u"
+    dutch = [p for kind in texts("nl")["prompts"].values() for p in kind]
+    assert "Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?" in dutch
+    assert "Passen het niveau en de opleiding nog?" in dutch
+    student_prompts = [p for p in dutch if "DUO" not in p and "jeugdarts" not in p]
+    spoken = {"Passen het niveau en de opleiding nog?",
+              "Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?"}  # no address at all: fine
+    assert all(re.search(r"\bje\b", p) or p in spoken for p in student_prompts)
+    assert not any(re.search(r"\b(u|uw|de leerling)\b", p) for p in dutch)
     assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0"]
     assert prompt_text("sick.0", "nl") == (
         "Is er een patroon in de ziekmeldingen? Overweeg een gesprek met de jeugdarts (M@ZL).")
@@ -166,7 +176,19 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
 
     listing = _listing(school_dir, demo_model, "nl")
     wb = load_workbook(io.BytesIO(xlsx_bytes(listing)))
-    assert wb.sheetnames == ["Overzicht", *(g.removeprefix("mentor:") for g in listing.groups)]
+    assert wb.sheetnames == ["Overzicht", "Alle leerlingen", *(g.removeprefix("mentor:") for g in listing.groups)]
+    everyone = wb["Alle leerlingen"]
+    table = listing.result.table
+    assert everyone.max_row == 1 + len(table) and everyone.auto_filter.ref == f"A1:I{1 + len(table)}"
+    assert [c.value for c in everyone[1]] == ["#", "Leerling", "Mentor", "Klas", "Risico", "Kans", "Op de lijst",
+                                              "Waarom op de lijst", "Signalen"]
+    top = table.iloc[0]
+    assert [everyone.cell(2, i).value for i in (1, 2, 3, 5, 7)] == [1, str(top["student_id"]), top["mentor"],
+                                                                   "hoog", "ja"]
+    assert everyone["F2"].value == pytest.approx(round(float(top["probability"]), 4), abs=1e-9)
+    assert everyone["F2"].number_format == "0.0%" and everyone.freeze_panes == "C2"
+    listed = set(listing.entries["student_id"].astype(str))
+    assert sum(everyone.cell(r, 7).value == "ja" for r in range(2, everyone.max_row + 1)) == len(listed)
     summary = wb["Overzicht"]
     assert summary["A1"].value.startswith("Signaleringslijst, week 48 (27-11-2026); model demo")
     assert summary["A2"].value.startswith("Let op: dit is een demonstratiemodel")

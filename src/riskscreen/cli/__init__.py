@@ -84,6 +84,13 @@ def say(key: str, **params: object) -> None:
     _err(say_text(key, **params))
 
 
+def date_shown(value: object) -> str:
+    """A date in a message, as the reader of this run's language writes it (27-11-2026 in Dutch)."""
+    from riskscreen.i18n import date_text
+
+    return date_text(str(value), _State.lang) if value else ""
+
+
 def language(option: Language | None) -> str:
     """The language of this run (--lang, $RISKSCREEN_LANG, the system's language, Dutch); messages follow it."""
     from riskscreen.i18n import resolve_language

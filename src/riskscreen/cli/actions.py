@@ -18,6 +18,7 @@ from riskscreen.cli import (
     WorkspaceOpt,
     app,
     check_output,
+    date_shown,
     guarded,
     language,
     parse_date,
@@ -81,9 +82,8 @@ def add(
     action = api.add_action(workspace(home, school), student, what=what, type=ACTION_TYPE_KEYS[type.value],
                             who=who, worker=worker, referral=referral,
                             review=parse_date(review, "--review"), agreed=parse_date(on, "--on"))
-    say("action_recorded", id=action.id, student=action.student_id)
-    if action.review:
-        say("action_review", review=action.review)
+    review = say_text("action_review", review=date_shown(action.review)) if action.review else ""
+    say("action_recorded", id=action.id, student=f"{action.student_id}{review}")
 
 
 @actions_app.command("list")
@@ -124,7 +124,7 @@ def close(
 
     language(lang)
     closed = api.close_action(workspace(home, school), action_id, outcome=outcome, on=parse_date(on, "--on"))
-    say("action_closed", id=closed.id, on=closed.closed)
+    say("action_closed", id=closed.id, on=date_shown(closed.closed))
 
 
 @actions_app.command("reported")
@@ -144,7 +144,7 @@ def reported(
     day = parse_date(on, "--on")
     assert day is not None
     record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value])
-    say("report_recorded", signal=record.signal, student=record.student_id, on=record.on)
+    say("report_recorded", signal=record.signal, student=record.student_id, on=date_shown(record.on))
 
 
 @actions_app.command("import")

@@ -30,6 +30,7 @@ from riskscreen.cli import (
     _progress,
     app,
     check_output,
+    date_shown,
     guarded,
     language,
     parse_date,
@@ -134,7 +135,8 @@ def shortlist(
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
-                                  workspace=workspace(home, school), store=not no_history, by=by.value, names=names, progress=_progress())
+                                  workspace=workspace(home, school), store=not no_history, by=by.value, names=names,
+                                  progress=_progress())
     color = fmt == "table" and output is None and _colour_wanted()
     write(render("shortlist", fmt, weekly.shortlist, color=color or None,
                  csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
@@ -190,7 +192,7 @@ def history(
     if compare is None:
         kept = (say_text("retention", weeks=table.retention_weeks) if table.retention_weeks
                 else say_text("no_retention"))
-        say("kept", n=len(table.rows), since=table.rows[0][0] + kept)
+        say("kept", n=len(table.rows), since=f"{table.rows[0][0]}{kept}")
     write(render_rows(table.header, table.rows, format.value, chosen,
                       csv_dialect.value if csv_dialect else None), output, force)
 
@@ -211,7 +213,7 @@ def prune(
     home, school = ctx.obj or (None, None)
     result = api.prune_history(workspace(home, school), older_than_weeks=_weeks(older_than), dry_run=dry_run)
     say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,
-        reports=result.reports, before=result.before)
+        reports=result.reports, before=date_shown(result.before))
 
 
 def _weeks(text: str | None) -> int | None:

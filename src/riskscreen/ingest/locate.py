@@ -38,7 +38,12 @@ def _own_headers() -> list[set[str]]:
 
     shortlists = [{normalise_header(texts(lang)["shortlist"][key]) for key in ("action", "who", "when")}
                   for lang in LANGUAGES]
-    return [*OWN_OUTPUT_HEADERS, *shortlists]
+    # the Dutch CSV of scores and explanations has its headings in words (text/nl.toml [csv_columns])
+    worded = [{normalise_header(texts(lang).get("csv_columns", {}).get(key, key)) for key in keys}
+              for lang in LANGUAGES for keys in (("reason_1", "reason_2", "reason_3", "probability"),
+                                                 ("feature", "reference", "contribution"),
+                                                 ("as_of", "model", "on_list"))]
+    return [*OWN_OUTPUT_HEADERS, *shortlists, *worded]
 OWN_WORKBOOK_MARK = b"<dc:creator>riskscreen</dc:creator>"
 
 

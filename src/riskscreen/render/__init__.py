@@ -110,7 +110,8 @@ def to_text(renderable: object, width: int | None = None, color: bool = False) -
     console = Console(file=io.StringIO(), width=width or render_width(), color_system="standard" if color else None,
                       force_terminal=color, record=True, legacy_windows=False, no_color=False)
     console.print(renderable)
-    return console.export_text(styles=color)
+    # rich pads every cell to its column's width; a line's trailing spaces only make files and diffs noisy
+    return "\n".join(line.rstrip() for line in console.export_text(styles=color).split("\n"))
 
 
 def neutralise(value: object) -> object:
@@ -139,16 +140,21 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], dialect: s
 
 def render_rows(header: list[str], rows: list[list[object]], fmt: str, lang: str = "en",
                 csv_dialect: str | None = None) -> str:
-    """Plain rows as a terminal table, JSON records or CSV (for listings such as `history`)."""
+    """Plain rows as a terminal table, JSON records (keyed by `header`) or CSV (for listings such as
+    `history`); tables and CSV head their columns with the language's words."""
+    from riskscreen.i18n import LANGUAGES, texts
+
     if fmt == "json":
         import json
 
         return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    words = texts(lang).get("csv_columns", {}) if lang in LANGUAGES else {}
+    shown = [str(words.get(key, key)) for key in header]  # Dutch words; the keys themselves in English
     if fmt == "csv":
-        return csv_text(header, rows, csv_dialect_for(lang, csv_dialect))
+        return csv_text(shown, rows, csv_dialect_for(lang, csv_dialect))
     from rich.table import Table
 
-    table = Table(*header)
+    table = Table(*shown)
     for r in rows:
         table.add_row(*(cell(v) for v in r))
     return to_text(table)

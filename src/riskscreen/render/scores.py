@@ -75,7 +75,7 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
     if fmt == "csv":
         header = ["rank", "student_id", "mentor", "class", "probability", "band", "reason_1", "reason_2",
                   "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
-        model = result.model_label + (" [demonstration model, synthetic data]" if result.demonstration else "")
+        model = result.model_label + (f" {texts(lang)['messages']['demo_short']}" if result.demonstration else "")
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
         body = zip(rows["rank"].astype(int).tolist(), texts_["student_id"], texts_["mentor"], texts_["class"],
@@ -83,8 +83,14 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
                    rows["reason_1"].tolist(), rows["reason_2"].tolist(), rows["reason_3"].tolist(),
                    rows["verzuim_16u"].astype(int).tolist(), rows["ziekteverzuim"].astype(int).tolist(),
                    texts_["flags"], [model] * len(rows), strict=True)
-        return csv_text(header, body, csv_dialect_for(lang, csv_dialect))
+        return csv_text(csv_header(header, lang), body, csv_dialect_for(lang, csv_dialect))
     return to_text(scores_renderable(result, rows), width)
+
+
+def csv_header(keys: list[str], lang: str) -> list[str]:
+    """Column headings of a CSV: words in Dutch, for Excel; the keys themselves in English, for scripts."""
+    words = texts(lang).get("csv_columns", {})
+    return [str(words.get(k, k)) for k in keys]
 
 
 def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
@@ -166,7 +172,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
         header = ["feature", "description", "value", "reference", "contribution", "used"]
         rows = [[f["feature"], f["description"], _num(f["value"]), _num(f["reference"]),
                  round(float(f["contribution"]), 6), int(bool(f["used"]))] for _, f in ex.breakdown.iterrows()]
-        return csv_text(header, rows, csv_dialect_for(ex.result.lang, csv_dialect))
+        return csv_text(csv_header(header, ex.result.lang), rows, csv_dialect_for(ex.result.lang, csv_dialect))
     return to_text(explain_renderable(ex), width)
 
 

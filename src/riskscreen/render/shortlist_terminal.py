@@ -15,6 +15,7 @@ from riskscreen.render.shortlist_records import (
     group_notes,
     header_lines,
     records,
+    risk_lines,
     statutory_header,
     statutory_rows,
     words_of,
@@ -83,8 +84,6 @@ def _styled(r: dict[str, Any], key: str, text: str) -> Text:
 
 def _block(r: dict[str, Any], sl: Shortlist) -> list[Any]:
     """One student: a line with rank, pseudonym, class, band, chance and change; then labelled lines."""
-    from riskscreen.render.shortlist import change_cell
-
     lang = sl.result.lang
     words = words_of(sl)
     head = Text(f"{r['priority']:>3}  ")
@@ -100,7 +99,7 @@ def _block(r: dict[str, Any], sl: Shortlist) -> list[Any]:
     grid.add_column(width=5)
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold", ratio=1)
-    fields = [(words["change"], change_cell(r)), (label("reasons", lang), r["reasons"]),
+    fields = [(words["change"], risk_lines(r, words)), (label("reasons", lang), r["reasons"]),
               (label("flags", lang), [r["flags"]] if r["flags"] else []), (words["prompts"], r["prompts"]),
               (words["open_action"], r["open_action"])]
     for title, values in fields:
