@@ -50,3 +50,23 @@ def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | Non
         if merge:
             ws.merge_cells(merge)
     wb.save(path)
+
+
+def small_listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untyped-def]
+    """The week-48 list of three mentors of the 160-student sample school (seed 11), with the 16-hour students
+    of the whole school and last week's list of the same students (the goldens' list)."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from riskscreen.scoring.score import score
+    from riskscreen.weekly.shortlist import build, snapshot
+
+    exports = load(school_dir)
+    week1 = score(exports, demo_model, lang=lang, as_of=pd.Timestamp("2026-11-20"))
+    snap = snapshot(build(week1, capacity=2))
+    result = score(exports, demo_model, lang=lang)
+    mentors = sorted(result.table["mentor"].dropna().unique())[:3]
+    small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
+    snap = replace(snap, students=snap.students.loc[snap.students.index.isin(small["student_id"])])
+    return build(replace(result, table=small), capacity=2, previous=snap)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.helpers import load
+from tests.helpers import load, small_listing
 
 from riskscreen.i18n import prompt_text, texts
 from riskscreen.render.shortlist import csv_document, format_for, render
@@ -148,24 +148,10 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
     assert set(diff["status"]) == {"stayed"} and (diff["change_points"] == 0).all()
 
 
-def _listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untyped-def]
-    exports = load(school_dir)
-    week1 = score(exports, demo_model, lang=lang, as_of=pd.Timestamp("2026-11-20"))
-    snap = snapshot(build(week1, capacity=2))
-    result = score(exports, demo_model, lang=lang)
-    mentors = sorted(result.table["mentor"].dropna().unique())[:3]
-    small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
-    from dataclasses import replace
-
-    # the list of last week as it was for the same students (a school of three mentors)
-    snap = replace(snap, students=snap.students.loc[snap.students.index.isin(small["student_id"])])
-    return build(replace(result, table=small), capacity=2, previous=snap)
-
-
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("fmt", ["table", "md", "html", "csv"])
 def test_shortlist_golden(school_dir: Path, demo_model, golden, lang: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    listing = _listing(school_dir, demo_model, lang)
+    listing = small_listing(school_dir, demo_model, lang)
     text = render(listing, fmt, 120)
     assert isinstance(text, str)
     golden(f"shortlist_{lang}.{'txt' if fmt == 'table' else fmt}", text)
@@ -174,7 +160,7 @@ def test_shortlist_golden(school_dir: Path, demo_model, golden, lang: str, fmt: 
 def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    listing = _listing(school_dir, demo_model, "nl")
+    listing = small_listing(school_dir, demo_model, "nl")
     wb = load_workbook(io.BytesIO(xlsx_bytes(listing)))
     assert wb.sheetnames == ["Overzicht", "Alle leerlingen", *(g.removeprefix("mentor:") for g in listing.groups)]
     everyone = wb["Alle leerlingen"]
@@ -216,7 +202,7 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
 
     from openpyxl import load_workbook
 
-    listing = _listing(school_dir, demo_model, "en")
+    listing = small_listing(school_dir, demo_model, "en")
     entries = listing.entries.copy()
     entries["class"] = "=HYPERLINK(\"http://x\")"
     entries["group"] = entries["group"].iloc[0]

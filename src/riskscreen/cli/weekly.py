@@ -206,10 +206,13 @@ def prune(
                                                                        "the workspace's retention.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be removed; remove "
                                                             "nothing.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Remove old snapshots, and closed actions and reports from before the same date (AVG retention)."""
     from riskscreen import api
 
+    if lang is not None:
+        language(lang)
     home, school = ctx.obj or (None, None)
     result = api.prune_history(workspace(home, school), older_than_weeks=_weeks(older_than), dry_run=dry_run)
     say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,

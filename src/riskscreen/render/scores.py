@@ -123,8 +123,7 @@ def explain_renderable(ex: Explanation) -> Group:
     table.add_row(ew["base"], "", "", signed(ex.base_logit, lang))
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
-        spec = SPEC.get(f["feature"])
-        name = spec.words[lang].label if spec is not None else str(f["description"])
+        name = described(f, lang)
         table.add_row(name + ("" if used else f" ({ew['not_used']})"), number(f["value"], lang),
                       number(f["reference"], lang) if used else "-",
                       signed(f["contribution"], lang) if used else "-")
@@ -157,8 +156,8 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
                       "demonstration": ex.result.demonstration,
                       "notice": demo_warning(ex.result)},
             "as_of": ex.result.as_of.date().isoformat(),
-            "features": [{"feature": f["feature"], "description": f["description"], "value": _num(f["value"]),
-                          "reference": _num(f["reference"]), "contribution": round(float(f["contribution"]), 6),
+            "features": [{"feature": f["feature"], "description": described(f, ex.result.lang),
+                          "value": _num(f["value"]), "reference": _num(f["reference"]), "contribution": round(float(f["contribution"]), 6),
                           "used": bool(f["used"])} for _, f in ex.breakdown.iterrows()],
             "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
             "flags": {k: _json_value(v) for k, v in ex.flags.items()},
@@ -170,10 +169,16 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         header = ["feature", "description", "value", "reference", "contribution", "used"]
-        rows = [[f["feature"], f["description"], _num(f["value"]), _num(f["reference"]),
+        rows = [[f["feature"], described(f, ex.result.lang), _num(f["value"]), _num(f["reference"]),
                  round(float(f["contribution"]), 6), int(bool(f["used"]))] for _, f in ex.breakdown.iterrows()]
         return csv_text(csv_header(header, ex.result.lang), rows, csv_dialect_for(ex.result.lang, csv_dialect))
     return to_text(explain_renderable(ex), width)
+
+
+def described(feature: pd.Series, lang: str) -> str:
+    """A feature as a person reads it in the language (its declared label), else its card description."""
+    spec = SPEC.get(feature["feature"])
+    return spec.words[lang].label if spec is not None else str(feature["description"])
 
 
 def _num(value: object) -> float | None:
