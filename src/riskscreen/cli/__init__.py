@@ -161,7 +161,7 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
         return lambda _msg: None
     from rich.console import Console
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, log_path=False)  # the time and the message; never a source file name
     return console.log
 
 

@@ -24,7 +24,7 @@ def _environment() -> jinja2.Environment:
 
 
 def html_document(sl: Shortlist) -> str:
-    from riskscreen.i18n import label, texts
+    from riskscreen.i18n import texts
     from riskscreen.render.scores import demo_warning
     from riskscreen.render.shortlist_records import (
         PRINTED_COLUMNS,
@@ -32,8 +32,10 @@ def html_document(sl: Shortlist) -> str:
         header_lines,
         headings,
         legend_lines,
+        printed_flags,
+        printed_reasons,
+        printed_student,
         records,
-        risk_lines,
         statutory_header,
         statutory_rows,
         words_of,
@@ -43,14 +45,14 @@ def html_document(sl: Shortlist) -> str:
     words = words_of(sl)
     head = header_lines(sl)
     warning = demo_warning(sl.result)
-    recs = [{**r, "risk_lines": risk_lines(r, words), "flag_lines": [x for x in (r["flags"], *r["open_action"]) if x]}
-            for r in records(sl)]
+    recs = [{**r, "student_lines": printed_student(r, lang), "reason_lines": printed_reasons(r, words),
+             "flag_lines": printed_flags(r)} for r in records(sl)]
     groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
                "notes": group_notes(sl, group)} for group in sl.groups]
     total = sum(w for _, w in PRINTED_COLUMNS)
     return _environment().get_template("shortlist.html.j2").render(
         lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
-        empty=words["empty"], groups=groups, names=sl.names is not None, class_label=label("class", lang),
+        empty=words["empty"], groups=groups, names=sl.names is not None,
         widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS], columns=headings(sl),
         who=words["who"], when=words["when"], confidential=texts(lang)["pdf"]["confidential"],
         legend_title=texts(lang)["pdf"]["legend_title"], legend=legend_lines(sl), model=sl.result.model_label,

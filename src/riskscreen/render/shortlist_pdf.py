@@ -21,12 +21,15 @@ from riskscreen.render.shortlist_records import (
     header_lines,
     headings,
     legend_lines,
+    printed_flags,
+    printed_reasons,
+    printed_student,
     records,
-    risk_lines,
     statutory_header,
     statutory_rows,
     words_of,
 )
+from riskscreen.workspace.location import DEFAULT_SCHOOL
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 
 FONT = "Helvetica"
 SIZE = 10            # points; nothing on the page is smaller
-LINE = 4.6           # mm per line of 10-point text
+LINE = 4.3           # mm per line of 10-point text (1.2 times the size)
 PAD = 1.5            # mm inside a cell
 MARGIN = 10          # mm
 MIN_ROW = 30         # mm: room for four handwritten lines in the write-in columns
@@ -43,7 +46,7 @@ WRITE_LINE = 6.5     # mm between the lines for handwriting
 TOP = 15             # mm: where a page's content starts, under the running header
 BOTTOM = 190         # mm: where the running footer starts
 CELL_CHARS = 420     # a cell longer than this is cut, so one student can never be taller than a page
-ACTION, WHO_WHEN = 5, 6  # the write-in columns of PRINTED_COLUMNS
+ACTION, WHO_WHEN = 4, 5  # the write-in columns of PRINTED_COLUMNS
 # Helvetica in a PDF knows only the Windows-1252 characters; these are written the nearest way it can.
 REPLACE = str.maketrans({"→": "->", "≥": ">=", "≤": "<=", "✓": "v", "\u2009": " ", "\u00a0": " "})
 
@@ -87,7 +90,7 @@ class _ListPdf:
         as_of = self.sl.result.as_of
         title = (f"{self.words['title']}, {self.words['week']} {as_of.isocalendar().week} "
                  f"({date_text(as_of.date().isoformat(), self.lang)})")
-        if self.sl.school:
+        if self.sl.school and self.sl.school != DEFAULT_SCHOOL:  # a workspace without a school name says nothing
             title += f" - {self.sl.school}"
         d.set_xy(MARGIN, 6)
         d.set_font(FONT, "", SIZE)
@@ -194,26 +197,14 @@ class _ListPdf:
             d.set_draw_color(0)
 
 
-def _student_cell(r: dict[str, Any], lang: str) -> str:
-    from riskscreen.i18n import label
-
-    parts = [f"{r['priority']}. {r['student_id']}"]
-    if r["name"]:
-        parts.append(str(r["name"]))
-    if r["class"]:
-        parts.append(f"{label('class', lang)} {r['class']}")
-    return "\n".join(parts)
-
-
 def _cut(text: str) -> str:
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 
 def _student_row(r: dict[str, Any], lang: str, words: dict[str, str]) -> list[str]:
-    risk = "\n".join([f"{r['band']} ({r['probability']})", *risk_lines(r, words)])
-    flags_and_action = "\n".join(x for x in (r["flags"], *r["open_action"]) if x)
-    return [_cut(_student_cell(r, lang)), _cut(risk), _cut("\n".join(r["reasons"])), _cut(flags_and_action),
-            _cut("\n".join(f"- {p}" for p in r["prompts"])), "", f"{words['who']}:\n{words['when']}:"]
+    return [_cut("\n".join(printed_student(r, lang))), _cut("\n".join(printed_reasons(r, words))),
+            _cut("\n".join(printed_flags(r))), _cut("\n".join(f"- {p}" for p in r["prompts"])), "",
+            f"{words['who']}:\n{words['when']}:"]
 
 
 def pdf_bytes(sl: Shortlist) -> bytes:

@@ -211,22 +211,41 @@ def statutory_header(sl: Shortlist) -> list[str]:
 
 # ------------------------------------------------------------------- the printed list (PDF and HTML)
 # The printed list's columns (key, width in mm); the widths add up to the 277 mm between the margins of A4 landscape
-PRINTED_COLUMNS = (("student", 26), ("risk", 30), ("reasons", 50), ("flags", 40), ("prompts", 52), ("action", 50),
+PRINTED_COLUMNS = (("student", 32), ("reasons", 64), ("flags", 48), ("prompts", 52), ("action", 52),
                    ("who_when", 29))
 
 
-def risk_lines(r: dict[str, Any], words: dict[str, str]) -> list[str]:
-    """Under the band and chance: the change since the last list, and the 16-hour rule when it listed them."""
-    because = [f"{words['because']}: {r['because']}"] if r["because"] not in ("", words["because_risk"]) else []
-    return [x for x in (r["change"], *r["moved"]) if x] + because
+def printed_student(r: dict[str, Any], lang: str) -> list[str]:
+    """The first column of the printed list: who, which class, how high, and the change since last time."""
+    lines = [f"{r['priority']}. {r['student_id']}"]
+    if r["name"]:
+        lines.append(str(r["name"]))
+    if r["class"]:
+        lines.append(f"{label('class', lang)} {r['class']}")
+    lines.append(f"{r['band']} ({r['probability']})")
+    return lines + ([r["change"]] if r["change"] else [])
+
+
+def because_lines(r: dict[str, Any], words: dict[str, str]) -> list[str]:
+    """'Op de lijst door: 16-urenregel ...' when more than the risk put the student on the list."""
+    return [f"{words['because']}: {r['because']}"] if r["because"] not in ("", words["because_risk"]) else []
+
+
+def printed_reasons(r: dict[str, Any], words: dict[str, str]) -> list[str]:
+    """Why on the list, then which signals moved since the last list, and the 16-hour rule when it listed them."""
+    return [*r["reasons"], *r["moved"], *because_lines(r, words)]
+
+
+def printed_flags(r: dict[str, Any]) -> list[str]:
+    """The statutory and care signals with their state, then the open action and what moved since it."""
+    return [x for x in (r["flags"], *r["open_action"]) if x]
 
 
 def headings(sl: Shortlist) -> list[str]:
     lang = sl.result.lang
     words = words_of(sl)
-    return [label("student", lang), f"{label('band', lang)}, {label('probability', lang).lower()}",
-            label("reasons", lang), f"{label('flags', lang)}, {words['open_action'].lower()}", words["prompts"],
-            words["action"], f"{words['who']}, {words['when'].lower()}"]
+    return [label("student", lang), label("reasons", lang), f"{label('flags', lang)}, {words['open_action'].lower()}",
+            words["prompts"], words["action"], f"{words['who']}, {words['when'].lower()}"]
 
 
 def legend_lines(sl: Shortlist) -> list[str]:

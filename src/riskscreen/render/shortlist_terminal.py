@@ -12,10 +12,10 @@ from rich.text import Text
 from riskscreen.i18n import group_heading, label
 from riskscreen.render import DISPLAY_CHARS, cell, plain
 from riskscreen.render.shortlist_records import (
+    because_lines,
     group_notes,
     header_lines,
     records,
-    risk_lines,
     statutory_header,
     statutory_rows,
     words_of,
@@ -99,7 +99,8 @@ def _block(r: dict[str, Any], sl: Shortlist) -> list[Any]:
     grid.add_column(width=5)
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold", ratio=1)
-    fields = [(words["change"], risk_lines(r, words)), (label("reasons", lang), r["reasons"]),
+    fields = [(words["change"], [x for x in (r["change"], *r["moved"]) if x]),
+              (label("reasons", lang), [*r["reasons"], *because_lines(r, words)]),
               (label("flags", lang), [r["flags"]] if r["flags"] else []), (words["prompts"], r["prompts"]),
               (words["open_action"], r["open_action"])]
     for title, values in fields:
