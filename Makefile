@@ -3,14 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench sample model docs clean
+.PHONY: demo test lint bench sample model docs pictures clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# with the plots extra, so that `evaluate --plots` works after the Quick start
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[plots]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
@@ -50,6 +51,12 @@ model: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m riskscreen.signals.features_doc docs/features.md
+
+# The pictures of the printed list in docs/images (needs pdftoppm, from Debian's poppler-utils): page 1 and 2
+# of week 48 after `make demo`, so that they show the changes, open actions and reports of the cycle.
+pictures: demo
+	RISKSCREEN_HOME=.demo/workspace $(BIN)/riskscreen shortlist sample_data/ --no-history -o .demo/week48.pdf
+	pdftoppm -r 80 -png -f 1 -l 2 .demo/week48.pdf docs/images/shortlist-pdf-page
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
