@@ -45,6 +45,17 @@ def isolated_profiles(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.delenv("RISKSCREEN_SCHOOL", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("RISKSCREEN_MODELS", raising=False)
+    # the language is Dutch, the default, whatever the machine's locale; tests of English ask for it
+    monkeypatch.delenv("RISKSCREEN_LANG", raising=False)
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English (RISKSCREEN_LANG=en): for tests of what an error says rather than of its language;
+    tests/test_messages.py holds every message's Dutch to account."""
+    monkeypatch.setenv("RISKSCREEN_LANG", "en")
 
 
 @pytest.fixture(scope="session")

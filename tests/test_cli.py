@@ -95,11 +95,13 @@ def test_validate_an_invalid_school_exits_1(school_copy: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (("validate",), 2, "give a folder, or files with --attendance"),
-    (("validate", "/no/such/folder"), 1, "/no/such/folder: folder not found"),
-    (("validate", "--as-of", "yesterday", "/tmp"), 2, "--as-of 'yesterday' is not a date"),
-    (("score", "--model", "nope", "/tmp"), 2, "no model named 'nope'"),
-    (("validate", "--profile", "nope", "/tmp"), 1, "no profile named 'nope'"),
+    (("validate",), 2, "fout: geef een map, of bestanden met --attendance"),
+    (("validate", "/no/such/folder"), 1, "fout: /no/such/folder: map niet gevonden\n"
+                                         "  Zo los je het op: controleer het pad"),
+    (("validate", "--as-of", "yesterday", "/tmp"), 2, "fout: --as-of 'yesterday' is geen datum"),
+    (("score", "--model", "nope", "/tmp"), 2, "fout: geen model met de naam 'nope'"),
+    (("validate", "--profile", "nope", "/tmp"), 1, "fout: geen profiel met de naam 'nope'"),
+    (("validate", "--lang", "en", "--profile", "nope", "/tmp"), 1, "error: no profile named 'nope'"),
 ])
 def test_errors_have_their_exit_code_and_one_message(args: tuple[str, ...], code: int, message: str) -> None:
     result = run(*args)
@@ -120,7 +122,7 @@ def test_privacy_refusal_exits_1_without_values(school_copy: Path) -> None:
     (school_copy / "leerlingen.csv").write_text("\n".join(roster) + "\n")
     result = run("score", school_copy)
     assert result.exit_code == 1
-    assert "column 'Telefoon': the column name suggests a phone number" in result.stderr
+    assert "kolom 'Telefoon': de kolomnaam wijst op een telefoonnummer" in result.stderr
     assert "0612345678" not in result.stderr + result.stdout
 
 
@@ -156,7 +158,7 @@ def test_score_never_overwrites_without_force(school_dir: Path, tmp_path: Path) 
     out.write_text("precious\n")
     result = run("score", school_dir, "-f", "csv", "-o", out)
     assert result.exit_code == 2
-    assert "already exists" in result.stderr
+    assert f"fout: {out} bestaat al" in result.stderr
     assert out.read_text() == "precious\n"
     assert run("score", school_dir, "-f", "csv", "-o", out, "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("\ufeffRang;Leerling;Mentor;Klas;Kans;Risico")
@@ -172,7 +174,7 @@ def test_explain(school_dir: Path) -> None:
     assert json.loads(ok.stdout)["student_id"] == "111069"
     missing = run("explain", school_dir, "NOBODY")
     assert missing.exit_code == 2
-    assert "student 'NOBODY' is not in these exports" in missing.stderr
+    assert "leerling 'NOBODY' staat niet in deze exports" in missing.stderr
 
 
 def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path) -> None:
@@ -189,7 +191,7 @@ def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path
     assert f"geschiedenis gelezen uit {ws / '04AB'} (school 04AB; gekozen met --workspace)" in result.stderr
     assert not (school_copy / "riskscreen-history").exists()  # the export folder is never written to
     again = run("shortlist", school_copy, "-o", html, "--workspace", ws, "--school", "04AB")
-    assert again.exit_code == 2 and "already exists" in again.stderr
+    assert again.exit_code == 2 and f"fout: {html} bestaat al" in again.stderr
     xlsx = run("shortlist", school_copy, "--format", "xlsx")
     assert xlsx.exit_code == 2 and "fout: een XLSX-bestand kan niet in de terminal worden getoond" in xlsx.stderr
     pdf = run("shortlist", school_copy, "--format", "pdf", "--lang", "en")
@@ -204,7 +206,7 @@ def test_a_failed_shortlist_leaves_nothing_behind(school_copy: Path, tmp_path: P
     out = tmp_path / "week.xlsx"
     result = run("shortlist", school_copy, "-o", out)
     assert result.exit_code == 1
-    assert "the data did not pass validation" in result.stderr
+    assert "de gegevens zijn niet door de controle gekomen" in result.stderr
     assert list(tmp_path.iterdir()) == [school_copy]
     assert not (Path(os.environ["RISKSCREEN_HOME"]) / "school").exists()  # no workspace, no snapshot
 

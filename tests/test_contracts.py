@@ -18,6 +18,9 @@ from riskscreen.ingest.schema import MODELS, range_text
 from riskscreen.scoring.card import card_json, parse_card
 from riskscreen.scoring.store import bundled_dir, card_digest, read_card
 
+# These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
+pytestmark = pytest.mark.usefixtures("english")
+
 runner = CliRunner()
 
 

@@ -121,7 +121,8 @@ def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) 
 def test_an_as_of_weeks_after_the_data_is_refused(weeks: Path, tmp_path: Path) -> None:
     result = run("shortlist", weeks / "week47", "--workspace", tmp_path, "--as-of", "2026-12-31")
     assert result.exit_code == 2
-    assert ("--as-of 2026-12-31 is more than a week after the last registration in the exports (2026-11-20)"
+    assert ("fout: --as-of 31-12-2026 ligt meer dan een week na de laatste registratie in de exports (20-11-2026)\n"
+            "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026"
             in result.stderr)
     assert not (tmp_path / "school").exists()
 
@@ -152,13 +153,15 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
     (tmp_path / "filled.csv").write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
     result = run("actions", "import", tmp_path / "filled.csv", "--workspace", ws)
     assert result.exit_code == 1
-    assert "5 row problem(s); nothing was imported" in result.stderr
-    assert "row 2, column 'review': 'volgende week' is not a date: write it as DD-MM-YYYY" in result.stderr
-    assert "row 3, column 'review': '11-12' has no year: write the whole date, such as 11-12-2026" in result.stderr
-    assert "row 4, column 'who': 'de buurman' is not a role" in result.stderr
-    assert ("row 5: the action holds a name; actions are stored without anything that identifies a person"
+    assert "5 rij(en) met een probleem; er is niets ingelezen" in result.stderr
+    assert "rij 2, kolom 'review': 'volgende week' is geen datum: schrijf hem als DD-MM-JJJJ" in result.stderr
+    assert "rij 3, kolom 'review': '11-12' heeft geen jaar: schrijf de hele datum, zoals 11-12-2026" in result.stderr
+    assert "rij 4, kolom 'who': 'de buurman' is geen rol" in result.stderr
+    assert ("rij 5: de actie bevat een naam; acties worden bewaard zonder iets waaraan een persoon te herkennen is"
             in result.stderr)
-    assert "row 6, column 'student_id': student 999999 is not in this school's exports" in result.stderr
+    assert "rij 6, kolom 'student_id': leerling 999999 staat niet in de exports van deze school" in result.stderr
+    english = run("actions", "import", "--lang", "en", tmp_path / "filled.csv", "--workspace", ws)
+    assert "row 6, column 'student_id': student 999999 is not in this school's exports" in english.stderr
     assert "Jansen" not in result.stderr
     assert not (ws / "school" / "actions.json").exists()
 
@@ -172,7 +175,7 @@ def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) ->
     assert added.exit_code == 0
     assert "actie 1 vastgelegd voor leerling 111016; opnieuw bekijken op 11-12-2026" in added.stderr
     bad = run("actions", "add", "111016", "--what", "x", "--referral", "tandarts", "--workspace", ws)
-    assert bad.exit_code == 2 and "'tandarts' is not in the workspace's list of referral targets" in bad.stderr
+    assert bad.exit_code == 2 and "'tandarts' staat niet in de lijst van instanties van deze werkmap" in bad.stderr
     view = run("shortlist", weeks / "week48", "--workspace", ws, "--by", "youthworker", "-f", "md", "--no-history")
     assert "## Jongerenwerker: Amir" in view.stdout and view.stdout.count("| 111016 |") == 1
     closed = run("actions", "close", "1", "--outcome", "komt weer elke dag", "--on", "2026-11-30", "--workspace", ws)
@@ -195,7 +198,7 @@ def test_retention_prunes_old_snapshots_and_closed_actions(weeks: Path, tmp_path
     pruned = run("history", "--workspace", ws, "prune", "--older-than", "1w")
     assert "1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor 23-11-2026 verwijderd" in pruned.stderr
     assert [p.name for p in (ws / "school" / "snapshots").iterdir()] == ["shortlist-2026-11-27.json"]
-    assert "no retention period is set" in run("history", "--workspace", ws, "prune").stderr
+    assert "er is geen bewaartermijn ingesteld" in run("history", "--workspace", ws, "prune").stderr
 
 
 def test_names_are_printed_never_stored(weeks: Path, tmp_path: Path) -> None:
@@ -212,7 +215,7 @@ def test_names_are_printed_never_stored(weeks: Path, tmp_path: Path) -> None:
     (weeks / "week48" / "namen.csv").write_text("x", encoding="utf-8")
     try:
         inside = run("shortlist", weeks / "week48", "--workspace", ws, "--names", weeks / "week48" / "namen.csv")
-        assert inside.exit_code == 2 and "lies in the export folder" in inside.stderr
+        assert inside.exit_code == 2 and "staat in de exportmap" in inside.stderr
     finally:
         (weeks / "week48" / "namen.csv").unlink()
 
@@ -232,8 +235,9 @@ def test_the_workspace_is_found_as_documented(tmp_path: Path, monkeypatch: pytes
     assert locate(tmp_path / "other", "X1").folder == tmp_path / "other" / "X1"
     monkeypatch.chdir(tmp_path)
     again = run("init", "--school", "04AB", "--workspace", tmp_path / "home")
-    assert again.exit_code == 2 and "riskscreen.toml already exists" in again.stderr
-    assert "cannot name a school's workspace" in run("init", "--school", "../etc", "--force").stderr
+    assert again.exit_code == 2 and "riskscreen.toml bestaat al" in again.stderr
+    assert "'../etc' kan geen naam zijn van de werkmap van een school" in run("init", "--school", "../etc",
+                                                                            "--force").stderr
 
 
 def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> None:
@@ -249,5 +253,5 @@ def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> No
                    "-f", "csv"]
         other = subprocess.run(command, capture_output=True, text=True, check=False)
     assert other.returncode == 1
-    assert "another riskscreen run (process" in other.stderr and "is using the workspace" in other.stderr
+    assert "een andere run van riskscreen (proces" in other.stderr and "gebruikt de werkmap" in other.stderr
     assert not (ws / "school" / "snapshots").exists() or not list((ws / "school" / "snapshots").iterdir())

@@ -17,6 +17,9 @@ from riskscreen.cli import app
 from riskscreen.errors import RiskscreenError
 from riskscreen.ingest.pipeline import read_exports
 
+# These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
+pytestmark = pytest.mark.usefixtures("english")
+
 CORPUS = Path(__file__).parent / "corpus"
 CASES = tomllib.loads((CORPUS / "cases.toml").read_text())["case"]
 PLANTED = "GEHEIM"

@@ -14,6 +14,9 @@ from riskscreen.errors import PrivacyError
 from riskscreen.ingest.pipeline import read_exports
 from riskscreen.ingest.privacy import column_name_reason
 
+# These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
+pytestmark = pytest.mark.usefixtures("english")
+
 GRADES = "student_id,subject,date,grade\n{first},Engels,2026-11-02,7\n"
 
 

@@ -16,6 +16,9 @@ from riskscreen.render.card import card_markdown, evaluation_markdown
 from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
 from riskscreen.training.train import split, train, training_set
 
+# These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
+pytestmark = pytest.mark.usefixtures("english")
+
 runner = CliRunner()
 
 
@@ -138,7 +141,7 @@ def test_train_and_evaluate_from_the_command_line(history_dir: Path, tmp_path: P
 def test_training_needs_outcomes(school_dir: Path) -> None:
     result = runner.invoke(app, ["train", str(school_dir), "--out", "/tmp/never"])
     assert result.exit_code == 2
-    assert "no outcomes file found" in result.stderr
+    assert "no file found for the table(s) outcomes" in result.stderr
 
 
 @pytest.mark.slow

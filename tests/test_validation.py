@@ -188,7 +188,7 @@ def test_folder_problems(tmp_path: Path) -> None:
         read_exports(folder, today=TODAY)
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(UsageError, match="no attendance and no grades file found"):
+    with pytest.raises(UsageError, match=r"no file found for the table\(s\) attendance, grades in "):
         load_exports(empty, today=TODAY)
 
 

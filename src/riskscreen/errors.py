@@ -8,6 +8,71 @@ EXIT_USAGE = 2
 EXIT_UNEXPECTED = 3
 
 
+class Message(str):
+    """English text that keeps its template and values, so that it can also be said in another language.
+
+    The template is the key of the translation (gettext's model): text/LANG-messages.toml maps each English
+    template to its words in LANG. A Message is a str, so code that only shows it needs nothing else.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Message:
+        made = super().__new__(cls, template.format(**params) if params else template)
+        made.template = template
+        made.params = params
+        return made
+
+    def localised(self, lang: str) -> str:
+        """The message in `lang`: the catalogue's template filled in (values that are Messages too), or the
+        English text when the catalogue has no entry."""
+        if lang == "en":
+            return str(self)
+        from riskscreen.i18n import message_catalogue
+
+        template = message_catalogue(lang).get(self.template)
+        if template is None:
+            return str(self)
+        values = {k: localised(v, lang) if hasattr(v, "localised") else v for k, v in self.params.items()}
+        return template.format(**values) if values else template
+
+
+def msg(template: str, **params: object) -> Message:
+    """A message to show a person: English here, other languages through the catalogue (Message)."""
+    return Message(template, **params)
+
+
+class Day(str):
+    """A date (YYYY-MM-DD) in a message, written the way the reader's language writes dates (27-11-2026)."""
+
+    def localised(self, lang: str) -> str:
+        from riskscreen.i18n import date_text
+
+        return date_text(str(self), lang)
+
+
+class Lines(str):
+    """Messages shown one under another (each after `prefix`), said in any language line by line."""
+
+    items: list[str]
+    prefix: str
+
+    def __new__(cls, items: list[str], prefix: str = "") -> Lines:
+        made = super().__new__(cls, "\n".join(prefix + str(i) for i in items))
+        made.items = list(items)
+        made.prefix = prefix
+        return made
+
+    def localised(self, lang: str) -> str:
+        return "\n".join(self.prefix + localised(i, lang) for i in self.items)
+
+
+def localised(text: object, lang: str) -> str:
+    """Any text in `lang`: a Message, Lines or Day through the catalogue, anything else as it is."""
+    return text.localised(lang) if isinstance(text, Message | Lines | Day) else str(text)
+
+
 class RiskscreenError(Exception):
     """A failure with a message a non-programmer can act on; never carries student rows."""
 
@@ -24,31 +89,14 @@ class RiskscreenError(Exception):
         return self.localised("en")
 
     def localised(self, lang: str) -> str:
-        """The message and its hint for a person who reads `lang`: the catalogue's words where the error has a
-        key there (text/LANG.toml [errors]), else the message as raised."""
-        message, hint = self.message, self.hint
-        key = getattr(self, "key", None)
-        if key:
-            from riskscreen.i18n import texts
-
-            entry = texts(lang).get("errors", {}).get(key)
-            if entry:
-                params = getattr(self, "params", {})
-                message = str(entry["message"]).format(**params)
-                hint = str(entry["hint"]).format(**params) if "hint" in entry else hint
+        """The message and its hint for a person who reads `lang` (Message), with the file it concerns."""
         where = f"{self.path}: " if self.path else ""
-        text = f"{where}{message}"
-        if hint:
+        text = f"{where}{localised(self.message, lang)}"
+        if self.hint:
             from riskscreen.i18n import message as cli_message
 
-            text += f"\n  {cli_message('how_to_fix', lang)}: {hint}"
+            text += f"\n  {cli_message('how_to_fix', lang)}: {localised(self.hint, lang)}"
         return text
-
-    def keyed(self, key: str, **params: object) -> RiskscreenError:
-        """The same error with a catalogue key and the values its words need, so it can be said in Dutch."""
-        self.key = key
-        self.params = params
-        return self
 
 
 class InputError(RiskscreenError):

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError
+from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError, msg
 
 
 def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Path:
@@ -42,8 +42,8 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
                 with contextlib.suppress(OSError):
                     entry.unlink()
     except OSError as exc:
-        raise OutputError(f"could not write {path} ({exc.strerror or type(exc).__name__})",
-                          hint="free some space or choose another folder; nothing was written") from None
+        raise OutputError(msg("could not write {path} ({value})", path=path, value=exc.strerror or type(exc).__name__),
+                          hint=msg("free some space or choose another folder; nothing was written")) from None
     return path
 
 
@@ -55,30 +55,35 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise UsageError(f"{path} cannot be checked ({exc.strerror})", hint="choose another --output") from None
+        raise UsageError(msg("{path} cannot be checked ({strerror})", path=path, strerror=exc.strerror),
+                         hint=msg("choose another --output")) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
         try:
             target = path.resolve(strict=True)
             info = target.stat()
         except (OSError, RuntimeError):
-            raise UsageError(f"{path} is a symbolic link to nothing (or a loop of links)",
-                             hint="remove the link or choose another --output") from None
+            raise UsageError(msg("{path} is a symbolic link to nothing (or a loop of links)", path=path),
+                             hint=msg("remove the link or choose another --output")) from None
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{path} is a symbolic link to something that is not a file: refused",
-                             hint="riskscreen writes only regular files; choose another --output")
+            raise UsageError(msg("{path} is a symbolic link to something that is not a file: refused", path=path),
+                             hint=msg("riskscreen writes only regular files; choose another --output"))
         path = target
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"{path} is a folder", hint="give the name of a file to write, such as list.csv")
+            raise UsageError(msg("{path} is a folder", path=path),
+                             hint=msg("give the name of a file to write, such as list.csv"))
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{path} is {file_kind(info.st_mode)}, not a file: refused, also with --force",
-                             hint="riskscreen writes only regular files; to see the output, leave out --output")
+            raise UsageError(msg("{path} is {value}, not a file: refused, also with --force",
+                                 path=path, value=file_kind(info.st_mode)),
+                             hint=msg("riskscreen writes only regular files; to see the output, leave out --output"))
         if not force:
-            raise OutputExistsError(f"{path} already exists",
-                                    hint="choose another name, or add --force to replace it")
+            raise OutputExistsError(msg("{path} already exists", path=path),
+                                    hint=msg("choose another name, or add --force to replace it"))
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
-        raise UsageError(f"the folder {parent} does not exist", hint="create it first or choose another --output")
+        raise UsageError(msg("the folder {parent} does not exist", parent=parent),
+                         hint=msg("create it first or choose another "
+                                                                         "--output"))
     return path
 
 
@@ -154,8 +159,8 @@ def _place(tmp: Path, path: Path, *, force: bool) -> None:
     try:
         os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
     except FileExistsError:
-        raise OutputExistsError(f"{path} already exists",
-                                hint="choose another name, or add --force to replace it") from None
+        raise OutputExistsError(msg("{path} already exists", path=path),
+                                hint=msg("choose another name, or add --force to replace it")) from None
 
 
 def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> bool:
@@ -177,8 +182,8 @@ def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> 
             try:
                 os.link(source, path, follow_symlinks=True)
             except FileExistsError:
-                raise OutputExistsError(f"{path} already exists",
-                                        hint="choose another name, or add --force to replace it") from None
+                raise OutputExistsError(msg("{path} already exists", path=path),
+                                        hint=msg("choose another name, or add --force to replace it")) from None
             except OSError:
                 return False  # this kernel cannot give an unnamed file a name: use the named temporary
             return True
@@ -200,14 +205,14 @@ def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> 
 def file_kind(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return msg("a folder")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return msg("a device")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return msg("a FIFO (named pipe)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return msg("a socket")
+    return msg("not a regular file")
 
 
 def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: str) -> bytes:
@@ -216,24 +221,28 @@ def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise error(f"{what} not found", hint="check the path", path=str(path)) from None
+        raise error(msg("{what} not found", what=what), hint=msg("check the path"), path=str(path)) from None
     except OSError as exc:
-        raise error(f"{what} cannot be read ({exc.strerror})", path=str(path)) from None
+        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=exc.strerror),
+                    path=str(path)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"is {file_kind(info.st_mode)}, not a {what}: refused", path=str(path))
+            raise error(msg("is {kind}, not a {what}: refused", kind=file_kind(info.st_mode), what=what),
+                        path=str(path))
         if info.st_size > limit:
-            raise error(f"is {info.st_size:,} bytes, more than a {what} can be ({limit:,})", path=str(path))
+            raise error(msg("is {size:,} bytes, more than a {what} can be ({limit:,})", size=info.st_size,
+                            what=what, limit=limit), path=str(path))
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise error(f"{what} cannot be read ({exc.strerror})", path=str(path)) from None
+        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=exc.strerror),
+                    path=str(path)) from None
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while being read
-        raise error(f"is more than a {what} can be ({limit:,} bytes)", path=str(path))
+        raise error(msg("is more than a {what} can be ({limit:,} bytes)", what=what, limit=limit), path=str(path))
     return data
 
 
@@ -248,4 +257,4 @@ def check_regular(path: Path, *, error: type[RiskscreenError], what: str) -> Non
     finally:
         os.close(fd)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        raise error(f"is {file_kind(mode)}, not a {what}: refused", path=str(path))
+        raise error(msg("is {kind}, not a {what}: refused", kind=file_kind(mode), what=what), path=str(path))

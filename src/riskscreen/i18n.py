@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 
 LANGUAGES = ("nl", "en")
 NO_GROUP = "none"
@@ -19,7 +19,7 @@ NO_GROUP = "none"
 def texts(lang: str) -> dict[str, Any]:
     """The catalogue of a language (src/riskscreen/text/LANG.toml)."""
     if lang not in LANGUAGES:
-        raise UsageError(f"unknown language '{lang}'", hint="use --lang nl or --lang en")
+        raise UsageError(msg("unknown language '{lang}'", lang=lang), hint=msg("use --lang nl or --lang en"))
     path = Path(str(resources.files("riskscreen") / "text" / f"{lang}.toml"))
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
@@ -37,14 +37,28 @@ def resolve_language(explicit: str | None = None, *, strict: bool = True) -> str
         if chosen in LANGUAGES:
             return chosen
         if strict:
-            raise UsageError(f"RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks",
-                             hint="set it to nl or en, or unset it")
+            raise UsageError(msg("RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks",
+                                 chosen=chosen),
+                             hint=msg("set it to nl or en, or unset it"))
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
             code = value.split("_")[0].split(".")[0].lower()
             return code if code in LANGUAGES else "nl"
     return "nl"
+
+
+@functools.cache
+def message_catalogue(lang: str) -> dict[str, str]:
+    """English message templates (errors, problems, help) and their words in `lang`
+    (src/riskscreen/text/LANG-messages.toml); empty for English, whose words are the templates."""
+    path = Path(str(resources.files("riskscreen") / "text" / f"{lang}-messages.toml"))
+    if lang == "en" or not path.exists():
+        return {}
+    catalogue: dict[str, str] = {}
+    for table in tomllib.loads(path.read_text(encoding="utf-8")).values():
+        catalogue.update(table)
+    return catalogue
 
 
 def message(key: str, lang: str, **params: object) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
@@ -302,9 +302,10 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
              grade_rows: int | None = None) -> SampleSchool:
     """Generate a school; with history_years, that many past school years plus an outcomes table."""
     if profile not in HEADERS:
-        raise UsageError(f"the sample generator writes the profiles {', '.join(HEADERS)}, not '{profile}'")
+        raise UsageError(msg("the sample generator writes the profiles {join}, not '{profile}'",
+                             join=', '.join(HEADERS), profile=profile))
     if not 1 <= students <= 2_000_000:
-        raise UsageError("--students must be from 1 to 2,000,000")
+        raise UsageError(msg("--students must be from 1 to 2,000,000"))
     rng = np.random.default_rng(seed)
     id_base = 100000 + (seed % 1000) * 1000
     if history_years:

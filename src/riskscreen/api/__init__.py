@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,12 +64,12 @@ def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date |
     from riskscreen.ingest.pipeline import read_exports
 
     if not sources.given:
-        raise UsageError("give a folder, or files with --attendance, --grades, --students or --outcomes")
+        raise UsageError(msg("give a folder, or files with --attendance, --grades, --students or --outcomes"))
     _exports, report = read_exports(sources.folder, as_of=as_of, today=today, require=(), progress=progress,
                                     **_read_kwargs(sources))  # type: ignore[arg-type]
     if not report.files:
-        raise UsageError(f"no export files recognised in {sources.folder}",
-                         hint="name them like absenties.csv and cijfers.csv, or use --attendance / --grades")
+        raise UsageError(msg("no export files recognised in {folder}", folder=sources.folder),
+                         hint=msg("name them like absenties.csv and cijfers.csv, or use --attendance / --grades"))
     return report
 
 
@@ -125,11 +125,13 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
     from riskscreen.training.train import train as train_model
 
     if out.exists() and not force:
-        raise UsageError(f"{out} already exists", hint="choose another --out, or add --force to replace it")
+        raise UsageError(msg("{out} already exists", out=out),
+                         hint=msg("choose another --out, or add --force to replace it"))
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file, not a model folder", hint="give --out a folder, such as models/ourschool")
+        raise UsageError(msg("{out} is a file, not a model folder", out=out), hint=msg("give --out a folder, such as "
+                                                                          "models/ourschool"))
     if c is not None and c <= 0:
-        raise UsageError("--C must be above 0")
+        raise UsageError(msg("--C must be above 0"))
     _check_measuring(capacity, bootstrap)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
@@ -156,8 +158,9 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
 
     _check_measuring(capacity, bootstrap)
     if plots is not None and plots.exists() and not plots.is_dir():
-        raise UsageError(f"--plots {plots} is not a folder", hint="give a folder for the PNG files; it is made if "
-                                                                 "it does not exist")
+        raise UsageError(msg("--plots {plots} is not a folder", plots=plots),
+                         hint=msg("give a folder for the PNG files; it is made "
+                                                                      "if it does not exist"))
     if plots is not None:
         from riskscreen.training.plots import require_matplotlib
 
@@ -178,9 +181,11 @@ MAX_BOOTSTRAP = 100_000
 def _check_measuring(capacity: int | None, bootstrap: int) -> None:
     """The options of train and evaluate that measure: refused before any work when they cannot mean anything."""
     if capacity is not None and capacity < 1:
-        raise UsageError("--capacity must be 1 or more", hint="the number of students a youth worker can see")
+        raise UsageError(msg("--capacity must be 1 or more"), hint=msg("the number of students a youth worker can see"))
     if not 0 <= bootstrap <= MAX_BOOTSTRAP:
-        raise UsageError(f"--bootstrap must be from 0 to {MAX_BOOTSTRAP:,}", hint="500 is usual; 0 gives no intervals")
+        raise UsageError(msg("--bootstrap must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
+                         hint=msg("500 is usual; 0 gives no "
+                                                                                      "intervals"))
 
 
 def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
@@ -191,11 +196,11 @@ def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of
     from riskscreen import sample
 
     if history_years < 0 or history_years > 20:
-        raise UsageError("--history-years must be from 0 to 20")
+        raise UsageError(msg("--history-years must be from 0 to 20"))
     if not 1 <= weeks <= 52:
-        raise UsageError("--weeks must be from 1 to 52")
+        raise UsageError(msg("--weeks must be from 1 to 52"))
     if weeks > 1 and history_years:
-        raise UsageError("--weeks and --history-years cannot be combined", hint="choose one")
+        raise UsageError(msg("--weeks and --history-years cannot be combined"), hint=msg("choose one"))
     school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
     if weeks > 1:
         return sample.write_weeks(school, out_dir, weeks, force=force)

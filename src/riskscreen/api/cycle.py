@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import Day, UsageError, msg
 
 if TYPE_CHECKING:
     from riskscreen.api import Progress, Sources
@@ -42,14 +42,14 @@ def init_workspace(home: Path | None, school: str, *, retention_weeks: int | Non
     from riskscreen.workspace.store import initialise
 
     if retention_weeks is not None and retention_weeks < 1:
-        raise UsageError("--retention-weeks must be 1 or more", hint="52 keeps a year")
+        raise UsageError(msg("--retention-weeks must be 1 or more"), hint=msg("52 keeps a year"))
     target = Workspace(Path(home) if home else default_home(), check_school(school), "init")
     config = Path.cwd() / CONFIG_NAME if write_config else None
     if config is not None and config.exists() and not force:
-        raise UsageError(f"{config} already exists", hint="add --force to replace it")
+        raise UsageError(msg("{config} already exists", config=config), hint=msg("add --force to replace it"))
     if (target.folder / SETTINGS_NAME).exists() and retention_weeks is not None and not force:
-        raise UsageError(f"{target.folder / SETTINGS_NAME} already exists",
-                         hint="edit retention_weeks in it, or add --force to write it again")
+        raise UsageError(msg("{value} already exists", value=target.folder / SETTINGS_NAME),
+                         hint=msg("edit retention_weeks in it, or add --force to write it again"))
     return Initialised(target, initialise(target, retention_weeks=retention_weeks, config=config, force=force))
 
 
@@ -89,7 +89,7 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     from riskscreen.workspace.store import locked
 
     if by not in BY:
-        raise UsageError(f"--by must be one of {', '.join(BY)}")
+        raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
     where = workspace or _default_workspace()
     name_map = _names(names, sources)
     loaded = load_model(model)
@@ -99,9 +99,10 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     # that would store a list counting unexported weeks as weeks without absence.
     latest = dt.date.fromisoformat(last) + dt.timedelta(days=AS_OF_GRACE_DAYS) if last else None
     if as_of is not None and latest is not None and as_of > latest:
-        raise UsageError(f"--as-of {as_of.isoformat()} is more than a week after the last registration in the "
-                         f"exports ({last})",
-                         hint=f"use --as-of {last}, or export the weeks up to {as_of.isoformat()}")
+        raise UsageError(msg("--as-of {as_of} is more than a week after the last registration in the exports "
+                             "({last})", as_of=Day(as_of.isoformat()), last=Day(last)),
+                         hint=msg("use --as-of {last}, or export the weeks up to {as_of}",
+                                  last=Day(last), as_of=Day(as_of.isoformat())))
     result = score_all(exports, loaded, lang=lang)
     day = result.as_of.date().isoformat()
     notes = _legacy_note(sources.folder, where)
@@ -136,8 +137,8 @@ def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
     from riskscreen.ingest.names import read_names
 
     if sources.folder is not None and Path(path).resolve().parent == Path(sources.folder).resolve():
-        raise UsageError(f"the names file {path} lies in the export folder",
-                         hint="keep it in a folder of its own, outside the exports")
+        raise UsageError(msg("the names file {path} lies in the export folder", path=path),
+                         hint=msg("keep it in a folder of its own, outside the exports"))
     return read_names(Path(path))
 
 
@@ -201,10 +202,10 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
     where = where or _default_workspace()
     weeks = older_than_weeks if older_than_weeks is not None else where.settings.retention_weeks
     if weeks is None:
-        raise UsageError("no retention period is set", hint="add --older-than 52w, or set retention_weeks in "
-                                                            f"{where.folder / 'settings.toml'}")
+        raise UsageError(msg("no retention period is set"), hint=msg("add --older-than 52w, or set retention_weeks in "
+                                                                "{value}", value=where.folder / 'settings.toml'))
     if weeks < 1:
-        raise UsageError("--older-than must be 1 week or more")
+        raise UsageError(msg("--older-than must be 1 week or more"))
     before = ((today or current_date()) - dt.timedelta(weeks=weeks)).isoformat()
     with locked(where):
         old = [p for p in snapshots.list_snapshots(where.snapshots) if snapshots.snapshot_date(p) < before]
@@ -227,8 +228,9 @@ def _known_students(where: Workspace, day: str | None = None) -> set[str]:
         paths = snapshots.list_snapshots(where.snapshots)
         snap = snapshots.load(paths[-1]) if paths else None
     if snap is None:
-        raise UsageError(f"the workspace {where.folder} has no list yet, so its students are unknown",
-                         hint="make this week's list first: riskscreen shortlist EXPORT-FOLDER")
+        raise UsageError(msg("the workspace {folder} has no list yet, so its students are unknown",
+                             folder=where.folder),
+                         hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"))
     return set(snap.students.index.astype(str))
 
 
@@ -246,8 +248,9 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
     who = role_key(who)
     with locked(where):
         if student_id not in _known_students(where):
-            raise UsageError(f"student {student_id} is not on any list of this school's workspace",
-                             hint="check the pseudonym; `riskscreen score` lists every student")
+            raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
+                                 student_id=student_id),
+                             hint=msg("check the pseudonym; `riskscreen score` lists every student"))
         book = actions.load(where.actions_file)
         action = actions.make_action(book, student_id=student_id, agreed=day, what=what, type=type, who=who,
                                      worker=worker, referral=referral, review=review,
@@ -277,11 +280,14 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
 
     where = where or _default_workspace()
     if on > current_date():
-        raise UsageError(f"--on {on.isoformat()} is in the future", hint="record a report on the day it was made")
+        raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
+                         hint=msg("record a report on the day it was "
+                                                                             "made"))
     with locked(where):
         if student_id not in _known_students(where):
-            raise UsageError(f"student {student_id} is not on any list of this school's workspace",
-                             hint="check the pseudonym")
+            raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
+                                 student_id=student_id),
+                             hint=msg("check the pseudonym"))
         book, record = actions.report(actions.load(where.actions_file), student_id, signal, on)
         actions.save(book, where.actions_file)
     return record

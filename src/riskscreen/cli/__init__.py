@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from riskscreen import __version__
-from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed
+from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed, msg
 
 # Plain help formatting (rich_markup_mode=None): typer's rich help panels import markdown-it and more, which
 # would make `riskscreen --help` three times slower than importing typer itself.
@@ -151,9 +151,11 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
         except ValueError:
             continue
         if not 2000 <= day.year <= 2099:
-            raise UsageError(f"{option} '{text}' is outside the years 2000-2099", hint="check the year")
+            raise UsageError(msg("{option} '{text}' is outside the years 2000-2099", option=option, text=text),
+                             hint=msg("check the year"))
         return day
-    raise UsageError(f"{option} '{text}' is not a date", hint="write it as YYYY-MM-DD or DD-MM-YYYY")
+    raise UsageError(msg("{option} '{text}' is not a date", option=option, text=text),
+                     hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"))
 
 
 def _progress(quiet: bool = False) -> Callable[[str], None]:
@@ -198,8 +200,8 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
         except OSError as exc:
             from riskscreen.errors import OutputError
 
-            raise OutputError(f"could not write to standard output ({exc.strerror})",
-                              hint="free some space where the output goes, or use --output") from None
+            raise OutputError(msg("could not write to standard output ({strerror})", strerror=exc.strerror),
+                              hint=msg("free some space where the output goes, or use --output")) from None
         return
     from riskscreen.files import write_output
 

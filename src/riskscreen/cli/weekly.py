@@ -40,7 +40,7 @@ from riskscreen.cli import (
     workspace,
     write,
 )
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 
 
 class ShortlistFormatOpt(str, Enum):
@@ -129,8 +129,8 @@ def shortlist(
     chosen = language(lang)
     fmt = format_for(format.value if format else None, output)
     if fmt in {"xlsx", "pdf"} and output is None:
-        raise UsageError(f"a {fmt.upper()} file cannot be printed to the terminal",
-                         hint=f"add --output list.{fmt}").keyed("binary_to_terminal", fmt=fmt.upper(), ext=fmt)
+        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
+                         hint=msg("add --output list.{extension}", extension=fmt))
     check_output(output, force)
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
@@ -230,5 +230,5 @@ def _weeks(text: str | None) -> int | None:
             return max(1, -(-int(value[:-1]) // 7))
         return int(value)
     except ValueError:
-        raise UsageError(f"--older-than '{text}' is not a period",
-                         hint="write it as 52w (weeks) or 365d (days)") from None
+        raise UsageError(msg("--older-than '{text}' is not a period", text=text),
+                         hint=msg("write it as 52w (weeks) or 365d (days)")) from None

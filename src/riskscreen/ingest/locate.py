@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from riskscreen.errors import InputError, UsageError
+from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.ingest.profiles import TABLES, Profile, list_profiles
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import normalise_header
@@ -81,9 +81,10 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
         return found, []
     folder = Path(folder)
     if not folder.exists():
-        raise InputError("folder not found", hint="check the path", path=str(folder))
+        raise InputError(msg("folder not found"), hint=msg("check the path"), path=str(folder))
     if not folder.is_dir():
-        raise UsageError(f"{folder} is a file; give a folder, or name the files with --attendance and --grades")
+        raise UsageError(msg("{folder} is a file; give a folder, or name the files with --attendance and --grades",
+                             folder=folder))
     patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
     candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
     unknown: list[Path] = []
@@ -107,8 +108,9 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
             continue
         if len(paths) > 1:
             names = " and ".join(p.name for p in paths)
-            raise UsageError(f"two files in {folder} could be the {table} table: {names}",
-                             hint=f"move one away, or name the right one with --{table} PATH")
+            raise UsageError(msg("two files in {folder} could be the {table} table: {names}",
+                                 folder=folder, table=table, names=names),
+                             hint=msg("move one away, or name the right one with --{table} PATH", table=table))
         found[table] = paths[0]
     return found, unknown
 

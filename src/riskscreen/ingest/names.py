@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from riskscreen.errors import InputError
+from riskscreen.errors import InputError, msg
 from riskscreen.files import read_regular
 
 MAX_NAMES_BYTES = 16 << 20
@@ -15,14 +15,14 @@ MAX_NAMES_BYTES = 16 << 20
 def read_names(path: Path) -> dict[str, str]:
     """Two columns, pseudonym then name, separated by ';', ',' or a tab; a header row is allowed. The names go to
     the printed list only: never to history, actions, logs or a model."""
-    data = read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what="names file")
+    data = read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what=msg("names file"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
-        raise InputError("is not a names file: it holds binary data", path=str(path),
-                         hint="give a text file of two columns: pseudonym;name")
+        raise InputError(msg("is not a names file: it holds binary data"), path=str(path),
+                         hint=msg("give a text file of two columns: pseudonym;name"))
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
     names: dict[str, str] = {}
@@ -31,11 +31,11 @@ def read_names(path: Path) -> dict[str, str]:
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise InputError(f"line {number} does not have a pseudonym and a name", path=str(path),
-                             hint="write each line as: pseudonym;name")
+            raise InputError(msg("line {number} does not have a pseudonym and a name", number=number), path=str(path),
+                             hint=msg("write each line as: pseudonym;name"))
         if number == 1 and not any(ch.isdigit() for ch in cells[0]):
             continue  # a header row
         names[cells[0]] = cells[1]
     if not names:
-        raise InputError("holds no names", path=str(path), hint="write each line as: pseudonym;name")
+        raise InputError(msg("holds no names"), path=str(path), hint=msg("write each line as: pseudonym;name"))
     return names

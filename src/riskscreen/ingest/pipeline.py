@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from riskscreen.errors import UsageError, ValidationFailed
+from riskscreen.errors import UsageError, ValidationFailed, msg
 from riskscreen.ingest.blocks import ingest_source
 from riskscreen.ingest.checks import cross_table_checks
 from riskscreen.ingest.locate import locate_files, table_by_headers
@@ -78,17 +78,19 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             continue
         table = guessed
         if table in raws:
-            raise UsageError(f"two files in {folder} could be the {table} table: {raws[table].name} and {path.name}",
-                             hint=f"move one away, or name the right one with --{table} PATH")
+            raise UsageError(msg("two files in {folder} could be the {table} table: {name} and {name2}",
+                                 folder=folder, table=table, name=raws[table].name, name2=path.name),
+                             hint=msg("move one away, or name the right one with --{table} PATH", table=table))
         raws[table] = raw
         paths[table] = path
     missing = [t for t in require if t not in raws]
     if missing:
-        where = f"in {folder}" if folder else "among the files given"
-        raise UsageError(
-            f"no {' and no '.join(missing)} file found {where}",
-            hint="name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, uitstroom.csv) "
-                 "or give them with " + " ".join(f"--{t} PATH" for t in missing))
+        options = " ".join(f"--{t} PATH" for t in missing)
+        found = (msg("no file found for the table(s) {tables} in {folder}", tables=", ".join(missing), folder=folder)
+                 if folder else msg("no file found for the table(s) {tables} among the files given",
+                                    tables=", ".join(missing)))
+        raise UsageError(found, hint=msg("name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, "
+                                         "uitstroom.csv) or give them with {options}", options=options))
     detected = chosen is None
     if chosen is None:
         chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()},
@@ -152,8 +154,8 @@ def load_exports(folder: Path | None = None, **kwargs: object) -> Exports:
     exports, report = read_exports(folder, **kwargs)  # type: ignore[arg-type]
     if exports is None:
         raise ValidationFailed(
-            f"the data did not pass validation ({len(report.errors)} problem(s))", report,
-            hint="run `riskscreen validate` on the same files to see every problem and how to fix it")
+            msg("the data did not pass validation ({count} problem(s))", count=len(report.errors)), report,
+            hint=msg("run `riskscreen validate` on the same files to see every problem and how to fix it"))
     return exports
 
 
@@ -174,4 +176,5 @@ def current_date() -> dt.date:
     try:
         return dt.date.fromisoformat(pinned)
     except ValueError:
-        raise UsageError(f"RISKSCREEN_TODAY '{pinned}' is not a date", hint="write it as YYYY-MM-DD") from None
+        raise UsageError(msg("RISKSCREEN_TODAY '{pinned}' is not a date", pinned=pinned),
+                         hint=msg("write it as YYYY-MM-DD")) from None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import PrivacyError
+from riskscreen.errors import Lines, PrivacyError, msg
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import fold_text, normalise_header
 
@@ -79,31 +79,35 @@ class Finding:
     count: int = 0
 
     def describe(self) -> str:
-        text = f"column '{self.column}': {self.reason}"
-        if self.lines:
-            shown = ", ".join(str(n) for n in self.lines[:5])
-            more = f" and {self.count - 5} more" if self.count > 5 else ""
-            text += f" (row{'s' if self.count > 1 else ''} {shown}{more})"
-        return text
+        if not self.lines:
+            return msg("column '{column}': {reason}", column=self.column, reason=self.reason)
+        shown = ", ".join(str(n) for n in self.lines[:5])
+        if self.count > 5:
+            return msg("column '{column}': {reason} (rows {rows} and {more} more)", column=self.column,
+                       reason=self.reason, rows=shown, more=self.count - 5)
+        if self.count > 1:
+            return msg("column '{column}': {reason} (rows {rows})", column=self.column, reason=self.reason, rows=shown)
+        return msg("column '{column}': {reason} (row {rows})", column=self.column, reason=self.reason, rows=shown)
 
 
 def column_name_reason(name: str) -> str | None:
     """Why a column name looks like a direct identifier, or None (read after folding look-alike letters)."""
     key = normalise_header(name)
     if key in IDENTIFIER_NAMES:
-        return f"the column name suggests {IDENTIFIER_NAMES[key]}"
+        return msg("the column name suggests {what}", what=msg(IDENTIFIER_NAMES[key]))
     # each word on its own too: "Tel. ouders", "E-mail ouder 2", "BSN (leerling)"
     words = re.findall(r"[a-z]+", fold_text(name).lower())
     for word in words:
         if word in IDENTIFIER_NAMES or word in SHORT_IDENTIFIER_WORDS:
-            return f"the column name suggests {IDENTIFIER_NAMES.get(word, SHORT_IDENTIFIER_WORDS.get(word))}"
+            return msg("the column name suggests {what}",
+                       what=msg(IDENTIFIER_NAMES.get(word) or SHORT_IDENTIFIER_WORDS[word]))
     if key.endswith(SAFE_NAME_ENDINGS):
         return None
     for part in IDENTIFIER_PARTS:
         if part in key:
-            return f"the column name suggests {IDENTIFIER_NAMES.get(part, 'a direct identifier')}"
+            return msg("the column name suggests {what}", what=msg(IDENTIFIER_NAMES.get(part, "a direct identifier")))
     if key.endswith(("naam", "name")) and len(key) > 4:
-        return "the column name suggests a name"
+        return msg("the column name suggests {what}", what=msg("a name"))
     return None
 
 
@@ -202,19 +206,20 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
         if maybe_email.any():
             emails[maybe_email] = text[maybe_email].str.contains(EMAIL, regex=True).to_numpy(dtype=bool)
         if emails.any():
-            findings.append(Finding(column, "holds e-mail addresses", *_lines_for(emails, codes, table)))
+            findings.append(Finding(column, msg("holds e-mail addresses"), *_lines_for(emails, codes, table)))
         phones = _phones(text, bare_digits)
         if phones.any():
-            findings.append(Finding(column, "holds Dutch phone numbers", *_lines_for(phones, codes, table)))
+            findings.append(Finding(column, msg("holds Dutch phone numbers"), *_lines_for(phones, codes, table)))
         spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool) & check_names
         names = np.zeros(len(text), dtype=bool)
         if spaced.any():
             names[spaced] = text[spaced].str.contains(NAME_IN_TEXT, regex=True).to_numpy(dtype=bool)
         if names.any():
-            findings.append(Finding(column, "holds what look like names in text", *_lines_for(names, codes, table)))
+            findings.append(Finding(column, msg("holds what look like names in text"),
+                                    *_lines_for(names, codes, table)))
         births = text.str.contains(BIRTH_DATE, regex=True).to_numpy(dtype=bool)
         if births.any():
-            findings.append(Finding(column, "holds dates of birth in text", *_lines_for(births, codes, table)))
+            findings.append(Finding(column, msg("holds dates of birth in text"), *_lines_for(births, codes, table)))
     findings += _bsn_findings(table, column, text, codes, bare_digits & ((length == 8) | (length == 9)), pseudonyms)
     return findings
 
@@ -241,8 +246,9 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
                 binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k == n >= (2 if pseudonyms else 1)):
             mask = np.zeros(len(text), dtype=bool)
             mask[np.flatnonzero(core)[passing]] = True
-            return [Finding(column, f"holds BSNs: {k} of its {n} 8- or 9-digit numbers pass the BSN 11-check, "
-                                    f"far more than the 1 in 11 that numeric pseudonyms pass by chance",
+            return [Finding(column, msg("holds BSNs: {passing} of its {numbers} 8- or 9-digit numbers pass the BSN "
+                                        "11-check, far more than the 1 in 11 that numeric pseudonyms pass by chance",
+                                        passing=k, numbers=n),
                             *_lines_for(mask, codes, table))]
     if pseudonyms:
         # in a pseudonym column only a value of another shape than the column's own can be a BSN
@@ -256,8 +262,8 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
         hits[pos] = bool(bsn_valid(numbers[pos]).any())
     if not hits.any():
         return []
-    return [Finding(column, "holds a number that passes the BSN 11-check (written bare, with separators or "
-                            "inside text)", *_lines_for(hits, codes, table))]
+    return [Finding(column, msg("holds a number that passes the BSN 11-check (written bare, with separators or "
+                                "inside text)"), *_lines_for(hits, codes, table))]
 
 
 def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
@@ -289,12 +295,13 @@ def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_col
                            mapped_columns=mapped_columns)
     if not findings:
         return
-    lines = "\n".join(f"  - {f.describe()}" for f in findings)
+    lines = Lines([f.describe() for f in findings], prefix="  - ")
     name_only = all(not f.lines for f in findings)
-    hint = ("riskscreen works on pseudonymised data only: remove these columns from the export "
-            "(or export again without them) and run again")
+    hint = msg("riskscreen works on pseudonymised data only: remove these columns from the export (or export again "
+               "without them) and run again")
     if name_only:
-        hint += ("; if a column name is a false alarm, say so with --allow-column NAME "
-                 "(values are still checked)")
-    raise PrivacyError(f"refused: the file holds what look like direct identifiers\n{lines}",
+        hint = msg("riskscreen works on pseudonymised data only: remove these columns from the export (or export "
+                   "again without them) and run again; if a column name is a false alarm, say so with --allow-column "
+                   "NAME (values are still checked)")
+    raise PrivacyError(msg("refused: the file holds what look like direct identifiers\n{lines}", lines=lines),
                        hint=hint, path=str(table.path))

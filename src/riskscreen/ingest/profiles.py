@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from riskscreen.errors import ProfileError
+from riskscreen.errors import ProfileError, msg
 from riskscreen.files import read_regular
 from riskscreen.ingest.sniff import normalise_header
 
@@ -127,7 +127,7 @@ def _as_tuple(value: object, where: str) -> tuple[str, ...]:
         return (value,)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ProfileError(f"{where} must be a text or a list of texts")
+    raise ProfileError(msg("{where} must be a text or a list of texts", where=where))
 
 
 def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | None = None) -> Profile:
@@ -137,25 +137,28 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
                "files", "columns", "codes", "flags"}
     unknown = set(data) - allowed
     if unknown:
-        raise ProfileError(f"unknown setting(s) {', '.join(sorted(unknown))} in profile {source}",
-                           hint=f"allowed settings: {', '.join(sorted(allowed))}")
+        raise ProfileError(msg("unknown setting(s) {join} in profile {source}",
+                               join=', '.join(sorted(unknown)), source=source),
+                           hint=msg("allowed settings: {join}", join=', '.join(sorted(allowed))))
     name = str(data.get("name") or Path(source).stem)
     files = dict(base.files) if base else {}
     for table, names in _section(data, "files", source).items():
         if table not in TABLES:
-            raise ProfileError(f"[files] names unknown table '{table}' in profile {source}",
-                               hint=f"tables are: {', '.join(TABLES)}")
+            raise ProfileError(msg("[files] names unknown table '{table}' in profile {source}",
+                                   table=table, source=source),
+                               hint=msg("tables are: {join}", join=', '.join(TABLES)))
         files[table] = _as_tuple(names, f"files.{table}")
     columns: dict[str, dict[str, tuple[str, ...]]] = {t: dict(c) for t, c in (base.columns if base else {}).items()}
     for table, mapping in _section(data, "columns", source).items():
         if table not in TABLES:
-            raise ProfileError(f"[columns.{table}] is not a table in profile {source}",
-                               hint=f"tables are: {', '.join(TABLES)}")
+            raise ProfileError(msg("[columns.{table}] is not a table in profile {source}", table=table, source=source),
+                               hint=msg("tables are: {join}", join=', '.join(TABLES)))
         for canonical, names in _section({table: mapping}, table, f"{source} [columns]").items():
             if canonical not in CANONICAL_COLUMNS[table]:
                 raise ProfileError(
-                    f"[columns.{table}] names unknown column '{canonical}' in profile {source}",
-                    hint=f"columns of {table}: {', '.join(CANONICAL_COLUMNS[table])}")
+                    msg("[columns.{table}] names unknown column '{canonical}' in profile {source}",
+                        table=table, canonical=canonical, source=source),
+                    hint=msg("columns of {table}: {join}", table=table, join=', '.join(CANONICAL_COLUMNS[table])))
             inherited = columns.get(table, {}).get(canonical, ())
             # A profile that extends another adds header names; it does not take the parent's away.
             columns.setdefault(table, {})[canonical] = tuple(dict.fromkeys(
@@ -163,13 +166,14 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
     codes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (base.codes if base else {}).items()}
     for kind, mapping in _section(data, "codes", source).items():
         if kind not in {"attendance", "level"}:
-            raise ProfileError(f"[codes.{kind}] is not recodable in profile {source}",
-                               hint="recode tables are [codes.attendance] and [codes.level]")
+            raise ProfileError(msg("[codes.{kind}] is not recodable in profile {source}", kind=kind, source=source),
+                               hint=msg("recode tables are [codes.attendance] and [codes.level]"))
         valid = ATTENDANCE_CODES if kind == "attendance" else LEVELS
         for raw, target in _section({kind: mapping}, kind, f"{source} [codes]").items():
             if target not in valid:
-                raise ProfileError(f"[codes.{kind}] maps '{raw}' to '{target}', which is not a valid code",
-                                   hint=f"valid codes: {', '.join(valid)}")
+                raise ProfileError(msg("[codes.{kind}] maps '{raw}' to '{target}', which is not a valid code",
+                                       kind=kind, raw=raw, target=target),
+                                   hint=msg("valid codes: {join}", join=', '.join(valid)))
             codes.setdefault(kind, {})[raw] = str(target)
     core = data.get("core_subjects")
     core_set = frozenset(normalise_value(s) for s in _as_tuple(core, "core_subjects")) if core is not None \
@@ -177,38 +181,42 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
     holidays_raw = data.get("holidays", list(base.holidays) if base else [])
     holidays: list[tuple[str, str]] = []
     if not isinstance(holidays_raw, list | tuple):
-        raise ProfileError(f"holidays must be a list of [first day, last day] pairs in profile {source}")
+        raise ProfileError(msg("holidays must be a list of [first day, last day] pairs in profile {source}",
+                               source=source))
     for item in holidays_raw:
         if not (isinstance(item, list | tuple) and len(item) == 2):
-            raise ProfileError("holidays must be a list of [first day, last day] pairs such as "
-                               "[\"2026-10-19\", \"2026-10-23\"]")
+            raise ProfileError(msg("holidays must be a list of [first day, last day] pairs such as "
+                                   "[\"2026-10-19\", \"2026-10-23\"]"))
         first, last = (_holiday_date(day, source) for day in item)
         if last < first:
-            raise ProfileError(f"the holiday {first} to {last} ends before it starts in profile {source}")
+            raise ProfileError(msg("the holiday {first} to {last} ends before it starts in profile {source}",
+                                   first=first, last=last, source=source))
         holidays.append((first.isoformat(), last.isoformat()))
     if "lesson_minutes" in data and "lesson_hours" in data:
-        raise ProfileError(f"give lesson_minutes or lesson_hours, not both, in profile {source}")
+        raise ProfileError(msg("give lesson_minutes or lesson_hours, not both, in profile {source}", source=source))
     minutes = data.get("lesson_minutes")
     if minutes is not None:
         if not isinstance(minutes, int | float) or isinstance(minutes, bool) or not 10 <= minutes <= 120:
-            raise ProfileError(f"lesson_minutes must be a number of minutes from 10 to 120 in profile {source}",
-                               hint="the length of one lesson period, such as 50")
+            raise ProfileError(msg("lesson_minutes must be a number of minutes from 10 to 120 in profile {source}",
+                                   source=source),
+                               hint=msg("the length of one lesson period, such as 50"))
         lesson_hours = float(minutes) / 60
     else:
         try:
             lesson_hours = float(data.get("lesson_hours", base.lesson_hours if base else 1.0))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise ProfileError("lesson_hours must be a number, such as 1.0 or 0.75") from None
+            raise ProfileError(msg("lesson_hours must be a number, such as 1.0 or 0.75")) from None
         if not math.isfinite(lesson_hours) or not 0 < lesson_hours <= 12:
-            raise ProfileError("lesson_hours must be above 0 and at most 12")
+            raise ProfileError(msg("lesson_hours must be above 0 and at most 12"))
     flags = dict(base.flags) if base else {}
     for key, value in _section(data, "flags", source).items():
         if key not in FLAG_SETTINGS:
-            raise ProfileError(f"[flags] has unknown setting '{key}' in profile {source}",
-                               hint=f"settings: {', '.join(FLAG_SETTINGS)}")
+            raise ProfileError(msg("[flags] has unknown setting '{key}' in profile {source}", key=key, source=source),
+                               hint=msg("settings: {join}", join=', '.join(FLAG_SETTINGS)))
         flags[key] = _flag_value(key, value, source)
     if flags.get("lookback_weeks", 12) < flags.get("verzuim_weeks", 4):
-        raise ProfileError(f"[flags] lookback_weeks must be at least verzuim_weeks in profile {source}")
+        raise ProfileError(msg("[flags] lookback_weeks must be at least verzuim_weeks in profile {source}",
+                               source=source))
     return Profile(
         name=name, description=str(data.get("description", base.description if base else "")),
         date_format=_date_format(data.get("date_format", base.date_format if base else "auto"), source),
@@ -229,8 +237,9 @@ FLAG_RANGES: dict[str, tuple[float, float, bool]] = {  # setting: (lowest, highe
 def _section(data: Mapping[str, object], key: str, source: str) -> dict[str, object]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ProfileError(f"[{key}] must be a table of settings, not {type(value).__name__} in profile {source}",
-                           hint="compare it with `riskscreen profile init`'s template")
+        raise ProfileError(msg("[{key}] must be a table of settings, not {name} in profile {source}",
+                               key=key, name=type(value).__name__, source=source),
+                           hint=msg("compare it with `riskscreen profile init`'s template"))
     return value
 
 
@@ -241,7 +250,8 @@ def _flag_value(key: str, value: object, source: str) -> float:
         kind = "a whole number" if whole else "a number"
         law = " (the Leerplichtwet: 16 hours in 4 lesson weeks; a school may signal earlier, never later)" \
             if key.startswith("verzuim") else ""
-        raise ProfileError(f"[flags] {key} must be {kind} from {low:g} to {high:g} in profile {source}{law}")
+        raise ProfileError(msg("[flags] {key} must be {kind} from {low:g} to {high:g} in profile {source}{law}",
+                               key=key, kind=kind, low=low, high=high, source=source, law=law))
     return float(value)
 
 
@@ -249,9 +259,11 @@ def _holiday_date(day: object, source: str) -> dt.date:
     try:
         parsed = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
     except ValueError:
-        raise ProfileError(f"holiday date '{str(day)[:40]}' is not a date (YYYY-MM-DD) in profile {source}") from None
+        raise ProfileError(msg("holiday date '{day}' is not a date (YYYY-MM-DD) in profile {source}",
+                               day=str(day)[:40], source=source)) from None
     if not 2000 <= parsed.year <= 2099:
-        raise ProfileError(f"holiday date {parsed} is outside the years 2000-2099 in profile {source}")
+        raise ProfileError(msg("holiday date {parsed} is outside the years 2000-2099 in profile {source}",
+                               parsed=parsed, source=source))
     return parsed
 
 
@@ -266,18 +278,19 @@ def _date_format(value: object, source: str) -> str:
     except (ValueError, TypeError):
         ok = False
     if not ok:
-        raise ProfileError(f"date_format '{text[:40]}' is not a date format with day, month and year in profile "
-                           f"{source}", hint="use \"auto\", or a format such as \"%d-%m-%Y\" or \"%Y-%m-%d\"")
+        raise ProfileError(msg("date_format '{text}' is not a date format with day, month and year in profile "
+                               "{source}", text=text[:40], source=source),
+                           hint=msg("use \"auto\", or a format such as \"%d-%m-%Y\" or \"%Y-%m-%d\""))
     return text
 
 
 def _load_toml(path: Path) -> dict[str, object]:
-    raw = read_regular(path, limit=1 << 20, error=ProfileError, what="profile")
+    raw = read_regular(path, limit=1 << 20, error=ProfileError, what=msg("profile"))
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"profile {path} is not valid TOML: {exc}",
-                           hint="compare it with `riskscreen profile init`'s template") from None
+        raise ProfileError(msg("profile {path} is not valid TOML: {exc}", path=path, exc=exc),
+                           hint=msg("compare it with `riskscreen profile init`'s template")) from None
 
 
 def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
@@ -285,10 +298,10 @@ def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
         if candidate.is_dir():
-            raise ProfileError(f"{candidate} is a folder, not a profile",
-                               hint="give a profile's name or the path of its .toml file")
+            raise ProfileError(msg("{candidate} is a folder, not a profile", candidate=candidate),
+                               hint=msg("give a profile's name or the path of its .toml file"))
         if not candidate.is_file():
-            raise ProfileError(f"profile file {candidate} does not exist")
+            raise ProfileError(msg("profile file {candidate} does not exist", candidate=candidate))
         return _from_file(candidate, _chain)
     builtin = _builtin_dir() / f"{name_or_path}.toml"
     if builtin.is_file():
@@ -296,22 +309,23 @@ def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
     user = user_profile_dir() / f"{name_or_path}.toml"
     if user.is_file():
         return _from_file(user, _chain)
-    raise ProfileError(f"no profile named '{name_or_path}'",
-                       hint=f"known profiles: {', '.join(n for n, _ in list_profiles())}; "
-                            "or give the path of a .toml file")
+    raise ProfileError(msg("no profile named '{name_or_path}'", name_or_path=name_or_path),
+                       hint=msg("known profiles: {join}; or give the path of a .toml file",
+                                join=', '.join(n for n, _ in list_profiles())))
 
 
 def _from_file(path: Path, chain: tuple[str, ...] = ()) -> Profile:
     key = str(path.resolve())
     if key in chain:
         names = " -> ".join(Path(p).stem for p in (*chain, key))
-        raise ProfileError(f"profile {path} extends itself through {names}", hint="remove one of the 'extends'")
+        raise ProfileError(msg("profile {path} extends itself through {names}", path=path, names=names),
+                           hint=msg("remove one of the 'extends'"))
     data = _load_toml(path)
     base = None
     if "extends" in data:
         parent = str(data["extends"])
         if parent == path.stem:
-            raise ProfileError(f"profile {path} extends itself")
+            raise ProfileError(msg("profile {path} extends itself", path=path))
         base = load_profile(parent, (*chain, key))
     return parse_profile(data, source=str(path), base=base)
 
@@ -397,6 +411,6 @@ sick_spell_days = 6      # or one spell longer than this many school days
 
 def profile_template(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
-        raise ProfileError(f"'{name}' is not a usable profile name",
-                           hint="use letters, digits, '-' and '_' only")
+        raise ProfileError(msg("'{name}' is not a usable profile name", name=name),
+                           hint=msg("use letters, digits, '-' and '_' only"))
     return TEMPLATE.format(name=name, folder=user_profile_dir())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskscreen.errors import InputError
+from riskscreen.errors import InputError, msg
 from riskscreen.files import check_regular
 from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
@@ -48,17 +48,18 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
     path = Path(path)
     if not path.exists():
         if path.is_symlink():
-            raise InputError("is a symbolic link that leads nowhere (or a loop of links)",
-                             hint="point the link at the export file, or give the file itself", path=str(path))
-        raise InputError("file not found", hint="check the path and the spelling", path=str(path))
+            raise InputError(msg("is a symbolic link that leads nowhere (or a loop of links)"),
+                             hint=msg("point the link at the export file, or give the file itself"), path=str(path))
+        raise InputError(msg("file not found"), hint=msg("check the path and the spelling"), path=str(path))
     if path.is_dir():
-        raise InputError("is a folder, not a file", path=str(path))
-    check_regular(path, error=InputError, what="table export")  # a FIFO would hang the read, /dev/zero fill memory
+        raise InputError(msg("is a folder, not a file"), path=str(path))
+    check_regular(path, error=InputError, what=msg("table export"))  # a FIFO would hang the read, /dev/zero fill memory
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+        raise InputError(msg("cannot be read ({strerror})", strerror=exc.strerror),
+                         hint=msg("check the file's permissions"),
                          path=str(path)) from None
     known = {normalise_header(h) for h in known_headers}
     suffix = path.suffix.lower()
@@ -140,10 +141,10 @@ class TableSource:
     def _damaged(self, rows_read: int) -> InputError:
         line = rows_read + self.header.header_line + 1
         return InputError(
-            f"cannot be read in blocks at or after line {line}: a blank or damaged line, unbalanced quotes, "
-            "more fields than the header, or text that is not UTF-8",
-            hint="check the lines from there on, or export the file again as CSV UTF-8 (a file this large is "
-                 "read in blocks, which needs clean UTF-8 CSV)", path=str(self.path))
+            msg("cannot be read in blocks at or after line {line}: a blank or damaged line, unbalanced quotes, "
+                "more fields than the header, or text that is not UTF-8", line=line),
+            hint=msg("check the lines from there on, or export the file again as CSV UTF-8 (a file this large is "
+                     "read in blocks, which needs clean UTF-8 CSV)"), path=str(self.path))
 
 
 def open_source(path: Path, *, sheet: str | None = None, known_headers: Iterable[str] = (),
@@ -161,10 +162,11 @@ def open_source(path: Path, *, sheet: str | None = None, known_headers: Iterable
     layout = layout_of(path, head, size, {normalise_header(h) for h in known_headers})
     if layout is None:
         raise InputError(
-            f"is {size / 1e9:.1f} GB and its encoding cannot be told from its start (UTF-8 with a damaged "
-            "character, or neither UTF-8, UTF-16 nor Windows-1252): a file this large is read in blocks, which "
-            "needs a clear encoding", hint="save or export it as 'CSV UTF-8', or split it per school or per "
-                                           "period", path=str(path))
+            msg("is {value:.1f} GB and its encoding cannot be told from its start (UTF-8 with a damaged character, "
+                "or neither UTF-8, UTF-16 nor Windows-1252): a file this large is read in blocks, which needs a "
+                "clear encoding", value=size / 1e9),
+                         hint=msg("save or export it as 'CSV UTF-8', or split it per school or per "
+                                               "period"), path=str(path))
     empty = pd.DataFrame({n: pd.Categorical([]) for n in layout.names})
     header = RawTable(path, empty, header_line=layout.header_idx + 1, encoding=layout.encoding,
                       separator=layout.separator, notes=(*layout.notes, "read in blocks: too large to hold whole"))
@@ -188,13 +190,14 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+        raise InputError(msg("cannot be read ({strerror})", strerror=exc.strerror),
+                         hint=msg("check the file's permissions"),
                          path=str(path)) from None
     encoding, head, notes = _decode(data, path)
     first_newline = head.find("\n")
     if first_newline == -1 and len(head) >= MAX_HEADER_BYTES:
-        raise InputError("has a first line longer than 1 MB, so it is not a table export",
-                         hint="export the table again as CSV", path=str(path))
+        raise InputError(msg("has a first line longer than 1 MB, so it is not a table export"),
+                         hint=msg("export the table again as CSV"), path=str(path))
     lines = head.splitlines()[:HEADER_SEARCH_LINES]
     sep = _choose_separator(lines)
     rows = [_split_line(line, sep) for line in lines]
@@ -220,22 +223,24 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
         if match:
             line = int(match.group(2))  # pandas counts lines from the top of the file
             raise InputError(
-                f"line {line} has {match.group(3)} fields where the header has {match.group(1)}",
-                hint=f"check separators and quotes on that line (the separator is {_sep_name(sep)})",
+                msg("line {line} has {group} fields where the header has {group2}",
+                    line=line, group=match.group(3), group2=match.group(1)),
+                hint=msg("check separators and quotes on that line (the separator is {value})", value=_sep_name(sep)),
                 path=str(path)) from None
-        raise InputError("cannot be parsed as a table (unbalanced quotes or a damaged line)",
-                         hint="open it in a spreadsheet, check it, and export it again as CSV",
+        raise InputError(msg("cannot be parsed as a table (unbalanced quotes or a damaged line)"),
+                         hint=msg("open it in a spreadsheet, check it, and export it again as CSV"),
                          path=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"has a character that is not valid {encoding} (byte {exc.start})",
-                         hint="save it again as 'CSV UTF-8'", path=str(path)) from None
+        raise InputError(msg("has a character that is not valid {encoding} (byte {start})",
+                             encoding=encoding, start=exc.start),
+                         hint=msg("save it again as 'CSV UTF-8'"), path=str(path)) from None
     except MemoryError:
-        raise InputError("does not fit in this machine's memory",
-                         hint="split the export per school or per period and screen each part",
+        raise InputError(msg("does not fit in this machine's memory"),
+                         hint=msg("split the export per school or per period and screen each part"),
                          path=str(path)) from None
     except (ValueError, OverflowError) as exc:
-        raise InputError(f"cannot be read as a table ({type(exc).__name__})",
-                         hint="export the table again as CSV", path=str(path)) from None
+        raise InputError(msg("cannot be read as a table ({name})", name=type(exc).__name__),
+                         hint=msg("export the table again as CSV"), path=str(path)) from None
     frame = _fit_width(frame, len(names), header_idx, path)
     frame.columns = names
     frame = drop_blank(frame)
@@ -254,8 +259,9 @@ def _fit_width(frame: pd.DataFrame, width: int, header_idx: int, path: Path) -> 
             filled = frame.iloc[position].notna().to_numpy()
             fields = int(len(filled) - filled[::-1].argmax())
             line = int(frame.index[position]) + header_idx + 2
-            raise InputError(f"line {line} has {fields} fields where the header has {width}",
-                             hint="check separators and quotes on that line, or name the extra columns",
+            raise InputError(msg("line {line} has {fields} fields where the header has {width}",
+                                 line=line, fields=fields, width=width),
+                             hint=msg("check separators and quotes on that line, or name the extra columns"),
                              path=str(path))
         frame = frame.iloc[:, :width]
     for i in range(frame.shape[1], width):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskscreen.errors import InputError
+from riskscreen.errors import InputError, msg
 
 HEADER_SEARCH_LINES = 30
 SEPARATORS = (";", ",", "\t")
@@ -44,24 +44,24 @@ def normalise_header(name: object) -> str:
 
 def _sniff_binary(data: bytes, path: Path) -> None:
     if data.startswith(b"%PDF"):
-        raise InputError("is a PDF document, not a table export",
-                         hint="export the data from the school system as CSV or XLSX", path=str(path))
+        raise InputError(msg("is a PDF document, not a table export"),
+                         hint=msg("export the data from the school system as CSV or XLSX"), path=str(path))
     if data.startswith(b"PK\x03\x04"):
-        raise InputError("is a ZIP archive, not a table export",
-                         hint="unzip it first and point riskscreen at the CSV or XLSX inside", path=str(path))
+        raise InputError(msg("is a ZIP archive, not a table export"),
+                         hint=msg("unzip it first and point riskscreen at the CSV or XLSX inside"), path=str(path))
     if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
-        raise InputError("is a compressed archive, not a table export",
-                         hint="decompress it first", path=str(path))
+        raise InputError(msg("is a compressed archive, not a table export"),
+                         hint=msg("decompress it first"), path=str(path))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("is an old Excel (.xls) or Office file",
-                         hint="open it in Excel and save it as .xlsx or CSV UTF-8", path=str(path))
+        raise InputError(msg("is an old Excel (.xls) or Office file"),
+                         hint=msg("open it in Excel and save it as .xlsx or CSV UTF-8"), path=str(path))
     if _utf16_without_bom(data[:65536]):
-        raise InputError("looks like UTF-16 text without a byte-order mark",
-                         hint="save it again as 'CSV UTF-8' (or as Unicode text with a byte-order mark)",
+        raise InputError(msg("looks like UTF-16 text without a byte-order mark"),
+                         hint=msg("save it again as 'CSV UTF-8' (or as Unicode text with a byte-order mark)"),
                          path=str(path))
     if b"\x00" in data[:65536]:
-        raise InputError("holds binary data, not text",
-                         hint="export the data as CSV (UTF-8) or XLSX", path=str(path))
+        raise InputError(msg("holds binary data, not text"),
+                         hint=msg("export the data as CSV (UTF-8) or XLSX"), path=str(path))
 
 
 def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
@@ -71,8 +71,8 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError("starts like UTF-16 text but is damaged",
-                             hint="save it again as 'CSV UTF-8'", path=str(path)) from None
+            raise InputError(msg("starts like UTF-16 text but is damaged"),
+                             hint=msg("save it again as 'CSV UTF-8'"), path=str(path)) from None
         notes.append("read as UTF-16 (Excel 'Unicode text')")
         return "utf-16", text, notes
     _sniff_binary(data, path)
@@ -90,15 +90,15 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
         if encoding == "utf-8-sig" or _looks_like_utf8(data):
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(
-                f"is UTF-8 text with a damaged character on line {line}",
-                hint="open the file in a text editor, fix or remove the odd character, and save as UTF-8",
+                msg("is UTF-8 text with a damaged character on line {line}", line=line),
+                hint=msg("open the file in a text editor, fix or remove the odd character, and save as UTF-8"),
                 path=str(path)) from None
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"is neither UTF-8 nor Windows-1252 text (line {line})",
-                         hint="save it as 'CSV UTF-8' from Excel or the school system", path=str(path)) from None
+        raise InputError(msg("is neither UTF-8 nor Windows-1252 text (line {line})", line=line),
+                         hint=msg("save it as 'CSV UTF-8' from Excel or the school system"), path=str(path)) from None
     notes.append("read as Windows-1252: the file is not UTF-8")
     return "cp1252", text[:MAX_HEADER_BYTES], notes
 
@@ -167,8 +167,9 @@ def _header_names(cells: Sequence[object], path: Path) -> list[str]:
         key = normalise_header(name)
         if key in seen:
             raise InputError(
-                f"column name '{name}' appears twice (columns {seen[key] + 1} and {i + 1})",
-                hint="rename or remove one of the two columns", path=str(path))
+                msg("column name '{name}' appears twice (columns {first} and {second})",
+                    name=name, first=seen[key] + 1, second=i + 1),
+                hint=msg("rename or remove one of the two columns"), path=str(path))
         seen[key] = i
         names.append(name)
     return names
@@ -193,9 +194,9 @@ def check_memory(path: Path) -> None:
     available = available_memory()
     if available is not None and needed > available:
         raise InputError(
-            f"is {size / 1e9:.1f} GB: screening it needs about {needed / 1e9:.0f} GB of memory and this machine "
-            f"has {available / 1e9:.1f} GB free",
-            hint="split the export per school or per period and screen each part (see docs/performance.md)",
+            msg("is {size_gb:.1f} GB: screening it needs about {needed_gb:.0f} GB of memory and this machine has "
+                "{free_gb:.1f} GB free", size_gb=size / 1e9, needed_gb=needed / 1e9, free_gb=available / 1e9),
+            hint=msg("split the export per school or per period and screen each part (see docs/performance.md)"),
             path=str(path))
 
 
@@ -227,10 +228,11 @@ def _head(path: Path) -> tuple[bytes, int]:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", hint="check the file's permissions",
+        raise InputError(msg("cannot be read ({strerror})", strerror=exc.strerror),
+                         hint=msg("check the file's permissions"),
                          path=str(path)) from None
     if not head or (len(head) == size and head.isspace()):
-        raise InputError("is empty", hint="export the table again; the file has no header and no rows",
+        raise InputError(msg("is empty"), hint=msg("export the table again; the file has no header and no rows"),
                          path=str(path))
     return head, size
 

@@ -7,7 +7,7 @@ import math
 import re
 from pathlib import Path
 
-from riskscreen.errors import InputError, UsageError
+from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
 from riskscreen.ingest.sniff import HEADER_SEARCH_LINES, _header_index, _header_names
@@ -41,21 +41,24 @@ def check_unpacked_size(path: Path) -> None:
         return  # not a zip workbook: calamine says what it is
     packed = max(path.stat().st_size, 1)
     if unpacked > BOMB_FLOOR and unpacked / packed > BOMB_RATIO:
-        raise InputError(f"unpacks to {unpacked / 1e6:,.0f} MB from {packed / 1e6:.1f} MB, {unpacked // packed:,} "
-                         "times its size: not a workbook a school system writes (a decompression bomb or damage)",
-                         hint="export the table again from the school system, as CSV UTF-8", path=str(path))
+        raise InputError(msg("unpacks to {unpacked_mb:,.0f} MB from {packed_mb:.1f} MB, {ratio:,} times its size: "
+                             "not a workbook a school system writes (a decompression bomb or damage)",
+                             unpacked_mb=unpacked / 1e6, packed_mb=packed / 1e6, ratio=unpacked // packed),
+                         hint=msg("export the table again from the school system, as CSV UTF-8"), path=str(path))
     available = sniff.available_memory()
     if unpacked > MAX_UNPACKED or (available is not None and unpacked * MEMORY_PER_XML_BYTE > available):
-        raise InputError(f"unpacks to {unpacked / 1e9:.1f} GB ({path.stat().st_size / 1e6:.1f} MB packed), more than "
-                         f"this machine's memory holds", hint="export the table as CSV UTF-8, which is read in "
-                         "blocks, or split it per school or per period", path=str(path))
+        raise InputError(msg("unpacks to {unpacked_gb:.1f} GB ({packed_mb:.1f} MB packed), more than this machine's "
+                             "memory holds", unpacked_gb=unpacked / 1e9, packed_mb=path.stat().st_size / 1e6),
+                         hint=msg("export the table as CSV UTF-8, which is read in blocks, or split it per school or "
+                                  "per period"), path=str(path))
     for head in heads:
         found = DIMENSION.search(head)
         if found and found.group(2):
             rows, columns = int(found.group(2)), _column_number(found.group(1).decode())
             if rows > MAX_ROWS or columns > MAX_COLUMNS:
-                raise InputError(f"has a sheet of {rows:,} rows and {columns:,} columns, beyond what Excel holds",
-                                 hint="save the workbook again from Excel, or export CSV", path=str(path))
+                raise InputError(msg("has a sheet of {rows:,} rows and {columns:,} columns, beyond what Excel holds",
+                                     rows=rows, columns=columns),
+                                 hint=msg("save the workbook again from Excel, or export CSV"), path=str(path))
 
 
 def _column_number(letters: str) -> int:
@@ -104,12 +107,13 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception:
-        raise InputError("cannot be opened as an Excel workbook (damaged or not really XLSX)",
-                         hint="open it in Excel and save it again as .xlsx, or export CSV", path=str(path)) from None
+        raise InputError(msg("cannot be opened as an Excel workbook (damaged or not really XLSX)"),
+                         hint=msg("open it in Excel and save it again as .xlsx, or export CSV"),
+                         path=str(path)) from None
     names = list(workbook.sheet_names)
     notes: list[str] = []
     if not names:
-        raise InputError("is a workbook without sheets", path=str(path))
+        raise InputError(msg("is a workbook without sheets"), path=str(path))
     if sheet is None:
         chosen = names[0]
         if len(names) > 1:
@@ -117,17 +121,19 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     elif sheet in names:
         chosen = sheet
     else:
-        raise UsageError(f"{path.name} has no sheet '{sheet}'; its sheets are: {', '.join(names)}")
+        raise UsageError(msg("{name} has no sheet '{sheet}'; its sheets are: {join}",
+                             name=path.name, sheet=sheet, join=', '.join(names)))
     try:
         values = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except Exception:
-        raise InputError(f"sheet '{chosen}' cannot be read", hint="save the workbook again from Excel",
+        raise InputError(msg("sheet '{chosen}' cannot be read", chosen=chosen),
+                         hint=msg("save the workbook again from Excel"),
                          path=str(path)) from None
     rows = [[_cell_text(v) for v in row] for row in values]
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
-        raise InputError(f"sheet '{chosen}' is empty", path=str(path))
+        raise InputError(msg("sheet '{chosen}' is empty", chosen=chosen), path=str(path))
     text_rows = [[c or "" for c in row] for row in rows[:HEADER_SEARCH_LINES]]
     header_idx = _header_index(text_rows, known)
     header = _header_names(text_rows[header_idx], path)

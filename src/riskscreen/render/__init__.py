@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from riskscreen.errors import msg
+
 if TYPE_CHECKING:
     from rich.text import Text
 
@@ -40,7 +42,8 @@ def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
         if dialect not in CSV_DIALECTS:
             from riskscreen.errors import UsageError
 
-            raise UsageError(f"unknown CSV dialect '{dialect}'", hint="use excel-nl or rfc4180")
+            raise UsageError(msg("unknown CSV dialect '{dialect}'", dialect=dialect),
+                             hint=msg("use excel-nl or rfc4180"))
         return dialect
     return "excel-nl" if lang == "nl" else "rfc4180"
 
@@ -59,7 +62,8 @@ def render(kind: str, fmt: str, *subject: object, **options: object) -> str | by
 
     module, function, known = REGISTRY[kind]
     if fmt not in known:
-        raise UsageError(f"{kind} cannot be written as {fmt}", hint=f"choose one of: {', '.join(known)}")
+        raise UsageError(msg("{kind} cannot be written as {fmt}", kind=kind, fmt=fmt), hint=msg("choose one of: {join}",
+                                                                        join=', '.join(known)))
     options = {k: v for k, v in options.items() if v is not None}
     result: str | bytes = getattr(importlib.import_module(module), function)(*subject, fmt, **options)
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import group_heading, label
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
 from riskscreen.render.shortlist_records import (
@@ -29,8 +29,8 @@ def format_for(fmt: str | None, output: Path | None) -> str:
     if output is not None:
         suffix = output.suffix.lower()
         if suffix not in EXTENSIONS:
-            raise UsageError(f"cannot tell the format from '{output.name}'",
-                             hint="use .pdf, .html, .xlsx, .csv, .md or .txt, or give --format")
+            raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
+                             hint=msg("use .pdf, .html, .xlsx, .csv, .md or .txt, or give --format"))
         return EXTENSIONS[suffix]
     return "table"
 

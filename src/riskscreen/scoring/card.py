@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from riskscreen.errors import ModelError
+from riskscreen.errors import ModelError, msg
 
 
 class Record(BaseModel):
@@ -255,8 +255,10 @@ def parse_card(data: object, *, source: str) -> ModelCard:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(the card)"
-        raise ModelError(f"the card {source} is not a valid model card: {where}: {first['msg'].lower()}; refused",
-                         hint="train the model again, or restore the card from where the model came from") from None
+        raise ModelError(msg("the card {source} is not a valid model card: {where}: {first}; refused",
+                             source=source, where=where, first=first['msg'].lower()),
+                         hint=msg("train the model again, or restore the card from where the model came "
+                                  "from")) from None
 
 
 def card_json(card: ModelCard) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import ModelError
+from riskscreen.errors import ModelError, msg
 from riskscreen.signals.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
 
 DEFAULT_FEATURES: tuple[str, ...] = FEATURE_NAMES
@@ -70,7 +70,7 @@ class LinearParameters:
         params = cls(tuple(str(f) for f in data["features"]), intercept=float(data["intercept"]),  # type: ignore[attr-defined,arg-type]
                      **arrays)
         if not all(a.shape == (len(params.features),) for a in arrays.values()):
-            raise ModelError("the card's scoring parameters do not match its features")
+            raise ModelError(msg("the card's scoring parameters do not match its features"))
         return params
 
 
@@ -110,8 +110,8 @@ class FittedModel:
 def _matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
     missing = [n for n in names if n not in features.columns]
     if missing:
-        raise ModelError(f"the model needs features these data do not have: {', '.join(missing)}",
-                         hint="use a model trained on the same feature set")
+        raise ModelError(msg("the model needs features these data do not have: {join}", join=', '.join(missing)),
+                         hint=msg("use a model trained on the same feature set"))
     return features.loc[:, list(names)].to_numpy(dtype=float)
 
 
@@ -121,8 +121,8 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
     """Fit, dropping features whose coefficient has the wrong sign, then calibrate on out-of-fold logits."""
     y = np.asarray(labels, dtype=int)
     if y.min(initial=1) == y.max(initial=0):
-        raise ModelError("the outcomes hold only one class (no one left, or everyone did)",
-                         hint="training needs students who left and students who stayed")
+        raise ModelError(msg("the outcomes hold only one class (no one left, or everyone did)"),
+                         hint=msg("training needs students who left and students who stayed"))
     names = list(feature_names)
     dropped: list[str] = []
     while True:

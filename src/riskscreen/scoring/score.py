@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
@@ -111,14 +111,16 @@ def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = 
     if mentor is not None:
         table = table[table["mentor"].astype(str) == mentor]
         if table.empty:
-            raise UsageError(f"no student has mentor '{mentor}'", hint="check the mentor code in the roster")
+            raise UsageError(msg("no student has mentor '{mentor}'", mentor=mentor),
+                             hint=msg("check the mentor code in the roster"))
     if class_ is not None:
         table = table[table["class"].astype(str) == class_]
         if table.empty:
-            raise UsageError(f"no student is in class '{class_}'", hint="check the class code in the roster")
+            raise UsageError(msg("no student is in class '{class_name}'", class_name=class_),
+                             hint=msg("check the class code in the roster"))
     if top is not None:
         if top < 1:
-            raise UsageError("--top must be 1 or more")
+            raise UsageError(msg("--top must be 1 or more"))
         table = table.head(top)
     return table
 
@@ -140,8 +142,8 @@ def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str 
             as_of: pd.Timestamp | None = None, rules: FlagRules | None = None) -> Explanation:
     result = score(exports, model, lang=lang, as_of=as_of, rules=rules)
     if student_id not in result.table.index:
-        raise UsageError(f"student '{student_id}' is not in these exports",
-                         hint="check the pseudonym; `riskscreen score` lists every student")
+        raise UsageError(msg("student '{student_id}' is not in these exports", student_id=student_id),
+                         hint=msg("check the pseudonym; `riskscreen score` lists every student"))
     fitted = model.fitted
     values = result.features.loc[student_id]
     reference = dict(zip(fitted.features, fitted.reference, strict=True))

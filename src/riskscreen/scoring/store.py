@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import ModelError, OutputExistsError, UsageError
+from riskscreen.errors import ModelError, OutputExistsError, UsageError, msg
 from riskscreen.files import read_regular
 from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
@@ -43,9 +43,9 @@ class _AllowListUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in SAFE_GLOBALS or (module, name) in SAFE_SKLEARN_CLASSES:
             return super().find_class(module, name)
-        raise ModelError(f"the model file refers to '{module}.{name}', which a riskscreen model never needs; "
-                         "refused without running it",
-                         hint="use a model made by `riskscreen train`; a model file from elsewhere can run code")
+        raise ModelError(msg("the model file refers to '{module}.{name}', which a riskscreen model never needs; "
+                             "refused without running it", module=module, name=name),
+                         hint=msg("use a model made by `riskscreen train`; a model file from elsewhere can run code"))
 
 
 def sha256_of(data: bytes) -> str:
@@ -122,7 +122,8 @@ def resolve(ref: str | None) -> Path:
     candidate = Path(ref)
     if os.sep in ref or candidate.suffix or ref.startswith("."):
         if not candidate.is_dir():
-            raise UsageError(f"no model folder at {candidate}", hint="`riskscreen model list` shows the models")
+            raise UsageError(msg("no model folder at {candidate}", candidate=candidate),
+                             hint=msg("`riskscreen model list` shows the models"))
         return candidate
     bundled = bundled_dir()
     for folder in [bundled] + [d for d in model_dirs() if d.resolve() != bundled.resolve()]:
@@ -130,23 +131,25 @@ def resolve(ref: str | None) -> Path:
             return folder / ref
     if candidate.is_dir():
         return candidate
-    raise UsageError(f"no model named '{ref}'", hint="`riskscreen model list` shows the models; "
-                                                   "or give the path of a model folder")
+    raise UsageError(msg("no model named '{ref}'", ref=ref),
+                     hint=msg("`riskscreen model list` shows the models; or give the "
+                                                         "path of a model folder"))
 
 
 def _card_data(folder: Path) -> dict[str, Any]:
     path = folder / CARD_JSON
     if not path.exists():
-        raise ModelError(f"model {folder} has no {CARD_JSON}: refused",
-                         hint="a model must come with the card `riskscreen train` writes beside it")
-    raw = read_regular(path, limit=MAX_CARD_BYTES, error=ModelError, what="model card")
+        raise ModelError(msg("model {folder} has no {card_json}: refused", folder=folder, card_json=CARD_JSON),
+                         hint=msg("a model must come with the card `riskscreen train` writes beside it"))
+    raw = read_regular(path, limit=MAX_CARD_BYTES, error=ModelError, what=msg("model card"))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise ModelError(f"the card {path} cannot be read as JSON: refused",
-                         hint="train the model again, or restore the card from where the model came from") from None
+        raise ModelError(msg("the card {path} cannot be read as JSON: refused", path=path),
+                         hint=msg("train the model again, or restore the card from where the model came "
+                                  "from")) from None
     if not isinstance(data, dict):
-        raise ModelError(f"the card {path} is not a model card: refused")
+        raise ModelError(msg("the card {path} is not a model card: refused", path=path))
     return data
 
 
@@ -160,18 +163,20 @@ def _verified(ref: str | None) -> tuple[Path, ModelCard, bytes]:
     folder = resolve(ref)
     data = _card_data(folder)
     if data.get("card_sha256") != card_digest(data):
-        raise ModelError(f"the card of {folder} was changed after training: refused",
-                         hint="restore the original card.json, or train the model again")
+        raise ModelError(msg("the card of {folder} was changed after training: refused", folder=folder),
+                         hint=msg("restore the original card.json, or train the model again"))
     version = data.get("format_version")
     if version != FORMAT_VERSION:
-        raise ModelError(f"model {folder} has format version {version}; this riskscreen reads version "
-                         f"{FORMAT_VERSION}", hint="train the model again with this version of riskscreen")
+        raise ModelError(msg("model {folder} has format version {version}; this riskscreen reads version "
+                             "{format_version}", folder=folder, version=version, format_version=FORMAT_VERSION),
+                         hint=msg("train the model again with this version of riskscreen"))
     card = parse_card(data, source=str(folder / CARD_JSON))
     model_path = folder / MODEL_FILE
-    payload = read_regular(model_path, limit=MAX_MODEL_BYTES, error=ModelError, what="model file")
+    payload = read_regular(model_path, limit=MAX_MODEL_BYTES, error=ModelError, what=msg("model file"))
     if sha256_of(payload) != card.model_sha256:
-        raise ModelError(f"{model_path} does not match the SHA-256 in its card: refused before loading",
-                         hint="the file was changed or damaged; restore it or train the model again")
+        raise ModelError(msg("{model_path} does not match the SHA-256 in its card: refused before loading",
+                             model_path=model_path),
+                         hint=msg("the file was changed or damaged; restore it or train the model again"))
     return folder, card, payload
 
 
@@ -180,7 +185,7 @@ def load_model(ref: str | None = None) -> LoadedModel:
     card's numbers: scoring never unpickles anything, so a model file cannot run code here."""
     folder, card, _data = _verified(ref)
     if card.scoring is None or not {"high", "elevated"} <= set(card.bands):
-        raise ModelError(f"the card of {folder} lacks its scoring parameters or bands: refused")
+        raise ModelError(msg("the card of {folder} lacks its scoring parameters or bands: refused", folder=folder))
     parameters = LinearParameters.from_dict(card.scoring.model_dump())
     calibration = (card.calibration[0], card.calibration[1]) if len(card.calibration) == 2 else (1.0, 0.0)
     fitted = FittedModel(parameters=parameters, bands=dict(card.bands), dropped=list(card.features_dropped),
@@ -197,8 +202,9 @@ def load_pipeline(ref: str | None = None, *, trust: bool = False) -> object:
     except ModelError:
         raise
     except Exception as exc:
-        raise ModelError(f"model file {folder / MODEL_FILE} cannot be loaded ({type(exc).__name__})",
-                         hint="it may come from an incompatible scikit-learn; train the model again") from None
+        raise ModelError(msg("model file {value} cannot be loaded ({name})",
+                             value=folder / MODEL_FILE, name=type(exc).__name__),
+                         hint=msg("it may come from an incompatible scikit-learn; train the model again")) from None
 
 
 def save_model(fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bool = False,
@@ -206,10 +212,11 @@ def save_model(fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bo
     """Write model.pkl, card.json and card.md into out_dir as one step; an existing folder needs force."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
-        raise OutputExistsError(f"{out_dir} already exists", hint="choose another --out, or add --force")
+        raise OutputExistsError(msg("{out_dir} already exists", out_dir=out_dir),
+                                hint=msg("choose another --out, or add --force"))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     if fitted.pipeline is None:
-        raise ModelError("only a model trained in this run can be saved")
+        raise ModelError(msg("only a model trained in this run can be saved"))
     data = pickle.dumps(fitted.pipeline, protocol=5)
     card = card.model_copy(update={"scoring": Scoring.model_validate(fitted.parameters.as_dict()),
                                    "format_version": FORMAT_VERSION, "model_sha256": sha256_of(data)})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from riskscreen.errors import OutputError, UsageError
+from riskscreen.errors import OutputError, UsageError, msg
 from riskscreen.files import write_output
 
 NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradient_boosting": "gradient boosting"}
@@ -17,9 +17,9 @@ def require_matplotlib() -> None:
     import importlib.util
 
     if importlib.util.find_spec("matplotlib") is None:
-        raise UsageError("--plots needs matplotlib, which is not installed",
-                         hint="install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
-                              "folder after `make demo`), or `pip install 'riskscreen[plots]'`")
+        raise UsageError(msg("--plots needs matplotlib, which is not installed"),
+                         hint=msg("install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
+                                  "folder after `make demo`), or `pip install 'riskscreen[plots]'`"))
 
 
 def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, force: bool = False,
@@ -38,8 +38,9 @@ def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"the plots folder {out_dir} cannot be made ({exc.strerror})",
-                          hint="give --plots a folder that can be written") from None
+        raise OutputError(msg("the plots folder {out_dir} cannot be made ({strerror})",
+                              out_dir=out_dir, strerror=exc.strerror),
+                          hint=msg("give --plots a folder that can be written")) from None
     rows = rows or {}
     written = []
 

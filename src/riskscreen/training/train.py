@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen import __version__
-from riskscreen.errors import ModelError, UsageError
+from riskscreen.errors import ModelError, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport, ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
@@ -53,8 +53,8 @@ class TrainingSet:
 
 def training_set(exports: Exports, progress: Progress | None = None) -> TrainingSet:
     if exports.outcomes is None or exports.outcomes.empty:
-        raise UsageError("training and evaluation need an outcomes table",
-                         hint="add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH")
+        raise UsageError(msg("training and evaluation need an outcomes table"),
+                         hint=msg("add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH"))
     say = progress or (lambda _m: None)
     outcomes = exports.outcomes
     frames, labels, ids, dates = [], [], [], []
@@ -101,8 +101,8 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
 
     folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
     if folds < 2:
-        raise ModelError("too few students who left (or stayed) to hold any out for testing",
-                         hint="add more history: at least a few students who left")
+        raise ModelError(msg("too few students who left (or stayed) to hold any out for testing"),
+                         hint=msg("add more history: at least a few students who left"))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     train, test = next(splitter.split(ts.features, ts.labels, groups=ts.student_ids))
     return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
@@ -218,7 +218,9 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card."""
     say = progress or (lambda _m: None)
     if feature_set not in FEATURE_SETS:
-        raise UsageError(f"unknown feature set '{feature_set}'", hint=f"choose from {', '.join(FEATURE_SETS)}")
+        raise UsageError(msg("unknown feature set '{feature_set}'", feature_set=feature_set),
+                         hint=msg("choose from {join}",
+                                                                          join=', '.join(FEATURE_SETS)))
     names = FEATURE_SETS[feature_set]
     ts = training_set(exports, say)
     warnings = [w for w in (roster_leakage(exports, names),) if w]

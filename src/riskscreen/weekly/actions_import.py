@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskscreen.errors import InputError, UsageError
+from riskscreen.errors import InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular
 from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.sniff import normalise_header
@@ -37,18 +37,28 @@ class RowProblem:
     message: str
 
     def describe(self) -> str:
-        where = f"sheet '{self.sheet}', row {self.row}" if self.sheet else f"row {self.row}"
-        return f"{where}{f', column {self.column!r}' if self.column else ''}: {self.message}"
+        if self.sheet and self.column:
+            return msg("sheet '{sheet}', row {row}, column '{column}': {message}", sheet=self.sheet, row=self.row,
+                       column=self.column, message=self.message)
+        if self.sheet:
+            return msg("sheet '{sheet}', row {row}: {message}", sheet=self.sheet, row=self.row, message=self.message)
+        if self.column:
+            return msg("row {row}, column '{column}': {message}", row=self.row, column=self.column,
+                       message=self.message)
+        return msg("row {row}: {message}", row=self.row, message=self.message)
 
 
 class ImportRefused(InputError):
     """A filled-in list with rows that cannot be read: nothing was imported."""
 
     def __init__(self, path: Path, problems: list[RowProblem]) -> None:
-        shown = "\n".join(f"  - {p.describe()}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} row problem(s); nothing was imported:\n{shown}{more}",
-                         hint="correct these rows in the list and import it again", path=str(path))
+        shown = Lines([p.describe() for p in problems[:50]], prefix="  - ")
+        if len(problems) > 50:
+            message = msg("{count} row problem(s); nothing was imported:\n{rows}\n  ... and {more} more",
+                          count=len(problems), rows=shown, more=len(problems) - 50)
+        else:
+            message = msg("{count} row problem(s); nothing was imported:\n{rows}", count=len(problems), rows=shown)
+        super().__init__(message, hint=msg("correct these rows in the list and import it again"), path=str(path))
         self.problems = problems
 
 
@@ -99,7 +109,7 @@ def _fold(text: str) -> str:
 
 def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
     """(sheet, row number, cells) of every row of every sheet (a workbook) or of the file (CSV)."""
-    data = read_regular(path, limit=MAX_LIST_BYTES, error=InputError, what="filled-in list")
+    data = read_regular(path, limit=MAX_LIST_BYTES, error=InputError, what=msg("filled-in list"))
     if data.startswith(b"PK\x03\x04"):
         from python_calamine import CalamineWorkbook
 
@@ -111,14 +121,15 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
             return [(name, i, list(row)) for name in book.sheet_names
                     for i, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1)]
         except Exception as exc:  # calamine raises its own error types for a damaged workbook
-            raise InputError(f"is not a readable workbook ({type(exc).__name__})", path=str(path),
-                             hint="open it in Excel and save it again as .xlsx") from None
+            raise InputError(msg("is not a readable workbook ({name})", name=type(exc).__name__), path=str(path),
+                             hint=msg("open it in Excel and save it again as .xlsx")) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
-        raise InputError("is not a list: it holds binary data", path=str(path), hint="give the .xlsx or .csv list")
+        raise InputError(msg("is not a list: it holds binary data"), path=str(path), hint=msg("give the .xlsx or .csv "
+                                                                                         "list"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     return [(None, i, list(row)) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
@@ -145,18 +156,20 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
         if any(_text(values.get(k)) for k in FILLED_IN):
             found.append((sheet, number, values))
     if not columns:
-        raise UsageError("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)",
-                         hint="import the XLSX or CSV shortlist riskscreen wrote, with its header row", )
+        raise UsageError(msg("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)"),
+                         hint=msg("import the XLSX or CSV shortlist riskscreen wrote, with its header row"), )
     dates = {_text(v.get("list_date")) for _, _, v in found if _text(v.get("list_date"))}
     list_date = None
     if agreed is None:
         parsed_dates = {_date(d) for d in dates}
         if len(parsed_dates) > 1 or None in parsed_dates:
-            problems.append(RowProblem(None, 0, "list_date", f"the rows come from lists of different dates "
-                                       f"({', '.join(sorted(dates))}); import one week's list at a time"))
+            problems.append(RowProblem(None, 0, "list_date", msg(
+                "the rows come from lists of different dates ({dates}); import one week's list at a time",
+                dates=", ".join(sorted(dates)))))
         elif not parsed_dates:
-            raise UsageError("the list has no column with its date, so the day the actions were agreed is unknown",
-                             hint="add --agreed DATE (the day of the conversation)", path=str(path))
+            raise UsageError(msg("the list has no column with its date, so the day the actions were agreed is "
+                                 "unknown"),
+                             hint=msg("add --agreed DATE (the day of the conversation)"), path=str(path))
         else:
             day = parsed_dates.pop()
             assert day is not None
@@ -202,33 +215,34 @@ def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, 
                 list_date: str | None) -> Action:
     student = _text(values.get("student_id"))
     if not student:
-        raise _RowError("student_id", "no student on this row (were cells merged, or rows moved apart?)")
+        raise _RowError("student_id", msg("no student on this row (were cells merged, or rows moved apart?)"))
     if student not in known:
-        raise _RowError("student_id", f"student {student} is not in this school's exports")
+        raise _RowError("student_id", msg("student {student} is not in this school's exports", student=student))
     what = _text(values.get("action"))
     if not what:
-        raise _RowError("action", "the agreed action is empty while other columns are filled in")
+        raise _RowError("action", msg("the agreed action is empty while other columns are filled in"))
     who_text = _text(values.get("who"))
     if not who_text:
-        raise _RowError("who", "who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator "
-                               "(a name may follow)")
+        raise _RowError("who", msg("who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator (a "
+                                   "name may follow)"))
     first, _, rest = who_text.partition(" ")
     who = choices["who"].get(_fold(who_text)) or choices["who"].get(_fold(first))
     worker = None if choices["who"].get(_fold(who_text)) else rest or None
     if who is None:
-        raise _RowError("who", f"'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator "
-                               "(a name may follow)")
+        raise _RowError("who", msg("'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a "
+                                   "name may follow)", who_text=who_text))
     type_text = _text(values.get("type"))
     kind = choices["type"].get(_fold(type_text), None) if type_text else "conversation"
     if kind is None:
-        raise _RowError("type", f"'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing")
+        raise _RowError("type", msg("'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing",
+                                    type_text=type_text))
     referral_text = _text(values.get("referral"))
     referral = None
     if referral_text:
         referral = targets.get(_fold(referral_text))
         if referral is None:
-            raise _RowError("referral", f"'{referral_text}' is not one of the referral targets "
-                                        f"({', '.join(referral_targets)})")
+            raise _RowError("referral", msg("'{referral_text}' is not one of the referral targets ({join})",
+                                            referral_text=referral_text, join=', '.join(referral_targets)))
     review = _review_date(values.get("review"), agreed.year)
     try:
         return make_action(book, student_id=student, agreed=agreed, what=what, type=kind, who=who, worker=worker,
@@ -247,10 +261,11 @@ def _review_date(value: object, year: int) -> dt.date | None:
     if not text:
         return None
     if SHORT_DATE.match(text):
-        raise _RowError("review", f"'{text}' has no year: write the whole date, such as {text}-{year}")
+        raise _RowError("review", msg("'{text}' has no year: write the whole date, such as {text}-{year}",
+                                      text=text, year=year))
     day = _date(text)
     if day is None:
-        raise _RowError("review", f"'{text}' is not a date: write it as DD-MM-YYYY")
+        raise _RowError("review", msg("'{text}' is not a date: write it as DD-MM-YYYY", text=text))
     return day
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError
+from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
@@ -81,11 +81,11 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag;
     with `by="youthworker"`, the students with an open action a youth worker follows up, per youth worker."""
     if capacity < 0:
-        raise UsageError("--capacity must be 0 or more")
+        raise UsageError(msg("--capacity must be 0 or more"))
     if min_band not in BAND_ORDER:
-        raise UsageError(f"--min-band must be one of {', '.join(BAND_ORDER)}")
+        raise UsageError(msg("--min-band must be one of {join}", join=', '.join(BAND_ORDER)))
     if by not in BY:
-        raise UsageError(f"--by must be one of {', '.join(BY)}")
+        raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
     book = book or ActionBook()
     lang = result.lang
     as_of = result.as_of.date().isoformat()

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import UsageError, WorkspaceError
+from riskscreen.errors import Day, UsageError, WorkspaceError, msg
 from riskscreen.ingest.privacy import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, NINE_DIGITS, bsn_valid
 from riskscreen.ingest.sniff import fold_text
 from riskscreen.workspace.store import read_document, write_document
@@ -70,7 +70,8 @@ class ActionBook:
         for action in self.actions:
             if action.id == action_id:
                 return action
-        raise UsageError(f"there is no action {action_id}", hint="`riskscreen actions list --all` shows them")
+        raise UsageError(msg("there is no action {action_id}", action_id=action_id),
+                         hint=msg("`riskscreen actions list --all` shows them"))
 
     def open_for(self, student_id: str) -> list[Action]:
         return [a for a in self.actions if a.student_id == student_id and a.open]
@@ -85,16 +86,16 @@ def identifier_in(text: str) -> str | None:
     name after 'moeder' or 'dhr.'), or None."""
     folded = fold_text(text)
     if EMAIL.search(folded):
-        return "an e-mail address"
+        return msg("an e-mail address")
     digits = re.sub(r"[\s.\-/()]", "", folded)
     if DUTCH_PHONE.search(digits):
-        return "a phone number"
+        return msg("a phone number")
     if any(bsn_valid([re.sub(r"\D", "", m.group(0))])[0] for m in NINE_DIGITS.finditer(folded)):
-        return "a BSN"
+        return msg("a BSN")
     if BIRTH_DATE.search(folded):
-        return "a birth date"
+        return msg("a birth date")
     if NAME_IN_TEXT.search(folded):
-        return "a name"
+        return msg("a name")
     return None
 
 
@@ -102,13 +103,15 @@ def check_text(text: str, what: str) -> str:
     """Free text of an action: one line, not too long, nothing identifying."""
     cleaned = " ".join(str(text).split())
     if not cleaned:
-        raise UsageError(f"the {what} is empty", hint=f"write the {what} in a few words")
+        raise UsageError(msg("the {what} is empty", what=what), hint=msg("write the {what} in a few words", what=what))
     if len(cleaned) > MAX_TEXT:
-        raise UsageError(f"the {what} is {len(cleaned)} characters, more than {MAX_TEXT}", hint="write it shorter")
+        raise UsageError(msg("the {what} is {count} characters, more than {max_text}",
+                             what=what, count=len(cleaned), max_text=MAX_TEXT), hint=msg("write it shorter"))
     found = identifier_in(cleaned)
     if found:
-        raise UsageError(f"the {what} holds {found}; actions are stored without anything that identifies a person",
-                         hint="write the role instead ('moeder', 'de huisarts') and leave out names and numbers")
+        raise UsageError(msg("the {what} holds {found}; actions are stored without anything that identifies a "
+                             "person", what=what, found=found),
+                         hint=msg("write the role instead ('moeder', 'de huisarts') and leave out names and numbers"))
     return cleaned
 
 
@@ -117,8 +120,8 @@ def check_worker(worker: str | None) -> str | None:
         return None
     cleaned = " ".join(worker.split())
     if not WORKER_PATTERN.match(cleaned):
-        raise UsageError(f"'{worker}' cannot name who follows up",
-                         hint="use a short name or code of letters, digits, spaces, '.', '-' (up to 40)")
+        raise UsageError(msg("'{worker}' cannot name who follows up", worker=worker),
+                         hint=msg("use a short name or code of letters, digits, spaces, '.', '-' (up to 40)"))
     return cleaned
 
 
@@ -130,18 +133,22 @@ def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str
     if referral is not None and type == "conversation":
         type = "referral"
     if type not in ACTION_TYPES:
-        raise UsageError(f"unknown type of action '{type}'", hint=f"use one of {', '.join(ACTION_TYPES)}")
+        raise UsageError(msg("unknown type of action '{type}'", type=type), hint=msg("use one of {join}",
+                                                                      join=', '.join(ACTION_TYPES)))
     if who not in ROLES:
-        raise UsageError(f"unknown role '{who}'", hint=f"use one of {', '.join(ROLES)}")
+        raise UsageError(msg("unknown role '{who}'", who=who), hint=msg("use one of {join}", join=', '.join(ROLES)))
     if type == "referral" and referral is None:
-        raise UsageError("a referral needs a target", hint=f"add --referral, one of {', '.join(referral_targets)}")
+        raise UsageError(msg("a referral needs a target"), hint=msg("add --referral, one of {join}",
+                                                               join=', '.join(referral_targets)))
     if referral is not None and referral not in referral_targets:
-        raise UsageError(f"'{referral}' is not in the workspace's list of referral targets",
-                         hint=f"use one of {', '.join(referral_targets)}, or add it to the workspace's settings.toml")
+        raise UsageError(msg("'{referral}' is not in the workspace's list of referral targets", referral=referral),
+                         hint=msg("use one of {join}, or add it to the workspace's settings.toml",
+                                  join=', '.join(referral_targets)))
     if review is not None and review < agreed:
-        raise UsageError(f"the review date {review.isoformat()} is before the date agreed {agreed.isoformat()}",
-                         hint="give a review date on or after the day the action was agreed")
-    return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, "action"), type, who,
+        raise UsageError(msg("the review date {review} is before the date agreed {agreed}",
+                             review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
+                         hint=msg("give a review date on or after the day the action was agreed"))
+    return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, msg("action")), type, who,
                   check_worker(worker), referral, review.isoformat() if review else None, source=source)
 
 
@@ -155,17 +162,20 @@ def add(book: ActionBook, actions: list[Action]) -> ActionBook:
 def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tuple[ActionBook, Action]:
     action = book.get(action_id)
     if not action.open:
-        raise UsageError(f"action {action_id} was closed on {action.closed}", hint="a closed action stays closed")
+        raise UsageError(msg("action {action_id} was closed on {closed}", action_id=action_id,
+                             closed=Day(action.closed)), hint=msg("a closed action stays closed"))
     if on.isoformat() < action.agreed:
-        raise UsageError(f"action {action_id} was agreed on {action.agreed}, after {on.isoformat()}",
-                         hint="give a closing date on or after the day it was agreed")
-    closed = replace(action, closed=on.isoformat(), outcome=check_text(outcome, "outcome"))
+        raise UsageError(msg("action {action_id} was agreed on {agreed}, after {on}",
+                             action_id=action_id, agreed=Day(action.agreed), on=Day(on.isoformat())),
+                         hint=msg("give a closing date on or after the day it was agreed"))
+    closed = replace(action, closed=on.isoformat(), outcome=check_text(outcome, msg("outcome")))
     return replace(book, actions=tuple(closed if a.id == action_id else a for a in book.actions)), closed
 
 
 def report(book: ActionBook, student_id: str, signal: str, on: dt.date) -> tuple[ActionBook, Report]:
     if signal not in SIGNALS:
-        raise UsageError(f"unknown signal '{signal}'", hint=f"use one of {', '.join(SIGNALS)}")
+        raise UsageError(msg("unknown signal '{signal}'", signal=signal),
+                         hint=msg("use one of {join}", join=', '.join(SIGNALS)))
     record = Report(str(student_id), signal, on.isoformat())
     if record in book.reports:
         return book, record
@@ -176,7 +186,7 @@ def load(path: Path) -> ActionBook:
     """The school's actions and reports (none yet when the file does not exist)."""
     if not path.exists():
         return ActionBook()
-    doc = read_document(path, "actions file")
+    doc = read_document(path, msg("actions file"))
     try:
         if doc.get("version") != BOOK_VERSION:
             raise ValueError("version")
@@ -195,8 +205,8 @@ def load(path: Path) -> ActionBook:
         if len({a.id for a in actions}) != len(actions):
             raise ValueError("ids")
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise WorkspaceError("is not a readable actions file", path=str(path),
-                             hint="restore it from a backup; a file that cannot be read is not changed") from None
+        raise WorkspaceError(msg("is not a readable actions file"), path=str(path),
+                             hint=msg("restore it from a backup; a file that cannot be read is not changed")) from None
     return ActionBook(actions, reports)
 
 

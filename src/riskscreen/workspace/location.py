@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from riskscreen.errors import UsageError, WorkspaceError
+from riskscreen.errors import UsageError, WorkspaceError, msg
 
 CONFIG_NAME = "riskscreen.toml"
 SETTINGS_NAME = "settings.toml"
@@ -90,14 +90,14 @@ def read_toml(path: Path, what: str) -> dict[str, object]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise WorkspaceError(f"is not a readable {what} ({exc})", path=str(path),
-                             hint="correct it, or write it again with `riskscreen init --force`") from None
+        raise WorkspaceError(msg("is not a readable {what} ({exc})", what=what, exc=exc), path=str(path),
+                             hint=msg("correct it, or write it again with `riskscreen init --force`")) from None
 
 
 def check_school(school: str) -> str:
     if not SCHOOL_PATTERN.match(school):
-        raise UsageError(f"'{school}' cannot name a school's workspace",
-                         hint="use the BRIN number or a short name of letters, digits, '-', '_' or '.'")
+        raise UsageError(msg("'{school}' cannot name a school's workspace", school=school),
+                         hint=msg("use the BRIN number or a short name of letters, digits, '-', '_' or '.'"))
     return school
 
 
@@ -108,11 +108,11 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
     if home is None:
         config = find_config(cwd or Path.cwd())
         if config is not None:
-            doc = read_toml(config, "riskscreen.toml")
+            doc = read_toml(config, msg("riskscreen.toml"))
             section = doc.get("workspace", {})
             if not isinstance(section, dict):
-                raise WorkspaceError("has no [workspace] table", path=str(config),
-                                     hint="write it again with `riskscreen init --force`")
+                raise WorkspaceError(msg("has no [workspace] table"), path=str(config),
+                                     hint=msg("write it again with `riskscreen init --force`"))
             if section.get("home") is not None:
                 home = config.parent / str(section["home"])
                 chosen = f"{CONFIG_NAME} ({config})"
@@ -122,8 +122,8 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
         if home is None:
             home, chosen = default_home(), "default"
     if home.exists() and not home.is_dir():
-        raise UsageError(f"the workspace {home} is a file, not a folder",
-                         hint="give --workspace a folder (it is made if it does not exist)")
+        raise UsageError(msg("the workspace {home} is a file, not a folder", home=home),
+                         hint=msg("give --workspace a folder (it is made if it does not exist)"))
     name = check_school(school or config_school or os.environ.get("RISKSCREEN_SCHOOL") or DEFAULT_SCHOOL)
     workspace = Workspace(home, name, chosen)
     return Workspace(home, name, chosen, read_settings(workspace))
@@ -133,15 +133,15 @@ def read_settings(workspace: Workspace) -> Settings:
     path = workspace.folder / SETTINGS_NAME
     if not path.is_file():
         return Settings()
-    doc = read_toml(path, "workspace settings file")
+    doc = read_toml(path, msg("workspace settings file"))
     retention = doc.get("retention_weeks")
     targets = doc.get("referral_targets", list(REFERRAL_TARGETS))
     if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
-        raise WorkspaceError("retention_weeks must be a whole number of weeks, 1 or more", path=str(path),
-                             hint="for example retention_weeks = 52, or remove the line to keep everything")
+        raise WorkspaceError(msg("retention_weeks must be a whole number of weeks, 1 or more"), path=str(path),
+                             hint=msg("for example retention_weeks = 52, or remove the line to keep everything"))
     if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t.strip() for t in targets):
-        raise WorkspaceError("referral_targets must be a list of names", path=str(path),
-                             hint='for example referral_targets = ["jeugdhulp", "huisarts", "other"]')
+        raise WorkspaceError(msg("referral_targets must be a list of names"), path=str(path),
+                             hint=msg("for example referral_targets = [\"jeugdhulp\", \"huisarts\", \"other\"]"))
     return Settings(retention, tuple(t.strip() for t in targets))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError, WorkspaceError
+from riskscreen.errors import UsageError, WorkspaceError, msg
 from riskscreen.workspace.store import read_document, write_document
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})(?:-(\d{1,4}))?\.json$")
@@ -120,7 +120,7 @@ def _plain(value: object) -> object:
 
 
 def load(path: Path) -> Snapshot:
-    doc = read_document(Path(path), "shortlist snapshot")
+    doc = read_document(Path(path), msg("shortlist snapshot"))
     try:
         records = [{**{k: v for k, v in r.items() if k != "signals"},
                     **{SIGNAL_PREFIX + k: v for k, v in (r.get("signals") or {}).items()}} for r in doc["students"]]
@@ -140,8 +140,8 @@ def load(path: Path) -> Snapshot:
         run = int(doc.get("run", _key(Path(path))[1] if SNAPSHOT_PATTERN.match(Path(path).name) else 1))
         return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise WorkspaceError("is not a readable shortlist snapshot", path=str(path),
-                             hint="move it out of the workspace's snapshots folder") from None
+        raise WorkspaceError(msg("is not a readable shortlist snapshot"), path=str(path),
+                             hint=msg("move it out of the workspace's snapshots folder")) from None
 
 
 def previous(folder: Path, as_of: str) -> Snapshot | None:
@@ -166,7 +166,8 @@ def find(folder: Path, ref: str) -> Snapshot:
     matches = [p for p in list_snapshots(folder) if _key(p)[0] == day and (not run or str(_key(p)[1]) == run)]
     if not matches:
         dates = ", ".join(sorted({_key(p)[0] for p in list_snapshots(folder)})) or "none"
-        raise UsageError(f"no snapshot for {ref} in {folder}", hint=f"snapshots there: {dates}")
+        raise UsageError(msg("no snapshot for {ref} in {folder}", ref=ref, folder=folder),
+                         hint=msg("snapshots there: {dates}", dates=dates))
     return load(matches[-1])
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import WorkspaceError
+from riskscreen.errors import WorkspaceError, msg
 from riskscreen.files import read_regular, write_output
 from riskscreen.workspace.location import SETTINGS_NAME, Workspace, settings_text
 
@@ -23,8 +23,9 @@ def ensure_folder(folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder, 0o700)
     except OSError as exc:
-        raise WorkspaceError(f"the workspace folder {folder} cannot be made ({exc.strerror})",
-                             hint="choose another workspace with --workspace or `riskscreen init`") from None
+        raise WorkspaceError(msg("the workspace folder {folder} cannot be made ({strerror})",
+                                 folder=folder, strerror=exc.strerror),
+                             hint=msg("choose another workspace with --workspace or `riskscreen init`")) from None
     return folder
 
 
@@ -39,13 +40,15 @@ def locked(workspace: Workspace) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError as exc:
-        raise WorkspaceError(f"the workspace {workspace.folder} cannot be used ({exc.strerror})",
-                             hint="check that you may write there, or choose another with --workspace") from None
+        raise WorkspaceError(msg("the workspace {folder} cannot be used ({strerror})",
+                                 folder=workspace.folder, strerror=exc.strerror),
+                             hint=msg("check that you may write there, or choose another with --workspace")) from None
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise WorkspaceError(f"another riskscreen run (process {holder}) is using the workspace "
-                                 f"{workspace.folder}", hint="wait until it has finished, then run again")
+            raise WorkspaceError(msg("another riskscreen run (process {holder}) is using the workspace {folder}",
+                                     holder=holder, folder=workspace.folder),
+                                 hint=msg("wait until it has finished, then run again"))
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         try:
@@ -86,8 +89,8 @@ def read_document(path: Path, what: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise WorkspaceError(f"is not a readable {what}", path=str(path),
-                             hint="restore it from a backup, or move it away to start again") from None
+        raise WorkspaceError(msg("is not a readable {what}", what=what), path=str(path),
+                             hint=msg("restore it from a backup, or move it away to start again")) from None
 
 
 def initialise(workspace: Workspace, *, retention_weeks: int | None, config: Path | None,

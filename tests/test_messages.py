@@ -1,0 +1,101 @@
+"""Every message a person can meet, in Dutch too: errors, hints and problems are written as English templates
+(errors.msg) whose Dutch lives in src/riskscreen/text/nl-messages.toml; these tests keep the two in step."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from riskscreen.errors import Day, Lines, UsageError, msg
+from riskscreen.ingest.privacy import IDENTIFIER_NAMES, SHORT_IDENTIFIER_WORDS
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "riskscreen"
+CATALOGUE = SRC / "text" / "nl-messages.toml"
+ERRORS = {"RiskscreenError", "InputError", "PrivacyError", "ValidationFailed", "ProfileError", "ModelError",
+          "OutputError", "WorkspaceError", "UsageError", "OutputExistsError", "ImportRefused", "_RowError", "error"}
+
+
+def _templates() -> dict[str, str]:
+    """Every literal template of the source, with the module that uses it first."""
+    found: dict[str, str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "msg"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                found.setdefault(str(node.args[0].value), str(path.relative_to(SRC)))
+    return found
+
+
+def _dutch() -> dict[str, str]:
+    return {k: v for table in tomllib.loads(CATALOGUE.read_text(encoding="utf-8")).values() for k, v in table.items()}
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
+    templates, dutch = _templates(), _dutch()
+    assert len(templates) > 300
+    missing = sorted(f"{where}: {t}" for t, where in templates.items() if t not in dutch)
+    assert missing == []
+    wrong = sorted(t for t in templates if _fields(t) != _fields(dutch[t]))
+    assert wrong == []
+    # and nothing stale: every Dutch entry is a template of the code, or a word the privacy guard names
+    words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | {"a direct identifier"}
+    assert sorted(set(dutch) - set(templates) - words) == []
+
+
+def test_no_error_is_raised_with_bare_english() -> None:
+    """An error's message and hint are msg(...) (or a value made of them), never a string or an f-string."""
+    bare = []
+    for path in sorted(SRC.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name not in ERRORS:
+                continue
+            texts = node.args[1:2] if name == "_RowError" else node.args[:1]
+            texts += [k.value for k in node.keywords if k.arg == "hint"]
+            bare += [f"{path.relative_to(SRC)}:{t.lineno}" for t in texts
+                     if isinstance(t, ast.Constant | ast.JoinedStr | ast.BinOp)]
+    assert bare == []
+
+
+def test_a_message_says_itself_in_dutch_with_its_values_dates_and_lines() -> None:
+    error = UsageError(msg("--as-of {as_of} is more than a week after the last registration in the exports "
+                           "({last})", as_of=Day("2026-12-31"), last=Day("2026-11-20")),
+                       hint=msg("use --as-of {last}, or export the weeks up to {as_of}", last=Day("2026-11-20"),
+                                as_of=Day("2026-12-31")))
+    assert str(error) == ("--as-of 2026-12-31 is more than a week after the last registration in the exports "
+                          "(2026-11-20)\n  How to fix: use --as-of 2026-11-20, or export the weeks up to 2026-12-31")
+    assert error.localised("nl") == (
+        "--as-of 31-12-2026 ligt meer dan een week na de laatste registratie in de exports (20-11-2026)\n"
+        "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026")
+    rows = Lines([msg("row {row}: {message}", row=5, message=msg("the {what} is empty", what=msg("action")))],
+                 prefix="  - ")
+    assert rows == "  - row 5: the action is empty"
+    assert rows.localised("nl") == "  - rij 5: de actie is leeg"
+    # a template the catalogue does not know is said in English rather than not at all
+    assert msg("no such template {x}", x=1).localised("nl") == "no such template 1"
+
+
+ENGLISH = {"the", "not", "and", "with", "must", "cannot", "which", "was", "has", "have", "are", "from", "for",
+           "this", "that", "its", "their", "there", "after", "before", "only", "more", "than", "file", "folder",
+           "found", "give", "write", "check", "use", "add", "choose", "remove", "again", "read", "written", "could",
+           "does", "should", "would", "into", "without", "holds", "refused", "line", "row", "column", "student"}
+
+
+@pytest.mark.parametrize("template", sorted(_templates()))
+def test_the_dutch_reads_as_dutch(template: str) -> None:
+    """No Dutch entry is the English left as it was: no English function words outside values, options,
+    commands and quoted names."""
+    shown = re.sub(r"\{[^}]*\}|--[\w-]+|`[^`]*`|'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\w+\.\w+", " ", _dutch()[template])
+    assert not {w.lower() for w in re.findall(r"[A-Za-z]+", shown)} & ENGLISH, (template, _dutch()[template])
