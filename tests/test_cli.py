@@ -62,7 +62,7 @@ def test_the_console_script_exits_with_the_command_status_and_runs_exit_handlers
     (tmp_path / "attendance.csv").write_text("student_id,date,code\nS1,2026-02-30,sick\n")
     (tmp_path / "grades.csv").write_text("student_id,subject,date,grade\nS1,Engels,2026-02-02,7\n")
     invalid = cli("validate", tmp_path)
-    assert invalid.returncode == 1 and "not a valid date" in invalid.stdout
+    assert invalid.returncode == 1 and "geen geldige datum" in invalid.stdout
     scored = cli("score", school_dir, "--format", "csv", "--top", "2")
     assert scored.returncode == 0 and len(scored.stdout.splitlines()) == 3
     assert scored.stderr.endswith("handler ran\n")
@@ -71,8 +71,11 @@ def test_the_console_script_exits_with_the_command_status_and_runs_exit_handlers
 def test_validate_a_valid_school(school_dir: Path) -> None:
     result = run("validate", school_dir)
     assert result.exit_code == 0, result.stderr
-    assert "Profile: magister (detected from the headers)" in result.stdout
-    assert result.stdout.rstrip().splitlines()[-1].startswith("valid: 3 file(s)")
+    assert "Profiel: magister (herkend aan de kolomkoppen)" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-2].startswith("in orde: 3 bestand(en)")
+    english = run("validate", school_dir, "--lang", "en")
+    assert "Profile: magister (detected from the headers)" in english.stdout
+    assert english.stdout.rstrip().splitlines()[-1].startswith("valid: 3 file(s)")
 
 
 def test_validate_json_to_a_file(school_dir: Path, tmp_path: Path) -> None:
@@ -90,8 +93,11 @@ def test_validate_an_invalid_school_exits_1(school_copy: Path) -> None:
         handle.write("111000;31-02-2026;1;Ziek\n")
     result = run("validate", school_copy, "--format", "csv")
     assert result.exit_code == 1
-    assert "error,attendance,absenties.csv,date,date,1," in result.stdout
-    assert result.stderr.startswith("INVALID:")
+    assert "fout;attendance;absenties.csv;date;datum;1;" in result.stdout
+    assert result.stderr.startswith("NIET IN ORDE:")
+    english = run("validate", school_copy, "--format", "csv", "--lang", "en")
+    assert "error,attendance,absenties.csv,date,date,1," in english.stdout
+    assert english.stderr.startswith("INVALID:")
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
@@ -260,7 +266,7 @@ def test_exit_codes_are_documented_as_the_code_defines_them() -> None:
 
 def test_the_committed_sample_school_validates() -> None:
     sample = Path(__file__).parents[1] / "sample_data"
-    result = run("validate", sample)
+    result = run("validate", sample, "--lang", "en")
     assert result.exit_code == 0, result.stdout
     assert "valid: 3 file(s)" in result.stdout and "1000 students, 2026-08-24 to 2026-11-27" in result.stdout
     assert "no warning" not in result.stdout and "0 error(s), 0 warning(s)" in result.stdout

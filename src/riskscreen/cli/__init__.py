@@ -54,7 +54,7 @@ def guarded(fn: F) -> F:
         except ValidationFailed as exc:
             from riskscreen.render.validation import render_report
 
-            _err(render_report(exc.report, "table").rstrip())  # type: ignore[arg-type]
+            _err(render_report(exc.report, "table", lang=_State.lang).rstrip())  # type: ignore[arg-type]
             _err(f"{say_text('error')}: {exc.localised(_State.lang)}")
             raise typer.Exit(exc.exit_code) from None
         except RiskscreenError as exc:

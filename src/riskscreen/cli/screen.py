@@ -49,18 +49,17 @@ def validate(
     output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Check exports against the data contract and report every problem with file, row, column and fix."""
-    language(lang)
+    chosen = language(lang)
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
     report = api.validate(given, as_of=parse_date(as_of), progress=_progress())
-    # The report's own words are English still (docs/roadmap.md); its CSV follows the dialect asked for.
-    write(render("validation", format.value, report, csv_dialect=csv_dialect.value if csv_dialect else None),
-          output, force)
+    write(render("validation", format.value, report, lang=chosen,
+                 csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
     if format != ReportFormat.table or output is not None:
-        _err(report.summary_line())
+        _err(report.summary_line(chosen))
     if not report.valid:
         raise typer.Exit(1)
 

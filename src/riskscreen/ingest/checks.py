@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from riskscreen.errors import Day, msg
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, WARNING, problem_at
 
@@ -51,15 +52,17 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
         future = dates > today_ts.to_datetime64()
         if future.any():
             m.problems.append(problem_at(
-                ERROR, table, m.raw.name, "date", "future date", f"a date after today ({today.isoformat()})",
-                "correct the date; a typo in the year is the usual cause", _lines(m, future),
+                ERROR, table, m.raw.name, "date", "future date", msg("a date after today ({today})",
+                                                                     today=Day(today.isoformat())),
+                msg("correct the date; a typo in the year is the usual cause"), _lines(m, future),
                 [str(pd.Timestamp(d).date()) for d in dates[future][:5]]))
         elif as_of is not None:
             late = dates > pd.Timestamp(as_of).to_datetime64()
             if late.any():
                 m.problems.append(problem_at(
                     WARNING, table, m.raw.name, "date", "after as-of",
-                    f"dated after the as-of date {as_of.isoformat()}; not used in this run", "nothing to do",
+                    msg("dated after the as-of date {as_of}; not used in this run", as_of=Day(as_of.isoformat())),
+                    msg("nothing to do"),
                     _lines(m, late)))
     att = mapped.get("attendance")
     if att is not None and "code" in att.frame and len(att.frame):
@@ -69,8 +72,8 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
         if dup.any():
             att.problems.append(problem_at(
                 WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
-                "the same registration appears more than once; counted once",
-                "nothing to do; or remove the double rows from the export", _lines(att, dup)))
+                msg("the same registration appears more than once; counted once"),
+                msg("nothing to do; or remove the double rows from the export"), _lines(att, dup)))
     roster = mapped.get("students")
     if roster is None or "student_id" not in roster.frame:
         return
@@ -79,8 +82,9 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
     if twice.any():
         roster.problems.append(problem_at(
             ERROR, "students", roster.raw.name, "student_id", "duplicate student",
-            "the same student is listed twice in the roster" + (" for the same as-of date" if len(key) > 1 else ""),
-            "keep one row per student (or per student and as-of date)", _lines(roster, twice),
+            msg("the same student is listed twice in the roster for the same as-of date") if len(key) > 1
+            else msg("the same student is listed twice in the roster"),
+            msg("keep one row per student (or per student and as-of date)"), _lines(roster, twice),
             list(roster.frame["student_id"].to_numpy()[twice][:5])))
     known = set(roster.frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
     for table in ("attendance", "grades", "outcomes"):
@@ -95,6 +99,6 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
             mask = ids.isin(strangers).to_numpy()
             m.problems.append(problem_at(
                 WARNING, table, m.raw.name, "student_id", "not in roster",
-                f"{len(strangers)} student(s) missing from the roster; scored without roster data",
-                "add them to the roster, or check whether they left the school", _lines(m, mask),
+                msg("{count} student(s) missing from the roster; scored without roster data", count=len(strangers)),
+                msg("add them to the roster, or check whether they left the school"), _lines(m, mask),
                 list(ids.to_numpy()[mask][:5])))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from riskscreen.errors import msg
 from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
 from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shorten, shown_value
 from riskscreen.ingest.profiles import (
@@ -81,7 +82,7 @@ def _drop_totals(mapper: Mapper, source: str) -> np.ndarray:
     if mask.any():
         mapper.problems.append(problem_at(
             WARNING, mapper.table, mapper.raw.name, "student_id", "totals row",
-            "a totals or summary row; ignored", "nothing to do; or remove summary rows from the export",
+            msg("a totals or summary row; ignored"), msg("nothing to do; or remove summary rows from the export"),
             mapper.lines(mask), list(mapper.raw.frame[source].to_numpy()[mask][:5])))
     return mask
 
@@ -203,8 +204,9 @@ def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
         counts = pd.Series(mapper.raw.frame[source].to_numpy()[unknown]).value_counts(dropna=False)
         listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
         mapper.problem(ERROR, "code", "unknown code",
-                       f"absence reason is unknown and '{found['authorised']}' does not say Ja or Nee: {listing}",
-                       "fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table",
+                       msg("absence reason is unknown and '{found}' does not say Ja or Nee: {listing}",
+                           found=found['authorised'], listing=listing),
+                       msg("fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table"),
                        unknown, source)
     return pd.Series(pd.Categorical(code, categories=list(ATTENDANCE_CODES)), index=mapper.raw.frame.index,
                      name="code")
@@ -219,7 +221,8 @@ def _yes_no_values(mapper: Mapper, source: str, column: str) -> np.ndarray:
     present = mapper.raw.frame[source].notna().to_numpy()
     bad = present & np.isnan(values)
     if bad.any():
-        mapper.problem(ERROR, column, "yes/no", "not a yes/no value", "write 1 or 0 (or Ja or Nee)", bad, source)
+        mapper.problem(ERROR, column, "yes/no", msg("not a yes/no value"), msg("write 1 or 0 (or Ja or Nee)"), bad,
+                       source)
     return values
 
 
@@ -227,7 +230,7 @@ def _yes_no(mapper: Mapper, source: str, column: str) -> pd.Series:
     values = _yes_no_values(mapper, source, column)
     blank = ~mapper.raw.frame[source].notna().to_numpy()
     if blank.any():
-        mapper.problem(ERROR, column, "missing value", "the outcome is empty", "fill in 1 or 0", blank)
+        mapper.problem(ERROR, column, "missing value", msg("the outcome is empty"), msg("fill in 1 or 0"), blank)
     return mapper.series(values if mapper.take is None else values[mapper.take], column)
 
 
@@ -249,17 +252,18 @@ def _grades(mapper: Mapper, source: str) -> pd.Series:
         word_mask[np.flatnonzero(non_numeric)[words]] = True
         if word_mask.any():
             mapper.problem(WARNING, "grade", "not a number",
-                           "a word or mark instead of a number (such as V, O, G or inh); not used in grade "
-                           "features", "nothing to do; riskscreen uses numeric grades only", word_mask, source)
+                           msg("a word or mark instead of a number (such as V, O, G or inh); not used in grade "
+                               "features"), msg("nothing to do; riskscreen uses numeric grades only"), word_mask,
+                           source)
         rest = non_numeric & ~word_mask
         if rest.any():
-            mapper.problem(ERROR, "grade", "number", "not a grade",
-                           "write a grade from 1,0 to 10,0 such as 6,5", rest, source)
+            mapper.problem(ERROR, "grade", "number", msg("not a grade"),
+                           msg("write a grade from 1,0 to 10,0 such as 6,5"), rest, source)
     blank = ~present
     if blank.any():
         mapper.problems.append(problem_at(
             WARNING, mapper.table, mapper.raw.name, "grade", "missing value",
-            "no grade entered; row ignored", "nothing to do", mapper.lines(blank)))
+            msg("no grade entered; row ignored"), msg("nothing to do"), mapper.lines(blank)))
     return mapper.series(values if mapper.take is None else values[mapper.take], "grade")
 
 

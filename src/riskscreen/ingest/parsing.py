@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from riskscreen.errors import msg
 from riskscreen.ingest.problems import ERROR, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import Profile, normalise_value
 from riskscreen.ingest.raw import RawTable
@@ -114,9 +115,9 @@ class Mapper:
             parsed = pd.to_datetime(categories, format=fmt, errors="coerce")
         self.date_formats[column] = fmt
         if fmt == "excel":
-            self.notes.append(f"column '{source}' holds Excel serial numbers; read them as dates")
+            self.notes.append(msg("column '{column}' holds Excel serial numbers; read them as dates", column=source))
         elif fmt in {"%d-%m-%y", "%d/%m/%y", "%d.%m.%y"}:
-            self.notes.append(f"column '{source}' has two-digit years; read 00-68 as 2000-2068")
+            self.notes.append(msg("column '{column}' has two-digit years; read 00-68 as 2000-2068", column=source))
         # Outside the school years riskscreen reads, a date is a typo (9999, 1900) or a placeholder; beyond
         # 1677-2262 it would not even fit a nanosecond timestamp, and converting it would wrap silently.
         parsed = pd.Series(pd.to_datetime(parsed, errors="coerce"))
@@ -125,14 +126,14 @@ class Mapper:
         codes = series.cat.codes.to_numpy()
         outside = spread(implausible, codes, False)
         if outside.any():
-            self.problem(ERROR, column, "date", f"a date before {FIRST_DATE.year} or after {LAST_DATE.year}, "
-                         "outside any school year riskscreen reads", "correct the date; a typo in the year is the "
-                         "usual cause", outside, source)
+            self.problem(ERROR, column, "date", msg("a date before {first} or after {last}, outside any school year "
+                                                    "riskscreen reads", first=FIRST_DATE.year, last=LAST_DATE.year),
+                         msg("correct the date; a typo in the year is the usual cause"), outside, source)
         bad = spread(np.isnat(values), codes, False) & ~outside
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
-            self.problem(ERROR, column, "date", f"not a valid date (the column's dates are {label})",
-                         "write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile",
+            self.problem(ERROR, column, "date", msg("not a valid date (the column's dates are {label})", label=label),
+                         msg("write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile"),
                          bad, source)
         return self.series(self.out(values, codes, np.datetime64("NaT", "ns")), column)
 
@@ -146,9 +147,12 @@ class Mapper:
             bad_value |= values != np.round(values)
         bad = spread(bad_value, codes, False)
         if bad.any():
-            kind = "a whole number" if integer else "a number"
-            self.problem(ERROR, column, "number", f"not {kind}",
-                         f"write {kind}, such as {'3' if integer else '7,5 or 7.5'}", bad, source)
+            if integer:
+                self.problem(ERROR, column, "number", msg("not a whole number"),
+                             msg("write a whole number, such as 3"), bad, source)
+            else:
+                self.problem(ERROR, column, "number", msg("not a number"),
+                             msg("write a number, such as 7,5 or 7.5"), bad, source)
             values = np.where(bad_value, np.nan, values)
         return self.series(self.out(values, codes, np.nan), column)
 
@@ -165,16 +169,17 @@ class Mapper:
             counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
             table_name = "attendance" if what == "absence code" else "level"
             listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
-            more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
+            more = msg(" and {count} more", count=len(counts) - 10) if len(counts) > 10 else ""
             self.problem(ERROR, column, "unknown code",
-                         f"unknown {what}: {listing}{more}",
-                         f"map each to one of {', '.join(valid)} in the profile's [codes.{table_name}] "
-                         f"table (see `riskscreen profile init`)", unknown, source)
+                         msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
+                         msg("map each to one of {join} in the profile's [codes.{table_name}] table (see "
+                             "`riskscreen profile init`)", join=", ".join(valid), table_name=table_name),
+                         unknown, source)
         if not blank_ok:
             blank = codes < 0
             if blank.any():
-                self.problem(ERROR, column, "missing value", f"{what} is empty",
-                             f"fill in the {what}, or remove the row", blank)
+                self.problem(ERROR, column, "missing value", msg("{what} is empty", what=msg(what)),
+                             msg("fill in the {what}, or remove the row", what=msg(what)), blank)
         new_codes = self.out(per_category.astype(np.int8 if len(valid) < 127 else np.int64), codes, -1)
         return self.series(pd.Categorical.from_codes(new_codes, categories=list(valid)), column)
 

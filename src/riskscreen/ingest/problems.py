@@ -114,13 +114,19 @@ class ValidationReport:
             out[p.rule] = out.get(p.rule, 0) + p.count
         return out
 
-    def summary_line(self) -> str:
-        rows = sum(f.rows for f in self.files)
-        span = f"{self.first_date} to {self.last_date}" if self.first_date else "no dates"
-        kinds = ", ".join(f"{rule} {n}" for rule, n in sorted(self.counts_by_rule().items())) or "none"
-        verdict = "valid" if self.valid else "INVALID"
-        return (f"{verdict}: {len(self.files)} file(s), {rows} rows, {self.students} students, {span}; "
-                f"{len(self.errors)} error(s), {len(self.warnings)} warning(s); problems by kind: {kinds}")
+    def summary_line(self, lang: str = "en") -> str:
+        """The verdict in one line, in a language: files, rows, students, dates, problems by kind."""
+        from riskscreen.i18n import date_text, texts
+
+        words = texts(lang)["validation"]
+        rules = texts(lang).get("rules", {})
+        span = (str(words["span"]).format(first=date_text(self.first_date, lang), last=date_text(self.last_date, lang))
+                if self.first_date else str(words["no_dates"]))
+        kinds = ", ".join(f"{rules.get(rule, rule)} {n}" for rule, n in sorted(self.counts_by_rule().items()))
+        return str(words["summary"]).format(
+            verdict=words["valid" if self.valid else "invalid"], files=len(self.files),
+            rows=sum(f.rows for f in self.files), students=self.students, span=span, errors=len(self.errors),
+            warnings=len(self.warnings), kinds=kinds or words["none"])
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -204,7 +204,7 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
     header_idx = _header_index(rows, known)
     names = _header_names(rows[header_idx], path) if rows else []
     if header_idx:
-        notes.append(f"skipped {header_idx} line(s) above the header")
+        notes.append(msg("skipped {count} line(s) above the header", count=header_idx))
     source: io.BytesIO | io.StringIO
     if encoding == "utf-16":
         source = io.StringIO(data.decode("utf-16"))

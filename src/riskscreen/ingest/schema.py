@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from riskscreen.errors import Message, msg
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, Problem, problem_at
 from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
@@ -60,7 +61,8 @@ class Grades(_Keyed):
     subject: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     date: Series[pa.DateTime] = pa.Field(nullable=False)
     grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False, metadata=_words(
-        "a grade {bounds}", "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first", decimals=1))
+        "a grade {bounds}", "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first",
+        decimals=1))
     weight: Series[float] = pa.Field(gt=0, le=100, nullable=False, metadata=_words(
         "a weight {bounds}", "write the weight as a positive number, such as 1 or 2"))
 
@@ -92,12 +94,14 @@ class Outcomes(_Keyed):
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "attendance": Attendance, "grades": Grades, "students": Students, "outcomes": Outcomes}
 
-RULE_TEXT: dict[str, tuple[str, str, str]] = {
+RULE_TEXT: dict[str, tuple[str, Message, Message]] = {
     # pandera check name -> (rule, message, how to fix)
-    "not_nullable": ("missing value", "empty where a value is required", "fill it in, or remove the row"),
-    "pseudonym": ("pseudonym", "not a valid pseudonym (1-64 letters, digits, '-' or '_')",
-                  "use the pseudonymised student number, without spaces or other characters"),
+    "not_nullable": ("missing value", msg("empty where a value is required"), msg("fill it in, or remove the row")),
+    "pseudonym": ("pseudonym", msg("not a valid pseudonym (1-64 letters, digits, '-' or '_')"),
+                  msg("use the pseudonymised student number, without spaces or other characters")),
 }
+
+
 def warm_up() -> None:
     """Make pandera load its backends and built-in checks now (tenths of a second), not in the first validate."""
     frame = pd.DataFrame({"student_id": pd.Categorical(["a"]), "as_of": pd.to_datetime(["2026-01-01"]),
@@ -145,24 +149,25 @@ def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]
             rule, message, fix = RULE_TEXT[check]
         else:
             expected, fix = range_text(mapped.table, str(column))
-            rule, message = "out of range", f"not {expected}"
+            rule, message = "out of range", msg("not {expected}", expected=expected)
         problems.append(problem_at(ERROR, mapped.table, mapped.raw.name, str(column), rule, message, fix,
                                    lines, list(values)))
     return problems
 
 
-def range_text(table: str, column: str) -> tuple[str, str]:
-    """What a column's values must be and how to fix one that is not, from the field's checks and words."""
+def range_text(table: str, column: str) -> tuple[Message, Message]:
+    """What a column's values must be and how to fix one that is not, from the field's checks and words (the
+    field's templates, with {bounds} filled in: tests/test_messages.py holds their Dutch to account too)."""
     schema = MODELS[table].to_schema()
     field = schema.columns.get(column)
     words = (field.metadata or {}) if field is not None else {}
     if not words:
-        return "an allowed value", "correct the value"
+        return msg("an allowed value"), msg("correct the value")
     bounds = _bounds(field.checks, int(words.get("decimals", 0)))  # type: ignore[union-attr]
-    return str(words["expected"]).format(bounds=bounds), str(words["fix"]).format(bounds=bounds)
+    return msg(str(words["expected"]), bounds=bounds), msg(str(words["fix"]), bounds=bounds)
 
 
-def _bounds(checks: list[pa.Check], decimals: int) -> str:
+def _bounds(checks: list[pa.Check], decimals: int) -> Message:
     """'from 1 to 12', 'more than 0 and at most 12', '0 or 1': the checks of a field in words."""
     def shown(value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
@@ -174,13 +179,15 @@ def _bounds(checks: list[pa.Check], decimals: int) -> str:
     high = stats.get("less_than_or_equal_to", {}).get("max_value")
     allowed = stats.get("isin", {}).get("allowed_values")
     if isinstance(allowed, list | tuple):
-        return " or ".join(shown(v) if isinstance(v, int | float) else str(v) for v in allowed)
+        values = [shown(v) if isinstance(v, int | float) else str(v) for v in allowed]
+        return msg("{first} or {second}", first=", ".join(values[:-1]), second=values[-1]) if len(values) > 1 \
+            else msg("{value}", value=values[0] if values else "")
     if low_incl is not None and high is not None:
-        return f"from {shown(low_incl)} to {shown(high)}"
+        return msg("from {low} to {high}", low=shown(low_incl), high=shown(high))
     if low_excl is not None and high is not None:
-        return f"more than {shown(low_excl)} and at most {shown(high)}"
+        return msg("more than {low} and at most {high}", low=shown(low_excl), high=shown(high))
     if low_incl is not None:
-        return f"{shown(low_incl)} or more"
+        return msg("{low} or more", low=shown(low_incl))
     if low_excl is not None:
-        return f"above {shown(low_excl)}"
-    return f"at most {shown(high)}" if high is not None else ""
+        return msg("above {low}", low=shown(low_excl))
+    return msg("at most {high}", high=shown(high)) if high is not None else msg("{value}", value="")

@@ -73,7 +73,7 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
         except UnicodeDecodeError:
             raise InputError(msg("starts like UTF-16 text but is damaged"),
                              hint=msg("save it again as 'CSV UTF-8'"), path=str(path)) from None
-        notes.append("read as UTF-16 (Excel 'Unicode text')")
+        notes.append(msg("read as UTF-16 (Excel 'Unicode text')"))
         return "utf-16", text, notes
     _sniff_binary(data, path)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -99,7 +99,7 @@ def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(msg("is neither UTF-8 nor Windows-1252 text (line {line})", line=line),
                          hint=msg("save it as 'CSV UTF-8' from Excel or the school system"), path=str(path)) from None
-    notes.append("read as Windows-1252: the file is not UTF-8")
+    notes.append(msg("read as Windows-1252: the file is not UTF-8"))
     return "cp1252", text[:MAX_HEADER_BYTES], notes
 
 

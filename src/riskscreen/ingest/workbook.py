@@ -117,7 +117,8 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     if sheet is None:
         chosen = names[0]
         if len(names) > 1:
-            notes.append(f"read the first sheet '{chosen}' of {len(names)}; choose another with --sheet")
+            notes.append(msg("read the first sheet '{sheet}' of {count}; choose another with --sheet", sheet=chosen,
+                             count=len(names)))
     elif sheet in names:
         chosen = sheet
     else:
@@ -138,7 +139,7 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     header_idx = _header_index(text_rows, known)
     header = _header_names(text_rows[header_idx], path)
     if header_idx:
-        notes.append(f"skipped {header_idx} row(s) above the header")
+        notes.append(msg("skipped {count} row(s) above the header", count=header_idx))
     body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1:]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     frame = frame.astype(str).where(frame.notna()) if body else frame

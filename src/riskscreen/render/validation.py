@@ -8,51 +8,66 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
+from riskscreen.errors import localised
+from riskscreen.i18n import texts
 from riskscreen.ingest.problems import ValidationReport, shorten
-from riskscreen.render import csv_text, to_text
+from riskscreen.render import csv_dialect_for, csv_text, to_text
 
 
-def report_renderable(report: ValidationReport) -> Group:
+def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
+    words = texts(lang)["validation"]
+    rules = texts(lang).get("rules", {})
     parts: list[Any] = []
-    origin = "detected from the headers" if report.profile_detected else "chosen with --profile"
-    parts.append(Text(f"Profile: {report.profile} ({origin})"))
+    origin = words["detected"] if report.profile_detected else words["chosen"]
+    parts.append(Text(words["profile"].format(profile=report.profile, origin=origin)))
     for f in report.files:
         how = []
         if f.encoding:
             how.append(f.encoding)
         if f.separator:
-            how.append({";": "';'", ",": "','", "\t": "tab"}[f.separator] + " separated")
+            shown = {";": "';'", ",": "','", "\t": words["tab"]}[f.separator]
+            how.append(words["separated"].format(separator=shown))
         if f.sheet:
-            how.append(f"sheet '{f.sheet}'")
-        line = f"{f.table}: {f.file} ({f.rows} rows; {', '.join(how)})"
-        parts.append(Text(line))
+            how.append(words["sheet"].format(sheet=f.sheet))
+        parts.append(Text(words["file_line"].format(table=f.table, file=f.file, rows=f.rows, how=", ".join(how))))
         for note in f.notes:
-            parts.append(Text(f"  note: {note}"))
+            parts.append(Text(words["note"].format(note=localised(note, lang))))
         if f.ignored_columns:
-            parts.append(Text(f"  ignored columns: {', '.join(shorten(c) for c in f.ignored_columns)}"))
+            parts.append(Text(words["ignored"].format(columns=", ".join(shorten(c) for c in f.ignored_columns))))
     for skipped in report.skipped:
-        parts.append(Text(f"not read: {skipped} (an output of riskscreen, not an export)"))
+        parts.append(Text(words["not_read"].format(file=skipped)))
     for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.column, p.rule)):
         head = Text()
-        head.append(p.severity.upper(), style="bold red" if p.severity == "error" else "bold yellow")
-        head.append(f" {p.file}, column {p.column}: {p.message} [{p.rule}, {p.count}x]")
+        head.append(words[p.severity], style="bold red" if p.severity == "error" else "bold yellow")
+        head.append(words["problem"].format(file=p.file, column=p.column, message=localised(p.message, lang),
+                                            rule=rules.get(p.rule, p.rule), count=p.count))
         parts.append(head)
         if p.rows:
-            more = f" and {p.count - len(p.rows)} more" if p.count > len(p.rows) else ""
-            parts.append(Text(f"    row{'s' if p.count > 1 else ''} {', '.join(map(str, p.rows))}{more}"
-                              + (f"; value{'s' if len(p.values) > 1 else ''}: {', '.join(p.values)}"
-                                 if p.values else "")))
-        parts.append(Text(f"    fix: {p.fix}"))
-    parts.append(Text(report.summary_line()))
+            shown_rows = ", ".join(map(str, p.rows))
+            if p.count > len(p.rows):
+                line = words["rows_more"].format(rows=shown_rows, more=p.count - len(p.rows))
+            else:
+                line = words["rows" if p.count > 1 else "row"].format(rows=shown_rows)
+            if p.values:
+                line += words["values" if len(p.values) > 1 else "value"].format(values=", ".join(p.values))
+            parts.append(Text(line))
+        parts.append(Text(words["fix"].format(fix=localised(p.fix, lang))))
+    parts.append(Text(report.summary_line(lang)))
     return Group(*parts)
 
 
-def render_report(report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None) -> str:
+def render_report(report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None,
+                  lang: str = "en") -> str:
     if fmt == "json":
         return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
+        from riskscreen.render.scores import csv_header
+
+        words = texts(lang)["validation"] if lang != "en" else {"error": "error", "warning": "warning"}
+        rules = texts(lang).get("rules", {})
         header = ["severity", "table", "file", "column", "rule", "count", "rows", "values", "message", "fix"]
-        rows = [[p.severity, p.table, p.file, p.column, p.rule, p.count, " ".join(map(str, p.rows)),
-                 " | ".join(p.values), p.message, p.fix] for p in report.problems]
-        return csv_text(header, rows, csv_dialect or "rfc4180")
-    return to_text(report_renderable(report), width)
+        rows = [[str(words[p.severity]).lower(), p.table, p.file, p.column, rules.get(p.rule, p.rule), p.count,
+                 " ".join(map(str, p.rows)), " | ".join(p.values), localised(p.message, lang), localised(p.fix, lang)]
+                for p in report.problems]
+        return csv_text(csv_header(header, lang), rows, csv_dialect_for(lang, csv_dialect))
+    return to_text(report_renderable(report, lang), width)
