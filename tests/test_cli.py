@@ -93,7 +93,7 @@ def test_validate_an_invalid_school_exits_1(school_copy: Path) -> None:
         handle.write("111000;31-02-2026;1;Ziek\n")
     result = run("validate", school_copy, "--format", "csv")
     assert result.exit_code == 1
-    assert "fout;attendance;absenties.csv;date;datum;1;" in result.stdout
+    assert "fout;verzuim;absenties.csv;'date';datum;1;" in result.stdout
     assert result.stderr.startswith("NIET IN ORDE:")
     english = run("validate", school_copy, "--format", "csv", "--lang", "en")
     assert "error,attendance,absenties.csv,date,date,1," in english.stdout

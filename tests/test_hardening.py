@@ -78,7 +78,7 @@ def test_xlsx_formulas_without_stored_values(tmp_path: Path, monkeypatch: pytest
     result = validate(school, "absenties.xlsx", "ok_cijfers.csv")
     # openpyxl stores no computed values: the formula cells are empty, never the formula text as data
     assert result.exit_code == 1
-    assert "ERROR absenties.xlsx, column code: absence code is empty [missing value, 1x]" in result.stdout
+    assert "ERROR absenties.xlsx, column 'code': absence code is empty [missing value, 1x]" in result.stdout
     assert "=IF" not in result.stdout
 
 

@@ -237,7 +237,9 @@ WORD = re.compile(r"(?<![\w@./{-])[A-Za-z]{3,}(?![\w@/}-])")  # keys such as ver
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(re.sub(r"\{[a-z_]+\}", " ", text))}
+    """The words of a text; what is quoted ('date', `riskscreen profile init`) is a name to type, not a word."""
+    shown = re.sub(r"\{[a-z_]+\}|`[^`\n]*`|'[^'\n]*'", " ", text)
+    return {w.lower() for w in WORD.findall(shown)}
 
 
 def test_no_english_word_in_any_dutch_golden() -> None:

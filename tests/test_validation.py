@@ -217,6 +217,9 @@ def test_report_golden(tmp_path: Path, golden, fmt: str, monkeypatch: pytest.Mon
     _, report = read_exports(Path("SCHOOL"), today=TODAY)
     text = render_report(report, fmt, width=120)
     golden(f"validate_report.{'txt' if fmt == 'table' else fmt}", text)
+    if fmt != "json":  # JSON is for programs: its keys and messages stay English
+        golden(f"validate_report_nl.{'txt' if fmt == 'table' else fmt}", render_report(report, fmt, width=120,
+                                                                                        lang="nl"))
 
 
 def test_registrations_of_presence_are_checked_but_only_absences_are_kept(tmp_path: Path) -> None:

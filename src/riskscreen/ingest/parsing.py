@@ -173,7 +173,8 @@ class Mapper:
             self.problem(ERROR, column, "unknown code",
                          msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
                          msg("map each to one of {join} in the profile's [codes.{table_name}] table (see "
-                             "`riskscreen profile init`)", join=", ".join(valid), table_name=table_name),
+                             "`riskscreen profile init`)", join=", ".join(f"'{v}'" for v in valid),
+                             table_name=table_name),
                          unknown, source)
         if not blank_ok:
             blank = codes < 0

@@ -17,6 +17,7 @@ from riskscreen.render import csv_dialect_for, csv_text, to_text
 def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
     words = texts(lang)["validation"]
     rules = texts(lang).get("rules", {})
+    tables = texts(lang).get("tables", {})
     parts: list[Any] = []
     origin = words["detected"] if report.profile_detected else words["chosen"]
     parts.append(Text(words["profile"].format(profile=report.profile, origin=origin)))
@@ -29,7 +30,8 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
             how.append(words["separated"].format(separator=shown))
         if f.sheet:
             how.append(words["sheet"].format(sheet=f.sheet))
-        parts.append(Text(words["file_line"].format(table=f.table, file=f.file, rows=f.rows, how=", ".join(how))))
+        parts.append(Text(words["file_line"].format(table=tables.get(f.table, f.table), file=f.file, rows=f.rows,
+                                                    how=", ".join(how))))
         for note in f.notes:
             parts.append(Text(words["note"].format(note=localised(note, lang))))
         if f.ignored_columns:
@@ -65,8 +67,10 @@ def render_report(report: ValidationReport, fmt: str, width: int | None = None, 
 
         words = texts(lang)["validation"] if lang != "en" else {"error": "error", "warning": "warning"}
         rules = texts(lang).get("rules", {})
+        tables = texts(lang).get("tables", {})
         header = ["severity", "table", "file", "column", "rule", "count", "rows", "values", "message", "fix"]
-        rows = [[str(words[p.severity]).lower(), p.table, p.file, p.column, rules.get(p.rule, p.rule), p.count,
+        rows = [[str(words[p.severity]).lower(), tables.get(p.table, p.table), p.file,
+                 p.column if lang == "en" else f"'{p.column}'", rules.get(p.rule, p.rule), p.count,
                  " ".join(map(str, p.rows)), " | ".join(p.values), localised(p.message, lang), localised(p.fix, lang)]
                 for p in report.problems]
         return csv_text(csv_header(header, lang), rows, csv_dialect_for(lang, csv_dialect))
