@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import string
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from typer.main import get_command
 
+from riskscreen.cli import app
+from riskscreen.cli.help import help_texts, translate_help
 from riskscreen.errors import Day, Lines, UsageError, msg
 from riskscreen.ingest.privacy import IDENTIFIER_NAMES, SHORT_IDENTIFIER_WORDS
 
@@ -50,10 +56,28 @@ def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
     assert missing == []
     wrong = sorted(t for t in templates if _fields(t) != _fields(dutch[t]))
     assert wrong == []
-    # and nothing stale: every Dutch entry is a template of the code, or a word the privacy guard names
+    # and nothing stale: every Dutch entry is a template of the code, a help text, or a word the privacy guard names
     words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | {"a direct identifier",
                                                                                       "absence code", "level"}
-    assert sorted(set(dutch) - set(templates) - words) == []
+    helps = {english for _, _, english in help_texts(get_command(app))}
+    assert sorted(set(dutch) - set(templates) - words - helps) == []
+
+
+def test_every_help_text_has_its_dutch_and_the_command_line_speaks_it() -> None:
+    command = get_command(app)
+    assert len(list(help_texts(command))) > 150
+    assert translate_help(command, "nl") == []
+    shown = {"RISKSCREEN_LANG": "nl"}
+    dutch = subprocess.run([sys.executable, "-m", "riskscreen", "--help"], capture_output=True, text=True,
+                           env={**os.environ, **shown}, check=True).stdout
+    assert "Signaleren van dreigend voortijdig schoolverlaten" in dutch and "Toon de versie en stop." in dutch
+    english = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", "--help", "--lang", "en"],
+                             capture_output=True, text=True, env={**os.environ, **shown}, check=True).stdout
+    assert "The weekly shortlist for the youth worker and the mentor" in english
+    option = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", "--help"], capture_output=True,
+                            text=True, env={**os.environ, **shown}, check=True).stdout
+    assert "De wekelijkse signaleringslijst voor jongerenwerker en" in option
+    assert "Laagste risiconiveau dat op de lijst komt" in " ".join(option.split())
 
 
 def test_no_error_is_raised_with_bare_english() -> None:

@@ -259,8 +259,14 @@ class EvalFormat(str, Enum):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: the command tree with its help in the reader's language, then the run."""
+    from typer.main import get_command
+
+    from riskscreen.cli.help import help_language, translate_help
+
+    command = get_command(app)
+    translate_help(command, help_language())
+    command(prog_name="riskscreen")
 
 
 # The commands register themselves on `app` (and its groups) when imported, in the order `--help` lists them.
