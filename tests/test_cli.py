@@ -237,9 +237,13 @@ def test_profile_commands(tmp_path: Path) -> None:
 
 def test_model_commands() -> None:
     listed = run("model", "list")
-    assert listed.exit_code == 0 and "DEMONSTRATION (synthetic data)" in listed.stdout
+    assert listed.exit_code == 0 and "DEMONSTRATIE (synthetische gegevens)" in listed.stdout
+    assert "DEMONSTRATION (synthetic data)" in run("model", "list", "--lang", "en").stdout
     shown = run("model", "show", "demo")
-    assert shown.stdout.startswith("# Model card: demo")
+    assert shown.stdout.startswith("# Modelkaart: demo\n\n> **DEMONSTRATIEMODEL, getraind op synthetische gegevens")
+    assert "\n## Bedoeld gebruik\n\nLeerlingen van één school op volgorde zetten" in shown.stdout
+    assert "| unauthorised_hours_4w: uren ongeoorloofd afwezig, laatste 4 lesweken | uren | 1,63 |" in shown.stdout
+    assert run("model", "show", "demo", "--lang", "en").stdout.startswith("# Model card: demo")
     assert json.loads(run("model", "show", "demo", "-f", "json").stdout)["demonstration"] is True
 
 

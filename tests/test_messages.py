@@ -58,7 +58,10 @@ def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
     assert wrong == []
     # and nothing stale: every Dutch entry is a template of the code, a help text, or a word the privacy guard names
     words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | {"a direct identifier",
-                                                                                      "absence code", "level"}
+                                                                                      "absence code", "level",
+                                                                                      # the card's units
+                                                                                      "hours", "times", "grade",
+                                                                                      "yes/no", "grades", "years"}
     helps = {english for _, _, english in help_texts(get_command(app))}
     assert sorted(set(dutch) - set(templates) - words - helps) == []
 

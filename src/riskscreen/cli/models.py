@@ -68,7 +68,7 @@ def train(
     result = api.train(given, out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
                        bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
-    write(render("card", "table", result.card), None, False)
+    write(render("card", "table", result.card, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)
     say("wrote_model", path=out)
@@ -98,7 +98,7 @@ def evaluate(
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
     evaluation = api.evaluate(given, model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
                               force=force, progress=_progress())
-    write(render("evaluation", format.value, evaluation.result.report), output, force)
+    write(render("evaluation", format.value, evaluation.result.report, lang=_lang()), output, force)
     for path in evaluation.plots:
         say("wrote", path=path)
 
@@ -112,7 +112,7 @@ def model_list(lang: LangOpt = None) -> None:
     from riskscreen.render.card import model_line
 
     for path, card, shadowed in api.models():
-        typer.echo(model_line(path, card, shadowed=shadowed))
+        typer.echo(model_line(path, card, shadowed=shadowed, lang=_lang()))
 
 
 @model_app.command("show")
@@ -127,4 +127,11 @@ def model_show(
     from riskscreen import api
     from riskscreen.render import render
 
-    write(render("card", format.value, api.model_card(name)), None, False)
+    write(render("card", format.value, api.model_card(name), lang=_lang()), None, False)
+
+
+def _lang() -> str:
+    """The language this run chose (each command calls language() first)."""
+    from riskscreen.cli import _State
+
+    return _State.lang

@@ -26,16 +26,17 @@ from riskscreen.training.metrics import black_box, compare, fairness, metrics, p
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
 TEST_SHARE = 0.5
+NO_AUDIT = msg("no audit_* columns in the roster")
 
-INTENDED_USE = (
+INTENDED_USE = msg(
     "Ranking students of one school by their risk of leaving without a startkwalificatie within 12 months, "
     "so that a youth worker and a mentor can decide together whom to talk with first. A conversation starter, "
     "never a decision about a student on its own.")
-LIMITS = (
+LIMITS = msg(
     "Trained on one school's history, it reflects that school's registration habits and population. "
     "Scores are only as good as the exports: unregistered absence is invisible. Never use it to sanction, "
     "select or exclude students. Check the fairness table before use and retrain every year.")
-DEMO_NOTICE = (
+DEMO_NOTICE = msg(
     "DEMONSTRATION MODEL trained on synthetic data made by `riskscreen sample`. Its numbers say how well it "
     "finds the invented pattern, not how well it works in a real school. Retrain on the school's own history.")
 
@@ -208,7 +209,7 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
                               "description": "HistGradientBoostingClassifier on the same features (a black box)"},
     }
     audit = fairness(ts.audit.iloc[test], y_test, scores, bands=bands) if len(ts.audit.columns) else \
-        {"columns": {}, "note": "no audit_* columns in the roster"}
+        {"columns": {}, "note": NO_AUDIT}
     return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}
 
 
@@ -338,7 +339,7 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     _, baselines, _, base_scores = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
                                           capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
-        {"columns": {}, "note": "no audit_* columns in the roster"}
+        {"columns": {}, "note": NO_AUDIT}
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
