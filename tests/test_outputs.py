@@ -305,3 +305,23 @@ def test_every_command_takes_lang() -> None:
 
     walk(command, "")
     assert missing == []
+
+
+def test_progress_lines_never_name_a_source_file(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from riskscreen.cli import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    _progress()("reading the exports")
+    shown = capsys.readouterr().err
+    assert "reading the exports" in shown and ".py:" not in shown
+
+
+def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path) -> None:
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", ws, "-f", "csv"]).exit_code == 0
+    done = runner.invoke(app, ["actions", "reported", "111069", "--on", "2026-11-24", "--workspace", ws])
+    assert done.exit_code == 0, done.stderr
+    assert "vastgelegd: de 16-urenregel van leerling 111069 gemeld op 24-11-2026" in done.stderr

@@ -144,7 +144,8 @@ def reported(
     day = parse_date(on, "--on")
     assert day is not None
     record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value])
-    say("report_recorded", signal=record.signal, student=record.student_id, on=date_shown(record.on))
+    say("report_recorded", signal=say_text(f"signal_{record.signal}"), student=record.student_id,
+        on=date_shown(record.on))
 
 
 @actions_app.command("import")
