@@ -34,15 +34,63 @@ def test_the_16_hour_rule(tmp_path: Path, per_week: dict[int, float], fires: boo
         assert flags.loc["S1", "verzuim_to"] >= flags.loc["S1", "verzuim_from"]
 
 
-def test_a_holiday_week_is_not_a_lesson_week(tmp_path: Path) -> None:
-    # Week 8 has no registration at all in the school: a holiday. Weeks 6, 7, 9, 10 are 4 consecutive lesson weeks.
+def test_a_holiday_week_of_the_school_calendar_is_not_a_lesson_week(tmp_path: Path) -> None:
+    # Week 8 is a holiday in the school's vakanties.csv. Weeks 6, 7, 9, 10 are 4 consecutive lesson weeks.
     filler = [("F1", day(w, 2), 1, 1.0, "late") for w in range(12) if w != 8]
-    exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + filler), AS_OF)
+    write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + filler)
+    (tmp_path / "vakanties.csv").write_text(f"eerste dag;laatste dag\n{day(8, 0)};{day(8, 4)}\n")
+    exports = load(tmp_path, AS_OF)
+    assert exports.holiday_source == "vakanties.csv" and exports.holidays == ((day(8, 0), day(8, 4)),)
     flags = compute_flags(exports)
     assert bool(flags.loc["S1", "verzuim_16u"])
     # the window starts with its first absence (Tuesday of week 6) and runs four lesson weeks, stepping over the
     # holiday: to the Monday of week 11
     assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6, 1), day(11, 0))
+
+
+def test_without_a_calendar_an_export_of_absences_counts_every_week(tmp_path: Path) -> None:
+    """The same absences without a calendar: week 8, in which no one happened to be absent, is a lesson week,
+    so the 16 hours lie in five lesson weeks and no statutory flag is raised (a flag can be missed, never made)."""
+    from riskscreen.signals.attendance import calendar_basis
+
+    filler = [("F1", day(w, 2), 1, 1.0, "late") for w in range(12) if w != 8]
+    exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + filler), AS_OF)
+    assert calendar_basis(exports) == "every_week"
+    flags = compute_flags(exports)
+    assert not bool(flags.loc["S1", "verzuim_16u"]) and flags.loc["S1", "verzuim_hours"] == 12.0
+
+
+def test_an_export_with_presence_infers_its_holidays_and_says_so(tmp_path: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.score import score
+    from riskscreen.signals.attendance import calendar_basis
+
+    # registrations of presence of the whole (small) school in every week but week 8: week 8 was a holiday
+    present = [(f"P{k}", day(w, d), 1, 1.0, "present") for k in range(3) for w in range(12) if w != 8
+               for d in range(5)]
+    exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + present), AS_OF)
+    assert (calendar_basis(exports), exports.presence_rows) == ("presence", 165)
+    flags = compute_flags(exports)
+    assert bool(flags.loc["S1", "verzuim_16u"])
+    assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6, 1), day(11, 0))
+    result = score(exports, demo_model, lang="nl")
+    assert result.calendar_note() == ("Lesweken afgeleid uit de registraties van aanwezigheid (er is geen "
+                                      "vakantierooster): een week zonder registraties telt als vakantie.")
+
+
+def test_an_export_of_one_class_without_a_calendar_raises_no_false_statutory_flag(
+        tmp_path: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    """The review's case: an absence-only export of a class, 8 unauthorised hours on 07-09-2026 and 8 on
+    26-10-2026. Empty weeks were taken for holidays, which made eight real lesson weeks look like four."""
+    from riskscreen.scoring.score import score
+
+    rows = [("S1", "2026-09-07", 1, 8.0, "unauthorised"), ("S1", "2026-10-26", 1, 8.0, "unauthorised"),
+            ("S2", "2026-09-14", 1, 1.0, "late")]
+    exports = load(write_school(tmp_path, rows), "2026-10-30")
+    flags = compute_flags(exports)
+    assert not bool(flags.loc["S1", "verzuim_16u"]) and flags.loc["S1", "verzuim_hours"] == 8.0
+    note = score(exports, demo_model, lang="nl").calendar_note()
+    assert note is not None and note.startswith("Let op: er is geen vakantierooster en de export bevat alleen "
+                                                "afwezigheid, dus elke week telt als lesweek")
 
 
 @pytest.mark.parametrize(("second", "fires"), [

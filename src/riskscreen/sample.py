@@ -7,9 +7,8 @@ Whether a student leaves without a startkwalificatie within 12 months of an as-o
     logit P(leave) = b0 + 0.9 z + 0.45 repeated_years + 0.06 unauthorised hours (last 12 weeks)
                      + 0.18 fails (last 12 weeks) + N(0, 0.5) noise,
 
-with b0 set so that about 4 % leave. The model therefore has to find the signal through observed absence,
-grades and repeated years, with noise it cannot explain, as with real data.
-"""
+with b0 set so that about 4 % leave: the model has to find the signal through observed absence, grades and
+repeated years, with noise it cannot explain, as with real data. The school's calendar goes in vakanties.csv."""
 
 from __future__ import annotations
 
@@ -78,16 +77,11 @@ def school_year_start(as_of: dt.date) -> dt.date:
 
 
 def holidays(start: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Typical Dutch school holidays of the school year that starts on `start`."""
-    y = start.year
-    def monday_of_week(year: int, week: int) -> dt.date:
-        return dt.date.fromisocalendar(year, week, 1)
-    return [
-        (monday_of_week(y, 43), monday_of_week(y, 43) + dt.timedelta(days=4)),          # herfstvakantie
-        (monday_of_week(y, 52), monday_of_week(y + 1, 1) + dt.timedelta(days=4)),       # kerstvakantie
-        (monday_of_week(y + 1, 8), monday_of_week(y + 1, 8) + dt.timedelta(days=4)),    # voorjaarsvakantie
-        (monday_of_week(y + 1, 18), monday_of_week(y + 1, 18) + dt.timedelta(days=4)),  # meivakantie
-    ]
+    """Typical Dutch school holidays of the school year that starts on `start`: herfst (week 43), kerst (52 to
+    1), voorjaar (8) and mei (18), each from its first Monday to its last Friday."""
+    y, monday = start.year, dt.date.fromisocalendar
+    weeks = (((y, 43), (y, 43)), ((y, 52), (y + 1, 1)), ((y + 1, 8), (y + 1, 8)), ((y + 1, 18), (y + 1, 18)))
+    return [(monday(*a, 1), monday(*b, 1) + dt.timedelta(days=4)) for a, b in weeks]
 
 
 def school_days(as_of: dt.date) -> np.ndarray:
@@ -295,6 +289,7 @@ class SampleSchool:
     tables: dict[str, pd.DataFrame]
     profile: str
     as_of: dt.date
+    lesson_days: tuple[dt.date, ...] = ()  # written as the school's holiday calendar (vakanties.csv)
 
 
 def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
@@ -318,7 +313,8 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
         registrations = _resize_registrations(rng, registrations, attendance_rows, len(cohort.ids), len(days))
     if grade_rows is not None:
         grades = _resize_grades(rng, cohort, days, grades, grade_rows)
-    return SampleSchool(_write_tables(cohort, registrations, grades, days, profile, rng, ""), profile, as_of)
+    return SampleSchool(_write_tables(cohort, registrations, grades, days, profile, rng, ""), profile, as_of,
+                        tuple(pd.to_datetime(days).date))
 
 
 def _resize_registrations(rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
@@ -351,10 +347,12 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
     next_id = id_base + students
     headers = HEADERS[profile]
     out: dict[str, list[pd.DataFrame]] = {"attendance": [], "grades": [], "students": [], "outcomes": []}
+    lesson_days: list[dt.date] = []  # of every school year, for the school's calendar
     date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
     for k in range(history_years, 0, -1):
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
         days = school_days(year_as_of)
+        lesson_days += list(pd.to_datetime(days).date)
         registrations = _registrations(rng, cohort, days)
         grades = _grades(rng, cohort, days, per_subject=1.5)
         left = _outcome(rng, cohort, registrations, grades, days)
@@ -379,7 +377,7 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
         cohort = _concat(cohort, intake)
     # The roster holds a row per student per as-of date (the documented as_of extension of the contract).
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
-    return SampleSchool(tables, profile, as_of)
+    return SampleSchool(tables, profile, as_of, tuple(lesson_days))
 
 
 def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
@@ -389,6 +387,7 @@ def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
 def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
     from riskscreen.files import write_output
+    from riskscreen.ingest.holidays import calendar_text
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -398,6 +397,8 @@ def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[P
     for table, frame in school.tables.items():
         text = frame.to_csv(index=False, sep=sep, lineterminator="\n")
         written.append(write_output(out_dir / names[table], text, force=force))
+    if school.lesson_days:  # the school's calendar, so that holidays are not taken for weeks without absence
+        written.append(write_output(out_dir / "vakanties.csv", calendar_text(school.lesson_days), force=force))
     return written
 
 
@@ -415,5 +416,5 @@ def write_weeks(school: SampleSchool, out_dir: Path, weeks: int, *, force: bool 
             keep = pd.to_datetime(frame[headers[name]["date"]], format=date_fmt) <= pd.Timestamp(day) if dated else None
             tables[name] = frame.loc[keep.to_numpy()] if keep is not None else frame
         folder = Path(out_dir) / f"week{day.isocalendar().week:02d}"
-        written += write(SampleSchool(tables, school.profile, day), folder, force=force)
+        written += write(SampleSchool(tables, school.profile, day, school.lesson_days), folder, force=force)
     return written

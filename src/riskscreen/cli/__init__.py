@@ -163,8 +163,10 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
         return lambda _msg: None
     from rich.console import Console
 
+    from riskscreen.errors import localised
+
     console = Console(stderr=True, log_path=False)  # the time and the message; never a source file name
-    return console.log
+    return lambda message: console.log(localised(message, _State.lang))
 
 
 def check_output(output: Path | None, force: bool) -> None:

@@ -118,8 +118,9 @@ def score(
     warning = demo_warning(scored.result)
     if warning and format != ReportFormat.table:
         _err(warning)
-    if scored.result.rule_note():
-        _err(str(scored.result.rule_note()))
+    for note in (scored.result.rule_note(), scored.result.calendar_note()):
+        if note:
+            _err(note)
     say("scored", n=len(scored.result.table), as_of=date_text(scored.result.as_of.date().isoformat(), chosen),
         flagged=scored.flagged)
 
@@ -148,5 +149,6 @@ def explain(
                               model=model, lang=chosen, as_of=parse_date(as_of), progress=_progress())
     write(render("explanation", format.value, explanation, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
-    if explanation.result.rule_note():
-        _err(str(explanation.result.rule_note()))
+    for note in (explanation.result.rule_note(), explanation.result.calendar_note()):
+        if note:
+            _err(note)

@@ -142,8 +142,9 @@ def shortlist(
                  csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
     for note in weekly.notes:
         _err(note)
-    if weekly.shortlist.result.rule_note():
-        _err(str(weekly.shortlist.result.rule_note()))
+    for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
+        if remark:
+            _err(remark)
     say("history_from", where=weekly.workspace.describe(chosen))
     if weekly.snapshot is not None:
         run = say_text("snapshot_run", run=weekly.snapshot.run) if weekly.snapshot.run > 1 else ""

@@ -66,8 +66,11 @@ def merge_blocks(parts: list[MappedTable], table: TableSource) -> MappedTable:
         failed[column] = np.concatenate([p.parse_failed.get(column, np.zeros(len(p.frame), dtype=bool))
                                          for p in parts])
     notes = list(dict.fromkeys(n for p in parts for n in p.notes))
+    days = [p.registration_days for p in parts if p.registration_days is not None]
     return MappedTable(first.table, table.header, frame, merge_problems(p for part in parts for p in part.problems),
-                       first.ignored_columns, failed, notes, sources=first.sources)
+                       first.ignored_columns, failed, notes, sources=first.sources,
+                       presence_rows=sum(p.presence_rows for p in parts),
+                       registration_days=np.unique(np.concatenate(days)) if days else None)
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
+from riskscreen.ingest.holidays import is_holiday_file
 from riskscreen.ingest.profiles import TABLES, Profile, list_profiles
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import normalise_header
@@ -91,7 +92,7 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")) or not path.is_file() or path.suffix.lower() not in DATA_SUFFIXES:
             continue
-        if path in found.values():
+        if path in found.values() or is_holiday_file(path):  # the school's calendar, read on its own
             continue
         if own_output(path):
             if skipped is not None:

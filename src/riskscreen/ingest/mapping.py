@@ -45,6 +45,10 @@ class MappedTable:
     duplicates: np.ndarray | None = None
     sources: dict[str, str] = field(default_factory=dict)  # canonical column -> the export's column
     date_formats: dict[str, str] = field(default_factory=dict)  # canonical column -> the format its dates had
+    # attendance: how many registrations of presence the export held (they are not kept), and the days of all
+    # registrations, presence included (for lesson weeks when the school gives no calendar)
+    presence_rows: int = 0
+    registration_days: np.ndarray | None = None
 
 
 def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[str, str], list[str]]:
@@ -115,6 +119,7 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         mapper = Mapper(raw, table, profile)
         mapper.problems = problems
     columns: dict[str, pd.Series] = {}
+    presence_rows = 0
     if table == "attendance":
         # The code decides which rows are kept (absences), so it is parsed first; its problems are reported
         # after the other columns', in the order of the canonical table.
@@ -123,6 +128,7 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         code_problems = mapper.problems[before:]
         del mapper.problems[before:]
         absent = code.cat.codes.to_numpy() != ATTENDANCE_CODES.index("present")
+        presence_rows = int((~absent).sum())
         if not absent.all():
             mapper.keep_only(absent)
             code = mapper.series(code.array[mapper.take], "code")
@@ -174,7 +180,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             frame = frame.loc[keep]
             parse_failed = {k: v[keep] for k, v in parse_failed.items()}
     return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), parse_failed, mapper.notes,
-                       sources=found, date_formats=mapper.date_formats)
+                       sources=found, date_formats=mapper.date_formats, presence_rows=presence_rows,
+                       registration_days=mapper.all_dates.get("date"))
 
 
 def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:

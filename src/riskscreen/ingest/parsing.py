@@ -62,6 +62,7 @@ class Mapper:
         self.parse_failed: dict[str, np.ndarray] = {}  # per raw row, until `finish`
         self.notes: list[str] = []
         self.date_formats: dict[str, str] = {}
+        self.all_dates: dict[str, np.ndarray] = {}  # column -> the distinct days of every row, kept or not
         # Positions of the raw rows the canonical frame keeps (None: all). Attendance keeps only absences, a
         # tenth of a school's registrations: building the other nine tenths would cost time and memory.
         self.take: np.ndarray | None = None
@@ -124,6 +125,8 @@ class Mapper:
         implausible = (parsed.notna() & ((parsed < FIRST_DATE) | (parsed > LAST_DATE))).to_numpy(dtype=bool)
         values = parsed.where(~implausible).to_numpy(dtype="datetime64[ns]")
         codes = series.cat.codes.to_numpy()
+        used = values[np.unique(codes[codes >= 0])] if values.size else values
+        self.all_dates[column] = np.unique(used[~np.isnat(used)].astype("datetime64[D]"))
         outside = spread(implausible, codes, False)
         if outside.any():
             self.problem(ERROR, column, "date", msg("a date before {first} or after {last}, outside any school year "

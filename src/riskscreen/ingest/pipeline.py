@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, ValidationFailed, msg
@@ -38,6 +39,12 @@ class Exports:
     as_of: pd.Timestamp
     paths: dict[str, Path] = field(default_factory=dict)
     hours_from_export: bool = False  # the attendance export has an hours column (else: lesson periods counted)
+    # The school's holidays (the profile's and vakanties.csv's) and where they came from; without any, lesson
+    # weeks come from registrations of presence when the export has them, else every week is a lesson week.
+    holidays: tuple[tuple[str, str], ...] = ()
+    holiday_source: str | None = None  # "profile", the calendar file's name, or both
+    presence_rows: int = 0
+    registration_days: np.ndarray | None = None
 
 
 def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
@@ -68,10 +75,10 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped)
     raws: dict[str, TableSource] = {}
     for table, path in paths.items():
-        say(f"reading {path.name}")
+        say(msg("reading {name}", name=path.name))
         raws[table] = open_source(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
     for path in unknown:
-        say(f"reading {path.name}")
+        say(msg("reading {name}", name=path.name))
         raw = open_source(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
         guessed = table_by_headers(raw.header, [chosen] if chosen else all_profiles)
         if guessed is None:
@@ -105,7 +112,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         if table not in raws:
             continue
         source = raws[table]
-        say(f"validating {source.name}")
+        say(msg("validating {name}", name=source.name))
         m, rows = ingest_source(source, table, chosen, allowed_columns=allow_columns,
                                 pseudonym_columns=pseudonym_columns, validate=validate_table)
         mapped[table] = m
@@ -137,11 +144,16 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     duplicates = mapped["attendance"].duplicates if "attendance" in mapped else None
     if duplicates is not None and duplicates.any():
         frames["attendance"] = frames["attendance"].loc[~duplicates]
+    holidays, holiday_source = _holidays(chosen, folder)
+    registrations = mapped.get("attendance")
     exports = Exports(
         attendance=frames.get("attendance", _empty("attendance")), grades=frames.get("grades", _empty("grades")),
         students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
         as_of=run_as_of, paths=paths,
-        hours_from_export="attendance" in mapped and "hours" in mapped["attendance"].sources)
+        hours_from_export=registrations is not None and "hours" in registrations.sources, holidays=holidays,
+        holiday_source=holiday_source,
+        presence_rows=registrations.presence_rows if registrations is not None else 0,
+        registration_days=registrations.registration_days if registrations is not None else None)
     return exports, report
 
 
@@ -178,3 +190,13 @@ def current_date() -> dt.date:
     except ValueError:
         raise UsageError(msg("RISKSCREEN_TODAY '{pinned}' is not a date", pinned=pinned),
                          hint=msg("write it as YYYY-MM-DD")) from None
+
+
+def _holidays(profile: Profile, folder: Path | None) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """The profile's holidays and those of a vakanties.csv beside the exports, together."""
+    from riskscreen.ingest.holidays import find_holiday_file, read_holidays
+
+    found = find_holiday_file(folder)
+    listed = read_holidays(found) if found is not None else ()
+    sources = [s for s, h in (("profile", profile.holidays), (found.name if found else "", listed)) if h]
+    return tuple(dict.fromkeys([*profile.holidays, *listed])), " + ".join(sources) or None

@@ -41,9 +41,9 @@ def header_lines(sl: Shortlist) -> list[str]:
     warning = demo_warning(sl.result)
     if warning:
         lines.append(warning)
-    rule = sl.result.rule_note()
-    if rule:
-        lines.append(rule)
+    for note in (sl.result.rule_note(), sl.result.calendar_note()):
+        if note:
+            lines.append(note)
     if sl.previous_as_of:
         lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
     else:

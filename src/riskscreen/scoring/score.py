@@ -13,7 +13,7 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
 from riskscreen.scoring.reasons import flag_texts, reasons
 from riskscreen.scoring.store import LoadedModel
-from riskscreen.signals.attendance import attendance_rows, calendar_for, student_universe
+from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
@@ -37,6 +37,7 @@ class ScoreResult:
     model_source: str = "bundled"  # "bundled", or the folder the model was read from
     hours_counted: str = ""        # how the hours of the 16-hour flag were counted, in the result's language
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
+    calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
 
     @property
     def model_label(self) -> str:
@@ -44,6 +45,12 @@ class ScoreResult:
         language)."""
         source = texts(self.lang)["messages"]["bundled"] if self.model_source == "bundled" else self.model_source
         return f"{self.model_name} ({source})"
+
+    def calendar_note(self) -> str | None:
+        """How lesson weeks were counted, when it was not from the school's holiday calendar."""
+        if self.calendar_basis == "holidays":
+            return None
+        return str(texts(self.lang)["messages"][f"calendar_{self.calendar_basis}"])
 
     def rule_note(self) -> str | None:
         """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
@@ -93,7 +100,8 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
                        demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source,
-                       hours_counted=hours_counted(exports, lang), bands=dict(fitted.bands))
+                       hours_counted=hours_counted(exports, lang), bands=dict(fitted.bands),
+                       calendar_basis=calendar_basis(exports))
 
 
 def hours_counted(exports: Exports, lang: str) -> str:

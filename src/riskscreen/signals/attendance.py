@@ -36,9 +36,25 @@ def student_codes(series: pd.Series, universe: pd.Index) -> np.ndarray:
     return np.where(codes >= 0, lookup[np.clip(codes, 0, None)] if lookup.size else -1, -1).astype(np.int64)
 
 
+def calendar_basis(exports: Exports) -> str:
+    """Where the lesson weeks come from: 'holidays' (the school's calendar), 'presence' (an export that
+    registers presence: a week without any registration was a holiday) or 'every_week' (an export of absences
+    only and no calendar: every week counts, so a holiday can hide a statutory signal but never make one)."""
+    if exports.holidays:
+        return "holidays"
+    if exports.presence_rows and exports.presence_rows >= len(exports.attendance):
+        return "presence"
+    return "every_week"
+
+
 def calendar_for(exports: Exports, as_of: pd.Timestamp) -> LessonCalendar:
-    activity = [day_numbers(exports.attendance["date"].to_numpy()), day_numbers(exports.grades["date"].to_numpy())]
-    return build_calendar(activity, as_of, exports.profile.holidays)
+    basis = calendar_basis(exports)
+    if basis == "presence" and exports.registration_days is not None:
+        activity = [day_numbers(exports.registration_days)]
+    else:
+        activity = [day_numbers(exports.attendance["date"].to_numpy()),
+                    day_numbers(exports.grades["date"].to_numpy())]
+    return build_calendar(activity, as_of, exports.holidays, infer_holidays=basis == "presence")
 
 
 @dataclass(frozen=True)

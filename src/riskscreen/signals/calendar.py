@@ -65,11 +65,13 @@ class LessonCalendar:
 
 
 def build_calendar(activity_days: Sequence[np.ndarray], as_of: pd.Timestamp,
-                   holidays: Iterable[tuple[str, str]] = ()) -> LessonCalendar:
+                   holidays: Iterable[tuple[str, str]] = (), *, infer_holidays: bool = False) -> LessonCalendar:
     """Lesson weeks from the first registration to as_of.
 
-    With holidays given (profile), weeks whose weekdays all fall in a holiday are not lesson weeks. Without,
-    a week with no registration at all in the whole school counts as a holiday.
+    With holidays given (the school's calendar), weeks whose weekdays all fall in a holiday are not lesson
+    weeks. Without them, and with `infer_holidays` (registrations of presence of the whole school), a week
+    with no registration at all counts as a holiday; otherwise every week is a lesson week: an export of
+    absences alone says nothing about the weeks in which nobody was absent.
     """
     as_of_day = int(np.datetime64(pd.Timestamp(as_of).date(), "D").astype(np.int64))
     arrays = [np.asarray(a, dtype=np.int32) for a in activity_days if len(a)]
@@ -90,9 +92,12 @@ def build_calendar(activity_days: Sequence[np.ndarray], as_of: pd.Timestamp,
             in_holiday |= (weekdays >= lo) & (weekdays <= hi)
         lesson_week = ~in_holiday.all(axis=1)
         lesson_day = ~in_holiday
-    else:
+    elif infer_holidays:
         active_weeks = np.unique(week_numbers(all_days))
         lesson_week = np.isin(candidate_weeks, active_weeks)
+        lesson_day = np.ones(weekdays.shape, dtype=bool)
+    else:
+        lesson_week = np.ones(candidate_weeks.shape, dtype=bool)
         lesson_day = np.ones(weekdays.shape, dtype=bool)
     weeks = candidate_weeks[lesson_week]
     days = weekdays[lesson_week][lesson_day[lesson_week]]

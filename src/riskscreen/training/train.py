@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen import __version__
-from riskscreen.errors import ModelError, UsageError, msg
+from riskscreen.errors import Day, ModelError, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport, ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
@@ -62,7 +62,8 @@ def training_set(exports: Exports, progress: Progress | None = None) -> Training
     for as_of in sorted(outcomes["as_of"].unique()):
         rows = outcomes[outcomes["as_of"] == as_of]
         universe = pd.Index(sorted(set(rows["student_id"].astype(str))), dtype=object, name="student_id")
-        say(f"features as of {pd.Timestamp(as_of).date()} for {len(universe)} students")
+        say(msg("features as of {as_of} for {count} students", as_of=Day(pd.Timestamp(as_of).date().isoformat()),
+                count=len(universe)))
         feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
         label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_without_qualification"].max()
         frames.append(feats.reset_index(drop=True))
@@ -227,18 +228,18 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     warnings = [w for w in (roster_leakage(exports, names),) if w]
     train_idx, test_idx, how = split(ts, seed)
     if c is None:
-        say("choosing the regularisation strength by cross-validation")
+        say(msg("choosing the regularisation strength by cross-validation"))
         c = choose_c(ts, train_idx, names, class_weight, seed)
-    say(f"fitting on {len(train_idx)} rows")
+    say(msg("fitting on {count} rows", count=len(train_idx)))
     fitted = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
                  class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
-    say(f"measuring on {len(test_idx)} held-out rows, with baselines")
+    say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
     scores = predict(fitted, ts.features.iloc[test_idx])
     model_metrics, baselines, audit, all_scores = assess(ts, train_idx, test_idx, scores, seed=seed,
                                                          capacity=capacity, n_boot=n_boot, bands=fitted.bands)
     # Measured, the model is fitted again on all labelled history with the same settings: the saved model
     # learns from every row, and the card says what the figures above were measured on.
-    say(f"fitting the final model on all {len(ts.labels)} labelled rows")
+    say(msg("fitting the final model on all {count} labelled rows", count=len(ts.labels)))
     fitted = fit(ts.features, ts.labels, feature_names=names, c=c, class_weight=class_weight, seed=seed,
                  groups=ts.student_ids)
     final_fit = {"rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
@@ -267,7 +268,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         **({"training_warnings": warnings} if warnings else {}),
     })
     for warning in warnings:
-        say(f"warning: {warning}")
+        say(msg("warning: {warning}", warning=warning))
     return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
 
 
