@@ -1,0 +1,213 @@
+"""Counting a school's period from its workspace: snapshots of the weekly lists, and the actions and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from riskscreen.aggregate.tables import Aggregate, Table
+from riskscreen.ingest.profiles import LEVELS
+from riskscreen.workspace.actions import Action, ActionBook, Report
+from riskscreen.workspace.snapshots import Snapshot
+
+BANDS = ("high", "elevated", "low")
+MONTH_COLUMNS = ("screened", "listed", "verzuim_16u", "ziekteverzuim")
+STATUTORY = ("reported_in_time", "reported_late", "not_reported")
+SICK = ("referred", "not_referred")
+TYPES = ("conversation", "home_visit", "referral")
+WHO = ("youth_worker", "mentor", "coordinator")
+ACTION_MONTHS = ("agreed", "closed", "review_on_time", "review_overdue")
+AFTER = ("fell", "did_not_fall", "no_later_list")
+AFTER_DAYS = 56   # "within 8 weeks after the first action"
+UNKNOWN = "unknown"
+
+
+def school_year(day: dt.date) -> tuple[dt.date, dt.date]:
+    """1 August to 31 July of the school year that holds `day`."""
+    start = dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+    return start, dt.date(start.year + 1, 7, 31)
+
+
+def latest_runs(snapshots: Iterable[Snapshot], first: str, last: str) -> list[Snapshot]:
+    """The snapshots of the period, one per date (its last run), oldest first."""
+    by_day: dict[str, Snapshot] = {}
+    for s in snapshots:
+        if first <= s.as_of <= last and (s.as_of not in by_day or s.run > by_day[s.as_of].run):
+            by_day[s.as_of] = s
+    return [by_day[d] for d in sorted(by_day)]
+
+
+def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, last: str, threshold: int,
+          targets: tuple[str, ...]) -> Aggregate:
+    """The unsuppressed counts of one school's period (they never leave the school: see suppress)."""
+    rows = _rows(snapshots)
+    months = tuple(sorted({s.as_of[:7] for s in snapshots}))
+    if rows.empty or rows.index.get_level_values("student_id").nunique() < threshold:
+        return Aggregate((school,), first, last, threshold, (), too_small=True, months=months)
+    last_row = rows.groupby(level="student_id").tail(1).droplevel("as_of")
+    level = last_row["level"].map(_level)
+    year = last_row["year"].map(_year)
+    actions = [a for a in book.actions if first <= a.agreed <= last]
+    tables = [
+        _crossed("screened_by_level", level, last_row["band"].astype(str), _order(level, LEVELS), BANDS),
+        _crossed("screened_by_year", year, last_row["band"].astype(str), _order(year, ()), BANDS),
+        _months(rows, months),
+        _crossed("statutory", *_statutory(rows, book.reports, last, level)),
+        _crossed("sick", *_sick(rows, book.reports, first, last, level)),
+        _action_table(actions),
+        _referrals(actions, targets),
+        _action_months(book.actions, first, last, months),
+        _crossed("after_action", *_after(rows, book.actions, first, last, level)),
+    ]
+    same = [("screened_by_level:*:*", "screened_by_year:*:*"),
+            *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
+            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*")]
+    return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months)
+
+
+def _rows(snapshots: list[Snapshot]) -> pd.DataFrame:
+    frames = [s.students.assign(as_of=s.as_of) for s in snapshots]
+    if not frames:
+        return pd.DataFrame()
+    rows = pd.concat(frames).reset_index().set_index(["student_id", "as_of"]).sort_index(level=["student_id",
+                                                                                                "as_of"])
+    return rows
+
+
+def _level(value: object) -> str:
+    return str(value) if isinstance(value, str) and value in LEVELS else UNKNOWN
+
+
+def _year(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]  # snapshots store the roster's year as text ("4.0")
+    except (TypeError, ValueError):
+        return UNKNOWN
+    return str(int(number)) if not math.isnan(number) and number.is_integer() else UNKNOWN
+
+
+def _order(values: pd.Series, known: tuple[str, ...]) -> tuple[str, ...]:
+    present = set(values)
+    ordered = [k for k in known if k in present] or sorted(v for v in present if v != UNKNOWN)
+    return (*ordered, *([UNKNOWN] if UNKNOWN in present else ()))
+
+
+def _crossed(key: str, row: pd.Series, column: pd.Series, rows: tuple[str, ...], columns: tuple[str, ...]) -> Table:
+    """A table of distinct units by two partitions, with all margins (none when no unit fell in it: a sum of
+    nothing would publish its zeros)."""
+    if not rows:
+        return Table(key, (), columns, ())
+    if row.empty:
+        counts = pd.DataFrame(0, index=list(rows), columns=list(columns))
+    else:
+        counts = pd.crosstab(row, column).reindex(index=list(rows), columns=list(columns), fill_value=0)
+    cells = tuple(tuple(int(v) for v in r) for r in counts.to_numpy())
+    return Table(key, rows, columns, cells, tuple(int(v) for v in counts.sum(axis=1)),
+                 tuple(int(v) for v in counts.sum(axis=0)), int(counts.to_numpy().sum()))
+
+
+def _months(rows: pd.DataFrame, months: tuple[str, ...]) -> Table:
+    month = rows.index.get_level_values("as_of").str[:7]
+    ids = rows.index.get_level_values("student_id")
+    frame = pd.DataFrame({"month": month, "id": ids, "listed": rows["on_list"].astype(bool).to_numpy(),
+                          "verzuim": rows["verzuim_16u"].astype(bool).to_numpy(),
+                          "sick": rows["ziekteverzuim"].astype(bool).to_numpy()})
+    cells = []
+    for m in months:
+        part = frame[frame["month"] == m]
+        cells.append((int(part["id"].nunique()), int(part.loc[part["listed"], "id"].nunique()),
+                      int(part.loc[part["verzuim"], "id"].nunique()), int(part.loc[part["sick"], "id"].nunique())))
+    return Table("by_month", months, MONTH_COLUMNS, tuple(cells))
+
+
+def _statutory(rows: pd.DataFrame, reports: tuple[Report, ...], last: str,
+               level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+    flagged = rows[rows["verzuim_16u"].astype(bool)]
+    first_flag = flagged.groupby(level="student_id").head(1).droplevel("as_of")
+    state = {}
+    for sid, r in first_flag.iterrows():
+        deadline = str(r.get("verzuim_deadline") or last)
+        on = sorted(p.on for p in reports if p.student_id == sid and p.signal == "verzuim_16u" and p.on <= last)
+        state[sid] = "not_reported" if not on else "reported_in_time" if on[-1] <= deadline else "reported_late"
+    states = pd.Series(state, dtype=object)
+    levels = level.reindex(states.index)
+    return levels, states, _order(levels, LEVELS), STATUTORY
+
+
+def _sick(rows: pd.DataFrame, reports: tuple[Report, ...], first: str, last: str,
+          level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+    sick_ids = rows[rows["ziekteverzuim"].astype(bool)].index.get_level_values("student_id").unique()
+    referred = {p.student_id for p in reports if p.signal == "ziekteverzuim" and first <= p.on <= last}
+    states = pd.Series({sid: "referred" if sid in referred else "not_referred" for sid in sick_ids}, dtype=object)
+    levels = level.reindex(states.index)
+    return levels, states, _order(levels, LEVELS), SICK
+
+
+def _action_table(actions: list[Action]) -> Table:
+    frame = pd.DataFrame({"type": [a.type for a in actions], "who": [a.who for a in actions]})
+    return _crossed("actions", frame["type"], frame["who"], TYPES, WHO)
+
+
+def _referrals(actions: list[Action], targets: tuple[str, ...]) -> Table:
+    known = (*[t for t in targets if t != "other"], "other")
+    counts = dict.fromkeys(known, 0)
+    for a in actions:
+        if a.type == "referral":
+            counts[a.referral if a.referral in counts else "other"] += 1
+    cells = tuple((counts[t],) for t in known)
+    total = sum(counts.values())
+    return Table("referrals", known, ("count",), cells, column_totals=(total,), total=None)
+
+
+def _action_months(actions: tuple[Action, ...], first: str, last: str, months: tuple[str, ...]) -> Table:
+    events: dict[str, list[str]] = {c: [] for c in ACTION_MONTHS}
+    for a in actions:
+        if first <= a.agreed <= last:
+            events["agreed"].append(a.agreed[:7])
+        if a.closed and first <= a.closed <= last:
+            events["closed"].append(a.closed[:7])
+        if a.review and first <= a.review <= last:
+            done = a.closed is not None and a.closed <= a.review
+            events["review_on_time" if done else "review_overdue"].append(a.review[:7])
+    all_months = tuple(sorted({*months, *(m for v in events.values() for m in v)}))
+    cells = tuple(tuple(events[c].count(m) for c in ACTION_MONTHS) for m in all_months)
+    return Table("actions_by_month", all_months, ACTION_MONTHS, cells,
+                 column_totals=tuple(len(events[c]) for c in ACTION_MONTHS))
+
+
+def _after(rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: str,
+           level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+    """Students whose first action fell in the period: did their chance fall on a list within 8 weeks after it?
+    A count of what happened next, never a measure of what the action did."""
+    first_action: dict[str, str] = {}
+    for a in sorted(actions, key=lambda a: a.agreed):
+        first_action.setdefault(a.student_id, a.agreed)
+    state = {}
+    for sid, agreed in first_action.items():
+        if not first <= agreed <= last:
+            continue
+        try:
+            history = rows.loc[sid]["probability"]
+        except KeyError:
+            state[sid] = "no_later_list"
+            continue
+        until = (dt.date.fromisoformat(agreed) + dt.timedelta(days=AFTER_DAYS)).isoformat()
+        before = history[history.index <= agreed]
+        after = history[(history.index > agreed) & (history.index <= until)]
+        if before.empty or after.empty:
+            state[sid] = "no_later_list"
+        else:
+            state[sid] = "fell" if float(after.iloc[-1]) < float(before.iloc[-1]) else "did_not_fall"
+    states = pd.Series(state, dtype=object)
+    levels = level.reindex(states.index).fillna(UNKNOWN)
+    return levels, states, _order(levels, LEVELS), AFTER
+
+
+def load_workspace(folder: Path) -> list[Snapshot]:
+    from riskscreen.workspace.snapshots import list_snapshots, load
+
+    return [load(p) for p in list_snapshots(folder)]

@@ -1,0 +1,166 @@
+"""The aggregate as data: count tables with their margins, how cells relate, the JSON file that leaves the school."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from riskscreen.errors import InputError, msg
+
+KIND = "riskscreen-aggregate"
+FORMAT_VERSION = 1
+DEFAULT_THRESHOLD = 10
+LOWEST_THRESHOLD = 5
+PERCENT_DENOMINATOR = 20   # a percentage only over at least this many
+PRIMARY, SECONDARY = "primary", "secondary"  # below the threshold; suppressed so that another cannot be recovered
+
+Value = int | str | None   # a count; PRIMARY or SECONDARY when suppressed; None where a table has no such cell
+
+
+@dataclass(frozen=True)
+class Table:
+    """Counts of distinct students (or actions) by two dimensions, with the margins the table publishes."""
+
+    key: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[Value, ...], ...]
+    row_totals: tuple[Value, ...] | None = None     # when each row is a partition of the row's units
+    column_totals: tuple[Value, ...] | None = None  # when each column is a partition of the column's units
+    total: Value = None
+
+    def ids(self) -> dict[str, Value]:
+        """Every published cell of the table by its id, with its value."""
+        out: dict[str, Value] = {}
+        for r, row in enumerate(self.rows):
+            for c, column in enumerate(self.columns):
+                out[f"{self.key}:{row}:{column}"] = self.cells[r][c]
+            if self.row_totals is not None:
+                out[f"{self.key}:{row}:*"] = self.row_totals[r]
+        if self.column_totals is not None:
+            for c, column in enumerate(self.columns):
+                out[f"{self.key}:*:{column}"] = self.column_totals[c]
+        if self.total is not None or (self.row_totals is not None and self.column_totals is not None):
+            out[f"{self.key}:*:*"] = self.total
+        return out
+
+    def sums(self) -> list[tuple[str, list[str]]]:
+        """The table's own additivity: (the total's id, the ids of its parts)."""
+        out = []
+        if self.row_totals is not None:
+            out += [(f"{self.key}:{row}:*", [f"{self.key}:{row}:{c}" for c in self.columns]) for row in self.rows]
+        if self.column_totals is not None:
+            out += [(f"{self.key}:*:{c}", [f"{self.key}:{row}:{c}" for row in self.rows]) for c in self.columns]
+        if f"{self.key}:*:*" in self.ids():
+            if self.row_totals is not None:
+                out.append((f"{self.key}:*:*", [f"{self.key}:{row}:*" for row in self.rows]))
+            if self.column_totals is not None:
+                out.append((f"{self.key}:*:*", [f"{self.key}:*:{c}" for c in self.columns]))
+        return out
+
+    def with_values(self, values: dict[str, Value]) -> Table:
+        """The same table with the values of `values` (by id) in place of its own."""
+        k = self.key
+        cells = tuple(tuple(values.get(f"{k}:{r}:{c}", v) for c, v in zip(self.columns, row, strict=True))
+                      for r, row in zip(self.rows, self.cells, strict=True))
+        rows = None if self.row_totals is None else tuple(values.get(f"{k}:{r}:*", v)
+                                                          for r, v in zip(self.rows, self.row_totals, strict=True))
+        columns = None if self.column_totals is None else tuple(
+            values.get(f"{k}:*:{c}", v) for c, v in zip(self.columns, self.column_totals, strict=True))
+        return replace(self, cells=cells, row_totals=rows, column_totals=columns,
+                       total=values.get(f"{k}:*:*", self.total))
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One school's (or a region's) anonymous picture over a period, suppressed or not yet."""
+
+    schools: tuple[str, ...]
+    first_day: str
+    last_day: str
+    threshold: int
+    tables: tuple[Table, ...]
+    links: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sums across tables: (total id, part ids)
+    same: tuple[tuple[str, ...], ...] = ()               # ids that hold one and the same number
+    too_small: bool = False                              # fewer students than the threshold: nothing published
+    suppressed: bool = False
+    months: tuple[str, ...] = field(default=())
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def values(self) -> dict[str, Value]:
+        return {k: v for t in self.tables for k, v in t.ids().items()}
+
+    def constraints(self) -> list[tuple[str, list[str]]]:
+        """Every linear relation between published cells: sums within and across tables, and equal cells."""
+        out = [s for t in self.tables for s in t.sums()] + [(total, list(parts)) for total, parts in self.links]
+        out += [(group[0], [other]) for group in self.same for other in group[1:]]
+        return out
+
+
+def to_json(aggregate: Aggregate) -> str:
+    doc = {"kind": KIND, "format_version": FORMAT_VERSION, "schools": list(aggregate.schools),
+           "period": {"from": aggregate.first_day, "to": aggregate.last_day},
+           "threshold": aggregate.threshold, "percent_denominator": PERCENT_DENOMINATOR,
+           "too_small": aggregate.too_small, "months": list(aggregate.months),
+           "tables": [{"key": t.key, "rows": list(t.rows), "columns": list(t.columns),
+                       "cells": [list(r) for r in t.cells],
+                       "row_totals": None if t.row_totals is None else list(t.row_totals),
+                       "column_totals": None if t.column_totals is None else list(t.column_totals),
+                       "total": t.total} for t in aggregate.tables],
+           "links": [[total, list(parts)] for total, parts in aggregate.links],
+           "same": [list(g) for g in aggregate.same]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_aggregate(path: Path) -> Aggregate:
+    """An aggregate file, checked: a file of another kind, or one with a published count below its threshold (an
+    edit by hand), is refused."""
+    from riskscreen.files import read_regular
+
+    raw = read_regular(path, limit=16 << 20, error=InputError, what=msg("aggregate file"))
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict) or doc.get("kind") != KIND:
+        raise InputError(msg("is not an aggregate of riskscreen (a shortlist, a snapshot or another file)"),
+                         hint=msg("give the JSON files that `riskscreen aggregate -o FILE.json` wrote"),
+                         path=str(path))
+    try:
+        aggregate = _from_doc(doc)
+    except (KeyError, TypeError, ValueError, StopIteration):
+        raise InputError(msg("is an aggregate file that cannot be read (damaged or edited)"),
+                         hint=msg("write it again with `riskscreen aggregate`"), path=str(path)) from None
+    low = sorted(k for k, v in aggregate.values().items() if isinstance(v, int) and v < aggregate.threshold)
+    if low or aggregate.threshold < LOWEST_THRESHOLD:
+        raise InputError(msg("holds counts below its threshold of {threshold} ({cells}): edited by hand, so refused",
+                             threshold=aggregate.threshold, cells=", ".join(low[:5]) or "threshold"),
+                         hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+    return aggregate
+
+
+def _from_doc(doc: dict[str, Any]) -> Aggregate:
+    def value(v: Any) -> Value:
+        if v is None or v in (PRIMARY, SECONDARY):
+            return v
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError("not a count")
+        return v
+
+    def values(items: Any) -> tuple[Value, ...] | None:
+        return None if items is None else tuple(value(v) for v in items)
+
+    tables = tuple(Table(str(t["key"]), tuple(map(str, t["rows"])), tuple(map(str, t["columns"])),
+                         tuple(tuple(value(v) for v in row) for row in t["cells"]), values(t["row_totals"]),
+                         values(t["column_totals"]), value(t["total"])) for t in doc["tables"])
+    for t in tables:
+        if len(t.cells) != len(t.rows) or any(len(r) != len(t.columns) for r in t.cells):
+            raise ValueError("cells do not fit the rows and columns")
+    return Aggregate(tuple(map(str, doc["schools"])), str(doc["period"]["from"]), str(doc["period"]["to"]),
+                     int(doc["threshold"]), tables, tuple((str(a), tuple(map(str, b))) for a, b in doc["links"]),
+                     tuple(tuple(map(str, g)) for g in doc["same"]), bool(doc["too_small"]), True,
+                     tuple(map(str, doc.get("months", []))))

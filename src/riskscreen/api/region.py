@@ -1,0 +1,44 @@
+"""Use cases for the municipality: a school's anonymous aggregate over a period, and a region's from schools'."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from riskscreen.aggregate.tables import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, Aggregate
+from riskscreen.errors import Day, Message, UsageError, msg
+from riskscreen.workspace.location import Workspace
+
+
+def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date | None = None,
+              threshold: int = DEFAULT_THRESHOLD, today: dt.date | None = None) -> Aggregate:
+    """The school's counts over a period (default: the current school year), suppressed for publication."""
+    from riskscreen.aggregate.counts import count, load_workspace, school_year
+    from riskscreen.aggregate.suppress import suppress
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.location import read_settings
+    from riskscreen.workspace.store import locked
+
+    if threshold < LOWEST_THRESHOLD:
+        raise UsageError(msg("--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
+                             threshold=threshold, lowest=LOWEST_THRESHOLD), hint=msg("use 10, or at least 5"))
+    start, end = school_year(today or current_date())
+    first, last = first or start, last or end
+    if last < first:
+        raise UsageError(msg("--to {last} is before --from {first}", last=Day(last.isoformat()),
+                             first=Day(first.isoformat())))
+    with locked(where):
+        snapshots = load_workspace(where.snapshots)
+        book = actions.load(where.actions_file)
+    targets = read_settings(where).referral_targets
+    counted = count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold, targets)
+    return suppress(counted)
+
+
+def merge_aggregates(paths: list[Path]) -> tuple[Aggregate, list[Message]]:
+    """A region's aggregate from schools' aggregate files (each checked), suppressed again."""
+    from riskscreen.aggregate.merge import merge
+    from riskscreen.aggregate.tables import read_aggregate
+
+    return merge([read_aggregate(Path(p)) for p in paths])

@@ -1,0 +1,103 @@
+"""Commands for the municipality: a school's anonymous aggregate, and a region's from schools' aggregate files."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskscreen.cli import (
+    CsvDialectOpt,
+    ForceOpt,
+    LangOpt,
+    OutputOpt,
+    SchoolOpt,
+    WorkspaceOpt,
+    _err,
+    app,
+    check_output,
+    guarded,
+    language,
+    parse_date,
+    workspace,
+    write,
+)
+from riskscreen.errors import UsageError, localised, msg
+
+
+class AggregateFormat(str, Enum):
+    table = "table"
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table"}
+aggregate_app = typer.Typer(help="The school's anonymous counts for the municipality (LEA/OOGO): signals, statutory "
+                                 "follow-up and actions over a period, small cells suppressed.",
+                            no_args_is_help=False, invoke_without_command=True)
+app.add_typer(aggregate_app, name="aggregate")
+FormatOpt = Annotated[AggregateFormat | None, typer.Option(
+    "--format", "-f", help="table, md, json or csv (default: from --output's extension, else table).")]
+
+
+def _format(chosen: AggregateFormat | None, output: Path | None) -> str:
+    if chosen is not None:
+        return chosen.value
+    if output is None:
+        return "table"
+    if output.suffix.lower() not in EXTENSIONS:
+        raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
+                         hint=msg("use .json, .csv, .md or .txt, or give --format"))
+    return EXTENSIONS[output.suffix.lower()]
+
+
+@aggregate_app.callback()
+@guarded
+def aggregate(
+    ctx: typer.Context,
+    first: Annotated[str | None, typer.Option("--from", help="First day of the period (default: 1 August of this "
+                                                             "school year).")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last day of the period (default: 31 July of this school "
+                                                          "year).")] = None,
+    threshold: Annotated[int, typer.Option("--threshold", help="Counts under this are suppressed (at least "
+                                                               "5).")] = 10,
+    format: FormatOpt = None, output: OutputOpt = None, force: ForceOpt = False,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
+) -> None:
+    """Count the school's signals, statutory follow-up and actions over a period, for the municipality."""
+    chosen = language(lang)
+    if ctx.invoked_subcommand is not None:
+        return
+    fmt = _format(format, output)
+    check_output(output, force)
+    from riskscreen.api import aggregate as count
+    from riskscreen.render import render
+
+    result = count(workspace(home, school), first=parse_date(first, "--from"), last=parse_date(last, "--to"),
+                   threshold=threshold)
+    write(render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
+          output, force)
+
+
+@aggregate_app.command("merge")
+@guarded
+def merge(
+    files: Annotated[list[Path], typer.Argument(help="The schools' aggregate files (JSON).", show_default=False)],
+    format: FormatOpt = None, output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
+    csv_dialect: CsvDialectOpt = None,
+) -> None:
+    """A region's picture from the schools' aggregate files, suppressed again over the added-up cells."""
+    chosen = language(lang)
+    fmt = _format(format, output)
+    check_output(output, force)
+    from riskscreen.api import merge_aggregates
+    from riskscreen.render import render
+
+    region, notes = merge_aggregates(files)
+    write(render("aggregate", fmt, region, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
+          output, force)
+    for note in notes:
+        _err(localised(note, chosen))

@@ -1,0 +1,106 @@
+"""An aggregate for the municipality as Markdown tables, CSV and JSON, in the reader's language (its words are
+the catalogue's and school names are checked names, so nothing in it needs escaping)."""
+
+from __future__ import annotations
+
+import re
+
+from riskscreen.aggregate.tables import PERCENT_DENOMINATOR, PRIMARY, Aggregate, Table, Value, to_json
+from riskscreen.i18n import band_label, date_text, percent, texts
+from riskscreen.render import csv_dialect_for, csv_text
+
+TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", "statutory", "sick", "actions",
+               "referrals", "actions_by_month", "after_action")
+
+
+def shown(value: Value, threshold: int) -> str:
+    """A count as published: the number, '<10' below the threshold, 'x' where suppressed to protect another."""
+    if value is None:
+        return ""
+    if value == PRIMARY:
+        return f"<{threshold}"
+    return "x" if isinstance(value, str) else str(value)
+
+
+def label(kind: str, key: str, lang: str) -> str:
+    """A row or column of a table in words: a band, a level, a month, a metric or a choice, by its key."""
+    words = texts(lang)["aggregate"]
+    if kind == "band":
+        return band_label(key, lang)
+    if key in words.get("keys", {}):
+        return str(words["keys"][key])
+    for table in ("action_types", "roles", "referrals"):
+        if key in texts(lang).get(table, {}):
+            return str(texts(lang)[table][key])
+    if re.fullmatch(r"\d{4}-\d{2}", key):  # a month
+        return f"{words['months'][int(key[5:]) - 1]} {key[:4]}"
+    return key
+
+
+def header_lines(aggregate: Aggregate, lang: str) -> list[str]:
+    words = texts(lang)["aggregate"]
+    lines = [words["title"].format(schools=", ".join(aggregate.schools)),
+             words["period"].format(first=date_text(aggregate.first_day, lang),
+                                    last=date_text(aggregate.last_day, lang)),
+             words["thresholds"].format(threshold=aggregate.threshold, denominator=PERCENT_DENOMINATOR)]
+    if aggregate.too_small:
+        lines.append(words["too_small"].format(threshold=aggregate.threshold))
+    return lines
+
+
+def percentage(part: Value, whole: Value, lang: str) -> str:
+    """A share only over a published denominator of at least PERCENT_DENOMINATOR and a published part."""
+    if not isinstance(part, int) or not isinstance(whole, int) or whole < PERCENT_DENOMINATOR:
+        return "-"
+    return percent(part / whole, lang)
+
+
+def _tables(aggregate: Aggregate) -> list[Table]:
+    return sorted(aggregate.tables, key=lambda t: TABLE_ORDER.index(t.key) if t.key in TABLE_ORDER else 99)
+
+
+def markdown(aggregate: Aggregate, lang: str) -> str:
+    words = texts(lang)["aggregate"]
+    lines = [f"# {(header_lines(aggregate, lang)[0])}", ""]
+    lines += [f"> {(line)}" for line in header_lines(aggregate, lang)[1:]] + [""]
+    for t in _tables(aggregate):
+        column_kind = "band" if t.columns == ("high", "elevated", "low") else "key"
+        heading = [words["tables"][t.key]["row"], *(label(column_kind, c, lang) for c in t.columns)]
+        if t.row_totals is not None:
+            heading.append(words["total"])
+        lines += [f"## {(words['tables'][t.key]['title'])}", "",
+                  "| " + " | ".join(heading) + " |", "|" + "---|" * len(heading)]
+        for i, row in enumerate(t.rows):
+            values = [shown(v, aggregate.threshold) for v in t.cells[i]]
+            if t.row_totals is not None:
+                values.append(shown(t.row_totals[i], aggregate.threshold))
+            lines.append(f"| {(label('key', row, lang))} | " + " | ".join(values) + " |")
+        if t.column_totals is not None:
+            totals = [shown(v, aggregate.threshold) for v in t.column_totals]
+            if t.row_totals is not None:
+                totals.append(shown(t.total, aggregate.threshold))
+            lines.append(f"| **{words['total']}** | " + " | ".join(totals) + " |")
+        note = words["tables"][t.key].get("note")
+        lines += ["", *([(note), ""] if note else [])]
+    lines.append(words["legend"].format(threshold=aggregate.threshold))
+    return "\n".join(lines) + "\n"
+
+
+def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) -> str:
+    """Every table in one long CSV: table, row, column and the count as published."""
+    words = texts(lang)["aggregate"]
+    rows: list[list[object]] = []
+    for t in _tables(aggregate):
+        for key, value in t.ids().items():
+            _, row, column = key.rsplit(":", 2)
+            rows.append([t.key, row, column, shown(value, aggregate.threshold)])
+    header = [words["csv"][k] for k in ("table", "row", "column", "count")]
+    return csv_text(header, rows, csv_dialect_for(lang, dialect))
+
+
+def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl", csv_dialect: str | None = None) -> str:
+    if fmt == "json":
+        return to_json(aggregate)
+    if fmt == "csv":
+        return csv_document(aggregate, lang, csv_dialect)
+    return markdown(aggregate, lang)

@@ -1,0 +1,273 @@
+"""The municipality's aggregate: exact counts from hand-made lists and actions, suppression that holds against an
+attacker who solves for every hidden cell, the regional merge and its refusals, and the command line."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from riskscreen.aggregate.counts import count
+from riskscreen.aggregate.merge import merge
+from riskscreen.aggregate.suppress import suppress
+from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Table, read_aggregate, to_json
+from riskscreen.cli import app
+from riskscreen.render.aggregate import render_aggregate
+from riskscreen.workspace.actions import Action, ActionBook, Report
+from riskscreen.workspace.location import REFERRAL_TARGETS
+from riskscreen.workspace.snapshots import Snapshot
+
+runner = CliRunner()
+FIRST, LAST = "2026-08-01", "2027-07-31"
+
+
+def snapshot(as_of: str, students: dict[str, dict[str, object]]) -> Snapshot:
+    """A list of `as_of`: per student the few columns the aggregate reads; the rest as a shortlist stores them."""
+    rows = []
+    for sid, values in students.items():
+        rows.append({"student_id": sid, "probability": 0.1, "band": "low", "on_list": False, "group": "none",
+                     "level": "havo", "year": "3.0", "reason_features": "", "verzuim_16u": False,
+                     "verzuim_reached": None, "verzuim_deadline": None, "ziekteverzuim": False, **values})
+    return Snapshot(as_of, "demo", pd.DataFrame(rows).set_index("student_id"))
+
+
+def school(n: int, offset: int = 0) -> dict[str, dict[str, object]]:
+    """n students: the first 12 high (havo 3), the next 15 elevated (vwo 4), the rest low (havo 3)."""
+    out: dict[str, dict[str, object]] = {}
+    for i in range(n):
+        sid = f"S{offset + i:04d}"
+        if i < 12:
+            out[sid] = {"band": "high", "on_list": True, "probability": 0.5}
+        elif i < 27:
+            out[sid] = {"band": "elevated", "on_list": True, "probability": 0.2, "level": "vwo", "year": "4.0"}
+        else:
+            out[sid] = {}
+    return out
+
+
+# ------------------------------------------------------------------------------------------- exact counts
+def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
+    week1 = school(60)
+    week1["S0000"].update(verzuim_16u=True, verzuim_deadline="2026-09-18")
+    week1["S0001"].update(verzuim_16u=True, verzuim_deadline="2026-09-18")
+    week1["S0002"].update(ziekteverzuim=True)
+    week2 = {**school(60), "S0060": {"level": "vmbo-k", "year": "1.0"}}  # a new student in October
+    week2["S0000"].update(probability=0.3)  # fell after its action
+    week2["S0013"].update(band="high", probability=0.6)  # rose: high on the period's last list
+    actions = (Action(1, "S0000", "2026-09-14", "gesprek", "conversation", "youth_worker", review="2026-09-28",
+                      closed="2026-09-25", outcome="afgerond"),
+               Action(2, "S0001", "2026-09-15", "verwijzing", "referral", "coordinator", referral="jeugdhulp",
+                      review="2026-09-20"),
+               Action(3, "S0013", "2026-10-02", "huisbezoek", "home_visit", "mentor"),
+               Action(4, "S0099", "2025-05-01", "oud", "conversation", "mentor"))  # before the period
+    reports = (Report("S0000", "verzuim_16u", "2026-09-17"), Report("S0001", "verzuim_16u", "2026-09-21"),
+               Report("S0002", "ziekteverzuim", "2026-09-16"))
+    result = count("04AB", [snapshot("2026-09-11", week1), snapshot("2026-10-09", week2)],
+                   ActionBook(actions, reports), FIRST, LAST, 10, REFERRAL_TARGETS)
+    level = result.table("screened_by_level")
+    assert level.rows == ("vmbo-k", "havo", "vwo")
+    assert level.cells == ((0, 0, 1), (12, 0, 33), (1, 14, 0))  # S0013 counts as high (its last list)
+    assert (level.row_totals, level.column_totals, level.total) == ((1, 45, 15), (13, 14, 34), 61)
+    year = result.table("screened_by_year")
+    assert (year.rows, year.total, year.column_totals) == (("1", "3", "4"), 61, (13, 14, 34))
+    months = result.table("by_month")
+    assert (months.rows, months.cells) == (("2026-09", "2026-10"), ((60, 27, 2, 1), (61, 27, 0, 0)))
+    assert result.table("statutory").cells == ((1, 1, 0),)  # in time (17-09 <= 18-09), late (21-09 > 18-09)
+    assert result.table("sick").cells == ((1, 0),)
+    acts = result.table("actions")
+    assert acts.cells == ((1, 0, 0), (0, 1, 0), (0, 0, 1)) and acts.total == 3
+    referrals = result.table("referrals")
+    assert referrals.cells[referrals.rows.index("jeugdhulp")] == (1,) and referrals.column_totals == (1,)
+    by_month = result.table("actions_by_month")
+    assert by_month.rows == ("2026-09", "2026-10")
+    # agreed 2 + 1; closed 1 in September; reviews: on time (closed 25-09 <= 28-09), overdue (open on 20-09)
+    assert by_month.cells == ((2, 1, 1, 1), (1, 0, 0, 0)) and by_month.column_totals == (3, 1, 1, 1)
+    after = result.table("after_action")
+    # S0000: 0.5 before, 0.3 after (fell); S0001: no change; S0013: 0.2 before, 0.6 after (did not fall)
+    assert after.rows == ("havo", "vwo") and after.cells == ((1, 1, 0), (0, 1, 0))
+
+
+def test_a_school_smaller_than_the_threshold_is_too_small_to_publish() -> None:
+    small = count("04AB", [snapshot("2026-09-11", school(9))], ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS)
+    published = suppress(small)
+    assert published.too_small and published.tables == ()
+    text = render_aggregate(published, "md", "nl")
+    assert "te klein om te publiceren" in text and "|" not in text
+
+
+# ----------------------------------------------------------------------------------------------- suppression
+def attack(aggregate: Aggregate) -> dict[str, tuple[float, float]]:
+    """What a reader can work out: for every hidden cell the smallest and largest value consistent with every
+    published number and every sum the report states (written here apart from the code under test)."""
+    from scipy.optimize import linprog
+
+    doc = json.loads(to_json(aggregate))
+    threshold = doc["threshold"]
+    cells: dict[str, object] = {}
+    sums: list[tuple[str, list[str]]] = []
+    for t in doc["tables"]:
+        k = t["key"]
+        for r, row in enumerate(t["rows"]):
+            for c, column in enumerate(t["columns"]):
+                cells[f"{k}:{row}:{column}"] = t["cells"][r][c]
+        if t["row_totals"] is not None:
+            for r, row in enumerate(t["rows"]):
+                cells[f"{k}:{row}:*"] = t["row_totals"][r]
+                sums.append((f"{k}:{row}:*", [f"{k}:{row}:{c}" for c in t["columns"]]))
+        if t["column_totals"] is not None:
+            for c, column in enumerate(t["columns"]):
+                cells[f"{k}:*:{column}"] = t["column_totals"][c]
+                sums.append((f"{k}:*:{column}", [f"{k}:{row}:{column}" for row in t["rows"]]))
+        if t["total"] is not None:
+            cells[f"{k}:*:*"] = t["total"]
+            if t["row_totals"] is not None:
+                sums.append((f"{k}:*:*", [f"{k}:{row}:*" for row in t["rows"]]))
+            if t["column_totals"] is not None:
+                sums.append((f"{k}:*:*", [f"{k}:*:{c}" for c in t["columns"]]))
+    sums += [(total, parts) for total, parts in doc["links"]]
+    sums += [(group[0], [other]) for group in doc["same"] for other in group[1:]]
+    hidden = sorted(k for k, v in cells.items() if isinstance(v, str))
+    index = {k: i for i, k in enumerate(hidden)}
+    a_eq, b_eq = [], []
+    for total, parts in sums:
+        row, constant = np.zeros(len(hidden)), 0.0
+        for key, sign in [(total, 1.0), *((p, -1.0) for p in parts)]:
+            if key in index:
+                row[index[key]] += sign
+            else:
+                constant -= sign * int(cells[key])  # type: ignore[call-overload]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(constant)
+        else:
+            assert abs(constant) < 1e-9, f"published numbers contradict {total}"
+    bounds = [(0, threshold - 1) if cells[k] == PRIMARY else (threshold, None) if cells[k] == SECONDARY
+              else (0, None) for k in hidden]
+    ranges = {}
+    for k in hidden:
+        goal = np.zeros(len(hidden))
+        goal[index[k]] = 1
+        args = {"A_eq": np.array(a_eq), "b_eq": np.array(b_eq)} if a_eq else {}
+        low = linprog(goal, bounds=bounds, method="highs", **args)
+        high = linprog(-goal, bounds=bounds, method="highs", **args)
+        ranges[k] = (low.fun, -high.fun if high.status == 0 else math.inf)
+    return ranges
+
+
+def crossed(key: str, cells: list[list[int]]) -> Table:
+    rows = tuple(f"r{i}" for i in range(len(cells)))
+    columns = tuple(f"c{j}" for j in range(len(cells[0])))
+    return Table(key, rows, columns, tuple(map(tuple, cells)), tuple(sum(r) for r in cells),
+                 tuple(sum(c) for c in zip(*cells, strict=True)), sum(map(sum, cells)))
+
+
+@pytest.mark.parametrize("cells", [
+    [[3, 40, 25], [30, 12, 50], [22, 31, 44]],          # one small cell: its row and column need a partner
+    [[3, 4, 60], [30, 50, 5], [22, 31, 44]],            # two small cells in a row
+    [[0, 40, 25], [30, 0, 50], [22, 31, 0]],            # zeros are small too
+    [[12, 13], [14, 2]],                               # a 2x2 table
+    [[1, 2, 3], [4, 5, 6]],                            # everything small
+])
+def test_no_suppressed_cell_can_be_worked_out(cells: list[list[int]]) -> None:
+    aggregate = Aggregate(("04AB",), FIRST, LAST, 10, (crossed("t", cells),))
+    published = suppress(aggregate)
+    shown = published.table("t")
+    assert all(v == PRIMARY for r, row in enumerate(cells) for c, v in enumerate(shown.cells[r])
+               if row[c] < 10)
+    for cell, (low, high) in attack(published).items():
+        assert math.isinf(high) or math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, f"{cell}: [{low}, {high}]"
+    assert all(isinstance(v, str) or v >= 10 for v in published.values().values() if v is not None)
+
+
+def test_suppression_holds_across_tables_that_share_totals() -> None:
+    """Two tables of the same students (by level and by year) share their band totals: a cell hidden in one must
+    not come out of the other."""
+    by_level = crossed("screened_by_level", [[2, 30, 40], [15, 3, 60], [20, 25, 30]])
+    by_year = crossed("screened_by_year", [[20, 28, 65], [17, 30, 65]])
+    same = (("screened_by_level:*:*", "screened_by_year:*:*"),
+            *((f"screened_by_level:*:c{j}", f"screened_by_year:*:c{j}") for j in range(3)))
+    published = suppress(Aggregate(("04AB",), FIRST, LAST, 10, (by_level, by_year), same=same))
+    for cell, (low, high) in attack(published).items():
+        assert math.isinf(high) or math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, f"{cell}: [{low}, {high}]"
+
+
+def test_the_real_pipeline_publishes_nothing_recoverable(tmp_path: Path) -> None:
+    snapshots = [snapshot("2026-09-11", school(60)), snapshot("2026-10-09", school(70))]
+    actions = tuple(Action(i, f"S{i:04d}", "2026-09-14", "x", ("conversation", "home_visit", "referral")[i % 3],
+                           ("youth_worker", "mentor", "coordinator")[i % 2], referral="jeugdhulp" if i % 3 == 2
+                           else None) for i in range(1, 30))
+    published = suppress(count("04AB", snapshots, ActionBook(actions, ()), FIRST, LAST, 10, REFERRAL_TARGETS))
+    for cell, (low, high) in attack(published).items():
+        assert math.isinf(high) or math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, f"{cell}: [{low}, {high}]"
+    text = to_json(published)
+    assert not any(sid in text for sid in school(70))  # no pseudonym
+    assert "2026-09-14" not in text and '"x"' not in text  # no date of a single event, no free text
+
+
+# ------------------------------------------------------------------------------------------------ merging
+def _school_file(tmp_path: Path, name: str, n: int, offset: int, threshold: int = 10, last: str = LAST) -> Path:
+    result = suppress(count(name, [snapshot("2026-09-11", school(n, offset))], ActionBook(), FIRST, last,
+                            threshold, REFERRAL_TARGETS))
+    path = tmp_path / f"{name}.json"
+    path.write_text(to_json(result))
+    return path
+
+
+def test_a_region_adds_up_what_schools_published_and_suppresses_again(tmp_path: Path) -> None:
+    files = [_school_file(tmp_path, "04AB", 60, 0), _school_file(tmp_path, "05CD", 80, 1000)]
+    region, notes = merge([read_aggregate(p) for p in files])
+    assert notes == [] and region.schools == ("04AB", "05CD")
+    schools = region.table("schools")
+    assert schools.rows == ("04AB", "05CD") and schools.total == 140
+    assert region.table("screened_by_level").total == 140
+    for cell, (low, high) in attack(region).items():
+        assert math.isinf(high) or math.floor(high + 1e-6) - math.ceil(low - 1e-6) >= 1, f"{cell}: [{low}, {high}]"
+    mixed, notes = merge([read_aggregate(_school_file(tmp_path, "06EF", 60, 2000, threshold=15)),
+                          read_aggregate(files[0])])
+    assert mixed.threshold == 15 and str(notes[0]).startswith("thresholds differ (15, 10)")
+
+
+def test_the_merge_refuses_what_is_not_an_aggregate_or_was_edited(tmp_path: Path, school_dir: Path) -> None:
+    good = _school_file(tmp_path, "04AB", 60, 0)
+    other = _school_file(tmp_path, "05CD", 60, 1000, last="2027-06-30")
+    shortlist = tmp_path / "list.csv"
+    shortlist.write_text("Leerling;Kans\n1;2%\n")
+    refused = runner.invoke(app, ["aggregate", "merge", str(good), str(shortlist)])
+    assert refused.exit_code == 1 and "is geen overzicht van riskscreen" in refused.stderr
+    periods = runner.invoke(app, ["aggregate", "merge", str(good), str(other), "--lang", "en"])
+    assert periods.exit_code == 2 and "the aggregates cover different periods" in periods.stderr
+    doc = json.loads(good.read_text())
+    table = next(t for t in doc["tables"] if t["key"] == "screened_by_level")
+    table["cells"][0][0] = 3  # a count below the threshold, written in by hand
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(doc))
+    result = runner.invoke(app, ["aggregate", "merge", str(good), str(edited)])
+    assert result.exit_code == 1 and "met de hand bewerkt, dus geweigerd" in result.stderr
+
+
+def test_the_command_line_writes_the_aggregate_of_a_workspace(tmp_path: Path, school_dir: Path) -> None:
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", str(ws), "-f", "csv"]).exit_code == 0
+    out = tmp_path / "04AB.json"
+    made = runner.invoke(app, ["aggregate", "--workspace", str(ws), "-o", str(out)])
+    assert made.exit_code == 0, made.stderr
+    published = read_aggregate(out)
+    assert published.table("screened_by_level").total == 160
+    low = runner.invoke(app, ["aggregate", "--workspace", str(ws), "--threshold", "3"])
+    assert low.exit_code == 2 and "--threshold 3 is lager dan 5" in low.stderr
+    shown = runner.invoke(app, ["aggregate", "--workspace", str(ws)])
+    assert shown.stdout.startswith("# Signalering en aanpak voortijdig schoolverlaten: school\n")
+    assert "| **Totaal** |" in shown.stdout
+
+
+def test_every_combination_of_formats_renders(tmp_path: Path) -> None:
+    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10,
+                               REFERRAL_TARGETS))
+    for fmt, lang in itertools.product(("table", "md", "json", "csv"), ("nl", "en")):
+        assert render_aggregate(published, fmt, lang)
