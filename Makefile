@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench sample model docs pictures clean
+.PHONY: demo region test lint bench sample model docs pictures clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ demo: $(VENV)/.installed
 	@$(DEMO) actions import sample_data/cycle/week47-ingevuld.csv
 	@$(DEMO) actions reported 126953 --on 2026-11-06
 	$(DEMO) shortlist sample_data/
+
+# The municipality's picture of a sample region: three invented schools, twelve weeks of lists and actions each,
+# every school's anonymous aggregate (.region/SCHOOL.json), and the region's report from those files alone.
+region: $(VENV)/.installed
+	@rm -rf .region
+	@$(BIN)/riskscreen sample .region --schools 3 --weeks 12 --students 400 >/dev/null 2>&1
+	@for school in 04AB 05CD 06EF; do \
+		$(BIN)/riskscreen aggregate --workspace .region/workspaces --school $$school -o .region/$$school.json || exit 1; \
+	done
+	$(BIN)/riskscreen aggregate merge .region/04AB.json .region/05CD.json .region/06EF.json
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

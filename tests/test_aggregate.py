@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +69,10 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
                Action(4, "S0099", "2025-05-01", "oud", "conversation", "mentor"))  # before the period
     reports = (Report("S0000", "verzuim_16u", "2026-09-17"), Report("S0001", "verzuim_16u", "2026-09-21"),
                Report("S0002", "ziekteverzuim", "2026-09-16"))
-    result = count("04AB", [snapshot("2026-09-11", week1), snapshot("2026-10-09", week2)],
+    earlier = snapshot("2026-06-12", {"S9999": {"band": "high"}})  # last school year: not in this period
+    second_run = snapshot("2026-10-09", {"S0000": {}})  # an earlier run of 9 October, replaced by run 2
+    result = count("04AB", [earlier, snapshot("2026-09-11", week1), second_run,
+                            replace(snapshot("2026-10-09", week2), run=2)],
                    ActionBook(actions, reports), FIRST, LAST, 10, REFERRAL_TARGETS)
     level = result.table("screened_by_level")
     assert level.rows == ("vmbo-k", "havo", "vwo")

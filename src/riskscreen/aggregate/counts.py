@@ -44,6 +44,7 @@ def latest_runs(snapshots: Iterable[Snapshot], first: str, last: str) -> list[Sn
 def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, last: str, threshold: int,
           targets: tuple[str, ...]) -> Aggregate:
     """The unsuppressed counts of one school's period (they never leave the school: see suppress)."""
+    snapshots = latest_runs(snapshots, first, last)
     rows = _rows(snapshots)
     months = tuple(sorted({s.as_of[:7] for s in snapshots}))
     if rows.empty or rows.index.get_level_values("student_id").nunique() < threshold:
@@ -60,7 +61,7 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         _crossed("sick", *_sick(rows, book.reports, first, last, level)),
         _action_table(actions),
         _referrals(actions, targets),
-        _action_months(book.actions, first, last, months),
+        _action_months(book.actions, first, min(last, snapshots[-1].as_of), months),
         _crossed("after_action", *_after(rows, book.actions, first, last, level)),
     ]
     same = [("screened_by_level:*:*", "screened_by_year:*:*"),
@@ -164,6 +165,8 @@ def _referrals(actions: list[Action], targets: tuple[str, ...]) -> Table:
 
 
 def _action_months(actions: tuple[Action, ...], first: str, last: str, months: tuple[str, ...]) -> Table:
+    """Actions by the month they were agreed and closed, and reviews by the month they fell due: on time when the
+    action was closed by its review date. `last` is the period's last list: a review due later is not due yet."""
     events: dict[str, list[str]] = {c: [] for c in ACTION_MONTHS}
     for a in actions:
         if first <= a.agreed <= last:

@@ -41,7 +41,7 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
 
 
 def _added(tables: list[Table]) -> Table:
-    rows = tuple(dict.fromkeys(r for t in tables for r in t.rows))
+    rows = tuple(sorted(dict.fromkeys(r for t in tables for r in t.rows), key=_row_order))
     first = tables[0]
 
     def cell(t: Table, r: str, c: int) -> Value:
@@ -54,6 +54,15 @@ def _added(tables: list[Table]) -> Table:
         _sum([t.column_totals[c] if t.column_totals else 0 for t in tables]) for c in range(len(first.columns)))
     total = _sum([t.total for t in tables]) if first.total is not None else None
     return Table(first.key, rows, first.columns, cells, row_totals, column_totals, total)
+
+
+def _row_order(key: str) -> tuple[int, str]:
+    """Levels in the order of the contract, then years and months in their own order, 'unknown' last."""
+    from riskscreen.ingest.profiles import LEVELS
+
+    if key in LEVELS:
+        return (0, f"{LEVELS.index(key):02d}")
+    return (2, key) if key == "unknown" else (1, key.zfill(8))
 
 
 def _by_school(aggregates: list[Aggregate]) -> Table:

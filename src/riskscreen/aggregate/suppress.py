@@ -31,8 +31,7 @@ def suppress(aggregate: Aggregate) -> Aggregate:
         exposed = recoverable(shown, constraints, aggregate.threshold)
         if not exposed:
             break
-        extra = _next_to_suppress(exposed[0], shown, true, constraints)
-        shown[extra] = SECONDARY
+        shown[_next_to_suppress(exposed, shown, true, constraints)] = SECONDARY
     return replace(aggregate, tables=tuple(t.with_values(shown) for t in aggregate.tables), suppressed=True)
 
 
@@ -115,25 +114,26 @@ def _connected(cell: str, hidden: list[str], constraints: list[tuple[str, list[s
     return sorted(found)
 
 
-def _next_to_suppress(cell: str, shown: dict[str, Value], true: dict[str, int],
+def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[str, int],
                       constraints: list[tuple[str, list[str]]]) -> str:
-    """The published cell to hide next to protect `cell`: the smallest inner cell of a relation it is in, else the
-    smallest total (totals are what readers need most, so they go last)."""
-    candidates: set[str] = set()
-    totals: set[str] = set()
-    for total, parts in constraints:
-        members = [total, *parts]
-        if cell in members:
-            candidates.update(p for p in parts if isinstance(shown.get(p), int))
-            if isinstance(shown.get(total), int):
-                totals.add(total)
-    inner = sorted(candidates - totals - _all_totals(constraints), key=lambda k: (true[k], k))
-    if inner:
-        return inner[0]
-    rest = sorted(candidates | totals, key=lambda k: (true[k], k))
-    if not rest:
-        raise RuntimeError(f"nothing left to suppress next to {cell}")
-    return rest[0]
+    """The published cell to hide next: the smallest inner cell of a relation an exposed cell is in, else the
+    smallest total there (totals are what readers need most, so they go last). An exposed cell pinned only by
+    other hidden cells is protected through their relations in turn."""
+    reach = set(exposed)
+    for _ in range(len(constraints) + 1):
+        candidates: set[str] = set()
+        for total, parts in constraints:
+            members = [total, *parts]
+            if reach & set(members):
+                candidates.update(m for m in members if isinstance(shown.get(m), int))
+        inner = sorted(candidates - _all_totals(constraints), key=lambda k: (true[k], k))
+        if inner or candidates:
+            return (inner or sorted(candidates, key=lambda k: (true[k], k)))[0]
+        grown = reach | {m for total, parts in constraints if reach & {total, *parts} for m in (total, *parts)}
+        if grown == reach:
+            break
+        reach = grown
+    raise RuntimeError(f"nothing left to suppress next to {exposed[0]}")
 
 
 def _all_totals(constraints: list[tuple[str, list[str]]]) -> set[str]:

@@ -76,6 +76,8 @@ def sample(
     profile: Annotated[str, typer.Option("--profile", help="Headers to write: magister or canonical.")] = "magister",
     weeks: Annotated[int, typer.Option("--weeks", help="Write this many weekly exports of the same school, in "
                                                        "weekNN/ folders (for the weekly cycle).")] = 1,
+    schools: Annotated[int, typer.Option("--schools", help="Write a region of this many schools (2 or 3), each "
+                                                           "with weekly lists and actions in a workspace.")] = 1,
     force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:
     """Write a deterministic synthetic school (invented data) to try riskscreen or to train a model on."""
@@ -85,7 +87,7 @@ def sample(
     day = parse_date(as_of)
     assert day is not None
     for path in api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
-                                 profile=profile, weeks=weeks, force=force):
+                                 profile=profile, weeks=weeks, schools=schools, force=force):
         say("wrote", path=path)
 
 

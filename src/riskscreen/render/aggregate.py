@@ -87,13 +87,17 @@ def markdown(aggregate: Aggregate, lang: str) -> str:
 
 
 def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) -> str:
-    """Every table in one long CSV: table, row, column and the count as published."""
+    """Every table in one long CSV: table, row, column and the count as published, in words (the JSON has the
+    keys, for programs)."""
     words = texts(lang)["aggregate"]
     rows: list[list[object]] = []
     for t in _tables(aggregate):
+        kind = "band" if t.columns == ("high", "elevated", "low") else "key"
         for key, value in t.ids().items():
             _, row, column = key.rsplit(":", 2)
-            rows.append([t.key, row, column, shown(value, aggregate.threshold)])
+            rows.append([words["tables"][t.key]["short"], words["total"] if row == "*" else label("key", row, lang),
+                         words["total"] if column == "*" else label(kind, column, lang),
+                         shown(value, aggregate.threshold)])
     header = [words["csv"][k] for k in ("table", "row", "column", "count")]
     return csv_text(header, rows, csv_dialect_for(lang, dialect))
 

@@ -1,0 +1,70 @@
+"""A sample region: three invented schools, each with weekly exports, a workspace of weekly lists, and the actions
+and reports a youth worker and mentors would record (deterministic, for the municipality's report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from riskscreen.weekly.shortlist import Shortlist
+    from riskscreen.workspace.location import Workspace
+
+SCHOOLS = ("04AB", "05CD", "06EF")
+TYPES, TYPE_P = ("conversation", "home_visit", "referral"), (0.6, 0.2, 0.2)
+WHO, WHO_P = ("youth_worker", "mentor", "coordinator"), (0.5, 0.35, 0.15)
+TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "leerplicht_rmc", "jeugdarts_ggd")
+WHAT = {"conversation": "gesprek over het verzuim", "home_visit": "huisbezoek met de mentor",
+        "referral": "aanmelding bij hulpverlening"}
+
+
+def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int = 12, seed: int = 2026,
+                 as_of: dt.date = dt.date(2026, 11, 27)) -> list[Path]:
+    """Exports in OUT/exports/SCHOOL/weekNN and workspaces in OUT/workspaces/SCHOOL, with a list stored for
+    every week and actions agreed, closed and reported along the way. Returns the workspaces' folders."""
+    from riskscreen import api, sample
+
+    folders = []
+    for k, name in enumerate(SCHOOLS[:schools]):
+        exports = Path(out) / "exports" / name
+        sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
+        where = api.workspace(Path(out) / "workspaces", name)
+        rng = np.random.default_rng(seed + 100 + k)
+        for week in sorted(p for p in exports.iterdir() if p.is_dir()):
+            weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl")
+            _week_of_work(where, weekly.shortlist, rng)
+        folders.append(where.folder)
+    return folders
+
+
+def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generator) -> None:
+    """What a school does with a week's list: actions for some listed students, reviews closed, reports made."""
+    from riskscreen import api
+    from riskscreen.workspace import actions
+
+    day = shortlist.result.as_of.date()
+    entries = shortlist.entries
+    book = actions.load(where.actions_file)
+    for action in book.actions:  # most reviews end with the action closed, some a week late
+        if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
+            on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
+            api.close_action(where, action.id, outcome="afgerond", on=max(on, dt.date.fromisoformat(action.agreed)))
+    busy = {a.student_id for a in actions.load(where.actions_file).actions if a.open}
+    for _, row in entries.iterrows():
+        sid = str(row["student_id"])
+        if sid in busy or rng.random() >= 0.35:
+            continue
+        kind = str(rng.choice(TYPES, p=TYPE_P))
+        api.add_action(where, sid, what=WHAT[kind], type=kind, who=str(rng.choice(WHO, p=WHO_P)),
+                       referral=str(rng.choice(TARGETS)) if kind == "referral" else None,
+                       review=day + dt.timedelta(days=14), agreed=day)
+    for _, row in entries.iterrows():
+        sid = str(row["student_id"])
+        if row["verzuim_state"] in {"to_report", "overdue"} and rng.random() < 0.8:
+            reached = dt.date.fromisoformat(str(row["verzuim_reached"]))
+            api.record_report(where, sid, on=min(reached + dt.timedelta(days=int(rng.integers(1, 12))), day))
+        if row["sick_state"] == "open" and rng.random() < 0.5:
+            api.record_report(where, sid, on=day, signal="ziekteverzuim")
