@@ -64,9 +64,11 @@ docs: $(VENV)/.installed
 
 # The pictures of the printed list in docs/images (needs pdftoppm, from Debian's poppler-utils): page 1 and 2
 # of week 48 after `make demo`, so that they show the changes, open actions and reports of the cycle.
-pictures: demo
+pictures: demo region
 	RISKSCREEN_HOME=.demo/workspace $(BIN)/riskscreen shortlist sample_data/ --no-history -o .demo/week48.pdf
 	pdftoppm -r 80 -png -f 1 -l 2 .demo/week48.pdf docs/images/shortlist-pdf-page
+	$(BIN)/riskscreen aggregate merge .region/04AB.json .region/05CD.json .region/06EF.json -o .region/region.pdf
+	pdftoppm -r 80 -png -f 1 -l 1 .region/region.pdf docs/images/region-pdf-page
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

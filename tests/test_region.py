@@ -126,3 +126,30 @@ def test_the_regional_report_is_the_schools_added_up(region: Path, golden) -> No
         for snap in _snapshots(region, school):
             assert not any(f'"{s["student_id"]}"' in text for s in snap["students"])
         assert not any(a["agreed"] in text or a["what"] in text for a in _actions(region, school)["actions"])
+
+
+def test_the_regional_report_prints_as_pdf_html_and_xlsx(region: Path, tmp_path: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    files = [str(region / f"{school}.json") for school in SCHOOLS]
+    for ext in ("pdf", "html", "xlsx"):
+        out = tmp_path / f"region.{ext}"
+        made = runner.invoke(app, ["aggregate", "merge", *files, "-o", str(out)])
+        assert made.exit_code == 0, made.stderr
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO((tmp_path / "region.pdf").read_bytes())).pages]
+    first = " ".join(pages[0].split())
+    assert "Signalering en aanpak voortijdig schoolverlaten: 04AB, 05CD, 06EF" in first
+    assert "Leerlingen gescreend 600" in first and "Per maand: leerlingen op de lijst en afgesproken acties" in first
+    assert "De tabellen" in pages[1] and "Leerlingen gescreend per school en risiconiveau" in pages[1]
+    html = (tmp_path / "region.html").read_text()
+    assert "<h2>Per maand: leerlingen op de lijst en afgesproken acties</h2>" in html and "04AB" in html
+    wb = load_workbook(tmp_path / "region.xlsx")
+    assert wb.sheetnames[:3] == ["De tabellen", "per school", "gescreend per niveau"]
+    sheet = wb["per school"]
+    assert [c.value for c in sheet[2]] == ["School", "hoog", "verhoogd", "laag", "Totaal"]
+    assert sheet["E6"].value == 600  # the region's total, a number Excel can add
+    terminal = runner.invoke(app, ["aggregate", "merge", *files, "-f", "pdf"])
+    assert terminal.exit_code == 2 and "een PDF-bestand kan niet in de terminal worden getoond" in terminal.stderr

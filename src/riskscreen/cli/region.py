@@ -30,17 +30,22 @@ from riskscreen.errors import UsageError, localised, msg
 class AggregateFormat(str, Enum):
     table = "table"
     md = "md"
+    pdf = "pdf"
+    html = "html"
+    xlsx = "xlsx"
     json = "json"
     csv = "csv"
 
 
-EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table"}
+EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table", ".pdf": "pdf", ".html": "html",
+              ".htm": "html", ".xlsx": "xlsx"}
 aggregate_app = typer.Typer(help="The school's anonymous counts for the municipality (LEA/OOGO): signals, statutory "
                                  "follow-up and actions over a period, small cells suppressed.",
                             no_args_is_help=False, invoke_without_command=True)
 app.add_typer(aggregate_app, name="aggregate")
 FormatOpt = Annotated[AggregateFormat | None, typer.Option(
-    "--format", "-f", help="table, md, json or csv (default: from --output's extension, else table).")]
+    "--format", "-f", help="table, md, pdf, html, xlsx, json or csv (default: from --output's extension, else "
+                           "table).")]
 
 
 def _format(chosen: AggregateFormat | None, output: Path | None) -> str:
@@ -50,8 +55,16 @@ def _format(chosen: AggregateFormat | None, output: Path | None) -> str:
         return "table"
     if output.suffix.lower() not in EXTENSIONS:
         raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
-                         hint=msg("use .json, .csv, .md or .txt, or give --format"))
-    return EXTENSIONS[output.suffix.lower()]
+                         hint=msg("use .pdf, .html, .xlsx, .json, .csv, .md or .txt, or give --format"))
+    fmt = EXTENSIONS[output.suffix.lower()]
+    return fmt
+
+
+def _binary_to_file(fmt: str, output: Path | None) -> str:
+    if fmt in {"pdf", "xlsx"} and output is None:
+        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
+                         hint=msg("add --output list.{extension}", extension=fmt))
+    return fmt
 
 
 @aggregate_app.callback()
@@ -71,7 +84,7 @@ def aggregate(
     chosen = language(lang)
     if ctx.invoked_subcommand is not None:
         return
-    fmt = _format(format, output)
+    fmt = _binary_to_file(_format(format, output), output)
     check_output(output, force)
     from riskscreen.api import aggregate as count
     from riskscreen.render import render
@@ -91,7 +104,7 @@ def merge(
 ) -> None:
     """A region's picture from the schools' aggregate files, suppressed again over the added-up cells."""
     chosen = language(lang)
-    fmt = _format(format, output)
+    fmt = _binary_to_file(_format(format, output), output)
     check_output(output, force)
     from riskscreen.api import merge_aggregates
     from riskscreen.render import render

@@ -55,6 +55,44 @@ def percentage(part: Value, whole: Value, lang: str) -> str:
     return percent(part / whole, lang)
 
 
+def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
+    """The summary's key figures (label, value as published), percentages only over published denominators of at
+    least PERCENT_DENOMINATOR."""
+    words = texts(lang)["aggregate"]["figures"]
+    keys = {t.key for t in aggregate.tables}
+    out: list[tuple[str, str]] = []
+    if "screened_by_level" in keys:
+        out.append((words["screened"], shown(aggregate.table("screened_by_level").total, aggregate.threshold)))
+    if "by_month" in keys and aggregate.table("by_month").rows:
+        month = aggregate.table("by_month")
+        out.append((words["listed"].format(month=label("key", month.rows[-1], lang)),
+                    shown(month.cells[-1][1], aggregate.threshold)))
+    if "statutory" in keys:
+        statutory = aggregate.table("statutory")
+        out.append((words["verzuim"], shown(statutory.total, aggregate.threshold)))
+        in_time = statutory.column_totals[0] if statutory.column_totals else None
+        out.append((words["in_time"], percentage(in_time, statutory.total, lang)))
+    if "actions" in keys:
+        actions = aggregate.table("actions")
+        out.append((words["actions"], shown(actions.total, aggregate.threshold)))
+        referral = actions.row_totals[actions.rows.index("referral")] if actions.row_totals else None
+        out.append((words["referrals"], shown(referral, aggregate.threshold)))
+    return out
+
+
+def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:
+    """Per month: students on the list and actions agreed, as published."""
+    keys = {t.key for t in aggregate.tables}
+    listed = dict(zip(aggregate.table("by_month").rows, (r[1] for r in aggregate.table("by_month").cells),
+                      strict=True)) if "by_month" in keys else {}
+    agreed: dict[str, Value] = {}
+    if "actions_by_month" in keys:
+        table = aggregate.table("actions_by_month")
+        agreed = dict(zip(table.rows, (r[0] for r in table.cells), strict=True))
+    months = sorted({*listed, *agreed})
+    return [(label("key", m, lang), listed.get(m), agreed.get(m)) for m in months]
+
+
 def _tables(aggregate: Aggregate) -> list[Table]:
     return sorted(aggregate.tables, key=lambda t: TABLE_ORDER.index(t.key) if t.key in TABLE_ORDER else 99)
 
@@ -102,7 +140,13 @@ def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) ->
     return csv_text(header, rows, csv_dialect_for(lang, dialect))
 
 
-def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl", csv_dialect: str | None = None) -> str:
+def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl",
+                     csv_dialect: str | None = None) -> str | bytes:
+    if fmt in {"pdf", "html", "xlsx"}:
+        from riskscreen.render import aggregate_print
+
+        document: str | bytes = getattr(aggregate_print, f"{fmt}_document")(aggregate, lang)
+        return document
     if fmt == "json":
         return to_json(aggregate)
     if fmt == "csv":

@@ -1,0 +1,200 @@
+"""The municipality's report to read and to pass on: a PDF and an HTML page (a one-page summary with the key figures
+and a chart per month, then the tables) and an XLSX workbook of the tables; Dutch unless asked otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import TYPE_CHECKING, Any
+
+from riskscreen.aggregate.tables import Aggregate, Table, Value
+from riskscreen.i18n import band_label, texts
+from riskscreen.render.aggregate import _tables, figures, header_lines, label, shown, trend
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+SIZE, LINE = 10, 4.6
+CHART_HEIGHT = 60.0  # mm
+
+
+def _columns(t: Table, lang: str) -> list[str]:
+    kind = "band" if t.columns == ("high", "elevated", "low") else "key"
+    return [band_label(c, lang) if kind == "band" else label("key", c, lang) for c in t.columns]
+
+
+def table_rows(t: Table, aggregate: Aggregate, lang: str) -> tuple[list[str], list[list[str]]]:
+    """A table as a heading and rows of text, with its totals as a last column and row where it has them."""
+    words = texts(lang)["aggregate"]
+    heading = [str(words["tables"][t.key]["row"]), *_columns(t, lang)]
+    if t.row_totals is not None:
+        heading.append(str(words["total"]))
+    rows = []
+    for i, row in enumerate(t.rows):
+        cells = [shown(v, aggregate.threshold) for v in t.cells[i]]
+        if t.row_totals is not None:
+            cells.append(shown(t.row_totals[i], aggregate.threshold))
+        rows.append([label("key", row, lang), *cells])
+    if t.column_totals is not None:
+        totals = [shown(v, aggregate.threshold) for v in t.column_totals]
+        if t.row_totals is not None:
+            totals.append(shown(t.total, aggregate.threshold))
+        rows.append([str(words["total"]), *totals])
+    return heading, rows
+
+
+# --------------------------------------------------------------------------------------------------- PDF
+def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
+    from fpdf import FPDF
+
+    words = texts(lang)["aggregate"]
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_creation_date(dt.datetime.fromisoformat(aggregate.first_day).replace(tzinfo=dt.UTC))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    head = header_lines(aggregate, lang)
+    _text(pdf, head[0], "B", 16)
+    for line in head[1:]:
+        _text(pdf, line)
+    pdf.ln(3)
+    for name, value in figures(aggregate, lang):
+        pdf.set_font("Helvetica", "", SIZE + 2)
+        pdf.cell(120, 8, _latin(name))
+        pdf.set_font("Helvetica", "B", SIZE + 4)
+        pdf.cell(60, 8, _latin(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    months = trend(aggregate, lang)
+    if months:
+        pdf.ln(4)
+        _text(pdf, words["figures"]["trend"], "B", 12)
+        _chart(pdf, months, aggregate.threshold, lang)
+    _text(pdf, words["legend"].format(threshold=aggregate.threshold))
+    if aggregate.tables:
+        pdf.add_page()
+        _text(pdf, words["figures"]["tables_title"], "B", 14)
+    for t in _tables(aggregate):
+        heading, rows = table_rows(t, aggregate, lang)
+        if pdf.get_y() + (len(rows) + 3) * 6.5 > 282:
+            pdf.add_page()
+        pdf.ln(2)
+        _text(pdf, words["tables"][t.key]["title"], "B", SIZE + 1)
+        first = 50.0
+        rest = (180 - first) / max(len(heading) - 1, 1)
+        pdf.set_font("Helvetica", "", SIZE)
+        pdf.set_fill_color(255, 255, 255)
+        with pdf.table(col_widths=(first, *([rest] * (len(heading) - 1))), text_align="LEFT",
+                       line_height=5.5, first_row_as_headings=True, cell_fill_mode="NONE") as table:
+            for values in [heading, *rows]:
+                row = table.row()
+                for value in values:
+                    row.cell(_latin(value))
+        note = words["tables"][t.key].get("note")
+        if note:
+            _text(pdf, note)
+    return bytes(pdf.output())
+
+
+def _text(pdf: FPDF, text: str, style: str = "", size: int = SIZE) -> None:
+    pdf.set_font("Helvetica", style, size)
+    pdf.multi_cell(0, LINE + (size - SIZE) / 2, _latin(text), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _latin(text: object) -> str:
+    return str(text).replace("→", "->").encode("cp1252", "replace").decode("cp1252")
+
+
+def _chart(pdf: FPDF, months: list[tuple[str, Value, Value]], threshold: int, lang: str) -> None:
+    """Bars per month for the students on the list and the actions agreed; a hidden count is drawn as 'x'."""
+    words = texts(lang)["aggregate"]["figures"]
+    top = pdf.get_y() + 8
+    base = top + CHART_HEIGHT
+    largest = max([v for _, a, b in months for v in (a, b) if isinstance(v, int)] or [1])
+    slot = 180 / max(len(months), 1)
+    width = min(slot / 3, 14)
+    pdf.set_font("Helvetica", "", 9)
+    for i, (name, listed, agreed) in enumerate(months):
+        x = 15 + i * slot + (slot - 2 * width) / 2
+        for j, value in enumerate((listed, agreed)):
+            shade = (70, 110, 160) if j == 0 else (200, 140, 60)
+            left = x + j * width
+            if isinstance(value, int):
+                height = CHART_HEIGHT * value / largest
+                pdf.set_fill_color(*shade)
+                pdf.rect(left, base - height, width - 1, height, style="F")
+                pdf.set_xy(left - 2, base - height - 5)
+            else:
+                pdf.set_xy(left - 2, base - 5)
+            pdf.cell(width + 3, 4, _latin(shown(value, threshold)), align="C")
+        pdf.set_xy(15 + i * slot, base + 1)
+        pdf.cell(slot, 4, _latin(name), align="C")
+    pdf.set_draw_color(120)
+    pdf.line(15, base, 195, base)
+    pdf.set_xy(15, base + 7)
+    for j, key in enumerate(("chart_listed", "chart_actions")):
+        pdf.set_fill_color(*((70, 110, 160) if j == 0 else (200, 140, 60)))
+        pdf.rect(pdf.get_x(), pdf.get_y() + 1, 4, 3, style="F")
+        pdf.set_x(pdf.get_x() + 5)
+        pdf.cell(50, 5, _latin(words[key]))
+    pdf.set_xy(15, base + 14)
+
+
+# -------------------------------------------------------------------------------------------------- HTML
+def html_document(aggregate: Aggregate, lang: str) -> str:
+    from riskscreen.render.shortlist_html import _environment
+
+    words = texts(lang)["aggregate"]
+    months = trend(aggregate, lang)
+    largest = max([v for _, a, b in months for v in (a, b) if isinstance(v, int)] or [1])
+    bars = [{"name": name, "values": [{"text": shown(v, aggregate.threshold),
+                                       "height": round(100 * v / largest, 1) if isinstance(v, int) else 0}
+                                      for v in (listed, agreed)]} for name, listed, agreed in months]
+    tables = []
+    for t in _tables(aggregate):
+        heading, rows = table_rows(t, aggregate, lang)
+        tables.append({"title": words["tables"][t.key]["title"], "heading": heading, "rows": rows,
+                       "note": words["tables"][t.key].get("note"), "totals": t.column_totals is not None})
+    head = header_lines(aggregate, lang)
+    return _environment().get_template("aggregate.html.j2").render(
+        lang=lang, title=head[0], lines=head[1:], figures=figures(aggregate, lang), bars=bars,
+        trend_title=words["figures"]["trend"], series=[words["figures"]["chart_listed"],
+                                                      words["figures"]["chart_actions"]],
+        tables=tables, tables_title=words["figures"]["tables_title"],
+        legend=words["legend"].format(threshold=aggregate.threshold))
+
+
+# -------------------------------------------------------------------------------------------------- XLSX
+def xlsx_document(aggregate: Aggregate, lang: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    words = texts(lang)["aggregate"]
+    wb = Workbook()
+    wb.properties.creator = "riskscreen"
+    summary = wb.active
+    summary.title = str(words["figures"]["tables_title"])[:31]
+    for line in header_lines(aggregate, lang):
+        summary.append([line])
+    summary.append([])
+    for name, value in figures(aggregate, lang):
+        summary.append([name, _number(value)])
+    summary.column_dimensions["A"].width = 60
+    for t in _tables(aggregate):
+        ws = wb.create_sheet(str(words["tables"][t.key]["short"])[:31])
+        heading, rows = table_rows(t, aggregate, lang)
+        ws.append([str(words["tables"][t.key]["title"])])
+        ws.append(heading)
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([row[0], *(_number(v) for v in row[1:])])
+        ws.column_dimensions["A"].width = 30
+        ws.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(text: str) -> Any:
+    """A published count as a number Excel can add; '<10', 'x' and percentages stay text."""
+    return int(text) if text.isdigit() else text
