@@ -71,9 +71,11 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
                Report("S0002", "ziekteverzuim", "2026-09-16"))
     earlier = snapshot("2026-06-12", {"S9999": {"band": "high"}})  # last school year: not in this period
     second_run = snapshot("2026-10-09", {"S0000": {}})  # an earlier run of 9 October, replaced by run 2
+    outcomes = pd.DataFrame({"student_id": ["S0000", "S0030", "S0031", "S7777"], "as_of": "2026-10-09",
+                             "left_without_qualification": [1.0, 1.0, 0.0, 1.0]})  # S7777: not screened
     result = count("04AB", [earlier, snapshot("2026-09-11", week1), second_run,
                             replace(snapshot("2026-10-09", week2), run=2)],
-                   ActionBook(actions, reports), FIRST, LAST, 10, REFERRAL_TARGETS)
+                   ActionBook(actions, reports), FIRST, LAST, 10, REFERRAL_TARGETS, outcomes)
     level = result.table("screened_by_level")
     assert level.rows == ("vmbo-k", "havo", "vwo")
     assert level.cells == ((0, 0, 1), (12, 0, 33), (1, 14, 0))  # S0013 counts as high (its last list)
@@ -95,6 +97,8 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     after = result.table("after_action")
     # S0000: 0.5 before, 0.3 after (fell); S0001: no change; S0013: 0.2 before, 0.6 after (did not fall)
     assert after.rows == ("havo", "vwo") and after.cells == ((1, 1, 0), (0, 1, 0))
+    left = result.table("left")  # S0000 left (with an action), S0030 left (without one)
+    assert (left.rows, left.cells, left.total) == (("havo",), ((1, 1),), 2)
 
 
 def test_a_school_smaller_than_the_threshold_is_too_small_to_publish() -> None:

@@ -23,6 +23,7 @@ WHO = ("youth_worker", "mentor", "coordinator")
 ACTION_MONTHS = ("agreed", "closed", "review_on_time", "review_overdue")
 AFTER = ("fell", "did_not_fall", "no_later_list")
 AFTER_DAYS = 56   # "within 8 weeks after the first action"
+LEFT = ("with_action", "without_action")
 UNKNOWN = "unknown"
 
 
@@ -42,7 +43,7 @@ def latest_runs(snapshots: Iterable[Snapshot], first: str, last: str) -> list[Sn
 
 
 def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, last: str, threshold: int,
-          targets: tuple[str, ...]) -> Aggregate:
+          targets: tuple[str, ...], outcomes: pd.DataFrame | None = None) -> Aggregate:
     """The unsuppressed counts of one school's period (they never leave the school: see suppress)."""
     snapshots = latest_runs(snapshots, first, last)
     rows = _rows(snapshots)
@@ -64,6 +65,8 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         _action_months(book.actions, first, min(last, snapshots[-1].as_of), months),
         _crossed("after_action", *_after(rows, book.actions, first, last, level)),
     ]
+    if outcomes is not None:
+        tables.append(_crossed("left", *_left(outcomes, actions, level)))
     same = [("screened_by_level:*:*", "screened_by_year:*:*"),
             *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
             ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*")]
@@ -208,6 +211,18 @@ def _after(rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: st
     states = pd.Series(state, dtype=object)
     levels = level.reindex(states.index).fillna(UNKNOWN)
     return levels, states, _order(levels, LEVELS), AFTER
+
+
+def _left(outcomes: pd.DataFrame, actions: list[Action],
+          level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+    """Students screened in the period who left without a startkwalificatie (the outcomes table), by whether an
+    action was agreed for them in the period."""
+    left = set(outcomes.loc[outcomes["left_without_qualification"] == 1, "student_id"].astype(str))
+    acted = {a.student_id for a in actions}
+    states = pd.Series({sid: "with_action" if sid in acted else "without_action"
+                        for sid in level.index if sid in left}, dtype=object)
+    levels = level.reindex(states.index)
+    return levels, states, _order(levels, LEVELS), LEFT
 
 
 def load_workspace(folder: Path) -> list[Snapshot]:

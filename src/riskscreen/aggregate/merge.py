@@ -36,7 +36,9 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
     tables.append(_by_school(published))
     months = tuple(sorted({m for a in published for m in a.months}))
     region = Aggregate(tuple(schools), first, last, threshold, tuple(tables), published[0].links,
-                       (*published[0].same, ("schools:*:*", "screened_by_level:*:*")), months=months)
+                       (*published[0].same, ("schools:*:*", "screened_by_level:*:*"),
+                        *((f"schools:*:{b}", f"screened_by_level:*:{b}") for b in tables[-1].columns)),
+                       months=months)
     return suppress_merged(region), notes
 
 

@@ -77,6 +77,8 @@ def aggregate(
                                                           "year).")] = None,
     threshold: Annotated[int, typer.Option("--threshold", help="Counts under this are suppressed (at least "
                                                                "5).")] = 10,
+    outcomes: Annotated[Path | None, typer.Option("--outcomes", help="An outcomes table (uitstroom.csv): also count "
+                                                                     "who left without a startkwalificatie.")] = None,
     format: FormatOpt = None, output: OutputOpt = None, force: ForceOpt = False,
     home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
 ) -> None:
@@ -90,7 +92,7 @@ def aggregate(
     from riskscreen.render import render
 
     result = count(workspace(home, school), first=parse_date(first, "--from"), last=parse_date(last, "--to"),
-                   threshold=threshold)
+                   threshold=threshold, outcomes=outcomes)
     write(render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
 

@@ -10,7 +10,7 @@ from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text
 
 TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", "statutory", "sick", "actions",
-               "referrals", "actions_by_month", "after_action")
+               "referrals", "actions_by_month", "after_action", "left")
 
 
 def shown(value: Value, threshold: int) -> str:
