@@ -29,11 +29,12 @@ demo: $(VENV)/.installed
 	@$(DEMO) actions reported 126953 --on 2026-11-06
 	$(DEMO) shortlist sample_data/
 
-# The municipality's picture of a sample region: three invented schools, twelve weeks of lists and actions each,
-# every school's anonymous aggregate (.region/SCHOOL.json), and the region's report from those files alone.
+# The municipality's picture of a sample region: three invented schools, a school year of weekly lists and actions
+# each (about a minute and a half), every school's anonymous aggregate (.region/SCHOOL.json), and the region's report
+# from those files alone.
 region: $(VENV)/.installed
 	@rm -rf .region
-	@$(BIN)/riskscreen sample .region --schools 3 --weeks 12 --students 400 >/dev/null 2>&1
+	@$(BIN)/riskscreen sample .region --schools 3 --weeks 44 --as-of 2027-07-09 --students 400 >/dev/null 2>&1
 	@for school in 04AB 05CD 06EF; do \
 		$(BIN)/riskscreen aggregate --workspace .region/workspaces --school $$school -o .region/$$school.json || exit 1; \
 	done

@@ -33,8 +33,11 @@ def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int
         sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
         where = api.workspace(Path(out) / "workspaces", name)
         rng = np.random.default_rng(seed + 100 + k)
-        for week in sorted(p for p in exports.iterdir() if p.is_dir()):
-            weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl")
+        for back in range(weeks - 1, -1, -1):  # in the order of the days (week numbers turn at New Year)
+            day = as_of - dt.timedelta(weeks=back)
+            week = exports / f"week{day.isocalendar().week:02d}"
+            # the sample's school year may lie ahead of today: each week is run as on its own day
+            weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl", today=day)
             _week_of_work(where, weekly.shortlist, rng)
         folders.append(where.folder)
     return folders
@@ -65,6 +68,7 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
         sid = str(row["student_id"])
         if row["verzuim_state"] in {"to_report", "overdue"} and rng.random() < 0.8:
             reached = dt.date.fromisoformat(str(row["verzuim_reached"]))
-            api.record_report(where, sid, on=min(reached + dt.timedelta(days=int(rng.integers(1, 12))), day))
+            api.record_report(where, sid, on=min(reached + dt.timedelta(days=int(rng.integers(1, 12))), day),
+                              today=day)
         if row["sick_state"] == "open" and rng.random() < 0.5:
-            api.record_report(where, sid, on=day, signal="ziekteverzuim")
+            api.record_report(where, sid, on=day, signal="ziekteverzuim", today=day)

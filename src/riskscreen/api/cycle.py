@@ -272,17 +272,17 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
     return closed
 
 
-def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u") -> Report:
+def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u",
+                  today: dt.date | None = None) -> Report:
     """Record that a statutory signal was reported (16-hour rule to DUO/leerplicht, sick leave to the jeugdarts)."""
     from riskscreen.ingest.pipeline import current_date
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
 
     where = where or _default_workspace()
-    if on > current_date():
+    if on > (today or current_date()):
         raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
-                         hint=msg("record a report on the day it was "
-                                                                             "made"))
+                         hint=msg("record a report on the day it was made"))
     with locked(where):
         if student_id not in _known_students(where):
             raise UsageError(msg("student {student_id} is not on any list of this school's workspace",

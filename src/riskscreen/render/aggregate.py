@@ -81,7 +81,7 @@ def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
 
 
 def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:
-    """Per month: students on the list and actions agreed, as published."""
+    """Per month (its short name): students on the list and actions agreed, as published."""
     keys = {t.key for t in aggregate.tables}
     listed = dict(zip(aggregate.table("by_month").rows, (r[1] for r in aggregate.table("by_month").cells),
                       strict=True)) if "by_month" in keys else {}
@@ -90,7 +90,13 @@ def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:
         table = aggregate.table("actions_by_month")
         agreed = dict(zip(table.rows, (r[0] for r in table.cells), strict=True))
     months = sorted({*listed, *agreed})
-    return [(label("key", m, lang), listed.get(m), agreed.get(m)) for m in months]
+    return [(month_short(m, lang), listed.get(m), agreed.get(m)) for m in months]
+
+
+def month_short(key: str, lang: str) -> str:
+    """'sep 26' for 2026-09: a month short enough for a chart's axis."""
+    words = texts(lang)["aggregate"]["months_short"]
+    return f"{words[int(key[5:]) - 1]} '{key[2:4]}"
 
 
 def _tables(aggregate: Aggregate) -> list[Table]:
