@@ -200,3 +200,10 @@ def test_the_regional_report_prints_as_pdf_html_and_xlsx(region: Path, tmp_path:
     assert sheet["E6"].value == 600  # the region's total, a number Excel can add
     terminal = runner.invoke(app, ["aggregate", "merge", *files, "-f", "pdf"])
     assert terminal.exit_code == 2 and "een PDF-bestand kan niet in de terminal worden getoond" in terminal.stderr
+
+
+def test_a_snapshot_is_not_an_aggregate(region: Path) -> None:
+    snapshot = next((region / "workspaces" / "04AB" / "snapshots").glob("shortlist-*.json"))
+    refused = runner.invoke(app, ["aggregate", "merge", str(region / "04AB.json"), str(snapshot), "--lang", "en"])
+    assert refused.exit_code == 1
+    assert f"{snapshot}: is not an aggregate of riskscreen (a shortlist, a snapshot or another file)" in refused.stderr
