@@ -302,3 +302,28 @@ def test_evaluate_heads_with_the_held_out_rows(history_exports) -> None:  # type
     assert (report.n_students, report.all_rows.n_students) == (comp.rows, report.n_rows)
     text = evaluation_markdown(report)
     assert text.index("## On held-out rows, beside the baselines") < text.index("## On all ")
+
+
+def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
+    """Ten students with twenty identical rows each: resampling rows would pretend to 200 independent students and
+    give a narrow interval; resampling students gives the width of ten."""
+    from riskscreen.training.metrics import _cluster_counts, metrics
+
+    rng = np.random.default_rng(3)
+    per_student = rng.random(10)
+    y_student = (rng.random(10) < per_student).astype(int)
+    y_student[:2] = (1, 0)  # both outcomes present
+    y, score = np.repeat(y_student, 20), np.repeat(per_student, 20)
+    groups = np.repeat(np.arange(10), 20)
+    rows = metrics(y, score, n_boot=400, seed=1)
+    students = metrics(y, score, n_boot=400, seed=1, groups=groups)
+    assert rows["roc_auc"]["value"] == students["roc_auc"]["value"]  # the same figure, another interval
+    width = students["roc_auc"]["high"] - students["roc_auc"]["low"]
+    assert width > 2 * (rows["roc_auc"]["high"] - rows["roc_auc"]["low"])
+    # a resample draws whole students: every row of a student has the same count
+    counts = np.concatenate(_cluster_counts(groups, 50, np.random.default_rng(0)))
+    assert counts.shape == (50, 200) and (counts.reshape(50, 10, 20).std(axis=2) == 0).all()
+    assert (counts.reshape(50, 10, 20)[:, :, 0].sum(axis=1) == 10).all()
+    # unique students: the plain row bootstrap, figure for figure
+    unique = metrics(y_student, per_student, n_boot=400, seed=1, groups=np.arange(10))
+    assert unique == metrics(y_student, per_student, n_boot=400, seed=1)

@@ -72,15 +72,22 @@ def _chunks(boots: np.ndarray) -> list[np.ndarray]:
 
 
 def _auc_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarray:
+    """The ROC AUC of every resample of row indices at once (as counts per original row)."""
+    counts = []
+    for chunk in _chunks(boots):
+        b, n = chunk.shape
+        counts.append(np.bincount((chunk + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n))
+    return _auc_counts(y, p, counts)
+
+
+def _auc_counts(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray]) -> np.ndarray:
     """The ROC AUC of every resample at once: a resample is a count per original row, and the AUC is the
     chance that a positive outranks a negative (ties count half), summed over the distinct scores."""
     order = np.argsort(p, kind="stable")
     sorted_p, sorted_y = p[order], y[order]
     starts = np.flatnonzero(np.r_[True, np.diff(sorted_p) != 0])
     out = []
-    for chunk in _chunks(boots):
-        b, n = chunk.shape
-        counts = np.bincount((chunk + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n)
+    for counts in chunks:
         weights = counts[:, order].astype(float)
         pos = np.add.reduceat(weights * sorted_y, starts, axis=1)
         neg = np.add.reduceat(weights * (1 - sorted_y), starts, axis=1)
@@ -110,6 +117,58 @@ def _brier_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarra
     return np.concatenate([((p[c] - y[c]) ** 2).mean(axis=1) for c in _chunks(boots)]) if len(boots) else np.zeros(0)
 
 
+def _clustered(groups: np.ndarray | None) -> bool:
+    """Whether rows share a student (then students are resampled, not rows)."""
+    return groups is not None and len(groups) > 0 and len(np.unique(np.asarray(groups))) < len(groups)
+
+
+def _cluster_counts(groups: np.ndarray, n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Resamples of students: per resample and row, how often the row's student was drawn (in chunks)."""
+    uniques, codes = np.unique(groups, return_inverse=True)
+    drawn = rng.multinomial(uniques.size, np.full(uniques.size, 1 / uniques.size), size=n_boot)
+    rows = max(1, BOOT_CELLS // max(groups.size, 1))
+    return [drawn[i:i + rows][:, codes] for i in range(0, n_boot, rows)]
+
+
+def _topk_counts(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Precision and recall in the top k of resamples given as counts per row (ties by position)."""
+    order = np.argsort(-p, kind="stable")
+    precision, recall = [], []
+    for counts in chunks:
+        weights = counts[:, order]
+        before = np.cumsum(weights, axis=1) - weights
+        taken = np.clip(k - before, 0, weights)
+        hits = (taken * y[order]).sum(axis=1).astype(float)
+        positives = (counts * y).sum(axis=1).astype(float)
+        precision.append(hits / k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recall.append(np.where(positives > 0, hits / np.where(positives > 0, positives, 1), np.nan))
+    return (np.concatenate(precision), np.concatenate(recall)) if precision else (np.zeros(0), np.zeros(0))
+
+
+def _clustered_metrics(y: np.ndarray, score: np.ndarray, groups: np.ndarray, *, capacity: int | None,
+                       n_boot: int, rng: np.random.Generator, probabilities: bool) -> dict[str, Any]:
+    """metrics() with students resampled: the same figures, intervals from resamples of whole students."""
+    chunks = _cluster_counts(groups, n_boot, rng)
+    out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
+    out["roc_auc"] = _summary(_auc(y, score), _auc_counts(y, score, chunks))
+    rows = np.arange(y.size)
+    pr = [_pr_auc(y[i], score[i]) for i in (np.repeat(rows, c) for chunk in chunks for c in chunk)]
+    out["pr_auc"] = _summary(_pr_auc(y, score), np.array(pr))
+    out["brier"] = _summary(_brier(y, score), np.concatenate(
+        [(c * (score - y) ** 2).sum(axis=1) / c.sum(axis=1) for c in chunks])) if probabilities else None
+    ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
+    if capacity:
+        ks[str(capacity)] = min(capacity, y.size)
+    out["precision_at"], out["recall_at"] = {}, {}
+    for key, k in ks.items():
+        precision, recall = _topk_stats(y, score, k)
+        precision_samples, recall_samples = _topk_counts(y, score, chunks, k)
+        out["precision_at"][key] = {**_summary(precision, precision_samples), "k": k}
+        out["recall_at"][key] = {**_summary(recall, recall_samples), "k": k}
+    return _finish(out, y, score, probabilities)
+
+
 def _clean(x: float) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
 
@@ -122,11 +181,16 @@ def _topk_stats(y: np.ndarray, score: np.ndarray, k: int) -> tuple[float, float]
 
 
 def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_boot: int = 500,
-            seed: int = 0, probabilities: bool = True) -> dict[str, Any]:
-    """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval."""
+            seed: int = 0, probabilities: bool = True, groups: np.ndarray | None = None) -> dict[str, Any]:
+    """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval. With
+    `groups` (the student of each row) where a student has several rows, the bootstrap resamples students with
+    all their rows: rows of one student are not independent, and resampling them alone narrows the interval."""
     y = np.asarray(y, dtype=int)
     score = np.asarray(score, dtype=float)
     rng = np.random.default_rng(seed)
+    if _clustered(groups):
+        return _clustered_metrics(y, score, np.asarray(groups), capacity=capacity, n_boot=n_boot, rng=rng,
+                                  probabilities=probabilities)
     boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
     out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
     # AUC, top-k and Brier are computed over all resamples at once; average precision resample by resample
@@ -145,6 +209,10 @@ def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_
         recall_at[key] = {**_summary(recall, recall_samples), "k": k}
     out["precision_at"] = precision_at
     out["recall_at"] = recall_at
+    return _finish(out, y, score, probabilities)
+
+
+def _finish(out: dict[str, Any], y: np.ndarray, score: np.ndarray, probabilities: bool) -> dict[str, Any]:
     out["calibration"] = calibration_deciles(y, score) if probabilities else []
     warnings = []
     auc = out["roc_auc"]
@@ -222,13 +290,20 @@ def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]])
 
 
 def paired_difference(y: np.ndarray, model: np.ndarray, black_box_scores: np.ndarray, *, n_boot: int,
-                      seed: int) -> dict[str, dict[str, float | None]]:
+                      seed: int, groups: np.ndarray | None = None) -> dict[str, dict[str, float | None]]:
     """The transparent model minus the black box on the same rows, with an interval from the same resamples
     for both (a paired bootstrap): ROC AUC and precision in the top 10%."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
-    boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
     k = _k(y.size, 0.10)
+    if _clustered(groups):  # students resampled with all their rows, both models on the same resamples
+        chunks = _cluster_counts(np.asarray(groups), n_boot, rng)
+        auc = _auc_counts(y, model, chunks) - _auc_counts(y, black_box_scores, chunks)
+        top = _topk_counts(y, model, chunks, k)[0] - _topk_counts(y, black_box_scores, chunks, k)[0]
+        return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), auc),
+                "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],
+                                             top)}
+    boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
     auc = _auc_samples(y, model, boots) - _auc_samples(y, black_box_scores, boots)
     top = _topk_samples(y, model, boots, k)[0] - _topk_samples(y, black_box_scores, boots, k)[0]
     return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), auc),

@@ -198,15 +198,17 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
            capacity: int | None, n_boot: int, bands: dict[str, float]) -> Assessment:
     """Metrics of a model's test scores, the two baselines on the same rows, and the fairness audit."""
     y_test = ts.labels[test]
+    students = ts.student_ids[test]  # a student with rows at several as-of dates is resampled whole
     x_train, x_test = ts.features.iloc[train], ts.features.iloc[test]
-    model_metrics = metrics(y_test, scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    model_metrics = metrics(y_test, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=students)
     rules = rule_score(x_test, seed)
     bb = black_box(x_train, ts.labels[train], x_test, seed)
     baselines = {
-        "rule_count": {**metrics(y_test, rules, capacity=capacity, n_boot=n_boot, seed=seed, probabilities=False),
+        "rule_count": {**metrics(y_test, rules, capacity=capacity, n_boot=n_boot, seed=seed, probabilities=False,
+                                 groups=students),
                        "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
                                       "week, last 12 lesson weeks), a core-subject fail, a repeated year"},
-        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, n_boot=n_boot, seed=seed),
+        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, n_boot=n_boot, seed=seed, groups=students),
                               "description": "HistGradientBoostingClassifier on the same features (a black box)"},
     }
     audit = fairness(ts.audit.iloc[test], y_test, scores, bands=bands) if len(ts.audit.columns) else \
@@ -262,7 +264,8 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "metrics": model_metrics, "baselines": baselines,
         "price_of_transparency": compare(model_metrics, baselines),
         "price_of_transparency_interval": paired_difference(
-            ts.labels[test_idx], all_scores["model"], all_scores["gradient_boosting"], n_boot=n_boot, seed=seed),
+            ts.labels[test_idx], all_scores["model"], all_scores["gradient_boosting"], n_boot=n_boot, seed=seed,
+            groups=ts.student_ids[test_idx]),
         "fairness": audit,
         "versions": _versions(),
         **({"training_warnings": warnings} if warnings else {}),
@@ -333,7 +336,7 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
     ts = training_set(exports, progress)
     scores = predict(loaded.fitted, ts.features)
-    model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids)
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)
@@ -341,20 +344,23 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
                                           capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
         {"columns": {}, "note": NO_AUDIT}
-    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed)
+    students = ts.student_ids[test_idx]
+    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed,
+                       groups=students)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
     same = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=loaded.fitted.features,
                c=loaded.card.parameters.c, class_weight=loaded.card.parameters.class_weight, seed=seed,
                groups=ts.student_ids[train_idx])
     same_scores = predict(same, ts.features.iloc[test_idx])
-    like_for_like = metrics(ts.labels[test_idx], same_scores, capacity=capacity, n_boot=n_boot, seed=seed)
+    like_for_like = metrics(ts.labels[test_idx], same_scores, capacity=capacity, n_boot=n_boot, seed=seed,
+                            groups=students)
     price = compare(like_for_like, baselines)
     price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
-                                       n_boot=n_boot, seed=seed)
+                                       n_boot=n_boot, seed=seed, groups=students)
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:
-        (progress or (lambda _m: None))(f"warning: {warning}")
+        (progress or (lambda _m: None))(msg("warning: {warning}", warning=warning))
     # The headline is the held-out rows, where the baselines are measured too; all rows come second.
     report = EvaluationReport.model_validate({
         **{k: held_out[k] for k in ("n_students", "n_positive", "roc_auc", "pr_auc", "brier", "precision_at",
