@@ -53,6 +53,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/writers.py
+	$(BIN)/python benchmarks/analyst.py
 
 sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force

@@ -212,13 +212,13 @@ def test_the_vectorised_bootstrap_equals_resample_by_resample() -> None:
     y = (rng.random(300) < 0.1).astype(int)
     p = np.round(rng.random(300) * 0.5 + y * 0.2, 2)  # many ties
     boots = rng.integers(0, 300, size=(60, 300))
-    assert m._auc_samples(y, p, boots) == pytest.approx([m._auc(y[i], p[i]) for i in boots], abs=1e-12,
-                                                        nan_ok=True)
-    precision, recall = m._topk_samples(y, p, boots, 30)
+    samples = m._resampled(y, p, m._as_counts(boots), [30])
+    assert samples["auc"] == pytest.approx([m._auc(y[i], p[i]) for i in boots], abs=1e-12, nan_ok=True)
     expected = np.array([m._topk_stats(y[i], p[i], 30) for i in boots])
-    assert precision.tolist() == expected[:, 0].tolist()
-    assert recall == pytest.approx(expected[:, 1].tolist(), nan_ok=True)
-    assert m._brier_samples(y, p, boots) == pytest.approx([m._brier(y[i], p[i]) for i in boots], abs=1e-12)
+    assert samples["precision@30"].tolist() == expected[:, 0].tolist()
+    assert samples["recall@30"] == pytest.approx(expected[:, 1].tolist(), nan_ok=True)
+    assert samples["brier"] == pytest.approx([m._brier(y[i], p[i]) for i in boots], abs=1e-12)
+    assert samples["ap"] == pytest.approx([m._pr_auc(y[i], p[i]) for i in boots], abs=1e-12)
 
 
 def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Path, tmp_path: Path) -> None:
@@ -327,3 +327,42 @@ def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
     # unique students: the plain row bootstrap, figure for figure
     unique = metrics(y_student, per_student, n_boot=400, seed=1, groups=np.arange(10))
     assert unique == metrics(y_student, per_student, n_boot=400, seed=1)
+
+
+def test_the_vectorised_pr_auc_is_scikit_learns_average_precision() -> None:
+    from sklearn.metrics import average_precision_score
+
+    from riskscreen.training.metrics import _as_counts, _resampled
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n = int(rng.integers(5, 200))
+        y = (rng.random(n) < 0.2).astype(int)
+        y[0] = 1
+        p = np.round(rng.random(n), int(rng.integers(1, 4)))  # with ties
+        boots = rng.integers(0, n, size=(25, n))
+        fast = _resampled(y, p, _as_counts(boots), [1])["ap"]
+        for resample, value in zip(boots, fast, strict=True):
+            if y[resample].sum():
+                assert value == pytest.approx(average_precision_score(y[resample], p[resample]), abs=1e-12)
+            else:
+                assert np.isnan(value)
+
+
+def test_folds_for_a_school_board_keep_students_together_and_spread_the_leavers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from riskscreen.scoring import model
+
+    monkeypatch.setattr(model, "LARGE_GROUPS", 50)  # a "board" of 200 students, each with 3 rows
+    groups = np.repeat(np.arange(200), 3)
+    y = np.repeat((np.arange(200) % 10 == 0).astype(int), 3)  # 20 students left
+    folds = model.grouped_folds(y, groups, 4, seed=0)
+    assert isinstance(folds, list) and len(folds) == 4
+    seen = np.zeros(len(y), dtype=int)
+    for fitted_on, held_out in folds:
+        assert not set(groups[fitted_on]) & set(groups[held_out])  # a student on one side only
+        assert y[held_out].sum() == 15  # 5 of the 20 leavers (3 rows each) in every fold
+        seen[held_out] += 1
+    assert (seen == 1).all()
+    monkeypatch.setattr(model, "LARGE_GROUPS", 10_000)
+    assert type(model.grouped_folds(y, groups, 4, seed=0)).__name__ == "StratifiedGroupKFold"

@@ -50,13 +50,6 @@ def _brier(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean((p - y) ** 2))
 
 
-def _interval(stat: Any, y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> dict[str, float | None]:
-    """A statistic with its bootstrap interval, computed resample by resample (for the statistics that have
-    no array form here, such as average precision)."""
-    samples = np.array([stat(y[idx], p[idx]) for idx in boots])
-    return _summary(stat(y, p), samples)
-
-
 def _summary(value: float, samples: np.ndarray) -> dict[str, float | None]:
     samples = samples[~np.isnan(samples)]
     low, high = (np.quantile(samples, [0.025, 0.975]) if samples.size else (np.nan, np.nan))
@@ -71,50 +64,13 @@ def _chunks(boots: np.ndarray) -> list[np.ndarray]:
     return [boots[i:i + rows] for i in range(0, boots.shape[0], rows)]
 
 
-def _auc_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarray:
-    """The ROC AUC of every resample of row indices at once (as counts per original row)."""
+def _as_counts(boots: np.ndarray) -> list[np.ndarray]:
+    """Resamples of row indices as counts per original row, in chunks."""
     counts = []
     for chunk in _chunks(boots):
         b, n = chunk.shape
         counts.append(np.bincount((chunk + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n))
-    return _auc_counts(y, p, counts)
-
-
-def _auc_counts(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray]) -> np.ndarray:
-    """The ROC AUC of every resample at once: a resample is a count per original row, and the AUC is the
-    chance that a positive outranks a negative (ties count half), summed over the distinct scores."""
-    order = np.argsort(p, kind="stable")
-    sorted_p, sorted_y = p[order], y[order]
-    starts = np.flatnonzero(np.r_[True, np.diff(sorted_p) != 0])
-    out = []
-    for counts in chunks:
-        weights = counts[:, order].astype(float)
-        pos = np.add.reduceat(weights * sorted_y, starts, axis=1)
-        neg = np.add.reduceat(weights * (1 - sorted_y), starts, axis=1)
-        below = np.cumsum(neg, axis=1) - neg
-        n_pos, n_neg = pos.sum(axis=1), neg.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out.append(np.where((n_pos > 0) & (n_neg > 0), (pos * (below + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg),
-                                np.nan))
-    return np.concatenate(out) if out else np.zeros(0)
-
-
-def _topk_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Precision and recall in the top k of every resample at once (ties by position, as top_k_mask)."""
-    precision, recall = [], []
-    for chunk in _chunks(boots):
-        resampled_y = y[chunk]
-        order = np.argsort(-p[chunk], axis=1, kind="stable")[:, :k]
-        hits = np.take_along_axis(resampled_y, order, axis=1).sum(axis=1).astype(float)
-        positives = resampled_y.sum(axis=1).astype(float)
-        precision.append(hits / k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            recall.append(np.where(positives > 0, hits / np.where(positives > 0, positives, 1), np.nan))
-    return (np.concatenate(precision), np.concatenate(recall)) if precision else (np.zeros(0), np.zeros(0))
-
-
-def _brier_samples(y: np.ndarray, p: np.ndarray, boots: np.ndarray) -> np.ndarray:
-    return np.concatenate([((p[c] - y[c]) ** 2).mean(axis=1) for c in _chunks(boots)]) if len(boots) else np.zeros(0)
+    return counts
 
 
 def _clustered(groups: np.ndarray | None) -> bool:
@@ -125,48 +81,15 @@ def _clustered(groups: np.ndarray | None) -> bool:
 def _cluster_counts(groups: np.ndarray, n_boot: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Resamples of students: per resample and row, how often the row's student was drawn (in chunks)."""
     uniques, codes = np.unique(groups, return_inverse=True)
-    drawn = rng.multinomial(uniques.size, np.full(uniques.size, 1 / uniques.size), size=n_boot)
-    rows = max(1, BOOT_CELLS // max(groups.size, 1))
-    return [drawn[i:i + rows][:, codes] for i in range(0, n_boot, rows)]
-
-
-def _topk_counts(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Precision and recall in the top k of resamples given as counts per row (ties by position)."""
-    order = np.argsort(-p, kind="stable")
-    precision, recall = [], []
-    for counts in chunks:
-        weights = counts[:, order]
-        before = np.cumsum(weights, axis=1) - weights
-        taken = np.clip(k - before, 0, weights)
-        hits = (taken * y[order]).sum(axis=1).astype(float)
-        positives = (counts * y).sum(axis=1).astype(float)
-        precision.append(hits / k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            recall.append(np.where(positives > 0, hits / np.where(positives > 0, positives, 1), np.nan))
-    return (np.concatenate(precision), np.concatenate(recall)) if precision else (np.zeros(0), np.zeros(0))
-
-
-def _clustered_metrics(y: np.ndarray, score: np.ndarray, groups: np.ndarray, *, capacity: int | None,
-                       n_boot: int, rng: np.random.Generator, probabilities: bool) -> dict[str, Any]:
-    """metrics() with students resampled: the same figures, intervals from resamples of whole students."""
-    chunks = _cluster_counts(groups, n_boot, rng)
-    out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
-    out["roc_auc"] = _summary(_auc(y, score), _auc_counts(y, score, chunks))
-    rows = np.arange(y.size)
-    pr = [_pr_auc(y[i], score[i]) for i in (np.repeat(rows, c) for chunk in chunks for c in chunk)]
-    out["pr_auc"] = _summary(_pr_auc(y, score), np.array(pr))
-    out["brier"] = _summary(_brier(y, score), np.concatenate(
-        [(c * (score - y) ** 2).sum(axis=1) / c.sum(axis=1) for c in chunks])) if probabilities else None
-    ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
-    if capacity:
-        ks[str(capacity)] = min(capacity, y.size)
-    out["precision_at"], out["recall_at"] = {}, {}
-    for key, k in ks.items():
-        precision, recall = _topk_stats(y, score, k)
-        precision_samples, recall_samples = _topk_counts(y, score, chunks, k)
-        out["precision_at"][key] = {**_summary(precision, precision_samples), "k": k}
-        out["recall_at"][key] = {**_summary(recall, recall_samples), "k": k}
-    return _finish(out, y, score, probabilities)
+    size = uniques.size
+    rows = max(1, BOOT_CELLS // max(groups.size, size, 1))
+    chunks = []
+    for start in range(0, n_boot, rows):
+        b = min(rows, n_boot - start)
+        picks = rng.integers(0, size, size=(b, size))  # each resample draws as many students as there are
+        drawn = np.bincount((picks + (np.arange(b) * size)[:, None]).ravel(), minlength=b * size).reshape(b, size)
+        chunks.append(drawn[:, codes])
+    return chunks
 
 
 def _clean(x: float) -> float | None:
@@ -189,27 +112,57 @@ def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_
     score = np.asarray(score, dtype=float)
     rng = np.random.default_rng(seed)
     if _clustered(groups):
-        return _clustered_metrics(y, score, np.asarray(groups), capacity=capacity, n_boot=n_boot, rng=rng,
-                                  probabilities=probabilities)
-    boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
-    out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
-    # AUC, top-k and Brier are computed over all resamples at once; average precision resample by resample
-    out["roc_auc"] = _summary(_auc(y, score), _auc_samples(y, score, boots))
-    out["pr_auc"] = _interval(_pr_auc, y, score, boots)
-    out["brier"] = _summary(_brier(y, score), _brier_samples(y, score, boots)) if probabilities else None
-    precision_at: dict[str, Any] = {}
-    recall_at: dict[str, Any] = {}
+        chunks = _cluster_counts(np.asarray(groups), n_boot, rng)
+    else:
+        chunks = _as_counts(rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int))
     ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
     if capacity:
         ks[str(capacity)] = min(capacity, y.size)
+    samples = _resampled(y, score, chunks, list(ks.values()))
+    out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
+    out["roc_auc"] = _summary(_auc(y, score), samples["auc"])
+    out["pr_auc"] = _summary(_pr_auc(y, score), samples["ap"])
+    out["brier"] = _summary(_brier(y, score), samples["brier"]) if probabilities else None
+    out["precision_at"], out["recall_at"] = {}, {}
     for key, k in ks.items():
         precision, recall = _topk_stats(y, score, k)
-        precision_samples, recall_samples = _topk_samples(y, score, boots, k)
-        precision_at[key] = {**_summary(precision, precision_samples), "k": k}
-        recall_at[key] = {**_summary(recall, recall_samples), "k": k}
-    out["precision_at"] = precision_at
-    out["recall_at"] = recall_at
+        out["precision_at"][key] = {**_summary(precision, samples[f"precision@{k}"]), "k": k}
+        out["recall_at"][key] = {**_summary(recall, samples[f"recall@{k}"]), "k": k}
     return _finish(out, y, score, probabilities)
+
+
+def _resampled(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray], ks: list[int]) -> dict[str, np.ndarray]:
+    """Every statistic of every resample (counts per row) in one pass per chunk: rows sorted once by score from
+    high to low, positives and negatives summed per distinct score, and from those the ROC AUC (a positive above a
+    negative, ties half), the average precision (scikit-learn's), precision and recall in the top k (ties by
+    position) and the Brier score."""
+    order = np.argsort(-p, kind="stable")
+    sorted_p, sorted_y = p[order], y[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(sorted_p) != 0])
+    out: dict[str, list[np.ndarray]] = {"auc": [], "ap": [], "brier": []}
+    for k in ks:
+        out[f"precision@{k}"], out[f"recall@{k}"] = [], []
+    squared = (p - y) ** 2
+    for counts in chunks:
+        weights = counts[:, order].astype(float)
+        positive_rows = weights * sorted_y
+        pos = np.add.reduceat(positive_rows, starts, axis=1)
+        neg = np.add.reduceat(weights - positive_rows, starts, axis=1)
+        tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
+        n_pos, n_neg = tp[:, -1], fp[:, -1]
+        lower = n_neg[:, None] - fp  # negatives scored below each distinct score
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["auc"].append(np.where((n_pos > 0) & (n_neg > 0),
+                                       (pos * (lower + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg), np.nan))
+            precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+            out["ap"].append(np.where(n_pos > 0, (pos * precision).sum(axis=1) / n_pos, np.nan))
+            out["brier"].append((counts * squared).sum(axis=1) / counts.sum(axis=1))
+            before = np.cumsum(weights, axis=1) - weights
+            for k in ks:
+                hits = (np.clip(k - before, 0, weights) * sorted_y).sum(axis=1)
+                out[f"precision@{k}"].append(hits / k)
+                out[f"recall@{k}"].append(np.where(n_pos > 0, hits / np.where(n_pos > 0, n_pos, 1), np.nan))
+    return {key: np.concatenate(v) if v else np.zeros(0) for key, v in out.items()}
 
 
 def _finish(out: dict[str, Any], y: np.ndarray, score: np.ndarray, probabilities: bool) -> dict[str, Any]:
@@ -292,22 +245,19 @@ def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]])
 def paired_difference(y: np.ndarray, model: np.ndarray, black_box_scores: np.ndarray, *, n_boot: int,
                       seed: int, groups: np.ndarray | None = None) -> dict[str, dict[str, float | None]]:
     """The transparent model minus the black box on the same rows, with an interval from the same resamples
-    for both (a paired bootstrap): ROC AUC and precision in the top 10%."""
+    for both (a paired bootstrap; students with all their rows where they have several): ROC AUC and precision in
+    the top 10%."""
     y = np.asarray(y, dtype=int)
     rng = np.random.default_rng(seed)
     k = _k(y.size, 0.10)
-    if _clustered(groups):  # students resampled with all their rows, both models on the same resamples
+    if _clustered(groups):
         chunks = _cluster_counts(np.asarray(groups), n_boot, rng)
-        auc = _auc_counts(y, model, chunks) - _auc_counts(y, black_box_scores, chunks)
-        top = _topk_counts(y, model, chunks, k)[0] - _topk_counts(y, black_box_scores, chunks, k)[0]
-        return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), auc),
-                "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],
-                                             top)}
-    boots = rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int)
-    auc = _auc_samples(y, model, boots) - _auc_samples(y, black_box_scores, boots)
-    top = _topk_samples(y, model, boots, k)[0] - _topk_samples(y, black_box_scores, boots, k)[0]
-    return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), auc),
-            "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0], top)}
+    else:
+        chunks = _as_counts(rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int))
+    ours, theirs = _resampled(y, model, chunks, [k]), _resampled(y, black_box_scores, chunks, [k])
+    return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), ours["auc"] - theirs["auc"]),
+            "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],
+                                         ours[f"precision@{k}"] - theirs[f"precision@{k}"])}
 
 
 def fairness(groups: pd.DataFrame, y: np.ndarray, p: np.ndarray, *, fraction: float = FAIRNESS_FRACTION,

@@ -88,10 +88,11 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     if dates.size >= 2:
         # Students are split at random first, so neither side is a selection (such as only those who left);
         # then the training side uses the earlier as-of dates and the test side the latest.
-        students = np.unique(ts.student_ids)
+        # on integer codes: isin over text pseudonyms is quadratic-slow for a school board's rows
+        students, codes = np.unique(ts.student_ids, return_inverse=True)
         rng = np.random.default_rng(seed)
-        test_students = rng.choice(students, size=round(students.size * TEST_SHARE), replace=False)
-        in_test_group = np.isin(ts.student_ids, test_students)
+        test_students = rng.choice(students.size, size=round(students.size * TEST_SHARE), replace=False)
+        in_test_group = np.isin(codes, test_students)
         test = (ts.as_of == dates[-1]) & in_test_group
         train = (ts.as_of < dates[-1]) & ~in_test_group
         description = (f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
@@ -99,30 +100,31 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
                        f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training")
         if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
             return np.flatnonzero(train), np.flatnonzero(test), description
-    from sklearn.model_selection import StratifiedGroupKFold
+    from riskscreen.scoring.model import grouped_folds
 
     folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
     if folds < 2:
         raise ModelError(msg("too few students who left (or stayed) to hold any out for testing"),
                          hint=msg("add more history: at least a few students who left"))
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
-    train, test = next(splitter.split(ts.features, ts.labels, groups=ts.student_ids))
+    splitter = grouped_folds(ts.labels, ts.student_ids, folds, seed)
+    pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
+    train, test = next(iter(pairs))
     return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
 
 
 def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
              seed: int) -> float:
     """Regularisation strength by grouped cross-validated ROC AUC on the training part."""
-    from sklearn.model_selection import StratifiedGroupKFold, cross_val_score
+    from sklearn.model_selection import cross_val_score
 
-    from riskscreen.scoring.model import make_pipeline
+    from riskscreen.scoring.model import grouped_folds, make_pipeline
 
     y = ts.labels[train]
     folds = min(5, int(y.sum()), int((1 - y).sum()))
     if folds < 2:
         return 1.0
     x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
-    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    splitter = grouped_folds(y, ts.student_ids[train], folds, seed)
     scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,
                                                groups=ts.student_ids[train], scoring="roc_auc")))
               for c in C_GRID}
