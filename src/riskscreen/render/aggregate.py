@@ -99,7 +99,8 @@ def month_short(key: str, lang: str) -> str:
     return f"{words[int(key[5:]) - 1]} '{key[2:4]}"
 
 
-def _tables(aggregate: Aggregate) -> list[Table]:
+def ordered_tables(aggregate: Aggregate) -> list[Table]:
+    """The tables in the order a reader meets them."""
     return sorted(aggregate.tables, key=lambda t: TABLE_ORDER.index(t.key) if t.key in TABLE_ORDER else 99)
 
 
@@ -107,7 +108,7 @@ def markdown(aggregate: Aggregate, lang: str) -> str:
     words = texts(lang)["aggregate"]
     lines = [f"# {(header_lines(aggregate, lang)[0])}", ""]
     lines += [f"> {(line)}" for line in header_lines(aggregate, lang)[1:]] + [""]
-    for t in _tables(aggregate):
+    for t in ordered_tables(aggregate):
         column_kind = "band" if t.columns == ("high", "elevated", "low") else "key"
         heading = [words["tables"][t.key]["row"], *(label(column_kind, c, lang) for c in t.columns)]
         if t.row_totals is not None:
@@ -135,7 +136,7 @@ def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) ->
     keys, for programs)."""
     words = texts(lang)["aggregate"]
     rows: list[list[object]] = []
-    for t in _tables(aggregate):
+    for t in ordered_tables(aggregate):
         kind = "band" if t.columns == ("high", "elevated", "low") else "key"
         for key, value in t.ids().items():
             _, row, column = key.rsplit(":", 2)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskscreen.aggregate.tables import Aggregate, Table, Value
 from riskscreen.i18n import band_label, texts
-from riskscreen.render.aggregate import _tables, figures, header_lines, label, shown, trend
+from riskscreen.render.aggregate import figures, header_lines, label, ordered_tables, shown, trend
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -73,7 +73,7 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
     if aggregate.tables:
         pdf.add_page()
         _text(pdf, words["figures"]["tables_title"], "B", 14)
-    for t in _tables(aggregate):
+    for t in ordered_tables(aggregate):
         heading, rows = table_rows(t, aggregate, lang)
         if pdf.get_y() + (len(rows) + 3) * 6.5 > 282:
             pdf.add_page()
@@ -150,7 +150,7 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
                                        "height": round(100 * v / largest, 1) if isinstance(v, int) else 0}
                                       for v in (listed, agreed)]} for name, listed, agreed in months]
     tables = []
-    for t in _tables(aggregate):
+    for t in ordered_tables(aggregate):
         heading, rows = table_rows(t, aggregate, lang)
         tables.append({"title": words["tables"][t.key]["title"], "heading": heading, "rows": rows,
                        "note": words["tables"][t.key].get("note"), "totals": t.column_totals is not None})
@@ -179,7 +179,7 @@ def xlsx_document(aggregate: Aggregate, lang: str) -> bytes:
     for name, value in figures(aggregate, lang):
         summary.append([name, _number(value)])
     summary.column_dimensions["A"].width = 60
-    for t in _tables(aggregate):
+    for t in ordered_tables(aggregate):
         ws = wb.create_sheet(str(words["tables"][t.key]["short"])[:31])
         heading, rows = table_rows(t, aggregate, lang)
         ws.append([str(words["tables"][t.key]["title"])])
