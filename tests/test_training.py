@@ -366,3 +366,67 @@ def test_folds_for_a_school_board_keep_students_together_and_spread_the_leavers(
     assert (seen == 1).all()
     monkeypatch.setattr(model, "LARGE_GROUPS", 10_000)
     assert type(model.grouped_folds(y, groups, 4, seed=0)).__name__ == "StratifiedGroupKFold"
+
+
+def test_recalibration_moves_only_the_intercept_to_the_latest_cohorts_rate(history_exports, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from riskscreen.scoring.model import band_of, predict
+    from riskscreen.scoring.store import load_model, save_model
+
+    plain = train(history_exports, seed=0, n_boot=20, c=0.1)
+    moved = train(history_exports, seed=0, n_boot=20, c=0.1, recalibrate=True)
+    ts = training_set(history_exports)
+    latest = ts.as_of == ts.as_of.max()
+    observed = float(ts.labels[latest].mean())
+    assert float(predict(moved.fitted, ts.features[latest]).mean()) == pytest.approx(observed, abs=1e-9)
+    r = moved.card.recalibration
+    assert r is not None and plain.card.recalibration is None
+    assert (r.as_of, r.rows) == (str(pd.Timestamp(ts.as_of.max()).date()), int(latest.sum()))
+    assert r.observed_rate == pytest.approx(observed, abs=1e-6)
+    assert r.predicted_before == pytest.approx(float(predict(plain.fitted, ts.features[latest]).mean()), abs=1e-6)
+    assert r.shift == pytest.approx(moved.fitted.intercept - plain.fitted.intercept, abs=1e-6)
+    # contributions and every student's band stay as they were; only the constant moved
+    assert moved.fitted.coefficients == pytest.approx(plain.fitted.coefficients, rel=1e-12)
+    assert list(band_of(predict(moved.fitted, ts.features), moved.fitted.bands)) == list(
+        band_of(predict(plain.fitted, ts.features), plain.fitted.bands))
+    assert "recalibrated on the latest cohort (as-of " in card_markdown(moved.card)
+    # the saved model scores as the recalibrated one
+    save_model(moved.fitted, moved.card, tmp_path / "m", markdown=card_markdown(moved.card))
+    loaded = load_model(str(tmp_path / "m"))
+    assert predict(loaded.fitted, ts.features) == pytest.approx(predict(moved.fitted, ts.features), rel=1e-12)
+
+
+def test_a_wide_gap_on_the_latest_cohort_is_reported_without_recalibration(history_exports) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from riskscreen.scoring.model import fit, predict
+    from riskscreen.training.train import _latest_cohort
+
+    ts = training_set(history_exports)
+    fitted = fit(ts.features, ts.labels, c=0.1, seed=0, groups=ts.student_ids)
+    latest = ts.as_of == ts.as_of.max()
+    # the school's latest cohort left at twice the rate: the highest-scored students of it leave too
+    labels = ts.labels.copy()
+    chance = predict(fitted, ts.features)
+    order = np.argsort(-np.where(latest, chance, -1))[: 2 * int(labels[latest].sum())]
+    labels[order] = 1
+    shifted = replace(ts, labels=labels)
+    same, recalibration, warning = _latest_cohort(shifted, fitted, recalibrate=False)
+    assert same is fitted and recalibration is None and warning is not None
+    before, observed = chance[latest].mean(), labels[latest].mean()
+    assert str(warning) == (
+        f"on the latest cohort (as-of {pd.Timestamp(ts.as_of.max()).date()}) the model predicts {before:.1%} on "
+        f"average where {observed:.1%} left; `riskscreen train --recalibrate` moves its intercept to match")
+    # the training data as they are: no gap wide enough to warn about
+    assert _latest_cohort(ts, fitted, recalibrate=False)[2] is None
+
+
+def test_train_recalibrate_from_the_command_line(history_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ours"
+    result = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1",
+                                 "--recalibrate", "--lang", "nl"])
+    assert result.exit_code == 0, result.stderr
+    card = json.loads((out / "card.json").read_text())
+    recalibration = card["recalibration"]
+    assert recalibration["predicted_after"] == pytest.approx(recalibration["observed_rate"], abs=1e-6)
+    day = ".".join(reversed(recalibration["as_of"].split("-"))).replace(".", "-")
+    assert f"- opnieuw gekalibreerd op het laatste cohort (peildatum {day}" in result.stdout

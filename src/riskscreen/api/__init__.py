@@ -117,7 +117,8 @@ def explain(sources: Sources, student_id: str, *, model: str | None = None, lang
 
 def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
           feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
-          demonstration: bool = False, force: bool = False, progress: Progress | None = None,
+          demonstration: bool = False, recalibrate: bool = False, force: bool = False,
+          progress: Progress | None = None,
           today: dt.date | None = None) -> TrainingResult:
     """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card."""
     from riskscreen.render.card import card_markdown
@@ -136,6 +137,7 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
                          seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
+                         recalibrate=recalibrate,
                          progress=progress)
     save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
     return result

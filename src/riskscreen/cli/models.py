@@ -55,6 +55,9 @@ def train(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
     demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
                                                                         "(synthetic data).")] = False,
+    recalibrate: Annotated[bool, typer.Option("--recalibrate", help="Move the saved model's intercept so that its "
+                                              "mean chance on the latest cohort equals that cohort's rate of "
+                                              "leaving (recorded in the card).")] = False,
     lang: LangOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -67,7 +70,8 @@ def train(
 
     result = api.train(given, out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
-                       bootstrap=bootstrap, demonstration=demonstration, force=force, progress=_progress())
+                       bootstrap=bootstrap, demonstration=demonstration, recalibrate=recalibrate, force=force,
+                       progress=_progress())
     write(render("card", "table", result.card, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)

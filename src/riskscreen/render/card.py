@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from riskscreen.errors import localised, msg
+from riskscreen.errors import Day, localised, msg
 from riskscreen.scoring.card import (
     Baselines,
     EvaluationReport,
@@ -114,6 +114,12 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
                        "training rows, measured on the test rows", rows=card.final_fit.rows,
                        students=card.final_fit.students, positives=card.final_fit.positives))]
               if card.final_fit else []),
+            *([say(msg("- recalibrated on the latest cohort (as-of {as_of}, {rows} rows): its mean predicted chance "
+                       "was {before} where {observed} left, now {after} (intercept {shift}); contributions and "
+                       "bands' membership unchanged", as_of=Day(r.as_of), rows=r.rows,
+                       before=_number(r.predicted_before, lang), observed=_number(r.observed_rate, lang),
+                       after=_number(r.predicted_after, lang), shift=_number(r.shift, lang, "+.3f")))]
+              if (r := card.recalibration) else []),
             say(msg("- parameters: C={c}, class_weight={class_weight}, feature set {feature_set}, seed {seed}",
                     c=p.c, class_weight=p.class_weight, feature_set=p.feature_set, seed=p.seed)),
             "", say(msg("## Features")), "",

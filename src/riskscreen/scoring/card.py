@@ -137,6 +137,17 @@ class FinalFit(Record):
     features_dropped: list[str]
 
 
+class Recalibration(Record):
+    """The intercept moved so that the mean predicted chance on the latest cohort equals its rate of leaving."""
+
+    as_of: str
+    rows: int
+    observed_rate: float
+    predicted_before: float
+    predicted_after: float
+    shift: float
+
+
 class Parameters(Record):
     c: float = Field(alias="C")
     class_weight: str | None
@@ -188,6 +199,7 @@ class ModelCard(Record):
     training_data: TrainingData
     validation: Validation
     final_fit: FinalFit | None = None
+    recalibration: Recalibration | None = None
     parameters: Parameters
     features_used: list[str]
     features_dropped: list[str]

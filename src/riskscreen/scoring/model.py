@@ -203,6 +203,28 @@ def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
     return standardised(model, features) @ model.coefficients + model.intercept
 
 
+def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray) -> tuple[FittedModel, float]:
+    """The model with its intercept moved so that its mean predicted chance on these rows equals their rate of
+    leaving (calibration in the large); band thresholds move with it, so every student keeps their band.
+    Contributions are unchanged: only the constant moves. Returns the model and the shift in logits."""
+    from dataclasses import replace
+
+    from scipy.optimize import brentq
+
+    logit = logits(model, features)
+    observed = float(np.mean(labels))
+    if not 0 < observed < 1:
+        return model, 0.0
+    shift = float(brentq(lambda d: float(np.mean(1 / (1 + np.exp(-(logit + d))))) - observed, -20, 20))
+
+    def moved(p: float) -> float:
+        return float(1 / (1 + np.exp(-(np.log(p / (1 - p)) + shift))))
+
+    parameters = replace(model.parameters, intercept=model.parameters.intercept + shift)
+    return replace(model, parameters=parameters, calibration=(model.calibration[0], model.calibration[1] + shift),
+                   bands={k: moved(v) for k, v in model.bands.items()}), shift
+
+
 def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logits(model, features)))
 

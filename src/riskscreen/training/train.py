@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen import __version__
-from riskscreen.errors import Day, ModelError, UsageError, msg
+from riskscreen.errors import Day, Message, ModelError, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport, ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
@@ -220,8 +220,11 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
 
 def train(exports: Exports, *, c: float | None = None, class_weight: str | None = None,
           feature_set: str = "standard", seed: int = 0, capacity: int | None = None, n_boot: int = 500,
-          name: str = "model", demonstration: bool = False, progress: Progress | None = None) -> TrainingResult:
-    """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card."""
+          name: str = "model", demonstration: bool = False, recalibrate: bool = False,
+          progress: Progress | None = None) -> TrainingResult:
+    """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card; with
+    `recalibrate`, move the final model's intercept to the latest cohort's rate of leaving (else only report a
+    gap between the two)."""
     say = progress or (lambda _m: None)
     if feature_set not in FEATURE_SETS:
         raise UsageError(msg("unknown feature set '{feature_set}'", feature_set=feature_set),
@@ -248,6 +251,8 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
                  groups=ts.student_ids)
     final_fit = {"rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
                  "features_dropped": list(fitted.dropped)}
+    fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
+    warnings += [gap] if gap else []
     card = ModelCard.model_validate({
         "name": name, "demonstration": demonstration,
         "notice": DEMO_NOTICE if demonstration else None,
@@ -257,6 +262,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "validation": {"method": how, "train_rows": len(train_idx), "test_rows": len(test_idx),
                        "test_positives": int(ts.labels[test_idx].sum()), "bootstrap_samples": n_boot},
         "final_fit": final_fit,
+        **({"recalibration": recalibration} if recalibration else {}),
         "parameters": {"C": c, "class_weight": class_weight, "feature_set": feature_set, "seed": seed,
                        "capacity": capacity},
         "features_used": list(fitted.features), "features_dropped": list(fitted.dropped),
@@ -275,6 +281,34 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     for warning in warnings:
         say(msg("warning: {warning}", warning=warning))
     return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
+
+
+RECALIBRATION_GAP = 0.2  # a mean predicted chance this far (relatively) from the rate of leaving is reported
+
+
+def _latest_cohort(ts: TrainingSet, fitted: FittedModel,
+                   recalibrate: bool) -> tuple[FittedModel, dict[str, Any] | None, Message | None]:
+    """The final model against its latest cohort: moved to its rate of leaving (recalibrate), or the gap reported
+    when it is wide (a school whose rate changed is under- or over-predicted, a quarter on one real data set)."""
+    from riskscreen.scoring.model import predict, recalibrated
+
+    latest = ts.as_of == np.max(ts.as_of)
+    features, labels = ts.features.iloc[np.flatnonzero(latest)], ts.labels[latest]
+    if labels.size == 0 or labels.sum() == 0:
+        return fitted, None, None
+    before, observed = float(predict(fitted, features).mean()), float(labels.mean())
+    as_of = str(pd.Timestamp(np.max(ts.as_of)).date())
+    if not recalibrate:
+        if abs(before - observed) > RECALIBRATION_GAP * observed:
+            return fitted, None, msg("on the latest cohort (as-of {as_of}) the model predicts {before} on average "
+                                     "where {observed} left; `riskscreen train --recalibrate` moves its intercept "
+                                     "to match", as_of=as_of, before=f"{before:.1%}", observed=f"{observed:.1%}")
+        return fitted, None, None
+    moved, shift = recalibrated(fitted, features, labels)
+    after = float(predict(moved, features).mean())
+    return moved, {"as_of": as_of, "rows": int(labels.size), "observed_rate": round(observed, 6),
+                   "predicted_before": round(before, 6), "predicted_after": round(after, 6),
+                   "shift": round(shift, 6)}, None
 
 
 @dataclass
