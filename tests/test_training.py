@@ -235,7 +235,7 @@ def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Pat
 
 def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # type: ignore[no-untyped-def]
     from riskscreen.scoring.store import load_model
-    from riskscreen.training.train import evaluate
+    from riskscreen.training.evaluate import evaluate
 
     loaded = load_model("demo")
     report = evaluate(history_exports, loaded, n_boot=20).report
@@ -274,8 +274,8 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
 
 def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(history_exports) -> None:  # type: ignore[no-untyped-def]
     from riskscreen.scoring.store import load_model
+    from riskscreen.training.evaluate import evaluate
     from riskscreen.training.metrics import paired_difference
-    from riskscreen.training.train import evaluate
 
     same = paired_difference(np.array([0, 1, 0, 1, 1, 0] * 20), np.linspace(0, 1, 120), np.linspace(0, 1, 120),
                              n_boot=50, seed=0)
@@ -293,7 +293,7 @@ def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(histo
 
 def test_evaluate_heads_with_the_held_out_rows(history_exports) -> None:  # type: ignore[no-untyped-def]
     from riskscreen.scoring.store import load_model
-    from riskscreen.training.train import evaluate
+    from riskscreen.training.evaluate import evaluate
 
     report = evaluate(history_exports, load_model("demo"), n_boot=20).report
     comp = report.baselines.comparison_rows

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from riskscreen.scoring.card import ModelCard
     from riskscreen.scoring.score import Explanation, ScoreResult
     from riskscreen.scoring.store import LoadedModel
-    from riskscreen.training.train import EvaluationResult, TrainingResult
+    from riskscreen.training.evaluate import EvaluationResult
+    from riskscreen.training.train import TrainingResult
 
 Progress = Callable[[str], None]
 
@@ -117,7 +118,7 @@ def explain(sources: Sources, student_id: str, *, model: str | None = None, lang
 
 def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
           feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
-          demonstration: bool = False, recalibrate: bool = False, force: bool = False,
+          demonstration: bool = False, recalibrate: bool = False, shape: str = "auto", force: bool = False,
           progress: Progress | None = None,
           today: dt.date | None = None) -> TrainingResult:
     """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card."""
@@ -137,7 +138,7 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
                          seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
-                         recalibrate=recalibrate,
+                         recalibrate=recalibrate, shape=shape,
                          progress=progress)
     save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
     return result
@@ -156,7 +157,7 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
              progress: Progress | None = None, today: dt.date | None = None) -> Evaluation:
     """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit; with
     `plots`, ROC, precision-at-k and calibration PNGs written to that folder."""
-    from riskscreen.training.train import evaluate as evaluate_model
+    from riskscreen.training.evaluate import evaluate as evaluate_model
 
     _check_measuring(capacity, bootstrap)
     if plots is not None and plots.exists() and not plots.is_dir():

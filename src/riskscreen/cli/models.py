@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,20 @@ from riskscreen.cli import (
     write,
 )
 
+
+class Shape(str, Enum):
+    """The model's shape, in either language."""
+
+    auto = "auto"
+    linear = "linear"
+    additive = "additive"
+    lineair = "lineair"
+    additief = "additief"
+
+
+SHAPE_KEYS = {"auto": "auto", "linear": "linear", "additive": "additive", "lineair": "linear", "additief": "additive"}
+
+
 model_app = typer.Typer(help="Models: list them and show their cards.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(model_app, name="model")
 
@@ -55,6 +70,9 @@ def train(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
     demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
                                                                         "(synthetic data).")] = False,
+    shape: Annotated[Shape, typer.Option("--shape", help="The model's shape: linear, additive (a monotone shape per "
+                                         "feature) or auto (additive only when cross-validation finds it clearly "
+                                         "better).")] = Shape.auto,
     recalibrate: Annotated[bool, typer.Option("--recalibrate", help="Move the saved model's intercept so that its "
                                               "mean chance on the latest cohort equals that cohort's rate of "
                                               "leaving (recorded in the card).")] = False,
@@ -70,8 +88,8 @@ def train(
 
     result = api.train(given, out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
-                       bootstrap=bootstrap, demonstration=demonstration, recalibrate=recalibrate, force=force,
-                       progress=_progress())
+                       bootstrap=bootstrap, demonstration=demonstration, recalibrate=recalibrate,
+                       shape=SHAPE_KEYS[shape.value], force=force, progress=_progress())
     write(render("card", "table", result.card, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)

@@ -122,16 +122,7 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
               if (r := card.recalibration) else []),
             say(msg("- parameters: C={c}, class_weight={class_weight}, feature set {feature_set}, seed {seed}",
                     c=p.c, class_weight=p.class_weight, feature_set=p.feature_set, seed=p.seed)),
-            "", say(msg("## Features")), "",
-            say(msg("Contribution of a feature = coefficient x (value - reference) / sd; they add up, with the "
-                    "intercept {intercept}, to the logit. Points: 20 points double the odds.",
-                    intercept=_number(card.intercept, lang, "+.3f"))), "",
-            say(msg("| feature | unit | reference | odds ratio per sd | odds ratio per unit | points per unit |")),
-            "|---|---|---|---|---|---|"]
-    for f in card.features:
-        out.append(f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
-                   f"{_number(f.reference, lang, '.2f')} | {_number(f.odds_ratio_per_sd, lang)} | "
-                   f"{_number(f.odds_ratio_per_unit, lang)} | {_number(f.points_per_unit, lang, '+.2f')} |")
+            *_shape_lines(card, lang), "", say(msg("## Features")), "", *_feature_lines(card, lang)]
     if card.features_dropped:
         out += ["", say(msg("Dropped because their coefficient had the sign opposite to what research and law "
                             "expect (the model would otherwise reward a warning sign): {features}.",
@@ -154,6 +145,51 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
     out += ["", say(msg("## Versions")), "", ", ".join(f"{k} {v}" for k, v in card.versions.items()),
             say(msg("; created {created}.", created=card.created)), ""]
     return "\n".join(out)
+
+
+def _shape_lines(card: ModelCard, lang: str) -> list[str]:
+    """How the shape was chosen: both shapes' cross-validated AUC, or that it was given."""
+    choice = card.shape_choice
+    if choice is None:
+        return []
+    shape = localised(msg("additive (a monotone shape per feature)") if choice.chosen == "additive"
+                      else msg("linear"), lang)
+    if choice.linear_auc is None or choice.additive_auc is None:
+        return [localised(msg("- shape: {shape}; not compared by validation", shape=shape), lang)]
+    return [localised(msg("- shape: {shape}; mean ROC AUC in grouped cross-validation on the training rows: "
+                          "additive {additive} (penalty {penalty}), linear {linear}; under auto the additive shape "
+                          "is chosen only when better by more than 0.005", shape=shape,
+                          additive=_number(choice.additive_auc, lang, ".4f"),
+                          penalty=_number(choice.penalty or 0.0, lang, "g"),
+                          linear=_number(choice.linear_auc, lang, ".4f")), lang)]
+
+
+def _feature_lines(card: ModelCard, lang: str) -> list[str]:
+    """The features table: coefficients of the linear shape, or each additive feature's shape at its knots."""
+    say = partial(localised, lang=lang)
+    if card.parameters.shape == "additive":
+        out = [say(msg("Contribution of a feature = its shape at the value, read between the knots below (straight "
+                       "in between, flat beyond), compared with the average training student; they add up, with "
+                       "the intercept {intercept}, to the logit.", intercept=_number(card.intercept, lang, "+.3f"))),
+               "", say(msg("| feature | unit | mean | contribution at the knots (value: logit) |")),
+               "|---|---|---|---|"]
+        for f in card.features:
+            knots = "; ".join(f"{_number(point.value, lang, '.3g')}: {_number(point.contribution, lang, '+.2f')}"
+                              for point in f.shape or [])
+            out.append(f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
+                       f"{_number(f.reference, lang, '.2f')} | {knots} |")
+        return out
+    out = [say(msg("Contribution of a feature = coefficient x (value - reference) / sd; they add up, with the "
+                   "intercept {intercept}, to the logit. Points: 20 points double the odds.",
+                   intercept=_number(card.intercept, lang, "+.3f"))), "",
+           say(msg("| feature | unit | reference | odds ratio per sd | odds ratio per unit | points per unit |")),
+           "|---|---|---|---|---|---|"]
+    for f in card.features:
+        out.append(f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
+                   f"{_number(f.reference, lang, '.2f')} | {_number(f.odds_ratio_per_sd or 0.0, lang)} | "
+                   f"{_number(f.odds_ratio_per_unit or 0.0, lang)} | "
+                   f"{_number(f.points_per_unit or 0.0, lang, '+.2f')} |")
+    return out
 
 
 def _described(name: str, description: str, lang: str) -> str:

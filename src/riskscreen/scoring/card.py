@@ -8,6 +8,7 @@ wrong type is refused with the field's name, and what is written is exactly what
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -154,17 +155,38 @@ class Parameters(Record):
     feature_set: str
     seed: int
     capacity: int | None = None
+    shape: str = "linear"  # "additive": a monotone shape per feature (scoring.additive)
+    penalty: float | None = None  # the additive shape's L2 penalty
+
+
+class ShapeChoice(Record):
+    """How the model's shape was chosen: both shapes validated on the training rows, or the shape given."""
+
+    chosen: str
+    method: str
+    penalty: float | None = None
+    linear_auc: float | None = None
+    additive_auc: float | None = None
+    additive_auc_by_penalty: dict[str, float] | None = None
+
+
+class ShapePoint(Record):
+    """An additive feature's contribution (logit) at one of its knots; straight in between, flat beyond."""
+
+    value: float
+    contribution: float
 
 
 class FeatureRow(Record):
     name: str
     description: str
     unit: str
-    coefficient_per_sd: float
-    odds_ratio_per_sd: float
-    coefficient_per_unit: float
-    odds_ratio_per_unit: float
-    points_per_unit: float
+    coefficient_per_sd: float | None = None  # the linear shape's numbers; an additive feature has `shape`
+    odds_ratio_per_sd: float | None = None
+    coefficient_per_unit: float | None = None
+    odds_ratio_per_unit: float | None = None
+    points_per_unit: float | None = None
+    shape: list[ShapePoint] | None = None
     reference: float
     sd: float
 
@@ -172,16 +194,29 @@ class FeatureRow(Record):
 class Scoring(Record):
     """The numbers a model scores with (full precision): scoring needs these, not the pickled pipeline."""
 
+    kind: str = "linear"
     features: list[str]
     medians: list[float]
     means: list[float]
-    scales: list[float]
-    coefficients: list[float]
+    scales: list[float] = []
+    coefficients: list[float] = []
+    knots: list[list[float]] | None = None
+    slopes: list[list[float]] | None = None
+    offsets: list[float] | None = None
     intercept: float
 
     @model_validator(mode="after")
     def _usable(self) -> Scoring:
         n = len(self.features)
+        if self.kind == "additive":
+            per_feature = (self.medians, self.means, self.knots or [], self.slopes or [], self.offsets or [])
+            if not n or any(len(v) != n for v in per_feature) or any(
+                    len(k) < 2 or len(s) != len(k) - 1 or any(b <= a for a, b in pairwise(k))
+                    for k, s in zip(self.knots or [], self.slopes or [], strict=True)):
+                raise ValueError("the scoring numbers do not match the features")
+            return self
+        if self.kind != "linear":
+            raise ValueError(f"unknown model kind '{self.kind}'")
         if not n or any(len(v) != n for v in (self.medians, self.means, self.scales, self.coefficients)):
             raise ValueError("the scoring numbers do not match the features")
         if any(s <= 0 for s in self.scales):
@@ -201,6 +236,7 @@ class ModelCard(Record):
     final_fit: FinalFit | None = None
     recalibration: Recalibration | None = None
     parameters: Parameters
+    shape_choice: ShapeChoice | None = None
     features_used: list[str]
     features_dropped: list[str]
     features: list[FeatureRow]

@@ -1,4 +1,5 @@
-"""The transparent model: fit a sign-constrained, calibrated logistic regression; score; split scores into parts."""
+"""The transparent model: fit a sign-constrained, calibrated logistic regression; score either shape (linear or
+additive, see `additive`); split scores into parts."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import ModelError, msg
+from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.signals.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
 
 DEFAULT_FEATURES: tuple[str, ...] = FEATURE_NAMES
@@ -77,9 +79,10 @@ class LinearParameters:
 
 @dataclass
 class FittedModel:
-    """A fitted, calibrated model: its numbers, and the sklearn pipeline when it was just trained."""
+    """A fitted, calibrated model: its numbers (linear or additive), and the scikit-learn estimator when it was
+    just trained."""
 
-    parameters: LinearParameters
+    parameters: LinearParameters | AdditiveParameters
     bands: dict[str, float]
     dropped: list[str] = field(default_factory=list)
     calibration: tuple[float, float] = (1.0, 0.0)
@@ -91,8 +94,18 @@ class FittedModel:
         return list(self.parameters.features)
 
     @property
+    def kind(self) -> str:
+        return "additive" if isinstance(self.parameters, AdditiveParameters) else "linear"
+
+    @property
+    def linear(self) -> LinearParameters:
+        if not isinstance(self.parameters, LinearParameters):
+            raise TypeError("an additive model has no coefficients")
+        return self.parameters
+
+    @property
     def coefficients(self) -> np.ndarray:
-        return self.parameters.coefficients
+        return self.linear.coefficients
 
     @property
     def intercept(self) -> float:
@@ -100,15 +113,15 @@ class FittedModel:
 
     @property
     def reference(self) -> np.ndarray:
-        """The value a feature contributes nothing at: the training mean after imputation."""
+        """The training mean after imputation: where a linear feature contributes nothing."""
         return self.parameters.means
 
     @property
     def scale(self) -> np.ndarray:
-        return self.parameters.scales
+        return self.linear.scales
 
 
-def _matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
+def feature_matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
     missing = [n for n in names if n not in features.columns]
     if missing:
         raise ModelError(msg("the model needs features these data do not have: {join}", join=', '.join(missing)),
@@ -128,7 +141,7 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
     dropped: list[str] = []
     while True:
         pipeline = make_pipeline(c, class_weight, seed)
-        pipeline.fit(_matrix(features, names), y)  # type: ignore[attr-defined]
+        pipeline.fit(feature_matrix(features, names), y)  # type: ignore[attr-defined]
         coef = pipeline["model"].coef_[0]  # type: ignore[index]
         wrong = [(abs(w), n) for n, w in zip(names, coef, strict=True) if direction(n) * w < -1e-9]
         if not wrong or len(names) == 1:
@@ -138,7 +151,7 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
         worst = max(wrong)[1]
         names.remove(worst)
         dropped.append(worst)
-    a, b = _calibration(features, y, names, c, class_weight, seed, groups)
+    a, b = platt_scaling(feature_matrix(features, names), y, make_pipeline(c, class_weight, seed), seed, groups)
     model = pipeline["model"]  # type: ignore[index]
     model.coef_ = model.coef_ * a
     model.intercept_ = model.intercept_ * a + b
@@ -172,8 +185,8 @@ def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> A
     return [(np.flatnonzero(row_fold != f), np.flatnonzero(row_fold == f)) for f in range(folds)]
 
 
-def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: float, class_weight: str | None,
-                 seed: int, groups: np.ndarray | None) -> tuple[float, float]:
+def platt_scaling(x: np.ndarray, y: np.ndarray, estimator: object, seed: int,
+                  groups: np.ndarray | None) -> tuple[float, float]:
     """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -184,8 +197,8 @@ def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: flo
         return 1.0, 0.0
     splitter = (grouped_folds(y, groups, folds, seed) if groups is not None
                 else StratifiedKFold(folds, shuffle=True, random_state=seed))
-    oof = cross_val_predict(make_pipeline(c, class_weight, seed), _matrix(features, names), y, cv=splitter,
-                            groups=groups, method="decision_function")
+    oof = cross_val_predict(estimator, x, y, cv=splitter, groups=groups,
+                            method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     return (a, b) if a > 0 else (1.0, 0.0)
@@ -193,13 +206,16 @@ def _calibration(features: pd.DataFrame, y: np.ndarray, names: list[str], c: flo
 
 def standardised(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
     """Imputed, then centred on the training mean and divided by the training sd, as the pipeline does."""
-    p = model.parameters
-    x = _matrix(features, p.features)
+    p = model.linear
+    x = feature_matrix(features, p.features)
     x = np.where(np.isnan(x), p.medians[None, :], x)
     return (x - p.means[None, :]) / p.scales[None, :]
 
 
 def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
+    p = model.parameters
+    if isinstance(p, AdditiveParameters):
+        return p.logits(feature_matrix(features, p.features))
     return standardised(model, features) @ model.coefficients + model.intercept
 
 
@@ -230,8 +246,13 @@ def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
 
 
 def contributions(model: FittedModel, features: pd.DataFrame) -> pd.DataFrame:
-    """Each feature's part of each student's logit: coefficient times standardised value (0 at the mean)."""
-    parts = standardised(model, features) * model.coefficients[None, :]
+    """Each feature's part of each student's logit: coefficient times standardised value (0 at the mean), or the
+    feature's shape at the value minus its training mean."""
+    p = model.parameters
+    if isinstance(p, AdditiveParameters):
+        parts = p.contributions(feature_matrix(features, p.features))
+    else:
+        parts = standardised(model, features) * model.coefficients[None, :]
     return pd.DataFrame(parts, index=features.index, columns=model.features)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError, msg
 from riskscreen.files import read_regular
+from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
 
@@ -36,6 +37,8 @@ SAFE_GLOBALS = {
 SAFE_SKLEARN_CLASSES = {
     ("sklearn.pipeline", "Pipeline"), ("sklearn.impute._base", "SimpleImputer"),
     ("sklearn.preprocessing._data", "StandardScaler"), ("sklearn.linear_model._logistic", "LogisticRegression"),
+    # the additive shape's estimator and its numbers (numpy arrays only)
+    ("riskscreen.training.additive_fit", "AdditiveClassifier"), ("riskscreen.scoring.additive", "AdditiveParameters"),
 }
 
 
@@ -186,7 +189,9 @@ def load_model(ref: str | None = None) -> LoadedModel:
     folder, card, _data = _verified(ref)
     if card.scoring is None or not {"high", "elevated"} <= set(card.bands):
         raise ModelError(msg("the card of {folder} lacks its scoring parameters or bands: refused", folder=folder))
-    parameters = LinearParameters.from_dict(card.scoring.model_dump())
+    numbers = card.scoring.model_dump()
+    parameters = (AdditiveParameters.from_dict(numbers) if card.scoring.kind == "additive"
+                  else LinearParameters.from_dict(numbers))
     calibration = (card.calibration[0], card.calibration[1]) if len(card.calibration) == 2 else (1.0, 0.0)
     fitted = FittedModel(parameters=parameters, bands=dict(card.bands), dropped=list(card.features_dropped),
                          calibration=calibration, params=card.parameters.as_dict())

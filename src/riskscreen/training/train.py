@@ -16,9 +16,8 @@ import pandas as pd
 from riskscreen import __version__
 from riskscreen.errors import Day, Message, ModelError, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.scoring.card import EvaluationReport, ModelCard
-from riskscreen.scoring.model import FEATURE_SETS, FittedModel, fit, predict
-from riskscreen.scoring.store import LoadedModel
+from riskscreen.scoring.card import ModelCard
+from riskscreen.scoring.model import FEATURE_SETS, FittedModel, predict
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
 from riskscreen.training.metrics import black_box, compare, fairness, metrics, paired_difference, rule_score
@@ -156,7 +155,7 @@ class TrainingResult:
 def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
     files = []
     for table, path in sorted(exports.paths.items()):
-        digest = _sha256(path)
+        digest = file_sha256(path)
         files.append({"table": table, "file": path.name, "sha256": digest})
     combined = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
     return {"files": files, "sha256": combined, "first_date": exports.report.first_date,
@@ -167,6 +166,15 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
 
 
 def _feature_table(fitted: FittedModel) -> list[dict[str, Any]]:
+    from riskscreen.scoring.additive import AdditiveParameters
+
+    p = fitted.parameters
+    if isinstance(p, AdditiveParameters):
+        return [{"name": name, "description": SPEC[name].description if name in SPEC else name,
+                 "unit": SPEC[name].unit if name in SPEC else "",
+                 "shape": [{"value": round(v, 4), "contribution": round(c, 4)} for v, c in p.shape_points(j)],
+                 "reference": round(float(p.means[j]), 4), "sd": 0.0}
+                for j, name in enumerate(p.features)]
     rows = []
     coef = dict(zip(fitted.features, fitted.coefficients, strict=True))
     scale = dict(zip(fitted.features, fitted.scale, strict=True))
@@ -220,11 +228,15 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
 
 def train(exports: Exports, *, c: float | None = None, class_weight: str | None = None,
           feature_set: str = "standard", seed: int = 0, capacity: int | None = None, n_boot: int = 500,
-          name: str = "model", demonstration: bool = False, recalibrate: bool = False,
+          name: str = "model", demonstration: bool = False, recalibrate: bool = False, shape: str = "auto",
           progress: Progress | None = None) -> TrainingResult:
-    """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card; with
-    `recalibrate`, move the final model's intercept to the latest cohort's rate of leaving (else only report a
-    gap between the two)."""
+    """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card. The
+    shape (linear, or additive with a monotone shape per feature) is chosen by cross-validation on the training
+    rows under "auto". With `recalibrate`, the final model's intercept moves to the latest cohort's rate of
+    leaving (else only a wide gap between the two is reported)."""
+    from riskscreen.scoring.model import direction
+    from riskscreen.training.shapes import choose_shape, fit_shape
+
     say = progress or (lambda _m: None)
     if feature_set not in FEATURE_SETS:
         raise UsageError(msg("unknown feature set '{feature_set}'", feature_set=feature_set),
@@ -237,9 +249,13 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     if c is None:
         say(msg("choosing the regularisation strength by cross-validation"))
         c = choose_c(ts, train_idx, names, class_weight, seed)
+    choice = choose_shape(shape, ts.features.iloc[train_idx].loc[:, list(names)].to_numpy(dtype=float),
+                          ts.labels[train_idx], ts.student_ids[train_idx], directions=tuple(map(direction, names)),
+                          names=tuple(names), c=c, class_weight=class_weight, seed=seed)
+    chosen, penalty = choice["chosen"], choice.get("penalty") if choice["chosen"] == "additive" else None
     say(msg("fitting on {count} rows", count=len(train_idx)))
-    fitted = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
-                 class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
+    fitted = fit_shape(chosen, ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
+                       penalty=penalty, class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
     say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
     scores = predict(fitted, ts.features.iloc[test_idx])
     model_metrics, baselines, audit, all_scores = assess(ts, train_idx, test_idx, scores, seed=seed,
@@ -247,8 +263,8 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     # Measured, the model is fitted again on all labelled history with the same settings: the saved model
     # learns from every row, and the card says what the figures above were measured on.
     say(msg("fitting the final model on all {count} labelled rows", count=len(ts.labels)))
-    fitted = fit(ts.features, ts.labels, feature_names=names, c=c, class_weight=class_weight, seed=seed,
-                 groups=ts.student_ids)
+    fitted = fit_shape(chosen, ts.features, ts.labels, feature_names=names, c=c, penalty=penalty,
+                       class_weight=class_weight, seed=seed, groups=ts.student_ids)
     final_fit = {"rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
                  "features_dropped": list(fitted.dropped)}
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
@@ -264,7 +280,8 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "final_fit": final_fit,
         **({"recalibration": recalibration} if recalibration else {}),
         "parameters": {"C": c, "class_weight": class_weight, "feature_set": feature_set, "seed": seed,
-                       "capacity": capacity},
+                       "capacity": capacity, "shape": chosen, **({"penalty": penalty} if penalty else {})},
+        "shape_choice": choice,
         "features_used": list(fitted.features), "features_dropped": list(fitted.dropped),
         "features": _feature_table(fitted), "intercept": round(fitted.intercept, 6),
         "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
@@ -311,108 +328,9 @@ def _latest_cohort(ts: TrainingSet, fitted: FittedModel,
                    "shift": round(shift, 6)}, None
 
 
-@dataclass
-class EvaluationResult:
-    report: EvaluationReport
-    y: np.ndarray
-    scores: dict[str, np.ndarray]
-
-
-DRIFT_MARK = 0.5  # a feature whose mean moved half a training sd or more is marked
-
-
-def drift(ts: TrainingSet, loaded: LoadedModel) -> dict[str, Any]:
-    """How these data differ from the training data the card describes: each feature's mean against the
-    card's reference (in training standard deviations), and the rate of leaving against the training rate."""
-    trained = loaded.card.training_data
-    features = []
-    for row in loaded.card.features:
-        if row.name not in ts.features:
-            continue
-        values = ts.features[row.name].to_numpy(dtype=float)
-        mean = float(np.nanmean(values)) if np.isfinite(values).any() else None
-        shift = None if mean is None or not row.sd else round((mean - row.reference) / row.sd, 3)
-        features.append({"feature": row.name, "reference": row.reference,
-                         "mean": None if mean is None else round(mean, 4), "shift_in_sd": shift,
-                         "marked": shift is not None and abs(shift) >= DRIFT_MARK})
-    rate = float(ts.labels.mean()) if ts.labels.size else None
-    base = trained.positives / trained.rows if trained.rows else None
-    return {"features": features, "leaving_rate": None if rate is None else round(rate, 4),
-            "training_leaving_rate": None if base is None else round(base, 4), "mark_at_sd": DRIFT_MARK}
-
-
-def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[str]:
-    """Warnings when the evaluation data are (partly) what the model was trained on, from its card: the same
-    files, or the same as-of dates. Figures on training data flatter a model."""
-    trained = loaded.card.training_data
-    warnings = []
-    digests = {f.sha256 for f in trained.files}
-    same = sorted(table for table, path in exports.paths.items() if _sha256(path) in digests)
-    if same:
-        warnings.append(f"THE EVALUATION DATA OVERLAP THE TRAINING DATA: the {', '.join(same)} file(s) are the "
-                        f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
-                        "later school year")
-    shared = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of} & set(trained.as_of_dates))
-    if shared and not same:
-        warnings.append(f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "
-                        "if these are the same students, the figures flatter it; evaluate on a later school year")
-    return warnings
-
-
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = None, n_boot: int = 500,
-             seed: int = 0, progress: Progress | None = None) -> EvaluationResult:
-    """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
-    ts = training_set(exports, progress)
-    scores = predict(loaded.fitted, ts.features)
-    model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids)
-    # The black box needs training data of its own: fit it on a grouped split of these data and compare all
-    # three on that split's held-out part, so the comparison is on the same rows.
-    train_idx, test_idx, how = split(ts, seed)
-    _, baselines, _, base_scores = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
-                                          capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
-    audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
-        {"columns": {}, "note": NO_AUDIT}
-    students = ts.student_ids[test_idx]
-    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed,
-                       groups=students)
-    # The price of transparency like for like: the transparent method (the card's settings) and the black box
-    # both fitted on the same training part of these data, both measured on the same held-out rows.
-    same = fit(ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=loaded.fitted.features,
-               c=loaded.card.parameters.c, class_weight=loaded.card.parameters.class_weight, seed=seed,
-               groups=ts.student_ids[train_idx])
-    same_scores = predict(same, ts.features.iloc[test_idx])
-    like_for_like = metrics(ts.labels[test_idx], same_scores, capacity=capacity, n_boot=n_boot, seed=seed,
-                            groups=students)
-    price = compare(like_for_like, baselines)
-    price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
-                                       n_boot=n_boot, seed=seed, groups=students)
-    overlap = training_overlap(exports, ts, loaded)
-    for warning in overlap:
-        (progress or (lambda _m: None))(msg("warning: {warning}", warning=warning))
-    # The headline is the held-out rows, where the baselines are measured too; all rows come second.
-    report = EvaluationReport.model_validate({
-        **{k: held_out[k] for k in ("n_students", "n_positive", "roc_auc", "pr_auc", "brier", "precision_at",
-                                     "recall_at", "calibration")},
-        "warnings": [*overlap, *held_out["warnings"]],
-        "model": loaded.name, "demonstration": loaded.is_demonstration, "n_rows": len(ts.labels),
-        "all_rows": model_metrics,
-        "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
-                                                       "model_on_these_rows": held_out}},
-        "price_of_transparency": price,
-        "price_of_transparency_interval": price_interval,
-        "like_for_like": f"the transparent method ({loaded.card.parameters.feature_set} features, "
-                         f"C={loaded.card.parameters.c}) and the black box fitted on the same {len(train_idx)} "
-                         f"rows and measured on the same {len(test_idx)} held-out rows ({how})",
-        "fairness": audit,
-        "drift": drift(ts, loaded),
-    })
-    # The plots put all three on the same held-out rows.
-    return EvaluationResult(report, ts.labels[test_idx], base_scores)

@@ -1,0 +1,118 @@
+"""Fitting the bent transparent model: monotone piecewise-linear shapes per feature, one penalised logistic fit.
+
+scikit-learn's SplineTransformer gives B-spline bases, but a monotone shape needs weights that are all of one
+sign on a basis of rising functions, and scikit-learn's LogisticRegression takes no bounds: the ramps (the
+tail sums of degree-1 B-splines) are built here and the penalised log-loss is minimised with scipy's L-BFGS-B
+under those bounds. The estimator follows scikit-learn's API, so its cross-validation and pickling apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from riskscreen.errors import ModelError, msg
+from riskscreen.scoring.additive import AdditiveParameters, ramps
+
+if TYPE_CHECKING:
+    from riskscreen.scoring.model import FittedModel
+
+KNOTS = 5  # the 0, 25, 50, 75 and 100% quantiles of a feature's training values: at most four straight pieces
+PENALTY_GRID = (1.0, 10.0, 100.0)
+
+
+def knots_of(values: np.ndarray, count: int = KNOTS) -> np.ndarray:
+    """Distinct quantiles of the known values; a feature with one value gets a unit interval (a flat shape)."""
+    known = values[~np.isnan(values)]
+    if known.size == 0:
+        return np.array([0.0, 1.0])
+    knots = np.unique(np.quantile(known, np.linspace(0, 1, count)))
+    return knots if knots.size >= 2 else np.array([knots[0], knots[0] + 1.0])
+
+
+class AdditiveClassifier(ClassifierMixin, BaseEstimator):
+    """Logistic regression on per-feature ramps, each feature's weights bounded to its direction (+1 rises with
+    risk, -1 falls), with an L2 penalty on the weights (larger `penalty` = flatter shapes)."""
+
+    def __init__(self, directions: tuple[int, ...] = (), penalty: float = 3.0, class_weight: str | None = None,
+                 feature_names: tuple[str, ...] = ()) -> None:
+        self.directions = directions
+        self.penalty = penalty
+        self.class_weight = class_weight
+        self.feature_names = feature_names
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> AdditiveClassifier:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
+        medians = np.nanmedian(np.where(np.isnan(x).all(axis=0)[None, :], 0.0, x), axis=0)
+        filled = np.where(np.isnan(x), medians[None, :], x)
+        knots = tuple(knots_of(x[:, j]) for j in range(x.shape[1]))
+        blocks = [ramps(filled[:, j], k) for j, k in enumerate(knots)]
+        sizes = [b.shape[1] for b in blocks]
+        directions = np.repeat(np.asarray(self.directions or (1,) * x.shape[1], dtype=float), sizes)
+        signs = np.where(directions == 0, 1.0, directions)  # 0: no direction known (a level), left free
+        design = np.hstack(blocks) * signs[None, :]  # every weight >= 0 keeps each shape monotone
+        weight = np.ones(len(y))
+        if self.class_weight == "balanced":
+            counts = np.bincount(y, minlength=2)
+            weight = len(y) / (2.0 * counts[y])
+        total = weight.sum()
+
+        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+            z = w[0] + design @ w[1:]
+            residual = weight * (1.0 / (1.0 + np.exp(-z)) - y)
+            value = float(np.sum(weight * (np.logaddexp(0.0, z) - y * z)) + 0.5 * self.penalty * w[1:] @ w[1:])
+            gradient = np.concatenate([[residual.sum()], design.T @ residual + self.penalty * w[1:]])
+            return value / total, gradient / total
+
+        start = np.zeros(design.shape[1] + 1)
+        start[0] = np.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
+        found = minimize(loss, start, jac=True, method="L-BFGS-B",
+                         bounds=[(None, None)] + [(0.0, None) if d else (None, None) for d in directions],
+                         options={"maxiter": 2000})
+        signed = found.x[1:] * signs
+        slopes = tuple(np.split(signed, np.cumsum(sizes)[:-1]))
+        shapes = np.column_stack([b @ s for b, s in zip(blocks, slopes, strict=True)]) if blocks else \
+            np.zeros((len(y), 0))
+        offsets = shapes.mean(axis=0)
+        names = tuple(self.feature_names) or tuple(str(j) for j in range(x.shape[1]))
+        self.parameters_ = AdditiveParameters(names, medians, filled.mean(axis=0), knots, slopes, offsets,
+                                              float(found.x[0] + offsets.sum()))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return self.parameters_.logits(np.asarray(x, dtype=float))
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(x)))
+        return np.column_stack([1 - p, p])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return (self.decision_function(x) > 0).astype(int)
+
+
+def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str], penalty: float,
+                 class_weight: str | None = None, seed: int = 0, groups: np.ndarray | None = None) -> FittedModel:
+    """The additive model on these rows, calibrated on out-of-fold logits as the linear one, with its bands."""
+    from riskscreen.scoring.model import BAND_QUANTILES, FittedModel, direction, feature_matrix, platt_scaling, predict
+
+    y = np.asarray(labels, dtype=int)
+    if y.min(initial=1) == y.max(initial=0):
+        raise ModelError(msg("the outcomes hold only one class (no one left, or everyone did)"),
+                         hint=msg("training needs students who left and students who stayed"))
+    names = tuple(feature_names)
+    estimator = AdditiveClassifier(tuple(direction(n) for n in names), penalty, class_weight, names)
+    x = feature_matrix(features, names)
+    estimator.fit(x, y)
+    a, b = platt_scaling(x, y, estimator, seed, groups)
+    estimator.parameters_ = estimator.parameters_.scaled(a, b)
+    fitted = FittedModel(estimator.parameters_, {}, [], (a, b),
+                         {"penalty": penalty, "class_weight": class_weight, "seed": seed}, estimator)
+    probability = predict(fitted, features)
+    fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
+    return fitted
