@@ -155,7 +155,8 @@ def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
     # Fitted numbers differ in the last digits where another machine's BLAS kernel sums in another order, and
     # a figure rounded to 4 decimals can then land one unit away: compare with that tolerance, not exactly.
     for key in ("training_data", "validation", "parameters", "features_used", "features_dropped", "features",
-                "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness"):
+                "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness",
+                "shape_choice"):
         assert_close(rebuilt[key], bundled[key], rel=1e-6, abs_=1.5e-4, where=key)
     assert_close(result.fitted.parameters.as_dict(), bundled["scoring"], rel=1e-6, abs_=1e-9, where="scoring")
 

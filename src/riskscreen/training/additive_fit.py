@@ -22,16 +22,18 @@ from riskscreen.scoring.additive import AdditiveParameters, ramps
 if TYPE_CHECKING:
     from riskscreen.scoring.model import FittedModel
 
-KNOTS = 5  # the 0, 25, 50, 75 and 100% quantiles of a feature's training values: at most four straight pieces
+# Knots at these quantiles of a feature's training values: the tail is where counts of absence and fails say
+# most (the statutory 16 hours lie far above the median), so it gets knots of its own.
+KNOT_QUANTILES = (0.0, 0.25, 0.5, 0.75, 0.9, 0.97, 1.0)
 PENALTY_GRID = (1.0, 10.0, 100.0)
 
 
-def knots_of(values: np.ndarray, count: int = KNOTS) -> np.ndarray:
+def knots_of(values: np.ndarray) -> np.ndarray:
     """Distinct quantiles of the known values; a feature with one value gets a unit interval (a flat shape)."""
     known = values[~np.isnan(values)]
     if known.size == 0:
         return np.array([0.0, 1.0])
-    knots = np.unique(np.quantile(known, np.linspace(0, 1, count)))
+    knots = np.unique(np.quantile(known, KNOT_QUANTILES))
     return knots if knots.size >= 2 else np.array([knots[0], knots[0] + 1.0])
 
 
