@@ -13,7 +13,7 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
-from riskscreen.training.metrics import compare, fairness, metrics, paired_difference
+from riskscreen.training.metrics import compare, fairness, metrics, one_blas_thread, paired_difference
 from riskscreen.training.train import NO_AUDIT, Progress, TrainingSet, assess, file_sha256, split, training_set
 
 
@@ -65,6 +65,7 @@ def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> 
     return warnings
 
 
+@one_blas_thread
 def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = None, n_boot: int = 500,
              seed: int = 0, progress: Progress | None = None) -> EvaluationResult:
     """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""

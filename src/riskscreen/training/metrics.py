@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.signals.features import FEATURE_NAMES
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 TOP_FRACTIONS = (0.05, 0.10, 0.20)
 FAIRNESS_FRACTION = 0.10
@@ -143,26 +147,42 @@ def _resampled(y: np.ndarray, p: np.ndarray, chunks: list[np.ndarray], ks: list[
     for k in ks:
         out[f"precision@{k}"], out[f"recall@{k}"] = [], []
     squared = (p - y) ** 2
+    ties = starts.size < p.size
     for counts in chunks:
         weights = counts[:, order].astype(float)
         positive_rows = weights * sorted_y
-        pos = np.add.reduceat(positive_rows, starts, axis=1)
-        neg = np.add.reduceat(weights - positive_rows, starts, axis=1)
-        tp, fp = np.cumsum(pos, axis=1), np.cumsum(neg, axis=1)
-        n_pos, n_neg = tp[:, -1], fp[:, -1]
-        lower = n_neg[:, None] - fp  # negatives scored below each distinct score
+        # per distinct score; without ties every row is its own score and the sums are the rows themselves
+        pos = np.add.reduceat(positive_rows, starts, axis=1) if ties else positive_rows
+        total = np.add.reduceat(weights, starts, axis=1) if ties else weights
+        tp, seen = np.cumsum(pos, axis=1), np.cumsum(total, axis=1)
+        n_pos, n_all = tp[:, -1], seen[:, -1]
+        n_neg = n_all - n_pos
+        # a positive above a negative counts 1, a tie 1/2: sum over scores of pos x (negatives below + half the
+        # negatives at it) = n_pos x n_neg - sum pos x (negatives at or above) + 1/2 sum pos x (negatives at it)
+        above = np.einsum("ij,ij->i", pos, seen - tp)
+        at = np.einsum("ij,ij->i", pos, total - pos) if ties else np.zeros(len(pos))
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["auc"].append(np.where((n_pos > 0) & (n_neg > 0),
-                                       (pos * (lower + 0.5 * neg)).sum(axis=1) / (n_pos * n_neg), np.nan))
-            precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-            out["ap"].append(np.where(n_pos > 0, (pos * precision).sum(axis=1) / n_pos, np.nan))
-            out["brier"].append((counts * squared).sum(axis=1) / counts.sum(axis=1))
-            before = np.cumsum(weights, axis=1) - weights
+            out["auc"].append(np.where((n_pos > 0) & (n_neg > 0), (n_pos * n_neg - above + 0.5 * at) / (n_pos * n_neg),
+                                       np.nan))
+            precision = tp / np.where(seen > 0, seen, 1.0)
+            out["ap"].append(np.where(n_pos > 0, np.einsum("ij,ij->i", pos, precision) / n_pos, np.nan))
+            out["brier"].append(counts @ squared / n_all)
+            head, head_y = _top_columns(weights, sorted_y, max(ks, default=0))
+            before = np.cumsum(head, axis=1) - head
             for k in ks:
-                hits = (np.clip(k - before, 0, weights) * sorted_y).sum(axis=1)
+                hits = (np.clip(k - before, 0, head) * head_y).sum(axis=1)
                 out[f"precision@{k}"].append(hits / k)
                 out[f"recall@{k}"].append(np.where(n_pos > 0, hits / np.where(n_pos > 0, n_pos, 1), np.nan))
     return {key: np.concatenate(v) if v else np.zeros(0) for key, v in out.items()}
+
+
+def _top_columns(weights: np.ndarray, sorted_y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first columns (highest scores) that hold the top k of every resample: a resample draws each row once
+    on average, so about k columns; twice that and a margin, or all where a resample needs more."""
+    width = min(weights.shape[1], 2 * k + 64)
+    if width < weights.shape[1] and (weights[:, :width].sum(axis=1) < k).any():
+        width = weights.shape[1]
+    return weights[:, :width], sorted_y[:width]
 
 
 def _finish(out: dict[str, Any], y: np.ndarray, score: np.ndarray, probabilities: bool) -> dict[str, Any]:
@@ -299,3 +319,17 @@ def fairness(groups: pd.DataFrame, y: np.ndarray, p: np.ndarray, *, fraction: fl
 
 def _r(x: float) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
+
+
+def one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:
+    """Run with one BLAS thread: training and evaluation multiply tall, thin matrices (memory-bound) and take
+    L-BFGS's many small steps, where more threads only wait on each other; on a busy two-core machine they
+    doubled `train` at 30,000 students (benchmarks/analyst.py)."""
+    from threadpoolctl import threadpool_limits
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return func(*args, **kwargs)
+
+    return run

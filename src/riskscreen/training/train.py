@@ -20,7 +20,15 @@ from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.model import FEATURE_SETS, FittedModel, predict
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
-from riskscreen.training.metrics import black_box, compare, fairness, metrics, paired_difference, rule_score
+from riskscreen.training.metrics import (
+    black_box,
+    compare,
+    fairness,
+    metrics,
+    one_blas_thread,
+    paired_difference,
+    rule_score,
+)
 
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -226,6 +234,7 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
     return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}
 
 
+@one_blas_thread
 def train(exports: Exports, *, c: float | None = None, class_weight: str | None = None,
           feature_set: str = "standard", seed: int = 0, capacity: int | None = None, n_boot: int = 500,
           name: str = "model", demonstration: bool = False, recalibrate: bool = False, shape: str = "auto",
