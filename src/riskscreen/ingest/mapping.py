@@ -162,6 +162,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
                                             what="level", blank_ok=True)
         if "as_of" in found:
             columns["as_of"] = mapper.dates(found["as_of"], "as_of")
+        if "enrolled_from" in found:  # blank: not known, the student counts as enrolled all along
+            columns["enrolled_from"] = mapper.dates(found["enrolled_from"], "enrolled_from", blank_ok=True)
         for name in ("mentor", "class"):
             if name in found:
                 columns[name] = mapper.text(found[name], name)

@@ -105,7 +105,7 @@ class Mapper:
             self.parse_failed[column] = self.parse_failed.get(column, np.zeros(len(mask), bool)) | mask
 
     # ------------------------------------------------------------------------------------- value parsers
-    def dates(self, source: str, column: str) -> pd.Series:
+    def dates(self, source: str, column: str, *, blank_ok: bool = False) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
         categories = stripped_text(series.cat.categories).str.replace(TIME_SUFFIX, "", regex=True)
         fmt = self.profile.date_format
@@ -132,7 +132,8 @@ class Mapper:
             self.problem(ERROR, column, "date", msg("a date before {first} or after {last}, outside any school year "
                                                     "riskscreen reads", first=FIRST_DATE.year, last=LAST_DATE.year),
                          msg("correct the date; a typo in the year is the usual cause"), outside, source)
-        bad = spread(np.isnat(values), codes, False) & ~outside
+        unreadable = np.isnat(values) & ~(blank_ok & (categories == "").to_numpy(dtype=bool))
+        bad = spread(unreadable, codes, False) & ~outside
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
             self.problem(ERROR, column, "date", msg("not a valid date (the column's dates are {label})", label=label),

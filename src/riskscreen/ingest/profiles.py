@@ -22,7 +22,7 @@ CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "attendance": ("student_id", "date", "period", "hours", "code", "authorised"),
     "grades": ("student_id", "subject", "date", "grade", "weight"),
     "students": ("student_id", "level", "year", "age", "repeated_years", "moved_down", "mentor", "class",
-                 "as_of"),
+                 "as_of", "enrolled_from"),
     "outcomes": ("student_id", "as_of", "left_without_qualification"),
 }
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -81,6 +81,7 @@ class Students(_Keyed):
     moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True, metadata=_words(
         "{bounds} moves down", "write the number of moves to a lower level"))
     as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
+    enrolled_from: Optional[Series[pa.DateTime]] = pa.Field(nullable=True)
 
 
 class Outcomes(_Keyed):

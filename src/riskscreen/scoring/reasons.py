@@ -26,6 +26,15 @@ def reason_text(feature: str, value: float, lang: str) -> str:
     return str(template).format(value=number(shown, lang))
 
 
+ENROLMENT_WINDOW = {f.name: f.window_weeks for f in FEATURES if f.per_enrolment and f.window_weeks}
+
+
+def enrolled_reason(feature: str, count: float, weeks: int, window: int, lang: str) -> str:
+    """The reason of a count taken over the weeks a student was enrolled for: the count as it is, and the weeks."""
+    return reason_text(feature, round(count, 6), lang) + str(texts(lang)["reasons"]["enrolled"]).format(
+        weeks=weeks, window=window)
+
+
 def _applies(direction: np.ndarray, raw: np.ndarray) -> np.ndarray:
     """A positive contribution is a reason only when the value itself is a warning sign.
 
@@ -77,6 +86,15 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
         distinct, back = np.unique(shown, return_inverse=True)
         phrases = np.array([reason_text(str(name), float(v), lang) for v in distinct], dtype=object)
         texts_out[slot[student, rank], student] = phrases[back]
+        window = ENROLMENT_WINDOW.get(str(name))
+        if window is not None and f"enrolment_scale_{window}w" in features:
+            # a count taken over fewer weeks than the window: say the count itself, and for how many weeks
+            here = features.loc[contributions.index]
+            scale = here[f"enrolment_scale_{window}w"].to_numpy(dtype=float)[student]
+            weeks = here[f"enrolled_weeks_{window}w"].to_numpy(dtype=float)[student]
+            for i in np.flatnonzero(scale != 1):
+                texts_out[slot[student[i], rank[i]], student[i]] = enrolled_reason(
+                    str(name), float(shown[i] / scale[i]), int(weeks[i]), window, lang)
         chosen[slot[student, rank], student] = str(name)
     out: dict[str, object] = {f"reason_{k + 1}": texts_out[k].tolist() for k in range(top)}
     joined = chosen[0]

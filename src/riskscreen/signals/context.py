@@ -10,7 +10,7 @@ import pandas as pd
 
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.signals.attendance import CODE_INDEX, AttendanceRows, _sum, student_codes
-from riskscreen.signals.calendar import LessonCalendar, day_numbers
+from riskscreen.signals.calendar import LessonCalendar, day_numbers, week_numbers
 
 SHORT_WEEKS = 4
 LONG_WEEKS = 12
@@ -27,6 +27,37 @@ class FeatureContext:
         self.long = calendar.window_start_position(LONG_WEEKS)
         self.in_short = rows.week_pos >= self.short
         self.in_long = rows.week_pos >= self.long
+
+    @cached_property
+    def first_enrolled_position(self) -> np.ndarray:
+        """Per student, the position of the first lesson week they were enrolled in (the roster's enrolled_from,
+        a documented extension): 0 where it is not known, so the student counts as enrolled all along."""
+        out = np.zeros(self.n, dtype=np.int64)
+        roster = self.roster
+        if roster is None or roster.empty or "enrolled_from" not in roster or self.calendar.n_weeks == 0:
+            return out
+        position = student_codes(roster["student_id"], self.universe)
+        dates = roster["enrolled_from"].to_numpy(dtype="datetime64[D]")
+        ok = (position >= 0) & ~np.isnat(dates)
+        weeks = week_numbers(dates[ok].astype(np.int64).astype(np.int32))
+        out[position[ok]] = np.searchsorted(self.calendar.weeks, weeks)
+        return out
+
+    def enrolled_weeks(self, start: int) -> np.ndarray:
+        """Per student, the lesson weeks from position `start` to the last that they were enrolled for."""
+        return np.maximum(self.calendar.n_weeks - np.maximum(self.first_enrolled_position, start), 0)
+
+    def per_enrolment(self, counts: np.ndarray, start: int) -> np.ndarray:
+        """Counts of a window from position `start` as if the student had been enrolled for all of it: a student
+        enrolled three weeks ago with 9 hours of truancy is not a student with 9 hours in twelve weeks. The
+        multiplier stops at 3 (a third of the window counted as the least), so one bad first week is not made
+        into a term's worth."""
+        full = max(self.calendar.n_weeks - start, 0)
+        if full == 0:
+            return counts
+        enrolled = self.enrolled_weeks(start)
+        floor = -(-full // 3)
+        return np.where(enrolled < full, counts * full / np.maximum(enrolled, floor), counts)
 
     def code(self, name: str) -> np.ndarray:
         return self.rows.code == CODE_INDEX[name]

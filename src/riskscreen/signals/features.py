@@ -26,7 +26,7 @@ from riskscreen.signals.attendance import (
     student_universe,
 )
 from riskscreen.signals.calendar import LessonCalendar
-from riskscreen.signals.context import FeatureContext
+from riskscreen.signals.context import LONG_WEEKS, SHORT_WEEKS, FeatureContext
 
 FAIL_BELOW = 5.5
 LESSON_HOURS_PER_WEEK = 30.0
@@ -60,19 +60,22 @@ class FeatureSpec:
     trend: bool = False
     compute: Callable[[FeatureContext], np.ndarray] | None = None
     signal: str = ""  # features of one signal (4 and 12 weeks of the same absence) give one reason at most
+    per_enrolment: bool = False  # a count of the window, taken over the weeks the student was enrolled for
 
 
 _DECLARED: list[FeatureSpec] = []
+Compute = Callable[[FeatureContext], np.ndarray]
 
 
 def feature(name: str, *, description: str, unit: str, direction: int, group: str, window_weeks: int | None,
             prompt: str, nl: tuple[str, str], en: tuple[str, str], trend: bool = False, signal: str = "",
-            ) -> Callable[[Callable[[FeatureContext], np.ndarray]], Callable[[FeatureContext], np.ndarray]]:
+            per_enrolment: bool = False) -> Callable[[Compute], Compute]:
     """Declare the feature computed by the decorated function (nl/en: label, reason with {value})."""
 
-    def register(compute: Callable[[FeatureContext], np.ndarray]) -> Callable[[FeatureContext], np.ndarray]:
+    def register(compute: Compute) -> Compute:
         _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt,
-                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute, signal or name))
+                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute, signal or name,
+                                     per_enrolment))
         return compute
 
     return register
@@ -80,7 +83,7 @@ def feature(name: str, *, description: str, unit: str, direction: int, group: st
 
 # --------------------------------------------------------------------------------------------- attendance
 @feature("unauthorised_hours_4w", description="unauthorised absence in the last 4 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=4, signal="unauthorised", prompt="absence",
+         direction=1, group="attendance", window_weeks=4, signal="unauthorised", per_enrolment=True, prompt="absence",
          nl=("uren ongeoorloofd afwezig, laatste 4 lesweken",
              "{value} uur ongeoorloofd afwezig in de laatste 4 lesweken"),
          en=("hours of unauthorised absence, last 4 lesson weeks",
@@ -90,7 +93,7 @@ def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("unauthorised_hours_12w", description="unauthorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, signal="unauthorised", prompt="absence",
+         direction=1, group="attendance", window_weeks=12, signal="unauthorised", per_enrolment=True, prompt="absence",
          nl=("uren ongeoorloofd afwezig, laatste 12 lesweken",
              "{value} uur ongeoorloofd afwezig in de laatste 12 lesweken"),
          en=("hours of unauthorised absence, last 12 lesson weeks",
@@ -100,7 +103,7 @@ def unauthorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("authorised_hours_12w", description="authorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, prompt="absence",
+         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="absence",
          nl=("uren geoorloofd afwezig, laatste 12 lesweken",
              "{value} uur geoorloofd afwezig in de laatste 12 lesweken"),
          en=("hours of authorised absence, last 12 lesson weeks",
@@ -110,7 +113,7 @@ def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("sick_hours_12w", description="sick leave in the last 12 lesson weeks", unit="hours", direction=1,
-         group="attendance", window_weeks=12, signal="sick", prompt="sick",
+         group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick",
          nl=("uren ziek, laatste 12 lesweken",
              "{value} uur ziek gemeld in de laatste 12 lesweken"),
          en=("hours sick, last 12 lesson weeks",
@@ -120,7 +123,7 @@ def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("sick_spells_12w", description="separate sick spells in the last 12 lesson weeks", unit="spells",
-         direction=1, group="attendance", window_weeks=12, signal="sick", prompt="sick",
+         direction=1, group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick",
          nl=("aparte ziekmeldingen, laatste 12 lesweken",
              "{value} keer ziek gemeld in de laatste 12 lesweken"),
          en=("separate sick spells, last 12 lesson weeks",
@@ -130,7 +133,7 @@ def sick_spells_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("late_4w", description="late arrivals in the last 4 lesson weeks", unit="times", direction=1,
-         group="attendance", window_weeks=4, prompt="late",
+         group="attendance", window_weeks=4, per_enrolment=True, prompt="late",
          nl=("keer te laat, laatste 4 lesweken",
              "{value} keer te laat in de laatste 4 lesweken"),
          en=("late arrivals, last 4 lesson weeks",
@@ -140,7 +143,7 @@ def late_4w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("removed_12w", description="removals from class in the last 12 lesson weeks", unit="times",
-         direction=1, group="attendance", window_weeks=12, prompt="removed",
+         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="removed",
          nl=("keer uit de les gestuurd, laatste 12 lesweken",
              "{value} keer uit de les gestuurd in de laatste 12 lesweken"),
          en=("removals from class, last 12 lesson weeks",
@@ -158,11 +161,12 @@ def removed_12w(ctx: FeatureContext) -> np.ndarray:
 def absence_trend(ctx: FeatureContext) -> np.ndarray:
     if ctx.short <= ctx.long:
         return np.zeros(ctx.n)
-    weeks_short = max(ctx.calendar.n_weeks - ctx.short, 1)
-    weeks_before = max(ctx.short - ctx.long, 1)
+    # per week the student was enrolled: a student who came in the last 4 weeks has no "before" to rise from
+    weeks_short = np.maximum(ctx.enrolled_weeks(ctx.short), 1)
+    weeks_before = ctx.enrolled_weeks(ctx.long) - ctx.enrolled_weeks(ctx.short)
     recent = ctx.hours_where(ctx.absent & ctx.in_short) / weeks_short
-    before = ctx.hours_where(ctx.absent & ctx.in_long & ~ctx.in_short) / weeks_before
-    return recent - before
+    before = ctx.hours_where(ctx.absent & ctx.in_long & ~ctx.in_short) / np.maximum(weeks_before, 1)
+    return np.where(weeks_before > 0, recent - before, np.nan)
 
 
 # ------------------------------------------------------------------------------------------------- grades
@@ -177,7 +181,7 @@ def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("fails_12w", description="grades below 5.5 in the last 12 lesson weeks", unit="grades", direction=1,
-         group="grades", window_weeks=12, signal="fails", prompt="grades",
+         group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades",
          nl=("onvoldoendes, laatste 12 lesweken",
              "{value} onvoldoendes in de laatste 12 lesweken"),
          en=("failing grades, last 12 lesson weeks",
@@ -188,7 +192,7 @@ def fails_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
-         direction=1, group="grades", window_weeks=12, signal="fails", prompt="grades",
+         direction=1, group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades",
          nl=("onvoldoendes kernvakken, laatste 12 lesweken",
              "{value} onvoldoendes voor kernvakken in de laatste 12 lesweken"),
          en=("failing grades in core subjects, last 12 lesson weeks",
@@ -281,7 +285,8 @@ FEATURES: tuple[FeatureSpec, ...] = tuple(_DECLARED)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 SPEC = {f.name: f for f in FEATURES}
 # Not model features: context for people and for the rule-based baseline.
-CONTEXT_COLUMNS = ("absence_rate_12w", "has_registrations", "has_grades")
+CONTEXT_COLUMNS = ("absence_rate_12w", "has_registrations", "has_grades", "enrolled_weeks_4w", "enrolled_weeks_12w",
+                   "enrolment_scale_4w", "enrolment_scale_12w")
 LEVEL_COLUMNS = tuple(f"level_{lv}" for lv in LEVELS)
 
 
@@ -305,6 +310,13 @@ def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *, unive
         calendar, rows = precomputed
     ctx = FeatureContext(exports, universe, calendar, rows, as_of)
     out: dict[str, np.ndarray] = {spec.name: spec.compute(ctx) for spec in FEATURES if spec.compute is not None}
+    starts = {SHORT_WEEKS: ctx.short, LONG_WEEKS: ctx.long}
+    for spec in FEATURES:
+        if spec.per_enrolment and spec.window_weeks in starts:
+            out[spec.name] = ctx.per_enrolment(out[spec.name], starts[spec.window_weeks])
+    for weeks, start in starts.items():
+        out[f"enrolled_weeks_{weeks}w"] = ctx.enrolled_weeks(start).astype(float)
+        out[f"enrolment_scale_{weeks}w"] = ctx.per_enrolment(np.ones(ctx.n), start)
     weeks_long = max(calendar.n_weeks - ctx.long, 1)
     out["absence_rate_12w"] = ctx.hours_where(ctx.absent & ctx.in_long) / (weeks_long * LESSON_HOURS_PER_WEEK)
     out["has_registrations"] = (np.bincount(rows.student, minlength=ctx.n) > 0).astype(float)
