@@ -308,7 +308,7 @@ def test_evaluate_heads_with_the_held_out_rows(history_exports) -> None:  # type
 def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
     """Ten students with twenty identical rows each: resampling rows would pretend to 200 independent students and
     give a narrow interval; resampling students gives the width of ten."""
-    from riskscreen.training.metrics import _cluster_counts, metrics
+    from riskscreen.training.metrics import _cluster_counts, metrics, row_counts
 
     rng = np.random.default_rng(3)
     per_student = rng.random(10)
@@ -322,7 +322,7 @@ def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
     width = students["roc_auc"]["high"] - students["roc_auc"]["low"]
     assert width > 2 * (rows["roc_auc"]["high"] - rows["roc_auc"]["low"])
     # a resample draws whole students: every row of a student has the same count
-    counts = np.concatenate(_cluster_counts(groups, 50, np.random.default_rng(0)))
+    counts = row_counts(_cluster_counts(groups, 50, np.random.default_rng(0)))
     assert counts.shape == (50, 200) and (counts.reshape(50, 10, 20).std(axis=2) == 0).all()
     assert (counts.reshape(50, 10, 20)[:, :, 0].sum(axis=1) == 10).all()
     # unique students: the plain row bootstrap, figure for figure

@@ -99,7 +99,8 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
 
 
 def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str], penalty: float,
-                 class_weight: str | None = None, seed: int = 0, groups: np.ndarray | None = None) -> FittedModel:
+                 class_weight: str | None = None, seed: int = 0, groups: np.ndarray | None = None,
+                 calibrate: bool = True) -> FittedModel:
     """The additive model on these rows, calibrated on out-of-fold logits as the linear one, with its bands."""
     from riskscreen.scoring.model import BAND_QUANTILES, FittedModel, direction, feature_matrix, platt_scaling, predict
 
@@ -111,7 +112,7 @@ def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: S
     estimator = AdditiveClassifier(tuple(direction(n) for n in names), penalty, class_weight, names)
     x = feature_matrix(features, names)
     estimator.fit(x, y)
-    a, b = platt_scaling(x, y, estimator, seed, groups)
+    a, b = platt_scaling(x, y, estimator, seed, groups) if calibrate else (1.0, 0.0)
     estimator.parameters_ = estimator.parameters_.scaled(a, b)
     fitted = FittedModel(estimator.parameters_, {}, [], (a, b),
                          {"penalty": penalty, "class_weight": class_weight, "seed": seed}, estimator)

@@ -13,7 +13,7 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
-from riskscreen.training.metrics import compare, fairness, metrics, one_blas_thread, paired_difference
+from riskscreen.training.metrics import fairness, metrics, one_blas_thread, paired_difference
 from riskscreen.training.train import NO_AUDIT, Progress, TrainingSet, assess, file_sha256, split, training_set
 
 
@@ -87,16 +87,16 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     from riskscreen.training.shapes import fit_shape
 
     settings = loaded.card.parameters
+    # Only ranks are compared (ROC AUC, the top 10%), which calibration does not change: no calibration fit.
     same = fit_shape(settings.shape, ts.features.iloc[train_idx], ts.labels[train_idx],
                      feature_names=loaded.fitted.features, c=settings.c, penalty=settings.penalty,
-                     class_weight=settings.class_weight, seed=seed, groups=ts.student_ids[train_idx])
+                     class_weight=settings.class_weight, seed=seed, groups=ts.student_ids[train_idx],
+                     calibrate=False)
     same_scores = predict(same, ts.features.iloc[test_idx])
     penalty = f", penalty {settings.penalty}" if settings.penalty else ""
-    like_for_like = metrics(ts.labels[test_idx], same_scores, capacity=capacity, n_boot=n_boot, seed=seed,
-                            groups=students)
-    price = compare(like_for_like, baselines)
     price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
                                        n_boot=n_boot, seed=seed, groups=students)
+    price = {key: figure["value"] for key, figure in price_interval.items()}
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:
         (progress or (lambda _m: None))(msg("warning: {warning}", warning=warning))

@@ -19,24 +19,26 @@ SHAPE_MARGIN = 0.005
 
 def fit_shape(shape: str, features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str], c: float,
               penalty: float | None, class_weight: str | None, seed: int,
-              groups: np.ndarray | None) -> FittedModel:
+              groups: np.ndarray | None, calibrate: bool = True) -> FittedModel:
     """A fitted model of the given shape ("linear" or "additive") with its settings."""
     if shape == "additive":
         return fit_additive(features, labels, feature_names=feature_names,
                             penalty=penalty if penalty is not None else PENALTY_GRID[1],
-                            class_weight=class_weight, seed=seed, groups=groups)
+                            class_weight=class_weight, seed=seed, groups=groups, calibrate=calibrate)
     return fit(features, labels, feature_names=feature_names, c=c, class_weight=class_weight, seed=seed,
-               groups=groups)
+               groups=groups, calibrate=calibrate)
 
 
 def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, directions: tuple[int, ...],
-                 names: tuple[str, ...], c: float, class_weight: str | None, seed: int) -> dict[str, Any]:
+                 names: tuple[str, ...], c: float, class_weight: str | None, seed: int,
+                 linear_auc: float | None = None) -> dict[str, Any]:
     """The shape and its penalty: both shapes' mean grouped cross-validated ROC AUC on the training rows (the
     additive one at each penalty of the grid), the additive shape chosen under "auto" only when it is better by
-    more than SHAPE_MARGIN. The record goes into the card as it is."""
+    more than SHAPE_MARGIN. `linear_auc`: the linear shape's figure when choosing C measured it on the same folds
+    already. The record goes into the card as it is."""
     from sklearn.model_selection import cross_val_score
 
-    from riskscreen.scoring.model import grouped_folds, make_pipeline
+    from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
     from riskscreen.training.additive_fit import AdditiveClassifier
 
     if shape not in SHAPES:
@@ -44,7 +46,7 @@ def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *
                          hint=msg("choose from {join}", join=", ".join(SHAPES)))
     if shape == "linear":
         return {"chosen": "linear", "method": "given (--shape linear)"}
-    folds = min(5, int(y.sum()), int((1 - y).sum()))
+    folds = fold_count(y, groups)
     if folds < 2:
         return {"chosen": "linear" if shape == "auto" else shape, "penalty": PENALTY_GRID[1],
                 "method": "too few who left to cross-validate; the given or simpler shape"}
@@ -56,7 +58,7 @@ def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *
 
     additive = {p: auc(AdditiveClassifier(directions, p, class_weight, names)) for p in PENALTY_GRID}
     penalty = max(additive, key=lambda p: (additive[p], p))
-    linear = auc(make_pipeline(c, class_weight, seed))
+    linear = linear_auc if linear_auc is not None else auc(make_pipeline(c, class_weight, seed))
     better = additive[penalty] > linear + SHAPE_MARGIN
     chosen = shape if shape != "auto" else ("additive" if better else "linear")
     return {"chosen": chosen, "penalty": penalty,

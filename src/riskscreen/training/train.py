@@ -120,22 +120,23 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
-             seed: int) -> float:
-    """Regularisation strength by grouped cross-validated ROC AUC on the training part."""
+             seed: int) -> tuple[float, float | None]:
+    """Regularisation strength by grouped cross-validated ROC AUC on the training part, and that AUC."""
     from sklearn.model_selection import cross_val_score
 
-    from riskscreen.scoring.model import grouped_folds, make_pipeline
+    from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
 
     y = ts.labels[train]
-    folds = min(5, int(y.sum()), int((1 - y).sum()))
+    folds = fold_count(y, ts.student_ids[train])
     if folds < 2:
-        return 1.0
+        return 1.0, None
     x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
     splitter = grouped_folds(y, ts.student_ids[train], folds, seed)
     scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,
                                                groups=ts.student_ids[train], scoring="roc_auc")))
               for c in C_GRID}
-    return max(scores, key=lambda c: (round(scores[c], 4), -c))
+    chosen = max(scores, key=lambda c: (round(scores[c], 4), -c))
+    return chosen, round(scores[chosen], 4)
 
 
 def roster_leakage(exports: Exports, names: tuple[str, ...]) -> str | None:
@@ -255,12 +256,13 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     ts = training_set(exports, say)
     warnings = [w for w in (roster_leakage(exports, names),) if w]
     train_idx, test_idx, how = split(ts, seed)
+    linear_auc: float | None = None
     if c is None:
         say(msg("choosing the regularisation strength by cross-validation"))
-        c = choose_c(ts, train_idx, names, class_weight, seed)
+        c, linear_auc = choose_c(ts, train_idx, names, class_weight, seed)
     choice = choose_shape(shape, ts.features.iloc[train_idx].loc[:, list(names)].to_numpy(dtype=float),
                           ts.labels[train_idx], ts.student_ids[train_idx], directions=tuple(map(direction, names)),
-                          names=tuple(names), c=c, class_weight=class_weight, seed=seed)
+                          names=tuple(names), c=c, class_weight=class_weight, seed=seed, linear_auc=linear_auc)
     chosen, penalty = choice["chosen"], choice.get("penalty") if choice["chosen"] == "additive" else None
     say(msg("fitting on {count} rows", count=len(train_idx)))
     fitted = fit_shape(chosen, ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
