@@ -271,6 +271,19 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
     everything = fit(ts.features, ts.labels, c=0.1, seed=0, groups=ts.student_ids)
     assert result.fitted.coefficients == pytest.approx(everything.coefficients, rel=1e-9, abs=1e-12)
     assert "fitted again with these settings on all" in card_markdown(card)
+    # and it states what the final fit scores on rows it did not see: its own grouped cross-validation
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import cross_val_predict
+
+    from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
+
+    x = ts.features.loc[:, list(everything.features)].to_numpy(dtype=float)
+    folds = grouped_folds(ts.labels, ts.student_ids, fold_count(ts.labels, ts.student_ids), 0)
+    oof = cross_val_predict(make_pipeline(0.1, None, 0), x, ts.labels, cv=folds, groups=ts.student_ids,
+                            method="decision_function")
+    assert card.final_fit.out_of_fold_roc_auc == round(roc_auc_score(ts.labels, oof), 4)
+    assert (f"- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows in one "
+            f"fold): ROC AUC {card.final_fit.out_of_fold_roc_auc:.4f}") in card_markdown(card)
 
 
 def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(history_exports) -> None:  # type: ignore[no-untyped-def]

@@ -114,6 +114,9 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
                        "training rows, measured on the test rows", rows=card.final_fit.rows,
                        students=card.final_fit.students, positives=card.final_fit.positives))]
               if card.final_fit else []),
+            *([say(msg("- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows "
+                       "in one fold): ROC AUC {auc}", auc=_number(card.final_fit.out_of_fold_roc_auc, lang, ".4f")))]
+              if card.final_fit and card.final_fit.out_of_fold_roc_auc is not None else []),
             *([say(msg("- recalibrated on the latest cohort (as-of {as_of}, {rows} rows): its mean predicted chance "
                        "was {before} where {observed} left, now {after} (intercept {shift}); contributions and "
                        "bands' membership unchanged", as_of=Day(r.as_of), rows=r.rows,

@@ -136,6 +136,7 @@ class FinalFit(Record):
     students: int
     positives: int
     features_dropped: list[str]
+    out_of_fold_roc_auc: float | None = None  # the final fit's own cross-validation (its calibration's folds)
 
 
 class Recalibration(Record):

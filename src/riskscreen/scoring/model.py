@@ -88,6 +88,7 @@ class FittedModel:
     calibration: tuple[float, float] = (1.0, 0.0)
     params: dict[str, object] = field(default_factory=dict)
     pipeline: object | None = None
+    out_of_fold_auc: float | None = None  # of the calibration's cross-validation on the rows it was fitted on
 
     @property
     def features(self) -> list[str]:
@@ -152,13 +153,13 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
         worst = max(wrong)[1]
         names.remove(worst)
         dropped.append(worst)
-    a, b = (platt_scaling(feature_matrix(features, names), y, make_pipeline(c, class_weight, seed), seed, groups)
-            if calibrate else (1.0, 0.0))
+    a, b, oof_auc = (platt_scaling(feature_matrix(features, names), y, make_pipeline(c, class_weight, seed), seed,
+                                   groups) if calibrate else (1.0, 0.0, None))
     model = pipeline["model"]  # type: ignore[index]
     model.coef_ = model.coef_ * a
     model.intercept_ = model.intercept_ * a + b
     fitted = FittedModel(LinearParameters.from_pipeline(pipeline, names), {}, dropped, (a, b),
-                         {"C": c, "class_weight": class_weight, "seed": seed}, pipeline)
+                         {"C": c, "class_weight": class_weight, "seed": seed}, pipeline, oof_auc)
     probability = predict(fitted, features)
     fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
     return fitted
@@ -197,21 +198,25 @@ def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> A
 
 
 def platt_scaling(x: np.ndarray, y: np.ndarray, estimator: object, seed: int,
-                  groups: np.ndarray | None) -> tuple[float, float]:
-    """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact."""
+                  groups: np.ndarray | None) -> tuple[float, float, float | None]:
+    """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact; with the
+    out-of-fold ROC AUC, what the same fit scores on rows it did not see."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     folds = fold_count(y, groups)
     if folds < 2:
-        return 1.0, 0.0
+        return 1.0, 0.0, None
     splitter = (grouped_folds(y, groups, folds, seed) if groups is not None
                 else StratifiedKFold(folds, shuffle=True, random_state=seed))
     oof = cross_val_predict(estimator, x, y, cv=splitter, groups=groups,
                             method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    return (a, b) if a > 0 else (1.0, 0.0)
+    from sklearn.metrics import roc_auc_score
+
+    auc = float(roc_auc_score(y, oof))
+    return (a, b, auc) if a > 0 else (1.0, 0.0, auc)
 
 
 def standardised(model: FittedModel, features: pd.DataFrame) -> np.ndarray:

@@ -112,10 +112,10 @@ def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: S
     estimator = AdditiveClassifier(tuple(direction(n) for n in names), penalty, class_weight, names)
     x = feature_matrix(features, names)
     estimator.fit(x, y)
-    a, b = platt_scaling(x, y, estimator, seed, groups) if calibrate else (1.0, 0.0)
+    a, b, oof_auc = platt_scaling(x, y, estimator, seed, groups) if calibrate else (1.0, 0.0, None)
     estimator.parameters_ = estimator.parameters_.scaled(a, b)
     fitted = FittedModel(estimator.parameters_, {}, [], (a, b),
-                         {"penalty": penalty, "class_weight": class_weight, "seed": seed}, estimator)
+                         {"penalty": penalty, "class_weight": class_weight, "seed": seed}, estimator, oof_auc)
     probability = predict(fitted, features)
     fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
     return fitted

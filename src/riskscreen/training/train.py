@@ -277,7 +277,9 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     fitted = fit_shape(chosen, ts.features, ts.labels, feature_names=names, c=c, penalty=penalty,
                        class_weight=class_weight, seed=seed, groups=ts.student_ids)
     final_fit = {"rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
-                 "features_dropped": list(fitted.dropped)}
+                 "features_dropped": list(fitted.dropped),
+                 **({"out_of_fold_roc_auc": round(fitted.out_of_fold_auc, 4)}
+                    if fitted.out_of_fold_auc is not None else {})}
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
     warnings += [gap] if gap else []
     card = ModelCard.model_validate({
