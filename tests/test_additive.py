@@ -150,3 +150,15 @@ def test_the_transparent_model_is_as_good_as_a_plain_logistic_regression(seed: i
     auc = result.card.metrics.roc_auc
     assert auc.value is not None and auc.high is not None
     assert plain_auc <= auc.high, (auc, plain_auc)
+
+
+def test_explain_says_what_the_additive_base_is(tmp_path: Path, history_dir: Path, school_dir: Path) -> None:
+    out = tmp_path / "bent"
+    assert runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1",
+                               "--shape", "additive"]).exit_code == 0
+    student = sorted(p for p in (school_dir / "leerlingen.csv").read_text().splitlines()[1:])[0].split(";")[0]
+    shown = runner.invoke(app, ["explain", str(school_dir), student, "--model", str(out), "--lang", "nl"],
+                          env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.stderr
+    assert "basis: de gemiddelde leerling uit de training" in shown.stdout
+    assert "referentiewaarde" not in shown.stdout

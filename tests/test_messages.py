@@ -57,11 +57,12 @@ def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
     wrong = sorted(t for t in templates if _fields(t) != _fields(dutch[t]))
     assert wrong == []
     # and nothing stale: every Dutch entry is a template of the code, a help text, or a word the privacy guard names
+    from riskscreen.signals.features import SPEC
+
+    units = {spec.unit for spec in SPEC.values()}  # the card says each feature's unit in its language
+    assert sorted(units - set(dutch)) == []
     words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | {"a direct identifier",
-                                                                                      "absence code", "level",
-                                                                                      # the card's units
-                                                                                      "hours", "times", "grade",
-                                                                                      "yes/no", "grades", "years"}
+                                                                                      "absence code", "level"} | units
     helps = {english for _, _, english in help_texts(get_command(app))}
     assert sorted(set(dutch) - set(templates) - words - helps) == []
 

@@ -120,7 +120,7 @@ def explain_renderable(ex: Explanation) -> Group:
     table = Table(title=ew["title"])
     for key in ("feature", "value", "reference", "contribution"):
         table.add_column(label(key, lang), justify="left" if key == "feature" else "right")
-    table.add_row(ew["base"], "", "", signed(ex.base_logit, lang))
+    table.add_row(ew["base_additive" if ex.shape == "additive" else "base"], "", "", signed(ex.base_logit, lang))
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
         name = described(f, lang)

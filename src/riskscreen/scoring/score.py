@@ -144,6 +144,7 @@ class Explanation:
     flags: pd.Series
     registrations: pd.DataFrame   # the unauthorised and sick registrations of the last 12 lesson weeks
     result: ScoreResult
+    shape: str = "linear"         # additive: the base is the average training student, not one at every mean
 
 
 def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str = "nl",
@@ -171,4 +172,4 @@ def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str 
     keep = (days <= day_numbers(np.array([as_of_ts.to_datetime64()]))[0]) & (mine["date"] >= start).to_numpy()
     registrations = mine.loc[keep].sort_values(["date", *(["period"] if "period" in mine else [])])
     return Explanation(student_id, result.table.loc[student_id], breakdown, result.base_logit,
-                       result.flags.loc[student_id], registrations.reset_index(drop=True), result)
+                       result.flags.loc[student_id], registrations.reset_index(drop=True), result, fitted.kind)
