@@ -44,6 +44,18 @@ def test_counts_are_taken_over_the_weeks_enrolled(features: pd.DataFrame) -> Non
     assert f.loc["O1", "absence_trend"] == pytest.approx(0.75)
 
 
+def test_a_date_after_registrations_or_after_as_of_does_not_inflate(tmp_path: Path) -> None:
+    # L1's roster says week 10, but L1 was registered in week 4 already (a re-enrolment): enrolled from week 4.
+    # F2's date lies after the as-of date: not known, so not scaled.
+    absences = [("L1", day(4, 1), 1, 1.0, "late"), ("L1", day(10, 1), 1, 1.0, "unauthorised"),
+                ("F2", day(10, 1), 1, 1.0, "unauthorised")]
+    write_school(tmp_path, absences, filler_weeks=12,
+                 students=["student_id,enrolled_from", f"L1,{day(10, 0)}", f"F2,{day(20, 0)}", "F1,"])
+    f = build_features(load(tmp_path, AS_OF))
+    assert f.loc["L1", "enrolled_weeks_12w"] == 8.0 and f.loc["L1", "unauthorised_hours_12w"] == pytest.approx(1.5)
+    assert f.loc["F2", "enrolled_weeks_12w"] == 12.0 and f.loc["F2", "unauthorised_hours_12w"] == 1.0
+
+
 def test_without_an_enrolment_date_nothing_changes(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     write_school(plain, [("N1", day(10, 1), p, 1.0, "unauthorised") for p in (1, 2, 3)], filler_weeks=12)

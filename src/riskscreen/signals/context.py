@@ -38,9 +38,14 @@ class FeatureContext:
             return out
         position = student_codes(roster["student_id"], self.universe)
         dates = roster["enrolled_from"].to_numpy(dtype="datetime64[D]")
-        ok = (position >= 0) & ~np.isnat(dates)
+        # a date after as_of says nothing about the weeks before it: not known
+        ok = (position >= 0) & ~np.isnat(dates) & (dates <= np.datetime64(self.as_of.date(), "D"))
         weeks = week_numbers(dates[ok].astype(np.int64).astype(np.int32))
         out[position[ok]] = np.searchsorted(self.calendar.weeks, weeks)
+        # registered before the date (a re-enrolment, a typo): the student was there from their first registration
+        rows = self.rows
+        seen = rows.week_pos >= 0
+        np.minimum.at(out, rows.student[seen], rows.week_pos[seen].astype(np.int64))
         return out
 
     def enrolled_weeks(self, start: int) -> np.ndarray:
