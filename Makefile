@@ -54,6 +54,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/pipeline.py
 	$(BIN)/python benchmarks/writers.py
 	$(BIN)/python benchmarks/analyst.py
+	$(BIN)/python benchmarks/transparency.py
 
 sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
