@@ -47,12 +47,15 @@ def test_counts_are_taken_over_the_weeks_enrolled(features: pd.DataFrame) -> Non
 def test_a_date_after_registrations_or_after_as_of_does_not_inflate(tmp_path: Path) -> None:
     # L1's roster says week 10, but L1 was registered in week 4 already (a re-enrolment): enrolled from week 4.
     # F2's date lies after the as-of date: not known, so not scaled.
+    # G1's says week 9, but G1 had a grade in week 6: enrolled from week 6.
     absences = [("L1", day(4, 1), 1, 1.0, "late"), ("L1", day(10, 1), 1, 1.0, "unauthorised"),
-                ("F2", day(10, 1), 1, 1.0, "unauthorised")]
-    write_school(tmp_path, absences, filler_weeks=12,
-                 students=["student_id,enrolled_from", f"L1,{day(10, 0)}", f"F2,{day(20, 0)}", "F1,"])
+                ("F2", day(10, 1), 1, 1.0, "unauthorised"), ("G1", day(10, 1), 1, 1.0, "unauthorised")]
+    grades = [("F1", "Engels", day(0), 7.0, 1.0), ("G1", "Engels", day(6, 2), 4.0, 1.0)]
+    write_school(tmp_path, absences, grades, filler_weeks=12, students=[
+        "student_id,enrolled_from", f"L1,{day(10, 0)}", f"F2,{day(20, 0)}", f"G1,{day(9, 0)}", "F1,"])
     f = build_features(load(tmp_path, AS_OF))
     assert f.loc["L1", "enrolled_weeks_12w"] == 8.0 and f.loc["L1", "unauthorised_hours_12w"] == pytest.approx(1.5)
+    assert f.loc["G1", "enrolled_weeks_12w"] == 6.0 and f.loc["G1", "fails_12w"] == pytest.approx(2.0)
     assert f.loc["F2", "enrolled_weeks_12w"] == 12.0 and f.loc["F2", "unauthorised_hours_12w"] == 1.0
 
 

@@ -42,10 +42,16 @@ class FeatureContext:
         ok = (position >= 0) & ~np.isnat(dates) & (dates <= np.datetime64(self.as_of.date(), "D"))
         weeks = week_numbers(dates[ok].astype(np.int64).astype(np.int32))
         out[position[ok]] = np.searchsorted(self.calendar.weeks, weeks)
-        # registered before the date (a re-enrolment, a typo): the student was there from their first registration
+        # registered or graded before the date (a re-enrolment, a typo): the student was there from then on
         rows = self.rows
         seen = rows.week_pos >= 0
         np.minimum.at(out, rows.student[seen], rows.week_pos[seen].astype(np.int64))
+        grades = self.exports.grades
+        student = student_codes(grades["student_id"], self.universe)
+        day = day_numbers(grades["date"].to_numpy())
+        week = self.calendar.week_position(day)
+        graded = (student >= 0) & (week >= 0) & (day <= self.calendar.as_of_day)
+        np.minimum.at(out, student[graded], week[graded].astype(np.int64))
         return out
 
     def enrolled_weeks(self, start: int) -> np.ndarray:
