@@ -88,3 +88,23 @@ def test_a_magister_roster_gives_the_enrolment_date_and_may_leave_it_blank(tmp_p
     assert roster.loc["N1", "enrolled_from"] == pd.Timestamp("2026-11-09")
     assert pd.isna(roster.loc["O1", "enrolled_from"])
     assert build_features(exports).loc["N1", "enrolled_weeks_12w"] == 2.0
+
+
+def test_explain_says_the_counts_of_a_newcomer_were_scaled(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    folder = school(tmp_path)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["explain", str(folder), "N1", "--as-of", AS_OF, "--lang", "nl"],
+                          env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.stderr
+    assert ("Ingeschreven in 3 van de laatste 12 lesweken: de tellingen in de tabel zijn voor de kans omgerekend "
+            "naar de hele periode; de redenen noemen de tellingen zelf.") in shown.stdout
+    doc = json.loads(runner.invoke(app, ["explain", str(folder), "N1", "--as-of", AS_OF, "--format", "json"]).stdout)
+    assert doc["enrolled_weeks_12w"] == 3
+    plain = json.loads(runner.invoke(app, ["explain", str(folder), "O1", "--as-of", AS_OF, "--format", "json"]).stdout)
+    assert "enrolled_weeks_12w" not in plain

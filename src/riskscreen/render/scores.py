@@ -130,6 +130,8 @@ def explain_renderable(ex: Explanation) -> Group:
     total = ex.base_logit + float(ex.breakdown["contribution"].sum())
     table.add_row(ew["total"], "", "", signed(total, lang))
     parts.append(table)
+    if ex.enrolled_weeks is not None:
+        parts.append(Text(ew["enrolled"].format(weeks=ex.enrolled_weeks)))
     reasons = [r for r in (row[c] for c in REASON_COLUMNS) if r]
     parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
     parts.append(Text(f"{label('flags', lang)}: " + (_text(row["flags"]) or label("none", lang))))
@@ -156,6 +158,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
                       "demonstration": ex.result.demonstration,
                       "notice": demo_warning(ex.result)},
             "as_of": ex.result.as_of.date().isoformat(),
+            **({"enrolled_weeks_12w": ex.enrolled_weeks} if ex.enrolled_weeks is not None else {}),
             "features": [{"feature": f["feature"], "description": described(f, ex.result.lang),
                           "value": _num(f["value"]), "reference": _num(f["reference"]),
                           "contribution": round(float(f["contribution"]), 6), "used": bool(f["used"])}

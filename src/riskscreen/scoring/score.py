@@ -145,6 +145,7 @@ class Explanation:
     registrations: pd.DataFrame   # the unauthorised and sick registrations of the last 12 lesson weeks
     result: ScoreResult
     shape: str = "linear"         # additive: the base is the average training student, not one at every mean
+    enrolled_weeks: int | None = None  # of the last 12 lesson weeks, when fewer: counts were scaled (features.py)
 
 
 def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str = "nl",
@@ -171,5 +172,7 @@ def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str 
     start = as_of_ts - pd.Timedelta(weeks=14)
     keep = (days <= day_numbers(np.array([as_of_ts.to_datetime64()]))[0]) & (mine["date"] >= start).to_numpy()
     registrations = mine.loc[keep].sort_values(["date", *(["period"] if "period" in mine else [])])
+    scaled = values.get("enrolment_scale_12w", 1.0) != 1.0 or values.get("enrolment_scale_4w", 1.0) != 1.0
     return Explanation(student_id, result.table.loc[student_id], breakdown, result.base_logit,
-                       result.flags.loc[student_id], registrations.reset_index(drop=True), result, fitted.kind)
+                       result.flags.loc[student_id], registrations.reset_index(drop=True), result, fitted.kind,
+                       int(values["enrolled_weeks_12w"]) if scaled else None)
