@@ -444,3 +444,25 @@ def test_train_recalibrate_from_the_command_line(history_dir: Path, tmp_path: Pa
     assert recalibration["predicted_after"] == pytest.approx(recalibration["observed_rate"], abs=1e-6)
     day = ".".join(reversed(recalibration["as_of"].split("-"))).replace(".", "-")
     assert f"- opnieuw gekalibreerd op het laatste cohort (peildatum {day}" in result.stdout
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_the_student_bootstrap_equals_weighting_each_resample(ties: bool) -> None:
+    """Students drawn whole, spread over their rows inside the pass: the same AUC, AP and Brier as weighting every
+    row of a resample by how often its student was drawn."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from riskscreen.training import metrics as m
+
+    rng = np.random.default_rng(8)
+    groups = np.repeat(np.arange(120), 3)
+    y = (rng.random(360) < 0.15).astype(int)
+    p = rng.random(360) * 0.6 + y * 0.2
+    p = np.round(p, 2) if ties else p
+    chunks = m._cluster_counts(groups, 40, np.random.default_rng(0))
+    samples = m._resampled(y, p, chunks, [36])
+    weights = m.row_counts(chunks)
+    assert samples["auc"] == pytest.approx([roc_auc_score(y, p, sample_weight=w) for w in weights], abs=1e-12)
+    assert samples["ap"] == pytest.approx([average_precision_score(y, p, sample_weight=w) for w in weights],
+                                          abs=1e-12)
+    assert samples["brier"] == pytest.approx([np.average((p - y) ** 2, weights=w) for w in weights], abs=1e-12)
