@@ -108,3 +108,19 @@ def test_explain_says_the_counts_of_a_newcomer_were_scaled(tmp_path: Path) -> No
     assert doc["enrolled_weeks_12w"] == 3
     plain = json.loads(runner.invoke(app, ["explain", str(folder), "O1", "--as-of", AS_OF, "--format", "json"]).stdout)
     assert "enrolled_weeks_12w" not in plain
+
+
+def test_validate_warns_about_an_enrolment_date_after_the_as_of_date(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    write_school(tmp_path, [("N1", day(10, 1), 1, 1.0, "unauthorised")], filler_weeks=12,
+                 students=["student_id,enrolled_from", f"N1,{day(20, 0)}", "F1,"])
+    shown = CliRunner().invoke(app, ["validate", str(tmp_path), "--as-of", AS_OF, "--lang", "en"],
+                               env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.stderr
+    said = " ".join((shown.stdout + shown.stderr).split())
+    assert (f"WARNING students.csv, column 'enrolled_from': an enrolment date after {AS_OF}: in this run the student "
+            "counts as enrolled all along [enrolment after as-of, 1x] row 2 fix: nothing to do if the student starts "
+            "later; otherwise correct the date") in said

@@ -86,6 +86,15 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
             else msg("the same student is listed twice in the roster"),
             msg("keep one row per student (or per student and as-of date)"), _lines(roster, twice),
             list(roster.frame["student_id"].to_numpy()[twice][:5])))
+    if "enrolled_from" in roster.frame:
+        limit = pd.Timestamp(as_of if as_of is not None else today)
+        late = (roster.frame["enrolled_from"] > limit).to_numpy(dtype=bool)
+        if late.any():
+            roster.problems.append(problem_at(
+                WARNING, "students", roster.raw.name, "enrolled_from", "enrolment after as-of",
+                msg("an enrolment date after {as_of}: in this run the student counts as enrolled all along",
+                    as_of=Day(limit.date().isoformat())),
+                msg("nothing to do if the student starts later; otherwise correct the date"), _lines(roster, late)))
     known = set(roster.frame["student_id"].cat.categories.to_numpy(dtype=object).tolist())
     for table in ("attendance", "grades", "outcomes"):
         m = mapped.get(table)
