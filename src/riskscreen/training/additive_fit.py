@@ -49,43 +49,26 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
         self.feature_names = feature_names
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> AdditiveClassifier:
-        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=int)
-        medians = np.nanmedian(np.where(np.isnan(x).all(axis=0)[None, :], 0.0, x), axis=0)
-        filled = np.where(np.isnan(x), medians[None, :], x)
-        knots = tuple(knots_of(x[:, j]) for j in range(x.shape[1]))
-        blocks = [ramps(filled[:, j], k) for j, k in enumerate(knots)]
-        sizes = [b.shape[1] for b in blocks]
-        directions = np.repeat(np.asarray(self.directions or (1,) * x.shape[1], dtype=float), sizes)
-        signs = np.where(directions == 0, 1.0, directions)  # 0: no direction known (a level), left free
-        design = np.hstack(blocks) * signs[None, :]  # every weight >= 0 keeps each shape monotone
-        weight = np.ones(len(y))
-        if self.class_weight == "balanced":
-            counts = np.bincount(y, minlength=2)
-            weight = len(y) / (2.0 * counts[y])
-        total = weight.sum()
-
-        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-            z = w[0] + design @ w[1:]
-            residual = weight * (1.0 / (1.0 + np.exp(-z)) - y)
-            value = float(np.sum(weight * (np.logaddexp(0.0, z) - y * z)) + 0.5 * self.penalty * w[1:] @ w[1:])
-            gradient = np.concatenate([[residual.sum()], design.T @ residual + self.penalty * w[1:]])
-            return value / total, gradient / total
-
-        start = np.zeros(design.shape[1] + 1)
-        start[0] = np.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
-        found = minimize(loss, start, jac=True, method="L-BFGS-B",
-                         bounds=[(None, None)] + [(0.0, None) if d else (None, None) for d in directions],
-                         options={"maxiter": 2000})
-        signed = found.x[1:] * signs
-        slopes = tuple(np.split(signed, np.cumsum(sizes)[:-1]))
-        shapes = np.column_stack([b @ s for b, s in zip(blocks, slopes, strict=True)]) if blocks else \
-            np.zeros((len(y), 0))
-        offsets = shapes.mean(axis=0)
-        names = tuple(self.feature_names) or tuple(str(j) for j in range(x.shape[1]))
-        self.parameters_ = AdditiveParameters(names, medians, filled.mean(axis=0), knots, slopes, offsets,
-                                              float(found.x[0] + offsets.sum()))
+        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions,
+                           self.class_weight)
+        self.parameters_ = problem.parameters(problem.solve(self.penalty), self._names(problem.x))
         self.classes_ = np.array([0, 1])
         return self
+
+    def fit_path(self, x: np.ndarray, y: np.ndarray, penalties: Sequence[float]) -> dict[float, AdditiveParameters]:
+        """The fit at each penalty, from the flattest down, each starting where the last ended: the ramps are
+        built once, and a warm start needs a fraction of the steps (cross-validating the penalty grid)."""
+        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions,
+                           self.class_weight)
+        out: dict[float, AdditiveParameters] = {}
+        w: np.ndarray | None = None
+        for penalty in sorted(penalties, reverse=True):
+            w = problem.solve(penalty, w)
+            out[penalty] = problem.parameters(w, self._names(problem.x))
+        return out
+
+    def _names(self, x: np.ndarray) -> tuple[str, ...]:
+        return tuple(self.feature_names) or tuple(str(j) for j in range(x.shape[1]))
 
     def decision_function(self, x: np.ndarray) -> np.ndarray:
         return self.parameters_.logits(np.asarray(x, dtype=float))
@@ -96,6 +79,53 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return (self.decision_function(x) > 0).astype(int)
+
+
+
+class _Problem:
+    """One penalised, bounded logistic fit on the ramps of these rows, solvable at any penalty."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, directions: tuple[int, ...], class_weight: str | None) -> None:
+        self.x, self.y = x, y
+        self.medians = np.nanmedian(np.where(np.isnan(x).all(axis=0)[None, :], 0.0, x), axis=0)
+        self.filled = np.where(np.isnan(x), self.medians[None, :], x)
+        self.knots = tuple(knots_of(x[:, j]) for j in range(x.shape[1]))
+        self.blocks = [ramps(self.filled[:, j], k) for j, k in enumerate(self.knots)]
+        self.sizes = [b.shape[1] for b in self.blocks]
+        self.directions = np.repeat(np.asarray(directions or (1,) * x.shape[1], dtype=float), self.sizes)
+        self.signs = np.where(self.directions == 0, 1.0, self.directions)  # 0: no direction known (a level)
+        self.design = np.hstack(self.blocks) * self.signs[None, :]  # every weight >= 0 keeps a shape monotone
+        self.weight = np.ones(len(y))
+        if class_weight == "balanced":
+            counts = np.bincount(y, minlength=2)
+            self.weight = len(y) / (2.0 * counts[y])
+
+    def solve(self, penalty: float, start: np.ndarray | None = None) -> np.ndarray:
+        design, weight, y = self.design, self.weight, self.y
+        total = weight.sum()
+
+        def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+            z = w[0] + design @ w[1:]
+            residual = weight * (1.0 / (1.0 + np.exp(-z)) - y)
+            value = float(np.sum(weight * (np.logaddexp(0.0, z) - y * z)) + 0.5 * penalty * w[1:] @ w[1:])
+            gradient = np.concatenate([[residual.sum()], design.T @ residual + penalty * w[1:]])
+            return value / total, gradient / total
+
+        if start is None:
+            start = np.zeros(design.shape[1] + 1)
+            start[0] = np.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
+        found = minimize(loss, start, jac=True, method="L-BFGS-B",
+                         bounds=[(None, None)] + [(0.0, None) if d else (None, None) for d in self.directions],
+                         options={"maxiter": 2000})
+        return np.asarray(found.x)
+
+    def parameters(self, w: np.ndarray, names: tuple[str, ...]) -> AdditiveParameters:
+        slopes = tuple(np.split(w[1:] * self.signs, np.cumsum(self.sizes)[:-1]))
+        shapes = np.column_stack([b @ s for b, s in zip(self.blocks, slopes, strict=True)]) if self.blocks else \
+            np.zeros((len(self.y), 0))
+        offsets = shapes.mean(axis=0)
+        return AdditiveParameters(names, self.medians, self.filled.mean(axis=0), self.knots, slopes, offsets,
+                                  float(w[0] + offsets.sum()))
 
 
 def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str], penalty: float,

@@ -75,13 +75,11 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)
-    _, baselines, _, base_scores = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
+    _, baselines, _, base_scores, draws = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
                                           capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
     audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
         {"columns": {}, "note": NO_AUDIT}
-    students = ts.student_ids[test_idx]
-    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, n_boot=n_boot, seed=seed,
-                       groups=students)
+    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
     from riskscreen.training.shapes import fit_shape
@@ -95,7 +93,7 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     same_scores = predict(same, ts.features.iloc[test_idx])
     penalty = f", penalty {settings.penalty}" if settings.penalty else ""
     price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
-                                       n_boot=n_boot, seed=seed, groups=students)
+                                       n_boot=n_boot, seed=seed, draws=draws)
     price = {key: figure["value"] for key, figure in price_interval.items()}
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:

@@ -119,18 +119,26 @@ def _topk_stats(y: np.ndarray, score: np.ndarray, k: int) -> tuple[float, float]
     return hits / k, (hits / positives if positives else float("nan"))
 
 
-def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_boot: int = 500,
-            seed: int = 0, probabilities: bool = True, groups: np.ndarray | None = None) -> dict[str, Any]:
-    """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval. With
-    `groups` (the student of each row) where a student has several rows, the bootstrap resamples students with
-    all their rows: rows of one student are not independent, and resampling them alone narrows the interval."""
-    y = np.asarray(y, dtype=int)
-    score = np.asarray(score, dtype=float)
+def resamples(size: int, n_boot: int, seed: int, groups: np.ndarray | None = None) -> list[Chunk]:
+    """The bootstrap's draws for `size` rows: rows, or students with all their rows where `groups` (the student of
+    each row) has a student on several rows. The same seed gives the same draws, so models measured on the same
+    rows can share them (a paired comparison needs exactly that)."""
     rng = np.random.default_rng(seed)
     if _clustered(groups):
-        chunks = _cluster_counts(np.asarray(groups), n_boot, rng)
-    else:
-        chunks = _as_counts(rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int))
+        return _cluster_counts(np.asarray(groups), n_boot, rng)
+    return _as_counts(rng.integers(0, size, size=(n_boot, size)) if size else np.zeros((0, 0), int))
+
+
+def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_boot: int = 500,
+            seed: int = 0, probabilities: bool = True, groups: np.ndarray | None = None,
+            draws: list[Chunk] | None = None) -> dict[str, Any]:
+    """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval. With
+    `groups` (the student of each row) where a student has several rows, the bootstrap resamples students with
+    all their rows: rows of one student are not independent, and resampling them alone narrows the interval.
+    `draws`: the resamples() of these rows, when several models are measured on them."""
+    y = np.asarray(y, dtype=int)
+    score = np.asarray(score, dtype=float)
+    chunks = draws if draws is not None else resamples(y.size, n_boot, seed, groups)
     ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
     if capacity:
         ks[str(capacity)] = min(capacity, y.size)
@@ -281,17 +289,14 @@ def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]])
 
 
 def paired_difference(y: np.ndarray, model: np.ndarray, black_box_scores: np.ndarray, *, n_boot: int,
-                      seed: int, groups: np.ndarray | None = None) -> dict[str, dict[str, float | None]]:
+                      seed: int, groups: np.ndarray | None = None,
+                      draws: list[Chunk] | None = None) -> dict[str, dict[str, float | None]]:
     """The transparent model minus the black box on the same rows, with an interval from the same resamples
     for both (a paired bootstrap; students with all their rows where they have several): ROC AUC and precision in
     the top 10%."""
     y = np.asarray(y, dtype=int)
-    rng = np.random.default_rng(seed)
     k = _k(y.size, 0.10)
-    if _clustered(groups):
-        chunks = _cluster_counts(np.asarray(groups), n_boot, rng)
-    else:
-        chunks = _as_counts(rng.integers(0, y.size, size=(n_boot, y.size)) if y.size else np.zeros((0, 0), int))
+    chunks = draws if draws is not None else resamples(y.size, n_boot, seed, groups)
     ours, theirs = _resampled(y, model, chunks, [k]), _resampled(y, black_box_scores, chunks, [k])
     return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), ours["auc"] - theirs["auc"]),
             "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],

@@ -36,6 +36,7 @@ def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *
     additive one at each penalty of the grid), the additive shape chosen under "auto" only when it is better by
     more than SHAPE_MARGIN. `linear_auc`: the linear shape's figure when choosing C measured it on the same folds
     already. The record goes into the card as it is."""
+    from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import cross_val_score
 
     from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
@@ -51,14 +52,16 @@ def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *
         return {"chosen": "linear" if shape == "auto" else shape, "penalty": PENALTY_GRID[1],
                 "method": "too few who left to cross-validate; the given or simpler shape"}
     splitter = grouped_folds(y, groups, folds, seed)
-
-    def auc(estimator: object) -> float:
-        return round(float(np.mean(cross_val_score(estimator, x, y, cv=splitter, groups=groups,
-                                                   scoring="roc_auc"))), 4)
-
-    additive = {p: auc(AdditiveClassifier(directions, p, class_weight, names)) for p in PENALTY_GRID}
+    pairs = list(splitter.split(x, y, groups) if hasattr(splitter, "split") else splitter)
+    by_penalty: dict[float, list[float]] = {p: [] for p in PENALTY_GRID}
+    for train, test in pairs:  # the penalty grid as one warm-started path per fold
+        path = AdditiveClassifier(directions, 0.0, class_weight, names).fit_path(x[train], y[train], PENALTY_GRID)
+        for p, parameters in path.items():
+            by_penalty[p].append(float(roc_auc_score(y[test], parameters.logits(x[test]))))
+    additive = {p: round(float(np.mean(v)), 4) for p, v in by_penalty.items()}
     penalty = max(additive, key=lambda p: (additive[p], p))
-    linear = linear_auc if linear_auc is not None else auc(make_pipeline(c, class_weight, seed))
+    linear = linear_auc if linear_auc is not None else round(float(np.mean(cross_val_score(
+        make_pipeline(c, class_weight, seed), x, y, cv=pairs, scoring="roc_auc"))), 4)
     better = additive[penalty] > linear + SHAPE_MARGIN
     chosen = shape if shape != "auto" else ("additive" if better else "linear")
     return {"chosen": chosen, "penalty": penalty,

@@ -21,12 +21,14 @@ from riskscreen.scoring.model import FEATURE_SETS, FittedModel, predict
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
 from riskscreen.training.metrics import (
+    Chunk,
     black_box,
     compare,
     fairness,
     metrics,
     one_blas_thread,
     paired_difference,
+    resamples,
     rule_score,
 )
 
@@ -210,7 +212,7 @@ def _versions() -> dict[str, str]:
             "numpy": np.__version__, "python": platform.python_version()}
 
 
-Assessment = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, np.ndarray]]
+Assessment = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, np.ndarray], list[Chunk]]
 
 
 def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndarray, *, seed: int,
@@ -219,20 +221,20 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
     y_test = ts.labels[test]
     students = ts.student_ids[test]  # a student with rows at several as-of dates is resampled whole
     x_train, x_test = ts.features.iloc[train], ts.features.iloc[test]
-    model_metrics = metrics(y_test, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=students)
+    draws = resamples(y_test.size, n_boot, seed, students)  # the same resamples for the model and the baselines
+    model_metrics = metrics(y_test, scores, capacity=capacity, draws=draws)
     rules = rule_score(x_test, seed)
     bb = black_box(x_train, ts.labels[train], x_test, seed)
     baselines = {
-        "rule_count": {**metrics(y_test, rules, capacity=capacity, n_boot=n_boot, seed=seed, probabilities=False,
-                                 groups=students),
+        "rule_count": {**metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
                        "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
                                       "week, last 12 lesson weeks), a core-subject fail, a repeated year"},
-        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, n_boot=n_boot, seed=seed, groups=students),
+        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, draws=draws),
                               "description": "HistGradientBoostingClassifier on the same features (a black box)"},
     }
     audit = fairness(ts.audit.iloc[test], y_test, scores, bands=bands) if len(ts.audit.columns) else \
         {"columns": {}, "note": NO_AUDIT}
-    return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}
+    return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}, draws
 
 
 @one_blas_thread
@@ -269,7 +271,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
                        penalty=penalty, class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
     say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
     scores = predict(fitted, ts.features.iloc[test_idx])
-    model_metrics, baselines, audit, all_scores = assess(ts, train_idx, test_idx, scores, seed=seed,
+    model_metrics, baselines, audit, all_scores, draws = assess(ts, train_idx, test_idx, scores, seed=seed,
                                                          capacity=capacity, n_boot=n_boot, bands=fitted.bands)
     # Measured, the model is fitted again on all labelled history with the same settings: the saved model
     # learns from every row, and the card says what the figures above were measured on.
@@ -303,7 +305,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
         "price_of_transparency": compare(model_metrics, baselines),
         "price_of_transparency_interval": paired_difference(
             ts.labels[test_idx], all_scores["model"], all_scores["gradient_boosting"], n_boot=n_boot, seed=seed,
-            groups=ts.student_ids[test_idx]),
+            draws=draws),
         "fairness": audit,
         "versions": _versions(),
         **({"training_warnings": warnings} if warnings else {}),
