@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 from tests.helpers import load, small_listing
 
+from riskscreen.errors import UsageError
 from riskscreen.i18n import prompt_text, texts
-from riskscreen.render.shortlist import csv_document, format_for, render
+from riskscreen.render import output_format
+from riskscreen.render.shortlist import csv_document, render
 from riskscreen.render.shortlist_records import group_notes
 from riskscreen.render.shortlist_xlsx import xlsx_bytes
 from riskscreen.scoring.score import score
@@ -215,7 +217,16 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
 
 
 def test_format_follows_the_output_extension() -> None:
-    assert format_for(None, Path("l.xlsx")) == "xlsx"
-    assert format_for(None, Path("l.HTML")) == "html"
-    assert format_for("csv", Path("l.html")) == "csv"
-    assert format_for(None, None) == "table"
+    assert output_format("shortlist", None, Path("l.xlsx")) == "xlsx"
+    assert output_format("shortlist", None, Path("l.HTML")) == "html"
+    assert output_format("shortlist", "csv", Path("l.html")) == "csv"
+    assert output_format("shortlist", None, None) == "table"
+    assert output_format("aggregate", None, Path("region.json")) == "json"
+    with pytest.raises(UsageError) as refused:
+        output_format("shortlist", None, Path("l.json"))  # a list has no JSON form
+    assert str(refused.value) == ("cannot tell the format from 'l.json'\n  How to fix: use .md, .markdown, .html, "
+                                  ".htm, .csv, .xlsx, .pdf, .txt, or give --format")
+    with pytest.raises(UsageError) as terminal:
+        output_format("aggregate", "pdf", None)
+    assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output "
+                                   "list.pdf")

@@ -24,7 +24,7 @@ from riskscreen.cli import (
     workspace,
     write,
 )
-from riskscreen.errors import UsageError, localised, msg
+from riskscreen.errors import localised
 
 
 class AggregateFormat(str, Enum):
@@ -37,8 +37,6 @@ class AggregateFormat(str, Enum):
     csv = "csv"
 
 
-EXTENSIONS = {".json": "json", ".csv": "csv", ".md": "md", ".txt": "table", ".pdf": "pdf", ".html": "html",
-              ".htm": "html", ".xlsx": "xlsx"}
 aggregate_app = typer.Typer(help="The school's anonymous counts for the municipality (LEA/OOGO): signals, statutory "
                                  "follow-up and actions over a period, small cells suppressed.",
                             no_args_is_help=False, invoke_without_command=True)
@@ -46,25 +44,6 @@ app.add_typer(aggregate_app, name="aggregate")
 FormatOpt = Annotated[AggregateFormat | None, typer.Option(
     "--format", "-f", help="table, md, pdf, html, xlsx, json or csv (default: from --output's extension, else "
                            "table).")]
-
-
-def _format(chosen: AggregateFormat | None, output: Path | None) -> str:
-    if chosen is not None:
-        return chosen.value
-    if output is None:
-        return "table"
-    if output.suffix.lower() not in EXTENSIONS:
-        raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
-                         hint=msg("use .pdf, .html, .xlsx, .json, .csv, .md or .txt, or give --format"))
-    fmt = EXTENSIONS[output.suffix.lower()]
-    return fmt
-
-
-def _binary_to_file(fmt: str, output: Path | None) -> str:
-    if fmt in {"pdf", "xlsx"} and output is None:
-        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
-                         hint=msg("add --output list.{extension}", extension=fmt))
-    return fmt
 
 
 @aggregate_app.callback()
@@ -86,7 +65,9 @@ def aggregate(
     chosen = language(lang)
     if ctx.invoked_subcommand is not None:
         return
-    fmt = _binary_to_file(_format(format, output), output)
+    from riskscreen.render import output_format
+
+    fmt = output_format("aggregate", format.value if format else None, output)
     check_output(output, force)
     from riskscreen.api import aggregate as count
     from riskscreen.render import render
@@ -106,7 +87,9 @@ def merge(
 ) -> None:
     """A region's picture from the schools' aggregate files, suppressed again over the added-up cells."""
     chosen = language(lang)
-    fmt = _binary_to_file(_format(format, output), output)
+    from riskscreen.render import output_format
+
+    fmt = output_format("aggregate", format.value if format else None, output)
     check_output(output, force)
     from riskscreen.api import merge_aggregates
     from riskscreen.render import render

@@ -123,14 +123,10 @@ def shortlist(
     """The weekly shortlist for the youth worker and the mentor: who, why, what changed, open actions and
     statutory deadlines, and room for what they agree."""
     from riskscreen import api
-    from riskscreen.render import render
-    from riskscreen.render.shortlist import format_for
+    from riskscreen.render import output_format, render
 
     chosen = language(lang)
-    fmt = format_for(format.value if format else None, output)
-    if fmt in {"xlsx", "pdf"} and output is None:
-        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
-                         hint=msg("add --output list.{extension}", extension=fmt))
+    fmt = output_format("shortlist", format.value if format else None, output)
     check_output(output, force)
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,

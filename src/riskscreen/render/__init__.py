@@ -7,6 +7,7 @@ import io
 import os
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from riskscreen.errors import msg
@@ -48,6 +49,30 @@ def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
                              hint=msg("use excel-nl or rfc4180"))
         return dialect
     return "excel-nl" if lang == "nl" else "rfc4180"
+
+
+# A file's extension names its format where no --format is given; PDF and XLSX are files, never terminal text.
+EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
+              ".pdf": "pdf", ".json": "json", ".txt": "table"}
+BINARY_FORMATS = ("pdf", "xlsx")
+
+
+def output_format(kind: str, fmt: str | None, output: Path | None) -> str:
+    """The format to write a kind of result in: --format wins; otherwise the output file's extension (one the kind
+    renders to); otherwise the terminal table. A PDF or XLSX needs an output file."""
+    from riskscreen.errors import UsageError
+
+    if not fmt and output is not None:
+        known = {suffix: f for suffix, f in EXTENSIONS.items() if f in formats(kind)}
+        if output.suffix.lower() not in known:
+            raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
+                             hint=msg("use {extensions}, or give --format", extensions=", ".join(known)))
+        fmt = known[output.suffix.lower()]
+    fmt = fmt or "table"
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
+                         hint=msg("add --output list.{extension}", extension=fmt))
+    return fmt
 
 
 def formats(kind: str) -> tuple[str, ...]:

@@ -1,11 +1,9 @@
-"""Rendering the weekly shortlist: the format choice, its columns, Markdown and CSV (other formats beside)."""
+"""Rendering the weekly shortlist: its columns, Markdown and CSV (other formats beside)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import group_heading, label
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
 from riskscreen.render.shortlist_records import (
@@ -17,22 +15,6 @@ from riskscreen.render.shortlist_records import (
     words_of,
 )
 from riskscreen.weekly.shortlist import Shortlist
-
-EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
-              ".pdf": "pdf", ".txt": "table"}
-
-
-def format_for(fmt: str | None, output: Path | None) -> str:
-    """--format wins; otherwise the output file's extension; otherwise the terminal table."""
-    if fmt:
-        return fmt
-    if output is not None:
-        suffix = output.suffix.lower()
-        if suffix not in EXTENSIONS:
-            raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
-                             hint=msg("use .pdf, .html, .xlsx, .csv, .md or .txt, or give --format"))
-        return EXTENSIONS[suffix]
-    return "table"
 
 
 def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
