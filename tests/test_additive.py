@@ -92,15 +92,16 @@ def test_auto_bends_where_risk_has_a_threshold() -> None:
     assert choice["additive_auc"] > choice["linear_auc"] + 0.005
 
 
-def test_an_additive_model_is_trained_saved_scored_and_evaluated(history_dir: Path, school_dir: Path,
+def test_an_additive_model_is_trained_recalibrated_saved_scored_and_evaluated(history_dir: Path, school_dir: Path,
                                                                  tmp_path: Path) -> None:
     from riskscreen.scoring.store import load_model, load_pipeline
 
     out = tmp_path / "bent"
     trained = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1",
-                                  "--shape", "additief"])
+                                  "--shape", "additief", "--recalibrate"])
     assert trained.exit_code == 0, trained.stderr
     card = json.loads((out / "card.json").read_text())
+    assert card["recalibration"]["predicted_after"] == pytest.approx(card["recalibration"]["observed_rate"], abs=1e-6)
     assert card["parameters"]["shape"] == "additive" and card["scoring"]["kind"] == "additive"
     assert card["shape_choice"]["chosen"] == "additive"
     assert card["parameters"]["penalty"] == card["shape_choice"]["penalty"]

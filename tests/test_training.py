@@ -384,7 +384,7 @@ def test_folds_for_a_school_board_keep_students_together_and_spread_the_leavers(
 
 def test_recalibration_moves_only_the_intercept_to_the_latest_cohorts_rate(history_exports, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from riskscreen.scoring.model import band_of, predict
-    from riskscreen.scoring.store import load_model, save_model
+    from riskscreen.scoring.store import load_model, load_pipeline, save_model
 
     plain = train(history_exports, seed=0, n_boot=20, c=0.1)
     moved = train(history_exports, seed=0, n_boot=20, c=0.1, recalibrate=True)
@@ -407,6 +407,10 @@ def test_recalibration_moves_only_the_intercept_to_the_latest_cohorts_rate(histo
     save_model(moved.fitted, moved.card, tmp_path / "m", markdown=card_markdown(moved.card))
     loaded = load_model(str(tmp_path / "m"))
     assert predict(loaded.fitted, ts.features) == pytest.approx(predict(moved.fitted, ts.features), rel=1e-12)
+    # and so does the pickled pipeline an analyst loads (model.pkl), not the model before it moved
+    pipeline = load_pipeline(str(tmp_path / "m"))
+    x = ts.features.loc[:, moved.fitted.features].to_numpy(dtype=float)
+    assert pipeline.predict_proba(x)[:, 1] == pytest.approx(predict(moved.fitted, ts.features), rel=1e-9)  # type: ignore[attr-defined]
 
 
 def test_a_wide_gap_on_the_latest_cohort_is_reported_without_recalibration(history_exports) -> None:  # type: ignore[no-untyped-def]

@@ -253,7 +253,22 @@ def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray)
 
     parameters = replace(model.parameters, intercept=model.parameters.intercept + shift)
     return replace(model, parameters=parameters, calibration=(model.calibration[0], model.calibration[1] + shift),
-                   bands={k: moved(v) for k, v in model.bands.items()}), shift
+                   bands={k: moved(v) for k, v in model.bands.items()},
+                   pipeline=_estimator_moved(model.pipeline, parameters, shift)), shift
+
+
+def _estimator_moved(estimator: object, parameters: LinearParameters | AdditiveParameters, shift: float) -> object:
+    """A copy of the scikit-learn estimator (model.pkl, for analysts) that scores as the moved numbers do."""
+    import copy
+
+    if estimator is None:
+        return None
+    moved = copy.deepcopy(estimator)
+    if isinstance(parameters, AdditiveParameters):
+        moved.parameters_ = parameters  # type: ignore[attr-defined]
+    else:
+        moved["model"].intercept_ = moved["model"].intercept_ + shift  # type: ignore[index]
+    return moved
 
 
 def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
