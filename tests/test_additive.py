@@ -123,7 +123,14 @@ def test_an_additive_model_is_trained_recalibrated_saved_scored_and_evaluated(hi
     evaluated = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--format", "json",
                                     "--bootstrap", "20"])
     assert evaluated.exit_code == 0, evaluated.stderr
-    assert "standard features, additive shape, C=0.1, penalty " in json.loads(evaluated.stdout)["like_for_like"]
+    doc = json.loads(evaluated.stdout)
+    assert "standard features, additive shape, C=0.1, penalty " in doc["like_for_like"]
+    # drift is measured in the training sd, which the additive card states as the linear one does
+    ts_hours = ts.features["unauthorised_hours_12w"].to_numpy(dtype=float)
+    row = next(r for r in card["features"] if r["name"] == "unauthorised_hours_12w")
+    assert row["sd"] == pytest.approx(float(np.nanstd(ts_hours)), abs=1e-4)
+    drift = next(d for d in doc["drift"]["features"] if d["feature"] == "unauthorised_hours_12w")
+    assert drift["shift_in_sd"] == pytest.approx((drift["mean"] - row["reference"]) / row["sd"], abs=1e-3)
 
 
 @pytest.mark.parametrize("seed", [5, 11])

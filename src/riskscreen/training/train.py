@@ -176,15 +176,18 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
             "profile": exports.profile.name}
 
 
-def _feature_table(fitted: FittedModel) -> list[dict[str, Any]]:
+def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str, Any]]:
     from riskscreen.scoring.additive import AdditiveParameters
+    from riskscreen.scoring.model import feature_matrix
 
     p = fitted.parameters
     if isinstance(p, AdditiveParameters):
+        # the sd of the training values as the model saw them (missing as the median): drift is measured in it
+        sds = p.imputed(feature_matrix(features, p.features)).std(axis=0)
         return [{"name": name, "description": SPEC[name].description if name in SPEC else name,
                  "unit": SPEC[name].unit if name in SPEC else "",
                  "shape": [{"value": round(v, 4), "contribution": round(c, 4)} for v, c in p.shape_points(j)],
-                 "reference": round(float(p.means[j]), 4), "sd": 0.0}
+                 "reference": round(float(p.means[j]), 4), "sd": round(float(sds[j]), 4)}
                 for j, name in enumerate(p.features)]
     rows = []
     coef = dict(zip(fitted.features, fitted.coefficients, strict=True))
@@ -298,7 +301,7 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
                        "capacity": capacity, "shape": chosen, **({"penalty": penalty} if penalty else {})},
         "shape_choice": choice,
         "features_used": list(fitted.features), "features_dropped": list(fitted.dropped),
-        "features": _feature_table(fitted), "intercept": round(fitted.intercept, 6),
+        "features": _feature_table(fitted, ts.features), "intercept": round(fitted.intercept, 6),
         "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
         "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
         "metrics": model_metrics, "baselines": baselines,
