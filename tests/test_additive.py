@@ -51,10 +51,16 @@ def test_shapes_are_monotone_in_their_direction_and_add_up_exactly(history) -> N
         x[:, j] = grid
         steps = np.diff(p.contributions(x)[:, j]) * direction(name)
         assert (steps >= -1e-12).all(), name  # never against the direction research and law give
-    # a feature the data would give the wrong sign (authorised absence lowering risk here) stays, flat,
-    # where the linear model drops it
+    # a feature the data would give the wrong sign (authorised absence lowering risk here): the linear model
+    # drops it, the additive one keeps it and holds its shape flat where the data would turn it around (the
+    # bound is active: those pieces are exactly 0)
+    from riskscreen.scoring.model import fit
+
+    linear = fit(history.features, history.labels, feature_names=p.features, c=0.1, seed=0,
+                 groups=history.student_ids)
+    assert linear.dropped == ["authorised_hours_12w"]
     j = p.features.index("authorised_hours_12w")
-    assert np.all(p.slopes[j] >= 0)
+    assert np.all(p.slopes[j] >= 0) and (p.slopes[j] == 0).sum() >= 1
 
 
 def test_missing_values_take_the_median_as_the_linear_model_does(history) -> None:  # type: ignore[no-untyped-def]

@@ -281,7 +281,8 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
     folds = grouped_folds(ts.labels, ts.student_ids, fold_count(ts.labels, ts.student_ids), 0)
     oof = cross_val_predict(make_pipeline(0.1, None, 0), x, ts.labels, cv=folds, groups=ts.student_ids,
                             method="decision_function")
-    assert card.final_fit.out_of_fold_roc_auc == round(roc_auc_score(ts.labels, oof), 4)
+    # train runs with one BLAS thread, this check with the default: equal to the rounding, not to the last bit
+    assert card.final_fit.out_of_fold_roc_auc == pytest.approx(roc_auc_score(ts.labels, oof), abs=1e-4)
     assert (f"- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows in one "
             f"fold): ROC AUC {card.final_fit.out_of_fold_roc_auc:.4f}") in card_markdown(card)
 

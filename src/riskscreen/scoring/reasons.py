@@ -89,9 +89,8 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
         window = ENROLMENT_WINDOW.get(str(name))
         if window is not None and f"enrolment_scale_{window}w" in features:
             # a count taken over fewer weeks than the window: say the count itself, and for how many weeks
-            here = features.loc[contributions.index]
-            scale = here[f"enrolment_scale_{window}w"].to_numpy(dtype=float)[student]
-            weeks = here[f"enrolled_weeks_{window}w"].to_numpy(dtype=float)[student]
+            scale = features.loc[contributions.index, f"enrolment_scale_{window}w"].to_numpy(dtype=float)[student]
+            weeks = features.loc[contributions.index, f"enrolled_weeks_{window}w"].to_numpy(dtype=float)[student]
             for i in np.flatnonzero(scale != 1):
                 texts_out[slot[student[i], rank[i]], student[i]] = enrolled_reason(
                     str(name), float(shown[i] / scale[i]), int(weeks[i]), window, lang)

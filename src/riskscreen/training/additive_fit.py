@@ -81,7 +81,6 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
         return (self.decision_function(x) > 0).astype(int)
 
 
-
 class _Problem:
     """One penalised, bounded logistic fit on the ramps of these rows, solvable at any penalty."""
 
