@@ -248,6 +248,9 @@ def test_the_merge_refuses_what_is_not_an_aggregate_or_was_edited(tmp_path: Path
     shortlist.write_text("Leerling;Kans\n1;2%\n")
     refused = runner.invoke(app, ["aggregate", "merge", str(good), str(shortlist)])
     assert refused.exit_code == 1 and "is geen overzicht van riskscreen" in refused.stderr
+    folder = runner.invoke(app, ["aggregate", "merge", str(good), str(tmp_path), "--lang", "en"])
+    assert folder.exit_code == 1
+    assert f"error: {tmp_path}: is a folder, not a riskscreen aggregate file: refused" in folder.stderr
     periods = runner.invoke(app, ["aggregate", "merge", str(good), str(other), "--lang", "en"])
     assert periods.exit_code == 2 and "the aggregates cover different periods" in periods.stderr
     doc = json.loads(good.read_text())

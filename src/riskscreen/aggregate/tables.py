@@ -121,7 +121,7 @@ def read_aggregate(path: Path) -> Aggregate:
     edit by hand), is refused."""
     from riskscreen.files import read_regular
 
-    raw = read_regular(path, limit=16 << 20, error=InputError, what=msg("aggregate file"))
+    raw = read_regular(path, limit=16 << 20, error=InputError, what=msg("riskscreen aggregate file"))
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
