@@ -252,3 +252,23 @@ def test_a_special_file_as_an_export_is_a_clear_error(tmp_path: Path, kind: str)
     with pytest.raises(RiskscreenError) as exc:
         read_exports(attendance=path, grades=CORPUS / "ok_cijfers.csv")
     assert str(exc.value).startswith(str(path))
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300), reader=st.sampled_from(["holidays", "names", "filled-in list"]))
+def test_any_bytes_in_a_side_file_give_its_contents_or_a_clear_error(tmp_path: Path, data: bytes,
+                                                                     reader: str) -> None:
+    """The small files beside the exports (vakanties.csv, a names file, a filled-in list): any bytes are read or
+    refused with an InputError that names the file, never an unexpected error."""
+    from riskscreen.errors import InputError
+    from riskscreen.ingest.holidays import read_holidays
+    from riskscreen.ingest.names import read_names
+    from riskscreen.weekly.actions_import import read_rows
+
+    path = tmp_path / "side.csv"
+    path.write_bytes(data)
+    read = {"holidays": read_holidays, "names": read_names, "filled-in list": read_rows}[reader]
+    try:
+        read(path)
+    except InputError as exc:
+        assert exc.path == str(path) and str(exc)

@@ -290,3 +290,21 @@ def test_an_unreadable_state_folder_costs_only_the_clean_up(tmp_path: Path, monk
     out = tmp_path / "out.csv"
     assert runner.invoke(app, ["score", str(SAMPLE), "-f", "csv", "--top", "1", "-o", str(out)]).exit_code == 0
     assert out.read_text().startswith("rank,student_id")
+
+
+@pytest.mark.parametrize(("content", "code", "said"), [
+    # Windows-1252 with a byte it leaves undefined (0x81): read, the byte replaced, the dates still good
+    (b"eerste;laatste;naam\n19-10-2026;23-10-2026;Herfst\x81\n", 0, None),
+    (b"19-10-2026;23-10-2026\x00\x00\n", 1,
+     "vakanties.csv: is not a holiday calendar: it holds binary data\n  How to fix: write one holiday per line: "
+     "first day;last day"),
+])
+def test_a_damaged_holiday_calendar_is_read_or_refused_never_a_crash(tmp_path: Path, content: bytes, code: int,
+                                                                     said: str | None) -> None:
+    for name in ("absenties.csv", "cijfers.csv"):
+        (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
+    (tmp_path / "vakanties.csv").write_bytes(content)
+    result = runner.invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == code, result.stderr
+    if said is not None:
+        assert said in result.stderr

@@ -246,6 +246,22 @@ def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: 
     return data
 
 
+def small_text(data: bytes, path: Path, *, what: str, hint: str) -> str:
+    """The text of a small side file (holiday calendar, names file, filled-in list): UTF-8 (with or without a
+    byte-order mark), else Windows-1252, whose few undefined bytes are replaced rather than failing, with "\n"
+    ending every line; a file holding NUL bytes is binary and refused as InputError."""
+    from riskscreen.errors import InputError
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise InputError(msg("is not a {what}: it holds binary data", what=what), path=str(path), hint=hint)
+    # one kind of line end: the csv module refuses a lone carriage return inside a line
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_regular(path: Path, *, error: type[RiskscreenError], what: str) -> None:
     """Refuse, after opening it, a path that is not a regular file (a FIFO, a device, a socket)."""
     try:

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from riskscreen.errors import InputError, msg
-from riskscreen.files import read_regular
+from riskscreen.files import read_regular, small_text
 
 MAX_NAMES_BYTES = 16 << 20
 
@@ -15,14 +15,9 @@ MAX_NAMES_BYTES = 16 << 20
 def read_names(path: Path) -> dict[str, str]:
     """Two columns, pseudonym then name, separated by ';', ',' or a tab; a header row is allowed. The names go to
     the printed list only: never to history, actions, logs or a model."""
-    data = read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what=msg("names file"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise InputError(msg("is not a names file: it holds binary data"), path=str(path),
-                         hint=msg("give a text file of two columns: pseudonym;name"))
+    what = msg("names file")
+    text = small_text(read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what=what), path, what=what,
+                      hint=msg("give a text file of two columns: pseudonym;name"))
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
     names: dict[str, str] = {}

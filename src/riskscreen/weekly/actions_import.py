@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskscreen.errors import InputError, Lines, UsageError, msg
-from riskscreen.files import read_regular
+from riskscreen.files import read_regular, small_text
 from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.sniff import normalise_header
 from riskscreen.workspace.actions import Action, ActionBook, make_action
@@ -123,13 +123,7 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
         except Exception as exc:  # calamine raises its own error types for a damaged workbook
             raise InputError(msg("is not a readable workbook ({name})", name=type(exc).__name__), path=str(path),
                              hint=msg("open it in Excel and save it again as .xlsx")) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise InputError(msg("is not a list: it holds binary data"), path=str(path), hint=msg("give the .xlsx or .csv "
-                                                                                         "list"))
+    text = small_text(data, path, what=msg("filled-in list"), hint=msg("give the .xlsx or .csv list"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     return [(None, i, list(row)) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
