@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
+from riskscreen.ingest.parsing import written_day
 
 # File names (without extension, lower case) that hold the school's holidays rather than an export.
 HOLIDAY_FILES = ("vakanties", "vakantie", "vakantierooster", "schoolvakanties", "holidays")
 MAX_HOLIDAY_BYTES = 1 << 20
+HOLIDAY_DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y")
 
 
 def is_holiday_file(path: Path) -> bool:
@@ -47,7 +49,7 @@ def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
-        first, last = (_date(c) for c in ([*cells, "", ""])[:2])
+        first, last = (written_day(c, HOLIDAY_DATE_FORMATS) for c in ([*cells, "", ""])[:2])
         if first is None and last is None and number == 1:
             continue  # the header
         if first is None or last is None:
@@ -61,16 +63,6 @@ def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
         raise InputError(msg("holds no holidays"), hint=msg("write one holiday per line: first day;last day"),
                          path=str(path))
     return tuple(holidays)
-
-
-def _date(text: str) -> dt.date | None:
-    for fmt in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        return day if 2000 <= day.year <= 2099 else None
-    return None
 
 
 def calendar_text(lesson_days: Iterable[dt.date], date_format: str = "%d-%m-%Y") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -23,6 +24,18 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 FIRST_DATE = pd.Timestamp("2000-01-01")  # the plausible range of a school's registrations, grades and rosters
 LAST_DATE = pd.Timestamp("2099-12-31")
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
+
+
+def written_day(text: str, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date | None:
+    """A single date a person wrote (a holiday, a review date) in one of `formats`, within the years riskscreen
+    reads (FIRST_DATE to LAST_DATE); None when it is none of them. Columns of dates go through Mapper.dates."""
+    for fmt in formats:
+        try:
+            day = dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+        return day if FIRST_DATE.year <= day.year <= LAST_DATE.year else None
+    return None
 
 
 def as_categorical(series: pd.Series) -> pd.Series:

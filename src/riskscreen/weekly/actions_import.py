@@ -18,6 +18,7 @@ from pathlib import Path
 from riskscreen.errors import InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular, small_text
 from riskscreen.i18n import LANGUAGES, texts
+from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
 from riskscreen.workspace.actions import Action, ActionBook, make_action
 
@@ -155,7 +156,7 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     dates = {_text(v.get("list_date")) for _, _, v in found if _text(v.get("list_date"))}
     list_date = None
     if agreed is None:
-        parsed_dates = {_date(d) for d in dates}
+        parsed_dates = {written_day(d, DATE_FORMATS) for d in dates}
         if len(parsed_dates) > 1 or None in parsed_dates:
             problems.append(RowProblem(None, 0, "list_date", msg(
                 "the rows come from lists of different dates ({dates}); import one week's list at a time",
@@ -257,17 +258,9 @@ def _review_date(value: object, year: int) -> dt.date | None:
     if SHORT_DATE.match(text):
         raise _RowError("review", msg("'{text}' has no year: write the whole date, such as {text}-{year}",
                                       text=text, year=year))
-    day = _date(text)
+    day = written_day(text, DATE_FORMATS)
     if day is None:
         raise _RowError("review", msg("'{text}' is not a date: write it as DD-MM-YYYY", text=text))
     return day
 
 
-def _date(text: str) -> dt.date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-        return day if 2000 <= day.year <= 2099 else None
-    return None
