@@ -106,7 +106,13 @@ def test_prompts_follow_the_reasons() -> None:
     assert not any(re.search(r"\b(u|uw|de leerling)\b", p) for p in dutch)
     assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0"]
     assert prompt_text("sick.0", "nl") == (
-        "Is er een patroon in de ziekmeldingen? Overweeg een gesprek met de jeugdarts (M@ZL).")
+        "Is er een patroon in je ziekmeldingen? Eerst praten we met jou en je ouders, daarna met de jeugdarts (M@ZL).")
+    # an adult's prompts leave the parents out (Leerplichtwet: the parents' duty ends at 18)
+    adult = prompts_for("", statutory=True, sick_flag=True, lang="nl", minor=False)
+    assert adult == ["verzuim_16u_adult.0", "sick_adult.0"]
+    assert not any("ouders" in prompt_text(k, "nl") for k in adult)
+    assert prompt_text("verzuim_16u_adult.0", "nl") == (
+        "Is de melding bij DUO/RMC gedaan? Spreek af wie met de student en de RMC-consulent praat.")
 
 
 def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shor
 from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
     CANONICAL_COLUMNS,
+    LEERWEGEN,
     LEVELS,
     NO_VALUES,
     REQUIRED_COLUMNS,
@@ -162,6 +163,13 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
                                             what="level", blank_ok=True)
         if "as_of" in found:
             columns["as_of"] = mapper.dates(found["as_of"], "as_of")
+        if "startkwalificatie" in found:  # blank: not known, which the statutory rules read as "without"
+            values = _yes_no_values(mapper, found["startkwalificatie"], "startkwalificatie")
+            columns["startkwalificatie"] = mapper.series(values if mapper.take is None else values[mapper.take],
+                                                         "startkwalificatie")
+        if "leerweg" in found:
+            columns["leerweg"] = mapper.codes(found["leerweg"], "leerweg", profile.code_map("leerweg"), LEERWEGEN,
+                                              what="leerweg", blank_ok=True)
         if "enrolled_from" in found:  # blank: not known, the student counts as enrolled all along
             columns["enrolled_from"] = mapper.dates(found["enrolled_from"], "enrolled_from", blank_ok=True)
         for name in ("mentor", "class"):

@@ -184,14 +184,16 @@ class Mapper:
         unknown = spread(per_category < 0, codes, False)
         if unknown.any():
             counts = pd.Series(self.raw.frame[source].to_numpy()[unknown]).astype(str).str.strip().value_counts()
-            table_name = "attendance" if what == "absence code" else "level"
+            table_name = {"absence code": "attendance", "leerweg": "leerweg"}.get(what, "level")
             listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
             more = msg(" and {count} more", count=len(counts) - 10) if len(counts) > 10 else ""
+            example = str(shown_value(counts.index[0])).replace('"', "'")
             self.problem(ERROR, column, "unknown code",
                          msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
-                         msg("map each to one of {join} in the profile's [codes.{table_name}] table (see "
-                             "`riskscreen profile init`)", join=", ".join(f"'{v}'" for v in valid),
-                             table_name=table_name),
+                         msg("add a line such as \"{example}\" = \"{first}\" under [codes.{table_name}] in your "
+                             "profile (`riskscreen profile init` writes one), mapping each to one of {join}",
+                             example=example, first={"absence code": "unauthorised"}.get(what, valid[0]),
+                             table_name=table_name, join=", ".join(f"'{v}'" for v in valid)),
                          unknown, source)
         if not blank_ok:
             blank = codes < 0

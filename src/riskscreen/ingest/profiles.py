@@ -14,6 +14,14 @@ from pathlib import Path
 
 from riskscreen.errors import ProfileError, msg
 from riskscreen.files import read_regular
+from riskscreen.ingest.codes import (
+    ATTENDANCE_CODES,
+    BASE_ATTENDANCE_CODES,
+    BASE_LEERWEG_CODES,
+    BASE_LEVEL_CODES,
+    LEERWEGEN,
+    LEVELS,
+)
 from riskscreen.ingest.sniff import normalise_header
 
 TABLES = ("attendance", "grades", "students", "outcomes")
@@ -22,7 +30,7 @@ CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "attendance": ("student_id", "date", "period", "hours", "code", "authorised"),
     "grades": ("student_id", "subject", "date", "grade", "weight"),
     "students": ("student_id", "level", "year", "age", "repeated_years", "moved_down", "mentor", "class",
-                 "as_of", "enrolled_from"),
+                 "as_of", "enrolled_from", "startkwalificatie", "leerweg"),
     "outcomes": ("student_id", "as_of", "left_without_qualification"),
 }
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -31,36 +39,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "students": ("student_id",),
     "outcomes": ("student_id", "as_of", "left_without_qualification"),
 }
-ATTENDANCE_CODES = ("present", "authorised", "sick", "unauthorised", "late", "removed")
-LEVELS = ("pro", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo", "mbo-1", "mbo-2", "mbo-3", "mbo-4")
+HOURS_BASES = ("auto", "lesuren", "klokuren", "export")
 
-# Codes every profile understands: the contract's own and the usual Dutch words. Keys are normalised values.
-BASE_ATTENDANCE_CODES: dict[str, str] = {
-    **{c: c for c in ATTENDANCE_CODES},
-    "authorized": "authorised", "unauthorized": "unauthorised",
-    "aanwezig": "present", "presentie": "present",
-    "geoorloofd": "authorised", "geoorloofd afwezig": "authorised", "verlof": "authorised",
-    "medisch": "authorised", "huisarts": "authorised", "tandarts": "authorised", "orthodontist": "authorised",
-    "ziek": "sick", "ziekte": "sick", "ziekmelding": "sick", "ziek gemeld": "sick", "ziek naar huis": "sick",
-    "ongeoorloofd": "unauthorised", "ongeoorloofd afwezig": "unauthorised", "spijbelen": "unauthorised",
-    "gespijbeld": "unauthorised", "spijbelt": "unauthorised",
-    "te laat": "late", "telaat": "late", "laat": "late",
-    "uitgestuurd": "removed", "verwijderd": "removed", "verwijderd uit de les": "removed",
-    "eruit gestuurd": "removed", "uit de les gestuurd": "removed",
-}
-BASE_LEVEL_CODES: dict[str, str] = {
-    **{c: c for c in LEVELS},
-    "praktijkonderwijs": "pro", "vmbo b": "vmbo-b", "vmbo-bb": "vmbo-b", "vmbo bb": "vmbo-b", "bb": "vmbo-b",
-    "basis": "vmbo-b", "basisberoepsgerichte leerweg": "vmbo-b",
-    "vmbo k": "vmbo-k", "vmbo-kb": "vmbo-k", "vmbo kb": "vmbo-k", "kb": "vmbo-k", "kader": "vmbo-k",
-    "kaderberoepsgerichte leerweg": "vmbo-k",
-    "vmbo gt": "vmbo-gt", "vmbo-tl": "vmbo-gt", "vmbo tl": "vmbo-gt", "vmbo-gl": "vmbo-gt", "tl": "vmbo-gt",
-    "gl": "vmbo-gt", "gt": "vmbo-gt", "mavo": "vmbo-gt", "theoretische leerweg": "vmbo-gt",
-    "atheneum": "vwo", "gymnasium": "vwo", "mbo 1": "mbo-1", "entree": "mbo-1", "mbo 2": "mbo-2",
-    "mbo 3": "mbo-3", "mbo 4": "mbo-4",
-}
 FLAG_SETTINGS = ("verzuim_hours", "verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks",
-                 "sick_spell_days")
+                 "sick_spell_days", "rmc_hours", "lrv_day_hours", "overig_late")
 YES_VALUES = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x", "geoorloofd"})
 NO_VALUES = frozenset({"nee", "n", "no", "0", "false", "onwaar", "ongeoorloofd"})
 
@@ -80,6 +62,7 @@ class Profile:
     lesson_hours: float = 1.0
     core_subjects: frozenset[str] = frozenset()
     holidays: tuple[tuple[str, str], ...] = ()
+    hours_basis: str = "auto"  # how the 16-hour rule counts hours (HOURS_BASES; auto: by level and export)
     files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     columns: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -95,7 +78,8 @@ class Profile:
         return out
 
     def code_map(self, kind: str) -> dict[str, str]:
-        base = {"attendance": BASE_ATTENDANCE_CODES, "level": BASE_LEVEL_CODES}.get(kind, {})
+        base = {"attendance": BASE_ATTENDANCE_CODES, "level": BASE_LEVEL_CODES,
+                "leerweg": BASE_LEERWEG_CODES}.get(kind, {})
         extra = {normalise_value(k): v for k, v in self.codes.get(kind, {}).items()}
         return {**base, **extra}
 
@@ -133,7 +117,7 @@ def _as_tuple(value: object, where: str) -> tuple[str, ...]:
 def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | None = None) -> Profile:
     """Build a Profile from TOML data; unknown tables and columns are errors so typos do not pass silently."""
     allowed = {"name", "description", "extends", "date_format", "lesson_hours", "lesson_minutes", "core_subjects",
-               "holidays",
+               "holidays", "hours_basis",
                "files", "columns", "codes", "flags"}
     unknown = set(data) - allowed
     if unknown:
@@ -165,10 +149,10 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
                 (*_as_tuple(names, f"columns.{table}.{canonical}"), *inherited)))
     codes: dict[str, dict[str, str]] = {k: dict(v) for k, v in (base.codes if base else {}).items()}
     for kind, mapping in _section(data, "codes", source).items():
-        if kind not in {"attendance", "level"}:
+        if kind not in {"attendance", "level", "leerweg"}:
             raise ProfileError(msg("[codes.{kind}] is not recodable in profile {source}", kind=kind, source=source),
-                               hint=msg("recode tables are [codes.attendance] and [codes.level]"))
-        valid = ATTENDANCE_CODES if kind == "attendance" else LEVELS
+                               hint=msg("recode tables are [codes.attendance], [codes.level] and [codes.leerweg]"))
+        valid = {"attendance": ATTENDANCE_CODES, "level": LEVELS, "leerweg": LEERWEGEN}[kind]
         for raw, target in _section({kind: mapping}, kind, f"{source} [codes]").items():
             if target not in valid:
                 raise ProfileError(msg("[codes.{kind}] maps '{raw}' to '{target}', which is not a valid code",
@@ -208,6 +192,11 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
             raise ProfileError(msg("lesson_hours must be a number, such as 1.0 or 0.75")) from None
         if not math.isfinite(lesson_hours) or not 0 < lesson_hours <= 12:
             raise ProfileError(msg("lesson_hours must be above 0 and at most 12"))
+    hours_basis = str(data.get("hours_basis", base.hours_basis if base else "auto"))
+    if hours_basis not in HOURS_BASES:
+        raise ProfileError(msg("hours_basis '{value}' is not known in profile {source}", value=hours_basis[:40],
+                               source=source),
+                           hint=msg("use one of {join}", join=", ".join(HOURS_BASES)))
     flags = dict(base.flags) if base else {}
     for key, value in _section(data, "flags", source).items():
         if key not in FLAG_SETTINGS:
@@ -220,7 +209,7 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
     return Profile(
         name=name, description=str(data.get("description", base.description if base else "")),
         date_format=_date_format(data.get("date_format", base.date_format if base else "auto"), source),
-        lesson_hours=lesson_hours, core_subjects=core_set, holidays=tuple(holidays),
+        lesson_hours=lesson_hours, core_subjects=core_set, holidays=tuple(holidays), hours_basis=hours_basis,
         files={k: tuple(v) for k, v in files.items()},
         columns={t: {c: tuple(n) for c, n in m.items()} for t, m in columns.items()},
         codes=codes, flags=flags, source=source)
@@ -231,6 +220,8 @@ def parse_profile(data: Mapping[str, object], *, source: str, base: Profile | No
 FLAG_RANGES: dict[str, tuple[float, float, bool]] = {  # setting: (lowest, highest, whole number)
     "verzuim_hours": (1, 16, False), "verzuim_weeks": (4, 52, True), "lookback_weeks": (4, 52, True),
     "sick_spells": (1, 50, True), "sick_window_weeks": (1, 52, True), "sick_spell_days": (1, 60, True),
+    # the region's agreement on 18+ (RMC) reports; a day away for LRV; lateness as overig verzuim (0: off)
+    "rmc_hours": (1, 16, False), "lrv_day_hours": (1, 8, False), "overig_late": (0, 50, True),
 }
 
 

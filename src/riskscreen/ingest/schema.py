@@ -12,7 +12,7 @@ from pandera.typing import Series
 from riskscreen.errors import Message, msg
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, Problem, problem_at
-from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEVELS
+from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEERWEGEN, LEVELS
 
 PSEUDONYM = r"[A-Za-z0-9_\-]{1,64}"
 
@@ -82,6 +82,11 @@ class Students(_Keyed):
         "{bounds} moves down", "write the number of moves to a lower level"))
     as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
     enrolled_from: Optional[Series[pa.DateTime]] = pa.Field(nullable=True)
+    # a documented extension: 1 with a startkwalificatie, 0 without, blank not known (counted as without)
+    startkwalificatie: Optional[Series[float]] = pa.Field(isin=[0.0, 1.0], nullable=True, metadata=_words(
+        "{bounds}", "write Ja or Nee (or 1 or 0); leave it blank when it is not known"))
+    leerweg: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEERWEGEN), metadata=_words(
+        "BOL or BBL", "write BOL or BBL, or map the value in the profile's [codes.leerweg]"))
 
 
 class Outcomes(_Keyed):

@@ -14,8 +14,10 @@ from rich.text import Text
 from riskscreen import i18n
 from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
 from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, plain, to_text
+from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
 from riskscreen.signals.features import SPEC
+from riskscreen.signals.statutory.states import with_states
 
 REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
@@ -28,6 +30,26 @@ def model_line(result: ScoreResult) -> str:
 
 def demo_warning(result: ScoreResult) -> str | None:
     return i18n.demo_warning(result.lang) if result.demonstration else None
+
+
+def statutory_of(result: ScoreResult, student_id: str) -> list[dict[str, object]]:
+    """A student's statutory entries with the states a score knows without the school's records: due, or late
+    once the deadline has passed (the weekly list reads the recorded reports)."""
+    entries = result.flags.at[student_id, "statutory_entries"] if student_id in result.flags.index else []
+    return with_states(list(entries or []), (), result.as_of.date().isoformat())
+
+
+def flag_texts(result: ScoreResult, rows: pd.DataFrame) -> list[str]:
+    """Per row the statutory and care signals in words: the latest report and how many came before it, a signal
+    without a duty to report, the M@ZL signal."""
+    out = []
+    for sid in rows["student_id"].astype(str):
+        shown, unshown = shown_entries(statutory_of(result, sid), states_known=False)
+        parts = [entry_text(e, result.lang) for e in shown]
+        if unshown and parts:
+            parts[0] = f"{parts[0]}; {earlier_text(unshown, result.lang)}"
+        out.append(" | ".join(parts))
+    return out
 
 
 def _text(value: object) -> str:
@@ -44,11 +66,11 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
     for key in ("rank", "student", "mentor", "class", "probability", "band", "reasons", "flags"):
         table.add_column(label(key, lang), overflow="fold",
                          justify="right" if key in {"rank", "probability"} else "left")
-    for _, row in rows.iterrows():
+    for (_, row), flags in zip(rows.iterrows(), flag_texts(result, rows), strict=True):
         reasons = "; ".join(r for r in (row[c] for c in REASON_COLUMNS) if r)
         table.add_row(*(cell(v) for v in (row["rank"], row["student_id"], _text(row["mentor"]), _text(row["class"]),
                                            percent(row["probability"], lang), band_label(row["band"], lang),
-                                           reasons or "-", _text(row["flags"]))))
+                                           reasons or "-", flags)))
     parts.append(table)
     return Group(*parts)
 
@@ -63,6 +85,7 @@ def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int 
             "probability": round(float(p), 6), "band": band, "reasons": [r for r in (r1, r2, r3) if r],
             "reason_features": [f for f in features.split(";") if f],
             "flags": {"verzuim_16u": bool(v), "ziekteverzuim": bool(z), "text": flags},
+            "statutory": entries_json(statutory_of(result, sid)),
         } for rank, sid, mentor, klass, p, band, r1, r2, r3, features, v, z, flags in zip(
             rows["rank"], texts_["student_id"], texts_["mentor"], texts_["class"], rows["probability"], rows["band"],
             rows["reason_1"], rows["reason_2"], rows["reason_3"], rows["reason_features"].astype(str),
@@ -96,7 +119,7 @@ def csv_header(keys: list[str], lang: str) -> list[str]:
 def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
     """Text columns with missing values as empty strings, computed once per column."""
     return {c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c].tolist()]
-            for c in ("student_id", "mentor", "class", "flags")}
+            for c in ("student_id", "mentor", "class")} | {"flags": flag_texts(result, rows)}
 
 
 def explain_renderable(ex: Explanation) -> Group:
@@ -134,7 +157,8 @@ def explain_renderable(ex: Explanation) -> Group:
         parts.append(Text(ew["enrolled"].format(weeks=ex.enrolled_weeks)))
     reasons = [r for r in (row[c] for c in REASON_COLUMNS) if r]
     parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
-    parts.append(Text(f"{label('flags', lang)}: " + (_text(row["flags"]) or label("none", lang))))
+    flags = flag_texts(result, result.table.loc[[ex.student_id]])[0]
+    parts.append(Text(f"{label('flags', lang)}: " + (flags or label("none", lang))))
     regs = ex.registrations
     reg_table = Table(title=f"{ew['registrations']} ({len(regs)})")
     for name in ("date", "period", "hours", "code"):
@@ -164,7 +188,8 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
                           "contribution": round(float(f["contribution"]), 6), "used": bool(f["used"])}
                          for _, f in ex.breakdown.iterrows()],
             "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
-            "flags": {k: _json_value(v) for k, v in ex.flags.items()},
+            "flags": {k: _json_value(v) for k, v in ex.flags.items() if k != "statutory_entries"},
+            "statutory": entries_json(statutory_of(ex.result, ex.student_id)),
             "registrations": [{"date": pd.Timestamp(r["date"]).date().isoformat(),
                                "period": _num(r["period"]) if "period" in ex.registrations else None,
                                "hours": float(r["hours"]), "code": str(r["code"])}

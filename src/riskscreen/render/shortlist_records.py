@@ -20,6 +20,7 @@ from riskscreen.i18n import (
     texts,
 )
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning
+from riskscreen.render.statutory import entry_text, shown_entries
 from riskscreen.signals.features import SPEC
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -61,26 +62,17 @@ def moved_text(moved: list[dict[str, Any]], lang: str) -> list[str]:
 
 
 def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
-    """The statutory and care signals with their follow-up state: deadline, overdue, or reported on."""
+    """The student's statutory reports still open (or the last one made) and care signals, each with its state."""
     lang = sl.result.lang
     words = words_of(sl)
-    flags = texts(lang)["flags"]
+    shown, _ = shown_entries(row["statutory_entries"] or [])
     out = []
-    if row["verzuim_16u"]:
-        window = flags["verzuim_16u_window"].format(
-            hours=number(row["verzuim_hours"], lang), weeks=sl.result.rules.verzuim_weeks,
-            counted=sl.result.hours_counted, start=date_text(row["verzuim_from"], lang),
-            end=date_text(row["verzuim_to"], lang), reached=date_text(row["verzuim_reached"], lang))
-        state = str(row["verzuim_state"])
-        follow = words[f"state_{state}"].format(deadline=date_text(row["verzuim_deadline"], lang),
-                                                on=date_text(row["verzuim_reported_on"], lang))
-        out.append(f"{window}; {follow}")
-    if row["ziekteverzuim"]:
-        sick = flags["ziekteverzuim"].format(
-            spells=number(row["sick_spells"], lang), longest=number(row["longest_sick_spell_days"], lang),
-            start=date_text(row["sick_from"], lang), end=date_text(row["sick_to"], lang))
-        state = "sick_reported" if row["sick_state"] == "reported" else "sick_open"
-        out.append(f"{sick}; {words[state].format(on=date_text(row['sick_reported_on'], lang))}")
+    for entry in shown:
+        if entry["type"] == "mazl" and row["sick_state"] == "reported":
+            out.append(f"{entry_text(entry, lang, with_state=False)}; "
+                       + words["sick_reported"].format(on=date_text(row["sick_reported_on"], lang)))
+        else:
+            out.append(entry_text(entry, lang))
     return out
 
 
@@ -183,22 +175,14 @@ def group_notes(sl: Shortlist, group: str) -> list[str]:
 
 
 def statutory_rows(sl: Shortlist) -> list[list[str]]:
-    """The school-wide page: every open statutory signal, the earliest deadline first."""
+    """The school-wide page: every report still to be made and every open sick-leave signal, the earliest
+    deadline first."""
     lang = sl.result.lang
-    words = words_of(sl)
     rows = []
     for _, r in sl.statutory.iterrows():
-        parts = []
-        if r["verzuim_state"] in {"to_report", "overdue"}:
-            parts.append(f"{number(r['verzuim_hours'], lang)} {texts(lang)['labels']['hours_short']} "
-                         f"({date_text(r['verzuim_from'], lang)} - {date_text(r['verzuim_to'], lang)}): "
-                         + words[f"state_{r['verzuim_state']}"].format(
-                             deadline=date_text(r["verzuim_deadline"], lang), on=""))
-        if r["sick_state"] == "open":
-            parts.append(words["sick_open"])
         name = (sl.names or {}).get(str(r["student_id"]), "")
         rows.append([str(r["student_id"]), *([name] if sl.names is not None else []),
-                     group_label(str(r["group"]), lang), "; ".join(parts)])
+                     group_label(str(r["group"]), lang), entry_text(r["entry"], lang)])
     return rows
 
 

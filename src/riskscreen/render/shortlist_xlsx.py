@@ -8,7 +8,7 @@ from typing import Any
 
 from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
-from riskscreen.render.scores import REASON_COLUMNS
+from riskscreen.render.scores import REASON_COLUMNS, flag_texts
 from riskscreen.render.shortlist import change_cell, columns
 from riskscreen.render.shortlist_records import (
     group_notes,
@@ -143,7 +143,8 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
     bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
     reasons = [c for c in REASON_COLUMNS if c in table]
     names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", *reasons]
-    for row in zip(*(table[c].tolist() for c in names), strict=True):
+    for row in zip(*(table[c].tolist() if c != "flags" else flag_texts(sl.result, table) for c in names),
+                   strict=True):
         values = dict(zip(names, row, strict=True))
         sid = str(values["student_id"])
         text = "; ".join(str(values[c]) for c in reasons if values[c])

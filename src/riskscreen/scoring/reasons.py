@@ -7,7 +7,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from riskscreen.i18n import date_text, number, texts
+from riskscreen.i18n import number, texts
 from riskscreen.signals.features import FEATURES, SPEC
 
 SIGNAL = {f.name: f.signal for f in FEATURES}
@@ -101,29 +101,3 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
         joined = np.where(chosen[k] != "", joined + ";" + chosen[k], joined)
     out["reason_features"] = joined.tolist()
     return pd.DataFrame(out, index=contributions.index)
-
-
-def flag_texts(flags: pd.DataFrame, lang: str, *, weeks: int = 4, counted: str = "") -> pd.Series:
-    """Per student: the flags as one line of text each, joined by ' | '; empty when none."""
-    templates = texts(lang)["flags"]
-    out = np.full(len(flags), "", dtype=object)
-    columns = {c: flags[c].to_numpy() for c in ("verzuim_16u", "ziekteverzuim", "verzuim_hours", "verzuim_from",
-                                                 "verzuim_to", "verzuim_reached", "verzuim_deadline",
-                                                 "sick_spells", "longest_sick_spell_days",
-                                                 "sick_from", "sick_to")}
-    for i in np.flatnonzero(columns["verzuim_16u"] | columns["ziekteverzuim"]):
-        parts = []
-        if columns["verzuim_16u"][i]:
-            parts.append(templates["verzuim_16u"].format(
-                hours=number(columns["verzuim_hours"][i], lang), weeks=weeks, counted=counted,
-                start=date_text(columns["verzuim_from"][i], lang),
-                end=date_text(columns["verzuim_to"][i], lang),
-                reached=date_text(columns["verzuim_reached"][i], lang),
-                deadline=date_text(columns["verzuim_deadline"][i], lang)))
-        if columns["ziekteverzuim"][i]:
-            parts.append(templates["ziekteverzuim"].format(
-                spells=number(columns["sick_spells"][i], lang),
-                longest=number(columns["longest_sick_spell_days"][i], lang),
-                start=date_text(columns["sick_from"][i], lang), end=date_text(columns["sick_to"][i], lang)))
-        out[i] = " | ".join(parts)
-    return pd.Series(out, index=flags.index, name="flags")

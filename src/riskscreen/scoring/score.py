@@ -11,13 +11,14 @@ from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
-from riskscreen.scoring.reasons import flag_texts, reasons
+from riskscreen.scoring.reasons import reasons
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
 from riskscreen.signals.flags import FlagRules, flags_from_rows
+from riskscreen.signals.statutory.engine import student_facts
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     rows = attendance_rows(exports, universe, calendar)
     features = build_features(exports, as_of, universe=universe, precomputed=(calendar, rows))
     rules = rules or FlagRules.from_profile(exports.profile.flags)
-    flags = flags_from_rows(rows, calendar, universe, rules)
+    flags = flags_from_rows(rows, calendar, universe, rules, student_facts(exports, universe, as_of))
     fitted = model.fitted
     logit = logits(fitted, features)
     parts = contributions(fitted, features)
@@ -91,7 +92,6 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     table["logit"] = logit
     table["band"] = band_of(probability, fitted.bands)
     table = table.join(reasons(parts, features, lang))
-    table["flags"] = flag_texts(flags, lang, weeks=rules.verzuim_weeks, counted=hours_counted(exports, lang))
     table["verzuim_16u"] = flags["verzuim_16u"].to_numpy()
     table["ziekteverzuim"] = flags["ziekteverzuim"].to_numpy()
     order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))

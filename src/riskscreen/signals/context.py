@@ -71,6 +71,8 @@ class FeatureContext:
         return np.where(enrolled < full, counts * full / np.maximum(enrolled, floor), counts)
 
     def code(self, name: str) -> np.ndarray:
+        if name == "unauthorised":  # luxe verzuim is unauthorised absence too; only its report differs
+            return np.isin(self.rows.code, [CODE_INDEX["unauthorised"], CODE_INDEX["luxe"]])
         return self.rows.code == CODE_INDEX[name]
 
     def hours_where(self, mask: np.ndarray) -> np.ndarray:
@@ -81,7 +83,8 @@ class FeatureContext:
 
     @cached_property
     def absent(self) -> np.ndarray:
-        return np.isin(self.rows.code, [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"]])
+        return np.isin(self.rows.code, [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"],
+                                        CODE_INDEX["luxe"]])
 
     @cached_property
     def grades(self) -> GradeRows:

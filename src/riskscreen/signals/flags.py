@@ -1,4 +1,5 @@
-"""Statutory and care flags by rule: 16 unauthorised hours in 4 lesson weeks, and worrying sick leave."""
+"""Statutory and care flags per student: the statutory entries (signals.statutory) and, for the lists, the headline
+16-hour report and the sick-leave (M@ZL) flag."""
 
 from __future__ import annotations
 
@@ -18,33 +19,41 @@ from riskscreen.signals.attendance import (
     student_universe,
 )
 from riskscreen.signals.calendar import LessonCalendar
+from riskscreen.signals.statutory.engine import StudentFacts, mazl_entries, statutory_entries, student_facts
+from riskscreen.signals.statutory.reports import StatutoryRules, iso
 
 
 @dataclass(frozen=True)
 class FlagRules:
-    """Thresholds. The defaults follow the Leerplichtwet 1969 (art. 21a) and common care practice."""
+    """Thresholds. The defaults follow the Leerplichtwet 1969 (art. 21a), DUO's reports and common care practice."""
 
     verzuim_hours: float = 16.0  # unauthorised lesson hours ...
-    verzuim_weeks: int = 4       # ... within this many consecutive lesson weeks: report to DUO within 5 school days
-    lookback_weeks: int = 12     # windows that end in the last this many lesson weeks are checked
+    verzuim_weeks: int = 4       # ... within this many consecutive lesson weeks: report to DUO within 5 working days
+    lookback_weeks: int = 12     # a report that became due in the last this many lesson weeks flags the student
     sick_spells: int = 4         # this many sick spells ...
     sick_window_weeks: int = 12  # ... within this many lesson weeks
     sick_spell_days: int = 6     # or one spell longer than this many consecutive school days
+    rmc_hours: float = 16.0      # the region's threshold for 18+ (RMC) reports
+    lrv_day_hours: float = 4.0   # a lesson day with this many unauthorised hours is a day away (LRV)
+    overig_late: int = 0         # late arrivals in verzuim_weeks lesson weeks that make overig verzuim (0: off)
 
     @property
     def follows_the_law(self) -> bool:
         return (self.verzuim_hours, self.verzuim_weeks) == (16.0, 4)
 
+    @property
+    def statutory(self) -> StatutoryRules:
+        return StatutoryRules(hours=self.verzuim_hours, weeks=self.verzuim_weeks, rmc_hours=self.rmc_hours,
+                              lrv_day_hours=self.lrv_day_hours, overig_late=self.overig_late,
+                              sick_spells=self.sick_spells, sick_window_weeks=self.sick_window_weeks,
+                              sick_spell_days=self.sick_spell_days)
+
     @classmethod
     def from_profile(cls, settings: Mapping[str, float]) -> FlagRules:
         """The defaults, overridden by a profile's [flags] table (whole numbers for weeks, spells and days)."""
-        whole = {"verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks", "sick_spell_days"}
+        whole = {"verzuim_weeks", "lookback_weeks", "sick_spells", "sick_window_weeks", "sick_spell_days",
+                 "overig_late"}
         return cls(**{k: (int(v) if k in whole else float(v)) for k, v in settings.items()})  # type: ignore[arg-type]
-
-
-
-FLAG_COLUMNS = ("verzuim_16u", "verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline",
-                "ziekteverzuim", "sick_spells", "longest_sick_spell_days", "sick_from", "sick_to")
 
 
 @dataclass(frozen=True)
@@ -97,60 +106,57 @@ def verzuim_windows(rows: AttendanceRows, calendar: LessonCalendar, n: int, week
     return VerzuimWindows(hours, days[starts[best]], days[ends[best] - 1], reached)
 
 
-REPORT_WITHIN_DAYS = 5  # school days, Leerplichtwet art. 21a
-
-
-def report_deadline(calendar: LessonCalendar, reached: int) -> int:
-    """The last day to report: five school days after the day the threshold was reached (lesson days of the
-    calendar; past the as-of date, weekdays)."""
-    later = calendar.days[calendar.days > reached]
-    if later.size >= REPORT_WITHIN_DAYS:
-        return int(later[REPORT_WITHIN_DAYS - 1])
-    day, left = int(later[-1]) if later.size else reached, REPORT_WITHIN_DAYS - later.size
-    while left:
-        day += 1
-        if (day + 3) % 7 < 5:  # Monday to Friday
-            left -= 1
-    return day
-
-
 def compute_flags(exports: Exports, as_of: pd.Timestamp | None = None, *, rules: FlagRules | None = None,
                   universe: pd.Index | None = None) -> pd.DataFrame:
-    """One row per student: each flag, with its window and the figures behind it."""
+    """One row per student: each flag, with its window and the figures behind it, and the statutory entries."""
     rules = rules or FlagRules.from_profile(exports.profile.flags)
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = universe if universe is not None else student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)
     rows = attendance_rows(exports, universe, calendar)
-    return flags_from_rows(rows, calendar, universe, rules)
+    return flags_from_rows(rows, calendar, universe, rules, student_facts(exports, universe, as_of))
 
 
-def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd.Index,
-                    rules: FlagRules) -> pd.DataFrame:
+def flags_from_rows(rows: AttendanceRows, calendar: LessonCalendar, universe: pd.Index, rules: FlagRules,
+                    facts: StudentFacts | None = None) -> pd.DataFrame:
+    """Per student the statutory entries of the school year (column `statutory_entries`, a list of dicts) and, for the
+    lists, the headline 16-hour report and the sick-leave flag. A student is flagged by a compulsory report that
+    became due in the last `lookback_weeks` lesson weeks; the weekly list adds older ones not yet reported."""
     n = len(universe)
+    facts = facts or StudentFacts.default(n)
     windows = verzuim_windows(rows, calendar, n, rules.verzuim_weeks, rules.lookback_weeks, rules.verzuim_hours)
-    hours = windows.hours
-    flagged = hours >= rules.verzuim_hours
+    entries = statutory_entries(rows, calendar, n, rules.statutory, facts)
+    lookback_from = iso(int(calendar.days[np.searchsorted(calendar.week_position(calendar.days),
+                                                          calendar.window_start_position(rules.lookback_weeks))])
+                        ) if calendar.days.size else "9999-12-31"
+    hours = windows.hours.copy()
+    flagged = np.zeros(n, dtype=bool)
     v_from, v_to, v_reached, v_deadline = (np.full(n, None, dtype=object) for _ in range(4))
-    for i in np.flatnonzero(flagged):  # only the flagged students: a handful
-        v_from[i] = str(np.datetime64(int(windows.first_day[i]), "D"))
-        v_to[i] = str(np.datetime64(int(windows.last_day[i]), "D"))
-        v_reached[i] = str(np.datetime64(int(windows.reached_day[i]), "D"))
-        v_deadline[i] = str(np.datetime64(report_deadline(calendar, int(windows.reached_day[i])), "D"))
+    for i, mine in enumerate(entries):
+        recent = [e for e in mine if e.compulsory and e.reached >= lookback_from]
+        if recent:
+            headline = recent[-1]
+            flagged[i] = True
+            hours[i] = headline.hours or 0.0
+            v_from[i], v_to[i] = headline.begin, headline.end or iso(calendar.as_of_day)
+            v_reached[i], v_deadline[i] = headline.reached, headline.deadline
     first_week = calendar.window_start_position(rules.sick_window_weeks)
     first_day = 0
     if calendar.n_weeks and calendar.days.size:
         first_day = int(np.searchsorted(calendar.days, int(calendar.weeks[first_week]) * 7 - 3))
     spells, longest = sick_spells(rows, n, first_day)
     sick_flag = (spells >= rules.sick_spells) | (longest > rules.sick_spell_days)
+    mazl = mazl_entries(rows, sick_flag, first_day, calendar, rules.statutory, facts)
     s_from = np.full(n, None, dtype=object)
     s_to = np.full(n, None, dtype=object)
-    if calendar.n_weeks:
-        start, stop = calendar.window_dates(first_week, calendar.n_weeks - 1)
-        s_from[sick_flag] = start
-        s_to[sick_flag] = stop
+    for i, entry in mazl.items():
+        s_from[i], s_to[i] = entry.begin, entry.end
+    # `recent`: due within the look-back, so shown on the lists whatever its state (docs/outputs.md)
+    statutory = [[{**e.as_dict(), "recent": e.reached >= lookback_from} for e in mine]
+                 + ([{**mazl[i].as_dict(), "recent": True}] if i in mazl else []) for i, mine in enumerate(entries)]
     return pd.DataFrame({
         "verzuim_16u": flagged, "verzuim_hours": hours, "verzuim_from": v_from, "verzuim_to": v_to,
         "verzuim_reached": v_reached, "verzuim_deadline": v_deadline,
         "ziekteverzuim": sick_flag, "sick_spells": spells, "longest_sick_spell_days": longest,
-        "sick_from": s_from, "sick_to": s_to}, index=universe)
+        "sick_from": s_from, "sick_to": s_to, "statutory_entries": statutory,
+        "minor": facts.minor}, index=universe)

@@ -9,6 +9,16 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.signals.features import FEATURES
+from riskscreen.signals.statutory.states import (
+    DUE,
+    LATE,
+    OPEN_STATES,
+    REPORTED,
+    REPORTED_LATE,
+    Recorded,
+    headline,
+    with_states,
+)
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.snapshots import Snapshot
 
@@ -18,24 +28,32 @@ MAX_MOVED = 3
 MOVED_AT_LEAST = 0.05  # of a feature's spread in the school: smaller movements are noise, not a why
 
 
-def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
-    """Per student: the 16-hour rule's state (none, to_report, overdue, reported) and report date, and the
-    sick-leave signal's (none, open, reported).
+STATE_WORDS = {DUE: "to_report", LATE: "overdue", REPORTED: "reported", REPORTED_LATE: "reported_late"}
+HEADLINE = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline")
 
-    A report covers the window whose threshold was reached on or before the report date; when a window fills
-    after it, the alarm is back. A sick-leave report covers the signal while it lies inside the signal's
-    window (sick_from onwards)."""
+
+def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+    """Per student: every statutory entry with its state (column `statutory_entries`), the headline report the list
+    shows (its state: none, to_report, overdue, reported, reported_late; its report date and figures) and the sick-leave
+    signal's state (none, open, reported).
+
+    A student is flagged (`verzuim_16u`) by a report not yet made, however old, and by one that became due within
+    the flag's look-back (the flags' own verzuim_16u). A sick-leave report covers the signal while it lies inside
+    the signal's window (sick_from onwards)."""
     rows = []
-    for sid, flagged, reached, deadline, sick, sick_from in zip(
-            entries["student_id"].astype(str), entries["verzuim_16u"], entries["verzuim_reached"],
-            entries["verzuim_deadline"], entries["ziekteverzuim"], entries["sick_from"], strict=True):
+    for sid, recent, statutory, sick, sick_from, *figures in zip(
+            entries["student_id"].astype(str), entries["verzuim_16u"], entries["statutory_entries"],
+            entries["ziekteverzuim"], entries["sick_from"], *(entries[c] for c in HEADLINE), strict=True):
+        recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
+        stated = with_states(statutory if isinstance(statutory, list) else [], recorded, as_of)
+        top = headline(stated)
         verzuim, verzuim_on = "none", None
-        if flagged:
-            last = book.last_report(sid, "verzuim_16u")
-            if last is not None and reached is not None and last.on >= str(reached):
-                verzuim, verzuim_on = "reported", last.on
-            else:
-                verzuim = "overdue" if deadline is not None and str(deadline) < as_of else "to_report"
+        if top is not None and (bool(recent) or top["state"] in OPEN_STATES):
+            verzuim, verzuim_on = STATE_WORDS[str(top["state"])], top["reported_on"]
+            figures = [top["hours"], top["begin"], top["end"] or as_of, top["reached"], top["deadline"]]
+        elif bool(recent):  # flagged without entries (a result made by hand): its own deadline decides
+            deadline = figures[-1]
+            verzuim = "overdue" if deadline is not None and str(deadline) < as_of else "to_report"
         sick_state, sick_on = "none", None
         if sick:
             last = book.last_report(sid, "ziekteverzuim")
@@ -43,9 +61,9 @@ def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.
                 sick_state, sick_on = "reported", last.on
             else:
                 sick_state = "open"
-        rows.append((verzuim, verzuim_on, sick_state, sick_on))
-    return pd.DataFrame(rows, columns=["verzuim_state", "verzuim_reported_on", "sick_state", "sick_reported_on"],
-                        index=entries.index)
+        rows.append((verzuim != "none", verzuim, verzuim_on, *figures, stated, sick_state, sick_on))
+    return pd.DataFrame(rows, columns=["verzuim_16u", "verzuim_state", "verzuim_reported_on", *HEADLINE,
+                                       "statutory_entries", "sick_state", "sick_reported_on"], index=entries.index)
 
 
 def moved_signals(now: pd.Series, before: pd.Series | None, spread: pd.Series, concern: int = 0,

@@ -12,6 +12,7 @@ from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
+from riskscreen.signals.statutory.states import OPEN_STATES
 from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.snapshots import Snapshot, make_snapshot
@@ -52,26 +53,27 @@ def group_keys(table: pd.DataFrame) -> pd.Series:
                               np.where(has_class, "class:" + klass.astype(str), NO_GROUP)), index=table.index)
 
 
-def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str) -> list[str]:
+def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str, *, minor: bool = True
+                ) -> list[str]:
     """Keys of the conversation prompts ('kind.index'): the first prompt of each kind the student's signals
-    bring, then the second ones, up to MAX_PROMPTS."""
+    bring, then the second ones, up to MAX_PROMPTS. An adult's prompts do not bring in the parents."""
     catalogue = texts(lang)["prompts"]
     kinds: list[str] = []
     if statutory:
-        kinds.append("verzuim_16u")
+        kinds.append("verzuim_16u" if minor else "verzuim_16u_adult")
     for feature in (f for f in reason_features.split(";") if f):
         kind = PROMPT_KIND.get(feature)
         if kind and kind not in kinds:
             kinds.append(kind)
     if sick_flag and "sick" not in kinds:
-        kinds.append("sick")
+        kinds.append("sick" if minor else "sick_adult")
     out = [f"{kind}.0" for kind in kinds if catalogue.get(kind)]
     out += [f"{kind}.1" for kind in kinds if len(catalogue.get(kind, [])) > 1]
     return out[:MAX_PROMPTS]
 
 
 FLAG_DETAIL = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline", "sick_spells",
-               "longest_sick_spell_days", "sick_from", "sick_to")
+               "longest_sick_spell_days", "sick_from", "sick_to", "statutory_entries", "minor")
 BY = ("mentor", "youthworker")
 
 
@@ -90,6 +92,8 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     lang = result.lang
     as_of = result.as_of.date().isoformat()
     table = result.table.join(result.flags.reindex(columns=list(FLAG_DETAIL)))
+    states = statutory_states(table, book, as_of)
+    table = table.drop(columns=[c for c in states.columns if c in table.columns]).join(states)
     table["group"] = group_keys(table)
     eligible = table["band"].map(BAND_ORDER).to_numpy() >= BAND_ORDER[min_band]
     statutory = table["verzuim_16u"].to_numpy(dtype=bool)
@@ -112,10 +116,10 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     entries = table.loc[listed].copy()
     entries["statutory"] = entries["verzuim_16u"].astype(bool)
     entries["by_risk"] = chosen[listed]
-    entries = entries.join(statutory_states(entries, book, as_of))
-    entries["prompts"] = [prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang)
-                          for f, state, sick in zip(entries["reason_features"], entries["verzuim_state"],
-                                                    entries["sick_state"], strict=True)]
+    entries["prompts"] = [prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang,
+                                      minor=minor is not False)
+                          for f, state, sick, minor in zip(entries["reason_features"], entries["verzuim_state"],
+                                                           entries["sick_state"], entries["minor"], strict=True)]
     spread = signal_spread(result.features)
     entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features,
                                                                            spread)
@@ -131,7 +135,7 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     groups = list(keys.iloc[np.lexsort((keys.to_numpy().astype(str), _kind_order(keys)))])
     return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
                      previous_as_of=previous.as_of if previous else None, groups=groups,
-                     statutory=_open_statutory(table, book, as_of), cap_left=cap_left, by=by)
+                     statutory=_open_statutory(table), cap_left=cap_left, by=by)
 
 
 def _kind_order(groups: pd.Series) -> np.ndarray:
@@ -152,17 +156,18 @@ def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
     return out
 
 
-def _open_statutory(table: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
-    """Every student of the school with a statutory signal not yet reported, the nearest deadline first."""
-    flagged = table[table["verzuim_16u"].astype(bool) | table["ziekteverzuim"].astype(bool)]
-    states = statutory_states(flagged, book, as_of)
-    rows = flagged.join(states)
-    rows = rows[rows["verzuim_state"].isin(["to_report", "overdue"]) | (rows["sick_state"] == "open")]
-    due = np.where(rows["verzuim_state"] != "none", rows["verzuim_deadline"].astype(object), None)
-    rows = rows.assign(_due=["9999" if d is None else str(d) for d in due])  # signals without a deadline last
-    columns = ["student_id", "group", "verzuim_state", "verzuim_hours", "verzuim_from", "verzuim_to",
-               "verzuim_reached", "verzuim_deadline", "sick_state", "sick_spells", "longest_sick_spell_days"]
-    return rows.sort_values(["_due", "student_id"], kind="stable")[columns].reset_index(drop=True)
+def _open_statutory(table: pd.DataFrame) -> pd.DataFrame:
+    """Every report of the school still to be made (due or late, however old) and every open sick-leave signal,
+    one row each, the earliest deadline first (signals without a deadline last)."""
+    rows = []
+    for sid, group, entries, sick_state in zip(table["student_id"].astype(str), table["group"],
+                                               table["statutory_entries"], table["sick_state"], strict=True):
+        for entry in entries if isinstance(entries, list) else []:
+            if entry.get("state") in OPEN_STATES or (entry["type"] == "mazl" and sick_state == "open"):
+                rows.append({"student_id": sid, "group": group, "entry": entry,
+                             "_due": str(entry["deadline"] or "9999")})
+    frame = pd.DataFrame(rows, columns=["student_id", "group", "entry", "_due"])
+    return frame.sort_values(["_due", "student_id"], kind="stable").drop(columns="_due").reset_index(drop=True)
 
 
 def _changes(entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series

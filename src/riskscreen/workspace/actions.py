@@ -11,6 +11,7 @@ from typing import Any
 from riskscreen.errors import Day, UsageError, WorkspaceError, msg
 from riskscreen.ingest.privacy import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, NINE_DIGITS, bsn_valid
 from riskscreen.ingest.sniff import fold_text
+from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
 
 ACTION_TYPES = ("conversation", "home_visit", "referral")
@@ -48,11 +49,15 @@ class Action:
 
 @dataclass(frozen=True)
 class Report:
-    """A statutory signal reported: the 16-hour rule to DUO/leerplicht, sick leave to the jeugdarts."""
+    """A statutory signal reported: a report to DUO/leerplicht (16u, lrv, luxe, rmc18), sick leave to the
+    jeugdarts. `type` and `end` name the report when the school named it; without them it is the student's oldest
+    report still open on the day it was made (signals.statutory.states)."""
 
     student_id: str
     signal: str  # SIGNALS
     on: str      # ISO date
+    type: str | None = None  # a reportable type of signals.statutory (16u, lrv, luxe, rmc18)
+    end: str | None = None   # ISO date: the report's end date (16u: the day the threshold was reached)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,9 @@ class ActionBook:
 
     def open_for(self, student_id: str) -> list[Action]:
         return [a for a in self.actions if a.student_id == student_id and a.open]
+
+    def reports_of(self, student_id: str, signal: str) -> list[Report]:
+        return [r for r in self.reports if r.student_id == student_id and r.signal == signal]
 
     def last_report(self, student_id: str, signal: str) -> Report | None:
         mine = [r for r in self.reports if r.student_id == student_id and r.signal == signal]
@@ -172,11 +180,19 @@ def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tup
     return replace(book, actions=tuple(closed if a.id == action_id else a for a in book.actions)), closed
 
 
-def report(book: ActionBook, student_id: str, signal: str, on: dt.date) -> tuple[ActionBook, Report]:
+def report(book: ActionBook, student_id: str, signal: str, on: dt.date, *, type: str | None = None,
+           end: dt.date | None = None) -> tuple[ActionBook, Report]:
     if signal not in SIGNALS:
         raise UsageError(msg("unknown signal '{signal}'", signal=signal),
                          hint=msg("use one of {join}", join=', '.join(SIGNALS)))
-    record = Report(str(student_id), signal, on.isoformat())
+    if type is not None and (signal != "verzuim_16u" or type not in REPORTABLE):
+        raise UsageError(msg("unknown type of report '{type}'", type=type),
+                         hint=msg("use one of {join}", join=", ".join(REPORTABLE)))
+    if end is not None and end > on:
+        raise UsageError(msg("a report ending on {end} cannot have been made on {on}", end=Day(end.isoformat()),
+                             on=Day(on.isoformat())),
+                         hint=msg("give the report's end date with --end, and the day it was made with --on"))
+    record = Report(str(student_id), signal, on.isoformat(), type, end.isoformat() if end else None)
     if record in book.reports:
         return book, record
     return replace(book, reports=(*book.reports, record)), record
@@ -200,7 +216,9 @@ def load(path: Path) -> ActionBook:
                     dt.date.fromisoformat(day)
         for r in reports:
             dt.date.fromisoformat(r.on)
-            if r.signal not in SIGNALS:
+            if r.end is not None:
+                dt.date.fromisoformat(r.end)
+            if r.signal not in SIGNALS or (r.type is not None and r.type not in REPORTABLE):
                 raise ValueError("signal")
         if len({a.id for a in actions}) != len(actions):
             raise ValueError("ids")
