@@ -9,7 +9,7 @@ import pandas as pd
 
 from riskscreen.errors import Day, msg
 from riskscreen.ingest.mapping import MappedTable
-from riskscreen.ingest.problems import ERROR, WARNING, problem_at
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at
 
 
 def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -66,14 +66,25 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
                     _lines(m, late)))
     att = mapped.get("attendance")
     if att is not None and "code" in att.frame and len(att.frame):
-        # rows whose date could not be read are reported already, not as duplicates of each other
-        dup = duplicated_rows(att.frame) & att.frame["date"].notna().to_numpy()
-        att.duplicates = dup
-        if dup.any():
-            att.problems.append(problem_at(
-                WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
-                msg("the same registration appears more than once; counted once"),
-                msg("nothing to do; or remove the double rows from the export"), _lines(att, dup)))
+        if "period" in att.frame:
+            # rows whose date could not be read are reported already, not as duplicates of each other
+            dup = duplicated_rows(att.frame) & att.frame["date"].notna().to_numpy()
+            att.duplicates = dup
+            if dup.any():
+                att.problems.append(problem_at(
+                    WARNING, "attendance", att.raw.name, "(row)", "duplicate registration",
+                    msg("the same registration appears more than once; counted once"),
+                    msg("nothing to do; or remove the double rows from the export"), _lines(att, dup)))
+        # Without lesson numbers two absences of one day look alike: each row counts as one lesson, so missing data
+        # never weakens the 16-hour rule (mapping notes it in the file's summary).
+        absences = {"authorised", "sick", "unauthorised", "luxe"}
+        codes = set(att.frame["code"].dropna().astype(object).tolist())
+        if codes and not codes & absences:
+            att.problems.append(Problem(
+                WARNING, "attendance", att.raw.name, "code", "no absences",
+                msg("the attendance export holds no absences (only lateness, removals or presence): the 16-hour "
+                    "rule cannot be determined"),
+                msg("export the absences too (ongeoorloofd, geoorloofd, ziek), or map their codes in the profile")))
     roster = mapped.get("students")
     if roster is None or "student_id" not in roster.frame:
         return

@@ -13,6 +13,10 @@ from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import normalise_header
 
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+# Formats riskscreen does not read: a file of one of these named like an export is an error, never passed over
+# (an attendance export saved as .xls beside readable grades would otherwise leave the 16-hour rule without data).
+UNREADABLE_SUFFIXES = {".xls", ".xlsb", ".ods", ".numbers", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".json",
+                       ".xml", ".html", ".htm", ".zip"}
 
 
 def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
@@ -71,11 +75,13 @@ def own_output(path: Path) -> bool:
 
 def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
                  profiles: Iterable[Profile] | None = None,
-                 skipped: list[Path] | None = None) -> tuple[dict[str, Path], list[Path]]:
+                 skipped: list[Path] | None = None, unreadable: list[tuple[Path, str]] | None = None,
+                 ignored: list[Path] | None = None) -> tuple[dict[str, Path], list[Path]]:
     """Which file holds which table: named explicitly, or recognised in the folder by file name.
 
     Returns the recognised files and the data files whose name said nothing (to be tried by headers);
-    riskscreen's own outputs in the folder are left out (and added to `skipped`).
+    riskscreen's own outputs in the folder are left out (and added to `skipped`), files named like an export in a
+    format riskscreen cannot read are added to `unreadable` with their table, and every other file to `ignored`.
     """
     found: dict[str, Path] = {t: Path(p) for t, p in explicit.items() if p is not None}
     if folder is None:
@@ -90,7 +96,15 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
     candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
     unknown: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or not path.is_file() or path.suffix.lower() not in DATA_SUFFIXES:
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            stem = normalise_header(path.stem)
+            named = [t for t, words in patterns.items() if any(w in stem for w in words)]
+            if path.suffix.lower() in UNREADABLE_SUFFIXES and named and unreadable is not None:
+                unreadable.append((path, named[0]))
+            elif ignored is not None:
+                ignored.append(path)
             continue
         if path in found.values() or is_holiday_file(path):  # the school's calendar, read on its own
             continue

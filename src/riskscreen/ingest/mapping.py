@@ -137,8 +137,17 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         columns["date"] = mapper.dates(found["date"], "date")
         if "period" in found:
             columns["period"] = mapper.numbers(found["period"], "period", integer=True)
+        else:
+            mapper.notes.append(msg("no lesson-number column: every row counts as one lesson, also rows that look "
+                                    "the same"))
         if "hours" in found:
             hours = mapper.numbers(found["hours"], "hours")
+            blank = ~mapper.raw.frame[found["hours"]].notna().to_numpy()
+            if blank.any():  # never a silent default: the 16-hour rule counts these hours
+                mapper.problem(ERROR, "hours", "missing value",
+                               msg("no hours given: the 16-hour rule cannot count this registration"),
+                               msg("fill in the hours, or leave the hours column out of the export (then every row "
+                                   "counts as one lesson)"), blank)
             columns["hours"] = hours.fillna(profile.lesson_hours)
         else:
             columns["hours"] = mapper.series(np.full(len(mapper.out_index), profile.lesson_hours, float), "hours")

@@ -19,7 +19,7 @@ from riskscreen.ingest.blocks import ingest_source
 from riskscreen.ingest.checks import cross_table_checks
 from riskscreen.ingest.locate import locate_files, table_by_headers
 from riskscreen.ingest.mapping import MappedTable
-from riskscreen.ingest.problems import FileSummary, ValidationReport
+from riskscreen.ingest.problems import ERROR, FileSummary, Problem, ValidationReport
 from riskscreen.ingest.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
 from riskscreen.ingest.reading import TableSource, open_source
 
@@ -72,7 +72,10 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     chosen: Profile | None = load_profile(profile) if profile else None
     known_headers = set().union(*(p.all_headers() for p in ([chosen] if chosen else all_profiles)))
     skipped: list[Path] = []
-    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped)
+    unreadable: list[tuple[Path, str]] = []
+    ignored: list[Path] = []
+    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped,
+                                  unreadable, ignored)
     raws: dict[str, TableSource] = {}
     for table, path in paths.items():
         say(msg("reading {name}", name=path.name))
@@ -82,6 +85,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         raw = open_source(path, sheet=sheet, known_headers=known_headers, stream_above=stream_above)
         guessed = table_by_headers(raw.header, [chosen] if chosen else all_profiles)
         if guessed is None:
+            ignored.append(path)
             continue
         table = guessed
         if table in raws:
@@ -90,7 +94,7 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                              hint=msg("move one away, or name the right one with --{table} PATH", table=table))
         raws[table] = raw
         paths[table] = path
-    missing = [t for t in require if t not in raws]
+    missing = [t for t in require if t not in raws and t not in {table for _, table in unreadable}]
     if missing:
         options = " ".join(f"--{t} PATH" for t in missing)
         found = (msg("no file found for the table(s) {tables} in {folder}", tables=", ".join(missing), folder=folder)
@@ -103,7 +107,13 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
         chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()},
                                 all_profiles)
     report = ValidationReport(profile=chosen.name, profile_detected=detected,
-                              skipped=[str(p) for p in skipped])
+                              skipped=[str(p) for p in skipped], ignored=[str(p) for p in ignored])
+    for path, table in unreadable:
+        report.problems.append(Problem(
+            ERROR, table, path.name, "(file)", "unreadable file",
+            msg("named like the {table} export, but riskscreen cannot read {suffix} files", table=table,
+                suffix=path.suffix.lower()),
+            msg("save it as .xlsx or .csv (Excel: Save as), or move it out of the folder if it is not an export")))
     schema_import.join()
     from riskscreen.ingest.schema import validate_table
 

@@ -91,6 +91,7 @@ class ValidationReport:
     files: list[FileSummary] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # riskscreen's own outputs found among the exports
+    ignored: list[str] = field(default_factory=list)  # other files of the folder that are not exports
     students: int = 0
     first_date: str | None = None
     last_date: str | None = None
@@ -137,5 +138,5 @@ class ValidationReport:
                        "separator": f.separator, "sheet": f.sheet, "notes": list(f.notes),
                        "ignored_columns": list(f.ignored_columns)} for f in self.files],
             "problems": [p.as_dict() for p in self.problems],
-            "skipped_own_outputs": list(self.skipped),
+            "skipped_own_outputs": list(self.skipped), "ignored_files": list(self.ignored),
         }

@@ -1,0 +1,330 @@
+"""The statutory reports as DUO keeps them, one test per rule, each on a small export built from the published rule.
+
+Sources (docs/features.md, "The statutory reports"):
+- DUO, "Verzuim: hoe het werkt" (verzuim digitaal melden): the report types, begin and end dates, every new 16 hours a
+  report of its own, LRV, RMC, luxe verzuim, overig verzuim optional.
+- Onderwijsinspectie, "Registreren en melden van ongeoorloofd verzuim": 16 hours of les- of praktijktijd in 4
+  consecutive lesson weeks, holidays not counted; report "onverwijld (binnen 5 werkdagen)"; after 16 hours a new
+  period starts; under 16, or under 18 without a startkwalificatie.
+- Leerplichtwet 1969 art. 21a; Algemene termijnenwet art. 3 (national holidays are no working days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tests.helpers import day, load
+
+from riskscreen.errors import ProfileError
+from riskscreen.ingest.pipeline import read_exports
+from riskscreen.ingest.profiles import load_profile
+from riskscreen.render.statutory import entry_text
+from riskscreen.signals.flags import compute_flags
+from riskscreen.signals.statutory.states import Recorded, with_states
+from riskscreen.signals.statutory.workdays import add_workdays
+
+AS_OF = day(11, 4)  # Friday 20 November 2026
+
+
+def school(folder: Path, rows: list[tuple[str, str, int, float, str]], *, students: list[str] | None = None,
+           hours: bool = True, periods: bool = True, profile: str | None = None,
+           holidays: list[tuple[str, str]] = (), weeks: int = 12) -> Path:  # type: ignore[assignment]
+    """A canonical export: rows (student, date, period, hours, code), a late arrival of F1 every week so every week
+    is a lesson week, and optionally a roster, a profile and the school's holidays."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = list(rows) + [("F1", day(w, 2), 1, 1.0, "late") for w in range(weeks)]
+    columns = ["student_id", "date", *(["period"] if periods else []), *(["hours"] if hours else []), "code"]
+    lines = [",".join(columns)]
+    for s, d, p, h, c in rows:
+        lines.append(",".join([s, d, *([str(p)] if periods else []), *([str(h)] if hours else []), c]))
+    (folder / "attendance.csv").write_text("\n".join(lines) + "\n")
+    (folder / "grades.csv").write_text(f"student_id,subject,date,grade,weight\nF1,Engels,{day(0)},7,1\n")
+    if students is not None:
+        (folder / "students.csv").write_text("\n".join(students) + "\n")
+    if profile is not None:
+        (folder / "profile.toml").write_text('extends = "canonical"\n' + profile)
+    if holidays:
+        (folder / "vakanties.csv").write_text("eerste dag;laatste dag\n" + "".join(f"{a};{b}\n" for a, b in holidays))
+    return folder
+
+
+def entries(folder: Path, student: str = "S1", as_of: str = AS_OF) -> list[dict[str, object]]:
+    profile = folder / "profile.toml"
+    exports, report = read_exports(folder, today=dt.date(2027, 6, 30), as_of=dt.date.fromisoformat(as_of),
+                                   profile=str(profile) if profile.exists() else None)
+    assert exports is not None, [p.message for p in report.errors]
+    return list(compute_flags(exports).loc[student, "statutory_entries"])
+
+
+def brief(entry: dict[str, object]) -> tuple[object, ...]:
+    return (entry["type"], entry["compulsory"], entry["begin"], entry["end"], entry["hours"], entry["basis"],
+            entry["deadline"])
+
+
+def tuesdays(student: str, per_week: dict[int, float], code: str = "unauthorised") -> list[tuple[str, str, int, float,
+                                                                                                  str]]:
+    return [(student, day(w, 1), 1, h, code) for w, h in per_week.items()]
+
+
+def lessons(student: str, per_day: dict[str, int], code: str = "unauthorised") -> list[tuple[str, str, int, float,
+                                                                                               str]]:
+    """One row per lesson: `n` lessons (periods 1..n) on each date."""
+    return [(student, d, p, 1.0, code) for d, n in per_day.items() for p in range(1, n + 1)]
+
+
+def test_16u_begins_on_the_first_absence_and_ends_the_day_16_hours_are_reached(tmp_path: Path) -> None:
+    """DUO: begin date the first absence day, end date the day 16 hours were reached; deadline 5 working days."""
+    folder = school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4}))
+    assert [brief(e) for e in entries(folder)] == [
+        ("16u", True, day(1, 1), day(4, 1), 16.0, "export", day(5, 1))]  # Tue 29 Sep -> Tue 6 Oct
+
+
+def test_16u_lesuren_a_lesson_of_50_minutes_counts_as_an_hour(tmp_path: Path) -> None:
+    """Onderwijsinspectie: VO counts a registered lesson of 60 minutes or less as one hour (lesuren): 16 lessons
+    of 50 minutes are 16 hours, not 13,3."""
+    rows = lessons("S1", {day(w, 1): 4 for w in (1, 2, 3, 4)})
+    folder = school(tmp_path, rows, hours=False, profile="lesson_minutes = 50\n")
+    assert [brief(e) for e in entries(folder)] == [("16u", True, day(1, 1), day(4, 1), 16.0, "lesuren", day(5, 1))]
+
+
+def test_16u_lesuren_a_lesson_of_90_minutes_counts_by_its_clock_time(tmp_path: Path) -> None:
+    """Onderwijsinspectie: a lesson longer than 60 minutes counts by its clock time: 11 lessons of 90 minutes."""
+    rows = lessons("S1", {day(1, 1): 3, day(2, 1): 3, day(3, 1): 3, day(4, 1): 2})
+    folder = school(tmp_path, rows, hours=False, profile="lesson_minutes = 90\n")
+    assert [brief(e) for e in entries(folder)] == [("16u", True, day(1, 1), day(4, 1), 16.5, "lesuren", day(5, 1))]
+
+
+def test_16u_klokuren_mbo_counts_clock_hours(tmp_path: Path) -> None:
+    """MBO counts clock hours of les- en praktijktijd: 16 lessons of 50 minutes are 13,33 hours, 20 are 16,67."""
+    roster = ["student_id,level,age", "M1,mbo-2,17", "M2,mbo-2,17"]
+    rows = lessons("M1", {day(w, 1): 4 for w in (1, 2, 3, 4)}) + lessons("M2", {day(w, 1): 5 for w in (1, 2, 3, 4)})
+    folder = school(tmp_path, rows, hours=False, students=roster, profile="lesson_minutes = 50\n")
+    assert entries(folder, "M1") == []
+    assert [brief(e) for e in entries(folder, "M2")] == [
+        ("16u", True, day(1, 1), day(4, 1), 16.67, "klokuren", day(5, 1))]
+
+
+def test_16u_deadline_in_working_days_across_a_school_holiday(tmp_path: Path) -> None:
+    """Onverwijld, binnen 5 werkdagen: working days, not lesson days. Reached Friday 16 October before the autumn
+    holiday (19-23 October): the deadline is Friday 23 October, inside the holiday."""
+    folder = school(tmp_path, [("S1", day(w, 4), 1, 4.0, "unauthorised") for w in (3, 4, 5, 6)],
+                    holidays=[(day(7, 0), day(7, 4))])
+    [entry] = entries(folder)
+    assert (entry["end"], entry["deadline"]) == ("2026-10-16", "2026-10-23")
+
+
+def test_16u_deadline_across_a_national_holiday(tmp_path: Path) -> None:
+    """Algemene termijnenwet: Christmas (Friday 25 December) is no working day: reached Monday 21 December, the
+    deadline is Tuesday 29 December."""
+    folder = school(tmp_path, tuesdays("S1", {13: 4, 14: 4, 15: 4}) + [("S1", day(16, 0), 1, 4.0, "unauthorised")],
+                    weeks=17)
+    [entry] = entries(folder, as_of=day(16, 4))
+    assert (entry["end"], entry["deadline"]) == ("2026-12-21", "2026-12-29")
+    # Pinkstermaandag: reached Friday 14 May 2027, five working days later is Monday 24 May (17 May skipped)
+    assert add_workdays(dt.date(2027, 5, 14)) == dt.date(2027, 5, 24)
+
+
+def test_16u_restarts_the_day_after_the_end_date_and_a_later_crossing_is_a_vervolgmelding(tmp_path: Path) -> None:
+    """Onderwijsinspectie: after 16 hours a new period of 4 weeks begins; DUO: every new 16 hours a report of its
+    own. The hours of the end day beyond the 16th are not counted again."""
+    folder = school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 6, 5: 4, 6: 4, 7: 4, 8: 4}))
+    first, second = entries(folder)
+    assert brief(first) == ("16u", True, day(1, 1), day(4, 1), 18.0, "export", day(5, 1))
+    assert brief(second) == ("16u", True, day(5, 1), day(8, 1), 16.0, "export", day(9, 1))
+    assert (first["follow_up"], second["follow_up"]) == (False, True)
+
+
+def test_16u_reported_then_4_more_hours_is_nothing_due(tmp_path: Path) -> None:
+    folder = school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4, 6: 4}))
+    stated = with_states(entries(folder), [Recorded(on="2026-10-01")], AS_OF)
+    assert [(e["end"], e["state"], e["reported_on"]) for e in stated] == [(day(4, 1), "reported", "2026-10-01")]
+
+
+def test_16u_a_late_report_stays_late_with_its_deadline_while_newer_ones_fill(tmp_path: Path) -> None:
+    """A report never made is late from the day after its deadline, whatever newer reports come in, and its dates
+    and deadline do not move when more weeks of data arrive."""
+    rows = tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4, 7: 8, 8: 8})
+    folder = school(tmp_path, rows)
+    earlier = entries(folder, as_of=day(5, 4))
+    later = entries(folder)
+    assert brief(later[0]) == brief(earlier[0])
+    stated = with_states(later, [], AS_OF)
+    assert [(e["end"], e["deadline"], e["state"]) for e in stated] == [
+        (day(4, 1), day(5, 1), "late"), (day(8, 1), day(9, 1), "late")]
+    assert [e["state"] for e in with_states(later, [], day(8, 3))] == ["late", "due"]
+
+
+def test_16u_reported_after_its_deadline_is_reported_late(tmp_path: Path) -> None:
+    [entry] = with_states(entries(school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4}))),
+                          [Recorded(on="2026-10-09")], AS_OF)
+    assert (entry["state"], entry["reported_on"]) == ("reported_late", "2026-10-09")
+    assert entry_text(entry, "nl") == ("16-urenregel: 16 uur (uit de export) ongeoorloofd, 08-09-2026 t/m "
+                                       "29-09-2026; gemeld op 09-10-2026, te laat: uiterlijk 06-10-2026")
+
+
+def test_a_recorded_report_covers_the_report_it_names(tmp_path: Path) -> None:
+    rows = tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4, 7: 8, 8: 8})
+    later = entries(school(tmp_path, rows))
+    stated = with_states(later, [Recorded(on=day(8, 3), type="16u", end=day(8, 1))], AS_OF)
+    assert [e["state"] for e in stated] == ["late", "reported"]  # the older one, not named, stays late
+
+
+@pytest.mark.parametrize(("age", "qualified", "expected"), [
+    ("17", "", ("16u", True, False)),      # kwalificatieplicht: compulsory
+    ("18", "", ("rmc18", True, True)),     # RMC 18+: compulsory by DUO, at the region's threshold
+    ("23", "", ("16u", False, False)),     # 23 or older: no report, still a signal
+    ("16", "ja", ("16u", False, False)),   # a startkwalificatie ends the kwalificatieplicht
+    ("15", "ja", ("16u", True, False)),    # under 16 the leerplicht holds, startkwalificatie or not
+    ("", "", ("16u", True, False)),        # an unknown age never weakens the rule
+])
+def test_age_and_startkwalificatie_decide_the_report(tmp_path: Path, age: str, qualified: str,
+                                                     expected: tuple[object, ...]) -> None:
+    """Leerplichtwet art. 21a; Onderwijsinspectie (under 16, or under 18 without a startkwalificatie); DUO (RMC:
+    no longer leerplichtig and under 23)."""
+    roster = ["student_id,age,startkwalificatie", f"S1,{age},{qualified}"]
+    [entry] = entries(school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4}), students=roster))
+    assert (entry["type"], entry["compulsory"], entry["regional"]) == expected
+    assert (entry["deadline"] is None) is (not expected[1])
+    [stated] = with_states([entry], [], AS_OF)
+    assert stated["state"] == ("late" if expected[1] else None)
+
+
+def test_luxe_verzuim_is_a_report_of_its_own_and_verlof_stays_authorised(tmp_path: Path) -> None:
+    """DUO: luxe verzuim (a holiday outside the school holidays without leave) is always reported for a student of
+    compulsory school age; leave that was granted (verlof) is authorised absence."""
+    roster = ["student_id,age", "S1,14", "S2,14", "A1,19"]
+    week3 = [day(3, d) for d in range(5)]
+    rows = ([("S1", d, 1, 6.0, "vakantie zonder toestemming") for d in week3]
+            + [("S2", d, 1, 6.0, "verlof") for d in week3] + [("A1", d, 1, 6.0, "luxe verzuim") for d in week3])
+    folder = school(tmp_path, rows, students=roster)
+    assert [brief(e) for e in entries(folder, "S1")] == [
+        ("luxe", True, day(3, 0), day(3, 4), 30.0, "export", day(4, 0))]
+    assert entries(folder, "S2") == []
+    # an adult's unauthorised holiday is unauthorised absence of the RMC report
+    assert [brief(e)[:5] for e in entries(folder, "A1")] == [("rmc18", True, day(3, 0), day(3, 2), 18.0)]
+
+
+def test_lrv_after_more_than_4_lesson_weeks_of_continuous_absence(tmp_path: Path) -> None:
+    """DUO: langdurig relatief verzuim, unauthorised absence of more than 4 weeks: one report from the first day
+    away; before it, while the absence is continuous, at most one 16-hour report per 7 calendar days."""
+    rows = [("S1", day(w, d), 1, 5.0, "unauthorised") for w in range(1, 7) for d in range(5)]
+    found = entries(school(tmp_path, rows), as_of=day(6, 4))
+    assert [(e["type"], e["begin"], e["end"], e["reached"]) for e in found] == [
+        ("16u", day(1, 0), day(1, 3), day(1, 3)),
+        ("16u", day(1, 4), day(2, 3), day(2, 3)),   # 20 hours by Wednesday, reported a week after the first
+        ("16u", day(2, 4), day(3, 3), day(3, 3)),
+        ("16u", day(3, 4), day(4, 3), day(4, 3)),
+        ("lrv", day(1, 0), None, day(5, 0)),        # ongoing: no end date yet; no more 16-hour reports
+    ]
+    assert found[-1]["compulsory"] and found[-1]["deadline"] == day(6, 0)
+
+
+def test_without_lesson_numbers_every_row_counts(tmp_path: Path) -> None:
+    """Missing data never weakens the rule: without a lesson-number column two rows of one day are two lessons."""
+    rows = [("S1", day(w, 1), 0, 1.0, "unauthorised") for w in (1, 2, 3, 4) for _ in range(4)]
+    folder = school(tmp_path, rows, periods=False, hours=False)
+    exports, report = read_exports(folder, today=dt.date(2026, 11, 30), as_of=dt.date.fromisoformat(AS_OF))
+    assert exports is not None and not [p for p in report.problems if p.rule == "duplicate registration"]
+    assert "no lesson-number column: every row counts as one lesson, also rows that look the same" in \
+        report.files[0].notes
+    [entry] = list(compute_flags(exports).loc["S1", "statutory_entries"])
+    assert (entry["hours"], entry["end"]) == (16.0, day(4, 1))
+
+
+def test_mazl_shows_the_spells_own_dates_and_the_first_step(tmp_path: Path) -> None:
+    """M@ZL: a sick spell longer than 6 school days, or 4 spells in 12 lesson weeks; the first step is a talk with
+    the student (and, for a minor, the parents), then the jeugdarts."""
+    roster = ["student_id,age", "S1,15", "S2,19"]
+    rows = ([("S1", d, 1, 6.0, "sick") for d in [day(5, k) for k in range(5)] + [day(6, k) for k in range(3)]]
+            + [("S2", day(w, 1), 1, 6.0, "sick") for w in (3, 5, 7, 9)])
+    folder = school(tmp_path, rows, students=roster)
+    [long] = entries(folder, "S1")
+    assert (long["type"], long["begin"], long["end"], long["count"], long["hours"]) == (
+        "mazl", day(5, 0), day(6, 2), 1, 48.0)
+    assert entry_text(long, "nl") == ("zorgelijk ziekteverzuim (M@ZL): ziek 05-10-2026 t/m 14-10-2026; eerste "
+                                      "stap: gesprek met de leerling en de ouders, daarna de jeugdarts")
+    [spells] = entries(folder, "S2")
+    assert entry_text(spells, "nl") == ("zorgelijk ziekteverzuim (M@ZL): 4 ziekmeldingen, 22-09-2026 t/m "
+                                        "03-11-2026; eerste stap: gesprek met de student, daarna de jeugdarts")
+
+
+def test_overig_verzuim_from_the_verzuimkaart_is_optional(tmp_path: Path) -> None:
+    """DUO: overig verzuim may be reported; the region's verzuimkaart sets when (here: 3 late arrivals in 4
+    lesson weeks)."""
+    rows = [("S1", day(w, 0), 1, 1.0, "late") for w in (2, 3, 4)]
+    [entry] = entries(school(tmp_path, rows, profile="[flags]\noverig_late = 3\n"))
+    assert (entry["type"], entry["compulsory"], entry["count"], entry["deadline"]) == ("overig", False, 3, None)
+    assert entries(school(tmp_path / "off", rows)) == []
+
+
+def test_a_bbl_students_report_says_time_at_the_employer_is_not_counted(tmp_path: Path) -> None:
+    roster = ["student_id,level,leerweg,age", "S1,mbo-2,BBL,17"]
+    [entry] = entries(school(tmp_path, tuesdays("S1", {1: 4, 2: 4, 3: 4, 4: 4}), students=roster))
+    assert entry["note"] == "bbl"
+    assert entry_text(entry, "nl").endswith("; BBL: de tijd bij de werkgever staat niet in de export")
+
+
+@pytest.mark.parametrize(("roster", "column", "message"), [
+    (["student_id,age", "S1,200"], "age", "not an age from 10 to 30"),
+    (["student_id,age", "S1,-1"], "age", "not an age from 10 to 30"),
+    (["student_id,startkwalificatie", "S1,misschien"], "startkwalificatie", "not a yes/no value"),
+    (["student_id,leerweg", "S1,avond"], "leerweg", "unknown leerweg: 'avond' (1x)"),
+])
+def test_bad_roster_values_are_clear_errors(tmp_path: Path, roster: list[str], column: str, message: str) -> None:
+    folder = school(tmp_path, tuesdays("S1", {1: 4}), students=roster)
+    exports, report = read_exports(folder, today=dt.date(2026, 11, 30))
+    assert exports is None
+    assert [(p.column, p.message, p.rows) for p in report.errors] == [(column, message, (2,))]
+
+
+def test_a_lesson_length_of_0_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "zero.toml"
+    path.write_text('extends = "canonical"\nlesson_minutes = 0\n')
+    with pytest.raises(ProfileError, match="lesson_minutes must be a number of minutes from 10 to 120"):
+        load_profile(str(path))
+    path.write_text('extends = "canonical"\nhours_basis = "dagdelen"\n')
+    with pytest.raises(ProfileError, match="hours_basis 'dagdelen' is not known"):
+        load_profile(str(path))
+
+
+def test_an_unreadable_export_fails_validation_by_name_and_other_files_are_listed(tmp_path: Path) -> None:
+    folder = school(tmp_path, tuesdays("S1", {1: 4}))
+    (folder / "absenties-oud.xls").write_bytes(b"\xd0\xcf\x11\xe0 not readable here")
+    (folder / "notities.txt").write_text("bel maandag terug\n")
+    exports, report = read_exports(folder, today=dt.date(2026, 11, 30))
+    assert exports is None
+    assert [(p.file, p.rule, p.message) for p in report.errors] == [
+        ("absenties-oud.xls", "unreadable file",
+         "named like the attendance export, but riskscreen cannot read .xls files")]
+    assert report.ignored == [str(folder / "notities.txt")]
+
+
+def test_an_export_without_absences_says_the_rule_cannot_be_determined(tmp_path: Path) -> None:
+    exports, report = read_exports(school(tmp_path, []), today=dt.date(2026, 11, 30))
+    assert exports is not None
+    assert [(p.severity, p.rule) for p in report.problems] == [("warning", "no absences")]
+
+
+def test_a_blank_hours_cell_is_an_error_never_a_default(tmp_path: Path) -> None:
+    folder = school(tmp_path, tuesdays("S1", {1: 4}))
+    text = (folder / "attendance.csv").read_text().replace(f"S1,{day(1, 1)},1,4,", f"S1,{day(1, 1)},1,,")
+    assert f"S1,{day(1, 1)},1,,unauthorised" in text
+    (folder / "attendance.csv").write_text(text)
+    exports, report = read_exports(folder, today=dt.date(2026, 11, 30))
+    assert exports is None
+    assert [(p.column, p.message) for p in report.errors] == [
+        ("hours", "no hours given: the 16-hour rule cannot count this registration")]
+
+
+def test_the_sample_school_is_unchanged_by_a_repeat_of_the_walk() -> None:
+    """The walk starts on 1 August of the school year: the same reports whatever the first registration."""
+    exports = load(Path(__file__).parents[1] / "sample_data")
+    flags = compute_flags(exports)
+    counts: dict[str, int] = {}
+    for mine in flags["statutory_entries"]:
+        for e in mine:
+            counts[str(e["type"])] = counts.get(str(e["type"]), 0) + 1
+    assert counts == {"16u": 9, "rmc18": 3, "mazl": 9}
+    assert int(flags["verzuim_16u"].sum()) == 8
