@@ -61,8 +61,8 @@ def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
 
     units = {spec.unit for spec in SPEC.values()}  # the card says each feature's unit in its language
     assert sorted(units - set(dutch)) == []
-    words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | {"a direct identifier",
-                                                                                      "absence code", "level", "leerweg"} | units
+    words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | units | {
+        "a direct identifier", "absence code", "level", "leerweg"}
     helps = {english for _, _, english in help_texts(get_command(app))}
     assert sorted(set(dutch) - set(templates) - words - helps) == []
 

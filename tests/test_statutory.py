@@ -118,7 +118,7 @@ def test_16u_deadline_in_working_days_across_a_school_holiday(tmp_path: Path) ->
 def test_16u_deadline_across_a_national_holiday(tmp_path: Path) -> None:
     """Algemene termijnenwet: Christmas (Friday 25 December) is no working day: reached Monday 21 December, the
     deadline is Tuesday 29 December."""
-    folder = school(tmp_path, tuesdays("S1", {13: 4, 14: 4, 15: 4}) + [("S1", day(16, 0), 1, 4.0, "unauthorised")],
+    folder = school(tmp_path, [*tuesdays("S1", {13: 4, 14: 4, 15: 4}), ("S1", day(16, 0), 1, 4.0, "unauthorised")],
                     weeks=17)
     [entry] = entries(folder, as_of=day(16, 4))
     assert (entry["end"], entry["deadline"]) == ("2026-12-21", "2026-12-29")
@@ -328,3 +328,76 @@ def test_the_sample_school_is_unchanged_by_a_repeat_of_the_walk() -> None:
             counts[str(e["type"])] = counts.get(str(e["type"]), 0) + 1
     assert counts == {"16u": 9, "rmc18": 3, "mazl": 9}
     assert int(flags["verzuim_16u"].sum()) == 8
+
+
+# ------------------------------------------------------------------------------------- the reports as data
+CONTRACT = ["type", "compulsory", "begin", "end", "hours", "basis", "deadline", "state", "reached", "reported_on",
+            "follow_up", "regional", "count", "note"]
+SAMPLE = Path(__file__).parents[1] / "sample_data"
+
+
+def cli(*args: object) -> object:
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_score_json_gives_every_student_the_statutory_contract() -> None:
+    """docs/outputs.md: the keys of a statutory entry are a contract."""
+    import json
+
+    result = cli("score", SAMPLE, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    students = {s["student_id"]: s for s in json.loads(result.stdout)["students"]}
+    assert all(list(e) == CONTRACT for s in students.values() for e in s["statutory"])
+    assert {e["type"] for s in students.values() for e in s["statutory"]} == {"16u", "rmc18", "mazl"}
+    assert students["126293"]["statutory"][:2] == [
+        {"type": "16u", "compulsory": True, "begin": "2026-09-07", "end": "2026-10-01", "hours": 17.0,
+         "basis": "lesuren", "deadline": "2026-10-08", "state": "late", "reached": "2026-10-01", "reported_on": None,
+         "follow_up": False, "regional": False, "count": None, "note": None},
+        {"type": "16u", "compulsory": True, "begin": "2026-10-08", "end": "2026-11-06", "hours": 17.0,
+         "basis": "lesuren", "deadline": "2026-11-13", "state": "late", "reached": "2026-11-06", "reported_on": None,
+         "follow_up": True, "regional": False, "count": None, "note": None}]
+    mazl = [e for s in students.values() for e in s["statutory"] if e["type"] == "mazl"]
+    assert all(e["deadline"] is None and e["state"] is None and not e["compulsory"] for e in mazl)
+
+
+def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> None:
+    import json
+
+    ws = tmp_path / "ws"
+    listed = cli("shortlist", SAMPLE, "--workspace", ws, "-f", "json")
+    assert listed.exit_code == 0, listed.stderr
+    doc = json.loads(listed.stdout)
+    deadlines = [r["deadline"] or "9999" for r in doc["open_reports"]]  # M@ZL signals have none: last
+    assert deadlines == sorted(deadlines) and deadlines[0] == "2026-10-08"
+    assert [r["type"] for r in doc["open_reports"]].count("mazl") == 9
+    due = cli("actions", "due", "--workspace", ws, "-f", "json")
+    assert due.exit_code == 0, due.stderr
+    rows = json.loads(due.stdout)
+    assert len(rows) == 12 and "12 melding(en) te doen, volgens de lijst van 27-11-2026" in due.stderr
+    assert rows[0] == {"deadline": "2026-10-08", "state": "late", "student_id": "126293", "group": "mentor:MNT14",
+                       "type": "16u", "begin": "2026-09-07", "end": "2026-10-01", "hours": 17.0, "basis": "lesuren"}
+    assert rows[-1]["state"] == "due" and rows[-1]["deadline"] == "2026-12-02"  # today is 30 November
+    # without --end the oldest open report; with --end the one named; a report that is not open is refused
+    first = cli("actions", "reported", "126293", "--on", "2026-11-27", "--workspace", ws)
+    assert first.exit_code == 0, first.stderr
+    assert "vastgelegd: de 16-urenmelding tot en met 01-10-2026 van leerling 126293 gemeld op 27-11-2026" in \
+        first.stderr
+    named = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-11-04", "--workspace", ws)
+    assert named.exit_code == 0, named.stderr
+    wrong = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-10-05", "--workspace", ws)
+    assert wrong.exit_code == 2
+    assert "leerling 126774 heeft op 27-11-2026 geen open melding die past" in wrong.stderr
+    after = json.loads(cli("actions", "due", "--workspace", ws, "-f", "json").stdout)
+    assert len(after) == 10
+    assert [(r["student_id"], r["end"]) for r in after if r["student_id"] in {"126293", "126774"}] == [
+        ("126774", "2026-10-02"), ("126293", "2026-11-06")]
+    # the next list shows the first as reported late, the named one as reported late too, the others still late
+    again = json.loads(cli("shortlist", SAMPLE, "--workspace", ws, "--no-history", "-f", "json").stdout)
+    states = {s["student_id"]: [(e["end"], e["state"], e["reported_on"]) for e in s["statutory"]
+                                if e["type"] != "mazl"] for s in again["students"]}
+    assert states["126293"] == [("2026-10-01", "reported_late", "2026-11-27"), ("2026-11-06", "late", None)]
+    assert states["126774"] == [("2026-10-02", "late", None), ("2026-11-04", "reported_late", "2026-11-27")]

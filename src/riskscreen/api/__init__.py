@@ -271,6 +271,7 @@ def rebuild_demo_model(out: Path | None = None) -> Path:
 
 # The weekly cycle (workspace, shortlist, history, actions) lives beside this module; one API either way.
 from riskscreen.api.cycle import (  # noqa: E402
+    DueReport,
     HistoryTable,
     ImportResult,
     Weekly,
@@ -282,12 +283,14 @@ from riskscreen.api.cycle import (  # noqa: E402
     init_workspace,
     prune_history,
     record_report,
+    reports_due,
     weekly_shortlist,
     workspace,
 )
 from riskscreen.api.region import aggregate, merge_aggregates  # noqa: E402
 
 __all__ = [
+    "DueReport",
     "Evaluation",
     "HistoryTable",
     "ImportResult",
@@ -313,6 +316,7 @@ __all__ = [
     "read",
     "rebuild_demo_model",
     "record_report",
+    "reports_due",
     "score",
     "train",
     "validate",

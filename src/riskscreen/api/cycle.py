@@ -12,6 +12,7 @@ from riskscreen.errors import Day, UsageError, msg
 if TYPE_CHECKING:
     from riskscreen.api import Progress, Sources
     from riskscreen.weekly.shortlist import Shortlist
+    from riskscreen.workspace import actions as actions_module
     from riskscreen.workspace.actions import Action, Report
     from riskscreen.workspace.location import Workspace
     from riskscreen.workspace.snapshots import Snapshot
@@ -273,8 +274,11 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
 
 
 def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u",
-                  today: dt.date | None = None) -> Report:
-    """Record that a statutory signal was reported (16-hour rule to DUO/leerplicht, sick leave to the jeugdarts)."""
+                  type: str | None = None, end: dt.date | None = None, today: dt.date | None = None) -> Report:
+    """Record that a statutory signal was reported (a report to DUO/leerplicht, sick leave to the jeugdarts).
+
+    A report to DUO is the student's oldest report still open on `on` in the latest list, or the one named by its
+    `type` and `end` date; the record names it, so the list shows that one as reported (or reported late)."""
     from riskscreen.ingest.pipeline import current_date
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
@@ -288,9 +292,73 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
             raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
                                  student_id=student_id),
                              hint=msg("check the pseudonym"))
-        book, record = actions.report(actions.load(where.actions_file), student_id, signal, on)
+        book = actions.load(where.actions_file)
+        if signal == "verzuim_16u":
+            named = _open_report(where, book, student_id, on, type, end)
+            if named is not None:
+                type, end = str(named["type"]), dt.date.fromisoformat(str(named["end"] or named["reached"]))
+        book, record = actions.report(book, student_id, signal, on, type=type, end=end)
         actions.save(book, where.actions_file)
     return record
+
+
+def _open_report(where: Workspace, book: actions_module.ActionBook, student_id: str, on: dt.date, type: str | None,
+                 end: dt.date | None) -> dict[str, object] | None:
+    """The report a recorded report covers: the oldest one still open on `on` (of the type, with the end date,
+    when named) among the student's reports in the latest list; None when the list knows no reports (a list made
+    before they were stored)."""
+    from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
+    from riskscreen.workspace import snapshots
+
+    paths = snapshots.list_snapshots(where.snapshots)
+    entries = snapshots.load(paths[-1]).reports(student_id) if paths else []
+    if not entries:
+        return None
+    recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(student_id, "verzuim_16u")]
+    open_ = [e for e in with_states(entries, recorded, on.isoformat()) if e["state"] in OPEN_STATES
+             and str(e["reached"]) <= on.isoformat() and (type is None or e["type"] == type)
+             and (end is None or (e["end"] or e["reached"]) == end.isoformat())]
+    if not open_:
+        raise UsageError(msg("student {student_id} has no report open on {on} that matches", student_id=student_id,
+                             on=Day(on.isoformat())),
+                         hint=msg("`riskscreen actions due` lists the open reports with their type and end date"))
+    return min(open_, key=lambda e: (str(e["reached"]), str(e["type"])))
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A report to make: whose, in which group, and the report itself (with its state)."""
+
+    student_id: str
+    group: str
+    report: dict[str, object]
+
+
+def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[str, list[DueReport]]:
+    """The reports to make now, as the latest list knows them and the action book has them: every one due or
+    late, the earliest deadline first. Returns the list's date too."""
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
+    from riskscreen.workspace import actions, snapshots
+
+    where = where or _default_workspace()
+    paths = snapshots.list_snapshots(where.snapshots)
+    if not paths:
+        raise UsageError(msg("the workspace {folder} has no list yet, so its reports are unknown",
+                             folder=where.folder),
+                         hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"))
+    snap = snapshots.load(paths[-1])
+    book = actions.load(where.actions_file)
+    day = (today or current_date()).isoformat()
+    out = []
+    for sid in snap.students.index.astype(str):
+        entries = snap.reports(sid)
+        if not entries:
+            continue
+        recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
+        out += [DueReport(sid, str(snap.students.at[sid, "group"]), e)
+                for e in with_states(entries, recorded, day) if e["state"] in OPEN_STATES]
+    return snap.as_of, sorted(out, key=lambda r: (str(r.report["deadline"]), r.student_id, str(r.report["reached"])))
 
 
 def actions_table(where: Workspace | None = None, *, include_closed: bool = False,

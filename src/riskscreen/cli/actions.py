@@ -127,25 +127,66 @@ def close(
     say("action_closed", id=closed.id, on=date_shown(closed.closed))
 
 
+class ReportType(str, Enum):
+    """A report to DUO, by its type (signals.statutory)."""
+
+    u16 = "16u"
+    rmc18 = "rmc18"
+    lrv = "lrv"
+    luxe = "luxe"
+
+
 @actions_app.command("reported")
 @guarded
 def reported(
     student: StudentArg,
     on: Annotated[str, typer.Option("--on", help="The day the report was made.")],
-    signal: Annotated[Signal, typer.Option("--signal", help="verzuim: the 16-hour rule, reported to "
-                                                            "DUO/leerplicht; sick: sick leave, reported to the "
-                                                            "jeugdarts.")] = Signal.verzuim,
+    signal: Annotated[Signal, typer.Option("--signal", help="verzuim: a report to DUO/leerplicht; sick: sick "
+                                                            "leave, reported to the jeugdarts.")] = Signal.verzuim,
+    end: Annotated[str | None, typer.Option("--end", help="The report's end date, when it is not the student's "
+                                                          "oldest open report (see `actions due`).")] = None,
+    type: Annotated[ReportType | None, typer.Option("--type", help="The report's type: 16u, rmc18, lrv or "
+                                                                   "luxe.")] = None,
     home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
-    """Record that a statutory signal was reported; the list then shows it as reported until a new window fills."""
+    """Record that a report was made: the student's oldest open report, or the one named with --end and --type."""
     language(lang)
     from riskscreen import api
 
     day = parse_date(on, "--on")
     assert day is not None
-    record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value])
-    say("report_recorded", signal=say_text(f"signal_{record.signal}"), student=record.student_id,
-        on=date_shown(record.on))
+    record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value],
+                               type=type.value if type else None, end=parse_date(end, "--end"))
+    if record.end is not None:
+        say("report_recorded_which", type=say_text(f"report_type_{record.type}"), end=date_shown(record.end),
+            student=record.student_id, on=date_shown(record.on))
+    else:
+        say("report_recorded", signal=say_text(f"signal_{record.signal}"), student=record.student_id,
+            on=date_shown(record.on))
+
+
+@actions_app.command("due")
+@guarded
+def due(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The reports to make at the verzuimloket now, the earliest deadline first (from the latest list)."""
+    chosen = language(lang)
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render import render_rows
+    from riskscreen.render.statutory import due_rows
+
+    as_of, reports = api.reports_due(workspace(home, school))
+    if not reports:
+        say("no_reports_due", as_of=date_shown(as_of))
+        return
+    header, rows = due_rows([(r.student_id, r.group, r.report) for r in reports], chosen,
+                            machine=format.value == "json")
+    write(render_rows(header, rows, format.value, chosen), output, force)
+    say("reports_due", n=len(reports), as_of=date_shown(as_of))
 
 
 @actions_app.command("import")

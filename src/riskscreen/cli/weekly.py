@@ -50,6 +50,7 @@ class ShortlistFormatOpt(str, Enum):
     pdf = "pdf"
     csv = "csv"
     xlsx = "xlsx"
+    json = "json"
 
 
 class Band(str, Enum):

@@ -26,7 +26,7 @@ REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "validation": ("riskscreen.render.validation", "render_report", ("table", "json", "csv")),
     "scores": ("riskscreen.render.scores", "render_scores", ("table", "json", "csv")),
     "explanation": ("riskscreen.render.scores", "render_explanation", ("table", "json", "csv")),
-    "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "pdf", "csv", "xlsx")),
+    "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "pdf", "csv", "xlsx", "json")),
     "card": ("riskscreen.render.card", "render_card", ("table", "json")),
     "evaluation": ("riskscreen.render.card", "render_evaluation", ("table", "json")),
     "aggregate": ("riskscreen.render.aggregate", "render_aggregate", ("table", "md", "pdf", "html", "xlsx", "json",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from riskscreen.i18n import group_heading, label
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
+from riskscreen.render.scores import demo_warning
 from riskscreen.render.shortlist_records import (
     group_notes,
     header_lines,
@@ -14,6 +17,7 @@ from riskscreen.render.shortlist_records import (
     statutory_rows,
     words_of,
 )
+from riskscreen.render.statutory import entries_json
 from riskscreen.weekly.shortlist import Shortlist
 
 
@@ -99,8 +103,48 @@ def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
     return csv_text([t for _, t in cols], rows, csv_dialect_for(sl.result.lang, dialect))
 
 
+# -------------------------------------------------------------------------------------------- json
+def json_document(sl: Shortlist) -> str:
+    """The list as data: keys, ISO dates and numbers (words only where a person wrote them); each student's
+    statutory reports as the contract in docs/outputs.md says."""
+    result = sl.result
+    students = []
+    for _, row in sl.entries.iterrows():
+        entries = row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []
+        students.append({
+            "student_id": str(row["student_id"]), "group": str(row["group"]), "priority": int(row["priority"]),
+            "rank": int(row["rank"]), "band": str(row["band"]), "probability": round(float(row["probability"]), 6),
+            "listed_by": {"statutory": bool(row["statutory"]), "risk": bool(row["by_risk"])},
+            "change": str(row["change"]), "change_points": _plain(row["change_points"]),
+            "reason_features": [f for f in str(row["reason_features"]).split(";") if f],
+            "statutory": entries_json(entries),
+            "sick_leave": {"state": str(row["sick_state"]), "reported_on": _plain(row["sick_reported_on"])},
+            "open_action": None if not _plain(row["action_id"]) else {
+                "id": int(row["action_id"]), "agreed": row["action_agreed"], "review": _plain(row["action_review"]),
+                "review_overdue": bool(row["review_overdue"]), "who": row["action_who"]},
+            "prompts": list(row["prompts"]),
+        })
+    open_reports = [{"student_id": str(r["student_id"]), "group": str(r["group"]), **entries_json([r["entry"]])[0]}
+                    for _, r in sl.statutory.iterrows()]
+    doc = {"as_of": result.as_of.date().isoformat(), "school": sl.school or None, "by": sl.by,
+           "model": {"name": result.model_name, "source": result.model_source, "demonstration": result.demonstration,
+                     "notice": demo_warning(result)},
+           "previous_as_of": sl.previous_as_of, "open_reports": open_reports, "students": students}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value: object) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalars
+    return value
+
+
 def render(sl: Shortlist, fmt: str, width: int | None = None, color: bool = False,
            csv_dialect: str | None = None) -> str | bytes:
+    if fmt == "json":
+        return json_document(sl)
     if fmt == "md":
         return markdown(sl)
     if fmt == "html":

@@ -95,3 +95,24 @@ def shown_entries(entries: Sequence[Mapping[str, object]], *, states_known: bool
     shown += [e for e in entries if e["type"] == "mazl"]
     unshown = sum(1 for e in compulsory if e not in shown)
     return shown, unshown
+
+
+def due_rows(reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str, *, machine: bool = False
+             ) -> tuple[list[str], list[list[object]]]:
+    """The verzuimloket's worklist: per report its deadline, state, student, mentor and the fields DUO asks (type,
+    begin, end, hours); keys and ISO dates for JSON, words for a person."""
+    from riskscreen.i18n import group_label
+
+    header = ["deadline", "state", "student_id", "group", "type", "begin", "end", "hours", "basis"]
+    w = words(lang)
+    rows: list[list[object]] = []
+    for student, group, report in reports:
+        if machine:
+            rows.append([report["deadline"], report["state"], student, group, report["type"], report["begin"],
+                         report["end"], report["hours"], report["basis"]])
+        else:
+            rows.append([date_text(report["deadline"], lang), w[f"state_{report['state']}"], student,
+                         group_label(group, lang), type_text(report, lang), date_text(report["begin"], lang),
+                         date_text(report["end"], lang), number(float(str(report["hours"])), lang),
+                         w[f"unit_{report['basis']}"]])
+    return header, rows

@@ -227,7 +227,8 @@ def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None,
 def snapshot(listing: Shortlist) -> Snapshot:
     """What the next run compares with: every scored student, their group, and whether they are listed."""
     result = listing.result
-    table = result.table.join(result.flags.reindex(columns=["verzuim_reached", "verzuim_deadline"]))
+    table = result.table.join(result.flags.reindex(columns=["verzuim_reached", "verzuim_deadline",
+                                                            "statutory_entries"]))
     table = table.assign(group=group_keys(result.table))  # the mentor's group, also in a youth worker's view
     declared = [f.name for f in FEATURES if f.name in result.features.columns]
     return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, WorkspaceError, msg
+from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
 
 SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})(?:-(\d{1,4}))?\.json$")
@@ -23,6 +24,8 @@ SNAPSHOT_COLUMNS = {"probability", "band", "on_list", "group"}
 STORED = ("probability", "band", "on_list", "group", "level", "year", "reason_features", "verzuim_16u",
           "verzuim_reached", "verzuim_deadline", "ziekteverzuim")
 SIGNAL_PREFIX = "signal."
+REPORT_KEYS = ("type", "compulsory", "begin", "end", "hours", "basis", "deadline", "reached", "follow_up", "regional",
+               "note", "minor")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,13 @@ class Snapshot:
     @property
     def label(self) -> str:
         return self.as_of if self.run == 1 else f"{self.as_of} #{self.run}"
+
+    def reports(self, student_id: str) -> list[dict[str, object]]:
+        """The student's reports to DUO as the list knew them (none in snapshots made before they were stored)."""
+        if "statutory" not in self.students or student_id not in self.students.index:
+            return []
+        value = self.students.at[student_id, "statutory"]
+        return list(value) if isinstance(value, list) else []
 
     def signals(self) -> pd.DataFrame:
         """The signal values, one column per feature (empty for snapshots of versions before 3)."""
@@ -61,6 +71,12 @@ def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[s
         "verzuim_deadline": table["verzuim_deadline"].to_numpy(dtype=object),
         "ziekteverzuim": table["ziekteverzuim"].astype(bool).to_numpy(),
     }, index=index)
+    if "statutory_entries" in table:
+        # the reports to DUO the list knew of (without their state, which the action book decides): what
+        # `actions due` and `actions reported` work from
+        frame["statutory"] = [[{k: v for k, v in e.items() if k in REPORT_KEYS} for e in entries
+                               if e["compulsory"] and e["type"] in REPORTABLE] if isinstance(entries, list) else []
+                              for entries in table["statutory_entries"]]
     if signals is not None:
         values = signals.reindex(index).astype(float).round(3)
         for name in values.columns:
@@ -101,6 +117,8 @@ def save(snapshot: Snapshot, folder: Path) -> Snapshot:
         record: dict[str, Any] = {"student_id": str(sid)}
         for key in STORED:
             record[key] = _plain(row.get(key))
+        if isinstance(row.get("statutory"), list) and row["statutory"]:
+            record["statutory"] = row["statutory"]
         record["signals"] = {c[len(SIGNAL_PREFIX):]: _plain(row[c]) for c in signal_columns}
         students.append(record)
     doc = {"version": SNAPSHOT_VERSION, "as_of": snapshot.as_of, "run": run, "model": snapshot.model,
