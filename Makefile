@@ -58,6 +58,7 @@ bench: $(VENV)/.installed
 
 sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force
+	$(BIN)/riskscreen sample sample_data/mbo --profile eduarte --students 300 --seed 2026 --force
 
 model: $(VENV)/.installed
 	$(BIN)/python -c 'from riskscreen import api; print("wrote", api.rebuild_demo_model())'

@@ -88,7 +88,7 @@ def test_a_version_1_snapshot_is_read_with_group_keys(tmp_path: Path) -> None:
 def test_the_format_registry_refuses_what_a_kind_cannot_be() -> None:
     from riskscreen.render import formats, render
 
-    assert formats("shortlist") == ("table", "md", "html", "pdf", "csv", "xlsx")
+    assert formats("shortlist") == ("table", "md", "html", "pdf", "csv", "xlsx", "json")
     with pytest.raises(UsageError, match="validation cannot be written as xlsx"):
         render("validation", "xlsx", None)
 

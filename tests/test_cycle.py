@@ -91,8 +91,18 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
                                                "20-11-2026); opnieuw bekijken op 11-12-2026; Sinds de actie: "
                                                "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
                                                "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5")
-    assert rows["111090"]["Signalen"].endswith("gemeld bij DUO/leerplicht op 24-11-2026")
-    assert rows["111069"]["Signalen"].endswith("TE LAAT: had uiterlijk 14-09-2026 gemeld moeten zijn bij DUO")
+    # the report recorded on 24-11 covered 111090's oldest open report; a vervolgmelding past its deadline stays
+    # late beside the newest, still due (DUO: every 16 hours a report of its own)
+    assert rows["111090"]["Signalen"] == (
+        "16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; TE LAAT: had uiterlijk "
+        "09-11-2026 gemeld moeten zijn | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 05-11-2026 t/m "
+        "27-11-2026; melden bij DUO uiterlijk 04-12-2026")
+    # seven open RMC reports: the oldest and the newest, the rest counted (page 1 lists them all)
+    assert rows["111069"]["Signalen"] == (
+        "18+ verzuim (RMC): 17 lesuren ongeoorloofd, 24-08-2026 t/m 03-09-2026; TE LAAT: had uiterlijk 10-09-2026 "
+        "gemeld moeten zijn; volgens de regionale afspraak; en nog 5 open melding(en): zie de wettelijke meldingen "
+        "vooraan | 18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
+        "30-11-2026; volgens de regionale afspraak")
     changes = {sid: r["Verandering"].split(";")[0] for sid, r in rows.items()}
     assert {c.split(" met ")[0] for c in changes.values()} >= {"nieuw op de lijst", "gestegen", "gedaald",
                                                                "ongeveer gelijk"}
@@ -100,7 +110,12 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
     golden("cycle_week48_nl.md", md.stdout)
     assert "Van de lijst af sinds de vorige keer: " in md.stdout
     statutory = md.stdout.split("## Mentor")[0]
-    assert "111090" not in statutory  # reported: off the school-wide page of open signals
+    # the report made is on page 1 among those reported in the last 4 weeks, late (its deadline had passed); the
+    # student's later reports are still open, the earliest deadline first
+    assert ("| 111090 | MNT08 | 16-urenregel: 16 lesuren ongeoorloofd, 28-08-2026 t/m 22-09-2026; gemeld op "
+            "24-11-2026, te laat: uiterlijk 29-09-2026 |") in statutory
+    assert ("| 111090 | MNT08 | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; "
+            "TE LAAT: had uiterlijk 09-11-2026 gemeld moeten zijn |") in statutory
     assert statutory.index("111069") < statutory.index("111081")  # earliest deadline first
 
 

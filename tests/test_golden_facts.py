@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import load
 
 from riskscreen.ingest.pipeline import read_exports
-from riskscreen.render.scores import render_scores
+from riskscreen.render.scores import flag_texts, render_scores
 from riskscreen.scoring.score import explain, score, select
 from riskscreen.weekly.shortlist import build, snapshot
 
@@ -39,10 +39,11 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
         "128 uur ongeoorloofd afwezig in de laatste 12 lesweken", "46 uur ongeoorloofd afwezig in de laatste 12 "
         "lesweken", "50 uur ongeoorloofd afwezig in de laatste 12 lesweken", "24 uur ongeoorloofd afwezig in de "
         "laatste 12 lesweken"]
-    # the window of four lesson weeks that starts with its first unauthorised absence (any weekday)
-    assert top["flags"].iloc[0] == ("16-urenregel: 49 uur ongeoorloofd in 4 lesweken (01-09-2026 t/m 28-09-2026; "
-                                    "lesuren van 60 minuten); bereikt op 07-09-2026, melden bij DUO uiterlijk "
-                                    "14-09-2026")
+    # DUO's reports: the latest of the student's seven this school year (18 or older without a startkwalificatie:
+    # RMC), from its first absence day to the day the threshold was reached; the earlier six are counted
+    assert flag_texts(scored, top)[0] == (
+        "18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
+        "30-11-2026; volgens de regionale afspraak; en nog 6 eerdere melding(en) dit schooljaar")
 
 
 def test_score_json_carries_the_same_numbers(scored) -> None:  # type: ignore[no-untyped-def]

@@ -77,7 +77,8 @@ def test_pdf_golden_and_every_page_carries_its_mentor(listings, golden, lang: st
     first = pages[0]
     assert {"nl": "Hele school", "en": "Whole school"}[lang] in first
     assert {"nl": "Uitleg bij de lijst", "en": "How to read this list"}[lang] in first
-    assert {"nl": "Wettelijke signalen die nog open staan", "en": "Statutory signals still open"}[lang] in first
+    assert {"nl": "Wettelijke meldingen: open, dan gemeld",
+            "en": "Statutory reports: open, then reported"}[lang] in first
     assert ("18,3%" if lang == "nl" else "18.3%") in first  # the band threshold of the bundled model
     for sid in listing.statutory["student_id"]:
         assert str(sid) in first
@@ -324,4 +325,6 @@ def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path)
     assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", ws, "-f", "csv"]).exit_code == 0
     done = runner.invoke(app, ["actions", "reported", "111069", "--on", "2026-11-24", "--workspace", ws])
     assert done.exit_code == 0, done.stderr
-    assert "vastgelegd: de 16-urenregel van leerling 111069 gemeld op 24-11-2026" in done.stderr
+    # the report recorded is named: the student's oldest report still open (an 18-year-old: RMC)
+    assert "vastgelegd: de 18+ melding (RMC) tot en met 03-09-2026 van leerling 111069 gemeld op 24-11-2026" in \
+        done.stderr

@@ -112,7 +112,7 @@ def test_prompts_follow_the_reasons() -> None:
     assert adult == ["verzuim_16u_adult.0", "sick_adult.0"]
     assert not any("ouders" in prompt_text(k, "nl") for k in adult)
     assert prompt_text("verzuim_16u_adult.0", "nl") == (
-        "Is de melding bij DUO/RMC gedaan? Spreek af wie met de student en de RMC-consulent praat.")
+        "Is de melding bij DUO/RMC gedaan? Spreek af wie met de jongere en de RMC-consulent praat.")
 
 
 def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -146,8 +146,12 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
     assert list(loaded.students.columns)[:11] == ["probability", "band", "on_list", "group", "level", "year",
                                                   "reason_features", "verzuim_16u", "verzuim_reached",
                                                   "verzuim_deadline", "ziekteverzuim"]
-    # beside them only the signal values, one per declared feature: nothing else about the student
-    assert sorted(loaded.students.columns[11:]) == sorted(f"signal.{f.name}" for f in FEATURES)
+    # beside them the reports to DUO the list knew of (for `actions due`), and the signal values, one per declared
+    # feature: nothing else about the student
+    assert sorted(loaded.students.columns[11:]) == sorted(["statutory", *(f"signal.{f.name}" for f in FEATURES)])
+    reports = [r for sid in loaded.students.index for r in loaded.reports(sid)]
+    assert reports and all(set(r) == {"type", "compulsory", "begin", "end", "hours", "basis", "deadline", "reached",
+                                      "follow_up", "regional", "note", "minor"} for r in reports)
     assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
     assert int(loaded.students["on_list"].sum()) == len(listing.entries)
     # groups are stored as keys, the same whatever the language of the list
@@ -228,10 +232,11 @@ def test_format_follows_the_output_extension() -> None:
     assert output_format("shortlist", "csv", Path("l.html")) == "csv"
     assert output_format("shortlist", None, None) == "table"
     assert output_format("aggregate", None, Path("region.json")) == "json"
+    assert output_format("shortlist", None, Path("l.json")) == "json"
     with pytest.raises(UsageError) as refused:
-        output_format("shortlist", None, Path("l.json"))  # a list has no JSON form
-    assert str(refused.value) == ("cannot tell the format from 'l.json'\n  How to fix: use .md, .markdown, .html, "
-                                  ".htm, .csv, .xlsx, .pdf, .txt, or give --format")
+        output_format("scores", None, Path("l.pdf"))  # scores have no printed form
+    assert str(refused.value) == ("cannot tell the format from 'l.pdf'\n  How to fix: use .csv, .json, .txt, or give "
+                                  "--format")
     with pytest.raises(UsageError) as terminal:
         output_format("aggregate", "pdf", None)
     assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output "

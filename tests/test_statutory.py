@@ -247,7 +247,7 @@ def test_mazl_shows_the_spells_own_dates_and_the_first_step(tmp_path: Path) -> N
                                       "stap: gesprek met de leerling en de ouders, daarna de jeugdarts")
     [spells] = entries(folder, "S2")
     assert entry_text(spells, "nl") == ("zorgelijk ziekteverzuim (M@ZL): 4 ziekmeldingen, 22-09-2026 t/m "
-                                        "03-11-2026; eerste stap: gesprek met de student, daarna de jeugdarts")
+                                        "03-11-2026; eerste stap: gesprek met de jongere, daarna de jeugdarts")
 
 
 def test_overig_verzuim_from_the_verzuimkaart_is_optional(tmp_path: Path) -> None:

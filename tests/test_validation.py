@@ -82,7 +82,8 @@ def test_unknown_codes_are_listed_with_counts_and_how_to_map_them(tmp_path: Path
     [p] = report.problems
     assert p.message == "unknown absence code: 'Kwijt' (3x), 'Weg' (1x)"
     assert p.rows == (2, 3, 4, 5)
-    assert p.fix.startswith("add a line such as \"Kwijt\" = \"unauthorised\" under [codes.attendance] in your profile")
+    assert p.fix.startswith(
+        "add a line such as `\"Kwijt\" = \"unauthorised\"` under [codes.attendance] in your profile")
 
 
 def test_grade_defects(tmp_path: Path) -> None:

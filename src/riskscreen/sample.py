@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, msg
+from riskscreen.sample_headers import CODE_WORDS, FILE_NAMES, HEADERS
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
@@ -31,43 +32,6 @@ SUBJECTS = ("Nederlands", "Engels", "Wiskunde", "Biologie", "Geschiedenis", "Aar
 CORE = {"Nederlands", "Engels", "Wiskunde"}
 LESSONS_PER_DAY = 7
 BASE_RATE = 0.04
-
-# Canonical code -> how each profile writes it.
-CODE_WORDS = {
-    "canonical": {"sick": "sick", "authorised": "authorised", "unauthorised": "unauthorised", "late": "late",
-                  "removed": "removed", "present": "present"},
-    "magister": {"sick": "Ziek", "authorised": "Geoorloofd", "unauthorised": "Ongeoorloofd", "late": "Te laat",
-                 "removed": "Uitgestuurd", "present": "Aanwezig"},
-}
-HEADERS = {
-    "canonical": {
-        "attendance": {"student_id": "student_id", "date": "date", "period": "period", "hours": "hours",
-                       "code": "code"},
-        "grades": {"student_id": "student_id", "subject": "subject", "date": "date", "grade": "grade",
-                   "weight": "weight"},
-        "students": {"student_id": "student_id", "level": "level", "year": "year", "age": "age",
-                     "repeated_years": "repeated_years", "moved_down": "moved_down", "mentor": "mentor",
-                     "class": "class", "audit_gender": "audit_gender"},
-        "outcomes": {"student_id": "student_id", "as_of": "as_of",
-                     "left_without_qualification": "left_without_qualification"},
-    },
-    "magister": {
-        "attendance": {"student_id": "Stamnummer", "date": "Datum", "period": "Lesuur", "code": "Absentiesoort"},
-        "grades": {"student_id": "Stamnummer", "subject": "Vak", "date": "Datum", "grade": "Cijfer",
-                   "weight": "Weging"},
-        "students": {"student_id": "Stamnummer", "level": "Niveau", "year": "Leerjaar", "age": "Leeftijd",
-                     "repeated_years": "Doublures", "moved_down": "Afstroom", "mentor": "Mentor",
-                     "class": "Klas", "audit_gender": "audit_gender"},
-        "outcomes": {"student_id": "Stamnummer", "as_of": "Peildatum", "left_without_qualification": "VSV"},
-    },
-}
-FILE_NAMES = {
-    "canonical": {"attendance": "attendance.csv", "grades": "grades.csv", "students": "students.csv",
-                  "outcomes": "outcomes.csv"},
-    "magister": {"attendance": "absenties.csv", "grades": "cijfers.csv", "students": "leerlingen.csv",
-                 "outcomes": "uitstroom.csv"},
-}
-
 
 def school_year_start(as_of: dt.date) -> dt.date:
     """The Monday of the school year's first week (the last full week of August)."""
@@ -137,7 +101,7 @@ def _events(rng: np.random.Generator, rate: np.ndarray, n_days: int, day_weights
     return student, day
 
 
-def _registrations(rng: np.random.Generator, cohort: Cohort, days: np.ndarray) -> pd.DataFrame:
+def registrations_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray) -> pd.DataFrame:
     """Lesson-level registrations of one school year: student index, day index, period, code."""
     n, n_days = len(cohort.ids), len(days)
     weeks = n_days / 5
@@ -186,7 +150,7 @@ def _expand(rng: np.random.Generator, student: np.ndarray, day: np.ndarray, leng
     return pd.DataFrame({"student": s, "day": d, "period": period, "code": code})
 
 
-def _grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_subject: float) -> pd.DataFrame:
+def grades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_subject: float) -> pd.DataFrame:
     """Grades per student and subject through the year; weaker and declining for students at risk."""
     n, n_days = len(cohort.ids), len(days)
     ability = -0.6 * cohort.z + rng.normal(0, 0.8, n)
@@ -296,7 +260,7 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
              history_years: int = 0, profile: str = "magister", attendance_rows: int | None = None,
              grade_rows: int | None = None) -> SampleSchool:
     """Generate a school; with history_years, that many past school years plus an outcomes table."""
-    if profile not in HEADERS:
+    if profile not in HEADERS or profile == "eduarte":
         raise UsageError(msg("the sample generator writes the profiles {join}, not '{profile}'",
                              join=', '.join(HEADERS), profile=profile))
     if not 1 <= students <= 2_000_000:
@@ -307,17 +271,17 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
         return _generate_history(rng, students, as_of, history_years, profile, id_base)
     cohort = _new_students(rng, students, id_base, year_one=False)
     days = school_days(as_of)
-    registrations = _registrations(rng, cohort, days)
-    grades = _grades(rng, cohort, days, per_subject=1.5)
+    registrations = registrations_of(rng, cohort, days)
+    grades = grades_of(rng, cohort, days, per_subject=1.5)
     if attendance_rows is not None:
-        registrations = _resize_registrations(rng, registrations, attendance_rows, len(cohort.ids), len(days))
+        registrations = _resizeregistrations_of(rng, registrations, attendance_rows, len(cohort.ids), len(days))
     if grade_rows is not None:
-        grades = _resize_grades(rng, cohort, days, grades, grade_rows)
+        grades = _resizegrades_of(rng, cohort, days, grades, grade_rows)
     return SampleSchool(_write_tables(cohort, registrations, grades, days, profile, rng, ""), profile, as_of,
                         tuple(pd.to_datetime(days).date))
 
 
-def _resize_registrations(rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
+def _resizeregistrations_of(rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
                           ) -> pd.DataFrame:
     """Exactly `rows` registrations: absences first, topped up with 'present' registrations of lessons."""
     if len(frame) >= rows:
@@ -330,10 +294,10 @@ def _resize_registrations(rng: np.random.Generator, frame: pd.DataFrame, rows: i
     return combined.sort_values(["day", "student", "period"], kind="stable").reset_index(drop=True)
 
 
-def _resize_grades(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame,
+def _resizegrades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame,
                    rows: int) -> pd.DataFrame:
     per_subject = 1.5 * rows / max(len(grades), 1)
-    bigger = _grades(rng, cohort, days, per_subject=per_subject * 1.05)
+    bigger = grades_of(rng, cohort, days, per_subject=per_subject * 1.05)
     if len(bigger) >= rows:
         keep = np.sort(rng.choice(len(bigger), size=rows, replace=False))
         return bigger.iloc[keep].reset_index(drop=True)
@@ -353,8 +317,8 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
         days = school_days(year_as_of)
         lesson_days += list(pd.to_datetime(days).date)
-        registrations = _registrations(rng, cohort, days)
-        grades = _grades(rng, cohort, days, per_subject=1.5)
+        registrations = registrations_of(rng, cohort, days)
+        grades = grades_of(rng, cohort, days, per_subject=1.5)
         left = _outcome(rng, cohort, registrations, grades, days)
         tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
         tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))

@@ -214,7 +214,14 @@ def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of
         if Path(out_dir).exists() and any(Path(out_dir).iterdir()) and not force:
             raise UsageError(msg("{folder} is not empty", folder=out_dir), hint=msg("choose an empty folder"))
         return write_region(out_dir, schools=schools, students=students, weeks=weeks, seed=seed, as_of=as_of)
-    school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
+    if profile == "eduarte":  # an MBO location: no history (the bundled model learned from VO histories)
+        from riskscreen.sample_mbo import generate_mbo
+
+        if history_years:
+            raise UsageError(msg("an MBO sample location has no history"), hint=msg("leave out --history-years"))
+        school = generate_mbo(students, seed=seed, as_of=as_of)
+    else:
+        school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
     if weeks > 1:
         return sample.write_weeks(school, out_dir, weeks, force=force)
     return sample.write(school, out_dir, force=force)

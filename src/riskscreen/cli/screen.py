@@ -73,7 +73,8 @@ def sample(
     as_of: Annotated[str, typer.Option("--as-of", help="Last day of registrations.")] = "2026-11-27",
     history_years: Annotated[int, typer.Option("--history-years", help="Write this many past school years "
                                                                        "and an outcomes table instead.")] = 0,
-    profile: Annotated[str, typer.Option("--profile", help="Headers to write: magister or canonical.")] = "magister",
+    profile: Annotated[str, typer.Option(
+        "--profile", help="Headers to write: magister, canonical, or eduarte (an MBO location).")] = "magister",
     weeks: Annotated[int, typer.Option("--weeks", help="Write this many weekly exports of the same school, in "
                                                        "weekNN/ folders (for the weekly cycle).")] = 1,
     schools: Annotated[int, typer.Option("--schools", help="Write a region of this many schools (2 or 3), each "

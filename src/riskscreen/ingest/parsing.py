@@ -190,8 +190,8 @@ class Mapper:
             example = str(shown_value(counts.index[0])).replace('"', "'")
             self.problem(ERROR, column, "unknown code",
                          msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
-                         msg("add a line such as \"{example}\" = \"{first}\" under [codes.{table_name}] in your "
-                             "profile (`riskscreen profile init` writes one), mapping each to one of {join}",
+                         msg("add a line such as `\"{example}\" = \"{first}\"` under [codes.{table_name}] in your "
+                             "profile, mapping each to one of {join}",
                              example=example, first={"absence code": "unauthorised"}.get(what, valid[0]),
                              table_name=table_name, join=", ".join(f"'{v}'" for v in valid)),
                          unknown, source)

@@ -101,7 +101,7 @@ def user_profile_dir() -> Path:
 
 
 def builtin_names() -> list[str]:
-    order = ["canonical", "magister", "somtoday"]
+    order = ["canonical", "magister", "somtoday", "eduarte"]
     found = sorted(p.stem for p in _builtin_dir().glob("*.toml"))
     return [n for n in order if n in found] + [n for n in found if n not in order]
 

@@ -20,7 +20,7 @@ from riskscreen.i18n import (
     texts,
 )
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning
-from riskscreen.render.statutory import entry_text, shown_entries
+from riskscreen.render.statutory import earlier_text, entry_text, shown_entries
 from riskscreen.signals.features import SPEC
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -65,7 +65,9 @@ def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     """The student's statutory reports still open (or the last one made) and care signals, each with its state."""
     lang = sl.result.lang
     words = words_of(sl)
-    shown, _ = shown_entries(row["statutory_entries"] or [])
+    entries = row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []
+    shown, _ = shown_entries(entries)
+    still_open = sum(1 for e in entries if e["compulsory"] and e.get("state") in ("due", "late") and e not in shown)
     out = []
     for entry in shown:
         if entry["type"] == "mazl" and row["sick_state"] == "reported":
@@ -73,6 +75,8 @@ def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
                        + words["sick_reported"].format(on=date_text(row["sick_reported_on"], lang)))
         else:
             out.append(entry_text(entry, lang))
+    if still_open and out:
+        out[0] = f"{out[0]}; {earlier_text(still_open, lang, still_open=True)}"
     return out
 
 

@@ -66,8 +66,9 @@ def entry_text(entry: Mapping[str, object], lang: str, *, with_state: bool = Tru
     return "; ".join(parts)
 
 
-def earlier_text(n: int, lang: str) -> str:
-    return words(lang)["earlier"].format(n=n)
+def earlier_text(n: int, lang: str, *, still_open: bool = False) -> str:
+    """'en nog 6 eerdere melding(en) dit schooljaar', or for reports still open, where page 1 lists them."""
+    return words(lang)["more_open" if still_open else "earlier"].format(n=n)
 
 
 def entries_json(entries: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
@@ -86,6 +87,8 @@ def shown_entries(entries: Sequence[Mapping[str, object]], *, states_known: bool
     latest signal without a duty to report (16 hours at 23, overig verzuim) of the look-back; the M@ZL signal."""
     compulsory = [e for e in entries if e["compulsory"]]
     shown = [e for e in compulsory if e.get("state") in ("due", "late")] if states_known else []
+    if len(shown) > 2:  # the oldest and the newest; page 1 of the list names every open report
+        shown = [shown[0], shown[-1]]
     if not shown:
         recent = [e for e in compulsory if e.get("recent")]
         shown = recent[-1:]

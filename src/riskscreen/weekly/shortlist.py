@@ -12,7 +12,7 @@ from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
-from riskscreen.signals.statutory.states import OPEN_STATES
+from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_LATE
 from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.snapshots import Snapshot, make_snapshot
@@ -135,7 +135,7 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     groups = list(keys.iloc[np.lexsort((keys.to_numpy().astype(str), _kind_order(keys)))])
     return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
                      previous_as_of=previous.as_of if previous else None, groups=groups,
-                     statutory=_open_statutory(table), cap_left=cap_left, by=by)
+                     statutory=_open_statutory(table, as_of), cap_left=cap_left, by=by)
 
 
 def _kind_order(groups: pd.Series) -> np.ndarray:
@@ -156,18 +156,25 @@ def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
     return out
 
 
-def _open_statutory(table: pd.DataFrame) -> pd.DataFrame:
+RECENTLY_REPORTED_DAYS = 28
+
+
+def _open_statutory(table: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """Every report of the school still to be made (due or late, however old) and every open sick-leave signal,
-    one row each, the earliest deadline first (signals without a deadline last)."""
-    rows = []
+    the earliest deadline first (signals without a deadline after them); then the reports recorded in the last
+    four weeks, reported or reported late, the latest first."""
+    since = (pd.Timestamp(as_of) - pd.Timedelta(days=RECENTLY_REPORTED_DAYS)).date().isoformat()
+    open_rows, done_rows = [], []
     for sid, group, entries, sick_state in zip(table["student_id"].astype(str), table["group"],
                                                table["statutory_entries"], table["sick_state"], strict=True):
         for entry in entries if isinstance(entries, list) else []:
             if entry.get("state") in OPEN_STATES or (entry["type"] == "mazl" and sick_state == "open"):
-                rows.append({"student_id": sid, "group": group, "entry": entry,
-                             "_due": str(entry["deadline"] or "9999")})
-    frame = pd.DataFrame(rows, columns=["student_id", "group", "entry", "_due"])
-    return frame.sort_values(["_due", "student_id"], kind="stable").drop(columns="_due").reset_index(drop=True)
+                open_rows.append({"student_id": sid, "group": group, "entry": entry})
+            elif entry.get("state") in (REPORTED, REPORTED_LATE) and str(entry["reported_on"]) >= since:
+                done_rows.append({"student_id": sid, "group": group, "entry": entry})
+    open_rows.sort(key=lambda r: (str(r["entry"]["deadline"] or "9999"), r["student_id"]))
+    done_rows.sort(key=lambda r: (str(r["entry"]["reported_on"]), r["student_id"]), reverse=True)
+    return pd.DataFrame(open_rows + done_rows, columns=["student_id", "group", "entry"])
 
 
 def _changes(entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
