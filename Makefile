@@ -19,7 +19,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
 	touch $@ $(VENV)/.installed
 
 # The weekly cycle on the sample school, in a workspace of its own (.demo/): last week's list, the actions
-# written on it read back, one report to DUO recorded, then this week's list with all of that on it.
+# written on it read back, two reports to DUO recorded (one in time, one after its deadline), then this week's list
+# with all of that on it: page 1 shows reports due, late, reported and reported late.
 DEMO := RISKSCREEN_HOME=.demo/workspace $(BIN)/riskscreen
 demo: $(VENV)/.installed
 	@rm -rf .demo
@@ -27,6 +28,7 @@ demo: $(VENV)/.installed
 	@$(DEMO) shortlist .demo/exports/week47 --output .demo/week47.xlsx
 	@$(DEMO) actions import sample_data/cycle/week47-ingevuld.csv
 	@$(DEMO) actions reported 126953 --on 2026-11-06
+	@$(DEMO) actions reported 126293 --on 2026-11-20
 	$(DEMO) shortlist sample_data/
 
 # The municipality's picture of a sample region: three invented schools, a school year of weekly lists and actions

@@ -354,7 +354,7 @@ TEMPLATE = '''# riskscreen mapping profile for {name}.
 # Header names match case-, space- and underscore-insensitively. Run `riskscreen validate` to check it.
 name = "{name}"
 description = "Our school's exports"
-extends = "magister"          # start from a built-in profile: canonical, magister or somtoday
+extends = "magister"          # start from a built-in profile: canonical, magister, somtoday or eduarte
 
 # "auto" detects ISO (2025-01-31) and Dutch (31-01-2025) dates; or give a strftime format such as "%d/%m/%Y".
 date_format = "auto"
@@ -362,6 +362,9 @@ date_format = "auto"
 # 16-hour rule and the absence features then count clock hours (a 50-minute period: 0.83 hour); every flag says
 # how its hours were counted. (Or lesson_hours = 0.75: the hours one registration counts.)
 lesson_minutes = 60
+# How the 16-hour rule counts hours: "auto" (the export's hours column, else klokuren for MBO levels and lesuren,
+# a lesson of 60 minutes or less as one hour, for VO), or "lesuren", "klokuren" or "export" for every student.
+hours_basis = "auto"
 # Subjects that count as core subjects for the "fails in core subjects" features (as written in the export).
 core_subjects = ["Nederlands", "Engels", "Wiskunde", "wiskunde A", "wiskunde B"]
 # School holidays: these weeks are not lesson weeks. Without them, weeks without any registration count as
@@ -397,6 +400,9 @@ lookback_weeks = 12      # windows ending in the last this many lesson weeks are
 sick_spells = 4          # this many sick spells ...
 sick_window_weeks = 12   # ... within this many lesson weeks
 sick_spell_days = 6      # or one spell longer than this many school days
+rmc_hours = 16           # the region's agreed threshold for 18+ (RMC) reports
+lrv_day_hours = 4        # a lesson day with this many unauthorised hours is a day away (LRV: more than 4 weeks)
+overig_late = 0          # late arrivals in 4 lesson weeks that make overig verzuim (0: not signalled)
 '''
 
 
