@@ -381,6 +381,18 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
     assert rows[0] == {"deadline": "2026-10-08", "state": "late", "student_id": "126293", "group": "mentor:MNT14",
                        "type": "16u", "begin": "2026-09-07", "end": "2026-10-01", "hours": 17.0, "basis": "lesuren"}
     assert rows[-1]["state"] == "due" and rows[-1]["deadline"] == "2026-12-02"  # today is 30 November
+    # for a person: at 80 columns a block per report, no date cut; wide, a table
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    narrow = CliRunner().invoke(app, ["actions", "due", "--workspace", str(ws)], env={"COLUMNS": "80"})
+    assert narrow.stdout.splitlines()[:2] == ["08-10-2026  TE LAAT  126293 (MNT14)  16-urenregel",
+                                              "            07-09-2026 t/m 01-10-2026, 17 lesuren"]
+    assert narrow.stdout.splitlines()[-2:] == ["02-12-2026  melden  126754 (MNT17)  16-urenregel, vervolgmelding",
+                                               "            06-11-2026 t/m 25-11-2026, 16 lesuren"]
+    wide = CliRunner().invoke(app, ["actions", "due", "--workspace", str(ws)], env={"COLUMNS": "140"})
+    assert "│ 08-10-2026 │ TE LAAT │ 126293   │ MNT14  │ 16-urenregel" in wide.stdout
     # without --end the oldest open report; with --end the one named; a report that is not open is refused
     first = cli("actions", "reported", "126293", "--on", "2026-11-27", "--workspace", ws)
     assert first.exit_code == 0, first.stderr

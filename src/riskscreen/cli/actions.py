@@ -177,7 +177,7 @@ def due(
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render_rows
-    from riskscreen.render.statutory import due_rows
+    from riskscreen.render.statutory import due_rows, due_text
 
     as_of, reports = api.reports_due(workspace(home, school))
     if not reports:
@@ -185,7 +185,9 @@ def due(
         return
     header, rows = due_rows([(r.student_id, r.group, r.report) for r in reports], chosen,
                             machine=format.value == "json")
-    write(render_rows(header, rows, format.value, chosen), output, force)
+    shown = due_text(header, rows, chosen) if format.value == "table" else render_rows(header, rows, format.value,
+                                                                                        chosen)
+    write(shown, output, force)
     say("reports_due", n=len(reports), as_of=date_shown(as_of))
 
 

@@ -78,7 +78,10 @@ def cross_table_checks(mapped: dict[str, MappedTable], *, as_of: dt.date | None,
         # Without lesson numbers two absences of one day look alike: each row counts as one lesson, so missing data
         # never weakens the 16-hour rule (mapping notes it in the file's summary).
         absences = {"authorised", "sick", "unauthorised", "luxe"}
-        codes = set(att.frame["code"].dropna().astype(object).tolist())
+        series = att.frame["code"]
+        used = np.unique(series.cat.codes.to_numpy()) if isinstance(series.dtype, pd.CategoricalDtype) else None
+        codes = set(series.cat.categories[used[used >= 0]].astype(str)) if used is not None else \
+            set(series.dropna().astype(str))
         if codes and not codes & absences:
             att.problems.append(Problem(
                 WARNING, "attendance", att.raw.name, "code", "no absences",

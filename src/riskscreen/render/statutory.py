@@ -119,3 +119,21 @@ def due_rows(reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str
                          date_text(report["end"], lang), number(float(str(report["hours"])), lang),
                          w[f"unit_{report['basis']}"]])
     return header, rows
+
+
+DUE_TABLE_FROM = 110  # columns: below this the worklist is a block per report, so no date is ever cut
+
+
+def due_text(header: list[str], rows: list[list[object]], lang: str, width: int | None = None) -> str:
+    """The worklist for a person: a table on a wide terminal, else one block of two lines per report."""
+    from riskscreen.render import render_rows, render_width
+
+    shown = width or render_width()
+    if shown >= DUE_TABLE_FROM:
+        return render_rows(header, rows, "table", lang)
+    w = words(lang)
+    out = []
+    for deadline, state, student, group, kind, begin, end, hours, unit in rows:
+        out.append(f"{deadline}  {state}  {student} ({group})  {kind}")
+        out.append(" " * 12 + w["span_hours"].format(begin=begin, end=end, hours=hours, unit=unit))
+    return "\n".join(out) + "\n"

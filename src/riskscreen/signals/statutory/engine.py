@@ -89,6 +89,23 @@ def window_ends(calendar: LessonCalendar, weeks: int) -> np.ndarray:
     return np.searchsorted(key, key + 7 * weeks)
 
 
+def most_in_a_window(table: DayTable, n: int, n_days: int, window_end: np.ndarray) -> np.ndarray:
+    """Per student the most unauthorised hours (luxe included) in any window that starts on a lesson day."""
+    hours = table.unauthorised + table.luxe
+    busy = np.unique(table.student[hours > 0])
+    if busy.size == 0:
+        return np.zeros(n)
+    row = np.searchsorted(busy, table.student)
+    keep = (row < busy.size) & (busy[np.minimum(row, busy.size - 1)] == table.student)
+    cumulative = np.zeros((busy.size, n_days + 1))
+    np.add.at(cumulative, (row[keep], table.position[keep] + 1), hours[keep])
+    cumulative = np.cumsum(cumulative, axis=1)
+    sums = cumulative[:, window_end] - cumulative[:, :n_days]
+    out = np.zeros(n)
+    out[busy] = np.round(sums.max(axis=1), 6)
+    return out
+
+
 def statutory_entries(rows: AttendanceRows, calendar: LessonCalendar, n: int, rules: StatutoryRules,
                       facts: StudentFacts) -> list[list[StatutoryEntry]]:
     """Every student's reports of the school year (16u, vervolgmeldingen, rmc18, lrv, luxe, overig), in the order
@@ -97,15 +114,16 @@ def statutory_entries(rows: AttendanceRows, calendar: LessonCalendar, n: int, ru
     if calendar.days.size == 0:
         return out
     table = day_table(rows, calendar, facts)
-    threshold = min(rules.hours, rules.rmc_hours, rules.lrv_day_hours)
-    per_student = np.bincount(table.student, weights=table.unauthorised + table.luxe, minlength=n)
-    interesting = per_student >= threshold
+    window_end, lrv_end = window_ends(calendar, rules.weeks), window_ends(calendar, rules.lrv_weeks)
+    # Only a student with enough hours in some window can have a report: a 16-hour (or RMC) report needs its
+    # threshold within `weeks` lesson weeks, and LRV a lesson day away (lrv_day_hours) in each of 4 lesson weeks.
+    threshold = min(rules.hours, rules.rmc_hours, rules.lrv_day_hours * rules.lrv_weeks)
+    interesting = most_in_a_window(table, n, calendar.days.size, window_end) >= threshold
     interesting |= np.bincount(table.student, weights=table.luxe, minlength=n) > 0
     if rules.overig_late:
         interesting |= np.bincount(table.student, weights=table.late, minlength=n) >= rules.overig_late
     if not interesting.any():
         return out
-    window_end, lrv_end = window_ends(calendar, rules.weeks), window_ends(calendar, rules.lrv_weeks)
     bounds = np.searchsorted(table.student, np.arange(n + 1))
     for i in np.flatnonzero(interesting):
         rows_of = slice(bounds[i], bounds[i + 1])
@@ -120,11 +138,15 @@ def mazl_entries(rows: AttendanceRows, flagged: np.ndarray, first_day_pos: int, 
                  rules: StatutoryRules, facts: StudentFacts) -> dict[int, StatutoryEntry]:
     """The M@ZL entry of each student with the sick-leave flag: the spell's (or spells') own dates."""
     out: dict[int, StatutoryEntry] = {}
-    sick = (rows.code == CODE_INDEX["sick"]) & (rows.day_pos >= first_day_pos)
+    sick = (rows.code == CODE_INDEX["sick"]) & (rows.day_pos >= first_day_pos) & flagged[rows.student]
+    student, day_pos, day_hours = rows.student[sick], rows.day_pos[sick], rows.hours[sick]
+    order = np.argsort(student, kind="stable")
+    student, day_pos, day_hours = student[order], day_pos[order], day_hours[order]
+    bounds = np.searchsorted(student, np.arange(flagged.size + 1))
     for i in np.flatnonzero(flagged):
-        mine = sick & (rows.student == i)
-        positions, inverse = np.unique(rows.day_pos[mine], return_inverse=True)
-        hours = np.bincount(inverse, weights=rows.hours[mine], minlength=positions.size)
+        mine = slice(bounds[i], bounds[i + 1])
+        positions, inverse = np.unique(day_pos[mine], return_inverse=True)
+        hours = np.bincount(inverse, weights=day_hours[mine], minlength=positions.size)
         entry = mazl_entry(positions, hours, calendar, rules, str(facts.basis[i]), bool(facts.minor[i]))
         if entry is not None:
             out[int(i)] = entry

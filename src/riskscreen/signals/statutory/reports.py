@@ -18,7 +18,7 @@ deadline however many weeks of data come in after it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -51,7 +51,10 @@ class StatutoryEntry:
     minor: bool = True        # under 18 (or age not known): the parents are part of the first step
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in ENTRY_FIELDS}
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(StatutoryEntry))
 
 
 @dataclass(frozen=True)

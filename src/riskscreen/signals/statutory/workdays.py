@@ -27,6 +27,7 @@ def is_workday(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in national_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_workdays(day: dt.date, count: int = REPORT_WITHIN_WORKDAYS) -> dt.date:
     """The `count`-th working day after `day` (the day itself not counted)."""
     left = count
