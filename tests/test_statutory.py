@@ -413,3 +413,43 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
                                 if e["type"] != "mazl"] for s in again["students"]}
     assert states["126293"] == [("2026-10-01", "reported_late", "2026-11-27"), ("2026-11-06", "late", None)]
     assert states["126774"] == [("2026-10-02", "late", None), ("2026-11-04", "reported_late", "2026-11-27")]
+
+
+def test_the_list_says_when_the_16_hour_rule_cannot_be_determined(tmp_path: Path) -> None:
+    folder = school(tmp_path / "late-only", [("S1", day(w, 1), 1, 1.0, "late") for w in range(12)])
+    listed = cli("shortlist", folder, "--workspace", tmp_path / "ws", "--no-history", "-f", "md")
+    assert listed.exit_code == 0, listed.stderr
+    assert ("> 16-urenregel niet te bepalen: de export van afwezigheid bevat geen afwezigheid, alleen te laat, "
+            "uitgestuurd of aanwezig; exporteer ook de afwezigheid") in listed.stdout
+    checked = cli("validate", folder)
+    assert "de 16-urenregel is niet te bepalen" in checked.stdout
+    (folder / "notities.txt").write_text("bel maandag terug\n")
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    wide = CliRunner().invoke(app, ["validate", str(folder)], env={"COLUMNS": "400"})  # a long tmp path unwrapped
+    assert f"niet gelezen: {folder / 'notities.txt'} (geen export herkend)" in wide.stdout
+
+
+def test_the_regions_rmc_threshold_is_a_workspace_setting(tmp_path: Path) -> None:
+    """DUO's RMC report follows the regional agreement: a region may agree on fewer hours than 16."""
+    import json
+
+    roster = ["student_id,age", "A1,19"]
+    folder = school(tmp_path / "x", tuesdays("A1", {1: 4, 2: 4, 3: 4}), students=roster)
+    ws = tmp_path / "ws"
+    assert cli("init", "--school", "04AB", "--workspace", ws, "--no-config").exit_code == 0
+    plain = json.loads(cli("shortlist", folder, "--workspace", ws, "--school", "04AB", "--no-history",
+                           "-f", "json").stdout)
+    assert [s for s in plain["students"] if s["student_id"] == "A1"] == []  # 12 hours: no RMC report at 16
+    settings = ws / "04AB" / "settings.toml"
+    settings.write_text(settings.read_text() + "rmc_hours = 12\n")
+    agreed = json.loads(cli("shortlist", folder, "--workspace", ws, "--school", "04AB", "--no-history",
+                            "-f", "json").stdout)
+    [student] = [s for s in agreed["students"] if s["student_id"] == "A1"]
+    assert [(e["type"], e["end"], e["hours"], e["regional"]) for e in student["statutory"]] == [
+        ("rmc18", day(3, 1), 12.0, True)]
+    settings.write_text(settings.read_text() + "rmc_hours = 20\n")
+    refused = cli("shortlist", folder, "--workspace", ws, "--school", "04AB", "--no-history")
+    assert refused.exit_code != 0

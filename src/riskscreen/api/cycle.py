@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +85,7 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     this run's snapshot in the school's workspace (a second run of a date is kept as run 2)."""
     from riskscreen.api import load_model, read
     from riskscreen.scoring.score import score as score_all
+    from riskscreen.signals.flags import FlagRules
     from riskscreen.weekly.shortlist import BY, build, snapshot
     from riskscreen.workspace import actions, snapshots
     from riskscreen.workspace.store import locked
@@ -104,7 +105,10 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
                              "({last})", as_of=Day(as_of.isoformat()), last=Day(last)),
                          hint=msg("use --as-of {last}, or export the weeks up to {as_of}",
                                   last=Day(last), as_of=Day(as_of.isoformat())))
-    result = score_all(exports, loaded, lang=lang)
+    rules = FlagRules.from_profile(exports.profile.flags)
+    if where.settings.rmc_hours is not None:  # the region's agreement, kept with the school's workspace
+        rules = replace(rules, rmc_hours=where.settings.rmc_hours)
+    result = score_all(exports, loaded, lang=lang, rules=rules)
     day = result.as_of.date().isoformat()
     notes = _legacy_note(sources.folder, where)
     with locked(where):
@@ -120,8 +124,6 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
             history_list = listing if by == "mentor" else build(
                 result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book)
             stored = snapshots.save(snapshot(history_list), where.snapshots)
-    from dataclasses import replace
-
     listing = replace(listing, names=name_map, school=where.school)
     return Weekly(listing, where, stored, notes)
 

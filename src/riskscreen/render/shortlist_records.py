@@ -45,6 +45,10 @@ def header_lines(sl: Shortlist) -> list[str]:
     for note in (sl.result.rule_note(), sl.result.calendar_note()):
         if note:
             lines.append(note)
+    if sl.result.statutory_undetermined:
+        statutory = texts(lang)["statutory"]
+        lines.append(statutory["undetermined"].format(
+            reason=statutory[f"reason_{sl.result.statutory_undetermined}"]))
     if sl.previous_as_of:
         lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
     else:

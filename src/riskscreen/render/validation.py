@@ -38,6 +38,8 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
             parts.append(Text(words["ignored"].format(columns=", ".join(shorten(c) for c in f.ignored_columns))))
     for skipped in report.skipped:
         parts.append(Text(words["not_read"].format(file=skipped)))
+    for ignored in report.ignored:
+        parts.append(Text(words["not_an_export"].format(file=ignored)))
     for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.column, p.rule)):
         head = Text()
         head.append(words[p.severity], style="bold red" if p.severity == "error" else "bold yellow")

@@ -39,6 +39,7 @@ class ScoreResult:
     hours_counted: str = ""        # how the hours of the 16-hour flag were counted, in the result's language
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
+    statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
 
     @property
     def model_label(self) -> str:
@@ -101,7 +102,18 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
                        base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
                        demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source,
                        hours_counted=hours_counted(exports, lang), bands=dict(fitted.bands),
-                       calendar_basis=calendar_basis(exports))
+                       calendar_basis=calendar_basis(exports), statutory_undetermined=undetermined(exports))
+
+
+ABSENCES = {"authorised", "sick", "unauthorised", "luxe"}
+
+
+def undetermined(exports: Exports) -> str | None:
+    """Why the 16-hour rule cannot be determined from these exports: "no_absences" when the attendance export
+    registers no absence at all (only lateness, removals or presence); None when it can."""
+    code = exports.attendance["code"]
+    used = code.cat.categories[np.unique(code.cat.codes.to_numpy()[code.cat.codes.to_numpy() >= 0])]
+    return None if set(map(str, used)) & ABSENCES else "no_absences"
 
 
 def hours_counted(exports: Exports, lang: str) -> str:

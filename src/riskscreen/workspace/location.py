@@ -28,6 +28,7 @@ class Settings:
 
     retention_weeks: int | None = None      # snapshots and closed actions older than this are pruned
     referral_targets: tuple[str, ...] = REFERRAL_TARGETS
+    rmc_hours: float | None = None          # the region's agreed threshold of 18+ (RMC) reports; None: the profile's
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,12 @@ def read_settings(workspace: Workspace) -> Settings:
     if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t.strip() for t in targets):
         raise WorkspaceError(msg("referral_targets must be a list of names"), path=str(path),
                              hint=msg("for example referral_targets = [\"jeugdhulp\", \"huisarts\", \"other\"]"))
-    return Settings(retention, tuple(t.strip() for t in targets))
+    rmc = doc.get("rmc_hours")
+    if rmc is not None and (not isinstance(rmc, int | float) or isinstance(rmc, bool) or not 1 <= rmc <= 16):
+        raise WorkspaceError(msg("rmc_hours must be a number of hours from 1 to 16"), path=str(path),
+                             hint=msg("the region's agreed threshold of 18+ reports, such as rmc_hours = 16; never "
+                                      "more than the law's 16"))
+    return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc))
 
 
 SETTINGS_TEMPLATE = """\
@@ -155,6 +161,11 @@ SETTINGS_TEMPLATE = """\
 
 # The youth worker's network: where an action can refer a student to (`riskscreen actions add --referral`).
 referral_targets = [{targets}]
+
+# Students of 18 to 22 without a startkwalificatie are reported as RMC (18+) verzuim at the threshold the region
+# agreed on (the lists say "volgens de regionale afspraak"). Default: 16 hours in 4 lesson weeks, as for the
+# Leerplichtwet; a region may agree on fewer, never more.
+# rmc_hours = 16
 """
 
 
