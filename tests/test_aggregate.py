@@ -38,6 +38,18 @@ def snapshot(as_of: str, students: dict[str, dict[str, object]]) -> Snapshot:
     return Snapshot(as_of, "demo", pd.DataFrame(rows).set_index("student_id"))
 
 
+def report(kind: str, end: str, *, follow_up: bool = False) -> dict[str, object]:
+    """A compulsory report as a snapshot stores it: reached on `end`, due 5 working days later (a Friday here)."""
+    import datetime as dt
+
+    from riskscreen.signals.statutory.workdays import add_workdays
+
+    deadline = add_workdays(dt.date.fromisoformat(end), 5).isoformat()
+    return {"type": kind, "compulsory": True, "begin": "2026-09-01", "end": end, "hours": 16.0, "basis": "lesuren",
+            "deadline": deadline, "reached": end, "follow_up": follow_up, "regional": kind == "rmc18", "note": None,
+            "minor": kind != "rmc18"}
+
+
 def school(n: int, offset: int = 0) -> dict[str, dict[str, object]]:
     """n students: the first 12 high (havo 3), the next 15 elevated (vwo 4), the rest low (havo 3)."""
     out: dict[str, dict[str, object]] = {}
@@ -55,8 +67,8 @@ def school(n: int, offset: int = 0) -> dict[str, dict[str, object]]:
 # ------------------------------------------------------------------------------------------- exact counts
 def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     week1 = school(60)
-    week1["S0000"].update(verzuim_16u=True, verzuim_deadline="2026-09-18")
-    week1["S0001"].update(verzuim_16u=True, verzuim_deadline="2026-09-18")
+    week1["S0000"].update(verzuim_16u=True, verzuim_deadline="2026-09-18", statutory=[report("16u", "2026-09-11")])
+    week1["S0001"].update(verzuim_16u=True, verzuim_deadline="2026-09-18", statutory=[report("16u", "2026-09-11")])
     week1["S0002"].update(ziekteverzuim=True)
     week2 = {**school(60), "S0060": {"level": "vmbo-k", "year": "1.0"}}  # a new student in October
     week2["S0000"].update(probability=0.3)  # fell after its action
@@ -84,7 +96,8 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     assert (year.rows, year.total, year.column_totals) == (("1", "3", "4"), 61, (13, 14, 34))
     months = result.table("by_month")
     assert (months.rows, months.cells) == (("2026-09", "2026-10"), ((60, 27, 2, 1), (61, 27, 0, 0)))
-    assert result.table("statutory").cells == ((1, 1, 0),)  # in time (17-09 <= 18-09), late (21-09 > 18-09)
+    reported = result.table("reports")  # in time (17-09 <= 18-09), late (21-09 > 18-09)
+    assert reported.cells[0] == (1, 1, 0, 0) and reported.total == 2
     assert result.table("sick").cells == ((1, 0),)
     acts = result.table("actions")
     assert acts.cells == ((1, 0, 0), (0, 1, 0), (0, 0, 1)) and acts.total == 3
@@ -99,6 +112,39 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     assert after.rows == ("havo", "vwo") and after.cells == ((1, 1, 0), (0, 1, 0))
     left = result.table("left")  # S0000 left (with an action), S0030 left (without one)
     assert (left.rows, left.cells, left.total) == (("havo",), ((1, 1),), 2)
+
+
+def test_the_reports_to_duo_are_counted_by_type_month_and_state() -> None:
+    """DUO, "Soorten verzuim": each report counts once, in the month it was reached, with its state on the period's
+    last list (a report made after that list is not known yet)."""
+    first = school(40)
+    first["S0000"]["statutory"] = [report("16u", "2026-09-11")]
+    first["S0001"]["statutory"] = [report("rmc18", "2026-09-11")]
+    second = school(40)
+    second["S0000"]["statutory"] = [report("16u", "2026-09-11"), report("16u", "2026-09-30", follow_up=True)]
+    second["S0001"]["statutory"] = [report("rmc18", "2026-09-11")]
+    second["S0002"]["statutory"] = [report("luxe", "2026-10-05"), report("lrv", "2026-10-07")]
+    second["S0003"]["statutory"] = [report("16u", "2026-07-10")]  # reached last school year: not this period
+    recorded = (Report("S0000", "verzuim_16u", "2026-09-15"),                              # in time
+                Report("S0000", "verzuim_16u", "2026-10-08", type="16u", end="2026-09-30"),  # late (due 07-10)
+                Report("S0002", "verzuim_16u", "2026-10-08", type="luxe"),                  # in time
+                Report("S0002", "verzuim_16u", "2026-10-20", type="lrv"))                   # after the last list
+    result = count("04AB", [snapshot("2026-09-18", first), snapshot("2026-10-09", second)],
+                   ActionBook((), recorded), FIRST, LAST, 10, REFERRAL_TARGETS)
+    table = result.table("reports")
+    assert table.rows == ("16u", "vervolgmelding", "lrv", "luxe", "rmc18")
+    assert table.columns == ("reported_in_time", "reported_late", "not_reported", "due")
+    # lrv of 07-10 is due 14-10: still due on 09-10; rmc18 of 11-09 was due 18-09 and never reported
+    assert table.cells == ((1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 0, 1), (1, 0, 0, 0), (0, 0, 1, 0))
+    assert (table.row_totals, table.column_totals, table.total) == ((1, 1, 1, 1, 1), (2, 1, 1, 1), 5)
+    months = result.table("reports_by_month")
+    assert months.rows == ("2026-09", "2026-10") and months.cells == ((1, 1, 1, 0), (1, 0, 0, 1))
+    types = result.table("report_types_by_month")
+    assert types.columns == table.rows and types.cells == ((1, 1, 0, 0, 1), (0, 0, 1, 1, 0))
+    assert ("reports:rmc18:*", "report_types_by_month:*:rmc18") in result.same
+    values = result.values()
+    for group in result.same:  # the three tables are one set of reports: the cells they share agree
+        assert len({values[k] for k in group}) == 1, group
 
 
 def test_a_school_smaller_than_the_threshold_is_too_small_to_publish() -> None:

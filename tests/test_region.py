@@ -79,8 +79,8 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
     level = {sid: s["level"] for sid, s in last.items()}
     year = {sid: str(int(float(s["year"]))) for sid, s in last.items()}
     out: dict[str, Counter[str]] = {k: Counter() for k in (
-        "screened_by_level", "screened_by_year", "by_month", "statutory", "sick", "actions", "referrals",
-        "actions_by_month", "after_action")}
+        "screened_by_level", "screened_by_year", "by_month", "reports", "reports_by_month", "report_types_by_month",
+        "sick", "actions", "referrals", "actions_by_month", "after_action")}
 
     def crossed(table: str, row: str, column: str) -> None:
         out[table].update([f"{row}:{column}", f"{row}:*", f"*:{column}", "*:*"])
@@ -97,15 +97,10 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
                 if flag:
                     seen.setdefault((month, column), set()).add(s["student_id"])
     out["by_month"].update({f"{m}:{c}": len(ids) for (m, c), ids in seen.items()})
-    deadline: dict[str, str] = {}
-    for snap in snapshots:
-        for s in snap["students"]:
-            if s["verzuim_16u"]:
-                deadline.setdefault(s["student_id"], s["verzuim_deadline"])
-    for sid, due in deadline.items():
-        on = sorted(r["on"] for r in book["reports"] if r["student_id"] == sid and r["signal"] == "verzuim_16u")
-        crossed("statutory", level[sid], "not_reported" if not on else
-                "reported_in_time" if on[-1] <= due else "reported_late")
+    for kind, month, state in _reports(snapshots, book):
+        crossed("reports", kind, state)
+        crossed("reports_by_month", month, state)
+        crossed("report_types_by_month", month, kind)
     sick = {s["student_id"] for snap in snapshots for s in snap["students"] if s["ziekteverzuim"]}
     referred = {r["student_id"] for r in book["reports"] if r["signal"] == "ziekteverzuim"}
     for sid in sick:
@@ -132,6 +127,35 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
         after = [p for d, p in history if agreed < d <= until]
         state = "no_later_list" if not before or not after else "fell" if after[-1] < before[-1] else "did_not_fall"
         crossed("after_action", level.get(sid, "unknown"), state)
+    return out
+
+
+TYPES = ("16u", "vervolgmelding", "lrv", "luxe", "rmc18")
+
+
+def _reports(snapshots: list[dict], book: dict) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
+    """DUO's reports as the lists knew them, each once, with its state on the last list: a recorded report is the
+    one it names (type, end) or else the oldest still open on its day."""
+    last_day = snapshots[-1]["as_of"]
+    known: dict[str, dict[tuple[str, str], dict]] = {}  # type: ignore[type-arg]
+    for snap in snapshots:
+        for s in snap["students"]:
+            for e in s.get("statutory") or []:
+                known.setdefault(s["student_id"], {})[(e["type"], e["end"])] = dict(e, on=None)
+    out = []
+    for sid, entries in known.items():
+        mine = sorted((r for r in book["reports"] if r["student_id"] == sid and r["signal"] == "verzuim_16u"
+                       and r["on"] <= last_day), key=lambda r: (r["on"], r.get("end") or "", r.get("type") or ""))
+        for r in mine:
+            open_ = [e for e in entries.values() if e["on"] is None and e["reached"] <= r["on"]
+                     and r.get("type") in (None, e["type"]) and r.get("end") in (None, e["end"])]
+            if open_:
+                min(open_, key=lambda e: (e["reached"], e["type"]))["on"] = r["on"]
+        for e in entries.values():
+            state = ("reported_in_time" if e["on"] <= e["deadline"] else "reported_late") if e["on"] else \
+                "not_reported" if last_day > e["deadline"] else "due"
+            kind = "vervolgmelding" if e["type"] == "16u" and e["follow_up"] else e["type"]
+            out.append((kind, e["reached"][:7], state))
     return out
 
 

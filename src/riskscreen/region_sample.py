@@ -4,6 +4,10 @@ and reports a youth worker and mentors would record (deterministic, for the muni
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import zlib
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,22 +29,30 @@ def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int
                  as_of: dt.date = dt.date(2026, 11, 27)) -> list[Path]:
     """Exports in OUT/exports/SCHOOL/weekNN and workspaces in OUT/workspaces/SCHOOL, with a list stored for
     every week and actions agreed, closed and reported along the way. Returns the workspaces' folders."""
+    jobs = [(Path(out), k, name, students, weeks, seed, as_of) for k, name in enumerate(SCHOOLS[:schools])]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2:
+        return [_school(*job) for job in jobs]
+    # the schools share nothing: one process each, as many at once as there are processors
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_school, *zip(*jobs, strict=True)))
+
+
+def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, as_of: dt.date) -> Path:
+    """One school's exports, weekly lists and actions (see write_region)."""
     from riskscreen import api, sample
 
-    folders = []
-    for k, name in enumerate(SCHOOLS[:schools]):
-        exports = Path(out) / "exports" / name
-        sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
-        where = api.workspace(Path(out) / "workspaces", name)
-        rng = np.random.default_rng(seed + 100 + k)
-        for back in range(weeks - 1, -1, -1):  # in the order of the days (week numbers turn at New Year)
-            day = as_of - dt.timedelta(weeks=back)
-            week = exports / f"week{day.isocalendar().week:02d}"
-            # the sample's school year may lie ahead of today: each week is run as on its own day
-            weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl", today=day)
-            _week_of_work(where, weekly.shortlist, rng)
-        folders.append(where.folder)
-    return folders
+    exports = out / "exports" / name
+    sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
+    where = api.workspace(out / "workspaces", name)
+    rng = np.random.default_rng(seed + 100 + k)
+    for back in range(weeks - 1, -1, -1):  # in the order of the days (week numbers turn at New Year)
+        day = as_of - dt.timedelta(weeks=back)
+        week = exports / f"week{day.isocalendar().week:02d}"
+        # the sample's school year may lie ahead of today: each week is run as on its own day
+        weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl", today=day)
+        _week_of_work(where, weekly.shortlist, rng)
+    return where.folder
 
 
 def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generator) -> None:
@@ -66,9 +78,22 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
                        review=day + dt.timedelta(days=14), agreed=day)
     for _, row in entries.iterrows():
         sid = str(row["student_id"])
-        if row["verzuim_state"] in {"to_report", "overdue"} and rng.random() < 0.8:
-            reached = dt.date.fromisoformat(str(row["verzuim_reached"]))
-            api.record_report(where, sid, on=min(reached + dt.timedelta(days=int(rng.integers(1, 12))), day),
-                              today=day)
+        for entry in row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []:
+            _report(where, sid, entry, day, rng)
         if row["sick_state"] == "open" and rng.random() < 0.5:
             api.record_report(where, sid, on=day, signal="ziekteverzuim", today=day)
+
+
+def _report(where: Workspace, sid: str, entry: dict[str, object], day: dt.date, rng: np.random.Generator) -> None:
+    """Most reports are made in the week they are due, some a week or more late, and one in eight never (the same
+    ones every week: decided by the report itself, so the municipal table has every state to show)."""
+    from riskscreen import api
+
+    if entry.get("state") not in {"due", "late"}:
+        return
+    end = str(entry["end"] or entry["reached"])
+    if zlib.crc32(f"{sid}:{entry['type']}:{end}".encode()) % 8 == 0 or rng.random() >= 0.7:
+        return
+    reached = dt.date.fromisoformat(str(entry["reached"]))
+    on = max(reached, day - dt.timedelta(days=int(rng.integers(0, 4))))
+    api.record_report(where, sid, on=on, type=str(entry["type"]), end=dt.date.fromisoformat(end), today=day)

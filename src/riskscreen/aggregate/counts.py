@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from riskscreen.aggregate.statutory import period_reports, report_tables
 from riskscreen.aggregate.tables import Aggregate, Table
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.workspace.actions import Action, ActionBook, Report
@@ -16,7 +17,6 @@ from riskscreen.workspace.snapshots import Snapshot
 
 BANDS = ("high", "elevated", "low")
 MONTH_COLUMNS = ("screened", "listed", "verzuim_16u", "ziekteverzuim")
-STATUTORY = ("reported_in_time", "reported_late", "not_reported")
 SICK = ("referred", "not_referred")
 TYPES = ("conversation", "home_visit", "referral")
 WHO = ("youth_worker", "mentor", "coordinator")
@@ -54,11 +54,12 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
     level = last_row["level"].map(_level)
     year = last_row["year"].map(_year)
     actions = [a for a in book.actions if first <= a.agreed <= last]
+    reports, same_reports = report_tables(period_reports(snapshots, book, first, last), months)
     tables = [
         _crossed("screened_by_level", level, last_row["band"].astype(str), _order(level, LEVELS), BANDS),
         _crossed("screened_by_year", year, last_row["band"].astype(str), _order(year, ()), BANDS),
         _months(rows, months),
-        _crossed("statutory", *_statutory(rows, book.reports, last, level)),
+        *reports,
         _crossed("sick", *_sick(rows, book.reports, first, last, level)),
         _action_table(actions),
         _referrals(actions, targets),
@@ -69,7 +70,7 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         tables.append(_crossed("left", *_left(outcomes, actions, level)))
     same = [("screened_by_level:*:*", "screened_by_year:*:*"),
             *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
-            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*")]
+            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*"), *same_reports]
     return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months)
 
 
@@ -126,20 +127,6 @@ def _months(rows: pd.DataFrame, months: tuple[str, ...]) -> Table:
         cells.append((int(part["id"].nunique()), int(part.loc[part["listed"], "id"].nunique()),
                       int(part.loc[part["verzuim"], "id"].nunique()), int(part.loc[part["sick"], "id"].nunique())))
     return Table("by_month", months, MONTH_COLUMNS, tuple(cells))
-
-
-def _statutory(rows: pd.DataFrame, reports: tuple[Report, ...], last: str,
-               level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
-    flagged = rows[rows["verzuim_16u"].astype(bool)]
-    first_flag = flagged.groupby(level="student_id").head(1).droplevel("as_of")
-    state = {}
-    for sid, r in first_flag.iterrows():
-        deadline = str(r.get("verzuim_deadline") or last)
-        on = sorted(p.on for p in reports if p.student_id == sid and p.signal == "verzuim_16u" and p.on <= last)
-        state[sid] = "not_reported" if not on else "reported_in_time" if on[-1] <= deadline else "reported_late"
-    states = pd.Series(state, dtype=object)
-    levels = level.reindex(states.index)
-    return levels, states, _order(levels, LEVELS), STATUTORY
 
 
 def _sick(rows: pd.DataFrame, reports: tuple[Report, ...], first: str, last: str,

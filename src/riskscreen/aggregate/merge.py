@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from riskscreen.aggregate.suppress import suppress
-from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Table, Value
+from riskscreen.aggregate.tables import MERGED, PRIMARY, SECONDARY, Aggregate, Table, Value
 from riskscreen.errors import Message, UsageError, msg
-
-MERGED = "merged"  # a cell a school suppressed: the region's sum is not known either
 
 
 def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
@@ -43,7 +41,8 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
 
 
 def _added(tables: list[Table]) -> Table:
-    rows = tuple(sorted(dict.fromkeys(r for t in tables for r in t.rows), key=_row_order))
+    seen = list(dict.fromkeys(r for t in tables for r in t.rows))
+    rows = tuple(sorted(seen, key=lambda r: _row_order(r, seen.index(r))))
     first = tables[0]
 
     def cell(t: Table, r: str, c: int) -> Value:
@@ -58,13 +57,16 @@ def _added(tables: list[Table]) -> Table:
     return Table(first.key, rows, first.columns, cells, row_totals, column_totals, total)
 
 
-def _row_order(key: str) -> tuple[int, str]:
-    """Levels in the order of the contract, then years and months in their own order, 'unknown' last."""
+def _row_order(key: str, first_seen: int) -> tuple[int, str]:
+    """Levels in the order of the contract, years and months in their own order, other rows (types of report,
+    referral targets) in the schools' order, 'unknown' last."""
     from riskscreen.ingest.profiles import LEVELS
 
     if key in LEVELS:
         return (0, f"{LEVELS.index(key):02d}")
-    return (2, key) if key == "unknown" else (1, key.zfill(8))
+    if key == "unknown":
+        return (3, key)
+    return (1, key.zfill(8)) if key.replace("-", "").isdigit() else (2, f"{first_seen:04d}")
 
 
 def _by_school(aggregates: list[Aggregate]) -> Table:

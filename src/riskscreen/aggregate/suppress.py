@@ -5,6 +5,13 @@ The attack it is checked against: a reader who knows every published number, eve
 "<10" cell lies from 0 to 9 and that another suppressed cell holds at least 10, and solves for the smallest and the
 largest value each suppressed cell can have (linear programming). A cell is protected when that range holds at
 least two whole numbers. Suppression adds the smallest publishable neighbour of an unprotected cell and asks again.
+
+Totals are what a municipality steers on: inner cells are hidden instead (the smallest first, further out when the
+nearest are hidden already); a row or column total of at least the threshold only when no inner cell is left to
+hide anywhere around (a table whose every inner cell is small); a headline (a table's grand total, all reports and
+those reported in time) only to protect a count that is not 0. A 0 that only a headline could protect ("no report
+was late" when all 17 were in time) is published as 0: hiding the headline would hide the good news and protect no
+student.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ import math
 from dataclasses import replace
 
 import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog
 
-from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Value
+from riskscreen.aggregate.tables import HEADLINES, PRIMARY, SECONDARY, Aggregate, Value
 
 
 def suppress(aggregate: Aggregate) -> Aggregate:
-    """The aggregate as it may be published."""
+    """The aggregate as it may be published (see the module's docstring for what is hidden, and in what order)."""
     if aggregate.too_small:
         return replace(aggregate, tables=(), suppressed=True)
     values = aggregate.values()
@@ -26,115 +35,285 @@ def suppress(aggregate: Aggregate) -> Aggregate:
     # a count below the threshold is hidden; a cell hidden already (a school's, in a region) stays hidden
     shown: dict[str, Value] = {k: (PRIMARY if isinstance(v, int) and v < aggregate.threshold else v)
                                for k, v in values.items() if v is not None}
-    constraints = aggregate.constraints()
+    relations = Relations(aggregate.constraints())
+    protected: set[str] = set()  # hiding more cells only widens a range: a protected cell stays protected
+    exposed: list[str] = []
+    partners: set[str] = set()
     while True:
-        exposed = recoverable(shown, constraints, aggregate.threshold)
-        if not exposed:
+        # an exposed cell whose linked hidden cells gained no partner is exposed still: no need to ask again
+        hidden = {k for k, v in shown.items() if isinstance(v, str)}
+        unchanged = {c for c in exposed if partners.isdisjoint(_connected(c, hidden, relations))}
+        unknown = sorted(k for k in hidden if k not in protected and k not in unchanged)
+        found = unprotected(unknown, shown, relations, aggregate.threshold, true)
+        protected.update(set(unknown) - set(found))
+        exposed = sorted({*found, *unchanged})
+        chosen = (_next_to_suppress(group, shown, true, relations, aggregate.threshold)
+                  for group in _groups(exposed, shown, relations))
+        partners = {p for p in chosen if p is not None}
+        if not partners:
             break
-        shown[_next_to_suppress(exposed, shown, true, constraints)] = SECONDARY
+        shown.update(dict.fromkeys(partners, SECONDARY))
+    # what is left can be worked out from headlines alone, and is 0 (a non-zero count would have hidden the
+    # headline): published as the 0 it is, rather than pretend to hide it
+    shown.update({cell: 0 for cell in exposed if true.get(cell) == 0})
     return replace(aggregate, tables=tuple(t.with_values(shown) for t in aggregate.tables), suppressed=True)
 
 
-def recoverable(shown: dict[str, Value], constraints: list[tuple[str, list[str]]], threshold: int) -> list[str]:
-    """The suppressed cells whose value a reader can work out exactly (see the module's docstring)."""
-    hidden = sorted(k for k, v in shown.items() if isinstance(v, str))
-    return [cell for cell in hidden if _range_width(cell, hidden, shown, constraints, threshold) < 1]
+def _groups(cells: list[str], shown: dict[str, Value], relations: Relations) -> list[list[str]]:
+    """The cells by the connected hidden cells they lie in: one partner is hidden per group and round (hiding one
+    for every exposed cell at once hides a third more than needed; checking again is cheap)."""
+    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for cell in cells:
+        if cell not in seen:
+            component = set(_connected(cell, hidden, relations))
+            seen |= component
+            groups.append([c for c in cells if c in component])
+    return groups
 
 
-def value_range(cell: str, shown: dict[str, Value], constraints: list[tuple[str, list[str]]],
-                threshold: int) -> tuple[float, float]:
-    """The smallest and largest value a reader can give a suppressed cell (for the adversarial test)."""
-    hidden = sorted(k for k, v in shown.items() if isinstance(v, str))
-    return _solve(cell, hidden, shown, constraints, threshold)
+class Relations:
+    """The report's linear relations, indexed by the cells in them (a cell is in a handful of the thousands)."""
+
+    def __init__(self, constraints: list[tuple[str, list[str]]]) -> None:
+        self.all = constraints
+        self.totals = {total for total, _ in constraints} | {p for _, parts in constraints for p in parts
+                                                             if p.endswith(":*")}
+        self.of: dict[str, list[int]] = {}
+        for i, (total, parts) in enumerate(constraints):
+            for member in (total, *parts):
+                self.of.setdefault(member, []).append(i)
+
+    def members(self, i: int) -> list[str]:
+        total, parts = self.all[i]
+        return [total, *parts]
+
+    def around(self, cells: set[str]) -> set[str]:
+        """Every cell in a relation with one of `cells`."""
+        return {m for c in cells for i in self.of.get(c, ()) for m in self.members(i)}
 
 
-def _range_width(cell: str, hidden: list[str], shown: dict[str, Value], constraints: list[tuple[str, list[str]]],
-                 threshold: int) -> float:
-    low, high = _solve(cell, hidden, shown, constraints, threshold)
-    if math.isinf(high):
-        return math.inf
-    return math.floor(high + 1e-6) - math.ceil(low - 1e-6)
+def unprotected(cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int,
+                true: dict[str, int] | None = None) -> list[str]:
+    """Those of the hidden `cells` whose value a reader can work out exactly (see the module's docstring). Cells
+    that the sums pin by plain reasoning (bound propagation: "these four add up to 0") need no linear program; with
+    the true counts, a cell that can be 1 more than its count is protected without asking how small it can be."""
+    outer = _propagated(shown, relations, threshold)
+    open_ = [c for c in cells if _whole_numbers(*outer[c]) >= 2]
+    truth = true or {}
+    moved = _moved([c for c in open_ if c in truth], shown, relations, threshold, truth)
+    open_ = [c for c in open_ if c not in moved]
+    highs = extremes(open_, -1.0, shown, relations, threshold)
+    unsure = [c for c in open_ if c not in truth or highs[c] < truth[c] + 1 - 1e-6]
+    lows = extremes(unsure, 1.0, shown, relations, threshold)
+    return [c for c in cells if c not in moved and (c not in highs or (c in lows and
+                                                                       _whole_numbers(lows[c], highs[c]) < 2))]
 
 
-def _solve(cell: str, hidden: list[str], shown: dict[str, Value], constraints: list[tuple[str, list[str]]],
-           threshold: int) -> tuple[float, float]:
-    from scipy.optimize import linprog
-
-    component = _connected(cell, hidden, constraints)
-    index = {k: i for i, k in enumerate(component)}
-    rows, rhs = [], []
-    for total, parts in constraints:
-        terms = [(total, 1.0), *((p, -1.0) for p in parts)]
-        if not any(k in index for k, _ in terms):
+def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int,
+           true: dict[str, int]) -> set[str]:
+    """The cells shown protected by a few readings of the whole table at once: the true counts are one reading a
+    reader cannot rule out; a second reading (a solution of the sums that pushes every cell still in question away
+    from its count, up where it can go up, then down) in which a cell differs by 1 or more proves the cell can be
+    two whole numbers. What this does not prove is asked cell by cell (extremes)."""
+    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    proven: set[str] = set()
+    done: set[str] = set()
+    for cell in cells:
+        if cell in done:
             continue
+        component = _connected(cell, hidden, relations)
+        done.update(component)
+        a, b = _equations(component, shown, relations)
+        limits = [_bounds(shown[k], threshold) for k in component]
+        todo = [c for c in component if c in true and c in cells]
+        if a.shape[0] == 0:
+            continue
+        for upward in (True, False, True):
+            goal = np.zeros(len(component))
+            for i, k in enumerate(component):
+                if k in todo and k not in proven:
+                    can_rise = limits[i][1] >= true[k] + 1
+                    goal[i] = -1.0 if can_rise == upward or limits[i][0] > true[k] - 1 else 1.0
+            if not goal.any():
+                break
+            solved = linprog(goal, A_eq=a, b_eq=b, bounds=limits, method="highs")
+            if solved.status != 0:
+                break
+            proven.update(k for i, k in enumerate(component) if k in todo and abs(solved.x[i] - true[k]) >= 1 - 1e-6)
+    return proven
+
+
+def _propagated(shown: dict[str, Value], relations: Relations, threshold: int) -> dict[str, tuple[float, float]]:
+    """Bounds on every hidden cell from each sum in turn, until nothing narrows: never narrower than the true range
+    (so a cell pinned here is pinned), often wider (so a cell not pinned here goes to the linear program)."""
+    bounds = {k: _bounds(v, threshold) for k, v in shown.items() if isinstance(v, str)}
+    sums = []
+    for total, parts in relations.all:
+        terms = [(k, sign) for k, sign in [(total, 1.0), *((p, -1.0) for p in parts)]]
+        if any(k in bounds for k, _ in terms) and all(k in bounds or isinstance(shown.get(k), int) for k, _ in terms):
+            constant = -sum(sign * float(str(shown[k])) for k, sign in terms if k not in bounds)
+            sums.append(([(k, sign) for k, sign in terms if k in bounds], constant))
+    for _ in range(PROPAGATION_ROUNDS):
+        narrowed = False
+        for terms, constant in sums:  # sum of sign * x = constant
+            for k, sign in terms:
+                low, high = float(constant), float(constant)
+                for other, other_sign in terms:
+                    if other != k:
+                        lo, hi = bounds[other]
+                        low -= max(other_sign * lo, other_sign * hi)
+                        high -= min(other_sign * lo, other_sign * hi)
+                new_lo, new_hi = (low, high) if sign > 0 else (-high, -low)
+                lo, hi = bounds[k]
+                if new_lo > lo + 1e-9 or new_hi < hi - 1e-9:
+                    bounds[k] = (max(lo, new_lo), min(hi, new_hi))
+                    narrowed = True
+        if not narrowed:
+            break
+    return bounds
+
+
+PROPAGATION_ROUNDS = 20
+
+
+def _whole_numbers(low: float, high: float) -> float:
+    """How many whole numbers lie from low to high (the solver's answers are exact to about 1e-9)."""
+    return math.inf if math.isinf(high) else math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1
+
+
+def recoverable(shown: dict[str, Value], constraints: list[tuple[str, list[str]]], threshold: int) -> list[str]:
+    """Every hidden cell a reader can work out exactly."""
+    return unprotected(sorted(k for k, v in shown.items() if isinstance(v, str)), shown, Relations(constraints),
+                       threshold)
+
+
+def value_ranges(cells: list[str], shown: dict[str, Value], relations: Relations,
+                 threshold: int) -> dict[str, tuple[float, float]]:
+    """The smallest and largest value a reader can give each of the hidden `cells`."""
+    lows, highs = extremes(cells, 1.0, shown, relations, threshold), extremes(cells, -1.0, shown, relations, threshold)
+    return {c: (lows[c], highs[c]) for c in cells}
+
+
+def extremes(cells: list[str], sense: float, shown: dict[str, Value], relations: Relations,
+             threshold: int) -> dict[str, float]:
+    """The smallest (sense 1) or largest (sense -1) value a reader can give each of the hidden `cells`.
+
+    One linear program answers for all of them: a copy of each cell's connected hidden cells per cell, side by side
+    with nothing linking the copies, so that optimising their sum optimises each copy (hundreds of small programs
+    cost seconds in call overhead; one block-diagonal program costs a fraction of that).
+    """
+    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    systems: dict[str, tuple[list[str], sparse.csr_matrix, np.ndarray]] = {}
+    out: dict[str, float] = {}
+    blocks, objectives, bounds, rhs, where = [], [], [], [], {}
+    offset = 0
+    for cell in cells:
+        if cell not in systems:
+            component = _connected(cell, hidden, relations)
+            system = (component, *_equations(component, shown, relations))
+            systems.update(dict.fromkeys(component, system))
+        component, a, b = systems[cell]
+        limits = [_bounds(shown[k], threshold) for k in component]
+        position = component.index(cell)
+        if a.shape[0] == 0:  # no sum holds the cell: the reader knows its bounds only
+            out[cell] = limits[position][0 if sense > 0 else 1]
+            continue
+        goal = np.zeros(len(component))
+        goal[position] = sense
+        blocks.append(a)
+        objectives.append(goal)
+        bounds += limits
+        rhs.append(b)
+        where[cell] = offset + position
+        offset += len(component)
+    if blocks:
+        solved = linprog(np.concatenate(objectives), A_eq=sparse.block_diag(blocks, format="csr"),
+                         b_eq=np.concatenate(rhs), bounds=bounds, method="highs")
+        if solved.status != 0:  # the true counts are a solution: only a damaged input gets here
+            raise ValueError(f"the published counts contradict each other ({solved.message})")
+        out.update({cell: float(solved.x[i]) for cell, i in where.items()})
+    return {c: math.inf if v >= UNBOUNDED - 1 else v for c, v in out.items()}
+
+
+UNBOUNDED = 1e9  # a hidden cell no sum bounds from above: larger than any count of students
+
+
+def _bounds(value: Value, threshold: int) -> tuple[float, float]:
+    """What a reader knows of a hidden cell: "<10" is 0 to 9; a cell hidden to protect another is 10 or more; a
+    cell a school hid, summed in a region, is anything."""
+    if value == PRIMARY:
+        return 0.0, float(threshold - 1)
+    return (float(threshold) if value == SECONDARY else 0.0), UNBOUNDED
+
+
+def _equations(component: list[str], shown: dict[str, Value],
+               relations: Relations) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The sums that hold the component's cells, as A x = b over the component (published cells moved to b)."""
+    index = {k: i for i, k in enumerate(component)}
+    rows: list[np.ndarray] = []
+    rhs: list[float] = []
+    for i in sorted({i for k in component for i in relations.of.get(k, ())}):
+        total, parts = relations.all[i]
         row = np.zeros(len(component))
         constant = 0.0
-        for k, sign in terms:
+        for k, sign in [(total, 1.0), *((p, -1.0) for p in parts)]:
+            value = shown.get(k)
             if k in index:
                 row[index[k]] += sign
+            elif isinstance(value, int):
+                constant -= sign * value
             else:
-                value = shown.get(k)
-                if isinstance(value, int):
-                    constant -= sign * value
-                else:
-                    break  # a cell outside the component that is hidden: this relation says nothing here
+                break  # a hidden cell outside the component (a cell with no value): the sum says nothing here
         else:
             rows.append(row)
             rhs.append(constant)
-    # what a reader knows of a hidden cell: "<10" is 0 to 9; a cell hidden to protect another is 10 or more; a
-    # cell a school hid, summed in a region, is anything
-    bounds = [(0, threshold - 1) if shown[k] == PRIMARY else (threshold, None) if shown[k] == SECONDARY
-              else (0, None) for k in component]
-    if not rows:
-        floor, ceiling = bounds[index[cell]]
-        return float(floor or 0), math.inf if ceiling is None else float(ceiling)
-    objective = np.zeros(len(component))
-    objective[index[cell]] = 1.0
-    a, b = np.array(rows), np.array(rhs)
-    lowest = linprog(objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-    highest = linprog(-objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-    smallest: float = float(lowest.fun) if lowest.status == 0 else 0.0
-    largest: float = -float(highest.fun) if highest.status == 0 else math.inf
-    return smallest, largest
+    matrix = sparse.csr_matrix(np.array(rows)) if rows else sparse.csr_matrix((0, len(component)))
+    return matrix, np.array(rhs)
 
 
-def _connected(cell: str, hidden: list[str], constraints: list[tuple[str, list[str]]]) -> list[str]:
+def _connected(cell: str, hidden: set[str], relations: Relations) -> list[str]:
     """The hidden cells linked to `cell` through relations with other hidden cells."""
-    hidden_set = set(hidden)
     found, todo = {cell}, [cell]
     while todo:
         current = todo.pop()
-        for total, parts in constraints:
-            members = [total, *parts]
-            if current in members:
-                for other in members:
-                    if other in hidden_set and other not in found:
-                        found.add(other)
-                        todo.append(other)
+        for i in relations.of.get(current, ()):
+            for other in relations.members(i):
+                if other in hidden and other not in found:
+                    found.add(other)
+                    todo.append(other)
     return sorted(found)
 
 
-def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[str, int],
-                      constraints: list[tuple[str, list[str]]]) -> str:
-    """The published cell to hide next: the smallest inner cell of a relation an exposed cell is in, else the
-    smallest total there (totals are what readers need most, so they go last). An exposed cell pinned only by
-    other hidden cells is protected through their relations in turn."""
-    reach = set(exposed)
-    for _ in range(len(constraints) + 1):
-        candidates: set[str] = set()
-        for total, parts in constraints:
-            members = [total, *parts]
-            if reach & set(members):
-                candidates.update(m for m in members if isinstance(shown.get(m), int))
-        inner = sorted(candidates - _all_totals(constraints), key=lambda k: (true[k], k))
-        if inner or candidates:
-            return (inner or sorted(candidates, key=lambda k: (true[k], k)))[0]
-        grown = reach | {m for total, parts in constraints if reach & {total, *parts} for m in (total, *parts)}
-        if grown == reach:
-            break
-        reach = grown
-    raise RuntimeError(f"nothing left to suppress next to {exposed[0]}")
+def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[str, int], relations: Relations,
+                      threshold: int) -> str | None:
+    """The published cell to hide next: the smallest inner cell of a relation an exposed cell is in, else of the
+    relations around those, and so on; else a row or column total of at least the threshold; a headline only to
+    protect a count that is not 0 (a cell a school hid, in a region, counts as not 0)."""
+    def inner(k: str) -> bool:
+        return k not in relations.totals
+
+    def plain_total(k: str) -> bool:
+        return not is_headline(k, true[k], threshold)
+
+    tiers = [inner, plain_total]
+    if any(true.get(c, 1) != 0 for c in exposed):
+        tiers.append(lambda k: True)
+    for allowed in tiers:
+        reach = set(exposed)
+        while True:
+            candidates = sorted((k for k in relations.around(reach) if isinstance(shown.get(k), int) and allowed(k)),
+                                key=lambda k: (true[k], k))
+            if candidates:
+                return candidates[0]
+            grown = reach | relations.around(reach)
+            if grown == reach:
+                break
+            reach = grown
+    return None
 
 
-def _all_totals(constraints: list[tuple[str, list[str]]]) -> set[str]:
-    return {total for total, _ in constraints} | {p for _, parts in constraints for p in parts if p.endswith(":*")}
+def is_headline(cell: str, value: int, threshold: int) -> bool:
+    """A table's grand total, or a figure the summary leads with, of at least the threshold."""
+    return value >= threshold and (cell.endswith(":*:*") or cell in HEADLINES)

@@ -15,7 +15,9 @@ DEFAULT_THRESHOLD = 10
 LOWEST_THRESHOLD = 5
 PERCENT_DENOMINATOR = 20   # a percentage only over at least this many
 PRIMARY, SECONDARY = "primary", "secondary"  # below the threshold; suppressed so that another cannot be recovered
+MERGED = "merged"  # a region's sum of which a school suppressed a part: not known
 
+HEADLINES = ("reports:*:reported_in_time",)  # besides every table's grand total: hidden last
 Value = int | str | None   # a count; PRIMARY or SECONDARY when suppressed; None where a table has no such cell
 
 
@@ -145,7 +147,7 @@ def read_aggregate(path: Path) -> Aggregate:
 
 def _from_doc(doc: dict[str, Any]) -> Aggregate:
     def value(v: Any) -> Value:
-        if v is None or v in (PRIMARY, SECONDARY):
+        if v is None or v in (PRIMARY, SECONDARY, MERGED):
             return v
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError("not a count")

@@ -226,15 +226,15 @@ def _known_students(where: Workspace, day: str | None = None) -> set[str]:
     """The pseudonyms of the school's exports as the list of `day` (or the latest list) saw them."""
     from riskscreen.workspace import snapshots
 
-    snap = snapshots.at_or_before(where.snapshots, day) if day else None
-    if snap is None:
+    path = snapshots.path_at_or_before(where.snapshots, day) if day else None
+    if path is None:
         paths = snapshots.list_snapshots(where.snapshots)
-        snap = snapshots.load(paths[-1]) if paths else None
-    if snap is None:
+        path = paths[-1] if paths else None
+    if path is None:
         raise UsageError(msg("the workspace {folder} has no list yet, so its students are unknown",
                              folder=where.folder),
                          hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"))
-    return set(snap.students.index.astype(str))
+    return set(snapshots.student_ids(path))
 
 
 def add_action(where: Workspace | None, student_id: str, *, what: str, type: str = "conversation",

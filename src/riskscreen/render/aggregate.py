@@ -5,21 +5,34 @@ from __future__ import annotations
 
 import re
 
-from riskscreen.aggregate.tables import PERCENT_DENOMINATOR, PRIMARY, Aggregate, Table, Value, to_json
+from riskscreen.aggregate.statutory import REPORT_TABLES
+from riskscreen.aggregate.tables import MERGED, PERCENT_DENOMINATOR, PRIMARY, Aggregate, Table, Value, to_json
 from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text
 
-TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", "statutory", "sick", "actions",
-               "referrals", "actions_by_month", "after_action", "left")
+TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *REPORT_TABLES, "sick",
+               "actions", "referrals", "actions_by_month", "after_action", "left")
 
 
 def shown(value: Value, threshold: int) -> str:
-    """A count as published: the number, '<10' below the threshold, 'x' where suppressed to protect another."""
+    """A count as published: the number, '<10' below the threshold, 'x' where suppressed to protect another, '.'
+    where a region's sum is not known because a school hid part of it (the CBS's marks)."""
     if value is None:
         return ""
     if value == PRIMARY:
         return f"<{threshold}"
+    if value == MERGED:
+        return "."
     return "x" if isinstance(value, str) else str(value)
+
+
+def legend_text(aggregate: Aggregate, lang: str) -> str:
+    """What every mark in the report means: '.' only where a region holds a sum that a school hid part of."""
+    words = texts(lang)["aggregate"]
+    text = str(words["legend"]).format(threshold=aggregate.threshold)
+    if MERGED in aggregate.values().values():
+        text += " " + str(words["legend_merged"])
+    return text
 
 
 def label(kind: str, key: str, lang: str) -> str:
@@ -49,9 +62,12 @@ def header_lines(aggregate: Aggregate, lang: str) -> list[str]:
 
 
 def percentage(part: Value, whole: Value, lang: str) -> str:
-    """A share only over a published denominator of at least PERCENT_DENOMINATOR and a published part."""
-    if not isinstance(part, int) or not isinstance(whole, int) or whole < PERCENT_DENOMINATOR:
+    """A share only over a published denominator of at least PERCENT_DENOMINATOR and a published part; over a
+    smaller published denominator the two counts ("15 van 17"), which say no more than the table does."""
+    if not isinstance(part, int) or not isinstance(whole, int) or whole == 0:
         return "-"
+    if whole < PERCENT_DENOMINATOR:
+        return str(texts(lang)["aggregate"]["figures"]["part_of"]).format(part=part, whole=whole)
     return percent(part / whole, lang)
 
 
@@ -67,11 +83,11 @@ def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
         month = aggregate.table("by_month")
         out.append((words["listed"].format(month=label("key", month.rows[-1], lang)),
                     shown(month.cells[-1][1], aggregate.threshold)))
-    if "statutory" in keys:
-        statutory = aggregate.table("statutory")
-        out.append((words["verzuim"], shown(statutory.total, aggregate.threshold)))
-        in_time = statutory.column_totals[0] if statutory.column_totals else None
-        out.append((words["in_time"], percentage(in_time, statutory.total, lang)))
+    if "reports" in keys:  # the LEA's first question: the reports the law asked for, and the share made in time
+        reports = aggregate.table("reports")
+        in_time = reports.column_totals[0] if reports.column_totals else None
+        out.append((words["verzuim"], shown(reports.total, aggregate.threshold)))
+        out.append((words["in_time"], percentage(in_time, reports.total, lang)))
     if "actions" in keys:
         actions = aggregate.table("actions")
         out.append((words["actions"], shown(actions.total, aggregate.threshold)))
@@ -104,11 +120,24 @@ def ordered_tables(aggregate: Aggregate) -> list[Table]:
     return sorted(aggregate.tables, key=lambda t: TABLE_ORDER.index(t.key) if t.key in TABLE_ORDER else 99)
 
 
+def readable_tables(aggregate: Aggregate, lang: str) -> tuple[list[Table], str | None]:
+    """The tables a reader is shown, and a line naming those left out because not one count in them is published
+    (a region's months, at schools too small to publish one): a page of dots tells nobody anything."""
+    tables = ordered_tables(aggregate)
+    empty = [t for t in tables if not any(isinstance(v, int) for v in t.ids().values())]
+    if not empty:
+        return tables, None
+    words = texts(lang)["aggregate"]
+    note = str(words["not_shown"]).format(tables="; ".join(str(words["tables"][t.key]["title"]) for t in empty))
+    return [t for t in tables if t not in empty], note
+
+
 def markdown(aggregate: Aggregate, lang: str) -> str:
     words = texts(lang)["aggregate"]
     lines = [f"# {(header_lines(aggregate, lang)[0])}", ""]
     lines += [f"> {(line)}" for line in header_lines(aggregate, lang)[1:]] + [""]
-    for t in ordered_tables(aggregate):
+    tables, not_shown = readable_tables(aggregate, lang)
+    for t in tables:
         column_kind = "band" if t.columns == ("high", "elevated", "low") else "key"
         heading = [words["tables"][t.key]["row"], *(label(column_kind, c, lang) for c in t.columns)]
         if t.row_totals is not None:
@@ -127,7 +156,8 @@ def markdown(aggregate: Aggregate, lang: str) -> str:
             lines.append(f"| **{words['total']}** | " + " | ".join(totals) + " |")
         note = words["tables"][t.key].get("note")
         lines += ["", *([(note), ""] if note else [])]
-    lines.append(words["legend"].format(threshold=aggregate.threshold))
+    lines += [not_shown, ""] if not_shown else []
+    lines.append(legend_text(aggregate, lang))
     return "\n".join(lines) + "\n"
 
 

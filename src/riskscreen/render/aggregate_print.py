@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from riskscreen.aggregate.tables import Aggregate, Table, Value
 from riskscreen.i18n import band_label, texts
-from riskscreen.render.aggregate import figures, header_lines, label, ordered_tables, shown, trend
+from riskscreen.render.aggregate import (
+    figures,
+    header_lines,
+    label,
+    legend_text,
+    ordered_tables,
+    readable_tables,
+    shown,
+    trend,
+)
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -69,11 +78,12 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
         pdf.ln(4)
         _text(pdf, words["figures"]["trend"], "B", 12)
         _chart(pdf, months, aggregate.threshold, lang)
-    _text(pdf, words["legend"].format(threshold=aggregate.threshold))
+    _text(pdf, legend_text(aggregate, lang))
     if aggregate.tables:
         pdf.add_page()
         _text(pdf, words["figures"]["tables_title"], "B", 14)
-    for t in ordered_tables(aggregate):
+    tables, not_shown = readable_tables(aggregate, lang)
+    for t in tables:
         heading, rows = table_rows(t, aggregate, lang)
         if pdf.get_y() + (len(rows) + 3) * 6.5 > 282:
             pdf.add_page()
@@ -92,6 +102,9 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
         note = words["tables"][t.key].get("note")
         if note:
             _text(pdf, note)
+    if not_shown:
+        pdf.ln(2)
+        _text(pdf, not_shown)
     return bytes(pdf.output())
 
 
@@ -150,7 +163,8 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
                                        "height": round(100 * v / largest, 1) if isinstance(v, int) else 0}
                                       for v in (listed, agreed)]} for name, listed, agreed in months]
     tables = []
-    for t in ordered_tables(aggregate):
+    shown_tables, not_shown = readable_tables(aggregate, lang)
+    for t in shown_tables:
         heading, rows = table_rows(t, aggregate, lang)
         tables.append({"title": words["tables"][t.key]["title"], "heading": heading, "rows": rows,
                        "note": words["tables"][t.key].get("note"), "totals": t.column_totals is not None})
@@ -160,7 +174,7 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
         trend_title=words["figures"]["trend"], series=[words["figures"]["chart_listed"],
                                                       words["figures"]["chart_actions"]],
         tables=tables, tables_title=words["figures"]["tables_title"],
-        legend=words["legend"].format(threshold=aggregate.threshold))
+        legend=" ".join(filter(None, [not_shown, legend_text(aggregate, lang)])))
 
 
 # -------------------------------------------------------------------------------------------------- XLSX

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,9 +229,14 @@ def load(path: Path) -> ActionBook:
 
 
 def save(book: ActionBook, path: Path) -> Path:
-    doc: dict[str, Any] = {"version": BOOK_VERSION, "actions": [asdict(a) for a in book.actions],
-                           "reports": [asdict(r) for r in book.reports]}
+    # flat records: a field-by-field copy, not asdict's deep copy (a year's book is saved after every action)
+    doc: dict[str, Any] = {"version": BOOK_VERSION, "actions": [_record(a) for a in book.actions],
+                           "reports": [_record(r) for r in book.reports]}
     return write_document(path, doc)
+
+
+def _record(item: Action | Report) -> dict[str, Any]:
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 def prune(book: ActionBook, before: str) -> tuple[ActionBook, int, int]:

@@ -3,6 +3,7 @@ per date, read back, compared and pruned."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,6 +168,24 @@ def previous(folder: Path, as_of: str) -> Snapshot | None:
     before, not with itself)."""
     earlier = [p for p in list_snapshots(folder) if _key(p)[0] < as_of]
     return load(earlier[-1]) if earlier else None
+
+
+def student_ids(path: Path) -> frozenset[str]:
+    """The pseudonyms of one run's list (kept in memory: a run's file is never changed once written, and a day's
+    actions ask for it once each)."""
+    stat = Path(path).stat()
+    return _student_ids(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _student_ids(path: str, modified: int, size: int) -> frozenset[str]:
+    return frozenset(load(Path(path)).students.index.astype(str))
+
+
+def path_at_or_before(folder: Path, day: str) -> Path | None:
+    """The file of the last run on or before a date."""
+    earlier = [p for p in list_snapshots(folder) if _key(p)[0] <= day]
+    return earlier[-1] if earlier else None
 
 
 def at_or_before(folder: Path, day: str) -> Snapshot | None:

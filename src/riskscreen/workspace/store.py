@@ -80,7 +80,8 @@ def _try_lock(fd: int) -> bool:
 def write_document(path: Path, doc: Any) -> Path:
     """A JSON document of the workspace, replaced atomically (0600)."""
     ensure_folder(path.parent)
-    return write_output(path, json.dumps(doc, ensure_ascii=False, indent=1), force=True)
+    # compact: the C encoder (an indented document is written by pure Python, ten times slower on a year of lists)
+    return write_output(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")), force=True)
 
 
 def read_document(path: Path, what: str) -> Any:
