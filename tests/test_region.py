@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.attacker import assert_nothing_recoverable
 from typer.testing import CliRunner
 
 from riskscreen.cli import app
@@ -63,6 +64,8 @@ def _agree(published: dict[str, object], expected: Counter[str], threshold: int 
             compared += 1
         elif value == "primary":
             assert true < threshold, f"{key}: '<{threshold}' hides {true}"
+        elif isinstance(value, dict):  # a region's range, bounded by the schools' files
+            assert threshold <= value["from"] <= true <= value["to"], f"{key}: {value} does not hold {true}"
         else:
             assert true >= threshold or value == "merged", f"{key}: 'x' hides {true}, below the threshold"
     return compared
@@ -167,6 +170,32 @@ def test_each_school_publishes_every_count_exactly(region: Path) -> None:
         for table in doc["tables"]:
             compared += _agree(_published(doc, table["key"]), counts[table["key"]])
     assert compared > 100  # every other cell is hidden, and hides what its marker says
+
+
+def test_totals_of_at_least_the_threshold_are_published_and_no_hidden_cell_can_be_worked_out(region: Path) -> None:
+    """Issue #25's rule on the sample region's own files: every grand total and the reports made in time, when 10
+    or more, are published at each school; another total of 10 or more is hidden only where a small total needs it
+    (the last resort: a year of 8 students that the other years' totals would give away, and the same number in a
+    linked table); and the attacker pins no hidden cell in a school's file or in the region's."""
+    published = last_resort = 0
+    for school in SCHOOLS:
+        doc = json.loads((region / f"{school}.json").read_text())
+        counts = expected(region, school)
+        small_total = any("*" in k and v == "primary"
+                          for t in doc["tables"] for k, v in _published(doc, t["key"]).items())
+        for table in doc["tables"]:
+            for key, value in _published(doc, table["key"]).items():
+                if "*" not in key or counts[table["key"]].get(key, 0) < 10:
+                    continue
+                if key == "*:*" or f"{table['key']}:{key}" == "reports:*:reported_in_time" or not small_total:
+                    assert isinstance(value, int), f"{school} {table['key']} {key}: {value}"
+                published += isinstance(value, int)
+                last_resort += not isinstance(value, int)
+        assert_nothing_recoverable(doc)
+    assert (published, last_resort) == (89, 11)  # the last resorts: see the docstring
+    files = [str(region / f"{school}.json") for school in SCHOOLS]
+    merged = runner.invoke(app, ["aggregate", "merge", *files, "-f", "json"])
+    assert assert_nothing_recoverable(json.loads(merged.stdout)) > 0
 
 
 def test_the_regional_report_is_the_schools_added_up(region: Path, golden) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from riskscreen.aggregate.suppress import suppress
-from riskscreen.aggregate.tables import MERGED, PRIMARY, SECONDARY, Aggregate, Table, Value
+import math
+from collections.abc import Callable, Sequence
+
+from riskscreen.aggregate.suppress import Relations, suppress, value_ranges
+from riskscreen.aggregate.tables import MERGED, Aggregate, Span, Table, Value, is_hidden
 from riskscreen.errors import Message, UsageError, msg
 
 
@@ -30,8 +33,14 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
     if not published:
         return Aggregate(tuple(schools), first, last, threshold, (), too_small=True), notes
     keys = [t.key for t in published[0].tables]
-    tables = [_added([a.table(k) for a in published if k in {t.key for t in a.tables}]) for k in keys]
-    tables.append(_by_school(published))
+    known = [_known(a) for a in published]
+
+    def add(values: Sequence[Value | tuple[float, float]]) -> Value:
+        return _sum(values, threshold)
+
+    tables = [_added([(a.table(k), bounds) for a, bounds in zip(published, known, strict=True)
+                      if k in {t.key for t in a.tables}], add) for k in keys]
+    tables.append(_by_school(published, add))
     months = tuple(sorted({m for a in published for m in a.months}))
     region = Aggregate(tuple(schools), first, last, threshold, tuple(tables), published[0].links,
                        (*published[0].same, ("schools:*:*", "screened_by_level:*:*"),
@@ -40,21 +49,33 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
     return suppress_merged(region), notes
 
 
-def _added(tables: list[Table]) -> Table:
-    seen = list(dict.fromkeys(r for t in tables for r in t.rows))
+Bounds = dict[str, tuple[float, float]]
+
+
+def _known(aggregate: Aggregate) -> Bounds:
+    """What a school's own file tells of each cell it did not publish as a number: the least and the most it can
+    be, worked out as a reader of that file would (so a region's range says nothing the schools' files do not)."""
+    values = aggregate.values()
+    hidden = sorted(k for k, v in values.items() if is_hidden(v))
+    return {k: (float(v), float(v)) for k, v in values.items() if isinstance(v, int)} | value_ranges(
+        hidden, values, Relations(aggregate.constraints()), aggregate.threshold)
+
+
+def _added(tables: list[tuple[Table, Bounds]], add: Callable[[Sequence[Value | tuple[float, float]]], Value]) -> Table:
+    seen = list(dict.fromkeys(r for t, _ in tables for r in t.rows))
     rows = tuple(sorted(seen, key=lambda r: _row_order(r, seen.index(r))))
-    first = tables[0]
+    first = tables[0][0]
+    k = first.key
 
-    def cell(t: Table, r: str, c: int) -> Value:
-        return t.cells[t.rows.index(r)][c] if r in t.rows else 0
+    def summed(cell: str, row: str | None) -> Value:
+        return add([bounds.get(f"{k}:{cell}", (0.0, 0.0)) if row is None or row in t.rows else (0.0, 0.0)
+                    for t, bounds in tables])
 
-    cells = tuple(tuple(_sum([cell(t, r, c) for t in tables]) for c in range(len(first.columns))) for r in rows)
-    row_totals = None if first.row_totals is None else tuple(
-        _sum([t.row_totals[t.rows.index(r)] if r in t.rows and t.row_totals else 0 for t in tables]) for r in rows)
-    column_totals = None if first.column_totals is None else tuple(
-        _sum([t.column_totals[c] if t.column_totals else 0 for t in tables]) for c in range(len(first.columns)))
-    total = _sum([t.total for t in tables]) if first.total is not None else None
-    return Table(first.key, rows, first.columns, cells, row_totals, column_totals, total)
+    cells = tuple(tuple(summed(f"{r}:{c}", r) for c in first.columns) for r in rows)
+    row_totals = None if first.row_totals is None else tuple(summed(f"{r}:*", r) for r in rows)
+    column_totals = None if first.column_totals is None else tuple(summed(f"*:{c}", None) for c in first.columns)
+    total = summed("*:*", None) if first.total is not None else None
+    return Table(k, rows, first.columns, cells, row_totals, column_totals, total)
 
 
 def _row_order(key: str, first_seen: int) -> tuple[int, str]:
@@ -69,23 +90,37 @@ def _row_order(key: str, first_seen: int) -> tuple[int, str]:
     return (1, key.zfill(8)) if key.replace("-", "").isdigit() else (2, f"{first_seen:04d}")
 
 
-def _by_school(aggregates: list[Aggregate]) -> Table:
+def _by_school(aggregates: list[Aggregate], add: Callable[[Sequence[Value | tuple[float, float]]], Value]) -> Table:
     """Students screened per school and band: each school's own published totals."""
     rows, cells, totals = [], [], []
     for a in aggregates:
         t = a.table("screened_by_level")
         rows.append(a.schools[0])
-        cells.append(tuple(_sum([v]) for v in (t.column_totals or ())))
-        totals.append(_sum([t.total]))
+        cells.append(tuple(add([v]) for v in (t.column_totals or ())))
+        totals.append(add([t.total]))
     columns = aggregates[0].table("screened_by_level").columns
-    column_totals = tuple(_sum([c[i] for c in cells]) for i in range(len(columns)))
-    return Table("schools", tuple(rows), columns, tuple(cells), tuple(totals), column_totals, _sum(totals))
+    column_totals = tuple(add([c[i] for c in cells]) for i in range(len(columns)))
+    return Table("schools", tuple(rows), columns, tuple(cells), tuple(totals), column_totals, add(totals))
 
 
-def _sum(values: list[Value]) -> Value:
-    if any(v in (PRIMARY, SECONDARY, MERGED) for v in values):
+def _sum(values: Sequence[Value | tuple[float, float]], threshold: int) -> Value:
+    """The region's sum of the schools' values (a count, or the least and the most a hidden one can be): the
+    number when every part is known; a range when the parts bound it at or above the threshold; else not known."""
+    low = high = 0.0
+    for v in values:
+        if isinstance(v, tuple):
+            low, high = low + v[0], high + v[1]
+        elif isinstance(v, Span):
+            low, high = low + v.low, high + v.high
+        elif isinstance(v, int):
+            low, high = low + v, high + v
+        elif v is not None:
+            return MERGED
+    if high - low < 0.5:  # a school's bounds come from a solver, exact to about 1e-9
+        return round(low)
+    if math.isinf(high) or low < threshold:
         return MERGED
-    return sum(int(v) for v in values if v is not None)
+    return Span(math.ceil(low - 1e-6), math.floor(high + 1e-6))
 
 
 def suppress_merged(region: Aggregate) -> Aggregate:

@@ -7,11 +7,11 @@ largest value each suppressed cell can have (linear programming). A cell is prot
 least two whole numbers. Suppression adds the smallest publishable neighbour of an unprotected cell and asks again.
 
 Totals are what a municipality steers on: inner cells are hidden instead (the smallest first, further out when the
-nearest are hidden already); a row or column total of at least the threshold only when no inner cell is left to
-hide anywhere around (a table whose every inner cell is small); a headline (a table's grand total, all reports and
-those reported in time) only to protect a count that is not 0. A 0 that only a headline could protect ("no report
-was late" when all 17 were in time) is published as 0: hiding the headline would hide the good news and protect no
-student.
+nearest are hidden already). A total of at least the threshold is hidden only to protect a count that is not 0 and
+that hiding every inner cell around leaves exposed (a degenerate table; the sample region has none), a headline (a
+table's grand total, the reports made in time) after every other total. A 0 that only a total could protect ("no
+luxe verzuim was reported" when the other types add up to all reports) is published as 0: hiding the total would
+hide what a municipality steers on and protect no student.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from riskscreen.aggregate.tables import HEADLINES, PRIMARY, SECONDARY, Aggregate, Value
+from riskscreen.aggregate.tables import HEADLINES, PRIMARY, SECONDARY, Aggregate, Span, Value, is_hidden
 
 
 def suppress(aggregate: Aggregate) -> Aggregate:
@@ -41,9 +41,11 @@ def suppress(aggregate: Aggregate) -> Aggregate:
     partners: set[str] = set()
     while True:
         # an exposed cell whose linked hidden cells gained no partner is exposed still: no need to ask again
-        hidden = {k for k, v in shown.items() if isinstance(v, str)}
+        hidden = {k for k, v in shown.items() if is_hidden(v)}
         unchanged = {c for c in exposed if partners.isdisjoint(_connected(c, hidden, relations))}
-        unknown = sorted(k for k in hidden if k not in protected and k not in unchanged)
+        # a range a region publishes lies at or above the threshold: it needs no protection, it only bounds others
+        unknown = sorted(k for k in hidden if k not in protected and k not in unchanged
+                         and not isinstance(shown[k], Span))
         found = unprotected(unknown, shown, relations, aggregate.threshold, true)
         protected.update(set(unknown) - set(found))
         exposed = sorted({*found, *unchanged})
@@ -62,7 +64,7 @@ def suppress(aggregate: Aggregate) -> Aggregate:
 def _groups(cells: list[str], shown: dict[str, Value], relations: Relations) -> list[list[str]]:
     """The cells by the connected hidden cells they lie in: one partner is hidden per group and round (hiding one
     for every exposed cell at once hides a third more than needed; checking again is cheap)."""
-    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    hidden = {k for k, v in shown.items() if is_hidden(v)}
     groups: list[list[str]] = []
     seen: set[str] = set()
     for cell in cells:
@@ -117,7 +119,7 @@ def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, thre
     reader cannot rule out; a second reading (a solution of the sums that pushes every cell still in question away
     from its count, up where it can go up, then down) in which a cell differs by 1 or more proves the cell can be
     two whole numbers. What this does not prove is asked cell by cell (extremes)."""
-    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    hidden = {k for k, v in shown.items() if is_hidden(v)}
     proven: set[str] = set()
     done: set[str] = set()
     for cell in cells:
@@ -148,7 +150,7 @@ def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, thre
 def _propagated(shown: dict[str, Value], relations: Relations, threshold: int) -> dict[str, tuple[float, float]]:
     """Bounds on every hidden cell from each sum in turn, until nothing narrows: never narrower than the true range
     (so a cell pinned here is pinned), often wider (so a cell not pinned here goes to the linear program)."""
-    bounds = {k: _bounds(v, threshold) for k, v in shown.items() if isinstance(v, str)}
+    bounds = {k: _bounds(v, threshold) for k, v in shown.items() if is_hidden(v)}
     sums = []
     for total, parts in relations.all:
         terms = [(k, sign) for k, sign in [(total, 1.0), *((p, -1.0) for p in parts)]]
@@ -185,7 +187,7 @@ def _whole_numbers(low: float, high: float) -> float:
 
 def recoverable(shown: dict[str, Value], constraints: list[tuple[str, list[str]]], threshold: int) -> list[str]:
     """Every hidden cell a reader can work out exactly."""
-    return unprotected(sorted(k for k, v in shown.items() if isinstance(v, str)), shown, Relations(constraints),
+    return unprotected(sorted(k for k, v in shown.items() if is_hidden(v)), shown, Relations(constraints),
                        threshold)
 
 
@@ -204,7 +206,7 @@ def extremes(cells: list[str], sense: float, shown: dict[str, Value], relations:
     with nothing linking the copies, so that optimising their sum optimises each copy (hundreds of small programs
     cost seconds in call overhead; one block-diagonal program costs a fraction of that).
     """
-    hidden = {k for k, v in shown.items() if isinstance(v, str)}
+    hidden = {k for k, v in shown.items() if is_hidden(v)}
     systems: dict[str, tuple[list[str], sparse.csr_matrix, np.ndarray]] = {}
     out: dict[str, float] = {}
     blocks, objectives, bounds, rhs, where = [], [], [], [], {}
@@ -242,7 +244,9 @@ UNBOUNDED = 1e9  # a hidden cell no sum bounds from above: larger than any count
 
 def _bounds(value: Value, threshold: int) -> tuple[float, float]:
     """What a reader knows of a hidden cell: "<10" is 0 to 9; a cell hidden to protect another is 10 or more; a
-    cell a school hid, summed in a region, is anything."""
+    cell a school hid, summed in a region, is anything unless the region publishes its range."""
+    if isinstance(value, Span):
+        return float(value.low), float(value.high)
     if value == PRIMARY:
         return 0.0, float(threshold - 1)
     return (float(threshold) if value == SECONDARY else 0.0), UNBOUNDED
@@ -289,17 +293,17 @@ def _connected(cell: str, hidden: set[str], relations: Relations) -> list[str]:
 def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[str, int], relations: Relations,
                       threshold: int) -> str | None:
     """The published cell to hide next: the smallest inner cell of a relation an exposed cell is in, else of the
-    relations around those, and so on; else a row or column total of at least the threshold; a headline only to
-    protect a count that is not 0 (a cell a school hid, in a region, counts as not 0)."""
+    relations around those, and so on; a total only to protect a count that is not 0 when no inner cell is left
+    to hide, a headline last (a cell a school hid, in a region, counts as not 0)."""
     def inner(k: str) -> bool:
         return k not in relations.totals
 
     def plain_total(k: str) -> bool:
         return not is_headline(k, true[k], threshold)
 
-    tiers = [inner, plain_total]
+    tiers = [inner]
     if any(true.get(c, 1) != 0 for c in exposed):
-        tiers.append(lambda k: True)
+        tiers += [plain_total, lambda k: True]
     for allowed in tiers:
         reach = set(exposed)
         while True:

@@ -18,7 +18,24 @@ PRIMARY, SECONDARY = "primary", "secondary"  # below the threshold; suppressed s
 MERGED = "merged"  # a region's sum of which a school suppressed a part: not known
 
 HEADLINES = ("reports:*:reported_in_time",)  # besides every table's grand total: hidden last
-Value = int | str | None   # a count; PRIMARY or SECONDARY when suppressed; None where a table has no such cell
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region's sum known only to lie from `low` to `high` (both at least the threshold): a school published part
+    of it as '<10' or hid it, and what that school published bounds what it hid."""
+
+    low: int
+    high: int
+
+
+Value = int | str | Span | None  # a count; PRIMARY, SECONDARY, MERGED or a Span when not published as a number;
+#                                  None where a table has no such cell
+
+
+def is_hidden(value: Value) -> bool:
+    """Whether a published value is not a plain count."""
+    return isinstance(value, str | Span)
 
 
 @dataclass(frozen=True)
@@ -109,18 +126,22 @@ def to_json(aggregate: Aggregate) -> str:
            "threshold": aggregate.threshold, "percent_denominator": PERCENT_DENOMINATOR,
            "too_small": aggregate.too_small, "months": list(aggregate.months),
            "tables": [{"key": t.key, "rows": list(t.rows), "columns": list(t.columns),
-                       "cells": [list(r) for r in t.cells],
-                       "row_totals": None if t.row_totals is None else list(t.row_totals),
-                       "column_totals": None if t.column_totals is None else list(t.column_totals),
-                       "total": t.total} for t in aggregate.tables],
+                       "cells": [[_json(v) for v in r] for r in t.cells],
+                       "row_totals": None if t.row_totals is None else [_json(v) for v in t.row_totals],
+                       "column_totals": None if t.column_totals is None else [_json(v) for v in t.column_totals],
+                       "total": _json(t.total)} for t in aggregate.tables],
            "links": [[total, list(parts)] for total, parts in aggregate.links],
            "same": [list(g) for g in aggregate.same]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+def _json(value: Value) -> Any:
+    return {"from": value.low, "to": value.high} if isinstance(value, Span) else value
+
+
 def read_aggregate(path: Path) -> Aggregate:
-    """An aggregate file, checked: a file of another kind, or one with a published count below its threshold (an
-    edit by hand), is refused."""
+    """An aggregate file, checked: a file of another kind, or one with a published count from 1 to below its
+    threshold (an edit by hand), is refused."""
     from riskscreen.files import read_regular
 
     raw = read_regular(path, limit=16 << 20, error=InputError, what=msg("riskscreen aggregate file"))
@@ -137,7 +158,9 @@ def read_aggregate(path: Path) -> Aggregate:
     except (KeyError, TypeError, ValueError, StopIteration):
         raise InputError(msg("is an aggregate file that cannot be read (damaged or edited)"),
                          hint=msg("write it again with `riskscreen aggregate`"), path=str(path)) from None
-    low = sorted(k for k, v in aggregate.values().items() if isinstance(v, int) and v < aggregate.threshold)
+    low = sorted(k for k, v in aggregate.values().items()
+                 if (isinstance(v, int) and 0 < v < aggregate.threshold)
+                 or (isinstance(v, Span) and v.low < aggregate.threshold))
     if low or aggregate.threshold < LOWEST_THRESHOLD:
         raise InputError(msg("holds counts below its threshold of {threshold} ({cells}): edited by hand, so refused",
                              threshold=aggregate.threshold, cells=", ".join(low[:5]) or "threshold"),
@@ -149,6 +172,11 @@ def _from_doc(doc: dict[str, Any]) -> Aggregate:
     def value(v: Any) -> Value:
         if v is None or v in (PRIMARY, SECONDARY, MERGED):
             return v
+        if isinstance(v, dict):
+            low, high = value(v["from"]), value(v["to"])
+            if not isinstance(low, int) or not isinstance(high, int) or not low < high:
+                raise ValueError("not a range of counts")
+            return Span(low, high)
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError("not a count")
         return v

@@ -6,7 +6,16 @@ from __future__ import annotations
 import re
 
 from riskscreen.aggregate.statutory import REPORT_TABLES
-from riskscreen.aggregate.tables import MERGED, PERCENT_DENOMINATOR, PRIMARY, Aggregate, Table, Value, to_json
+from riskscreen.aggregate.tables import (
+    MERGED,
+    PERCENT_DENOMINATOR,
+    PRIMARY,
+    Aggregate,
+    Span,
+    Table,
+    Value,
+    to_json,
+)
 from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text
 
@@ -16,9 +25,12 @@ TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *
 
 def shown(value: Value, threshold: int) -> str:
     """A count as published: the number, '<10' below the threshold, 'x' where suppressed to protect another, '.'
-    where a region's sum is not known because a school hid part of it (the CBS's marks)."""
+    where a region's sum is not known because a school hid part of it (the CBS's marks), 'from-to' where the
+    schools' files bound it."""
     if value is None:
         return ""
+    if isinstance(value, Span):
+        return f"{value.low}-{value.high}"
     if value == PRIMARY:
         return f"<{threshold}"
     if value == MERGED:
@@ -30,8 +42,11 @@ def legend_text(aggregate: Aggregate, lang: str) -> str:
     """What every mark in the report means: '.' only where a region holds a sum that a school hid part of."""
     words = texts(lang)["aggregate"]
     text = str(words["legend"]).format(threshold=aggregate.threshold)
-    if MERGED in aggregate.values().values():
+    values = aggregate.values().values()
+    if MERGED in values:
         text += " " + str(words["legend_merged"])
+    if any(isinstance(v, Span) for v in values):
+        text += " " + str(words["legend_range"])
     return text
 
 
@@ -124,7 +139,7 @@ def readable_tables(aggregate: Aggregate, lang: str) -> tuple[list[Table], str |
     """The tables a reader is shown, and a line naming those left out because not one count in them is published
     (a region's months, at schools too small to publish one): a page of dots tells nobody anything."""
     tables = ordered_tables(aggregate)
-    empty = [t for t in tables if not any(isinstance(v, int) for v in t.ids().values())]
+    empty = [t for t in tables if not any(isinstance(v, int | Span) for v in t.ids().values())]
     if not empty:
         return tables, None
     words = texts(lang)["aggregate"]
