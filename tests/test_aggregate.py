@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from riskscreen.aggregate.counts import count
 from riskscreen.aggregate.merge import merge
 from riskscreen.aggregate.suppress import suppress
-from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Table, read_aggregate, to_json
+from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Basis, Table, read_aggregate, to_json
 from riskscreen.cli import app
 from riskscreen.render.aggregate import render_aggregate
 from riskscreen.workspace.actions import Action, ActionBook, Report
@@ -287,3 +287,87 @@ def test_every_combination_of_formats_renders(tmp_path: Path) -> None:
                                REFERRAL_TARGETS))
     for fmt, lang in itertools.product(("table", "md", "json", "csv"), ("nl", "en")):
         assert render_aggregate(published, fmt, lang)
+
+
+# ------------------------------------------------------------------------------------ what the counts rest on
+def based(as_of: str, basis: dict[str, object], n: int = 60) -> Snapshot:
+    return replace(snapshot(as_of, school(n)), basis=basis)
+
+
+DEMO_BASIS = {"model": "demo", "demonstration": True, "rules": "16/4", "rmc_hours": 16.0, "calendar": "holidays",
+              "public_holidays": "python-holidays 0.109 (NL)"}
+
+
+def test_the_aggregate_states_the_model_rules_and_calendar_of_its_lists() -> None:
+    week1 = school(60)
+    week1["S0000"].update(statutory=[report("16u", "2026-09-11")])
+    lists = [replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS),
+             based("2026-09-18", {**DEMO_BASIS, "model": "eigen", "demonstration": False, "rmc_hours": 12.0}),
+             snapshot("2026-09-25", school(60))]  # a list from before the basis was kept
+    basis = count("04AB", lists, ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS).basis
+    assert basis == Basis(models=("demo", "eigen", "unknown"), demonstration="yes", rules=("16/4", "unknown"),
+                          rmc_hours=("12", "16", "unknown"), hours=("lesuren",),
+                          calendars=("holidays", "unknown"), public_holidays=("python-holidays 0.109 (NL)", "unknown"),
+                          lists=3)
+    own = count("04AB", [based("2026-09-11", {**DEMO_BASIS, "model": "eigen", "demonstration": False})],
+                ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS).basis
+    assert (own.demonstration, own.hours) == ("no", ())
+    assert own.merged(basis) == replace(basis, lists=4)
+
+
+def test_the_basis_is_read_back_from_every_format(tmp_path: Path) -> None:
+    """Issue #25 item 4: the model (and that it is the demonstration model), the rules and hours basis, the
+    calendar, the threshold and the period, in JSON, Markdown, CSV, PDF, HTML and XLSX."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    week1 = school(60)
+    week1["S0000"].update(statutory=[report("16u", "2026-09-11")])
+    published = suppress(count("04AB", [replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS)], ActionBook(),
+                               FIRST, LAST, 10, REFERRAL_TARGETS))
+    path = tmp_path / "04AB.json"
+    path.write_text(to_json(published))
+    assert read_aggregate(path).basis == published.basis
+    assert json.loads(path.read_text())["basis"]["demonstration"] == "yes"
+    lines = ["Periode 01-08-2026 tot en met 31-07-2027.",
+             "Aantallen onder 10 staan als",
+             "Model: demo, op 1 weeklijsten. Dit is het demonstratiemodel, getraind op verzonnen gegevens: de "
+             "risiconiveaus zeggen niets over echte leerlingen.",
+             "Regels: melding na 16 uur ongeoorloofd verzuim in 4 lesweken (de wet: 16 uur in 4 lesweken; bron: DUO, "
+             "Leerplichtwet art. 21), 18+ (RMC) vanaf 16 uur volgens de regionale afspraak; uren geteld als lesuren.",
+             "Kalender: lesweken volgens het vakantierooster van de school (vakanties.csv); feestdagen uit python-holidays "
+             "0.109 (NL)."]
+    markdown = str(render_aggregate(published, "md", "nl"))
+    html = str(render_aggregate(published, "html", "nl"))
+    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(
+        io.BytesIO(bytes(render_aggregate(published, "pdf", "nl")))).pages)
+    sheet = load_workbook(io.BytesIO(bytes(render_aggregate(published, "xlsx", "nl")))).worksheets[0]
+    cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    for line in lines:
+        assert line in markdown and line in html and line in pdf and line in cells, line
+    import csv
+
+    rows = list(csv.reader(io.StringIO(str(render_aggregate(published, "csv", "nl"))), delimiter=";"))
+    assert rows[1:4] == [["Grondslag", "Model", "", lines[2].removeprefix("Model: ")],
+                         ["Grondslag", "Regels", "", lines[3].removeprefix("Regels: ")],
+                         ["Grondslag", "Kalender", "", lines[4].removeprefix("Kalender: ")]]
+    english = str(render_aggregate(published, "md", "en"))
+    assert "Model: demo, on 1 weekly lists. This is the demonstration model" in english
+
+
+def test_a_file_of_format_version_1_reads_with_its_basis_unknown(tmp_path: Path) -> None:
+    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10,
+                               REFERRAL_TARGETS))
+    doc = json.loads(to_json(published))
+    doc["format_version"] = 1
+    del doc["basis"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc))
+    assert read_aggregate(path).basis == Basis()
+    doc["format_version"] = 3
+    path.write_text(json.dumps(doc))
+    refused = runner.invoke(app, ["aggregate", "merge", str(path), str(path), "--lang", "en"])
+    assert refused.exit_code == 1
+    assert "is an aggregate of format version 3; this riskscreen reads versions 1 and 2" in refused.stderr

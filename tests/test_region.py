@@ -4,6 +4,7 @@ every published count checked against the snapshots and actions it came from (co
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -172,6 +173,11 @@ def test_each_school_publishes_every_count_exactly(region: Path) -> None:
     assert compared > 100  # every other cell is hidden, and hides what its marker says
 
 
+def _stable(text: str) -> str:
+    """The output without the version of the holidays package, which a fresh install may move on."""
+    return re.sub(r"python-holidays \d+(\.\d+)*", "python-holidays VERSION", text)
+
+
 def test_totals_of_at_least_the_threshold_are_published_and_no_hidden_cell_can_be_worked_out(region: Path) -> None:
     """Issue #25's rule on the sample region's own files: every grand total and the reports made in time, when 10
     or more, are published at each school; another total of 10 or more is hidden only where a small total needs it
@@ -202,11 +208,11 @@ def test_the_regional_report_is_the_schools_added_up(region: Path, golden) -> No
     files = [str(region / f"{school}.json") for school in SCHOOLS]
     merged = runner.invoke(app, ["aggregate", "merge", *files, "-f", "json"])
     assert merged.exit_code == 0, merged.stderr
-    golden("region.json", merged.stdout)
+    golden("region.json", _stable(merged.stdout))
     as_csv = runner.invoke(app, ["aggregate", "merge", *files, "-f", "csv"])
-    golden("region_nl.csv", as_csv.stdout)
+    golden("region_nl.csv", _stable(as_csv.stdout))
     as_table = runner.invoke(app, ["aggregate", "merge", *files])
-    golden("region_nl.md", as_table.stdout)
+    golden("region_nl.md", _stable(as_table.stdout))
     doc = json.loads(merged.stdout)
     region_counts: dict[str, Counter[str]] = {}
     per_school: Counter[str] = Counter()

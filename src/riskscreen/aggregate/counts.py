@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from riskscreen.aggregate.statutory import period_reports, report_tables
-from riskscreen.aggregate.tables import Aggregate, Table
+from riskscreen.aggregate.tables import Aggregate, Basis, Table
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.workspace.actions import Action, ActionBook, Report
 from riskscreen.workspace.snapshots import Snapshot
@@ -71,7 +71,14 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
     same = [("screened_by_level:*:*", "screened_by_year:*:*"),
             *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
             ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*"), *same_reports]
-    return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months)
+    return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months,
+                     basis=Basis.of([s.basis for s in snapshots], _hours_bases(snapshots)))
+
+
+def _hours_bases(snapshots: list[Snapshot]) -> set[str]:
+    """How the hours of the period's reports were counted (lesuren, klokuren, export), as their entries say."""
+    return {str(e["basis"]) for s in snapshots if "statutory" in s.students
+            for entries in s.students["statutory"] if isinstance(entries, list) for e in entries if "basis" in e}
 
 
 def _rows(snapshots: list[Snapshot]) -> pd.DataFrame:

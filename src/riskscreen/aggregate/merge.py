@@ -42,10 +42,13 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
                       if k in {t.key for t in a.tables}], add) for k in keys]
     tables.append(_by_school(published, add))
     months = tuple(sorted({m for a in published for m in a.months}))
+    basis = published[0].basis
+    for a in published[1:]:
+        basis = basis.merged(a.basis)
     region = Aggregate(tuple(schools), first, last, threshold, tuple(tables), published[0].links,
                        (*published[0].same, ("schools:*:*", "screened_by_level:*:*"),
                         *((f"schools:*:{b}", f"screened_by_level:*:{b}") for b in tables[-1].columns)),
-                       months=months)
+                       months=months, basis=basis)
     return suppress_merged(region), notes
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import InputError, msg
 
 KIND = "riskscreen-aggregate"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: what the counts rest on ("basis") and a region's ranges; version 1 is read too
 DEFAULT_THRESHOLD = 10
 LOWEST_THRESHOLD = 5
 PERCENT_DENOMINATOR = 20   # a percentage only over at least this many
@@ -92,6 +92,54 @@ class Table:
                        total=values.get(f"{k}:*:*", self.total))
 
 
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the counts rest on, as the period's weekly lists recorded it: every distinct value seen (a model
+    changed mid-year shows both); UNKNOWN where a list predates the record."""
+
+    models: tuple[str, ...] = ()
+    demonstration: str = UNKNOWN       # "yes" when any list used the demonstration model, else "no" or UNKNOWN
+    rules: tuple[str, ...] = ()        # the 16-hour rule as hours/lesson weeks: "16/4" is the law
+    rmc_hours: tuple[str, ...] = ()    # the region's threshold of 18+ (RMC) reports
+    hours: tuple[str, ...] = ()        # how hours were counted: lesuren, klokuren, export
+    calendars: tuple[str, ...] = ()    # where lesson weeks came from: holidays (vakanties.csv), presence, every_week
+    public_holidays: tuple[str, ...] = ()  # the package that knows the national holidays, with its version
+    lists: int = 0                     # weekly lists counted
+
+    @classmethod
+    def of(cls, records: list[dict[str, Any]], hours: set[str]) -> Basis:
+        """From the lists' own records (an empty one for a list made before they were kept)."""
+        def seen(key: str) -> tuple[str, ...]:
+            return tuple(sorted({_text(r[key]) if key in r else UNKNOWN for r in records}))
+
+        flags = {r.get("demonstration") for r in records}
+        demonstration = "yes" if True in flags else UNKNOWN if None in flags or not records else "no"
+        return cls(seen("model"), demonstration, seen("rules"), seen("rmc_hours"), tuple(sorted(hours)),
+                   seen("calendar"), seen("public_holidays"), len(records))
+
+    def merged(self, other: Basis) -> Basis:
+        """A region's basis: every school's values."""
+        def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(sorted({*a, *b}))
+
+        flags = {self.demonstration, other.demonstration}
+        return Basis(union(self.models, other.models),
+                     "yes" if "yes" in flags else UNKNOWN if UNKNOWN in flags else "no",
+                     union(self.rules, other.rules), union(self.rmc_hours, other.rmc_hours),
+                     union(self.hours, other.hours), union(self.calendars, other.calendars),
+                     union(self.public_holidays, other.public_holidays), self.lists + other.lists)
+
+
+def _text(value: Any) -> str:
+    """A recorded value as text: 16.0 hours as '16'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Aggregate:
     """One school's (or a region's) anonymous picture over a period, suppressed or not yet."""
@@ -106,6 +154,7 @@ class Aggregate:
     too_small: bool = False                              # fewer students than the threshold: nothing published
     suppressed: bool = False
     months: tuple[str, ...] = field(default=())
+    basis: Basis = field(default_factory=Basis)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -131,7 +180,9 @@ def to_json(aggregate: Aggregate) -> str:
                        "column_totals": None if t.column_totals is None else [_json(v) for v in t.column_totals],
                        "total": _json(t.total)} for t in aggregate.tables],
            "links": [[total, list(parts)] for total, parts in aggregate.links],
-           "same": [list(g) for g in aggregate.same]}
+           "same": [list(g) for g in aggregate.same],
+           "basis": {f.name: (list(v) if isinstance(v := getattr(aggregate.basis, f.name), tuple) else v)
+                     for f in fields(Basis)}}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -153,6 +204,11 @@ def read_aggregate(path: Path) -> Aggregate:
         raise InputError(msg("is not an aggregate of riskscreen (a shortlist, a snapshot or another file)"),
                          hint=msg("give the JSON files that `riskscreen aggregate -o FILE.json` wrote"),
                          path=str(path))
+    if doc.get("format_version", 1) not in (1, FORMAT_VERSION):
+        raise InputError(msg("is an aggregate of format version {version}; this riskscreen reads versions 1 and "
+                             "{format_version}", version=str(doc.get("format_version")),
+                             format_version=FORMAT_VERSION),
+                         hint=msg("update riskscreen, or write the file again with this version"), path=str(path))
     try:
         aggregate = _from_doc(doc)
     except (KeyError, TypeError, ValueError, StopIteration):
@@ -193,4 +249,25 @@ def _from_doc(doc: dict[str, Any]) -> Aggregate:
     return Aggregate(tuple(map(str, doc["schools"])), str(doc["period"]["from"]), str(doc["period"]["to"]),
                      int(doc["threshold"]), tables, tuple((str(a), tuple(map(str, b))) for a, b in doc["links"]),
                      tuple(tuple(map(str, g)) for g in doc["same"]), bool(doc["too_small"]), True,
-                     tuple(map(str, doc.get("months", []))))
+                     tuple(map(str, doc.get("months", []))), _basis(doc.get("basis")))
+
+
+def _basis(doc: Any) -> Basis:
+    """The basis as written (version 2), or not known (a file of version 1)."""
+    if doc is None:
+        return Basis()
+    values: dict[str, Any] = {}
+    for f in fields(Basis):
+        value = doc[f.name]
+        if f.name == "lists":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("not a number of lists")
+        elif f.name == "demonstration":
+            if value not in ("yes", "no", UNKNOWN):
+                raise ValueError("not a demonstration flag")
+        elif isinstance(value, list):
+            value = tuple(_text(v) for v in value)
+        else:
+            raise ValueError("not a list of values")
+        values[f.name] = value
+    return Basis(**values)

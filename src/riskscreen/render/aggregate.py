@@ -10,7 +10,9 @@ from riskscreen.aggregate.tables import (
     MERGED,
     PERCENT_DENOMINATOR,
     PRIMARY,
+    UNKNOWN,
     Aggregate,
+    Basis,
     Span,
     Table,
     Value,
@@ -73,7 +75,30 @@ def header_lines(aggregate: Aggregate, lang: str) -> list[str]:
              words["thresholds"].format(threshold=aggregate.threshold, denominator=PERCENT_DENOMINATOR)]
     if aggregate.too_small:
         lines.append(words["too_small"].format(threshold=aggregate.threshold))
-    return lines
+    return lines + basis_lines(aggregate.basis, lang)
+
+
+def basis_lines(basis: Basis, lang: str) -> list[str]:
+    """What the counts rest on, in words: the model (and whether it is the demonstration model), the rules and how
+    hours were counted, the calendar; nothing when no list was counted."""
+    if not basis.lists:
+        return []
+    words = texts(lang)["aggregate"]["basis"]
+
+    def said(values: tuple[str, ...], empty: str = "unknown", *, names: bool = False) -> str:
+        """Values in words (a name as it is): 'unknown' for a list that did not record it."""
+        return ", ".join(str(words["unknown"]) if v == UNKNOWN else v if names else str(words.get(v, v))
+                         for v in values) or str(words[empty])
+
+    def rule(value: str) -> str:
+        hours, _, weeks = value.partition("/")
+        return str(words["rule"]).format(hours=hours, weeks=weeks) if weeks else str(words["unknown"])
+
+    model = {"yes": "model_demo", "no": "model"}.get(basis.demonstration, "model_unknown")
+    return [str(words[model]).format(models=said(basis.models, names=True), lists=basis.lists),
+            str(words["rules"]).format(rules=" / ".join(rule(r) for r in basis.rules) or words["unknown"],
+                                       rmc=said(basis.rmc_hours), hours=said(basis.hours, "none")),
+            str(words["calendar"]).format(calendars=said(basis.calendars), holidays=said(basis.public_holidays))]
 
 
 def percentage(part: Value, whole: Value, lang: str) -> str:
@@ -188,6 +213,8 @@ def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) ->
             rows.append([words["tables"][t.key]["short"], words["total"] if row == "*" else label("key", row, lang),
                          words["total"] if column == "*" else label(kind, column, lang),
                          shown(value, aggregate.threshold)])
+    basis = basis_lines(aggregate.basis, lang)
+    rows[:0] = [[words["basis"]["short"], line.split(":", 1)[0], "", line.split(":", 1)[1].strip()] for line in basis]
     header = [words["csv"][k] for k in ("table", "row", "column", "count")]
     return csv_text(header, rows, csv_dialect_for(lang, dialect))
 

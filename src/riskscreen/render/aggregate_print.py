@@ -89,11 +89,9 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
             pdf.add_page()
         pdf.ln(2)
         _text(pdf, words["tables"][t.key]["title"], "B", SIZE + 1)
-        first = 50.0
-        rest = (180 - first) / max(len(heading) - 1, 1)
         pdf.set_font("Helvetica", "", SIZE)
         pdf.set_fill_color(255, 255, 255)
-        with pdf.table(col_widths=(first, *([rest] * (len(heading) - 1))), text_align="LEFT",
+        with pdf.table(col_widths=_widths(pdf, heading, rows), text_align="LEFT",
                        line_height=5.5, first_row_as_headings=True, cell_fill_mode="NONE") as table:
             for values in [heading, *rows]:
                 row = table.row()
@@ -105,7 +103,32 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
     if not_shown:
         pdf.ln(2)
         _text(pdf, not_shown)
+    if tables:  # the marks explained where the tables are read, not only on page 1
+        pdf.ln(2)
+        _text(pdf, legend_text(aggregate, lang))
     return bytes(pdf.output())
+
+
+TABLE_WIDTH, CELL_PADDING = 180.0, 3.0
+
+
+def _widths(pdf: FPDF, heading: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+    """Column widths that break a heading only between words: each column at least as wide as its longest word
+    (headings in bold) and its widest value, the first as wide as its labels; what is left is shared equally
+    among the other columns."""
+    def width(text: str, style: str = "") -> float:
+        pdf.set_font("Helvetica", style, SIZE)
+        return pdf.get_string_width(_latin(text)) + CELL_PADDING
+
+    least = [max([width(w, "B") for w in str(h).split()] + [width(str(r[i])) for r in rows if i < len(r)])
+             for i, h in enumerate(heading)]
+    least[0] = max(least[0], min(60.0, max(width(str(r[0])) for r in rows) if rows else 0.0))
+    pdf.set_font("Helvetica", "", SIZE)
+    spare = TABLE_WIDTH - sum(least)
+    if spare <= 0 or len(least) == 1:  # too many columns for a portrait page: in proportion to what they need
+        return tuple(TABLE_WIDTH * w / sum(least) for w in least)
+    share = spare / (len(least) - 1)
+    return (least[0], *(w + share for w in least[1:]))
 
 
 def _text(pdf: FPDF, text: str, style: str = "", size: int = SIZE) -> None:

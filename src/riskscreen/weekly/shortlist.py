@@ -13,6 +13,7 @@ from riskscreen.i18n import NO_GROUP, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
 from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_LATE
+from riskscreen.signals.statutory.workdays import CALENDAR_SOURCE
 from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.snapshots import Snapshot, make_snapshot
@@ -238,5 +239,9 @@ def snapshot(listing: Shortlist) -> Snapshot:
                                                             "statutory_entries"]))
     table = table.assign(group=group_keys(result.table))  # the mentor's group, also in a youth worker's view
     declared = [f.name for f in FEATURES if f.name in result.features.columns]
+    rules = result.rules
+    basis = {"model": result.model_name, "demonstration": result.demonstration,
+             "rules": f"{rules.verzuim_hours:g}/{rules.verzuim_weeks}", "rmc_hours": rules.rmc_hours,
+             "calendar": result.calendar_basis, "public_holidays": CALENDAR_SOURCE}
     return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
-                         set(listing.entries["student_id"].astype(str)), signals=result.features[declared])
+                         set(listing.entries["student_id"].astype(str)), signals=result.features[declared], basis=basis)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class Snapshot:
     students: pd.DataFrame  # index student_id; the STORED columns, and signal.<feature> values
     run: int = 1
     path: Path | None = None
+    basis: dict[str, object] = field(default_factory=dict)  # what the list rests on (empty before it was kept)
 
     @property
     def label(self) -> str:
@@ -57,7 +58,7 @@ class Snapshot:
 
 
 def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[str],
-                  signals: pd.DataFrame | None = None) -> Snapshot:
+                  signals: pd.DataFrame | None = None, basis: dict[str, object] | None = None) -> Snapshot:
     index = pd.Index(table["student_id"].astype(str).to_numpy(), name="student_id")
     frame = pd.DataFrame({
         "probability": table["probability"].astype(float).round(6).to_numpy(),
@@ -82,7 +83,7 @@ def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[s
         values = signals.reindex(index).astype(float).round(3)
         for name in values.columns:
             frame[SIGNAL_PREFIX + name] = values[name].to_numpy()
-    return Snapshot(as_of, model, frame)
+    return Snapshot(as_of, model, frame, basis=dict(basis or {}))
 
 
 def _text_or_none(column: pd.Series) -> np.ndarray:
@@ -123,9 +124,9 @@ def save(snapshot: Snapshot, folder: Path) -> Snapshot:
         record["signals"] = {c[len(SIGNAL_PREFIX):]: _plain(row[c]) for c in signal_columns}
         students.append(record)
     doc = {"version": SNAPSHOT_VERSION, "as_of": snapshot.as_of, "run": run, "model": snapshot.model,
-           "students": students}
+           "basis": snapshot.basis, "students": students}
     path = write_document(snapshot_path(folder, snapshot.as_of, run), doc)
-    return Snapshot(snapshot.as_of, snapshot.model, snapshot.students, run, path)
+    return replace(snapshot, run=run, path=path)
 
 
 def _plain(value: object) -> object:
@@ -157,7 +158,10 @@ def load(path: Path) -> Snapshot:
         if doc.get("version", 1) == 1:
             frame["group"] = [_legacy_group_key(str(g)) for g in frame["group"]]
         run = int(doc.get("run", _key(Path(path))[1] if SNAPSHOT_PATTERN.match(Path(path).name) else 1))
-        return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path))
+        basis = doc.get("basis") or {}
+        if not isinstance(basis, dict):
+            raise ValueError("not a basis")
+        return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path), basis)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise WorkspaceError(msg("is not a readable shortlist snapshot"), path=str(path),
                              hint=msg("move it out of the workspace's snapshots folder")) from None

@@ -14,7 +14,7 @@ from functools import lru_cache
 import holidays
 
 REPORT_WITHIN_WORKDAYS = 5  # Onderwijsinspectie, "Registreren en melden van ongeoorloofd verzuim"
-CALENDAR_SOURCE = f"holidays {holidays.__version__} (NL)"
+CALENDAR_SOURCE = f"python-holidays {holidays.__version__} (NL)"  # the package, by its documentation's name
 
 
 @lru_cache(maxsize=64)
