@@ -32,8 +32,8 @@ demo: $(VENV)/.installed
 	$(DEMO) shortlist sample_data/
 
 # The municipality's picture of a sample region: three invented schools, a school year of weekly lists and actions
-# each (about a minute and a half), every school's anonymous aggregate (.region/SCHOOL.json), and the region's report
-# from those files alone.
+# each (about 45 seconds on two cores), every school's anonymous aggregate (.region/SCHOOL.json), and the region's
+# report from those files alone.
 region: $(VENV)/.installed
 	@rm -rf .region
 	@$(BIN)/riskscreen sample .region --schools 3 --weeks 44 --as-of 2027-07-09 --students 400 >/dev/null 2>&1
@@ -57,6 +57,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/writers.py
 	$(BIN)/python benchmarks/analyst.py
 	$(BIN)/python benchmarks/transparency.py
+	$(BIN)/python benchmarks/region.py
 
 sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data --students 1000 --seed 2026 --force

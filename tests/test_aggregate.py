@@ -337,8 +337,8 @@ def test_the_basis_is_read_back_from_every_format(tmp_path: Path) -> None:
              "risiconiveaus zeggen niets over echte leerlingen.",
              "Regels: melding na 16 uur ongeoorloofd verzuim in 4 lesweken (de wet: 16 uur in 4 lesweken; bron: DUO, "
              "Leerplichtwet art. 21), 18+ (RMC) vanaf 16 uur volgens de regionale afspraak; uren geteld als lesuren.",
-             "Kalender: lesweken volgens het vakantierooster van de school (vakanties.csv); feestdagen uit python-holidays "
-             "0.109 (NL)."]
+             "Kalender: lesweken volgens het vakantierooster van de school (vakanties.csv); feestdagen uit "
+             "python-holidays 0.109 (NL)."]
     markdown = str(render_aggregate(published, "md", "nl"))
     html = str(render_aggregate(published, "html", "nl"))
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(
