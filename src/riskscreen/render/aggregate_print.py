@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
-from riskscreen.aggregate.tables import Aggregate, Table, Value
+from riskscreen.aggregate.tables import Aggregate, Span, Table, Value
 from riskscreen.i18n import band_label, texts
 from riskscreen.render.aggregate import (
     figures,
@@ -141,11 +141,12 @@ def _latin(text: object) -> str:
 
 
 def _chart(pdf: FPDF, months: list[tuple[str, Value, Value]], threshold: int, lang: str) -> None:
-    """Bars per month for the students on the list and the actions agreed; a hidden count is drawn as 'x'."""
+    """Bars per month for the students on the list and the actions agreed; a region's range is a solid bar to its
+    least value and an open box to its most; a hidden count is only its mark."""
     words = texts(lang)["aggregate"]["figures"]
     top = pdf.get_y() + 8
     base = top + CHART_HEIGHT
-    largest = max([v for _, a, b in months for v in (a, b) if isinstance(v, int)] or [1])
+    largest = max([r[1] for _, a, b in months for v in (a, b) if (r := _reach(v))] or [1.0])
     slot = 180 / max(len(months), 1)
     width = min(slot / 3, 14)
     pdf.set_font("Helvetica", "", 9)
@@ -154,11 +155,15 @@ def _chart(pdf: FPDF, months: list[tuple[str, Value, Value]], threshold: int, la
         for j, value in enumerate((listed, agreed)):
             shade = (70, 110, 160) if j == 0 else (200, 140, 60)
             left = x + j * width
-            if isinstance(value, int):
-                height = CHART_HEIGHT * value / largest
+            reach = _reach(value)
+            if reach is not None:
+                low, high = (CHART_HEIGHT * v / largest for v in reach)
                 pdf.set_fill_color(*shade)
-                pdf.rect(left, base - height, width - 1, height, style="F")
-                pdf.set_xy(left - 2, base - height - 5)
+                pdf.rect(left, base - low, width - 1, low, style="F")
+                if high > low:
+                    pdf.set_draw_color(*shade)
+                    pdf.rect(left, base - high, width - 1, high - low, style="D")
+                pdf.set_xy(left - 2, base - high - 5)
             else:
                 pdf.set_xy(left - 2, base - 5)
             pdf.cell(width + 3, 4, _latin(shown(value, threshold)), align="C")
@@ -176,14 +181,23 @@ def _chart(pdf: FPDF, months: list[tuple[str, Value, Value]], threshold: int, la
 
 
 # -------------------------------------------------------------------------------------------------- HTML
+def _reach(value: Value) -> tuple[float, float] | None:
+    """How far a bar reaches: a count, or the least and most of a region's range; None for a hidden count."""
+    if isinstance(value, int):
+        return float(value), float(value)
+    if isinstance(value, Span):
+        return float(value.low), float(value.high)
+    return None
+
+
 def html_document(aggregate: Aggregate, lang: str) -> str:
     from riskscreen.render.shortlist_html import _environment
 
     words = texts(lang)["aggregate"]
     months = trend(aggregate, lang)
-    largest = max([v for _, a, b in months for v in (a, b) if isinstance(v, int)] or [1])
+    largest = max([r[1] for _, a, b in months for v in (a, b) if (r := _reach(v))] or [1.0])
     bars = [{"name": name, "values": [{"text": shown(v, aggregate.threshold),
-                                       "height": round(100 * v / largest, 1) if isinstance(v, int) else 0}
+                                       "height": round(100 * r[0] / largest, 1) if (r := _reach(v)) else 0}
                                       for v in (listed, agreed)]} for name, listed, agreed in months]
     tables = []
     shown_tables, not_shown = readable_tables(aggregate, lang)
