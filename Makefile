@@ -37,9 +37,8 @@ demo: $(VENV)/.installed
 region: $(VENV)/.installed
 	@rm -rf .region
 	@$(BIN)/riskscreen sample .region --schools 3 --weeks 44 --as-of 2027-07-09 --students 400 >/dev/null 2>&1
-	@for school in 04AB 05CD 06EF; do \
-		$(BIN)/riskscreen aggregate --workspace .region/workspaces --school $$school -o .region/$$school.json || exit 1; \
-	done
+	@printf '%s\n' 04AB 05CD 06EF | xargs -P 2 -I SCHOOL \
+		$(BIN)/riskscreen aggregate --workspace .region/workspaces --school SCHOOL -o .region/SCHOOL.json
 	$(BIN)/riskscreen aggregate merge .region/04AB.json .region/05CD.json .region/06EF.json
 
 test: $(VENV)/.installed-test

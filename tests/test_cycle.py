@@ -88,7 +88,9 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
                                       "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3")
     assert sanne["Verandering"].startswith("gestegen met 11,0 procentpunt; risico; Sinds de vorige lijst: ")
     assert rows["111025"]["Lopende actie"] == ("aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
-                                               "20-11-2026); opnieuw bekijken op 11-12-2026; Sinds de actie: "
+                                               "20-11-2026); verwijzing naar schoolmaatschappelijk werk: aangemeld "
+                                               "sinds 20-11-2026 (1 wk); opnieuw bekijken op 11-12-2026; Sinds de "
+                                               "actie: "
                                                "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
                                                "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5")
     # the report recorded on 24-11 covered 111090's oldest open report; a vervolgmelding past its deadline stays

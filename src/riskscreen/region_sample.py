@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 SCHOOLS = ("04AB", "05CD", "06EF")
 TYPES, TYPE_P = ("conversation", "home_visit", "referral"), (0.6, 0.2, 0.2)
 WHO, WHO_P = ("youth_worker", "mentor", "coordinator"), (0.5, 0.35, 0.15)
-TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "leerplicht_rmc", "jeugdarts_ggd")
+TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "sociaal_wijkteam", "leerplicht_rmc",
+           "jeugdarts_ggd")
 WHAT = {"conversation": "gesprek over het verzuim", "home_visit": "huisbezoek met de mentor",
         "referral": "aanmelding bij hulpverlening"}
 
@@ -67,6 +68,7 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
         if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
             on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
             api.close_action(where, action.id, outcome="afgerond", on=max(on, dt.date.fromisoformat(action.agreed)))
+    _referrals_move(where, day, rng)
     busy = {a.student_id for a in actions.load(where.actions_file).actions if a.open}
     for _, row in entries.iterrows():
         sid = str(row["student_id"])
@@ -82,6 +84,30 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
             _report(where, sid, entry, day, rng)
         if row["sick_state"] == "open" and rng.random() < 0.5:
             api.record_report(where, sid, on=day, signal="ziekteverzuim", today=day)
+
+
+def _referrals_move(where: Workspace, day: dt.date, rng: np.random.Generator) -> None:
+    """Referrals move through the network, some stall: one read and one write of the book for the week (the
+    api's update_referral per action made `make region` a fifth slower)."""
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    with locked(where):
+        book = actions.load(where.actions_file)
+        for action in book.actions:
+            state = action.referral_state
+            if state is None or state[1] >= day.isoformat() or rng.random() >= 0.35:
+                continue
+            if state[0] == "registered":
+                moved = str(rng.choice(("started", "waiting_list", "failed"), p=(0.55, 0.35, 0.1)))
+            elif state[0] == "waiting_list":
+                moved = "started"
+            elif state[0] == "started" and rng.random() < 0.3:
+                moved = "finished"
+            else:
+                continue
+            book, _ = actions.set_state(book, action.id, state=moved, on=day)
+        actions.save(book, where.actions_file)
 
 
 def _report(where: Workspace, sid: str, entry: dict[str, object], day: dt.date, rng: np.random.Generator) -> None:

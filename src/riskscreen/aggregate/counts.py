@@ -12,7 +12,7 @@ import pandas as pd
 from riskscreen.aggregate.statutory import period_reports, report_tables
 from riskscreen.aggregate.tables import Aggregate, Basis, Table
 from riskscreen.ingest.profiles import LEVELS
-from riskscreen.workspace.actions import Action, ActionBook, Report
+from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, Report
 from riskscreen.workspace.snapshots import Snapshot
 
 BANDS = ("high", "elevated", "low")
@@ -62,7 +62,8 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         *reports,
         _crossed("sick", *_sick(rows, book.reports, first, last, level)),
         _action_table(actions),
-        _referrals(actions, targets),
+        _referrals(actions, targets, min(last, snapshots[-1].as_of)),
+        _referral_wait(book.actions, first, min(last, snapshots[-1].as_of)),
         _action_months(book.actions, first, min(last, snapshots[-1].as_of), months),
         _crossed("after_action", *_after(rows, book.actions, first, last, level)),
     ]
@@ -70,7 +71,7 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         tables.append(_crossed("left", *_left(outcomes, actions, level)))
     same = [("screened_by_level:*:*", "screened_by_year:*:*"),
             *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
-            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:count", "actions:referral:*"), *same_reports]
+            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:*", "actions:referral:*"), *same_reports]
     return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months,
                      basis=Basis.of([s.basis for s in snapshots], _hours_bases(snapshots)))
 
@@ -150,15 +151,34 @@ def _action_table(actions: list[Action]) -> Table:
     return _crossed("actions", frame["type"], frame["who"], TYPES, WHO)
 
 
-def _referrals(actions: list[Action], targets: tuple[str, ...]) -> Table:
+def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Table:
+    """Referrals agreed in the period by target and by their state on the period's last list."""
     known = (*[t for t in targets if t != "other"], "other")
-    counts = dict.fromkeys(known, 0)
+    counts = {(t, s): 0 for t in known for s in REFERRAL_STATES}
     for a in actions:
-        if a.type == "referral":
-            counts[a.referral if a.referral in counts else "other"] += 1
-    cells = tuple((counts[t],) for t in known)
-    total = sum(counts.values())
-    return Table("referrals", known, ("count",), cells, column_totals=(total,), total=None)
+        state = a.state_on(last)
+        if state is not None:
+            counts[(a.referral if a.referral in known else "other", state[0])] += 1
+    cells = tuple(tuple(counts[(t, s)] for s in REFERRAL_STATES) for t in known)
+    return Table("referrals", known, REFERRAL_STATES, cells, tuple(map(sum, cells)),
+                 tuple(sum(c[i] for c in cells) for i in range(len(REFERRAL_STATES))), sum(map(sum, cells)))
+
+
+WAIT_BUCKETS = ("0_2", "3_4", "5_8", "9_plus")  # whole weeks from registered to started
+
+
+def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
+    """Referrals that started in the period, by the whole weeks they waited from registration to the start: a
+    waiting-list figure a municipality can act on (the median's bucket is read off the published counts)."""
+    counts = dict.fromkeys(WAIT_BUCKETS, 0)
+    for a in actions:
+        started, registered = a.first_on("started"), a.first_on("registered")
+        if started is None or registered is None or not first <= started <= last:
+            continue
+        weeks = (dt.date.fromisoformat(started) - dt.date.fromisoformat(registered)).days // 7
+        counts["0_2" if weeks <= 2 else "3_4" if weeks <= 4 else "5_8" if weeks <= 8 else "9_plus"] += 1
+    cells = tuple((counts[b],) for b in WAIT_BUCKETS)
+    return Table("referral_wait", WAIT_BUCKETS, ("count",), cells, column_totals=(sum(counts.values()),))
 
 
 def _action_months(actions: tuple[Action, ...], first: str, last: str, months: tuple[str, ...]) -> Table:

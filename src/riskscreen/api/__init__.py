@@ -291,6 +291,7 @@ from riskscreen.api.cycle import (  # noqa: E402
     prune_history,
     record_report,
     reports_due,
+    update_referral,
     weekly_shortlist,
     workspace,
 )
@@ -326,6 +327,7 @@ __all__ = [
     "reports_due",
     "score",
     "train",
+    "update_referral",
     "validate",
     "weekly_shortlist",
     "workspace",

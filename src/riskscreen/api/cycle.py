@@ -117,7 +117,8 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
         wanted = {a.agreed for a in book.actions if a.open}
         at_action = {d: snapshots.at_or_before(where.snapshots, d) for d in sorted(wanted)}
         listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous,
-                        book=book, action_snapshots=at_action, by=by)
+                        book=book, action_snapshots=at_action, by=by,
+                        referral_wait_weeks=where.settings.referral_wait_weeks)
         stored = None
         if store:
             # the history is the mentors' list; a youth worker's view is a view of it
@@ -273,6 +274,20 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
                                      outcome=outcome)
         actions.save(book, where.actions_file)
     return closed
+
+
+def update_referral(where: Workspace | None, action_id: int, *, state: str, on: dt.date | None = None) -> Action:
+    """Move a referral to a new state (registered, waiting_list, started, finished, failed) on a day."""
+    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    with locked(where):
+        book, moved = actions.set_state(actions.load(where.actions_file), action_id, state=state,
+                                        on=on or current_date())
+        actions.save(book, where.actions_file)
+    return moved
 
 
 def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u",

@@ -28,8 +28,8 @@ from riskscreen.cli import (
     write,
 )
 
-actions_app = typer.Typer(help="Agreed actions and statutory reports of the school: add, list, close, import, "
-                               "reported.", no_args_is_help=True)
+actions_app = typer.Typer(help="Agreed actions and statutory reports of the school: add, list, update, close, "
+                               "import, reported.", no_args_is_help=True)
 app.add_typer(actions_app, name="actions")
 
 
@@ -46,6 +46,25 @@ class ActionType(str, Enum):
 
 ACTION_TYPE_KEYS = {"conversation": "conversation", "home_visit": "home_visit", "referral": "referral",
                     "gesprek": "conversation", "huisbezoek": "home_visit", "verwijzing": "referral"}
+
+
+class ReferralState(str, Enum):
+    """Either language's word for a referral's state (the data keeps the English key)."""
+
+    aangemeld = "aangemeld"
+    wachtlijst = "wachtlijst"
+    gestart = "gestart"
+    afgerond = "afgerond"
+    niet_gelukt = "niet-gelukt"
+    registered = "registered"
+    waiting_list = "waiting_list"
+    started = "started"
+    finished = "finished"
+    failed = "failed"
+
+
+STATE_KEYS = {"aangemeld": "registered", "wachtlijst": "waiting_list", "gestart": "started", "afgerond": "finished",
+              "niet-gelukt": "failed"}
 
 
 class Signal(str, Enum):
@@ -102,9 +121,10 @@ def list_(
     from riskscreen.render import render_rows
 
     chosen = api.actions_table(workspace(home, school), include_closed=all, student_id=student)
-    header = ["id", "student_id", "agreed", "type", "referral", "who", "worker", "what", "review", "closed",
-              "outcome"]
-    rows = [[getattr(a, key) for key in header] for a in chosen]
+    header = ["id", "student_id", "agreed", "type", "referral", "referral_state", "state_since", "who", "worker",
+              "what", "review", "closed", "outcome"]
+    rows = [[*(getattr(a, key) for key in header[:5]), *(a.referral_state or (None, None)),
+             *(getattr(a, key) for key in header[7:])] for a in chosen]
     if not rows:
         say("no_open_actions" if not all else "no_actions")
         return
@@ -125,6 +145,26 @@ def close(
     language(lang)
     closed = api.close_action(workspace(home, school), action_id, outcome=outcome, on=parse_date(on, "--on"))
     say("action_closed", id=closed.id, on=date_shown(closed.closed))
+
+
+@actions_app.command("update")
+@guarded
+def update(
+    action_id: Annotated[int, typer.Argument(help="The referral's number (see `actions list`).")],
+    state: Annotated[ReferralState, typer.Option("--state", help="Where the referral stands now.")],
+    on: Annotated[str | None, typer.Option("--on", help="The day it got there (default: today).")] = None,
+    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+) -> None:
+    """Record where a referral stands: aangemeld, wachtlijst, gestart, afgerond or niet-gelukt."""
+    from riskscreen import api
+    from riskscreen.i18n import choice_label
+
+    chosen = language(lang)
+    key = STATE_KEYS.get(state.value, state.value)
+    moved = api.update_referral(workspace(home, school), action_id, state=key, on=parse_date(on, "--on"))
+    current = moved.referral_state or (key, "")
+    say("referral_state_set", id=moved.id, state=choice_label("referral_states", current[0], chosen),
+        on=date_shown(current[1]))
 
 
 class ReportType(str, Enum):

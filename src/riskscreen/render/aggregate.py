@@ -22,7 +22,7 @@ from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text
 
 TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *REPORT_TABLES, "sick",
-               "actions", "referrals", "actions_by_month", "after_action", "left")
+               "actions", "referrals", "referral_wait", "actions_by_month", "after_action", "left")
 
 
 def shown(value: Value, threshold: int) -> str:
@@ -133,7 +133,26 @@ def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
         out.append((words["actions"], shown(actions.total, aggregate.threshold)))
         referral = actions.row_totals[actions.rows.index("referral")] if actions.row_totals else None
         out.append((words["referrals"], shown(referral, aggregate.threshold)))
+    if "referral_wait" in keys:
+        out.append((words["wait"], median_bucket(aggregate.table("referral_wait"), lang)))
     return out
+
+
+def median_bucket(table: Table, lang: str) -> str:
+    """The waiting time of the middle referral, as the bucket it falls in: read off the published counts (a
+    hidden bucket before the middle, or fewer than PERCENT_DENOMINATOR referrals, gives '-')."""
+    counts = [row[0] for row in table.cells]
+    total = table.column_totals[0] if table.column_totals else None
+    if not isinstance(total, int) or total < PERCENT_DENOMINATOR:
+        return "-"
+    middle, seen = (total + 1) // 2, 0
+    for key, count in zip(table.rows, counts, strict=True):
+        if not isinstance(count, int):
+            return "-"
+        seen += count
+        if seen >= middle:
+            return label("key", key, lang)
+    return "-"
 
 
 def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:

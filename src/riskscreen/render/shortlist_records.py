@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -95,6 +96,15 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
         who = f"{who} {row['action_worker']}"
     lines = [words["action_line"].format(what=row["action_what"], who=who,
                                          agreed=date_text(row["action_agreed"], lang))]
+    if _given(row.get("referral_state")):
+        weeks = (dt.date.fromisoformat(sl.result.as_of.date().isoformat())
+                 - dt.date.fromisoformat(str(row["referral_since"]))).days // 7
+        line = words["referral_line"].format(
+            target=choice_label("referrals", str(row["action_referral"]), lang),
+            state=choice_label("referral_states", str(row["referral_state"]), lang),
+            since=date_text(row["referral_since"], lang), weeks=weeks)
+        waited = int(row["referral_waiting"] or 0)
+        lines.append(line + (words["referral_waiting"].format(weeks=waited) if waited else ""))
     if _given(row["action_review"]):
         key = "review_overdue" if row["review_overdue"] else "review_on"
         lines.append(words[key].format(review=date_text(row["action_review"], lang)))

@@ -3,6 +3,7 @@ of the statutory signals (to report by a deadline, overdue, reported)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from riskscreen.signals.statutory.states import (
     with_states,
 )
 from riskscreen.workspace.actions import ActionBook
+from riskscreen.workspace.location import REFERRAL_WAIT_WEEKS
 from riskscreen.workspace.snapshots import Snapshot
 
 # Which signals a change shows: one feature per signal (the shorter window first), never a derived trend.
@@ -103,14 +105,17 @@ def signal_spread(features: pd.DataFrame) -> pd.Series:
 
 
 def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features: pd.DataFrame,
-                   snapshots: dict[str, Snapshot | None], spread: pd.Series) -> pd.DataFrame:
+                   snapshots: dict[str, Snapshot | None], spread: pd.Series,
+                   wait_weeks: int = REFERRAL_WAIT_WEEKS) -> pd.DataFrame:
     """Per student: the open action (the most recent if several), who follows it up, its review date, whether
-    the review is overdue, and which signals moved since the action was agreed."""
+    the review is overdue, and which signals moved since the action was agreed; for a referral, its target, its
+    state and since when, and `wait_weeks` when it has waited (registered or on a waiting list) longer than that
+    (else 0)."""
     rows: list[tuple[Any, ...]] = []
     for sid in entries["student_id"].astype(str):
         open_actions = sorted(book.open_for(sid), key=lambda a: (a.agreed, a.id))
         if not open_actions:
-            rows.append((None, None, None, None, None, None, False, 0, []))
+            rows.append((None, None, None, None, None, None, False, 0, [], None, None, None, 0))
             continue
         action = open_actions[-1]
         then = snapshots.get(action.agreed)
@@ -119,8 +124,16 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
             signals = then.signals()
             before = signals.loc[sid] if not signals.empty else None
         now = features.loc[sid] if sid in features.index else pd.Series(dtype=float)
+        state = action.state_on(as_of)
+        waiting = state is not None and state[0] in WAITING and \
+            dt.date.fromisoformat(as_of) - dt.date.fromisoformat(state[1]) > dt.timedelta(weeks=wait_weeks)
         rows.append((action.id, action.what, action.who, action.worker, action.agreed, action.review,
-                     action.overdue(as_of), len(open_actions) - 1, moved_signals(now, before, spread)))
+                     action.overdue(as_of), len(open_actions) - 1, moved_signals(now, before, spread),
+                     action.referral, *(state or (None, None)), wait_weeks if waiting else 0))
     return pd.DataFrame(rows, columns=["action_id", "action_what", "action_who", "action_worker", "action_agreed",
-                                       "action_review", "review_overdue", "more_actions", "since_action"],
+                                       "action_review", "review_overdue", "more_actions", "since_action",
+                                       "action_referral", "referral_state", "referral_since", "referral_waiting"],
                         index=entries.index)
+
+
+WAITING = ("registered", "waiting_list")  # a referral not yet started: how long it waits is what a coordinator asks

@@ -16,6 +16,7 @@ from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_
 from riskscreen.signals.statutory.workdays import CALENDAR_SOURCE
 from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
 from riskscreen.workspace.actions import ActionBook
+from riskscreen.workspace.location import REFERRAL_WAIT_WEEKS
 from riskscreen.workspace.snapshots import Snapshot, make_snapshot
 
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
@@ -80,7 +81,8 @@ BY = ("mentor", "youthworker")
 
 def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, min_band: str = "elevated",
           previous: Snapshot | None = None, book: ActionBook | None = None,
-          action_snapshots: dict[str, Snapshot | None] | None = None, by: str = "mentor") -> Shortlist:
+          action_snapshots: dict[str, Snapshot | None] | None = None, by: str = "mentor",
+          referral_wait_weeks: int = REFERRAL_WAIT_WEEKS) -> Shortlist:
     """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag;
     with `by="youthworker"`, the students with an open action a youth worker follows up, per youth worker."""
     if capacity < 0:
@@ -124,7 +126,8 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     spread = signal_spread(result.features)
     entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features,
                                                                            spread)
-    entries = entries.join(action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread))
+    entries = entries.join(action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread,
+                                          referral_wait_weeks))
     # Priority inside a group: statutory first (a legal duty with a deadline), then by risk.
     entries = entries.assign(_kind=_kind_order(entries["group"])).sort_values(
         ["_kind", "group", "statutory", "probability", "student_id"], ascending=[True, True, False, False, True],

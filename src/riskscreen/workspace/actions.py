@@ -17,8 +17,11 @@ from riskscreen.workspace.store import read_document, write_document
 ACTION_TYPES = ("conversation", "home_visit", "referral")
 ROLES = ("youth_worker", "mentor", "coordinator")
 SIGNALS = ("verzuim_16u", "ziekteverzuim")  # the statutory 16-hour rule; sick leave reported to the jeugdarts
+# a referral's way through the network: registered (aangemeld), on a waiting list, started, finished, or it did not
+# come about (niet gelukt); the first is set when the referral is agreed
+REFERRAL_STATES = ("registered", "waiting_list", "started", "finished", "failed")
 MAX_TEXT = 500
-BOOK_VERSION = 1
+BOOK_VERSION = 2  # 2: a referral's states; a book of version 1 is read (its referrals registered when agreed)
 WORKER_PATTERN = re.compile(r"^[\w][\w .'-]{0,39}$")
 
 
@@ -38,10 +41,32 @@ class Action:
     closed: str | None = None   # ISO date
     outcome: str | None = None
     source: str = "terminal"    # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
+    states: tuple[tuple[str, str], ...] = ()  # a referral's REFERRAL_STATES with their ISO dates, in order
 
     @property
     def open(self) -> bool:
         return self.closed is None
+
+    @property
+    def referral_state(self) -> tuple[str, str] | None:
+        """A referral's state now and the day it was set (registered on the day agreed, if nothing else was
+        recorded); None for another action."""
+        if self.type != "referral":
+            return None
+        return self.states[-1] if self.states else ("registered", self.agreed)
+
+    def state_on(self, day: str) -> tuple[str, str] | None:
+        """A referral's state as it stood on a day (None for another action, or one agreed after the day)."""
+        if self.type != "referral" or self.agreed > day:
+            return None
+        history = [s for s in self.states if s[1] <= day]
+        return history[-1] if history else ("registered", self.agreed)
+
+    def first_on(self, state: str) -> str | None:
+        """The day a referral first reached a state, or None."""
+        if self.type == "referral" and state == "registered" and not self.states:
+            return self.agreed
+        return next((on for name, on in self.states if name == state), None)
 
     def overdue(self, as_of: str) -> bool:
         return self.open and self.review is not None and self.review < as_of
@@ -156,8 +181,32 @@ def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str
         raise UsageError(msg("the review date {review} is before the date agreed {agreed}",
                              review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
                          hint=msg("give a review date on or after the day the action was agreed"))
+    states = (("registered", agreed.isoformat()),) if type == "referral" else ()
     return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, msg("action")), type, who,
-                  check_worker(worker), referral, review.isoformat() if review else None, source=source)
+                  check_worker(worker), referral, review.isoformat() if review else None, source=source,
+                  states=states)
+
+
+def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> tuple[ActionBook, Action]:
+    """A referral moved to a new state on a day (never before the referral or its last state)."""
+    action = book.get(action_id)
+    if action.type != "referral":
+        raise UsageError(msg("action {action_id} is not a referral: only a referral has a state",
+                             action_id=action_id),
+                         hint=msg("`riskscreen actions list` shows each action's type"))
+    if state not in REFERRAL_STATES:
+        raise UsageError(msg("unknown state of a referral '{state}'", state=state),
+                         hint=msg("use one of {join}", join=", ".join(REFERRAL_STATES)))
+    current = action.referral_state or ("registered", action.agreed)
+    if on.isoformat() < current[1]:
+        raise UsageError(msg("action {action_id} has a state of {since}, after {on}", action_id=action_id,
+                             since=Day(current[1]), on=Day(on.isoformat())),
+                         hint=msg("give a date on or after the referral's last state"))
+    if state == current[0]:
+        return book, action
+    history = action.states or (("registered", action.agreed),)
+    moved = replace(action, states=(*history, (state, on.isoformat())))
+    return replace(book, actions=tuple(moved if a.id == action_id else a for a in book.actions)), moved
 
 
 def add(book: ActionBook, actions: list[Action]) -> ActionBook:
@@ -204,16 +253,19 @@ def load(path: Path) -> ActionBook:
         return ActionBook()
     doc = read_document(path, msg("actions file"))
     try:
-        if doc.get("version") != BOOK_VERSION:
+        if doc.get("version") not in (1, BOOK_VERSION):
             raise ValueError("version")
-        actions = tuple(Action(**a) for a in doc["actions"])
+        actions = tuple(Action(**{**a, "states": tuple((str(n), str(d)) for n, d in a.get("states", ()))})
+                        for a in doc["actions"])
         reports = tuple(Report(**r) for r in doc["reports"])
         for a in actions:
             if a.type not in ACTION_TYPES or a.who not in ROLES or not isinstance(a.id, int):
                 raise ValueError("field")
-            for day in (a.agreed, a.review, a.closed):
+            for day in (a.agreed, a.review, a.closed, *(on for _, on in a.states)):
                 if day is not None:
                     dt.date.fromisoformat(day)
+            if any(name not in REFERRAL_STATES for name, _ in a.states) or (a.states and a.type != "referral"):
+                raise ValueError("state")
         for r in reports:
             dt.date.fromisoformat(r.on)
             if r.end is not None:
@@ -236,7 +288,10 @@ def save(book: ActionBook, path: Path) -> Path:
 
 
 def _record(item: Action | Report) -> dict[str, Any]:
-    return {f.name: getattr(item, f.name) for f in fields(item)}
+    record = {f.name: getattr(item, f.name) for f in fields(item)}
+    if "states" in record:
+        record["states"] = [list(s) for s in record["states"]]
+    return record
 
 
 def prune(book: ActionBook, before: str) -> tuple[ActionBook, int, int]:

@@ -17,8 +17,10 @@ SETTINGS_NAME = "settings.toml"
 DEFAULT_SCHOOL = "school"
 SCHOOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 # The youth worker's network (issue #12); a school edits its own list in settings.toml.
-REFERRAL_TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "leerplicht_rmc",
-                    "jeugdarts_ggd", "huisarts", "other")
+REFERRAL_TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "sociaal_wijkteam",
+                    "ondersteuningsteam", "decaan_lob", "leerplicht_rmc", "jeugdarts_ggd", "huisarts", "veilig_thuis",
+                    "halt", "jongerenwerk", "other")
+REFERRAL_WAIT_WEEKS = 4  # a referral registered or on a waiting list longer than this is marked for the coordinator
 MAX_CONFIG_BYTES = 64 << 10
 
 
@@ -29,6 +31,7 @@ class Settings:
     retention_weeks: int | None = None      # snapshots and closed actions older than this are pruned
     referral_targets: tuple[str, ...] = REFERRAL_TARGETS
     rmc_hours: float | None = None          # the region's agreed threshold of 18+ (RMC) reports; None: the profile's
+    referral_wait_weeks: int = REFERRAL_WAIT_WEEKS
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,11 @@ def read_settings(workspace: Workspace) -> Settings:
         raise WorkspaceError(msg("rmc_hours must be a number of hours from 1 to 16"), path=str(path),
                              hint=msg("the region's agreed threshold of 18+ reports, such as rmc_hours = 16; never "
                                       "more than the law's 16"))
-    return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc))
+    wait = doc.get("referral_wait_weeks", REFERRAL_WAIT_WEEKS)
+    if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= 52:
+        raise WorkspaceError(msg("referral_wait_weeks must be a whole number of weeks from 1 to 52"), path=str(path),
+                             hint=msg("for example referral_wait_weeks = 4, or remove the line for the default"))
+    return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc), wait)
 
 
 SETTINGS_TEMPLATE = """\
@@ -161,6 +168,10 @@ SETTINGS_TEMPLATE = """\
 
 # The youth worker's network: where an action can refer a student to (`riskscreen actions add --referral`).
 referral_targets = [{targets}]
+
+# A referral still registered (aangemeld) or on a waiting list after this many weeks is marked on the list for the
+# coordinator (`riskscreen actions update ID --state wachtlijst`). Default 4.
+# referral_wait_weeks = 4
 
 # Students of 18 to 22 without a startkwalificatie are reported as RMC (18+) verzuim at the threshold the region
 # agreed on (the lists say "volgens de regionale afspraak"). Default: 16 hours in 4 lesson weeks, as for the

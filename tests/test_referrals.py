@@ -1,0 +1,144 @@
+"""A referral followed through the network (issue #23 item 1, and #25 item 3): its states from the command line,
+the refusals, the weekly list's line and waiting mark, and the municipal tables of referrals by target and state
+and of waiting weeks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from tests.test_aggregate import FIRST, LAST, school, snapshot
+from typer.testing import CliRunner
+
+from riskscreen import sample
+from riskscreen.aggregate.counts import count
+from riskscreen.aggregate.suppress import suppress
+from riskscreen.cli import app
+from riskscreen.render.aggregate import figures, median_bucket
+from riskscreen.workspace.actions import Action, ActionBook, load
+from riskscreen.workspace.location import REFERRAL_TARGETS
+
+runner = CliRunner()
+
+
+def run(*args: object):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("exports")
+    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
+    return folder / "week48"
+
+
+def test_a_referral_moves_through_every_state_from_the_command_line(week48: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert run("shortlist", week48, "--workspace", ws, "-f", "csv").exit_code == 0
+    added = run("actions", "add", "111016", "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-10-02",
+                "--workspace", ws)
+    assert added.exit_code == 0, added.stderr
+    for state, on, said in (("wachtlijst", "2026-10-09", "verwijzing 1: wachtlijst sinds 09-10-2026"),
+                            ("gestart", "2026-11-06", "verwijzing 1: gestart sinds 06-11-2026"),
+                            ("afgerond", "2026-11-20", "verwijzing 1: afgerond sinds 20-11-2026"),
+                            ("niet-gelukt", "2026-11-21", "verwijzing 1: niet gelukt sinds 21-11-2026"),
+                            ("aangemeld", "2026-11-23", "verwijzing 1: aangemeld sinds 23-11-2026")):
+        moved = run("actions", "update", "1", "--state", state, "--on", on, "--workspace", ws)
+        assert moved.exit_code == 0 and said in moved.stderr, moved.stderr
+    stored = json.loads((ws / "school" / "actions.json").read_text())
+    assert stored["version"] == 2
+    assert stored["actions"][0]["states"] == [["registered", "2026-10-02"], ["waiting_list", "2026-10-09"],
+                                              ["started", "2026-11-06"], ["finished", "2026-11-20"],
+                                              ["failed", "2026-11-21"], ["registered", "2026-11-23"]]
+    listed = run("actions", "list", "--workspace", ws, "-f", "csv")
+    assert ";registered;2026-11-23;" in listed.stdout and "Stand verwijzing;Sinds" in listed.stdout
+
+
+def test_a_wrong_state_date_or_action_is_refused_and_nothing_is_stored(week48: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    run("actions", "add", "111016", "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-02",
+        "--workspace", ws)
+    run("actions", "add", "111016", "--what", "gesprek", "--on", "2026-11-02", "--workspace", ws)
+    before = (ws / "school" / "actions.json").read_bytes()
+    early = run("actions", "update", "1", "--state", "gestart", "--on", "2026-11-01", "--workspace", ws)
+    assert early.exit_code == 2
+    assert "fout: actie 1 heeft een stand van 02-11-2026, na 01-11-2026" in early.stderr
+    other = run("actions", "update", "2", "--state", "gestart", "--workspace", ws, "--lang", "en")
+    assert other.exit_code == 2 and "error: action 2 is not a referral: only a referral has a state" in other.stderr
+    unknown = run("actions", "update", "1", "--state", "bezig", "--workspace", ws)
+    assert unknown.exit_code == 2 and "'bezig' is not one of 'aangemeld', 'wachtlijst'" in unknown.stderr
+    missing = run("actions", "update", "9", "--state", "gestart", "--workspace", ws)
+    assert missing.exit_code == 2 and "er is geen actie 9" in missing.stderr
+    assert (ws / "school" / "actions.json").read_bytes() == before
+
+
+def test_the_list_shows_the_state_and_marks_a_referral_waiting_past_four_weeks(week48: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    student = next(csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")), delimiter=";"))["Leerling"]
+    # the list is of Friday 27 November 2026: on the waiting list since 28 October is 30 days, past 4 weeks
+    run("actions", "add", student, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-10-23",
+        "--workspace", ws)
+    run("actions", "update", "1", "--state", "wachtlijst", "--on", "2026-10-28", "--workspace", ws)
+    shown = run("shortlist", week48, "--workspace", ws, "-f", "md", "--no-history")
+    assert ("verwijzing naar jeugdhulp: wachtlijst sinds 28-10-2026 (4 wk), WACHT AL LANGER DAN 4 WEKEN: "
+            "zorgcoördinator" in shown.stdout), shown.stdout
+    run("actions", "update", "1", "--state", "gestart", "--on", "2026-11-20", "--workspace", ws)
+    started = run("shortlist", week48, "--workspace", ws, "-f", "md", "--no-history")
+    assert "verwijzing naar jeugdhulp: gestart sinds 20-11-2026 (1 wk)" in started.stdout
+    assert "WACHT AL LANGER" not in started.stdout
+    (ws / "school" / "settings.toml").write_text("referral_wait_weeks = 0\n")
+    bad = run("shortlist", week48, "--workspace", ws, "-f", "md", "--no-history", "--lang", "en")
+    assert bad.exit_code == 1
+    assert "referral_wait_weeks must be a whole number of weeks from 1 to 52" in bad.stderr
+
+
+def test_a_book_of_version_1_reads_its_referrals_as_registered_when_agreed(tmp_path: Path) -> None:
+    path = tmp_path / "actions.json"
+    path.write_text(json.dumps({"version": 1, "reports": [], "actions": [
+        {"id": 1, "student_id": "1", "agreed": "2026-09-01", "what": "x", "type": "referral", "who": "mentor",
+         "worker": None, "referral": "jeugdhulp", "review": None, "closed": None, "outcome": None,
+         "source": "terminal"}]}))
+    action = load(path).actions[0]
+    assert (action.referral_state, action.first_on("registered"), action.first_on("started")) == \
+        (("registered", "2026-09-01"), "2026-09-01", None)
+
+
+def referral(i: int, agreed: str, *states: tuple[str, str], target: str = "jeugdhulp") -> Action:
+    return Action(i, f"S{i:04d}", agreed, "x", "referral", "mentor", referral=target,
+                  states=(("registered", agreed), *states))
+
+
+def test_the_aggregate_counts_referrals_by_target_and_state_and_the_weeks_until_they_start() -> None:
+    """States as the period's last list (9 October) knew them; waiting weeks are whole weeks from registration to
+    the start, for referrals that started in the period (one agreed in the school year before counts too)."""
+    book = ActionBook((
+        referral(1, "2026-09-01", ("started", "2026-09-08")),                           # 1 week
+        referral(2, "2026-09-01", ("waiting_list", "2026-09-03"), ("started", "2026-09-29")),  # 4 weeks
+        referral(3, "2026-09-02", ("waiting_list", "2026-09-10")),
+        referral(4, "2026-09-02", ("failed", "2026-09-20"), target="huisarts"),
+        referral(5, "2026-09-03", ("started", "2026-10-30")),                           # after the last list
+        referral(6, "2026-06-01", ("started", "2026-09-14")),                           # 15 weeks
+        referral(7, "2026-09-03", target="onbekend_team"),                              # not in the list: other
+    ))
+    counted = count("04AB", [snapshot("2026-09-11", school(60)), snapshot("2026-10-09", school(60))], book,
+                    FIRST, LAST, 10, REFERRAL_TARGETS)
+    table = counted.table("referrals")
+    assert table.columns == ("registered", "waiting_list", "started", "finished", "failed")
+    got = {r: c for r, c in zip(table.rows, table.cells, strict=True) if any(c)}
+    assert got == {"jeugdhulp": (1, 1, 2, 0, 0), "huisarts": (0, 0, 0, 0, 1), "other": (1, 0, 0, 0, 0)}
+    assert (table.column_totals, table.total) == ((2, 1, 2, 0, 1), 6)
+    wait = counted.table("referral_wait")
+    assert (wait.rows, wait.cells, wait.column_totals) == (("0_2", "3_4", "5_8", "9_plus"),
+                                                           ((1,), (1,), (0,), (1,)), (3,))
+    assert median_bucket(wait, "nl") == "-"  # 3 referrals: a median needs 20
+    many = replace(wait, cells=((8,), (9,), (3,), (2,)), column_totals=(22,))
+    assert median_bucket(many, "nl") == "3 of 4 weken"  # the 11th of 22 lies in the second bucket
+    assert median_bucket(replace(many, cells=((8,), ("primary",), (3,), (2,))), "nl") == "-"
+    published = suppress(counted)
+    assert ("Wachttijd van aanmelding tot start van een verwijzing (mediaan)", "-") in figures(published, "nl")
