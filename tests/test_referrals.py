@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from riskscreen import sample
 from riskscreen.aggregate.counts import count
 from riskscreen.aggregate.suppress import suppress
+from riskscreen.aggregate.tables import Span
 from riskscreen.cli import app
 from riskscreen.render.aggregate import figures, median_bucket
 from riskscreen.workspace.actions import Action, ActionBook, load
@@ -134,11 +135,22 @@ def test_the_aggregate_counts_referrals_by_target_and_state_and_the_weeks_until_
     assert got == {"jeugdhulp": (1, 1, 2, 0, 0), "huisarts": (0, 0, 0, 0, 1), "other": (1, 0, 0, 0, 0)}
     assert (table.column_totals, table.total) == ((2, 1, 2, 0, 1), 6)
     wait = counted.table("referral_wait")
-    assert (wait.rows, wait.cells, wait.column_totals) == (("0_2", "3_4", "5_8", "9_plus"),
-                                                           ((1,), (1,), (0,), (1,)), (3,))
+    assert wait.rows == ("weeks_0", "weeks_1", "weeks_2", "weeks_3", "weeks_4", "weeks_5", "weeks_6", "weeks_7",
+                         "weeks_8", "weeks_9_12", "weeks_13_plus")
+    assert (wait.cells, wait.column_totals) == (((0,), (1,), (0,), (0,), (1,), (0,), (0,), (0,), (0,), (0,), (1,)),
+                                                (3,))
     assert median_bucket(wait, "nl") == "-"  # 3 referrals: a median needs 20
-    many = replace(wait, cells=((8,), (9,), (3,), (2,)), column_totals=(22,))
-    assert median_bucket(many, "nl") == "3 of 4 weken"  # the 11th of 22 lies in the second bucket
-    assert median_bucket(replace(many, cells=((8,), ("primary",), (3,), (2,))), "nl") == "-"
+    many = replace(wait, cells=((3,), (5,), (2,), (9,), (3,), (0,), (0,), (0,), (0,), (0,), (0,)),
+                   column_totals=(22,))
+    assert median_bucket(many, "nl") == "3 weken"  # the 11th of 22: 3 + 5 + 2 = 10 wait less
+    pinned = replace(many, cells=((3,), ("primary",), *many.cells[2:]))
+    assert median_bucket(pinned, "nl") == "3 weken"  # the total leaves 5 for the hidden cell
+    hidden = replace(many, cells=((3,), ("primary",), (2,), ("secondary",), *many.cells[4:]))
+    assert median_bucket(hidden, "nl") == "-"  # 1 week and 3 weeks hold 14 together: the 11th lies in either
+    ranged = replace(many, cells=((3,), (5,), (Span(12, 14),), ("merged",), *many.cells[4:]),
+                     column_totals=(40,))
+    assert median_bucket(ranged, "nl") == "2 weken"  # the 20th of 40: 8 wait less, 20 to 22 two weeks or less
+    wider = replace(ranged, cells=((3,), (5,), (Span(10, 12),), *ranged.cells[3:]))
+    assert median_bucket(wider, "nl") == "-"  # 18 to 20 wait two weeks or less: the 20th lies in 2 or 3 weeks
     published = suppress(counted)
     assert ("Wachttijd van aanmelding tot start van een verwijzing (mediaan)", "-") in figures(published, "nl")

@@ -106,7 +106,9 @@ def _referrals_move(where: Workspace, day: dt.date, rng: np.random.Generator) ->
                 moved = "finished"
             else:
                 continue
-            book, _ = actions.set_state(book, action.id, state=moved, on=day)
+            # a state is set on a school day between the lists, never before the last one
+            on = max(dt.date.fromisoformat(state[1]), day - dt.timedelta(days=int(rng.integers(0, 5))))
+            book, _ = actions.set_state(book, action.id, state=moved, on=on)
         actions.save(book, where.actions_file)
 
 

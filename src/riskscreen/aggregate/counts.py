@@ -164,7 +164,10 @@ def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Ta
                  tuple(sum(c[i] for c in cells) for i in range(len(REFERRAL_STATES))), sum(map(sum, cells)))
 
 
-WAIT_BUCKETS = ("0_2", "3_4", "5_8", "9_plus")  # whole weeks from registered to started
+# whole weeks from registered to started: one row per week up to 8 (so that the median is a number of weeks), then
+# wider rows where few referrals wait that long
+WAIT_BUCKETS = ("weeks_0", "weeks_1", "weeks_2", "weeks_3", "weeks_4", "weeks_5", "weeks_6", "weeks_7", "weeks_8",
+                "weeks_9_12", "weeks_13_plus")
 
 
 def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
@@ -176,7 +179,7 @@ def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
         if started is None or registered is None or not first <= started <= last:
             continue
         weeks = (dt.date.fromisoformat(started) - dt.date.fromisoformat(registered)).days // 7
-        counts["0_2" if weeks <= 2 else "3_4" if weeks <= 4 else "5_8" if weeks <= 8 else "9_plus"] += 1
+        counts[f"weeks_{weeks}" if weeks <= 8 else "weeks_9_12" if weeks <= 12 else "weeks_13_plus"] += 1
     cells = tuple((counts[b],) for b in WAIT_BUCKETS)
     return Table("referral_wait", WAIT_BUCKETS, ("count",), cells, column_totals=(sum(counts.values()),))
 

@@ -139,20 +139,29 @@ def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
 
 
 def median_bucket(table: Table, lang: str) -> str:
-    """The waiting time of the middle referral, as the bucket it falls in: read off the published counts (a
-    hidden bucket before the middle, or fewer than PERCENT_DENOMINATOR referrals, gives '-')."""
-    counts = [row[0] for row in table.cells]
+    """The waiting time of the middle referral, as the row it falls in, when the published counts (with a region's
+    ranges) leave only one row possible; '-' otherwise, or over fewer than PERCENT_DENOMINATOR referrals."""
     total = table.column_totals[0] if table.column_totals else None
     if not isinstance(total, int) or total < PERCENT_DENOMINATOR:
         return "-"
-    middle, seen = (total + 1) // 2, 0
-    for key, count in zip(table.rows, counts, strict=True):
-        if not isinstance(count, int):
-            return "-"
-        seen += count
-        if seen >= middle:
+    bounds = [_bounds(row[0], total) for row in table.cells]
+    middle = (total + 1) // 2
+    for i, key in enumerate(table.rows):
+        # at least `middle` wait this long or less, and fewer than `middle` wait less, whatever the hidden counts
+        least_through = max(sum(lo for lo, _ in bounds[:i + 1]), total - sum(hi for _, hi in bounds[i + 1:]))
+        most_before = min(sum(hi for _, hi in bounds[:i]), total - sum(lo for lo, _ in bounds[i:]))
+        if least_through >= middle and most_before < middle:
             return label("key", key, lang)
     return "-"
+
+
+def _bounds(value: Value, total: int) -> tuple[int, int]:
+    """The least and the most a published value can be: a count, a region's range, or anything up to the total."""
+    if isinstance(value, int):
+        return value, value
+    if isinstance(value, Span):
+        return value.low, value.high
+    return 0, total
 
 
 def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:
