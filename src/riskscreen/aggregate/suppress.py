@@ -42,7 +42,8 @@ def suppress(aggregate: Aggregate) -> Aggregate:
     while True:
         # an exposed cell whose linked hidden cells gained no partner is exposed still: no need to ask again
         hidden = {k for k, v in shown.items() if is_hidden(v)}
-        unchanged = {c for c in exposed if partners.isdisjoint(_connected(c, hidden, relations))}
+        components = _components(hidden, relations)
+        unchanged = {c for c in exposed if partners.isdisjoint(components[c])}
         # a range a region publishes lies at or above the threshold: it needs no protection, it only bounds others
         unknown = sorted(k for k in hidden if k not in protected and k not in unchanged
                          and not isinstance(shown[k], Span))
@@ -50,7 +51,7 @@ def suppress(aggregate: Aggregate) -> Aggregate:
         protected.update(set(unknown) - set(found))
         exposed = sorted({*found, *unchanged})
         chosen = (_next_to_suppress(group, shown, true, relations, aggregate.threshold)
-                  for group in _groups(exposed, shown, relations))
+                  for group in _groups(exposed, components))
         partners = {p for p in chosen if p is not None}
         if not partners:
             break
@@ -80,18 +81,23 @@ def _released(shown: dict[str, Value], true: dict[str, int], relations: Relation
     return shown
 
 
-def _groups(cells: list[str], shown: dict[str, Value], relations: Relations) -> list[list[str]]:
+def _groups(cells: list[str], components: dict[str, frozenset[str]]) -> list[list[str]]:
     """The cells by the connected hidden cells they lie in: one partner is hidden per group and round (hiding one
     for every exposed cell at once hides a third more than needed; checking again is cheap)."""
-    hidden = {k for k, v in shown.items() if is_hidden(v)}
-    groups: list[list[str]] = []
-    seen: set[str] = set()
+    groups: dict[frozenset[str], list[str]] = {}
     for cell in cells:
-        if cell not in seen:
-            component = set(_connected(cell, hidden, relations))
-            seen |= component
-            groups.append([c for c in cells if c in component])
-    return groups
+        groups.setdefault(components[cell], []).append(cell)
+    return list(groups.values())
+
+
+def _components(hidden: set[str], relations: Relations) -> dict[str, frozenset[str]]:
+    """Every hidden cell's connected hidden cells (see _connected), each group found once."""
+    out: dict[str, frozenset[str]] = {}
+    for cell in sorted(hidden):
+        if cell not in out:
+            component = frozenset(_connected(cell, hidden, relations))
+            out.update(dict.fromkeys(component, component))
+    return out
 
 
 class Relations:
@@ -120,7 +126,12 @@ def unprotected(cells: list[str], shown: dict[str, Value], relations: Relations,
     """Those of the hidden `cells` whose value a reader can work out exactly (see the module's docstring). Cells
     that the sums pin by plain reasoning (bound propagation: "these four add up to 0") need no linear program; with
     the true counts, a cell that can be 1 more than its count is protected without asking how small it can be."""
-    outer = _propagated(shown, relations, threshold)
+    hidden = {k for k, v in shown.items() if is_hidden(v)}
+    scope: set[str] = set()
+    for cell in cells:  # the cells' connected hidden cells: no sum reaches beyond them
+        if cell not in scope:
+            scope.update(_connected(cell, hidden, relations))
+    outer = _propagated(shown, relations, threshold, scope)
     open_ = [c for c in cells if _whole_numbers(*outer[c]) >= 2]
     truth = true or {}
     moved = _moved([c for c in open_ if c in truth], shown, relations, threshold, truth)
@@ -166,12 +177,15 @@ def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, thre
     return proven
 
 
-def _propagated(shown: dict[str, Value], relations: Relations, threshold: int) -> dict[str, tuple[float, float]]:
-    """Bounds on every hidden cell from each sum in turn, until nothing narrows: never narrower than the true range
-    (so a cell pinned here is pinned), often wider (so a cell not pinned here goes to the linear program)."""
-    bounds = {k: _bounds(v, threshold) for k, v in shown.items() if is_hidden(v)}
+def _propagated(shown: dict[str, Value], relations: Relations, threshold: int,
+                scope: set[str]) -> dict[str, tuple[float, float]]:
+    """Bounds on the hidden cells of `scope` (whole groups of connected hidden cells) from each sum in turn, until
+    nothing narrows: never narrower than the true range (so a cell pinned here is pinned), often wider (so a cell
+    not pinned here goes to the linear program)."""
+    bounds = {k: _bounds(shown[k], threshold) for k in scope}
     sums = []
-    for total, parts in relations.all:
+    for i in sorted({i for k in scope for i in relations.of.get(k, ())}):
+        total, parts = relations.all[i]
         terms = [(k, sign) for k, sign in [(total, 1.0), *((p, -1.0) for p in parts)]]
         if any(k in bounds for k, _ in terms) and all(k in bounds or isinstance(shown.get(k), int) for k, _ in terms):
             constant = -sum(sign * float(str(shown[k])) for k, sign in terms if k not in bounds)
