@@ -154,3 +154,56 @@ def test_the_aggregate_counts_referrals_by_target_and_state_and_the_weeks_until_
     assert median_bucket(wider, "nl") == "-"  # 18 to 20 wait two weeks or less: the 20th lies in 2 or 3 weeks
     published = suppress(counted)
     assert ("Wachttijd van aanmelding tot start van een verwijzing (mediaan)", "-") in figures(published, "nl")
+
+
+def fill(listing: Path, out: Path, values: dict[str, dict[str, str]]) -> None:
+    """Write in the XLSX list, per student, the given columns (by their headings)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(listing)
+    for ws in wb.worksheets:
+        head = [c.value for c in ws[1]]
+        if "Stand verwijzing" not in head:
+            continue
+        col = {h: i + 1 for i, h in enumerate(head)}
+        for r in range(2, ws.max_row + 1):
+            for heading, value in values.get(str(ws.cell(r, col["Leerling"]).value), {}).items():
+                ws.cell(r, col[heading], value)
+    wb.save(out)
+
+
+def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    students = [r["Leerling"] for r in csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")),
+                                                      delimiter=";")]
+    referred, other, third = students[:3]
+    run("actions", "add", referred, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-20",
+        "--workspace", ws)
+    made = run("shortlist", week48, "--workspace", ws, "--no-history", "-o", tmp_path / "week48.xlsx")
+    assert made.exit_code == 0, made.stderr
+    unchanged = run("actions", "import", tmp_path / "week48.xlsx", "--workspace", ws)  # shows 'aangemeld' as it is
+    assert unchanged.exit_code == 0 and "0 actie(s) uit 1 ingevulde rij(en) toegevoegd" in unchanged.stderr
+    assert "stand bijgewerkt" not in unchanged.stderr
+    fill(tmp_path / "week48.xlsx", tmp_path / "filled.xlsx", {
+        referred: {"Stand verwijzing": "wachtlijst"},
+        third: {"Afgesproken actie": "aanmelden bij het wijkteam", "Soort actie": "verwijzing",
+                "Verwezen naar": "anders", "Wie": "mentor"}})
+    imported = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
+    assert imported.exit_code == 0, imported.stderr
+    assert "1 actie(s) uit 2 ingevulde rij(en) toegevoegd" in imported.stderr
+    assert "; van 1 verwijzing(en) de stand bijgewerkt" in imported.stderr
+    book = load(ws / "school" / "actions.json")
+    assert book.actions[0].states == (("registered", "2026-11-20"), ("waiting_list", "2026-11-27"))
+    assert (book.actions[1].referral, book.actions[1].referral_state) == ("other", ("registered", "2026-11-27"))
+    fill(tmp_path / "week48.xlsx", tmp_path / "wrong.xlsx", {referred: {"Stand verwijzing": "bezig"},
+                                                            other: {"Stand verwijzing": "gestart"}})
+    before = (ws / "school" / "actions.json").read_bytes()
+    refused = run("actions", "import", tmp_path / "wrong.xlsx", "--workspace", ws)
+    assert refused.exit_code == 1
+    assert "2 rij(en) met een probleem; er is niets ingelezen:" in refused.stderr
+    assert ("werkblad 'MNT02', rij 2, kolom 'referral_state': 'bezig' is geen stand van een verwijzing: schrijf "
+            "aangemeld, wachtlijst, gestart, afgerond of niet gelukt") in refused.stderr
+    assert (f"werkblad 'MNT02', rij 3, kolom 'referral_state': leerling {other} heeft geen open verwijzing om een "
+            "stand te geven") in refused.stderr
+    assert (ws / "school" / "actions.json").read_bytes() == before

@@ -397,6 +397,7 @@ class ImportResult:
     rows: int
     list_date: str | None
     dry_run: bool
+    moved: int = 0  # referrals whose state the list changed
 
 
 def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
@@ -411,7 +412,8 @@ def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | Non
         book = actions.load(where.actions_file)
         parsed = parse_list(Path(path), book, known_students=_known_students(where),
                             referral_targets=where.settings.referral_targets, agreed=agreed)
-        if parsed.actions and not dry_run:
-            actions.save(actions.add(book, parsed.actions), where.actions_file)
-    return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run)
+        if (parsed.actions or parsed.states) and not dry_run:
+            actions.save(actions.add(parsed.states or book, parsed.actions), where.actions_file)
+    return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run,
+                        parsed.moved)
 

@@ -247,5 +247,6 @@ def import_(
     where = workspace(home, school)
     result = api.import_actions(where, path, agreed=parse_date(agreed, "--agreed"), dry_run=dry_run)
     skipped = say_text("import_skipped", n=result.duplicates) if result.duplicates else ""
+    skipped += say_text("import_moved", n=result.moved) if result.moved else ""
     say("would_import" if dry_run else "imported", n=len(result.added), rows=result.rows,
         folder=f"{where.folder}{skipped}")

@@ -36,7 +36,8 @@ def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -
     if write_in:
         cols.append(("action", words["action"]))
         if for_import:
-            cols += [("action_type", words["action_type"]), ("referral", words["referral"])]
+            cols += [("action_type", words["action_type"]), ("referral", words["referral"]),
+                     ("referral_state", words["referral_state"])]
         cols += [("who", words["who"]), ("when", words["when"])]
     return cols
 

@@ -154,6 +154,9 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
             "open_action": action_lines(row, sl),
             "prompts": [prompt_text(k, lang) for k in row["prompts"]],
             "action": "", "action_type": "", "referral": "", "who": "", "when": "",
+            # the open referral's state, to be changed in place and read back by `actions import`
+            "referral_state": choice_label("referral_states", str(row["referral_state"]), lang)
+            if _given(row.get("referral_state")) else "",
         })
     return out
 

@@ -20,6 +20,8 @@ from riskscreen.render.shortlist_records import (
 )
 from riskscreen.weekly.shortlist import Shortlist
 
+MAX_LIST_FORMULA = 255
+
 
 def _sheet_title(name: str, used: set[str]) -> str:
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
@@ -43,9 +45,10 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
     widths = {"list_date": 11, "priority": 5, "student_id": 12, "name": 20, "class": 8, "band": 10,
               "probability": 9, "change": 22, "reasons": 48, "flags": 40, "prompts": 48, "open_action": 30,
-              "action": 30, "action_type": 14, "referral": 18, "who": 16, "when": 14}
-    choices = {"action_type": [choice_label("action_types", k, lang) for k in texts(lang)["action_types"]],
-               "who": [choice_label("roles", k, lang) for k in texts(lang)["roles"]]}
+              "action": 30, "action_type": 14, "referral": 18, "referral_state": 14, "who": 16, "when": 14}
+    choices = {key: [choice_label(table, k, lang) for k in texts(lang)[table]]
+               for key, table in (("action_type", "action_types"), ("referral", "referrals"),
+                                  ("referral_state", "referral_states"), ("who", "roles"))}
     wb = Workbook()
     wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
     summary = wb.active
@@ -97,10 +100,11 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
                     cell.data_type = "s"  # text from an export stays text, never a formula
         last = len(by_group[group]) + 1
         for i, (key, _) in enumerate(cols, start=1):
-            if key in choices and last > 1:
+            formula = '"' + ",".join(choices.get(key, ())) + '"'
+            # Excel refuses a list of more than 255 characters in a validation: then no drop-down, typing works
+            if key in choices and last > 1 and len(formula) <= MAX_LIST_FORMULA:
                 letter = ws.cell(1, i).column_letter
-                validation = DataValidation(type="list", formula1='"' + ",".join(choices[key]) + '"',
-                                            allow_blank=True, showErrorMessage=False)
+                validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
                 validation.add(f"{letter}2:{letter}{last}")
                 ws.add_data_validation(validation)
         if by_group[group]:

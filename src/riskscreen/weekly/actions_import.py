@@ -17,15 +17,16 @@ from pathlib import Path
 
 from riskscreen.errors import InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular, small_text
-from riskscreen.i18n import LANGUAGES, texts
+from riskscreen.i18n import LANGUAGES, choice_label, texts
 from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
-from riskscreen.workspace.actions import Action, ActionBook, make_action
+from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, make_action, set_state
 
 MAX_LIST_BYTES = 64 << 20
 COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
-                "type": ("action_type",), "referral": ("referral",), "who": ("who",), "review": ("when",)}
-FILLED_IN = ("action", "type", "referral", "who", "review")
+                "type": ("action_type",), "referral": ("referral",), "referral_state": ("referral_state",),
+                "who": ("who",), "review": ("when",)}
+FILLED_IN = ("action", "type", "referral", "who", "review")  # a new action; "referral_state" moves an open one
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
 SHORT_DATE = re.compile(r"^\d{1,2}[-/.]\d{1,2}$")
 
@@ -69,6 +70,8 @@ class ParsedList:
     list_date: str | None
     skipped_duplicates: int
     rows_read: int
+    states: ActionBook | None = None  # the book with the referrals' new states, when the list moved any
+    moved: int = 0                    # referrals whose state the list changed
 
 
 def heading_keys() -> dict[str, str]:
@@ -84,10 +87,10 @@ def heading_keys() -> dict[str, str]:
 
 
 def choice_words() -> dict[str, dict[str, str]]:
-    """The words of each choice (type, role) in every language -> key."""
-    out: dict[str, dict[str, str]] = {"type": {}, "who": {}}
+    """The words of each choice (type, role, a referral's state) in every language -> key."""
+    out: dict[str, dict[str, str]] = {"type": {}, "who": {}, "referral_state": {}}
     for lang in LANGUAGES:
-        for field, table in (("type", "action_types"), ("who", "roles")):
+        for field, table in (("type", "action_types"), ("who", "roles"), ("referral_state", "referral_states")):
             for key, word in texts(lang)[table].items():
                 out[field][_fold(word)] = key
                 out[field][_fold(key)] = key
@@ -136,7 +139,9 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     rows = read_rows(path)
     headings = heading_keys()
     choices = choice_words()
-    targets = {_fold(t): t for t in referral_targets}
+    # a target as the list's drop-down writes it in either language ('anders', 'leerplicht/RMC'), or its key
+    targets = {_fold(choice_label("referrals", t, lang)): t for t in referral_targets for lang in LANGUAGES}
+    targets.update({_fold(t): t for t in referral_targets})
     problems: list[RowProblem] = []
     found: list[tuple[str | None, int, dict[str, object]]] = []
     columns: dict[str | None, dict[int, str]] = {}
@@ -148,7 +153,7 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
                 columns[sheet] = mapped
             continue
         values = {key: cells[i] if i < len(cells) else None for i, key in columns[sheet].items()}
-        if any(_text(values.get(k)) for k in FILLED_IN):
+        if any(_text(values.get(k)) for k in (*FILLED_IN, "referral_state")):
             found.append((sheet, number, values))
     if not columns:
         raise UsageError(msg("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)"),
@@ -173,8 +178,15 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     actions: list[Action] = []
     duplicates = 0
     existing = {(a.student_id, a.agreed, a.what) for a in book.actions}
+    moved_book, moved = book, 0
     for sheet, number, values in found:
         try:
+            if _text(values.get("referral_state")):
+                before = moved_book
+                moved_book = _moved_referral(values, moved_book, choices, agreed or dt.date.min)
+                moved += moved_book is not before
+            if not any(_text(values.get(k)) for k in FILLED_IN):
+                continue
             action = _row_action(values, book, choices, targets, referral_targets, known_students,
                                  agreed or dt.date.min, list_date)
         except _RowError as exc:
@@ -188,7 +200,29 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
         actions.append(action)
     if problems:
         raise ImportRefused(path, problems)
-    return ParsedList(actions, list_date, duplicates, len(found))
+    return ParsedList(actions, list_date, duplicates, len(found), moved_book if moved else None, moved)
+
+
+def _moved_referral(values: dict[str, object], book: ActionBook, choices: dict[str, dict[str, str]],
+                    on: dt.date) -> ActionBook:
+    """The book with the state written on a row set on the student's latest open referral, on the list's date
+    (the same book when the referral is in that state already)."""
+    student = _text(values.get("student_id"))
+    written = _text(values.get("referral_state"))
+    state = choices["referral_state"].get(_fold(written))
+    if state not in REFERRAL_STATES:
+        raise _RowError("referral_state", msg("'{written}' is not a state of a referral: write aangemeld, "
+                                              "wachtlijst, gestart, afgerond or niet gelukt", written=written))
+    referrals = [a for a in book.open_for(student) if a.type == "referral"]
+    if not referrals:
+        raise _RowError("referral_state", msg("student {student} has no open referral to give a state",
+                                              student=student))
+    latest = max(referrals, key=lambda a: (a.agreed, a.id))
+    try:
+        moved, _ = set_state(book, latest.id, state=state, on=on)
+    except UsageError as exc:
+        raise _RowError("referral_state", exc.message) from None
+    return moved
 
 
 class _RowError(Exception):

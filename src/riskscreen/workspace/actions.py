@@ -198,12 +198,12 @@ def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> t
         raise UsageError(msg("unknown state of a referral '{state}'", state=state),
                          hint=msg("use one of {join}", join=", ".join(REFERRAL_STATES)))
     current = action.referral_state or ("registered", action.agreed)
+    if state == current[0]:  # already there (a list read back with the state it showed): nothing moves
+        return book, action
     if on.isoformat() < current[1]:
         raise UsageError(msg("action {action_id} has a state of {since}, after {on}", action_id=action_id,
                              since=Day(current[1]), on=Day(on.isoformat())),
                          hint=msg("give a date on or after the referral's last state"))
-    if state == current[0]:
-        return book, action
     history = action.states or (("registered", action.agreed),)
     moved = replace(action, states=(*history, (state, on.isoformat())))
     return replace(book, actions=tuple(moved if a.id == action_id else a for a in book.actions)), moved
