@@ -56,7 +56,7 @@ def test_a_referral_moves_through_every_state_from_the_command_line(week48: Path
                                               ["started", "2026-11-06"], ["finished", "2026-11-20"],
                                               ["failed", "2026-11-21"], ["registered", "2026-11-23"]]
     listed = run("actions", "list", "--workspace", ws, "-f", "csv")
-    assert ";registered;2026-11-23;" in listed.stdout and "Stand verwijzing;Sinds" in listed.stdout
+    assert ";verwijzing;jeugdhulp;aangemeld;23-11-2026;" in listed.stdout and "Stand verwijzing;Sinds" in listed.stdout
 
 
 def test_a_wrong_state_date_or_action_is_refused_and_nothing_is_stored(week48: Path, tmp_path: Path) -> None:
@@ -207,3 +207,34 @@ def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp
     assert (f"werkblad 'MNT02', rij 3, kolom 'referral_state': leerling {other} heeft geen open verwijzing om een "
             "stand te geven") in refused.stderr
     assert (ws / "school" / "actions.json").read_bytes() == before
+
+
+def test_actions_list_speaks_dutch_and_never_cuts_a_column(week48: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #23 item 6: labels for codes, DD-MM-JJJJ dates, and at 80 columns a block per action; JSON keeps
+    the keys and ISO dates for programs."""
+    ws = tmp_path / "ws"
+    run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    run("actions", "add", "111016", "--what", "aanmelden", "--referral", "schoolmaatschappelijk_werk", "--who",
+        "zorgcoördinator", "--review", "2026-12-11", "--on", "2026-11-20", "--workspace", ws)
+    run("actions", "update", "1", "--state", "wachtlijst", "--on", "2026-11-25", "--workspace", ws)
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = run("actions", "list", "--workspace", ws)
+    assert shown.stdout == ("Nr 1 · Leerling 111016 · Afgesproken op 20-11-2026\n"
+                            "  Soort: verwijzing\n"
+                            "  Verwezen naar: schoolmaatschappelijk werk\n"
+                            "  Stand verwijzing: wachtlijst (sinds 25-11-2026)\n"
+                            "  Wie: zorgcoördinator\n"
+                            "  Wat: aanmelden\n"
+                            "  Opnieuw bekijken op: 11-12-2026\n")
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+    english = run("actions", "list", "--workspace", ws, "--lang", "en")
+    assert "  Referral state: waiting list (since 2026-11-25)\n" in english.stdout
+    as_json = json.loads(run("actions", "list", "--workspace", ws, "-f", "json").stdout)
+    assert as_json[0] | {"what": "x"} == {
+        "id": 1, "student_id": "111016", "agreed": "2026-11-20", "type": "referral",
+        "referral": "schoolmaatschappelijk_werk", "referral_state": "waiting_list", "state_since": "2026-11-25",
+        "who": "coordinator", "worker": None, "what": "x", "review": "2026-12-11", "closed": None, "outcome": None}
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = run("actions", "list", "--workspace", ws)
+    assert "┃ Nr ┃ Leerling ┃" in wide.stdout and "…" not in wide.stdout

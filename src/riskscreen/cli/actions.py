@@ -118,17 +118,13 @@ def list_(
     language(lang)
     check_output(output, force)
     from riskscreen import api
-    from riskscreen.render import render_rows
+    from riskscreen.render.actions_list import render_actions
 
     chosen = api.actions_table(workspace(home, school), include_closed=all, student_id=student)
-    header = ["id", "student_id", "agreed", "type", "referral", "referral_state", "state_since", "who", "worker",
-              "what", "review", "closed", "outcome"]
-    rows = [[*(getattr(a, key) for key in header[:5]), *(a.referral_state or (None, None)),
-             *(getattr(a, key) for key in header[7:])] for a in chosen]
-    if not rows:
+    if not chosen:
         say("no_open_actions" if not all else "no_actions")
         return
-    write(render_rows(header, rows, format.value, language(lang)), output, force)
+    write(render_actions(chosen, format.value, language(lang)), output, force)
 
 
 @actions_app.command("close")
