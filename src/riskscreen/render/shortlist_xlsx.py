@@ -56,15 +56,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.title = _sheet_title(words["summary"], used)
     for line in header_lines(sl):
         summary.append([_xlsx_value(line)])
-    summary.append([])
-    summary.append([words["for_mentor"], words["students_listed"]])
-    for cell in summary[summary.max_row]:
-        cell.font = Font(bold=True)
-    by_group: dict[str, list[dict[str, Any]]] = {group: [] for group in sl.groups}
-    for r in records(sl):  # one pass: a board's list has thousands of rows in hundreds of groups
-        by_group[str(r["group"])].append(r)
-    for group in sl.groups:
-        summary.append([_xlsx_value(group_label(group, lang)), len(by_group[group])])
+    # the reports the law asks for first: they have a deadline, the counts per mentor do not
     summary.append([])
     summary.append([words["statutory_title"]])
     summary.cell(summary.max_row, 1).font = Font(bold=True)
@@ -75,6 +67,15 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
             summary.append([_xlsx_value(v) for v in row])
     else:
         summary.append([words["statutory_none"]])
+    summary.append([])
+    summary.append([words["for_mentor"], words["students_listed"]])
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    by_group: dict[str, list[dict[str, Any]]] = {group: [] for group in sl.groups}
+    for r in records(sl):  # one pass: a board's list has thousands of rows in hundreds of groups
+        by_group[str(r["group"])].append(r)
+    for group in sl.groups:
+        summary.append([_xlsx_value(group_label(group, lang)), len(by_group[group])])
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
