@@ -15,7 +15,7 @@ from riskscreen.errors import UsageError
 from riskscreen.i18n import prompt_text, texts
 from riskscreen.render import output_format
 from riskscreen.render.shortlist import csv_document, render
-from riskscreen.render.shortlist_records import group_notes
+from riskscreen.render.shortlist_records import group_notes, records
 from riskscreen.render.shortlist_xlsx import xlsx_bytes
 from riskscreen.scoring.score import score
 from riskscreen.signals.features import FEATURES
@@ -40,8 +40,10 @@ def test_statutory_students_are_always_listed(result) -> None:  # type: ignore[n
         # within a group the statutory students come first
         for _, group in listing.entries.groupby("group"):
             assert group["statutory"].tolist() == sorted(group["statutory"].tolist(), reverse=True)
-    only_flags = build(result, capacity=0)
-    assert set(only_flags.entries["student_id"]) == flagged
+    only_flags = build(result, capacity=0)  # no one by risk, but the cap never hides a student of band high
+    high = set(result.table.loc[result.table["band"] == "high", "student_id"])
+    assert set(only_flags.entries["student_id"]) == flagged | high
+    assert set(only_flags.entries.loc[only_flags.entries["over_capacity"], "student_id"]) == high
 
 
 def small_result(rows: list[tuple[str, str | None, str | None, float, str, bool]]):  # type: ignore[no-untyped-def]
@@ -77,8 +79,21 @@ def test_capacity_per_mentor_and_in_total() -> None:
     total = build(result, capacity=3, per_mentor=False, min_band="elevated")
     assert total.entries["student_id"].tolist() == ["A4", "A1", "A2", "C1"]
     assert total.cap_left == {"all": ["B1", "A3", "D1", "B2"]}
+    # issue #23 item 5: a capacity of 1 does not hide A2, who is high: kept on M1's page and marked
     one = build(result, capacity=1, min_band="high")
-    assert one.entries["student_id"].tolist() == ["A4", "A1", "C1"]
+    assert one.entries["student_id"].tolist() == ["A4", "A1", "A2", "C1"]
+    assert one.entries["over_capacity"].tolist() == [False, False, True, False]
+    assert one.cap_left == {} and one.overflow == {}
+    mark = next(r for r in records(one) if r["student_id"] == "A2")
+    assert mark["because"] == "risico, boven de capaciteit: hoog risico blijft altijd op de lijst"
+    # with --strict-capacity, M1's page keeps its one and A2 goes to the coordinator's overflow page, last
+    strict = build(result, capacity=1, min_band="high", strict_capacity=True)
+    assert strict.entries["student_id"].tolist() == ["A4", "A1", "C1", "A2"]
+    assert strict.groups == ["mentor:M1", "class:3C", "overflow:"]
+    assert strict.overflow == {"mentor:M1": 1}
+    assert group_notes(strict, "overflow:") == ["Leerlingen met hoog risico boven het maximum van 1 per mentor: "
+                                                "M1: 1"]
+    assert "## Boven de capaciteit (zorgcoördinator)" in render(strict, "md")
 
 
 def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[no-untyped-def]

@@ -59,4 +59,4 @@ def test_the_installed_wheel_prints_the_shortlist_from_another_folder(wheel: Pat
                              check=False)
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.startswith(
-        "Signaleringslijst, week 48 (27-11-2026); model demo (meegeleverd); 160 leerlingen op de lijst")
+        "Signaleringslijst, week 48 (27-11-2026); model demo (meegeleverd); 163 leerlingen op de lijst")

@@ -13,6 +13,7 @@ from riskscreen.errors import UsageError, msg
 
 LANGUAGES = ("nl", "en")
 NO_GROUP = "none"
+OVERFLOW = "overflow:"  # the coordinator's page of band-high students beyond their mentor's capacity
 
 
 @functools.cache
@@ -119,6 +120,8 @@ def group_label(key: str, lang: str) -> str:
         return f"{words['class_group']} {name}"
     if kind == "worker":
         return name or str(words["no_worker"])
+    if key == OVERFLOW:
+        return str(words["overflow_group"])
     return str(words["no_mentor"])
 
 

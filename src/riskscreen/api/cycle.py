@@ -80,7 +80,7 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
                      as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
                      min_band: str = "elevated", workspace: Workspace | None = None, store: bool = True,
                      by: str = "mentor", names: Path | None = None, progress: Progress | None = None,
-                     today: dt.date | None = None) -> Weekly:
+                     today: dt.date | None = None, strict_capacity: bool = False) -> Weekly:
     """The weekly list with changes since the last stored list, open actions and statutory follow-up; stores
     this run's snapshot in the school's workspace (a second run of a date is kept as run 2)."""
     from riskscreen.api import load_model, read
@@ -118,7 +118,7 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
         at_action = {d: snapshots.at_or_before(where.snapshots, d) for d in sorted(wanted)}
         listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous,
                         book=book, action_snapshots=at_action, by=by,
-                        referral_wait_weeks=where.settings.referral_wait_weeks)
+                        referral_wait_weeks=where.settings.referral_wait_weeks, strict_capacity=strict_capacity)
         stored = None
         if store:
             # the history is the mentors' list; a youth worker's view is a view of it

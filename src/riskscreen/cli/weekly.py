@@ -107,6 +107,9 @@ def shortlist(
                                                              "listed by risk.")] = 5,
     total: Annotated[bool, typer.Option("--total", help="Apply --capacity to the whole school, not per "
                                                         "mentor.")] = False,
+    strict_capacity: Annotated[bool, typer.Option("--strict-capacity", help="Keep each mentor's page to "
+                                                  "--capacity: students of band high beyond it go on the "
+                                                  "coordinator's overflow page.")] = False,
     min_band: Annotated[Band, typer.Option("--min-band", help="Lowest risk band listed by risk (16-hour "
                                                               "students are always listed).")] = Band.elevated,
     by: Annotated[By, typer.Option("--by", help="mentor: the list per mentor; youthworker: each youth worker's "
@@ -133,7 +136,7 @@ def shortlist(
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
                                   workspace=workspace(home, school), store=not no_history, by=by.value, names=names,
-                                  progress=_progress())
+                                  progress=_progress(), strict_capacity=strict_capacity)
     color = fmt == "table" and output is None and _colour_wanted()
     write(render("shortlist", fmt, weekly.shortlist, color=color or None,
                  csv_dialect=csv_dialect.value if csv_dialect else None), output, force)

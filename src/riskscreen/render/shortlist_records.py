@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from riskscreen.i18n import (
+    OVERFLOW,
     band_label,
     change_text,
     choice_label,
@@ -127,6 +128,8 @@ def _because(row: pd.Series, words: dict[str, str]) -> str:
         parts.append(words["because_statutory"])
     if row["by_risk"]:
         parts.append(words["because_risk"])
+    if row.get("over_capacity", False):
+        parts.append(words["because_over_capacity"])
     return ", ".join(parts)
 
 
@@ -189,6 +192,9 @@ def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
 def group_notes(sl: Shortlist, group: str) -> list[str]:
     """The lines under a group's table: whom the limit left out, and who left the list since last time."""
     notes = [capped_line(sl, group)] if group in sl.cap_left else []
+    if group == OVERFLOW and sl.overflow:
+        notes.append(words_of(sl)["overflow_note"].format(capacity=sl.capacity, counts=", ".join(
+            f"{group_label(g, sl.result.lang)}: {n}" for g, n in sl.overflow.items())))
     gone = left_lines(sl, group)
     if gone:
         notes.append(f"{words_of(sl)['left']}: " + "; ".join(gone))

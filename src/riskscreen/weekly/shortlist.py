@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, msg
-from riskscreen.i18n import NO_GROUP, texts
+from riskscreen.i18n import NO_GROUP, OVERFLOW, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
 from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_LATE
@@ -42,6 +43,8 @@ class Shortlist:
     cap_left: dict[str, list[str]] = field(default_factory=dict)   # group -> above the band but left out
     by: str = "mentor"
     names: dict[str, str] | None = None  # pseudonym -> name, for a printed list only (never stored)
+    overflow: dict[str, int] = field(default_factory=dict)  # mentor's group -> students of band high beyond
+    #                                                          the capacity, on the overflow page (strict capacity)
     school: str = ""                     # the workspace's school, for the printed list's running header
 
 
@@ -82,9 +85,11 @@ BY = ("mentor", "youthworker")
 def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, min_band: str = "elevated",
           previous: Snapshot | None = None, book: ActionBook | None = None,
           action_snapshots: dict[str, Snapshot | None] | None = None, by: str = "mentor",
-          referral_wait_weeks: int = REFERRAL_WAIT_WEEKS) -> Shortlist:
-    """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag;
-    with `by="youthworker"`, the students with an open action a youth worker follows up, per youth worker."""
+          referral_wait_weeks: int = REFERRAL_WAIT_WEEKS, strict_capacity: bool = False) -> Shortlist:
+    """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag and
+    every student of band high (beyond the capacity on their mentor's page, marked; with `strict_capacity`, on
+    the coordinator's overflow page); with `by="youthworker"`, the students with an open action a youth worker
+    follows up, per youth worker."""
     if capacity < 0:
         raise UsageError(msg("--capacity must be 0 or more"))
     if min_band not in BAND_ORDER:
@@ -105,7 +110,12 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
         chosen = eligible & (order_in_group <= capacity)
     else:
         chosen = eligible & (np.cumsum(eligible) <= capacity)
-    capped = eligible & ~chosen & ~statutory
+    # the cap never hides a student of band high: a busy mentor's list grows instead (or the coordinator's)
+    over = eligible & (table["band"].to_numpy() == "high") & ~chosen
+    overflow = dict(sorted(Counter(table["group"].to_numpy()[over].astype(str)).items())) if strict_capacity else {}
+    if strict_capacity:
+        table.loc[over, "group"] = OVERFLOW
+    capped = eligible & ~chosen & ~over & ~statutory
     cap_left: dict[str, list[str]] = {}
     for sid, group in zip(table["student_id"].to_numpy()[capped], table["group"].to_numpy()[capped], strict=True):
         cap_left.setdefault(str(group) if per_mentor else "all", []).append(str(sid))
@@ -115,10 +125,11 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
         table["group"] = workers.fillna(table["group"])
         cap_left = {}
     else:
-        listed = chosen | statutory
+        listed = chosen | over | statutory
     entries = table.loc[listed].copy()
     entries["statutory"] = entries["verzuim_16u"].astype(bool)
-    entries["by_risk"] = chosen[listed]
+    entries["by_risk"] = (chosen | over)[listed]
+    entries["over_capacity"] = over[listed]
     entries["prompts"] = [prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang,
                                       minor=minor is not False)
                           for f, state, sick, minor in zip(entries["reason_features"], entries["verzuim_state"],
@@ -139,14 +150,14 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     groups = list(keys.iloc[np.lexsort((keys.to_numpy().astype(str), _kind_order(keys)))])
     return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
                      previous_as_of=previous.as_of if previous else None, groups=groups,
-                     statutory=_open_statutory(table, as_of), cap_left=cap_left, by=by)
+                     statutory=_open_statutory(table, as_of), cap_left=cap_left, by=by, overflow=overflow)
 
 
 def _kind_order(groups: pd.Series) -> np.ndarray:
     """Groups in a fixed order whatever the language: mentors (or youth workers), classes, then none."""
     text = groups.astype(str)
     return np.select([text.str.startswith("mentor:") | text.str.startswith("worker:"),
-                      text.str.startswith("class:")], [0, 1], 2)
+                      text.str.startswith("class:"), text == OVERFLOW], [0, 1, 3], 2)
 
 
 def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
