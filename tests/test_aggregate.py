@@ -271,7 +271,8 @@ def test_the_merge_refuses_what_is_not_an_aggregate_or_was_edited(tmp_path: Path
 
 def test_the_command_line_writes_the_aggregate_of_a_workspace(tmp_path: Path, school_dir: Path) -> None:
     ws = tmp_path / "ws"
-    assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", str(ws), "-f", "csv"]).exit_code == 0
+    listed = runner.invoke(app, ["shortlist", str(school_dir), "--workspace", str(ws), "-f", "csv", "--store"])
+    assert listed.exit_code == 0
     out = tmp_path / "04AB.json"
     made = runner.invoke(app, ["aggregate", "--workspace", str(ws), "-o", str(out)])
     assert made.exit_code == 0, made.stderr

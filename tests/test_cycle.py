@@ -76,7 +76,7 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
         (1, "111016", "2026-11-20", "conversation", None, "youth_worker", "Sanne", "2026-11-25"),
         (2, "111025", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11")]
     # week 48 comes from another folder and still finds last week's list, actions and the report
-    second = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+    second = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     assert second.exit_code == 0, second.stderr
     golden("cycle_week48_nl.csv", second.stdout)
     rows = week48_records(second.stdout)
@@ -124,8 +124,8 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
 def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     for _ in range(2):
-        assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
-    third = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+        assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store").exit_code == 0
+    third = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     assert "momentopname opgeslagen in" in third.stderr
     assert "(run 3 van die datum; eerdere runs bewaard)" in third.stderr
     assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == [
@@ -186,7 +186,7 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
 def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     assert run("actions", "add", "111016", "--what", "x", "--workspace", ws).exit_code == 2  # no list yet
-    assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv").exit_code == 0
+    assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store").exit_code == 0
     added = run("actions", "add", "111016", "--what", "huisbezoek", "--type", "home_visit", "--who",
                 "Jongerenwerker", "--worker", "Amir", "--review", "2026-12-11", "--on", "2026-11-27", "--workspace", ws)
     assert added.exit_code == 0
@@ -206,8 +206,8 @@ def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) ->
 
 def test_retention_prunes_old_snapshots_and_closed_actions(weeks: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv")
-    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv")
+    run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store")
+    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     dry = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
     assert dry.exit_code == 0 and "zou 1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor " \
                                   "23-11-2026 verwijderen" in dry.stderr
@@ -272,3 +272,31 @@ def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> No
     assert other.returncode == 1
     assert "een andere run van riskscreen (proces" in other.stderr and "gebruikt de werkmap" in other.stderr
     assert not (ws / "school" / "snapshots").exists() or not list((ws / "school" / "snapshots").iterdir())
+
+
+def test_one_run_writes_every_format_and_stores_one_snapshot(weeks: Path, tmp_path: Path) -> None:
+    """Issue #23 item 4: -o given twice writes both files from one computation and stores one snapshot; a look in
+    the terminal stores nothing unless --store."""
+    ws = tmp_path / "ws"
+    snapshots = ws / "school" / "snapshots"
+    looked = run("shortlist", weeks / "week48", "--workspace", ws)
+    assert looked.exit_code == 0
+    assert ("geen momentopname opgeslagen: deze lijst ging alleen naar de terminal (met -o BESTAND of --store is "
+            "het de lijst van deze week)") in looked.stderr
+    assert not snapshots.exists() or not list(snapshots.iterdir())
+    both = run("shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "week48.pdf", "-o",
+               tmp_path / "week48.xlsx")
+    assert both.exit_code == 0, both.stderr
+    assert (tmp_path / "week48.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "week48.xlsx").read_bytes().startswith(b"PK")
+    assert [p.name for p in snapshots.iterdir()] == ["shortlist-2026-11-27.json"]
+    stored = run("shortlist", weeks / "week48", "--workspace", ws, "--store", "-f", "csv")
+    assert "momentopname opgeslagen in" in stored.stderr and "(run 2" in stored.stderr
+    assert sorted(p.name for p in snapshots.iterdir()) == ["shortlist-2026-11-27-2.json", "shortlist-2026-11-27.json"]
+    clash = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "pdf", "-o", tmp_path / "a.pdf", "-o",
+                tmp_path / "b.xlsx", "--lang", "en")
+    assert clash.exit_code == 2
+    assert "--format applies to one --output; with several, each takes the format of its extension" in clash.stderr
+    twice = run("shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "c.pdf", "-o", tmp_path / "c.pdf")
+    assert twice.exit_code == 2 and "dezelfde --output is twee keer gegeven" in twice.stderr
+    assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "c.pdf").exists()

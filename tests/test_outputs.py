@@ -322,7 +322,7 @@ def test_progress_lines_never_name_a_source_file(monkeypatch: pytest.MonkeyPatch
 
 def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path) -> None:
     ws = str(tmp_path / "ws")
-    assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", ws, "-f", "csv"]).exit_code == 0
+    assert runner.invoke(app, ["shortlist", str(school_dir), "--workspace", ws, "-f", "csv", "--store"]).exit_code == 0
     done = runner.invoke(app, ["actions", "reported", "111069", "--on", "2026-11-24", "--workspace", ws])
     assert done.exit_code == 0, done.stderr
     # the report recorded is named: the student's oldest report still open (an 18-year-old: RMC)

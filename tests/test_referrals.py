@@ -39,7 +39,7 @@ def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_referral_moves_through_every_state_from_the_command_line(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    assert run("shortlist", week48, "--workspace", ws, "-f", "csv").exit_code == 0
+    assert run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store").exit_code == 0
     added = run("actions", "add", "111016", "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-10-02",
                 "--workspace", ws)
     assert added.exit_code == 0, added.stderr
@@ -61,7 +61,7 @@ def test_a_referral_moves_through_every_state_from_the_command_line(week48: Path
 
 def test_a_wrong_state_date_or_action_is_refused_and_nothing_is_stored(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
     run("actions", "add", "111016", "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-02",
         "--workspace", ws)
     run("actions", "add", "111016", "--what", "gesprek", "--on", "2026-11-02", "--workspace", ws)
@@ -80,7 +80,7 @@ def test_a_wrong_state_date_or_action_is_refused_and_nothing_is_stored(week48: P
 
 def test_the_list_shows_the_state_and_marks_a_referral_waiting_past_four_weeks(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
     student = next(csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")), delimiter=";"))["Leerling"]
     # the list is of Friday 27 November 2026: on the waiting list since 28 October is 30 days, past 4 weeks
     run("actions", "add", student, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-10-23",
@@ -174,7 +174,7 @@ def fill(listing: Path, out: Path, values: dict[str, dict[str, str]]) -> None:
 
 def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
-    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
     students = [r["Leerling"] for r in csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")),
                                                       delimiter=";")]
     referred, other, third = students[:3]
@@ -214,7 +214,7 @@ def test_actions_list_speaks_dutch_and_never_cuts_a_column(week48: Path, tmp_pat
     """Issue #23 item 6: labels for codes, DD-MM-JJJJ dates, and at 80 columns a block per action; JSON keeps
     the keys and ISO dates for programs."""
     ws = tmp_path / "ws"
-    run("shortlist", week48, "--workspace", ws, "-f", "csv")
+    run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
     run("actions", "add", "111016", "--what", "aanmelden", "--referral", "schoolmaatschappelijk_werk", "--who",
         "zorgcoördinator", "--review", "2026-12-11", "--on", "2026-11-20", "--workspace", ws)
     run("actions", "update", "1", "--state", "wachtlijst", "--on", "2026-11-25", "--workspace", ws)

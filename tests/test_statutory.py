@@ -368,7 +368,7 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
     import json
 
     ws = tmp_path / "ws"
-    listed = cli("shortlist", SAMPLE, "--workspace", ws, "-f", "json")
+    listed = cli("shortlist", SAMPLE, "--workspace", ws, "-f", "json", "--store")
     assert listed.exit_code == 0, listed.stderr
     doc = json.loads(listed.stdout)
     deadlines = [r["deadline"] or "9999" for r in doc["open_reports"]]  # M@ZL signals have none: last

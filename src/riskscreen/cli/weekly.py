@@ -121,7 +121,12 @@ def shortlist(
         "--format", "-f", help="table, pdf, html, xlsx, csv or md (default: from --output's extension, "
                                "else table).")] = None,
     csv_dialect: CsvDialectOpt = None,
-    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    output: Annotated[list[Path] | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of stdout; give it again for more formats of the same "
+                               "run (-o week48.pdf -o week48.xlsx).")] = None,
+    force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    store: Annotated[bool, typer.Option("--store", help="Store this run's snapshot also when the list only goes "
+                                                        "to the terminal.")] = False,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this run's snapshot.")] = False,
 ) -> None:
     """The weekly shortlist for the youth worker and the mentor: who, why, what changed, open actions and
@@ -130,16 +135,29 @@ def shortlist(
     from riskscreen.render import output_format, render
 
     chosen = language(lang)
-    fmt = output_format("shortlist", format.value if format else None, output)
-    check_output(output, force)
+    outputs = list(output or [])
+    if len(outputs) > 1 and format is not None:
+        raise UsageError(msg("--format applies to one --output; with several, each takes the format of its "
+                             "extension"), hint=msg("leave out --format"))
+    if len({p.resolve() for p in outputs}) < len(outputs):
+        raise UsageError(msg("the same --output is given twice"))
+    places: list[Path | None] = [*outputs] if outputs else [None]
+    targets = [(output_format("shortlist", format.value if format else None, p), p) for p in places]
+    for _, path in targets:
+        check_output(path, force)
+    # a list that leaves the tool as a file is the week's list; a look in the terminal is not, unless asked
+    keep = (bool(outputs) or store) and not no_history
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
-                                  workspace=workspace(home, school), store=not no_history, by=by.value, names=names,
+                                  workspace=workspace(home, school), store=keep, by=by.value, names=names,
                                   progress=_progress(), strict_capacity=strict_capacity)
-    color = fmt == "table" and output is None and _colour_wanted()
-    write(render("shortlist", fmt, weekly.shortlist, color=color or None,
-                 csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
+    # every output from the one computation, all rendered before any is written
+    rendered = [(render("shortlist", fmt, weekly.shortlist,
+                        color=(fmt == "table" and path is None and _colour_wanted()) or None,
+                        csv_dialect=csv_dialect.value if csv_dialect else None), path) for fmt, path in targets]
+    for content, path in rendered:
+        write(content, path, force)
     for note in weekly.notes:
         _err(note)
     for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
@@ -149,6 +167,8 @@ def shortlist(
     if weekly.snapshot is not None:
         run = say_text("snapshot_run", run=weekly.snapshot.run) if weekly.snapshot.run > 1 else ""
         say("snapshot_stored", path=f"{weekly.snapshot.path}{run}")
+    elif not no_history:
+        say("snapshot_not_stored")
     say("listed", listed=weekly.listed, statutory=weekly.statutory, groups=len(weekly.shortlist.groups))
 
 
