@@ -103,28 +103,32 @@ def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[
 
 def test_prompts_follow_the_reasons() -> None:
     keys = prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False, lang="en")
-    assert keys == ["verzuim_16u.0", "absence.0", "grades.0"]
+    # issue #23 item 2: the last of three prompts asks what goes well when none asks for the student's own plan
+    assert keys == ["verzuim_16u.0", "absence.0", "strengths.0"]
     assert [prompt_text(k, "en") for k in keys] == [
         "Has the report to DUO / the attendance officer been made? Agree who informs the parents and the "
         "leerplichtambtenaar.",
         "What keeps you away from school, and at which moments most?",
-        "In which subjects are you stuck, and do you know where to get help?",
+        "What goes well, at school or outside it, and who supports you in it?",
     ]
+    assert prompts_for("fails_12w", statutory=False, sick_flag=False, lang="nl") == ["grades.0", "grades.1"]
+    assert prompt_text("grades.1", "nl") == ("Wat wil je zelf bereiken met deze opleiding, en wat heb je nodig om "
+                                             "het te halen?")
     # one form of address for the student in every Dutch prompt: "je", never "de leerling" or "u"
     dutch = [p for kind in texts("nl")["prompts"].values() for p in kind]
     assert "Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?" in dutch
-    assert "Passen het niveau en de opleiding nog?" in dutch
+    # none steers toward a lower level
+    assert not any(re.search(r"niveau|afstromen|lager", p) for p in dutch)
     student_prompts = [p for p in dutch if "DUO" not in p and "jeugdarts" not in p]
-    spoken = {"Passen het niveau en de opleiding nog?",
-              "Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?"}  # no address at all: fine
+    spoken = {"Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?"}  # no address at all: fine
     assert all(re.search(r"\bje\b", p) or p in spoken for p in student_prompts)
     assert not any(re.search(r"\b(u|uw|de leerling)\b", p) for p in dutch)
-    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0"]
+    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0", "strengths.0"]
     assert prompt_text("sick.0", "nl") == (
         "Is er een patroon in je ziekmeldingen? Eerst praten we met jou en je ouders, daarna met de jeugdarts (M@ZL).")
     # an adult's prompts leave the parents out (Leerplichtwet: the parents' duty ends at 18)
     adult = prompts_for("", statutory=True, sick_flag=True, lang="nl", minor=False)
-    assert adult == ["verzuim_16u_adult.0", "sick_adult.0"]
+    assert adult == ["verzuim_16u_adult.0", "sick_adult.0", "strengths.0"]
     assert not any("ouders" in prompt_text(k, "nl") for k in adult)
     assert prompt_text("verzuim_16u_adult.0", "nl") == (
         "Is de melding bij DUO/RMC gedaan? Spreek af wie met de jongere en de RMC-consulent praat.")

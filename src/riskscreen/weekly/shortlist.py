@@ -74,7 +74,14 @@ def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: st
         kinds.append("sick" if minor else "sick_adult")
     out = [f"{kind}.0" for kind in kinds if catalogue.get(kind)]
     out += [f"{kind}.1" for kind in kinds if len(catalogue.get(kind, [])) > 1]
-    return out[:MAX_PROMPTS]
+    out = out[:MAX_PROMPTS]
+    # every conversation also asks what goes well or what the student wants: not only about problems
+    if not OWN_VIEW & set(out):
+        out = [*out[:MAX_PROMPTS - 1], "strengths.0"]
+    return out
+
+
+OWN_VIEW = {"strengths.0", "grades.1", "school_career.0"}  # prompts about strengths or the student's own plan
 
 
 FLAG_DETAIL = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline", "sick_spells",
