@@ -264,3 +264,19 @@ def test_format_follows_the_output_extension() -> None:
         output_format("aggregate", "pdf", None)
     assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output "
                                    "list.pdf")
+
+
+def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
+    """Issue #23 item 2: a repeated year stays with the student every week; the list shows it as background,
+    after the signals of the last weeks."""
+    result = small_result(HAND)
+    table = result.table.copy()
+    table.loc["A1", ["reason_1", "reason_2", "reason_3", "reason_features"]] = [
+        "2 keer blijven zitten", "20 uur ongeoorloofd afwezig in de laatste 12 lesweken", "",
+        "repeated_years;unauthorised_hours_12w"]
+    from dataclasses import replace
+
+    listing = build(replace(result, table=table), capacity=2, min_band="elevated")
+    a1 = next(r for r in records(listing) if r["student_id"] == "A1")
+    assert a1["reasons"] == ["20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
+                             "Achtergrond (verandert niet): 2 keer blijven zitten"]

@@ -23,7 +23,7 @@ from riskscreen.i18n import (
 )
 from riskscreen.render.scores import REASON_COLUMNS, demo_warning
 from riskscreen.render.statutory import earlier_text, entry_text, shown_entries
-from riskscreen.signals.features import SPEC
+from riskscreen.signals.features import FEATURES, SPEC
 from riskscreen.weekly.shortlist import Shortlist
 
 
@@ -122,6 +122,21 @@ def _given(value: object) -> bool:
     return value is not None and not pd.isna(value) and value != ""
 
 
+def _reasons(row: pd.Series, words: dict[str, str]) -> list[str]:
+    """Why the student is on the list: the signals of the last weeks, then the facts that cannot change (a repeated
+    year, a move down) on one line marked as background, so that they do not read as this week's reason."""
+    features = [f for f in str(row["reason_features"]).split(";") if f]
+    texts_ = [str(row[c]) for c in REASON_COLUMNS if row[c]]
+    weekly = [t for t, f in zip(texts_, features, strict=False) if f not in STATIC]
+    fixed = [t for t, f in zip(texts_, features, strict=False) if f in STATIC]
+    weekly += texts_[len(features):]  # a reason without its feature name (an older result): shown as it is
+    return weekly + ([f"{words['background']}: " + "; ".join(fixed)] if fixed else [])
+
+
+# the roster's facts about the school career so far: context for the conversation, not a signal of the last weeks
+STATIC = frozenset(f.name for f in FEATURES if f.window_weeks is None and f.group == "roster")
+
+
 def _because(row: pd.Series, words: dict[str, str]) -> str:
     parts = []
     if row["statutory"]:
@@ -151,7 +166,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
             "probability_value": float(row["probability"]),
             "change": change_text(row["change"], row["change_points"], lang),
             "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
-            "because": _because(row, words), "reasons": [str(row[c]) for c in REASON_COLUMNS if row[c]],
+            "because": _because(row, words), "reasons": _reasons(row, words),
             "flags": " | ".join(flag_lines(row, sl)),
             "statutory_state": str(row["verzuim_state"]), "review_overdue": bool(row["review_overdue"]),
             "open_action": action_lines(row, sl),
