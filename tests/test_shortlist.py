@@ -214,7 +214,7 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
     assert [c.value for c in sheet[1]] == ["Lijst van", "#", "Leerling", "Klas", "Risico", "Kans", "Verandering",
                                            "Waarom op de lijst", "Signalen", "Gesprekspunten", "Lopende actie",
                                            "Afgesproken actie", "Soort actie", "Verwezen naar", "Stand verwijzing",
-                                           "Wie", "Opnieuw bekijken op"]
+                                           "Gaat goed", "Wil zelf", "Wie", "Opnieuw bekijken op"]
     rows = int((listing.entries["group"] == listing.groups[0]).sum())
     notes = group_notes(listing, listing.groups[0])
     assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0)  # notes under the table, after a blank row
@@ -224,10 +224,11 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
     first = listing.entries[listing.entries["group"] == listing.groups[0]].iloc[0]
     assert sheet["F2"].value == pytest.approx(round(float(first["probability"]), 4), abs=1e-9)
     assert sheet["F2"].number_format == "0.0%"
-    assert sheet.auto_filter.ref == f"A1:Q{1 + rows}"
+    assert sheet.auto_filter.ref == f"A1:S{1 + rows}"
     drop_downs = {str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation}
     assert drop_downs["N"].startswith('"jeugdhulp,schoolmaatschappelijk werk,') and drop_downs["N"].endswith(',anders"')
     assert drop_downs["O"] == '"aangemeld,wachtlijst,gestart,afgerond,niet gelukt"'
+    assert drop_downs["Q"] == '"blijven,andere opleiding,stage,gaan werken,weet nog niet"'
     assert all(len(f) <= 255 for f in drop_downs.values())  # Excel's limit for a list in a validation
     assert sheet["A2"].value == "27-11-2026"
 

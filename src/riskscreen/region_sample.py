@@ -22,6 +22,8 @@ TYPES, TYPE_P = ("conversation", "home_visit", "referral"), (0.6, 0.2, 0.2)
 WHO, WHO_P = ("youth_worker", "mentor", "coordinator"), (0.5, 0.35, 0.15)
 TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "sociaal_wijkteam", "leerplicht_rmc",
            "jeugdarts_ggd")
+STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family", "other")
+GOALS, GOAL_P = ("stay", "change_course", "internship", "start_work", "undecided"), (0.5, 0.15, 0.1, 0.1, 0.15)
 WHAT = {"conversation": "gesprek over het verzuim", "home_visit": "huisbezoek met de mentor",
         "referral": "aanmelding bij hulpverlening"}
 
@@ -75,9 +77,12 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
         if sid in busy or rng.random() >= 0.35:
             continue
         kind = str(rng.choice(TYPES, p=TYPE_P))
+        own = rng.random() < 0.6  # most conversations also record what goes well and what the student wants
         api.add_action(where, sid, what=WHAT[kind], type=kind, who=str(rng.choice(WHO, p=WHO_P)),
                        referral=str(rng.choice(TARGETS)) if kind == "referral" else None,
-                       review=day + dt.timedelta(days=14), agreed=day)
+                       review=day + dt.timedelta(days=14), agreed=day,
+                       strengths=[str(x) for x in rng.choice(STRENGTHS, size=int(rng.integers(1, 3)), replace=False)]
+                       if own else None, goal=str(rng.choice(GOALS, p=GOAL_P)) if own else None)
     for _, row in entries.iterrows():
         sid = str(row["student_id"])
         for entry in row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []:

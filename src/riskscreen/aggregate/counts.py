@@ -12,7 +12,7 @@ import pandas as pd
 from riskscreen.aggregate.statutory import period_reports, report_tables
 from riskscreen.aggregate.tables import Aggregate, Basis, Table
 from riskscreen.ingest.profiles import LEVELS
-from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, Report
+from riskscreen.workspace.actions import GOALS, REFERRAL_STATES, STRENGTHS, Action, ActionBook, Report
 from riskscreen.workspace.snapshots import Snapshot
 
 BANDS = ("high", "elevated", "low")
@@ -64,6 +64,7 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
         _action_table(actions),
         _referrals(actions, targets, min(last, snapshots[-1].as_of)),
         _referral_wait(book.actions, first, min(last, snapshots[-1].as_of)),
+        *_own_view(actions),
         _action_months(book.actions, first, min(last, snapshots[-1].as_of), months),
         _crossed("after_action", *_after(rows, book.actions, first, last, level)),
     ]
@@ -166,6 +167,19 @@ def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Ta
 
 # whole weeks from registered to started: one row per week up to 8 (so that the median is a number of weeks), then
 # wider rows where few referrals wait that long
+def _own_view(actions: list[Action]) -> tuple[Table, Table]:
+    """Students by what goes well (several per student: no total) and by what they want (one each), as their
+    latest action in the period that recorded it says: counted, never named."""
+    latest: dict[str, Action] = {}
+    for a in sorted(actions, key=lambda a: (a.agreed, a.id)):
+        if a.own_view:
+            latest[a.student_id] = a
+    strengths = tuple((sum(k in a.strengths for a in latest.values()),) for k in STRENGTHS)
+    goals = tuple((sum(a.goal == k for a in latest.values()),) for k in GOALS)
+    return (Table("strengths", STRENGTHS, ("count",), strengths),
+            Table("goals", GOALS, ("count",), goals, column_totals=(sum(c[0] for c in goals),)))
+
+
 WAIT_BUCKETS = ("weeks_0", "weeks_1", "weeks_2", "weeks_3", "weeks_4", "weeks_5", "weeks_6", "weeks_7", "weeks_8",
                 "weeks_9_12", "weeks_13_plus")
 

@@ -65,14 +65,20 @@ def suppress(aggregate: Aggregate) -> Aggregate:
 
 def _released(shown: dict[str, Value], true: dict[str, int], relations: Relations,
               threshold: int) -> dict[str, Value]:
-    """Publish again each cell hidden to protect another, the largest first, whose return leaves every hidden
-    cell it touches protected: choosing partners one at a time overshoots (a 3x3 table with one small cell got
-    7 hidden where a rectangle of 4 does; 6 after this pass)."""
-    for cell in sorted((k for k, v in shown.items() if v == SECONDARY and k in true), key=lambda k: (-true[k], k)):
-        trial = {**shown, cell: true[cell]}
+    """Publish again each cell hidden to protect another whose return leaves every hidden cell it touches
+    protected: headlines first, then other totals, then inner cells, the largest first, each with the cells that
+    hold the same number in other tables. Choosing partners one at a time overshoots (a 3x3 table with one small
+    cell got 7 hidden where a rectangle of 4 does; 6 after this pass)."""
+    candidates = sorted((k for k, v in shown.items() if v == SECONDARY and k in true),
+                        key=lambda k: (not is_headline(k, true[k], threshold), k not in relations.totals, -true[k], k))
+    for cell in candidates:
+        if shown[cell] != SECONDARY:
+            continue
+        together = {c for c in relations.equal.get(cell, {cell}) if shown.get(c) == SECONDARY and c in true}
+        trial = {**shown, **{c: true[c] for c in together | {cell}}}
         hidden = {k for k, v in trial.items() if is_hidden(v)}
         touched: set[str] = set()
-        for member in relations.around({cell}) & hidden:
+        for member in relations.around(together | {cell}) & hidden:
             if member not in touched:
                 touched.update(_connected(member, hidden, relations))
         check = sorted(k for k in touched if not isinstance(trial[k], Span))
@@ -111,6 +117,13 @@ class Relations:
         for i, (total, parts) in enumerate(constraints):
             for member in (total, *parts):
                 self.of.setdefault(member, []).append(i)
+        # cells that hold one and the same number (a total shown in two tables): published or hidden together
+        self.equal: dict[str, set[str]] = {}
+        for total, parts in constraints:
+            if len(parts) == 1:
+                group = self.equal.get(total, {total}) | self.equal.get(parts[0], {parts[0]})
+                for member in group:
+                    self.equal[member] = group
 
     def members(self, i: int) -> list[str]:
         total, parts = self.all[i]

@@ -277,21 +277,23 @@ def rebuild_demo_model(out: Path | None = None) -> Path:
 
 
 # The weekly cycle (workspace, shortlist, history, actions) lives beside this module; one API either way.
-from riskscreen.api.cycle import (  # noqa: E402
+from riskscreen.api.actions import (  # noqa: E402
     DueReport,
-    HistoryTable,
     ImportResult,
-    Weekly,
     actions_table,
     add_action,
     close_action,
-    history,
     import_actions,
-    init_workspace,
-    prune_history,
     record_report,
     reports_due,
     update_referral,
+)
+from riskscreen.api.cycle import (  # noqa: E402
+    HistoryTable,
+    Weekly,
+    history,
+    init_workspace,
+    prune_history,
     weekly_shortlist,
     workspace,
 )

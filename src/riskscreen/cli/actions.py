@@ -92,6 +92,11 @@ def add(
                                                                    "list (jeugdhulp, huisarts, ...).")] = None,
     review: Annotated[str | None, typer.Option("--review", help="Look at it again on this date.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="The day it was agreed (default: today).")] = None,
+    strength: Annotated[list[str] | None, typer.Option(
+        "--strength", help="What goes well, as the student said (again for more): schoolvak, sport, werk, "
+                           "muziek/kunst, vrienden, familie, anders.")] = None,
+    goal: Annotated[str | None, typer.Option(
+        "--goal", help="What the student wants: blijven, andere opleiding, stage, gaan werken, weet nog niet.")] = None,
     home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
 ) -> None:
     """Record an action agreed for a student."""
@@ -100,7 +105,8 @@ def add(
     language(lang)
     action = api.add_action(workspace(home, school), student, what=what, type=ACTION_TYPE_KEYS[type.value],
                             who=who, worker=worker, referral=referral,
-                            review=parse_date(review, "--review"), agreed=parse_date(on, "--on"))
+                            review=parse_date(review, "--review"), agreed=parse_date(on, "--on"),
+                            strengths=strength, goal=goal)
     review = say_text("action_review", review=date_shown(action.review)) if action.review else ""
     say("action_recorded", id=action.id, student=f"{action.student_id}{review}")
 

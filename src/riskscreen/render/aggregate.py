@@ -22,7 +22,8 @@ from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text
 
 TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *REPORT_TABLES, "sick",
-               "actions", "referrals", "referral_wait", "actions_by_month", "after_action", "left")
+               "actions", "referrals", "referral_wait", "strengths", "goals", "actions_by_month", "after_action",
+               "left")
 
 
 def shown(value: Value, threshold: int) -> str:
@@ -59,7 +60,7 @@ def label(kind: str, key: str, lang: str) -> str:
         return band_label(key, lang)
     if key in words.get("keys", {}):
         return str(words["keys"][key])
-    for table in ("action_types", "roles", "referrals"):
+    for table in ("action_types", "roles", "referrals", "strengths", "goals"):
         if key in texts(lang).get(table, {}):
             return str(texts(lang)[table][key])
     if re.fullmatch(r"\d{4}-\d{2}", key):  # a month

@@ -37,7 +37,8 @@ def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -
         cols.append(("action", words["action"]))
         if for_import:
             cols += [("action_type", words["action_type"]), ("referral", words["referral"]),
-                     ("referral_state", words["referral_state"])]
+                     ("referral_state", words["referral_state"]), ("strengths", words["strengths"]),
+                     ("goal", words["goal"])]
         cols += [("who", words["who"]), ("when", words["when"])]
     return cols
 

@@ -117,6 +117,17 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     return lines
 
 
+def own_view_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+    """What goes well and what the student wants, as last recorded: "Gaat goed: sport, vrienden; wil zelf: stage"."""
+    strengths, goal = row.get("own_strengths") or (), row.get("own_goal")
+    if not strengths and not _given(goal):
+        return []
+    lang = sl.result.lang
+    return [words_of(sl)["own_view"].format(
+        strengths=", ".join(choice_label("strengths", k, lang) for k in strengths) or "-",
+        goal=choice_label("goals", str(goal), lang) if _given(goal) else "-")]
+
+
 def _given(value: object) -> bool:
     """A value of a frame that is there (not None, not NaN, not empty)."""
     return value is not None and not pd.isna(value) and value != ""
@@ -169,9 +180,9 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
             "because": _because(row, words), "reasons": _reasons(row, words),
             "flags": " | ".join(flag_lines(row, sl)),
             "statutory_state": str(row["verzuim_state"]), "review_overdue": bool(row["review_overdue"]),
-            "open_action": action_lines(row, sl),
+            "open_action": action_lines(row, sl) + own_view_lines(row, sl),
             "prompts": [prompt_text(k, lang) for k in row["prompts"]],
-            "action": "", "action_type": "", "referral": "", "who": "", "when": "",
+            "action": "", "action_type": "", "referral": "", "who": "", "when": "", "strengths": "", "goal": "",
             # the open referral's state, to be changed in place and read back by `actions import`
             "referral_state": choice_label("referral_states", str(row["referral_state"]), lang)
             if _given(row.get("referral_state")) else "",

@@ -45,10 +45,12 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
     widths = {"list_date": 11, "priority": 5, "student_id": 12, "name": 20, "class": 8, "band": 10,
               "probability": 9, "change": 22, "reasons": 48, "flags": 40, "prompts": 48, "open_action": 30,
-              "action": 30, "action_type": 14, "referral": 18, "referral_state": 14, "who": 16, "when": 14}
+              "action": 30, "action_type": 14, "referral": 18, "referral_state": 14, "strengths": 16, "goal": 14,
+              "who": 16, "when": 14}
     choices = {key: [choice_label(table, k, lang) for k in texts(lang)[table]]
                for key, table in (("action_type", "action_types"), ("referral", "referrals"),
-                                  ("referral_state", "referral_states"), ("who", "roles"))}
+                                  ("referral_state", "referral_states"), ("strengths", "strengths"),
+                                  ("goal", "goals"), ("who", "roles"))}
     wb = Workbook()
     wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
     summary = wb.active

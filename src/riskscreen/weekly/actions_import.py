@@ -25,8 +25,9 @@ from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, ma
 MAX_LIST_BYTES = 64 << 20
 COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
                 "type": ("action_type",), "referral": ("referral",), "referral_state": ("referral_state",),
-                "who": ("who",), "review": ("when",)}
-FILLED_IN = ("action", "type", "referral", "who", "review")  # a new action; "referral_state" moves an open one
+                "strengths": ("strengths",), "goal": ("goal",), "who": ("who",), "review": ("when",)}
+# a new action; "referral_state" moves an open one
+FILLED_IN = ("action", "type", "referral", "strengths", "goal", "who", "review")
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
 SHORT_DATE = re.compile(r"^\d{1,2}[-/.]\d{1,2}$")
 
@@ -87,16 +88,28 @@ def heading_keys() -> dict[str, str]:
 
 
 def choice_words() -> dict[str, dict[str, str]]:
-    """The words of each choice (type, role, a referral's state) in every language -> key."""
-    out: dict[str, dict[str, str]] = {"type": {}, "who": {}, "referral_state": {}}
+    """The words of each choice (type, role, a referral's state, a strength, a goal) in every language -> key."""
+    out: dict[str, dict[str, str]] = {"type": {}, "who": {}, "referral_state": {}, "strengths": {}, "goal": {}}
     for lang in LANGUAGES:
-        for field, table in (("type", "action_types"), ("who", "roles"), ("referral_state", "referral_states")):
+        for field, table in (("type", "action_types"), ("who", "roles"), ("referral_state", "referral_states"),
+                             ("strengths", "strengths"), ("goal", "goals")):
             for key, word in texts(lang)[table].items():
                 out[field][_fold(word)] = key
                 out[field][_fold(key)] = key
         for key, word in texts(lang)["role_aliases"].items():
             out["who"][_fold(key)] = word
     return out
+
+
+def own_view_keys(strengths: str | list[str], goal: str | None) -> tuple[tuple[str, ...], str | None]:
+    """What goes well (several, in either language, or as keys; a text may list them with ',' or ';') and the
+    student's goal, as keys; a word that is none of the choices stays as it is (make_action then refuses it:
+    categories, never free text)."""
+    words = choice_words()
+    given = [strengths] if isinstance(strengths, str) else list(strengths)
+    parts = [p.strip() for text in given for p in re.split(r"[,;]", text) if p.strip()]
+    return (tuple(words["strengths"].get(_fold(p), p) for p in parts),
+            None if not goal or not goal.strip() else words["goal"].get(_fold(goal), goal.strip()))
 
 
 def role_key(text: str) -> str:
@@ -273,12 +286,14 @@ def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, 
             raise _RowError("referral", msg("'{referral_text}' is not one of the referral targets ({join})",
                                             referral_text=referral_text, join=', '.join(referral_targets)))
     review = _review_date(values.get("review"), agreed.year)
+    strengths, goal = own_view_keys(_text(values.get("strengths")), _text(values.get("goal")))
     try:
         return make_action(book, student_id=student, agreed=agreed, what=what, type=kind, who=who, worker=worker,
                            referral=referral, review=review, referral_targets=referral_targets,
-                           source=f"list {list_date}" if list_date else "list")
+                           source=f"list {list_date}" if list_date else "list", strengths=strengths, goal=goal)
     except UsageError as exc:
-        raise _RowError(None, exc.message) from None
+        column = "strengths" if "strength" in str(exc.message) else "goal" if "goal" in str(exc.message) else None
+        raise _RowError(column, exc.message) from None
 
 
 def _review_date(value: object, year: int) -> dt.date | None:

@@ -137,3 +137,15 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
 
 
 WAITING = ("registered", "waiting_list")  # a referral not yet started: how long it waits is what a coordinator asks
+
+
+def own_view_columns(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+    """Per student: what goes well and what they want, as their latest action on or before `as_of` that recorded
+    it said (open or closed): the next lists carry the student's own view into the next conversation."""
+    latest: dict[str, Any] = {}
+    for action in sorted(book.actions, key=lambda a: (a.agreed, a.id)):
+        if action.own_view and action.agreed <= as_of:
+            latest[action.student_id] = action
+    rows = [(tuple(latest[sid].strengths), latest[sid].goal) if sid in latest else ((), None)
+            for sid in entries["student_id"].astype(str)]
+    return pd.DataFrame(rows, columns=["own_strengths", "own_goal"], index=entries.index)

@@ -15,7 +15,13 @@ from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
 from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_LATE
 from riskscreen.signals.statutory.workdays import CALENDAR_SOURCE
-from riskscreen.weekly.followup import action_columns, moved_signals, signal_spread, statutory_states
+from riskscreen.weekly.followup import (
+    action_columns,
+    moved_signals,
+    own_view_columns,
+    signal_spread,
+    statutory_states,
+)
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.location import REFERRAL_WAIT_WEEKS
 from riskscreen.workspace.snapshots import Snapshot, make_snapshot
@@ -145,7 +151,7 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features,
                                                                            spread)
     entries = entries.join(action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread,
-                                          referral_wait_weeks))
+                                          referral_wait_weeks)).join(own_view_columns(entries, book, as_of))
     # Priority inside a group: statutory first (a legal duty with a deadline), then by risk.
     entries = entries.assign(_kind=_kind_order(entries["group"])).sort_values(
         ["_kind", "group", "statutory", "probability", "student_id"], ascending=[True, True, False, False, True],

@@ -20,6 +20,9 @@ SIGNALS = ("verzuim_16u", "ziekteverzuim")  # the statutory 16-hour rule; sick l
 # a referral's way through the network: registered (aangemeld), on a waiting list, started, finished, or it did not
 # come about (niet gelukt); the first is set when the referral is agreed
 REFERRAL_STATES = ("registered", "waiting_list", "started", "finished", "failed")
+# the student's own view, as chosen categories (never free text): what goes well, and what they want
+STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family", "other")
+GOALS = ("stay", "change_course", "internship", "start_work", "undecided")
 MAX_TEXT = 500
 BOOK_VERSION = 2  # 2: a referral's states; a book of version 1 is read (its referrals registered when agreed)
 WORKER_PATTERN = re.compile(r"^[\w][\w .'-]{0,39}$")
@@ -42,6 +45,8 @@ class Action:
     outcome: str | None = None
     source: str = "terminal"    # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
     states: tuple[tuple[str, str], ...] = ()  # a referral's REFERRAL_STATES with their ISO dates, in order
+    strengths: tuple[str, ...] = ()  # STRENGTHS the student named in the conversation
+    goal: str | None = None          # one of GOALS
 
     @property
     def open(self) -> bool:
@@ -61,6 +66,11 @@ class Action:
             return None
         history = [s for s in self.states if s[1] <= day]
         return history[-1] if history else ("registered", self.agreed)
+
+    @property
+    def own_view(self) -> bool:
+        """Whether the action records what goes well or what the student wants."""
+        return bool(self.strengths) or self.goal is not None
 
     def first_on(self, state: str) -> str | None:
         """The day a referral first reached a state, or None."""
@@ -161,8 +171,14 @@ def check_worker(worker: str | None) -> str | None:
 def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str, type: str = "conversation",
                 who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
                 review: dt.date | None = None, referral_targets: tuple[str, ...] = (),
-                source: str = "terminal") -> Action:
+                source: str = "terminal", strengths: tuple[str, ...] = (), goal: str | None = None) -> Action:
     """A checked new action (not yet stored)."""
+    for strength in strengths:
+        if strength not in STRENGTHS:
+            raise UsageError(msg("unknown strength '{strength}'", strength=strength),
+                             hint=msg("use one of {join}", join=", ".join(STRENGTHS)))
+    if goal is not None and goal not in GOALS:
+        raise UsageError(msg("unknown goal '{goal}'", goal=goal), hint=msg("use one of {join}", join=", ".join(GOALS)))
     if referral is not None and type == "conversation":
         type = "referral"
     if type not in ACTION_TYPES:
@@ -184,7 +200,7 @@ def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str
     states = (("registered", agreed.isoformat()),) if type == "referral" else ()
     return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, msg("action")), type, who,
                   check_worker(worker), referral, review.isoformat() if review else None, source=source,
-                  states=states)
+                  states=states, strengths=tuple(dict.fromkeys(strengths)), goal=goal)
 
 
 def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> tuple[ActionBook, Action]:
@@ -255,8 +271,8 @@ def load(path: Path) -> ActionBook:
     try:
         if doc.get("version") not in (1, BOOK_VERSION):
             raise ValueError("version")
-        actions = tuple(Action(**{**a, "states": tuple((str(n), str(d)) for n, d in a.get("states", ()))})
-                        for a in doc["actions"])
+        actions = tuple(Action(**{**a, "states": tuple((str(n), str(d)) for n, d in a.get("states", ())),
+                                  "strengths": tuple(map(str, a.get("strengths", ())))}) for a in doc["actions"])
         reports = tuple(Report(**r) for r in doc["reports"])
         for a in actions:
             if a.type not in ACTION_TYPES or a.who not in ROLES or not isinstance(a.id, int):
@@ -266,6 +282,8 @@ def load(path: Path) -> ActionBook:
                     dt.date.fromisoformat(day)
             if any(name not in REFERRAL_STATES for name, _ in a.states) or (a.states and a.type != "referral"):
                 raise ValueError("state")
+            if any(x not in STRENGTHS for x in a.strengths) or (a.goal is not None and a.goal not in GOALS):
+                raise ValueError("own view")
         for r in reports:
             dt.date.fromisoformat(r.on)
             if r.end is not None:
@@ -291,6 +309,7 @@ def _record(item: Action | Report) -> dict[str, Any]:
     record = {f.name: getattr(item, f.name) for f in fields(item)}
     if "states" in record:
         record["states"] = [list(s) for s in record["states"]]
+        record["strengths"] = list(record["strengths"])
     return record
 
 
