@@ -32,7 +32,7 @@ demo: $(VENV)/.installed
 	$(DEMO) shortlist sample_data/
 
 # The municipality's picture of a sample region: three invented schools, a school year of weekly lists and actions
-# each (about 50 seconds on two cores), every school's anonymous aggregate (.region/SCHOOL.json), and the region's
+# each (about 35 seconds on two cores), every school's anonymous aggregate (.region/SCHOOL.json), and the region's
 # report from those files alone.
 region: $(VENV)/.installed
 	@rm -rf .region

@@ -15,6 +15,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from riskscreen.weekly.shortlist import Shortlist
+    from riskscreen.workspace.actions import ActionBook
     from riskscreen.workspace.location import Workspace
 
 SCHOOLS = ("04AB", "05CD", "06EF")
@@ -59,30 +60,38 @@ def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, 
 
 
 def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generator) -> None:
-    """What a school does with a week's list: actions for some listed students, reviews closed, reports made."""
+    """What a school does with a week's list: reviews closed, referrals moved on, actions for some listed students
+    (one read and one write of the book for the week: an api call per action reads and writes it each time, which
+    made `make region` a sixth slower), then reports made."""
     from riskscreen import api
     from riskscreen.workspace import actions
+    from riskscreen.workspace.store import locked
 
     day = shortlist.result.as_of.date()
     entries = shortlist.entries
-    book = actions.load(where.actions_file)
-    for action in book.actions:  # most reviews end with the action closed, some a week late
-        if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
-            on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
-            api.close_action(where, action.id, outcome="afgerond", on=max(on, dt.date.fromisoformat(action.agreed)))
-    _referrals_move(where, day, rng)
-    busy = {a.student_id for a in actions.load(where.actions_file).actions if a.open}
-    for _, row in entries.iterrows():
-        sid = str(row["student_id"])
-        if sid in busy or rng.random() >= 0.35:
-            continue
-        kind = str(rng.choice(TYPES, p=TYPE_P))
-        own = rng.random() < 0.6  # most conversations also record what goes well and what the student wants
-        api.add_action(where, sid, what=WHAT[kind], type=kind, who=str(rng.choice(WHO, p=WHO_P)),
-                       referral=str(rng.choice(TARGETS)) if kind == "referral" else None,
-                       review=day + dt.timedelta(days=14), agreed=day,
-                       strengths=[str(x) for x in rng.choice(STRENGTHS, size=int(rng.integers(1, 3)), replace=False)]
-                       if own else None, goal=str(rng.choice(GOALS, p=GOAL_P)) if own else None)
+    with locked(where):
+        book = actions.load(where.actions_file)
+        for action in book.actions:  # most reviews end with the action closed, some a week late
+            if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
+                on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
+                book, _ = actions.close(book, action.id, outcome="afgerond",
+                                        on=max(on, dt.date.fromisoformat(action.agreed)))
+        book = _referrals_move(book, day, rng)
+        busy = {a.student_id for a in book.actions if a.open}
+        new = []
+        for _, row in entries.iterrows():
+            sid = str(row["student_id"])
+            if sid in busy or rng.random() >= 0.35:
+                continue
+            kind = str(rng.choice(TYPES, p=TYPE_P))
+            own = rng.random() < 0.6  # most conversations also record what goes well and what the student wants
+            new.append(actions.make_action(
+                book, student_id=sid, what=WHAT[kind], type=kind, who=str(rng.choice(WHO, p=WHO_P)),
+                referral=str(rng.choice(TARGETS)) if kind == "referral" else None, review=day + dt.timedelta(days=14),
+                agreed=day, referral_targets=where.settings.referral_targets,
+                strengths=tuple(str(x) for x in rng.choice(STRENGTHS, size=int(rng.integers(1, 3)), replace=False))
+                if own else (), goal=str(rng.choice(GOALS, p=GOAL_P)) if own else None))
+        actions.save(actions.add(book, new), where.actions_file)
     for _, row in entries.iterrows():
         sid = str(row["student_id"])
         for entry in row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []:
@@ -91,30 +100,25 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
             api.record_report(where, sid, on=day, signal="ziekteverzuim", today=day)
 
 
-def _referrals_move(where: Workspace, day: dt.date, rng: np.random.Generator) -> None:
-    """Referrals move through the network, some stall: one read and one write of the book for the week (the
-    api's update_referral per action made `make region` a fifth slower)."""
+def _referrals_move(book: ActionBook, day: dt.date, rng: np.random.Generator) -> ActionBook:
+    """Referrals move through the network, some stall; a state is set on a school day between the lists."""
     from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
 
-    with locked(where):
-        book = actions.load(where.actions_file)
-        for action in book.actions:
-            state = action.referral_state
-            if state is None or state[1] >= day.isoformat() or rng.random() >= 0.35:
-                continue
-            if state[0] == "registered":
-                moved = str(rng.choice(("started", "waiting_list", "failed"), p=(0.55, 0.35, 0.1)))
-            elif state[0] == "waiting_list":
-                moved = "started"
-            elif state[0] == "started" and rng.random() < 0.3:
-                moved = "finished"
-            else:
-                continue
-            # a state is set on a school day between the lists, never before the last one
-            on = max(dt.date.fromisoformat(state[1]), day - dt.timedelta(days=int(rng.integers(0, 5))))
-            book, _ = actions.set_state(book, action.id, state=moved, on=on)
-        actions.save(book, where.actions_file)
+    for action in book.actions:
+        state = action.referral_state
+        if state is None or state[1] >= day.isoformat() or rng.random() >= 0.35:
+            continue
+        if state[0] == "registered":
+            moved = str(rng.choice(("started", "waiting_list", "failed"), p=(0.55, 0.35, 0.1)))
+        elif state[0] == "waiting_list":
+            moved = "started"
+        elif state[0] == "started" and rng.random() < 0.3:
+            moved = "finished"
+        else:
+            continue
+        on = max(dt.date.fromisoformat(state[1]), day - dt.timedelta(days=int(rng.integers(0, 5))))
+        book, _ = actions.set_state(book, action.id, state=moved, on=on)
+    return book
 
 
 def _report(where: Workspace, sid: str, entry: dict[str, object], day: dt.date, rng: np.random.Generator) -> None:

@@ -112,6 +112,7 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
     state and since when, and `wait_weeks` when it has waited (registered or on a waiting list) longer than that
     (else 0)."""
     rows: list[tuple[Any, ...]] = []
+    signals_then: dict[str, pd.DataFrame] = {}
     for sid in entries["student_id"].astype(str):
         open_actions = sorted(book.open_for(sid), key=lambda a: (a.agreed, a.id))
         if not open_actions:
@@ -121,7 +122,9 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
         then = snapshots.get(action.agreed)
         before = None
         if then is not None and sid in then.students.index:
-            signals = then.signals()
+            if action.agreed not in signals_then:  # one frame per list, not per student
+                signals_then[action.agreed] = then.signals()
+            signals = signals_then[action.agreed]
             before = signals.loc[sid] if not signals.empty else None
         now = features.loc[sid] if sid in features.index else pd.Series(dtype=float)
         state = action.state_on(as_of)
