@@ -328,3 +328,48 @@ def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path)
     # the report recorded is named: the student's oldest report still open (an 18-year-old: RMC)
     assert "vastgelegd: de 18+ melding (RMC) tot en met 03-09-2026 van leerling 111069 gemeld op 24-11-2026" in \
         done.stderr
+
+
+def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legend(
+        school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+    """Issue #23 item 3 on the whole sample school: no cell is cut with '…', the arrow is printed as an arrow (a
+    font that has it), the open action has its label, every mentor's first page starts with the short legend, and
+    the action's write-in space asks for its type or target."""
+    from tests.helpers import load
+
+    from riskscreen.scoring.score import score
+    from riskscreen.weekly.shortlist import build
+
+    listing = build(score(load(school_dir), demo_model, lang="nl"), capacity=5)
+    data = pdf_bytes(listing)
+    pages = pdf_pages(data)
+    assert not any("…" in p for p in pages)
+    assert b"/BaseFont /" in data and b"DejaVu" in data  # the font with the arrow (matplotlib's, in the extras)
+    assert not any("->" in p for p in pages)
+    for group in listing.groups:
+        mentor = group.removeprefix("mentor:")
+        first = next(p for p in pages if f"Mentor: {mentor}" in p)
+        assert "Risico hoog vanaf 18,3%, verhoogd vanaf 3,2%. Waarom op de lijst: signalen, geen oorzaken." in \
+            " ".join(first.split())
+        assert "Soort actie / verwezen" in first
+
+
+def test_a_row_taller_than_a_page_continues_under_the_heading(listings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Nothing is cut: a student with more to say than a page holds continues on the next page, "(vervolg)"."""
+    import riskscreen.render.shortlist_pdf as module
+
+    real = module.records
+
+    def long_records(sl):  # type: ignore[no-untyped-def]
+        out = real(sl)
+        out[0] = {**out[0], "reasons": [f"reden nummer {i}" for i in range(1, 121)]}
+        return out
+
+    monkeypatch.setattr(module, "records", long_records)
+    pages = pdf_pages(pdf_bytes(listings["nl"]))
+    text = " ".join(" ".join(p.split()) for p in pages)
+    assert all(f"reden nummer {i} " in text or f"reden nummer {i}" in text for i in range(1, 121))
+    holding = [i for i, p in enumerate(pages) if "reden nummer" in p]
+    assert len(holding) >= 3  # 120 lines: at least three pages
+    assert all(re.search(r"\b1\. \d+\s+\(vervolg\)", pages[i]) for i in holding[1:])
+    assert "(vervolg)" not in pages[holding[0]]

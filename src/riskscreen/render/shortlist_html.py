@@ -46,7 +46,7 @@ def html_document(sl: Shortlist) -> str:
     head = header_lines(sl)
     warning = demo_warning(sl.result)
     recs = [{**r, "student_lines": printed_student(r, lang), "reason_lines": printed_reasons(r, words),
-             "flag_lines": printed_flags(r)} for r in records(sl)]
+             "flag_lines": printed_flags(r, words)} for r in records(sl)]
     groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
                "notes": group_notes(sl, group)} for group in sl.groups]
     total = sum(w for _, w in PRINTED_COLUMNS)

@@ -273,9 +273,13 @@ def printed_reasons(r: dict[str, Any], words: dict[str, str]) -> list[str]:
     return [*r["reasons"], *r["moved"], *because_lines(r, words)]
 
 
-def printed_flags(r: dict[str, Any]) -> list[str]:
-    """The statutory and care signals with their state, then the open action and what moved since it."""
-    return [x for x in (r["flags"], *r["open_action"]) if x]
+def printed_flags(r: dict[str, Any], words: dict[str, str]) -> list[str]:
+    """The statutory and care signals with their state, then the open action and what moved since it, each under
+    its label so that they never run together."""
+    lines = [f"{words['signals_label']}: {r['flags']}"] if r["flags"] else []
+    if r["open_action"]:
+        lines += [f"{words['open_action']}:", *r["open_action"]]
+    return lines
 
 
 def headings(sl: Shortlist) -> list[str]:
