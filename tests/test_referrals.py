@@ -238,3 +238,21 @@ def test_actions_list_speaks_dutch_and_never_cuts_a_column(week48: Path, tmp_pat
     monkeypatch.setenv("COLUMNS", "200")
     wide = run("actions", "list", "--workspace", ws)
     assert "┃ Nr ┃ Leerling ┃" in wide.stdout and "…" not in wide.stdout
+
+
+def test_a_referral_moves_through_every_state_from_the_filled_in_list(week48: Path, tmp_path: Path) -> None:
+    """Issue #23's done-when: every state, written in the list's words, read back one week's list at a time."""
+    ws = tmp_path / "ws"
+    listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
+    student = next(csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")), delimiter=";"))["Leerling"]
+    run("actions", "add", student, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-20",
+        "--workspace", ws)
+    assert run("shortlist", week48, "--workspace", ws, "--no-history", "-o", tmp_path / "week48.xlsx").exit_code == 0
+    seen = []
+    for word in ("wachtlijst", "gestart", "afgerond", "niet gelukt", "aangemeld"):
+        fill(tmp_path / "week48.xlsx", tmp_path / f"{word}.xlsx", {student: {"Stand verwijzing": word}})
+        done = run("actions", "import", tmp_path / f"{word}.xlsx", "--workspace", ws)
+        assert done.exit_code == 0 and "van 1 verwijzing(en) de stand bijgewerkt" in done.stderr, done.stderr
+        seen.append(load(ws / "school" / "actions.json").actions[0].referral_state)
+    assert seen == [("waiting_list", "2026-11-27"), ("started", "2026-11-27"), ("finished", "2026-11-27"),
+                    ("failed", "2026-11-27"), ("registered", "2026-11-27")]
