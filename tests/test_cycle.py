@@ -4,6 +4,7 @@ actions read back from the filled-in list, statutory follow-up, retention, names
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -300,3 +301,30 @@ def test_one_run_writes_every_format_and_stores_one_snapshot(weeks: Path, tmp_pa
     twice = run("shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "c.pdf", "-o", tmp_path / "c.pdf")
     assert twice.exit_code == 2 and "dezelfde --output is twee keer gegeven" in twice.stderr
     assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "c.pdf").exists()
+
+
+def test_prune_refuses_a_period_of_nothing_or_forever_and_always_keeps_the_newest_list(weeks: Path,
+                                                                                        tmp_path: Path) -> None:
+    """Issue #26 item 1: "0d" and "-5d" were read as one week and removed lists with exit 0; a period beyond the
+    calendar ended in exit 3. Each is refused and nothing is removed; a prune names what it removes, and the newest
+    list stays even when every list is older than the period."""
+    ws = tmp_path / "ws"
+    run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store")
+    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
+    snapshots = ws / "school" / "snapshots"
+    for period in ("0d", "-5d", "0w"):
+        refused = run("history", "--workspace", ws, "prune", "--older-than", period)
+        assert refused.exit_code == 2, (period, refused.stderr)
+        assert f"fout: --older-than '{period}' is geen periode van 1 dag of meer" in refused.stderr
+    forever = run("history", "--workspace", ws, "prune", "--older-than", "99999999999w")
+    assert forever.exit_code == 2
+    assert "--older-than moet van 1 week tot 5200 weken (100 jaar) zijn, niet 99999999999" in forever.stderr
+    assert len(list(snapshots.iterdir())) == 2
+    # a year later both lists are older than a week: the older goes, by name; the newest stays
+    from riskscreen import api
+
+    pruned = api.prune_history(api.workspace(ws), older_than_weeks=1, today=dt.date(2027, 12, 1))
+    assert [p.name for p in pruned.snapshots] == ["shortlist-2026-11-20.json"]
+    assert [p.name for p in snapshots.iterdir()] == ["shortlist-2026-11-27.json"]
+    named = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
+    assert named.exit_code == 0 and "  - " not in named.stderr  # nothing left to remove but the newest

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 AS_OF_GRACE_DAYS = 7
+MAX_RETENTION_WEEKS = 5200  # 100 years: a longer period is a typing error, and beyond the calendar's reach
 
 
 def workspace(home: Path | None = None, school: str | None = None) -> Workspace:
@@ -206,11 +207,15 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
     if weeks is None:
         raise UsageError(msg("no retention period is set"), hint=msg("add --older-than 52w, or set retention_weeks in "
                                                                 "{value}", value=where.folder / 'settings.toml'))
-    if weeks < 1:
-        raise UsageError(msg("--older-than must be 1 week or more"))
+    if not 1 <= weeks <= MAX_RETENTION_WEEKS:
+        raise UsageError(msg("--older-than must be from 1 week to {most} weeks (100 years), not {weeks}",
+                             most=MAX_RETENTION_WEEKS, weeks=weeks),
+                         hint=msg("write it as 52w (weeks) or 365d (days)"))
     before = ((today or current_date()) - dt.timedelta(weeks=weeks)).isoformat()
     with locked(where):
-        old = [p for p in snapshots.list_snapshots(where.snapshots) if snapshots.snapshot_date(p) < before]
+        stored = snapshots.list_snapshots(where.snapshots)
+        # the newest list always stays: next week's list compares with it
+        old = [p for p in stored[:-1] if snapshots.snapshot_date(p) < before]
         book = actions.load(where.actions_file)
         kept, n_actions, n_reports = actions.prune(book, before)
         if not dry_run:

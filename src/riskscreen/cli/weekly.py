@@ -236,20 +236,23 @@ def prune(
         language(lang)
     home, school = ctx.obj or (None, None)
     result = api.prune_history(workspace(home, school), older_than_weeks=_weeks(older_than), dry_run=dry_run)
+    for path in result.snapshots:  # what goes (or would go), by name: never a silent removal
+        _err(f"  - {path.name}")
     say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,
         reports=result.reports, before=date_shown(result.before))
 
 
 def _weeks(text: str | None) -> int | None:
+    """--older-than as whole weeks (days round up: a retention never removes more than asked)."""
     if text is None:
         return None
     value = text.strip().lower()
     try:
-        if value.endswith("w"):
-            return int(value[:-1])
-        if value.endswith("d"):
-            return max(1, -(-int(value[:-1]) // 7))
-        return int(value)
+        weeks = -(-int(value[:-1]) // 7) if value.endswith("d") else int(value.removesuffix("w"))
     except ValueError:
         raise UsageError(msg("--older-than '{text}' is not a period", text=text),
                          hint=msg("write it as 52w (weeks) or 365d (days)")) from None
+    if weeks < 1:
+        raise UsageError(msg("--older-than '{text}' is not a period of 1 day or more", text=text),
+                         hint=msg("write it as 52w (weeks) or 365d (days)"))
+    return weeks
