@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,22 @@ def test_prune_refuses_a_period_of_nothing_or_forever_and_always_keeps_the_newes
     assert [p.name for p in snapshots.iterdir()] == ["shortlist-2026-11-27.json"]
     named = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
     assert named.exit_code == 0 and "  - " not in named.stderr  # nothing left to remove but the newest
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(weeks: Path, tmp_path: Path) -> None:
+    """Issue #26 item 2: a '.lock' that links elsewhere had every command truncate the link's target to 0 bytes."""
+    ws = tmp_path / "ws"
+    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
+    precious = tmp_path / "precious.txt"
+    precious.write_text("do not truncate me\n")
+    lock = ws / "school" / ".lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(precious)
+    refused = run("actions", "close", "1", "--outcome", "x", "--workspace", ws, "--lang", "en")
+    assert refused.exit_code == 1, refused.stderr
+    assert "the workspace's lock file is a link, not a file: refused" in refused.stderr
+    assert precious.read_text() == "do not truncate me\n"
+    lock.unlink()
+    os.mkfifo(lock)
+    odd = run("actions", "close", "1", "--outcome", "x", "--workspace", ws, "--lang", "en")
+    assert odd.exit_code == 1 and "the workspace's lock file is not a regular file: refused" in odd.stderr

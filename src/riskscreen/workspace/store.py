@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,21 @@ def locked(workspace: Workspace) -> Iterator[None]:
     locked."""
     ensure_folder(workspace.folder)
     path = workspace.folder / LOCK_NAME
+    if path.is_symlink():  # a link would have the run truncate whatever it points at
+        raise WorkspaceError(msg("the workspace's lock file is a link, not a file: refused"), path=str(path),
+                             hint=msg("remove the link; riskscreen makes the lock file itself"))
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        # O_NOFOLLOW: a link put there between the check and the open is refused by the system too
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
     except OSError as exc:
         raise WorkspaceError(msg("the workspace {folder} cannot be used ({strerror})",
                                  folder=workspace.folder, strerror=exc.strerror),
                              hint=msg("check that you may write there, or choose another with --workspace")) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise WorkspaceError(msg("the workspace's lock file is not a regular file: refused"), path=str(path),
+                             hint=msg("remove it; riskscreen makes the lock file itself"))
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
