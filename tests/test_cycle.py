@@ -348,3 +348,22 @@ def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(weeks: P
     os.mkfifo(lock)
     odd = run("actions", "close", "1", "--outcome", "x", "--workspace", ws, "--lang", "en")
     assert odd.exit_code == 1 and "the workspace's lock file is not a regular file: refused" in odd.stderr
+
+
+def test_every_folder_riskscreen_makes_is_private_whatever_the_umask(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #26 item 6: under umask 000, sample, profile init and a workspace's parent folders were made 0777, and
+    init left the school's folder 0755 until the first list."""
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0)
+    try:
+        assert run("sample", tmp_path / "a" / "b" / "exports", "--students", "30").exit_code == 0
+        assert run("profile", "init", "ours", "--output", tmp_path / "c" / "d" / "ours.toml").exit_code == 0
+        assert run("init", "--school", "04AB", "--workspace", tmp_path / "e" / "f").exit_code == 0
+    finally:
+        os.umask(old)
+    made = [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "exports", tmp_path / "c",
+            tmp_path / "c" / "d", tmp_path / "e", tmp_path / "e" / "f", tmp_path / "e" / "f" / "04AB",
+            tmp_path / "e" / "f" / "04AB" / "snapshots"]
+    assert {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in made} == \
+        {str(p.relative_to(tmp_path)): "0o700" for p in made}

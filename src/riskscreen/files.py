@@ -97,11 +97,24 @@ def partials_dir() -> Path:
     return Path(state) / "riskscreen" / "partials"
 
 
+def private_folder(folder: Path) -> Path:
+    """Make a folder and every missing parent, each readable by its owner only (0700), whatever the umask: a
+    folder riskscreen makes may hold student data, and mkdir's parents follow the umask (0777 under umask 000)."""
+    missing = []
+    for part in (folder, *folder.parents):
+        if part.exists():
+            break
+        missing.append(part)
+    for part in reversed(missing):
+        part.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(part, 0o700)  # mkdir's mode is masked by the umask; chmod is not
+    return folder
+
+
 def _register_partial(tmp: Path) -> Path | None:
     """Note a temporary file being written (best effort: a read-only home only loses the clean-up)."""
     try:
-        folder = partials_dir()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = private_folder(partials_dir())
         entry = folder / f"{os.getpid()}-{tmp.name}"
         entry.write_text(str(tmp.resolve()), encoding="utf-8")
         return entry

@@ -350,11 +350,10 @@ def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
 
 def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
-    from riskscreen.files import write_output
+    from riskscreen.files import private_folder, write_output
     from riskscreen.ingest.holidays import calendar_text
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = private_folder(Path(out_dir))
     names = FILE_NAMES[school.profile]
     sep = "," if school.profile == "canonical" else ";"
     written = []

@@ -33,7 +33,8 @@ def profile_init(
     """Write a commented profile template to fill in (to the user profile folder, or --output)."""
     language(lang)
     from riskscreen import api
+    from riskscreen.files import private_folder
 
     text, target = api.profile_template(name, output)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     write(text, target, force)

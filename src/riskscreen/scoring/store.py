@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import ModelError, OutputExistsError, UsageError, msg
-from riskscreen.files import read_regular
+from riskscreen.files import private_folder, read_regular
 from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
@@ -219,7 +219,7 @@ def save_model(fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bo
     if out_dir.exists() and not force:
         raise OutputExistsError(msg("{out_dir} already exists", out_dir=out_dir),
                                 hint=msg("choose another --out, or add --force"))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir.parent)
     if fitted.pipeline is None:
         raise ModelError(msg("only a model trained in this run can be saved"))
     data = pickle.dumps(fitted.pipeline, protocol=5)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import WorkspaceError, msg
-from riskscreen.files import read_regular, write_output
+from riskscreen.files import private_folder, read_regular, write_output
 from riskscreen.workspace.location import SETTINGS_NAME, Workspace, settings_text
 
 LOCK_NAME = ".lock"
@@ -21,8 +21,8 @@ MAX_DOCUMENT_BYTES = 512 << 20
 def ensure_folder(folder: Path) -> Path:
     """Make a workspace folder (and its parents) readable by the owner only."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(folder, 0o700)
+        private_folder(folder)
+        os.chmod(folder, 0o700)  # an existing workspace folder too
     except OSError as exc:
         raise WorkspaceError(msg("the workspace folder {folder} cannot be made ({strerror})",
                                  folder=folder, strerror=exc.strerror),
@@ -111,6 +111,7 @@ def initialise(workspace: Workspace, *, retention_weeks: int | None, config: Pat
     from riskscreen.workspace.location import config_text
 
     written = []
+    ensure_folder(workspace.folder)  # 0700 now, not only from the first list on
     ensure_folder(workspace.snapshots)
     settings = workspace.folder / SETTINGS_NAME
     if not settings.exists() or force:
