@@ -269,7 +269,7 @@ def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> No
         import sys
 
         command = [sys.executable, "-m", "riskscreen", "shortlist", str(weeks / "week48"), "--workspace", str(ws),
-                   "-f", "csv"]
+                   "-f", "csv", "--store"]
         other = subprocess.run(command, capture_output=True, text=True, check=False)
     assert other.returncode == 1
     assert "een andere run van riskscreen (proces" in other.stderr and "gebruikt de werkmap" in other.stderr
@@ -367,3 +367,30 @@ def test_every_folder_riskscreen_makes_is_private_whatever_the_umask(tmp_path: P
             tmp_path / "e" / "f" / "04AB" / "snapshots"]
     assert {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in made} == \
         {str(p.relative_to(tmp_path)): "0o700" for p in made}
+
+
+def test_an_older_export_is_not_stored_after_a_newer_list_unless_it_is_a_correction(weeks: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Issue #26 item 7: week 47's exports after week 48's list were stored as a new run ("geen eerdere lijst")."""
+    ws = tmp_path / "ws"
+    assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store").exit_code == 0
+    late = run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store")
+    assert late.exit_code == 2
+    assert ("fout: de exports zijn van 20-11-2026, van voor de laatst opgeslagen lijst (27-11-2026): opslaan zou "
+            "een oude week na een nieuwere zetten") in late.stderr
+    assert [p.name for p in (ws / "school" / "snapshots").iterdir()] == ["shortlist-2026-11-27.json"]
+    assert run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv").exit_code == 0  # a look: fine
+    fixed = run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store", "--correction")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == ["shortlist-2026-11-20.json",
+                                                                               "shortlist-2026-11-27.json"]
+
+
+def test_a_list_that_is_not_stored_touches_nothing_on_disk(weeks: Path, tmp_path: Path) -> None:
+    """Issue #26 item 4: `shortlist --no-history` locked (and so wrote to) the workspace, failing on a read-only
+    one; a list that is not stored now only reads it."""
+    ws = tmp_path / "never-made"
+    for args in (["--no-history", "-f", "csv"], ["-f", "md"], ["--no-history", "-o", tmp_path / "list.pdf"]):
+        looked = run("shortlist", weeks / "week48", "--workspace", ws, *args)
+        assert looked.exit_code == 0, looked.stderr
+        assert not ws.exists()

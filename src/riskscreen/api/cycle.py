@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -79,7 +80,8 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
                      as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
                      min_band: str = "elevated", workspace: Workspace | None = None, store: bool = True,
                      by: str = "mentor", names: Path | None = None, progress: Progress | None = None,
-                     today: dt.date | None = None, strict_capacity: bool = False) -> Weekly:
+                     today: dt.date | None = None, strict_capacity: bool = False,
+                     correction: bool = False) -> Weekly:
     """The weekly list with changes since the last stored list, open actions and statutory follow-up; stores
     this run's snapshot in the school's workspace (a second run of a date is kept as run 2)."""
     from riskscreen.api import load_model, read
@@ -110,7 +112,15 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     result = score_all(exports, loaded, lang=lang, rules=rules)
     day = result.as_of.date().isoformat()
     notes = _legacy_note(sources.folder, where)
-    with locked(where):
+    # a list that is not stored only reads the workspace (atomic writes make that safe): it needs no lock, so a
+    # read-only workspace (a backup, a colleague's copy) can still be looked at
+    with locked(where) if store else contextlib.nullcontext():
+        stored_days = [snapshots.snapshot_date(p) for p in snapshots.list_snapshots(where.snapshots)]
+        if store and not correction and stored_days and max(stored_days) > day:
+            raise UsageError(msg("the exports are of {day}, before the last stored list ({last}): storing them would "
+                                 "put an old week after a newer one", day=Day(day), last=Day(max(stored_days))),
+                             hint=msg("add --correction if this list corrects that earlier week, or --no-history "
+                                      "to only look at it"))
         book = actions.load(where.actions_file)
         previous = snapshots.previous(where.snapshots, day)
         wanted = {a.agreed for a in book.actions if a.open}

@@ -128,6 +128,8 @@ def shortlist(
     store: Annotated[bool, typer.Option("--store", help="Store this run's snapshot also when the list only goes "
                                                         "to the terminal.")] = False,
     no_history: Annotated[bool, typer.Option("--no-history", help="Do not store this run's snapshot.")] = False,
+    correction: Annotated[bool, typer.Option("--correction", help="Store a list of a date before the last stored "
+                                                                  "one: it corrects that earlier week.")] = False,
 ) -> None:
     """The weekly shortlist for the youth worker and the mentor: who, why, what changed, open actions and
     statutory deadlines, and room for what they agree."""
@@ -151,7 +153,7 @@ def shortlist(
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
                                   workspace=workspace(home, school), store=keep, by=by.value, names=names,
-                                  progress=_progress(), strict_capacity=strict_capacity)
+                                  progress=_progress(), strict_capacity=strict_capacity, correction=correction)
     # every output from the one computation, all rendered before any is written
     rendered = [(render("shortlist", fmt, weekly.shortlist,
                         color=(fmt == "table" and path is None and _colour_wanted()) or None,
