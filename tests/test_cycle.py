@@ -394,3 +394,17 @@ def test_a_list_that_is_not_stored_touches_nothing_on_disk(weeks: Path, tmp_path
         looked = run("shortlist", weeks / "week48", "--workspace", ws, *args)
         assert looked.exit_code == 0, looked.stderr
         assert not ws.exists()
+
+
+def test_run_ten_thousand_of_a_date_is_listed_and_never_written_twice(weeks: Path, tmp_path: Path) -> None:
+    """Issue #26 item 3: with a run 9999 present, run 10000 was written twice under one name and not listed."""
+    ws = tmp_path / "ws"
+    run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
+    folder = ws / "school" / "snapshots"
+    first = folder / "shortlist-2026-11-27.json"
+    (folder / "shortlist-2026-11-27-9999.json").write_bytes(first.read_bytes())
+    for expected in ("10000", "10001"):
+        stored = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
+        assert f"shortlist-2026-11-27-{expected}.json (run {expected} van die datum" in stored.stderr, stored.stderr
+    listed = run("history", "--workspace", ws, "-f", "csv")
+    assert listed.stdout.count("2026-11-27") == 4  # runs 1, 9999, 10000 and 10001

@@ -16,7 +16,7 @@ from riskscreen.errors import UsageError, WorkspaceError, msg
 from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
 
-SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})(?:-(\d{1,4}))?\.json$")
+SNAPSHOT_PATTERN = re.compile(r"^shortlist-(\d{4}-\d{2}-\d{2})(?:-([1-9]\d*))?\.json$")  # any run number
 # 3: signal values and statutory dates, runs numbered per date; 2: groups are keys; 1: groups as shown
 SNAPSHOT_VERSION = 3
 LEGACY_NO_GROUP = {"(geen mentor bekend)", "(no mentor known)"}
@@ -125,7 +125,12 @@ def save(snapshot: Snapshot, folder: Path) -> Snapshot:
         students.append(record)
     doc = {"version": SNAPSHOT_VERSION, "as_of": snapshot.as_of, "run": run, "model": snapshot.model,
            "basis": snapshot.basis, "students": students}
-    path = write_document(snapshot_path(folder, snapshot.as_of, run), doc)
+    target = snapshot_path(folder, snapshot.as_of, run)
+    if target.exists():  # a file this listing could not read: never replace what a school kept
+        raise WorkspaceError(msg("a snapshot {name} is there already but is not a list of this workspace: nothing "
+                                 "was replaced", name=target.name), path=str(target),
+                             hint=msg("move it out of the workspace's snapshots folder"))
+    path = write_document(target, doc)
     return replace(snapshot, run=run, path=path)
 
 
