@@ -408,3 +408,24 @@ def test_run_ten_thousand_of_a_date_is_listed_and_never_written_twice(weeks: Pat
         assert f"shortlist-2026-11-27-{expected}.json (run {expected} van die datum" in stored.stderr, stored.stderr
     listed = run("history", "--workspace", ws, "-f", "csv")
     assert listed.stdout.count("2026-11-27") == 4  # runs 1, 9999, 10000 and 10001
+
+
+def test_a_riskscreen_toml_of_another_user_or_open_to_others_is_not_followed(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #26 item 5: a riskscreen.toml owned by another user, in a world-writable folder, decided where the
+    workspace (student data) went."""
+    shared = tmp_path / "shared"
+    (shared / "me").mkdir(parents=True)
+    os.chmod(shared, 0o1777)
+    planted = shared / "riskscreen.toml"
+    planted.write_text(f'workspace = "{tmp_path / "theirs"}"\nschool = "04AB"\n')
+    os.chown(planted, 65534, 65534)  # nobody
+    monkeypatch.chdir(shared / "me")
+    monkeypatch.delenv("RISKSCREEN_HOME", raising=False)
+    refused = run("history", "--lang", "en")
+    assert refused.exit_code == 1
+    assert "riskscreen.toml belongs to another user or may be changed by others: not followed" in refused.stderr
+    os.chown(planted, os.getuid(), os.getgid())
+    os.chmod(planted, 0o666)  # mine, but anyone may change it
+    assert run("history", "--lang", "en").exit_code == 1
+    assert not (tmp_path / "theirs").exists()

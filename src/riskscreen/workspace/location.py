@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -83,8 +84,21 @@ def find_config(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
+            _check_trusted(candidate)
             return candidate
     return None
+
+
+def _check_trusted(path: Path) -> None:
+    """A riskscreen.toml decides where student data go: one that another user owns (say, dropped in a shared
+    folder such as /tmp), or that others may change, is refused rather than followed."""
+    if not hasattr(os, "getuid"):  # Windows: its folders are per user
+        return
+    info = path.stat()
+    if info.st_uid not in (os.getuid(), 0) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise WorkspaceError(msg("riskscreen.toml belongs to another user or may be changed by others: not "
+                                 "followed"), path=str(path),
+                             hint=msg("remove it, or make your own with `riskscreen init` in a folder of yours"))
 
 
 def read_toml(path: Path, what: str) -> dict[str, object]:
