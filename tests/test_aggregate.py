@@ -374,3 +374,24 @@ def test_a_file_of_format_version_1_reads_with_its_basis_unknown(tmp_path: Path)
     refused = runner.invoke(app, ["aggregate", "merge", str(path), str(path), "--lang", "en"])
     assert refused.exit_code == 1
     assert "is an aggregate of format version 3; this riskscreen reads versions 1 and 2" in refused.stderr
+
+
+def test_a_schools_own_referral_target_is_data_in_every_format() -> None:
+    """Issue #26 item 14: a target from the workspace's settings reached the aggregate raw: '<script>' in its
+    Markdown and '=HYPERLINK(...)' as a live formula in its XLSX."""
+    import io
+
+    from openpyxl import load_workbook
+
+    targets = ("<script>alert(1)</script>", '=HYPERLINK("http://x","y")', "other")
+    actions = tuple(Action(i, f"S{i:04d}", "2026-09-14", "x", "referral", "mentor", referral=targets[i % 2])
+                    for i in range(1, 31))
+    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(actions, ()), FIRST, LAST,
+                               10, targets))
+    markdown = str(render_aggregate(published, "md", "nl"))
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    sheet = load_workbook(io.BytesIO(bytes(render_aggregate(published, "xlsx", "nl"))))["verwijzingen"]
+    labels = [c.value for c in sheet["A"] if isinstance(c.value, str)]
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in labels and not any(v.startswith("=") for v in labels)
+    html = str(render_aggregate(published, "html", "nl"))
+    assert "<script>alert" not in html

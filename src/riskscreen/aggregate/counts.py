@@ -157,7 +157,8 @@ def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Ta
     known = (*[t for t in targets if t != "other"], "other")
     counts = {(t, s): 0 for t in known for s in REFERRAL_STATES}
     for a in actions:
-        state = a.state_on(last)
+        # one agreed after the period's last list is counted too (the actions table counts it): as registered
+        state = a.state_on(max(last, a.agreed))
         if state is not None:
             counts[(a.referral if a.referral in known else "other", state[0])] += 1
     cells = tuple(tuple(counts[(t, s)] for s in REFERRAL_STATES) for t in known)

@@ -19,7 +19,7 @@ from riskscreen.aggregate.tables import (
     to_json,
 )
 from riskscreen.i18n import band_label, date_text, percent, texts
-from riskscreen.render import csv_dialect_for, csv_text
+from riskscreen.render import csv_dialect_for, csv_text, markdown_text
 
 TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *REPORT_TABLES, "sick",
                "actions", "referrals", "referral_wait", "strengths", "goals", "actions_by_month", "after_action",
@@ -217,7 +217,8 @@ def markdown(aggregate: Aggregate, lang: str) -> str:
             values = [shown(v, aggregate.threshold) for v in t.cells[i]]
             if t.row_totals is not None:
                 values.append(shown(t.row_totals[i], aggregate.threshold))
-            lines.append(f"| {(label('key', row, lang))} | " + " | ".join(values) + " |")
+            # a row may be a school's own referral target, written in its settings: data, so escaped
+            lines.append(f"| {markdown_text(label('key', row, lang))} | " + " | ".join(values) + " |")
         if t.column_totals is not None:
             totals = [shown(v, aggregate.threshold) for v in t.column_totals]
             if t.row_totals is not None:

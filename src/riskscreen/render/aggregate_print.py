@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskscreen.aggregate.tables import Aggregate, Span, Table, Value
 from riskscreen.i18n import band_label, texts
+from riskscreen.render import neutralise
 from riskscreen.render.aggregate import (
     figures,
     header_lines,
@@ -238,7 +239,7 @@ def xlsx_document(aggregate: Aggregate, lang: str) -> bytes:
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([row[0], *(_number(v) for v in row[1:])])
+            ws.append([neutralise(row[0]), *(_number(v) for v in row[1:])])  # a target is never a formula
         ws.column_dimensions["A"].width = 30
         ws.freeze_panes = "B3"
     buffer = io.BytesIO()
