@@ -395,3 +395,42 @@ def test_a_schools_own_referral_target_is_data_in_every_format() -> None:
     assert "'=HYPERLINK(\"http://x\",\"y\")" in labels and not any(v.startswith("=") for v in labels)
     html = str(render_aggregate(published, "html", "nl"))
     assert "<script>alert" not in html
+
+
+def test_the_merge_refuses_edited_sums_missing_totals_absurd_counts_and_a_school_twice(tmp_path: Path) -> None:
+    """Issue #26 item 13: a count edited from 26 to 60, a file without totals and a 30-digit count were merged; a
+    400-digit count ended in exit 3; "04ab" and " 04AB" passed the same-school refusal."""
+    good = _school_file(tmp_path, "04AB", 60, 0)
+    other = _school_file(tmp_path, "05CD", 80, 1000)
+    doc = json.loads(good.read_text())
+    level = next(t for t in doc["tables"] if t["key"] == "screened_by_level")
+
+    def variant(name: str, change) -> Path:  # type: ignore[no-untyped-def]
+        edited = json.loads(good.read_text())
+        change(edited)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(edited))
+        return path
+
+    def table(d: dict) -> dict:  # type: ignore[type-arg]
+        return next(t for t in d["tables"] if t["key"] == "screened_by_level")
+
+    assert isinstance(level["total"], int)
+    cases = {
+        "sum": (variant("sum", lambda d: table(d).update(total=table(d)["total"] + 34)),
+                "holds counts that no longer add up (screened_by_level:*:*): edited by hand, so refused"),
+        "totals": (variant("totals", lambda d: table(d).update(row_totals=None)),
+                   "has a table without its totals (screened_by_level): edited by hand, so refused"),
+        "digits30": (variant("digits30", lambda d: table(d).update(total=10 ** 29)),
+                     "is an aggregate file that cannot be read (damaged or edited)"),
+        "digits400": (variant("digits400", lambda d: table(d).update(total=10 ** 399)),
+                      "is an aggregate file that cannot be read (damaged or edited)"),
+    }
+    for name, (path, message) in cases.items():
+        refused = runner.invoke(app, ["aggregate", "merge", str(path), str(other), "--lang", "en"])
+        assert refused.exit_code == 1, (name, refused.stderr)
+        assert message in refused.stderr, (name, refused.stderr)
+    for code in ("04ab", " 04AB"):
+        twice = variant(f"twice{code.strip()}", lambda d, code=code: d.update(schools=[code]))
+        refused = runner.invoke(app, ["aggregate", "merge", str(good), str(twice), "--lang", "en"])
+        assert refused.exit_code == 2 and "a school is in more than one aggregate" in refused.stderr, refused.stderr

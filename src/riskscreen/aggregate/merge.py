@@ -20,7 +20,7 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
                              periods="; ".join(f"{f} - {t}" for f, t in sorted(periods))),
                          hint=msg("make every school's aggregate with the same --from and --to"))
     schools = [s for a in aggregates for s in a.schools]
-    if len(set(schools)) < len(schools):
+    if len({s.upper() for s in schools}) < len(schools):  # "04ab" is 04AB
         raise UsageError(msg("a school is in more than one aggregate ({schools})", schools=", ".join(schools)))
     threshold = max(a.threshold for a in aggregates)
     notes: list[Message] = [msg("thresholds differ ({thresholds}): the region's cells are suppressed at {threshold}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -214,6 +215,7 @@ def read_aggregate(path: Path) -> Aggregate:
     except (KeyError, TypeError, ValueError, StopIteration):
         raise InputError(msg("is an aggregate file that cannot be read (damaged or edited)"),
                          hint=msg("write it again with `riskscreen aggregate`"), path=str(path)) from None
+    _check_sums(aggregate, path)
     low = sorted(k for k, v in aggregate.values().items()
                  if (isinstance(v, int) and 0 < v < aggregate.threshold)
                  or (isinstance(v, Span) and v.low < aggregate.threshold))
@@ -224,10 +226,33 @@ def read_aggregate(path: Path) -> Aggregate:
     return aggregate
 
 
+MAX_COUNT = 10_000_000  # more students (or actions) than a country's schools hold: an edited file
+FULL_MARGINS = ("screened_by_level", "screened_by_year", "reports", "reports_by_month", "report_types_by_month",
+                "sick", "actions", "referrals", "after_action", "left")  # tables that always publish every total
+SCHOOL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def _check_sums(aggregate: Aggregate, path: Path) -> None:
+    """Refuse a file whose published numbers no longer add up, or whose tables lost their totals: an edit by
+    hand (or a damaged file) that would make a region's sums, and the suppression built on them, wrong."""
+    values = aggregate.values()
+    for t in aggregate.tables:
+        if t.key in FULL_MARGINS and t.rows and (t.row_totals is None or t.column_totals is None or t.total is None):
+            raise InputError(msg("has a table without its totals ({table}): edited by hand, so refused", table=t.key),
+                             hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+    for total, parts in aggregate.constraints():
+        numbers = [values.get(k) for k in (total, *parts)]
+        if all(isinstance(v, int) for v in numbers) and numbers[0] != sum(numbers[1:]):  # type: ignore[arg-type]
+            raise InputError(msg("holds counts that no longer add up ({cell}): edited by hand, so refused",
+                                 cell=total), hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+
+
 def _from_doc(doc: dict[str, Any]) -> Aggregate:
     def value(v: Any) -> Value:
         if v is None or v in (PRIMARY, SECONDARY, MERGED):
             return v
+        if isinstance(v, int) and not isinstance(v, bool) and v > MAX_COUNT:
+            raise ValueError("not a count of students")
         if isinstance(v, dict):
             low, high = value(v["from"]), value(v["to"])
             if not isinstance(low, int) or not isinstance(high, int) or not low < high:
@@ -246,7 +271,10 @@ def _from_doc(doc: dict[str, Any]) -> Aggregate:
     for t in tables:
         if len(t.cells) != len(t.rows) or any(len(r) != len(t.columns) for r in t.cells):
             raise ValueError("cells do not fit the rows and columns")
-    return Aggregate(tuple(map(str, doc["schools"])), str(doc["period"]["from"]), str(doc["period"]["to"]),
+    schools = tuple(str(s).strip() for s in doc["schools"])
+    if not schools or not all(SCHOOL_CODE.match(s) for s in schools):
+        raise ValueError("not a school's code")
+    return Aggregate(schools, str(doc["period"]["from"]), str(doc["period"]["to"]),
                      int(doc["threshold"]), tables, tuple((str(a), tuple(map(str, b))) for a, b in doc["links"]),
                      tuple(tuple(map(str, g)) for g in doc["same"]), bool(doc["too_small"]), True,
                      tuple(map(str, doc.get("months", []))), _basis(doc.get("basis")))
