@@ -256,3 +256,31 @@ def test_a_referral_moves_through_every_state_from_the_filled_in_list(week48: Pa
         seen.append(load(ws / "school" / "actions.json").actions[0].referral_state)
     assert seen == [("waiting_list", "2026-11-27"), ("started", "2026-11-27"), ("finished", "2026-11-27"),
                     ("failed", "2026-11-27"), ("registered", "2026-11-27")]
+
+
+def test_import_refuses_actions_on_the_overview_sheet_and_a_review_years_ahead(week48: Path, tmp_path: Path) -> None:
+    """Issue #26 item 11: headings copied onto "Alle leerlingen" made actions of its rows; a review date in 2099
+    was stored."""
+    from openpyxl import load_workbook
+
+    ws = tmp_path / "ws"
+    made = run("shortlist", week48, "--workspace", ws, "-o", tmp_path / "week48.xlsx")
+    assert made.exit_code == 0, made.stderr
+    wb = load_workbook(tmp_path / "week48.xlsx")
+    overview = wb["Alle leerlingen"]
+    width = overview.max_column
+    overview.cell(1, width + 1, "Afgesproken actie")
+    overview.cell(1, width + 2, "Wie")
+    overview.cell(2, width + 1, "gesprek")
+    overview.cell(2, width + 2, "mentor")
+    wb.save(tmp_path / "overview.xlsx")
+    refused = run("actions", "import", tmp_path / "overview.xlsx", "--workspace", ws)
+    assert refused.exit_code == 1
+    assert ("werkblad 'Alle leerlingen', rij 2: dit werkblad toont alle leerlingen ter naslag; schrijf acties op het "
+            "eigen werkblad van de mentor") in refused.stderr
+    later = run("actions", "add", "111016", "--what", "x", "--review", "2099-01-01", "--on", "2026-11-27",
+                "--workspace", ws)
+    assert later.exit_code == 2
+    assert "de datum om opnieuw te bekijken, 01-01-2099, ligt meer dan een jaar na de datum van de afspraak" in \
+        later.stderr
+    assert not (ws / "school" / "actions.json").exists()

@@ -28,6 +28,7 @@ COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action
                 "strengths": ("strengths",), "goal": ("goal",), "who": ("who",), "review": ("when",)}
 # a new action; "referral_state" moves an open one
 FILLED_IN = ("action", "type", "referral", "strengths", "goal", "who", "review")
+OVERVIEW_SHEETS = frozenset(str(texts(lang)["shortlist"]["all_students"]) for lang in LANGUAGES)
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y")
 SHORT_DATE = re.compile(r"^\d{1,2}[-/.]\d{1,2}$")
 
@@ -167,10 +168,16 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
             continue
         values = {key: cells[i] if i < len(cells) else None for i, key in columns[sheet].items()}
         if any(_text(values.get(k)) for k in (*FILLED_IN, "referral_state")):
+            if sheet in OVERVIEW_SHEETS:  # headings copied onto the overview of all students: not a list to fill in
+                problems.append(RowProblem(sheet, number, None, msg(
+                    "this sheet lists all students for reference; write actions on the mentor's own sheet")))
+                continue
             found.append((sheet, number, values))
     if not columns:
         raise UsageError(msg("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)"),
                          hint=msg("import the XLSX or CSV shortlist riskscreen wrote, with its header row"), )
+    if problems and not found:  # only rows that cannot be read: say so, before asking for a date they lack
+        raise ImportRefused(path, problems)
     dates = {_text(v.get("list_date")) for _, _, v in found if _text(v.get("list_date"))}
     list_date = None
     if agreed is None:

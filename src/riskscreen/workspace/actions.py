@@ -24,6 +24,7 @@ REFERRAL_STATES = ("registered", "waiting_list", "started", "finished", "failed"
 STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family", "other")
 GOALS = ("stay", "change_course", "internship", "start_work", "undecided")
 MAX_TEXT = 500
+MAX_REVIEW_DAYS = 366  # a review is within a year of the action
 BOOK_VERSION = 2  # 2: a referral's states; a book of version 1 is read (its referrals registered when agreed)
 WORKER_PATTERN = re.compile(r"^[\w][\w .'-]{0,39}$")
 
@@ -193,6 +194,10 @@ def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str
         raise UsageError(msg("'{referral}' is not in the workspace's list of referral targets", referral=referral),
                          hint=msg("use one of {join}, or add it to the workspace's settings.toml",
                                   join=', '.join(referral_targets)))
+    if review is not None and review > agreed + dt.timedelta(days=MAX_REVIEW_DAYS):
+        raise UsageError(msg("the review date {review} is more than a year after the date agreed {agreed}",
+                             review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
+                         hint=msg("look at an action again within a year; a date such as 2099 is a typing error"))
     if review is not None and review < agreed:
         raise UsageError(msg("the review date {review} is before the date agreed {agreed}",
                              review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
