@@ -269,3 +269,26 @@ def test_audit_columns_keep_their_words_apart(tmp_path: Path) -> None:
     assert report.valid and exports is not None and exports.students is not None
     assert [c for c in exports.students.columns if c.startswith("audit")] == [
         "audit_urban_rural", "audit_ses_groep", "audit_group"]
+
+
+def test_invisible_direction_characters_in_names_are_removed_with_a_warning(school_copy: Path) -> None:
+    """Issue #26 item 15: U+202E (and U+202D, U+2066) in a mentor's or a class's name reached every output, turning
+    how the name reads."""
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+
+    students = next(p for p in school_copy.iterdir() if "leerling" in p.name.lower())
+    text = students.read_text(encoding="utf-8")
+    header, first, *rest = text.splitlines()
+    columns = header.split(";")
+    cells = first.split(";")
+    mentor = next(i for i, c in enumerate(columns) if "mentor" in c.lower())
+    cells[mentor] = "\u202e" + cells[mentor] + "\u2066"
+    students.write_text("\n".join([header, ";".join(cells), *rest]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(school_copy), "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    assert "onzichtbare tekens" in result.stdout
+    assert "bevatte onzichtbare richtings- of opmaaktekens; die zijn verwijderd" in result.stdout
+    scored = CliRunner().invoke(app, ["score", str(school_copy), "-f", "csv"])
+    assert "\u202e" not in scored.stdout and "\u2066" not in scored.stdout

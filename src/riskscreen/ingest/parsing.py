@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.errors import msg
-from riskscreen.ingest.problems import ERROR, Problem, problem_at, shown_value
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import Profile, normalise_value
 from riskscreen.ingest.raw import RawTable
 
@@ -58,6 +59,11 @@ def spread(per_category: np.ndarray, codes: np.ndarray, fill: object) -> np.ndar
     filler = np.array([fill]) if per_category.size == 0 else np.array([fill], dtype=per_category.dtype)
     table = np.concatenate([per_category.astype(filler.dtype, copy=False), filler])
     return table[codes]
+
+
+def _visible(text: str) -> str:
+    """Text without Unicode format characters (category Cf: bidi overrides and isolates, zero-width marks)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def stripped_text(categories: pd.Index) -> pd.Series:
@@ -204,9 +210,18 @@ class Mapper:
         return self.series(pd.Categorical.from_codes(new_codes, categories=list(valid)), column)
 
     def text(self, source: str, column: str) -> pd.Series:
+        """A name as text (mentor, class): invisible direction and format characters (U+202E and its kin, which
+        turn how a name reads on every list) are removed, with a warning for the rows that held them."""
         series = as_categorical(self.raw.frame[source])
-        stripped = stripped_text(series.cat.categories)
+        raw = stripped_text(series.cat.categories)
+        stripped = raw.map(_visible).str.strip()
         codes = series.cat.codes.to_numpy()
+        touched = (stripped != raw).to_numpy()
+        if touched.any():
+            mask = (codes >= 0) & touched[np.maximum(codes, 0)]
+            self.problem(WARNING, column, "invisible characters",
+                         msg("held invisible direction or format characters; they were removed"),
+                         msg("correct the name in the administration system"), mask)
         uniques: np.ndarray = np.array([], dtype=str)
         inverse: np.ndarray = np.array([], dtype=np.int32)
         if len(stripped):
