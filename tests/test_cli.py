@@ -274,3 +274,30 @@ def test_the_committed_sample_school_validates() -> None:
     assert result.exit_code == 0, result.stdout
     assert "valid: 3 file(s)" in result.stdout and "1000 students, 2026-08-24 to 2026-11-27" in result.stdout
     assert "no warning" not in result.stdout and "0 error(s), 0 warning(s)" in result.stdout
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_cannot_show_a_character_gets_a_replacement_not_a_crash(school_dir: Path,
+                                                                                 encoding: str) -> None:
+    """Issue #26 item 17: PYTHONIOENCODING=ascii (or latin-1) made the list raise UnicodeEncodeError (exit 3)."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", str(school_dir), "--no-history",
+                           "--workspace", str(school_dir.parent / f"ws-{encoding}")],
+                          capture_output=True, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr.decode(encoding, "replace")
+    assert b"leerlingen op de lijst" in done.stderr
+
+
+def test_a_closed_standard_output_is_a_clear_error(school_dir: Path) -> None:
+    """Issue #26 item 17: `riskscreen score d/ >&-` ended in AttributeError (exit 3)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(f'"{sys.executable}" -m riskscreen score "{school_dir}" >&-', shell=True,
+                          capture_output=False, stderr=subprocess.PIPE, check=False, text=True)
+    assert done.returncode == 1
+    assert "fout: standaarduitvoer is gesloten, dus het resultaat kan nergens heen" in done.stderr

@@ -191,6 +191,11 @@ def sources(data: Path | None = None, attendance: Path | None = None, grades: Pa
 def write(content: str | bytes, output: Path | None, force: bool) -> None:
     """Data to stdout (text), or atomically to --output (text or bytes; 0600, no overwrite without --force)."""
     if output is None:
+        if sys.stdout is None:  # `riskscreen score d/ >&-`: standard output was closed
+            from riskscreen.errors import OutputError
+
+            raise OutputError(msg("standard output is closed, so the result has nowhere to go"),
+                              hint=msg("use --output FILE, or leave standard output open"))
         try:
             sys.stdout.write(content if isinstance(content, str) else "")
             sys.stdout.flush()
@@ -266,6 +271,10 @@ def main() -> None:
 
     from riskscreen.cli.help import help_language, translate_help
 
+    # a terminal that cannot show a character (PYTHONIOENCODING=ascii, LC_ALL=C) gets a '?' for it, not a crash
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     command = get_command(app)
     translate_help(command, help_language())
     command(prog_name="riskscreen")

@@ -179,7 +179,8 @@ def _colour_wanted() -> bool:
     import os
     import sys
 
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    terminal = sys.stdout is not None and sys.stdout.isatty()
+    return terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 history_app = typer.Typer(help="Past shortlists in the school's workspace: list, compare, prune.",

@@ -107,7 +107,7 @@ def render_width() -> int:
     import shutil
     import sys
 
-    if sys.stdout.isatty():
+    if sys.stdout is not None and sys.stdout.isatty():
         return min(MAX_WIDTH, max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns))
     return DEFAULT_WIDTH
 
