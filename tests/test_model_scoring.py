@@ -227,3 +227,28 @@ def test_reasons_name_distinct_signals() -> None:
     # the 4-week hours lie inside the 12-week hours, core-subject fails inside all fails: one reason each
     assert out.loc["S1", "reason_features"] == "unauthorised_hours_12w;core_fails_12w;removed_12w"
     assert out.loc["S1", "reason_3"] == "2 keer uit de les gestuurd in de laatste 12 lesweken"
+
+
+def test_a_card_with_absurd_scoring_numbers_is_refused_even_with_its_checksum_recomputed(
+        school_dir: Path, tmp_path: Path) -> None:
+    """Issue #26 item 16: coefficients of 1e308 (checksum recomputed) scored every student "1,0 hoog" with exit 0
+    and numpy warnings naming source paths."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from riskscreen.cli import app
+    from riskscreen.scoring.store import card_digest
+
+    folder = tmp_path / "edited"
+    shutil.copytree(Path(__file__).parents[1] / "models" / "demo", folder)
+    card = json.loads((folder / "card.json").read_text())
+    card["scoring"]["coefficients"][0] = 1e308
+    card["card_sha256"] = card_digest(card)
+    (folder / "card.json").write_text(json.dumps(card))
+    result = CliRunner().invoke(app, ["score", str(school_dir), "--model", str(folder), "--lang", "en"])
+    assert result.exit_code == 1, result.stdout
+    assert "is not a valid model card: scoring: value error, a scoring number is not finite, or beyond 10000" \
+        in result.stderr
+    assert "Warning" not in result.stderr and result.stdout == ""

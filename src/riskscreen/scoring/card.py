@@ -8,6 +8,7 @@ wrong type is refused with the field's name, and what is written is exactly what
 from __future__ import annotations
 
 import json
+import math
 from itertools import pairwise
 from typing import Any
 
@@ -192,6 +193,10 @@ class FeatureRow(Record):
     sd: float
 
 
+MAX_WEIGHT = 1e4   # a logit contribution per unit; trained models stay far below (the bundled one below 10)
+MAX_VALUE = 1e9    # a feature's median, mean, scale or knot: hours, counts, grades
+
+
 class Scoring(Record):
     """The numbers a model scores with (full precision): scoring needs these, not the pickled pipeline."""
 
@@ -208,6 +213,14 @@ class Scoring(Record):
 
     @model_validator(mode="after")
     def _usable(self) -> Scoring:
+        weights = [self.intercept, *self.coefficients, *(self.offsets or []),
+                   *(w for s in self.slopes or [] for w in s)]
+        values = [*self.medians, *self.means, *self.scales, *(k for ks in self.knots or [] for k in ks)]
+        # a weight of 1e308 scores every student "1,0 hoog" with numpy's overflow warnings: not a model, an edit
+        if not all(math.isfinite(w) and abs(w) <= MAX_WEIGHT for w in weights) or \
+                not all(math.isfinite(v) and abs(v) <= MAX_VALUE for v in values):
+            raise ValueError(f"a scoring number is not finite, or beyond {MAX_WEIGHT:g} (a weight) or "
+                             f"{MAX_VALUE:g} (a feature's value)")
         n = len(self.features)
         if self.kind == "additive":
             per_feature = (self.medians, self.means, self.knots or [], self.slopes or [], self.offsets or [])
