@@ -102,3 +102,11 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         assert text == path.read_text(encoding="utf-8"), f"output differs from golden file {name}"
 
     return check
+
+
+@pytest.fixture(scope="module")
+def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample school of 160 students exported on Friday 27 November 2026."""
+    folder = tmp_path_factory.mktemp("exports")
+    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
+    return folder / "week48"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.attacker import assert_nothing_recoverable
+from tests.cycle_helpers import FIRST, LAST, report, school, snapshot
 from typer.testing import CliRunner
 
 from riskscreen.aggregate.counts import count
@@ -24,43 +25,6 @@ from riskscreen.workspace.location import REFERRAL_TARGETS
 from riskscreen.workspace.snapshots import Snapshot
 
 runner = CliRunner()
-FIRST, LAST = "2026-08-01", "2027-07-31"
-
-
-def snapshot(as_of: str, students: dict[str, dict[str, object]]) -> Snapshot:
-    """A list of `as_of`: per student the few columns the aggregate reads; the rest as a shortlist stores them."""
-    rows = []
-    for sid, values in students.items():
-        rows.append({"student_id": sid, "probability": 0.1, "band": "low", "on_list": False, "group": "none",
-                     "level": "havo", "year": "3.0", "reason_features": "", "verzuim_16u": False,
-                     "verzuim_reached": None, "verzuim_deadline": None, "ziekteverzuim": False, **values})
-    return Snapshot(as_of, "demo", pd.DataFrame(rows).set_index("student_id"))
-
-
-def report(kind: str, end: str, *, follow_up: bool = False) -> dict[str, object]:
-    """A compulsory report as a snapshot stores it: reached on `end`, due 5 working days later (a Friday here)."""
-    import datetime as dt
-
-    from riskscreen.signals.statutory.workdays import add_workdays
-
-    deadline = add_workdays(dt.date.fromisoformat(end), 5).isoformat()
-    return {"type": kind, "compulsory": True, "begin": "2026-09-01", "end": end, "hours": 16.0, "basis": "lesuren",
-            "deadline": deadline, "reached": end, "follow_up": follow_up, "regional": kind == "rmc18", "note": None,
-            "minor": kind != "rmc18"}
-
-
-def school(n: int, offset: int = 0) -> dict[str, dict[str, object]]:
-    """n students: the first 12 high (havo 3), the next 15 elevated (vwo 4), the rest low (havo 3)."""
-    out: dict[str, dict[str, object]] = {}
-    for i in range(n):
-        sid = f"S{offset + i:04d}"
-        if i < 12:
-            out[sid] = {"band": "high", "on_list": True, "probability": 0.5}
-        elif i < 27:
-            out[sid] = {"band": "elevated", "on_list": True, "probability": 0.2, "level": "vwo", "year": "4.0"}
-        else:
-            out[sid] = {}
-    return out
 
 
 # ------------------------------------------------------------------------------------------- exact counts

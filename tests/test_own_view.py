@@ -6,29 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from tests.test_aggregate import FIRST, LAST, school, snapshot
-from tests.test_referrals import fill
-from typer.testing import CliRunner
+from tests.cycle_helpers import FIRST, LAST, fill, first_listed, run, school, snapshot
 
-from riskscreen import sample
 from riskscreen.aggregate.counts import count
-from riskscreen.cli import app
 from riskscreen.workspace.actions import Action, ActionBook, load
 from riskscreen.workspace.location import REFERRAL_TARGETS
-
-runner = CliRunner()
-
-
-def run(*args: object):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("exports")
-    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
-    return folder / "week48"
 
 
 def test_strengths_and_a_goal_from_the_terminal_show_on_the_next_list(week48: Path, tmp_path: Path) -> None:
@@ -60,15 +42,11 @@ def test_free_text_in_a_category_is_refused_and_nothing_is_stored(week48: Path, 
 
 
 def test_strengths_and_a_goal_are_read_back_from_the_filled_in_list(week48: Path, tmp_path: Path) -> None:
-    import csv
-    import io
-
     ws = tmp_path / "ws"
     listed = run("shortlist", week48, "--workspace", ws, "-o", tmp_path / "week48.xlsx")
     assert listed.exit_code == 0, listed.stderr
     rows = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--no-history").stdout
-    first, second = [r["Leerling"] for r in csv.DictReader(io.StringIO(rows.removeprefix("\ufeff")),
-                                                            delimiter=";")][:2]
+    first, second = first_listed(rows, 2)
     fill(tmp_path / "week48.xlsx", tmp_path / "filled.xlsx", {
         first: {"Afgesproken actie": "gesprek", "Wie": "mentor", "Gaat goed": "sport; familie", "Wil zelf": "blijven"}})
     imported = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)

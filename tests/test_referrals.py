@@ -4,37 +4,19 @@ and of waiting weeks."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.test_aggregate import FIRST, LAST, school, snapshot
-from typer.testing import CliRunner
+from tests.cycle_helpers import FIRST, LAST, fill, first_listed, run, school, snapshot
 
-from riskscreen import sample
 from riskscreen.aggregate.counts import count
 from riskscreen.aggregate.suppress import suppress
 from riskscreen.aggregate.tables import Span
-from riskscreen.cli import app
 from riskscreen.render.aggregate import figures, median_bucket
 from riskscreen.workspace.actions import Action, ActionBook, load
 from riskscreen.workspace.location import REFERRAL_TARGETS
-
-runner = CliRunner()
-
-
-def run(*args: object):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("exports")
-    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
-    return folder / "week48"
 
 
 def test_a_referral_moves_through_every_state_from_the_command_line(week48: Path, tmp_path: Path) -> None:
@@ -81,7 +63,7 @@ def test_a_wrong_state_date_or_action_is_refused_and_nothing_is_stored(week48: P
 def test_the_list_shows_the_state_and_marks_a_referral_waiting_past_four_weeks(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
-    student = next(csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")), delimiter=";"))["Leerling"]
+    student = first_listed(listed.stdout)[0]
     # the list is of Friday 27 November 2026: on the waiting list since 28 October is 30 days, past 4 weeks
     run("actions", "add", student, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-10-23",
         "--workspace", ws)
@@ -156,28 +138,10 @@ def test_the_aggregate_counts_referrals_by_target_and_state_and_the_weeks_until_
     assert ("Wachttijd van aanmelding tot start van een verwijzing (mediaan)", "-") in figures(published, "nl")
 
 
-def fill(listing: Path, out: Path, values: dict[str, dict[str, str]]) -> None:
-    """Write in the XLSX list, per student, the given columns (by their headings)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(listing)
-    for ws in wb.worksheets:
-        head = [c.value for c in ws[1]]
-        if "Stand verwijzing" not in head:
-            continue
-        col = {h: i + 1 for i, h in enumerate(head)}
-        for r in range(2, ws.max_row + 1):
-            for heading, value in values.get(str(ws.cell(r, col["Leerling"]).value), {}).items():
-                ws.cell(r, col[heading], value)
-    wb.save(out)
-
-
 def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
-    students = [r["Leerling"] for r in csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")),
-                                                      delimiter=";")]
-    referred, other, third = students[:3]
+    referred, other, third = first_listed(listed.stdout, 3)
     run("actions", "add", referred, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-20",
         "--workspace", ws)
     made = run("shortlist", week48, "--workspace", ws, "--no-history", "-o", tmp_path / "week48.xlsx")
@@ -244,7 +208,7 @@ def test_a_referral_moves_through_every_state_from_the_filled_in_list(week48: Pa
     """Issue #23's done-when: every state, written in the list's words, read back one week's list at a time."""
     ws = tmp_path / "ws"
     listed = run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store")
-    student = next(csv.DictReader(io.StringIO(listed.stdout.removeprefix("\ufeff")), delimiter=";"))["Leerling"]
+    student = first_listed(listed.stdout)[0]
     run("actions", "add", student, "--what", "aanmelden", "--referral", "jeugdhulp", "--on", "2026-11-20",
         "--workspace", ws)
     assert run("shortlist", week48, "--workspace", ws, "--no-history", "-o", tmp_path / "week48.xlsx").exit_code == 0

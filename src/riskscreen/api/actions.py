@@ -36,6 +36,12 @@ def _known_students(where: Workspace, day: str | None = None) -> set[str]:
     return set(snapshots.student_ids(path))
 
 
+def _check_known(where: Workspace, student_id: str, hint: str) -> None:
+    if student_id not in _known_students(where):
+        raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
+                             student_id=student_id), hint=hint)
+
+
 def add_action(where: Workspace | None, student_id: str, *, what: str, type: str = "conversation",
                who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
                review: dt.date | None = None, agreed: dt.date | None = None, strengths: list[str] | None = None,
@@ -51,10 +57,7 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
     day = agreed or current_date()
     who = role_key(who)
     with locked(where):
-        if student_id not in _known_students(where):
-            raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
-                                 student_id=student_id),
-                             hint=msg("check the pseudonym; `riskscreen score` lists every student"))
+        _check_known(where, student_id, msg("check the pseudonym; `riskscreen score` lists every student"))
         book = actions.load(where.actions_file)
         strength_keys, goal_key = own_view_keys(strengths or [], goal)
         action = actions.make_action(book, student_id=student_id, agreed=day, what=what, type=type, who=who,
@@ -79,14 +82,17 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
 
 
 def update_referral(where: Workspace | None, action_id: int, *, state: str, on: dt.date | None = None) -> Action:
-    """Move a referral to a new state (registered, waiting_list, started, finished, failed) on a day."""
+    """Move a referral to a new state on a day: registered, waiting_list, started, finished, failed, or their words
+    in either language (aangemeld, wachtlijst, gestart, afgerond, niet gelukt)."""
     from riskscreen.ingest.pipeline import current_date
+    from riskscreen.weekly.actions_import import referral_state_key
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
 
     where = where or _default_workspace()
+    key = referral_state_key(state)
     with locked(where):
-        book, moved = actions.set_state(actions.load(where.actions_file), action_id, state=state,
+        book, moved = actions.set_state(actions.load(where.actions_file), action_id, state=key,
                                         on=on or current_date())
         actions.save(book, where.actions_file)
     return moved
@@ -107,10 +113,7 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
         raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
                          hint=msg("record a report on the day it was made"))
     with locked(where):
-        if student_id not in _known_students(where):
-            raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
-                                 student_id=student_id),
-                             hint=msg("check the pseudonym"))
+        _check_known(where, student_id, msg("check the pseudonym"))
         book = actions.load(where.actions_file)
         if signal == "verzuim_16u":
             named = _open_report(where, book, student_id, on, type, end)

@@ -63,10 +63,6 @@ class ReferralState(str, Enum):
     failed = "failed"
 
 
-STATE_KEYS = {"aangemeld": "registered", "wachtlijst": "waiting_list", "gestart": "started", "afgerond": "finished",
-              "niet-gelukt": "failed"}
-
-
 class Signal(str, Enum):
     verzuim = "verzuim"
     sick = "sick"
@@ -162,11 +158,10 @@ def update(
     from riskscreen.i18n import choice_label
 
     chosen = language(lang)
-    key = STATE_KEYS.get(state.value, state.value)
-    moved = api.update_referral(workspace(home, school), action_id, state=key, on=parse_date(on, "--on"))
-    current = moved.referral_state or (key, "")
-    say("referral_state_set", id=moved.id, state=choice_label("referral_states", current[0], chosen),
-        on=date_shown(current[1]))
+    moved = api.update_referral(workspace(home, school), action_id, state=state.value, on=parse_date(on, "--on"))
+    state_key, since = moved.referral_state or ("", "")
+    say("referral_state_set", id=moved.id, state=choice_label("referral_states", state_key, chosen),
+        on=date_shown(since))
 
 
 class ReportType(str, Enum):

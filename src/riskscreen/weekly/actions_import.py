@@ -113,6 +113,12 @@ def own_view_keys(strengths: str | list[str], goal: str | None) -> tuple[tuple[s
             None if not goal or not goal.strip() else words["goal"].get(_fold(goal), goal.strip()))
 
 
+def referral_state_key(text: str) -> str:
+    """A referral's state as typed, in either language or as its key ('niet gelukt', 'niet-gelukt', 'failed');
+    the text itself when it is none of them (set_state then refuses it)."""
+    return choice_words()["referral_state"].get(_fold(text), text)
+
+
 def role_key(text: str) -> str:
     """A role as typed, in either language or as its key ('jongerenwerker', 'Zorgcoördinator', 'youth_worker');
     the text itself when it is none of them (make_action then refuses it)."""
