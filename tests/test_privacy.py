@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from riskscreen.errors import PrivacyError
-from riskscreen.ingest.privacy import bsn_valid, check_table, column_name_reason, guard
+from riskscreen.ingest.identifiers import bsn_valid
+from riskscreen.ingest.privacy import check_table, column_name_reason, guard
 from riskscreen.ingest.reading import read_table
 
 

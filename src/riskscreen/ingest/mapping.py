@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import msg
+from riskscreen.ingest.identifiers import shorten
 from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
-from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shorten, shown_value
+from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import (
     ATTENDANCE_CODES,
     CANONICAL_COLUMNS,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.errors import Lines, PrivacyError, msg
+from riskscreen.ingest.identifiers import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, bsn_valid, name_in
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import fold_text, normalise_header
 
@@ -44,26 +45,13 @@ SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profiel
                      "cursusnaam", "vakname", "subjectname", "classname", "groupname", "coursename",
                      "schoolname", "sheetname", "filename", "bestandsnaam", "opleidingsnaam")
 
-# Values are folded first (fold_text: full-width and look-alike letters, invisible characters), so these
-# patterns see "ｊ＠ｘ．ｎｌ" as "j@x.nl". An address may have accented letters, and "(at)" for "@".
-EMAIL = re.compile(r"[^\W][\w.%+\-]*\s*(?:@|[(\[{]\s*at\s*[)\]}])\s*[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
+# Values are folded first (fold_text: full-width and look-alike letters, invisible characters), so the patterns
+# of ingest.identifiers see "ｊ＠ｘ．ｎｌ" as "j@x.nl".
 # A run of digits written as a phone number is written: with spaces, dots, hyphens, slashes or brackets.
 PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s.\-/()]{8,22}\d(?![\d])")
 DATE_IN_RUN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b")
-DUTCH_PHONE = re.compile(r"(?:\+31|0031|0)[1-9]\d{8}")
 # Nine digits as a BSN is written: bare, 3-3-3 with one kind of separator, or 4.2.3.
 NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
-# Names in free text, as Dutch remarks write them: a relation or a form of address before a capitalised word
-# ("moeder Jansen belde", "dhr. de Vries"), or a first name, a tussenvoegsel and a surname ("Jan de Vries").
-_NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'-]{1,}"
-_TUSSENVOEGSEL = r"(?:(?:van|de|der|den|het|ter|ten|te|in 't|op|la|le|du|da|di)\s+)"
-NAME_IN_TEXT = re.compile(
-    r"\b(?i:moeder|vader|ouders?|oma|opa|broer|zus|voogd|mevrouw|mevr\.?|meneer|dhr\.?|mw\.?|juf|meester|"
-    r"mother|father|mr\.?|mrs\.?|ms\.?)\s+" + _TUSSENVOEGSEL + "*" + _NAME_WORD
-    + r"|\b" + _NAME_WORD + r"\s+" + _TUSSENVOEGSEL + "+" + _NAME_WORD)
-BIRTH_DATE = re.compile(r"(?:\bgeb(?:oren)?\b\.?|geboortedatum|\bborn\b|\bdob\b|date of birth)\s*(?:op\s*|on\s*)?:?\s*"
-                        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", re.IGNORECASE)
-BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 # A column is a BSN column when this many of its 8/9-digit values pass the 11-check by chance is less likely.
 BSN_CHANCE = 1 / 11
 BSN_P_VALUE = 1e-4
@@ -109,16 +97,6 @@ def column_name_reason(name: str) -> str | None:
     if key.endswith(("naam", "name")) and len(key) > 4:
         return msg("the column name suggests {what}", what=msg("a name"))
     return None
-
-
-def bsn_valid(numbers: Sequence[str]) -> np.ndarray:
-    """Vectorised 11-check over 8- or 9-digit strings (8 digits are padded with a leading zero)."""
-    if len(numbers) == 0:
-        return np.zeros(0, dtype=bool)
-    padded = np.array([s.zfill(9) for s in numbers], dtype="U9")
-    digits = padded.view("U1").reshape(-1, 9).astype(np.int64)
-    total = digits @ BSN_WEIGHTS
-    return (total % 11 == 0) & (digits.sum(axis=1) > 0)
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
@@ -214,6 +192,8 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
         names = np.zeros(len(text), dtype=bool)
         if spaced.any():
             names[spaced] = text[spaced].str.contains(NAME_IN_TEXT, regex=True).to_numpy(dtype=bool)
+            for pos in np.flatnonzero(spaced & ~names):  # a first name and a surname: "Jan Jansen belde af"
+                names[pos] = name_in(text.iloc[pos])
         if names.any():
             findings.append(Finding(column, msg("holds what look like names in text"),
                                     *_lines_for(names, codes, table)))

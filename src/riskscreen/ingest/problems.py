@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from riskscreen.ingest.identifiers import identifier_in, shorten
+
 ERROR = "error"
 WARNING = "warning"
 EXAMPLES = 5
-MAX_VALUE_CHARS = 40
 
 
 # A value that may identify someone is described in a report, never shown: nine digits however written, an
-# e-mail sign, a phone-like run of digits, or text of several words in a column of pseudonyms.
+# e-mail sign, a phone-like run of digits, a name, text of several words in a column of pseudonyms, or a date
+# further back than a school's registrations go (a birth date in the wrong column).
 UNSAFE_VALUE = re.compile(r"\d(?:[\s.\-/()]?\d){8,}|@|\(at\)|\[at\]", re.IGNORECASE)
 DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-
-
-def shorten(value: object) -> str:
-    """A value as shown in a report: trimmed to a readable length, control characters removed."""
-    text = re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(value))
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEARS_SHOWN = 6  # registrations of a student's years at school; a date before that may be a birth date
 
 
 def shown_value(value: object, *, pseudonym: bool = False) -> str:
     """A cell as a report may show it: shortened, or described when it may identify someone."""
     text = str(value).strip()
     digits = sum(ch.isdigit() for ch in text)
-    if (UNSAFE_VALUE.search(text) and not DATE_LIKE.fullmatch(text)) or (pseudonym and " " in text):
+    if DATE_LIKE.fullmatch(text):
+        years = [int(y) for y in YEAR.findall(text)]
+        if years and years[0] < dt.date.today().year - YEARS_SHOWN:
+            return f"(a date in {years[0]}, not shown)"
+        return shorten(text)
+    if UNSAFE_VALUE.search(text) or (pseudonym and " " in text) or identifier_in(text):
         kind = f"a number of {digits} digits" if digits >= 8 and digits >= len(text) - 4 else \
             f"text of {len(text)} characters"
         return f"({kind}, not shown)"

@@ -10,7 +10,8 @@ from rich.text import Text
 
 from riskscreen.errors import localised
 from riskscreen.i18n import texts
-from riskscreen.ingest.problems import ValidationReport, shorten
+from riskscreen.ingest.identifiers import shorten
+from riskscreen.ingest.problems import ValidationReport
 from riskscreen.render import csv_dialect_for, csv_text, to_text
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import Day, UsageError, WorkspaceError, msg
-from riskscreen.ingest.privacy import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, NINE_DIGITS, bsn_valid
-from riskscreen.ingest.sniff import fold_text
+from riskscreen.ingest.identifiers import identifier_in
 from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
 
@@ -125,24 +124,6 @@ class ActionBook:
         return max(mine, key=lambda r: r.on) if mine else None
 
 
-def identifier_in(text: str) -> str | None:
-    """What identifying detail a free text holds (an e-mail address, a phone number, a BSN, a birth date, a
-    name after 'moeder' or 'dhr.'), or None."""
-    folded = fold_text(text)
-    if EMAIL.search(folded):
-        return msg("an e-mail address")
-    digits = re.sub(r"[\s.\-/()]", "", folded)
-    if DUTCH_PHONE.search(digits):
-        return msg("a phone number")
-    if any(bsn_valid([re.sub(r"\D", "", m.group(0))])[0] for m in NINE_DIGITS.finditer(folded)):
-        return msg("a BSN")
-    if BIRTH_DATE.search(folded):
-        return msg("a birth date")
-    if NAME_IN_TEXT.search(folded):
-        return msg("a name")
-    return None
-
-
 def check_text(text: str, what: str) -> str:
     """Free text of an action: one line, not too long, nothing identifying."""
     cleaned = " ".join(str(text).split())
@@ -160,11 +141,17 @@ def check_text(text: str, what: str) -> str:
 
 
 def check_worker(worker: str | None) -> str | None:
+    """Who follows an action up, as the school writes them: a short name or code, never a number or an address."""
     if worker is None or not worker.strip():
         return None
     cleaned = " ".join(worker.split())
+    found = identifier_in(cleaned, person=True)
+    if found:
+        raise UsageError(msg("the name of who follows up holds {found}; actions are stored without anything that "
+                             "identifies a person", found=found),
+                         hint=msg("name the youth worker by a short name or code, such as 'JW-Noord' or 'Sanne'"))
     if not WORKER_PATTERN.match(cleaned):
-        raise UsageError(msg("'{worker}' cannot name who follows up", worker=worker),
+        raise UsageError(msg("the name of who follows up ({count} characters) cannot be used", count=len(cleaned)),
                          hint=msg("use a short name or code of letters, digits, spaces, '.', '-' (up to 40)"))
     return cleaned
 
