@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -13,15 +15,24 @@ class Message(str):
 
     The template is the key of the translation (gettext's model): text/LANG-messages.toml maps each English
     template to its words in LANG. A Message is a str, so code that only shows it needs nothing else.
+
+    A value a person typed is written in quotes in the template ('{worker}'). Such a value is never repeated as
+    it is: it is cut to 40 characters, and described instead ("a text of 10 characters that holds a phone
+    number") when it could identify a person (ingest.identifiers.quoted). Every message gets this, so no call
+    site can forget it.
     """
 
     template: str
     params: dict[str, object]
+    guarded: frozenset[str]
 
     def __new__(cls, template: str, **params: object) -> Message:
-        made = super().__new__(cls, template.format(**params) if params else template)
+        guarded = _typed_values(template, params)
+        params = _guarded(params, guarded)
+        made = super().__new__(cls, _unquoted(template, guarded).format(**params) if params else template)
         made.template = template
         made.params = params
+        made.guarded = guarded
         return made
 
     def localised(self, lang: str) -> str:
@@ -35,7 +46,33 @@ class Message(str):
         if template is None:
             return str(self)
         values = {k: localised(v, lang) if hasattr(v, "localised") else v for k, v in self.params.items()}
-        return template.format(**values) if values else template
+        return _unquoted(template, self.guarded).format(**values) if values else template
+
+
+QUOTED_VALUE = re.compile(r"'\{(\w+)\}'")
+
+
+def _typed_values(template: str, params: dict[str, object]) -> frozenset[str]:
+    """The names of the values the template quotes that are text (a value a person typed), not a message."""
+    return frozenset(name for name in QUOTED_VALUE.findall(template)
+                     if isinstance(params.get(name), str) and not isinstance(params.get(name), (Message, Day, Lines)))
+
+
+def _guarded(params: dict[str, object], names: frozenset[str]) -> dict[str, object]:
+    """The params, with each typed value as a message may repeat it."""
+    if not names:
+        return params
+    # a lazy import: the guard's patterns live in the ingest stage, which needs this module first
+    from riskscreen.ingest.identifiers import quoted
+
+    return {k: quoted(v) if k in names else v for k, v in params.items()}
+
+
+def _unquoted(template: str, names: frozenset[str]) -> str:
+    """The template with the quotes around typed values taken out: quoted() puts them back, or describes."""
+    if not names:
+        return template
+    return QUOTED_VALUE.sub(lambda m: "{" + m.group(1) + "}" if m.group(1) in names else m.group(0), template)
 
 
 def msg(template: str, **params: object) -> Message:

@@ -7,9 +7,8 @@ the letters o, O, l and I written among digits are read as the digits they stand
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 
@@ -22,8 +21,8 @@ from riskscreen.ingest.sniff import fold_text
 # "(punt)". Written out, "at" and "dot" need the rest of an address around them to count.
 _AT = r"(?:\s*@\s*|\s*[(\[{<]\s*(?:at|apenstaartje)\s*[)\]}>]\s*|\s+(?:at|apenstaartje)\s+)"
 _DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|punt)\s*[)\]}>]\s*|\s+(?:dot|punt)\s+)"
-EMAIL = re.compile(r"(?<![\w.%+\-])[^\W_][\w.%+\-]*+" + _AT + r"[^\W_][\w\-]*(?:" + _DOT + r"[\w\-]+)*" + _DOT + r"[^\W\d_]{2,}\b",
-                   re.IGNORECASE)
+EMAIL = re.compile(r"(?<![\w.%+\-])[^\W_][\w.%+\-]*+" + _AT
+                   + r"[^\W_][\w\-]*(?:" + _DOT + r"[\w\-]+)*" + _DOT + r"[^\W\d_]{2,}\b", re.IGNORECASE)
 # "pjansen@gmail" without a domain ending, and "@piet_j": an address or an account all the same
 HANDLE = re.compile(r"[\w.]\s*@\s*[^\W_]|(?<![\w@])@[A-Za-z0-9_.]{3,}")
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1"})
@@ -37,6 +36,8 @@ DATE_IN_RUN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20
                          r"|\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uur|u\b)|\b\d{1,2}:\d{2}(?::\d{2})?\b"
                          r"|\b(?:19|20)\d{2}\s*[-/]\s*(?:19|20)?\d{2}\b")
 DUTCH_PHONE = re.compile(r"(?:\+31|0031|31|0)[1-9]\d{8}")
+_GROUP = re.compile(r"\+?\d+")
+_PLUS_SPACE = re.compile(r"\+\s+")
 FOREIGN_PHONE = re.compile(r"(?:\+|00)[1-9]\d{8,13}")
 BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 # Names as Dutch remarks write them: a relation or a form of address before a capitalised word or a name in
@@ -76,46 +77,45 @@ def bsn_valid(numbers: Sequence[str]) -> np.ndarray:
     return (total % 11 == 0) & (digits.sum(axis=1) > 0)
 
 
-def digit_groups(text: str) -> list[list[str]]:
+def digit_groups(text: str) -> Iterator[list[str]]:
     """The numbers of a text as runs of digit groups ("+31 (0)6 1234 5678" -> ["+31", "6", "1234", "5678"]), with
     letters that stand for digits read as digits, and days, moments and school years left out."""
     text = _DIGITLIKE_WORD.sub(lambda m: m.group(0).translate(_LOOKALIKE_DIGITS), text)
     text = DATE_IN_RUN.sub(" ; ", text).replace("(0)", " ")
-    runs = []
     for run in NUMBER_RUN.finditer(text):
-        groups = re.findall(r"\+?\d+", re.sub(r"\+\s+", "+", run.group(0)))
+        groups = _GROUP.findall(_PLUS_SPACE.sub("+", run.group(0)))
         if groups:
-            runs.append(groups)
-    return runs
+            yield groups
 
 
-def _numbers(groups: list[str]) -> list[str]:
-    """Every number of at most 15 digits (the longest phone number) that consecutive groups of one run spell."""
-    numbers = []
-    for i in range(len(groups)):
+def _spelled(groups: list[str], *, starts: str = "", length: int = 0) -> Iterator[str]:
+    """The numbers of at most 15 digits (the longest phone number) that consecutive groups of one run spell, one
+    at a time: only those starting with one of `starts` (when given), only those of `length` digits (when given).
+    One at a time, and each start at most 16 groups on, so a cell of a million digits costs time, not memory."""
+    for i, first in enumerate(groups):
+        if starts and first[0] not in starts:
+            continue
         spelled = ""
-        for group in itertools.islice(groups, i, i + 16):
+        for group in groups[i : i + 16]:
             spelled += group
-            if len(spelled.lstrip("+")) > 15:
+            digits = len(spelled) - spelled.startswith("+")
+            if digits > (length or 15):
                 break
-            numbers.append(spelled)
-    return numbers
+            if not length or digits == length:
+                yield spelled
 
 
 def phone_in(text: str) -> bool:
     """Whether the text holds a phone number, however written."""
-    for groups in digit_groups(text):
-        for number in _numbers(groups):
-            if DUTCH_PHONE.fullmatch(number) or FOREIGN_PHONE.fullmatch(number):
-                return True
-    return False
+    return any(DUTCH_PHONE.fullmatch(number) or FOREIGN_PHONE.fullmatch(number)
+               for groups in digit_groups(text) for number in _spelled(groups, starts="+03"))
 
 
 def bsns_in(text: str) -> list[str]:
     """The nine-digit numbers in a text that pass the BSN 11-check, however their digits are grouped."""
     found: list[str] = []
     for groups in digit_groups(text):
-        nine = [n.lstrip("+") for n in _numbers(groups) if len(n.lstrip("+")) == 9]
+        nine = [n.lstrip("+") for n in _spelled(groups, length=9)]
         found += [n for n, ok in zip(nine, bsn_valid(nine), strict=True) if ok]
     return found
 
@@ -169,7 +169,7 @@ def quoted(value: object) -> str:
     """A value a person wrote, as a message repeats it: in quotes and cut to 40 characters, or described (its
     length and what it holds) when it could identify a person. Every message that names a user's value uses it."""
     text = " ".join(_CONTROL.sub(" ", fold_text(value)).split())
-    found = identifier_in(text)
+    found = identifier_in(text[:200])  # only the start is shown, so only the start is searched
     if found:
         return msg("a text of {count} characters that holds {found} (not repeated here)", count=len(text),
                    found=found)

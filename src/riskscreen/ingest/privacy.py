@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import Lines, PrivacyError, msg
-from riskscreen.ingest.identifiers import BIRTH_DATE, DUTCH_PHONE, EMAIL, NAME_IN_TEXT, bsn_valid, name_in
+from riskscreen.ingest.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, name_in, phone_in
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import fold_text, normalise_header
 
@@ -47,9 +47,6 @@ SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profiel
 
 # Values are folded first (fold_text: full-width and look-alike letters, invisible characters), so the patterns
 # of ingest.identifiers see "ｊ＠ｘ．ｎｌ" as "j@x.nl".
-# A run of digits written as a phone number is written: with spaces, dots, hyphens, slashes or brackets.
-PHONE_RUN = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s.\-/()]{8,22}\d(?![\d])")
-DATE_IN_RUN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b")
 # Nine digits as a BSN is written: bare, 3-3-3 with one kind of separator, or 4.2.3.
 NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
 # A column is a BSN column when this many of its 8/9-digit values pass the 11-check by chance is less likely.
@@ -127,17 +124,11 @@ def _lines_for(mask: np.ndarray, codes: np.ndarray, table: RawTable, limit: int 
 
 
 def _phones(text: pd.Series, bare: np.ndarray) -> np.ndarray:
-    """Values holding a Dutch phone number, written with separators, or bare as 06 and eight digits."""
+    """Values holding a phone number however written (identifiers.phone_in), or bare as 06 and eight digits."""
     found = np.zeros(len(text), dtype=bool)
-    maybe = text.str.contains(r"[+0]", regex=True).to_numpy(dtype=bool) & (text.str.len().to_numpy() >= 10)
+    maybe = text.str.contains(r"\d.*\d", regex=True).to_numpy(dtype=bool) & (text.str.len().to_numpy() >= 10)
     for pos in np.flatnonzero(maybe & ~bare):
-        for run in PHONE_RUN.findall(text.iloc[pos]):
-            if DATE_IN_RUN.search(run):  # "01-09-2026 08:30" is a moment, not a phone number
-                continue
-            digits = ("+" if run.startswith("+") else "") + re.sub(r"\D", "", run.replace("(0)", ""))
-            if DUTCH_PHONE.fullmatch(digits):
-                found[pos] = True
-                break
+        found[pos] = phone_in(text.iloc[pos])
     found |= bare & text.str.fullmatch(r"06\d{8}|00316\d{8}|316\d{8}").to_numpy(dtype=bool)
     return found
 

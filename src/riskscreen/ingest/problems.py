@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from riskscreen.errors import msg
 from riskscreen.ingest.identifiers import identifier_in, shorten
 
 ERROR = "error"
@@ -22,22 +23,29 @@ EXAMPLES = 5
 UNSAFE_VALUE = re.compile(r"\d(?:[\s.\-/()]?\d){8,}|@|\(at\)|\[at\]", re.IGNORECASE)
 DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-YEARS_SHOWN = 6  # registrations of a student's years at school; a date before that may be a birth date
+# how much of a value is searched for identifiers before its start is shown (40 characters and a margin)
+SEARCHED = 200
+# registrations cover a student's years at school; a date further back, in the years a student of up to 30
+# (MBO) was born in, may be a birth date in the wrong column
+YEARS_SHOWN = 6
+OLDEST_STUDENT = 30
 
 
 def shown_value(value: object, *, pseudonym: bool = False) -> str:
-    """A cell as a report may show it: shortened, or described when it may identify someone."""
+    """A cell as a report may show it: shortened, or described when it may identify someone. Only the start of
+    the value can be shown, so only the start is searched (a cell of megabytes costs no more than a short one)."""
     text = str(value).strip()
-    digits = sum(ch.isdigit() for ch in text)
     if DATE_LIKE.fullmatch(text):
         years = [int(y) for y in YEAR.findall(text)]
-        if years and years[0] < dt.date.today().year - YEARS_SHOWN:
-            return f"(a date in {years[0]}, not shown)"
+        if years and 0 < dt.date.today().year - years[0] - YEARS_SHOWN <= OLDEST_STUDENT - YEARS_SHOWN:
+            return msg("(a date in {year}, not shown)", year=years[0])
         return shorten(text)
-    if UNSAFE_VALUE.search(text) or (pseudonym and " " in text) or identifier_in(text):
-        kind = f"a number of {digits} digits" if digits >= 8 and digits >= len(text) - 4 else \
-            f"text of {len(text)} characters"
-        return f"({kind}, not shown)"
+    head = text[:SEARCHED]
+    if UNSAFE_VALUE.search(head) or (pseudonym and " " in text) or identifier_in(head):
+        digits = sum(ch.isdigit() for ch in text)
+        if digits >= 8 and digits >= len(text) - 4:
+            return msg("(a number of {count} digits, not shown)", count=digits)
+        return msg("(text of {count} characters, not shown)", count=len(text))
     return shorten(text)
 
 

@@ -54,7 +54,8 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
             else:
                 line = words["rows" if p.count > 1 else "row"].format(rows=shown_rows)
             if p.values:
-                line += words["values" if len(p.values) > 1 else "value"].format(values=", ".join(p.values))
+                values = ", ".join(localised(v, lang) for v in p.values)
+                line += words["values" if len(p.values) > 1 else "value"].format(values=values)
             parts.append(Text(line))
         parts.append(Text(words["fix"].format(fix=localised(p.fix, lang))))
     parts.append(Text(report.summary_line(lang)))
@@ -74,7 +75,8 @@ def render_report(report: ValidationReport, fmt: str, width: int | None = None, 
         header = ["severity", "table", "file", "column", "rule", "count", "rows", "values", "message", "fix"]
         rows = [[str(words[p.severity]).lower(), tables.get(p.table, p.table), p.file,
                  p.column if lang == "en" else f"'{p.column}'", rules.get(p.rule, p.rule), p.count,
-                 " ".join(map(str, p.rows)), " | ".join(p.values), localised(p.message, lang), localised(p.fix, lang)]
+                 " ".join(map(str, p.rows)), " | ".join(localised(v, lang) for v in p.values),
+                 localised(p.message, lang), localised(p.fix, lang)]
                 for p in report.problems]
         return csv_text(csv_header(header, lang), rows, csv_dialect_for(lang, csv_dialect))
     return to_text(report_renderable(report, lang), width)

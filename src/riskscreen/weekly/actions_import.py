@@ -318,8 +318,8 @@ def _review_date(value: object, year: int) -> dt.date | None:
     if not text:
         return None
     if SHORT_DATE.match(text):
-        raise _RowError("review", msg("'{text}' has no year: write the whole date, such as {text}-{year}",
-                                      text=text, year=year))
+        raise _RowError("review", msg("'{text}' has no year: write the whole date, such as {whole}",
+                                      text=text, whole=f"{text}-{year}"))
     day = written_day(text, DATE_FORMATS)
     if day is None:
         raise _RowError("review", msg("'{text}' is not a date: write it as DD-MM-YYYY", text=text))

@@ -145,7 +145,7 @@ def check_worker(worker: str | None) -> str | None:
     if worker is None or not worker.strip():
         return None
     cleaned = " ".join(worker.split())
-    found = identifier_in(cleaned, person=True)
+    found = identifier_in(cleaned, person=True) if len(cleaned) <= MAX_TEXT else None
     if found:
         raise UsageError(msg("the name of who follows up holds {found}; actions are stored without anything that "
                              "identifies a person", found=found),
