@@ -178,9 +178,9 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
     assert "rij 4, kolom 'who': 'de buurman' is geen rol" in result.stderr
     assert ("rij 5: de actie bevat een naam; acties worden bewaard zonder iets waaraan een persoon te herkennen is"
             in result.stderr)
-    assert "rij 6, kolom 'student_id': leerling 999999 staat niet in de exports van deze school" in result.stderr
+    assert "rij 6, kolom 'student_id': leerling '999999' staat niet in de exports van deze school" in result.stderr
     english = run("actions", "import", "--lang", "en", tmp_path / "filled.csv", "--workspace", ws)
-    assert "row 6, column 'student_id': student 999999 is not in this school's exports" in english.stderr
+    assert "row 6, column 'student_id': student '999999' is not in this school's exports" in english.stderr
     assert "Jansen" not in result.stderr
     assert not (ws / "school" / "actions.json").exists()
 

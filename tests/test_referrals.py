@@ -168,7 +168,7 @@ def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp
     assert "2 rij(en) met een probleem; er is niets ingelezen:" in refused.stderr
     assert ("werkblad 'MNT02', rij 2, kolom 'referral_state': 'bezig' is geen stand van een verwijzing: schrijf "
             "aangemeld, wachtlijst, gestart, afgerond of niet gelukt") in refused.stderr
-    assert (f"werkblad 'MNT02', rij 3, kolom 'referral_state': leerling {other} heeft geen open verwijzing om een "
+    assert (f"werkblad 'MNT02', rij 3, kolom 'referral_state': leerling '{other}' heeft geen open verwijzing om een "
             "stand te geven") in refused.stderr
     assert (ws / "school" / "actions.json").read_bytes() == before
 

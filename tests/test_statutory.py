@@ -402,7 +402,7 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
     assert named.exit_code == 0, named.stderr
     wrong = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-10-05", "--workspace", ws)
     assert wrong.exit_code == 2
-    assert "leerling 126774 heeft op 27-11-2026 geen open melding die past" in wrong.stderr
+    assert "leerling '126774' heeft op 27-11-2026 geen open melding die past" in wrong.stderr
     after = json.loads(cli("actions", "due", "--workspace", ws, "-f", "json").stdout)
     assert len(after) == 10
     assert [(r["student_id"], r["end"]) for r in after if r["student_id"] in {"126293", "126774"}] == [

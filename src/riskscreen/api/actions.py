@@ -38,7 +38,7 @@ def _known_students(where: Workspace, day: str | None = None) -> set[str]:
 
 def _check_known(where: Workspace, student_id: str, hint: str) -> None:
     if student_id not in _known_students(where):
-        raise UsageError(msg("student {student_id} is not on any list of this school's workspace",
+        raise UsageError(msg("student '{student_id}' is not on any list of this school's workspace",
                              student_id=student_id), hint=hint)
 
 
@@ -141,7 +141,7 @@ def _open_report(where: Workspace, book: actions_module.ActionBook, student_id: 
              and str(e["reached"]) <= on.isoformat() and (type is None or e["type"] == type)
              and (end is None or (e["end"] or e["reached"]) == end.isoformat())]
     if not open_:
-        raise UsageError(msg("student {student_id} has no report open on {on} that matches", student_id=student_id,
+        raise UsageError(msg("student '{student_id}' has no report open on {on} that matches", student_id=student_id,
                              on=Day(on.isoformat())),
                          hint=msg("`riskscreen actions due` lists the open reports with their type and end date"))
     return min(open_, key=lambda e: (str(e["reached"]), str(e["type"])))

@@ -26,8 +26,8 @@ EMAIL = re.compile(r"(?<![\w.%+\-])[^\W_][\w.%+\-]*+" + _AT
 # "pjansen@gmail" without a domain ending, and "@piet_j": an address or an account all the same
 HANDLE = re.compile(r"[\w.]\s*@\s*[^\W_]|(?<![\w@])@[A-Za-z0-9_.]{3,}")
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1"})
-# a word of digits and letters that look like them, at least two of them real digits: "o6-l2345678"
-_DIGITLIKE_WORD = re.compile(r"(?<!\S)[+(]?(?=(?:[^\s\d]*\d){2})[\doOlI][\doOlI().\-/]*(?!\S)")
+# a word of digits and letters that look like them, at least one of them a real digit: "o6-l2345678", "o6"
+_DIGITLIKE_WORD = re.compile(r"(?<!\S)[+(]?(?=[^\s\d]*\d)[\doOlI][\doOlI().\-/]*(?!\S)")
 # Digits written as a number is: groups of digits apart by a space, dot, hyphen, slash or bracket.
 NUMBER_RUN = re.compile(r"(?<!\d)(?<!\d[().\-/ ])(?<!\d[().\-/ ]{2})(?<!\d[().\-/ ]{3})"
                         r"(?:\+\s*)?\(?\d(?:[().\-/ ]{0,3}\d)*+")

@@ -241,7 +241,7 @@ def _moved_referral(values: dict[str, object], book: ActionBook, choices: dict[s
                                               "wachtlijst, gestart, afgerond or niet gelukt", written=written))
     referrals = [a for a in book.open_for(student) if a.type == "referral"]
     if not referrals:
-        raise _RowError("referral_state", msg("student {student} has no open referral to give a state",
+        raise _RowError("referral_state", msg("student '{student}' has no open referral to give a state",
                                               student=student))
     latest = max(referrals, key=lambda a: (a.agreed, a.id))
     try:
@@ -272,7 +272,7 @@ def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, 
     if not student:
         raise _RowError("student_id", msg("no student on this row (were cells merged, or rows moved apart?)"))
     if student not in known:
-        raise _RowError("student_id", msg("student {student} is not in this school's exports", student=student))
+        raise _RowError("student_id", msg("student '{student}' is not in this school's exports", student=student))
     what = _text(values.get("action"))
     if not what:
         raise _RowError("action", msg("the agreed action is empty while other columns are filled in"))
