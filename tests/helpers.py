@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from riskscreen.ingest.pipeline import Exports, load_exports
+import numpy as np
+import pytest
+
+from riskscreen.errors import PrivacyError
+from riskscreen.ingest.identifiers import bsn_valid
+from riskscreen.ingest.pipeline import Exports, load_exports, read_exports
 
 MONDAY = dt.date(2026, 8, 31)  # week 36
 
@@ -70,3 +75,36 @@ def small_listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-u
     small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
     snap = replace(snap, students=snap.students.loc[snap.students.index.isin(small["student_id"])])
     return build(replace(result, table=small), capacity=2, previous=snap)
+
+
+def bsns(n: int, seed: int = 0) -> list[str]:
+    """n numbers that pass the 11-check (made up; no real person's)."""
+    rng = np.random.default_rng(seed)
+    out: list[str] = []
+    while len(out) < n:
+        candidate = str(rng.integers(100_000_000, 999_999_999))
+        if bsn_valid([candidate])[0]:
+            out.append(candidate)
+    return out
+
+
+GRADES = "student_id,subject,date,grade\n{first},Engels,2026-11-02,7\n"
+
+
+def school(tmp_path: Path, ids: list[str], extra_header: str = "", extra: list[str] | None = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"{i},2026-09-{1 + n % 28:02d},sick{',' + extra[n] if extra else ''}\n" for n, i in enumerate(ids))
+    (tmp_path / "attendance.csv").write_text(f"student_id,date,code{extra_header}\n{rows}", encoding="utf-8")
+    (tmp_path / "grades.csv").write_text(GRADES.format(first=ids[0]), encoding="utf-8")
+    return tmp_path
+
+
+def refused(folder: Path, **kw: object) -> str:
+    with pytest.raises(PrivacyError) as exc:
+        read_exports(folder, **kw)  # type: ignore[arg-type]
+    return str(exc.value)
+
+
+def accepted(folder: Path, **kw: object) -> bool:
+    exports, report = read_exports(folder, **kw)  # type: ignore[arg-type]
+    return exports is not None and report.valid

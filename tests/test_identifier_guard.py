@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from tests.cycle_helpers import fill, run
-from tests.test_privacy import bsns
-from tests.test_privacy_round2 import refused, school
+from tests.helpers import bsns, refused, school
 
 from riskscreen.errors import UsageError, msg
 from riskscreen.ingest.identifiers import bsns_in, identifier_in, phone_in, quoted

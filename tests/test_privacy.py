@@ -6,22 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.helpers import bsns
 
 from riskscreen.errors import PrivacyError
 from riskscreen.ingest.identifiers import bsn_valid
 from riskscreen.ingest.privacy import check_table, column_name_reason, guard
 from riskscreen.ingest.reading import read_table
-
-
-def bsns(n: int, seed: int = 0) -> list[str]:
-    """n numbers that pass the 11-check (made up; no real person's)."""
-    rng = np.random.default_rng(seed)
-    out: list[str] = []
-    while len(out) < n:
-        candidate = str(rng.integers(100_000_000, 999_999_999))
-        if bsn_valid([candidate])[0]:
-            out.append(candidate)
-    return out
 
 
 def table(tmp_path: Path, header: str, rows: list[str]):  # type: ignore[no-untyped-def]

@@ -8,36 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.test_privacy import bsns
+from tests.helpers import GRADES, accepted, bsns, refused, school
 
-from riskscreen.errors import PrivacyError
 from riskscreen.ingest.pipeline import read_exports
 from riskscreen.ingest.privacy import column_name_reason
 
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
 pytestmark = pytest.mark.usefixtures("english")
-
-GRADES = "student_id,subject,date,grade\n{first},Engels,2026-11-02,7\n"
-
-
-def school(tmp_path: Path, ids: list[str], extra_header: str = "", extra: list[str] | None = None) -> Path:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    rows = "".join(f"{i},2026-09-{1 + n % 28:02d},sick{',' + extra[n] if extra else ''}\n" for n, i in enumerate(ids))
-    (tmp_path / "attendance.csv").write_text(f"student_id,date,code{extra_header}\n{rows}", encoding="utf-8")
-    (tmp_path / "grades.csv").write_text(GRADES.format(first=ids[0]), encoding="utf-8")
-    return tmp_path
-
-
-def refused(folder: Path, **kw: object) -> str:
-    with pytest.raises(PrivacyError) as exc:
-        read_exports(folder, **kw)  # type: ignore[arg-type]
-    return str(exc.value)
-
-
-def accepted(folder: Path, **kw: object) -> bool:
-    exports, report = read_exports(folder, **kw)  # type: ignore[arg-type]
-    return exports is not None and report.valid
-
 
 def test_a_real_bsn_among_six_digit_ids_is_refused(tmp_path: Path) -> None:
     ids = [str(100000 + i) for i in range(200)]
