@@ -8,7 +8,6 @@ the check DUO and the Belastingdienst publish). Pseudonyms are all the actions b
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -18,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from tests.cycle_helpers import fill, run
-from tests.helpers import bsns, refused, school
+from tests.helpers import accepted, bsns, refused, school
 
 from riskscreen.errors import UsageError, msg
+from riskscreen.ingest.clock import current_date
 from riskscreen.ingest.identifiers import bsns_in, identifier_in, phone_in, quoted
 from riskscreen.ingest.problems import shown_value
 from riskscreen.workspace.actions import check_text, check_worker
@@ -138,7 +138,7 @@ def test_messages_describe_identifying_values_instead_of_repeating_them() -> Non
 
 
 def test_shown_values_hide_dates_from_the_years_students_are_born_in() -> None:
-    year = dt.date.today().year
+    year = current_date().year
     assert shown_value(f"12-03-{year - 16}") == f"(a date in {year - 16}, not shown)"
     assert shown_value(f"12-03-{year - 16}").localised("nl") == f"(een datum in {year - 16}, niet getoond)"
     assert shown_value(f"01-09-{year - 1}") == f"01-09-{year - 1}"
@@ -206,3 +206,28 @@ def test_a_long_language_setting_is_cut_in_the_message(week48: Path, monkeypatch
     result = run("validate", week48)
     assert result.exit_code == 2
     assert "q" * 39 + "…" in result.stderr and "q" * 41 not in result.stderr and len(result.stderr) < 600
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("name", ["Geboren op", "geboren", "Gebdat", "Verjaardag", "Birthday", "born on"])
+def test_a_birth_date_column_by_any_usual_name_is_refused(tmp_path: Path, name: str) -> None:
+    text = refused(school(tmp_path, ["S1", "S2"], f",{name}", ["12-03-2011", "01-07-2010"]))
+    assert f"column '{name}': the column name suggests a date of birth" in text and "2011" not in text
+
+
+@pytest.mark.usefixtures("english")
+def test_an_unnamed_column_of_dates_from_the_years_students_are_born_in_is_refused(tmp_path: Path) -> None:
+    year = current_date().year
+    born = [f"{1 + n:02d}-0{1 + n % 9}-{year - 12 - n % 5}" for n in range(6)]
+    text = refused(school(tmp_path, [f"S{n}" for n in range(6)], ",Extra", born))
+    assert ("column 'Extra': holds what look like dates of birth: most of its dates lie 8 to 30 years back "
+            "(rows 2, 3, 4, 5, 6 and 1 more)") in text
+    assert born[0] not in text
+
+
+@pytest.mark.usefixtures("english")
+def test_a_column_of_recent_dates_or_of_dates_from_long_ago_is_not_taken_for_birth_dates(tmp_path: Path) -> None:
+    year = current_date().year
+    recent = [f"0{1 + n}-10-{year - 1}" for n in range(4)]
+    assert accepted(school(tmp_path / "recent", [f"S{n}" for n in range(4)], ",Gemeld op", recent))
+    assert accepted(school(tmp_path / "old", [f"S{n}" for n in range(4)], ",Sinds", ["01-01-1950"] * 4))

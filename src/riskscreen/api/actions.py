@@ -48,7 +48,7 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
                goal: str | None = None) -> Action:
     """Record an agreed action for a student of the school, with what goes well and what the student wants (chosen
     categories, in either language or as keys)."""
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.weekly.actions_import import own_view_keys, role_key
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
@@ -69,7 +69,7 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
 
 
 def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: dt.date | None = None) -> Action:
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
 
@@ -84,7 +84,7 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
 def update_referral(where: Workspace | None, action_id: int, *, state: str, on: dt.date | None = None) -> Action:
     """Move a referral to a new state on a day: registered, waiting_list, started, finished, failed, or their words
     in either language (aangemeld, wachtlijst, gestart, afgerond, niet gelukt)."""
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.weekly.actions_import import referral_state_key
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
@@ -104,7 +104,7 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
 
     A report to DUO is the student's oldest report still open on `on` in the latest list, or the one named by its
     `type` and `end` date; the record names it, so the list shows that one as reported (or reported late)."""
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
 
@@ -159,7 +159,7 @@ class DueReport:
 def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[str, list[DueReport]]:
     """The reports to make now, as the latest list knows them and the action book has them: every one due or
     late, the earliest deadline first. Returns the list's date too."""
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
     from riskscreen.workspace import actions, snapshots
 

@@ -208,7 +208,7 @@ class Pruned:
 def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
                   today: dt.date | None = None) -> Pruned:
     """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.workspace import actions, snapshots
     from riskscreen.workspace.store import locked
 

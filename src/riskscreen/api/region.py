@@ -21,7 +21,7 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
     outcomes table, also who of them left without a startkwalificatie."""
     from riskscreen.aggregate.counts import count, load_workspace, school_year
     from riskscreen.aggregate.suppress import suppress
-    from riskscreen.ingest.pipeline import current_date
+    from riskscreen.ingest.clock import current_date
     from riskscreen.workspace import actions
     from riskscreen.workspace.location import read_settings
     from riskscreen.workspace.store import locked

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
-import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import pandas as pd
 from riskscreen.errors import UsageError, ValidationFailed, msg
 from riskscreen.ingest.blocks import ingest_source
 from riskscreen.ingest.checks import cross_table_checks
+from riskscreen.ingest.clock import current_date
 from riskscreen.ingest.locate import locate_files, table_by_headers
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, FileSummary, Problem, ValidationReport
@@ -188,18 +188,6 @@ def _empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({"student_id": pd.Categorical([]), "subject": pd.Categorical([]),
                          "date": pd.Series([], dtype="datetime64[ns]"), "grade": pd.Series([], dtype=float),
                          "weight": pd.Series([], dtype=float)})
-
-
-def current_date() -> dt.date:
-    """Today, or the date in RISKSCREEN_TODAY (YYYY-MM-DD): runs and tests reproducible on any day."""
-    pinned = os.environ.get("RISKSCREEN_TODAY")
-    if not pinned:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(pinned)
-    except ValueError:
-        raise UsageError(msg("RISKSCREEN_TODAY '{pinned}' is not a date", pinned=pinned),
-                         hint=msg("write it as YYYY-MM-DD")) from None
 
 
 def _holidays(profile: Profile, folder: Path | None) -> tuple[tuple[tuple[str, str], ...], str | None]:

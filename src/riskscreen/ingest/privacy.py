@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import Lines, PrivacyError, msg
+from riskscreen.ingest.clock import current_date
 from riskscreen.ingest.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, name_in, phone_in
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import fold_text, normalise_header
@@ -32,6 +33,9 @@ IDENTIFIER_NAMES = {
     "sofinr": "a BSN", "socialsecuritynumber": "a BSN", "geboortedatum": "a date of birth",
     "dateofbirth": "a date of birth", "birthdate": "a date of birth", "dob": "a date of birth",
     "gebdatum": "a date of birth", "geboortedag": "a date of birth", "geboorteplaats": "a place of birth",
+    "geboren": "a date of birth", "geborenop": "a date of birth", "gebdat": "a date of birth",
+    "verjaardag": "a date of birth", "birthday": "a date of birth", "born": "a date of birth",
+    "bornon": "a date of birth", "geboortemaand": "a date of birth",
     "pgn": "a BSN (persoonsgebonden nummer)", "onderwijsnummer": "a BSN-like education number",
 }
 # Short words that are identifiers only as a word of their own ("Tel. ouders"), never inside another word.
@@ -40,7 +44,8 @@ SHORT_IDENTIFIER_WORDS = {"tel": "a phone number", "telnr": "a phone number", "m
                           "mail": "an e-mail address", "email": "an e-mail address"}
 # Parts that make a longer name an identifier ("e-mail ouder", "mobiel nummer"), unless it is a known safe name.
 IDENTIFIER_PARTS = ("email", "telefoon", "mobiel", "geboortedatum", "burgerservicenummer", "voornaam",
-                    "achternaam", "roepnaam", "postcode", "phone", "birth", "bsn", "adres", "address")
+                    "achternaam", "roepnaam", "postcode", "phone", "birth", "bsn", "adres", "address", "geboren",
+                    "verjaardag", "gebdat")
 SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profielnaam", "lesnaam",
                      "cursusnaam", "vakname", "subjectname", "classname", "groupname", "coursename",
                      "schoolname", "sheetname", "filename", "bestandsnaam", "opleidingsnaam")
@@ -51,6 +56,11 @@ SAFE_NAME_ENDINGS = ("vaknaam", "klasnaam", "groepsnaam", "schoolnaam", "profiel
 NINE_DIGITS = re.compile(r"(?<![\d.\-])(?:\d{9}|\d{3}([ .\-])\d{3}\1\d{3}|\d{4}\.\d{2}\.\d{3})(?![\d])")
 # A column is a BSN column when this many of its 8/9-digit values pass the 11-check by chance is less likely.
 BSN_CHANCE = 1 / 11
+# A date a student was born on lies this many years back: 8 (a margin below the youngest student, 10, the contract
+# knows) to 30 (the oldest MBO student it knows). A column of dates mostly that far back holds birth dates.
+BIRTH_YEARS_BACK = (8, 30)
+DATE_VALUE = re.compile(r"(?:\d{1,2}[-/.]\d{1,2}[-/.]((?:19|20)\d{2})|((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2})"
+                        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 BSN_P_VALUE = 1e-4
 
 
@@ -191,8 +201,27 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
         births = text.str.contains(BIRTH_DATE, regex=True).to_numpy(dtype=bool)
         if births.any():
             findings.append(Finding(column, msg("holds dates of birth in text"), *_lines_for(births, codes, table)))
+        if check_names:
+            findings += _birth_date_column(table, column, text, codes)
     findings += _bsn_findings(table, column, text, codes, bare_digits & ((length == 8) | (length == 9)), pseudonyms)
     return findings
+
+
+def _birth_date_column(table: RawTable, column: str, text: pd.Series, codes: np.ndarray) -> list[Finding]:
+    """A column the mapping does not use whose values are mostly dates from the years students are born in."""
+    years = text.str.extract(DATE_VALUE)
+    year = pd.to_numeric(years[0].fillna(years[1]), errors="coerce").to_numpy()
+    counts = np.bincount(codes[codes >= 0], minlength=len(text))
+    dated = ~np.isnan(year)
+    if counts[dated].sum() < 0.5 * counts.sum() or not dated.any():
+        return []
+    back = current_date().year - year
+    born = dated & (back >= BIRTH_YEARS_BACK[0]) & (back <= BIRTH_YEARS_BACK[1])
+    if counts[born].sum() < 0.5 * counts[dated].sum():
+        return []
+    return [Finding(column, msg("holds what look like dates of birth: most of its dates lie {low} to {high} years "
+                                "back", low=BIRTH_YEARS_BACK[0], high=BIRTH_YEARS_BACK[1]),
+                    *_lines_for(born, codes, table))]
 
 
 def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarray, bare: np.ndarray,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from riskscreen.errors import msg
+from riskscreen.ingest.clock import current_date
 from riskscreen.ingest.identifiers import identifier_in, shorten
 
 ERROR = "error"
@@ -37,7 +37,7 @@ def shown_value(value: object, *, pseudonym: bool = False) -> str:
     text = str(value).strip()
     if DATE_LIKE.fullmatch(text):
         years = [int(y) for y in YEAR.findall(text)]
-        if years and 0 < dt.date.today().year - years[0] - YEARS_SHOWN <= OLDEST_STUDENT - YEARS_SHOWN:
+        if years and 0 < current_date().year - years[0] - YEARS_SHOWN <= OLDEST_STUDENT - YEARS_SHOWN:
             return msg("(a date in {year}, not shown)", year=years[0])
         return shorten(text)
     head = text[:SEARCHED]
