@@ -231,3 +231,19 @@ def test_a_column_of_recent_dates_or_of_dates_from_long_ago_is_not_taken_for_bir
     recent = [f"0{1 + n}-10-{year - 1}" for n in range(4)]
     assert accepted(school(tmp_path / "recent", [f"S{n}" for n in range(4)], ",Gemeld op", recent))
     assert accepted(school(tmp_path / "old", [f"S{n}" for n in range(4)], ",Sinds", ["01-01-1950"] * 4))
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(("header", "found"), [("Jan Jansen", "a name"), ("Tel 0612345678", "a phone number")])
+def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(tmp_path: Path, header: str,
+                                                                               found: str) -> None:
+    folder = school(tmp_path, ["S1", "S2"], f",{header}", ["a", "b"])
+    refusal = run("validate", folder, "--lang", "en")
+    assert refusal.exit_code == 1
+    assert f"column '{header}': " not in refusal.stderr
+    assert f"column a text of {len(header)} characters that holds {found} (not repeated here): the column name" \
+        in refusal.stderr
+    allowed = run("validate", folder, "--allow-column", header, "--lang", "en")  # a false alarm, said so
+    assert allowed.exit_code == 0
+    assert f"ignored columns: (text of {len(header)} characters, not shown)" in allowed.stdout
+    assert header not in allowed.stdout + allowed.stderr

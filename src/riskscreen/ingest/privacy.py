@@ -11,7 +11,7 @@ import pandas as pd
 
 from riskscreen.errors import Lines, PrivacyError, msg
 from riskscreen.ingest.clock import current_date
-from riskscreen.ingest.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, name_in, phone_in
+from riskscreen.ingest.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, identifier_in, name_in, phone_in
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import fold_text, normalise_header
 
@@ -103,6 +103,9 @@ def column_name_reason(name: str) -> str | None:
             return msg("the column name suggests {what}", what=msg(IDENTIFIER_NAMES.get(part, "a direct identifier")))
     if key.endswith(("naam", "name")) and len(key) > 4:
         return msg("the column name suggests {what}", what=msg("a name"))
+    found = identifier_in(fold_text(name))  # a column per person ("Jan Jansen") or a number as its name
+    if found:
+        return msg("the column name holds {found}", found=found)
     return None
 
 

@@ -148,7 +148,7 @@ class ValidationReport:
             "as_of": self.as_of,
             "files": [{"table": f.table, "file": f.file, "rows": f.rows, "encoding": f.encoding,
                        "separator": f.separator, "sheet": f.sheet, "notes": list(f.notes),
-                       "ignored_columns": list(f.ignored_columns)} for f in self.files],
+                       "ignored_columns": [str(shown_value(c)) for c in f.ignored_columns]} for f in self.files],
             "problems": [p.as_dict() for p in self.problems],
             "skipped_own_outputs": list(self.skipped), "ignored_files": list(self.ignored),
         }

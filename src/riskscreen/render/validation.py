@@ -10,8 +10,7 @@ from rich.text import Text
 
 from riskscreen.errors import localised
 from riskscreen.i18n import texts
-from riskscreen.ingest.identifiers import shorten
-from riskscreen.ingest.problems import ValidationReport
+from riskscreen.ingest.problems import ValidationReport, shown_value
 from riskscreen.render import csv_dialect_for, csv_text, to_text
 
 
@@ -36,7 +35,8 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
         for note in f.notes:
             parts.append(Text(words["note"].format(note=localised(note, lang))))
         if f.ignored_columns:
-            parts.append(Text(words["ignored"].format(columns=", ".join(shorten(c) for c in f.ignored_columns))))
+            columns = ", ".join(localised(shown_value(c), lang) for c in f.ignored_columns)
+            parts.append(Text(words["ignored"].format(columns=columns)))
     for skipped in report.skipped:
         parts.append(Text(words["not_read"].format(file=skipped)))
     for ignored in report.ignored:
