@@ -234,9 +234,10 @@ def test_a_column_of_recent_dates_or_of_dates_from_long_ago_is_not_taken_for_bir
 
 
 @pytest.mark.usefixtures("english")
-@pytest.mark.parametrize(("header", "found"), [("Jan Jansen", "a name"), ("Tel 0612345678", "a phone number")])
+@pytest.mark.parametrize(("header", "found", "shown"), [("Jan Jansen", "a name", "text of 10 characters"),
+                                                       ("Tel 0612345678", "a phone number", "a number of 10 digits")])
 def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(tmp_path: Path, header: str,
-                                                                               found: str) -> None:
+                                                                               found: str, shown: str) -> None:
     folder = school(tmp_path, ["S1", "S2"], f",{header}", ["a", "b"])
     refusal = run("validate", folder, "--lang", "en")
     assert refusal.exit_code == 1
@@ -245,5 +246,5 @@ def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(t
         in refusal.stderr
     allowed = run("validate", folder, "--allow-column", header, "--lang", "en")  # a false alarm, said so
     assert allowed.exit_code == 0
-    assert f"ignored columns: (text of {len(header)} characters, not shown)" in allowed.stdout
+    assert f"ignored columns: ({shown}, not shown)" in allowed.stdout
     assert header not in allowed.stdout + allowed.stderr
