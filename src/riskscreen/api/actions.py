@@ -208,6 +208,7 @@ class ImportResult:
 def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
                    dry_run: bool = False) -> ImportResult:
     """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all."""
+    from riskscreen.ingest.clock import current_date
     from riskscreen.weekly.actions_import import parse_list
     from riskscreen.workspace import actions
     from riskscreen.workspace.store import locked
@@ -216,7 +217,8 @@ def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | Non
     with locked(where):
         book = actions.load(where.actions_file)
         parsed = parse_list(Path(path), book, known_students=_known_students(where),
-                            referral_targets=where.settings.referral_targets, agreed=agreed)
+                            referral_targets=where.settings.referral_targets, agreed=agreed, school=where.school,
+                            today=current_date())
         if (parsed.actions or parsed.states) and not dry_run:
             actions.save(actions.add(parsed.states or book, parsed.actions), where.actions_file)
     return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run,

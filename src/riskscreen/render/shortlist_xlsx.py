@@ -53,6 +53,8 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
                                   ("goal", "goals"), ("who", "roles"))}
     wb = Workbook()
     wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
+    if sl.school:  # so that `actions import` can refuse the list in another school's workspace
+        wb.properties.keywords = f"riskscreen school={sl.school}"
     summary = wb.active
     used: set[str] = set()
     summary.title = _sheet_title(words["summary"], used)

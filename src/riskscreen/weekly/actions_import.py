@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskscreen.errors import InputError, Lines, UsageError, msg
+from riskscreen.errors import Day, InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular, small_text
 from riskscreen.i18n import LANGUAGES, choice_label, texts
 from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
 from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, make_action, set_state
+from riskscreen.workspace.location import SCHOOL_PATTERN
 
 MAX_LIST_BYTES = 64 << 20
 COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
@@ -131,6 +134,22 @@ def _fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", bare.lower())
 
 
+LIST_SCHOOL = re.compile(r"<cp:keywords>riskscreen school=([^<]{1,80})</cp:keywords>")
+
+
+def list_school(path: Path) -> str | None:
+    """The school a riskscreen XLSX list was made for (its document keywords), or None: a CSV list, or one made
+    without a workspace. A regular expression over docProps/core.xml: one element, no XML parser needed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")[:65_536].decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    found = LIST_SCHOOL.search(core)
+    school = html.unescape(found.group(1)) if found else None
+    return school if school and SCHOOL_PATTERN.match(school) else None
+
+
 def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
     """(sheet, row number, cells) of every row of every sheet (a workbook) or of the file (CSV)."""
     data = read_regular(path, limit=MAX_LIST_BYTES, error=InputError, what=msg("filled-in list"))
@@ -154,9 +173,17 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
 
 
 def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referral_targets: tuple[str, ...],
-               agreed: dt.date | None = None) -> ParsedList:
-    """The actions of a filled-in list, checked; raises ImportRefused listing every row that cannot be read."""
+               agreed: dt.date | None = None, school: str | None = None,
+               today: dt.date | None = None) -> ParsedList:
+    """The actions of a filled-in list, checked; raises ImportRefused listing every row that cannot be read.
+    school: the workspace's school; a list made for another school is refused. today: a list dated later is."""
     rows = read_rows(path)
+    made_for = list_school(path) if rows and rows[0][0] is not None else None
+    if school and made_for and made_for != school:
+        raise InputError(msg("this list was made for school '{made_for}', not for the school of this workspace, "
+                             "'{school}'; nothing was imported", made_for=made_for, school=school), path=str(path),
+                         hint=msg("import it into the workspace of its own school (--school {made_for})",
+                                  made_for=made_for))
     headings = heading_keys()
     choices = choice_words()
     # a target as the list's drop-down writes it in either language ('anders', 'leerplicht/RMC'), or its key
@@ -200,6 +227,10 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
             day = parsed_dates.pop()
             assert day is not None
             agreed, list_date = day, day.isoformat()
+            if today and day > today:
+                problems.append(RowProblem(None, 0, "list_date", msg(
+                    "the list is dated {day}, after today ({today}); import the list riskscreen wrote",
+                    day=Day(list_date), today=Day(today.isoformat()))))
     assert agreed is not None or problems
     actions: list[Action] = []
     duplicates = 0
