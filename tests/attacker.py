@@ -6,22 +6,52 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 from scipy.optimize import linprog
 
 from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, to_json
 
+Cells = dict[str, object]
+Sums = list[tuple[str, list[str]]]
+
 
 def attack(aggregate: Aggregate | dict) -> dict[str, tuple[float, float]]:  # type: ignore[type-arg]
     """What a reader can work out: for every hidden cell the smallest and largest value consistent with every
     published number and every sum the report states (written here apart from the code under test)."""
     doc = aggregate if isinstance(aggregate, dict) else json.loads(to_json(aggregate))
-    threshold = doc["threshold"]
-    cells: dict[str, object] = {}
-    sums: list[tuple[str, list[str]]] = []
+    cells, sums = _system(doc)
+    return _solve(cells, sums, doc["threshold"])
+
+
+def attack_releases(older: dict, newer: dict) -> dict[str, tuple[float, float]]:  # type: ignore[type-arg]
+    """What a reader with two releases of one school can work out: both systems at once, and a month's counts
+    equal in both wherever that month lies wholly inside both periods (a month that is over does not change)."""
+    first, second = _system(older, "1/"), _system(newer, "2/")
+    cells, sums = {**first[0], **second[0]}, first[1] + second[1]
+    both = (max(older["period"]["from"], newer["period"]["from"]), min(older["period"]["to"], newer["period"]["to"]))
+    for key in first[0]:
+        table, month, _ = key[2:].split(":")
+        whole = re.fullmatch(r"\d{4}-\d{2}", month) is not None and both[0] <= f"{month}-01" \
+            and _month_end(month) <= both[1]
+        if table.endswith("by_month") and whole and f"2/{key[2:]}" in cells:
+            sums.append((key, [f"2/{key[2:]}"]))
+    return _solve(cells, sums, older["threshold"])
+
+
+def _month_end(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    following = f"{year + number // 12}-{number % 12 + 1:02d}-01"
+    return str(np.datetime64(following) - np.timedelta64(1, "D"))
+
+
+def _system(doc: dict, prefix: str = "") -> tuple[Cells, Sums]:  # type: ignore[type-arg]
+    """Every cell of a published aggregate (a number, or how it is hidden) and every sum it states."""
+    cells: Cells = {}
+    sums: Sums = []
     for t in doc["tables"]:
-        k = t["key"]
+        k = prefix + t["key"]
         for r, row in enumerate(t["rows"]):
             for c, column in enumerate(t["columns"]):
                 cells[f"{k}:{row}:{column}"] = t["cells"][r][c]
@@ -39,8 +69,13 @@ def attack(aggregate: Aggregate | dict) -> dict[str, tuple[float, float]]:  # ty
                 sums.append((f"{k}:*:*", [f"{k}:{row}:*" for row in t["rows"]]))
             if t["column_totals"] is not None:
                 sums.append((f"{k}:*:*", [f"{k}:*:{c}" for c in t["columns"]]))
-    sums += [(total, parts) for total, parts in doc["links"]]
-    sums += [(group[0], [other]) for group in doc["same"] for other in group[1:]]
+    sums += [(prefix + total, [prefix + p for p in parts]) for total, parts in doc["links"]]
+    sums += [(prefix + group[0], [prefix + other]) for group in doc["same"] for other in group[1:]]
+    return cells, sums
+
+
+def _solve(cells: Cells, sums: Sums, threshold: int) -> dict[str, tuple[float, float]]:
+    """The smallest and largest value of every hidden cell under the published numbers and sums."""
     hidden = sorted(k for k, v in cells.items() if isinstance(v, str | dict))
     index = {k: i for i, k in enumerate(hidden)}
     a_eq, b_eq = [], []

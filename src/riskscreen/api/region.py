@@ -16,31 +16,50 @@ if TYPE_CHECKING:
 
 def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date | None = None,
               threshold: int = DEFAULT_THRESHOLD, outcomes: Path | None = None,
-              today: dt.date | None = None) -> Aggregate:
-    """The school's counts over a period (default: the current school year), suppressed for publication; with an
-    outcomes table, also who of them left without a startkwalificatie."""
+              today: dt.date | None = None, publish: bool = False) -> Aggregate:
+    """The school's counts over a period (default: the current school year up to today), suppressed for
+    publication; with an outcomes table, also who of them left without a startkwalificatie.
+
+    publish: the aggregate leaves the school (a file, or any format but the terminal's table). Its period must
+    then not overlap an earlier release with other numbers (workspace/releases.py), it is recorded, and by
+    default it begins the day after the last release of the school year.
+    """
     from riskscreen.aggregate.counts import count, load_workspace, school_year
     from riskscreen.aggregate.suppress import suppress
+    from riskscreen.aggregate.tables import to_json
     from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions
+    from riskscreen.workspace import actions, releases
     from riskscreen.workspace.location import read_settings
     from riskscreen.workspace.store import locked
 
     if threshold < LOWEST_THRESHOLD:
         raise UsageError(msg("--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
                              threshold=threshold, lowest=LOWEST_THRESHOLD), hint=msg("use 10, or at least 5"))
-    start, end = school_year(today or current_date())
-    first, last = first or start, last or end
-    if last < first:
-        raise UsageError(msg("--to {last} is before --from {first}", last=Day(last.isoformat()),
-                             first=Day(first.isoformat())))
+    today = today or current_date()
+    start, end = school_year(today)
+    record = where.folder / "releases.json"
     with locked(where):
+        published = releases.load(record) if publish else []
+        last = last or min(end, today)
+        if first is None:
+            first = releases.next_first(published, start, last)
+            this_year = [r for r in published if start <= r.last <= last]
+            if first > last and this_year:  # nothing new since the last release: that release again
+                latest = max(this_year, key=lambda r: r.last)
+                first, last = latest.first, latest.last
+        if last < first:
+            raise UsageError(msg("--to {last} is before --from {first}", last=Day(last.isoformat()),
+                                 first=Day(first.isoformat())))
         snapshots = load_workspace(where.snapshots)
         book = actions.load(where.actions_file)
-    targets = read_settings(where).referral_targets
-    left = _outcomes(outcomes) if outcomes is not None else None
-    counted = count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold, targets, left)
-    return suppress(counted)
+        targets = read_settings(where).referral_targets
+        left = _outcomes(outcomes) if outcomes is not None else None
+        counted = suppress(count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold,
+                                 targets, left))
+        if publish and releases.check(published, first, last, to_json(counted)):
+            releases.save(record, [*published, releases.Release(first, last, today,
+                                                                releases.checksum(to_json(counted)))])
+    return counted
 
 
 def _outcomes(path: Path) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from riskscreen.cli import (
     workspace,
     write,
 )
-from riskscreen.errors import localised
+from riskscreen.errors import Day, localised, msg
 
 
 class AggregateFormat(str, Enum):
@@ -51,9 +51,10 @@ FormatOpt = Annotated[AggregateFormat | None, typer.Option(
 def aggregate(
     ctx: typer.Context,
     first: Annotated[str | None, typer.Option("--from", help="First day of the period (default: 1 August of this "
-                                                             "school year).")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="Last day of the period (default: 31 July of this school "
-                                                          "year).")] = None,
+                                                             "school year, or the day after the period published "
+                                                             "last).")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last day of the period (default: today, at most 31 July "
+                                                          "of this school year).")] = None,
     threshold: Annotated[int, typer.Option("--threshold", help="Counts under this are suppressed (at least "
                                                                "5).")] = 10,
     outcomes: Annotated[Path | None, typer.Option("--outcomes", help="An outcomes table (uitstroom.csv): also count "
@@ -72,10 +73,14 @@ def aggregate(
     from riskscreen.api import aggregate as count
     from riskscreen.render import render
 
+    publish = output is not None or fmt != "table"  # a file or a format to pass on; the terminal's table is not
     result = count(workspace(home, school), first=parse_date(first, "--from"), last=parse_date(last, "--to"),
-                   threshold=threshold, outcomes=outcomes)
+                   threshold=threshold, outcomes=outcomes, publish=publish)
     write(render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
+    if publish:
+        _err(localised(msg("published over {first} to {last}, recorded in the workspace: a later release covers "
+                           "another period", first=Day(result.first_day), last=Day(result.last_day)), chosen))
 
 
 @aggregate_app.command("merge")
