@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import glob
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError, msg
@@ -287,3 +290,20 @@ def check_regular(path: Path, *, error: type[RiskscreenError], what: str) -> Non
         os.close(fd)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         raise error(msg("is {kind}, not a {what}: refused", kind=file_kind(mode), what=what), path=str(path))
+
+
+def text_rows(text: str, delimiter: str, path: Path, *,
+              error: type[RiskscreenError]) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a small delimited text (a names file, a calendar, a filled-in list) with their line numbers.
+    A row the csv module cannot read (a value over its 128 KiB limit, a stray NUL) is `error` with its line."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise error(msg("line {number} cannot be read: a value longer than {limit} characters, or a character "
+                            "that does not belong in text", number=reader.line_num, limit=csv.field_size_limit()),
+                        path=str(path), hint=msg("save the file again as plain text, one short line per row")) from None
+        yield reader.line_num, row

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,14 +36,14 @@ def find_holiday_file(folder: Path | None) -> Path | None:
 def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
     """(first day, last day) as ISO dates, in the file's order. A line is 'first;last' (a third column, the
     holiday's name, is allowed); dates are DD-MM-YYYY or YYYY-MM-DD; a first line without dates is a header."""
-    from riskscreen.files import read_regular, small_text
+    from riskscreen.files import read_regular, small_text, text_rows
 
     what = msg("holiday calendar")
     text = small_text(read_regular(path, limit=MAX_HOLIDAY_BYTES, error=InputError, what=what), path, what=what,
                       hint=msg("write one holiday per line: first day;last day"))
     dialect = ";" if text.count(";") >= text.count(",") else ","
     holidays: list[tuple[str, str]] = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=dialect), start=1):
+    for number, cells in text_rows(text, dialect, path, error=InputError):
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue

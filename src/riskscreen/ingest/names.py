@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from riskscreen.errors import InputError, msg
-from riskscreen.files import read_regular, small_text
+from riskscreen.files import read_regular, small_text, text_rows
 
 MAX_NAMES_BYTES = 16 << 20
+MAX_NAME_CHARS = 200  # a name as a list prints it; anything longer is not a name
 
 
 def read_names(path: Path) -> dict[str, str]:
@@ -21,7 +20,7 @@ def read_names(path: Path) -> dict[str, str]:
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
     names: dict[str, str] = {}
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    for number, row in text_rows(text, delimiter, path, error=InputError):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -30,6 +29,10 @@ def read_names(path: Path) -> dict[str, str]:
                              hint=msg("write each line as: pseudonym;name"))
         if number == 1 and not any(ch.isdigit() for ch in cells[0]):
             continue  # a header row
+        if len(cells[1]) > MAX_NAME_CHARS:
+            raise InputError(msg("line {number}: the name is {count} characters, more than {limit}", number=number,
+                                 count=len(cells[1]), limit=MAX_NAME_CHARS), path=str(path),
+                             hint=msg("write each line as: pseudonym;name"))
         names[cells[0]] = cells[1]
     if not names:
         raise InputError(msg("holds no names"), path=str(path), hint=msg("write each line as: pseudonym;name"))

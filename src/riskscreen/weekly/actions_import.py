@@ -7,7 +7,6 @@ rows are judged row by row."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskscreen.errors import Day, InputError, Lines, UsageError, msg
-from riskscreen.files import read_regular, small_text
+from riskscreen.files import read_regular, small_text, text_rows
 from riskscreen.i18n import LANGUAGES, choice_label, texts
 from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
@@ -169,7 +168,7 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
     text = small_text(data, path, what=msg("filled-in list"), hint=msg("give the .xlsx or .csv list"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [(None, i, list(row)) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)]
+    return [(None, i, list(row)) for i, row in text_rows(text, delimiter, path, error=InputError)]
 
 
 def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referral_targets: tuple[str, ...],
