@@ -3,8 +3,11 @@ message in the user's language and a documented exit code, never a traceback."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
+import pytest
 from tests.cycle_helpers import run
 
 
@@ -39,3 +42,43 @@ def test_a_holiday_calendar_and_a_filled_in_list_with_a_huge_value_are_refused(w
     filled.write_text("Leerling;Afgesproken actie;Wie\n111016;" + "x" * 200_000 + ";mentor\n", encoding="utf-8")
     imported = run("actions", "import", filled, "--workspace", ws, "--agreed", "2026-11-27")
     assert imported.exit_code == 1 and "regel 2 is niet te lezen" in imported.stderr
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    to.mkdir()
+    for path in folder.iterdir():
+        (to / path.name).write_bytes(path.read_bytes())
+    return to
+
+
+def test_an_unreadable_folder_gets_one_message_in_the_users_language(week48: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(week48, tmp_path / "exports")
+    folder.chmod(0)
+    if os.geteuid() == 0:  # root reads any folder: make this one refuse, as it refuses everyone else
+        listing = Path.iterdir
+
+        def refusing(self: Path):  # type: ignore[no-untyped-def]
+            if self == folder:
+                raise PermissionError(errno.EACCES, "Permission denied", str(self))
+            return listing(self)
+
+        monkeypatch.setattr(Path, "iterdir", refusing)
+        monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # click's own check, were it still made
+    try:
+        result = run("validate", folder)
+    finally:
+        folder.chmod(0o700)
+    assert result.exit_code == 1
+    assert f"fout: {folder}: map kan niet worden gelezen (geen toestemming om het te lezen)" in result.stderr
+    assert "not readable" not in result.stderr
+
+
+def test_a_fifo_as_profile_is_called_what_it_is(week48: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "profiel.toml"
+    os.mkfifo(fifo)
+    result = run("validate", week48, "--profile", fifo)
+    assert result.exit_code == 1
+    assert f"fout: {fifo}: is een FIFO (named pipe), geen profiel: geweigerd" in result.stderr
+    missing = run("validate", week48, "--profile", tmp_path / "weg.toml")
+    assert missing.exit_code == 1 and f"profielbestand {tmp_path / 'weg.toml'} bestaat niet" in missing.stderr

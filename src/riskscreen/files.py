@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import glob
 import io
 import os
@@ -231,6 +232,17 @@ def file_kind(mode: int) -> str:
     return msg("not a regular file")
 
 
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in words the catalogue can translate (its own text is English only)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return msg("no permission to read it")
+    if exc.errno == errno.ENOENT:
+        return msg("it does not exist")
+    if exc.errno == errno.ELOOP:
+        return msg("a loop of links")
+    return exc.strerror or type(exc).__name__
+
+
 def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: str) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, checked after opening (never blocks on a FIFO and
     never reads a device such as /dev/zero); anything else raises `error` naming the path."""
@@ -239,7 +251,7 @@ def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: 
     except FileNotFoundError:
         raise error(msg("{what} not found", what=what), hint=msg("check the path"), path=str(path)) from None
     except OSError as exc:
-        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=exc.strerror),
+        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)),
                     path=str(path)) from None
     try:
         info = os.fstat(fd)
@@ -253,7 +265,7 @@ def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: 
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=exc.strerror),
+        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)),
                     path=str(path)) from None
     finally:
         os.close(fd)

@@ -122,11 +122,12 @@ def _main(
 
 # ------------------------------------------------------------------------------------------- shared options
 DataArg = Annotated[Path | None, typer.Argument(help="Folder with the export files (recognised by name or "
-                                                     "headers).", show_default=False)]
-AttendanceOpt = Annotated[Path | None, typer.Option("--attendance", help="Attendance export file.")]
-GradesOpt = Annotated[Path | None, typer.Option("--grades", help="Grades export file.")]
-StudentsOpt = Annotated[Path | None, typer.Option("--students", help="Student roster file (optional).")]
-OutcomesOpt = Annotated[Path | None, typer.Option("--outcomes", help="Outcomes file (to train or evaluate).")]
+                                                     "headers).", show_default=False, readable=False)]
+AttendanceOpt = Annotated[Path | None, typer.Option("--attendance", help="Attendance export file.", readable=False)]
+GradesOpt = Annotated[Path | None, typer.Option("--grades", help="Grades export file.", readable=False)]
+StudentsOpt = Annotated[Path | None, typer.Option("--students", help="Student roster file (optional).", readable=False)]
+OutcomesOpt = Annotated[Path | None, typer.Option("--outcomes", help="Outcomes file (to train or evaluate).",
+                                                  readable=False)]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Mapping profile name or .toml path; "
                                                                   "detected from the headers if omitted.")]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Worksheet to read in XLSX files (default: first).")]
@@ -138,7 +139,8 @@ PseudonymOpt = Annotated[list[str] | None, typer.Option(
                                "checked for BSNs only, like the student id column. Repeatable.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date of the screen, YYYY-MM-DD or DD-MM-YYYY "
                                                              "(default: the latest date in the exports).")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
+                                                readable=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 
 
@@ -219,7 +221,7 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
 WorkspaceOpt = Annotated[Path | None, typer.Option(
     "--workspace", help="Folder of the schools' workspaces (history, actions, settings). Default: the "
                         "riskscreen.toml in or above this folder, else $RISKSCREEN_HOME, else the per-user "
-                        "data folder.")]
+                        "data folder.", readable=False)]
 SchoolOpt = Annotated[str | None, typer.Option("--school", help="The school's workspace inside it: BRIN or a "
                                                                 "short name (default: from riskscreen.toml).")]
 

@@ -231,7 +231,8 @@ def due(
 @actions_app.command("import")
 @guarded
 def import_(
-    path: Annotated[Path, typer.Argument(help="The filled-in shortlist (.xlsx or .csv).", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="The filled-in shortlist (.xlsx or .csv).", show_default=False,
+                                         readable=False)],
     agreed: Annotated[str | None, typer.Option("--agreed", help="The day the actions were agreed (default: the "
                                                                 "list's date).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the list; store nothing.")] = False,

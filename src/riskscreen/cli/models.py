@@ -58,7 +58,8 @@ def train(
     outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
     pseudonym_column: PseudonymOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model and its card to, "
-                                                    "such as models/ourschool.")] = Path("models/model"),
+                                                    "such as models/ourschool.",
+                                      readable=False)] = Path("models/model"),
     c: Annotated[float | None, typer.Option("--C", help="Regularisation strength (smaller = simpler); "
                                                         "default: chosen by cross-validation.")] = None,
     balanced: Annotated[bool, typer.Option("--balanced", help="Weight classes inversely to their size.")] = False,
@@ -107,7 +108,7 @@ def evaluate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
     plots: Annotated[Path | None, typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs "
-                                                               "to this folder.")] = None,
+                                                               "to this folder.", readable=False)] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
     output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:

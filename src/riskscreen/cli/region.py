@@ -58,7 +58,8 @@ def aggregate(
     threshold: Annotated[int, typer.Option("--threshold", help="Counts under this are suppressed (at least "
                                                                "5).")] = 10,
     outcomes: Annotated[Path | None, typer.Option("--outcomes", help="An outcomes table (uitstroom.csv): also count "
-                                                                     "who left without a startkwalificatie.")] = None,
+                                                                     "who left without a startkwalificatie.",
+                                                  readable=False)] = None,
     format: FormatOpt = None, output: OutputOpt = None, force: ForceOpt = False,
     home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
 ) -> None:
@@ -86,7 +87,8 @@ def aggregate(
 @aggregate_app.command("merge")
 @guarded
 def merge(
-    files: Annotated[list[Path], typer.Argument(help="The schools' aggregate files (JSON).", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="The schools' aggregate files (JSON).", show_default=False,
+                                                readable=False)],
     format: FormatOpt = None, output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
     csv_dialect: CsvDialectOpt = None,
 ) -> None:

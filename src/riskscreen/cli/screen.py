@@ -67,7 +67,7 @@ def validate(
 @app.command()
 @guarded
 def sample(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic exports to.")],
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic exports to.", readable=False)],
     students: Annotated[int, typer.Option("--students", help="Number of students.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same school.")] = 2026,
     as_of: Annotated[str, typer.Option("--as-of", help="Last day of registrations.")] = "2026-11-27",
@@ -131,7 +131,7 @@ def score(
 @app.command()
 @guarded
 def explain(
-    data: Annotated[Path, typer.Argument(help="Folder with the export files.")],
+    data: Annotated[Path, typer.Argument(help="Folder with the export files.", readable=False)],
     student_id: Annotated[str, typer.Argument(help="The student's pseudonym.")],
     profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
     pseudonym_column: PseudonymOpt = None, as_of: AsOfOpt = None,

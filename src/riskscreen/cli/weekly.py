@@ -78,7 +78,7 @@ class By(str, Enum):
 def init(
     school: Annotated[str, typer.Option("--school", help="The school: BRIN number or a short name.")],
     home: Annotated[Path | None, typer.Option("--workspace", help="Folder of the workspaces (default: the "
-                                                                  "per-user data folder).")] = None,
+                                                                  "per-user data folder).", readable=False)] = None,
     retention_weeks: Annotated[int | None, typer.Option("--retention-weeks", help="Keep snapshots and closed "
                                                                               "actions this many weeks.")] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Do not write riskscreen.toml in this "
@@ -115,7 +115,8 @@ def shortlist(
     by: Annotated[By, typer.Option("--by", help="mentor: the list per mentor; youthworker: each youth worker's "
                                                 "students with an open action.")] = By.mentor,
     names: Annotated[Path | None, typer.Option("--names", help="A local file of pseudonym;name: names are "
-                                                               "printed on this list only, never stored.")] = None,
+                                                               "printed on this list only, never stored.",
+                                               readable=False)] = None,
     lang: LangOpt = None,
     format: Annotated[ShortlistFormatOpt | None, typer.Option(
         "--format", "-f", help="table, pdf, html, xlsx, csv or md (default: from --output's extension, "
@@ -123,7 +124,7 @@ def shortlist(
     csv_dialect: CsvDialectOpt = None,
     output: Annotated[list[Path] | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout; give it again for more formats of the same "
-                               "run (-o week48.pdf -o week48.xlsx).")] = None,
+                               "run (-o week48.pdf -o week48.xlsx).", readable=False)] = None,
     force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
     store: Annotated[bool, typer.Option("--store", help="Store this run's snapshot also when the list only goes "
                                                         "to the terminal.")] = False,

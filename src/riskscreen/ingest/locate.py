@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
+from riskscreen.files import os_reason
 from riskscreen.ingest.holidays import is_holiday_file
 from riskscreen.ingest.profiles import TABLES, Profile, list_profiles
 from riskscreen.ingest.raw import RawTable
@@ -95,7 +96,13 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
     patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
     candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
     unknown: list[Path] = []
-    for path in sorted(folder.iterdir()):
+    try:
+        listed = sorted(folder.iterdir())
+    except OSError as exc:
+        raise InputError(msg("folder cannot be read ({reason})", reason=os_reason(exc)), path=str(folder),
+                         hint=msg("ask for read access to the folder, or copy the exports to a folder of your own")
+                         ) from None
+    for path in listed:
         if path.name.startswith((".", "~$")) or not path.is_file():
             continue
         if path.suffix.lower() not in DATA_SUFFIXES:

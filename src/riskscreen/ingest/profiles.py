@@ -291,9 +291,9 @@ def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
         if candidate.is_dir():
             raise ProfileError(msg("{candidate} is a folder, not a profile", candidate=candidate),
                                hint=msg("give a profile's name or the path of its .toml file"))
-        if not candidate.is_file():
+        if not candidate.exists():
             raise ProfileError(msg("profile file {candidate} does not exist", candidate=candidate))
-        return _from_file(candidate, _chain)
+        return _from_file(candidate, _chain)  # a FIFO or a device: refused as what it is when read
     builtin = _builtin_dir() / f"{name_or_path}.toml"
     if builtin.is_file():
         return parse_profile(_load_toml(builtin), source="built-in")
