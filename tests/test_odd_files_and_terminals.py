@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,21 @@ def test_a_fifo_as_profile_is_called_what_it_is(week48: Path, tmp_path: Path) ->
     assert f"fout: {fifo}: is een FIFO (named pipe), geen profiel: geweigerd" in result.stderr
     missing = run("validate", week48, "--profile", tmp_path / "weg.toml")
     assert missing.exit_code == 1 and f"profielbestand {tmp_path / 'weg.toml'} bestaat niet" in missing.stderr
+
+
+def test_a_sheet_beyond_excels_rows_is_refused_before_it_is_read(week48: Path, tmp_path: Path) -> None:
+    folder = _copy(week48, tmp_path / "exports")
+    (folder / "absenties.csv").unlink()
+    # a sheet without a dimension, whose rows go one past Excel's 1,048,576 (a file no Excel writes)
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>' % (i, i)
+                    for i in range(1, 1_048_578))
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    with zipfile.ZipFile(folder / "verzuim.xlsx", "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+        book.writestr("xl/worksheets/sheet1.xml", sheet)
+    result = run("validate", folder, "--lang", "en")
+    assert result.exit_code == 1
+    assert "verzuim.xlsx: has a sheet of more than 1,048,576 rows or 16,384 columns, beyond what Excel holds" \
+        in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zipfile
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
@@ -26,17 +27,16 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::([A-Z]+)(\d+))
 def check_unpacked_size(path: Path) -> None:
     """Refuse a workbook that would unpack beyond memory or Excel's own limits, before it is unpacked: its
     zip directory gives every part's unpacked size, and each sheet states its dimension in its first bytes."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
             unpacked = sum(p.file_size for p in parts)
             sheets = [p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")]
-            heads = []
+            heads, counted = [], []
             for part in sheets:
                 with archive.open(part) as stream:
                     heads.append(stream.read(4096))
+                counted.append(_rows_in(archive, part.filename))
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return  # not a zip workbook: calamine says what it is
     packed = max(path.stat().st_size, 1)
@@ -51,14 +51,31 @@ def check_unpacked_size(path: Path) -> None:
                              "memory holds", unpacked_gb=unpacked / 1e9, packed_mb=path.stat().st_size / 1e6),
                          hint=msg("export the table as CSV UTF-8, which is read in blocks, or split it per school or "
                                   "per period"), path=str(path))
-    for head in heads:
+    for head, rows_written in zip(heads, counted, strict=True):
         found = DIMENSION.search(head)
+        rows, columns = rows_written, 0
         if found and found.group(2):
-            rows, columns = int(found.group(2)), _column_number(found.group(1).decode())
-            if rows > MAX_ROWS or columns > MAX_COLUMNS:
-                raise InputError(msg("has a sheet of {rows:,} rows and {columns:,} columns, beyond what Excel holds",
-                                     rows=rows, columns=columns),
-                                 hint=msg("save the workbook again from Excel, or export CSV"), path=str(path))
+            rows, columns = max(rows, int(found.group(2))), _column_number(found.group(1).decode())
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise InputError(msg("has a sheet of more than {max_rows:,} rows or {max_columns:,} columns, beyond what "
+                                 "Excel holds", max_rows=MAX_ROWS, max_columns=MAX_COLUMNS),
+                             hint=msg("save the workbook again from Excel, or export CSV"), path=str(path))
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+def _rows_in(archive: zipfile.ZipFile, name: str) -> int:
+    """How many rows a sheet's XML writes, counted as it unpacks (never held whole), up to one past Excel's limit:
+    a sheet may leave out its dimension, or state a smaller one than it holds."""
+    rows, tail = 0, b""
+    with archive.open(name) as stream:
+        while rows <= MAX_ROWS and (chunk := stream.read(1 << 20)):
+            block = tail + chunk
+            # a tag wholly inside the carried-over tail was counted with the block before
+            rows += sum(1 for m in ROW_TAG.finditer(block) if m.end() > len(tail))
+            tail = block[-16:]
+    return rows
 
 
 def _column_number(letters: str) -> int:
@@ -69,8 +86,6 @@ def _column_number(letters: str) -> int:
 
 
 def _is_xlsx(path: Path) -> bool:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as archive:
             return "[Content_Types].xml" in archive.namelist() and any(
