@@ -32,11 +32,10 @@ def check_unpacked_size(path: Path) -> None:
             parts = archive.infolist()
             unpacked = sum(p.file_size for p in parts)
             sheets = [p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")]
-            heads, counted = [], []
+            heads = []
             for part in sheets:
                 with archive.open(part) as stream:
                     heads.append(stream.read(4096))
-                counted.append(_rows_in(archive, part.filename))
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return  # not a zip workbook: calamine says what it is
     packed = max(path.stat().st_size, 1)
@@ -51,6 +50,8 @@ def check_unpacked_size(path: Path) -> None:
                              "memory holds", unpacked_gb=unpacked / 1e9, packed_mb=path.stat().st_size / 1e6),
                          hint=msg("export the table as CSV UTF-8, which is read in blocks, or split it per school or "
                                   "per period"), path=str(path))
+    with zipfile.ZipFile(path) as archive:  # only now, the bomb and the memory checked: count the rows written
+        counted = [_rows_in(archive, part.filename) for part in sheets]
     for head, rows_written in zip(heads, counted, strict=True):
         found = DIMENSION.search(head)
         rows, columns = rows_written, 0
