@@ -271,14 +271,17 @@ def main() -> None:
     """Console-script entry point: the command tree with its help in the reader's language, then the run."""
     from typer.main import get_command
 
-    from riskscreen.cli.help import help_language, translate_help
+    from riskscreen.cli.help import help_language, install_chrome, skip_absent_help, translate_help
 
     # a terminal that cannot show a character (PYTHONIOENCODING=ascii, LC_ALL=C) gets a '?' for it, not a crash
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     command = get_command(app)
-    translate_help(command, help_language())
+    lang = help_language()
+    translate_help(command, lang)
+    install_chrome(lang)
+    skip_absent_help()
     command(prog_name="riskscreen")
 
 

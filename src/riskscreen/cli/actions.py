@@ -1,7 +1,6 @@
 """Commands of the intervention loop: agreed actions added, listed, closed, read back from a filled-in list,
 and statutory reports recorded."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

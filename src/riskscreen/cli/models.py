@@ -1,6 +1,5 @@
 """Commands of the analyst: train, evaluate, and the model store (model list, model show)."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

@@ -1,6 +1,5 @@
 """Commands for mapping profiles: list them, write a template to fill in."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

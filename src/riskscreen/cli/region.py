@@ -1,6 +1,5 @@
 """Commands for the municipality: a school's anonymous aggregate, and a region's from schools' aggregate files."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

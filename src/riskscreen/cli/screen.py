@@ -1,6 +1,5 @@
 """Commands over a school's exports: validate, sample, score, explain."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

@@ -1,6 +1,5 @@
 """Commands of the weekly cycle: the school's workspace, the shortlist, and the history of past lists."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
