@@ -10,13 +10,16 @@ import string
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.main import get_command
 
 from riskscreen.cli import app
-from riskscreen.cli.help import help_texts, translate_help
+from riskscreen.cli.help import help_catalogue, help_texts, said_in, translate_help
+from riskscreen.cli.lazy import lazy_command
 from riskscreen.errors import Day, Lines, UsageError, msg
 from riskscreen.ingest.privacy import IDENTIFIER_NAMES, SHORT_IDENTIFIER_WORDS
 
@@ -132,3 +135,65 @@ def test_the_dutch_reads_as_dutch(template: str) -> None:
     commands and quoted names."""
     shown = re.sub(r"\{[^}]*\}|--[\w-]+|`[^`]*`|'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\w+\.\w+", " ", _dutch()[template])
     assert not {w.lower() for w in re.findall(r"[A-Za-z]+", shown)} & ENGLISH, (template, _dutch()[template])
+
+
+def _help_of(root: Any, path: tuple[str, ...]) -> str:
+    ctx = root.make_context("riskscreen", [], resilient_parsing=True)
+    command = root
+    for name in path:
+        command = command.get_command(ctx, name)
+        ctx = command.make_context(name, [], parent=ctx, resilient_parsing=True)
+    return str(command.get_help(ctx))
+
+
+def _paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _paths(sub, (*path, name))
+
+
+def test_the_tree_built_on_demand_says_what_typers_own_tree_says() -> None:
+    eager = get_command(app)
+    assert translate_help(eager, "nl") == []
+    lazy = lazy_command(app, lambda built: translate_help(built, "nl"), lambda text: said_in(text, "nl"))
+    paths = list(_paths(eager))
+    assert len(paths) > 25
+    for path in paths:
+        assert _help_of(lazy, path) == _help_of(eager, path), path
+
+
+def test_the_help_catalogue_holds_only_help_texts() -> None:
+    helps = {english for _, _, english in help_texts(get_command(app))}
+    assert sorted(set(help_catalogue("nl")["help"]) - helps) == []
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["validate", "--bogus"], "fout: onbekende optie: --bogus"),
+    (["validat"], "fout: onbekende opdracht 'validat'. Bedoelde je 'validate', 'evaluate'?"),
+    (["actions", "add"], "fout: het argument 'student' ontbreekt."),
+    (["validate", "-f", "xml"], "fout: ongeldige waarde voor '--format' / '-f': 'xml' is niet een van 'table', "
+                                "'json', 'csv'."),
+    (["aggregate", "--threshold", "abc"], "fout: ongeldige waarde voor '--threshold': dat is geen geheel getal"),
+    (["validate", "--sheet"], "fout: de optie '--sheet' heeft een waarde nodig."),
+    (["validate", "a", "b"], "fout: onverwacht extra argument (b)"),
+])
+def test_click_speaks_dutch_when_a_command_is_mistyped(args: list[str], said: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "riskscreen", *args], capture_output=True, text=True,
+                          env={**os.environ, "RISKSCREEN_LANG": "nl"}, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == said
+    if args[-1] == "--bogus":
+        assert done.stderr.startswith("Gebruik: riskscreen validate [OPTIES] [data]\nProbeer 'riskscreen validate "
+                                      "--help' voor hulp.\n")
+
+
+def test_the_help_chrome_is_dutch_and_english_on_request() -> None:
+    env = {**os.environ, "RISKSCREEN_LANG": "nl", "COLUMNS": "100"}
+    dutch = subprocess.run([sys.executable, "-m", "riskscreen", "validate", "--help"], capture_output=True,
+                           text=True, env=env, check=True).stdout
+    assert dutch.startswith("Gebruik: riskscreen validate [OPTIES] [data]\n")
+    for words in ("\nArgumenten:\n", "\nOpties:\n", "[standaard: table]", "Toon deze hulp en stop."):
+        assert words in dutch
+    english = subprocess.run([sys.executable, "-m", "riskscreen", "validate", "--help", "--lang", "en"],
+                             capture_output=True, text=True, env=env, check=True).stdout
+    assert english.startswith("Usage: riskscreen validate [OPTIONS] [data]\n") and "[default: table]" in english

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import math
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import UsageError, msg
 
 LANGUAGES = ("nl", "en")
+# the catalogues, files of the installed package (importlib.resources would cost --help 2 ms to import)
+TEXT = Path(__file__).parent / "text"
 NO_GROUP = "none"
 OVERFLOW = "overflow:"  # the coordinator's page of band-high students beyond their mentor's capacity
 
@@ -21,7 +22,7 @@ def texts(lang: str) -> dict[str, Any]:
     """The catalogue of a language (src/riskscreen/text/LANG.toml)."""
     if lang not in LANGUAGES:
         raise UsageError(msg("unknown language '{lang}'", lang=lang), hint=msg("use --lang nl or --lang en"))
-    path = Path(str(resources.files("riskscreen") / "text" / f"{lang}.toml"))
+    path = TEXT / f"{lang}.toml"
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
@@ -53,7 +54,7 @@ def resolve_language(explicit: str | None = None, *, strict: bool = True) -> str
 def message_catalogue(lang: str) -> dict[str, str]:
     """English message templates (errors, problems, help) and their words in `lang`
     (src/riskscreen/text/LANG-messages.toml); empty for English, whose words are the templates."""
-    path = Path(str(resources.files("riskscreen") / "text" / f"{lang}-messages.toml"))
+    path = TEXT / f"{lang}-messages.toml"
     if lang == "en" or not path.exists():
         return {}
     catalogue: dict[str, str] = {}

@@ -112,10 +112,13 @@ def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
 ) -> None:
     _State.debug = debug
-    from riskscreen.files import sweep_partials
     from riskscreen.i18n import resolve_language
 
     _State.lang = resolve_language(strict=False)  # until a command reads its --lang
+    if "--help" in sys.argv[1:]:  # a command's help is shown after this callback: it needs no sweep
+        return
+    from riskscreen.files import sweep_partials
+
     for path in sweep_partials():  # what a killed run left: a hidden, owner-only partial file
         say("removed_partial", path=path)
 
@@ -268,18 +271,17 @@ class EvalFormat(str, Enum):
 
 
 def main() -> None:
-    """Console-script entry point: the command tree with its help in the reader's language, then the run."""
-    from typer.main import get_command
-
-    from riskscreen.cli.help import help_language, install_chrome, skip_absent_help, translate_help
+    """Console-script entry point: the command tree (each command built when it is used) with its help in the
+    reader's language, then the run."""
+    from riskscreen.cli.help import help_language, install_chrome, said_in, skip_absent_help, translate_help
+    from riskscreen.cli.lazy import lazy_command
 
     # a terminal that cannot show a character (PYTHONIOENCODING=ascii, LC_ALL=C) gets a '?' for it, not a crash
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    command = get_command(app)
     lang = help_language()
-    translate_help(command, lang)
+    command = lazy_command(app, lambda built: translate_help(built, lang), lambda text: said_in(text, lang))
     install_chrome(lang)
     skip_absent_help()
     command(prog_name="riskscreen")

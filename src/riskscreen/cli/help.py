@@ -9,7 +9,6 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
 
@@ -59,10 +58,17 @@ def help_catalogue(lang: str) -> dict[str, dict[str, str]]:
     that `--help` does not parse every message riskscreen has."""
     if lang == "en":
         return {}
-    path = resources.files("riskscreen") / "text" / f"{lang}-help.toml"
+    from riskscreen.i18n import TEXT
+
+    path = TEXT / f"{lang}-help.toml"
     if not path.is_file():
         return {}
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def said_in(text: str, lang: str) -> str:
+    """A help text (its English as the code writes it) in `lang`; the English when the catalogue has no entry."""
+    return help_catalogue(lang).get("help", {}).get(text, text)
 
 
 def said_by_click(text: str, lang: str) -> str:
