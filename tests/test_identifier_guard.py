@@ -248,3 +248,36 @@ def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(t
     assert allowed.exit_code == 0
     assert f"ignored columns: ({shown}, not shown)" in allowed.stdout
     assert header not in allowed.stdout + allowed.stderr
+
+
+def test_a_validation_report_hides_a_date_from_the_years_students_are_born_in(tmp_path: Path) -> None:
+    born = f"12-03-{current_date().year - 17}"
+    folder = school(tmp_path, ["S1", "S2"])
+    text = (folder / "attendance.csv").read_text(encoding="utf-8").replace("2026-09-02", born)
+    (folder / "attendance.csv").write_text(text, encoding="utf-8")
+    result = run("validate", folder)
+    assert result.exit_code == 1
+    assert f"(een datum in {current_date().year - 17}, niet getoond)" in result.stdout
+    assert born not in result.stdout + result.stderr
+
+
+def test_a_cell_of_32767_characters_is_cut_in_every_message(tmp_path: Path) -> None:
+    folder = school(tmp_path, ["S1", "S2"])
+    text = (folder / "grades.csv").read_text(encoding="utf-8").replace(",7\n", "," + "7x" * 16_383 + "7\n")
+    (folder / "grades.csv").write_text(text, encoding="utf-8")
+    result = run("validate", folder)
+    assert result.exit_code == 1
+    assert len(result.stdout + result.stderr) < 3_000 and "7x" * 30 not in result.stdout + result.stderr
+
+
+def test_a_pseudonym_that_passes_the_bsn_check_is_described_in_an_import(listed: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    ws, _ = listed
+    filled = tmp_path / "lijst.csv"
+    filled.write_text("Lijst van;Leerling;Afgesproken actie;Wie\n27-11-2026;111222333;gesprek;mentor\n",
+                      encoding="utf-8")
+    result = run("actions", "import", filled, "--workspace", ws)
+    assert result.exit_code == 1
+    assert ("leerling een tekst van 9 tekens met een BSN (hier niet herhaald) staat niet in de exports van deze "
+            "school") in result.stderr
+    assert "111222333" not in result.stderr
