@@ -40,7 +40,7 @@ def test_help_lists_every_command_in_order() -> None:
 
     assert list(get_command(app).commands) == ["validate", "sample", "score", "explain", "train",  # type: ignore[attr-defined]
                                                  "evaluate", "init", "shortlist", "profile", "model", "history",
-                                                 "actions", "aggregate"]
+                                                 "actions", "sharing", "aggregate"]
     result = run("--help")
     assert result.exit_code == 0
     for name in ("validate", "sample", "score", "explain", "train", "evaluate", "shortlist", "history"):

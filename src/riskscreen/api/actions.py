@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from riskscreen.api.cycle import workspace as _locate
 from riskscreen.errors import Day, UsageError, msg
+from riskscreen.workspace.location import SETTINGS_NAME
 
 if TYPE_CHECKING:
     from riskscreen.workspace import actions as actions_module
     from riskscreen.workspace.actions import Action, Report
     from riskscreen.workspace.location import Workspace
+    from riskscreen.workspace.sharing import Basis, SchoolBasis
 
 
 def _default_workspace() -> Workspace:
@@ -224,3 +226,55 @@ def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | Non
     return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run,
                         parsed.moved)
 
+
+@dataclass(frozen=True)
+class SharingTable:
+    """The recorded bases for sharing with the youth worker, and the school's default (a covenant) if any."""
+
+    bases: list[Basis]
+    school: SchoolBasis | None
+    today: dt.date
+
+
+def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.date | None = None,
+                until: dt.date | None = None, today: dt.date | None = None) -> Basis:
+    """Record why a student's signals may be shared with the youth worker (toestemming, convenant, bekend; or
+    consent, covenant, known) from `on` (default today) until `until` (default: until ended)."""
+    from riskscreen.ingest.clock import current_date
+    from riskscreen.workspace import sharing
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    today = today or current_date()
+    with locked(where):
+        _check_known(where, student_id, msg("check the pseudonym; `riskscreen score` lists every student"))
+        records = sharing.record(sharing.load(where.sharing_file), student_id, basis, on or today, until, today)
+        sharing.save(where.sharing_file, records)
+    return records[-1]
+
+
+def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None = None,
+                today: dt.date | None = None) -> tuple[int, dt.date]:
+    """End every basis of a student that still holds on `on` (default today); returns how many were ended, and
+    the day."""
+    from riskscreen.ingest.clock import current_date
+    from riskscreen.workspace import sharing
+    from riskscreen.workspace.store import locked
+
+    where = where or _default_workspace()
+    day = on or today or current_date()
+    with locked(where):
+        records, ended = sharing.end(sharing.load(where.sharing_file), student_id, day)
+        sharing.save(where.sharing_file, records)
+    return ended, day
+
+
+def sharing_table(where: Workspace | None = None, *, today: dt.date | None = None) -> SharingTable:
+    """The school's recorded bases for sharing, and its default from the workspace settings."""
+    from riskscreen.ingest.clock import current_date
+    from riskscreen.workspace import sharing
+
+    where = where or _default_workspace()
+    return SharingTable(sharing.load(where.sharing_file),
+                        sharing.school_basis(where.settings.sharing, where.folder / SETTINGS_NAME),
+                        today or current_date())

@@ -209,7 +209,7 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
                   today: dt.date | None = None) -> Pruned:
     """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
     from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions, snapshots
+    from riskscreen.workspace import actions, sharing, snapshots
     from riskscreen.workspace.store import locked
 
     where = where or _default_workspace()
@@ -228,9 +228,13 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
         old = [p for p in stored[:-1] if snapshots.snapshot_date(p) < before]
         book = actions.load(where.actions_file)
         kept, n_actions, n_reports = actions.prune(book, before)
+        bases = sharing.load(where.sharing_file)
+        kept_bases = sharing.prune(bases, before)  # a basis that ended before the retention period
         if not dry_run:
             for path in old:
                 path.unlink()
             if n_actions or n_reports:
                 actions.save(kept, where.actions_file)
+            if len(kept_bases) < len(bases):
+                sharing.save(where.sharing_file, kept_bases)
     return Pruned(before, old, n_actions, n_reports, dry_run)

@@ -288,4 +288,4 @@ def main() -> None:
 
 
 # The commands register themselves on `app` (and its groups) when imported, in the order `--help` lists them.
-from riskscreen.cli import screen, profiles, models, weekly, actions, region  # noqa: E402, F401, I001
+from riskscreen.cli import screen, profiles, models, weekly, actions, sharing, region  # noqa: E402, F401, I001

@@ -33,6 +33,7 @@ class Settings:
     referral_targets: tuple[str, ...] = REFERRAL_TARGETS
     rmc_hours: float | None = None          # the region's agreed threshold of 18+ (RMC) reports; None: the profile's
     referral_wait_weeks: int = REFERRAL_WAIT_WEEKS
+    sharing: dict[str, object] | None = None  # [sharing]: the school's default basis (read by workspace.sharing)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class Workspace:
     @property
     def actions_file(self) -> Path:
         return self.folder / "actions.json"
+
+    @property
+    def sharing_file(self) -> Path:
+        return self.folder / "sharing.json"
 
     def describe(self, lang: str = "en") -> str:
         """Where the workspace is and how it was chosen, in a language."""
@@ -169,7 +174,11 @@ def read_settings(workspace: Workspace) -> Settings:
     if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= 52:
         raise WorkspaceError(msg("referral_wait_weeks must be a whole number of weeks from 1 to 52"), path=str(path),
                              hint=msg("for example referral_wait_weeks = 4, or remove the line for the default"))
-    return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc), wait)
+    sharing = doc.get("sharing")
+    if sharing is not None and not isinstance(sharing, dict):
+        raise WorkspaceError(msg("[sharing] must be a table of settings"), path=str(path),
+                             hint=msg("for example [sharing] with basis = \"convenant\" and on = 2026-08-01"))
+    return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc), wait, sharing)
 
 
 SETTINGS_TEMPLATE = """\
@@ -191,6 +200,14 @@ referral_targets = [{targets}]
 # agreed on (the lists say "volgens de regionale afspraak"). Default: 16 hours in 4 lesson weeks, as for the
 # Leerplichtwet; a region may agree on fewer, never more.
 # rmc_hours = 16
+
+# The school's basis for sharing the signals of every student with the youth worker, when it has one (a covenant
+# between school and youth work). Without it, a student is on the youth worker's list only with a basis of their
+# own (`riskscreen sharing set STUDENT --basis toestemming --on DATE`).
+# [sharing]
+# basis = "convenant"
+# on = 2026-08-01
+# until = 2027-07-31
 """
 
 
