@@ -81,18 +81,26 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
                      min_band: str = "elevated", workspace: Workspace | None = None, store: bool = True,
                      by: str = "mentor", names: Path | None = None, progress: Progress | None = None,
                      today: dt.date | None = None, strict_capacity: bool = False,
-                     correction: bool = False) -> Weekly:
+                     correction: bool = False, role: str = "coordinator", mentor: str | None = None) -> Weekly:
     """The weekly list with changes since the last stored list, open actions and statutory follow-up; stores
-    this run's snapshot in the school's workspace (a second run of a date is kept as run 2)."""
+    this run's snapshot in the school's workspace (a second run of a date is kept as run 2).
+
+    role: whose view (coordinator, mentor with `mentor`, youthworker, leerplicht; Dutch words too): what the list
+    shows is cut to what that role may see (weekly.roles); the stored history is always the whole list."""
     from riskscreen.api import load_model, read
     from riskscreen.scoring.score import score as score_all
     from riskscreen.signals.flags import FlagRules
+    from riskscreen.weekly.roles import role_key, view
     from riskscreen.weekly.shortlist import BY, build, snapshot
     from riskscreen.workspace import actions, snapshots
     from riskscreen.workspace.store import locked
 
     if by not in BY:
         raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
+    role = role_key(role)
+    if role == "mentor" and not mentor:
+        raise UsageError(msg("a mentor's list needs the mentor's code"),
+                         hint=msg("add --mentor CODE, such as --mentor MNT02"))
     where = workspace or _default_workspace()
     name_map = _names(names, sources)
     loaded = load_model(model)
@@ -135,6 +143,11 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
                 result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book)
             stored = snapshots.save(snapshot(history_list), where.snapshots)
     listing = replace(listing, names=name_map, school=where.school)
+    if role != "coordinator":
+        from riskscreen.workspace import sharing
+
+        listing = view(listing, role, mentor=mentor, bases=sharing.load(where.sharing_file),
+                       school=sharing.school_basis(where.settings.sharing, where.folder / "settings.toml"))
     return Weekly(listing, where, stored, notes)
 
 

@@ -113,6 +113,12 @@ def shortlist(
                                                               "students are always listed).")] = Band.elevated,
     by: Annotated[By, typer.Option("--by", help="mentor: the list per mentor; youthworker: each youth worker's "
                                                 "students with an open action.")] = By.mentor,
+    for_: Annotated[str, typer.Option("--for", help="Whose list: coordinator (everything), mentor (with "
+                                                    "--mentor), youthworker (students with a basis for sharing, no "
+                                                    "health data) or leerplicht (statutory reports only); Dutch "
+                                                    "words too.")] = "coordinator",
+    mentor: Annotated[str | None, typer.Option("--mentor", help="The mentor whose list it is (with --for "
+                                                                "mentor).")] = None,
     names: Annotated[Path | None, typer.Option("--names", help="A local file of pseudonym;name: names are "
                                                                "printed on this list only, never stored.",
                                                readable=False)] = None,
@@ -153,7 +159,8 @@ def shortlist(
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
                                   workspace=workspace(home, school), store=keep, by=by.value, names=names,
-                                  progress=_progress(), strict_capacity=strict_capacity, correction=correction)
+                                  progress=_progress(), strict_capacity=strict_capacity, correction=correction,
+                                  role=for_, mentor=mentor)
     # every output from the one computation, all rendered before any is written
     rendered = [(render("shortlist", fmt, weekly.shortlist,
                         color=(fmt == "table" and path is None and _colour_wanted()) or None,

@@ -98,6 +98,8 @@ def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
     """One row per student with the write-in columns ready for `riskscreen actions import`; for Dutch Excel
     (semicolons, byte-order mark) unless another dialect is asked for."""
     words = words_of(sl)
+    if sl.role == "leerplicht":  # the statutory reports, nothing from the model
+        return csv_text(statutory_header(sl), statutory_rows(sl), csv_dialect_for(sl.result.lang, dialect))
     cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]),
             *columns(sl, for_import=True)]
     rows = (["; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)]
@@ -128,9 +130,11 @@ def json_document(sl: Shortlist) -> str:
         })
     open_reports = [{"student_id": str(r["student_id"]), "group": str(r["group"]), **entries_json([r["entry"]])[0]}
                     for _, r in sl.statutory.iterrows()]
-    doc = {"as_of": result.as_of.date().isoformat(), "school": sl.school or None, "by": sl.by,
-           "model": {"name": result.model_name, "source": result.model_source, "demonstration": result.demonstration,
-                     "notice": demo_warning(result)},
+    model = None if sl.role == "leerplicht" else {
+        "name": result.model_name, "source": result.model_source, "demonstration": result.demonstration,
+        "notice": demo_warning(result)}
+    doc = {"as_of": result.as_of.date().isoformat(), "school": sl.school or None, "by": sl.by, "role": sl.role,
+           "withheld": sl.withheld or None, "model": model,
            "previous_as_of": sl.previous_as_of, "open_reports": open_reports, "students": students}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

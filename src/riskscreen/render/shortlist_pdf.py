@@ -139,9 +139,9 @@ class _ListPdf:
         d.set_font(self.font, "", SIZE)
         page = self.pdf_words["page"].format(page=d.page_no(), pages="{nb}")
         d.cell(60, LINE, self.text(page))
-        d.cell(217, LINE, self.text(f"model {self.sl.result.model_label}"), align="R",
-               new_x="LMARGIN", new_y="NEXT")
-        warning = demo_warning(self.sl.result)
+        model = f"model {self.sl.result.model_label}" if self.sl.role != "leerplicht" else ""
+        d.cell(217, LINE, self.text(model), align="R", new_x="LMARGIN", new_y="NEXT")
+        warning = demo_warning(self.sl.result) if self.sl.role != "leerplicht" else None
         if warning:
             d.set_font(self.font, "B", SIZE)
             d.multi_cell(277, LINE, self.text(warning), align="L")

@@ -37,11 +37,14 @@ def header_lines(sl: Shortlist) -> list[str]:
     as_of = sl.result.as_of
     week = as_of.isocalendar().week
     title = words["title"] if sl.by == "mentor" else f"{words['title']}: {words['caseload'].lower()}"
+    model = "" if sl.role == "leerplicht" else f"model {sl.result.model_label}; "
     lines = [f"{title}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
-             f"model {sl.result.model_label}; {len(sl.entries)} {words['students_listed']}"]
+             f"{model}{len(sl.entries)} {words['students_listed']}"]
+    if sl.role != "coordinator":
+        lines.append(words[f"view_{sl.role}"].format(mentor=sl.mentor))
     if sl.names is not None:
         lines.append(words["confidential"])
-    warning = demo_warning(sl.result)
+    warning = demo_warning(sl.result) if sl.role != "leerplicht" else None
     if warning:
         lines.append(warning)
     for note in (sl.result.rule_note(), sl.result.calendar_note()):
@@ -218,6 +221,8 @@ def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
 def group_notes(sl: Shortlist, group: str) -> list[str]:
     """The lines under a group's table: whom the limit left out, and who left the list since last time."""
     notes = [capped_line(sl, group)] if group in sl.cap_left else []
+    if sl.withheld.get(group):
+        notes.append(words_of(sl)["withheld_note"].format(n=sl.withheld[group]))
     if group == OVERFLOW and sl.overflow:
         notes.append(words_of(sl)["overflow_note"].format(capacity=sl.capacity, counts=", ".join(
             f"{group_label(g, sl.result.lang)}: {n}" for g, n in sl.overflow.items())))
@@ -294,7 +299,10 @@ def legend_lines(sl: Shortlist) -> list[str]:
     lang = sl.result.lang
     legend = texts(lang)["pdf"]
     bands = sl.result.bands
+    if sl.role == "leerplicht":  # the statutory reports only: nothing of the model or of sick leave to explain
+        return [legend["legend_16u"]]
     lines = [legend["legend_band"].format(high=percent(bands["high"], lang),
                                           elevated=percent(bands["elevated"], lang))] if bands else []
-    return lines + [legend[key] for key in ("legend_chance", "legend_reasons", "legend_16u", "legend_sick",
-                                            "legend_write_in")]
+    keys = ("legend_chance", "legend_reasons", "legend_16u", "legend_write_in") if sl.role == "youthworker" else (
+        "legend_chance", "legend_reasons", "legend_16u", "legend_sick", "legend_write_in")
+    return lines + [legend[key] for key in keys]

@@ -83,7 +83,8 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.column_dimensions["A"].width = 60
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
-    _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl)
+    if sl.role in ("coordinator", "mentor"):  # every student's chance: not for a partner, nor for leerplicht
+        _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl)
     for group in sl.groups:
         ws = wb.create_sheet(_sheet_title(plain(group_label(group, lang)), used))
         ws.append([t for _, t in cols])
@@ -141,6 +142,8 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
     lang = sl.result.lang
     words = words_of(sl)
     table = sl.result.table
+    if sl.role == "mentor":  # a mentor's own students only
+        table = table[table["mentor"].astype(str) == sl.mentor]
     listed = set(sl.entries["student_id"].astype(str))
     yes, no = texts(lang)["labels"]["yes"], texts(lang)["labels"]["no"]
     heading = ["#", label("student", lang), label("mentor", lang), label("class", lang), label("band", lang),

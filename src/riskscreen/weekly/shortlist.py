@@ -52,6 +52,9 @@ class Shortlist:
     overflow: dict[str, int] = field(default_factory=dict)  # mentor's group -> students of band high beyond
     #                                                          the capacity, on the overflow page (strict capacity)
     school: str = ""                     # the workspace's school, for the printed list's running header
+    role: str = "coordinator"            # whose view this is (weekly.roles): what it leaves out
+    withheld: dict[str, int] = field(default_factory=dict)  # group -> students not shared with this role
+    mentor: str = ""                     # the mentor whose view this is
 
 
 def group_keys(table: pd.DataFrame) -> pd.Series:
