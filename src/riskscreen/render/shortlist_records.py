@@ -42,6 +42,10 @@ def header_lines(sl: Shortlist) -> list[str]:
              f"{model}{len(sl.entries)} {words['students_listed']}"]
     if sl.role != "coordinator":
         lines.append(words[f"view_{sl.role}"].format(mentor=sl.mentor))
+    elsewhere = {g: n for g, n in sl.withheld.items() if g not in sl.groups}
+    if elsewhere:  # the groups without a shared student have no page: their counts are here
+        lines.append(words["withheld_elsewhere"].format(counts=", ".join(
+            f"{group_label(g, lang)}: {n}" for g, n in elsewhere.items())))
     if sl.names is not None:
         lines.append(words["confidential"])
     warning = demo_warning(sl.result) if sl.role != "leerplicht" else None

@@ -69,7 +69,8 @@ def _only(sl: Shortlist, keep: Any, role: str) -> Shortlist:
     withheld = {str(g): int(n) for g, n in dropped.groupby("group", sort=False).size().items()} \
         if role == "youthworker" else {}
     students = set(entries["student_id"].astype(str))
-    groups = [g for g in sl.groups if g in set(entries["group"])] if role == "mentor" else sl.groups
+    # a mentor's page, a youth worker's pages: only the groups with a student to see
+    groups = [g for g in sl.groups if g in set(entries["group"])]
     left = sl.left[sl.left["group"].isin(set(entries["group"]) if role == "mentor" else sl.left["group"])]
     statutory = sl.statutory[sl.statutory["student_id"].astype(str).isin(students)] if role == "youthworker" \
         else sl.statutory[sl.statutory["group"].isin(groups)]
