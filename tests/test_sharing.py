@@ -104,3 +104,27 @@ def test_an_ended_basis_is_pruned_with_the_retention(ws: Path) -> None:
     assert pruned.exit_code == 0, pruned.stderr
     kept = json.loads((ws / "school" / "sharing.json").read_text(encoding="utf-8"))["bases"]
     assert [b["basis"] for b in kept] == ["consent"]
+
+
+def test_every_list_written_is_logged_without_its_content_and_pruned_with_the_retention(
+        ws: Path, week48: Path, tmp_path: Path) -> None:
+    made = run("shortlist", week48, "--workspace", ws, "--for", "jongerenwerker", "--no-history",
+               "-o", tmp_path / "jw.pdf", "-o", tmp_path / "jw.csv")
+    assert made.exit_code == 0, made.stderr
+    assert run("shortlist", week48, "--workspace", ws, "--no-history", "-f", "csv").exit_code == 0  # no file: no line
+    logged = json.loads(run("log", "--workspace", ws, "-f", "json").stdout)
+    assert [(e["command"], e["role"], e["format"], e["students"], e["output"]) for e in logged] == [
+        ("shortlist", "youthworker", "pdf", 0, "jw.pdf"), ("shortlist", "youthworker", "csv", 0, "jw.csv")]
+    log = ws / "school" / "log.jsonl"
+    assert oct(log.stat().st_mode & 0o777) == "0o600" and STUDENT not in log.read_text(encoding="utf-8")
+    table = run("log", "--workspace", ws, "--lang", "en")
+    assert table.stdout.splitlines()[0].split() == ["When", "Command", "For", "Format", "Students", "File"]
+    assert "youth worker" in table.stdout
+    # a line from long ago goes with the retention
+    log.write_text('{"at": "2025-01-06 10:00:00", "command": "shortlist", "role": "coordinator", "format": "pdf", '
+                   '"students": 40, "output": "old.pdf"}\n' + log.read_text(encoding="utf-8"), encoding="utf-8")
+    pruned = run("history", "--workspace", ws, "prune", "--older-than", "52w")
+    assert pruned.exit_code == 0 and "1 regel(s) van het logboek van uitvoer van voor 01-12-2025 verwijderd" \
+        in pruned.stderr
+    assert [e["output"] for e in json.loads(run("log", "--workspace", ws, "-f", "json").stdout)] == ["jw.pdf",
+                                                                                                    "jw.csv"]

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from riskscreen.errors import Day, UsageError, msg
 
@@ -216,13 +216,14 @@ class Pruned:
     actions: int
     reports: int
     dry_run: bool
+    log_lines: int = 0
 
 
 def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
                   today: dt.date | None = None) -> Pruned:
     """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
     from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions, sharing, snapshots
+    from riskscreen.workspace import actions, outlog, sharing, snapshots
     from riskscreen.workspace.store import locked
 
     where = where or _default_workspace()
@@ -243,6 +244,7 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
         kept, n_actions, n_reports = actions.prune(book, before)
         bases = sharing.load(where.sharing_file)
         kept_bases = sharing.prune(bases, before)  # a basis that ended before the retention period
+        lines = outlog.prune(where.log_file, before, dry_run=dry_run)
         if not dry_run:
             for path in old:
                 path.unlink()
@@ -250,4 +252,28 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
                 actions.save(kept, where.actions_file)
             if len(kept_bases) < len(bases):
                 sharing.save(where.sharing_file, kept_bases)
-    return Pruned(before, old, n_actions, n_reports, dry_run)
+    return Pruned(before, old, n_actions, n_reports, dry_run, lines)
+
+
+def log_output(where: Workspace, *, command: str, role: str, fmt: str, students: int, output: Path | None) -> bool:
+    """Note in the workspace's log that an output left the tool: when, what, for whom, how many students, and
+    the file's name (never its content). Returns False when it could not be noted: no workspace is made for a
+    log alone, and a read-only workspace (a backup, a colleague's copy) can still be looked at."""
+    from riskscreen.errors import WorkspaceError
+    from riskscreen.workspace import outlog
+
+    if not where.folder.is_dir():
+        return False
+    try:
+        outlog.append(where.log_file, outlog.Logged(outlog.now(), command, role, fmt, students,
+                                                    "-" if output is None else Path(output).name))
+    except WorkspaceError:
+        return False
+    return True
+
+
+def output_log(where: Workspace | None = None) -> list[Any]:
+    """The workspace's log of outputs, oldest first."""
+    from riskscreen.workspace import outlog
+
+    return outlog.read((where or _default_workspace()).log_file)

@@ -20,6 +20,7 @@ from riskscreen.cli import (
     guarded,
     language,
     parse_date,
+    say,
     workspace,
     write,
 )
@@ -78,6 +79,12 @@ def aggregate(
                    threshold=threshold, outcomes=outcomes, publish=publish)
     write(render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
+    if output is not None:  # counts, no student: logged all the same, so the log shows every release
+        from riskscreen.api import log_output
+
+        if not log_output(workspace(home, school), command="aggregate", role="municipality", fmt=fmt, students=0,
+                          output=output):
+            say("not_logged", path=output.name)
     if publish:
         _err(localised(msg("published over {first} to {last}, recorded in the workspace: a later release covers "
                            "another period", first=Day(result.first_day), last=Day(result.last_day)), chosen))

@@ -1,4 +1,5 @@
-"""Commands for the basis of sharing a student's signals with the youth worker: set, list, end."""
+"""Commands for what a school shares: the basis of sharing a student's signals with the youth worker (set, list,
+end), and the log of every list that left the tool (`log`)."""
 
 from typing import Annotated
 
@@ -85,3 +86,23 @@ def list_(
         return
     write(render_sharing(table.bases, table.school, format.value, chosen, table.today.isoformat(),
                          csv_dialect.value if csv_dialect else None), output, force)
+
+
+@app.command("log")
+@guarded
+def log(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
+) -> None:
+    """Which lists left the tool: when, which command, for whom, in which format, how many students, which file."""
+    chosen = language(lang)
+    check_output(output, force)
+    from riskscreen import api
+    from riskscreen.render.sharing import render_log
+
+    entries = api.output_log(workspace(home, school))
+    if not entries:
+        say("no_log")
+        return
+    write(render_log(entries, format.value, chosen, csv_dialect.value if csv_dialect else None), output, force)

@@ -165,8 +165,12 @@ def shortlist(
     rendered = [(render("shortlist", fmt, weekly.shortlist,
                         color=(fmt == "table" and path is None and _colour_wanted()) or None,
                         csv_dialect=csv_dialect.value if csv_dialect else None), path) for fmt, path in targets]
-    for content, path in rendered:
+    for (content, path), (fmt, _) in zip(rendered, targets, strict=True):
         write(content, path, force)
+        # a file that leaves the tool is noted in the workspace's log of outputs
+        if path is not None and not api.log_output(weekly.workspace, command="shortlist", role=weekly.shortlist.role,
+                                                   fmt=fmt, students=len(weekly.shortlist.entries), output=path):
+            say("not_logged", path=path.name)
     for note in weekly.notes:
         _err(note)
     for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
@@ -250,6 +254,8 @@ def prune(
         _err(f"  - {path.name}")
     say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,
         reports=result.reports, before=date_shown(result.before))
+    if result.log_lines:
+        say("would_prune_log" if dry_run else "pruned_log", n=result.log_lines, before=date_shown(result.before))
 
 
 def _weeks(text: str | None) -> int | None:

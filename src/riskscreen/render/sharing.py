@@ -52,3 +52,23 @@ def _shown(key: str, value: Any, lang: str, words: dict[str, Any]) -> str:
     if key == "holds":
         return str(words["yes" if value else "no"])
     return str(value)
+
+
+LOG_COLUMNS = ("at", "command", "role", "format", "students", "output")
+
+
+def render_log(entries: list[Any], fmt: str, lang: str, csv_dialect: str | None = None) -> str:
+    """The log of outputs (`riskscreen log`): when, what, for whom, how many students, which file."""
+    rows = [{k: getattr(e, k) for k in LOG_COLUMNS} for e in entries]
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    words = texts(lang)["log_list"]
+    heading = [str(words[k]) for k in LOG_COLUMNS]
+    shown = [[f"{date_text(r['at'][:10], lang)} {r['at'][11:]}", r["command"],
+              str(words.get(f"role_{r['role']}", r["role"])), r["format"], str(r["students"]), r["output"]]
+             for r in rows]
+    if fmt == "csv":
+        return csv_text(heading, shown, csv_dialect_for(lang, csv_dialect))
+    widths = [max(len(h), *(len(r[i]) for r in shown)) for i, h in enumerate(heading)]
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+                     for row in [heading, *shown]) + "\n"

@@ -61,6 +61,10 @@ class Workspace:
     def sharing_file(self) -> Path:
         return self.folder / "sharing.json"
 
+    @property
+    def log_file(self) -> Path:
+        return self.folder / "log.jsonl"
+
     def describe(self, lang: str = "en") -> str:
         """Where the workspace is and how it was chosen, in a language."""
         from riskscreen.i18n import message
