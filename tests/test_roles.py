@@ -128,3 +128,15 @@ def test_leerplicht_gets_the_statutory_reports_and_nothing_from_the_model(
 def test_an_unknown_role_is_a_clear_error() -> None:
     result = run("shortlist", "nowhere", "--for", "ouder")
     assert result.exit_code == 2 and "'ouder' is geen rol waarvoor een lijst wordt gemaakt" in result.stderr
+
+
+def test_grouped_by_youth_worker_the_statutory_table_does_not_call_a_youth_worker_mentor(
+        views: tuple[Path, Path, dict[str, object]], tmp_path: Path) -> None:
+    exports, ws, known = views
+    student = known["sick"]["student_id"]  # type: ignore[index]
+    assert run("actions", "add", student, "--what", "gesprek", "--worker", "Amir", "--on", "2026-11-27",
+               "--workspace", ws).exit_code == 0
+    grouped = run("shortlist", exports, "--workspace", ws, "--by", "youthworker", "-f", "md", "--no-history")
+    assert grouped.exit_code == 0, grouped.stderr
+    assert "| Leerling | Groep | Signalen |" in grouped.stdout and "| Leerling | Mentor | Signalen |" \
+        not in grouped.stdout

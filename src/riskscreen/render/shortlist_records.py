@@ -251,8 +251,9 @@ def statutory_rows(sl: Shortlist) -> list[list[str]]:
 def statutory_header(sl: Shortlist) -> list[str]:
     lang = sl.result.lang
     words = words_of(sl)
-    return [label("student", lang), *([words["name"]] if sl.names is not None else []), words["for_mentor"],
-            label("flags", lang)]
+    # grouped by youth worker, the column holds the youth worker, not the mentor
+    group = words["for_mentor"] if sl.by == "mentor" else words["for_group"]
+    return [label("student", lang), *([words["name"]] if sl.names is not None else []), group, label("flags", lang)]
 
 
 # ------------------------------------------------------------------- the printed list (PDF and HTML)
