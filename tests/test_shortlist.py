@@ -217,8 +217,12 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
                                            "Gaat goed", "Wil zelf", "Wie", "Opnieuw bekijken op"]
     rows = int((listing.entries["group"] == listing.groups[0]).sum())
     notes = group_notes(listing, listing.groups[0])
-    assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0)  # notes under the table, after a blank row
-    assert [sheet.cell(sheet.max_row - len(notes) + 1 + i, 1).value for i in range(len(notes))] == notes
+    # notes under the table after a blank row, then after another what made the list (#22 item 5)
+    assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0) + 2
+    assert [sheet.cell(sheet.max_row - 2 - len(notes) + 1 + i, 1).value for i in range(len(notes))] == notes
+    assert sheet.cell(sheet.max_row, 1).value.startswith("model demo (meegeleverd). Let op: dit is een "
+                                                         "demonstratiemodel")
+    assert sheet.oddFooter.left.text == "model demo (meegeleverd)"
     assert sheet.column_dimensions["H"].width == 48
     # the chance is a number shown as a percentage, so Excel sorts and filters it
     first = listing.entries[listing.entries["group"] == listing.groups[0]].iloc[0]

@@ -12,6 +12,7 @@ from riskscreen.render.scores import demo_warning
 from riskscreen.render.shortlist_records import (
     group_notes,
     header_lines,
+    made_with,
     records,
     statutory_header,
     statutory_rows,
@@ -102,8 +103,10 @@ def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
         return csv_text(statutory_header(sl), statutory_rows(sl), csv_dialect_for(sl.result.lang, dialect))
     cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]),
             *columns(sl, for_import=True)]
-    rows = (["; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)]
-            for r in records(sl))
+    made = made_with(sl)  # on every row: a row copied alone still says which model made it
+    rows = [[*("; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)), made]
+            for r in records(sl)]
+    cols.append(("made_with", words["made_with"]))
     return csv_text([t for _, t in cols], rows, csv_dialect_for(sl.result.lang, dialect))
 
 

@@ -67,6 +67,14 @@ def header_lines(sl: Shortlist) -> list[str]:
     return lines
 
 
+def made_with(sl: Shortlist) -> str:
+    """What the list was made with, for every sheet and row that may travel alone: the model (and whether it is
+    the demonstration model), and the rules and calendar where they differ from the law's defaults."""
+    parts = [f"model {sl.result.model_label}.", demo_warning(sl.result),
+             sl.result.rule_note(), sl.result.calendar_note()]
+    return " ".join(str(p) for p in parts if p)
+
+
 def moved_text(moved: list[dict[str, Any]], lang: str) -> list[str]:
     """'uren ongeoorloofd afwezig, laatste 4 lesweken: 2 → 8' for each signal that moved."""
     template = texts(lang)["shortlist"]["moved"]

@@ -13,6 +13,7 @@ from riskscreen.render.shortlist import change_cell, columns
 from riskscreen.render.shortlist_records import (
     group_notes,
     header_lines,
+    made_with,
     records,
     statutory_header,
     statutory_rows,
@@ -85,6 +86,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     if sl.role in ("coordinator", "mentor"):  # every student's chance: not for a partner, nor for leerplicht
         _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl)
+    made = made_with(sl)
     for group in sl.groups:
         ws = wb.create_sheet(_sheet_title(plain(group_label(group, lang)), used))
         ws.append([t for _, t in cols])
@@ -120,6 +122,10 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
             ws.append([])
             for note in notes:
                 ws.append([_xlsx_value(note)])
+        # a mentor's sheet may be printed or sent alone: it says which model made it, on screen and on paper
+        ws.append([])
+        ws.append([_xlsx_value(made)])
+        ws.oddFooter.left.text = f"model {sl.result.model_label}"
         for i, (key, _) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = widths[key]
         ws.freeze_panes = "D2"
