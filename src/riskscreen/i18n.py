@@ -102,15 +102,6 @@ def band_label(band: str, lang: str) -> str:
     return str(texts(lang)["bands"][band])
 
 
-def group_key(mentor: str | None, klass: str | None) -> str:
-    """The key of a shortlist group: the mentor where known, else the class, else none."""
-    if mentor:
-        return f"mentor:{mentor}"
-    if klass:
-        return f"class:{klass}"
-    return NO_GROUP
-
-
 def group_label(key: str, lang: str) -> str:
     """A group as a list shows it: the mentor code, 'Klas 3B', or '(geen mentor bekend)'."""
     words = texts(lang)["shortlist"]

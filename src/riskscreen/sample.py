@@ -29,7 +29,6 @@ LEVEL_RISK = {"vmbo-b": 0.45, "vmbo-k": 0.25, "vmbo-gt": 0.05, "havo": -0.15, "v
 LEVEL_ABBR = {"vmbo-b": "B", "vmbo-k": "K", "vmbo-gt": "M", "havo": "H", "vwo": "V"}
 SUBJECTS = ("Nederlands", "Engels", "Wiskunde", "Biologie", "Geschiedenis", "Aardrijkskunde",
             "Lichamelijke opvoeding", "Economie", "Frans", "Duits")
-CORE = {"Nederlands", "Engels", "Wiskunde"}
 LESSONS_PER_DAY = 7
 BASE_RATE = 0.04
 

@@ -154,7 +154,8 @@ class Explanation:
     breakdown: pd.DataFrame       # feature, value, reference, contribution, used
     base_logit: float
     flags: pd.Series
-    registrations: pd.DataFrame   # the unauthorised and sick registrations of the last 12 lesson weeks
+    registrations: pd.DataFrame   # the student's registrations of the last 14 calendar weeks (12 lesson weeks and a
+    #                               holiday's margin: the window of the 12-week signals, whatever the calendar)
     result: ScoreResult
     shape: str = "linear"         # additive: the base is the average training student, not one at every mean
     enrolled_weeks: int | None = None  # of the last 12 lesson weeks, when fewer: counts were scaled (features.py)

@@ -58,7 +58,7 @@ class Shortlist:
 
 
 def group_keys(table: pd.DataFrame) -> pd.Series:
-    """Per student the key of their group: mentor where known, else the class, else none (i18n.group_key)."""
+    """Per student the key of their group: mentor where known, else the class, else none."""
     mentor = table["mentor"].astype(object)
     klass = table["class"].astype(object)
     has_mentor = (pd.notna(mentor) & (mentor.astype(str) != "")).to_numpy()
