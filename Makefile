@@ -67,6 +67,7 @@ model: $(VENV)/.installed
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m riskscreen.signals.features_doc docs/features.md
+	$(BIN)/python -c 'from pathlib import Path; from riskscreen.api.privacy import write_sample_papers; write_sample_papers(Path("docs/privacy"))'
 
 # The pictures of the printed list in docs/images (needs pdftoppm, from Debian's poppler-utils): page 1 and 2
 # of week 48 after `make demo`, so that they show the changes, open actions and reports of the cycle.

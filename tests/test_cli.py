@@ -39,7 +39,7 @@ def test_help_lists_every_command_in_order() -> None:
     from typer.main import get_command
 
     assert list(get_command(app).commands) == ["validate", "sample", "score", "explain", "train",  # type: ignore[attr-defined]
-                                                 "evaluate", "init", "shortlist", "log", "profile", "model",
+                                                 "evaluate", "init", "shortlist", "log", "privacy", "profile", "model",
                                                  "history", "actions", "sharing", "aggregate"]
     result = run("--help")
     assert result.exit_code == 0

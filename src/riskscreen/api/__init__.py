@@ -302,6 +302,7 @@ from riskscreen.api.cycle import (  # noqa: E402
     weekly_shortlist,
     workspace,
 )
+from riskscreen.api.privacy import privacy_papers  # noqa: E402
 from riskscreen.api.region import aggregate, merge_aggregates  # noqa: E402
 
 __all__ = [
@@ -328,6 +329,7 @@ __all__ = [
     "model_card",
     "models",
     "output_log",
+    "privacy_papers",
     "profile_template",
     "profiles",
     "prune_history",

@@ -1,6 +1,7 @@
 """Commands for what a school shares: the basis of sharing a student's signals with the youth worker (set, list,
 end), and the log of every list that left the tool (`log`)."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ from riskscreen.cli import (
     CsvDialectOpt,
     ForceOpt,
     LangOpt,
+    ModelOpt,
     OutputOpt,
     ReportFormat,
     SchoolOpt,
@@ -106,3 +108,26 @@ def log(
         say("no_log")
         return
     write(render_log(entries, format.value, chosen, csv_dialect.value if csv_dialect else None), output, force)
+
+
+@app.command("privacy")
+@guarded
+def privacy(
+    out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the papers to (made if missing).",
+                                      show_default=False, readable=False)],
+    model: ModelOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The privacy papers of the school's workspace, as Markdown and PDF: a DPIA draft, the processing-register
+    entry, the text for students and parents, the Algoritmeregister entry and what only the school can fill in."""
+    chosen = language(lang)
+    from riskscreen import api
+    from riskscreen.files import private_folder
+
+    papers = api.privacy_papers(workspace(home, school), model=model, lang=chosen)
+    private_folder(out)
+    for name in papers:  # every file checked before any is written
+        check_output(out / name, force)
+    for name, content in papers.items():
+        write(content, out / name, force)
+    say("papers_written", n=len(papers), folder=out)

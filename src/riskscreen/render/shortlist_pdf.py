@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from riskscreen.weekly.shortlist import Shortlist
 
-FONT = "Helvetica"   # without matplotlib's DejaVu Sans (see _register_font)
+FONT = "Helvetica"   # without matplotlib's DejaVu Sans (see register_font)
 UNICODE_FONT = "DejaVu"
 SIZE = 10            # points; nothing on the page is smaller
 LINE = 4.1           # mm per line of 10-point text (1.15 times the size)
@@ -52,7 +52,7 @@ ACTION, WHO_WHEN = 4, 5  # the write-in columns of PRINTED_COLUMNS
 REPLACE = str.maketrans({"→": "->", "≥": ">=", "≤": "<=", "✓": "v", "\u2009": " ", "\u00a0": " "})
 
 
-def _register_font(doc: FPDF) -> tuple[str, bool]:
+def register_font(doc: FPDF) -> tuple[str, bool]:
     """DejaVu Sans as matplotlib ships it (every Dutch character, the arrow), when that optional package is
     installed (the plots and test extras); else Helvetica, whose PDF encoding lacks the arrow. Found without
     importing matplotlib, which would cost the list a second."""
@@ -70,7 +70,7 @@ def _register_font(doc: FPDF) -> tuple[str, bool]:
     return UNICODE_FONT, True
 
 
-def _latin(text: object) -> str:
+def latin(text: object) -> str:
     return plain(text).translate(REPLACE).encode("cp1252", "replace").decode("cp1252")
 
 
@@ -96,7 +96,7 @@ class _ListPdf:
 
         self.doc: FPDF = _Doc(orientation="L", unit="mm", format="A4")
         self.doc.core_fonts_encoding = "windows-1252"
-        self.font, self.unicode = _register_font(self.doc)
+        self.font, self.unicode = register_font(self.doc)
         self.doc.set_margins(MARGIN, TOP, MARGIN)
         self.doc.set_auto_page_break(False)
         self.doc.set_title(self.text(header_lines(sl)[0]))
@@ -106,7 +106,7 @@ class _ListPdf:
 
     def text(self, value: object) -> str:
         """Text as the font can write it: all of it with DejaVu Sans, the nearest Windows-1252 with Helvetica."""
-        return plain(value) if self.unicode else _latin(value)
+        return plain(value) if self.unicode else latin(value)
 
     # ----------------------------------------------------------------------------- header and footer
     def running_header(self) -> None:
