@@ -140,3 +140,20 @@ def test_grouped_by_youth_worker_the_statutory_table_does_not_call_a_youth_worke
     assert grouped.exit_code == 0, grouped.stderr
     assert "| Leerling | Groep | Signalen |" in grouped.stdout and "| Leerling | Mentor | Signalen |" \
         not in grouped.stdout
+
+
+def test_one_file_per_mentor_holds_only_that_mentors_students(views: tuple[Path, Path, dict[str, object]],
+                                                              tmp_path: Path) -> None:
+    exports, ws, known = views
+    made = run("shortlist", exports, "--workspace", ws, "--for", "mentor", "--split", "-o", tmp_path / "w48.csv",
+               "--no-history")
+    assert made.exit_code == 0, made.stderr
+    files = sorted(tmp_path.glob("w48-*.csv"))
+    mentors = {s["group"].split(":", 1)[1] for s in known["all"]}  # type: ignore[attr-defined]
+    assert [f.stem.removeprefix("w48-") for f in files] == sorted(mentors)
+    for path in files:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+        assert rows and {r["Mentor"] for r in rows} == {path.stem.removeprefix("w48-")}
+    assert not (tmp_path / "w48.csv").exists()
+    wrong = run("shortlist", exports, "--workspace", ws, "--split", "-o", tmp_path / "x.csv", "--no-history")
+    assert wrong.exit_code == 2 and "--split schrijft één bestand per mentor" in wrong.stderr

@@ -277,3 +277,11 @@ def output_log(where: Workspace | None = None) -> list[Any]:
     from riskscreen.workspace import outlog
 
     return outlog.read((where or _default_workspace()).log_file)
+
+
+def mentor_views(weekly: Weekly) -> list[tuple[str, Shortlist]]:
+    """The list as each of its mentors may see it (`shortlist --for mentor --split`): one view per mentor code."""
+    from riskscreen.weekly.roles import view
+
+    mentors = sorted({str(m) for m in weekly.shortlist.entries["mentor"].dropna().astype(str) if m})
+    return [(m, view(weekly.shortlist, "mentor", mentor=m)) for m in mentors]

@@ -119,6 +119,9 @@ def shortlist(
                                                     "words too.")] = "coordinator",
     mentor: Annotated[str | None, typer.Option("--mentor", help="The mentor whose list it is (with --for "
                                                                 "mentor).")] = None,
+    split: Annotated[bool, typer.Option("--split", help="With --for mentor: one file per mentor, named after each "
+                                                        "--output with the mentor's code added (week48-MNT02.pdf).")
+                     ] = False,
     names: Annotated[Path | None, typer.Option("--names", help="A local file of pseudonym;name: names are "
                                                                "printed on this list only, never stored.",
                                                readable=False)] = None,
@@ -156,11 +159,26 @@ def shortlist(
     # a list that leaves the tool as a file is the week's list; a look in the terminal is not, unless asked
     keep = (bool(outputs) or store) and not no_history
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
+    if split and (not outputs or mentor is not None or for_.strip().lower() != "mentor"):
+        raise UsageError(msg("--split writes one file per mentor: give --for mentor and --output, not --mentor"),
+                         hint=msg("for example --for mentor --split -o week48.pdf"))
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
                                   workspace=workspace(home, school), store=keep, by=by.value, names=names,
                                   progress=_progress(), strict_capacity=strict_capacity, correction=correction,
-                                  role=for_, mentor=mentor)
+                                  role="coordinator" if split else for_, mentor=mentor)
+    if split:  # every mentor's file checked before any is written
+        files = [(view, fmt, path.with_name(f"{path.stem}-{code}{path.suffix}"))
+                 for code, view in api.mentor_views(weekly) for fmt, path in targets if path is not None]
+        for _, _, own in files:
+            check_output(own, force)
+        for view, fmt, own in files:
+            write(render("shortlist", fmt, view, csv_dialect=csv_dialect.value if csv_dialect else None), own, force)
+            if not api.log_output(weekly.workspace, command="shortlist", role="mentor", fmt=fmt,
+                                  students=len(view.entries), output=own):
+                say("not_logged", path=own.name)
+        say("listed", listed=weekly.listed, statutory=weekly.statutory, groups=len(weekly.shortlist.groups))
+        return
     # every output from the one computation, all rendered before any is written
     rendered = [(render("shortlist", fmt, weekly.shortlist,
                         color=(fmt == "table" and path is None and _colour_wanted()) or None,
