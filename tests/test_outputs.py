@@ -312,10 +312,10 @@ def test_progress_lines_never_name_a_source_file(monkeypatch: pytest.MonkeyPatch
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     import sys
 
-    from riskscreen.cli import _progress
+    from riskscreen.cli import progress_bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    _progress()("reading the exports")
+    progress_bar()("reading the exports")
     shown = capsys.readouterr().err
     assert "reading the exports" in shown and ".py:" not in shown
 

@@ -28,7 +28,7 @@ app = typer.Typer(
          "train and evaluate. Exit codes: 0 ok, 1 input invalid or refused, 2 usage, 3 unexpected.")
 
 
-class _State:
+class RunState:
     debug = False
     lang = "nl"  # the language of messages: set from --lang by each command, else from the environment
 
@@ -36,7 +36,7 @@ class _State:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _err(message: str) -> None:
+def to_stderr(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
@@ -54,17 +54,17 @@ def guarded(fn: F) -> F:
         except ValidationFailed as exc:
             from riskscreen.render.validation import render_report
 
-            _err(render_report(exc.report, "table", lang=_State.lang).rstrip())  # type: ignore[arg-type]
-            _err(f"{say_text('error')}: {exc.localised(_State.lang)}")
+            to_stderr(render_report(exc.report, "table", lang=RunState.lang).rstrip())  # type: ignore[arg-type]
+            to_stderr(f"{say_text('error')}: {exc.localised(RunState.lang)}")
             raise typer.Exit(exc.exit_code) from None
         except RiskscreenError as exc:
-            _err(f"{say_text('error')}: {exc.localised(_State.lang)}")
+            to_stderr(f"{say_text('error')}: {exc.localised(RunState.lang)}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             say("interrupted")
             raise typer.Exit(130) from None
         except Exception as exc:
-            if _State.debug:
+            if RunState.debug:
                 raise
             say("unexpected", kind=type(exc).__name__)
             raise typer.Exit(EXIT_UNEXPECTED) from None
@@ -76,27 +76,27 @@ def say_text(key: str, **params: object) -> str:
     """A message of the command line in the language of this run."""
     from riskscreen.i18n import message
 
-    return message(key, _State.lang, **params)
+    return message(key, RunState.lang, **params)
 
 
 def say(key: str, **params: object) -> None:
     """A message of the command line to stderr, in the language of this run."""
-    _err(say_text(key, **params))
+    to_stderr(say_text(key, **params))
 
 
 def date_shown(value: object) -> str:
     """A date in a message, as the reader of this run's language writes it (27-11-2026 in Dutch)."""
     from riskscreen.i18n import date_text
 
-    return date_text(str(value), _State.lang) if value else ""
+    return date_text(str(value), RunState.lang) if value else ""
 
 
 def language(option: Language | None) -> str:
     """The language of this run (--lang, $RISKSCREEN_LANG, the system's language, Dutch); messages follow it."""
     from riskscreen.i18n import resolve_language
 
-    _State.lang = resolve_language(option.value if option is not None else None)
-    return _State.lang
+    RunState.lang = resolve_language(option.value if option is not None else None)
+    return RunState.lang
 
 
 def _version(value: bool) -> None:
@@ -111,10 +111,10 @@ def _main(
                                           help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
 ) -> None:
-    _State.debug = debug
+    RunState.debug = debug
     from riskscreen.i18n import resolve_language
 
-    _State.lang = resolve_language(strict=False)  # until a command reads its --lang
+    RunState.lang = resolve_language(strict=False)  # until a command reads its --lang
     if "--help" in sys.argv[1:]:  # a command's help is shown after this callback: it needs no sweep
         return
     from riskscreen.files import sweep_partials
@@ -163,7 +163,7 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
                      hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"))
 
 
-def _progress(quiet: bool = False) -> Callable[[str], None]:
+def progress_bar(quiet: bool = False) -> Callable[[str], None]:
     if quiet or not sys.stderr.isatty():
         return lambda _msg: None
     from rich.console import Console
@@ -171,7 +171,7 @@ def _progress(quiet: bool = False) -> Callable[[str], None]:
     from riskscreen.errors import localised
 
     console = Console(stderr=True, log_path=False)  # the time and the message; never a source file name
-    return lambda message: console.log(localised(message, _State.lang))
+    return lambda message: console.log(localised(message, RunState.lang))
 
 
 def check_output(output: Path | None, force: bool) -> None:

@@ -22,11 +22,11 @@ from riskscreen.cli import (
     PseudonymOpt,
     SheetOpt,
     StudentsOpt,
-    _progress,
     app,
     check_output,
     guarded,
     language,
+    progress_bar,
     say,
     sources,
     write,
@@ -89,7 +89,7 @@ def train(
     result = api.train(given, out=out,
                        c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
                        bootstrap=bootstrap, demonstration=demonstration, recalibrate=recalibrate,
-                       shape=SHAPE_KEYS[shape.value], force=force, progress=_progress())
+                       shape=SHAPE_KEYS[shape.value], force=force, progress=progress_bar())
     write(render("card", "table", result.card, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)
@@ -119,7 +119,7 @@ def evaluate(
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
     evaluation = api.evaluate(given, model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
-                              force=force, progress=_progress())
+                              force=force, progress=progress_bar())
     write(render("evaluation", format.value, evaluation.result.report, lang=_lang()), output, force)
     for path in evaluation.plots:
         say("wrote", path=path)
@@ -154,6 +154,6 @@ def model_show(
 
 def _lang() -> str:
     """The language this run chose (each command calls language() first)."""
-    from riskscreen.cli import _State
+    from riskscreen.cli import RunState
 
-    return _State.lang
+    return RunState.lang

@@ -14,13 +14,13 @@ from riskscreen.cli import (
     OutputOpt,
     SchoolOpt,
     WorkspaceOpt,
-    _err,
     app,
     check_output,
     guarded,
     language,
     parse_date,
     say,
+    to_stderr,
     workspace,
     write,
 )
@@ -86,7 +86,7 @@ def aggregate(
                           output=output):
             say("not_logged", path=output.name)
     if publish:
-        _err(localised(msg("published over {first} to {last}, recorded in the workspace: a later release covers "
+        to_stderr(localised(msg("published over {first} to {last}, recorded in the workspace: a later release covers "
                            "another period", first=Day(result.first_day), last=Day(result.last_day)), chosen))
 
 
@@ -111,4 +111,4 @@ def merge(
     write(render("aggregate", fmt, region, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
     for note in notes:
-        _err(localised(note, chosen))
+        to_stderr(localised(note, chosen))

@@ -23,15 +23,15 @@ from riskscreen.cli import (
     ReportFormat,
     SheetOpt,
     StudentsOpt,
-    _err,
-    _progress,
     app,
     check_output,
     guarded,
     language,
     parse_date,
+    progress_bar,
     say,
     sources,
+    to_stderr,
     write,
 )
 from riskscreen.i18n import date_text
@@ -54,11 +54,11 @@ def validate(
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
-    report = api.validate(given, as_of=parse_date(as_of), progress=_progress())
+    report = api.validate(given, as_of=parse_date(as_of), progress=progress_bar())
     write(render("validation", format.value, report, lang=chosen,
                  csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
     if format != ReportFormat.table or output is not None:
-        _err(report.summary_line(chosen))
+        to_stderr(report.summary_line(chosen))
     if not report.valid:
         raise typer.Exit(1)
 
@@ -114,15 +114,15 @@ def score(
 
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     scored = api.score(given, model=model, lang=chosen, as_of=parse_date(as_of), top=top, mentor=mentor,
-                       class_=class_, progress=_progress())
+                       class_=class_, progress=progress_bar())
     write(render("scores", format.value, scored.result, scored.rows,
                  csv_dialect=csv_dialect.value if csv_dialect else None), output, force)
     warning = demo_warning(scored.result)
     if warning and format != ReportFormat.table:
-        _err(warning)
+        to_stderr(warning)
     for note in (scored.result.rule_note(), scored.result.calendar_note()):
         if note:
-            _err(note)
+            to_stderr(note)
     say("scored", n=len(scored.result.table), as_of=date_text(scored.result.as_of.date().isoformat(), chosen),
         flagged=scored.flagged)
 
@@ -148,9 +148,9 @@ def explain(
     given = sources(data, profile=profile, sheet=sheet, allow_column=allow_column, pseudonym_column=pseudonym_column)
 
     explanation = api.explain(given, student_id,
-                              model=model, lang=chosen, as_of=parse_date(as_of), progress=_progress())
+                              model=model, lang=chosen, as_of=parse_date(as_of), progress=progress_bar())
     write(render("explanation", format.value, explanation, csv_dialect=csv_dialect.value if csv_dialect else None),
           output, force)
     for note in (explanation.result.rule_note(), explanation.result.calendar_note()):
         if note:
-            _err(note)
+            to_stderr(note)

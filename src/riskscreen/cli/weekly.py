@@ -25,17 +25,17 @@ from riskscreen.cli import (
     SheetOpt,
     StudentsOpt,
     WorkspaceOpt,
-    _err,
-    _progress,
     app,
     check_output,
     date_shown,
     guarded,
     language,
     parse_date,
+    progress_bar,
     say,
     say_text,
     sources,
+    to_stderr,
     workspace,
     write,
 )
@@ -165,7 +165,7 @@ def shortlist(
     weekly = api.weekly_shortlist(given, model=model, lang=chosen, as_of=parse_date(as_of), capacity=capacity,
                                   per_mentor=not total, min_band=BAND_KEYS[min_band.value],
                                   workspace=workspace(home, school), store=keep, by=by.value, names=names,
-                                  progress=_progress(), strict_capacity=strict_capacity, correction=correction,
+                                  progress=progress_bar(), strict_capacity=strict_capacity, correction=correction,
                                   role="coordinator" if split else for_, mentor=mentor)
     if split:  # every mentor's file checked before any is written
         files = [(view, fmt, path.with_name(f"{path.stem}-{code}{path.suffix}"))
@@ -190,10 +190,10 @@ def shortlist(
                                                    fmt=fmt, students=len(weekly.shortlist.entries), output=path):
             say("not_logged", path=path.name)
     for note in weekly.notes:
-        _err(note)
+        to_stderr(note)
     for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
         if remark:
-            _err(remark)
+            to_stderr(remark)
     say("history_from", where=weekly.workspace.describe(chosen))
     if weekly.snapshot is not None:
         run = say_text("snapshot_run", run=weekly.snapshot.run) if weekly.snapshot.run > 1 else ""
@@ -269,7 +269,7 @@ def prune(
     home, school = ctx.obj or (None, None)
     result = api.prune_history(workspace(home, school), older_than_weeks=_weeks(older_than), dry_run=dry_run)
     for path in result.snapshots:  # what goes (or would go), by name: never a silent removal
-        _err(f"  - {path.name}")
+        to_stderr(f"  - {path.name}")
     say("would_prune" if dry_run else "pruned", n=len(result.snapshots), actions=result.actions,
         reports=result.reports, before=date_shown(result.before))
     if result.log_lines:

@@ -23,18 +23,18 @@ from riskscreen.ingest.sniff import (
     MAX_HEADER_BYTES,
     MEMORY_PER_FILE_BYTE,
     Layout,
-    _choose_separator,
-    _decode,
-    _head,
-    _header_index,
-    _header_names,
-    _sep_name,
-    _split_line,
     check_memory,
+    choose_separator,
+    decode_text,
+    header_index,
+    header_names,
     layout_of,
     normalise_header,
+    read_head,
+    separator_name,
+    split_line,
 )
-from riskscreen.ingest.workbook import WORKBOOK_SUFFIXES, _is_xlsx, _read_workbook
+from riskscreen.ingest.workbook import WORKBOOK_SUFFIXES, is_xlsx, read_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,10 +63,10 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
                          path=str(path)) from None
     known = {normalise_header(h) for h in known_headers}
     suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES or (head.startswith(b"PK\x03\x04") and _is_xlsx(path)):
+    if suffix in WORKBOOK_SUFFIXES or (head.startswith(b"PK\x03\x04") and is_xlsx(path)):
         notes = () if suffix in WORKBOOK_SUFFIXES else (
             "the file is an Excel workbook with a .csv name; read it as XLSX",)
-        table = _read_workbook(path, sheet=sheet, known=known)
+        table = read_workbook(path, sheet=sheet, known=known)
         return RawTable(table.path, table.frame, table.header_line, None, None, table.sheet,
                         notes + table.notes)
     return _read_delimited(path, known=known)  # --sheet concerns workbooks only
@@ -74,7 +74,7 @@ def read_table(path: Path, *, sheet: str | None = None, known_headers: Iterable[
 
 def _read_delimited(path: Path, *, known: set[str]) -> RawTable:
     check_memory(path)
-    head, size = _head(path)
+    head, size = read_head(path)
     layout = layout_of(path, head, size, known)
     if layout is not None:
         fast = _read_with_arrow(path, layout.separator, layout.header_idx,
@@ -156,7 +156,7 @@ def open_source(path: Path, *, sheet: str | None = None, known_headers: Iterable
     path = Path(path)
     if not _stream(path, stream_above):
         return TableSource(read_table(path, sheet=sheet, known_headers=known_headers))
-    head, size = _head(path)
+    head, size = read_head(path)
     if head.startswith(b"PK\x03\x04"):
         return TableSource(read_table(path, sheet=sheet, known_headers=known_headers))
     layout = layout_of(path, head, size, {normalise_header(h) for h in known_headers})
@@ -193,16 +193,16 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
         raise InputError(msg("cannot be read ({strerror})", strerror=exc.strerror),
                          hint=msg("check the file's permissions"),
                          path=str(path)) from None
-    encoding, head, notes = _decode(data, path)
+    encoding, head, notes = decode_text(data, path)
     first_newline = head.find("\n")
     if first_newline == -1 and len(head) >= MAX_HEADER_BYTES:
         raise InputError(msg("has a first line longer than 1 MB, so it is not a table export"),
                          hint=msg("export the table again as CSV"), path=str(path))
     lines = head.splitlines()[:HEADER_SEARCH_LINES]
-    sep = _choose_separator(lines)
-    rows = [_split_line(line, sep) for line in lines]
-    header_idx = _header_index(rows, known)
-    names = _header_names(rows[header_idx], path) if rows else []
+    sep = choose_separator(lines)
+    rows = [split_line(line, sep) for line in lines]
+    header_idx = header_index(rows, known)
+    names = header_names(rows[header_idx], path) if rows else []
     if header_idx:
         notes.append(msg("skipped {count} line(s) above the header", count=header_idx))
     source: io.BytesIO | io.StringIO
@@ -225,7 +225,8 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
             raise InputError(
                 msg("line {line} has {group} fields where the header has {group2}",
                     line=line, group=match.group(3), group2=match.group(1)),
-                hint=msg("check separators and quotes on that line (the separator is {value})", value=_sep_name(sep)),
+                hint=msg("check separators and quotes on that line (the separator is {value})",
+                         value=separator_name(sep)),
                 path=str(path)) from None
         raise InputError(msg("cannot be parsed as a table (unbalanced quotes or a damaged line)"),
                          hint=msg("open it in a spreadsheet, check it, and export it again as CSV"),

@@ -64,7 +64,7 @@ def _sniff_binary(data: bytes, path: Path) -> None:
                          hint=msg("export the data as CSV (UTF-8) or XLSX"), path=str(path))
 
 
-def _decode(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
+def decode_text(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
     """Pick the encoding; returns (encoding for pandas or None when text is given, text head, notes)."""
     notes: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -124,17 +124,17 @@ def _looks_like_utf8(data: bytes) -> bool:
     return len(re.findall(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}", data[:1_000_000])) >= 1
 
 
-def _split_line(line: str, sep: str) -> list[str]:
+def split_line(line: str, sep: str) -> list[str]:
     try:
         return next(csv.reader([line], delimiter=sep), [])
     except csv.Error:  # a field over the csv module's 128 KiB limit (a long comment cell): split it plainly
         return line.split(sep)
 
 
-def _choose_separator(lines: Sequence[str]) -> str:
+def choose_separator(lines: Sequence[str]) -> str:
     best, best_score = ",", 0
     for sep in SEPARATORS:
-        counts = [len(_split_line(line, sep)) for line in lines[:10] if line.strip()]
+        counts = [len(split_line(line, sep)) for line in lines[:10] if line.strip()]
         if not counts:
             continue
         score = max(counts)
@@ -143,7 +143,7 @@ def _choose_separator(lines: Sequence[str]) -> str:
     return best
 
 
-def _header_index(rows: Sequence[Sequence[str]], known: set[str]) -> int:
+def header_index(rows: Sequence[Sequence[str]], known: set[str]) -> int:
     """The row that holds the header: the first with the most recognised column names, else the first."""
     best, best_hits = 0, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_LINES]):
@@ -157,7 +157,7 @@ def _header_index(rows: Sequence[Sequence[str]], known: set[str]) -> int:
     return best
 
 
-def _header_names(cells: Sequence[object], path: Path) -> list[str]:
+def header_names(cells: Sequence[object], path: Path) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
     for i, cell in enumerate(cells):
@@ -222,7 +222,7 @@ class Layout:
     notes: tuple[str, ...]
 
 
-def _head(path: Path) -> tuple[bytes, int]:
+def read_head(path: Path) -> tuple[bytes, int]:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -273,15 +273,15 @@ def layout_of(path: Path, head: bytes, size: int, known: set[str]) -> Layout | N
     lines = text.splitlines()[:HEADER_SEARCH_LINES]
     if not lines or (len(lines) == 1 and len(head) >= MAX_HEADER_BYTES):
         return None
-    sep = _choose_separator(lines)
-    rows = [_split_line(line, sep) for line in lines]
-    header_idx = _header_index(rows, known)
-    names = _header_names(rows[header_idx], path)
+    sep = choose_separator(lines)
+    rows = [split_line(line, sep) for line in lines]
+    header_idx = header_index(rows, known)
+    names = header_names(rows[header_idx], path)
     if header_idx:
         notes = (*notes, f"skipped {header_idx} line(s) above the header")
     return Layout(sep, header_idx, names, encoding, notes)
 
 
-def _sep_name(sep: str) -> str:
+def separator_name(sep: str) -> str:
     return {";": "';'", ",": "','", "\t": "a tab"}[sep]
 

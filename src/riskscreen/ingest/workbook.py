@@ -11,7 +11,7 @@ from pathlib import Path
 from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
-from riskscreen.ingest.sniff import HEADER_SEARCH_LINES, _header_index, _header_names
+from riskscreen.ingest.sniff import HEADER_SEARCH_LINES, header_index, header_names
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 MAX_ROWS = 1_048_576  # Excel's own limit
@@ -86,7 +86,7 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _is_xlsx(path: Path) -> bool:
+def is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return "[Content_Types].xml" in archive.namelist() and any(
@@ -115,7 +115,7 @@ def _cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable:
+def read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
@@ -152,8 +152,8 @@ def _read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTabl
     if not rows:
         raise InputError(msg("sheet '{chosen}' is empty", chosen=chosen), path=str(path))
     text_rows = [[c or "" for c in row] for row in rows[:HEADER_SEARCH_LINES]]
-    header_idx = _header_index(text_rows, known)
-    header = _header_names(text_rows[header_idx], path)
+    header_idx = header_index(text_rows, known)
+    header = header_names(text_rows[header_idx], path)
     if header_idx:
         notes.append(msg("skipped {count} row(s) above the header", count=header_idx))
     body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1:]]

@@ -192,7 +192,7 @@ def _reach(value: Value) -> tuple[float, float] | None:
 
 
 def html_document(aggregate: Aggregate, lang: str) -> str:
-    from riskscreen.render.shortlist_html import _environment
+    from riskscreen.render.shortlist_html import template_environment
 
     words = texts(lang)["aggregate"]
     months = trend(aggregate, lang)
@@ -207,7 +207,7 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
         tables.append({"title": words["tables"][t.key]["title"], "heading": heading, "rows": rows,
                        "note": words["tables"][t.key].get("note"), "totals": t.column_totals is not None})
     head = header_lines(aggregate, lang)
-    return _environment().get_template("aggregate.html.j2").render(
+    return template_environment().get_template("aggregate.html.j2").render(
         lang=lang, title=head[0], lines=head[1:], figures=figures(aggregate, lang), bars=bars,
         trend_title=words["figures"]["trend"], series=[words["figures"]["chart_listed"],
                                                       words["figures"]["chart_actions"]],

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(loader=jinja2.PackageLoader("riskscreen.render", "templates"),
@@ -50,7 +50,7 @@ def html_document(sl: Shortlist) -> str:
     groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
                "notes": group_notes(sl, group)} for group in sl.groups]
     total = sum(w for _, w in PRINTED_COLUMNS)
-    return _environment().get_template("shortlist.html.j2").render(
+    return template_environment().get_template("shortlist.html.j2").render(
         lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
         empty=words["empty"], groups=groups, names=sl.names is not None,
         widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS], columns=headings(sl),

@@ -83,7 +83,7 @@ def attendance_rows(exports: Exports, universe: pd.Index, calendar: LessonCalend
                           hours=frame["hours"].to_numpy(dtype=float)[keep])
 
 
-def _sum(student: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+def sum_by_student(student: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
     return np.bincount(student, weights=weights, minlength=n).astype(float)
 
 

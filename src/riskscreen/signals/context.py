@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.signals.attendance import CODE_INDEX, AttendanceRows, _sum, student_codes
+from riskscreen.signals.attendance import CODE_INDEX, AttendanceRows, student_codes, sum_by_student
 from riskscreen.signals.calendar import LessonCalendar, day_numbers, week_numbers
 
 SHORT_WEEKS = 4
@@ -76,10 +76,10 @@ class FeatureContext:
         return self.rows.code == CODE_INDEX[name]
 
     def hours_where(self, mask: np.ndarray) -> np.ndarray:
-        return _sum(self.rows.student[mask], self.rows.hours[mask], self.n)
+        return sum_by_student(self.rows.student[mask], self.rows.hours[mask], self.n)
 
     def count_where(self, mask: np.ndarray) -> np.ndarray:
-        return _sum(self.rows.student[mask], None, self.n)
+        return sum_by_student(self.rows.student[mask], None, self.n)
 
     @cached_property
     def absent(self) -> np.ndarray:
@@ -146,9 +146,10 @@ class GradeRows:
 
     def weighted_mean(self, n: int, mask: np.ndarray | None = None) -> np.ndarray:
         take = slice(None) if mask is None else mask
-        weight = _sum(self.student[take], self.weight[take], n)
+        weight = sum_by_student(self.student[take], self.weight[take], n)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(weight > 0, _sum(self.student[take], (self.weight * self.grade)[take], n) / weight,
+            weighted = sum_by_student(self.student[take], (self.weight * self.grade)[take], n)
+            return np.where(weight > 0, weighted / weight,
                             np.nan)
 
 

@@ -18,12 +18,12 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.signals.attendance import (
     AttendanceRows,
-    _sum,
     attendance_rows,
     calendar_for,
     sick_spells,
     student_codes,
     student_universe,
+    sum_by_student,
 )
 from riskscreen.signals.calendar import LessonCalendar
 from riskscreen.signals.context import LONG_WEEKS, SHORT_WEEKS, FeatureContext
@@ -188,7 +188,7 @@ def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
              "{value} failing grades in the last 12 lesson weeks"))
 def fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
-    return _sum(g.student[g.grade < FAIL_BELOW], None, ctx.n)
+    return sum_by_student(g.student[g.grade < FAIL_BELOW], None, ctx.n)
 
 
 @feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
@@ -199,7 +199,7 @@ def fails_12w(ctx: FeatureContext) -> np.ndarray:
              "{value} failing grades in core subjects in the last 12 lesson weeks"))
 def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
-    return _sum(g.student[(g.grade < FAIL_BELOW) & g.is_core], None, ctx.n)
+    return sum_by_student(g.student[(g.grade < FAIL_BELOW) & g.is_core], None, ctx.n)
 
 
 @feature("core_min_avg_12w", description="lowest core-subject average of the last 12 lesson weeks", unit="grade",
