@@ -19,7 +19,7 @@ from riskscreen.aggregate.merge import merge
 from riskscreen.aggregate.suppress import suppress
 from riskscreen.aggregate.tables import PRIMARY, SECONDARY, Aggregate, Basis, Table, read_aggregate, to_json
 from riskscreen.cli import app
-from riskscreen.render.aggregate import render_aggregate
+from riskscreen.render.aggregate_print import render_aggregate
 from riskscreen.workspace.actions import Action, ActionBook, Report
 from riskscreen.workspace.location import REFERRAL_TARGETS
 from riskscreen.workspace.snapshots import Snapshot

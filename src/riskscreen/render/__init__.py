@@ -29,8 +29,8 @@ REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "pdf", "csv", "xlsx", "json")),
     "card": ("riskscreen.render.card", "render_card", ("table", "json")),
     "evaluation": ("riskscreen.render.card", "render_evaluation", ("table", "json")),
-    "aggregate": ("riskscreen.render.aggregate", "render_aggregate", ("table", "md", "pdf", "html", "xlsx", "json",
-                                                                      "csv")),
+    "aggregate": ("riskscreen.render.aggregate_print", "render_aggregate",
+                  ("table", "md", "pdf", "html", "xlsx", "json", "csv")),
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # How a CSV file is written: for Dutch Excel (semicolons, decimal commas, a byte-order mark so that Excel reads

@@ -16,7 +16,6 @@ from riskscreen.aggregate.tables import (
     Span,
     Table,
     Value,
-    to_json,
 )
 from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text
@@ -247,17 +246,3 @@ def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) ->
     rows[:0] = [[words["basis"]["short"], line.split(":", 1)[0], "", line.split(":", 1)[1].strip()] for line in basis]
     header = [words["csv"][k] for k in ("table", "row", "column", "count")]
     return csv_text(header, rows, csv_dialect_for(lang, dialect))
-
-
-def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl",
-                     csv_dialect: str | None = None) -> str | bytes:
-    if fmt in {"pdf", "html", "xlsx"}:
-        from riskscreen.render import aggregate_print
-
-        document: str | bytes = getattr(aggregate_print, f"{fmt}_document")(aggregate, lang)
-        return document
-    if fmt == "json":
-        return to_json(aggregate)
-    if fmt == "csv":
-        return csv_document(aggregate, lang, csv_dialect)
-    return markdown(aggregate, lang)

@@ -7,14 +7,16 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
-from riskscreen.aggregate.tables import Aggregate, Span, Table, Value
+from riskscreen.aggregate.tables import Aggregate, Span, Table, Value, to_json
 from riskscreen.i18n import band_label, texts
 from riskscreen.render import neutralise
 from riskscreen.render.aggregate import (
+    csv_document,
     figures,
     header_lines,
     label,
     legend_text,
+    markdown,
     ordered_tables,
     readable_tables,
     shown,
@@ -250,3 +252,19 @@ def xlsx_document(aggregate: Aggregate, lang: str) -> bytes:
 def _number(text: str) -> Any:
     """A published count as a number Excel can add; '<10', 'x' and percentages stay text."""
     return int(text) if text.isdigit() else text
+
+
+def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl",
+                     csv_dialect: str | None = None) -> str | bytes:
+    """The aggregate in a format: the printed ones here, the plain ones (json, csv, md, table) from render.aggregate."""
+    if fmt == "pdf":
+        return pdf_document(aggregate, lang)
+    if fmt == "html":
+        return html_document(aggregate, lang)
+    if fmt == "xlsx":
+        return xlsx_document(aggregate, lang)
+    if fmt == "json":
+        return to_json(aggregate)
+    if fmt == "csv":
+        return csv_document(aggregate, lang, csv_dialect)
+    return markdown(aggregate, lang)

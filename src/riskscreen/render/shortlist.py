@@ -6,57 +6,22 @@ import json
 import math
 from typing import Any
 
-from riskscreen.i18n import group_heading, label
+from riskscreen.i18n import group_heading
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
 from riskscreen.render.scores import demo_warning
 from riskscreen.render.shortlist_records import (
+    columns,
     group_notes,
     header_lines,
     made_with,
     records,
     statutory_header,
     statutory_rows,
+    value_of,
     words_of,
 )
 from riskscreen.render.statutory import entries_json
 from riskscreen.weekly.shortlist import Shortlist
-
-
-def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
-    """(record key, heading) of the list's columns; the write-in ones last. The importable list (CSV, XLSX)
-    also carries the list's date and the type of action and referral."""
-    lang = sl.result.lang
-    words = words_of(sl)
-    cols = [("priority", "#"), ("student_id", label("student", lang))]
-    if sl.names is not None:
-        cols.append(("name", words["name"]))
-    cols += [("class", label("class", lang)), ("band", label("band", lang)),
-             ("probability", label("probability", lang)), ("change", words["change"]),
-             ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
-             ("open_action", words["open_action"])]
-    if write_in:
-        cols.append(("action", words["action"]))
-        if for_import:
-            cols += [("action_type", words["action_type"]), ("referral", words["referral"]),
-                     ("referral_state", words["referral_state"]), ("strengths", words["strengths"]),
-                     ("goal", words["goal"])]
-        cols += [("who", words["who"]), ("when", words["when"])]
-    return cols
-
-
-def change_cell(r: dict[str, Any]) -> list[str]:
-    return [x for x in (r["change"], r["because"], *r["moved"]) if x]
-
-
-def value_of(r: dict[str, Any], key: str) -> str | list[str]:
-    return change_cell(r) if key == "change" else r[key]
-
-
-def lines_of(value: str | list[str], key: str) -> str:
-    """A cell's items on their own lines, the conversation prompts as bullets."""
-    if isinstance(value, list):
-        return "\n".join(f"- {v}" for v in value) if key == "prompts" else "\n".join(value)
-    return value
 
 
 # ---------------------------------------------------------------------------------------------- markdown

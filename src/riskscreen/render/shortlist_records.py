@@ -319,3 +319,41 @@ def legend_lines(sl: Shortlist) -> list[str]:
     keys = ("legend_chance", "legend_reasons", "legend_16u", "legend_write_in") if sl.role == "youthworker" else (
         "legend_chance", "legend_reasons", "legend_16u", "legend_sick", "legend_write_in")
     return lines + [legend[key] for key in keys]
+
+
+# ------------------------------------------------------------- the columns every tabular format shows
+def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
+    """(record key, heading) of the list's columns; the write-in ones last. The importable list (CSV, XLSX)
+    also carries the list's date and the type of action and referral."""
+    lang = sl.result.lang
+    words = words_of(sl)
+    cols = [("priority", "#"), ("student_id", label("student", lang))]
+    if sl.names is not None:
+        cols.append(("name", words["name"]))
+    cols += [("class", label("class", lang)), ("band", label("band", lang)),
+             ("probability", label("probability", lang)), ("change", words["change"]),
+             ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
+             ("open_action", words["open_action"])]
+    if write_in:
+        cols.append(("action", words["action"]))
+        if for_import:
+            cols += [("action_type", words["action_type"]), ("referral", words["referral"]),
+                     ("referral_state", words["referral_state"]), ("strengths", words["strengths"]),
+                     ("goal", words["goal"])]
+        cols += [("who", words["who"]), ("when", words["when"])]
+    return cols
+
+
+def change_cell(r: dict[str, Any]) -> list[str]:
+    return [x for x in (r["change"], r["because"], *r["moved"]) if x]
+
+
+def value_of(r: dict[str, Any], key: str) -> str | list[str]:
+    return change_cell(r) if key == "change" else r[key]
+
+
+def lines_of(value: str | list[str], key: str) -> str:
+    """A cell's items on their own lines, the conversation prompts as bullets."""
+    if isinstance(value, list):
+        return "\n".join(f"- {v}" for v in value) if key == "prompts" else "\n".join(value)
+    return value

@@ -15,9 +15,11 @@ from riskscreen.render.shortlist_records import (
     because_lines,
     group_notes,
     header_lines,
+    lines_of,
     records,
     statutory_header,
     statutory_rows,
+    value_of,
     words_of,
 )
 from riskscreen.weekly.shortlist import Shortlist
@@ -65,8 +67,6 @@ def _statutory(sl: Shortlist, width: int) -> Any:
 
 
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> Table:
-    from riskscreen.render.shortlist import lines_of, value_of
-
     table = Table(show_lines=True, expand=False)
     for _key, title in columns:
         table.add_column(title, overflow="fold")

@@ -9,8 +9,9 @@ from typing import Any
 from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
 from riskscreen.render.scores import REASON_COLUMNS, flag_texts
-from riskscreen.render.shortlist import change_cell, columns
 from riskscreen.render.shortlist_records import (
+    change_cell,
+    columns,
     group_notes,
     header_lines,
     made_with,
