@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from riskscreen.errors import UsageError, msg
+
 if TYPE_CHECKING:
     from riskscreen.weekly.shortlist import Shortlist
     from riskscreen.workspace.actions import ActionBook
@@ -27,6 +29,17 @@ STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family"
 GOALS, GOAL_P = ("stay", "change_course", "internship", "start_work", "undecided"), (0.5, 0.15, 0.1, 0.1, 0.15)
 WHAT = {"conversation": "gesprek over het verzuim", "home_visit": "huisbezoek met de mentor",
         "referral": "aanmelding bij hulpverlening"}
+
+
+def write_sample_region(out: Path, *, schools: int, students: int, weeks: int, seed: int, as_of: dt.date,
+                        history_years: int = 0, force: bool = False) -> list[Path]:
+    """`riskscreen sample --schools N`: a region, checked (2 or 3 schools, 2 weeks or more, an empty folder)."""
+    if schools > len(SCHOOLS) or schools < 2 or history_years or weeks < 2:
+        raise UsageError(msg("a sample region has 2 or 3 schools and 2 weeks or more of lists"),
+                         hint=msg("for example --schools 3 --weeks 12"))
+    if Path(out).exists() and any(Path(out).iterdir()) and not force:
+        raise UsageError(msg("{folder} is not empty", folder=out), hint=msg("choose an empty folder"))
+    return write_region(out, schools=schools, students=students, weeks=weeks, seed=seed, as_of=as_of)
 
 
 def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int = 12, seed: int = 2026,

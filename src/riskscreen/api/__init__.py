@@ -192,11 +192,11 @@ def _check_measuring(capacity: int | None, bootstrap: int) -> None:
 
 
 def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
-                 history_years: int = 0, profile: str = "magister", weeks: int = 1, schools: int = 1,
+                 history_years: int = 0, profile: str = "magister", weeks: int = 1,
                  force: bool = False) -> list[Path]:
     """A deterministic synthetic school (invented data) written as exports; with weeks > 1, that many weekly
-    exports of the same school in weekNN/ folders; with schools > 1, a region: each school's weekly exports and a
-    workspace holding a list of every week with the actions and reports recorded. Returns what was written."""
+    exports of the same school in weekNN/ folders. Returns what was written. (A region of several schools, each with
+    a workspace that ran the weekly cycle, is written by riskscreen.region_sample, a client of this library.)"""
     from riskscreen import sample
 
     if history_years < 0 or history_years > 20:
@@ -205,15 +205,6 @@ def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of
         raise UsageError(msg("--weeks must be from 1 to 52"))
     if weeks > 1 and history_years:
         raise UsageError(msg("--weeks and --history-years cannot be combined"), hint=msg("choose one"))
-    if schools > 1:
-        from riskscreen.region_sample import SCHOOLS, write_region
-
-        if schools > len(SCHOOLS) or history_years or weeks < 2:
-            raise UsageError(msg("a sample region has 2 or 3 schools and 2 weeks or more of lists"),
-                             hint=msg("for example --schools 3 --weeks 12"))
-        if Path(out_dir).exists() and any(Path(out_dir).iterdir()) and not force:
-            raise UsageError(msg("{folder} is not empty", folder=out_dir), hint=msg("choose an empty folder"))
-        return write_region(out_dir, schools=schools, students=students, weeks=weeks, seed=seed, as_of=as_of)
     if profile == "eduarte":  # an MBO location: no history (the bundled model learned from VO histories)
         from riskscreen.sample_mbo import generate_mbo
 

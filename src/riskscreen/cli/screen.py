@@ -86,8 +86,15 @@ def sample(
     language(lang)
     day = parse_date(as_of)
     assert day is not None
-    for path in api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
-                                 profile=profile, weeks=weeks, schools=schools, force=force):
+    if schools > 1:  # a region: the demo client that runs the library's weekly cycle for several schools
+        from riskscreen.region_sample import write_sample_region
+
+        written = write_sample_region(out_dir, schools=schools, students=students, weeks=weeks, seed=seed,
+                                      as_of=day, history_years=history_years, force=force)
+    else:
+        written = api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
+                                   profile=profile, weeks=weeks, force=force)
+    for path in written:
         say("wrote", path=path)
 
 
