@@ -59,3 +59,12 @@ def test_the_command_writes_markdown_and_pdf_from_a_workspace_and_never_overwrit
     assert again.exit_code == 2 and "bestaat al" in again.stderr
     english = run("privacy", "-o", tmp_path / "papers", "--workspace", ws, "--lang", "en")
     assert english.exit_code == 0 and (tmp_path / "papers" / "information-students-and-parents.pdf").is_file()
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("privacy", "-o", blocker / "papers", "--workspace", tmp_path / "ws")
+    assert result.exit_code == 1
+    assert f"fout: de map {blocker / 'papers'} kan niet worden gemaakt" in result.stderr
+    assert "Traceback" not in result.stderr and "onverwachte fout" not in result.stderr

@@ -157,3 +157,10 @@ def test_one_file_per_mentor_holds_only_that_mentors_students(views: tuple[Path,
     assert not (tmp_path / "w48.csv").exists()
     wrong = run("shortlist", exports, "--workspace", ws, "--split", "-o", tmp_path / "x.csv", "--no-history")
     assert wrong.exit_code == 2 and "--split schrijft één bestand per mentor" in wrong.stderr
+
+
+def test_a_mentor_code_no_student_has_is_a_clear_error(views: tuple[Path, Path, dict[str, object]]) -> None:
+    exports, ws, _ = views
+    result = run("shortlist", exports, "--workspace", ws, "--for", "mentor", "--mentor", "MNT99", "-f", "csv",
+                 "--no-history")
+    assert result.exit_code == 2 and "fout: geen leerling heeft mentor 'MNT99'" in result.stderr

@@ -115,6 +115,15 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def output_folder(folder: Path) -> Path:
+    """A folder for output files, made as private_folder makes it; one that cannot be made is an OutputError."""
+    try:
+        return private_folder(folder)
+    except OSError as exc:
+        raise OutputError(msg("the folder {folder} cannot be made ({reason})", folder=folder,
+                              reason=os_reason(exc)), hint=msg("choose a folder you may write in")) from None
+
+
 def _register_partial(tmp: Path) -> Path | None:
     """Note a temporary file being written (best effort: a read-only home only loses the clean-up)."""
     try:

@@ -122,10 +122,10 @@ def privacy(
     entry, the text for students and parents, the Algoritmeregister entry and what only the school can fill in."""
     chosen = language(lang)
     from riskscreen import api
-    from riskscreen.files import private_folder
+    from riskscreen.files import output_folder
 
     papers = api.privacy_papers(workspace(home, school), model=model, lang=chosen)
-    private_folder(out)
+    output_folder(out)
     for name in papers:  # every file checked before any is written
         check_output(out / name, force)
     for name, content in papers.items():
