@@ -128,3 +128,17 @@ def test_every_list_written_is_logged_without_its_content_and_pruned_with_the_re
         in pruned.stderr
     assert [e["output"] for e in json.loads(run("log", "--workspace", ws, "-f", "json").stdout)] == ["jw.pdf",
                                                                                                     "jw.csv"]
+
+
+@pytest.mark.parametrize("doc", [
+    {"kind": "riskscreen-sharing", "bases": [{"student_id": STUDENT, "basis": "consent", "on": "2026-11-02",
+                                              "until": 20261231}]},
+    {"kind": "riskscreen-sharing", "bases": [{"student_id": STUDENT, "basis": "consent", "on": "02-11-2026"}]},
+    {"kind": "riskscreen-releases", "releases": []},
+    {"kind": "riskscreen-sharing", "bases": "all"},
+])
+def test_a_damaged_record_of_bases_is_refused_not_half_read(ws: Path, doc: object) -> None:
+    (ws / "school" / "sharing.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = run("sharing", "list", "--workspace", ws)
+    assert result.exit_code == 1
+    assert "sharing.json: is geen leesbaar bestand (overzicht van de grondslagen voor delen)" in result.stderr

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from riskscreen.api.cycle import workspace as _locate
 from riskscreen.errors import Day, UsageError, msg
-from riskscreen.workspace.location import SETTINGS_NAME
 
 if TYPE_CHECKING:
     from riskscreen.workspace import actions as actions_module
@@ -275,6 +274,4 @@ def sharing_table(where: Workspace | None = None, *, today: dt.date | None = Non
     from riskscreen.workspace import sharing
 
     where = where or _default_workspace()
-    return SharingTable(sharing.load(where.sharing_file),
-                        sharing.school_basis(where.settings.sharing, where.folder / SETTINGS_NAME),
-                        today or current_date())
+    return SharingTable(*sharing.of_workspace(where), today or current_date())

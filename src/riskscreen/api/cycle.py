@@ -146,8 +146,8 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     if role != "coordinator":
         from riskscreen.workspace import sharing
 
-        listing = view(listing, role, mentor=mentor, bases=sharing.load(where.sharing_file),
-                       school=sharing.school_basis(where.settings.sharing, where.folder / "settings.toml"))
+        bases, school = sharing.of_workspace(where)
+        listing = view(listing, role, mentor=mentor, bases=bases, school=school)
     return Weekly(listing, where, stored, notes)
 
 

@@ -23,9 +23,9 @@ READ_ALSO = {"attendance": ("period", "hours"), "grades": ("weight",),
 def privacy_facts(where: Workspace, card: ModelCard, lang: str) -> PrivacyFacts:
     """What the papers say: the workspace's settings and bases, the contract's fields, the model card."""
     settings = read_settings(where)
-    school = sharing.school_basis(settings.sharing, where.folder / SETTINGS_NAME)
+    recorded, school = sharing.of_workspace(where)
     bases: dict[str, int] = {}
-    for basis in sharing.load(where.sharing_file):
+    for basis in recorded:
         label = choice_label("sharing_bases", basis.basis, lang)
         bases[label] = bases.get(label, 0) + 1
     until = "t/m" if lang == "nl" else "to"

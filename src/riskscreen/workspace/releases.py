@@ -14,8 +14,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskscreen.errors import Day, PrivacyError, WorkspaceError, msg
-from riskscreen.workspace.store import read_document, write_document
+from riskscreen.errors import Day, PrivacyError, msg
+from riskscreen.workspace.store import read_records, unreadable, write_document
 
 KIND = "riskscreen-releases"
 
@@ -40,18 +40,15 @@ def checksum(published: str) -> str:
 
 def load(path: Path) -> list[Release]:
     """The school's releases, oldest first; none when nothing was published yet."""
-    if not path.exists():
-        return []
-    doc = read_document(path, msg("record of published aggregates"))
+    what = msg("record of published aggregates")
+    hint = msg("restore it from a backup; without it riskscreen cannot tell which periods were published")
+    records = read_records(path, kind=KIND, field="releases", what=what, hint=hint)
     try:
-        assert isinstance(doc, dict) and doc.get("kind") == KIND
         return sorted((Release(dt.date.fromisoformat(r["from"]), dt.date.fromisoformat(r["to"]),
-                               dt.date.fromisoformat(r["made"]), str(r["checksum"])) for r in doc["releases"]),
+                               dt.date.fromisoformat(r["made"]), str(r["checksum"])) for r in records),
                       key=lambda r: (r.first, r.last))
-    except (AssertionError, KeyError, TypeError, ValueError):
-        raise WorkspaceError(msg("is not a readable {what}", what=msg("record of published aggregates")),
-                             path=str(path), hint=msg("restore it from a backup; without it riskscreen cannot "
-                                                      "tell which periods were published")) from None
+    except (KeyError, TypeError, ValueError):
+        raise unreadable(path, what, hint) from None
 
 
 def save(path: Path, releases: list[Release]) -> None:

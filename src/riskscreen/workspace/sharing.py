@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from riskscreen.errors import Day, UsageError, WorkspaceError, msg
-from riskscreen.workspace.store import read_document, write_document
+from riskscreen.workspace.location import SETTINGS_NAME, Workspace, read_settings
+from riskscreen.workspace.store import read_records, unreadable, write_document
 
 BASES = ("consent", "covenant", "known")
 # the words a coordinator types, in either language, for each basis
@@ -79,19 +80,33 @@ def basis_key(word: str) -> str:
 
 def load(path: Path) -> list[Basis]:
     """The school's recorded bases, in the order they were recorded; none when nothing was recorded."""
-    if not path.exists():
-        return []
-    doc = read_document(path, msg("record of the bases for sharing"))
+    what = msg("record of the bases for sharing")
+    hint = msg("restore it from a backup, or move it away to start again")
     try:
-        assert isinstance(doc, dict) and doc.get("kind") == KIND
-        records = [Basis(str(r["student_id"]), str(r["basis"]), str(r["on"]), r.get("until"), r.get("ended"))
-                   for r in doc["bases"]]
-        assert all(r.basis in BASES for r in records)
-        return records
-    except (AssertionError, KeyError, TypeError):
-        raise WorkspaceError(msg("is not a readable {what}", what=msg("record of the bases for sharing")),
-                             path=str(path), hint=msg("restore it from a backup, or move it away to start again")
-                             ) from None
+        records = [Basis(str(r["student_id"]), str(r["basis"]), _day(r["on"]), _day_or_none(r.get("until")),
+                         _day_or_none(r.get("ended")))
+                   for r in read_records(path, kind=KIND, field="bases", what=what, hint=hint)]
+    except (KeyError, TypeError, ValueError):
+        raise unreadable(path, what, hint) from None
+    if any(r.basis not in BASES for r in records):
+        raise unreadable(path, what, hint)
+    return records
+
+
+def _day(value: object) -> str:
+    """An ISO date of the record, checked (a record that compared a number with a date would fail later)."""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return dt.date.fromisoformat(value).isoformat()
+
+
+def _day_or_none(value: object) -> str | None:
+    return None if value is None else _day(value)
+
+
+def of_workspace(where: Workspace) -> tuple[list[Basis], SchoolBasis | None]:
+    """A workspace's recorded bases and its school-wide default ([sharing] in its settings)."""
+    return load(where.sharing_file), school_basis(read_settings(where).sharing, where.folder / SETTINGS_NAME)
 
 
 def save(path: Path, records: list[Basis]) -> None:

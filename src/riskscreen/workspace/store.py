@@ -94,6 +94,22 @@ def write_document(path: Path, doc: Any) -> Path:
     return write_output(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")), force=True)
 
 
+def read_records(path: Path, *, kind: str, field: str, what: str, hint: str) -> list[dict[str, Any]]:
+    """The records of a workspace document of one kind ({"kind": kind, field: [...]}); none when the file is not
+    there; a document of another kind or shape is refused (WorkspaceError), never half read."""
+    if not path.exists():
+        return []
+    doc = read_document(path, what)
+    records = doc.get(field) if isinstance(doc, dict) and doc.get("kind") == kind else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise unreadable(path, what, hint)
+    return records
+
+
+def unreadable(path: Path, what: str, hint: str) -> WorkspaceError:
+    return WorkspaceError(msg("is not a readable {what}", what=what), path=str(path), hint=hint)
+
+
 def read_document(path: Path, what: str) -> Any:
     """A JSON document of the workspace; a damaged one is refused, never half read or replaced."""
     raw = read_regular(path, limit=MAX_DOCUMENT_BYTES, error=WorkspaceError, what=what)
