@@ -193,6 +193,17 @@ def sources(data: Path | None = None, attendance: Path | None = None, grades: Pa
                    tuple(pseudonym_column or ()))
 
 
+def write_logged(content: str | bytes, output: Path, force: bool, where: Any, *, command: str, role: str,
+                 fmt: str, students: int) -> None:
+    """A file that leaves the tool: written, then noted in the workspace's log of outputs (or said that it
+    could not be)."""
+    from riskscreen.api import log_output
+
+    write(content, output, force)
+    if not log_output(where, command=command, role=role, fmt=fmt, students=students, output=output):
+        say("not_logged", path=output.name)
+
+
 def write(content: str | bytes, output: Path | None, force: bool) -> None:
     """Data to stdout (text), or atomically to --output (text or bytes; 0600, no overwrite without --force)."""
     if output is None:

@@ -19,10 +19,10 @@ from riskscreen.cli import (
     guarded,
     language,
     parse_date,
-    say,
     to_stderr,
     workspace,
     write,
+    write_logged,
 )
 from riskscreen.errors import Day, localised, msg
 
@@ -75,16 +75,14 @@ def aggregate(
     from riskscreen.render import render
 
     publish = output is not None or fmt != "table"  # a file or a format to pass on; the terminal's table is not
-    result = count(workspace(home, school), first=parse_date(first, "--from"), last=parse_date(last, "--to"),
-                   threshold=threshold, outcomes=outcomes, publish=publish)
-    write(render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
-          output, force)
-    if output is not None:  # counts, no student: logged all the same, so the log shows every release
-        from riskscreen.api import log_output
-
-        if not log_output(workspace(home, school), command="aggregate", role="municipality", fmt=fmt, students=0,
-                          output=output):
-            say("not_logged", path=output.name)
+    where = workspace(home, school)
+    result = count(where, first=parse_date(first, "--from"), last=parse_date(last, "--to"), threshold=threshold,
+                   outcomes=outcomes, publish=publish)
+    content = render("aggregate", fmt, result, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None)
+    if output is None:
+        write(content, output, force)
+    else:  # counts, no student: logged all the same, so the log shows every release
+        write_logged(content, output, force, where, command="aggregate", role="municipality", fmt=fmt, students=0)
     if publish:
         to_stderr(localised(msg("published over {first} to {last}, recorded in the workspace: a later release covers "
                            "another period", first=Day(result.first_day), last=Day(result.last_day)), chosen))

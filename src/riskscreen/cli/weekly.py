@@ -38,6 +38,7 @@ from riskscreen.cli import (
     to_stderr,
     workspace,
     write,
+    write_logged,
 )
 from riskscreen.errors import UsageError, msg
 
@@ -173,10 +174,9 @@ def shortlist(
         for _, _, own in files:
             check_output(own, force)
         for view, fmt, own in files:
-            write(render("shortlist", fmt, view, csv_dialect=csv_dialect.value if csv_dialect else None), own, force)
-            if not api.log_output(weekly.workspace, command="shortlist", role="mentor", fmt=fmt,
-                                  students=len(view.entries), output=own):
-                say("not_logged", path=own.name)
+            write_logged(render("shortlist", fmt, view, csv_dialect=csv_dialect.value if csv_dialect else None), own,
+                         force, weekly.workspace, command="shortlist", role="mentor", fmt=fmt,
+                         students=len(view.entries))
         say("listed", listed=weekly.listed, statutory=weekly.statutory, groups=len(weekly.shortlist.groups))
         return
     # every output from the one computation, all rendered before any is written
@@ -184,11 +184,11 @@ def shortlist(
                         color=(fmt == "table" and path is None and _colour_wanted()) or None,
                         csv_dialect=csv_dialect.value if csv_dialect else None), path) for fmt, path in targets]
     for (content, path), (fmt, _) in zip(rendered, targets, strict=True):
-        write(content, path, force)
-        # a file that leaves the tool is noted in the workspace's log of outputs
-        if path is not None and not api.log_output(weekly.workspace, command="shortlist", role=weekly.shortlist.role,
-                                                   fmt=fmt, students=len(weekly.shortlist.entries), output=path):
-            say("not_logged", path=path.name)
+        if path is None:
+            write(content, path, force)
+        else:  # a file that leaves the tool is noted in the workspace's log of outputs
+            write_logged(content, path, force, weekly.workspace, command="shortlist", role=weekly.shortlist.role,
+                         fmt=fmt, students=len(weekly.shortlist.entries))
     for note in weekly.notes:
         to_stderr(note)
     for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
