@@ -63,7 +63,7 @@ sample: $(VENV)/.installed
 	$(BIN)/riskscreen sample sample_data/mbo --profile eduarte --students 300 --seed 2026 --force
 
 model: $(VENV)/.installed
-	$(BIN)/python -c 'from riskscreen import api; print("wrote", api.rebuild_demo_model())'
+	$(BIN)/python -c 'from riskscreen import demo; print("wrote", demo.rebuild_demo_model())'
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m riskscreen.signals.features_doc docs/features.md

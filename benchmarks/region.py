@@ -15,7 +15,7 @@ from riskscreen.aggregate.counts import count, load_workspace
 from riskscreen.aggregate.merge import merge
 from riskscreen.aggregate.suppress import suppress
 from riskscreen.aggregate.tables import read_aggregate, to_json
-from riskscreen.region_sample import SCHOOLS, write_region
+from riskscreen.demo.region import SCHOOLS, write_region
 from riskscreen.workspace import actions
 from riskscreen.workspace.location import Workspace, read_settings
 

@@ -28,7 +28,7 @@ def main() -> int:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from riskscreen import sample
+    from riskscreen.demo import sample
     from riskscreen.ingest.pipeline import load_exports
     from riskscreen.scoring.model import predict
     from riskscreen.training.shapes import fit_shape

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from riskscreen import sample
+from riskscreen.demo import sample
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2026-11-30"

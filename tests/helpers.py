@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from riskscreen.errors import PrivacyError
-from riskscreen.ingest.identifiers import bsn_valid
+from riskscreen.identifiers import bsn_valid
 from riskscreen.ingest.pipeline import Exports, load_exports, read_exports
 
 MONDAY = dt.date(2026, 8, 31)  # week 36

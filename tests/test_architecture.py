@@ -11,7 +11,7 @@ SRC = Path(__file__).parents[1] / "src" / "riskscreen"
 DOC = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
 # Each stage may import the stages before it (and the shared modules), never one after it.
 ORDER = ["ingest", "signals", "scoring", "workspace", "weekly", "aggregate", "training", "render"]
-SHARED = {"errors", "files", "i18n", "sample", "__init__"}
+SHARED = {"errors", "files", "i18n", "identifiers", "settings", "__init__"}
 MODULES = sorted(p for p in SRC.rglob("*.py") if p.name != "__main__.py")
 
 
@@ -64,3 +64,85 @@ def test_no_module_takes_another_modules_private_names(path: Path) -> None:
              if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskscreen")
              for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert taken == []
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+NAMED = {module_name(p): p for p in SRC.rglob("*.py")}
+
+
+def imports_of(path: Path) -> set[str]:
+    """The riskscreen modules a file imports: `from riskscreen.api import cycle` is the module api.cycle, `from
+    riskscreen.api import score` is the package api (its __init__)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskscreen"):
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                found.add(name if name in NAMED else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in NAMED)
+    return {name for name in found if name in NAMED} - {module_name(path)}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import each other, directly or around a circle (Tarjan's components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return found
+
+
+def test_no_modules_import_each_other() -> None:
+    """No import circle, at any depth and through packages' __init__ (#27 item 1)."""
+    assert circles({name: imports_of(path) for name, path in NAMED.items()}) == []
+
+
+def test_the_circle_finder_finds_circles_and_only_circles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a", "e"}, "e": {"d"}, "f": {"a"}, "g": set()}
+    assert sorted(circles(graph)) == [["a", "b", "c"], ["d", "e"]]
+    assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_import_graph_sees_through_packages() -> None:
+    assert "riskscreen.api.screening" in imports_of(SRC / "api" / "models.py")
+    assert "riskscreen.cli.common" in imports_of(SRC / "cli" / "screen.py")
+    assert "riskscreen.cli" not in imports_of(SRC / "cli" / "screen.py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_library_never_imports_its_clients(path: Path) -> None:
+    """The demo (invented schools, the bundled model's recipe) and the CLI use the library from outside; only the
+    CLI and the demo may import the api, and nothing but the CLI imports the demo."""
+    name = module_name(path)
+    if name.startswith(("riskscreen.cli", "riskscreen.demo")):
+        return
+    clients = {"demo", "cli"} if name.startswith("riskscreen.api") else {"demo", "cli", "api"}
+    assert sorted(i for i in imports_of(path) if i.split(".")[1:2] and i.split(".")[1] in clients) == []

@@ -134,12 +134,12 @@ def test_privacy_refusal_exits_1_without_values(school_copy: Path) -> None:
 
 def test_unexpected_errors_exit_3_without_data_and_debug_shows_the_traceback(
         school_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import riskscreen.scoring.score
+    import riskscreen.api.screening
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("planted value 111000 secret")
 
-    monkeypatch.setattr(riskscreen.scoring.score, "score", boom)
+    monkeypatch.setattr(riskscreen.api.screening, "score_all", boom)
     result = run("score", school_dir)
     assert result.exit_code == 3
     assert "onverwachte fout (RuntimeError)" in result.stderr

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from riskscreen import sample
 from riskscreen.cli import app
+from riskscreen.demo import sample
 
 runner = CliRunner()
 

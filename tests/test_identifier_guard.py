@@ -20,8 +20,9 @@ from tests.cycle_helpers import fill, run
 from tests.helpers import accepted, bsns, refused, school
 
 from riskscreen.errors import UsageError, msg
+from riskscreen.i18n import identifier_in, quoted
+from riskscreen.identifiers import bsns_in, phone_in
 from riskscreen.ingest.clock import current_date
-from riskscreen.ingest.identifiers import bsns_in, identifier_in, phone_in, quoted
 from riskscreen.ingest.problems import shown_value
 from riskscreen.workspace.actions import check_text, check_worker
 

@@ -258,7 +258,7 @@ def test_no_english_word_in_any_dutch_golden() -> None:
 
 def test_the_language_comes_from_the_option_the_environment_or_the_system(
         school_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from riskscreen.i18n import resolve_language
+    from riskscreen.settings import resolve_language
 
     for variable in ("RISKSCREEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
@@ -312,7 +312,7 @@ def test_progress_lines_never_name_a_source_file(monkeypatch: pytest.MonkeyPatch
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     import sys
 
-    from riskscreen.cli import progress_bar
+    from riskscreen.cli.common import progress_bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     progress_bar()("reading the exports")

@@ -9,7 +9,7 @@ import pytest
 from tests.helpers import bsns
 
 from riskscreen.errors import PrivacyError
-from riskscreen.ingest.identifiers import bsn_valid
+from riskscreen.identifiers import bsn_valid
 from riskscreen.ingest.privacy import check_table, column_name_reason, guard
 from riskscreen.ingest.reading import read_table
 

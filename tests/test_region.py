@@ -13,7 +13,7 @@ from tests.attacker import assert_nothing_recoverable
 from typer.testing import CliRunner
 
 from riskscreen.cli import app
-from riskscreen.region_sample import SCHOOLS
+from riskscreen.demo.region import SCHOOLS
 
 runner = CliRunner()
 

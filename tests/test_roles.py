@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from tests.cycle_helpers import run
 
-from riskscreen import sample
+from riskscreen.demo import sample
 
 SICK = "111016"  # listed in week 48 of the sample school; reported sick every lesson of three weeks below
 

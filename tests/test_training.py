@@ -146,8 +146,8 @@ def test_training_needs_outcomes(school_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
+    from riskscreen.demo.model import build
     from riskscreen.scoring.store import load_model
-    from riskscreen.training.demo_model import build
 
     bundled = load_model("demo").card.as_dict()
     result = build(tmp_path)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError, msg
+from riskscreen.settings import environment
 
 
 def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Path:
@@ -94,11 +95,10 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
 def partials_dir() -> Path:
     """Where writes in progress are noted, so that the next run of any command removes what a killed run left:
     $RISKSCREEN_STATE, else the user's state folder."""
-    pinned = os.environ.get("RISKSCREEN_STATE")
-    if pinned:
-        return Path(pinned) / "partials"
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "riskscreen" / "partials"
+    settings = environment(strict=False)
+    if settings.state:
+        return settings.state / "partials"
+    return settings.state_home / "riskscreen" / "partials"
 
 
 def private_folder(folder: Path) -> Path:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
-
-from riskscreen.errors import UsageError, msg
 
 LANGUAGES = ("nl", "en")
 # the catalogues, files of the installed package (importlib.resources would cost --help 2 ms to import)
@@ -20,34 +19,10 @@ OVERFLOW = "overflow:"  # the coordinator's page of band-high students beyond th
 @functools.cache
 def texts(lang: str) -> dict[str, Any]:
     """The catalogue of a language (src/riskscreen/text/LANG.toml)."""
-    if lang not in LANGUAGES:
-        raise UsageError(msg("unknown language '{lang}'", lang=lang), hint=msg("use --lang nl or --lang en"))
+    if lang not in LANGUAGES:  # settings.language() refuses it for a person first
+        raise LookupError(f"no catalogue for the language {lang!r}")
     path = TEXT / f"{lang}.toml"
     return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def resolve_language(explicit: str | None = None, *, strict: bool = True) -> str:
-    """The language to speak: --lang, else $RISKSCREEN_LANG, else the system's language (LC_ALL, LC_MESSAGES,
-    LANG) when it is Dutch or English, else Dutch. A wrong $RISKSCREEN_LANG is a usage error (when strict)."""
-    import os
-
-    if explicit:
-        texts(explicit)
-        return explicit
-    chosen = os.environ.get("RISKSCREEN_LANG", "").strip().lower()
-    if chosen:
-        if chosen in LANGUAGES:
-            return chosen
-        if strict:
-            raise UsageError(msg("RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks",
-                                 chosen=chosen),
-                             hint=msg("set it to nl or en, or unset it"))
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            code = value.split("_")[0].split(".")[0].lower()
-            return code if code in LANGUAGES else "nl"
-    return "nl"
 
 
 @functools.cache
@@ -152,3 +127,121 @@ def change_text(kind: str, points: float | None, lang: str) -> str:
 
 def demo_warning(lang: str) -> str:
     return str(texts(lang)["messages"]["demo_warning"])
+
+
+class Message(str):
+    """English text that keeps its template and values, so that it can also be said in another language.
+
+    The template is the key of the translation (gettext's model): text/LANG-messages.toml maps each English
+    template to its words in LANG. A Message is a str, so code that only shows it needs nothing else.
+
+    A value a person typed is written in quotes in the template ('{worker}'). Such a value is never repeated as
+    it is: it is cut to 40 characters, and described instead ("a text of 10 characters that holds a phone
+    number") when it could identify a person (quoted, with the patterns of riskscreen.identifiers). Every
+    message gets this, so no call site can forget it.
+    """
+
+    template: str
+    params: dict[str, object]
+    guarded: frozenset[str]
+
+    def __new__(cls, template: str, **params: object) -> Message:
+        guarded = _typed_values(template, params)
+        params = _guarded(params, guarded)
+        made = super().__new__(cls, _unquoted(template, guarded).format(**params) if params else template)
+        made.template = template
+        made.params = params
+        made.guarded = guarded
+        return made
+
+    def localised(self, lang: str) -> str:
+        """The message in `lang`: the catalogue's template filled in (values that are Messages too), or the
+        English text when the catalogue has no entry."""
+        if lang == "en":
+            return str(self)
+        template = message_catalogue(lang).get(self.template)
+        if template is None:
+            return str(self)
+        values = {k: localised(v, lang) if hasattr(v, "localised") else v for k, v in self.params.items()}
+        return _unquoted(template, self.guarded).format(**values) if values else template
+
+
+QUOTED_VALUE = re.compile(r"'\{(\w+)\}'")
+
+
+def _typed_values(template: str, params: dict[str, object]) -> frozenset[str]:
+    """The names of the values the template quotes that are text (a value a person typed), not a message."""
+    return frozenset(name for name in QUOTED_VALUE.findall(template)
+                     if isinstance(params.get(name), str) and not isinstance(params.get(name), (Message, Day, Lines)))
+
+
+def _guarded(params: dict[str, object], names: frozenset[str]) -> dict[str, object]:
+    """The params, with each typed value as a message may repeat it."""
+    if not names:
+        return params
+    return {k: quoted(v) if k in names else v for k, v in params.items()}
+
+
+def _unquoted(template: str, names: frozenset[str]) -> str:
+    """The template with the quotes around typed values taken out: quoted() puts them back, or describes."""
+    if not names:
+        return template
+    return QUOTED_VALUE.sub(lambda m: "{" + m.group(1) + "}" if m.group(1) in names else m.group(0), template)
+
+
+def msg(template: str, **params: object) -> Message:
+    """A message to show a person: English here, other languages through the catalogue (Message)."""
+    return Message(template, **params)
+
+
+class Day(str):
+    """A date (YYYY-MM-DD) in a message, written the way the reader's language writes dates (27-11-2026)."""
+
+    def localised(self, lang: str) -> str:
+        return date_text(str(self), lang)
+
+
+class Lines(str):
+    """Messages shown one under another (each after `prefix`), said in any language line by line."""
+
+    items: list[str]
+    prefix: str
+
+    def __new__(cls, items: list[str], prefix: str = "") -> Lines:
+        made = super().__new__(cls, "\n".join(prefix + str(i) for i in items))
+        made.items = list(items)
+        made.prefix = prefix
+        return made
+
+    def localised(self, lang: str) -> str:
+        return "\n".join(self.prefix + localised(i, lang) for i in self.items)
+
+
+def localised(text: object, lang: str) -> str:
+    """Any text in `lang`: a Message, Lines or Day through the catalogue, anything else as it is."""
+    return text.localised(lang) if isinstance(text, Message | Lines | Day) else str(text)
+
+
+IDENTIFIER_WORDS = {"email": msg("an e-mail address"), "phone": msg("a phone number"), "bsn": msg("a BSN"),
+                    "birth_date": msg("a birth date"), "name": msg("a name")}
+
+
+def identifier_in(text: str, *, person: bool = False) -> Message | None:
+    """What identifying detail a free text holds (identifiers.identifier_kind), as a phrase for a message."""
+    from riskscreen.identifiers import identifier_kind  # numpy and the patterns: not at `riskscreen --help`
+
+    kind = identifier_kind(text, person=person)
+    return IDENTIFIER_WORDS[kind] if kind else None
+
+
+def quoted(value: object) -> str:
+    """A value a person wrote, as a message repeats it: in quotes and cut to 40 characters, or described (its
+    length and what it holds) when it could identify a person. Every message that names a user's value uses it."""
+    from riskscreen.identifiers import CONTROL, fold_text, shorten  # numpy and the patterns: not at `--help`
+
+    text = " ".join(CONTROL.sub(" ", fold_text(value)).split())
+    found = identifier_in(text[:200])  # only the start is shown, so only the start is searched
+    if found:
+        return msg("a text of {count} characters that holds {found} (not repeated here)", count=len(text),
+                   found=found)
+    return f"'{shorten(text)}'"

@@ -6,16 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from riskscreen.api.cycle import workspace as _locate
 from riskscreen.errors import Day, UsageError, msg
-
-if TYPE_CHECKING:
-    from riskscreen.workspace import actions as actions_module
-    from riskscreen.workspace.actions import Action, Report
-    from riskscreen.workspace.location import Workspace
-    from riskscreen.workspace.sharing import Basis, SchoolBasis
+from riskscreen.ingest.clock import current_date
+from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
+from riskscreen.weekly.actions_import import own_view_keys, parse_list, referral_state_key, role_key
+from riskscreen.workspace import actions, sharing, snapshots
+from riskscreen.workspace.actions import Action, Report
+from riskscreen.workspace.location import Workspace
+from riskscreen.workspace.sharing import Basis, SchoolBasis
+from riskscreen.workspace.store import locked
 
 
 def _default_workspace() -> Workspace:
@@ -24,8 +25,6 @@ def _default_workspace() -> Workspace:
 
 def _known_students(where: Workspace, day: str | None = None) -> set[str]:
     """The pseudonyms of the school's exports as the list of `day` (or the latest list) saw them."""
-    from riskscreen.workspace import snapshots
-
     path = snapshots.path_at_or_before(where.snapshots, day) if day else None
     if path is None:
         paths = snapshots.list_snapshots(where.snapshots)
@@ -49,11 +48,6 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
                goal: str | None = None) -> Action:
     """Record an agreed action for a student of the school, with what goes well and what the student wants (chosen
     categories, in either language or as keys)."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.weekly.actions_import import own_view_keys, role_key
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     day = agreed or current_date()
     who = role_key(who)
@@ -70,10 +64,6 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
 
 
 def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: dt.date | None = None) -> Action:
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     with locked(where):
         book, closed = actions.close(actions.load(where.actions_file), action_id, on=on or current_date(),
@@ -85,11 +75,6 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
 def update_referral(where: Workspace | None, action_id: int, *, state: str, on: dt.date | None = None) -> Action:
     """Move a referral to a new state on a day: registered, waiting_list, started, finished, failed, or their words
     in either language (aangemeld, wachtlijst, gestart, afgerond, niet gelukt)."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.weekly.actions_import import referral_state_key
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     key = referral_state_key(state)
     with locked(where):
@@ -105,10 +90,6 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
 
     A report to DUO is the student's oldest report still open on `on` in the latest list, or the one named by its
     `type` and `end` date; the record names it, so the list shows that one as reported (or reported late)."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     if on > (today or current_date()):
         raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
@@ -125,14 +106,11 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
     return record
 
 
-def _open_report(where: Workspace, book: actions_module.ActionBook, student_id: str, on: dt.date, type: str | None,
+def _open_report(where: Workspace, book: actions.ActionBook, student_id: str, on: dt.date, type: str | None,
                  end: dt.date | None) -> dict[str, object] | None:
     """The report a recorded report covers: the oldest one still open on `on` (of the type, with the end date,
     when named) among the student's reports in the latest list; None when the list knows no reports (a list made
     before they were stored)."""
-    from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
-    from riskscreen.workspace import snapshots
-
     paths = snapshots.list_snapshots(where.snapshots)
     entries = snapshots.load(paths[-1]).reports(student_id) if paths else []
     if not entries:
@@ -160,10 +138,6 @@ class DueReport:
 def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[str, list[DueReport]]:
     """The reports to make now, as the latest list knows them and the action book has them: every one due or
     late, the earliest deadline first. Returns the list's date too."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
-    from riskscreen.workspace import actions, snapshots
-
     where = where or _default_workspace()
     paths = snapshots.list_snapshots(where.snapshots)
     if not paths:
@@ -187,8 +161,6 @@ def reports_due(where: Workspace | None = None, *, today: dt.date | None = None)
 def actions_table(where: Workspace | None = None, *, include_closed: bool = False,
                   student_id: str | None = None) -> list[Action]:
     """The school's actions (open ones unless include_closed), in the order they were agreed."""
-    from riskscreen.workspace import actions
-
     where = where or _default_workspace()
     book = actions.load(where.actions_file)
     chosen = [a for a in book.actions
@@ -209,11 +181,6 @@ class ImportResult:
 def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
                    dry_run: bool = False) -> ImportResult:
     """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.weekly.actions_import import parse_list
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     with locked(where):
         book = actions.load(where.actions_file)
@@ -239,10 +206,6 @@ def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.
                 until: dt.date | None = None, today: dt.date | None = None) -> Basis:
     """Record why a student's signals may be shared with the youth worker (toestemming, convenant, bekend; or
     consent, covenant, known) from `on` (default today) until `until` (default: until ended)."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import sharing
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     today = today or current_date()
     with locked(where):
@@ -256,10 +219,6 @@ def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None 
                 today: dt.date | None = None) -> tuple[int, dt.date]:
     """End every basis of a student that still holds on `on` (default today); returns how many were ended, and
     the day."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import sharing
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     day = on or today or current_date()
     with locked(where):
@@ -270,8 +229,5 @@ def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None 
 
 def sharing_table(where: Workspace | None = None, *, today: dt.date | None = None) -> SharingTable:
     """The school's recorded bases for sharing, and its default from the workspace settings."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import sharing
-
     where = where or _default_workspace()
     return SharingTable(*sharing.of_workspace(where), today or current_date())

@@ -6,16 +6,20 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from riskscreen.errors import Day, UsageError, msg
-
-if TYPE_CHECKING:
-    from riskscreen.api import Progress, Sources
-    from riskscreen.weekly.shortlist import Shortlist
-    from riskscreen.workspace.location import Workspace
-    from riskscreen.workspace.snapshots import Snapshot
-
+from riskscreen.api.screening import Progress, Sources, load_model, read
+from riskscreen.errors import Day, UsageError, WorkspaceError, msg
+from riskscreen.ingest.clock import current_date
+from riskscreen.ingest.names import read_names
+from riskscreen.scoring.score import score as score_all
+from riskscreen.signals.flags import FlagRules
+from riskscreen.weekly.roles import role_key, view
+from riskscreen.weekly.shortlist import BY, Shortlist, build, snapshot
+from riskscreen.workspace import actions, outlog, sharing, snapshots
+from riskscreen.workspace.location import CONFIG_NAME, SETTINGS_NAME, Workspace, check_school, default_home, locate
+from riskscreen.workspace.snapshots import Snapshot, list_snapshots
+from riskscreen.workspace.store import initialise, locked
 
 AS_OF_GRACE_DAYS = 7
 MAX_RETENTION_WEEKS = 5200  # 100 years: a longer period is a typing error, and beyond the calendar's reach
@@ -24,8 +28,6 @@ MAX_RETENTION_WEEKS = 5200  # 100 years: a longer period is a typing error, and 
 def workspace(home: Path | None = None, school: str | None = None) -> Workspace:
     """The school's workspace: --workspace, a riskscreen.toml in or above the working folder, RISKSCREEN_HOME,
     or the per-user data folder; one folder per school inside it."""
-    from riskscreen.workspace.location import locate
-
     return locate(home, school)
 
 
@@ -39,9 +41,6 @@ def init_workspace(home: Path | None, school: str, *, retention_weeks: int | Non
                    write_config: bool = True, force: bool = False) -> Initialised:
     """Make a school's workspace (default home: the per-user data folder) and a riskscreen.toml in the working
     folder that points commands run there to it."""
-    from riskscreen.workspace.location import CONFIG_NAME, SETTINGS_NAME, Workspace, check_school, default_home
-    from riskscreen.workspace.store import initialise
-
     if retention_weeks is not None and retention_weeks < 1:
         raise UsageError(msg("--retention-weeks must be 1 or more"), hint=msg("52 keeps a year"))
     target = Workspace(Path(home) if home else default_home(), check_school(school), "init")
@@ -87,14 +86,6 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
 
     role: whose view (coordinator, mentor with `mentor`, youthworker, leerplicht; Dutch words too): what the list
     shows is cut to what that role may see (weekly.roles); the stored history is always the whole list."""
-    from riskscreen.api import load_model, read
-    from riskscreen.scoring.score import score as score_all
-    from riskscreen.signals.flags import FlagRules
-    from riskscreen.weekly.roles import role_key, view
-    from riskscreen.weekly.shortlist import BY, build, snapshot
-    from riskscreen.workspace import actions, snapshots
-    from riskscreen.workspace.store import locked
-
     if by not in BY:
         raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
     role = role_key(role)
@@ -144,24 +135,18 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
             stored = snapshots.save(snapshot(history_list), where.snapshots)
     listing = replace(listing, names=name_map, school=where.school)
     if role != "coordinator":
-        from riskscreen.workspace import sharing
-
         bases, school = sharing.of_workspace(where)
         listing = view(listing, role, mentor=mentor, bases=bases, school=school)
     return Weekly(listing, where, stored, notes)
 
 
 def _default_workspace() -> Workspace:
-    from riskscreen.workspace.location import locate
-
     return locate()
 
 
 def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
     if path is None:
         return None
-    from riskscreen.ingest.names import read_names
-
     if sources.folder is not None and Path(path).resolve().parent == Path(sources.folder).resolve():
         raise UsageError(msg("the names file {path} lies in the export folder", path=path),
                          hint=msg("keep it in a folder of its own, outside the exports"))
@@ -170,8 +155,6 @@ def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
 
 def _legacy_note(folder: Path | None, where: Workspace) -> list[str]:
     """Where the history of an earlier version lies, when the workspace has none yet."""
-    from riskscreen.workspace.snapshots import list_snapshots
-
     old = Path(folder) / "riskscreen-history" if folder is not None else None
     if old is None or not old.is_dir() or list_snapshots(where.snapshots) or not list_snapshots(old):
         return []
@@ -191,8 +174,6 @@ class HistoryTable:
 
 def history(where: Workspace | None = None, *, compare: tuple[str, str] | None = None) -> HistoryTable:
     """The snapshots in the school's workspace (date, run, model, listed, students), or two compared."""
-    from riskscreen.workspace import snapshots
-
     where = where or _default_workspace()
     folder = where.snapshots
     if compare is None:
@@ -222,10 +203,6 @@ class Pruned:
 def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
                   today: dt.date | None = None) -> Pruned:
     """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions, outlog, sharing, snapshots
-    from riskscreen.workspace.store import locked
-
     where = where or _default_workspace()
     weeks = older_than_weeks if older_than_weeks is not None else where.settings.retention_weeks
     if weeks is None:
@@ -259,9 +236,6 @@ def log_output(where: Workspace, *, command: str, role: str, fmt: str, students:
     """Note in the workspace's log that an output left the tool: when, what, for whom, how many students, and
     the file's name (never its content). Returns False when it could not be noted: no workspace is made for a
     log alone, and a read-only workspace (a backup, a colleague's copy) can still be looked at."""
-    from riskscreen.errors import WorkspaceError
-    from riskscreen.workspace import outlog
-
     if not where.folder.is_dir():
         return False
     try:
@@ -274,14 +248,10 @@ def log_output(where: Workspace, *, command: str, role: str, fmt: str, students:
 
 def output_log(where: Workspace | None = None) -> list[Any]:
     """The workspace's log of outputs, oldest first."""
-    from riskscreen.workspace import outlog
-
     return outlog.read((where or _default_workspace()).log_file)
 
 
 def mentor_views(weekly: Weekly) -> list[tuple[str, Shortlist]]:
     """The list as each of its mentors may see it (`shortlist --for mentor --split`): one view per mentor code."""
-    from riskscreen.weekly.roles import view
-
     mentors = sorted({str(m) for m in weekly.shortlist.entries["mentor"].dropna().astype(str) if m})
     return [(m, view(weekly.shortlist, "mentor", mentor=m)) for m in mentors]

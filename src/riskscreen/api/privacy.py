@@ -3,8 +3,10 @@ model card."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+from riskscreen.api.models import model_card
 from riskscreen.errors import localised, msg
 from riskscreen.i18n import choice_label, date_text
 from riskscreen.ingest.privacy import IDENTIFIER_NAMES
@@ -52,8 +54,6 @@ def privacy_papers(where: Workspace, *, model: str | None = None, lang: str = "n
     """Each paper as Markdown and as PDF, by file name: a DPIA draft, the processing-register entry, the text for
     students and parents, the Algoritmeregister entry and the school's checklist, from the workspace's settings and
     the card of `model` (default: the bundled one)."""
-    from riskscreen.api import model_card
-
     papers = render_papers(privacy_facts(where, model_card(model), lang), lang)
     out: dict[str, str | bytes] = {}
     for name, markdown in papers.items():
@@ -82,11 +82,6 @@ until = 2027-07-31
 def sample_papers(lang: str) -> dict[str, str]:
     """The papers of a sample school (04AB: retention 52 weeks, a covenant with youth work for the school year,
     the bundled model), as Markdown: what docs/privacy/ shows (`make docs`; tests/test_privacy_papers.py)."""
-    import tempfile
-
-    from riskscreen.api import model_card
-    from riskscreen.workspace.location import Workspace
-
     with tempfile.TemporaryDirectory() as home:
         where = Workspace(Path(home), "04AB", "--workspace")
         where.folder.mkdir()

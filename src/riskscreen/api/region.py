@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from riskscreen.aggregate.tables import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, Aggregate
-from riskscreen.errors import Day, Message, UsageError, msg
-from riskscreen.workspace.location import Workspace
+import pandas as pd
 
-if TYPE_CHECKING:
-    import pandas as pd
+from riskscreen.aggregate.counts import count, load_workspace, school_year
+from riskscreen.aggregate.merge import merge
+from riskscreen.aggregate.suppress import suppress
+from riskscreen.aggregate.tables import DEFAULT_THRESHOLD, LOWEST_THRESHOLD, Aggregate, read_aggregate, to_json
+from riskscreen.errors import Day, Message, UsageError, ValidationFailed, msg
+from riskscreen.ingest.clock import current_date
+from riskscreen.ingest.pipeline import read_exports
+from riskscreen.workspace import actions, releases
+from riskscreen.workspace.location import Workspace, read_settings
+from riskscreen.workspace.store import locked
 
 
 def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date | None = None,
@@ -24,14 +29,6 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
     then not overlap an earlier release with other numbers (workspace/releases.py), it is recorded, and by
     default it begins the day after the last release of the school year.
     """
-    from riskscreen.aggregate.counts import count, load_workspace, school_year
-    from riskscreen.aggregate.suppress import suppress
-    from riskscreen.aggregate.tables import to_json
-    from riskscreen.ingest.clock import current_date
-    from riskscreen.workspace import actions, releases
-    from riskscreen.workspace.location import read_settings
-    from riskscreen.workspace.store import locked
-
     if threshold < LOWEST_THRESHOLD:
         raise UsageError(msg("--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
                              threshold=threshold, lowest=LOWEST_THRESHOLD), hint=msg("use 10, or at least 5"))
@@ -63,12 +60,8 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
 
 
 def _outcomes(path: Path) -> pd.DataFrame:
-    from riskscreen.ingest.pipeline import read_exports
-
     exports, report = read_exports(None, outcomes=Path(path), require=("outcomes",))
     if exports is None or exports.outcomes is None:
-        from riskscreen.errors import ValidationFailed
-
         raise ValidationFailed(msg("the data did not pass validation ({count} problem(s))",
                                    count=len(report.problems)), report)
     return exports.outcomes
@@ -76,7 +69,4 @@ def _outcomes(path: Path) -> pd.DataFrame:
 
 def merge_aggregates(paths: list[Path]) -> tuple[Aggregate, list[Message]]:
     """A region's aggregate from schools' aggregate files (each checked), suppressed again."""
-    from riskscreen.aggregate.merge import merge
-    from riskscreen.aggregate.tables import read_aggregate
-
     return merge([read_aggregate(Path(p)) for p in paths])

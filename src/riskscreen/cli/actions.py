@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import (
+from riskscreen.cli.common import (
     ForceOpt,
     LangOpt,
     OutputOpt,

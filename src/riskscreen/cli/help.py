@@ -14,7 +14,8 @@ from typing import Any
 
 def help_language(argv: list[str] | None = None) -> str:
     """The language of `--help`: a --lang on the command line, else as every command decides it."""
-    from riskscreen.i18n import LANGUAGES, resolve_language
+    from riskscreen.i18n import LANGUAGES
+    from riskscreen.settings import resolve_language
 
     args = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(args):

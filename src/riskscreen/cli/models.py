@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import (
+from riskscreen.cli.common import (
     AllowOpt,
     AttendanceOpt,
     DataArg,
@@ -154,6 +154,6 @@ def model_show(
 
 def _lang() -> str:
     """The language this run chose (each command calls language() first)."""
-    from riskscreen.cli import RunState
+    from riskscreen.cli.common import RunState
 
     return RunState.lang

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import ForceOpt, LangOpt, OutputOpt, app, guarded, language, write
+from riskscreen.cli.common import ForceOpt, LangOpt, OutputOpt, app, guarded, language, write
 
 profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
                           no_args_is_help=True, rich_markup_mode=None)

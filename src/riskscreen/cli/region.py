@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import (
+from riskscreen.cli.common import (
     CsvDialectOpt,
     ForceOpt,
     LangOpt,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from riskscreen.cli import (
+from riskscreen.cli.common import (
     AllowOpt,
     AsOfOpt,
     AttendanceOpt,
@@ -81,19 +81,19 @@ def sample(
     force: ForceOpt = False, lang: LangOpt = None,
 ) -> None:
     """Write a deterministic synthetic school (invented data) to try riskscreen or to train a model on."""
-    from riskscreen import api
+    from riskscreen import demo  # the demo is a client of the library, not part of it
 
     language(lang)
     day = parse_date(as_of)
     assert day is not None
     if schools > 1:  # a region: the demo client that runs the library's weekly cycle for several schools
-        from riskscreen.region_sample import write_sample_region
+        from riskscreen.demo.region import write_sample_region
 
         written = write_sample_region(out_dir, schools=schools, students=students, weeks=weeks, seed=seed,
                                       as_of=day, history_years=history_years, force=force)
     else:
-        written = api.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
-                                   profile=profile, weeks=weeks, force=force)
+        written = demo.write_sample(out_dir, students=students, seed=seed, as_of=day, history_years=history_years,
+                                    profile=profile, weeks=weeks, force=force)
     for path in written:
         say("wrote", path=path)
 

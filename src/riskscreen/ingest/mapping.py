@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import msg
-from riskscreen.ingest.identifiers import shorten
+from riskscreen.identifiers import fold_text, shorten
 from riskscreen.ingest.parsing import Mapper, as_categorical, on_categories, spread, stripped_text
 from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import (
@@ -24,7 +24,7 @@ from riskscreen.ingest.profiles import (
     normalise_value,
 )
 from riskscreen.ingest.raw import RawTable
-from riskscreen.ingest.sniff import fold_text, normalise_header
+from riskscreen.ingest.sniff import normalise_header
 
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
 PASS_FAIL_GRADES = {"v": "voldoende", "o": "onvoldoende", "g": "goed", "zg": "zeer goed", "rv": "ruim voldoende",

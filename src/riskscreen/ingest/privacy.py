@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import Lines, PrivacyError, msg
+from riskscreen.i18n import identifier_in
+from riskscreen.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, fold_text, name_in, phone_in
 from riskscreen.ingest.clock import current_date
-from riskscreen.ingest.identifiers import BIRTH_DATE, EMAIL, NAME_IN_TEXT, bsn_valid, identifier_in, name_in, phone_in
 from riskscreen.ingest.raw import RawTable
-from riskscreen.ingest.sniff import fold_text, normalise_header
+from riskscreen.ingest.sniff import normalise_header
 
 # Normalised column names (see io.normalise_header) that are direct identifiers on their own.
 IDENTIFIER_NAMES = {

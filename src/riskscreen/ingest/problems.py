@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from riskscreen.errors import msg
+from riskscreen.i18n import identifier_in
+from riskscreen.identifiers import shorten
 from riskscreen.ingest.clock import current_date
-from riskscreen.ingest.identifiers import identifier_in, shorten
 
 ERROR = "error"
 WARNING = "warning"

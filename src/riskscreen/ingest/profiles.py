@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -23,6 +22,7 @@ from riskscreen.ingest.codes import (
     LEVELS,
 )
 from riskscreen.ingest.sniff import normalise_header
+from riskscreen.settings import environment
 
 TABLES = ("attendance", "grades", "students", "outcomes")
 
@@ -96,8 +96,7 @@ def _builtin_dir() -> Path:
 
 def user_profile_dir() -> Path:
     """Where `profile init` writes and `profile list` looks: $RISKSCREEN_PROFILES or ~/.config/riskscreen."""
-    env = os.environ.get("RISKSCREEN_PROFILES")
-    return Path(env) if env else Path.home() / ".config" / "riskscreen" / "profiles"
+    return environment(strict=False).profiles or Path.home() / ".config" / "riskscreen" / "profiles"
 
 
 def builtin_names() -> list[str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from riskscreen.errors import InputError, msg
+from riskscreen.identifiers import fold_text
 
 HEADER_SEARCH_LINES = 30
 SEPARATORS = (";", ",", "\t")
@@ -19,20 +19,6 @@ HEAD_BYTES = 2_000_000
 # Peak memory of a whole score run per byte of CSV (about 2.7 at 10M rows, docs/performance.md), with margin:
 # a delimited file above available memory / this is read in blocks; a workbook is refused.
 MEMORY_PER_FILE_BYTE = 8
-
-
-# Letters of other scripts that look like Latin ones (Cyrillic, Greek): a header spelt with them must still be
-# recognised, by the mapping and by the privacy guard alike.
-CONFUSABLES = str.maketrans("авеіјкмнорстухѕԁһӏаеоруАВЕІЈКМНОРСТУХЅΑΒΕΗΙΚΜΝΟΡΤΥΧαοριν",
-                            "abeijkmhopctyxsdhlaeopyABEIJKMHOPCTYXSABEHIKMNOPTYXaopiv")
-
-
-def fold_text(text: object) -> str:
-    """Text as a person reads it: Unicode NFKC (full-width letters become plain), invisible format characters
-    (zero-width spaces, direction marks) removed, look-alike letters of other scripts made Latin."""
-    folded = unicodedata.normalize("NFKC", str(text))
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return folded.translate(CONFUSABLES)
 
 
 def normalise_header(name: object) -> str:

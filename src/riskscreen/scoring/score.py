@@ -13,6 +13,7 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
 from riskscreen.scoring.reasons import reasons
 from riskscreen.scoring.store import LoadedModel
+from riskscreen.settings import language
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
 from riskscreen.signals.context import roster_at
@@ -65,7 +66,7 @@ class ScoreResult:
 def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.Timestamp | None = None,
           rules: FlagRules | None = None) -> ScoreResult:
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
-    texts(lang)  # an unknown language is a usage error before any work
+    language(lang)  # an unknown language is a usage error before any work
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)

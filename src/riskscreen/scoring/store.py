@@ -19,6 +19,7 @@ from riskscreen.files import private_folder, read_regular
 from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard, Scoring, card_json, parse_card
 from riskscreen.scoring.model import FittedModel, LinearParameters
+from riskscreen.settings import environment
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.pkl"
@@ -92,9 +93,9 @@ class LoadedModel:
 def model_dirs() -> list[Path]:
     """Where models are looked up by name: $RISKSCREEN_MODELS, ./models, and the bundled models folder."""
     dirs = []
-    env = os.environ.get("RISKSCREEN_MODELS")
-    if env:
-        dirs.append(Path(env))
+    named = environment(strict=False).models
+    if named:
+        dirs.append(named)
     dirs.append(Path.cwd() / "models")
     dirs.append(bundled_dir())
     unique: list[Path] = []

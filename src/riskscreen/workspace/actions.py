@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import Day, UsageError, WorkspaceError, msg
-from riskscreen.ingest.identifiers import identifier_in
+from riskscreen.i18n import identifier_in
 from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskscreen.errors import UsageError, WorkspaceError, msg
+from riskscreen.settings import environment
 
 CONFIG_NAME = "riskscreen.toml"
 SETTINGS_NAME = "settings.toml"
@@ -81,10 +81,7 @@ class Workspace:
 def default_home() -> Path:
     """The per-user data folder: %LOCALAPPDATA%\\riskscreen on Windows, else $XDG_DATA_HOME/riskscreen or
     ~/.local/share/riskscreen."""
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "riskscreen"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "riskscreen"
+    return environment(strict=False).data_home / "riskscreen"
 
 
 def find_config(start: Path) -> Path | None:
@@ -144,14 +141,14 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
                 home = config.parent / str(section["home"])
                 chosen = f"{CONFIG_NAME} ({config})"
             config_school = str(section["school"]) if section.get("school") is not None else None
-        if home is None and os.environ.get("RISKSCREEN_HOME"):
-            home, chosen = Path(os.environ["RISKSCREEN_HOME"]), "RISKSCREEN_HOME"
+        if home is None and environment(strict=False).home:
+            home, chosen = environment(strict=False).home, "RISKSCREEN_HOME"
         if home is None:
             home, chosen = default_home(), "default"
     if home.exists() and not home.is_dir():
         raise UsageError(msg("the workspace {home} is a file, not a folder", home=home),
                          hint=msg("give --workspace a folder (it is made if it does not exist)"))
-    name = check_school(school or config_school or os.environ.get("RISKSCREEN_SCHOOL") or DEFAULT_SCHOOL)
+    name = check_school(school or config_school or environment(strict=False).school or DEFAULT_SCHOOL)
     workspace = Workspace(home, name, chosen)
     return Workspace(home, name, chosen, read_settings(workspace))
 

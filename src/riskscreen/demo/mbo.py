@@ -1,7 +1,7 @@
 """A deterministic synthetic MBO location in Eduarte's headers: students of 16 to 24 at levels 1-4, BOL and BBL,
 some with a startkwalificatie already, and a few with luxe verzuim before the autumn holiday. Invented data.
 
-It uses the VO sample's registrations and grades (riskscreen.sample), with MBO levels, ages and programmes; a
+It uses the VO sample's registrations and grades (riskscreen.demo.sample), with MBO levels, ages and programmes; a
 BBL student is at school one or two days a week, so fewer of their lessons are registered."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from riskscreen.errors import UsageError, msg
-from riskscreen.sample import (
+from riskscreen.demo.headers import CODE_WORDS, HEADERS
+from riskscreen.demo.sample import (
     Cohort,
     SampleSchool,
     grades_of,
@@ -21,7 +21,7 @@ from riskscreen.sample import (
     school_days,
     school_year_start,
 )
-from riskscreen.sample_headers import CODE_WORDS, HEADERS
+from riskscreen.errors import UsageError, msg
 
 LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4")
 LEVEL_SHARE = (0.08, 0.27, 0.30, 0.35)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riskscreen import sample
+from riskscreen.demo import sample
 from riskscreen.ingest.pipeline import load_exports
 from riskscreen.training.train import TrainingResult, train
 

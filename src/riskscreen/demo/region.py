@@ -57,7 +57,8 @@ def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int
 
 def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, as_of: dt.date) -> Path:
     """One school's exports, weekly lists and actions (see write_region)."""
-    from riskscreen import api, sample
+    from riskscreen import api
+    from riskscreen.demo import sample
 
     exports = out / "exports" / name
     sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)

@@ -8,14 +8,26 @@ the letters o, O, l and I written among digits are read as the digits they stand
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import resources
 
 import numpy as np
 
-from riskscreen.errors import msg
-from riskscreen.ingest.sniff import fold_text
+# Letters of other scripts that look like Latin ones (Cyrillic, Greek): a header spelt with them must still be
+# recognised, by the mapping and by the privacy guard alike.
+CONFUSABLES = str.maketrans("авеіјкмнорстухѕԁһӏаеоруАВЕІЈКМНОРСТУХЅΑΒΕΗΙΚΜΝΟΡΤΥΧαοριν",
+                            "abeijkmhopctyxsdhlaeopyABEIJKMHOPCTYXSABEHIKMNOPTYXaopiv")
+
+
+def fold_text(text: object) -> str:
+    """Text as a person reads it: Unicode NFKC (full-width letters become plain), invisible format characters
+    (zero-width spaces, direction marks) removed, look-alike letters of other scripts made Latin."""
+    folded = unicodedata.normalize("NFKC", str(text))
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return folded.translate(CONFUSABLES)
+
 
 # An e-mail address in any of its disguises: "@", "(at)", "[at]", " at ", "apenstaartje"; "." as "[dot]", " dot ",
 # "(punt)". Written out, "at" and "dot" need the rest of an address around them to count.
@@ -137,40 +149,29 @@ def _follows(text: str, first: str, second: str) -> bool:
     return re.search(re.escape(first) + r"\s+" + re.escape(second) + r"(?![\w'-])", text) is not None
 
 
-def identifier_in(text: str, *, person: bool = False) -> str | None:
-    """What identifying detail a free text holds (an e-mail address or account, a phone number, a BSN, a birth
-    date, a name), as a phrase for a message, or None. person: the text names a member of staff on purpose (who
-    follows an action up), so a name is allowed there unless a relation word marks it as family."""
+def identifier_kind(text: str, *, person: bool = False) -> str | None:
+    """What identifying detail a free text holds, as a key (`email` for an address or an account, `phone`, `bsn`,
+    `birth_date`, `name`), or None. person: the text names a member of staff on purpose (who follows an action
+    up), so a name is allowed there unless a relation word marks it as family. i18n.identifier_in words it."""
     folded = fold_text(text)
     if EMAIL.search(folded) or HANDLE.search(folded):
-        return msg("an e-mail address")
+        return "email"
     if phone_in(folded):
-        return msg("a phone number")
+        return "phone"
     if bsns_in(folded):
-        return msg("a BSN")
+        return "bsn"
     if BIRTH_DATE.search(folded):
-        return msg("a birth date")
+        return "birth_date"
     if RELATION_NAME.search(folded) if person else name_in(folded, first_name_alone=True):
-        return msg("a name")
+        return "name"
     return None
 
 
 MAX_SHOWN = 40
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def shorten(value: object) -> str:
     """Text as a message may repeat it: on one line, control characters removed, cut to 40 characters."""
-    text = " ".join(_CONTROL.sub(" ", fold_text(value)).split())
+    text = " ".join(CONTROL.sub(" ", fold_text(value)).split())
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
-
-
-def quoted(value: object) -> str:
-    """A value a person wrote, as a message repeats it: in quotes and cut to 40 characters, or described (its
-    length and what it holds) when it could identify a person. Every message that names a user's value uses it."""
-    text = " ".join(_CONTROL.sub(" ", fold_text(value)).split())
-    found = identifier_in(text[:200])  # only the start is shown, so only the start is searched
-    if found:
-        return msg("a text of {count} characters that holds {found} (not repeated here)", count=len(text),
-                   found=found)
-    return f"'{shorten(text)}'"

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from riskscreen.demo.headers import CODE_WORDS, FILE_NAMES, HEADERS
 from riskscreen.errors import UsageError, msg
-from riskscreen.sample_headers import CODE_WORDS, FILE_NAMES, HEADERS
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)

@@ -1,0 +1,101 @@
+"""Models: trained on a school's history and measured on data they never saw; the models riskscreen finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from riskscreen.api.screening import Progress, Sources, load_model, read
+from riskscreen.errors import UsageError, msg
+from riskscreen.render.card import card_markdown
+from riskscreen.scoring.card import ModelCard
+from riskscreen.scoring.store import bundled_dir, list_models, read_card, resolve, save_model
+from riskscreen.training.evaluate import EvaluationResult
+from riskscreen.training.evaluate import evaluate as evaluate_model
+from riskscreen.training.train import TrainingResult
+from riskscreen.training.train import train as train_model
+
+
+def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
+          feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
+          demonstration: bool = False, recalibrate: bool = False, shape: str = "auto", force: bool = False,
+          progress: Progress | None = None,
+          today: dt.date | None = None) -> TrainingResult:
+    """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card."""
+    if out.exists() and not force:
+        raise UsageError(msg("{out} already exists", out=out),
+                         hint=msg("choose another --out, or add --force to replace it"))
+    if out.exists() and not out.is_dir():
+        raise UsageError(msg("{out} is a file, not a model folder", out=out), hint=msg("give --out a folder, such as "
+                                                                          "models/ourschool"))
+    if c is not None and c <= 0:
+        raise UsageError(msg("--C must be above 0"))
+    check_measuring(capacity, bootstrap)
+    exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
+                         seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
+                         recalibrate=recalibrate, shape=shape,
+                         progress=progress)
+    save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
+    return result
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What `evaluate` measured, and the figures it wrote (if asked)."""
+
+    result: EvaluationResult
+    plots: list[Path] = field(default_factory=list)
+
+
+def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None = None, seed: int = 0,
+             bootstrap: int = 500, plots: Path | None = None, force: bool = False,
+             progress: Progress | None = None, today: dt.date | None = None) -> Evaluation:
+    """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit; with
+    `plots`, ROC, precision-at-k and calibration PNGs written to that folder."""
+    check_measuring(capacity, bootstrap)
+    if plots is not None and plots.exists() and not plots.is_dir():
+        raise UsageError(msg("--plots {plots} is not a folder", plots=plots),
+                         hint=msg("give a folder for the PNG files; it is made "
+                                                                      "if it does not exist"))
+    if plots is not None:
+        from riskscreen.training.plots import require_matplotlib  # matplotlib: only when plots are asked for
+
+        require_matplotlib()  # before the work, not after it
+    loaded = load_model(model)
+    exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    result = evaluate_model(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=progress)
+    if plots is None:
+        return Evaluation(result)
+    from riskscreen.training.plots import write_plots  # matplotlib: only when plots are asked for
+
+    return Evaluation(result, write_plots(result.y, result.scores, plots, force=force))
+
+
+MAX_BOOTSTRAP = 100_000
+
+
+def check_measuring(capacity: int | None, bootstrap: int) -> None:
+    """The options of train and evaluate that measure: refused before any work when they cannot mean anything."""
+    if capacity is not None and capacity < 1:
+        raise UsageError(msg("--capacity must be 1 or more"), hint=msg("the number of students a youth worker can see"))
+    if not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise UsageError(msg("--bootstrap must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
+                         hint=msg("500 is usual; 0 gives no "
+                                                                                      "intervals"))
+
+
+def models() -> list[tuple[Path, ModelCard | None, bool]]:
+    """The models riskscreen can find ($RISKSCREEN_MODELS, ./models, the bundled ones) with their cards (None
+    when a card cannot be read), and whether a bundled model of the same name takes its name."""
+    bundled = bundled_dir().resolve()
+    found = list_models()
+    bundled_names = {path.name for path, _ in found if path.parent.resolve() == bundled}
+    return [(path, card, path.parent.resolve() != bundled and path.name in bundled_names) for path, card in found]
+
+
+def model_card(model: str | None = None) -> ModelCard:
+    """A model's card by name or folder."""
+    return read_card(resolve(model))
+

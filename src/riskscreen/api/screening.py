@@ -1,0 +1,119 @@
+"""Reading and scoring a school: which files (`Sources`), the validated tables, scores and explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from riskscreen.errors import UsageError, msg
+from riskscreen.ingest.pipeline import Exports, load_exports, read_exports
+from riskscreen.ingest.problems import ValidationReport
+from riskscreen.ingest.profiles import Profile, list_profiles, user_profile_dir
+from riskscreen.ingest.profiles import profile_template as template
+from riskscreen.scoring.score import Explanation, ScoreResult, select
+from riskscreen.scoring.score import explain as explain_one
+from riskscreen.scoring.score import score as score_all
+from riskscreen.scoring.store import LoadedModel
+from riskscreen.scoring.store import load_model as load
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Which export files to read: a folder (files recognised by name or headers) and/or files named one by one."""
+
+    folder: Path | None = None
+    attendance: Path | None = None
+    grades: Path | None = None
+    students: Path | None = None
+    outcomes: Path | None = None
+    profile: str | None = None  # a profile name or .toml path; detected from the headers when None
+    sheet: str | None = None
+    allow_columns: tuple[str, ...] = ()
+    pseudonym_columns: tuple[str, ...] = ()  # more columns of pseudonyms (a scheme): checked for BSNs only
+
+    @property
+    def given(self) -> bool:
+        return any(p is not None for p in (self.folder, self.attendance, self.grades, self.students, self.outcomes))
+
+
+
+
+def read_kwargs(sources: Sources) -> dict[str, object]:
+    return {"attendance": sources.attendance, "grades": sources.grades, "students": sources.students,
+            "outcomes": sources.outcomes, "profile": sources.profile, "sheet": sources.sheet,
+            "allow_columns": sources.allow_columns, "pseudonym_columns": sources.pseudonym_columns}
+
+
+
+def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
+         require: tuple[str, ...] = ("attendance", "grades"), progress: Progress | None = None) -> Exports:
+    """The validated tables of a school; raises ValidationFailed (with the report) when they break the contract."""
+    return load_exports(sources.folder, as_of=as_of, today=today, require=require, progress=progress,
+                        **read_kwargs(sources))
+
+
+def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
+             progress: Progress | None = None) -> ValidationReport:
+    """Every problem of the exports with file, row, column and fix; the report says whether they are valid."""
+    if not sources.given:
+        raise UsageError(msg("give a folder, or files with --attendance, --grades, --students or --outcomes"))
+    _exports, report = read_exports(sources.folder, as_of=as_of, today=today, require=(), progress=progress,
+                                    **read_kwargs(sources))  # type: ignore[arg-type]
+    if not report.files:
+        raise UsageError(msg("no export files recognised in {folder}", folder=sources.folder),
+                         hint=msg("name them like absenties.csv and cijfers.csv, or use --attendance / --grades"))
+    return report
+
+
+def load_model(model: str | None = None) -> LoadedModel:
+    """A model by name or folder (default: the bundled demonstration model), checked before use."""
+    return load(model)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every student scored, and the rows a listing asked for."""
+
+    result: ScoreResult
+    rows: pd.DataFrame
+
+    @property
+    def flagged(self) -> int:
+        """Students with the 16-hour flag."""
+        return int(self.result.table["verzuim_16u"].sum())
+
+
+def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of: dt.date | None = None,
+          top: int | None = None, mentor: str | None = None, class_: str | None = None,
+          progress: Progress | None = None, today: dt.date | None = None) -> Scores:
+    """Rank every student by risk with reasons and flags; optionally one mentor's or class's, or the top N."""
+    loaded = load_model(model)
+    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
+    return Scores(result, select(result, top=top, mentor=mentor, class_=class_))
+
+
+def explain(sources: Sources, student_id: str, *, model: str | None = None, lang: str = "nl",
+            as_of: dt.date | None = None, progress: Progress | None = None,
+            today: dt.date | None = None) -> Explanation:
+    """One student's full breakdown: every feature, its reference and contribution, flags, registrations."""
+    loaded = load_model(model)
+    return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
+
+
+
+def profiles() -> list[tuple[str, Profile]]:
+    """Every mapping profile: the built-in ones, then the user's."""
+    return list_profiles()
+
+
+def profile_template(name: str, output: Path | None = None) -> tuple[str, Path]:
+    """A commented profile template to fill in, and where it goes (the user profile folder, or `output`)."""
+    text = template(name)
+    return text, output or user_profile_dir() / f"{name}.toml"
+
