@@ -146,3 +146,16 @@ def test_the_library_never_imports_its_clients(path: Path) -> None:
         return
     clients = {"demo", "cli"} if name.startswith("riskscreen.api") else {"demo", "cli", "api"}
     assert sorted(i for i in imports_of(path) if i.split(".")[1:2] and i.split(".")[1] in clients) == []
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.relative_to(SRC).parts[0] != "cli"],
+                         ids=lambda p: str(p.relative_to(SRC)))
+def test_below_the_cli_imports_are_at_the_top_or_say_why(path: Path) -> None:
+    """Imports inside functions hide the dependency graph (#27 item 2): below the CLI an import is at the top of
+    its module, unless the CLI's start-up, the platform or an optional extra needs it late, said on its line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    late = [f"{path.name}:{sub.lineno}: {ast.unparse(sub)}"
+            for node in ast.walk(ast.parse("\n".join(lines))) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            for sub in ast.walk(node) if isinstance(sub, ast.Import | ast.ImportFrom)
+            and "  # " not in "".join(lines[sub.lineno - 1:sub.end_lineno])]
+    assert late == []

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from riskscreen.errors import OutputError, OutputExistsError, RiskscreenError, UsageError, msg
+from riskscreen.errors import InputError, OutputError, OutputExistsError, RiskscreenError, UsageError, msg
 from riskscreen.settings import environment
 
 
@@ -287,8 +287,6 @@ def small_text(data: bytes, path: Path, *, what: str, hint: str) -> str:
     """The text of a small side file (holiday calendar, names file, filled-in list): UTF-8 (with or without a
     byte-order mark), else Windows-1252, whose few undefined bytes are replaced rather than failing, with "\n"
     ending every line; a file holding NUL bytes is binary and refused as InputError."""
-    from riskscreen.errors import InputError
-
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

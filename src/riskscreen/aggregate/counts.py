@@ -13,7 +13,7 @@ from riskscreen.aggregate.statutory import period_reports, report_tables
 from riskscreen.aggregate.tables import Aggregate, Basis, Table
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.workspace.actions import GOALS, REFERRAL_STATES, STRENGTHS, Action, ActionBook, Report
-from riskscreen.workspace.snapshots import Snapshot
+from riskscreen.workspace.snapshots import Snapshot, list_snapshots, load
 
 BANDS = ("high", "elevated", "low")
 MONTH_COLUMNS = ("screened", "listed", "verzuim_16u", "ziekteverzuim")
@@ -258,6 +258,4 @@ def _left(outcomes: pd.DataFrame, actions: list[Action],
 
 
 def load_workspace(folder: Path) -> list[Snapshot]:
-    from riskscreen.workspace.snapshots import list_snapshots, load
-
     return [load(p) for p in list_snapshots(folder)]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from riskscreen.aggregate.suppress import Relations, suppress, value_ranges
 from riskscreen.aggregate.tables import MERGED, Aggregate, Span, Table, Value, is_hidden
 from riskscreen.errors import Message, UsageError, msg
+from riskscreen.ingest.profiles import LEVELS
 
 
 def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
@@ -84,8 +85,6 @@ def _added(tables: list[tuple[Table, Bounds]], add: Callable[[Sequence[Value | t
 def _row_order(key: str, first_seen: int) -> tuple[int, str]:
     """Levels in the order of the contract, years and months in their own order, other rows (types of report,
     referral targets) in the schools' order, 'unknown' last."""
-    from riskscreen.ingest.profiles import LEVELS
-
     if key in LEVELS:
         return (0, f"{LEVELS.index(key):02d}")
     if key == "unknown":

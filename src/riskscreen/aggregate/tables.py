@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import InputError, msg
+from riskscreen.files import read_regular
 
 KIND = "riskscreen-aggregate"
 FORMAT_VERSION = 2  # 2: what the counts rest on ("basis") and a region's ranges; version 1 is read too
@@ -194,8 +195,6 @@ def _json(value: Value) -> Any:
 def read_aggregate(path: Path) -> Aggregate:
     """An aggregate file, checked: a file of another kind, or one with a published count from 1 to below its
     threshold (an edit by hand), is refused."""
-    from riskscreen.files import read_regular
-
     raw = read_regular(path, limit=16 << 20, error=InputError, what=msg("riskscreen aggregate file"))
     try:
         doc = json.loads(raw.decode("utf-8"))

@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from riskscreen import api
+from riskscreen.demo import sample
 from riskscreen.errors import UsageError, msg
+from riskscreen.workspace import actions
+from riskscreen.workspace.store import locked
 
 if TYPE_CHECKING:
     from riskscreen.weekly.shortlist import Shortlist
@@ -57,9 +61,6 @@ def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int
 
 def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, as_of: dt.date) -> Path:
     """One school's exports, weekly lists and actions (see write_region)."""
-    from riskscreen import api
-    from riskscreen.demo import sample
-
     exports = out / "exports" / name
     sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
     where = api.workspace(out / "workspaces", name)
@@ -77,10 +78,6 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
     """What a school does with a week's list: reviews closed, referrals moved on, actions for some listed students
     (one read and one write of the book for the week: an api call per action reads and writes it each time, which
     made `make region` a sixth slower), then reports made."""
-    from riskscreen import api
-    from riskscreen.workspace import actions
-    from riskscreen.workspace.store import locked
-
     day = shortlist.result.as_of.date()
     entries = shortlist.entries
     with locked(where):
@@ -116,8 +113,6 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
 
 def _referrals_move(book: ActionBook, day: dt.date, rng: np.random.Generator) -> ActionBook:
     """Referrals move through the network, some stall; a state is set on a school day between the lists."""
-    from riskscreen.workspace import actions
-
     for action in book.actions:
         state = action.referral_state
         if state is None or state[1] >= day.isoformat() or rng.random() >= 0.35:
@@ -138,8 +133,6 @@ def _referrals_move(book: ActionBook, day: dt.date, rng: np.random.Generator) ->
 def _report(where: Workspace, sid: str, entry: dict[str, object], day: dt.date, rng: np.random.Generator) -> None:
     """Most reports are made in the week they are due, some a week or more late, and one in eight never (the same
     ones every week: decided by the report itself, so the municipal table has every state to show)."""
-    from riskscreen import api
-
     if entry.get("state") not in {"due", "late"}:
         return
     end = str(entry["end"] or entry["reached"])

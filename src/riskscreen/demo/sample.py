@@ -21,6 +21,8 @@ import pandas as pd
 
 from riskscreen.demo.headers import CODE_WORDS, FILE_NAMES, HEADERS
 from riskscreen.errors import UsageError, msg
+from riskscreen.files import private_folder, write_output
+from riskscreen.ingest.holidays import calendar_text
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
@@ -349,9 +351,6 @@ def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
 
 def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
-    from riskscreen.files import private_folder, write_output
-    from riskscreen.ingest.holidays import calendar_text
-
     out_dir = private_folder(Path(out_dir))
     names = FILE_NAMES[school.profile]
     sep = "," if school.profile == "canonical" else ";"

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
+from riskscreen.files import read_regular, small_text, text_rows
 from riskscreen.ingest.parsing import written_day
 
 # File names (without extension, lower case) that hold the school's holidays rather than an export.
@@ -36,8 +37,6 @@ def find_holiday_file(folder: Path | None) -> Path | None:
 def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
     """(first day, last day) as ISO dates, in the file's order. A line is 'first;last' (a third column, the
     holiday's name, is allowed); dates are DD-MM-YYYY or YYYY-MM-DD; a first line without dates is a header."""
-    from riskscreen.files import read_regular, small_text, text_rows
-
     what = msg("holiday calendar")
     text = small_text(read_regular(path, limit=MAX_HOLIDAY_BYTES, error=InputError, what=what), path, what=what,
                       hint=msg("write one holiday per line: first day;last day"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.files import os_reason
+from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.holidays import is_holiday_file
 from riskscreen.ingest.profiles import TABLES, Profile, list_profiles
 from riskscreen.ingest.raw import RawTable
@@ -40,8 +42,6 @@ OWN_OUTPUT_HEADERS = (
 
 def _own_headers() -> list[set[str]]:
     """The signatures above, and the write-in columns of the shortlist in every language of the catalogues."""
-    from riskscreen.i18n import LANGUAGES, texts
-
     shortlists = [{normalise_header(texts(lang)["shortlist"][key]) for key in ("action", "who", "when")}
                   for lang in LANGUAGES]
     # the Dutch CSV of scores and explanations has its headings in words (text/nl.toml [csv_columns])
@@ -62,8 +62,6 @@ def own_output(path: Path) -> bool:
     except OSError:
         return False
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
         try:
             with zipfile.ZipFile(path) as archive:
                 return OWN_WORKBOOK_MARK in archive.read("docProps/core.xml")[:65536]

@@ -17,11 +17,13 @@ from riskscreen.errors import UsageError, ValidationFailed, msg
 from riskscreen.ingest.blocks import ingest_source
 from riskscreen.ingest.checks import cross_table_checks
 from riskscreen.ingest.clock import current_date
+from riskscreen.ingest.holidays import find_holiday_file, read_holidays
 from riskscreen.ingest.locate import locate_files, table_by_headers
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, FileSummary, Problem, ValidationReport
 from riskscreen.ingest.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
 from riskscreen.ingest.reading import TableSource, open_source
+from riskscreen.ingest.schema import validate_table
 
 Progress = Callable[[str], None]
 
@@ -115,8 +117,6 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
                 suffix=path.suffix.lower()),
             msg("save it as .xlsx or .csv (Excel: Save as), or move it out of the folder if it is not an export")))
     schema_import.join()
-    from riskscreen.ingest.schema import validate_table
-
     mapped: dict[str, MappedTable] = {}
     for table in TABLES:
         if table not in raws:
@@ -192,8 +192,6 @@ def _empty(table: str) -> pd.DataFrame:
 
 def _holidays(profile: Profile, folder: Path | None) -> tuple[tuple[tuple[str, str], ...], str | None]:
     """The profile's holidays and those of a vakanties.csv beside the exports, together."""
-    from riskscreen.ingest.holidays import find_holiday_file, read_holidays
-
     found = find_holiday_file(folder)
     listed = read_holidays(found) if found is not None else ()
     sources = [s for s, h in (("profile", profile.holidays), (found.name if found else "", listed)) if h]

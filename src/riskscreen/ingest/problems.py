@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from riskscreen.errors import msg
-from riskscreen.i18n import identifier_in
+from riskscreen.i18n import date_text, identifier_in, texts
 from riskscreen.identifiers import shorten
 from riskscreen.ingest.clock import current_date
 
@@ -130,8 +130,6 @@ class ValidationReport:
 
     def summary_line(self, lang: str = "en") -> str:
         """The verdict in one line, in a language: files, rows, students, dates, problems by kind."""
-        from riskscreen.i18n import date_text, texts
-
         words = texts(lang)["validation"]
         rules = texts(lang).get("rules", {})
         span = (str(words["span"]).format(first=date_text(self.first_date, lang), last=date_text(self.last_date, lang))

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -33,9 +36,6 @@ class RawTable:
 
 def drop_blank(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
     """Drop rows with no value at all and (with columns) header-less columns with no value at all."""
-    import numpy as np
-    import pandas as pd
-
     if frame.shape[1] == 0:
         return frame
     empty_rows = np.ones(len(frame), dtype=bool)

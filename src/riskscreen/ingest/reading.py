@@ -14,6 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
 from riskscreen.errors import InputError, msg
 from riskscreen.files import check_regular
 from riskscreen.ingest import sniff
@@ -114,9 +118,6 @@ class TableSource:
         if self.layout is None:
             yield self.header
             return
-        import pandas as pd
-        import pyarrow as pa
-
         layout = self.layout
         positional = [f"c{i}" for i in range(len(layout.names))]
         try:
@@ -151,8 +152,6 @@ def open_source(path: Path, *, sheet: str | None = None, known_headers: Iterable
                 stream_above: int | None = None) -> TableSource:
     """A file as blocks: read whole (one block), or streamed when it is a delimited file above `stream_above`
     bytes (None: above what this machine's memory holds when read whole)."""
-    import pandas as pd
-
     path = Path(path)
     if not _stream(path, stream_above):
         return TableSource(read_table(path, sheet=sheet, known_headers=known_headers))
@@ -185,8 +184,6 @@ def _stream(path: Path, stream_above: int | None) -> bool:
 
 def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
     """The whole file in memory: exact encoding decisions and line numbers for anything unusual."""
-    import pandas as pd
-
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -251,8 +248,6 @@ def _read_delimited_carefully(path: Path, *, known: set[str]) -> RawTable:
 
 def _fit_width(frame: pd.DataFrame, width: int, header_idx: int, path: Path) -> pd.DataFrame:
     """Make the frame as wide as the header: pad short files; refuse values beyond the last header column."""
-    import pandas as pd
-
     if frame.shape[1] > width:
         extra = frame.iloc[:, width:].notna().any(axis=1).to_numpy()
         if extra.any():
@@ -279,11 +274,6 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str],
     odd quoting): the pandas C engine then reads it and reports exact line numbers. pyarrow's own messages
     quote row contents, so they are never shown.
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:
-        return None
     if not names:
         return None
     try:
@@ -299,9 +289,6 @@ def _read_with_arrow(path: Path, sep: str, header_idx: int, names: list[str],
 def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int,
                    encoding: str = "utf-8") -> dict[str, Any]:
     """pyarrow CSV options: every column dictionary-encoded text, empty cells missing, no type guessing."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     text_type = pa.dictionary(pa.int32(), pa.string())
     return {
         "read_options": pacsv.ReadOptions(column_names=names, skip_rows=header_idx + 1, use_threads=True,
@@ -314,6 +301,4 @@ def _arrow_options(sep: str, header_idx: int, names: list[str], block_bytes: int
 
 def _arrow_csv_reader(path: Path, sep: str, header_idx: int, names: list[str], block_bytes: int,
                       encoding: str = "utf-8") -> Any:
-    import pyarrow.csv as pacsv
-
     return pacsv.open_csv(str(path), **_arrow_options(sep, header_idx, names, block_bytes, encoding))

@@ -8,6 +8,9 @@ import re
 import zipfile
 from pathlib import Path
 
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
 from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.ingest import sniff
 from riskscreen.ingest.raw import RawTable, drop_blank
@@ -116,9 +119,6 @@ def _cell_text(value: object) -> str | None:
 
 
 def read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable:
-    import pandas as pd
-    from python_calamine import CalamineWorkbook
-
     check_unpacked_size(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import csv
+import html
+import importlib
 import io
+import json
 import os
 import re
+import shutil
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskscreen.errors import msg
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from riskscreen.errors import UsageError, msg
+from riskscreen.i18n import LANGUAGES, texts
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -43,8 +53,6 @@ def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
     """The dialect asked for, else Dutch Excel's for Dutch output and RFC 4180 for English."""
     if dialect is not None:
         if dialect not in CSV_DIALECTS:
-            from riskscreen.errors import UsageError
-
             raise UsageError(msg("unknown CSV dialect '{dialect}'", dialect=dialect),
                              hint=msg("use excel-nl or rfc4180"))
         return dialect
@@ -60,8 +68,6 @@ BINARY_FORMATS = ("pdf", "xlsx")
 def output_format(kind: str, fmt: str | None, output: Path | None) -> str:
     """The format to write a kind of result in: --format wins; otherwise the output file's extension (one the kind
     renders to); otherwise the terminal table. A PDF or XLSX needs an output file."""
-    from riskscreen.errors import UsageError
-
     if not fmt and output is not None:
         known = {suffix: f for suffix, f in EXTENSIONS.items() if f in formats(kind)}
         if output.suffix.lower() not in known:
@@ -83,10 +89,6 @@ def formats(kind: str) -> tuple[str, ...]:
 def render(kind: str, fmt: str, *subject: object, **options: object) -> str | bytes:
     """Render a result (validation report, scores, explanation, shortlist, card, evaluation) in a format;
     options (csv_dialect, width) go to the renderers that take them."""
-    import importlib
-
-    from riskscreen.errors import UsageError
-
     module, function, known = REGISTRY[kind]
     if fmt not in known:
         raise UsageError(msg("{kind} cannot be written as {fmt}", kind=kind, fmt=fmt), hint=msg("choose one of: {join}",
@@ -104,9 +106,6 @@ def render_width() -> int:
             return min(MAX_WIDTH, max(60, int(os.environ["COLUMNS"])))
     except ValueError:
         return DEFAULT_WIDTH
-    import shutil
-    import sys
-
     if sys.stdout is not None and sys.stdout.isatty():
         return min(MAX_WIDTH, max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns))
     return DEFAULT_WIDTH
@@ -120,15 +119,11 @@ def plain(value: object, limit: int | None = None) -> str:
 
 def cell(value: object, limit: int = DISPLAY_CHARS) -> Text:
     """A terminal table cell that shows data literally: square brackets are never read as rich markup."""
-    from rich.text import Text
-
     return Text(plain(value, limit))
 
 
 def markdown_text(value: object) -> str:
     """Data as Markdown that stays data: HTML and Markdown characters escaped, one line."""
-    import html
-
     text = plain(value).replace("\r", " ").replace("\n", " ")
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
@@ -136,8 +131,6 @@ def markdown_text(value: object) -> str:
 def to_text(renderable: object, width: int | None = None, color: bool = False) -> str:
     """A rich renderable as text of a fixed width: plain for files and golden tests, with ANSI colours for a
     terminal that shows them."""
-    from rich.console import Console
-
     console = Console(file=io.StringIO(), width=width or render_width(), color_system="standard" if color else None,
                       force_terminal=color, record=True, legacy_windows=False, no_color=False)
     console.print(renderable)
@@ -173,18 +166,12 @@ def render_rows(header: list[str], rows: list[list[object]], fmt: str, lang: str
                 csv_dialect: str | None = None) -> str:
     """Plain rows as a terminal table, JSON records (keyed by `header`) or CSV (for listings such as
     `history`); tables and CSV head their columns with the language's words."""
-    from riskscreen.i18n import LANGUAGES, texts
-
     if fmt == "json":
-        import json
-
         return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2, ensure_ascii=False) + "\n"
     words = texts(lang).get("csv_columns", {}) if lang in LANGUAGES else {}
     shown = [str(words.get(key, key)) for key in header]  # Dutch words; the keys themselves in English
     if fmt == "csv":
         return csv_text(shown, rows, csv_dialect_for(lang, csv_dialect))
-    from rich.table import Table
-
     table = Table(*shown)
     for r in rows:
         table.add_row(*(cell(v) for v in r))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich.table import Table
+
 from riskscreen.i18n import choice_label, date_text, texts
 from riskscreen.render import cell, csv_dialect_for, csv_text, plain, render_width, to_text
 from riskscreen.workspace.actions import Action
@@ -55,8 +57,6 @@ def render_actions(actions: list[Action], fmt: str, lang: str = "nl", width: int
                         csv_dialect_for(lang, csv_dialect))
     width = width or render_width()
     if width >= TABLE_WIDTH:
-        from rich.table import Table
-
         table = Table(*(heading[k] for k in COLUMNS))
         for t in texts_of:
             table.add_row(*(cell(t[k]) for k in COLUMNS))

@@ -7,6 +7,10 @@ import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from riskscreen.aggregate.tables import Aggregate, Span, Table, Value, to_json
 from riskscreen.i18n import band_label, texts
 from riskscreen.render import neutralise
@@ -22,6 +26,7 @@ from riskscreen.render.aggregate import (
     shown,
     trend,
 )
+from riskscreen.render.shortlist_html import template_environment
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -57,8 +62,6 @@ def table_rows(t: Table, aggregate: Aggregate, lang: str) -> tuple[list[str], li
 
 # --------------------------------------------------------------------------------------------------- PDF
 def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
-    from fpdf import FPDF
-
     words = texts(lang)["aggregate"]
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
@@ -194,8 +197,6 @@ def _reach(value: Value) -> tuple[float, float] | None:
 
 
 def html_document(aggregate: Aggregate, lang: str) -> str:
-    from riskscreen.render.shortlist_html import template_environment
-
     words = texts(lang)["aggregate"]
     months = trend(aggregate, lang)
     largest = max([r[1] for _, a, b in months for v in (a, b) if (r := _reach(v))] or [1.0])
@@ -219,9 +220,6 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
 
 # -------------------------------------------------------------------------------------------------- XLSX
 def xlsx_document(aggregate: Aggregate, lang: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     words = texts(lang)["aggregate"]
     wb = Workbook()
     wb.properties.creator = "riskscreen"

@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from riskscreen.errors import Day, localised, msg
+from riskscreen.i18n import texts
 from riskscreen.scoring.card import (
     Baselines,
     EvaluationReport,
@@ -18,6 +19,7 @@ from riskscreen.scoring.card import (
     card_json,
     evaluation_json,
 )
+from riskscreen.signals.features import SPEC
 
 __all__ = ["card_json", "card_markdown", "evaluation_json", "evaluation_markdown", "model_line"]
 
@@ -100,8 +102,6 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
             say(msg("- {rows} student-moments of {students} students; {positives} left without a startkwalificatie",
                     rows=data.rows, students=data.students, positives=data.positives)),
             say(msg("- data SHA-256: `{sha256}`", sha256=data.sha256))]
-    from riskscreen.i18n import texts
-
     tables = texts(lang).get("tables", {})
     out += [f"  - {tables.get(f.table, f.table)}: {f.file} `{f.sha256[:16]}…`" for f in data.files]
     v, p = card.validation, card.parameters
@@ -197,8 +197,6 @@ def _feature_lines(card: ModelCard, lang: str) -> list[str]:
 
 def _described(name: str, description: str, lang: str) -> str:
     """A feature's description in the language (its declared label), else as the card has it."""
-    from riskscreen.signals.features import SPEC
-
     spec = SPEC.get(name)
     if lang == "en" or spec is None or lang not in spec.words:
         return description  # the card's own words, as card.md has them

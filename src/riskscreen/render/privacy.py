@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import jinja2
+from fpdf import FPDF
 
 from riskscreen.i18n import texts
+from riskscreen.render.shortlist_pdf import latin, register_font
 
 PAPERS = ("dpia", "verwerkingsregister", "informatie", "algoritmeregister", "checklist")
 
@@ -56,10 +58,6 @@ def render_papers(facts: PrivacyFacts, lang: str) -> dict[str, str]:
 
 def paper_pdf(markdown: str) -> bytes:
     """A paper's Markdown set as an A4 PDF: headings, bullets and paragraphs (all the papers use)."""
-    from fpdf import FPDF
-
-    from riskscreen.render.shortlist_pdf import latin, register_font
-
     doc = FPDF(orientation="portrait", format="A4")
     doc.set_margins(20, 18, 20)
     doc.set_auto_page_break(True, 18)

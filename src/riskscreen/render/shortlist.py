@@ -9,6 +9,8 @@ from typing import Any
 from riskscreen.i18n import group_heading
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
 from riskscreen.render.scores import demo_warning
+from riskscreen.render.shortlist_html import html_document
+from riskscreen.render.shortlist_pdf import pdf_bytes
 from riskscreen.render.shortlist_records import (
     columns,
     group_notes,
@@ -20,6 +22,8 @@ from riskscreen.render.shortlist_records import (
     value_of,
     words_of,
 )
+from riskscreen.render.shortlist_terminal import terminal_renderable
+from riskscreen.render.shortlist_xlsx import xlsx_bytes
 from riskscreen.render.statutory import entries_json
 from riskscreen.weekly.shortlist import Shortlist
 
@@ -122,20 +126,12 @@ def render(sl: Shortlist, fmt: str, width: int | None = None, color: bool = Fals
     if fmt == "md":
         return markdown(sl)
     if fmt == "html":
-        from riskscreen.render.shortlist_html import html_document
-
         return html_document(sl)
     if fmt == "csv":
         return csv_document(sl, csv_dialect)
     if fmt == "pdf":
-        from riskscreen.render.shortlist_pdf import pdf_bytes
-
         return pdf_bytes(sl)
     if fmt == "xlsx":
-        from riskscreen.render.shortlist_xlsx import xlsx_bytes
-
         return xlsx_bytes(sl)
-    from riskscreen.render.shortlist_terminal import terminal_renderable
-
     shown = width or render_width()
     return to_text(terminal_renderable(sl, shown, columns(sl, write_in=False)), shown, color=color)

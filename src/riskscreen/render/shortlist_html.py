@@ -5,7 +5,24 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from riskscreen.i18n import group_heading
+import jinja2
+
+from riskscreen.i18n import group_heading, texts
+from riskscreen.render.scores import demo_warning
+from riskscreen.render.shortlist_records import (
+    PRINTED_COLUMNS,
+    group_notes,
+    header_lines,
+    headings,
+    legend_lines,
+    printed_flags,
+    printed_reasons,
+    printed_student,
+    records,
+    statutory_header,
+    statutory_rows,
+    words_of,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -16,31 +33,12 @@ if TYPE_CHECKING:
 
 @functools.cache
 def template_environment() -> jinja2.Environment:
-    import jinja2
-
     return jinja2.Environment(loader=jinja2.PackageLoader("riskscreen.render", "templates"),
                               autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                               undefined=jinja2.StrictUndefined)
 
 
 def html_document(sl: Shortlist) -> str:
-    from riskscreen.i18n import texts
-    from riskscreen.render.scores import demo_warning
-    from riskscreen.render.shortlist_records import (
-        PRINTED_COLUMNS,
-        group_notes,
-        header_lines,
-        headings,
-        legend_lines,
-        printed_flags,
-        printed_reasons,
-        printed_student,
-        records,
-        statutory_header,
-        statutory_rows,
-        words_of,
-    )
-
     lang = sl.result.lang
     words = words_of(sl)
     head = header_lines(sl)

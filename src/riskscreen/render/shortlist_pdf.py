@@ -10,8 +10,11 @@ mentor's name on every page, which is why the PDF is drawn here rather than prin
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from fpdf import FPDF
 
 from riskscreen.i18n import date_text, group_heading, percent, texts
 from riskscreen.render import plain
@@ -56,8 +59,6 @@ def register_font(doc: FPDF) -> tuple[str, bool]:
     """DejaVu Sans as matplotlib ships it (every Dutch character, the arrow), when that optional package is
     installed (the plots and test extras); else Helvetica, whose PDF encoding lacks the arrow. Found without
     importing matplotlib, which would cost the list a second."""
-    import importlib.util
-
     spec = importlib.util.find_spec("matplotlib")
     folders = list(spec.submodule_search_locations or []) if spec else []
     fonts = [Path(f) / "mpl-data" / "fonts" / "ttf" for f in folders]
@@ -78,8 +79,6 @@ class _ListPdf:
     """The document being drawn; `section` is what the running header names on the current page."""
 
     def __init__(self, sl: Shortlist) -> None:
-        from fpdf import FPDF
-
         self.sl = sl
         self.lang = sl.result.lang
         self.words = words_of(sl)

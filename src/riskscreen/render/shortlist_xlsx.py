@@ -6,6 +6,10 @@ import io
 import math
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
 from riskscreen.render.scores import REASON_COLUMNS, flag_texts
@@ -38,10 +42,6 @@ def _sheet_title(name: str, used: set[str]) -> str:
 def xlsx_bytes(sl: Shortlist) -> bytes:
     """A workbook: a summary sheet (with the open statutory signals) and one sheet per mentor; frozen header,
     widths, wrapped text, the chance as a number, and the write-in columns ready for `actions import`."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     lang = sl.result.lang
     words = words_of(sl)
     cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
@@ -144,8 +144,6 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
 def _all_students(ws: Any, sl: Shortlist) -> None:
     """Every screened student, ranked, to sort and filter in Excel; no action columns, so `actions import`
     reads the mentors' sheets only."""
-    from openpyxl.styles import Font, PatternFill
-
     lang = sl.result.lang
     words = words_of(sl)
     table = sl.result.table

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from riskscreen.i18n import date_text, number, texts
+from riskscreen.i18n import date_text, group_label, number, texts
+from riskscreen.render import render_rows, render_width
 
 
 def words(lang: str) -> dict[str, str]:
@@ -104,8 +105,6 @@ def due_rows(reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str
              ) -> tuple[list[str], list[list[object]]]:
     """The verzuimloket's worklist: per report its deadline, state, student, mentor and the fields DUO asks (type,
     begin, end, hours); keys and ISO dates for JSON, words for a person."""
-    from riskscreen.i18n import group_label
-
     header = ["deadline", "state", "student_id", "group", "type", "begin", "end", "hours", "basis"]
     w = words(lang)
     rows: list[list[object]] = []
@@ -126,8 +125,6 @@ DUE_TABLE_FROM = 110  # columns: below this the worklist is a block per report, 
 
 def due_text(header: list[str], rows: list[list[object]], lang: str, width: int | None = None) -> str:
     """The worklist for a person: a table on a wide terminal, else one block of two lines per report."""
-    from riskscreen.render import render_rows, render_width
-
     shown = width or render_width()
     if shown >= DUE_TABLE_FROM:
         return render_rows(header, rows, "table", lang)

@@ -12,6 +12,7 @@ from riskscreen.errors import localised
 from riskscreen.i18n import texts
 from riskscreen.ingest.problems import ValidationReport, shown_value
 from riskscreen.render import csv_dialect_for, csv_text, to_text
+from riskscreen.render.scores import csv_header
 
 
 def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
@@ -67,8 +68,6 @@ def render_report(report: ValidationReport, fmt: str, width: int | None = None, 
     if fmt == "json":
         return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        from riskscreen.render.scores import csv_header
-
         words = texts(lang)["validation"] if lang != "en" else {"error": "error", "warning": "warning"}
         rules = texts(lang).get("rules", {})
         tables = texts(lang).get("tables", {})

@@ -3,12 +3,20 @@ additive, see `additive`); split scores into parts."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 from riskscreen.errors import ModelError, msg
 from riskscreen.scoring.additive import AdditiveParameters
@@ -25,11 +33,6 @@ BAND_QUANTILES = {"high": 0.95, "elevated": 0.80}
 
 
 def make_pipeline(c: float, class_weight: str | None, seed: int = 0) -> object:
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
     return Pipeline([
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("scale", StandardScaler()),
@@ -181,8 +184,6 @@ def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> A
     """Folds that keep a student's rows together and spread those who left evenly: scikit-learn's
     StratifiedGroupKFold for a school, and for a school board's tens of thousands of students the same idea in one
     pass (students shuffled, then dealt to the folds in turn, those who left and those who stayed apart)."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
     students, codes = np.unique(groups, return_inverse=True)
     if students.size <= LARGE_GROUPS:
         return StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
@@ -201,9 +202,6 @@ def platt_scaling(x: np.ndarray, y: np.ndarray, estimator: object, seed: int,
                   groups: np.ndarray | None) -> tuple[float, float, float | None]:
     """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact; with the
     out-of-fold ROC AUC, what the same fit scores on rows it did not see."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     folds = fold_count(y, groups)
     if folds < 2:
         return 1.0, 0.0, None
@@ -213,8 +211,6 @@ def platt_scaling(x: np.ndarray, y: np.ndarray, estimator: object, seed: int,
                             method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    from sklearn.metrics import roc_auc_score
-
     auc = float(roc_auc_score(y, oof))
     return (a, b, auc) if a > 0 else (1.0, 0.0, auc)
 
@@ -238,10 +234,6 @@ def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray)
     """The model with its intercept moved so that its mean predicted chance on these rows equals their rate of
     leaving (calibration in the large); band thresholds move with it, so every student keeps their band.
     Contributions are unchanged: only the constant moves. Returns the model and the shift in logits."""
-    from dataclasses import replace
-
-    from scipy.optimize import brentq
-
     logit = logits(model, features)
     observed = float(np.mean(labels))
     if not 0 < observed < 1:
@@ -259,8 +251,6 @@ def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray)
 
 def _estimator_moved(estimator: object, parameters: LinearParameters | AdditiveParameters, shift: float) -> object:
     """A copy of the scikit-learn estimator (model.pkl, for analysts) that scores as the moved numbers do."""
-    import copy
-
     if estimator is None:
         return None
     moved = copy.deepcopy(estimator)

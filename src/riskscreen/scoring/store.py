@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -108,8 +109,6 @@ def model_dirs() -> list[Path]:
 def bundled_dir() -> Path:
     """The bundled models: the package's riskscreen.models (models/ at the top of the repository, shipped in
     the wheel), or the repository's models/ folder when riskscreen runs from a source tree."""
-    import importlib.util
-
     spec = importlib.util.find_spec("riskscreen.models")
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))

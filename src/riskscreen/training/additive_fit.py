@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from riskscreen.errors import ModelError, msg
 from riskscreen.scoring.additive import AdditiveParameters, ramps
+from riskscreen.scoring.model import BAND_QUANTILES, FittedModel, direction, feature_matrix, platt_scaling, predict
 
 if TYPE_CHECKING:
     from riskscreen.scoring.model import FittedModel
@@ -131,8 +132,6 @@ def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: S
                  class_weight: str | None = None, seed: int = 0, groups: np.ndarray | None = None,
                  calibrate: bool = True) -> FittedModel:
     """The additive model on these rows, calibrated on out-of-fold logits as the linear one, with its bands."""
-    from riskscreen.scoring.model import BAND_QUANTILES, FittedModel, direction, feature_matrix, platt_scaling, predict
-
     y = np.asarray(labels, dtype=int)
     if y.min(initial=1) == y.max(initial=0):
         raise ModelError(msg("the outcomes hold only one class (no one left, or everyone did)"),

@@ -14,6 +14,7 @@ from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.training.metrics import fairness, metrics, one_blas_thread, paired_difference
+from riskscreen.training.shapes import fit_shape
 from riskscreen.training.train import NO_AUDIT, Progress, TrainingSet, assess, file_sha256, split, training_set
 
 
@@ -82,8 +83,6 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
-    from riskscreen.training.shapes import fit_shape
-
     settings = loaded.card.parameters
     # Only ranks are compared (ROC AUC, the top 10%), which calibration does not change: no calibration fit.
     same = fit_shape(settings.shape, ts.features.iloc[train_idx], ts.labels[train_idx],

@@ -9,6 +9,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import average_precision_score, roc_auc_score
+from threadpoolctl import threadpool_limits
 
 from riskscreen.signals.features import FEATURE_NAMES
 
@@ -39,14 +42,10 @@ def _k(n: int, fraction: float) -> int:
 
 
 def _auc(y: np.ndarray, p: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
-
     return float(roc_auc_score(y, p)) if 0 < y.sum() < y.size else float("nan")
 
 
 def _pr_auc(y: np.ndarray, p: np.ndarray) -> float:
-    from sklearn.metrics import average_precision_score
-
     return float(average_precision_score(y, p)) if y.sum() > 0 else float("nan")
 
 
@@ -251,8 +250,6 @@ def rule_score(features: pd.DataFrame, seed: int = 0) -> np.ndarray:
 
 def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, seed: int = 0,
               feature_names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
     # Tuned fairly: boosting stops when a tenth of the training rows set aside stops improving, rather than
     # running 200 rounds on a few hundred rows (with too few who left to set any aside, 100 rounds).
     enough = int(np.sum(train_y)) >= 20 and len(train_y) >= 200
@@ -262,8 +259,6 @@ def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, 
     usable = [f for f in feature_names if train_x[f].notna().any()]
     # On a school's history (thousands of rows) OpenMP threads cost more than they gain, and on a busy
     # two-core machine far more: one thread below SMALL_DATA_ROWS.
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(limits=1 if len(train_x) < SMALL_DATA_ROWS else None, user_api="openmp"):
         model.fit(train_x.loc[:, usable].to_numpy(dtype=float), train_y)
         return np.asarray(model.predict_proba(test_x.loc[:, usable].to_numpy(dtype=float))[:, 1])
@@ -348,8 +343,6 @@ def one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:
     """Run with one BLAS thread: training and evaluation multiply tall, thin matrices (memory-bound) and take
     L-BFGS's many small steps, where more threads only wait on each other; on a busy two-core machine they
     doubled `train` at 30,000 students (benchmarks/analyst.py)."""
-    from threadpoolctl import threadpool_limits
-
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         with threadpool_limits(limits=1, user_api="blas"):

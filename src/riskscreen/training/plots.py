@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import roc_curve
 
 from riskscreen.errors import OutputError, UsageError, msg
 from riskscreen.files import write_output
@@ -14,8 +17,6 @@ NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradien
 
 def require_matplotlib() -> None:
     """Refuse --plots before any work when matplotlib is missing, with a command that installs it."""
-    import importlib.util
-
     if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(msg("--plots needs matplotlib, which is not installed"),
                          hint=msg("install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
@@ -26,14 +27,10 @@ def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, 
                 rows: dict[str, np.ndarray] | None = None) -> list[Path]:
     """Three PNG files; each curve uses the rows its scores belong to (rows[name], default all)."""
     require_matplotlib()
-    import matplotlib
+    import matplotlib  # the optional extra [plots]: only when plots are asked for
 
     matplotlib.use("Agg")
-    import io
-
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import roc_curve
-
+    import matplotlib.pyplot as plt  # the optional extra [plots]
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

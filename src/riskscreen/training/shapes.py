@@ -7,10 +7,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import cross_val_score
 
 from riskscreen.errors import UsageError, msg
-from riskscreen.scoring.model import FittedModel, fit
-from riskscreen.training.additive_fit import PENALTY_GRID, fit_additive
+from riskscreen.scoring.model import FittedModel, fit, fold_count, grouped_folds, make_pipeline
+from riskscreen.training.additive_fit import PENALTY_GRID, AdditiveClassifier, fit_additive
 
 SHAPES = ("auto", "linear", "additive")
 # The bent shape is kept only when it validates clearly better: a reader's linear card is simpler to follow.
@@ -36,12 +38,6 @@ def choose_shape(shape: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, *
     additive one at each penalty of the grid), the additive shape chosen under "auto" only when it is better by
     more than SHAPE_MARGIN. `linear_auc`: the linear shape's figure when choosing C measured it on the same folds
     already. The record goes into the card as it is."""
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import cross_val_score
-
-    from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
-    from riskscreen.training.additive_fit import AdditiveClassifier
-
     if shape not in SHAPES:
         raise UsageError(msg("unknown model shape '{shape}'", shape=shape),
                          hint=msg("choose from {join}", join=", ".join(SHAPES)))

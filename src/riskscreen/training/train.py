@@ -11,13 +11,27 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas
 import pandas as pd
+import sklearn
+from sklearn.model_selection import cross_val_score
 
 from riskscreen import __version__
 from riskscreen.errors import Day, Message, ModelError, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
+from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard
-from riskscreen.scoring.model import FEATURE_SETS, FittedModel, predict
+from riskscreen.scoring.model import (
+    FEATURE_SETS,
+    FittedModel,
+    direction,
+    feature_matrix,
+    fold_count,
+    grouped_folds,
+    make_pipeline,
+    predict,
+    recalibrated,
+)
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.features import SPEC, build_features
 from riskscreen.training.metrics import (
@@ -31,6 +45,7 @@ from riskscreen.training.metrics import (
     resamples,
     rule_score,
 )
+from riskscreen.training.shapes import choose_shape, fit_shape
 
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -109,8 +124,6 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
                        f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training")
         if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
             return np.flatnonzero(train), np.flatnonzero(test), description
-    from riskscreen.scoring.model import grouped_folds
-
     folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
     if folds < 2:
         raise ModelError(msg("too few students who left (or stayed) to hold any out for testing"),
@@ -124,10 +137,6 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
 def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
              seed: int) -> tuple[float, float | None]:
     """Regularisation strength by grouped cross-validated ROC AUC on the training part, and that AUC."""
-    from sklearn.model_selection import cross_val_score
-
-    from riskscreen.scoring.model import fold_count, grouped_folds, make_pipeline
-
     y = ts.labels[train]
     folds = fold_count(y, ts.student_ids[train])
     if folds < 2:
@@ -177,9 +186,6 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
 
 
 def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str, Any]]:
-    from riskscreen.scoring.additive import AdditiveParameters
-    from riskscreen.scoring.model import feature_matrix
-
     p = fitted.parameters
     if isinstance(p, AdditiveParameters):
         # the sd of the training values as the model saw them (missing as the median): drift is measured in it
@@ -208,9 +214,6 @@ def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str
 
 
 def _versions() -> dict[str, str]:
-    import pandas
-    import sklearn
-
     return {"riskscreen": __version__, "scikit-learn": sklearn.__version__, "pandas": pandas.__version__,
             "numpy": np.__version__, "python": platform.python_version()}
 
@@ -249,9 +252,6 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     shape (linear, or additive with a monotone shape per feature) is chosen by cross-validation on the training
     rows under "auto". With `recalibrate`, the final model's intercept moves to the latest cohort's rate of
     leaving (else only a wide gap between the two is reported)."""
-    from riskscreen.scoring.model import direction
-    from riskscreen.training.shapes import choose_shape, fit_shape
-
     say = progress or (lambda _m: None)
     if feature_set not in FEATURE_SETS:
         raise UsageError(msg("unknown feature set '{feature_set}'", feature_set=feature_set),
@@ -325,8 +325,6 @@ def _latest_cohort(ts: TrainingSet, fitted: FittedModel,
                    recalibrate: bool) -> tuple[FittedModel, dict[str, Any] | None, Message | None]:
     """The final model against its latest cohort: moved to its rate of leaving (recalibrate), or the gap reported
     when it is wide (a school whose rate changed is under- or over-predicted, a quarter on one real data set)."""
-    from riskscreen.scoring.model import predict, recalibrated
-
     latest = ts.as_of == np.max(ts.as_of)
     features, labels = ts.features.iloc[np.flatnonzero(latest)], ts.labels[latest]
     if labels.size == 0 or labels.sum() == 0:

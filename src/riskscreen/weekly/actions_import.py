@@ -16,11 +16,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from riskscreen.errors import Day, InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular, small_text, text_rows
 from riskscreen.i18n import LANGUAGES, choice_label, texts
 from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
+from riskscreen.ingest.workbook import check_unpacked_size
 from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, make_action, set_state
 from riskscreen.workspace.location import SCHOOL_PATTERN
 
@@ -153,10 +156,6 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
     """(sheet, row number, cells) of every row of every sheet (a workbook) or of the file (CSV)."""
     data = read_regular(path, limit=MAX_LIST_BYTES, error=InputError, what=msg("filled-in list"))
     if data.startswith(b"PK\x03\x04"):
-        from python_calamine import CalamineWorkbook
-
-        from riskscreen.ingest.workbook import check_unpacked_size
-
         check_unpacked_size(path)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))

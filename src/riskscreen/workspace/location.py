@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskscreen.errors import UsageError, WorkspaceError, msg
+from riskscreen.files import read_regular
+from riskscreen.i18n import message
 from riskscreen.settings import environment
 
 CONFIG_NAME = "riskscreen.toml"
@@ -67,8 +69,6 @@ class Workspace:
 
     def describe(self, lang: str = "en") -> str:
         """Where the workspace is and how it was chosen, in a language."""
-        from riskscreen.i18n import message
-
         if self.chosen_by.startswith("riskscreen.toml"):
             chosen = message("chosen_by_config", lang, path=self.chosen_by.partition("(")[2].rstrip(")"))
         else:
@@ -108,8 +108,6 @@ def _check_trusted(path: Path) -> None:
 
 
 def read_toml(path: Path, what: str) -> dict[str, object]:
-    from riskscreen.files import read_regular
-
     raw = read_regular(path, limit=MAX_CONFIG_BYTES, error=WorkspaceError, what=what)
     try:
         return tomllib.loads(raw.decode("utf-8"))

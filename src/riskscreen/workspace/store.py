@@ -12,7 +12,7 @@ from typing import Any
 
 from riskscreen.errors import WorkspaceError, msg
 from riskscreen.files import private_folder, read_regular, write_output
-from riskscreen.workspace.location import SETTINGS_NAME, Workspace, settings_text
+from riskscreen.workspace.location import SETTINGS_NAME, Workspace, config_text, settings_text
 
 LOCK_NAME = ".lock"
 MAX_DOCUMENT_BYTES = 512 << 20
@@ -71,9 +71,9 @@ def locked(workspace: Workspace) -> Iterator[None]:
 
 def _try_lock(fd: int) -> bool:
     try:
-        import fcntl
+        import fcntl  # POSIX only: Windows locks with msvcrt
     except ImportError:  # Windows
-        import msvcrt
+        import msvcrt  # Windows only
 
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
@@ -124,8 +124,6 @@ def initialise(workspace: Workspace, *, retention_weeks: int | None, config: Pat
                force: bool = False) -> list[Path]:
     """Make the school's workspace folder with a settings file, and (optionally) the riskscreen.toml that
     points commands in a working folder to it; returns the files written."""
-    from riskscreen.workspace.location import config_text
-
     written = []
     ensure_folder(workspace.folder)  # 0700 now, not only from the first list on
     ensure_folder(workspace.snapshots)
