@@ -155,7 +155,8 @@ def test_below_the_cli_imports_are_at_the_top_or_say_why(path: Path) -> None:
     its module, unless the CLI's start-up, the platform or an optional extra needs it late, said on its line."""
     lines = path.read_text(encoding="utf-8").splitlines()
     late = [f"{path.name}:{sub.lineno}: {ast.unparse(sub)}"
-            for node in ast.walk(ast.parse("\n".join(lines))) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(ast.parse("\n".join(lines)))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             for sub in ast.walk(node) if isinstance(sub, ast.Import | ast.ImportFrom)
             and "  # " not in "".join(lines[sub.lineno - 1:sub.end_lineno])]
     assert late == []
