@@ -160,3 +160,27 @@ def test_below_the_cli_imports_are_at_the_top_or_say_why(path: Path) -> None:
             for sub in ast.walk(node) if isinstance(sub, ast.Import | ast.ImportFrom)
             and "  # " not in "".join(lines[sub.lineno - 1:sub.end_lineno])]
     assert late == []
+
+
+def test_every_api_function_documents_every_parameter() -> None:
+    """A notebook user reads `help(api.f)` (#27 item 6): a numpydoc Parameters section names each parameter of
+    every function of the API, in the order of the signature, and says something about it."""
+    import inspect
+
+    from riskscreen import api
+
+    undocumented = {}
+    for name in api.__all__:
+        function = getattr(api, name)
+        if not inspect.isfunction(function):
+            continue
+        wanted = list(inspect.signature(function).parameters)
+        doc = inspect.getdoc(function) or ""
+        documented = []
+        if "\nParameters\n----------\n" in doc:
+            body = doc.split("\nParameters\n----------\n", 1)[1].split("\n\n", 1)[0].splitlines()
+            documented = [line.split(" : ")[0] for i, line in enumerate(body)
+                          if line and not line.startswith(" ") and i + 1 < len(body) and body[i + 1].startswith("    ")]
+        if documented != wanted:
+            undocumented[name] = (wanted, documented)
+    assert undocumented == {}

@@ -47,7 +47,33 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
                review: dt.date | None = None, agreed: dt.date | None = None, strengths: list[str] | None = None,
                goal: str | None = None) -> Action:
     """Record an agreed action for a student of the school, with what goes well and what the student wants (chosen
-    categories, in either language or as keys)."""
+    categories, in either language or as keys).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    student_id
+        The student's pseudonym, as in the exports.
+    what
+        What was agreed, in a few words (no names or other identifying details: refused).
+    type
+        The kind of action: conversation, home visit, referral, ... (a key or its word).
+    who
+        Who follows it up: youth_worker, mentor, coordinator, ... (a key or its word).
+    worker
+        The member of staff who follows it up (a name or code of staff, never of family).
+    referral
+        Where the student is referred to, when the action is a referral.
+    review
+        The day the action is looked at again (within a year of the day agreed); None: no review date.
+    agreed
+        The day the action was agreed; None: today (for a list read back: the list's date).
+    strengths
+        What goes well, in the student's view (chosen categories, keys or words).
+    goal
+        What the student wants (a chosen category, key or word).
+    """
     where = where or _default_workspace()
     day = agreed or current_date()
     who = role_key(who)
@@ -64,6 +90,19 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
 
 
 def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: dt.date | None = None) -> Action:
+    """Close an action with its outcome on a day.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    action_id
+        The action's number, as `actions_table` and the list show it.
+    outcome
+        How it ended, in a few words (no names or other identifying details: refused).
+    on
+        The day it happened; None: today.
+    """
     where = where or _default_workspace()
     with locked(where):
         book, closed = actions.close(actions.load(where.actions_file), action_id, on=on or current_date(),
@@ -74,7 +113,20 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
 
 def update_referral(where: Workspace | None, action_id: int, *, state: str, on: dt.date | None = None) -> Action:
     """Move a referral to a new state on a day: registered, waiting_list, started, finished, failed, or their words
-    in either language (aangemeld, wachtlijst, gestart, afgerond, niet gelukt)."""
+    in either language (aangemeld, wachtlijst, gestart, afgerond, niet gelukt).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    action_id
+        The action's number, as `actions_table` and the list show it.
+    state
+        The referral's new state: registered, waiting_list, started, finished, failed, or their words in either
+        language.
+    on
+        The day it happened; None: today.
+    """
     where = where or _default_workspace()
     key = referral_state_key(state)
     with locked(where):
@@ -89,7 +141,26 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
     """Record that a statutory signal was reported (a report to DUO/leerplicht, sick leave to the jeugdarts).
 
     A report to DUO is the student's oldest report still open on `on` in the latest list, or the one named by its
-    `type` and `end` date; the record names it, so the list shows that one as reported (or reported late)."""
+    `type` and `end` date; the record names it, so the list shows that one as reported (or reported late).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    student_id
+        The student's pseudonym, as in the exports.
+    on
+        The day it was reported.
+    signal
+        The signal reported: 'verzuim_16u' (to DUO) or 'ziekteverzuim' (to the jeugdarts).
+    type
+        The report's type (such as '16u', 'vervolgmelding', 'lrv'); None: the oldest open one.
+    end
+        The last day of the reported period, to name one report among several.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     if on > (today or current_date()):
         raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
@@ -137,7 +208,16 @@ class DueReport:
 
 def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[str, list[DueReport]]:
     """The reports to make now, as the latest list knows them and the action book has them: every one due or
-    late, the earliest deadline first. Returns the list's date too."""
+    late, the earliest deadline first. Returns the list's date too.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     paths = snapshots.list_snapshots(where.snapshots)
     if not paths:
@@ -160,7 +240,17 @@ def reports_due(where: Workspace | None = None, *, today: dt.date | None = None)
 
 def actions_table(where: Workspace | None = None, *, include_closed: bool = False,
                   student_id: str | None = None) -> list[Action]:
-    """The school's actions (open ones unless include_closed), in the order they were agreed."""
+    """The school's actions (open ones unless include_closed), in the order they were agreed.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    include_closed
+        Also the closed actions.
+    student_id
+        Only this student's actions.
+    """
     where = where or _default_workspace()
     book = actions.load(where.actions_file)
     chosen = [a for a in book.actions
@@ -180,7 +270,19 @@ class ImportResult:
 
 def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
                    dry_run: bool = False) -> ImportResult:
-    """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all."""
+    """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    path
+        The filled-in list: an XLSX or CSV riskscreen made.
+    agreed
+        The day the action was agreed; None: today (for a list read back: the list's date).
+    dry_run
+        Say what would happen, change nothing.
+    """
     where = where or _default_workspace()
     with locked(where):
         book = actions.load(where.actions_file)
@@ -205,7 +307,24 @@ class SharingTable:
 def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.date | None = None,
                 until: dt.date | None = None, today: dt.date | None = None) -> Basis:
     """Record why a student's signals may be shared with the youth worker (toestemming, convenant, bekend; or
-    consent, covenant, known) from `on` (default today) until `until` (default: until ended)."""
+    consent, covenant, known) from `on` (default today) until `until` (default: until ended).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    student_id
+        The student's pseudonym, as in the exports.
+    basis
+        Why the signals may be shared: toestemming, convenant, bekend (or consent, covenant, known).
+    on
+        The first day it holds; None: today.
+    until
+        The last day it holds; None: until it is ended.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     today = today or current_date()
     with locked(where):
@@ -218,7 +337,20 @@ def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.
 def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None = None,
                 today: dt.date | None = None) -> tuple[int, dt.date]:
     """End every basis of a student that still holds on `on` (default today); returns how many were ended, and
-    the day."""
+    the day.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    student_id
+        The student's pseudonym, as in the exports.
+    on
+        The day the bases end; None: today.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     day = on or today or current_date()
     with locked(where):
@@ -228,6 +360,15 @@ def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None 
 
 
 def sharing_table(where: Workspace | None = None, *, today: dt.date | None = None) -> SharingTable:
-    """The school's recorded bases for sharing, and its default from the workspace settings."""
+    """The school's recorded bases for sharing, and its default from the workspace settings.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     return SharingTable(*sharing.of_workspace(where), today or current_date())

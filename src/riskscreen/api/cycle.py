@@ -27,7 +27,15 @@ MAX_RETENTION_WEEKS = 5200  # 100 years: a longer period is a typing error, and 
 
 def workspace(home: Path | None = None, school: str | None = None) -> Workspace:
     """The school's workspace: --workspace, a riskscreen.toml in or above the working folder, RISKSCREEN_HOME,
-    or the per-user data folder; one folder per school inside it."""
+    or the per-user data folder; one folder per school inside it.
+
+    Parameters
+    ----------
+    home
+        The folder of the workspaces; None: riskscreen.toml, RISKSCREEN_HOME or the per-user data folder.
+    school
+        The school's workspace inside it: its BRIN or a short name.
+    """
     return locate(home, school)
 
 
@@ -40,7 +48,21 @@ class Initialised:
 def init_workspace(home: Path | None, school: str, *, retention_weeks: int | None = None,
                    write_config: bool = True, force: bool = False) -> Initialised:
     """Make a school's workspace (default home: the per-user data folder) and a riskscreen.toml in the working
-    folder that points commands run there to it."""
+    folder that points commands run there to it.
+
+    Parameters
+    ----------
+    home
+        The folder of the workspaces; None: riskscreen.toml, RISKSCREEN_HOME or the per-user data folder.
+    school
+        The school's workspace: its BRIN or a short name.
+    retention_weeks
+        How long snapshots, closed actions and reports are kept; None: 52 weeks.
+    write_config
+        Also write riskscreen.toml in the working folder, pointing commands run there to this workspace.
+    force
+        Write riskscreen.toml again when it exists.
+    """
     if retention_weeks is not None and retention_weeks < 1:
         raise UsageError(msg("--retention-weeks must be 1 or more"), hint=msg("52 keeps a year"))
     target = Workspace(Path(home) if home else default_home(), check_school(school), "init")
@@ -85,7 +107,49 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     this run's snapshot in the school's workspace (a second run of a date is kept as run 2).
 
     role: whose view (coordinator, mentor with `mentor`, youthworker, leerplicht; Dutch words too): what the list
-    shows is cut to what that role may see (weekly.roles); the stored history is always the whole list."""
+    shows is cut to what that role may see (weekly.roles); the stored history is always the whole list.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    lang
+        The language of the words made here: 'nl' (Dutch) or 'en' (English).
+    as_of
+        The date of the screen; None: the last date of the exports.
+    capacity
+        Students per mentor (or youth worker) on the list, beyond those a statutory signal puts on it.
+    per_mentor
+        The capacity holds per mentor; False: for the school as a whole.
+    min_band
+        The lowest band listed for its chance: 'low', 'elevated' or 'high' (or its Dutch word).
+    workspace
+        The school's workspace (`workspace()`); None: the one `workspace()` finds.
+    store
+        Keep this run's snapshot in the workspace (so next week's list shows changes); False: only look, nothing is
+        written and no workspace is made.
+    by
+        Group the list by 'mentor' or 'youthworker'.
+    names
+        The coordinator's file of pseudonym and name, read only to print names on the list (never stored); it must
+        lie outside the export folder.
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    strict_capacity
+        Keep each mentor's page to the capacity: students of band high beyond it go on the coordinator's
+        overflow page.
+    correction
+        This list corrects an earlier week: store it although a later list is stored.
+    role
+        Whose view: coordinator, mentor, youthworker or leerplicht (Dutch words too).
+    mentor
+        With role 'mentor': the mentor's code (such as MNT02).
+    """
     if by not in BY:
         raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
     role = role_key(role)
@@ -173,7 +237,15 @@ class HistoryTable:
 
 
 def history(where: Workspace | None = None, *, compare: tuple[str, str] | None = None) -> HistoryTable:
-    """The snapshots in the school's workspace (date, run, model, listed, students), or two compared."""
+    """The snapshots in the school's workspace (date, run, model, listed, students), or two compared.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    compare
+        Two dates (YYYY-MM-DD) whose lists are compared; None: the table of snapshots.
+    """
     where = where or _default_workspace()
     folder = where.snapshots
     if compare is None:
@@ -202,7 +274,20 @@ class Pruned:
 
 def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
                   today: dt.date | None = None) -> Pruned:
-    """Remove snapshots older than the retention period (and closed actions and reports from before it)."""
+    """Remove snapshots older than the retention period (and closed actions and reports from before it).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    older_than_weeks
+        Remove what is older than this; None: the workspace's retention.
+    dry_run
+        Say what would happen, change nothing.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     where = where or _default_workspace()
     weeks = older_than_weeks if older_than_weeks is not None else where.settings.retention_weeks
     if weeks is None:
@@ -235,7 +320,23 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
 def log_output(where: Workspace, *, command: str, role: str, fmt: str, students: int, output: Path | None) -> bool:
     """Note in the workspace's log that an output left the tool: when, what, for whom, how many students, and
     the file's name (never its content). Returns False when it could not be noted: no workspace is made for a
-    log alone, and a read-only workspace (a backup, a colleague's copy) can still be looked at."""
+    log alone, and a read-only workspace (a backup, a colleague's copy) can still be looked at.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    command
+        The command that made the output (such as 'shortlist').
+    role
+        Whose view: coordinator, mentor, youthworker or leerplicht (Dutch words too).
+    fmt
+        The output's format (such as 'xlsx').
+    students
+        How many students the output holds.
+    output
+        The file written; None: the terminal.
+    """
     if not where.folder.is_dir():
         return False
     try:
@@ -247,11 +348,23 @@ def log_output(where: Workspace, *, command: str, role: str, fmt: str, students:
 
 
 def output_log(where: Workspace | None = None) -> list[Any]:
-    """The workspace's log of outputs, oldest first."""
+    """The workspace's log of outputs, oldest first.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    """
     return outlog.read((where or _default_workspace()).log_file)
 
 
 def mentor_views(weekly: Weekly) -> list[tuple[str, Shortlist]]:
-    """The list as each of its mentors may see it (`shortlist --for mentor --split`): one view per mentor code."""
+    """The list as each of its mentors may see it (`shortlist --for mentor --split`): one view per mentor code.
+
+    Parameters
+    ----------
+    weekly
+        A list made by `weekly_shortlist`.
+    """
     mentors = sorted({str(m) for m in weekly.shortlist.entries["mentor"].dropna().astype(str) if m})
     return [(m, view(weekly.shortlist, "mentor", mentor=m)) for m in mentors]

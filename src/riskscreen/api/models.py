@@ -22,7 +22,41 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
           demonstration: bool = False, recalibrate: bool = False, shape: str = "auto", force: bool = False,
           progress: Progress | None = None,
           today: dt.date | None = None) -> TrainingResult:
-    """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card."""
+    """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    out
+        The folder the model and its card are written to (refused when it exists, unless force).
+    c
+        The regularisation strength of the logistic regression; None: chosen by cross-validation.
+    balanced
+        Weigh leavers and stayers equally while fitting.
+    feature_set
+        Which declared features to use: 'standard', or a named set of `signals.features`.
+    capacity
+        How many students a youth worker or mentor can see in a week; precision and recall at that number are on the
+        card.
+    seed
+        The seed of every random draw (test split, bootstrap), so a run can be repeated exactly.
+    bootstrap
+        Bootstrap samples for the intervals (0 to 100,000; 0: no intervals).
+    demonstration
+        The model is trained on invented data and says so wherever it is used.
+    recalibrate
+        Fit the calibration again on the latest cohort when the chances drift from the rate of leaving.
+    shape
+        'linear', 'additive' (monotone shapes per feature) or 'auto' (chosen by grouped cross-validation).
+    force
+        Replace what is already there (a folder or file of the same name).
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     if out.exists() and not force:
         raise UsageError(msg("{out} already exists", out=out),
                          hint=msg("choose another --out, or add --force to replace it"))
@@ -53,7 +87,31 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
              bootstrap: int = 500, plots: Path | None = None, force: bool = False,
              progress: Progress | None = None, today: dt.date | None = None) -> Evaluation:
     """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit; with
-    `plots`, ROC, precision-at-k and calibration PNGs written to that folder."""
+    `plots`, ROC, precision-at-k and calibration PNGs written to that folder.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    capacity
+        How many students a youth worker or mentor can see in a week; the precision and recall at that number are
+        reported.
+    seed
+        The seed of every random draw (test split, bootstrap), so a run can be repeated exactly.
+    bootstrap
+        Bootstrap samples for the intervals (0 to 100,000; 0: no intervals).
+    plots
+        A folder for ROC, precision-at-k and calibration PNGs (needs matplotlib); None: none.
+    force
+        Replace what is already there (a folder or file of the same name).
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     check_measuring(capacity, bootstrap)
     if plots is not None and plots.exists() and not plots.is_dir():
         raise UsageError(msg("--plots {plots} is not a folder", plots=plots),
@@ -96,6 +154,12 @@ def models() -> list[tuple[Path, ModelCard | None, bool]]:
 
 
 def model_card(model: str | None = None) -> ModelCard:
-    """A model's card by name or folder."""
+    """A model's card by name or folder.
+
+    Parameters
+    ----------
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    """
     return read_card(resolve(model))
 

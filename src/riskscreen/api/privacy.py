@@ -53,7 +53,17 @@ def privacy_facts(where: Workspace, card: ModelCard, lang: str) -> PrivacyFacts:
 def privacy_papers(where: Workspace, *, model: str | None = None, lang: str = "nl") -> dict[str, str | bytes]:
     """Each paper as Markdown and as PDF, by file name: a DPIA draft, the processing-register entry, the text for
     students and parents, the Algoritmeregister entry and the school's checklist, from the workspace's settings and
-    the card of `model` (default: the bundled one)."""
+    the card of `model` (default: the bundled one).
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    model
+        The model whose card the papers describe; None: the bundled one.
+    lang
+        The papers' language: 'nl' or 'en'.
+    """
     papers = render_papers(privacy_facts(where, model_card(model), lang), lang)
     out: dict[str, str | bytes] = {}
     for name, markdown in papers.items():

@@ -28,6 +28,25 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
     publish: the aggregate leaves the school (a file, or any format but the terminal's table). Its period must
     then not overlap an earlier release with other numbers (workspace/releases.py), it is recorded, and by
     default it begins the day after the last release of the school year.
+
+    Parameters
+    ----------
+    where
+        The school's workspace (`workspace()`); None, where allowed: the one `workspace()` finds.
+    first
+        The first day of the period; None: the day after the last release, or the school year's start.
+    last
+        The last day of the period; None: today.
+    threshold
+        Cells below this count are suppressed (and further cells until none can be worked out).
+    outcomes
+        An outcomes table: then also who of the listed students left without a startkwalificatie.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    publish
+        The aggregate leaves the school: its period may not overlap an earlier release with other numbers, and it is
+        recorded.
     """
     if threshold < LOWEST_THRESHOLD:
         raise UsageError(msg("--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
@@ -68,5 +87,11 @@ def _outcomes(path: Path) -> pd.DataFrame:
 
 
 def merge_aggregates(paths: list[Path]) -> tuple[Aggregate, list[Message]]:
-    """A region's aggregate from schools' aggregate files (each checked), suppressed again."""
+    """A region's aggregate from schools' aggregate files (each checked), suppressed again.
+
+    Parameters
+    ----------
+    paths
+        The schools' aggregate files (JSON, as `aggregate` writes them).
+    """
     return merge([read_aggregate(Path(p)) for p in paths])

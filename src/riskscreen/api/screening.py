@@ -53,14 +53,42 @@ def read_kwargs(sources: Sources) -> dict[str, object]:
 
 def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
          require: tuple[str, ...] = ("attendance", "grades"), progress: Progress | None = None) -> Exports:
-    """The validated tables of a school; raises ValidationFailed (with the report) when they break the contract."""
+    """The validated tables of a school; raises ValidationFailed (with the report) when they break the contract.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    as_of
+        The date of the screen; None: the last date of the exports.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    require
+        The tables that must be among the sources (others are read when present).
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    """
     return load_exports(sources.folder, as_of=as_of, today=today, require=require, progress=progress,
                         **read_kwargs(sources))
 
 
 def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
              progress: Progress | None = None) -> ValidationReport:
-    """Every problem of the exports with file, row, column and fix; the report says whether they are valid."""
+    """Every problem of the exports with file, row, column and fix; the report says whether they are valid.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    as_of
+        The date of the screen; None: the last date of the exports.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    """
     if not sources.given:
         raise UsageError(msg("give a folder, or files with --attendance, --grades, --students or --outcomes"))
     _exports, report = read_exports(sources.folder, as_of=as_of, today=today, require=(), progress=progress,
@@ -72,7 +100,13 @@ def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date |
 
 
 def load_model(model: str | None = None) -> LoadedModel:
-    """A model by name or folder (default: the bundled demonstration model), checked before use."""
+    """A model by name or folder (default: the bundled demonstration model), checked before use.
+
+    Parameters
+    ----------
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    """
     return load(model)
 
 
@@ -92,7 +126,30 @@ class Scores:
 def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of: dt.date | None = None,
           top: int | None = None, mentor: str | None = None, class_: str | None = None,
           progress: Progress | None = None, today: dt.date | None = None) -> Scores:
-    """Rank every student by risk with reasons and flags; optionally one mentor's or class's, or the top N."""
+    """Rank every student by risk with reasons and flags; optionally one mentor's or class's, or the top N.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    lang
+        The language of the words made here: 'nl' (Dutch) or 'en' (English).
+    as_of
+        The date of the screen; None: the last date of the exports.
+    top
+        Only the N students with the highest chance.
+    mentor
+        Only this mentor's students.
+    class_
+        Only this class's students.
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     loaded = load_model(model)
     result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
     return Scores(result, select(result, top=top, mentor=mentor, class_=class_))
@@ -101,7 +158,26 @@ def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of
 def explain(sources: Sources, student_id: str, *, model: str | None = None, lang: str = "nl",
             as_of: dt.date | None = None, progress: Progress | None = None,
             today: dt.date | None = None) -> Explanation:
-    """One student's full breakdown: every feature, its reference and contribution, flags, registrations."""
+    """One student's full breakdown: every feature, its reference and contribution, flags, registrations.
+
+    Parameters
+    ----------
+    sources
+        Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
+    student_id
+        The student's pseudonym, as in the exports, whose score is broken down.
+    model
+        A model's name or folder; None: the bundled demonstration model.
+    lang
+        The language of the words made here: 'nl' (Dutch) or 'en' (English).
+    as_of
+        The date of the screen; None: the last date of the exports.
+    progress
+        Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
+    today
+        Today, for the checks against dates in the future and the default periods; None: the clock, or
+        RISKSCREEN_TODAY (`riskscreen.settings`).
+    """
     loaded = load_model(model)
     return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
 
@@ -113,7 +189,15 @@ def profiles() -> list[tuple[str, Profile]]:
 
 
 def profile_template(name: str, output: Path | None = None) -> tuple[str, Path]:
-    """A commented profile template to fill in, and where it goes (the user profile folder, or `output`)."""
+    """A commented profile template to fill in, and where it goes (the user profile folder, or `output`).
+
+    Parameters
+    ----------
+    name
+        The new profile's name (the file is NAME.toml).
+    output
+        Where the template goes; None: the user's profile folder.
+    """
     text = template(name)
     return text, output or user_profile_dir() / f"{name}.toml"
 
