@@ -1,40 +1,26 @@
 """The library API: one function per use case, over typed sources and results; the CLI is a skin over these.
 
-`screening` reads and scores a school, `models` trains and evaluates, `cycle` and `actions` carry the weekly
-cycle, `region` the municipality's picture and `privacy` the papers. This module only gathers them.
+`screening` reads and scores a school, `models` trains and evaluates; the weekly cycle is `workspace` (the
+school's workspace and its history), `cycle` (the weekly list), `actions`, `reports` (to DUO and the jeugdarts)
+and `sharing` (the bases for sharing with the youth worker); `region` makes the municipality's picture and
+`privacy` the papers. This module only gathers them.
 """
 
 from __future__ import annotations
 
 from riskscreen.api.actions import (
-    DueReport,
     ImportResult,
     actions_table,
     add_action,
     close_action,
-    end_sharing,
     import_actions,
-    record_report,
-    reports_due,
-    set_sharing,
-    sharing_table,
     update_referral,
 )
-from riskscreen.api.cycle import (
-    HistoryTable,
-    Weekly,
-    history,
-    init_workspace,
-    log_output,
-    mentor_views,
-    output_log,
-    prune_history,
-    weekly_shortlist,
-    workspace,
-)
+from riskscreen.api.cycle import Weekly, mentor_views, weekly_shortlist
 from riskscreen.api.models import Evaluation, evaluate, model_card, models, train
 from riskscreen.api.privacy import privacy_papers
 from riskscreen.api.region import aggregate, merge_aggregates
+from riskscreen.api.reports import DueReport, record_report, reports_due
 from riskscreen.api.screening import (
     Scores,
     Sources,
@@ -45,6 +31,16 @@ from riskscreen.api.screening import (
     read,
     score,
     validate,
+)
+from riskscreen.api.sharing import end_sharing, set_sharing, sharing_table
+from riskscreen.api.workspace import (
+    HistoryTable,
+    history,
+    init_workspace,
+    log_output,
+    output_log,
+    prune_history,
+    workspace,
 )
 
 __all__ = [
