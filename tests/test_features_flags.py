@@ -194,7 +194,7 @@ def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
     from dataclasses import replace
 
     from riskscreen.errors import ProfileError
-    from riskscreen.ingest.profiles import load_profile
+    from riskscreen.ingest.profile_files import load_profile
 
     exports = load(write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12), AS_OF)
     assert not compute_flags(exports).loc["S1", "verzuim_16u"]
@@ -290,7 +290,7 @@ def test_a_flag_says_how_its_hours_were_counted(tmp_path: Path) -> None:
 
 def test_lesson_minutes_and_hours_are_not_both_given(tmp_path: Path) -> None:
     from riskscreen.errors import ProfileError
-    from riskscreen.ingest.profiles import load_profile
+    from riskscreen.ingest.profile_files import load_profile
 
     profile = tmp_path / "both.toml"
     profile.write_text("lesson_minutes = 50\nlesson_hours = 1\n")

@@ -14,7 +14,7 @@ from tests.helpers import workbook
 
 from riskscreen.errors import InputError, OutputExistsError, UsageError
 from riskscreen.files import write_output
-from riskscreen.ingest.profiles import load_profile
+from riskscreen.ingest.profile_files import load_profile
 from riskscreen.ingest.reading import read_table
 from riskscreen.ingest.sniff import normalise_header
 

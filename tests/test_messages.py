@@ -197,3 +197,16 @@ def test_the_help_chrome_is_dutch_and_english_on_request() -> None:
     english = subprocess.run([sys.executable, "-m", "riskscreen", "validate", "--help", "--lang", "en"],
                              capture_output=True, text=True, env=env, check=True).stdout
     assert english.startswith("Usage: riskscreen validate [OPTIONS] [data]\n") and "[default: table]" in english
+
+
+def test_every_feature_has_its_words_in_every_language_and_no_more() -> None:
+    """A feature's words live in the catalogues, keyed by its name (#27 item 5): a label and a reason with {value}."""
+    from riskscreen.i18n import LANGUAGES, texts
+    from riskscreen.signals.features import FEATURE_NAMES, SPEC
+
+    for lang in LANGUAGES:
+        table = texts(lang)["features"]
+        assert sorted(table) == sorted(FEATURE_NAMES), lang
+        for name, words in table.items():
+            assert sorted(words) == ["label", "reason"], (lang, name)
+            assert ("{value}" in words["reason"]) == (SPEC[name].unit != "yes/no"), (lang, name)

@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 
 from riskscreen.cli import app
 from riskscreen.errors import ProfileError
-from riskscreen.ingest.profiles import detect_profile, list_profiles, load_profile, profile_template, user_profile_dir
+from riskscreen.ingest.profile_files import (
+    detect_profile,
+    list_profiles,
+    load_profile,
+    profile_template,
+    user_profile_dir,
+)
 
 
 def test_builtins_are_listed_in_order() -> None:

@@ -19,7 +19,7 @@ from tests.helpers import day, load
 
 from riskscreen.errors import ProfileError
 from riskscreen.ingest.pipeline import read_exports
-from riskscreen.ingest.profiles import load_profile
+from riskscreen.ingest.profile_files import load_profile
 from riskscreen.render.statutory import entry_text
 from riskscreen.signals.flags import compute_flags
 from riskscreen.signals.statutory.states import Recorded, with_states

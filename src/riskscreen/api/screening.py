@@ -12,8 +12,9 @@ import pandas as pd
 from riskscreen.errors import UsageError, msg
 from riskscreen.ingest.pipeline import Exports, load_exports, read_exports
 from riskscreen.ingest.problems import ValidationReport
-from riskscreen.ingest.profiles import Profile, list_profiles, user_profile_dir
-from riskscreen.ingest.profiles import profile_template as template
+from riskscreen.ingest.profile_files import list_profiles, user_profile_dir
+from riskscreen.ingest.profile_files import profile_template as template
+from riskscreen.ingest.profiles import Profile
 from riskscreen.scoring.score import Explanation, ScoreResult, select
 from riskscreen.scoring.score import explain as explain_one
 from riskscreen.scoring.score import score as score_all

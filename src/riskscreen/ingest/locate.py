@@ -11,7 +11,8 @@ from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.files import os_reason
 from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.holidays import is_holiday_file
-from riskscreen.ingest.profiles import TABLES, Profile, list_profiles
+from riskscreen.ingest.profile_files import list_profiles
+from riskscreen.ingest.profiles import TABLES, Profile
 from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import normalise_header
 

@@ -21,7 +21,8 @@ from riskscreen.ingest.holidays import find_holiday_file, read_holidays
 from riskscreen.ingest.locate import locate_files, table_by_headers
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, FileSummary, Problem, ValidationReport
-from riskscreen.ingest.profiles import TABLES, Profile, detect_profile, list_profiles, load_profile
+from riskscreen.ingest.profile_files import detect_profile, list_profiles, load_profile
+from riskscreen.ingest.profiles import TABLES, Profile
 from riskscreen.ingest.reading import TableSource, open_source
 from riskscreen.ingest.schema import validate_table
 

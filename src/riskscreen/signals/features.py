@@ -1,9 +1,10 @@
 """Per-student features as of an explicit date: each declared once, beside its computation.
 
-A feature is one `@feature(...)` declaration (name, window, unit, direction of concern, prompt kind, words in
-Dutch and English) on the function that computes it. Reasons, conversation prompts, the model's sign rules,
-the feature sets and the table in docs/features.md all derive from these declarations; adding a feature means
-writing one declared function here, nothing else.
+A feature is one `@feature(...)` declaration (name, window, unit, direction of concern, prompt kind) on the
+function that computes it, and its words in each language's catalogue (text/LANG.toml [features.NAME]: a label
+and a reason with {value}). Reasons, conversation prompts, the model's sign rules, the feature sets and the
+table in docs/features.md all derive from these; adding a feature means writing one declared function here and
+its words in each catalogue (a test checks that every feature has them).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.signals.attendance import (
@@ -56,11 +58,15 @@ class FeatureSpec:
     group: str  # attendance, grades or roster: where the data come from
     window_weeks: int | None
     prompt: str
-    words: dict[str, Words]
     trend: bool = False
     compute: Callable[[FeatureContext], np.ndarray] | None = None
     signal: str = ""  # features of one signal (4 and 12 weeks of the same absence) give one reason at most
     per_enrolment: bool = False  # a count of the window, taken over the weeks the student was enrolled for
+
+    @property
+    def words(self) -> dict[str, Words]:
+        """The feature's words in each language, from the catalogues (text/LANG.toml [features.NAME])."""
+        return {lang: Words(**texts(lang)["features"][self.name]) for lang in LANGUAGES}
 
 
 _DECLARED: list[FeatureSpec] = []
@@ -68,14 +74,13 @@ Compute = Callable[[FeatureContext], np.ndarray]
 
 
 def feature(name: str, *, description: str, unit: str, direction: int, group: str, window_weeks: int | None,
-            prompt: str, nl: tuple[str, str], en: tuple[str, str], trend: bool = False, signal: str = "",
+            prompt: str, trend: bool = False, signal: str = "",
             per_enrolment: bool = False) -> Callable[[Compute], Compute]:
-    """Declare the feature computed by the decorated function (nl/en: label, reason with {value})."""
+    """Declare the feature computed by the decorated function; its words are in text/LANG.toml [features.NAME]."""
 
     def register(compute: Compute) -> Compute:
-        _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt,
-                                     {"nl": Words(*nl), "en": Words(*en)}, trend, compute, signal or name,
-                                     per_enrolment))
+        _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt, trend, compute,
+                                     signal or name, per_enrolment))
         return compute
 
     return register
@@ -83,81 +88,49 @@ def feature(name: str, *, description: str, unit: str, direction: int, group: st
 
 # --------------------------------------------------------------------------------------------- attendance
 @feature("unauthorised_hours_4w", description="unauthorised absence in the last 4 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=4, signal="unauthorised", per_enrolment=True, prompt="absence",
-         nl=("uren ongeoorloofd afwezig, laatste 4 lesweken",
-             "{value} uur ongeoorloofd afwezig in de laatste 4 lesweken"),
-         en=("hours of unauthorised absence, last 4 lesson weeks",
-             "{value} hours of unauthorised absence in the last 4 lesson weeks"))
+         direction=1, group="attendance", window_weeks=4, signal="unauthorised", per_enrolment=True, prompt="absence")
 def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("unauthorised") & ctx.in_short)
 
 
 @feature("unauthorised_hours_12w", description="unauthorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, signal="unauthorised", per_enrolment=True, prompt="absence",
-         nl=("uren ongeoorloofd afwezig, laatste 12 lesweken",
-             "{value} uur ongeoorloofd afwezig in de laatste 12 lesweken"),
-         en=("hours of unauthorised absence, last 12 lesson weeks",
-             "{value} hours of unauthorised absence in the last 12 lesson weeks"))
+         direction=1, group="attendance", window_weeks=12, signal="unauthorised", per_enrolment=True, prompt="absence")
 def unauthorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("unauthorised") & ctx.in_long)
 
 
 @feature("authorised_hours_12w", description="authorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="absence",
-         nl=("uren geoorloofd afwezig, laatste 12 lesweken",
-             "{value} uur geoorloofd afwezig in de laatste 12 lesweken"),
-         en=("hours of authorised absence, last 12 lesson weeks",
-             "{value} hours of authorised absence in the last 12 lesson weeks"))
+         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="absence")
 def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("authorised") & ctx.in_long)
 
 
 @feature("sick_hours_12w", description="sick leave in the last 12 lesson weeks", unit="hours", direction=1,
-         group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick",
-         nl=("uren ziek, laatste 12 lesweken",
-             "{value} uur ziek gemeld in de laatste 12 lesweken"),
-         en=("hours sick, last 12 lesson weeks",
-             "{value} hours reported sick in the last 12 lesson weeks"))
+         group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick")
 def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("sick") & ctx.in_long)
 
 
 @feature("sick_spells_12w", description="separate sick spells in the last 12 lesson weeks", unit="spells",
-         direction=1, group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick",
-         nl=("aparte ziekmeldingen, laatste 12 lesweken",
-             "{value} keer ziek gemeld in de laatste 12 lesweken"),
-         en=("separate sick spells, last 12 lesson weeks",
-             "reported sick {value} times in the last 12 lesson weeks"))
+         direction=1, group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick")
 def sick_spells_12w(ctx: FeatureContext) -> np.ndarray:
     return sick_spells(ctx.rows, ctx.n, first_day_position(ctx.calendar, ctx.long))[0]
 
 
 @feature("late_4w", description="late arrivals in the last 4 lesson weeks", unit="times", direction=1,
-         group="attendance", window_weeks=4, per_enrolment=True, prompt="late",
-         nl=("keer te laat, laatste 4 lesweken",
-             "{value} keer te laat in de laatste 4 lesweken"),
-         en=("late arrivals, last 4 lesson weeks",
-             "late {value} times in the last 4 lesson weeks"))
+         group="attendance", window_weeks=4, per_enrolment=True, prompt="late")
 def late_4w(ctx: FeatureContext) -> np.ndarray:
     return ctx.count_where(ctx.code("late") & ctx.in_short)
 
 
 @feature("removed_12w", description="removals from class in the last 12 lesson weeks", unit="times",
-         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="removed",
-         nl=("keer uit de les gestuurd, laatste 12 lesweken",
-             "{value} keer uit de les gestuurd in de laatste 12 lesweken"),
-         en=("removals from class, last 12 lesson weeks",
-             "sent out of class {value} times in the last 12 lesson weeks"))
+         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="removed")
 def removed_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.count_where(ctx.code("removed") & ctx.in_long)
 
 
 @feature("absence_trend", description="absence hours per week in the last 4 lesson weeks minus the 8 before",
-         unit="hours/week", direction=1, group="attendance", window_weeks=12, prompt="absence", trend=True,
-         nl=("verzuim per week: laatste 4 lesweken min de 8 ervoor",
-             "verzuim stijgt: {value} uur per week meer dan de 8 weken ervoor"),
-         en=("absence per week: last 4 lesson weeks minus the 8 before",
-             "absence rising: {value} hours a week more than the 8 weeks before"))
+         unit="hours/week", direction=1, group="attendance", window_weeks=12, prompt="absence", trend=True)
 def absence_trend(ctx: FeatureContext) -> np.ndarray:
     if ctx.short <= ctx.long:
         return np.zeros(ctx.n)
@@ -171,43 +144,27 @@ def absence_trend(ctx: FeatureContext) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------- grades
 @feature("grade_mean_12w", description="weighted mean grade of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades",
-         nl=("gewogen gemiddeld cijfer, laatste 12 lesweken",
-             "gemiddeld cijfer {value} in de laatste 12 lesweken"),
-         en=("weighted mean grade, last 12 lesson weeks",
-             "mean grade {value} in the last 12 lesson weeks"))
+         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades")
 def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.grades.weighted_mean(ctx.n)
 
 
 @feature("fails_12w", description="grades below 5.5 in the last 12 lesson weeks", unit="grades", direction=1,
-         group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades",
-         nl=("onvoldoendes, laatste 12 lesweken",
-             "{value} onvoldoendes in de laatste 12 lesweken"),
-         en=("failing grades, last 12 lesson weeks",
-             "{value} failing grades in the last 12 lesson weeks"))
+         group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades")
 def fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     return sum_by_student(g.student[g.grade < FAIL_BELOW], None, ctx.n)
 
 
 @feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
-         direction=1, group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades",
-         nl=("onvoldoendes kernvakken, laatste 12 lesweken",
-             "{value} onvoldoendes voor kernvakken in de laatste 12 lesweken"),
-         en=("failing grades in core subjects, last 12 lesson weeks",
-             "{value} failing grades in core subjects in the last 12 lesson weeks"))
+         direction=1, group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades")
 def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     return sum_by_student(g.student[(g.grade < FAIL_BELOW) & g.is_core], None, ctx.n)
 
 
 @feature("core_min_avg_12w", description="lowest core-subject average of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades",
-         nl=("laagste kernvakgemiddelde, laatste 12 lesweken",
-             "laagste kernvakgemiddelde {value}"),
-         en=("lowest core-subject average, last 12 lesson weeks",
-             "lowest core-subject average {value}"))
+         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades")
 def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
     g, n = ctx.grades, ctx.n
     if not (g.n_subjects and g.is_core.any()):
@@ -222,11 +179,7 @@ def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("grade_trend", description="mean grade of the last 4 lesson weeks minus that of the 8 before",
-         unit="grade", direction=-1, group="grades", window_weeks=12, prompt="grades", trend=True,
-         nl=("gemiddeld cijfer laatste 4 lesweken min de 8 ervoor",
-             "cijfers dalen: {value} punt lager dan de 8 weken ervoor"),
-         en=("mean grade of the last 4 lesson weeks minus the 8 before",
-             "grades falling: {value} points lower than the 8 weeks before"))
+         unit="grade", direction=-1, group="grades", window_weeks=12, prompt="grades", trend=True)
 def grade_trend(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     recent, before = g.weighted_mean(ctx.n, g.recent), g.weighted_mean(ctx.n, ~g.recent)
@@ -234,9 +187,7 @@ def grade_trend(ctx: FeatureContext) -> np.ndarray:
 
 
 @feature("no_grades_12w", description="no grade at all in the last 12 lesson weeks (1) or some (0)", unit="yes/no",
-         direction=1, group="grades", window_weeks=12, prompt="grades", signal="grade_level",
-         nl=("geen cijfers, laatste 12 lesweken", "geen enkel cijfer in de laatste 12 lesweken"),
-         en=("no grades, last 12 lesson weeks", "no grade at all in the last 12 lesson weeks"))
+         direction=1, group="grades", window_weeks=12, prompt="grades", signal="grade_level")
 def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
     # Students without any grade leave more often than others (seen in real data), yet the grade features
     # of such a student are missing and would be imputed as average: this says so instead.
@@ -245,31 +196,19 @@ def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
 
 # ------------------------------------------------------------------------------------------------- roster
 @feature("repeated_years", description="school years repeated so far", unit="years", direction=1, group="roster",
-         window_weeks=None, prompt="school_career",
-         nl=("keer blijven zitten",
-             "{value} keer blijven zitten"),
-         en=("school years repeated",
-             "repeated {value} school year(s)"))
+         window_weeks=None, prompt="school_career")
 def repeated_years(ctx: FeatureContext) -> np.ndarray:
     return ctx.roster_column("repeated_years")
 
 
 @feature("moved_down", description="moves to a lower level so far", unit="times", direction=1, group="roster",
-         window_weeks=None, prompt="school_career",
-         nl=("keer afgestroomd",
-             "{value} keer afgestroomd naar een lager niveau"),
-         en=("moves to a lower level",
-             "moved down to a lower level {value} time(s)"))
+         window_weeks=None, prompt="school_career")
 def moved_down(ctx: FeatureContext) -> np.ndarray:
     return ctx.roster_column("moved_down")
 
 
 @feature("over_age", description="years older than usual for the school year", unit="years", direction=1,
-         group="roster", window_weeks=None, prompt="school_career",
-         nl=("jaren ouder dan gebruikelijk voor het leerjaar",
-             "{value} jaar ouder dan gebruikelijk in dit leerjaar"),
-         en=("years older than usual for the school year",
-             "{value} year(s) older than usual for the school year"))
+         group="roster", window_weeks=None, prompt="school_career")
 def over_age(ctx: FeatureContext) -> np.ndarray:
     # The usual age in leerjaar 1 differs by level: 12 in secondary school (VO), 16 in MBO, which most enter
     # after four years of vmbo. Without a level the usual age is unknown, and so is this feature.
