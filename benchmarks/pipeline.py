@@ -73,7 +73,7 @@ def work(kind: str, data: Path) -> dict[str, Any]:
         out["valid"] = report.valid
     elif kind == "features":
         from riskscreen.ingest.pipeline import load_exports
-        from riskscreen.signals.features import build_features
+        from riskscreen.signals.feature_table import build_features
 
         exports = load_exports(data, today=TODAY)
         start = time.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from riskscreen.ingest.pipeline import load_exports
-from riskscreen.signals.features import build_features
+from riskscreen.signals.feature_table import build_features
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import pipeline

@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import day, load, write_school
 
 from riskscreen.scoring.reasons import reasons
-from riskscreen.signals.features import build_features
+from riskscreen.signals.feature_table import build_features
 
 AS_OF = day(11, 4)  # Friday of the 12th lesson week
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from tests.helpers import day, load, write_school
 
-from riskscreen.signals.features import FEATURE_NAMES, build_features
+from riskscreen.signals.feature_table import build_features
+from riskscreen.signals.features import FEATURE_NAMES
 from riskscreen.signals.flags import FlagRules, compute_flags
 
 AS_OF = day(11, 4)  # Friday of the 12th week

@@ -17,7 +17,7 @@ from riskscreen.render.scores import render_explanation, render_scores
 from riskscreen.scoring.model import contributions, fit, logits
 from riskscreen.scoring.score import explain, score, select
 from riskscreen.scoring.store import MODEL_FILE, card_digest, load_model, load_pipeline, sha256_of
-from riskscreen.signals.features import build_features
+from riskscreen.signals.feature_table import build_features
 
 
 @pytest.fixture(scope="module")

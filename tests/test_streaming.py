@@ -13,7 +13,7 @@ from riskscreen.ingest import reading as rio
 from riskscreen.ingest import sniff
 from riskscreen.ingest.pipeline import read_exports
 from riskscreen.ingest.reading import open_source
-from riskscreen.signals.features import build_features
+from riskscreen.signals.feature_table import build_features
 
 TODAY = dt.date(2026, 11, 30)
 HEADER = "student_id,date,period,hours,code\n"

@@ -43,13 +43,18 @@ def message(key: str, lang: str, **params: object) -> str:
     return str(texts(lang)["cli"][key]).format(**params)
 
 
+def decimal(value: float, lang: str, spec: str = ".1f") -> str:
+    """A number formatted by `spec` as the reader's language writes it: the one place of the Dutch decimal comma."""
+    text = format(value, spec)
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 def number(value: float | None, lang: str) -> str:
     """A figure as a person writes it: whole numbers bare, else one decimal; decimal comma in Dutch."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     rounded = round(float(value), 1)
-    text = str(round(rounded)) if abs(rounded - round(rounded)) < 1e-9 else f"{rounded:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return str(round(rounded)) if abs(rounded - round(rounded)) < 1e-9 else decimal(rounded, lang)
 
 
 def percent(p: float, lang: str) -> str:
@@ -58,8 +63,7 @@ def percent(p: float, lang: str) -> str:
 
 def signed(value: float, lang: str) -> str:
     """A logit contribution with its sign and three decimals."""
-    text = f"{value:+.3f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return decimal(value, lang, "+.3f")
 
 
 def date_text(iso: object, lang: str) -> str:
@@ -120,8 +124,7 @@ def change_text(kind: str, points: float | None, lang: str) -> str:
     if kind == "none":
         return ""
     if kind in {"up", "down"} and points is not None:
-        shown = f"{abs(points):.1f}".replace(".", ",") if lang == "nl" else f"{abs(points):.1f}"
-        return str(words[kind]).format(points=shown)
+        return str(words[kind]).format(points=decimal(abs(points), lang))
     return str(words[kind])
 
 

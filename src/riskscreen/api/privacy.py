@@ -8,7 +8,7 @@ from pathlib import Path
 
 from riskscreen.api.models import model_card
 from riskscreen.errors import localised, msg
-from riskscreen.i18n import choice_label, date_text
+from riskscreen.i18n import choice_label, date_text, decimal
 from riskscreen.ingest.privacy import IDENTIFIER_NAMES
 from riskscreen.ingest.profiles import REQUIRED_COLUMNS
 from riskscreen.render.privacy import PrivacyFacts, paper_pdf, render_papers
@@ -76,8 +76,7 @@ def _two(value: float | None, lang: str) -> str:
     """An AUC as a reader writes it: two decimals, a decimal comma in Dutch."""
     if value is None:
         return "-"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return decimal(value, lang, ".2f")
 
 
 SAMPLE_SETTINGS = """retention_weeks = 52

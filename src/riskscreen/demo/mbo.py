@@ -22,6 +22,7 @@ from riskscreen.demo.sample import (
     school_year_start,
 )
 from riskscreen.errors import UsageError, msg
+from riskscreen.i18n import decimal
 
 LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4")
 LEVEL_SHARE = (0.08, 0.27, 0.30, 0.35)
@@ -99,7 +100,7 @@ def _tables(rng: np.random.Generator, cohort: Cohort, age: np.ndarray, bbl: np.n
         headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
         headers["grades"]["subject"]: products[grades["subject"].to_numpy() % len(products)],
         headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
-        headers["grades"]["grade"]: grades["grade"].map(lambda g: f"{g:.1f}".replace(".", ",")).to_numpy(),
+        headers["grades"]["grade"]: grades["grade"].map(lambda g: decimal(g, "nl")).to_numpy(),
         headers["grades"]["weight"]: grades["weight"].to_numpy()})
     choice = [PROGRAMMES[lv][int(rng.integers(len(PROGRAMMES[lv])))] for lv in cohort.level]
     groups = np.array([f"{p[2]}{y}{'B' if b else 'A'}" for p, y, b in zip(choice, cohort.year, bbl, strict=True)])

@@ -22,6 +22,7 @@ import pandas as pd
 from riskscreen.demo.headers import CODE_WORDS, FILE_NAMES, HEADERS
 from riskscreen.errors import UsageError, msg
 from riskscreen.files import private_folder, write_output
+from riskscreen.i18n import decimal
 from riskscreen.ingest.holidays import calendar_text
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
@@ -206,7 +207,7 @@ def _write_tables(cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFr
     if "hours" in headers["attendance"]:
         attendance.insert(3, headers["attendance"]["hours"], 1)
     grade_text = grades["grade"].map(lambda g: f"{g:.1f}") if profile == "canonical" else \
-        grades["grade"].map(lambda g: f"{g:.1f}".replace(".", ","))
+        grades["grade"].map(lambda g: decimal(g, "nl"))
     grade_frame = pd.DataFrame({
         headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
         headers["grades"]["subject"]: np.array(SUBJECTS)[grades["subject"].to_numpy()],

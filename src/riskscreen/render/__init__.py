@@ -151,7 +151,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], dialect: s
     dutch = dialect == "excel-nl"
     writer = csv.writer(buffer, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(header)
-    # inline rather than neutralise() per cell: a school board's table has hundreds of thousands of cells
+    # inline rather than neutralise() and i18n.decimal per cell: a school board's table has hundreds of thousands
+    # of cells, and a float is written as Python writes it, only with a decimal comma
     if dutch:
         writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START)
                           else str(v).replace(".", ",") if isinstance(v, float) else v for v in row]

@@ -20,7 +20,8 @@ from sklearn.preprocessing import StandardScaler
 
 from riskscreen.errors import ModelError, msg
 from riskscreen.scoring.additive import AdditiveParameters
-from riskscreen.signals.features import FEATURE_NAMES, LEVEL_COLUMNS, SPEC
+from riskscreen.signals.feature_table import LEVEL_COLUMNS
+from riskscreen.signals.features import FEATURE_NAMES, SPEC
 
 DEFAULT_FEATURES: tuple[str, ...] = FEATURE_NAMES
 FEATURE_SETS: dict[str, tuple[str, ...]] = {

@@ -17,7 +17,8 @@ from riskscreen.settings import language
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
 from riskscreen.signals.context import roster_at
-from riskscreen.signals.features import SPEC, build_features
+from riskscreen.signals.feature_table import build_features
+from riskscreen.signals.features import SPEC
 from riskscreen.signals.flags import FlagRules, flags_from_rows
 from riskscreen.signals.statutory.engine import student_facts
 

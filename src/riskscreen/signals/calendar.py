@@ -103,3 +103,11 @@ def build_calendar(activity_days: Sequence[np.ndarray], as_of: pd.Timestamp,
     days = weekdays[lesson_week][lesson_day[lesson_week]]
     days = np.sort(days[days <= as_of_day])
     return LessonCalendar(as_of_day=as_of_day, weeks=weeks, days=days)
+
+
+def first_day_position(calendar: LessonCalendar, week_pos: int) -> int:
+    """Position among the lesson days of the Monday of a lesson week."""
+    if calendar.n_weeks == 0 or calendar.days.size == 0:
+        return 0
+    monday = int(calendar.weeks[week_pos]) * 7 - 3
+    return int(np.searchsorted(calendar.days, monday))

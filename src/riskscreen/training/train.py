@@ -33,7 +33,8 @@ from riskscreen.scoring.model import (
     recalibrated,
 )
 from riskscreen.signals.context import roster_at
-from riskscreen.signals.features import SPEC, build_features
+from riskscreen.signals.feature_table import build_features
+from riskscreen.signals.features import SPEC
 from riskscreen.training.metrics import (
     Chunk,
     black_box,
