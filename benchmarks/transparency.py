@@ -31,8 +31,9 @@ def main() -> int:
     from riskscreen.demo import sample
     from riskscreen.ingest.pipeline import load_exports
     from riskscreen.scoring.model import predict
+    from riskscreen.training.dataset import split, training_set
     from riskscreen.training.shapes import fit_shape
-    from riskscreen.training.train import split, train, training_set
+    from riskscreen.training.train import train
 
     print(f"{'students':>8} {'seed':>4} {'shape':>8} {'model AUC (95%)':>22} {'plain LR':>8} {'additive':>8}  target")
     held = 0

@@ -15,8 +15,9 @@ from riskscreen.ingest.pipeline import load_exports
 from riskscreen.scoring.additive import AdditiveParameters, ramps
 from riskscreen.scoring.model import contributions, direction, logits, predict
 from riskscreen.training.additive_fit import fit_additive
+from riskscreen.training.dataset import split, training_set
 from riskscreen.training.shapes import choose_shape
-from riskscreen.training.train import split, train, training_set
+from riskscreen.training.train import train
 
 pytestmark = pytest.mark.usefixtures("english")
 runner = CliRunner()

@@ -225,7 +225,7 @@ def test_a_bsn_however_written_among_any_remarks_is_refused(tmp_path: Path, valu
        mark=CONFUSABLE, at=st.integers(0, 3))
 def test_an_identifier_column_name_with_invisible_or_look_alike_letters_is_refused(name: str, mark: str,
                                                                                    at: int) -> None:
-    from riskscreen.ingest.privacy import column_name_reason
+    from riskscreen.ingest.privacy_names import column_name_reason
 
     if mark in "\u0435\u043e\uff45":  # a look-alike replaces a letter it resembles, when the name has one
         disguised = name.replace("e", mark, 1) if mark != "\u043e" else name.replace("o", mark, 1)

@@ -21,7 +21,7 @@ from riskscreen.cli import app
 from riskscreen.cli.help import help_catalogue, help_texts, said_in, translate_help
 from riskscreen.cli.lazy import lazy_command
 from riskscreen.errors import Day, Lines, UsageError, msg
-from riskscreen.ingest.privacy import IDENTIFIER_NAMES, SHORT_IDENTIFIER_WORDS
+from riskscreen.ingest.privacy_names import IDENTIFIER_NAMES, SHORT_IDENTIFIER_WORDS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "riskscreen"
 CATALOGUE = SRC / "text" / "nl-messages.toml"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from riskscreen.cli import app
 from riskscreen.render.shortlist import csv_document, render
 from riskscreen.render.shortlist_pdf import MIN_ROW, SIZE, pdf_bytes
-from riskscreen.render.shortlist_records import PRINTED_COLUMNS
+from riskscreen.render.shortlist_printed import PRINTED_COLUMNS
 from riskscreen.render.shortlist_xlsx import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]

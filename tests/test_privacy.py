@@ -10,7 +10,8 @@ from tests.helpers import bsns
 
 from riskscreen.errors import PrivacyError
 from riskscreen.identifiers import bsn_valid
-from riskscreen.ingest.privacy import check_table, column_name_reason, guard
+from riskscreen.ingest.privacy import check_table, guard
+from riskscreen.ingest.privacy_names import column_name_reason
 from riskscreen.ingest.reading import read_table
 
 

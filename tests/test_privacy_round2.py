@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import GRADES, accepted, bsns, refused, school
 
 from riskscreen.ingest.pipeline import read_exports
-from riskscreen.ingest.privacy import column_name_reason
+from riskscreen.ingest.privacy_names import column_name_reason
 
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
 pytestmark = pytest.mark.usefixtures("english")

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from riskscreen.cli import app
 from riskscreen.ingest.pipeline import load_exports
 from riskscreen.render.card import card_markdown, evaluation_markdown
+from riskscreen.training.dataset import split, training_set
 from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
-from riskscreen.training.train import split, train, training_set
+from riskscreen.training.train import train
 
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
 pytestmark = pytest.mark.usefixtures("english")
@@ -253,14 +254,14 @@ def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # ty
 
 
 def build_mean(exports, name: str) -> np.ndarray:  # type: ignore[no-untyped-def]
-    from riskscreen.training.train import training_set
+    from riskscreen.training.dataset import training_set
 
     return training_set(exports).features[name].to_numpy(dtype=float)
 
 
 def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) -> None:  # type: ignore[no-untyped-def]
     from riskscreen.scoring.model import fit
-    from riskscreen.training.train import training_set
+    from riskscreen.training.dataset import training_set
 
     result = train(history_exports, seed=0, n_boot=20, c=0.1)
     card, ts = result.card, training_set(history_exports)

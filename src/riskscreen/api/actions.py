@@ -9,7 +9,8 @@ from pathlib import Path
 from riskscreen.api.workspace import check_known, known_students, workspace
 from riskscreen.errors import msg
 from riskscreen.ingest.clock import current_date
-from riskscreen.weekly.actions_import import own_view_keys, parse_list, referral_state_key, role_key
+from riskscreen.weekly.actions_import import parse_list
+from riskscreen.weekly.choices import own_view_keys, referral_state_key, role_key
 from riskscreen.workspace import actions
 from riskscreen.workspace.actions import Action
 from riskscreen.workspace.location import Workspace

@@ -9,7 +9,7 @@ from pathlib import Path
 from riskscreen.api.models import model_card
 from riskscreen.errors import localised, msg
 from riskscreen.i18n import choice_label, date_text, decimal
-from riskscreen.ingest.privacy import IDENTIFIER_NAMES
+from riskscreen.ingest.privacy_names import IDENTIFIER_NAMES
 from riskscreen.ingest.profiles import REQUIRED_COLUMNS
 from riskscreen.render.privacy import PrivacyFacts, paper_pdf, render_papers
 from riskscreen.scoring.card import ModelCard

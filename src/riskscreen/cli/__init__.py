@@ -12,7 +12,7 @@ from riskscreen.cli.common import app
 
 # The commands register themselves on `app` (and its groups) when imported, in the order `--help` lists them.
 # isort: off
-from riskscreen.cli import screen, profiles, models, weekly, actions, sharing, region  # noqa: F401
+from riskscreen.cli import screen, profiles, models, weekly, history, actions, sharing, region  # noqa: F401
 # isort: on
 
 __all__ = ["app", "main"]

@@ -11,16 +11,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from riskscreen.demo.calendar import holidays, school_days, school_year_start
 from riskscreen.demo.headers import CODE_WORDS, HEADERS
-from riskscreen.demo.sample import (
-    Cohort,
-    SampleSchool,
-    grades_of,
-    holidays,
-    registrations_of,
-    school_days,
-    school_year_start,
-)
+from riskscreen.demo.sample import Cohort, SampleSchool, grades_of, registrations_of
 from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import decimal
 

@@ -9,15 +9,17 @@ import jinja2
 
 from riskscreen.i18n import group_heading, texts
 from riskscreen.render.scores import demo_warning
-from riskscreen.render.shortlist_records import (
+from riskscreen.render.shortlist_printed import (
     PRINTED_COLUMNS,
-    group_notes,
-    header_lines,
     headings,
     legend_lines,
     printed_flags,
     printed_reasons,
     printed_student,
+)
+from riskscreen.render.shortlist_records import (
+    group_notes,
+    header_lines,
     records,
     statutory_header,
     statutory_rows,

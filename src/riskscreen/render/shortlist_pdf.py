@@ -19,15 +19,17 @@ from fpdf import FPDF
 from riskscreen.i18n import date_text, group_heading, percent, texts
 from riskscreen.render import plain
 from riskscreen.render.scores import demo_warning
-from riskscreen.render.shortlist_records import (
+from riskscreen.render.shortlist_printed import (
     PRINTED_COLUMNS,
-    group_notes,
-    header_lines,
     headings,
     legend_lines,
     printed_flags,
     printed_reasons,
     printed_student,
+)
+from riskscreen.render.shortlist_records import (
+    group_notes,
+    header_lines,
     records,
     statutory_header,
     statutory_rows,

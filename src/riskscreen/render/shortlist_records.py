@@ -103,16 +103,16 @@ def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
 
 def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     """The open action: what, who, when agreed; the review date (or that it is overdue); what moved since."""
-    if not _given(row["action_id"]):
+    if not given(row["action_id"]):
         return []
     lang = sl.result.lang
     words = words_of(sl)
     who = choice_label("roles", str(row["action_who"]), lang)
-    if _given(row["action_worker"]):
+    if given(row["action_worker"]):
         who = f"{who} {row['action_worker']}"
     lines = [words["action_line"].format(what=row["action_what"], who=who,
                                          agreed=date_text(row["action_agreed"], lang))]
-    if _given(row.get("referral_state")):
+    if given(row.get("referral_state")):
         weeks = (dt.date.fromisoformat(sl.result.as_of.date().isoformat())
                  - dt.date.fromisoformat(str(row["referral_since"]))).days // 7
         line = words["referral_line"].format(
@@ -121,13 +121,13 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
             since=date_text(row["referral_since"], lang), weeks=weeks)
         waited = int(row["referral_waiting"] or 0)
         lines.append(line + (words["referral_waiting"].format(weeks=waited) if waited else ""))
-    if _given(row["action_review"]):
+    if given(row["action_review"]):
         key = "review_overdue" if row["review_overdue"] else "review_on"
         lines.append(words[key].format(review=date_text(row["action_review"], lang)))
     moved = moved_text(row["since_action"], lang)
     if moved:
         lines.append(f"{words['since_action']}: " + "; ".join(moved))
-    if _given(row["more_actions"]) and row["more_actions"]:
+    if given(row["more_actions"]) and row["more_actions"]:
         lines.append(words["more_actions"].format(n=int(row["more_actions"])))
     return lines
 
@@ -135,20 +135,20 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
 def own_view_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     """What goes well and what the student wants, as last recorded: "Gaat goed: sport, vrienden; wil zelf: stage"."""
     strengths, goal = row.get("own_strengths") or (), row.get("own_goal")
-    if not strengths and not _given(goal):
+    if not strengths and not given(goal):
         return []
     lang = sl.result.lang
     return [words_of(sl)["own_view"].format(
         strengths=", ".join(choice_label("strengths", k, lang) for k in strengths) or "-",
-        goal=choice_label("goals", str(goal), lang) if _given(goal) else "-")]
+        goal=choice_label("goals", str(goal), lang) if given(goal) else "-")]
 
 
-def _given(value: object) -> bool:
+def given(value: object) -> bool:
     """A value of a frame that is there (not None, not NaN, not empty)."""
     return value is not None and not pd.isna(value) and value != ""
 
 
-def _reasons(row: pd.Series, words: dict[str, str]) -> list[str]:
+def reasons_of(row: pd.Series, words: dict[str, str]) -> list[str]:
     """Why the student is on the list: the signals of the last weeks, then the facts that cannot change (a repeated
     year, a move down) on one line marked as background, so that they do not read as this week's reason."""
     features = [f for f in str(row["reason_features"]).split(";") if f]
@@ -163,7 +163,7 @@ def _reasons(row: pd.Series, words: dict[str, str]) -> list[str]:
 STATIC = frozenset(f.name for f in FEATURES if f.window_weeks is None and f.group == "roster")
 
 
-def _because(row: pd.Series, words: dict[str, str]) -> str:
+def because(row: pd.Series, words: dict[str, str]) -> str:
     parts = []
     if row["statutory"]:
         parts.append(words["because_statutory"])
@@ -192,7 +192,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
             "probability_value": float(row["probability"]),
             "change": change_text(row["change"], row["change_points"], lang),
             "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
-            "because": _because(row, words), "reasons": _reasons(row, words),
+            "because": because(row, words), "reasons": reasons_of(row, words),
             "flags": " | ".join(flag_lines(row, sl)),
             "statutory_state": str(row["verzuim_state"]), "review_overdue": bool(row["review_overdue"]),
             "open_action": action_lines(row, sl) + own_view_lines(row, sl),
@@ -200,7 +200,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
             "action": "", "action_type": "", "referral": "", "who": "", "when": "", "strengths": "", "goal": "",
             # the open referral's state, to be changed in place and read back by `actions import`
             "referral_state": choice_label("referral_states", str(row["referral_state"]), lang)
-            if _given(row.get("referral_state")) else "",
+            if given(row.get("referral_state")) else "",
         })
     return out
 
@@ -262,63 +262,6 @@ def statutory_header(sl: Shortlist) -> list[str]:
     # grouped by youth worker, the column holds the youth worker, not the mentor
     group = words["for_mentor"] if sl.by == "mentor" else words["for_group"]
     return [label("student", lang), *([words["name"]] if sl.names is not None else []), group, label("flags", lang)]
-
-
-# ------------------------------------------------------------------- the printed list (PDF and HTML)
-# The printed list's columns (key, width in mm); the widths add up to the 277 mm between the margins of A4 landscape
-PRINTED_COLUMNS = (("student", 32), ("reasons", 64), ("flags", 48), ("prompts", 52), ("action", 52),
-                   ("who_when", 29))
-
-
-def printed_student(r: dict[str, Any], lang: str) -> list[str]:
-    """The first column of the printed list: who, which class, how high, and the change since last time."""
-    lines = [f"{r['priority']}. {r['student_id']}"]
-    if r["name"]:
-        lines.append(str(r["name"]))
-    if r["class"]:
-        lines.append(f"{label('class', lang)} {r['class']}")
-    lines.append(f"{r['band']} ({r['probability']})")
-    return lines + ([r["change"]] if r["change"] else [])
-
-
-def because_lines(r: dict[str, Any], words: dict[str, str]) -> list[str]:
-    """'Op de lijst door: 16-urenregel ...' when more than the risk put the student on the list."""
-    return [f"{words['because']}: {r['because']}"] if r["because"] not in ("", words["because_risk"]) else []
-
-
-def printed_reasons(r: dict[str, Any], words: dict[str, str]) -> list[str]:
-    """Why on the list, then which signals moved since the last list, and the 16-hour rule when it listed them."""
-    return [*r["reasons"], *r["moved"], *because_lines(r, words)]
-
-
-def printed_flags(r: dict[str, Any], words: dict[str, str]) -> list[str]:
-    """The statutory and care signals with their state, then the open action and what moved since it, each under
-    its label so that they never run together."""
-    lines = [f"{words['signals_label']}: {r['flags']}"] if r["flags"] else []
-    if r["open_action"]:
-        lines += [f"{words['open_action']}:", *r["open_action"]]
-    return lines
-
-
-def headings(sl: Shortlist) -> list[str]:
-    lang = sl.result.lang
-    words = words_of(sl)
-    return [label("student", lang), label("reasons", lang), f"{label('flags', lang)}, {words['open_action'].lower()}",
-            words["prompts"], words["action"], f"{words['who']}, {words['when'].lower()}"]
-
-
-def legend_lines(sl: Shortlist) -> list[str]:
-    """What the bands, the chance, the reasons and the signals mean, and what to write where."""
-    lang = sl.result.lang
-    legend = texts(lang)["pdf"]
-    bands = sl.result.bands
-    if sl.role == "leerplicht":  # the statutory reports only: nothing of the model or of sick leave to explain
-        return [legend["legend_16u"]]
-    lines = [legend["legend_band"].format(high=percent(bands["high"], lang),
-                                          elevated=percent(bands["elevated"], lang))] if bands else []
-    keys = ("legend_chance", "legend_reasons", "legend_16u", "legend_write_in") if sl.role == "youthworker" else (
-        "legend_chance", "legend_reasons", "legend_16u", "legend_sick", "legend_write_in")
-    return lines + [legend[key] for key in keys]
 
 
 # ------------------------------------------------------------- the columns every tabular format shows

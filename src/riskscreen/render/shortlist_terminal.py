@@ -11,8 +11,8 @@ from rich.text import Text
 
 from riskscreen.i18n import group_heading, label
 from riskscreen.render import DISPLAY_CHARS, cell, plain
+from riskscreen.render.shortlist_printed import because_lines
 from riskscreen.render.shortlist_records import (
-    because_lines,
     group_notes,
     header_lines,
     lines_of,

@@ -13,9 +13,10 @@ from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
+from riskscreen.training.dataset import Progress, TrainingSet, split, training_set
 from riskscreen.training.metrics import fairness, metrics, one_blas_thread, paired_difference
 from riskscreen.training.shapes import fit_shape
-from riskscreen.training.train import NO_AUDIT, Progress, TrainingSet, assess, file_sha256, split, training_set
+from riskscreen.training.train import NO_AUDIT, assess, file_sha256
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import platform
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,9 @@ import numpy as np
 import pandas
 import pandas as pd
 import sklearn
-from sklearn.model_selection import cross_val_score
 
 from riskscreen import __version__
-from riskscreen.errors import Day, Message, ModelError, UsageError, msg
+from riskscreen.errors import Message, UsageError, msg
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard
@@ -26,15 +24,11 @@ from riskscreen.scoring.model import (
     FittedModel,
     direction,
     feature_matrix,
-    fold_count,
-    grouped_folds,
-    make_pipeline,
     predict,
     recalibrated,
 )
-from riskscreen.signals.context import roster_at
-from riskscreen.signals.feature_table import build_features
 from riskscreen.signals.features import SPEC
+from riskscreen.training.dataset import Progress, TrainingSet, choose_c, roster_leakage, split, training_set
 from riskscreen.training.metrics import (
     Chunk,
     black_box,
@@ -48,9 +42,6 @@ from riskscreen.training.metrics import (
 )
 from riskscreen.training.shapes import choose_shape, fit_shape
 
-Progress = Callable[[str], None]
-C_GRID = (0.01, 0.1, 1.0, 10.0)
-TEST_SHARE = 0.5
 NO_AUDIT = msg("no audit_* columns in the roster")
 
 INTENDED_USE = msg(
@@ -64,105 +55,6 @@ LIMITS = msg(
 DEMO_NOTICE = msg(
     "DEMONSTRATION MODEL trained on synthetic data made by `riskscreen sample`. Its numbers say how well it "
     "finds the invented pattern, not how well it works in a real school. Retrain on the school's own history.")
-
-
-@dataclass(frozen=True)
-class TrainingSet:
-    """Features of each student at each as-of date of the outcomes table, with the label and audit groups."""
-
-    features: pd.DataFrame
-    labels: np.ndarray
-    student_ids: np.ndarray
-    as_of: np.ndarray
-    audit: pd.DataFrame
-
-
-def training_set(exports: Exports, progress: Progress | None = None) -> TrainingSet:
-    if exports.outcomes is None or exports.outcomes.empty:
-        raise UsageError(msg("training and evaluation need an outcomes table"),
-                         hint=msg("add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH"))
-    say = progress or (lambda _m: None)
-    outcomes = exports.outcomes
-    frames, labels, ids, dates = [], [], [], []
-    for as_of in sorted(outcomes["as_of"].unique()):
-        rows = outcomes[outcomes["as_of"] == as_of]
-        universe = pd.Index(sorted(set(rows["student_id"].astype(str))), dtype=object, name="student_id")
-        say(msg("features as of {as_of} for {count} students", as_of=Day(pd.Timestamp(as_of).date().isoformat()),
-                count=len(universe)))
-        feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
-        label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_without_qualification"].max()
-        frames.append(feats.reset_index(drop=True))
-        labels.append(label.reindex(universe).to_numpy(dtype=int))
-        ids.append(universe.to_numpy())
-        dates.append(np.full(len(universe), pd.Timestamp(as_of).to_datetime64()))
-    features = pd.concat(frames, ignore_index=True)
-    student_ids = np.concatenate(ids)
-    audit = pd.DataFrame(index=features.index)
-    roster = roster_at(exports.students, pd.Timestamp(outcomes["as_of"].max()))
-    if roster is not None:
-        for column in [c for c in roster.columns if str(c).startswith("audit_")]:
-            values = pd.Series(roster[column].astype(object).to_numpy(),
-                               index=roster["student_id"].astype(str).to_numpy())
-            audit[column] = values.reindex(student_ids).to_numpy()
-    return TrainingSet(features, np.concatenate(labels), student_ids, np.concatenate(dates), audit)
-
-
-def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
-    """Temporal where possible (test on the latest as-of), else by student; never a student on both sides."""
-    dates = np.unique(ts.as_of)
-    if dates.size >= 2:
-        # Students are split at random first, so neither side is a selection (such as only those who left);
-        # then the training side uses the earlier as-of dates and the test side the latest.
-        # on integer codes: isin over text pseudonyms is quadratic-slow for a school board's rows
-        students, codes = np.unique(ts.student_ids, return_inverse=True)
-        rng = np.random.default_rng(seed)
-        test_students = rng.choice(students.size, size=round(students.size * TEST_SHARE), replace=False)
-        in_test_group = np.isin(codes, test_students)
-        test = (ts.as_of == dates[-1]) & in_test_group
-        train = (ts.as_of < dates[-1]) & ~in_test_group
-        description = (f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
-                       f"testing on as-of {pd.Timestamp(dates[-1]).date()}; the others' rows of "
-                       f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training")
-        if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
-            return np.flatnonzero(train), np.flatnonzero(test), description
-    folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
-    if folds < 2:
-        raise ModelError(msg("too few students who left (or stayed) to hold any out for testing"),
-                         hint=msg("add more history: at least a few students who left"))
-    splitter = grouped_folds(ts.labels, ts.student_ids, folds, seed)
-    pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
-    train, test = next(iter(pairs))
-    return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
-
-
-def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
-             seed: int) -> tuple[float, float | None]:
-    """Regularisation strength by grouped cross-validated ROC AUC on the training part, and that AUC."""
-    y = ts.labels[train]
-    folds = fold_count(y, ts.student_ids[train])
-    if folds < 2:
-        return 1.0, None
-    x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
-    splitter = grouped_folds(y, ts.student_ids[train], folds, seed)
-    scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,
-                                               groups=ts.student_ids[train], scoring="roc_auc")))
-              for c in C_GRID}
-    chosen = max(scores, key=lambda c: (round(scores[c], 4), -c))
-    return chosen, round(scores[chosen], 4)
-
-
-def roster_leakage(exports: Exports, names: tuple[str, ...]) -> str | None:
-    """A warning when roster features of past as-of dates come from a roster of today (no as_of column)."""
-    if exports.students is None or "as_of" in exports.students or exports.outcomes is None:
-        return None
-    affected = [n for n in names if (n in SPEC and SPEC[n].group == "roster") or n.startswith("level_")]
-    dates = sorted({pd.Timestamp(d).date() for d in exports.outcomes["as_of"].unique()})
-    if not affected or len(dates) < 2:
-        return None
-    return (f"the roster has no as_of (Peildatum) column, so its values as they are now are used for the "
-            f"as-of dates {', '.join(str(d) for d in dates[:-1])}: {', '.join(affected)} then know of repeats "
-            "and moves down that came later. Add a roster per moment (a Peildatum column), or train with "
-            "--feature-set no-roster")
 
 
 @dataclass

@@ -11,7 +11,6 @@ import datetime as dt
 import html
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +23,11 @@ from riskscreen.i18n import LANGUAGES, choice_label, texts
 from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
 from riskscreen.ingest.workbook import check_unpacked_size
+from riskscreen.weekly.choices import choice_words, fold_word, heading_keys, own_view_keys
 from riskscreen.workspace.actions import REFERRAL_STATES, Action, ActionBook, make_action, set_state
 from riskscreen.workspace.location import SCHOOL_PATTERN
 
 MAX_LIST_BYTES = 64 << 20
-COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
-                "type": ("action_type",), "referral": ("referral",), "referral_state": ("referral_state",),
-                "strengths": ("strengths",), "goal": ("goal",), "who": ("who",), "review": ("when",)}
 # a new action; "referral_state" moves an open one
 FILLED_IN = ("action", "type", "referral", "strengths", "goal", "who", "review")
 OVERVIEW_SHEETS = frozenset(str(texts(lang)["shortlist"]["all_students"]) for lang in LANGUAGES)
@@ -79,61 +76,6 @@ class ParsedList:
     rows_read: int
     states: ActionBook | None = None  # the book with the referrals' new states, when the list moved any
     moved: int = 0                    # referrals whose state the list changed
-
-
-def heading_keys() -> dict[str, str]:
-    """Every heading the list writes for an importable column, normalised, in every language -> column key."""
-    out: dict[str, str] = {}
-    for lang in LANGUAGES:
-        words = {**texts(lang)["shortlist"], **{"student": texts(lang)["labels"]["student"]}}
-        for key, names in COLUMN_WORDS.items():
-            for name in names:
-                out[normalise_header(words[name])] = key
-        out.update({normalise_header(key): key for key in COLUMN_WORDS})
-    return out
-
-
-def choice_words() -> dict[str, dict[str, str]]:
-    """The words of each choice (type, role, a referral's state, a strength, a goal) in every language -> key."""
-    out: dict[str, dict[str, str]] = {"type": {}, "who": {}, "referral_state": {}, "strengths": {}, "goal": {}}
-    for lang in LANGUAGES:
-        for field, table in (("type", "action_types"), ("who", "roles"), ("referral_state", "referral_states"),
-                             ("strengths", "strengths"), ("goal", "goals")):
-            for key, word in texts(lang)[table].items():
-                out[field][_fold(word)] = key
-                out[field][_fold(key)] = key
-        for key, word in texts(lang)["role_aliases"].items():
-            out["who"][_fold(key)] = word
-    return out
-
-
-def own_view_keys(strengths: str | list[str], goal: str | None) -> tuple[tuple[str, ...], str | None]:
-    """What goes well (several, in either language, or as keys; a text may list them with ',' or ';') and the
-    student's goal, as keys; a word that is none of the choices stays as it is (make_action then refuses it:
-    categories, never free text)."""
-    words = choice_words()
-    given = [strengths] if isinstance(strengths, str) else list(strengths)
-    parts = [p.strip() for text in given for p in re.split(r"[,;]", text) if p.strip()]
-    return (tuple(words["strengths"].get(_fold(p), p) for p in parts),
-            None if not goal or not goal.strip() else words["goal"].get(_fold(goal), goal.strip()))
-
-
-def referral_state_key(text: str) -> str:
-    """A referral's state as typed, in either language or as its key ('niet gelukt', 'niet-gelukt', 'failed');
-    the text itself when it is none of them (set_state then refuses it)."""
-    return choice_words()["referral_state"].get(_fold(text), text)
-
-
-def role_key(text: str) -> str:
-    """A role as typed, in either language or as its key ('jongerenwerker', 'Zorgcoördinator', 'youth_worker');
-    the text itself when it is none of them (make_action then refuses it)."""
-    return choice_words()["who"].get(_fold(text), text)
-
-
-def _fold(text: str) -> str:
-    """A word compared without case, accents, spaces or punctuation ('Zorgcoördinator' = 'zorgcoordinator')."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "", bare.lower())
 
 
 LIST_SCHOOL = re.compile(r"<cp:keywords>riskscreen school=([^<]{1,80})</cp:keywords>")
@@ -185,8 +127,8 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     headings = heading_keys()
     choices = choice_words()
     # a target as the list's drop-down writes it in either language ('anders', 'leerplicht/RMC'), or its key
-    targets = {_fold(choice_label("referrals", t, lang)): t for t in referral_targets for lang in LANGUAGES}
-    targets.update({_fold(t): t for t in referral_targets})
+    targets = {fold_word(choice_label("referrals", t, lang)): t for t in referral_targets for lang in LANGUAGES}
+    targets.update({fold_word(t): t for t in referral_targets})
     problems: list[RowProblem] = []
     found: list[tuple[str | None, int, dict[str, object]]] = []
     columns: dict[str | None, dict[int, str]] = {}
@@ -264,7 +206,7 @@ def _moved_referral(values: dict[str, object], book: ActionBook, choices: dict[s
     (the same book when the referral is in that state already)."""
     student = _text(values.get("student_id"))
     written = _text(values.get("referral_state"))
-    state = choices["referral_state"].get(_fold(written))
+    state = choices["referral_state"].get(fold_word(written))
     if state not in REFERRAL_STATES:
         raise _RowError("referral_state", msg("'{written}' is not a state of a referral: write aangemeld, "
                                               "wachtlijst, gestart, afgerond or niet gelukt", written=written))
@@ -310,20 +252,20 @@ def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, 
         raise _RowError("who", msg("who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator (a "
                                    "name may follow)"))
     first, _, rest = who_text.partition(" ")
-    who = choices["who"].get(_fold(who_text)) or choices["who"].get(_fold(first))
-    worker = None if choices["who"].get(_fold(who_text)) else rest or None
+    who = choices["who"].get(fold_word(who_text)) or choices["who"].get(fold_word(first))
+    worker = None if choices["who"].get(fold_word(who_text)) else rest or None
     if who is None:
         raise _RowError("who", msg("'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a "
                                    "name may follow)", who_text=who_text))
     type_text = _text(values.get("type"))
-    kind = choices["type"].get(_fold(type_text), None) if type_text else "conversation"
+    kind = choices["type"].get(fold_word(type_text), None) if type_text else "conversation"
     if kind is None:
         raise _RowError("type", msg("'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing",
                                     type_text=type_text))
     referral_text = _text(values.get("referral"))
     referral = None
     if referral_text:
-        referral = targets.get(_fold(referral_text))
+        referral = targets.get(fold_word(referral_text))
         if referral is None:
             raise _RowError("referral", msg("'{referral_text}' is not one of the referral targets ({join})",
                                             referral_text=referral_text, join=', '.join(referral_targets)))
