@@ -22,7 +22,7 @@ from pathlib import Path
 
 AS_OF = dt.date(2026, 11, 27)
 TARGET = 3.0
-PLAIN = r'''
+PLAIN = r"""
 import sys, numpy as np, pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -55,7 +55,7 @@ X, y = data[["hours", "fails", "mean"]].to_numpy(), data["y"].to_numpy()
 for model in (LogisticRegression(max_iter=1000), HistGradientBoostingClassifier(random_state=0)):
     model.fit(X[~mask], y[~mask])
     print(type(model).__name__, round(roc_auc_score(y[mask], model.predict_proba(X[mask])[:, 1]), 3))
-'''
+"""
 
 
 def history(folder: Path, students: int) -> Path:
@@ -88,8 +88,10 @@ def main() -> int:
         train = timed([*riskscreen, "train", str(data), "--out", str(model), "--force"])
         evaluate = timed([*riskscreen, "evaluate", str(data), "--model", str(model), "--format", "json"])
         ratio = (train + evaluate) / plain
-        print(f"{students:>9,} {plain:>8.1f} {train:>8.1f} {evaluate:>11.1f} {ratio:>6.1f}  "
-              f"{'within' if ratio <= TARGET else 'OVER'} the target")
+        print(
+            f"{students:>9,} {plain:>8.1f} {train:>8.1f} {evaluate:>11.1f} {ratio:>6.1f}  "
+            f"{'within' if ratio <= TARGET else 'OVER'} the target"
+        )
     return 0
 
 

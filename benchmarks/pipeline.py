@@ -38,8 +38,9 @@ def dataset(folder: Path, students: int, attendance_rows: int, grade_rows: int, 
         return target
     from riskscreen.demo import sample
 
-    school = sample.generate(students, seed=seed, as_of=AS_OF, profile="canonical",
-                             attendance_rows=attendance_rows, grade_rows=grade_rows)
+    school = sample.generate(
+        students, seed=seed, as_of=AS_OF, profile="canonical", attendance_rows=attendance_rows, grade_rows=grade_rows
+    )
     staging = target.with_name(target.name + ".partial")
     sample.write(school, staging, force=True)
     staging.rename(target)
@@ -99,8 +100,17 @@ def work(kind: str, data: Path) -> dict[str, Any]:
         out["checksum"] = features_checksum(result.features)
     elif kind == "score_cli":
         with tempfile.TemporaryDirectory() as tmp:
-            command = [sys.executable, "-m", "riskscreen", "score", str(data), "--format", "csv",
-                       "--output", str(Path(tmp) / "scores.csv")]
+            command = [
+                sys.executable,
+                "-m",
+                "riskscreen",
+                "score",
+                str(data),
+                "--format",
+                "csv",
+                "--output",
+                str(Path(tmp) / "scores.csv"),
+            ]
             start = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True, text=True)
             out["seconds"] = time.perf_counter() - start
@@ -124,8 +134,12 @@ def peak_mb() -> float:
 def measure(kind: str, data: Path, repeat: int) -> dict[str, Any]:
     runs = []
     for _ in range(repeat):
-        proc = subprocess.run([sys.executable, __file__, "--worker", kind, "--data", str(data)],
-                              check=True, capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", kind, "--data", str(data)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     result = dict(runs[-1])
     result["seconds"] = statistics.median(r["seconds"] for r in runs)
@@ -136,6 +150,7 @@ def measure(kind: str, data: Path, repeat: int) -> dict[str, Any]:
 
 def startup(repeat: int) -> dict[str, float]:
     """`riskscreen --help` against `python -c "import typer, rich"`, alternating the two so drift hits both."""
+
     def once(command: list[str]) -> float:
         start = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True)
@@ -154,8 +169,13 @@ def machine() -> dict[str, Any]:
     import numpy
     import pandas
 
-    info: dict[str, Any] = {"platform": platform.platform(), "python": platform.python_version(),
-                            "cpus": os.cpu_count(), "pandas": pandas.__version__, "numpy": numpy.__version__}
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "pandas": pandas.__version__,
+        "numpy": numpy.__version__,
+    }
     try:
         import pyarrow
 
@@ -195,9 +215,17 @@ def main() -> None:
     say(f"dataset: {args.students} students, {args.attendance_rows:,} registrations, {args.grade_rows:,} grades")
     data = dataset(args.data_dir, args.students, args.attendance_rows, args.grade_rows)
     size_mb = sum(p.stat().st_size for p in data.glob("*.csv")) / 1e6
-    results: dict[str, Any] = {"machine": machine(), "dataset": {
-        "students": args.students, "attendance_rows": args.attendance_rows, "grade_rows": args.grade_rows,
-        "csv_mb": round(size_mb, 1)}, "repeat": args.repeat, "measurements": {}}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "dataset": {
+            "students": args.students,
+            "attendance_rows": args.attendance_rows,
+            "grade_rows": args.grade_rows,
+            "csv_mb": round(size_mb, 1),
+        },
+        "repeat": args.repeat,
+        "measurements": {},
+    }
     for kind in ("floor", "validate", "features", "score", "score_cli", "score_streamed"):
         say(f"measuring {kind} ...")
         results["measurements"][kind] = measure(kind, data, args.repeat)
@@ -215,17 +243,20 @@ def main() -> None:
         small_streamed = measure("score_streamed", small, 1)
         big_score = results["measurements"]["score"]
         results["scaling"] = {
-            "small_rows": small_rows, "small_score_seconds": small_score["seconds"],
+            "small_rows": small_rows,
+            "small_score_seconds": small_score["seconds"],
             "small_floor_seconds": small_floor["seconds"],
-            "small_streamed_peak_mb": small_streamed["peak_mb"], "small_score_peak_mb": small_score["peak_mb"],
+            "small_streamed_peak_mb": small_streamed["peak_mb"],
+            "small_score_peak_mb": small_score["peak_mb"],
             # the time added by 9x more registrations, per registration, against the whole time per row
             "marginal_seconds_per_million_rows": (big_score["seconds"] - small_score["seconds"])
             / ((args.attendance_rows - small_rows) / 1e6),
             "seconds_per_million_rows_small": small_score["seconds"] / (small_rows / 1e6),
             "seconds_per_million_rows_big": big_score["seconds"] / (args.attendance_rows / 1e6),
         }
-        results["scaling"]["per_row_ratio"] = (results["scaling"]["seconds_per_million_rows_big"]
-                                               / results["scaling"]["seconds_per_million_rows_small"])
+        results["scaling"]["per_row_ratio"] = (
+            results["scaling"]["seconds_per_million_rows_big"] / results["scaling"]["seconds_per_million_rows_small"]
+        )
     report(results)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n")
@@ -235,32 +266,47 @@ def main() -> None:
 def report(results: dict[str, Any]) -> None:
     m = results["measurements"]
     print(f"\n{'measurement':<34}{'median s':>10}{'x floor':>10}{'peak MB':>10}{'target':>10}  met")
-    names = {"floor": "pandas.read_csv of the 3 files", "validate": "validate (read, guard, map, check)",
-             "features": "feature building alone", "score": "score end to end, in process",
-             "score_cli": "score end to end, CLI subprocess", "score_streamed": "score, files read in blocks"}
+    names = {
+        "floor": "pandas.read_csv of the 3 files",
+        "validate": "validate (read, guard, map, check)",
+        "features": "feature building alone",
+        "score": "score end to end, in process",
+        "score_cli": "score end to end, CLI subprocess",
+        "score_streamed": "score, files read in blocks",
+    }
     for kind, row in m.items():
         target = TARGETS.get(kind)
         met = "" if target is None else ("yes" if row["ratio_to_floor"] <= target else "NO")
-        print(f"{names[kind]:<34}{row['seconds']:>10.2f}{row['ratio_to_floor']:>10.2f}{row['peak_mb']:>10.0f}"
-              f"{'' if target is None else f'<= {target:g}x':>10}  {met}")
+        print(
+            f"{names[kind]:<34}{row['seconds']:>10.2f}{row['ratio_to_floor']:>10.2f}{row['peak_mb']:>10.0f}"
+            f"{'' if target is None else f'<= {target:g}x':>10}  {met}"
+        )
     s = results["startup"]
-    print(f"\n--help {s['riskscreen_help']:.3f} s vs `import typer, rich` {s['import_typer_rich']:.3f} s: "
-          f"{s['ratio']:.2f}x (target <= 1.5x: {'yes' if s['ratio'] <= 1.5 else 'NO'})")
+    print(
+        f"\n--help {s['riskscreen_help']:.3f} s vs `import typer, rich` {s['import_typer_rich']:.3f} s: "
+        f"{s['ratio']:.2f}x (target <= 1.5x: {'yes' if s['ratio'] <= 1.5 else 'NO'})"
+    )
     peak = max(m["score"]["peak_mb"], m["score_cli"]["peak_mb"])
     print(f"score peak memory {peak:.0f} MB (target < 3000 MB: {'yes' if peak < 3000 else 'NO'})")
     same = m["score_streamed"]["checksum"] == m["score"]["checksum"]
-    print(f"read in blocks (the path for files larger than memory): peak {m['score_streamed']['peak_mb']:.0f} MB "
-          f"against {m['score']['peak_mb']:.0f} MB read whole; same features: {'yes' if same else 'NO'}")
+    print(
+        f"read in blocks (the path for files larger than memory): peak {m['score_streamed']['peak_mb']:.0f} MB "
+        f"against {m['score']['peak_mb']:.0f} MB read whole; same features: {'yes' if same else 'NO'}"
+    )
     if "scaling" in results:
         sc = results["scaling"]
-        print(f"scaling: score {sc['small_score_seconds']:.2f} s at {sc['small_rows']:,} rows, "
-              f"{m['score']['seconds']:.2f} s at 10x as many: cost per million rows "
-              f"{sc['seconds_per_million_rows_small']:.3f} s -> {sc['seconds_per_million_rows_big']:.3f} s, ratio "
-              f"{sc['per_row_ratio']:.2f} (target <= 1.3: {'yes' if sc['per_row_ratio'] <= 1.3 else 'NO'}); "
-              f"each further million rows costs {sc['marginal_seconds_per_million_rows']:.3f} s")
-        print(f"peak memory at {sc['small_rows']:,} and 10x as many rows: read whole {sc['small_score_peak_mb']:.0f} "
-              f"-> {m['score']['peak_mb']:.0f} MB; read in blocks {sc['small_streamed_peak_mb']:.0f} -> "
-              f"{m['score_streamed']['peak_mb']:.0f} MB")
+        print(
+            f"scaling: score {sc['small_score_seconds']:.2f} s at {sc['small_rows']:,} rows, "
+            f"{m['score']['seconds']:.2f} s at 10x as many: cost per million rows "
+            f"{sc['seconds_per_million_rows_small']:.3f} s -> {sc['seconds_per_million_rows_big']:.3f} s, ratio "
+            f"{sc['per_row_ratio']:.2f} (target <= 1.3: {'yes' if sc['per_row_ratio'] <= 1.3 else 'NO'}); "
+            f"each further million rows costs {sc['marginal_seconds_per_million_rows']:.3f} s"
+        )
+        print(
+            f"peak memory at {sc['small_rows']:,} and 10x as many rows: read whole {sc['small_score_peak_mb']:.0f} "
+            f"-> {m['score']['peak_mb']:.0f} MB; read in blocks {sc['small_streamed_peak_mb']:.0f} -> "
+            f"{m['score_streamed']['peak_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

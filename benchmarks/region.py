@@ -44,8 +44,10 @@ def main() -> None:
             published = suppress(counted)
             suppressing = time.perf_counter() - start
             hidden = sum(isinstance(v, str) for v in published.values().values())
-            print(f"{school}: {len(snapshots)} lists; counting {counting:.2f} s, suppression {suppressing:.2f} s "
-                  f"({suppressing / counting:.1f}x counting), {hidden} of {len(published.values())} cells hidden")
+            print(
+                f"{school}: {len(snapshots)} lists; counting {counting:.2f} s, suppression {suppressing:.2f} s "
+                f"({suppressing / counting:.1f}x counting), {hidden} of {len(published.values())} cells hidden"
+            )
             total_count += counting
             total_suppress += suppressing
             path = folder / f"{school}.json"
@@ -56,8 +58,10 @@ def main() -> None:
         merging = time.perf_counter() - start
         print(f"sample region made in {made:.1f} s" if made else "sample region reused")
         print(f"3 aggregates: counting {total_count:.2f} s, suppression {total_suppress:.2f} s; merge {merging:.2f} s")
-        print(f"make region's work: {made + total_count + total_suppress + merging:.1f} s (without the start of "
-              "four processes)")
+        print(
+            f"make region's work: {made + total_count + total_suppress + merging:.1f} s (without the start of "
+            "four processes)"
+        )
     finally:
         if given is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -48,21 +48,32 @@ def main() -> int:
                 train_idx, test_idx, _ = split(ts, 0)
                 names = list(result.fitted.features) + list(result.card.features_dropped)
                 x = ts.features.loc[:, names].to_numpy(dtype=float)
-                plain = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
-                                      LogisticRegression(max_iter=5000)).fit(x[train_idx], ts.labels[train_idx])
+                plain = make_pipeline(
+                    SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=5000)
+                ).fit(x[train_idx], ts.labels[train_idx])
                 plain_auc = roc_auc_score(ts.labels[test_idx], plain.predict_proba(x[test_idx])[:, 1])
-                bent = fit_shape("additive", ts.features.iloc[train_idx], ts.labels[train_idx],
-                                 feature_names=names, c=1.0,
-                                 penalty=result.card.shape_choice.penalty if result.card.shape_choice else None,
-                                 class_weight=None, seed=0, groups=ts.student_ids[train_idx], calibrate=False)
+                bent = fit_shape(
+                    "additive",
+                    ts.features.iloc[train_idx],
+                    ts.labels[train_idx],
+                    feature_names=names,
+                    c=1.0,
+                    penalty=result.card.shape_choice.penalty if result.card.shape_choice else None,
+                    class_weight=None,
+                    seed=0,
+                    groups=ts.student_ids[train_idx],
+                    calibrate=False,
+                )
                 bent_auc = roc_auc_score(ts.labels[test_idx], predict(bent, ts.features.iloc[test_idx]))
                 auc = result.card.metrics.roc_auc
                 ok = auc.high is not None and plain_auc <= auc.high
                 held += ok
                 rows += 1
                 shape = result.card.parameters.shape
-                print(f"{students:>8} {seed:>4} {shape:>8} {auc.value:>8.3f} ({auc.low:.3f}-{auc.high:.3f}) "
-                      f"{plain_auc:>8.3f} {bent_auc:>8.3f}  {'holds' if ok else 'MISSED'}")
+                print(
+                    f"{students:>8} {seed:>4} {shape:>8} {auc.value:>8.3f} ({auc.low:.3f}-{auc.high:.3f}) "
+                    f"{plain_auc:>8.3f} {bent_auc:>8.3f}  {'holds' if ok else 'MISSED'}"
+                )
     print(f"target holds on {held} of {rows} histories")
     return 0 if held == rows else 1
 

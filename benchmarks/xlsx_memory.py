@@ -26,21 +26,32 @@ def write_workbook(path: Path, rows: int) -> int:
     strings = ["student_id", "date", "lesson", "code", *CODES]
     index = {s: i for i, s in enumerate(strings)}
     start = dt.date(2026, 8, 31)
-    lines = [b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
-             b'<c r="D1" t="s"><v>3</v></c></row>']
+    lines = [
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+        b'<c r="D1" t="s"><v>3</v></c></row>'
+    ]
     for i in range(rows):
         r = i + 2
         day = start + dt.timedelta(days=(i // 8000) % 280)
         code = index[CODES[0 if i % 8 else 1 + (i // 8) % 4]]
-        lines.append(b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>%s</t></is></c>'
-                     b'<c r="C%d"><v>%d</v></c><c r="D%d" t="s"><v>%d</v></c></row>'
-                     % (r, r, 100000 + i % 1000, r, day.isoformat().encode(), r, 1 + i % 8, r, code))
-    sheet = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
-             b'.org/spreadsheetml/2006/main"><dimension ref="A1:D%d"/><sheetData>' % (rows + 1)
-             + b"".join(lines) + b"</sheetData></worksheet>")
-    shared = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
-              f'spreadsheetml/2006/main" count="{len(strings)}" uniqueCount="{len(strings)}">'
-              + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+        lines.append(
+            b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>%s</t></is></c>'
+            b'<c r="C%d"><v>%d</v></c><c r="D%d" t="s"><v>%d</v></c></row>'
+            % (r, r, 100000 + i % 1000, r, day.isoformat().encode(), r, 1 + i % 8, r, code)
+        )
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main"><dimension ref="A1:D%d"/><sheetData>'
+        % (rows + 1)
+        + b"".join(lines)
+        + b"</sheetData></worksheet>"
+    )
+    shared = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>"
+    )
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = {
@@ -53,7 +64,7 @@ def write_workbook(path: Path, rows: int) -> int:
         'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
         "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
         f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-        '</Relationships>',
+        "</Relationships>",
         "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
         '<sheet name="verzuim" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
@@ -76,13 +87,19 @@ def main() -> None:
         unpacked = write_workbook(exports / "verzuim.xlsx", rows)
         (exports / "cijfers.csv").write_text("student_id,subject,date,grade\n100000,Engels,2026-11-02,7\n")
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "riskscreen", "validate", str(exports), "--as-of", "2026-11-27"],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "riskscreen", "validate", str(exports), "--as-of", "2026-11-27"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{rows:,} rows; packed {(exports / 'verzuim.xlsx').stat().st_size / 1e6:.1f} MB, unpacked "
-              f"{unpacked / 1e6:.1f} MB; validate exit {done.returncode} in {seconds:.1f} s; peak memory "
-              f"{peak_mb:,.0f} MB ({peak_mb * 1e6 / 2**20 / (unpacked / 2**20):.1f} x unpacked... see below)")
+        print(
+            f"{rows:,} rows; packed {(exports / 'verzuim.xlsx').stat().st_size / 1e6:.1f} MB, unpacked "
+            f"{unpacked / 1e6:.1f} MB; validate exit {done.returncode} in {seconds:.1f} s; peak memory "
+            f"{peak_mb:,.0f} MB ({peak_mb * 1e6 / 2**20 / (unpacked / 2**20):.1f} x unpacked... see below)"
+        )
         print(f"peak memory per unpacked byte: {peak_mb * 2**20 / unpacked:.1f}")
         if done.returncode not in (0, 1):
             print(done.stderr[-2000:])

@@ -33,8 +33,11 @@ def attack_releases(older: dict, newer: dict) -> dict[str, tuple[float, float]]:
     both = (max(older["period"]["from"], newer["period"]["from"]), min(older["period"]["to"], newer["period"]["to"]))
     for key in first[0]:
         table, month, _ = key[2:].split(":")
-        whole = re.fullmatch(r"\d{4}-\d{2}", month) is not None and both[0] <= f"{month}-01" \
+        whole = (
+            re.fullmatch(r"\d{4}-\d{2}", month) is not None
+            and both[0] <= f"{month}-01"
             and _month_end(month) <= both[1]
+        )
         if table.endswith("by_month") and whole and f"2/{key[2:]}" in cells:
             sums.append((key, [f"2/{key[2:]}"]))
     return _solve(cells, sums, older["threshold"])
@@ -91,9 +94,16 @@ def _solve(cells: Cells, sums: Sums, threshold: int) -> dict[str, tuple[float, f
             b_eq.append(constant)
         else:
             assert abs(constant) < 1e-9, f"published numbers contradict {total}"
-    bounds = [(0, threshold - 1) if cells[k] == PRIMARY else (threshold, None) if cells[k] == SECONDARY
-              else (cells[k]["from"], cells[k]["to"]) if isinstance(cells[k], dict)  # type: ignore[index]
-              else (0, None) for k in hidden]
+    bounds = [
+        (0, threshold - 1)
+        if cells[k] == PRIMARY
+        else (threshold, None)
+        if cells[k] == SECONDARY
+        else (cells[k]["from"], cells[k]["to"])
+        if isinstance(cells[k], dict)  # type: ignore[index]
+        else (0, None)
+        for k in hidden
+    ]
     ranges = {}
     for k in hidden:
         if isinstance(cells[k], dict):  # a region's range lies at or above the threshold: it only bounds others

@@ -48,9 +48,23 @@ def snapshot(as_of: str, students: dict[str, dict[str, object]]) -> Snapshot:
     """A list of `as_of`: per student the few columns the aggregate reads; the rest as a shortlist stores them."""
     rows = []
     for sid, values in students.items():
-        rows.append({"student_id": sid, "probability": 0.1, "band": "low", "on_list": False, "group": "none",
-                     "level": "havo", "year": "3.0", "reason_features": "", "verzuim_16u": False,
-                     "verzuim_reached": None, "verzuim_deadline": None, "ziekteverzuim": False, **values})
+        rows.append(
+            {
+                "student_id": sid,
+                "probability": 0.1,
+                "band": "low",
+                "on_list": False,
+                "group": "none",
+                "level": "havo",
+                "year": "3.0",
+                "reason_features": "",
+                "verzuim_16u": False,
+                "verzuim_reached": None,
+                "verzuim_deadline": None,
+                "ziekteverzuim": False,
+                **values,
+            }
+        )
     return Snapshot(as_of, "demo", pd.DataFrame(rows).set_index("student_id"))
 
 
@@ -61,9 +75,20 @@ def report(kind: str, end: str, *, follow_up: bool = False) -> dict[str, object]
     from riskscreen.signals.statutory.workdays import add_workdays
 
     deadline = add_workdays(dt.date.fromisoformat(end), 5).isoformat()
-    return {"type": kind, "compulsory": True, "begin": "2026-09-01", "end": end, "hours": 16.0, "basis": "lesuren",
-            "deadline": deadline, "reached": end, "follow_up": follow_up, "regional": kind == "rmc18", "note": None,
-            "minor": kind != "rmc18"}
+    return {
+        "type": kind,
+        "compulsory": True,
+        "begin": "2026-09-01",
+        "end": end,
+        "hours": 16.0,
+        "basis": "lesuren",
+        "deadline": deadline,
+        "reached": end,
+        "follow_up": follow_up,
+        "regional": kind == "rmc18",
+        "note": None,
+        "minor": kind != "rmc18",
+    }
 
 
 def school(n: int, offset: int = 0) -> dict[str, dict[str, object]]:

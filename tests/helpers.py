@@ -20,26 +20,30 @@ def day(week: int, weekday: int = 0) -> str:
     return (MONDAY + dt.timedelta(weeks=week, days=weekday)).isoformat()
 
 
-def write_school(folder: Path, attendance: list[tuple[str, str, int, float, str]],
-                 grades: list[tuple[str, str, str, float, float]] = (),  # type: ignore[assignment]
-                 students: list[str] | None = None, filler_weeks: int = 0) -> Path:
+def write_school(
+    folder: Path,
+    attendance: list[tuple[str, str, int, float, str]],
+    grades: list[tuple[str, str, str, float, float]] = (),  # type: ignore[assignment]
+    students: list[str] | None = None,
+    filler_weeks: int = 0,
+) -> Path:
     """Canonical CSVs. filler_weeks adds one late arrival per week for student F1, so every week is a lesson week."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = list(attendance) + [("F1", day(w, 2), 1, 1.0, "late") for w in range(filler_weeks)]
     (folder / "attendance.csv").write_text(
-        "student_id,date,period,hours,code\n" + "".join(f"{s},{d},{p},{h},{c}\n" for s, d, p, h, c in rows))
+        "student_id,date,period,hours,code\n" + "".join(f"{s},{d},{p},{h},{c}\n" for s, d, p, h, c in rows)
+    )
     grade_rows = list(grades) or [("F1", "Engels", day(0), 7.0, 1.0)]
     (folder / "grades.csv").write_text(
-        "student_id,subject,date,grade,weight\n"
-        + "".join(f"{s},{sub},{d},{g},{w}\n" for s, sub, d, g, w in grade_rows))
+        "student_id,subject,date,grade,weight\n" + "".join(f"{s},{sub},{d},{g},{w}\n" for s, sub, d, g, w in grade_rows)
+    )
     if students is not None:
         (folder / "students.csv").write_text("\n".join(students) + "\n")
     return folder
 
 
 def load(folder: Path, as_of: str | None = None) -> Exports:
-    return load_exports(folder, today=dt.date(2026, 11, 30),
-                        as_of=dt.date.fromisoformat(as_of) if as_of else None)
+    return load_exports(folder, today=dt.date(2026, 11, 30), as_of=dt.date.fromisoformat(as_of) if as_of else None)
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None) -> None:

@@ -36,21 +36,48 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     week2 = {**school(60), "S0060": {"level": "vmbo-k", "year": "1.0"}}  # a new student in October
     week2["S0000"].update(probability=0.3)  # fell after its action
     week2["S0013"].update(band="high", probability=0.6)  # rose: high on the period's last list
-    actions = (Action(1, "S0000", "2026-09-14", "gesprek", "conversation", "youth_worker", review="2026-09-28",
-                      closed="2026-09-25", outcome="afgerond"),
-               Action(2, "S0001", "2026-09-15", "verwijzing", "referral", "coordinator", referral="jeugdhulp",
-                      review="2026-09-20"),
-               Action(3, "S0013", "2026-10-02", "huisbezoek", "home_visit", "mentor"),
-               Action(4, "S0099", "2025-05-01", "oud", "conversation", "mentor"))  # before the period
-    reports = (Report("S0000", "verzuim_16u", "2026-09-17"), Report("S0001", "verzuim_16u", "2026-09-21"),
-               Report("S0002", "ziekteverzuim", "2026-09-16"))
+    actions = (
+        Action(
+            1,
+            "S0000",
+            "2026-09-14",
+            "gesprek",
+            "conversation",
+            "youth_worker",
+            review="2026-09-28",
+            closed="2026-09-25",
+            outcome="afgerond",
+        ),
+        Action(
+            2, "S0001", "2026-09-15", "verwijzing", "referral", "coordinator", referral="jeugdhulp", review="2026-09-20"
+        ),
+        Action(3, "S0013", "2026-10-02", "huisbezoek", "home_visit", "mentor"),
+        Action(4, "S0099", "2025-05-01", "oud", "conversation", "mentor"),
+    )  # before the period
+    reports = (
+        Report("S0000", "verzuim_16u", "2026-09-17"),
+        Report("S0001", "verzuim_16u", "2026-09-21"),
+        Report("S0002", "ziekteverzuim", "2026-09-16"),
+    )
     earlier = snapshot("2026-06-12", {"S9999": {"band": "high"}})  # last school year: not in this period
     second_run = snapshot("2026-10-09", {"S0000": {}})  # an earlier run of 9 October, replaced by run 2
-    outcomes = pd.DataFrame({"student_id": ["S0000", "S0030", "S0031", "S7777"], "as_of": "2026-10-09",
-                             "left_without_qualification": [1.0, 1.0, 0.0, 1.0]})  # S7777: not screened
-    result = count("04AB", [earlier, snapshot("2026-09-11", week1), second_run,
-                            replace(snapshot("2026-10-09", week2), run=2)],
-                   ActionBook(actions, reports), FIRST, LAST, 10, REFERRAL_TARGETS, outcomes)
+    outcomes = pd.DataFrame(
+        {
+            "student_id": ["S0000", "S0030", "S0031", "S7777"],
+            "as_of": "2026-10-09",
+            "left_without_qualification": [1.0, 1.0, 0.0, 1.0],
+        }
+    )  # S7777: not screened
+    result = count(
+        "04AB",
+        [earlier, snapshot("2026-09-11", week1), second_run, replace(snapshot("2026-10-09", week2), run=2)],
+        ActionBook(actions, reports),
+        FIRST,
+        LAST,
+        10,
+        REFERRAL_TARGETS,
+        outcomes,
+    )
     level = result.table("screened_by_level")
     assert level.rows == ("vmbo-k", "havo", "vwo")
     assert level.cells == ((0, 0, 1), (12, 0, 33), (1, 14, 0))  # S0013 counts as high (its last list)
@@ -90,12 +117,21 @@ def test_the_reports_to_duo_are_counted_by_type_month_and_state() -> None:
     second["S0001"]["statutory"] = [report("rmc18", "2026-09-11")]
     second["S0002"]["statutory"] = [report("luxe", "2026-10-05"), report("lrv", "2026-10-07")]
     second["S0003"]["statutory"] = [report("16u", "2026-07-10")]  # reached last school year: not this period
-    recorded = (Report("S0000", "verzuim_16u", "2026-09-15"),                              # in time
-                Report("S0000", "verzuim_16u", "2026-10-08", type="16u", end="2026-09-30"),  # late (due 07-10)
-                Report("S0002", "verzuim_16u", "2026-10-08", type="luxe"),                  # in time
-                Report("S0002", "verzuim_16u", "2026-10-20", type="lrv"))                   # after the last list
-    result = count("04AB", [snapshot("2026-09-18", first), snapshot("2026-10-09", second)],
-                   ActionBook((), recorded), FIRST, LAST, 10, REFERRAL_TARGETS)
+    recorded = (
+        Report("S0000", "verzuim_16u", "2026-09-15"),  # in time
+        Report("S0000", "verzuim_16u", "2026-10-08", type="16u", end="2026-09-30"),  # late (due 07-10)
+        Report("S0002", "verzuim_16u", "2026-10-08", type="luxe"),  # in time
+        Report("S0002", "verzuim_16u", "2026-10-20", type="lrv"),
+    )  # after the last list
+    result = count(
+        "04AB",
+        [snapshot("2026-09-18", first), snapshot("2026-10-09", second)],
+        ActionBook((), recorded),
+        FIRST,
+        LAST,
+        10,
+        REFERRAL_TARGETS,
+    )
     table = result.table("reports")
     assert table.rows == ("16u", "vervolgmelding", "lrv", "luxe", "rmc18")
     assert table.columns == ("reported_in_time", "reported_late", "not_reported", "due")
@@ -124,23 +160,32 @@ def test_a_school_smaller_than_the_threshold_is_too_small_to_publish() -> None:
 def crossed(key: str, cells: list[list[int]]) -> Table:
     rows = tuple(f"r{i}" for i in range(len(cells)))
     columns = tuple(f"c{j}" for j in range(len(cells[0])))
-    return Table(key, rows, columns, tuple(map(tuple, cells)), tuple(sum(r) for r in cells),
-                 tuple(sum(c) for c in zip(*cells, strict=True)), sum(map(sum, cells)))
+    return Table(
+        key,
+        rows,
+        columns,
+        tuple(map(tuple, cells)),
+        tuple(sum(r) for r in cells),
+        tuple(sum(c) for c in zip(*cells, strict=True)),
+        sum(map(sum, cells)),
+    )
 
 
-@pytest.mark.parametrize("cells", [
-    [[3, 40, 25], [30, 12, 50], [22, 31, 44]],          # one small cell: its row and column need a partner
-    [[3, 4, 60], [30, 50, 5], [22, 31, 44]],            # two small cells in a row
-    [[0, 40, 25], [30, 0, 50], [22, 31, 0]],            # zeros are small too
-    [[12, 13], [14, 2]],                               # a 2x2 table
-    [[1, 2, 3], [4, 5, 6]],                            # everything small
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [[3, 40, 25], [30, 12, 50], [22, 31, 44]],  # one small cell: its row and column need a partner
+        [[3, 4, 60], [30, 50, 5], [22, 31, 44]],  # two small cells in a row
+        [[0, 40, 25], [30, 0, 50], [22, 31, 0]],  # zeros are small too
+        [[12, 13], [14, 2]],  # a 2x2 table
+        [[1, 2, 3], [4, 5, 6]],  # everything small
+    ],
+)
 def test_no_suppressed_cell_can_be_worked_out(cells: list[list[int]]) -> None:
     aggregate = Aggregate(("04AB",), FIRST, LAST, 10, (crossed("t", cells),))
     published = suppress(aggregate)
     shown = published.table("t")
-    assert all(v == PRIMARY for r, row in enumerate(cells) for c, v in enumerate(shown.cells[r])
-               if row[c] < 10)
+    assert all(v == PRIMARY for r, row in enumerate(cells) for c, v in enumerate(shown.cells[r]) if row[c] < 10)
     assert_nothing_recoverable(published)
     assert all(isinstance(v, str) or v >= 10 for v in published.values().values() if v is not None)
 
@@ -172,17 +217,28 @@ def test_suppression_holds_across_tables_that_share_totals() -> None:
     not come out of the other."""
     by_level = crossed("screened_by_level", [[2, 30, 40], [15, 3, 60], [20, 25, 30]])
     by_year = crossed("screened_by_year", [[20, 28, 65], [17, 30, 65]])
-    same = (("screened_by_level:*:*", "screened_by_year:*:*"),
-            *((f"screened_by_level:*:c{j}", f"screened_by_year:*:c{j}") for j in range(3)))
+    same = (
+        ("screened_by_level:*:*", "screened_by_year:*:*"),
+        *((f"screened_by_level:*:c{j}", f"screened_by_year:*:c{j}") for j in range(3)),
+    )
     published = suppress(Aggregate(("04AB",), FIRST, LAST, 10, (by_level, by_year), same=same))
     assert_nothing_recoverable(published)
 
 
 def test_the_real_pipeline_publishes_nothing_recoverable(tmp_path: Path) -> None:
     snapshots = [snapshot("2026-09-11", school(60)), snapshot("2026-10-09", school(70))]
-    actions = tuple(Action(i, f"S{i:04d}", "2026-09-14", "x", ("conversation", "home_visit", "referral")[i % 3],
-                           ("youth_worker", "mentor", "coordinator")[i % 2], referral="jeugdhulp" if i % 3 == 2
-                           else None) for i in range(1, 30))
+    actions = tuple(
+        Action(
+            i,
+            f"S{i:04d}",
+            "2026-09-14",
+            "x",
+            ("conversation", "home_visit", "referral")[i % 3],
+            ("youth_worker", "mentor", "coordinator")[i % 2],
+            referral="jeugdhulp" if i % 3 == 2 else None,
+        )
+        for i in range(1, 30)
+    )
     published = suppress(count("04AB", snapshots, ActionBook(actions, ()), FIRST, LAST, 10, REFERRAL_TARGETS))
     assert_nothing_recoverable(published)
     text = to_json(published)
@@ -192,8 +248,9 @@ def test_the_real_pipeline_publishes_nothing_recoverable(tmp_path: Path) -> None
 
 # ------------------------------------------------------------------------------------------------ merging
 def _school_file(tmp_path: Path, name: str, n: int, offset: int, threshold: int = 10, last: str = LAST) -> Path:
-    result = suppress(count(name, [snapshot("2026-09-11", school(n, offset))], ActionBook(), FIRST, last,
-                            threshold, REFERRAL_TARGETS))
+    result = suppress(
+        count(name, [snapshot("2026-09-11", school(n, offset))], ActionBook(), FIRST, last, threshold, REFERRAL_TARGETS)
+    )
     path = tmp_path / f"{name}.json"
     path.write_text(to_json(result))
     return path
@@ -207,8 +264,9 @@ def test_a_region_adds_up_what_schools_published_and_suppresses_again(tmp_path: 
     assert schools.rows == ("04AB", "05CD") and schools.total == 140
     assert region.table("screened_by_level").total == 140
     assert_nothing_recoverable(region)
-    mixed, notes = merge([read_aggregate(_school_file(tmp_path, "06EF", 60, 2000, threshold=15)),
-                          read_aggregate(files[0])])
+    mixed, notes = merge(
+        [read_aggregate(_school_file(tmp_path, "06EF", 60, 2000, threshold=15)), read_aggregate(files[0])]
+    )
     assert mixed.threshold == 15 and str(notes[0]).startswith("thresholds differ (15, 10)")
 
 
@@ -250,8 +308,9 @@ def test_the_command_line_writes_the_aggregate_of_a_workspace(tmp_path: Path, sc
 
 
 def test_every_combination_of_formats_renders(tmp_path: Path) -> None:
-    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10,
-                               REFERRAL_TARGETS))
+    published = suppress(
+        count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS)
+    )
     for fmt, lang in itertools.product(("table", "md", "json", "csv"), ("nl", "en")):
         assert render_aggregate(published, fmt, lang)
 
@@ -261,23 +320,44 @@ def based(as_of: str, basis: dict[str, object], n: int = 60) -> Snapshot:
     return replace(snapshot(as_of, school(n)), basis=basis)
 
 
-DEMO_BASIS = {"model": "demo", "demonstration": True, "rules": "16/4", "rmc_hours": 16.0, "calendar": "holidays",
-              "public_holidays": "python-holidays 0.109 (NL)"}
+DEMO_BASIS = {
+    "model": "demo",
+    "demonstration": True,
+    "rules": "16/4",
+    "rmc_hours": 16.0,
+    "calendar": "holidays",
+    "public_holidays": "python-holidays 0.109 (NL)",
+}
 
 
 def test_the_aggregate_states_the_model_rules_and_calendar_of_its_lists() -> None:
     week1 = school(60)
     week1["S0000"].update(statutory=[report("16u", "2026-09-11")])
-    lists = [replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS),
-             based("2026-09-18", {**DEMO_BASIS, "model": "eigen", "demonstration": False, "rmc_hours": 12.0}),
-             snapshot("2026-09-25", school(60))]  # a list from before the basis was kept
+    lists = [
+        replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS),
+        based("2026-09-18", {**DEMO_BASIS, "model": "eigen", "demonstration": False, "rmc_hours": 12.0}),
+        snapshot("2026-09-25", school(60)),
+    ]  # a list from before the basis was kept
     basis = count("04AB", lists, ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS).basis
-    assert basis == Basis(models=("demo", "eigen", "unknown"), demonstration="yes", rules=("16/4", "unknown"),
-                          rmc_hours=("12", "16", "unknown"), hours=("lesuren",),
-                          calendars=("holidays", "unknown"), public_holidays=("python-holidays 0.109 (NL)", "unknown"),
-                          lists=3)
-    own = count("04AB", [based("2026-09-11", {**DEMO_BASIS, "model": "eigen", "demonstration": False})],
-                ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS).basis
+    assert basis == Basis(
+        models=("demo", "eigen", "unknown"),
+        demonstration="yes",
+        rules=("16/4", "unknown"),
+        rmc_hours=("12", "16", "unknown"),
+        hours=("lesuren",),
+        calendars=("holidays", "unknown"),
+        public_holidays=("python-holidays 0.109 (NL)", "unknown"),
+        lists=3,
+    )
+    own = count(
+        "04AB",
+        [based("2026-09-11", {**DEMO_BASIS, "model": "eigen", "demonstration": False})],
+        ActionBook(),
+        FIRST,
+        LAST,
+        10,
+        REFERRAL_TARGETS,
+    ).basis
     assert (own.demonstration, own.hours) == ("no", ())
     assert own.merged(basis) == replace(basis, lists=4)
 
@@ -292,24 +372,37 @@ def test_the_basis_is_read_back_from_every_format(tmp_path: Path) -> None:
 
     week1 = school(60)
     week1["S0000"].update(statutory=[report("16u", "2026-09-11")])
-    published = suppress(count("04AB", [replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS)], ActionBook(),
-                               FIRST, LAST, 10, REFERRAL_TARGETS))
+    published = suppress(
+        count(
+            "04AB",
+            [replace(snapshot("2026-09-11", week1), basis=DEMO_BASIS)],
+            ActionBook(),
+            FIRST,
+            LAST,
+            10,
+            REFERRAL_TARGETS,
+        )
+    )
     path = tmp_path / "04AB.json"
     path.write_text(to_json(published))
     assert read_aggregate(path).basis == published.basis
     assert json.loads(path.read_text())["basis"]["demonstration"] == "yes"
-    lines = ["Periode 01-08-2026 tot en met 31-07-2027.",
-             "Aantallen onder 10 staan als",
-             "Model: demo, op 1 weeklijsten. Dit is het demonstratiemodel, getraind op verzonnen gegevens: de "
-             "risiconiveaus zeggen niets over echte leerlingen.",
-             "Regels: melding na 16 uur ongeoorloofd verzuim in 4 lesweken (de wet: 16 uur in 4 lesweken; bron: DUO, "
-             "Leerplichtwet art. 21), 18+ (RMC) vanaf 16 uur volgens de regionale afspraak; uren geteld als lesuren.",
-             "Kalender: lesweken volgens het vakantierooster van de school (vakanties.csv); feestdagen uit "
-             "python-holidays 0.109 (NL)."]
+    lines = [
+        "Periode 01-08-2026 tot en met 31-07-2027.",
+        "Aantallen onder 10 staan als",
+        "Model: demo, op 1 weeklijsten. Dit is het demonstratiemodel, getraind op verzonnen gegevens: de "
+        "risiconiveaus zeggen niets over echte leerlingen.",
+        "Regels: melding na 16 uur ongeoorloofd verzuim in 4 lesweken (de wet: 16 uur in 4 lesweken; bron: DUO, "
+        "Leerplichtwet art. 21), 18+ (RMC) vanaf 16 uur volgens de regionale afspraak; uren geteld als lesuren.",
+        "Kalender: lesweken volgens het vakantierooster van de school (vakanties.csv); feestdagen uit "
+        "python-holidays 0.109 (NL).",
+    ]
     markdown = str(render_aggregate(published, "md", "nl"))
     html = str(render_aggregate(published, "html", "nl"))
-    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(
-        io.BytesIO(bytes(render_aggregate(published, "pdf", "nl")))).pages)
+    pdf = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(bytes(render_aggregate(published, "pdf", "nl")))).pages
+    )
     sheet = load_workbook(io.BytesIO(bytes(render_aggregate(published, "xlsx", "nl")))).worksheets[0]
     cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     for line in lines:
@@ -317,16 +410,19 @@ def test_the_basis_is_read_back_from_every_format(tmp_path: Path) -> None:
     import csv
 
     rows = list(csv.reader(io.StringIO(str(render_aggregate(published, "csv", "nl"))), delimiter=";"))
-    assert rows[1:4] == [["Grondslag", "Model", "", lines[2].removeprefix("Model: ")],
-                         ["Grondslag", "Regels", "", lines[3].removeprefix("Regels: ")],
-                         ["Grondslag", "Kalender", "", lines[4].removeprefix("Kalender: ")]]
+    assert rows[1:4] == [
+        ["Grondslag", "Model", "", lines[2].removeprefix("Model: ")],
+        ["Grondslag", "Regels", "", lines[3].removeprefix("Regels: ")],
+        ["Grondslag", "Kalender", "", lines[4].removeprefix("Kalender: ")],
+    ]
     english = str(render_aggregate(published, "md", "en"))
     assert "Model: demo, on 1 weekly lists. This is the demonstration model" in english
 
 
 def test_a_file_of_format_version_1_reads_with_its_basis_unknown(tmp_path: Path) -> None:
-    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10,
-                               REFERRAL_TARGETS))
+    published = suppress(
+        count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(), FIRST, LAST, 10, REFERRAL_TARGETS)
+    )
     doc = json.loads(to_json(published))
     doc["format_version"] = 1
     del doc["basis"]
@@ -348,15 +444,17 @@ def test_a_schools_own_referral_target_is_data_in_every_format() -> None:
     from openpyxl import load_workbook
 
     targets = ("<script>alert(1)</script>", '=HYPERLINK("http://x","y")', "other")
-    actions = tuple(Action(i, f"S{i:04d}", "2026-09-14", "x", "referral", "mentor", referral=targets[i % 2])
-                    for i in range(1, 31))
-    published = suppress(count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(actions, ()), FIRST, LAST,
-                               10, targets))
+    actions = tuple(
+        Action(i, f"S{i:04d}", "2026-09-14", "x", "referral", "mentor", referral=targets[i % 2]) for i in range(1, 31)
+    )
+    published = suppress(
+        count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(actions, ()), FIRST, LAST, 10, targets)
+    )
     markdown = str(render_aggregate(published, "md", "nl"))
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     sheet = load_workbook(io.BytesIO(bytes(render_aggregate(published, "xlsx", "nl"))))["verwijzingen"]
     labels = [c.value for c in sheet["A"] if isinstance(c.value, str)]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in labels and not any(v.startswith("=") for v in labels)
+    assert '\'=HYPERLINK("http://x","y")' in labels and not any(v.startswith("=") for v in labels)
     html = str(render_aggregate(published, "html", "nl"))
     assert "<script>alert" not in html
 
@@ -381,14 +479,22 @@ def test_the_merge_refuses_edited_sums_missing_totals_absurd_counts_and_a_school
 
     assert isinstance(level["total"], int)
     cases = {
-        "sum": (variant("sum", lambda d: table(d).update(total=table(d)["total"] + 34)),
-                "holds counts that no longer add up (screened_by_level:*:*): edited by hand, so refused"),
-        "totals": (variant("totals", lambda d: table(d).update(row_totals=None)),
-                   "has a table without its totals (screened_by_level): edited by hand, so refused"),
-        "digits30": (variant("digits30", lambda d: table(d).update(total=10 ** 29)),
-                     "is an aggregate file that cannot be read (damaged or edited)"),
-        "digits400": (variant("digits400", lambda d: table(d).update(total=10 ** 399)),
-                      "is an aggregate file that cannot be read (damaged or edited)"),
+        "sum": (
+            variant("sum", lambda d: table(d).update(total=table(d)["total"] + 34)),
+            "holds counts that no longer add up (screened_by_level:*:*): edited by hand, so refused",
+        ),
+        "totals": (
+            variant("totals", lambda d: table(d).update(row_totals=None)),
+            "has a table without its totals (screened_by_level): edited by hand, so refused",
+        ),
+        "digits30": (
+            variant("digits30", lambda d: table(d).update(total=10**29)),
+            "is an aggregate file that cannot be read (damaged or edited)",
+        ),
+        "digits400": (
+            variant("digits400", lambda d: table(d).update(total=10**399)),
+            "is an aggregate file that cannot be read (damaged or edited)",
+        ),
     }
     for name, (path, message) in cases.items():
         refused = runner.invoke(app, ["aggregate", "merge", str(path), str(other), "--lang", "en"])

@@ -32,7 +32,7 @@ def test_a_stage_imports_no_later_stage(path: Path) -> None:
     stage = path.relative_to(SRC).parts[0] if len(path.relative_to(SRC).parts) > 1 else None
     if stage not in ORDER:
         return
-    later = ORDER[ORDER.index(stage) + 1:]
+    later = ORDER[ORDER.index(stage) + 1 :]
     for name in imported(path):
         parts = name.split(".")
         assert len(parts) < 2 or parts[1] not in later, f"{path.name} imports {name}"
@@ -53,16 +53,23 @@ def test_the_cli_has_no_pandas() -> None:
     for path in (SRC / "cli").glob("*.py"):
         code = path.read_text(encoding="utf-8")
         assert "import pandas" not in code and "pd." not in code, path.name
-        assert not any(name.split(".")[1] in {"ingest", "signals", "weekly", "training"}
-                       for name in imported(path) if name.count(".") >= 1), path.name
+        assert not any(
+            name.split(".")[1] in {"ingest", "signals", "weekly", "training"}
+            for name in imported(path)
+            if name.count(".") >= 1
+        ), path.name
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_module_takes_another_modules_private_names(path: Path) -> None:
     """A name that starts with '_' is its module's own (#27 item 1); what another module needs is made public."""
-    taken = [f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskscreen")
-             for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+    taken = [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("riskscreen")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
     assert taken == []
 
 
@@ -148,17 +155,21 @@ def test_the_library_never_imports_its_clients(path: Path) -> None:
     assert sorted(i for i in imports_of(path) if i.split(".")[1:2] and i.split(".")[1] in clients) == []
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if p.relative_to(SRC).parts[0] != "cli"],
-                         ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize(
+    "path", [p for p in MODULES if p.relative_to(SRC).parts[0] != "cli"], ids=lambda p: str(p.relative_to(SRC))
+)
 def test_below_the_cli_imports_are_at_the_top_or_say_why(path: Path) -> None:
     """Imports inside functions hide the dependency graph (#27 item 2): below the CLI an import is at the top of
     its module, unless the CLI's start-up, the platform or an optional extra needs it late, said on its line."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    late = [f"{path.name}:{sub.lineno}: {ast.unparse(sub)}"
-            for node in ast.walk(ast.parse("\n".join(lines)))
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            for sub in ast.walk(node) if isinstance(sub, ast.Import | ast.ImportFrom)
-            and "  # " not in "".join(lines[sub.lineno - 1:sub.end_lineno])]
+    late = [
+        f"{path.name}:{sub.lineno}: {ast.unparse(sub)}"
+        for node in ast.walk(ast.parse("\n".join(lines)))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Import | ast.ImportFrom)
+        and "  # " not in "".join(lines[sub.lineno - 1 : sub.end_lineno])
+    ]
     assert late == []
 
 
@@ -179,8 +190,11 @@ def test_every_api_function_documents_every_parameter() -> None:
         documented = []
         if "\nParameters\n----------\n" in doc:
             body = doc.split("\nParameters\n----------\n", 1)[1].split("\n\n", 1)[0].splitlines()
-            documented = [line.split(" : ")[0] for i, line in enumerate(body)
-                          if line and not line.startswith(" ") and i + 1 < len(body) and body[i + 1].startswith("    ")]
+            documented = [
+                line.split(" : ")[0]
+                for i, line in enumerate(body)
+                if line and not line.startswith(" ") and i + 1 < len(body) and body[i + 1].startswith("    ")
+            ]
         if documented != wanted:
             undocumented[name] = (wanted, documented)
     assert undocumented == {}

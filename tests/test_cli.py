@@ -28,9 +28,11 @@ def test_version() -> None:
 
 
 def test_help_does_not_import_pandas_or_sklearn() -> None:
-    code = ("import sys; from riskscreen.cli import app; from typer.testing import CliRunner; "
-            "r = CliRunner().invoke(app, ['--help']); "
-            "print(r.exit_code, 'pandas' in sys.modules, 'sklearn' in sys.modules, 'numpy' in sys.modules)")
+    code = (
+        "import sys; from riskscreen.cli import app; from typer.testing import CliRunner; "
+        "r = CliRunner().invoke(app, ['--help']); "
+        "print(r.exit_code, 'pandas' in sys.modules, 'sklearn' in sys.modules, 'numpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0 False False False"
 
@@ -38,23 +40,42 @@ def test_help_does_not_import_pandas_or_sklearn() -> None:
 def test_help_lists_every_command_in_order() -> None:
     from typer.main import get_command
 
-    assert list(get_command(app).commands) == ["validate", "sample", "score", "explain", "train",  # type: ignore[attr-defined]
-                                                 "evaluate", "init", "shortlist", "log", "privacy", "profile", "model",
-                                                 "history", "actions", "sharing", "aggregate"]
+    assert list(get_command(app).commands) == [
+        "validate",
+        "sample",
+        "score",
+        "explain",
+        "train",  # type: ignore[attr-defined]
+        "evaluate",
+        "init",
+        "shortlist",
+        "log",
+        "privacy",
+        "profile",
+        "model",
+        "history",
+        "actions",
+        "sharing",
+        "aggregate",
+    ]
     result = run("--help")
     assert result.exit_code == 0
     for name in ("validate", "sample", "score", "explain", "train", "evaluate", "shortlist", "history"):
         assert f"  {name} " in result.stdout
 
 
-def test_the_console_script_exits_with_the_command_status_and_runs_exit_handlers(tmp_path: Path,
-                                                                               school_dir: Path) -> None:
-    code = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('handler ran\\n')); "
-            "sys.argv[0] = 'riskscreen'; from riskscreen.cli import main; main()")
+def test_the_console_script_exits_with_the_command_status_and_runs_exit_handlers(
+    tmp_path: Path, school_dir: Path
+) -> None:
+    code = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write('handler ran\\n')); "
+        "sys.argv[0] = 'riskscreen'; from riskscreen.cli import main; main()"
+    )
 
     def cli(*args: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                              check=False, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=False, timeout=120
+        )
 
     version = cli("--version")
     assert (version.returncode, version.stdout, version.stderr) == (0, f"riskscreen {__version__}\n", "handler ran\n")
@@ -100,15 +121,21 @@ def test_validate_an_invalid_school_exits_1(school_copy: Path) -> None:
     assert english.stderr.startswith("INVALID:")
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("validate",), 2, "fout: geef een map, of bestanden met --attendance"),
-    (("validate", "/no/such/folder"), 1, "fout: /no/such/folder: map niet gevonden\n"
-                                         "  Zo los je het op: controleer het pad"),
-    (("validate", "--as-of", "yesterday", "/tmp"), 2, "fout: --as-of 'yesterday' is geen datum"),
-    (("score", "--model", "nope", "/tmp"), 2, "fout: geen model met de naam 'nope'"),
-    (("validate", "--profile", "nope", "/tmp"), 1, "fout: geen profiel met de naam 'nope'"),
-    (("validate", "--lang", "en", "--profile", "nope", "/tmp"), 1, "error: no profile named 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("validate",), 2, "fout: geef een map, of bestanden met --attendance"),
+        (
+            ("validate", "/no/such/folder"),
+            1,
+            "fout: /no/such/folder: map niet gevonden\n  Zo los je het op: controleer het pad",
+        ),
+        (("validate", "--as-of", "yesterday", "/tmp"), 2, "fout: --as-of 'yesterday' is geen datum"),
+        (("score", "--model", "nope", "/tmp"), 2, "fout: geen model met de naam 'nope'"),
+        (("validate", "--profile", "nope", "/tmp"), 1, "fout: geen profiel met de naam 'nope'"),
+        (("validate", "--lang", "en", "--profile", "nope", "/tmp"), 1, "error: no profile named 'nope'"),
+    ],
+)
 def test_errors_have_their_exit_code_and_one_message(args: tuple[str, ...], code: int, message: str) -> None:
     result = run(*args)
     assert result.exit_code == code
@@ -133,7 +160,8 @@ def test_privacy_refusal_exits_1_without_values(school_copy: Path) -> None:
 
 
 def test_unexpected_errors_exit_3_without_data_and_debug_shows_the_traceback(
-        school_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    school_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import riskscreen.api.screening
 
     def boom(*_a: object, **_k: object) -> None:
@@ -258,13 +286,21 @@ def test_exit_codes_are_documented_as_the_code_defines_them() -> None:
     from riskscreen import errors
 
     text = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
-    table = text[text.index("| exit code | meaning |"):text.index("\n\n", text.index("| exit code | meaning |"))]
+    table = text[text.index("| exit code | meaning |") : text.index("\n\n", text.index("| exit code | meaning |"))]
     documented = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
     assert documented == ["0", "1", "2", "3", "130"]
     assert (errors.EXIT_OK, errors.EXIT_INVALID, errors.EXIT_USAGE, errors.EXIT_UNEXPECTED) == (0, 1, 2, 3)
     # each kind of error leaves with the code the table gives its meaning
-    assert [k.exit_code for k in (errors.InputError, errors.PrivacyError, errors.ValidationFailed,
-                                  errors.ProfileError, errors.ModelError)] == [1, 1, 1, 1, 1]
+    assert [
+        k.exit_code
+        for k in (
+            errors.InputError,
+            errors.PrivacyError,
+            errors.ValidationFailed,
+            errors.ProfileError,
+            errors.ModelError,
+        )
+    ] == [1, 1, 1, 1, 1]
     assert errors.UsageError.exit_code == errors.OutputExistsError.exit_code == 2
 
 
@@ -277,17 +313,29 @@ def test_the_committed_sample_school_validates() -> None:
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
-def test_a_terminal_that_cannot_show_a_character_gets_a_replacement_not_a_crash(school_dir: Path,
-                                                                                 encoding: str) -> None:
+def test_a_terminal_that_cannot_show_a_character_gets_a_replacement_not_a_crash(
+    school_dir: Path, encoding: str
+) -> None:
     """Issue #26 item 17: PYTHONIOENCODING=ascii (or latin-1) made the list raise UnicodeEncodeError (exit 3)."""
     import os
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", str(school_dir), "--no-history",
-                           "--workspace", str(school_dir.parent / f"ws-{encoding}")],
-                          capture_output=True, check=False,
-                          env={**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "80"})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "riskscreen",
+            "shortlist",
+            str(school_dir),
+            "--no-history",
+            "--workspace",
+            str(school_dir.parent / f"ws-{encoding}"),
+        ],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "80"},
+    )
     assert done.returncode == 0, done.stderr.decode(encoding, "replace")
     assert b"leerlingen op de lijst" in done.stderr
 
@@ -297,7 +345,13 @@ def test_a_closed_standard_output_is_a_clear_error(school_dir: Path) -> None:
     import subprocess
     import sys
 
-    done = subprocess.run(f'"{sys.executable}" -m riskscreen score "{school_dir}" >&-', shell=True,
-                          capture_output=False, stderr=subprocess.PIPE, check=False, text=True)
+    done = subprocess.run(
+        f'"{sys.executable}" -m riskscreen score "{school_dir}" >&-',
+        shell=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        check=False,
+        text=True,
+    )
     assert done.returncode == 1
     assert "fout: standaarduitvoer is gesloten, dus het resultaat kan nergens heen" in done.stderr

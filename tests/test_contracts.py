@@ -32,12 +32,17 @@ def test_the_card_reads_and_writes_back_byte_for_byte() -> None:
     assert card.parameters.c == pytest.approx(0.01) and card.scoring is not None
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda c: c["metrics"]["roc_auc"].update(value="high"),
-     r"metrics\.roc_auc\.value: input should be a valid number"),
-    (lambda c: c.pop("bands"), r"bands: field required"),
-    (lambda c: c.update(surprise=1), r"surprise: extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda c: c["metrics"]["roc_auc"].update(value="high"),
+            r"metrics\.roc_auc\.value: input should be a valid number",
+        ),
+        (lambda c: c.pop("bands"), r"bands: field required"),
+        (lambda c: c.update(surprise=1), r"surprise: extra inputs are not permitted"),
+    ],
+)
 def test_a_card_that_does_not_fit_the_format_is_refused_naming_the_field(tmp_path: Path, change, message) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "odd"
     shutil.copytree(bundled_dir() / "demo", folder)
@@ -52,8 +57,10 @@ def test_a_card_that_does_not_fit_the_format_is_refused_naming_the_field(tmp_pat
 
 
 def test_problem_texts_state_the_schema_bounds() -> None:
-    assert range_text("attendance", "period") == ("a lesson hour from 1 to 12",
-                                                  "write the lesson hour as a whole number from 1 to 12")
+    assert range_text("attendance", "period") == (
+        "a lesson hour from 1 to 12",
+        "write the lesson hour as a whole number from 1 to 12",
+    )
     assert range_text("attendance", "hours")[0] == "more than 0 and at most 12 hours"
     assert range_text("grades", "grade")[0] == "a grade from 1,0 to 10,0"
     assert range_text("outcomes", "left_without_qualification")[0] == "0 or 1"
@@ -69,18 +76,34 @@ def test_problem_texts_state_the_schema_bounds() -> None:
 
 def test_group_keys_are_translated_only_when_shown() -> None:
     assert [group_label(k, "nl") for k in ("mentor:MNT01", "class:3B", "none")] == [
-        "MNT01", "Klas 3B", "(geen mentor bekend)"]
+        "MNT01",
+        "Klas 3B",
+        "(geen mentor bekend)",
+    ]
     assert [group_heading(k, "en") for k in ("mentor:MNT01", "class:3B", "none")] == [
-        "Mentor: MNT01", "Class 3B", "(no mentor known)"]
+        "Mentor: MNT01",
+        "Class 3B",
+        "(no mentor known)",
+    ]
 
 
 def test_a_version_1_snapshot_is_read_with_group_keys(tmp_path: Path) -> None:
     from riskscreen.workspace.snapshots import load
 
     path = tmp_path / "shortlist-2026-11-20.json"
-    students = [{"student_id": s, "probability": 0.1, "band": "low", "on_list": True, "group": g,
-                 "reason_features": "", "verzuim_16u": False, "ziekteverzuim": False}
-                for s, g in (("1", "MNT01"), ("2", "Klas 3B"), ("3", "(no mentor known)"), ("4", "Class 4A"))]
+    students = [
+        {
+            "student_id": s,
+            "probability": 0.1,
+            "band": "low",
+            "on_list": True,
+            "group": g,
+            "reason_features": "",
+            "verzuim_16u": False,
+            "ziekteverzuim": False,
+        }
+        for s, g in (("1", "MNT01"), ("2", "Klas 3B"), ("3", "(no mentor known)"), ("4", "Class 4A"))
+    ]
     path.write_text(json.dumps({"version": 1, "as_of": "2026-11-20", "model": "demo", "students": students}))
     assert load(path).students["group"].tolist() == ["mentor:MNT01", "class:3B", "none", "class:4A"]
 

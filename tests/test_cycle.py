@@ -44,8 +44,11 @@ def fill_in(listing: Path, out: Path, rows: dict[str, tuple[str, str, str, str, 
         for r in range(2, ws.max_row + 1):
             sid = ws.cell(r, col["Leerling"]).value
             if sid in rows:
-                for heading, value in zip(("Afgesproken actie", "Soort actie", "Verwezen naar", "Wie",
-                                           "Opnieuw bekijken op"), rows[sid], strict=True):
+                for heading, value in zip(
+                    ("Afgesproken actie", "Soort actie", "Verwezen naar", "Wie", "Opnieuw bekijken op"),
+                    rows[sid],
+                    strict=True,
+                ):
                     ws.cell(r, col[heading], value or None)
     wb.save(out)
 
@@ -59,10 +62,20 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
     first = run("shortlist", weeks / "week47", "--workspace", ws, "-o", tmp_path / "week47.xlsx")
     assert first.exit_code == 0, first.stderr
     assert "geschiedenis gelezen uit" in first.stderr and "Geen eerdere lijst" not in first.stderr
-    fill_in(tmp_path / "week47.xlsx", tmp_path / "filled.xlsx", {
-        "111016": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
-        "111025": ("aanmelden bij schoolmaatschappelijk werk", "verwijzing", "schoolmaatschappelijk werk",
-                   "mentor", "11-12-2026")})
+    fill_in(
+        tmp_path / "week47.xlsx",
+        tmp_path / "filled.xlsx",
+        {
+            "111016": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
+            "111025": (
+                "aanmelden bij schoolmaatschappelijk werk",
+                "verwijzing",
+                "schoolmaatschappelijk werk",
+                "mentor",
+                "11-12-2026",
+            ),
+        },
+    )
     imported = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
     assert imported.exit_code == 0, imported.stderr
     assert f"2 actie(s) uit 2 ingevulde rij(en) toegevoegd aan {ws / 'school'}\n" in imported.stderr
@@ -73,53 +86,70 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
     assert reported.exit_code == 0, reported.stderr
     listed = run("actions", "list", "--workspace", ws, "--format", "json")
     actions = json.loads(listed.stdout)
-    assert [(a["id"], a["student_id"], a["agreed"], a["type"], a["referral"], a["who"], a["worker"], a["review"])
-            for a in actions] == [
+    assert [
+        (a["id"], a["student_id"], a["agreed"], a["type"], a["referral"], a["who"], a["worker"], a["review"])
+        for a in actions
+    ] == [
         (1, "111016", "2026-11-20", "conversation", None, "youth_worker", "Sanne", "2026-11-25"),
-        (2, "111025", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11")]
+        (2, "111025", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11"),
+    ]
     # week 48 comes from another folder and still finds last week's list, actions and the report
     second = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     assert second.exit_code == 0, second.stderr
     golden("cycle_week48_nl.csv", second.stdout)
     rows = week48_records(second.stdout)
     sanne = rows["111016"]
-    assert sanne["Lopende actie"] == ("gesprek over de maandagen (jongerenwerker Sanne; afgesproken 20-11-2026); "
-                                      "OPNIEUW BEKIJKEN IS OVER TIJD (was 25-11-2026); Sinds de actie: "
-                                      "uren ongeoorloofd afwezig, laatste 4 lesweken: 9 → 13; "
-                                      "onvoldoendes kernvakken, laatste 12 lesweken: 4 → 5; "
-                                      "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3")
+    assert sanne["Lopende actie"] == (
+        "gesprek over de maandagen (jongerenwerker Sanne; afgesproken 20-11-2026); "
+        "OPNIEUW BEKIJKEN IS OVER TIJD (was 25-11-2026); Sinds de actie: "
+        "uren ongeoorloofd afwezig, laatste 4 lesweken: 9 → 13; "
+        "onvoldoendes kernvakken, laatste 12 lesweken: 4 → 5; "
+        "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3"
+    )
     assert sanne["Verandering"].startswith("gestegen met 11,0 procentpunt; risico; Sinds de vorige lijst: ")
-    assert rows["111025"]["Lopende actie"] == ("aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
-                                               "20-11-2026); verwijzing naar schoolmaatschappelijk werk: aangemeld "
-                                               "sinds 20-11-2026 (1 wk); opnieuw bekijken op 11-12-2026; Sinds de "
-                                               "actie: "
-                                               "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
-                                               "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5")
+    assert rows["111025"]["Lopende actie"] == (
+        "aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
+        "20-11-2026); verwijzing naar schoolmaatschappelijk werk: aangemeld "
+        "sinds 20-11-2026 (1 wk); opnieuw bekijken op 11-12-2026; Sinds de "
+        "actie: "
+        "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
+        "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5"
+    )
     # the report recorded on 24-11 covered 111090's oldest open report; a vervolgmelding past its deadline stays
     # late beside the newest, still due (DUO: every 16 hours a report of its own)
     assert rows["111090"]["Signalen"] == (
         "16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; TE LAAT: had uiterlijk "
         "09-11-2026 gemeld moeten zijn | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 05-11-2026 t/m "
-        "27-11-2026; melden bij DUO uiterlijk 04-12-2026")
+        "27-11-2026; melden bij DUO uiterlijk 04-12-2026"
+    )
     # seven open RMC reports: the oldest and the newest, the rest counted (page 1 lists them all)
     assert rows["111069"]["Signalen"] == (
         "18+ verzuim (RMC): 17 lesuren ongeoorloofd, 24-08-2026 t/m 03-09-2026; TE LAAT: had uiterlijk 10-09-2026 "
         "gemeld moeten zijn; volgens de regionale afspraak; en nog 5 open melding(en): zie de wettelijke meldingen "
         "vooraan | 18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
-        "30-11-2026; volgens de regionale afspraak")
+        "30-11-2026; volgens de regionale afspraak"
+    )
     changes = {sid: r["Verandering"].split(";")[0] for sid, r in rows.items()}
-    assert {c.split(" met ")[0] for c in changes.values()} >= {"nieuw op de lijst", "gestegen", "gedaald",
-                                                               "ongeveer gelijk"}
+    assert {c.split(" met ")[0] for c in changes.values()} >= {
+        "nieuw op de lijst",
+        "gestegen",
+        "gedaald",
+        "ongeveer gelijk",
+    }
     md = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "md", "--no-history")
     golden("cycle_week48_nl.md", md.stdout)
     assert "Van de lijst af sinds de vorige keer: " in md.stdout
     statutory = md.stdout.split("## Mentor")[0]
     # the report made is on page 1 among those reported in the last 4 weeks, late (its deadline had passed); the
     # student's later reports are still open, the earliest deadline first
-    assert ("| 111090 | MNT08 | 16-urenregel: 16 lesuren ongeoorloofd, 28-08-2026 t/m 22-09-2026; gemeld op "
-            "24-11-2026, te laat: uiterlijk 29-09-2026 |") in statutory
-    assert ("| 111090 | MNT08 | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; "
-            "TE LAAT: had uiterlijk 09-11-2026 gemeld moeten zijn |") in statutory
+    assert (
+        "| 111090 | MNT08 | 16-urenregel: 16 lesuren ongeoorloofd, 28-08-2026 t/m 22-09-2026; gemeld op "
+        "24-11-2026, te laat: uiterlijk 29-09-2026 |"
+    ) in statutory
+    assert (
+        "| 111090 | MNT08 | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; "
+        "TE LAAT: had uiterlijk 09-11-2026 gemeld moeten zijn |"
+    ) in statutory
     assert statutory.index("111069") < statutory.index("111081")  # earliest deadline first
 
 
@@ -131,18 +161,26 @@ def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) 
     assert "momentopname opgeslagen in" in third.stderr
     assert "(run 3 van die datum; eerdere runs bewaard)" in third.stderr
     assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == [
-        "shortlist-2026-11-27-2.json", "shortlist-2026-11-27-3.json", "shortlist-2026-11-27.json"]
+        "shortlist-2026-11-27-2.json",
+        "shortlist-2026-11-27-3.json",
+        "shortlist-2026-11-27.json",
+    ]
     history = run("history", "--workspace", ws, "--format", "csv")
-    assert history.stdout.splitlines() == ["\ufeffDatum;Run;Model;Op de lijst;Leerlingen", "2026-11-27;1;demo;43;160",
-                                           "2026-11-27;2;demo;43;160", "2026-11-27;3;demo;43;160"]
+    assert history.stdout.splitlines() == [
+        "\ufeffDatum;Run;Model;Op de lijst;Leerlingen",
+        "2026-11-27;1;demo;43;160",
+        "2026-11-27;2;demo;43;160",
+        "2026-11-27;3;demo;43;160",
+    ]
 
 
 def test_an_as_of_weeks_after_the_data_is_refused(weeks: Path, tmp_path: Path) -> None:
     result = run("shortlist", weeks / "week47", "--workspace", tmp_path, "--as-of", "2026-12-31")
     assert result.exit_code == 2
-    assert ("fout: --as-of 31-12-2026 ligt meer dan een week na de laatste registratie in de exports (20-11-2026)\n"
-            "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026"
-            in result.stderr)
+    assert (
+        "fout: --as-of 31-12-2026 ligt meer dan een week na de laatste registratie in de exports (20-11-2026)\n"
+        "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026" in result.stderr
+    )
     assert not (tmp_path / "school").exists()
 
 
@@ -161,14 +199,15 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
         csv.writer(out, lineterminator="", delimiter=";").writerow(values)
         return out.getvalue()
 
-    body = [edited(lines[1], **{"Afgesproken actie": "gesprek", "Wie": "mentor",
-                                "Opnieuw bekijken op": "volgende week"}),
-            edited(lines[2], **{"Afgesproken actie": "gesprek", "Wie": "mentor", "Opnieuw bekijken op": "11-12"}),
-            edited(lines[3], **{"Afgesproken actie": "gesprek", "Wie": "de buurman"}),
-            edited(lines[4], **{"Afgesproken actie": "bellen met moeder Jansen", "Wie": "mentor"}),
-            edited(lines[5], **{"Leerling": "999999", "Afgesproken actie": "gesprek", "Wie": "mentor"}),
-            edited(lines[6], **{"Afgesproken actie": "gesprek", "Wie": "mentor"}),  # a good row: not stored either
-            ",,,,,,,,,,,,,,,,,"]
+    body = [
+        edited(lines[1], **{"Afgesproken actie": "gesprek", "Wie": "mentor", "Opnieuw bekijken op": "volgende week"}),
+        edited(lines[2], **{"Afgesproken actie": "gesprek", "Wie": "mentor", "Opnieuw bekijken op": "11-12"}),
+        edited(lines[3], **{"Afgesproken actie": "gesprek", "Wie": "de buurman"}),
+        edited(lines[4], **{"Afgesproken actie": "bellen met moeder Jansen", "Wie": "mentor"}),
+        edited(lines[5], **{"Leerling": "999999", "Afgesproken actie": "gesprek", "Wie": "mentor"}),
+        edited(lines[6], **{"Afgesproken actie": "gesprek", "Wie": "mentor"}),  # a good row: not stored either
+        ",,,,,,,,,,,,,,,,,",
+    ]
     (tmp_path / "filled.csv").write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
     result = run("actions", "import", tmp_path / "filled.csv", "--workspace", ws)
     assert result.exit_code == 1
@@ -176,8 +215,10 @@ def test_a_hand_edited_list_is_refused_row_by_row_and_nothing_is_stored(weeks: P
     assert "rij 2, kolom 'review': 'volgende week' is geen datum: schrijf hem als DD-MM-JJJJ" in result.stderr
     assert "rij 3, kolom 'review': '11-12' heeft geen jaar: schrijf de hele datum, zoals 11-12-2026" in result.stderr
     assert "rij 4, kolom 'who': 'de buurman' is geen rol" in result.stderr
-    assert ("rij 5: de actie bevat een naam; acties worden bewaard zonder iets waaraan een persoon te herkennen is"
-            in result.stderr)
+    assert (
+        "rij 5: de actie bevat een naam; acties worden bewaard zonder iets waaraan een persoon te herkennen is"
+        in result.stderr
+    )
     assert "rij 6, kolom 'student_id': leerling '999999' staat niet in de exports van deze school" in result.stderr
     english = run("actions", "import", "--lang", "en", tmp_path / "filled.csv", "--workspace", ws)
     assert "row 6, column 'student_id': student '999999' is not in this school's exports" in english.stderr
@@ -189,8 +230,25 @@ def test_actions_from_the_terminal_and_their_end(weeks: Path, tmp_path: Path) ->
     ws = tmp_path / "ws"
     assert run("actions", "add", "111016", "--what", "x", "--workspace", ws).exit_code == 2  # no list yet
     assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store").exit_code == 0
-    added = run("actions", "add", "111016", "--what", "huisbezoek", "--type", "home_visit", "--who",
-                "Jongerenwerker", "--worker", "Amir", "--review", "2026-12-11", "--on", "2026-11-27", "--workspace", ws)
+    added = run(
+        "actions",
+        "add",
+        "111016",
+        "--what",
+        "huisbezoek",
+        "--type",
+        "home_visit",
+        "--who",
+        "Jongerenwerker",
+        "--worker",
+        "Amir",
+        "--review",
+        "2026-12-11",
+        "--on",
+        "2026-11-27",
+        "--workspace",
+        ws,
+    )
     assert added.exit_code == 0
     assert "actie 1 vastgelegd voor leerling 111016; opnieuw bekijken op 11-12-2026" in added.stderr
     bad = run("actions", "add", "111016", "--what", "x", "--referral", "tandarts", "--workspace", ws)
@@ -211,8 +269,10 @@ def test_retention_prunes_old_snapshots_and_closed_actions(weeks: Path, tmp_path
     run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store")
     run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     dry = run("history", "--workspace", ws, "prune", "--older-than", "1w", "--dry-run")
-    assert dry.exit_code == 0 and "zou 1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor " \
-                                  "23-11-2026 verwijderen" in dry.stderr
+    assert (
+        dry.exit_code == 0
+        and "zou 1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor 23-11-2026 verwijderen" in dry.stderr
+    )
     assert len(list((ws / "school" / "snapshots").iterdir())) == 2
     pruned = run("history", "--workspace", ws, "prune", "--older-than", "1w")
     assert "1 momentopname(n), 0 gesloten actie(s) en 0 melding(en) van voor 23-11-2026 verwijderd" in pruned.stderr
@@ -255,8 +315,10 @@ def test_the_workspace_is_found_as_documented(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     again = run("init", "--school", "04AB", "--workspace", tmp_path / "home")
     assert again.exit_code == 2 and "riskscreen.toml bestaat al" in again.stderr
-    assert "'../etc' kan geen naam zijn van de werkmap van een school" in run("init", "--school", "../etc",
-                                                                            "--force").stderr
+    assert (
+        "'../etc' kan geen naam zijn van de werkmap van een school"
+        in run("init", "--school", "../etc", "--force").stderr
+    )
 
 
 def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> None:
@@ -268,8 +330,18 @@ def test_two_runs_at_once_are_refused_clearly(weeks: Path, tmp_path: Path) -> No
         import subprocess
         import sys
 
-        command = [sys.executable, "-m", "riskscreen", "shortlist", str(weeks / "week48"), "--workspace", str(ws),
-                   "-f", "csv", "--store"]
+        command = [
+            sys.executable,
+            "-m",
+            "riskscreen",
+            "shortlist",
+            str(weeks / "week48"),
+            "--workspace",
+            str(ws),
+            "-f",
+            "csv",
+            "--store",
+        ]
         other = subprocess.run(command, capture_output=True, text=True, check=False)
     assert other.returncode == 1
     assert "een andere run van riskscreen (proces" in other.stderr and "gebruikt de werkmap" in other.stderr
@@ -283,11 +355,14 @@ def test_one_run_writes_every_format_and_stores_one_snapshot(weeks: Path, tmp_pa
     snapshots = ws / "school" / "snapshots"
     looked = run("shortlist", weeks / "week48", "--workspace", ws)
     assert looked.exit_code == 0
-    assert ("geen momentopname opgeslagen: deze lijst ging alleen naar de terminal (met -o BESTAND of --store is "
-            "het de lijst van deze week)") in looked.stderr
+    assert (
+        "geen momentopname opgeslagen: deze lijst ging alleen naar de terminal (met -o BESTAND of --store is "
+        "het de lijst van deze week)"
+    ) in looked.stderr
     assert not snapshots.exists() or not list(snapshots.iterdir())
-    both = run("shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "week48.pdf", "-o",
-               tmp_path / "week48.xlsx")
+    both = run(
+        "shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "week48.pdf", "-o", tmp_path / "week48.xlsx"
+    )
     assert both.exit_code == 0, both.stderr
     assert (tmp_path / "week48.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "week48.xlsx").read_bytes().startswith(b"PK")
@@ -295,8 +370,20 @@ def test_one_run_writes_every_format_and_stores_one_snapshot(weeks: Path, tmp_pa
     stored = run("shortlist", weeks / "week48", "--workspace", ws, "--store", "-f", "csv")
     assert "momentopname opgeslagen in" in stored.stderr and "(run 2" in stored.stderr
     assert sorted(p.name for p in snapshots.iterdir()) == ["shortlist-2026-11-27-2.json", "shortlist-2026-11-27.json"]
-    clash = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "pdf", "-o", tmp_path / "a.pdf", "-o",
-                tmp_path / "b.xlsx", "--lang", "en")
+    clash = run(
+        "shortlist",
+        weeks / "week48",
+        "--workspace",
+        ws,
+        "-f",
+        "pdf",
+        "-o",
+        tmp_path / "a.pdf",
+        "-o",
+        tmp_path / "b.xlsx",
+        "--lang",
+        "en",
+    )
     assert clash.exit_code == 2
     assert "--format applies to one --output; with several, each takes the format of its extension" in clash.stderr
     twice = run("shortlist", weeks / "week48", "--workspace", ws, "-o", tmp_path / "c.pdf", "-o", tmp_path / "c.pdf")
@@ -304,8 +391,9 @@ def test_one_run_writes_every_format_and_stores_one_snapshot(weeks: Path, tmp_pa
     assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "c.pdf").exists()
 
 
-def test_prune_refuses_a_period_of_nothing_or_forever_and_always_keeps_the_newest_list(weeks: Path,
-                                                                                        tmp_path: Path) -> None:
+def test_prune_refuses_a_period_of_nothing_or_forever_and_always_keeps_the_newest_list(
+    weeks: Path, tmp_path: Path
+) -> None:
     """Issue #26 item 1: "0d" and "-5d" were read as one week and removed lists with exit 0; a period beyond the
     calendar ended in exit 3. Each is refused and nothing is removed; a prune names what it removes, and the newest
     list stays even when every list is older than the period."""
@@ -350,8 +438,9 @@ def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(weeks: P
     assert odd.exit_code == 1 and "the workspace's lock file is not a regular file: refused" in odd.stderr
 
 
-def test_every_folder_riskscreen_makes_is_private_whatever_the_umask(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_folder_riskscreen_makes_is_private_whatever_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue #26 item 6: under umask 000, sample, profile init and a workspace's parent folders were made 0777, and
     init left the school's folder 0755 until the first list."""
     monkeypatch.chdir(tmp_path)
@@ -362,28 +451,42 @@ def test_every_folder_riskscreen_makes_is_private_whatever_the_umask(tmp_path: P
         assert run("init", "--school", "04AB", "--workspace", tmp_path / "e" / "f").exit_code == 0
     finally:
         os.umask(old)
-    made = [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "exports", tmp_path / "c",
-            tmp_path / "c" / "d", tmp_path / "e", tmp_path / "e" / "f", tmp_path / "e" / "f" / "04AB",
-            tmp_path / "e" / "f" / "04AB" / "snapshots"]
-    assert {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in made} == \
-        {str(p.relative_to(tmp_path)): "0o700" for p in made}
+    made = [
+        tmp_path / "a",
+        tmp_path / "a" / "b",
+        tmp_path / "a" / "b" / "exports",
+        tmp_path / "c",
+        tmp_path / "c" / "d",
+        tmp_path / "e",
+        tmp_path / "e" / "f",
+        tmp_path / "e" / "f" / "04AB",
+        tmp_path / "e" / "f" / "04AB" / "snapshots",
+    ]
+    assert {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in made} == {
+        str(p.relative_to(tmp_path)): "0o700" for p in made
+    }
 
 
-def test_an_older_export_is_not_stored_after_a_newer_list_unless_it_is_a_correction(weeks: Path,
-                                                                                      tmp_path: Path) -> None:
+def test_an_older_export_is_not_stored_after_a_newer_list_unless_it_is_a_correction(
+    weeks: Path, tmp_path: Path
+) -> None:
     """Issue #26 item 7: week 47's exports after week 48's list were stored as a new run ("geen eerdere lijst")."""
     ws = tmp_path / "ws"
     assert run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store").exit_code == 0
     late = run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store")
     assert late.exit_code == 2
-    assert ("fout: de exports zijn van 20-11-2026, van voor de laatst opgeslagen lijst (27-11-2026): opslaan zou "
-            "een oude week na een nieuwere zetten") in late.stderr
+    assert (
+        "fout: de exports zijn van 20-11-2026, van voor de laatst opgeslagen lijst (27-11-2026): opslaan zou "
+        "een oude week na een nieuwere zetten"
+    ) in late.stderr
     assert [p.name for p in (ws / "school" / "snapshots").iterdir()] == ["shortlist-2026-11-27.json"]
     assert run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv").exit_code == 0  # a look: fine
     fixed = run("shortlist", weeks / "week47", "--workspace", ws, "-f", "csv", "--store", "--correction")
     assert fixed.exit_code == 0, fixed.stderr
-    assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == ["shortlist-2026-11-20.json",
-                                                                               "shortlist-2026-11-27.json"]
+    assert sorted(p.name for p in (ws / "school" / "snapshots").iterdir()) == [
+        "shortlist-2026-11-20.json",
+        "shortlist-2026-11-27.json",
+    ]
 
 
 def test_a_list_that_is_not_stored_touches_nothing_on_disk(weeks: Path, tmp_path: Path) -> None:
@@ -410,8 +513,9 @@ def test_run_ten_thousand_of_a_date_is_listed_and_never_written_twice(weeks: Pat
     assert listed.stdout.count("2026-11-27") == 4  # runs 1, 9999, 10000 and 10001
 
 
-def test_a_riskscreen_toml_of_another_user_or_open_to_others_is_not_followed(tmp_path: Path,
-                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_riskscreen_toml_of_another_user_or_open_to_others_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue #26 item 5: a riskscreen.toml owned by another user, in a world-writable folder, decided where the
     workspace (student data) went."""
     shared = tmp_path / "shared"

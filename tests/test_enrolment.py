@@ -20,8 +20,12 @@ def school(tmp_path: Path) -> Path:
     # not known and O2 was there from the start. Each has 3 unauthorised hours in week 10; E2 also 3 in week 3.
     absences = [(s, day(10, 1), p, 1.0, "unauthorised") for s in ("N1", "E2", "O1", "O2") for p in (1, 2, 3)]
     absences += [("E2", day(3, 1), p, 1.0, "unauthorised") for p in (1, 2, 3)]
-    return write_school(tmp_path, absences, filler_weeks=12, students=[
-        "student_id,enrolled_from", f"N1,{day(9, 2)}", f"E2,{day(2, 0)}", "O1,", f"O2,{day(0, 0)}", "F1,"])
+    return write_school(
+        tmp_path,
+        absences,
+        filler_weeks=12,
+        students=["student_id,enrolled_from", f"N1,{day(9, 2)}", f"E2,{day(2, 0)}", "O1,", f"O2,{day(0, 0)}", "F1,"],
+    )
 
 
 @pytest.fixture
@@ -48,11 +52,20 @@ def test_a_date_after_registrations_or_after_as_of_does_not_inflate(tmp_path: Pa
     # L1's roster says week 10, but L1 was registered in week 4 already (a re-enrolment): enrolled from week 4.
     # F2's date lies after the as-of date: not known, so not scaled.
     # G1's says week 9, but G1 had a grade in week 6: enrolled from week 6.
-    absences = [("L1", day(4, 1), 1, 1.0, "late"), ("L1", day(10, 1), 1, 1.0, "unauthorised"),
-                ("F2", day(10, 1), 1, 1.0, "unauthorised"), ("G1", day(10, 1), 1, 1.0, "unauthorised")]
+    absences = [
+        ("L1", day(4, 1), 1, 1.0, "late"),
+        ("L1", day(10, 1), 1, 1.0, "unauthorised"),
+        ("F2", day(10, 1), 1, 1.0, "unauthorised"),
+        ("G1", day(10, 1), 1, 1.0, "unauthorised"),
+    ]
     grades = [("F1", "Engels", day(0), 7.0, 1.0), ("G1", "Engels", day(6, 2), 4.0, 1.0)]
-    write_school(tmp_path, absences, grades, filler_weeks=12, students=[
-        "student_id,enrolled_from", f"L1,{day(10, 0)}", f"F2,{day(20, 0)}", f"G1,{day(9, 0)}", "F1,"])
+    write_school(
+        tmp_path,
+        absences,
+        grades,
+        filler_weeks=12,
+        students=["student_id,enrolled_from", f"L1,{day(10, 0)}", f"F2,{day(20, 0)}", f"G1,{day(9, 0)}", "F1,"],
+    )
     f = build_features(load(tmp_path, AS_OF))
     assert f.loc["L1", "enrolled_weeks_12w"] == 8.0 and f.loc["L1", "unauthorised_hours_12w"] == pytest.approx(1.5)
     assert f.loc["G1", "enrolled_weeks_12w"] == 6.0 and f.loc["G1", "fails_12w"] == pytest.approx(2.0)
@@ -70,16 +83,21 @@ def test_without_an_enrolment_date_nothing_changes(tmp_path: Path) -> None:
 def test_the_reason_says_the_count_itself_and_the_weeks_enrolled(features: pd.DataFrame) -> None:
     parts = pd.DataFrame({"unauthorised_hours_12w": [1.0, 1.0]}, index=pd.Index(["N1", "O1"], name="student_id"))
     nl, en = reasons(parts, features, "nl"), reasons(parts, features, "en")
-    assert nl.loc["N1", "reason_1"] == ("3 uur ongeoorloofd afwezig in de laatste 12 lesweken (ingeschreven in 3 van "
-                                        "deze 12 lesweken; voor de kans omgerekend naar alle 12)")
-    assert en.loc["N1", "reason_1"] == ("3 hours of unauthorised absence in the last 12 lesson weeks (enrolled for 3 "
-                                        "of these 12 lesson weeks; scaled to all 12 for the chance)")
+    assert nl.loc["N1", "reason_1"] == (
+        "3 uur ongeoorloofd afwezig in de laatste 12 lesweken (ingeschreven in 3 van "
+        "deze 12 lesweken; voor de kans omgerekend naar alle 12)"
+    )
+    assert en.loc["N1", "reason_1"] == (
+        "3 hours of unauthorised absence in the last 12 lesson weeks (enrolled for 3 "
+        "of these 12 lesson weeks; scaled to all 12 for the chance)"
+    )
     assert nl.loc["O1", "reason_1"] == "3 uur ongeoorloofd afwezig in de laatste 12 lesweken"
 
 
 def test_a_magister_roster_gives_the_enrolment_date_and_may_leave_it_blank(tmp_path: Path) -> None:
-    (tmp_path / "absenties.csv").write_text("Stamnummer;Datum;Lesuur;Absentiesoort\n"
-                                            "N1;10-11-2026;1;Ongeoorloofd\nO1;03-09-2026;2;Te laat\n")
+    (tmp_path / "absenties.csv").write_text(
+        "Stamnummer;Datum;Lesuur;Absentiesoort\nN1;10-11-2026;1;Ongeoorloofd\nO1;03-09-2026;2;Te laat\n"
+    )
     (tmp_path / "cijfers.csv").write_text("Stamnummer;Vak;Datum;Cijfer\nN1;Engels;12-11-2026;6,5\n")
     (tmp_path / "leerlingen.csv").write_text("Stamnummer;Inschrijfdatum;Leerjaar\nN1;09-11-2026;2\nO1;;3\n")
     exports = load(tmp_path, AS_OF)
@@ -99,11 +117,12 @@ def test_explain_says_the_counts_of_a_newcomer_were_scaled(tmp_path: Path) -> No
 
     folder = school(tmp_path)
     runner = CliRunner()
-    shown = runner.invoke(app, ["explain", str(folder), "N1", "--as-of", AS_OF, "--lang", "nl"],
-                          env={"COLUMNS": "200"})
+    shown = runner.invoke(app, ["explain", str(folder), "N1", "--as-of", AS_OF, "--lang", "nl"], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.stderr
-    assert ("Ingeschreven in 3 van de laatste 12 lesweken: de tellingen in de tabel zijn voor de kans omgerekend "
-            "naar de hele periode; de redenen noemen de tellingen zelf.") in shown.stdout
+    assert (
+        "Ingeschreven in 3 van de laatste 12 lesweken: de tellingen in de tabel zijn voor de kans omgerekend "
+        "naar de hele periode; de redenen noemen de tellingen zelf."
+    ) in shown.stdout
     doc = json.loads(runner.invoke(app, ["explain", str(folder), "N1", "--as-of", AS_OF, "--format", "json"]).stdout)
     assert doc["enrolled_weeks_12w"] == 3
     plain = json.loads(runner.invoke(app, ["explain", str(folder), "O1", "--as-of", AS_OF, "--format", "json"]).stdout)
@@ -115,12 +134,19 @@ def test_validate_warns_about_an_enrolment_date_after_the_as_of_date(tmp_path: P
 
     from riskscreen.cli import app
 
-    write_school(tmp_path, [("N1", day(10, 1), 1, 1.0, "unauthorised")], filler_weeks=12,
-                 students=["student_id,enrolled_from", f"N1,{day(20, 0)}", "F1,"])
-    shown = CliRunner().invoke(app, ["validate", str(tmp_path), "--as-of", AS_OF, "--lang", "en"],
-                               env={"COLUMNS": "200"})
+    write_school(
+        tmp_path,
+        [("N1", day(10, 1), 1, 1.0, "unauthorised")],
+        filler_weeks=12,
+        students=["student_id,enrolled_from", f"N1,{day(20, 0)}", "F1,"],
+    )
+    shown = CliRunner().invoke(
+        app, ["validate", str(tmp_path), "--as-of", AS_OF, "--lang", "en"], env={"COLUMNS": "200"}
+    )
     assert shown.exit_code == 0, shown.stderr
     said = " ".join((shown.stdout + shown.stderr).split())
-    assert (f"WARNING students.csv, column 'enrolled_from': an enrolment date after {AS_OF}: in this run the student "
-            "counts as enrolled all along [enrolment after as-of, 1x] row 2 fix: nothing to do if the student starts "
-            "later; otherwise correct the date") in said
+    assert (
+        f"WARNING students.csv, column 'enrolled_from': an enrolment date after {AS_OF}: in this run the student "
+        "counts as enrolled all along [enrolment after as-of, 1x] row 2 fix: nothing to do if the student starts "
+        "later; otherwise correct the date"
+    ) in said

@@ -20,12 +20,15 @@ def hours_in_weeks(student: str, per_week: dict[int, float]) -> list[tuple[str, 
     return [(student, day(w, 1), 1, h, "unauthorised") for w, h in per_week.items()]
 
 
-@pytest.mark.parametrize(("per_week", "fires", "hours"), [
-    ({8: 4, 9: 4, 10: 4, 11: 4}, True, 16.0),          # exactly 16 in 4 lesson weeks
-    ({8: 4, 9: 4, 10: 4, 11: 3.5}, False, 15.5),       # 15.5 is not enough
-    ({7: 8, 11: 8}, False, 8.0),                        # 16 spread over 5 weeks: no 4-week window holds it
-    ({4: 10, 5: 6}, True, 16.0),                        # an earlier window within the lookback counts
-])
+@pytest.mark.parametrize(
+    ("per_week", "fires", "hours"),
+    [
+        ({8: 4, 9: 4, 10: 4, 11: 4}, True, 16.0),  # exactly 16 in 4 lesson weeks
+        ({8: 4, 9: 4, 10: 4, 11: 3.5}, False, 15.5),  # 15.5 is not enough
+        ({7: 8, 11: 8}, False, 8.0),  # 16 spread over 5 weeks: no 4-week window holds it
+        ({4: 10, 5: 6}, True, 16.0),  # an earlier window within the lookback counts
+    ],
+)
 def test_the_16_hour_rule(tmp_path: Path, per_week: dict[int, float], fires: bool, hours: float) -> None:
     exports = load(write_school(tmp_path, hours_in_weeks("S1", per_week), filler_weeks=12), AS_OF)
     flags = compute_flags(exports)
@@ -66,38 +69,45 @@ def test_an_export_with_presence_infers_its_holidays_and_says_so(tmp_path: Path,
     from riskscreen.signals.attendance import calendar_basis
 
     # registrations of presence of the whole (small) school in every week but week 8: week 8 was a holiday
-    present = [(f"P{k}", day(w, d), 1, 1.0, "present") for k in range(3) for w in range(12) if w != 8
-               for d in range(5)]
+    present = [(f"P{k}", day(w, d), 1, 1.0, "present") for k in range(3) for w in range(12) if w != 8 for d in range(5)]
     exports = load(write_school(tmp_path, hours_in_weeks("S1", {6: 4, 7: 4, 9: 4, 10: 4}) + present), AS_OF)
     assert (calendar_basis(exports), exports.presence_rows) == ("presence", 165)
     flags = compute_flags(exports)
     assert bool(flags.loc["S1", "verzuim_16u"])
     assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6, 1), day(10, 1))
     result = score(exports, demo_model, lang="nl")
-    assert result.calendar_note() == ("Lesweken afgeleid uit de registraties van aanwezigheid (er is geen "
-                                      "vakantierooster): een week zonder registraties telt als vakantie.")
+    assert result.calendar_note() == (
+        "Lesweken afgeleid uit de registraties van aanwezigheid (er is geen "
+        "vakantierooster): een week zonder registraties telt als vakantie."
+    )
 
 
-def test_an_export_of_one_class_without_a_calendar_raises_no_false_statutory_flag(
-        tmp_path: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_of_one_class_without_a_calendar_raises_no_false_statutory_flag(tmp_path: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     """The review's case: an absence-only export of a class, 8 unauthorised hours on 07-09-2026 and 8 on
     26-10-2026. Empty weeks were taken for holidays, which made eight real lesson weeks look like four."""
     from riskscreen.scoring.score import score
 
-    rows = [("S1", "2026-09-07", 1, 8.0, "unauthorised"), ("S1", "2026-10-26", 1, 8.0, "unauthorised"),
-            ("S2", "2026-09-14", 1, 1.0, "late")]
+    rows = [
+        ("S1", "2026-09-07", 1, 8.0, "unauthorised"),
+        ("S1", "2026-10-26", 1, 8.0, "unauthorised"),
+        ("S2", "2026-09-14", 1, 1.0, "late"),
+    ]
     exports = load(write_school(tmp_path, rows), "2026-10-30")
     flags = compute_flags(exports)
     assert not bool(flags.loc["S1", "verzuim_16u"]) and flags.loc["S1", "verzuim_hours"] == 8.0
     note = score(exports, demo_model, lang="nl").calendar_note()
-    assert note is not None and note.startswith("Let op: er is geen vakantierooster en de export bevat alleen "
-                                                "afwezigheid, dus elke week telt als lesweek")
+    assert note is not None and note.startswith(
+        "Let op: er is geen vakantierooster en de export bevat alleen afwezigheid, dus elke week telt als lesweek"
+    )
 
 
-@pytest.mark.parametrize(("second", "fires"), [
-    (day(5, 1), True),    # Wednesday 09-09 and Tuesday 06-10: 27 days, within four lesson weeks
-    (day(5, 2), False),   # Wednesday 09-09 and Wednesday 07-10: four weeks and a day
-])
+@pytest.mark.parametrize(
+    ("second", "fires"),
+    [
+        (day(5, 1), True),  # Wednesday 09-09 and Tuesday 06-10: 27 days, within four lesson weeks
+        (day(5, 2), False),  # Wednesday 09-09 and Wednesday 07-10: four weeks and a day
+    ],
+)
 def test_the_window_is_any_four_lesson_weeks_not_calendar_blocks(tmp_path: Path, second: str, fires: bool) -> None:
     rows = [("S1", day(1, 2), 1, 8.0, "unauthorised"), ("S1", second, 1, 8.0, "unauthorised")]
     exports = load(write_school(tmp_path, rows, filler_weeks=12), AS_OF)
@@ -107,8 +117,7 @@ def test_the_window_is_any_four_lesson_weeks_not_calendar_blocks(tmp_path: Path,
     if fires:
         assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == ("2026-09-09", "2026-10-06")
         # the 16th hour came on Tuesday 6 October: report within five school days, by Tuesday 13 October
-        assert (flags.loc["S1", "verzuim_reached"], flags.loc["S1", "verzuim_deadline"]) == ("2026-10-06",
-                                                                                            "2026-10-13")
+        assert (flags.loc["S1", "verzuim_reached"], flags.loc["S1", "verzuim_deadline"]) == ("2026-10-06", "2026-10-13")
 
 
 def test_custom_thresholds(tmp_path: Path) -> None:
@@ -118,7 +127,7 @@ def test_custom_thresholds(tmp_path: Path) -> None:
 
 
 def test_worrying_sick_leave(tmp_path: Path) -> None:
-    spells = [("S1", day(w, 0), 1, 1.0, "sick") for w in (2, 4, 6, 8)]            # 4 separate spells
+    spells = [("S1", day(w, 0), 1, 1.0, "sick") for w in (2, 4, 6, 8)]  # 4 separate spells
     long_spell = [("S2", day(5, d % 5) if d < 5 else day(6, d - 5), 1, 1.0, "sick") for d in range(7)]  # 7 days
     short = [("S3", day(5, d), 1, 1.0, "sick") for d in range(3)]
     exports = load(write_school(tmp_path, spells + long_spell + short, filler_weeks=12), AS_OF)
@@ -130,16 +139,27 @@ def test_worrying_sick_leave(tmp_path: Path) -> None:
 
 def test_exact_feature_values(tmp_path: Path) -> None:
     attendance = [
-        ("S1", day(11, 0), 1, 2.0, "unauthorised"), ("S1", day(9, 0), 1, 1.0, "unauthorised"),
-        ("S1", day(3, 0), 1, 3.0, "unauthorised"), ("S1", day(10, 1), 2, 1.0, "late"),
-        ("S1", day(2, 1), 2, 1.0, "late"), ("S1", day(5, 2), 1, 1.0, "removed"),
-        ("S1", day(1, 2), 1, 2.0, "authorised"), ("S1", day(6, 0), 1, 6.0, "sick"),
+        ("S1", day(11, 0), 1, 2.0, "unauthorised"),
+        ("S1", day(9, 0), 1, 1.0, "unauthorised"),
+        ("S1", day(3, 0), 1, 3.0, "unauthorised"),
+        ("S1", day(10, 1), 2, 1.0, "late"),
+        ("S1", day(2, 1), 2, 1.0, "late"),
+        ("S1", day(5, 2), 1, 1.0, "removed"),
+        ("S1", day(1, 2), 1, 2.0, "authorised"),
+        ("S1", day(6, 0), 1, 6.0, "sick"),
         ("S1", day(6, 1), 1, 6.0, "sick"),
     ]
-    grades = [("S1", "Engels", day(10), 4.0, 2.0), ("S1", "Engels", day(2), 6.0, 1.0),
-              ("S1", "Biologie", day(9), 8.0, 1.0), ("S1", "Wiskunde", day(1), 5.0, 1.0)]
-    students = ["student_id,level,year,age,repeated_years,moved_down,mentor,class,audit_gender",
-                "S1,havo,3,16,1,0,M1,3HA,v", "F1,vwo,1,12,0,0,M2,1VA,m"]
+    grades = [
+        ("S1", "Engels", day(10), 4.0, 2.0),
+        ("S1", "Engels", day(2), 6.0, 1.0),
+        ("S1", "Biologie", day(9), 8.0, 1.0),
+        ("S1", "Wiskunde", day(1), 5.0, 1.0),
+    ]
+    students = [
+        "student_id,level,year,age,repeated_years,moved_down,mentor,class,audit_gender",
+        "S1,havo,3,16,1,0,M1,3HA,v",
+        "F1,vwo,1,12,0,0,M2,1VA,m",
+    ]
     exports = load(write_school(tmp_path, attendance, grades, students, filler_weeks=12), AS_OF)
     f = build_features(exports).loc["S1"]
     assert f["unauthorised_hours_4w"] == 3.0
@@ -171,8 +191,12 @@ def test_a_student_without_registrations_or_grades(tmp_path: Path) -> None:
 def test_registrations_after_as_of_change_nothing(school_dir: Path, school_copy: Path) -> None:
     as_of = "2026-11-13"
     before = build_features(load(school_dir, as_of))
-    extra = "".join(f"{sid};{d};{p};Ongeoorloofd\n" for sid in ("111000", "111001")
-                    for d in ("16-11-2026", "20-11-2026") for p in range(1, 8))
+    extra = "".join(
+        f"{sid};{d};{p};Ongeoorloofd\n"
+        for sid in ("111000", "111001")
+        for d in ("16-11-2026", "20-11-2026")
+        for p in range(1, 8)
+    )
     with (school_copy / "absenties.csv").open("a") as handle:
         handle.write(extra)
     with (school_copy / "cijfers.csv").open("a") as handle:
@@ -204,7 +228,7 @@ def test_thresholds_come_from_the_profile(tmp_path: Path) -> None:
     strict = load_profile(str(profile_file))
     assert FlagRules.from_profile(strict.flags) == FlagRules(verzuim_hours=10.0, verzuim_weeks=6)
     assert compute_flags(replace(exports, profile=strict)).loc["S1", "verzuim_16u"]
-    profile_file.write_text('[flags]\nverzuim_hour = 10\n')
+    profile_file.write_text("[flags]\nverzuim_hour = 10\n")
     with pytest.raises(ProfileError, match="unknown setting 'verzuim_hour'"):
         load_profile(str(profile_file))
 
@@ -244,23 +268,26 @@ def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path)
     folder = write_school(tmp_path / "s", hours_in_weeks("S1", {10: 5, 11: 5}), filler_weeks=12)
     profile = tmp_path / "early.toml"
     profile.write_text('extends = "canonical"\n[flags]\nverzuim_hours = 10\nverzuim_weeks = 6\n')
-    result = CliRunner().invoke(app, ["score", str(folder), "--profile", str(profile), "--as-of", AS_OF,
-                                      "--lang", "en", "-f", "csv"])
+    result = CliRunner().invoke(
+        app, ["score", str(folder), "--profile", str(profile), "--as-of", AS_OF, "--lang", "en", "-f", "csv"]
+    )
     assert result.exit_code == 0, result.stderr
-    assert ("Note: the profile sets the 16-hour rule to 10 hours in 6 lesson weeks (the law: 16 hours in 4 lesson "
-            "weeks).") in result.stderr
-    assert ("16-hour rule: 10 hours (from the export) unauthorised, 2026-11-10 to 2026-11-17; report to DUO by "
-            "2026-11-24") in result.stdout
-    listing = CliRunner().invoke(app, ["shortlist", str(folder), "--profile", str(profile), "--as-of", AS_OF,
-                                       "--no-history", "-f", "md"])
+    assert (
+        "Note: the profile sets the 16-hour rule to 10 hours in 6 lesson weeks (the law: 16 hours in 4 lesson weeks)."
+    ) in result.stderr
+    assert (
+        "16-hour rule: 10 hours (from the export) unauthorised, 2026-11-10 to 2026-11-17; report to DUO by 2026-11-24"
+    ) in result.stdout
+    listing = CliRunner().invoke(
+        app, ["shortlist", str(folder), "--profile", str(profile), "--as-of", AS_OF, "--no-history", "-f", "md"]
+    )
     assert listing.exit_code == 0, listing.stderr
     assert "het profiel zet de 16-urenregel op 10 uur in 6 lesweken (de wet: 16 uur in 4 lesweken)" in listing.stdout
 
 
 def test_over_age_knows_the_level(tmp_path: Path) -> None:
     roster = ["student_id,level,year,age", "V1,havo,1,13", "M1,mbo-2,1,16", "M2,mbo-2,2,19", "U1,,1,16"]
-    exports = load(write_school(tmp_path, [("V1", day(1), 1, 1.0, "late")], students=roster, filler_weeks=12),
-                   AS_OF)
+    exports = load(write_school(tmp_path, [("V1", day(1), 1, 1.0, "late")], students=roster, filler_weeks=12), AS_OF)
     over = build_features(exports)["over_age"]
     assert over.loc[["V1", "M1", "M2"]].tolist() == [1.0, 0.0, 2.0]  # a first-year MBO student of 16 is on time
     assert np.isnan(over.loc["U1"])  # without a level the usual age is unknown
@@ -278,8 +305,9 @@ def test_a_flag_says_how_its_hours_were_counted(tmp_path: Path) -> None:
     assert "16-urenregel: 20 uur (uit de export) ongeoorloofd, 27-10-2026 t/m 03-11-2026" in with_hours.stdout
     # without an hours column, each registration is one lesson period of the profile's length
     text = (folder / "attendance.csv").read_text().splitlines()  # student_id,date,period,hours,code
-    (folder / "attendance.csv").write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 3)
-                                                    for line in text) + "\n")
+    (folder / "attendance.csv").write_text(
+        "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != 3) for line in text) + "\n"
+    )
     profile = tmp_path / "fifty.toml"
     profile.write_text('extends = "canonical"\nlesson_minutes = 50\n')
     periods = CliRunner().invoke(app, ["score", str(folder), "--as-of", AS_OF, "-f", "csv", "--profile", str(profile)])

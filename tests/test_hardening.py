@@ -27,8 +27,9 @@ runner = CliRunner()
 
 
 def validate(folder: Path, attendance: str, grades: str, *extra: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["validate", "--attendance", f"SCHOOL/{attendance}", "--grades", f"SCHOOL/{grades}",
-                               *extra])
+    return runner.invoke(
+        app, ["validate", "--attendance", f"SCHOOL/{attendance}", "--grades", f"SCHOOL/{grades}", *extra]
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
@@ -55,8 +56,11 @@ def test_xlsx_with_several_sheets_and_merged_group_headers(tmp_path: Path, monke
     school = tmp_path / "SCHOOL"
     school.mkdir()
     shutil.copy(CORPUS / "ok_cijfers.csv", school / "ok_cijfers.csv")
-    rows = [["Leerling", None, "Absentie", None], ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
-            [1001, "02-09-2026", 1, "Ziek"]]
+    rows = [
+        ["Leerling", None, "Absentie", None],
+        ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
+        [1001, "02-09-2026", 1, "Ziek"],
+    ]
     workbook(school / "absenties.xlsx", {"Uitleg": [["Dit is een export"]], "Data": rows}, merge="A1:B1")
     monkeypatch.chdir(tmp_path)
     first = validate(school, "absenties.xlsx", "ok_cijfers.csv")
@@ -71,8 +75,11 @@ def test_xlsx_formulas_without_stored_values(tmp_path: Path, monkeypatch: pytest
     school = tmp_path / "SCHOOL"
     school.mkdir()
     shutil.copy(CORPUS / "ok_cijfers.csv", school / "ok_cijfers.csv")
-    rows = [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"], [1001, "02-09-2026", "=1+1", "Ziek"],
-            [1002, "02-09-2026", 3, '=IF(1,"Ziek","x")']]
+    rows = [
+        ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
+        [1001, "02-09-2026", "=1+1", "Ziek"],
+        [1002, "02-09-2026", 3, '=IF(1,"Ziek","x")'],
+    ]
     workbook(school / "absenties.xlsx", {"Data": rows})
     monkeypatch.chdir(tmp_path)
     result = validate(school, "absenties.xlsx", "ok_cijfers.csv")
@@ -139,8 +146,9 @@ def test_any_bytes_after_a_good_header(tmp_path: Path, data: bytes) -> None:
 
 CELLS = {
     "id": st.sampled_from(["1001", "0012", "A-1", "", "10 01", "x" * 70, "Totaal", "1001;1"]),
-    "date": st.sampled_from(["02-09-2026", "2026-09-02", "31-02-2026", "", "46267", "02/09/26", "9999-99-99",
-                             "morgen", "02-09-2090"]),
+    "date": st.sampled_from(
+        ["02-09-2026", "2026-09-02", "31-02-2026", "", "46267", "02/09/26", "9999-99-99", "morgen", "02-09-2090"]
+    ),
     "period": st.sampled_from(["1", "12", "0", "13", "1,5", "", "x", "-1", "1e9"]),
     "code": st.sampled_from(["Ziek", "te laat", "Ongeoorloofd", "", "Kwijt", "present", "Aanwezig", "=1+1"]),
 }
@@ -148,8 +156,11 @@ TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",))
 
 
 @SETTINGS
-@given(rows=st.lists(st.tuples(*(st.one_of(s, TEXT) for s in CELLS.values())), max_size=12),
-       sep=st.sampled_from([";", ",", "\t"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+@given(
+    rows=st.lists(st.tuples(*(st.one_of(s, TEXT) for s in CELLS.values())), max_size=12),
+    sep=st.sampled_from([";", ",", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+)
 def test_any_cells_in_any_encoding(tmp_path: Path, rows: list[tuple[str, ...]], sep: str, encoding: str) -> None:
     lines = [sep.join(["Stamnummer", "Datum", "Lesuur", "Absentiesoort"])]
     lines += [sep.join(cell.replace("\n", " ").replace("\r", " ") for cell in row) for row in rows]
@@ -161,23 +172,30 @@ def test_any_cells_in_any_encoding(tmp_path: Path, rows: list[tuple[str, ...]], 
     _read(path)
 
 
-VALID_ROW = st.tuples(st.integers(1, 10**7 - 1).map(str),  # pseudonyms shorter than a BSN: any may pass
-                     st.dates(min_value=dt.date(2025, 8, 1), max_value=dt.date(2026, 11, 27)),
-                     st.integers(1, 12),
-                     st.sampled_from(["Ziek", "Te laat", "Ongeoorloofd", "Geoorloofd", "Uitgestuurd"]))
+VALID_ROW = st.tuples(
+    st.integers(1, 10**7 - 1).map(str),  # pseudonyms shorter than a BSN: any may pass
+    st.dates(min_value=dt.date(2025, 8, 1), max_value=dt.date(2026, 11, 27)),
+    st.integers(1, 12),
+    st.sampled_from(["Ziek", "Te laat", "Ongeoorloofd", "Geoorloofd", "Uitgestuurd"]),
+)
 
 
 @SETTINGS
 @given(rows=st.lists(VALID_ROW, min_size=1, max_size=30))
 def test_valid_rows_always_validate_and_keep_their_values(tmp_path: Path, rows: list[tuple[object, ...]]) -> None:
     path = tmp_path / "absenties.csv"
-    path.write_text("Stamnummer;Datum;Lesuur;Absentiesoort\n"
-                    + "".join(f"{s};{d:%d-%m-%Y};{p};{c}\n" for s, d, p, c in rows))
+    path.write_text(
+        "Stamnummer;Datum;Lesuur;Absentiesoort\n" + "".join(f"{s};{d:%d-%m-%Y};{p};{c}\n" for s, d, p, c in rows)
+    )
     exports, report = read_exports(attendance=path, grades=CORPUS / "ok_cijfers.csv")
     assert report.valid and exports is not None, report.summary_line()
     kept = {(str(s), d, int(p)) for s, d, p, _ in rows}
-    got = {(str(s), d.date(), int(p)) for s, d, p in
-           zip(exports.attendance["student_id"], exports.attendance["date"], exports.attendance["period"], strict=True)}
+    got = {
+        (str(s), d.date(), int(p))
+        for s, d, p in zip(
+            exports.attendance["student_id"], exports.attendance["date"], exports.attendance["period"], strict=True
+        )
+    }
     assert got == kept
 
 
@@ -204,16 +222,22 @@ CONFUSABLE = st.sampled_from(["\u200b", "\u200e", "\ufeff", "\u0435", "\u043e", 
 
 
 @SETTINGS
-@given(value=written_bsn(), others=st.lists(st.sampled_from(["griep", "tandarts", "", "bus te laat"]), max_size=20),
-       where=st.integers(0, 20))
-def test_a_bsn_however_written_among_any_remarks_is_refused(tmp_path: Path, value: str, others: list[str],
-                                                            where: int) -> None:
+@given(
+    value=written_bsn(),
+    others=st.lists(st.sampled_from(["griep", "tandarts", "", "bus te laat"]), max_size=20),
+    where=st.integers(0, 20),
+)
+def test_a_bsn_however_written_among_any_remarks_is_refused(
+    tmp_path: Path, value: str, others: list[str], where: int
+) -> None:
     from riskscreen.errors import PrivacyError
 
     cells = [*others[:where], value, *others[where:]]
     path = tmp_path / "absenties.csv"
-    path.write_text("Stamnummer;Datum;Lesuur;Absentiesoort;Reden\n"
-                    + "".join(f"{1001 + i};02-09-2026;1;Ziek;{c}\n" for i, c in enumerate(cells)))
+    path.write_text(
+        "Stamnummer;Datum;Lesuur;Absentiesoort;Reden\n"
+        + "".join(f"{1001 + i};02-09-2026;1;Ziek;{c}\n" for i, c in enumerate(cells))
+    )
     with pytest.raises(PrivacyError) as exc:
         read_exports(attendance=path, grades=CORPUS / "ok_cijfers.csv")
     assert "passes the BSN 11-check" in str(exc.value) or "holds BSNs" in str(exc.value)
@@ -221,10 +245,14 @@ def test_a_bsn_however_written_among_any_remarks_is_refused(tmp_path: Path, valu
 
 
 @SETTINGS
-@given(name=st.sampled_from(["E-mail", "Telefoon", "BSN", "Geboortedatum", "Achternaam", "Tel. ouders"]),
-       mark=CONFUSABLE, at=st.integers(0, 3))
-def test_an_identifier_column_name_with_invisible_or_look_alike_letters_is_refused(name: str, mark: str,
-                                                                                   at: int) -> None:
+@given(
+    name=st.sampled_from(["E-mail", "Telefoon", "BSN", "Geboortedatum", "Achternaam", "Tel. ouders"]),
+    mark=CONFUSABLE,
+    at=st.integers(0, 3),
+)
+def test_an_identifier_column_name_with_invisible_or_look_alike_letters_is_refused(
+    name: str, mark: str, at: int
+) -> None:
     from riskscreen.ingest.privacy_names import column_name_reason
 
     if mark in "\u0435\u043e\uff45":  # a look-alike replaces a letter it resembles, when the name has one
@@ -256,8 +284,7 @@ def test_a_special_file_as_an_export_is_a_clear_error(tmp_path: Path, kind: str)
 
 @SETTINGS
 @given(data=st.binary(max_size=300), reader=st.sampled_from(["holidays", "names", "filled-in list"]))
-def test_any_bytes_in_a_side_file_give_its_contents_or_a_clear_error(tmp_path: Path, data: bytes,
-                                                                     reader: str) -> None:
+def test_any_bytes_in_a_side_file_give_its_contents_or_a_clear_error(tmp_path: Path, data: bytes, reader: str) -> None:
     """The small files beside the exports (vakanties.csv, a names file, a filled-in list): any bytes are read or
     refused with an InputError that names the file, never an unexpected error."""
     from riskscreen.errors import InputError

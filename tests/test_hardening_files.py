@@ -64,9 +64,22 @@ def test_a_fifo_as_an_export_is_refused_without_hanging(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "absenties.csv")
     (tmp_path / "cijfers.csv").write_text("student_id,subject,date,grade\nS1,Engels,2026-11-02,7\n")
     code = "from riskscreen.cli import main; main()"
-    done = subprocess.run([sys.executable, "-c", code, "validate", "--attendance", str(tmp_path / "absenties.csv"),
-                           "--grades", str(tmp_path / "cijfers.csv")], capture_output=True, text=True, timeout=60,
-                          check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "validate",
+            "--attendance",
+            str(tmp_path / "absenties.csv"),
+            "--grades",
+            str(tmp_path / "cijfers.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1
     assert "absenties.csv: is a FIFO (named pipe), not a table export: refused" in done.stderr
 
@@ -86,23 +99,32 @@ def test_special_files_are_never_read_as_cards_snapshots_or_profiles(tmp_path: P
 
 
 def test_dates_outside_the_school_years_are_refused_not_wrapped(tmp_path: Path) -> None:
-    (tmp_path / "absenties.csv").write_text("student_id,date,code\nS1,31-12-9999,sick\nS2,01-01-1900,sick\n"
-                                            "S3,01-01-0001,sick\nS1,01-09-2026,sick\n")
+    (tmp_path / "absenties.csv").write_text(
+        "student_id,date,code\nS1,31-12-9999,sick\nS2,01-01-1900,sick\nS3,01-01-0001,sick\nS1,01-09-2026,sick\n"
+    )
     (tmp_path / "cijfers.csv").write_text("student_id,subject,date,grade\nS1,Engels,02-11-2026,7\n")
     result = runner.invoke(app, ["validate", str(tmp_path), "-f", "csv"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[1] == ("error,attendance,absenties.csv,date,date,3,2 3 4,31-12-9999 | 01-01-1900 | 01-01-0001,\""
-                        "a date before 2000 or after 2099, outside any school year riskscreen reads\","
-                        "correct the date; a typo in the year is the usual cause")
+    assert lines[1] == (
+        'error,attendance,absenties.csv,date,date,3,2 3 4,31-12-9999 | 01-01-1900 | 01-01-0001,"'
+        'a date before 2000 or after 2099, outside any school year riskscreen reads",'
+        "correct the date; a typo in the year is the usual cause"
+    )
     assert len(lines) == 2  # and no false duplicates among the refused dates
     late = runner.invoke(app, ["score", str(SAMPLE), "--as-of", "9999-12-31"])
     assert late.exit_code == 2 and "--as-of '9999-12-31' is outside the years 2000-2099" in late.stderr
 
 
 def _cli(*args: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from riskscreen.cli import main; main()", *args],
-                          stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, check=False)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "-c", "from riskscreen.cli import main; main()", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # type: ignore[call-overload]
 
 
 def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
@@ -114,8 +136,11 @@ def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
 
 
 def test_a_reader_that_stops_early_is_not_an_error() -> None:
-    proc = subprocess.Popen([sys.executable, "-c", "from riskscreen.cli import main; main()", "score", str(SAMPLE),
-                             "--format", "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from riskscreen.cli import main; main()", "score", str(SAMPLE), "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
@@ -143,10 +168,14 @@ def test_a_card_with_impossible_numbers_is_refused(tmp_path: Path) -> None:
 
     from riskscreen.scoring.store import bundled_dir, card_digest, load_model
 
-    for change, message in ((lambda c: c["scoring"]["coefficients"].__setitem__(0, float("nan")),
-                             "scoring.coefficients.0: input should be a finite number"),
-                            (lambda c: c["scoring"]["scales"].__setitem__(1, 0.0), "a scale is zero or negative"),
-                            (lambda c: c["bands"].pop("high"), "bands must be high and elevated")):
+    for change, message in (
+        (
+            lambda c: c["scoring"]["coefficients"].__setitem__(0, float("nan")),
+            "scoring.coefficients.0: input should be a finite number",
+        ),
+        (lambda c: c["scoring"]["scales"].__setitem__(1, 0.0), "a scale is zero or negative"),
+        (lambda c: c["bands"].pop("high"), "bands must be high and elevated"),
+    ):
         folder = tmp_path / f"m{len(list(tmp_path.iterdir()))}"
         shutil.copytree(bundled_dir() / "demo", folder)
         card = json.loads((folder / "card.json").read_text())
@@ -172,8 +201,9 @@ def test_the_bundled_model_keeps_its_name(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_a_workspace_that_is_a_file_is_refused_before_the_work(tmp_path: Path) -> None:
     (tmp_path / "hist").write_text("")
-    result = runner.invoke(app, ["shortlist", str(SAMPLE), "--workspace", str(tmp_path / "hist"),
-                                 "-o", str(tmp_path / "list.csv")])
+    result = runner.invoke(
+        app, ["shortlist", str(SAMPLE), "--workspace", str(tmp_path / "hist"), "-o", str(tmp_path / "list.csv")]
+    )
     assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
     assert not (tmp_path / "list.csv").exists()
 
@@ -202,18 +232,22 @@ def test_a_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> Non
         read_table(bomb)
     claims = tmp_path / "claims.xlsx"
     _zip_workbook(claims, b'<worksheet><dimension ref="A1:C3000000"/><sheetData></sheetData></worksheet>')
-    with pytest.raises(InputError, match="has a sheet of more than 1,048,576 rows or 16,384 columns, beyond what "
-                                         "Excel holds"):
+    with pytest.raises(
+        InputError, match="has a sheet of more than 1,048,576 rows or 16,384 columns, beyond what Excel holds"
+    ):
         read_table(claims)
 
 
-@pytest.mark.parametrize(("args", "name"), [
-    (["shortlist", "{data}", "--no-history", "-f", "csv", "--lang", "en"], "week48.csv"),
-    (["shortlist", "{data}", "--no-history", "-o", "{data}/week48.xlsx"], None),
-    (["score", "{data}", "-f", "csv"], "scores.csv"),
-    (["validate", "{data}", "-f", "csv"], "report.csv"),
-    (["explain", "{data}", "126743", "-f", "csv"], "student.csv"),
-])
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["shortlist", "{data}", "--no-history", "-f", "csv", "--lang", "en"], "week48.csv"),
+        (["shortlist", "{data}", "--no-history", "-o", "{data}/week48.xlsx"], None),
+        (["score", "{data}", "-f", "csv"], "scores.csv"),
+        (["validate", "{data}", "-f", "csv"], "report.csv"),
+        (["explain", "{data}", "126743", "-f", "csv"], "student.csv"),
+    ],
+)
 def test_riskscreen_never_reads_its_own_outputs_as_exports(tmp_path: Path, args: list[str], name: str | None) -> None:
     import shutil
 
@@ -270,14 +304,18 @@ def test_an_output_folder_is_named_as_such_without_force(tmp_path: Path) -> None
     assert result.exit_code == 2 and f"{tmp_path} is a folder" in result.stderr and "--force" not in result.stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["train", "{h}", "--out", "{t}/m", "--bootstrap", "-1"], "--bootstrap must be from 0 to 100,000"),
-    (["evaluate", "{h}", "--capacity", "-2"], "--capacity must be 1 or more"),
-    (["evaluate", "{h}", "--plots", "/dev/null"], "--plots /dev/null is not a folder"),
-    (["train", "{h}", "--out", "{t}/file", "--force"], "is a file, not a model folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "{h}", "--out", "{t}/m", "--bootstrap", "-1"], "--bootstrap must be from 0 to 100,000"),
+        (["evaluate", "{h}", "--capacity", "-2"], "--capacity must be 1 or more"),
+        (["evaluate", "{h}", "--plots", "/dev/null"], "--plots /dev/null is not a folder"),
+        (["train", "{h}", "--out", "{t}/file", "--force"], "is a file, not a model folder"),
+    ],
+)
 def test_measuring_options_that_cannot_mean_anything_are_refused_before_the_work(
-        history_dir: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    history_dir: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
     (tmp_path / "file").write_text("")
     result = runner.invoke(app, [a.format(h=history_dir, t=tmp_path) for a in args])
     assert result.exit_code == 2 and message in result.stderr
@@ -293,15 +331,22 @@ def test_an_unreadable_state_folder_costs_only_the_clean_up(tmp_path: Path, monk
     assert out.read_text().startswith("rank,student_id")
 
 
-@pytest.mark.parametrize(("content", "code", "said"), [
-    # Windows-1252 with a byte it leaves undefined (0x81): read, the byte replaced, the dates still good
-    (b"eerste;laatste;naam\n19-10-2026;23-10-2026;Herfst\x81\n", 0, None),
-    (b"19-10-2026;23-10-2026\x00\x00\n", 1,
-     "vakanties.csv: is not a holiday calendar: it holds binary data\n  How to fix: write one holiday per line: "
-     "first day;last day"),
-])
-def test_a_damaged_holiday_calendar_is_read_or_refused_never_a_crash(tmp_path: Path, content: bytes, code: int,
-                                                                     said: str | None) -> None:
+@pytest.mark.parametrize(
+    ("content", "code", "said"),
+    [
+        # Windows-1252 with a byte it leaves undefined (0x81): read, the byte replaced, the dates still good
+        (b"eerste;laatste;naam\n19-10-2026;23-10-2026;Herfst\x81\n", 0, None),
+        (
+            b"19-10-2026;23-10-2026\x00\x00\n",
+            1,
+            "vakanties.csv: is not a holiday calendar: it holds binary data\n  How to fix: write one holiday per line: "
+            "first day;last day",
+        ),
+    ],
+)
+def test_a_damaged_holiday_calendar_is_read_or_refused_never_a_crash(
+    tmp_path: Path, content: bytes, code: int, said: str | None
+) -> None:
     for name in ("absenties.csv", "cijfers.csv"):
         (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
     (tmp_path / "vakanties.csv").write_bytes(content)

@@ -23,8 +23,9 @@ def evil_school(tmp_path: Path) -> Path:
     roster = (folder / "leerlingen.csv").read_text(encoding="utf-8").splitlines()
     first = roster[1].split(";")
     first[6], first[7] = '"' + EVIL_MENTOR + '"', EVIL_CLASS
-    (folder / "leerlingen.csv").write_text("\n".join([roster[0], ";".join(first), *roster[2:]]) + "\n",
-                                           encoding="utf-8")
+    (folder / "leerlingen.csv").write_text(
+        "\n".join([roster[0], ";".join(first), *roster[2:]]) + "\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -41,21 +42,24 @@ def test_markup_in_a_name_is_shown_not_obeyed(tmp_path: Path) -> None:
 
 def test_markdown_and_html_lists_escape_names(tmp_path: Path) -> None:
     folder = evil_school(tmp_path)
-    md = runner.invoke(app, ["shortlist", str(folder), "--no-history", "-f", "md", "--min-band", "low",
-                             "--capacity", "40"])
+    md = runner.invoke(
+        app, ["shortlist", str(folder), "--no-history", "-f", "md", "--min-band", "low", "--capacity", "40"]
+    )
     assert md.exit_code == 0, md.stderr
     assert "<script>" not in md.stdout and "\n# kop" not in md.stdout
     assert "## Mentor: &lt;script&gt;alert(1)&lt;/script&gt; \\# kop \\[/\\]" in md.stdout
-    html = runner.invoke(app, ["shortlist", str(folder), "--no-history", "-f", "html", "--min-band", "low",
-                               "--capacity", "40"])
+    html = runner.invoke(
+        app, ["shortlist", str(folder), "--no-history", "-f", "html", "--min-band", "low", "--capacity", "40"]
+    )
     assert html.exit_code == 0 and "<script>" not in html.stdout and "&lt;script&gt;" in html.stdout
 
 
 def test_a_workbook_is_written_without_control_characters(tmp_path: Path) -> None:
     folder = evil_school(tmp_path)
     out = tmp_path / "list.xlsx"
-    result = runner.invoke(app, ["shortlist", str(folder), "--no-history", "-o", str(out), "--min-band", "low",
-                                 "--capacity", "40"])
+    result = runner.invoke(
+        app, ["shortlist", str(folder), "--no-history", "-o", str(out), "--min-band", "low", "--capacity", "40"]
+    )
     assert result.exit_code == 0, result.stderr
     wb = load_workbook(io.BytesIO(out.read_bytes()))
     values = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]

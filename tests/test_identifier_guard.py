@@ -30,21 +30,46 @@ BSN = bsns(1, seed=8)[0]
 
 # the eight cases and the rest of their classes, with what each holds
 REFUSED = [
-    ("0612345678", "a phone number"), ("jongerenwerker 111222333", "a BSN"),
-    ("mentor moeder Jansen", "a name"), ("tante Fatima belt", "a name"), ("stiefvader De Boer", "a name"),
-    ("vader (Mohammed) komt", "a name"), ("bel o6-12345678", "a phone number"),
-    ("p.jansen [at] school [dot] nl", "an e-mail address"), ("mail p.jansen(at)school(punt)nl", "an e-mail address"),
-    ("bel +31 (0)6 1234 5678", "a phone number"), ("06 - 12 34 56 78 na 16 uur", "a phone number"),
-    ("+32 470 12 34 56", "a phone number"), ("0031-6-12345678", "a phone number"), ("06.l2.34.56.78", "a phone number"),
-    ("11 12 22 333", "a BSN"), (f"bsn {BSN[:4]}.{BSN[4:6]}.{BSN[6:]}", "a BSN"),
+    ("0612345678", "a phone number"),
+    ("jongerenwerker 111222333", "a BSN"),
+    ("mentor moeder Jansen", "a name"),
+    ("tante Fatima belt", "a name"),
+    ("stiefvader De Boer", "a name"),
+    ("vader (Mohammed) komt", "a name"),
+    ("bel o6-12345678", "a phone number"),
+    ("p.jansen [at] school [dot] nl", "an e-mail address"),
+    ("mail p.jansen(at)school(punt)nl", "an e-mail address"),
+    ("bel +31 (0)6 1234 5678", "a phone number"),
+    ("06 - 12 34 56 78 na 16 uur", "a phone number"),
+    ("+32 470 12 34 56", "a phone number"),
+    ("0031-6-12345678", "a phone number"),
+    ("06.l2.34.56.78", "a phone number"),
+    ("11 12 22 333", "a BSN"),
+    (f"bsn {BSN[:4]}.{BSN[4:6]}.{BSN[6:]}", "a BSN"),
     ("@piet_j op insta", "an e-mail address"),
-    ("Jan Jansen belde af", "a name"), ("oom: Yilmaz", "a name"), ("pleegmoeder van der Berg", "a name"),
-    ("broer geb. 12-03-2010 ziek", "a birth date"), ("gesprek met Fatima", "a name"),
+    ("Jan Jansen belde af", "a name"),
+    ("oom: Yilmaz", "a name"),
+    ("pleegmoeder van der Berg", "a name"),
+    ("broer geb. 12-03-2010 ziek", "a birth date"),
+    ("gesprek met Fatima", "a name"),
 ]
-ORDINARY = ["gesprek over schoolverzuim", "schooljaar 2026-2027", "afspraak 15.30-16.00 uur", "Frans en Engels bijles",
-            "Ben langs geweest", "Max 2 uur per week", "huisbezoek 01-12-2026 om 14:00", "moeder belt terug",
-            "gesprek met de huisarts", "verwijzing jeugdhulp via wijkteam", "les 3 t/m 6 gemist", "16 uur in 4 weken",
-            "stage bij garage, 32 uur", "3 keer te laat in week 48", "kamer 1.12 om 10.15 uur"]
+ORDINARY = [
+    "gesprek over schoolverzuim",
+    "schooljaar 2026-2027",
+    "afspraak 15.30-16.00 uur",
+    "Frans en Engels bijles",
+    "Ben langs geweest",
+    "Max 2 uur per week",
+    "huisbezoek 01-12-2026 om 14:00",
+    "moeder belt terug",
+    "gesprek met de huisarts",
+    "verwijzing jeugdhulp via wijkteam",
+    "les 3 t/m 6 gemist",
+    "16 uur in 4 weken",
+    "stage bij garage, 32 uur",
+    "3 keer te laat in week 48",
+    "kamer 1.12 om 10.15 uur",
+]
 
 
 @pytest.mark.parametrize(("text", "kind"), REFUSED)
@@ -60,12 +85,16 @@ def test_the_guard_lets_ordinary_remarks_through(text: str) -> None:
 def test_a_staff_name_is_allowed_for_who_follows_up_but_no_family_number_or_address() -> None:
     assert check_worker("Sanne") == "Sanne" and check_worker("JW-Noord") == "JW-Noord"
     assert check_worker("Sanne de Vries") == "Sanne de Vries"
-    for worker, kind in [("0612345678", "a phone number"), ("tante Fatima", "a name"), ("s.devries@wijk.nl",
-                                                                                         "an e-mail address")]:
+    for worker, kind in [
+        ("0612345678", "a phone number"),
+        ("tante Fatima", "a name"),
+        ("s.devries@wijk.nl", "an e-mail address"),
+    ]:
         with pytest.raises(UsageError) as exc:
             check_worker(worker)
-        assert str(exc.value).splitlines()[0] == (f"the name of who follows up holds {kind}; actions are stored "
-                                                  "without anything that identifies a person")
+        assert str(exc.value).splitlines()[0] == (
+            f"the name of who follows up holds {kind}; actions are stored without anything that identifies a person"
+        )
 
 
 def test_a_bsn_is_found_only_when_it_passes_the_11_check_wet_abb() -> None:
@@ -89,10 +118,15 @@ def _written(digits: str, separators: list[str]) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mobile=st.text("0123456789", min_size=8, max_size=8), separators=st.lists(_SEPARATORS, min_size=1, max_size=4),
-       before=st.sampled_from(["", "bel ", "tel: ", "nummer moeder: ", "(", "x"]), o_for_zero=st.booleans())
-def test_a_mobile_number_however_grouped_is_refused(mobile: str, separators: list[str], before: str,
-                                                    o_for_zero: bool) -> None:
+@given(
+    mobile=st.text("0123456789", min_size=8, max_size=8),
+    separators=st.lists(_SEPARATORS, min_size=1, max_size=4),
+    before=st.sampled_from(["", "bel ", "tel: ", "nummer moeder: ", "(", "x"]),
+    o_for_zero=st.booleans(),
+)
+def test_a_mobile_number_however_grouped_is_refused(
+    mobile: str, separators: list[str], before: str, o_for_zero: bool
+) -> None:
     number = _written("06" + mobile, separators)
     if o_for_zero and not before[-1:].isalpha() and number[1].isdigit():  # "o" for 0 in a word of digits
         number = "o" + number[1:]
@@ -128,12 +162,17 @@ def test_a_message_repeats_at_most_40_characters_of_a_typed_value(text: str) -> 
 
 
 def test_messages_describe_identifying_values_instead_of_repeating_them() -> None:
-    assert str(msg("'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a name goes in "
-                   "the column Jongerenwerker)", who_text="0612345678")).startswith(
-        "a text of 10 characters that holds a phone number (not repeated here) is not a role")
+    assert str(
+        msg(
+            "'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a name goes in "
+            "the column Jongerenwerker)",
+            who_text="0612345678",
+        )
+    ).startswith("a text of 10 characters that holds a phone number (not repeated here) is not a role")
     said = msg("student '{student}' is not in this school's exports", student="111222333")
-    assert said.localised("nl") == ("leerling een tekst van 9 tekens met een BSN (hier niet herhaald) staat niet in "
-                                    "de exports van deze school")
+    assert said.localised("nl") == (
+        "leerling een tekst van 9 tekens met een BSN (hier niet herhaald) staat niet in de exports van deze school"
+    )
     assert quoted("x" * 32_767) == "'" + "x" * 39 + "…'"
     assert quoted("Kwijt") == "'Kwijt'"
 
@@ -161,11 +200,19 @@ def listed(week48: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     return folder / "ws", folder / "lijst.xlsx"
 
 
-@pytest.mark.parametrize(("field", "text"), [("--what", "tante Fatima belt"), ("--what", "bel o6-12345678"),
-                                             ("--what", "p.jansen [at] school [dot] nl"),
-                                             ("--worker", "0612345678"), ("--worker", "stiefvader De Boer")])
-def test_the_terminal_refuses_an_action_that_identifies_and_stores_nothing(listed: tuple[Path, Path], field: str,
-                                                                           text: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("--what", "tante Fatima belt"),
+        ("--what", "bel o6-12345678"),
+        ("--what", "p.jansen [at] school [dot] nl"),
+        ("--worker", "0612345678"),
+        ("--worker", "stiefvader De Boer"),
+    ],
+)
+def test_the_terminal_refuses_an_action_that_identifies_and_stores_nothing(
+    listed: tuple[Path, Path], field: str, text: str
+) -> None:
     ws, _ = listed
     args = ["--what", "gesprek", field, text] if field == "--worker" else [field, text]
     result = run("actions", "add", "111016", *args, "--workspace", ws)
@@ -175,8 +222,9 @@ def test_the_terminal_refuses_an_action_that_identifies_and_stores_nothing(liste
     assert not (ws / "school" / "actions.json").exists()
 
 
-def test_an_outcome_that_identifies_is_refused_and_the_action_stays_open(listed: tuple[Path, Path],
-                                                                        tmp_path: Path) -> None:
+def test_an_outcome_that_identifies_is_refused_and_the_action_stays_open(
+    listed: tuple[Path, Path], tmp_path: Path
+) -> None:
     ws = tmp_path / "ws"
     shutil.copytree(listed[0], ws)
     assert run("actions", "add", "111016", "--what", "gesprek", "--workspace", ws).exit_code == 0
@@ -189,16 +237,25 @@ def test_an_outcome_that_identifies_is_refused_and_the_action_stays_open(listed:
 
 def test_a_filled_in_list_with_identifiers_is_refused_row_by_row(listed: tuple[Path, Path], tmp_path: Path) -> None:
     ws, listing = listed
-    students = [str(sheet.cell(r, 3).value) for sheet in load_workbook(listing).worksheets[2:]
-                for r in range(2, sheet.max_row + 1) if sheet.cell(r, 3).value][:3]
-    fill(listing, tmp_path / "filled.xlsx", {
-        students[0]: {"Afgesproken actie": "gesprek", "Wie": "0612345678"},
-        students[1]: {"Afgesproken actie": "bellen met tante Fatima", "Wie": "mentor"},
-        students[2]: {"Afgesproken actie": "jongerenwerker 111222333", "Wie": "mentor"}})
+    students = [
+        str(sheet.cell(r, 3).value)
+        for sheet in load_workbook(listing).worksheets[2:]
+        for r in range(2, sheet.max_row + 1)
+        if sheet.cell(r, 3).value
+    ][:3]
+    fill(
+        listing,
+        tmp_path / "filled.xlsx",
+        {
+            students[0]: {"Afgesproken actie": "gesprek", "Wie": "0612345678"},
+            students[1]: {"Afgesproken actie": "bellen met tante Fatima", "Wie": "mentor"},
+            students[2]: {"Afgesproken actie": "jongerenwerker 111222333", "Wie": "mentor"},
+        },
+    )
     result = run("actions", "import", tmp_path / "filled.xlsx", "--agreed", "2026-11-27", "--workspace", ws)
     assert result.exit_code == 1, result.stderr
     assert "0612345678" not in result.stderr and "Fatima" not in result.stderr and "111222333" not in result.stderr
-    assert ("een tekst van 10 tekens met een telefoonnummer (hier niet herhaald) is geen rol" in result.stderr)
+    assert "een tekst van 10 tekens met een telefoonnummer (hier niet herhaald) is geen rol" in result.stderr
     assert not (ws / "school" / "actions.json").exists()
 
 
@@ -221,8 +278,10 @@ def test_an_unnamed_column_of_dates_from_the_years_students_are_born_in_is_refus
     year = current_date().year
     born = [f"{1 + n:02d}-0{1 + n % 9}-{year - 12 - n % 5}" for n in range(6)]
     text = refused(school(tmp_path, [f"S{n}" for n in range(6)], ",Extra", born))
-    assert ("column 'Extra': holds what look like dates of birth: most of its dates lie 8 to 30 years back "
-            "(rows 2, 3, 4, 5, 6 and 1 more)") in text
+    assert (
+        "column 'Extra': holds what look like dates of birth: most of its dates lie 8 to 30 years back "
+        "(rows 2, 3, 4, 5, 6 and 1 more)"
+    ) in text
     assert born[0] not in text
 
 
@@ -235,16 +294,21 @@ def test_a_column_of_recent_dates_or_of_dates_from_long_ago_is_not_taken_for_bir
 
 
 @pytest.mark.usefixtures("english")
-@pytest.mark.parametrize(("header", "found", "shown"), [("Jan Jansen", "a name", "text of 10 characters"),
-                                                       ("Tel 0612345678", "a phone number", "a number of 10 digits")])
-def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(tmp_path: Path, header: str,
-                                                                               found: str, shown: str) -> None:
+@pytest.mark.parametrize(
+    ("header", "found", "shown"),
+    [("Jan Jansen", "a name", "text of 10 characters"), ("Tel 0612345678", "a phone number", "a number of 10 digits")],
+)
+def test_a_column_named_after_a_person_or_a_number_is_refused_and_never_echoed(
+    tmp_path: Path, header: str, found: str, shown: str
+) -> None:
     folder = school(tmp_path, ["S1", "S2"], f",{header}", ["a", "b"])
     refusal = run("validate", folder, "--lang", "en")
     assert refusal.exit_code == 1
     assert f"column '{header}': " not in refusal.stderr
-    assert f"column a text of {len(header)} characters that holds {found} (not repeated here): the column name" \
+    assert (
+        f"column a text of {len(header)} characters that holds {found} (not repeated here): the column name"
         in refusal.stderr
+    )
     allowed = run("validate", folder, "--allow-column", header, "--lang", "en")  # a false alarm, said so
     assert allowed.exit_code == 0
     assert f"ignored columns: ({shown}, not shown)" in allowed.stdout
@@ -271,14 +335,17 @@ def test_a_cell_of_32767_characters_is_cut_in_every_message(tmp_path: Path) -> N
     assert len(result.stdout + result.stderr) < 3_000 and "7x" * 30 not in result.stdout + result.stderr
 
 
-def test_a_pseudonym_that_passes_the_bsn_check_is_described_in_an_import(listed: tuple[Path, Path],
-                                                                         tmp_path: Path) -> None:
+def test_a_pseudonym_that_passes_the_bsn_check_is_described_in_an_import(
+    listed: tuple[Path, Path], tmp_path: Path
+) -> None:
     ws, _ = listed
     filled = tmp_path / "lijst.csv"
-    filled.write_text("Lijst van;Leerling;Afgesproken actie;Wie\n27-11-2026;111222333;gesprek;mentor\n",
-                      encoding="utf-8")
+    filled.write_text(
+        "Lijst van;Leerling;Afgesproken actie;Wie\n27-11-2026;111222333;gesprek;mentor\n", encoding="utf-8"
+    )
     result = run("actions", "import", filled, "--workspace", ws)
     assert result.exit_code == 1
-    assert ("leerling een tekst van 9 tekens met een BSN (hier niet herhaald) staat niet in de exports van deze "
-            "school") in result.stderr
+    assert (
+        "leerling een tekst van 9 tekens met een BSN (hier niet herhaald) staat niet in de exports van deze school"
+    ) in result.stderr
     assert "111222333" not in result.stderr

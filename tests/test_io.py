@@ -87,15 +87,18 @@ def test_blank_lines_keep_row_numbers_true(tmp_path: Path) -> None:
     assert [table.line_of(i) for i in table.frame.index] == [2, 4]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "is empty"),
-    (b"   \n\n", "is empty"),
-    (b"%PDF-1.7\n...", "is a PDF document, not a table export"),
-    (b"PK\x03\x04garbage", "is a ZIP archive, not a table export"),
-    (b"\x1f\x8b\x08\x00gzip", "is a compressed archive"),
-    (b"\xd0\xcf\x11\xe0old", "is an old Excel (.xls) or Office file"),
-    (b"abc\x00\x01\x02def", "holds binary data, not text"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"   \n\n", "is empty"),
+        (b"%PDF-1.7\n...", "is a PDF document, not a table export"),
+        (b"PK\x03\x04garbage", "is a ZIP archive, not a table export"),
+        (b"\x1f\x8b\x08\x00gzip", "is a compressed archive"),
+        (b"\xd0\xcf\x11\xe0old", "is an old Excel (.xls) or Office file"),
+        (b"abc\x00\x01\x02def", "holds binary data, not text"),
+    ],
+)
 def test_unreadable_files_get_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(content)
@@ -150,10 +153,17 @@ def test_header_only_gives_an_empty_table(tmp_path: Path) -> None:
 
 def test_xlsx_first_sheet_and_typed_cells(tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
-    workbook(path, {"Absenties": [["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
-                                   [1001, dt.datetime(2026, 9, 2), 3, "Ziek"],
-                                   [1002, dt.date(2026, 9, 3), 4.0, "Te laat"]],
-                     "Andere": [["x"]]})
+    workbook(
+        path,
+        {
+            "Absenties": [
+                ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"],
+                [1001, dt.datetime(2026, 9, 2), 3, "Ziek"],
+                [1002, dt.date(2026, 9, 3), 4.0, "Te laat"],
+            ],
+            "Andere": [["x"]],
+        },
+    )
     table = read(path)
     assert table.sheet == "Absenties"
     assert table.frame["Stamnummer"].tolist() == ["1001", "1002"]
@@ -242,8 +252,11 @@ def test_a_file_too_large_for_memory_is_refused_before_reading(tmp_path: Path, m
     header, *rows = ROWS.format(s=";").splitlines(keepends=True)
     path.write_text(header + "".join(rows) * 1000)
     monkeypatch.setattr(riskscreen.ingest.sniff, "available_memory", lambda: 1000)
-    with pytest.raises(InputError, match=r"is 0\.0 GB: screening it needs about 0 GB of memory and this machine has "
-                                         r"0\.0 GB free"):
+    with pytest.raises(
+        InputError,
+        match=r"is 0\.0 GB: screening it needs about 0 GB of memory and this machine has "
+        r"0\.0 GB free",
+    ):
         read(path)
     monkeypatch.setattr(riskscreen.ingest.sniff, "available_memory", lambda: None)
     assert len(read(path).frame) == 2000
@@ -262,16 +275,19 @@ def test_a_killed_write_leaves_nothing(tmp_path: Path, unnamed: bool) -> None:
     target = tmp_path / "list.csv"
     # The child stops for good once its data are in the temporary file (at fsync), so the kill always lands
     # mid-write: no timing involved. The second case takes the path of file systems without unnamed files.
-    code = ("import os, sys, time\n"
-            "from pathlib import Path\n"
-            "import riskscreen.files as files\n"
-            "if sys.argv[2] == 'named': files._write_unnamed = lambda *a, **k: False\n"
-            "def stall(fd):\n"
-            "    print('written', flush=True); time.sleep(600)\n"
-            "os.fsync = stall\n"
-            "files.write_output(Path(sys.argv[1]), b'x' * 100_000)\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(target), "unnamed" if unnamed else "named"],
-                            stdout=subprocess.PIPE)
+    code = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "import riskscreen.files as files\n"
+        "if sys.argv[2] == 'named': files._write_unnamed = lambda *a, **k: False\n"
+        "def stall(fd):\n"
+        "    print('written', flush=True); time.sleep(600)\n"
+        "os.fsync = stall\n"
+        "files.write_output(Path(sys.argv[1]), b'x' * 100_000)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(target), "unnamed" if unnamed else "named"], stdout=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"written"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)

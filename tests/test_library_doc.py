@@ -15,8 +15,13 @@ def test_the_library_session_runs_as_documented(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("HOME", str(tmp_path))  # store=False makes no workspace: checked below
     monkeypatch.delenv("RISKSCREEN_HOME", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    failed, attempted = doctest.testfile(str(ROOT / "docs" / "library.md"), module_relative=False,
-                                         optionflags=doctest.ELLIPSIS, report=True, verbose=False)
+    failed, attempted = doctest.testfile(
+        str(ROOT / "docs" / "library.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS,
+        report=True,
+        verbose=False,
+    )
     assert attempted >= 20
     assert failed == 0
     assert list(tmp_path.iterdir()) == []  # the session wrote nothing to the user's folders

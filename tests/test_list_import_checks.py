@@ -23,8 +23,11 @@ def two_schools(week48: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     for school in ("04AB", "05CD"):
         made = run("shortlist", week48, "--workspace", home, "--school", school, "-o", folder / f"{school}.xlsx")
         assert made.exit_code == 0, made.stderr
-    fill(folder / "04AB.xlsx", folder / "filled.xlsx",
-         {_first_student(folder / "04AB.xlsx"): {"Afgesproken actie": "gesprek", "Wie": "mentor"}})
+    fill(
+        folder / "04AB.xlsx",
+        folder / "filled.xlsx",
+        {_first_student(folder / "04AB.xlsx"): {"Afgesproken actie": "gesprek", "Wie": "mentor"}},
+    )
     return home, folder / "filled.xlsx"
 
 
@@ -32,8 +35,9 @@ def test_a_list_of_another_school_is_refused_and_nothing_stored(two_schools: tup
     home, filled = two_schools
     other = run("actions", "import", filled, "--workspace", home, "--school", "05CD")
     assert other.exit_code == 1
-    assert ("deze lijst is gemaakt voor school '04AB', niet voor de school van deze werkmap, '05CD'; er is niets "
-            "ingelezen") in other.stderr
+    assert (
+        "deze lijst is gemaakt voor school '04AB', niet voor de school van deze werkmap, '05CD'; er is niets ingelezen"
+    ) in other.stderr
     assert "lees hem in in de werkmap van zijn eigen school (--school 04AB)" in other.stderr
     assert not (home / "05CD" / "actions.json").exists()
     own = run("actions", "import", filled, "--workspace", home, "--school", "04AB", "--dry-run")
@@ -50,10 +54,15 @@ def test_a_list_dated_after_today_is_refused(week48: Path, tmp_path: Path) -> No
     assert run("shortlist", week48, "--workspace", ws, "-o", tmp_path / "l.xlsx").exit_code == 0
     student = _first_student(tmp_path / "l.xlsx")
     # today is pinned to 30-11-2026 (tests/conftest.py); the list says 31-12-2026
-    fill(tmp_path / "l.xlsx", tmp_path / "later.xlsx",
-         {student: {"Lijst van": "31-12-2026", "Afgesproken actie": "gesprek", "Wie": "mentor"}})
+    fill(
+        tmp_path / "l.xlsx",
+        tmp_path / "later.xlsx",
+        {student: {"Lijst van": "31-12-2026", "Afgesproken actie": "gesprek", "Wie": "mentor"}},
+    )
     later = run("actions", "import", tmp_path / "later.xlsx", "--workspace", ws)
     assert later.exit_code == 1
-    assert "de lijst is gedateerd op 31-12-2026, na vandaag (30-11-2026); lees de lijst in die riskscreen schreef" \
+    assert (
+        "de lijst is gedateerd op 31-12-2026, na vandaag (30-11-2026); lees de lijst in die riskscreen schreef"
         in later.stderr
+    )
     assert not (ws / "school" / "actions.json").exists()

@@ -25,8 +25,21 @@ from riskscreen.ingest.privacy_names import IDENTIFIER_NAMES, SHORT_IDENTIFIER_W
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "riskscreen"
 CATALOGUE = SRC / "text" / "nl-messages.toml"
-ERRORS = {"RiskscreenError", "InputError", "PrivacyError", "ValidationFailed", "ProfileError", "ModelError",
-          "OutputError", "WorkspaceError", "UsageError", "OutputExistsError", "ImportRefused", "_RowError", "error"}
+ERRORS = {
+    "RiskscreenError",
+    "InputError",
+    "PrivacyError",
+    "ValidationFailed",
+    "ProfileError",
+    "ModelError",
+    "OutputError",
+    "WorkspaceError",
+    "UsageError",
+    "OutputExistsError",
+    "ImportRefused",
+    "_RowError",
+    "error",
+}
 
 
 def _templates() -> dict[str, str]:
@@ -64,8 +77,12 @@ def test_every_message_of_the_code_has_its_dutch_with_the_same_values() -> None:
 
     units = {spec.unit for spec in SPEC.values()}  # the card says each feature's unit in its language
     assert sorted(units - set(dutch)) == []
-    words = set(IDENTIFIER_NAMES.values()) | set(SHORT_IDENTIFIER_WORDS.values()) | units | {
-        "a direct identifier", "absence code", "level", "leerweg"}
+    words = (
+        set(IDENTIFIER_NAMES.values())
+        | set(SHORT_IDENTIFIER_WORDS.values())
+        | units
+        | {"a direct identifier", "absence code", "level", "leerweg"}
+    )
     helps = {english for _, _, english in help_texts(get_command(app))}
     assert sorted(set(dutch) - set(templates) - words - helps) == []
 
@@ -75,14 +92,29 @@ def test_every_help_text_has_its_dutch_and_the_command_line_speaks_it() -> None:
     assert len(list(help_texts(command))) > 150
     assert translate_help(command, "nl") == []
     shown = {"RISKSCREEN_LANG": "nl"}
-    dutch = subprocess.run([sys.executable, "-m", "riskscreen", "--help"], capture_output=True, text=True,
-                           env={**os.environ, **shown}, check=True).stdout
+    dutch = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **shown},
+        check=True,
+    ).stdout
     assert "Signaleren van dreigend voortijdig schoolverlaten" in dutch and "Toon de versie en stop." in dutch
-    english = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", "--help", "--lang", "en"],
-                             capture_output=True, text=True, env={**os.environ, **shown}, check=True).stdout
+    english = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "shortlist", "--help", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **shown},
+        check=True,
+    ).stdout
     assert "The weekly shortlist for the youth worker and the mentor" in english
-    option = subprocess.run([sys.executable, "-m", "riskscreen", "shortlist", "--help"], capture_output=True,
-                            text=True, env={**os.environ, **shown}, check=True).stdout
+    option = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "shortlist", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **shown},
+        check=True,
+    ).stdout
     assert "De wekelijkse signaleringslijst voor jongerenwerker en" in option
     assert "Laagste risiconiveau dat op de lijst komt" in " ".join(option.split())
 
@@ -100,33 +132,92 @@ def test_no_error_is_raised_with_bare_english() -> None:
                 continue
             texts = node.args[1:2] if name == "_RowError" else node.args[:1]
             texts += [k.value for k in node.keywords if k.arg == "hint"]
-            bare += [f"{path.relative_to(SRC)}:{t.lineno}" for t in texts
-                     if isinstance(t, ast.Constant | ast.JoinedStr | ast.BinOp)]
+            bare += [
+                f"{path.relative_to(SRC)}:{t.lineno}"
+                for t in texts
+                if isinstance(t, ast.Constant | ast.JoinedStr | ast.BinOp)
+            ]
     assert bare == []
 
 
 def test_a_message_says_itself_in_dutch_with_its_values_dates_and_lines() -> None:
-    error = UsageError(msg("--as-of {as_of} is more than a week after the last registration in the exports "
-                           "({last})", as_of=Day("2026-12-31"), last=Day("2026-11-20")),
-                       hint=msg("use --as-of {last}, or export the weeks up to {as_of}", last=Day("2026-11-20"),
-                                as_of=Day("2026-12-31")))
-    assert str(error) == ("--as-of 2026-12-31 is more than a week after the last registration in the exports "
-                          "(2026-11-20)\n  How to fix: use --as-of 2026-11-20, or export the weeks up to 2026-12-31")
+    error = UsageError(
+        msg(
+            "--as-of {as_of} is more than a week after the last registration in the exports ({last})",
+            as_of=Day("2026-12-31"),
+            last=Day("2026-11-20"),
+        ),
+        hint=msg(
+            "use --as-of {last}, or export the weeks up to {as_of}", last=Day("2026-11-20"), as_of=Day("2026-12-31")
+        ),
+    )
+    assert str(error) == (
+        "--as-of 2026-12-31 is more than a week after the last registration in the exports "
+        "(2026-11-20)\n  How to fix: use --as-of 2026-11-20, or export the weeks up to 2026-12-31"
+    )
     assert error.localised("nl") == (
         "--as-of 31-12-2026 ligt meer dan een week na de laatste registratie in de exports (20-11-2026)\n"
-        "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026")
-    rows = Lines([msg("row {row}: {message}", row=5, message=msg("the {what} is empty", what=msg("action")))],
-                 prefix="  - ")
+        "  Zo los je het op: gebruik --as-of 20-11-2026, of exporteer de weken tot en met 31-12-2026"
+    )
+    rows = Lines(
+        [msg("row {row}: {message}", row=5, message=msg("the {what} is empty", what=msg("action")))], prefix="  - "
+    )
     assert rows == "  - row 5: the action is empty"
     assert rows.localised("nl") == "  - rij 5: de actie is leeg"
     # a template the catalogue does not know is said in English rather than not at all
     assert msg("no such template {x}", x=1).localised("nl") == "no such template 1"
 
 
-ENGLISH = {"the", "not", "and", "with", "must", "cannot", "which", "was", "has", "have", "are", "from", "for",
-           "this", "that", "its", "their", "there", "after", "before", "only", "more", "than", "file", "folder",
-           "found", "give", "write", "check", "use", "add", "choose", "remove", "again", "read", "written", "could",
-           "does", "should", "would", "into", "without", "holds", "refused", "line", "row", "column", "student"}
+ENGLISH = {
+    "the",
+    "not",
+    "and",
+    "with",
+    "must",
+    "cannot",
+    "which",
+    "was",
+    "has",
+    "have",
+    "are",
+    "from",
+    "for",
+    "this",
+    "that",
+    "its",
+    "their",
+    "there",
+    "after",
+    "before",
+    "only",
+    "more",
+    "than",
+    "file",
+    "folder",
+    "found",
+    "give",
+    "write",
+    "check",
+    "use",
+    "add",
+    "choose",
+    "remove",
+    "again",
+    "read",
+    "written",
+    "could",
+    "does",
+    "should",
+    "would",
+    "into",
+    "without",
+    "holds",
+    "refused",
+    "line",
+    "row",
+    "column",
+    "student",
+}
 
 
 @pytest.mark.parametrize("template", sorted(_templates()))
@@ -167,35 +258,52 @@ def test_the_help_catalogue_holds_only_help_texts() -> None:
     assert sorted(set(help_catalogue("nl")["help"]) - helps) == []
 
 
-@pytest.mark.parametrize(("args", "said"), [
-    (["validate", "--bogus"], "fout: onbekende optie: --bogus"),
-    (["validat"], "fout: onbekende opdracht 'validat'. Bedoelde je 'validate', 'evaluate'?"),
-    (["actions", "add"], "fout: het argument 'student' ontbreekt."),
-    (["validate", "-f", "xml"], "fout: ongeldige waarde voor '--format' / '-f': 'xml' is niet een van 'table', "
-                                "'json', 'csv'."),
-    (["aggregate", "--threshold", "abc"], "fout: ongeldige waarde voor '--threshold': dat is geen geheel getal"),
-    (["validate", "--sheet"], "fout: de optie '--sheet' heeft een waarde nodig."),
-    (["validate", "a", "b"], "fout: onverwacht extra argument (b)"),
-])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["validate", "--bogus"], "fout: onbekende optie: --bogus"),
+        (["validat"], "fout: onbekende opdracht 'validat'. Bedoelde je 'validate', 'evaluate'?"),
+        (["actions", "add"], "fout: het argument 'student' ontbreekt."),
+        (
+            ["validate", "-f", "xml"],
+            "fout: ongeldige waarde voor '--format' / '-f': 'xml' is niet een van 'table', 'json', 'csv'.",
+        ),
+        (["aggregate", "--threshold", "abc"], "fout: ongeldige waarde voor '--threshold': dat is geen geheel getal"),
+        (["validate", "--sheet"], "fout: de optie '--sheet' heeft een waarde nodig."),
+        (["validate", "a", "b"], "fout: onverwacht extra argument (b)"),
+    ],
+)
 def test_click_speaks_dutch_when_a_command_is_mistyped(args: list[str], said: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "riskscreen", *args], capture_output=True, text=True,
-                          env={**os.environ, "RISKSCREEN_LANG": "nl"}, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "riskscreen", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RISKSCREEN_LANG": "nl"},
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == said
     if args[-1] == "--bogus":
-        assert done.stderr.startswith("Gebruik: riskscreen validate [OPTIES] [data]\nProbeer 'riskscreen validate "
-                                      "--help' voor hulp.\n")
+        assert done.stderr.startswith(
+            "Gebruik: riskscreen validate [OPTIES] [data]\nProbeer 'riskscreen validate --help' voor hulp.\n"
+        )
 
 
 def test_the_help_chrome_is_dutch_and_english_on_request() -> None:
     env = {**os.environ, "RISKSCREEN_LANG": "nl", "COLUMNS": "100"}
-    dutch = subprocess.run([sys.executable, "-m", "riskscreen", "validate", "--help"], capture_output=True,
-                           text=True, env=env, check=True).stdout
+    dutch = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "validate", "--help"], capture_output=True, text=True, env=env, check=True
+    ).stdout
     assert dutch.startswith("Gebruik: riskscreen validate [OPTIES] [data]\n")
     for words in ("\nArgumenten:\n", "\nOpties:\n", "[standaard: table]", "Toon deze hulp en stop."):
         assert words in dutch
-    english = subprocess.run([sys.executable, "-m", "riskscreen", "validate", "--help", "--lang", "en"],
-                             capture_output=True, text=True, env=env, check=True).stdout
+    english = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "validate", "--help", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     assert english.startswith("Usage: riskscreen validate [OPTIONS] [data]\n") and "[default: table]" in english
 
 

@@ -50,13 +50,21 @@ def test_wrong_signed_features_are_dropped() -> None:
     rng = np.random.default_rng(1)
     n = 3000
     a = rng.normal(size=n)
-    features = pd.DataFrame({"unauthorised_hours_4w": a + rng.normal(0, 0.2, n),
-                             "unauthorised_hours_12w": a + rng.normal(0, 0.2, n) - 0.8 * rng.normal(size=n),
-                             "late_4w": rng.normal(size=n)})
+    features = pd.DataFrame(
+        {
+            "unauthorised_hours_4w": a + rng.normal(0, 0.2, n),
+            "unauthorised_hours_12w": a + rng.normal(0, 0.2, n) - 0.8 * rng.normal(size=n),
+            "late_4w": rng.normal(size=n),
+        }
+    )
     # the label follows the 4-week figure and *against* the 12-week noise: an unconstrained fit would give
     # unauthorised_hours_12w a negative weight
-    logit = (-2 + 2 * features["unauthorised_hours_4w"] - 1.5 * features["unauthorised_hours_12w"]
-             + 0.5 * features["late_4w"])
+    logit = (
+        -2
+        + 2 * features["unauthorised_hours_4w"]
+        - 1.5 * features["unauthorised_hours_12w"]
+        + 0.5 * features["late_4w"]
+    )
     y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
     fitted = fit(features, y.to_numpy(), feature_names=list(features.columns), c=10.0)
     assert fitted.dropped == ["unauthorised_hours_12w"]
@@ -184,8 +192,12 @@ def test_the_card_numbers_score_exactly_as_the_pipeline(exports, demo_model) -> 
     pipeline = load_pipeline("demo")
     features = build_features(exports)
     x = features.loc[:, demo_model.fitted.features].to_numpy(dtype=float)
-    np.testing.assert_allclose(logits(demo_model.fitted, features), pipeline.decision_function(x),  # type: ignore[attr-defined]
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        logits(demo_model.fitted, features),
+        pipeline.decision_function(x),  # type: ignore[attr-defined]
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_unknown_model_name() -> None:
@@ -198,20 +210,33 @@ def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
 
     index = pd.Index(["S1", "S2", "S3", "S4"], name="student_id")
     columns = ["fails_12w", "absence_trend", "grade_trend", "repeated_years"]
-    parts = pd.DataFrame([[0.9, 0.5, 0.2, 0.04],     # all three largest are reasons
-                          [0.9, 0.8, 0.7, 0.6],      # the trend is falling absence: not a warning, so the
-                          [0.01, 0.02, 0.03, 0.04],  # next contribution that is a reason takes its place
-                          [0.3, 0.2, 0.4, 0.1]],     # NaN value: no reason
-                         index=index, columns=columns)
-    features = pd.DataFrame([[6.0, 2.0, -1.5, 1.0], [8.0, -1.0, -0.5, 2.0], [1.0, 0.1, -0.1, 0.0],
-                             [4.0, 1.0, np.nan, 1.0]], index=index, columns=columns)
+    parts = pd.DataFrame(
+        [
+            [0.9, 0.5, 0.2, 0.04],  # all three largest are reasons
+            [0.9, 0.8, 0.7, 0.6],  # the trend is falling absence: not a warning, so the
+            [0.01, 0.02, 0.03, 0.04],  # next contribution that is a reason takes its place
+            [0.3, 0.2, 0.4, 0.1],
+        ],  # NaN value: no reason
+        index=index,
+        columns=columns,
+    )
+    features = pd.DataFrame(
+        [[6.0, 2.0, -1.5, 1.0], [8.0, -1.0, -0.5, 2.0], [1.0, 0.1, -0.1, 0.0], [4.0, 1.0, np.nan, 1.0]],
+        index=index,
+        columns=columns,
+    )
     out = reasons(parts, features, "en")
-    assert out["reason_features"].tolist() == ["fails_12w;absence_trend;grade_trend",
-                                               "fails_12w;grade_trend;repeated_years", "",
-                                               "fails_12w;absence_trend;repeated_years"]
+    assert out["reason_features"].tolist() == [
+        "fails_12w;absence_trend;grade_trend",
+        "fails_12w;grade_trend;repeated_years",
+        "",
+        "fails_12w;absence_trend;repeated_years",
+    ]
     assert out.loc["S2", ["reason_1", "reason_2", "reason_3"]].tolist() == [
-        "8 failing grades in the last 12 lesson weeks", "grades falling: 0.5 points lower than the 8 weeks before",
-        "repeated 2 school year(s)"]
+        "8 failing grades in the last 12 lesson weeks",
+        "grades falling: 0.5 points lower than the 8 weeks before",
+        "repeated 2 school year(s)",
+    ]
     assert out.loc["S1", "reason_2"] == "absence rising: 2 hours a week more than the 8 weeks before"
     assert out.loc["S3"].tolist() == ["", "", "", ""]
 
@@ -230,7 +255,8 @@ def test_reasons_name_distinct_signals() -> None:
 
 
 def test_a_card_with_absurd_scoring_numbers_is_refused_even_with_its_checksum_recomputed(
-        school_dir: Path, tmp_path: Path) -> None:
+    school_dir: Path, tmp_path: Path
+) -> None:
     """Issue #26 item 16: coefficients of 1e308 (checksum recomputed) scored every student "1,0 hoog" with exit 0
     and numpy warnings naming source paths."""
     import json
@@ -249,6 +275,8 @@ def test_a_card_with_absurd_scoring_numbers_is_refused_even_with_its_checksum_re
     (folder / "card.json").write_text(json.dumps(card))
     result = CliRunner().invoke(app, ["score", str(school_dir), "--model", str(folder), "--lang", "en"])
     assert result.exit_code == 1, result.stdout
-    assert "is not a valid model card: scoring: value error, a scoring number is not finite, or beyond 10000" \
+    assert (
+        "is not a valid model card: scoring: value error, a scoring number is not finite, or beyond 10000"
         in result.stderr
+    )
     assert "Warning" not in result.stderr and result.stdout == ""

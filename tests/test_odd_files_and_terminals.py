@@ -17,8 +17,10 @@ def test_a_names_file_with_a_ten_megabyte_line_is_refused_with_its_line(week48: 
     names.write_text("Leerling;Naam\n111016;" + "A" * 10_000_000 + "\n", encoding="utf-8")
     result = run("shortlist", week48, "--names", names, "--no-history", "-f", "csv")
     assert result.exit_code == 1
-    assert ("regel 2 is niet te lezen: een waarde langer dan 131072 tekens, of een teken dat niet in tekst hoort"
-            in result.stderr)
+    assert (
+        "regel 2 is niet te lezen: een waarde langer dan 131072 tekens, of een teken dat niet in tekst hoort"
+        in result.stderr
+    )
     assert "AAAAAAAAAA" not in result.stderr and len(result.stderr) < 400
 
 
@@ -52,8 +54,9 @@ def _copy(folder: Path, to: Path) -> Path:
     return to
 
 
-def test_an_unreadable_folder_gets_one_message_in_the_users_language(week48: Path, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_folder_gets_one_message_in_the_users_language(
+    week48: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = _copy(week48, tmp_path / "exports")
     folder.chmod(0)
     if os.geteuid() == 0:  # root reads any folder: make this one refuse, as it refuses everyone else
@@ -89,15 +92,20 @@ def test_a_sheet_beyond_excels_rows_is_refused_before_it_is_read(week48: Path, t
     folder = _copy(week48, tmp_path / "exports")
     (folder / "absenties.csv").unlink()
     # a sheet without a dimension, whose rows go one past Excel's 1,048,576 (a file no Excel writes)
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>' % (i, i)
-                    for i in range(1, 1_048_578))
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>' % (i, i) for i in range(1, 1_048_578)
+    )
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>"
+    )
     with zipfile.ZipFile(folder / "verzuim.xlsx", "w", zipfile.ZIP_DEFLATED) as book:
         book.writestr("[Content_Types].xml", "<Types/>")
         book.writestr("xl/workbook.xml", "<workbook/>")
         book.writestr("xl/worksheets/sheet1.xml", sheet)
     result = run("validate", folder, "--lang", "en")
     assert result.exit_code == 1
-    assert "verzuim.xlsx: has a sheet of more than 1,048,576 rows or 16,384 columns, beyond what Excel holds" \
+    assert (
+        "verzuim.xlsx: has a sheet of more than 1,048,576 rows or 16,384 columns, beyond what Excel holds"
         in result.stderr
+    )

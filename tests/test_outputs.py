@@ -77,8 +77,9 @@ def test_pdf_golden_and_every_page_carries_its_mentor(listings, golden, lang: st
     first = pages[0]
     assert {"nl": "Hele school", "en": "Whole school"}[lang] in first
     assert {"nl": "Uitleg bij de lijst", "en": "How to read this list"}[lang] in first
-    assert {"nl": "Wettelijke meldingen: open, dan gemeld",
-            "en": "Statutory reports: open, then reported"}[lang] in first
+    assert {"nl": "Wettelijke meldingen: open, dan gemeld", "en": "Statutory reports: open, then reported"}[
+        lang
+    ] in first
     assert ("18,3%" if lang == "nl" else "18.3%") in first  # the band threshold of the bundled model
     for sid in listing.statutory["student_id"]:
         assert str(sid) in first
@@ -158,8 +159,9 @@ def test_csv_opens_in_dutch_excel_and_plain_for_english(listings) -> None:  # ty
 def test_csv_dialect_on_the_command_line(school_dir: Path, tmp_path: Path) -> None:
     plain = runner.invoke(app, ["score", str(school_dir), "-f", "csv", "--top", "1", "--csv-dialect", "rfc4180"])
     assert plain.exit_code == 0 and plain.stdout.startswith("Rang,Leerling,")
-    dutch = runner.invoke(app, ["score", str(school_dir), "-f", "csv", "--top", "1", "--lang", "en",
-                                "--csv-dialect", "excel-nl"])
+    dutch = runner.invoke(
+        app, ["score", str(school_dir), "-f", "csv", "--top", "1", "--lang", "en", "--csv-dialect", "excel-nl"]
+    )
     assert dutch.exit_code == 0 and dutch.stdout.startswith("\ufeffrank;student_id;")
     assert re.search(r";\d,\d+;", dutch.stdout.splitlines()[1])  # the chance with a decimal comma
     wrong = runner.invoke(app, ["score", str(school_dir), "-f", "csv", "--csv-dialect", "excel-fr"])
@@ -257,7 +259,8 @@ def test_no_english_word_in_any_dutch_golden() -> None:
 
 
 def test_the_language_comes_from_the_option_the_environment_or_the_system(
-        school_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    school_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from riskscreen.settings import resolve_language
 
     for variable in ("RISKSCREEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -272,8 +275,9 @@ def test_the_language_comes_from_the_option_the_environment_or_the_system(
     english = runner.invoke(app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path)])
     assert english.exit_code == 0 and english.stdout.startswith("Weekly shortlist, week 48")
     assert "students on the list" in english.stderr
-    dutch = runner.invoke(app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path),
-                                "--lang", "nl"])
+    dutch = runner.invoke(
+        app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path), "--lang", "nl"]
+    )
     assert dutch.stdout.startswith("Signaleringslijst, week 48") and "leerlingen op de lijst" in dutch.stderr
     monkeypatch.setenv("RISKSCREEN_LANG", "fr")
     wrong = runner.invoke(app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path)])
@@ -282,8 +286,9 @@ def test_the_language_comes_from_the_option_the_environment_or_the_system(
 
 def test_min_band_takes_the_words_of_the_list(school_dir: Path, tmp_path: Path) -> None:
     def listed(*band: str) -> str:
-        result = runner.invoke(app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path),
-                                     "-f", "csv", *band])
+        result = runner.invoke(
+            app, ["shortlist", str(school_dir), "--no-history", "--workspace", str(tmp_path), "-f", "csv", *band]
+        )
         assert result.exit_code == 0, result.stderr
         return result.stdout
 
@@ -308,8 +313,9 @@ def test_every_command_takes_lang() -> None:
     assert missing == []
 
 
-def test_progress_lines_never_name_a_source_file(monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lines_never_name_a_source_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sys
 
     from riskscreen.cli.common import progress_bar
@@ -326,12 +332,12 @@ def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path)
     done = runner.invoke(app, ["actions", "reported", "111069", "--on", "2026-11-24", "--workspace", ws])
     assert done.exit_code == 0, done.stderr
     # the report recorded is named: the student's oldest report still open (an 18-year-old: RMC)
-    assert "vastgelegd: de 18+ melding (RMC) tot en met 03-09-2026 van leerling 111069 gemeld op 24-11-2026" in \
-        done.stderr
+    assert (
+        "vastgelegd: de 18+ melding (RMC) tot en met 03-09-2026 van leerling 111069 gemeld op 24-11-2026" in done.stderr
+    )
 
 
-def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legend(
-        school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
+def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legend(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     """Issue #23 item 3 on the whole sample school: no cell is cut with '…', the arrow is printed as an arrow (a
     font that has it), the open action has its label, every mentor's first page starts with the short legend, and
     the action's write-in space asks for its type or target."""
@@ -349,8 +355,9 @@ def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legen
     for group in listing.groups:
         mentor = group.removeprefix("mentor:")
         first = next(p for p in pages if f"Mentor: {mentor}" in p)
-        assert "Risico hoog vanaf 18,3%, verhoogd vanaf 3,2%. Waarom op de lijst: signalen, geen oorzaken." in \
-            " ".join(first.split())
+        assert "Risico hoog vanaf 18,3%, verhoogd vanaf 3,2%. Waarom op de lijst: signalen, geen oorzaken." in " ".join(
+            first.split()
+        )
         assert "Soort actie / verwezen" in first
 
 

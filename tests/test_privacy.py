@@ -22,22 +22,47 @@ def table(tmp_path: Path, header: str, rows: list[str]):  # type: ignore[no-unty
 
 
 def test_eleven_check() -> None:
-    assert bsn_valid(["111222333", "123456782", "12345678", "000000000", "111222334"]).tolist() == \
-        [True, True, False, False, False]
+    assert bsn_valid(["111222333", "123456782", "12345678", "000000000", "111222334"]).tolist() == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     # 8 digits are read with a leading zero: 011222335 passes (0*9+1*8+1*7+2*6+2*5+2*4+3*3+3*2-5*1 = 55),
     # its neighbour 011222336 does not (54), the same as the 9-digit forms
     assert bsn_valid(["11222335", "011222335", "11222336", "011222336"]).tolist() == [True, True, False, False]
 
 
-@pytest.mark.parametrize("name", ["Naam", "Voornaam", "achternaam", "Roepnaam", "E-mail", "emailadres",
-                                  "Telefoon", "Mobiel", "BSN", "Burgerservicenummer", "Geboortedatum",
-                                  "date of birth", "Adres", "Postcode", "Leerlingnaam", "E-mail ouder"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Naam",
+        "Voornaam",
+        "achternaam",
+        "Roepnaam",
+        "E-mail",
+        "emailadres",
+        "Telefoon",
+        "Mobiel",
+        "BSN",
+        "Burgerservicenummer",
+        "Geboortedatum",
+        "date of birth",
+        "Adres",
+        "Postcode",
+        "Leerlingnaam",
+        "E-mail ouder",
+    ],
+)
 def test_identifier_column_names(name: str) -> None:
     assert column_name_reason(name) is not None
 
 
-@pytest.mark.parametrize("name", ["Vaknaam", "Klasnaam", "Stamnummer", "Absentiesoort", "Mentor", "Datum",
-                                  "Cijfer", "audit_gender", "student_id"])
+@pytest.mark.parametrize(
+    "name",
+    ["Vaknaam", "Klasnaam", "Stamnummer", "Absentiesoort", "Mentor", "Datum", "Cijfer", "audit_gender", "student_id"],
+)
 def test_ordinary_column_names_pass(name: str) -> None:
     assert column_name_reason(name) is None
 
@@ -77,12 +102,16 @@ def test_bsn_inside_free_text_is_always_reported(tmp_path: Path) -> None:
     findings = check_table(t)
     assert [f.describe() for f in findings] == [
         "column 'Opmerking': holds a number that passes the BSN 11-check (written bare, with separators or inside "
-        "text) (row 3)"]
+        "text) (row 3)"
+    ]
 
 
 def test_email_and_phone_values(tmp_path: Path) -> None:
-    t = table(tmp_path, "Stamnummer;Opmerking",
-              ["1;mail j.jansen@example.nl", "2;bel 06-12345678", "3;tel +31 20 1234567", "4;niets"])
+    t = table(
+        tmp_path,
+        "Stamnummer;Opmerking",
+        ["1;mail j.jansen@example.nl", "2;bel 06-12345678", "3;tel +31 20 1234567", "4;niets"],
+    )
     assert [f.describe() for f in check_table(t)] == [
         "column 'Opmerking': holds e-mail addresses (row 2)",
         "column 'Opmerking': holds Dutch phone numbers (rows 3, 4)",

@@ -28,22 +28,20 @@ def test_docs_privacy_holds_the_sample_schools_papers_as_make_docs_writes_them(l
 
 def test_every_filled_in_value_names_its_source() -> None:
     dpia = sample_papers("nl")["dpia.md"]
-    assert ("- Convenant met het jongerenwerk: 01-08-2026 t/m 31-07-2027 (bron: instellingen van de werkmap)"
-            in dpia)
-    assert ("worden na 52 weken verwijderd met `riskscreen history prune`. (bron: instellingen van de werkmap)"
-            in dpia)
+    assert "- Convenant met het jongerenwerk: 01-08-2026 t/m 31-07-2027 (bron: instellingen van de werkmap)" in dpia
+    assert "worden na 52 weken verwijderd met `riskscreen history prune`. (bron: instellingen van de werkmap)" in dpia
     assert "- Model: demo, gemaakt op" in dpia and "ROC AUC 0,91 (0,86-0,94)" in dpia
     assert "een geboortedatum" in dpia and "a date of birth" not in dpia  # the refused kinds in Dutch
     register = sample_papers("nl")["verwerkingsregister.md"]
     assert "- Grondslag (AVG art. 6): [in te vullen door de school]" in register
 
 
-def test_the_command_writes_markdown_and_pdf_from_a_workspace_and_never_overwrites(week48: Path,
-                                                                                  tmp_path: Path) -> None:
+def test_the_command_writes_markdown_and_pdf_from_a_workspace_and_never_overwrites(
+    week48: Path, tmp_path: Path
+) -> None:
     ws = tmp_path / "ws"
     assert run("shortlist", week48, "--workspace", ws, "-f", "csv", "--store").exit_code == 0
-    assert run("sharing", "set", "111016", "--basis", "bekend", "--on", "2026-11-02", "--workspace", ws
-               ).exit_code == 0
+    assert run("sharing", "set", "111016", "--basis", "bekend", "--on", "2026-11-02", "--workspace", ws).exit_code == 0
     out = tmp_path / "papieren"
     made = run("privacy", "-o", out, "--workspace", ws)
     assert made.exit_code == 0, made.stderr
@@ -52,7 +50,7 @@ def test_the_command_writes_markdown_and_pdf_from_a_workspace_and_never_overwrit
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in out.iterdir())
     checklist = (out / "checklist-school.md").read_text(encoding="utf-8")
     assert "- [ ] Een bewaartermijn: zet `retention_weeks` in de instellingen van de werkmap." in checklist
-    assert "grondslag \"bekend\"" in checklist
+    assert 'grondslag "bekend"' in checklist
     pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(out / "dpia.pdf").pages)
     assert "Er is geen bewaartermijn ingesteld" in pdf and "Vastgelegde grondslagen per leerling: bekend 1" in pdf
     again = run("privacy", "-o", out, "--workspace", ws)

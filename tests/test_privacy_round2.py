@@ -16,6 +16,7 @@ from riskscreen.ingest.privacy_names import column_name_reason
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
 pytestmark = pytest.mark.usefixtures("english")
 
+
 def test_a_real_bsn_among_six_digit_ids_is_refused(tmp_path: Path) -> None:
     ids = [str(100000 + i) for i in range(200)]
     ids[57] = bsns(1, seed=4)[0]
@@ -38,8 +39,9 @@ def test_phone_numbers_however_written_are_refused(tmp_path: Path, value: str) -
     assert "column 'Reden': holds Dutch phone numbers (row 3)" in text
 
 
-@pytest.mark.parametrize("value", ["jöhn.dé.vries@exämple.nl", "ｊａｎ＠ｅｘａｍｐｌｅ．ｎｌ", "jan (at) example.nl",
-                                   "jan[at]example.nl"])
+@pytest.mark.parametrize(
+    "value", ["jöhn.dé.vries@exämple.nl", "ｊａｎ＠ｅｘａｍｐｌｅ．ｎｌ", "jan (at) example.nl", "jan[at]example.nl"]
+)
 def test_email_addresses_in_disguise_are_refused(tmp_path: Path, value: str) -> None:
     text = refused(school(tmp_path, ["S1", "S2"], ",Reden", ["griep", value]))
     assert "column 'Reden': holds e-mail addresses (row 3)" in text
@@ -92,10 +94,18 @@ def test_few_students_whose_ids_are_bsns_are_refused(tmp_path: Path) -> None:
     assert "column 'student_id': holds BSNs: 3 of its 3" in text
 
 
-@pytest.mark.parametrize(("value", "refuse"), [
-    ("moeder Jansen belde", True), ("Jan de Vries ziek", True), ("afspraak met dhr. van den Berg", True),
-    ("Sara van Dijk", True), ("griep", False), ("ziek gemeld door moeder", False), ("Te laat door de bus", False),
-])
+@pytest.mark.parametrize(
+    ("value", "refuse"),
+    [
+        ("moeder Jansen belde", True),
+        ("Jan de Vries ziek", True),
+        ("afspraak met dhr. van den Berg", True),
+        ("Sara van Dijk", True),
+        ("griep", False),
+        ("ziek gemeld door moeder", False),
+        ("Te laat door de bus", False),
+    ],
+)
 def test_names_in_a_remark_are_refused(tmp_path: Path, value: str, refuse: bool) -> None:
     folder = school(tmp_path, ["S1", "S2"], ",Opmerking", ["griep", value])
     if refuse:

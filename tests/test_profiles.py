@@ -23,12 +23,15 @@ def test_builtins_are_listed_in_order() -> None:
     assert [name for name, _ in list_profiles()][:3] == ["canonical", "magister", "somtoday"]
 
 
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({"attendance": ["student_id", "date", "period", "code"]}, "canonical"),
-    ({"attendance": ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"]}, "magister"),
-    ({"attendance": ["Leerlingnummer", "Datum", "Lesuur", "Absentiereden", "Geoorloofd"]}, "somtoday"),
-    ({"grades": ["Leerlingnummer", "Vak", "Datum", "Resultaat", "Weging"]}, "somtoday"),
-])
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"attendance": ["student_id", "date", "period", "code"]}, "canonical"),
+        ({"attendance": ["Stamnummer", "Datum", "Lesuur", "Absentiesoort"]}, "magister"),
+        ({"attendance": ["Leerlingnummer", "Datum", "Lesuur", "Absentiereden", "Geoorloofd"]}, "somtoday"),
+        ({"grades": ["Leerlingnummer", "Vak", "Datum", "Resultaat", "Weging"]}, "somtoday"),
+    ],
+)
 def test_detection_from_headers(headers: dict[str, list[str]], expected: str) -> None:
     assert detect_profile(headers).name == expected
 
@@ -66,14 +69,17 @@ def test_user_profile_found_by_name() -> None:
     assert "mine" in [n for n, _ in list_profiles()]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("nme = 'x'", r"unknown setting\(s\) nme"),
-    ("[columns.absences]\nstudent_id = 'x'", r"\[columns.absences\] is not a table"),
-    ("[columns.attendance]\nstudent = 'x'", "names unknown column 'student'"),
-    ("[codes.attendance]\n'TL' = 'tardy'", "maps 'TL' to 'tardy', which is not a valid code"),
-    ("lesson_hours = 0", "lesson_hours must be above 0"),
-    ("this is = not toml [", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nme = 'x'", r"unknown setting\(s\) nme"),
+        ("[columns.absences]\nstudent_id = 'x'", r"\[columns.absences\] is not a table"),
+        ("[columns.attendance]\nstudent = 'x'", "names unknown column 'student'"),
+        ("[codes.attendance]\n'TL' = 'tardy'", "maps 'TL' to 'tardy', which is not a valid code"),
+        ("lesson_hours = 0", "lesson_hours must be above 0"),
+        ("this is = not toml [", "is not valid TOML"),
+    ],
+)
 def test_malformed_profiles(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
@@ -86,20 +92,26 @@ def test_unknown_profile_name() -> None:
         load_profile("nope")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[flags]\nverzuim_hours = nan\n', "verzuim_hours must be a number from 1 to 16"),
-    ('[flags]\nverzuim_hours = inf\n', "verzuim_hours must be a number from 1 to 16"),
-    ('[flags]\nverzuim_hours = 40\n', r"the Leerplichtwet: 16 hours in 4 lesson weeks; a school may signal earlier"),
-    ('[flags]\nverzuim_weeks = 0.5\n', "verzuim_weeks must be a whole number from 4 to 52"),
-    ('[flags]\nverzuim_weeks = 8\nlookback_weeks = 6\n', "lookback_weeks must be at least verzuim_weeks"),
-    ('columns = 5\n', r"\[columns\] must be a table of settings, not int"),
-    ('[columns]\nattendance = "x"\n', r"\[attendance\] must be a table of settings, not str"),
-    ('date_format = "%"\n', "date_format '%' is not a date format with day, month and year"),
-    ('date_format = "%Y"\n', "date_format '%Y' is not a date format with day, month and year"),
-    ('holidays = [["2026-02-30", "2026-03-01"]]\n', "holiday date '2026-02-30' is not a date"),
-    ('holidays = [["2026-03-01", "2026-02-01"]]\n', "ends before it starts"),
-    ('holidays = "kerst"\n', "holidays must be a list of"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[flags]\nverzuim_hours = nan\n", "verzuim_hours must be a number from 1 to 16"),
+        ("[flags]\nverzuim_hours = inf\n", "verzuim_hours must be a number from 1 to 16"),
+        (
+            "[flags]\nverzuim_hours = 40\n",
+            r"the Leerplichtwet: 16 hours in 4 lesson weeks; a school may signal earlier",
+        ),
+        ("[flags]\nverzuim_weeks = 0.5\n", "verzuim_weeks must be a whole number from 4 to 52"),
+        ("[flags]\nverzuim_weeks = 8\nlookback_weeks = 6\n", "lookback_weeks must be at least verzuim_weeks"),
+        ("columns = 5\n", r"\[columns\] must be a table of settings, not int"),
+        ('[columns]\nattendance = "x"\n', r"\[attendance\] must be a table of settings, not str"),
+        ('date_format = "%"\n', "date_format '%' is not a date format with day, month and year"),
+        ('date_format = "%Y"\n', "date_format '%Y' is not a date format with day, month and year"),
+        ('holidays = [["2026-02-30", "2026-03-01"]]\n', "holiday date '2026-02-30' is not a date"),
+        ('holidays = [["2026-03-01", "2026-02-01"]]\n', "ends before it starts"),
+        ('holidays = "kerst"\n', "holidays must be a list of"),
+    ],
+)
 def test_a_broken_profile_is_a_clear_profile_error(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "ours.toml"
     path.write_text(text)

@@ -24,8 +24,18 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = runner.invoke(app, ["sample", str(folder), "--schools", "3", "--weeks", "6", "--students", "200"])
     assert made.exit_code == 0, made.stderr
     for school in SCHOOLS:
-        done = runner.invoke(app, ["aggregate", "--workspace", str(folder / "workspaces"), "--school", school,
-                                   "-o", str(folder / f"{school}.json")])
+        done = runner.invoke(
+            app,
+            [
+                "aggregate",
+                "--workspace",
+                str(folder / "workspaces"),
+                "--school",
+                school,
+                "-o",
+                str(folder / f"{school}.json"),
+            ],
+        )
         assert done.exit_code == 0, done.stderr
     return folder
 
@@ -82,9 +92,25 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
     last = {s["student_id"]: s for snap in snapshots for s in snap["students"]}
     level = {sid: s["level"] for sid, s in last.items()}
     year = {sid: str(int(float(s["year"]))) for sid, s in last.items()}
-    out: dict[str, Counter[str]] = {k: Counter() for k in (
-        "screened_by_level", "screened_by_year", "by_month", "reports", "reports_by_month", "report_types_by_month",
-        "sick", "actions", "referrals", "referral_wait", "strengths", "goals", "actions_by_month", "after_action")}
+    out: dict[str, Counter[str]] = {
+        k: Counter()
+        for k in (
+            "screened_by_level",
+            "screened_by_year",
+            "by_month",
+            "reports",
+            "reports_by_month",
+            "report_types_by_month",
+            "sick",
+            "actions",
+            "referrals",
+            "referral_wait",
+            "strengths",
+            "goals",
+            "actions_by_month",
+            "after_action",
+        )
+    }
 
     def crossed(table: str, row: str, column: str) -> None:
         out[table].update([f"{row}:{column}", f"{row}:*", f"*:{column}", "*:*"])
@@ -96,8 +122,12 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
     for snap in snapshots:
         for s in snap["students"]:
             month = snap["as_of"][:7]
-            for column, flag in (("screened", True), ("listed", s["on_list"]), ("verzuim_16u", s["verzuim_16u"]),
-                                 ("ziekteverzuim", s["ziekteverzuim"])):
+            for column, flag in (
+                ("screened", True),
+                ("listed", s["on_list"]),
+                ("verzuim_16u", s["verzuim_16u"]),
+                ("ziekteverzuim", s["ziekteverzuim"]),
+            ):
                 if flag:
                     seen.setdefault((month, column), set()).add(s["student_id"])
     out["by_month"].update({f"{m}:{c}": len(ids) for (m, c), ids in seen.items()})
@@ -139,8 +169,9 @@ def expected(region: Path, school: str) -> dict[str, Counter[str]]:
         first_action.setdefault(a["student_id"], a["agreed"])
     for sid, agreed in first_action.items():
         until = (dt.date.fromisoformat(agreed) + dt.timedelta(days=56)).isoformat()
-        history = [(snap["as_of"], s["probability"]) for snap in snapshots for s in snap["students"]
-                   if s["student_id"] == sid]
+        history = [
+            (snap["as_of"], s["probability"]) for snap in snapshots for s in snap["students"] if s["student_id"] == sid
+        ]
         before = [p for d, p in history if d <= agreed]
         after = [p for d, p in history if agreed < d <= until]
         state = "no_later_list" if not before or not after else "fell" if after[-1] < before[-1] else "did_not_fall"
@@ -162,16 +193,33 @@ def _reports(snapshots: list[dict], book: dict) -> list[tuple[str, str, str]]:  
                 known.setdefault(s["student_id"], {})[(e["type"], e["end"])] = dict(e, on=None)
     out = []
     for sid, entries in known.items():
-        mine = sorted((r for r in book["reports"] if r["student_id"] == sid and r["signal"] == "verzuim_16u"
-                       and r["on"] <= last_day), key=lambda r: (r["on"], r.get("end") or "", r.get("type") or ""))
+        mine = sorted(
+            (
+                r
+                for r in book["reports"]
+                if r["student_id"] == sid and r["signal"] == "verzuim_16u" and r["on"] <= last_day
+            ),
+            key=lambda r: (r["on"], r.get("end") or "", r.get("type") or ""),
+        )
         for r in mine:
-            open_ = [e for e in entries.values() if e["on"] is None and e["reached"] <= r["on"]
-                     and r.get("type") in (None, e["type"]) and r.get("end") in (None, e["end"])]
+            open_ = [
+                e
+                for e in entries.values()
+                if e["on"] is None
+                and e["reached"] <= r["on"]
+                and r.get("type") in (None, e["type"])
+                and r.get("end") in (None, e["end"])
+            ]
             if open_:
                 min(open_, key=lambda e: (e["reached"], e["type"]))["on"] = r["on"]
         for e in entries.values():
-            state = ("reported_in_time" if e["on"] <= e["deadline"] else "reported_late") if e["on"] else \
-                "not_reported" if last_day > e["deadline"] else "due"
+            state = (
+                ("reported_in_time" if e["on"] <= e["deadline"] else "reported_late")
+                if e["on"]
+                else "not_reported"
+                if last_day > e["deadline"]
+                else "due"
+            )
             kind = "vervolgmelding" if e["type"] == "16u" and e["follow_up"] else e["type"]
             out.append((kind, e["reached"][:7], state))
     return out
@@ -201,8 +249,9 @@ def test_totals_of_at_least_the_threshold_are_published_and_no_hidden_cell_can_b
     for school in SCHOOLS:
         doc = json.loads((region / f"{school}.json").read_text())
         counts = expected(region, school)
-        small_total = any("*" in k and v == "primary"
-                          for t in doc["tables"] for k, v in _published(doc, t["key"]).items())
+        small_total = any(
+            "*" in k and v == "primary" for t in doc["tables"] for k, v in _published(doc, t["key"]).items()
+        )
         for table in doc["tables"]:
             for key, value in _published(doc, table["key"]).items():
                 if "*" not in key or counts[table["key"]].get(key, 0) < 10:

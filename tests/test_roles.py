@@ -33,8 +33,9 @@ def school_with_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     days = [dt.date(2026, 11, 2) + dt.timedelta(days=n) for n in range(19)]
     sick = [f"{SICK};{d:%d-%m-%Y};{lesson};Ziek" for d in days if d.weekday() < 5 for lesson in range(1, 7)]
     attendance = exports / "absenties.csv"
-    attendance.write_text(attendance.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(sick) + "\n",
-                          encoding="utf-8")
+    attendance.write_text(
+        attendance.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(sick) + "\n", encoding="utf-8"
+    )
     whole = run("shortlist", exports, "--workspace", ws, "-f", "json", "--store")
     assert whole.exit_code == 0, whole.stderr
     return exports, ws
@@ -56,18 +57,28 @@ def views(school_with_history: tuple[Path, Path], tmp_path: Path) -> tuple[Path,
     assert sick["sick_leave"]["state"] == "open" and [r["type"] for r in sick["statutory"]] == ["mazl"]
     plain = next(s for s in students if s is not sick)
     for student in (sick, plain):
-        added = run("sharing", "set", student["student_id"], "--basis", "toestemming", "--on", "2026-11-02",
-                    "--workspace", ws)
+        added = run(
+            "sharing", "set", student["student_id"], "--basis", "toestemming", "--on", "2026-11-02", "--workspace", ws
+        )
         assert added.exit_code == 0, added.stderr
     return exports, ws, {"sick": sick, "plain": plain, "all": students}
 
 
 def test_the_youth_worker_gets_only_shared_students_and_no_health_data(
-        views: tuple[Path, Path, dict[str, object]], tmp_path: Path) -> None:
+    views: tuple[Path, Path, dict[str, object]], tmp_path: Path
+) -> None:
     exports, ws, known = views
     outputs = [tmp_path / f"jw.{f}" for f in ("json", "csv", "xlsx", "pdf", "md")]
-    made = run("shortlist", exports, "--workspace", ws, "--for", "jongerenwerker", "--no-history",
-               *[a for p in outputs for a in ("-o", p)])
+    made = run(
+        "shortlist",
+        exports,
+        "--workspace",
+        ws,
+        "--for",
+        "jongerenwerker",
+        "--no-history",
+        *[a for p in outputs for a in ("-o", p)],
+    )
     assert made.exit_code == 0, made.stderr
     shared = {known["sick"]["student_id"], known["plain"]["student_id"]}  # type: ignore[index]
     others = {s["student_id"] for s in known["all"]} - shared  # type: ignore[attr-defined]
@@ -98,8 +109,9 @@ def test_a_mentor_gets_only_their_own_students(views: tuple[Path, Path, dict[str
     exports, ws, known = views
     mentor = known["plain"]["group"].split(":", 1)[1]  # type: ignore[index]
     out = tmp_path / "mentor.xlsx"
-    made = run("shortlist", exports, "--workspace", ws, "--for", "mentor", "--mentor", mentor, "-o", out,
-               "--no-history")
+    made = run(
+        "shortlist", exports, "--workspace", ws, "--for", "mentor", "--mentor", mentor, "-o", out, "--no-history"
+    )
     assert made.exit_code == 0, made.stderr
     book = load_workbook(out)
     assert book.sheetnames[1:] == ["Alle leerlingen", mentor]
@@ -109,11 +121,20 @@ def test_a_mentor_gets_only_their_own_students(views: tuple[Path, Path, dict[str
 
 
 def test_leerplicht_gets_the_statutory_reports_and_nothing_from_the_model(
-        views: tuple[Path, Path, dict[str, object]], tmp_path: Path) -> None:
+    views: tuple[Path, Path, dict[str, object]], tmp_path: Path
+) -> None:
     exports, ws, _ = views
     outputs = [tmp_path / f"lp.{f}" for f in ("json", "csv", "pdf", "xlsx")]
-    made = run("shortlist", exports, "--workspace", ws, "--for", "leerplicht", "--no-history",
-               *[a for p in outputs for a in ("-o", p)])
+    made = run(
+        "shortlist",
+        exports,
+        "--workspace",
+        ws,
+        "--for",
+        "leerplicht",
+        "--no-history",
+        *[a for p in outputs for a in ("-o", p)],
+    )
     assert made.exit_code == 0, made.stderr
     data = json.loads(outputs[0].read_text(encoding="utf-8"))
     assert data["model"] is None and data["students"] == []
@@ -131,22 +152,39 @@ def test_an_unknown_role_is_a_clear_error() -> None:
 
 
 def test_grouped_by_youth_worker_the_statutory_table_does_not_call_a_youth_worker_mentor(
-        views: tuple[Path, Path, dict[str, object]], tmp_path: Path) -> None:
+    views: tuple[Path, Path, dict[str, object]], tmp_path: Path
+) -> None:
     exports, ws, known = views
     student = known["sick"]["student_id"]  # type: ignore[index]
-    assert run("actions", "add", student, "--what", "gesprek", "--worker", "Amir", "--on", "2026-11-27",
-               "--workspace", ws).exit_code == 0
+    assert (
+        run(
+            "actions", "add", student, "--what", "gesprek", "--worker", "Amir", "--on", "2026-11-27", "--workspace", ws
+        ).exit_code
+        == 0
+    )
     grouped = run("shortlist", exports, "--workspace", ws, "--by", "youthworker", "-f", "md", "--no-history")
     assert grouped.exit_code == 0, grouped.stderr
-    assert "| Leerling | Groep | Signalen |" in grouped.stdout and "| Leerling | Mentor | Signalen |" \
-        not in grouped.stdout
+    assert (
+        "| Leerling | Groep | Signalen |" in grouped.stdout and "| Leerling | Mentor | Signalen |" not in grouped.stdout
+    )
 
 
-def test_one_file_per_mentor_holds_only_that_mentors_students(views: tuple[Path, Path, dict[str, object]],
-                                                              tmp_path: Path) -> None:
+def test_one_file_per_mentor_holds_only_that_mentors_students(
+    views: tuple[Path, Path, dict[str, object]], tmp_path: Path
+) -> None:
     exports, ws, known = views
-    made = run("shortlist", exports, "--workspace", ws, "--for", "mentor", "--split", "-o", tmp_path / "w48.csv",
-               "--no-history")
+    made = run(
+        "shortlist",
+        exports,
+        "--workspace",
+        ws,
+        "--for",
+        "mentor",
+        "--split",
+        "-o",
+        tmp_path / "w48.csv",
+        "--no-history",
+    )
     assert made.exit_code == 0, made.stderr
     files = sorted(tmp_path.glob("w48-*.csv"))
     mentors = {s["group"].split(":", 1)[1] for s in known["all"]}  # type: ignore[attr-defined]
@@ -161,6 +199,7 @@ def test_one_file_per_mentor_holds_only_that_mentors_students(views: tuple[Path,
 
 def test_a_mentor_code_no_student_has_is_a_clear_error(views: tuple[Path, Path, dict[str, object]]) -> None:
     exports, ws, _ = views
-    result = run("shortlist", exports, "--workspace", ws, "--for", "mentor", "--mentor", "MNT99", "-f", "csv",
-                 "--no-history")
+    result = run(
+        "shortlist", exports, "--workspace", ws, "--for", "mentor", "--mentor", "MNT99", "-f", "csv", "--no-history"
+    )
     assert result.exit_code == 2 and "fout: geen leerling heeft mentor 'MNT99'" in result.stderr

@@ -61,10 +61,16 @@ def small_result(rows: list[tuple[str, str | None, str | None, float, str, bool]
     return ScoreResult(table, empty, empty, empty, 0.0, pd.Timestamp("2026-11-27"), "hand", False, "nl")
 
 
-HAND = [("A1", "M1", "1A", 0.50, "high", False), ("A2", "M1", "1A", 0.40, "high", False),
-        ("A3", "M1", "1A", 0.30, "elevated", False), ("A4", "M1", "1A", 0.05, "low", True),
-        ("B1", "M2", "2B", 0.35, "elevated", False), ("B2", "M2", "2B", 0.20, "elevated", False),
-        ("C1", None, "3C", 0.45, "high", False), ("D1", None, None, 0.25, "elevated", False)]
+HAND = [
+    ("A1", "M1", "1A", 0.50, "high", False),
+    ("A2", "M1", "1A", 0.40, "high", False),
+    ("A3", "M1", "1A", 0.30, "elevated", False),
+    ("A4", "M1", "1A", 0.05, "low", True),
+    ("B1", "M2", "2B", 0.35, "elevated", False),
+    ("B2", "M2", "2B", 0.20, "elevated", False),
+    ("C1", None, "3C", 0.45, "high", False),
+    ("D1", None, None, 0.25, "elevated", False),
+]
 
 
 def test_capacity_per_mentor_and_in_total() -> None:
@@ -91,8 +97,7 @@ def test_capacity_per_mentor_and_in_total() -> None:
     assert strict.entries["student_id"].tolist() == ["A4", "A1", "C1", "A2"]
     assert strict.groups == ["mentor:M1", "class:3C", "overflow:"]
     assert strict.overflow == {"mentor:M1": 1}
-    assert group_notes(strict, "overflow:") == ["Leerlingen met hoog risico boven het maximum van 1 per mentor: "
-                                                "M1: 1"]
+    assert group_notes(strict, "overflow:") == ["Leerlingen met hoog risico boven het maximum van 1 per mentor: M1: 1"]
     assert "## Boven de capaciteit (zorgcoördinator)" in render(strict, "md")
 
 
@@ -112,8 +117,9 @@ def test_prompts_follow_the_reasons() -> None:
         "What goes well, at school or outside it, and who supports you in it?",
     ]
     assert prompts_for("fails_12w", statutory=False, sick_flag=False, lang="nl") == ["grades.0", "grades.1"]
-    assert prompt_text("grades.1", "nl") == ("Wat wil je zelf bereiken met deze opleiding, en wat heb je nodig om "
-                                             "het te halen?")
+    assert prompt_text("grades.1", "nl") == (
+        "Wat wil je zelf bereiken met deze opleiding, en wat heb je nodig om het te halen?"
+    )
     # one form of address for the student in every Dutch prompt: "je", never "de leerling" or "u"
     dutch = [p for kind in texts("nl")["prompts"].values() for p in kind]
     assert "Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?" in dutch
@@ -125,13 +131,15 @@ def test_prompts_follow_the_reasons() -> None:
     assert not any(re.search(r"\b(u|uw|de leerling)\b", p) for p in dutch)
     assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0", "strengths.0"]
     assert prompt_text("sick.0", "nl") == (
-        "Is er een patroon in je ziekmeldingen? Eerst praten we met jou en je ouders, daarna met de jeugdarts (M@ZL).")
+        "Is er een patroon in je ziekmeldingen? Eerst praten we met jou en je ouders, daarna met de jeugdarts (M@ZL)."
+    )
     # an adult's prompts leave the parents out (Leerplichtwet: the parents' duty ends at 18)
     adult = prompts_for("", statutory=True, sick_flag=True, lang="nl", minor=False)
     assert adult == ["verzuim_16u_adult.0", "sick_adult.0", "strengths.0"]
     assert not any("ouders" in prompt_text(k, "nl") for k in adult)
     assert prompt_text("verzuim_16u_adult.0", "nl") == (
-        "Is de melding bij DUO/RMC gedaan? Spreek af wie met de jongere en de RMC-consulent praat.")
+        "Is de melding bij DUO/RMC gedaan? Spreek af wie met de jongere en de RMC-consulent praat."
+    )
 
 
 def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -162,15 +170,41 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
     assert path is not None
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     loaded = history.load(path)
-    assert list(loaded.students.columns)[:11] == ["probability", "band", "on_list", "group", "level", "year",
-                                                  "reason_features", "verzuim_16u", "verzuim_reached",
-                                                  "verzuim_deadline", "ziekteverzuim"]
+    assert list(loaded.students.columns)[:11] == [
+        "probability",
+        "band",
+        "on_list",
+        "group",
+        "level",
+        "year",
+        "reason_features",
+        "verzuim_16u",
+        "verzuim_reached",
+        "verzuim_deadline",
+        "ziekteverzuim",
+    ]
     # beside them the reports to DUO the list knew of (for `actions due`), and the signal values, one per declared
     # feature: nothing else about the student
     assert sorted(loaded.students.columns[11:]) == sorted(["statutory", *(f"signal.{f.name}" for f in FEATURES)])
     reports = [r for sid in loaded.students.index for r in loaded.reports(sid)]
-    assert reports and all(set(r) == {"type", "compulsory", "begin", "end", "hours", "basis", "deadline", "reached",
-                                      "follow_up", "regional", "note", "minor"} for r in reports)
+    assert reports and all(
+        set(r)
+        == {
+            "type",
+            "compulsory",
+            "begin",
+            "end",
+            "hours",
+            "basis",
+            "deadline",
+            "reached",
+            "follow_up",
+            "regional",
+            "note",
+            "minor",
+        }
+        for r in reports
+    )
     assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
     assert int(loaded.students["on_list"].sum()) == len(listing.entries)
     # groups are stored as keys, the same whatever the language of the list
@@ -197,11 +231,25 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
     everyone = wb["Alle leerlingen"]
     table = listing.result.table
     assert everyone.max_row == 1 + len(table) and everyone.auto_filter.ref == f"A1:I{1 + len(table)}"
-    assert [c.value for c in everyone[1]] == ["#", "Leerling", "Mentor", "Klas", "Risico", "Kans", "Op de lijst",
-                                              "Waarom op de lijst", "Signalen"]
+    assert [c.value for c in everyone[1]] == [
+        "#",
+        "Leerling",
+        "Mentor",
+        "Klas",
+        "Risico",
+        "Kans",
+        "Op de lijst",
+        "Waarom op de lijst",
+        "Signalen",
+    ]
     top = table.iloc[0]
-    assert [everyone.cell(2, i).value for i in (1, 2, 3, 5, 7)] == [1, str(top["student_id"]), top["mentor"],
-                                                                   "hoog", "ja"]
+    assert [everyone.cell(2, i).value for i in (1, 2, 3, 5, 7)] == [
+        1,
+        str(top["student_id"]),
+        top["mentor"],
+        "hoog",
+        "ja",
+    ]
     assert everyone["F2"].value == pytest.approx(round(float(top["probability"]), 4), abs=1e-9)
     assert everyone["F2"].number_format == "0.0%" and everyone.freeze_panes == "C2"
     listed = set(listing.entries["student_id"].astype(str))
@@ -211,17 +259,35 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
     assert summary["A2"].value.startswith("Let op: dit is een demonstratiemodel")
     sheet = wb[listing.groups[0].removeprefix("mentor:")]
     assert sheet.freeze_panes == "D2"
-    assert [c.value for c in sheet[1]] == ["Lijst van", "#", "Leerling", "Klas", "Risico", "Kans", "Verandering",
-                                           "Waarom op de lijst", "Signalen", "Gesprekspunten", "Lopende actie",
-                                           "Afgesproken actie", "Soort actie", "Verwezen naar", "Stand verwijzing",
-                                           "Gaat goed", "Wil zelf", "Wie", "Opnieuw bekijken op"]
+    assert [c.value for c in sheet[1]] == [
+        "Lijst van",
+        "#",
+        "Leerling",
+        "Klas",
+        "Risico",
+        "Kans",
+        "Verandering",
+        "Waarom op de lijst",
+        "Signalen",
+        "Gesprekspunten",
+        "Lopende actie",
+        "Afgesproken actie",
+        "Soort actie",
+        "Verwezen naar",
+        "Stand verwijzing",
+        "Gaat goed",
+        "Wil zelf",
+        "Wie",
+        "Opnieuw bekijken op",
+    ]
     rows = int((listing.entries["group"] == listing.groups[0]).sum())
     notes = group_notes(listing, listing.groups[0])
     # notes under the table after a blank row, then after another what made the list (#22 item 5)
     assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0) + 2
     assert [sheet.cell(sheet.max_row - 2 - len(notes) + 1 + i, 1).value for i in range(len(notes))] == notes
-    assert sheet.cell(sheet.max_row, 1).value.startswith("model demo (meegeleverd). Let op: dit is een "
-                                                         "demonstratiemodel")
+    assert sheet.cell(sheet.max_row, 1).value.startswith(
+        "model demo (meegeleverd). Let op: dit is een demonstratiemodel"
+    )
     assert sheet.oddFooter.left.text == "model demo (meegeleverd)"
     assert sheet.column_dimensions["H"].width == 48
     # the chance is a number shown as a percentage, so Excel sorts and filters it
@@ -244,14 +310,14 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
 
     listing = small_listing(school_dir, demo_model, "en")
     entries = listing.entries.copy()
-    entries["class"] = "=HYPERLINK(\"http://x\")"
+    entries["class"] = '=HYPERLINK("http://x")'
     entries["group"] = entries["group"].iloc[0]
     evil = replace(listing, entries=entries, groups=[entries["group"].iloc[0]])
     rows = list(csv.reader(io.StringIO(csv_document(evil))))
-    assert {r[4] for r in rows[1:]} == {"'=HYPERLINK(\"http://x\")"}
+    assert {r[4] for r in rows[1:]} == {'\'=HYPERLINK("http://x")'}
     wb = load_workbook(io.BytesIO(xlsx_bytes(evil)))
     cell = wb[evil.groups[0].removeprefix("mentor:")]["D2"]
-    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://x\")"
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x")'
 
 
 def test_format_follows_the_output_extension() -> None:
@@ -263,12 +329,12 @@ def test_format_follows_the_output_extension() -> None:
     assert output_format("shortlist", None, Path("l.json")) == "json"
     with pytest.raises(UsageError) as refused:
         output_format("scores", None, Path("l.pdf"))  # scores have no printed form
-    assert str(refused.value) == ("cannot tell the format from 'l.pdf'\n  How to fix: use .csv, .json, .txt, or give "
-                                  "--format")
+    assert str(refused.value) == (
+        "cannot tell the format from 'l.pdf'\n  How to fix: use .csv, .json, .txt, or give --format"
+    )
     with pytest.raises(UsageError) as terminal:
         output_format("aggregate", "pdf", None)
-    assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output "
-                                   "list.pdf")
+    assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output list.pdf")
 
 
 def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
@@ -277,11 +343,16 @@ def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
     result = small_result(HAND)
     table = result.table.copy()
     table.loc["A1", ["reason_1", "reason_2", "reason_3", "reason_features"]] = [
-        "2 keer blijven zitten", "20 uur ongeoorloofd afwezig in de laatste 12 lesweken", "",
-        "repeated_years;unauthorised_hours_12w"]
+        "2 keer blijven zitten",
+        "20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
+        "",
+        "repeated_years;unauthorised_hours_12w",
+    ]
     from dataclasses import replace
 
     listing = build(replace(result, table=table), capacity=2, min_band="elevated")
     a1 = next(r for r in records(listing) if r["student_id"] == "A1")
-    assert a1["reasons"] == ["20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
-                             "Achtergrond (verandert niet): 2 keer blijven zitten"]
+    assert a1["reasons"] == [
+        "20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
+        "Achtergrond (verandert niet): 2 keer blijven zitten",
+    ]

@@ -68,21 +68,24 @@ def test_identifiers_in_a_late_block_are_refused(tmp_path: Path, small_blocks: N
     (tmp_path / "grades.csv").write_text(GRADES)
     with pytest.raises(PrivacyError) as caught:
         read_exports(tmp_path, today=TODAY, stream_above=0)
-    assert caught.value.message == ("refused: the file holds what look like direct identifiers\n"
-                                    "  - column 'code': holds e-mail addresses (rows 1502, 1503, 1504)")
+    assert caught.value.message == (
+        "refused: the file holds what look like direct identifiers\n"
+        "  - column 'code': holds e-mail addresses (rows 1502, 1503, 1504)"
+    )
     assert "piet" not in str(caught.value)
 
 
 def test_a_damaged_line_in_a_streamed_file_is_named(tmp_path: Path, small_blocks: None) -> None:
-    text = registrations(1500) + "A1,2026-09-01,1,1,sick,extra\n" + registrations(10)[len(HEADER):]
+    text = registrations(1500) + "A1,2026-09-01,1,1,sick,extra\n" + registrations(10)[len(HEADER) :]
     (tmp_path / "attendance.csv").write_text(text)
     (tmp_path / "grades.csv").write_text(GRADES)
     with pytest.raises(InputError) as caught:
         read_exports(tmp_path, today=TODAY, stream_above=0)
     message = caught.value.message
     assert message.startswith("cannot be read in blocks at or after line ")
-    assert message.endswith(": a blank or damaged line, unbalanced quotes, more fields than the header, or text "
-                            "that is not UTF-8")
+    assert message.endswith(
+        ": a blank or damaged line, unbalanced quotes, more fields than the header, or text that is not UTF-8"
+    )
     # the first line of the block that holds the damaged line 1502; blocks end at the same bytes without it
     (tmp_path / "clean.csv").write_text(registrations(1500) + "A1,2026-09-01,1,1,sick\n")
     starts = [int(b.frame.index[0]) for b in open_source(tmp_path / "clean.csv", stream_above=0).blocks()]
@@ -139,8 +142,9 @@ def test_the_first_block_decides_the_date_format(tmp_path: Path, small_blocks: N
         assert problem.message == "not a valid date (the column's dates are DD-MM-YYYY)"
 
 
-def test_the_command_line_reads_a_file_too_large_for_memory_in_blocks(school_dir: Path, small_blocks: None,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_line_reads_a_file_too_large_for_memory_in_blocks(
+    school_dir: Path, small_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from riskscreen.cli import app

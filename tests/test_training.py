@@ -48,8 +48,10 @@ def test_temporal_split_never_puts_a_student_on_both_sides(history_exports) -> N
 def test_group_split_when_there_is_one_as_of(history_exports) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    one_date = replace(history_exports, outcomes=history_exports.outcomes[
-        history_exports.outcomes["as_of"] == history_exports.outcomes["as_of"].max()])
+    one_date = replace(
+        history_exports,
+        outcomes=history_exports.outcomes[history_exports.outcomes["as_of"] == history_exports.outcomes["as_of"].max()],
+    )
     ts = training_set(one_date)
     train_idx, test_idx, how = split(ts, seed=0)
     assert how.startswith("by student")
@@ -75,8 +77,13 @@ def test_top_k_breaks_ties_by_position() -> None:
 
 
 def test_rule_based_count() -> None:
-    features = pd.DataFrame({"absence_rate_12w": [0.2, 0.05, 0.11, 0.0], "core_fails_12w": [1, 0, 0, 2],
-                             "repeated_years": [1, np.nan, 0, 0]})
+    features = pd.DataFrame(
+        {
+            "absence_rate_12w": [0.2, 0.05, 0.11, 0.0],
+            "core_fails_12w": [1, 0, 0, 2],
+            "repeated_years": [1, np.nan, 0, 0],
+        }
+    )
     assert np.floor(rule_score(features)).tolist() == [3.0, 0.0, 1.0, 1.0]
 
 
@@ -87,8 +94,13 @@ def test_fairness_ratios_against_the_largest_group() -> None:
     audit = fairness(groups, y, p, fraction=0.3)  # flagged: the top 3 = rows 0, 2, 6
     m, v = audit["columns"]["audit_gender"]["groups"]
     assert audit["columns"]["audit_gender"]["reference_group"] == "m"
-    assert (m["n"], m["prevalence"], m["recall"], m["false_positive_rate"], m["precision"]) == \
-        (6, 0.3333, 0.5, 0.25, 0.5)
+    assert (m["n"], m["prevalence"], m["recall"], m["false_positive_rate"], m["precision"]) == (
+        6,
+        0.3333,
+        0.5,
+        0.25,
+        0.5,
+    )
     assert (v["n"], v["prevalence"], v["recall"], v["false_positive_rate"], v["precision"]) == (4, 0.25, 1.0, 0.0, 1.0)
     assert v["ratio_to_largest"]["recall"] == 2.0
     assert v["calibration_in_the_large"] == 1.5 and m["calibration_in_the_large"] == 1.1
@@ -106,7 +118,8 @@ def test_train_reports_baselines_on_the_same_rows(history_exports) -> None:  # t
     auc = card.metrics.roc_auc.value
     assert auc is not None and card.baselines.gradient_boosting.roc_auc.value is not None
     assert card.price_of_transparency["roc_auc"] == pytest.approx(
-        auc - card.baselines.gradient_boosting.roc_auc.value, abs=1e-4)
+        auc - card.baselines.gradient_boosting.roc_auc.value, abs=1e-4
+    )
     assert 0.7 < auc <= 1.0
     assert {f.name for f in card.features} == set(card.features_used)
     for f in card.features:
@@ -115,8 +128,9 @@ def test_train_reports_baselines_on_the_same_rows(history_exports) -> None:  # t
 
 def test_train_and_evaluate_from_the_command_line(history_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "models" / "ours"
-    result = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "40", "--C", "0.1",
-                                 "--capacity", "25"])
+    result = runner.invoke(
+        app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "40", "--C", "0.1", "--capacity", "25"]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Model card: ours")
     assert sorted(p.name for p in out.iterdir()) == ["card.json", "card.md", "model.pkl"]
@@ -125,12 +139,34 @@ def test_train_and_evaluate_from_the_command_line(history_dir: Path, tmp_path: P
     again = runner.invoke(app, ["train", str(history_dir), "--out", str(out)])
     assert again.exit_code == 2 and "already exists" in again.stderr
     plots = tmp_path / "plots"
-    evaluated = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--format", "json",
-                                    "--bootstrap", "40", "--plots", str(plots)])
+    evaluated = runner.invoke(
+        app,
+        [
+            "evaluate",
+            str(history_dir),
+            "--model",
+            str(out),
+            "--format",
+            "json",
+            "--bootstrap",
+            "40",
+            "--plots",
+            str(plots),
+        ],
+    )
     assert evaluated.exit_code == 0, evaluated.stderr
     doc = json.loads(evaluated.stdout)
-    assert {"roc_auc", "pr_auc", "brier", "precision_at", "recall_at", "n_students", "n_positive", "baselines",
-            "fairness"} <= set(doc)
+    assert {
+        "roc_auc",
+        "pr_auc",
+        "brier",
+        "precision_at",
+        "recall_at",
+        "n_students",
+        "n_positive",
+        "baselines",
+        "fairness",
+    } <= set(doc)
     assert set(doc["precision_at"]) == {"5%", "10%", "20%"}
     assert set(doc["baselines"]) >= {"rule_count", "gradient_boosting"}
     for name in ("roc.png", "precision_at_k.png", "calibration.png"):
@@ -155,9 +191,22 @@ def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
     rebuilt = result.card.as_dict()
     # Fitted numbers differ in the last digits where another machine's BLAS kernel sums in another order, and
     # a figure rounded to 4 decimals can then land one unit away: compare with that tolerance, not exactly.
-    for key in ("training_data", "validation", "parameters", "features_used", "features_dropped", "features",
-                "intercept", "calibration", "bands", "metrics", "baselines", "price_of_transparency", "fairness",
-                "shape_choice"):
+    for key in (
+        "training_data",
+        "validation",
+        "parameters",
+        "features_used",
+        "features_dropped",
+        "features",
+        "intercept",
+        "calibration",
+        "bands",
+        "metrics",
+        "baselines",
+        "price_of_transparency",
+        "fairness",
+        "shape_choice",
+    ):
         assert_close(rebuilt[key], bundled[key], rel=1e-6, abs_=1.5e-4, where=key)
     assert_close(result.fitted.parameters.as_dict(), bundled["scoring"], rel=1e-6, abs_=1e-9, where="scoring")
 
@@ -227,12 +276,15 @@ def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Pat
     out = tmp_path / "ours"
     trained = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1"])
     assert trained.exit_code == 0, trained.stderr
-    evaluated = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "20",
-                                    "-f", "json"])
+    evaluated = runner.invoke(
+        app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "20", "-f", "json"]
+    )
     assert evaluated.exit_code == 0, evaluated.stderr
     first = json.loads(evaluated.stdout)["warnings"][0]
-    assert first.startswith("THE EVALUATION DATA OVERLAP THE TRAINING DATA: the attendance, grades, outcomes, "
-                            "students file(s) are the ones model ours was trained on")
+    assert first.startswith(
+        "THE EVALUATION DATA OVERLAP THE TRAINING DATA: the attendance, grades, outcomes, "
+        "students file(s) are the ones model ours was trained on"
+    )
 
 
 def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # type: ignore[no-untyped-def]
@@ -280,12 +332,15 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
 
     x = ts.features.loc[:, list(everything.features)].to_numpy(dtype=float)
     folds = grouped_folds(ts.labels, ts.student_ids, fold_count(ts.labels, ts.student_ids), 0)
-    oof = cross_val_predict(make_pipeline(0.1, None, 0), x, ts.labels, cv=folds, groups=ts.student_ids,
-                            method="decision_function")
+    oof = cross_val_predict(
+        make_pipeline(0.1, None, 0), x, ts.labels, cv=folds, groups=ts.student_ids, method="decision_function"
+    )
     # train runs with one BLAS thread, this check with the default: equal to the rounding, not to the last bit
     assert card.final_fit.out_of_fold_roc_auc == pytest.approx(roc_auc_score(ts.labels, oof), abs=1e-4)
-    assert (f"- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows in one "
-            f"fold): ROC AUC {card.final_fit.out_of_fold_roc_auc:.4f}") in card_markdown(card)
+    assert (
+        f"- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows in one "
+        f"fold): ROC AUC {card.final_fit.out_of_fold_roc_auc:.4f}"
+    ) in card_markdown(card)
 
 
 def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(history_exports) -> None:  # type: ignore[no-untyped-def]
@@ -293,8 +348,9 @@ def test_the_price_of_transparency_is_like_for_like_with_a_paired_interval(histo
     from riskscreen.training.evaluate import evaluate
     from riskscreen.training.metrics import paired_difference
 
-    same = paired_difference(np.array([0, 1, 0, 1, 1, 0] * 20), np.linspace(0, 1, 120), np.linspace(0, 1, 120),
-                             n_boot=50, seed=0)
+    same = paired_difference(
+        np.array([0, 1, 0, 1, 1, 0] * 20), np.linspace(0, 1, 120), np.linspace(0, 1, 120), n_boot=50, seed=0
+    )
     assert same["roc_auc"] == {"value": 0.0, "low": 0.0, "high": 0.0}
     report = evaluate(history_exports, load_model("demo"), n_boot=40).report
     assert report.like_for_like is not None and "fitted on the same" in report.like_for_like
@@ -366,7 +422,8 @@ def test_the_vectorised_pr_auc_is_scikit_learns_average_precision() -> None:
 
 
 def test_folds_for_a_school_board_keep_students_together_and_spread_the_leavers(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from riskscreen.scoring import model
 
     monkeypatch.setattr(model, "LARGE_GROUPS", 50)  # a "board" of 200 students, each with 3 rows
@@ -403,7 +460,8 @@ def test_recalibration_moves_only_the_intercept_to_the_latest_cohorts_rate(histo
     # contributions and every student's band stay as they were; only the constant moved
     assert moved.fitted.coefficients == pytest.approx(plain.fitted.coefficients, rel=1e-12)
     assert list(band_of(predict(moved.fitted, ts.features), moved.fitted.bands)) == list(
-        band_of(predict(plain.fitted, ts.features), plain.fitted.bands))
+        band_of(predict(plain.fitted, ts.features), plain.fitted.bands)
+    )
     assert "recalibrated on the latest cohort (as-of " in card_markdown(moved.card)
     # the saved model scores as the recalibrated one
     save_model(moved.fitted, moved.card, tmp_path / "m", markdown=card_markdown(moved.card))
@@ -435,15 +493,30 @@ def test_a_wide_gap_on_the_latest_cohort_is_reported_without_recalibration(histo
     before, observed = chance[latest].mean(), labels[latest].mean()
     assert str(warning) == (
         f"on the latest cohort (as-of {pd.Timestamp(ts.as_of.max()).date()}) the model predicts {before:.1%} on "
-        f"average where {observed:.1%} left; `riskscreen train --recalibrate` moves its intercept to match")
+        f"average where {observed:.1%} left; `riskscreen train --recalibrate` moves its intercept to match"
+    )
     # the training data as they are: no gap wide enough to warn about
     assert _latest_cohort(ts, fitted, recalibrate=False)[2] is None
 
 
 def test_train_recalibrate_from_the_command_line(history_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "ours"
-    result = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--bootstrap", "20", "--C", "0.1",
-                                 "--recalibrate", "--lang", "nl"])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            str(history_dir),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "20",
+            "--C",
+            "0.1",
+            "--recalibrate",
+            "--lang",
+            "nl",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     card = json.loads((out / "card.json").read_text())
     recalibration = card["recalibration"]
@@ -469,6 +542,5 @@ def test_the_student_bootstrap_equals_weighting_each_resample(ties: bool) -> Non
     samples = m._resampled(y, p, chunks, [36])
     weights = m.row_counts(chunks)
     assert samples["auc"] == pytest.approx([roc_auc_score(y, p, sample_weight=w) for w in weights], abs=1e-12)
-    assert samples["ap"] == pytest.approx([average_precision_score(y, p, sample_weight=w) for w in weights],
-                                          abs=1e-12)
+    assert samples["ap"] == pytest.approx([average_precision_score(y, p, sample_weight=w) for w in weights], abs=1e-12)
     assert samples["brier"] == pytest.approx([np.average((p - y) ** 2, weights=w) for w in weights], abs=1e-12)

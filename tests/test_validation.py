@@ -12,8 +12,10 @@ from riskscreen.ingest.pipeline import load_exports, read_exports
 from riskscreen.render.validation import render_report
 
 TODAY = dt.date(2026, 11, 30)
-ROSTER = "Stamnummer;Niveau;Leerjaar;Leeftijd;Doublures;Afstroom;Mentor;Klas\n" \
-         "1001;havo;3;15;0;0;MNT01;3HA\n1002;mavo;2;14;1;0;MNT02;2MA\n"
+ROSTER = (
+    "Stamnummer;Niveau;Leerjaar;Leeftijd;Doublures;Afstroom;Mentor;Klas\n"
+    "1001;havo;3;15;0;0;MNT01;3HA\n1002;mavo;2;14;1;0;MNT02;2MA\n"
+)
 GRADES = "Stamnummer;Vak;Datum;Cijfer;Weging\n1001;Engels;02-09-2026;6,5;1\n1002;Wiskunde;03-09-2026;4.0;2\n"
 ATTENDANCE = "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;Ziek\n1002;03-09-2026;2;Ongeoorloofd\n"
 
@@ -51,26 +53,47 @@ def test_generated_sample_school_is_valid(school_dir: Path) -> None:
     assert [f.table for f in report.files] == ["attendance", "grades", "students"]
 
 
-@pytest.mark.parametrize(("attendance", "expected"), [
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;31-02-2026;1;Ziek\n",
-     ("error", "absenties.csv", "date", "date", 1, (2,), ("31-02-2026",))),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;13;Ziek\n",
-     ("error", "absenties.csv", "period", "out of range", 1, (2,), ("13",))),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1,5;Ziek\n",
-     ("error", "absenties.csv", "period", "number", 1, (2,), ("1,5",))),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n10 01;02-09-2026;1;Ziek\n",
-     ("error", "absenties.csv", "student_id", "pseudonym", 1, (2,), ("(text of 5 characters, not shown)",))),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n;02-09-2026;1;Ziek\n",
-     ("error", "absenties.csv", "student_id", "missing value", 1, (2,), ())),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2030;1;Ziek\n",
-     ("error", "absenties.csv", "date", "future date", 1, (2,), ("2030-09-02",))),
-    ("Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;-2;Ziek\n",
-     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("-2",))),
-    ("Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;40;Ziek\n",
-     ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("40",))),
-    ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;\n",
-     ("error", "absenties.csv", "code", "missing value", 1, (2,), ())),
-])
+@pytest.mark.parametrize(
+    ("attendance", "expected"),
+    [
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;31-02-2026;1;Ziek\n",
+            ("error", "absenties.csv", "date", "date", 1, (2,), ("31-02-2026",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;13;Ziek\n",
+            ("error", "absenties.csv", "period", "out of range", 1, (2,), ("13",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1,5;Ziek\n",
+            ("error", "absenties.csv", "period", "number", 1, (2,), ("1,5",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n10 01;02-09-2026;1;Ziek\n",
+            ("error", "absenties.csv", "student_id", "pseudonym", 1, (2,), ("(text of 5 characters, not shown)",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n;02-09-2026;1;Ziek\n",
+            ("error", "absenties.csv", "student_id", "missing value", 1, (2,), ()),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2030;1;Ziek\n",
+            ("error", "absenties.csv", "date", "future date", 1, (2,), ("2030-09-02",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;-2;Ziek\n",
+            ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("-2",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Aantal uren;Absentiesoort\n1001;02-09-2026;1;40;Ziek\n",
+            ("error", "absenties.csv", "hours", "out of range", 1, (2,), ("40",)),
+        ),
+        (
+            "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;\n",
+            ("error", "absenties.csv", "code", "missing value", 1, (2,), ()),
+        ),
+    ],
+)
 def test_each_attendance_defect(tmp_path: Path, attendance: str, expected: tuple[object, ...]) -> None:
     assert [p for p in problems(school(tmp_path, attendance=attendance)) if p[0] == "error"] == [expected]
 
@@ -82,13 +105,14 @@ def test_unknown_codes_are_listed_with_counts_and_how_to_map_them(tmp_path: Path
     [p] = report.problems
     assert p.message == "unknown absence code: 'Kwijt' (3x), 'Weg' (1x)"
     assert p.rows == (2, 3, 4, 5)
-    assert p.fix.startswith(
-        "add a line such as `\"Kwijt\" = \"unauthorised\"` under [codes.attendance] in your profile")
+    assert p.fix.startswith('add a line such as `"Kwijt" = "unauthorised"` under [codes.attendance] in your profile')
 
 
 def test_grade_defects(tmp_path: Path) -> None:
-    grades = ("Stamnummer;Vak;Datum;Cijfer;Weging\n1001;Engels;02-09-2026;85;1\n1001;Engels;02-09-2026;V;1\n"
-              "1001;Engels;02-09-2026;;1\n1001;Engels;02-09-2026;abc;1\n1001;Engels;02-09-2026;6;0\n")
+    grades = (
+        "Stamnummer;Vak;Datum;Cijfer;Weging\n1001;Engels;02-09-2026;85;1\n1001;Engels;02-09-2026;V;1\n"
+        "1001;Engels;02-09-2026;;1\n1001;Engels;02-09-2026;abc;1\n1001;Engels;02-09-2026;6;0\n"
+    )
     assert problems(school(tmp_path, grades=grades)) == [
         ("warning", "cijfers.csv", "grade", "not a number", 1, (3,), ("V",)),
         ("error", "cijfers.csv", "grade", "number", 1, (5,), ("abc",)),
@@ -99,8 +123,7 @@ def test_grade_defects(tmp_path: Path) -> None:
 
 
 def test_roster_defects(tmp_path: Path) -> None:
-    roster = ("Stamnummer;Niveau;Leerjaar;Leeftijd;Mentor\n1001;havo;7;15;M1\n1001;havo;3;9;M1\n"
-              "1002;lyceum;2;14;M2\n")
+    roster = "Stamnummer;Niveau;Leerjaar;Leeftijd;Mentor\n1001;havo;7;15;M1\n1001;havo;3;9;M1\n1002;lyceum;2;14;M2\n"
     assert problems(school(tmp_path, roster=roster)) == [
         ("error", "leerlingen.csv", "level", "unknown code", 1, (4,), ("lyceum",)),
         ("error", "leerlingen.csv", "year", "out of range", 1, (2,), ("7",)),
@@ -140,8 +163,14 @@ def test_extra_columns_are_reported_and_ignored(tmp_path: Path) -> None:
 
 
 def test_dates_in_every_accepted_form(tmp_path: Path) -> None:
-    for text, note in [("2026-09-02", None), ("02-09-2026", None), ("02/09/2026", None), ("02.09.2026", None),
-                       ("02-09-26", "two-digit years"), ("46267", "Excel serial numbers")]:
+    for text, note in [
+        ("2026-09-02", None),
+        ("02-09-2026", None),
+        ("02/09/2026", None),
+        ("02.09.2026", None),
+        ("02-09-26", "two-digit years"),
+        ("46267", "Excel serial numbers"),
+    ]:
         folder = tmp_path / text.replace("/", "_")
         folder.mkdir()
         attendance = f"Stamnummer;Datum;Lesuur;Absentiesoort\n1001;{text};1;Ziek\n"
@@ -153,9 +182,11 @@ def test_dates_in_every_accepted_form(tmp_path: Path) -> None:
 
 
 def test_somtoday_reason_and_geoorloofd_column(tmp_path: Path) -> None:
-    text = ("Leerlingnummer;Datum;Lesuur;Absentiereden;Geoorloofd\n1001;02-09-2026;1;Ziek;Ja\n"
-            "1001;02-09-2026;2;Familieomstandigheden;Ja\n1001;02-09-2026;3;Onbekend;Nee\n"
-            "1001;02-09-2026;4;Te laat;Nee\n1001;02-09-2026;5;Tandarts;Nee\n1001;02-09-2026;6;Vakantie;\n")
+    text = (
+        "Leerlingnummer;Datum;Lesuur;Absentiereden;Geoorloofd\n1001;02-09-2026;1;Ziek;Ja\n"
+        "1001;02-09-2026;2;Familieomstandigheden;Ja\n1001;02-09-2026;3;Onbekend;Nee\n"
+        "1001;02-09-2026;4;Te laat;Nee\n1001;02-09-2026;5;Tandarts;Nee\n1001;02-09-2026;6;Vakantie;\n"
+    )
     (tmp_path / "absenties.csv").write_text(text)
     (tmp_path / "cijfers.csv").write_text("Leerlingnummer;Vak;Datum;Resultaat;Weging\n1001;Engels;02-09-2026;7;1\n")
     _, report = read_exports(tmp_path, today=TODAY)
@@ -184,8 +215,11 @@ def test_a_file_with_identifiers_is_refused_on_every_read(tmp_path: Path) -> Non
 def test_folder_problems(tmp_path: Path) -> None:
     folder = school(tmp_path)
     (folder / "absenties-oud.csv").write_text(ATTENDANCE)
-    with pytest.raises(UsageError, match=r"two files in .* could be the attendance table: absenties-oud\.csv and "
-                                         r"absenties\.csv"):
+    with pytest.raises(
+        UsageError,
+        match=r"two files in .* could be the attendance table: absenties-oud\.csv and "
+        r"absenties\.csv",
+    ):
         read_exports(folder, today=TODAY)
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -211,28 +245,33 @@ def test_load_exports_raises_with_the_report(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_report_golden(tmp_path: Path, golden, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    attendance = ("Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;Ziek\n1001;31-02-2026;1;Ziek\n"
-                  "1002;03-09-2026;14;Kwijt\n1002;03-09-2026;2;Kwijt\n9999;03-09-2026;2;Ziek\n")
+    attendance = (
+        "Stamnummer;Datum;Lesuur;Absentiesoort\n1001;02-09-2026;1;Ziek\n1001;31-02-2026;1;Ziek\n"
+        "1002;03-09-2026;14;Kwijt\n1002;03-09-2026;2;Kwijt\n9999;03-09-2026;2;Ziek\n"
+    )
     school(tmp_path / "SCHOOL", attendance=attendance)
     monkeypatch.chdir(tmp_path)  # paths in the report are as the user gave them: here SCHOOL/...
     _, report = read_exports(Path("SCHOOL"), today=TODAY)
     text = render_report(report, fmt, width=120)
     golden(f"validate_report.{'txt' if fmt == 'table' else fmt}", text)
     if fmt != "json":  # JSON is for programs: its keys and messages stay English
-        golden(f"validate_report_nl.{'txt' if fmt == 'table' else fmt}", render_report(report, fmt, width=120,
-                                                                                        lang="nl"))
+        golden(
+            f"validate_report_nl.{'txt' if fmt == 'table' else fmt}", render_report(report, fmt, width=120, lang="nl")
+        )
 
 
 def test_registrations_of_presence_are_checked_but_only_absences_are_kept(tmp_path: Path) -> None:
     # Lines 2-7. A bad date on a 'present' line is still reported; the canonical frame keeps the absences,
     # with their own line numbers, and a parse error in a kept row is not reported a second time as missing.
-    text = ("student_id,date,period,hours,code\n"
-            "A1,2026-09-01,1,1,present\n"
-            "A1,2026-13-01,2,1,present\n"
-            "A1,2026-09-01,3,1,sick\n"
-            "A2,2026-09-02,x,1,present\n"
-            "A2,2026-09-02,4,zes,unauthorised\n"
-            "A2,2026-09-03,5,1,late\n")
+    text = (
+        "student_id,date,period,hours,code\n"
+        "A1,2026-09-01,1,1,present\n"
+        "A1,2026-13-01,2,1,present\n"
+        "A1,2026-09-01,3,1,sick\n"
+        "A2,2026-09-02,x,1,present\n"
+        "A2,2026-09-02,4,zes,unauthorised\n"
+        "A2,2026-09-03,5,1,late\n"
+    )
     (tmp_path / "attendance.csv").write_text(text)
     (tmp_path / "grades.csv").write_text("student_id,subject,date,grade,weight\nA1,Engels,2026-09-01,7,1\n")
     _, report = read_exports(tmp_path, today=TODAY)
@@ -242,12 +281,15 @@ def test_registrations_of_presence_are_checked_but_only_absences_are_kept(tmp_pa
         ("hours", "number", (6,), ("zes",)),
     ]
     lines = "student_id,date,period,hours,code\n" + "".join(
-        row + "\n" for row in text.splitlines()[1:] if "13-01" not in row and ",x," not in row and "zes" not in row)
+        row + "\n" for row in text.splitlines()[1:] if "13-01" not in row and ",x," not in row and "zes" not in row
+    )
     (tmp_path / "attendance.csv").write_text(lines)
     exports = load_exports(tmp_path, today=TODAY)
     assert exports.attendance.index.tolist() == [1, 2]
     assert exports.attendance[["student_id", "period", "hours", "code"]].astype(str).values.tolist() == [
-        ["A1", "3.0", "1.0", "sick"], ["A2", "5.0", "1.0", "late"]]
+        ["A1", "3.0", "1.0", "sick"],
+        ["A2", "5.0", "1.0", "late"],
+    ]
 
 
 def test_a_report_describes_values_that_may_identify_someone(tmp_path: Path) -> None:
@@ -268,7 +310,10 @@ def test_audit_columns_keep_their_words_apart(tmp_path: Path) -> None:
     exports, report = read_exports(school(tmp_path, roster=roster), today=TODAY)
     assert report.valid and exports is not None and exports.students is not None
     assert [c for c in exports.students.columns if c.startswith("audit")] == [
-        "audit_urban_rural", "audit_ses_groep", "audit_group"]
+        "audit_urban_rural",
+        "audit_ses_groep",
+        "audit_group",
+    ]
 
 
 def test_invisible_direction_characters_in_names_are_removed_with_a_warning(school_copy: Path) -> None:

@@ -47,8 +47,10 @@ def write_output(path: Path, content: bytes | str, *, force: bool = False) -> Pa
                 with contextlib.suppress(OSError):
                     entry.unlink()
     except OSError as exc:
-        raise OutputError(msg("could not write {path} ({value})", path=path, value=exc.strerror or type(exc).__name__),
-                          hint=msg("free some space or choose another folder; nothing was written")) from None
+        raise OutputError(
+            msg("could not write {path} ({value})", path=path, value=exc.strerror or type(exc).__name__),
+            hint=msg("free some space or choose another folder; nothing was written"),
+        ) from None
     return path
 
 
@@ -60,35 +62,49 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise UsageError(msg("{path} cannot be checked ({strerror})", path=path, strerror=exc.strerror),
-                         hint=msg("choose another --output")) from None
+        raise UsageError(
+            msg("{path} cannot be checked ({strerror})", path=path, strerror=exc.strerror),
+            hint=msg("choose another --output"),
+        ) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
         try:
             target = path.resolve(strict=True)
             info = target.stat()
         except (OSError, RuntimeError):
-            raise UsageError(msg("{path} is a symbolic link to nothing (or a loop of links)", path=path),
-                             hint=msg("remove the link or choose another --output")) from None
+            raise UsageError(
+                msg("{path} is a symbolic link to nothing (or a loop of links)", path=path),
+                hint=msg("remove the link or choose another --output"),
+            ) from None
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(msg("{path} is a symbolic link to something that is not a file: refused", path=path),
-                             hint=msg("riskscreen writes only regular files; choose another --output"))
+            raise UsageError(
+                msg("{path} is a symbolic link to something that is not a file: refused", path=path),
+                hint=msg("riskscreen writes only regular files; choose another --output"),
+            )
         path = target
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise UsageError(msg("{path} is a folder", path=path),
-                             hint=msg("give the name of a file to write, such as list.csv"))
+            raise UsageError(
+                msg("{path} is a folder", path=path), hint=msg("give the name of a file to write, such as list.csv")
+            )
         if not stat.S_ISREG(info.st_mode):
-            raise UsageError(msg("{path} is {value}, not a file: refused, also with --force",
-                                 path=path, value=file_kind(info.st_mode)),
-                             hint=msg("riskscreen writes only regular files; to see the output, leave out --output"))
+            raise UsageError(
+                msg(
+                    "{path} is {value}, not a file: refused, also with --force",
+                    path=path,
+                    value=file_kind(info.st_mode),
+                ),
+                hint=msg("riskscreen writes only regular files; to see the output, leave out --output"),
+            )
         if not force:
-            raise OutputExistsError(msg("{path} already exists", path=path),
-                                    hint=msg("choose another name, or add --force to replace it"))
+            raise OutputExistsError(
+                msg("{path} already exists", path=path), hint=msg("choose another name, or add --force to replace it")
+            )
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
-        raise UsageError(msg("the folder {parent} does not exist", parent=parent),
-                         hint=msg("create it first or choose another "
-                                                                         "--output"))
+        raise UsageError(
+            msg("the folder {parent} does not exist", parent=parent),
+            hint=msg("create it first or choose another --output"),
+        )
     return path
 
 
@@ -120,8 +136,10 @@ def output_folder(folder: Path) -> Path:
     try:
         return private_folder(folder)
     except OSError as exc:
-        raise OutputError(msg("the folder {folder} cannot be made ({reason})", folder=folder,
-                              reason=os_reason(exc)), hint=msg("choose a folder you may write in")) from None
+        raise OutputError(
+            msg("the folder {folder} cannot be made ({reason})", folder=folder, reason=os_reason(exc)),
+            hint=msg("choose a folder you may write in"),
+        ) from None
 
 
 def _register_partial(tmp: Path) -> Path | None:
@@ -172,7 +190,7 @@ def _alive(pid: int) -> bool:
 def _remove_stale_partials(parent: Path, name: str) -> None:
     """Remove hidden partial files of this output left by a run that was killed (its process is gone)."""
     for stale in parent.glob(f".{glob.escape(name)}.*.partial"):
-        pid = stale.name[len(name) + 2:].split(".")[0]
+        pid = stale.name[len(name) + 2 :].split(".")[0]
         if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 stale.unlink()
@@ -185,8 +203,9 @@ def _place(tmp: Path, path: Path, *, force: bool) -> None:
     try:
         os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
     except FileExistsError:
-        raise OutputExistsError(msg("{path} already exists", path=path),
-                                hint=msg("choose another name, or add --force to replace it")) from None
+        raise OutputExistsError(
+            msg("{path} already exists", path=path), hint=msg("choose another name, or add --force to replace it")
+        ) from None
 
 
 def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> bool:
@@ -208,8 +227,10 @@ def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> 
             try:
                 os.link(source, path, follow_symlinks=True)
             except FileExistsError:
-                raise OutputExistsError(msg("{path} already exists", path=path),
-                                        hint=msg("choose another name, or add --force to replace it")) from None
+                raise OutputExistsError(
+                    msg("{path} already exists", path=path),
+                    hint=msg("choose another name, or add --force to replace it"),
+                ) from None
             except OSError:
                 return False  # this kernel cannot give an unnamed file a name: use the named temporary
             return True
@@ -260,22 +281,32 @@ def read_regular(path: Path, *, limit: int, error: type[RiskscreenError], what: 
     except FileNotFoundError:
         raise error(msg("{what} not found", what=what), hint=msg("check the path"), path=str(path)) from None
     except OSError as exc:
-        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)),
-                    path=str(path)) from None
+        raise error(
+            msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)), path=str(path)
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(msg("is {kind}, not a {what}: refused", kind=file_kind(info.st_mode), what=what),
-                        path=str(path))
+            raise error(
+                msg("is {kind}, not a {what}: refused", kind=file_kind(info.st_mode), what=what), path=str(path)
+            )
         if info.st_size > limit:
-            raise error(msg("is {size:,} bytes, more than a {what} can be ({limit:,})", size=info.st_size,
-                            what=what, limit=limit), path=str(path))
+            raise error(
+                msg(
+                    "is {size:,} bytes, more than a {what} can be ({limit:,})",
+                    size=info.st_size,
+                    what=what,
+                    limit=limit,
+                ),
+                path=str(path),
+            )
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise error(msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)),
-                    path=str(path)) from None
+        raise error(
+            msg("{what} cannot be read ({strerror})", what=what, strerror=os_reason(exc)), path=str(path)
+        ) from None
     finally:
         os.close(fd)
     if len(data) > limit:  # grew while being read
@@ -311,8 +342,9 @@ def check_regular(path: Path, *, error: type[RiskscreenError], what: str) -> Non
         raise error(msg("is {kind}, not a {what}: refused", kind=file_kind(mode), what=what), path=str(path))
 
 
-def text_rows(text: str, delimiter: str, path: Path, *,
-              error: type[RiskscreenError]) -> Iterator[tuple[int, list[str]]]:
+def text_rows(
+    text: str, delimiter: str, path: Path, *, error: type[RiskscreenError]
+) -> Iterator[tuple[int, list[str]]]:
     """The rows of a small delimited text (a names file, a calendar, a filled-in list) with their line numbers.
     A row the csv module cannot read (a value over its 128 KiB limit, a stray NUL) is `error` with its line."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -322,7 +354,14 @@ def text_rows(text: str, delimiter: str, path: Path, *,
         except StopIteration:
             return
         except csv.Error:
-            raise error(msg("line {number} cannot be read: a value longer than {limit} characters, or a character "
-                            "that does not belong in text", number=reader.line_num, limit=csv.field_size_limit()),
-                        path=str(path), hint=msg("save the file again as plain text, one short line per row")) from None
+            raise error(
+                msg(
+                    "line {number} cannot be read: a value longer than {limit} characters, or a character "
+                    "that does not belong in text",
+                    number=reader.line_num,
+                    limit=csv.field_size_limit(),
+                ),
+                path=str(path),
+                hint=msg("save the file again as plain text, one short line per row"),
+            ) from None
         yield reader.line_num, row

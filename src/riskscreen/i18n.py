@@ -174,8 +174,11 @@ QUOTED_VALUE = re.compile(r"'\{(\w+)\}'")
 
 def _typed_values(template: str, params: dict[str, object]) -> frozenset[str]:
     """The names of the values the template quotes that are text (a value a person typed), not a message."""
-    return frozenset(name for name in QUOTED_VALUE.findall(template)
-                     if isinstance(params.get(name), str) and not isinstance(params.get(name), (Message, Day, Lines)))
+    return frozenset(
+        name
+        for name in QUOTED_VALUE.findall(template)
+        if isinstance(params.get(name), str) and not isinstance(params.get(name), (Message, Day, Lines))
+    )
 
 
 def _guarded(params: dict[str, object], names: frozenset[str]) -> dict[str, object]:
@@ -225,8 +228,13 @@ def localised(text: object, lang: str) -> str:
     return text.localised(lang) if isinstance(text, Message | Lines | Day) else str(text)
 
 
-IDENTIFIER_WORDS = {"email": msg("an e-mail address"), "phone": msg("a phone number"), "bsn": msg("a BSN"),
-                    "birth_date": msg("a birth date"), "name": msg("a name")}
+IDENTIFIER_WORDS = {
+    "email": msg("an e-mail address"),
+    "phone": msg("a phone number"),
+    "bsn": msg("a BSN"),
+    "birth_date": msg("a birth date"),
+    "name": msg("a name"),
+}
 
 
 def identifier_in(text: str, *, person: bool = False) -> Message | None:
@@ -245,6 +253,5 @@ def quoted(value: object) -> str:
     text = " ".join(CONTROL.sub(" ", fold_text(value)).split())
     found = identifier_in(text[:200])  # only the start is shown, so only the start is searched
     if found:
-        return msg("a text of {count} characters that holds {found} (not repeated here)", count=len(text),
-                   found=found)
+        return msg("a text of {count} characters that holds {found} (not repeated here)", count=len(text), found=found)
     return f"'{shorten(text)}'"

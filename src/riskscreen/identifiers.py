@@ -17,8 +17,10 @@ import numpy as np
 
 # Letters of other scripts that look like Latin ones (Cyrillic, Greek): a header spelt with them must still be
 # recognised, by the mapping and by the privacy guard alike.
-CONFUSABLES = str.maketrans("авеіјкмнорстухѕԁһӏаеоруАВЕІЈКМНОРСТУХЅΑΒΕΗΙΚΜΝΟΡΤΥΧαοριν",
-                            "abeijkmhopctyxsdhlaeopyABEIJKMHOPCTYXSABEHIKMNOPTYXaopiv")
+CONFUSABLES = str.maketrans(
+    "авеіјкмнорстухѕԁһӏаеоруАВЕІЈКМНОРСТУХЅΑΒΕΗΙΚΜΝΟΡΤΥΧαοριν",
+    "abeijkmhopctyxsdhlaeopyABEIJKMHOPCTYXSABEHIKMNOPTYXaopiv",
+)
 
 
 def fold_text(text: object) -> str:
@@ -33,20 +35,26 @@ def fold_text(text: object) -> str:
 # "(punt)". Written out, "at" and "dot" need the rest of an address around them to count.
 _AT = r"(?:\s*@\s*|\s*[(\[{<]\s*(?:at|apenstaartje)\s*[)\]}>]\s*|\s+(?:at|apenstaartje)\s+)"
 _DOT = r"(?:\.|\s*[(\[{<]\s*(?:dot|punt)\s*[)\]}>]\s*|\s+(?:dot|punt)\s+)"
-EMAIL = re.compile(r"(?<![\w.%+\-])[^\W_][\w.%+\-]*+" + _AT
-                   + r"[^\W_][\w\-]*(?:" + _DOT + r"[\w\-]+)*" + _DOT + r"[^\W\d_]{2,}\b", re.IGNORECASE)
+EMAIL = re.compile(
+    r"(?<![\w.%+\-])[^\W_][\w.%+\-]*+" + _AT + r"[^\W_][\w\-]*(?:" + _DOT + r"[\w\-]+)*" + _DOT + r"[^\W\d_]{2,}\b",
+    re.IGNORECASE,
+)
 # "pjansen@gmail" without a domain ending, and "@piet_j": an address or an account all the same
 HANDLE = re.compile(r"[\w.]\s*@\s*[^\W_]|(?<![\w@])@[A-Za-z0-9_.]{3,}")
 _LOOKALIKE_DIGITS = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1"})
 # a word of digits and letters that look like them, at least one of them a real digit: "o6-l2345678", "o6"
 _DIGITLIKE_WORD = re.compile(r"(?<!\S)[+(]?(?=[^\s\d]*\d)[\doOlI][\doOlI().\-/]*(?!\S)")
 # Digits written as a number is: groups of digits apart by a space, dot, hyphen, slash or bracket.
-NUMBER_RUN = re.compile(r"(?<!\d)(?<!\d[().\-/ ])(?<!\d[().\-/ ]{2})(?<!\d[().\-/ ]{3})"
-                        r"(?:\+\s*)?\(?\d(?:[().\-/ ]{0,3}\d)*+")
+NUMBER_RUN = re.compile(
+    r"(?<!\d)(?<!\d[().\-/ ])(?<!\d[().\-/ ]{2})(?<!\d[().\-/ ]{3})"
+    r"(?:\+\s*)?\(?\d(?:[().\-/ ]{0,3}\d)*+"
+)
 # A day, a moment or a school year inside a run is not part of a number: "01-09-2026 08:30", "2026-2027".
-DATE_IN_RUN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b"
-                         r"|\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uur|u\b)|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-                         r"|\b(?:19|20)\d{2}\s*[-/]\s*(?:19|20)?\d{2}\b")
+DATE_IN_RUN = re.compile(
+    r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b"
+    r"|\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uur|u\b)|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+    r"|\b(?:19|20)\d{2}\s*[-/]\s*(?:19|20)?\d{2}\b"
+)
 DUTCH_PHONE = re.compile(r"(?:\+31|0031|31|0)[1-9]\d{8}")
 _GROUP = re.compile(r"\+?\d+")
 _PLUS_SPACE = re.compile(r"\+\s+")
@@ -57,18 +65,36 @@ BSN_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
 # name, a tussenvoegsel and a surname ("Jan de Vries").
 _NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'-]{1,}"
 _TUSSENVOEGSEL = r"(?:(?:van|de|der|den|het|ter|ten|te|in 't|op|la|le|du|da|di|el|al|ben|bin)\s+)"
-_RELATIONS = (r"moeder|vader|ouders?|mama|papa|mam|pap|oma|opa|grootmoeder|grootvader|broer(?:tje)?|zus(?:je)?|"
-              r"zuster|tante|oom|neef|nicht|voogd|buurman|buurvrouw|vriend(?:in)?|partner|verzorger|gezinsvoogd|"
-              r"mevrouw|mevr\.?|meneer|dhr\.?|heer|mw\.?|juf|meester|mother|father|mum|mom|dad|brother|sister|"
-              r"aunt|uncle|cousin|guardian|grandma|grandpa|grandmother|grandfather|mr\.?|mrs\.?|ms\.?|miss")
+_RELATIONS = (
+    r"moeder|vader|ouders?|mama|papa|mam|pap|oma|opa|grootmoeder|grootvader|broer(?:tje)?|zus(?:je)?|"
+    r"zuster|tante|oom|neef|nicht|voogd|buurman|buurvrouw|vriend(?:in)?|partner|verzorger|gezinsvoogd|"
+    r"mevrouw|mevr\.?|meneer|dhr\.?|heer|mw\.?|juf|meester|mother|father|mum|mom|dad|brother|sister|"
+    r"aunt|uncle|cousin|guardian|grandma|grandpa|grandmother|grandfather|mr\.?|mrs\.?|ms\.?|miss"
+)
 _PREFIXES = r"(?:stief|pleeg|schoon|half|groot|over|bonus|step|foster|half-|step-)?"
 RELATION_NAME = re.compile(
-    r"(?<![\w-])(?i:" + _PREFIXES + r"(?:" + _RELATIONS + r"))(?:\s+|\s*:\s*)"
-    + r"(?:" + _TUSSENVOEGSEL + "*" + _NAME_WORD + r"|[(\[]\s*" + _TUSSENVOEGSEL + "*" + _NAME_WORD + r")")
+    r"(?<![\w-])(?i:"
+    + _PREFIXES
+    + r"(?:"
+    + _RELATIONS
+    + r"))(?:\s+|\s*:\s*)"
+    + r"(?:"
+    + _TUSSENVOEGSEL
+    + "*"
+    + _NAME_WORD
+    + r"|[(\[]\s*"
+    + _TUSSENVOEGSEL
+    + "*"
+    + _NAME_WORD
+    + r")"
+)
 FULL_NAME = re.compile(r"\b" + _NAME_WORD + r"\s+" + _TUSSENVOEGSEL + "+" + _NAME_WORD)
 NAME_IN_TEXT = re.compile(RELATION_NAME.pattern + "|" + FULL_NAME.pattern)
-BIRTH_DATE = re.compile(r"(?:\bgeb(?:oren)?\b\.?|geboortedatum|\bborn\b|\bdob\b|date of birth)\s*(?:op\s*|on\s*)?:?\s*"
-                        r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", re.IGNORECASE)
+BIRTH_DATE = re.compile(
+    r"(?:\bgeb(?:oren)?\b\.?|geboortedatum|\bborn\b|\bdob\b|date of birth)\s*(?:op\s*|on\s*)?:?\s*"
+    r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"(?<![\w'-])([A-ZÀ-Ý][a-zà-ÿ'-]+|[A-ZÀ-Ý]{2,})(?![\w'-])")
 
 
@@ -119,8 +145,11 @@ def _spelled(groups: list[str], *, starts: str = "", length: int = 0) -> Iterato
 
 def phone_in(text: str) -> bool:
     """Whether the text holds a phone number, however written."""
-    return any(DUTCH_PHONE.fullmatch(number) or FOREIGN_PHONE.fullmatch(number)
-               for groups in digit_groups(text) for number in _spelled(groups, starts="+03"))
+    return any(
+        DUTCH_PHONE.fullmatch(number) or FOREIGN_PHONE.fullmatch(number)
+        for groups in digit_groups(text)
+        for number in _spelled(groups, starts="+03")
+    )
 
 
 def bsns_in(text: str) -> list[str]:

@@ -42,12 +42,17 @@ class Settings:
             return Path(env[name]) if env.get(name) else None
 
         windows = sys.platform == "win32" and env.get("LOCALAPPDATA")
-        return cls(home=folder("RISKSCREEN_HOME"), school=env.get("RISKSCREEN_SCHOOL") or None,
-                   lang=_language_of(env, strict), today=env.get("RISKSCREEN_TODAY") or None,
-                   models=folder("RISKSCREEN_MODELS"), profiles=folder("RISKSCREEN_PROFILES"),
-                   state=folder("RISKSCREEN_STATE"),
-                   data_home=Path(env["LOCALAPPDATA"]) if windows else folder("XDG_DATA_HOME") or cls.data_home,
-                   state_home=folder("XDG_STATE_HOME") or cls.state_home)
+        return cls(
+            home=folder("RISKSCREEN_HOME"),
+            school=env.get("RISKSCREEN_SCHOOL") or None,
+            lang=_language_of(env, strict),
+            today=env.get("RISKSCREEN_TODAY") or None,
+            models=folder("RISKSCREEN_MODELS"),
+            profiles=folder("RISKSCREEN_PROFILES"),
+            state=folder("RISKSCREEN_STATE"),
+            data_home=Path(env["LOCALAPPDATA"]) if windows else folder("XDG_DATA_HOME") or cls.data_home,
+            state_home=folder("XDG_STATE_HOME") or cls.state_home,
+        )
 
     def current_date(self) -> dt.date:
         """Today: the pinned date, or the clock's (runs and tests reproducible on any day)."""
@@ -80,9 +85,10 @@ def _language_of(env: Mapping[str, str], strict: bool) -> str:
         if chosen in LANGUAGES:
             return chosen
         if strict:
-            raise UsageError(msg("RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks",
-                                 chosen=chosen),
-                             hint=msg("set it to nl or en, or unset it"))
+            raise UsageError(
+                msg("RISKSCREEN_LANG is '{chosen}', which is not a language riskscreen speaks", chosen=chosen),
+                hint=msg("set it to nl or en, or unset it"),
+            )
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(variable, "")
         if value:
@@ -95,5 +101,6 @@ def _pinned_today(pinned: str) -> dt.date:
     try:
         return dt.date.fromisoformat(pinned)
     except ValueError:
-        raise UsageError(msg("RISKSCREEN_TODAY '{pinned}' is not a date", pinned=pinned),
-                         hint=msg("write it as YYYY-MM-DD")) from None
+        raise UsageError(
+            msg("RISKSCREEN_TODAY '{pinned}' is not a date", pinned=pinned), hint=msg("write it as YYYY-MM-DD")
+        ) from None

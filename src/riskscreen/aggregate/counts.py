@@ -22,7 +22,7 @@ TYPES = ("conversation", "home_visit", "referral")
 WHO = ("youth_worker", "mentor", "coordinator")
 ACTION_MONTHS = ("agreed", "closed", "review_on_time", "review_overdue")
 AFTER = ("fell", "did_not_fall", "no_later_list")
-AFTER_DAYS = 56   # "within 8 weeks after the first action"
+AFTER_DAYS = 56  # "within 8 weeks after the first action"
 LEFT = ("with_action", "without_action")
 UNKNOWN = "unknown"
 
@@ -42,8 +42,16 @@ def latest_runs(snapshots: Iterable[Snapshot], first: str, last: str) -> list[Sn
     return [by_day[d] for d in sorted(by_day)]
 
 
-def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, last: str, threshold: int,
-          targets: tuple[str, ...], outcomes: pd.DataFrame | None = None) -> Aggregate:
+def count(
+    school: str,
+    snapshots: list[Snapshot],
+    book: ActionBook,
+    first: str,
+    last: str,
+    threshold: int,
+    targets: tuple[str, ...],
+    outcomes: pd.DataFrame | None = None,
+) -> Aggregate:
     """The unsuppressed counts of one school's period (they never leave the school: see suppress)."""
     snapshots = latest_runs(snapshots, first, last)
     rows = _rows(snapshots)
@@ -70,25 +78,43 @@ def count(school: str, snapshots: list[Snapshot], book: ActionBook, first: str, 
     ]
     if outcomes is not None:
         tables.append(_crossed("left", *_left(outcomes, actions, level)))
-    same = [("screened_by_level:*:*", "screened_by_year:*:*"),
-            *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
-            ("actions_by_month:*:agreed", "actions:*:*"), ("referrals:*:*", "actions:referral:*"), *same_reports]
-    return Aggregate((school,), first, last, threshold, tuple(tables), same=tuple(same), months=months,
-                     basis=Basis.of([s.basis for s in snapshots], _hours_bases(snapshots)))
+    same = [
+        ("screened_by_level:*:*", "screened_by_year:*:*"),
+        *((f"screened_by_level:*:{b}", f"screened_by_year:*:{b}") for b in BANDS),
+        ("actions_by_month:*:agreed", "actions:*:*"),
+        ("referrals:*:*", "actions:referral:*"),
+        *same_reports,
+    ]
+    return Aggregate(
+        (school,),
+        first,
+        last,
+        threshold,
+        tuple(tables),
+        same=tuple(same),
+        months=months,
+        basis=Basis.of([s.basis for s in snapshots], _hours_bases(snapshots)),
+    )
 
 
 def _hours_bases(snapshots: list[Snapshot]) -> set[str]:
     """How the hours of the period's reports were counted (lesuren, klokuren, export), as their entries say."""
-    return {str(e["basis"]) for s in snapshots if "statutory" in s.students
-            for entries in s.students["statutory"] if isinstance(entries, list) for e in entries if "basis" in e}
+    return {
+        str(e["basis"])
+        for s in snapshots
+        if "statutory" in s.students
+        for entries in s.students["statutory"]
+        if isinstance(entries, list)
+        for e in entries
+        if "basis" in e
+    }
 
 
 def _rows(snapshots: list[Snapshot]) -> pd.DataFrame:
     frames = [s.students.assign(as_of=s.as_of) for s in snapshots]
     if not frames:
         return pd.DataFrame()
-    rows = pd.concat(frames).reset_index().set_index(["student_id", "as_of"]).sort_index(level=["student_id",
-                                                                                                "as_of"])
+    rows = pd.concat(frames).reset_index().set_index(["student_id", "as_of"]).sort_index(level=["student_id", "as_of"])
     return rows
 
 
@@ -120,26 +146,46 @@ def _crossed(key: str, row: pd.Series, column: pd.Series, rows: tuple[str, ...],
     else:
         counts = pd.crosstab(row, column).reindex(index=list(rows), columns=list(columns), fill_value=0)
     cells = tuple(tuple(int(v) for v in r) for r in counts.to_numpy())
-    return Table(key, rows, columns, cells, tuple(int(v) for v in counts.sum(axis=1)),
-                 tuple(int(v) for v in counts.sum(axis=0)), int(counts.to_numpy().sum()))
+    return Table(
+        key,
+        rows,
+        columns,
+        cells,
+        tuple(int(v) for v in counts.sum(axis=1)),
+        tuple(int(v) for v in counts.sum(axis=0)),
+        int(counts.to_numpy().sum()),
+    )
 
 
 def _months(rows: pd.DataFrame, months: tuple[str, ...]) -> Table:
     month = rows.index.get_level_values("as_of").str[:7]
     ids = rows.index.get_level_values("student_id")
-    frame = pd.DataFrame({"month": month, "id": ids, "listed": rows["on_list"].astype(bool).to_numpy(),
-                          "verzuim": rows["verzuim_16u"].astype(bool).to_numpy(),
-                          "sick": rows["ziekteverzuim"].astype(bool).to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "month": month,
+            "id": ids,
+            "listed": rows["on_list"].astype(bool).to_numpy(),
+            "verzuim": rows["verzuim_16u"].astype(bool).to_numpy(),
+            "sick": rows["ziekteverzuim"].astype(bool).to_numpy(),
+        }
+    )
     cells = []
     for m in months:
         part = frame[frame["month"] == m]
-        cells.append((int(part["id"].nunique()), int(part.loc[part["listed"], "id"].nunique()),
-                      int(part.loc[part["verzuim"], "id"].nunique()), int(part.loc[part["sick"], "id"].nunique())))
+        cells.append(
+            (
+                int(part["id"].nunique()),
+                int(part.loc[part["listed"], "id"].nunique()),
+                int(part.loc[part["verzuim"], "id"].nunique()),
+                int(part.loc[part["sick"], "id"].nunique()),
+            )
+        )
     return Table("by_month", months, MONTH_COLUMNS, tuple(cells))
 
 
-def _sick(rows: pd.DataFrame, reports: tuple[Report, ...], first: str, last: str,
-          level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+def _sick(
+    rows: pd.DataFrame, reports: tuple[Report, ...], first: str, last: str, level: pd.Series
+) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     sick_ids = rows[rows["ziekteverzuim"].astype(bool)].index.get_level_values("student_id").unique()
     referred = {p.student_id for p in reports if p.signal == "ziekteverzuim" and first <= p.on <= last}
     states = pd.Series({sid: "referred" if sid in referred else "not_referred" for sid in sick_ids}, dtype=object)
@@ -162,8 +208,15 @@ def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Ta
         if state is not None:
             counts[(a.referral if a.referral in known else "other", state[0])] += 1
     cells = tuple(tuple(counts[(t, s)] for s in REFERRAL_STATES) for t in known)
-    return Table("referrals", known, REFERRAL_STATES, cells, tuple(map(sum, cells)),
-                 tuple(sum(c[i] for c in cells) for i in range(len(REFERRAL_STATES))), sum(map(sum, cells)))
+    return Table(
+        "referrals",
+        known,
+        REFERRAL_STATES,
+        cells,
+        tuple(map(sum, cells)),
+        tuple(sum(c[i] for c in cells) for i in range(len(REFERRAL_STATES))),
+        sum(map(sum, cells)),
+    )
 
 
 # whole weeks from registered to started: one row per week up to 8 (so that the median is a number of weeks), then
@@ -177,12 +230,25 @@ def _own_view(actions: list[Action]) -> tuple[Table, Table]:
             latest[a.student_id] = a
     strengths = tuple((sum(k in a.strengths for a in latest.values()),) for k in STRENGTHS)
     goals = tuple((sum(a.goal == k for a in latest.values()),) for k in GOALS)
-    return (Table("strengths", STRENGTHS, ("count",), strengths),
-            Table("goals", GOALS, ("count",), goals, column_totals=(sum(c[0] for c in goals),)))
+    return (
+        Table("strengths", STRENGTHS, ("count",), strengths),
+        Table("goals", GOALS, ("count",), goals, column_totals=(sum(c[0] for c in goals),)),
+    )
 
 
-WAIT_BUCKETS = ("weeks_0", "weeks_1", "weeks_2", "weeks_3", "weeks_4", "weeks_5", "weeks_6", "weeks_7", "weeks_8",
-                "weeks_9_12", "weeks_13_plus")
+WAIT_BUCKETS = (
+    "weeks_0",
+    "weeks_1",
+    "weeks_2",
+    "weeks_3",
+    "weeks_4",
+    "weeks_5",
+    "weeks_6",
+    "weeks_7",
+    "weeks_8",
+    "weeks_9_12",
+    "weeks_13_plus",
+)
 
 
 def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
@@ -213,12 +279,14 @@ def _action_months(actions: tuple[Action, ...], first: str, last: str, months: t
             events["review_on_time" if done else "review_overdue"].append(a.review[:7])
     all_months = tuple(sorted({*months, *(m for v in events.values() for m in v)}))
     cells = tuple(tuple(events[c].count(m) for c in ACTION_MONTHS) for m in all_months)
-    return Table("actions_by_month", all_months, ACTION_MONTHS, cells,
-                 column_totals=tuple(len(events[c]) for c in ACTION_MONTHS))
+    return Table(
+        "actions_by_month", all_months, ACTION_MONTHS, cells, column_totals=tuple(len(events[c]) for c in ACTION_MONTHS)
+    )
 
 
-def _after(rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: str,
-           level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+def _after(
+    rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: str, level: pd.Series
+) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     """Students whose first action fell in the period: did their chance fall on a list within 8 weeks after it?
     A count of what happened next, never a measure of what the action did."""
     first_action: dict[str, str] = {}
@@ -245,14 +313,16 @@ def _after(rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: st
     return levels, states, _order(levels, LEVELS), AFTER
 
 
-def _left(outcomes: pd.DataFrame, actions: list[Action],
-          level: pd.Series) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
+def _left(
+    outcomes: pd.DataFrame, actions: list[Action], level: pd.Series
+) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     """Students screened in the period who left without a startkwalificatie (the outcomes table), by whether an
     action was agreed for them in the period."""
     left = set(outcomes.loc[outcomes["left_without_qualification"] == 1, "student_id"].astype(str))
     acted = {a.student_id for a in actions}
-    states = pd.Series({sid: "with_action" if sid in acted else "without_action"
-                        for sid in level.index if sid in left}, dtype=object)
+    states = pd.Series(
+        {sid: "with_action" if sid in acted else "without_action" for sid in level.index if sid in left}, dtype=object
+    )
     levels = level.reindex(states.index)
     return levels, states, _order(levels, LEVELS), LEFT
 

@@ -17,19 +17,35 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
         raise UsageError(msg("a regional picture needs the aggregates of two or more schools"))
     periods = {(a.first_day, a.last_day) for a in aggregates}
     if len(periods) > 1:
-        raise UsageError(msg("the aggregates cover different periods ({periods}): a region adds up one period",
-                             periods="; ".join(f"{f} - {t}" for f, t in sorted(periods))),
-                         hint=msg("make every school's aggregate with the same --from and --to"))
+        raise UsageError(
+            msg(
+                "the aggregates cover different periods ({periods}): a region adds up one period",
+                periods="; ".join(f"{f} - {t}" for f, t in sorted(periods)),
+            ),
+            hint=msg("make every school's aggregate with the same --from and --to"),
+        )
     schools = [s for a in aggregates for s in a.schools]
     if len({s.upper() for s in schools}) < len(schools):  # "04ab" is 04AB
         raise UsageError(msg("a school is in more than one aggregate ({schools})", schools=", ".join(schools)))
     threshold = max(a.threshold for a in aggregates)
-    notes: list[Message] = [msg("thresholds differ ({thresholds}): the region's cells are suppressed at {threshold}",
-                 thresholds=", ".join(str(a.threshold) for a in aggregates), threshold=threshold)] \
-        if len({a.threshold for a in aggregates}) > 1 else []
+    notes: list[Message] = (
+        [
+            msg(
+                "thresholds differ ({thresholds}): the region's cells are suppressed at {threshold}",
+                thresholds=", ".join(str(a.threshold) for a in aggregates),
+                threshold=threshold,
+            )
+        ]
+        if len({a.threshold for a in aggregates}) > 1
+        else []
+    )
     published = [a for a in aggregates if not a.too_small]
-    notes += [msg("{school} was too small to publish: it adds nothing to the region", school=s)
-              for a in aggregates if a.too_small for s in a.schools]
+    notes += [
+        msg("{school} was too small to publish: it adds nothing to the region", school=s)
+        for a in aggregates
+        if a.too_small
+        for s in a.schools
+    ]
     first, last = periods.pop()
     if not published:
         return Aggregate(tuple(schools), first, last, threshold, (), too_small=True), notes
@@ -39,17 +55,37 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
     def add(values: Sequence[Value | tuple[float, float]]) -> Value:
         return _sum(values, threshold)
 
-    tables = [_added([(a.table(k), bounds) for a, bounds in zip(published, known, strict=True)
-                      if k in {t.key for t in a.tables}], add) for k in keys]
+    tables = [
+        _added(
+            [
+                (a.table(k), bounds)
+                for a, bounds in zip(published, known, strict=True)
+                if k in {t.key for t in a.tables}
+            ],
+            add,
+        )
+        for k in keys
+    ]
     tables.append(_by_school(published, add))
     months = tuple(sorted({m for a in published for m in a.months}))
     basis = published[0].basis
     for a in published[1:]:
         basis = basis.merged(a.basis)
-    region = Aggregate(tuple(schools), first, last, threshold, tuple(tables), published[0].links,
-                       (*published[0].same, ("schools:*:*", "screened_by_level:*:*"),
-                        *((f"schools:*:{b}", f"screened_by_level:*:{b}") for b in tables[-1].columns)),
-                       months=months, basis=basis)
+    region = Aggregate(
+        tuple(schools),
+        first,
+        last,
+        threshold,
+        tuple(tables),
+        published[0].links,
+        (
+            *published[0].same,
+            ("schools:*:*", "screened_by_level:*:*"),
+            *((f"schools:*:{b}", f"screened_by_level:*:{b}") for b in tables[-1].columns),
+        ),
+        months=months,
+        basis=basis,
+    )
     return suppress_merged(region), notes
 
 
@@ -62,7 +98,8 @@ def _known(aggregate: Aggregate) -> Bounds:
     values = aggregate.values()
     hidden = sorted(k for k, v in values.items() if is_hidden(v))
     return {k: (float(v), float(v)) for k, v in values.items() if isinstance(v, int)} | value_ranges(
-        hidden, values, Relations(aggregate.constraints()), aggregate.threshold)
+        hidden, values, Relations(aggregate.constraints()), aggregate.threshold
+    )
 
 
 def _added(tables: list[tuple[Table, Bounds]], add: Callable[[Sequence[Value | tuple[float, float]]], Value]) -> Table:
@@ -72,8 +109,12 @@ def _added(tables: list[tuple[Table, Bounds]], add: Callable[[Sequence[Value | t
     k = first.key
 
     def summed(cell: str, row: str | None) -> Value:
-        return add([bounds.get(f"{k}:{cell}", (0.0, 0.0)) if row is None or row in t.rows else (0.0, 0.0)
-                    for t, bounds in tables])
+        return add(
+            [
+                bounds.get(f"{k}:{cell}", (0.0, 0.0)) if row is None or row in t.rows else (0.0, 0.0)
+                for t, bounds in tables
+            ]
+        )
 
     cells = tuple(tuple(summed(f"{r}:{c}", r) for c in first.columns) for r in rows)
     row_totals = None if first.row_totals is None else tuple(summed(f"{r}:*", r) for r in rows)

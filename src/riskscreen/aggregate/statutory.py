@@ -45,8 +45,9 @@ def period_reports(snapshots: list[Snapshot], book: ActionBook, first: str, last
     return out
 
 
-def report_tables(reports: list[tuple[str, str, str]], months: tuple[str, ...]
-                  ) -> tuple[list[Table], list[tuple[str, ...]]]:
+def report_tables(
+    reports: list[tuple[str, str, str]], months: tuple[str, ...]
+) -> tuple[list[Table], list[tuple[str, ...]]]:
     """Three two-way tables of one set of reports (by type and state, by month and state, by month and type) and the
     cells they share. A three-way table (type by month by state) has cells too small to publish at any school of
     fewer than a few thousand students: every cell would be hidden."""
@@ -64,5 +65,12 @@ def report_tables(reports: list[tuple[str, str, str]], months: tuple[str, ...]
 def _table(key: str, pairs: list[tuple[str, str]], rows: tuple[str, ...], columns: tuple[str, ...]) -> Table:
     """Counts by row and column, with every margin."""
     cells = tuple(tuple(sum(1 for r, c in pairs if r == row and c == column) for column in columns) for row in rows)
-    return Table(key, rows, columns, cells, tuple(sum(r) for r in cells),
-                 tuple(sum(r[c] for r in cells) for c in range(len(columns))), len(pairs))
+    return Table(
+        key,
+        rows,
+        columns,
+        cells,
+        tuple(sum(r) for r in cells),
+        tuple(sum(r[c] for r in cells) for c in range(len(columns))),
+        len(pairs),
+    )

@@ -33,8 +33,11 @@ def suppress(aggregate: Aggregate) -> Aggregate:
     values = aggregate.values()
     true = {k: v for k, v in values.items() if isinstance(v, int)}
     # a count below the threshold is hidden; a cell hidden already (a school's, in a region) stays hidden
-    shown: dict[str, Value] = {k: (PRIMARY if isinstance(v, int) and v < aggregate.threshold else v)
-                               for k, v in values.items() if v is not None}
+    shown: dict[str, Value] = {
+        k: (PRIMARY if isinstance(v, int) and v < aggregate.threshold else v)
+        for k, v in values.items()
+        if v is not None
+    }
     relations = Relations(aggregate.constraints())
     protected: set[str] = set()  # hiding more cells only widens a range: a protected cell stays protected
     exposed: list[str] = []
@@ -45,13 +48,16 @@ def suppress(aggregate: Aggregate) -> Aggregate:
         components = _components(hidden, relations)
         unchanged = {c for c in exposed if partners.isdisjoint(components[c])}
         # a range a region publishes lies at or above the threshold: it needs no protection, it only bounds others
-        unknown = sorted(k for k in hidden if k not in protected and k not in unchanged
-                         and not isinstance(shown[k], Span))
+        unknown = sorted(
+            k for k in hidden if k not in protected and k not in unchanged and not isinstance(shown[k], Span)
+        )
         found = unprotected(unknown, shown, relations, aggregate.threshold, true)
         protected.update(set(unknown) - set(found))
         exposed = sorted({*found, *unchanged})
-        chosen = (_next_to_suppress(group, shown, true, relations, aggregate.threshold)
-                  for group in _groups(exposed, components))
+        chosen = (
+            _next_to_suppress(group, shown, true, relations, aggregate.threshold)
+            for group in _groups(exposed, components)
+        )
         partners = {p for p in chosen if p is not None}
         if not partners:
             break
@@ -63,14 +69,15 @@ def suppress(aggregate: Aggregate) -> Aggregate:
     return replace(aggregate, tables=tuple(t.with_values(shown) for t in aggregate.tables), suppressed=True)
 
 
-def _released(shown: dict[str, Value], true: dict[str, int], relations: Relations,
-              threshold: int) -> dict[str, Value]:
+def _released(shown: dict[str, Value], true: dict[str, int], relations: Relations, threshold: int) -> dict[str, Value]:
     """Publish again each cell hidden to protect another whose return leaves every hidden cell it touches
     protected: headlines first, then other totals, then inner cells, the largest first, each with the cells that
     hold the same number in other tables. Choosing partners one at a time overshoots (a 3x3 table with one small
     cell got 7 hidden where a rectangle of 4 does; 6 after this pass)."""
-    candidates = sorted((k for k, v in shown.items() if v == SECONDARY and k in true),
-                        key=lambda k: (not is_headline(k, true[k], threshold), k not in relations.totals, -true[k], k))
+    candidates = sorted(
+        (k for k, v in shown.items() if v == SECONDARY and k in true),
+        key=lambda k: (not is_headline(k, true[k], threshold), k not in relations.totals, -true[k], k),
+    )
     for cell in candidates:
         if shown[cell] != SECONDARY:
             continue
@@ -111,8 +118,9 @@ class Relations:
 
     def __init__(self, constraints: list[tuple[str, list[str]]]) -> None:
         self.all = constraints
-        self.totals = {total for total, _ in constraints} | {p for _, parts in constraints for p in parts
-                                                             if p.endswith(":*")}
+        self.totals = {total for total, _ in constraints} | {
+            p for _, parts in constraints for p in parts if p.endswith(":*")
+        }
         self.of: dict[str, list[int]] = {}
         for i, (total, parts) in enumerate(constraints):
             for member in (total, *parts):
@@ -134,8 +142,9 @@ class Relations:
         return {m for c in cells for i in self.of.get(c, ()) for m in self.members(i)}
 
 
-def unprotected(cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int,
-                true: dict[str, int] | None = None) -> list[str]:
+def unprotected(
+    cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int, true: dict[str, int] | None = None
+) -> list[str]:
     """Those of the hidden `cells` whose value a reader can work out exactly (see the module's docstring). Cells
     that the sums pin by plain reasoning (bound propagation: "these four add up to 0") need no linear program; with
     the true counts, a cell that can be 1 more than its count is protected without asking how small it can be."""
@@ -152,12 +161,14 @@ def unprotected(cells: list[str], shown: dict[str, Value], relations: Relations,
     highs = extremes(open_, -1.0, shown, relations, threshold)
     unsure = [c for c in open_ if c not in truth or highs[c] < truth[c] + 1 - 1e-6]
     lows = extremes(unsure, 1.0, shown, relations, threshold)
-    return [c for c in cells if c not in moved and (c not in highs or (c in lows and
-                                                                       _whole_numbers(lows[c], highs[c]) < 2))]
+    return [
+        c for c in cells if c not in moved and (c not in highs or (c in lows and _whole_numbers(lows[c], highs[c]) < 2))
+    ]
 
 
-def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int,
-           true: dict[str, int]) -> set[str]:
+def _moved(
+    cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int, true: dict[str, int]
+) -> set[str]:
     """The cells shown protected by a few readings of the whole table at once: the true counts are one reading a
     reader cannot rule out; a second reading (a solution of the sums that pushes every cell still in question away
     from its count, up where it can go up, then down) in which a cell differs by 1 or more proves the cell can be
@@ -190,8 +201,9 @@ def _moved(cells: list[str], shown: dict[str, Value], relations: Relations, thre
     return proven
 
 
-def _propagated(shown: dict[str, Value], relations: Relations, threshold: int,
-                scope: set[str]) -> dict[str, tuple[float, float]]:
+def _propagated(
+    shown: dict[str, Value], relations: Relations, threshold: int, scope: set[str]
+) -> dict[str, tuple[float, float]]:
     """Bounds on the hidden cells of `scope` (whole groups of connected hidden cells) from each sum in turn, until
     nothing narrows: never narrower than the true range (so a cell pinned here is pinned), often wider (so a cell
     not pinned here goes to the linear program)."""
@@ -233,19 +245,20 @@ def _whole_numbers(low: float, high: float) -> float:
 
 def recoverable(shown: dict[str, Value], constraints: list[tuple[str, list[str]]], threshold: int) -> list[str]:
     """Every hidden cell a reader can work out exactly."""
-    return unprotected(sorted(k for k, v in shown.items() if is_hidden(v)), shown, Relations(constraints),
-                       threshold)
+    return unprotected(sorted(k for k, v in shown.items() if is_hidden(v)), shown, Relations(constraints), threshold)
 
 
-def value_ranges(cells: list[str], shown: dict[str, Value], relations: Relations,
-                 threshold: int) -> dict[str, tuple[float, float]]:
+def value_ranges(
+    cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int
+) -> dict[str, tuple[float, float]]:
     """The smallest and largest value a reader can give each of the hidden `cells`."""
     lows, highs = extremes(cells, 1.0, shown, relations, threshold), extremes(cells, -1.0, shown, relations, threshold)
     return {c: (lows[c], highs[c]) for c in cells}
 
 
-def extremes(cells: list[str], sense: float, shown: dict[str, Value], relations: Relations,
-             threshold: int) -> dict[str, float]:
+def extremes(
+    cells: list[str], sense: float, shown: dict[str, Value], relations: Relations, threshold: int
+) -> dict[str, float]:
     """The smallest (sense 1) or largest (sense -1) value a reader can give each of the hidden `cells`.
 
     One linear program answers for all of them: a copy of each cell's connected hidden cells per cell, side by side
@@ -277,8 +290,13 @@ def extremes(cells: list[str], sense: float, shown: dict[str, Value], relations:
         where[cell] = offset + position
         offset += len(component)
     if blocks:
-        solved = linprog(np.concatenate(objectives), A_eq=sparse.block_diag(blocks, format="csr"),
-                         b_eq=np.concatenate(rhs), bounds=bounds, method="highs")
+        solved = linprog(
+            np.concatenate(objectives),
+            A_eq=sparse.block_diag(blocks, format="csr"),
+            b_eq=np.concatenate(rhs),
+            bounds=bounds,
+            method="highs",
+        )
         if solved.status != 0:  # the true counts are a solution: only a damaged input gets here
             raise ValueError(f"the published counts contradict each other ({solved.message})")
         out.update({cell: float(solved.x[i]) for cell, i in where.items()})
@@ -298,8 +316,9 @@ def _bounds(value: Value, threshold: int) -> tuple[float, float]:
     return (float(threshold) if value == SECONDARY else 0.0), UNBOUNDED
 
 
-def _equations(component: list[str], shown: dict[str, Value],
-               relations: Relations) -> tuple[sparse.csr_matrix, np.ndarray]:
+def _equations(
+    component: list[str], shown: dict[str, Value], relations: Relations
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The sums that hold the component's cells, as A x = b over the component (published cells moved to b)."""
     index = {k: i for i, k in enumerate(component)}
     rows: list[np.ndarray] = []
@@ -336,11 +355,13 @@ def _connected(cell: str, hidden: set[str], relations: Relations) -> list[str]:
     return sorted(found)
 
 
-def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[str, int], relations: Relations,
-                      threshold: int) -> str | None:
+def _next_to_suppress(
+    exposed: list[str], shown: dict[str, Value], true: dict[str, int], relations: Relations, threshold: int
+) -> str | None:
     """The published cell to hide next: the smallest inner cell of a relation an exposed cell is in, else of the
     relations around those, and so on; a total only to protect a count that is not 0 when no inner cell is left
     to hide, a headline last (a cell a school hid, in a region, counts as not 0)."""
+
     def inner(k: str) -> bool:
         return k not in relations.totals
 
@@ -353,8 +374,10 @@ def _next_to_suppress(exposed: list[str], shown: dict[str, Value], true: dict[st
     for allowed in tiers:
         reach = set(exposed)
         while True:
-            candidates = sorted((k for k in relations.around(reach) if isinstance(shown.get(k), int) and allowed(k)),
-                                key=lambda k: (true[k], k))
+            candidates = sorted(
+                (k for k in relations.around(reach) if isinstance(shown.get(k), int) and allowed(k)),
+                key=lambda k: (true[k], k),
+            )
             if candidates:
                 return candidates[0]
             grown = reach | relations.around(reach)

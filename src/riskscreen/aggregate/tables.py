@@ -15,7 +15,7 @@ KIND = "riskscreen-aggregate"
 FORMAT_VERSION = 2  # 2: what the counts rest on ("basis") and a region's ranges; version 1 is read too
 DEFAULT_THRESHOLD = 10
 LOWEST_THRESHOLD = 5
-PERCENT_DENOMINATOR = 20   # a percentage only over at least this many
+PERCENT_DENOMINATOR = 20  # a percentage only over at least this many
 PRIMARY, SECONDARY = "primary", "secondary"  # below the threshold; suppressed so that another cannot be recovered
 MERGED = "merged"  # a region's sum of which a school suppressed a part: not known
 
@@ -48,7 +48,7 @@ class Table:
     rows: tuple[str, ...]
     columns: tuple[str, ...]
     cells: tuple[tuple[Value, ...], ...]
-    row_totals: tuple[Value, ...] | None = None     # when each row is a partition of the row's units
+    row_totals: tuple[Value, ...] | None = None  # when each row is a partition of the row's units
     column_totals: tuple[Value, ...] | None = None  # when each column is a partition of the column's units
     total: Value = None
 
@@ -84,14 +84,23 @@ class Table:
     def with_values(self, values: dict[str, Value]) -> Table:
         """The same table with the values of `values` (by id) in place of its own."""
         k = self.key
-        cells = tuple(tuple(values.get(f"{k}:{r}:{c}", v) for c, v in zip(self.columns, row, strict=True))
-                      for r, row in zip(self.rows, self.cells, strict=True))
-        rows = None if self.row_totals is None else tuple(values.get(f"{k}:{r}:*", v)
-                                                          for r, v in zip(self.rows, self.row_totals, strict=True))
-        columns = None if self.column_totals is None else tuple(
-            values.get(f"{k}:*:{c}", v) for c, v in zip(self.columns, self.column_totals, strict=True))
-        return replace(self, cells=cells, row_totals=rows, column_totals=columns,
-                       total=values.get(f"{k}:*:*", self.total))
+        cells = tuple(
+            tuple(values.get(f"{k}:{r}:{c}", v) for c, v in zip(self.columns, row, strict=True))
+            for r, row in zip(self.rows, self.cells, strict=True)
+        )
+        rows = (
+            None
+            if self.row_totals is None
+            else tuple(values.get(f"{k}:{r}:*", v) for r, v in zip(self.rows, self.row_totals, strict=True))
+        )
+        columns = (
+            None
+            if self.column_totals is None
+            else tuple(values.get(f"{k}:*:{c}", v) for c, v in zip(self.columns, self.column_totals, strict=True))
+        )
+        return replace(
+            self, cells=cells, row_totals=rows, column_totals=columns, total=values.get(f"{k}:*:*", self.total)
+        )
 
 
 UNKNOWN = "unknown"
@@ -103,36 +112,51 @@ class Basis:
     changed mid-year shows both); UNKNOWN where a list predates the record."""
 
     models: tuple[str, ...] = ()
-    demonstration: str = UNKNOWN       # "yes" when any list used the demonstration model, else "no" or UNKNOWN
-    rules: tuple[str, ...] = ()        # the 16-hour rule as hours/lesson weeks: "16/4" is the law
-    rmc_hours: tuple[str, ...] = ()    # the region's threshold of 18+ (RMC) reports
-    hours: tuple[str, ...] = ()        # how hours were counted: lesuren, klokuren, export
-    calendars: tuple[str, ...] = ()    # where lesson weeks came from: holidays (vakanties.csv), presence, every_week
+    demonstration: str = UNKNOWN  # "yes" when any list used the demonstration model, else "no" or UNKNOWN
+    rules: tuple[str, ...] = ()  # the 16-hour rule as hours/lesson weeks: "16/4" is the law
+    rmc_hours: tuple[str, ...] = ()  # the region's threshold of 18+ (RMC) reports
+    hours: tuple[str, ...] = ()  # how hours were counted: lesuren, klokuren, export
+    calendars: tuple[str, ...] = ()  # where lesson weeks came from: holidays (vakanties.csv), presence, every_week
     public_holidays: tuple[str, ...] = ()  # the package that knows the national holidays, with its version
-    lists: int = 0                     # weekly lists counted
+    lists: int = 0  # weekly lists counted
 
     @classmethod
     def of(cls, records: list[dict[str, Any]], hours: set[str]) -> Basis:
         """From the lists' own records (an empty one for a list made before they were kept)."""
+
         def seen(key: str) -> tuple[str, ...]:
             return tuple(sorted({_text(r[key]) if key in r else UNKNOWN for r in records}))
 
         flags = {r.get("demonstration") for r in records}
         demonstration = "yes" if True in flags else UNKNOWN if None in flags or not records else "no"
-        return cls(seen("model"), demonstration, seen("rules"), seen("rmc_hours"), tuple(sorted(hours)),
-                   seen("calendar"), seen("public_holidays"), len(records))
+        return cls(
+            seen("model"),
+            demonstration,
+            seen("rules"),
+            seen("rmc_hours"),
+            tuple(sorted(hours)),
+            seen("calendar"),
+            seen("public_holidays"),
+            len(records),
+        )
 
     def merged(self, other: Basis) -> Basis:
         """A region's basis: every school's values."""
+
         def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(sorted({*a, *b}))
 
         flags = {self.demonstration, other.demonstration}
-        return Basis(union(self.models, other.models),
-                     "yes" if "yes" in flags else UNKNOWN if UNKNOWN in flags else "no",
-                     union(self.rules, other.rules), union(self.rmc_hours, other.rmc_hours),
-                     union(self.hours, other.hours), union(self.calendars, other.calendars),
-                     union(self.public_holidays, other.public_holidays), self.lists + other.lists)
+        return Basis(
+            union(self.models, other.models),
+            "yes" if "yes" in flags else UNKNOWN if UNKNOWN in flags else "no",
+            union(self.rules, other.rules),
+            union(self.rmc_hours, other.rmc_hours),
+            union(self.hours, other.hours),
+            union(self.calendars, other.calendars),
+            union(self.public_holidays, other.public_holidays),
+            self.lists + other.lists,
+        )
 
 
 def _text(value: Any) -> str:
@@ -152,8 +176,8 @@ class Aggregate:
     threshold: int
     tables: tuple[Table, ...]
     links: tuple[tuple[str, tuple[str, ...]], ...] = ()  # sums across tables: (total id, part ids)
-    same: tuple[tuple[str, ...], ...] = ()               # ids that hold one and the same number
-    too_small: bool = False                              # fewer students than the threshold: nothing published
+    same: tuple[tuple[str, ...], ...] = ()  # ids that hold one and the same number
+    too_small: bool = False  # fewer students than the threshold: nothing published
     suppressed: bool = False
     months: tuple[str, ...] = field(default=())
     basis: Basis = field(default_factory=Basis)
@@ -172,19 +196,33 @@ class Aggregate:
 
 
 def to_json(aggregate: Aggregate) -> str:
-    doc = {"kind": KIND, "format_version": FORMAT_VERSION, "schools": list(aggregate.schools),
-           "period": {"from": aggregate.first_day, "to": aggregate.last_day},
-           "threshold": aggregate.threshold, "percent_denominator": PERCENT_DENOMINATOR,
-           "too_small": aggregate.too_small, "months": list(aggregate.months),
-           "tables": [{"key": t.key, "rows": list(t.rows), "columns": list(t.columns),
-                       "cells": [[_json(v) for v in r] for r in t.cells],
-                       "row_totals": None if t.row_totals is None else [_json(v) for v in t.row_totals],
-                       "column_totals": None if t.column_totals is None else [_json(v) for v in t.column_totals],
-                       "total": _json(t.total)} for t in aggregate.tables],
-           "links": [[total, list(parts)] for total, parts in aggregate.links],
-           "same": [list(g) for g in aggregate.same],
-           "basis": {f.name: (list(v) if isinstance(v := getattr(aggregate.basis, f.name), tuple) else v)
-                     for f in fields(Basis)}}
+    doc = {
+        "kind": KIND,
+        "format_version": FORMAT_VERSION,
+        "schools": list(aggregate.schools),
+        "period": {"from": aggregate.first_day, "to": aggregate.last_day},
+        "threshold": aggregate.threshold,
+        "percent_denominator": PERCENT_DENOMINATOR,
+        "too_small": aggregate.too_small,
+        "months": list(aggregate.months),
+        "tables": [
+            {
+                "key": t.key,
+                "rows": list(t.rows),
+                "columns": list(t.columns),
+                "cells": [[_json(v) for v in r] for r in t.cells],
+                "row_totals": None if t.row_totals is None else [_json(v) for v in t.row_totals],
+                "column_totals": None if t.column_totals is None else [_json(v) for v in t.column_totals],
+                "total": _json(t.total),
+            }
+            for t in aggregate.tables
+        ],
+        "links": [[total, list(parts)] for total, parts in aggregate.links],
+        "same": [list(g) for g in aggregate.same],
+        "basis": {
+            f.name: (list(v) if isinstance(v := getattr(aggregate.basis, f.name), tuple) else v) for f in fields(Basis)
+        },
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -201,33 +239,61 @@ def read_aggregate(path: Path) -> Aggregate:
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         doc = None
     if not isinstance(doc, dict) or doc.get("kind") != KIND:
-        raise InputError(msg("is not an aggregate of riskscreen (a shortlist, a snapshot or another file)"),
-                         hint=msg("give the JSON files that `riskscreen aggregate -o FILE.json` wrote"),
-                         path=str(path))
+        raise InputError(
+            msg("is not an aggregate of riskscreen (a shortlist, a snapshot or another file)"),
+            hint=msg("give the JSON files that `riskscreen aggregate -o FILE.json` wrote"),
+            path=str(path),
+        )
     if doc.get("format_version", 1) not in (1, FORMAT_VERSION):
-        raise InputError(msg("is an aggregate of format version {version}; this riskscreen reads versions 1 and "
-                             "{format_version}", version=str(doc.get("format_version")),
-                             format_version=FORMAT_VERSION),
-                         hint=msg("update riskscreen, or write the file again with this version"), path=str(path))
+        raise InputError(
+            msg(
+                "is an aggregate of format version {version}; this riskscreen reads versions 1 and {format_version}",
+                version=str(doc.get("format_version")),
+                format_version=FORMAT_VERSION,
+            ),
+            hint=msg("update riskscreen, or write the file again with this version"),
+            path=str(path),
+        )
     try:
         aggregate = _from_doc(doc)
     except (KeyError, TypeError, ValueError, StopIteration):
-        raise InputError(msg("is an aggregate file that cannot be read (damaged or edited)"),
-                         hint=msg("write it again with `riskscreen aggregate`"), path=str(path)) from None
+        raise InputError(
+            msg("is an aggregate file that cannot be read (damaged or edited)"),
+            hint=msg("write it again with `riskscreen aggregate`"),
+            path=str(path),
+        ) from None
     _check_sums(aggregate, path)
-    low = sorted(k for k, v in aggregate.values().items()
-                 if (isinstance(v, int) and 0 < v < aggregate.threshold)
-                 or (isinstance(v, Span) and v.low < aggregate.threshold))
+    low = sorted(
+        k
+        for k, v in aggregate.values().items()
+        if (isinstance(v, int) and 0 < v < aggregate.threshold) or (isinstance(v, Span) and v.low < aggregate.threshold)
+    )
     if low or aggregate.threshold < LOWEST_THRESHOLD:
-        raise InputError(msg("holds counts below its threshold of {threshold} ({cells}): edited by hand, so refused",
-                             threshold=aggregate.threshold, cells=", ".join(low[:5]) or "threshold"),
-                         hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+        raise InputError(
+            msg(
+                "holds counts below its threshold of {threshold} ({cells}): edited by hand, so refused",
+                threshold=aggregate.threshold,
+                cells=", ".join(low[:5]) or "threshold",
+            ),
+            hint=msg("write it again with `riskscreen aggregate`"),
+            path=str(path),
+        )
     return aggregate
 
 
 MAX_COUNT = 10_000_000  # more students (or actions) than a country's schools hold: an edited file
-FULL_MARGINS = ("screened_by_level", "screened_by_year", "reports", "reports_by_month", "report_types_by_month",
-                "sick", "actions", "referrals", "after_action", "left")  # tables that always publish every total
+FULL_MARGINS = (
+    "screened_by_level",
+    "screened_by_year",
+    "reports",
+    "reports_by_month",
+    "report_types_by_month",
+    "sick",
+    "actions",
+    "referrals",
+    "after_action",
+    "left",
+)  # tables that always publish every total
 SCHOOL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
@@ -237,13 +303,19 @@ def _check_sums(aggregate: Aggregate, path: Path) -> None:
     values = aggregate.values()
     for t in aggregate.tables:
         if t.key in FULL_MARGINS and t.rows and (t.row_totals is None or t.column_totals is None or t.total is None):
-            raise InputError(msg("has a table without its totals ({table}): edited by hand, so refused", table=t.key),
-                             hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+            raise InputError(
+                msg("has a table without its totals ({table}): edited by hand, so refused", table=t.key),
+                hint=msg("write it again with `riskscreen aggregate`"),
+                path=str(path),
+            )
     for total, parts in aggregate.constraints():
         numbers = [values.get(k) for k in (total, *parts)]
         if all(isinstance(v, int) for v in numbers) and numbers[0] != sum(numbers[1:]):  # type: ignore[arg-type]
-            raise InputError(msg("holds counts that no longer add up ({cell}): edited by hand, so refused",
-                                 cell=total), hint=msg("write it again with `riskscreen aggregate`"), path=str(path))
+            raise InputError(
+                msg("holds counts that no longer add up ({cell}): edited by hand, so refused", cell=total),
+                hint=msg("write it again with `riskscreen aggregate`"),
+                path=str(path),
+            )
 
 
 def _from_doc(doc: dict[str, Any]) -> Aggregate:
@@ -264,19 +336,37 @@ def _from_doc(doc: dict[str, Any]) -> Aggregate:
     def values(items: Any) -> tuple[Value, ...] | None:
         return None if items is None else tuple(value(v) for v in items)
 
-    tables = tuple(Table(str(t["key"]), tuple(map(str, t["rows"])), tuple(map(str, t["columns"])),
-                         tuple(tuple(value(v) for v in row) for row in t["cells"]), values(t["row_totals"]),
-                         values(t["column_totals"]), value(t["total"])) for t in doc["tables"])
+    tables = tuple(
+        Table(
+            str(t["key"]),
+            tuple(map(str, t["rows"])),
+            tuple(map(str, t["columns"])),
+            tuple(tuple(value(v) for v in row) for row in t["cells"]),
+            values(t["row_totals"]),
+            values(t["column_totals"]),
+            value(t["total"]),
+        )
+        for t in doc["tables"]
+    )
     for t in tables:
         if len(t.cells) != len(t.rows) or any(len(r) != len(t.columns) for r in t.cells):
             raise ValueError("cells do not fit the rows and columns")
     schools = tuple(str(s).strip() for s in doc["schools"])
     if not schools or not all(SCHOOL_CODE.match(s) for s in schools):
         raise ValueError("not a school's code")
-    return Aggregate(schools, str(doc["period"]["from"]), str(doc["period"]["to"]),
-                     int(doc["threshold"]), tables, tuple((str(a), tuple(map(str, b))) for a, b in doc["links"]),
-                     tuple(tuple(map(str, g)) for g in doc["same"]), bool(doc["too_small"]), True,
-                     tuple(map(str, doc.get("months", []))), _basis(doc.get("basis")))
+    return Aggregate(
+        schools,
+        str(doc["period"]["from"]),
+        str(doc["period"]["to"]),
+        int(doc["threshold"]),
+        tables,
+        tuple((str(a), tuple(map(str, b))) for a, b in doc["links"]),
+        tuple(tuple(map(str, g)) for g in doc["same"]),
+        bool(doc["too_small"]),
+        True,
+        tuple(map(str, doc.get("months", []))),
+        _basis(doc.get("basis")),
+    )
 
 
 def _basis(doc: Any) -> Basis:

@@ -17,10 +17,20 @@ from riskscreen.workspace.location import Workspace
 from riskscreen.workspace.store import locked
 
 
-def add_action(where: Workspace | None, student_id: str, *, what: str, type: str = "conversation",
-               who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
-               review: dt.date | None = None, agreed: dt.date | None = None, strengths: list[str] | None = None,
-               goal: str | None = None) -> Action:
+def add_action(
+    where: Workspace | None,
+    student_id: str,
+    *,
+    what: str,
+    type: str = "conversation",
+    who: str = "youth_worker",
+    worker: str | None = None,
+    referral: str | None = None,
+    review: dt.date | None = None,
+    agreed: dt.date | None = None,
+    strengths: list[str] | None = None,
+    goal: str | None = None,
+) -> Action:
     """Record an agreed action for a student of the school, with what goes well and what the student wants (chosen
     categories, in either language or as keys).
 
@@ -56,10 +66,20 @@ def add_action(where: Workspace | None, student_id: str, *, what: str, type: str
         check_known(where, student_id, msg("check the pseudonym; `riskscreen score` lists every student"))
         book = actions.load(where.actions_file)
         strength_keys, goal_key = own_view_keys(strengths or [], goal)
-        action = actions.make_action(book, student_id=student_id, agreed=day, what=what, type=type, who=who,
-                                     worker=worker, referral=referral, review=review,
-                                     referral_targets=where.settings.referral_targets, strengths=strength_keys,
-                                     goal=goal_key)
+        action = actions.make_action(
+            book,
+            student_id=student_id,
+            agreed=day,
+            what=what,
+            type=type,
+            who=who,
+            worker=worker,
+            referral=referral,
+            review=review,
+            referral_targets=where.settings.referral_targets,
+            strengths=strength_keys,
+            goal=goal_key,
+        )
         actions.save(actions.add(book, [action]), where.actions_file)
     return action
 
@@ -80,8 +100,9 @@ def close_action(where: Workspace | None, action_id: int, *, outcome: str, on: d
     """
     where = where or workspace()
     with locked(where):
-        book, closed = actions.close(actions.load(where.actions_file), action_id, on=on or current_date(),
-                                     outcome=outcome)
+        book, closed = actions.close(
+            actions.load(where.actions_file), action_id, on=on or current_date(), outcome=outcome
+        )
         actions.save(book, where.actions_file)
     return closed
 
@@ -105,14 +126,14 @@ def update_referral(where: Workspace | None, action_id: int, *, state: str, on: 
     where = where or workspace()
     key = referral_state_key(state)
     with locked(where):
-        book, moved = actions.set_state(actions.load(where.actions_file), action_id, state=key,
-                                        on=on or current_date())
+        book, moved = actions.set_state(actions.load(where.actions_file), action_id, state=key, on=on or current_date())
         actions.save(book, where.actions_file)
     return moved
 
 
-def actions_table(where: Workspace | None = None, *, include_closed: bool = False,
-                  student_id: str | None = None) -> list[Action]:
+def actions_table(
+    where: Workspace | None = None, *, include_closed: bool = False, student_id: str | None = None
+) -> list[Action]:
     """The school's actions (open ones unless include_closed), in the order they were agreed.
 
     Parameters
@@ -126,8 +147,9 @@ def actions_table(where: Workspace | None = None, *, include_closed: bool = Fals
     """
     where = where or workspace()
     book = actions.load(where.actions_file)
-    chosen = [a for a in book.actions
-              if (include_closed or a.open) and (student_id is None or a.student_id == student_id)]
+    chosen = [
+        a for a in book.actions if (include_closed or a.open) and (student_id is None or a.student_id == student_id)
+    ]
     return sorted(chosen, key=lambda a: (a.agreed, a.id))
 
 
@@ -141,8 +163,9 @@ class ImportResult:
     moved: int = 0  # referrals whose state the list changed
 
 
-def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | None = None,
-                   dry_run: bool = False) -> ImportResult:
+def import_actions(
+    where: Workspace | None, path: Path, *, agreed: dt.date | None = None, dry_run: bool = False
+) -> ImportResult:
     """Read the actions of a filled-in XLSX or CSV list: every filled row an action, or nothing at all.
 
     Parameters
@@ -159,12 +182,17 @@ def import_actions(where: Workspace | None, path: Path, *, agreed: dt.date | Non
     where = where or workspace()
     with locked(where):
         book = actions.load(where.actions_file)
-        parsed = parse_list(Path(path), book, known_students=known_students(where),
-                            referral_targets=where.settings.referral_targets, agreed=agreed, school=where.school,
-                            today=current_date())
+        parsed = parse_list(
+            Path(path),
+            book,
+            known_students=known_students(where),
+            referral_targets=where.settings.referral_targets,
+            agreed=agreed,
+            school=where.school,
+            today=current_date(),
+        )
         if (parsed.actions or parsed.states) and not dry_run:
             actions.save(actions.add(parsed.states or book, parsed.actions), where.actions_file)
-    return ImportResult(parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run,
-                        parsed.moved)
-
-
+    return ImportResult(
+        parsed.actions, parsed.skipped_duplicates, parsed.rows_read, parsed.list_date, dry_run, parsed.moved
+    )

@@ -44,12 +44,26 @@ class Weekly:
         return len(self.shortlist.entries)
 
 
-def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = "nl",
-                     as_of: dt.date | None = None, capacity: int = 5, per_mentor: bool = True,
-                     min_band: str = "elevated", workspace: Workspace | None = None, store: bool = True,
-                     by: str = "mentor", names: Path | None = None, progress: Progress | None = None,
-                     today: dt.date | None = None, strict_capacity: bool = False,
-                     correction: bool = False, role: str = "coordinator", mentor: str | None = None) -> Weekly:
+def weekly_shortlist(
+    sources: Sources,
+    *,
+    model: str | None = None,
+    lang: str = "nl",
+    as_of: dt.date | None = None,
+    capacity: int = 5,
+    per_mentor: bool = True,
+    min_band: str = "elevated",
+    workspace: Workspace | None = None,
+    store: bool = True,
+    by: str = "mentor",
+    names: Path | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    strict_capacity: bool = False,
+    correction: bool = False,
+    role: str = "coordinator",
+    mentor: str | None = None,
+) -> Weekly:
     """The weekly list with changes since the last stored list, open actions and statutory follow-up; stores
     this run's snapshot in the school's workspace (a second run of a date is kept as run 2).
 
@@ -98,11 +112,12 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
         With role 'mentor': the mentor's code (such as MNT02).
     """
     if by not in BY:
-        raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
+        raise UsageError(msg("--by must be one of {join}", join=", ".join(BY)))
     role = role_key(role)
     if role == "mentor" and not mentor:
-        raise UsageError(msg("a mentor's list needs the mentor's code"),
-                         hint=msg("add --mentor CODE, such as --mentor MNT02"))
+        raise UsageError(
+            msg("a mentor's list needs the mentor's code"), hint=msg("add --mentor CODE, such as --mentor MNT02")
+        )
     where = workspace or locate()
     name_map = _names(names, sources)
     loaded = load_model(model)
@@ -112,10 +127,16 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     # that would store a list counting unexported weeks as weeks without absence.
     latest = dt.date.fromisoformat(last) + dt.timedelta(days=AS_OF_GRACE_DAYS) if last else None
     if as_of is not None and latest is not None and as_of > latest:
-        raise UsageError(msg("--as-of {as_of} is more than a week after the last registration in the exports "
-                             "({last})", as_of=Day(as_of.isoformat()), last=Day(last)),
-                         hint=msg("use --as-of {last}, or export the weeks up to {as_of}",
-                                  last=Day(last), as_of=Day(as_of.isoformat())))
+        raise UsageError(
+            msg(
+                "--as-of {as_of} is more than a week after the last registration in the exports ({last})",
+                as_of=Day(as_of.isoformat()),
+                last=Day(last),
+            ),
+            hint=msg(
+                "use --as-of {last}, or export the weeks up to {as_of}", last=Day(last), as_of=Day(as_of.isoformat())
+            ),
+        )
     rules = FlagRules.from_profile(exports.profile.flags)
     if where.settings.rmc_hours is not None:  # the region's agreement, kept with the school's workspace
         rules = replace(rules, rmc_hours=where.settings.rmc_hours)
@@ -127,22 +148,43 @@ def weekly_shortlist(sources: Sources, *, model: str | None = None, lang: str = 
     with locked(where) if store else contextlib.nullcontext():
         stored_days = [snapshots.snapshot_date(p) for p in snapshots.list_snapshots(where.snapshots)]
         if store and not correction and stored_days and max(stored_days) > day:
-            raise UsageError(msg("the exports are of {day}, before the last stored list ({last}): storing them would "
-                                 "put an old week after a newer one", day=Day(day), last=Day(max(stored_days))),
-                             hint=msg("add --correction if this list corrects that earlier week, or --no-history "
-                                      "to only look at it"))
+            raise UsageError(
+                msg(
+                    "the exports are of {day}, before the last stored list ({last}): storing them would "
+                    "put an old week after a newer one",
+                    day=Day(day),
+                    last=Day(max(stored_days)),
+                ),
+                hint=msg(
+                    "add --correction if this list corrects that earlier week, or --no-history to only look at it"
+                ),
+            )
         book = actions.load(where.actions_file)
         previous = snapshots.previous(where.snapshots, day)
         wanted = {a.agreed for a in book.actions if a.open}
         at_action = {d: snapshots.at_or_before(where.snapshots, d) for d in sorted(wanted)}
-        listing = build(result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous,
-                        book=book, action_snapshots=at_action, by=by,
-                        referral_wait_weeks=where.settings.referral_wait_weeks, strict_capacity=strict_capacity)
+        listing = build(
+            result,
+            capacity=capacity,
+            per_mentor=per_mentor,
+            min_band=min_band,
+            previous=previous,
+            book=book,
+            action_snapshots=at_action,
+            by=by,
+            referral_wait_weeks=where.settings.referral_wait_weeks,
+            strict_capacity=strict_capacity,
+        )
         stored = None
         if store:
             # the history is the mentors' list; a youth worker's view is a view of it
-            history_list = listing if by == "mentor" else build(
-                result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book)
+            history_list = (
+                listing
+                if by == "mentor"
+                else build(
+                    result, capacity=capacity, per_mentor=per_mentor, min_band=min_band, previous=previous, book=book
+                )
+            )
             stored = snapshots.save(snapshot(history_list), where.snapshots)
     listing = replace(listing, names=name_map, school=where.school)
     if role != "coordinator":
@@ -155,8 +197,10 @@ def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
     if path is None:
         return None
     if sources.folder is not None and Path(path).resolve().parent == Path(sources.folder).resolve():
-        raise UsageError(msg("the names file {path} lies in the export folder", path=path),
-                         hint=msg("keep it in a folder of its own, outside the exports"))
+        raise UsageError(
+            msg("the names file {path} lies in the export folder", path=path),
+            hint=msg("keep it in a folder of its own, outside the exports"),
+        )
     return read_names(Path(path))
 
 
@@ -165,8 +209,9 @@ def _legacy_note(folder: Path | None, where: Workspace) -> list[str]:
     old = Path(folder) / "riskscreen-history" if folder is not None else None
     if old is None or not old.is_dir() or list_snapshots(where.snapshots) or not list_snapshots(old):
         return []
-    return [f"found snapshots of an earlier version in {old}; move them with: mv {old}/shortlist-*.json "
-            f"{where.snapshots}/"]
+    return [
+        f"found snapshots of an earlier version in {old}; move them with: mv {old}/shortlist-*.json {where.snapshots}/"
+    ]
 
 
 def mentor_views(weekly: Weekly) -> list[tuple[str, Shortlist]]:

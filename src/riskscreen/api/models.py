@@ -17,11 +17,23 @@ from riskscreen.training.train import TrainingResult
 from riskscreen.training.train import train as train_model
 
 
-def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool = False,
-          feature_set: str = "standard", capacity: int | None = None, seed: int = 0, bootstrap: int = 500,
-          demonstration: bool = False, recalibrate: bool = False, shape: str = "auto", force: bool = False,
-          progress: Progress | None = None,
-          today: dt.date | None = None) -> TrainingResult:
+def train(
+    sources: Sources,
+    *,
+    out: Path,
+    c: float | None = None,
+    balanced: bool = False,
+    feature_set: str = "standard",
+    capacity: int | None = None,
+    seed: int = 0,
+    bootstrap: int = 500,
+    demonstration: bool = False,
+    recalibrate: bool = False,
+    shape: str = "auto",
+    force: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> TrainingResult:
     """Fit a transparent model on labelled history, measure it on data it never saw, and save it with its card.
 
     Parameters
@@ -58,19 +70,32 @@ def train(sources: Sources, *, out: Path, c: float | None = None, balanced: bool
         RISKSCREEN_TODAY (`riskscreen.settings`).
     """
     if out.exists() and not force:
-        raise UsageError(msg("{out} already exists", out=out),
-                         hint=msg("choose another --out, or add --force to replace it"))
+        raise UsageError(
+            msg("{out} already exists", out=out), hint=msg("choose another --out, or add --force to replace it")
+        )
     if out.exists() and not out.is_dir():
-        raise UsageError(msg("{out} is a file, not a model folder", out=out), hint=msg("give --out a folder, such as "
-                                                                          "models/ourschool"))
+        raise UsageError(
+            msg("{out} is a file, not a model folder", out=out),
+            hint=msg("give --out a folder, such as models/ourschool"),
+        )
     if c is not None and c <= 0:
         raise UsageError(msg("--C must be above 0"))
     check_measuring(capacity, bootstrap)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
-    result = train_model(exports, c=c, class_weight="balanced" if balanced else None, feature_set=feature_set,
-                         seed=seed, capacity=capacity, n_boot=bootstrap, name=out.name, demonstration=demonstration,
-                         recalibrate=recalibrate, shape=shape,
-                         progress=progress)
+    result = train_model(
+        exports,
+        c=c,
+        class_weight="balanced" if balanced else None,
+        feature_set=feature_set,
+        seed=seed,
+        capacity=capacity,
+        n_boot=bootstrap,
+        name=out.name,
+        demonstration=demonstration,
+        recalibrate=recalibrate,
+        shape=shape,
+        progress=progress,
+    )
     save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
     return result
 
@@ -83,9 +108,18 @@ class Evaluation:
     plots: list[Path] = field(default_factory=list)
 
 
-def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None = None, seed: int = 0,
-             bootstrap: int = 500, plots: Path | None = None, force: bool = False,
-             progress: Progress | None = None, today: dt.date | None = None) -> Evaluation:
+def evaluate(
+    sources: Sources,
+    *,
+    model: str | None = None,
+    capacity: int | None = None,
+    seed: int = 0,
+    bootstrap: int = 500,
+    plots: Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Evaluation:
     """A model on labelled data: metrics with intervals, baselines on the same rows, the fairness audit; with
     `plots`, ROC, precision-at-k and calibration PNGs written to that folder.
 
@@ -114,9 +148,10 @@ def evaluate(sources: Sources, *, model: str | None = None, capacity: int | None
     """
     check_measuring(capacity, bootstrap)
     if plots is not None and plots.exists() and not plots.is_dir():
-        raise UsageError(msg("--plots {plots} is not a folder", plots=plots),
-                         hint=msg("give a folder for the PNG files; it is made "
-                                                                      "if it does not exist"))
+        raise UsageError(
+            msg("--plots {plots} is not a folder", plots=plots),
+            hint=msg("give a folder for the PNG files; it is made if it does not exist"),
+        )
     if plots is not None:
         from riskscreen.training.plots import require_matplotlib  # matplotlib: only when plots are asked for
 
@@ -139,9 +174,10 @@ def check_measuring(capacity: int | None, bootstrap: int) -> None:
     if capacity is not None and capacity < 1:
         raise UsageError(msg("--capacity must be 1 or more"), hint=msg("the number of students a youth worker can see"))
     if not 0 <= bootstrap <= MAX_BOOTSTRAP:
-        raise UsageError(msg("--bootstrap must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
-                         hint=msg("500 is usual; 0 gives no "
-                                                                                      "intervals"))
+        raise UsageError(
+            msg("--bootstrap must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
+            hint=msg("500 is usual; 0 gives no intervals"),
+        )
 
 
 def models() -> list[tuple[Path, ModelCard | None, bool]]:
@@ -162,4 +198,3 @@ def model_card(model: str | None = None) -> ModelCard:
         A model's name or folder; None: the bundled demonstration model.
     """
     return read_card(resolve(model))
-

@@ -17,9 +17,12 @@ from riskscreen.workspace import sharing
 from riskscreen.workspace.location import SETTINGS_NAME, Workspace, read_settings
 
 # what riskscreen reads beyond the contract's required columns (docs/data-contract.md)
-READ_ALSO = {"attendance": ("period", "hours"), "grades": ("weight",),
-             "students": ("level", "year", "age", "repeated_years", "moved_down", "mentor", "class"),
-             "outcomes": ()}
+READ_ALSO = {
+    "attendance": ("period", "hours"),
+    "grades": ("weight",),
+    "students": ("level", "year", "age", "repeated_years", "moved_down", "mentor", "class"),
+    "outcomes": (),
+}
 
 
 def privacy_facts(where: Workspace, card: ModelCard, lang: str) -> PrivacyFacts:
@@ -31,23 +34,37 @@ def privacy_facts(where: Workspace, card: ModelCard, lang: str) -> PrivacyFacts:
         label = choice_label("sharing_bases", basis.basis, lang)
         bases[label] = bases.get(label, 0) + 1
     until = "t/m" if lang == "nl" else "to"
-    covenant = None if school is None else (f"{date_text(school.on, lang)} {until} "
-                                            f"{date_text(school.until, lang) if school.until else '…'}")
+    covenant = (
+        None
+        if school is None
+        else (f"{date_text(school.on, lang)} {until} {date_text(school.until, lang) if school.until else '…'}")
+    )
     auc = card.metrics.roc_auc
     interval = f" ({_two(auc.low, lang)}-{_two(auc.high, lang)})" if auc.low is not None else ""
     return PrivacyFacts(
-        school=where.school, retention_weeks=settings.retention_weeks, referral_targets=settings.referral_targets,
-        covenant=covenant, bases=dict(sorted(bases.items())),
+        school=where.school,
+        retention_weeks=settings.retention_weeks,
+        referral_targets=settings.referral_targets,
+        covenant=covenant,
+        bases=dict(sorted(bases.items())),
         fields_read={t: (*REQUIRED_COLUMNS[t], *READ_ALSO[t]) for t in REQUIRED_COLUMNS},
         refused=tuple(sorted({localised(msg(v), lang) for v in IDENTIFIER_NAMES.values()})),
-        model=card.name, demonstration=card.demonstration, model_created=date_text(card.created[:10], lang),
-        training_from=card.training_data.first_date, training_to=card.training_data.last_date,
-        training_students=card.training_data.students, training_positives=card.training_data.positives,
-        roc_auc=f"{_two(auc.value, lang)}{interval}", test_students=card.metrics.n_students,
+        model=card.name,
+        demonstration=card.demonstration,
+        model_created=date_text(card.created[:10], lang),
+        training_from=card.training_data.first_date,
+        training_to=card.training_data.last_date,
+        training_students=card.training_data.students,
+        training_positives=card.training_data.positives,
+        roc_auc=f"{_two(auc.value, lang)}{interval}",
+        test_students=card.metrics.n_students,
         test_positives=card.metrics.n_positive,
-        fairness={c: tuple(g.group for g in column.groups if g.outside_range)
-                  for c, column in card.fairness.columns.items()},
-        intended_use=card.intended_use, limits=card.limits)
+        fairness={
+            c: tuple(g.group for g in column.groups if g.outside_range) for c, column in card.fairness.columns.items()
+        },
+        intended_use=card.intended_use,
+        limits=card.limits,
+    )
 
 
 def privacy_papers(where: Workspace, *, model: str | None = None, lang: str = "nl") -> dict[str, str | bytes]:

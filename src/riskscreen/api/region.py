@@ -19,9 +19,16 @@ from riskscreen.workspace.location import Workspace, read_settings
 from riskscreen.workspace.store import locked
 
 
-def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date | None = None,
-              threshold: int = DEFAULT_THRESHOLD, outcomes: Path | None = None,
-              today: dt.date | None = None, publish: bool = False) -> Aggregate:
+def aggregate(
+    where: Workspace,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    outcomes: Path | None = None,
+    today: dt.date | None = None,
+    publish: bool = False,
+) -> Aggregate:
     """The school's counts over a period (default: the current school year up to today), suppressed for
     publication; with an outcomes table, also who of them left without a startkwalificatie.
 
@@ -49,8 +56,14 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
         recorded.
     """
     if threshold < LOWEST_THRESHOLD:
-        raise UsageError(msg("--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
-                             threshold=threshold, lowest=LOWEST_THRESHOLD), hint=msg("use 10, or at least 5"))
+        raise UsageError(
+            msg(
+                "--threshold {threshold} is below {lowest}, the least that keeps a student unrecognised",
+                threshold=threshold,
+                lowest=LOWEST_THRESHOLD,
+            ),
+            hint=msg("use 10, or at least 5"),
+        )
     today = today or current_date()
     start, end = school_year(today)
     record = where.folder / "releases.json"
@@ -64,25 +77,29 @@ def aggregate(where: Workspace, *, first: dt.date | None = None, last: dt.date |
                 latest = max(this_year, key=lambda r: r.last)
                 first, last = latest.first, latest.last
         if last < first:
-            raise UsageError(msg("--to {last} is before --from {first}", last=Day(last.isoformat()),
-                                 first=Day(first.isoformat())))
+            raise UsageError(
+                msg("--to {last} is before --from {first}", last=Day(last.isoformat()), first=Day(first.isoformat()))
+            )
         snapshots = load_workspace(where.snapshots)
         book = actions.load(where.actions_file)
         targets = read_settings(where).referral_targets
         left = _outcomes(outcomes) if outcomes is not None else None
-        counted = suppress(count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold,
-                                 targets, left))
+        counted = suppress(
+            count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold, targets, left)
+        )
         if publish and releases.check(published, first, last, to_json(counted)):
-            releases.save(record, [*published, releases.Release(first, last, today,
-                                                                releases.checksum(to_json(counted)))])
+            releases.save(
+                record, [*published, releases.Release(first, last, today, releases.checksum(to_json(counted)))]
+            )
     return counted
 
 
 def _outcomes(path: Path) -> pd.DataFrame:
     exports, report = read_exports(None, outcomes=Path(path), require=("outcomes",))
     if exports is None or exports.outcomes is None:
-        raise ValidationFailed(msg("the data did not pass validation ({count} problem(s))",
-                                   count=len(report.problems)), report)
+        raise ValidationFailed(
+            msg("the data did not pass validation ({count} problem(s))", count=len(report.problems)), report
+        )
     return exports.outcomes
 
 

@@ -15,8 +15,16 @@ from riskscreen.workspace.location import Workspace
 from riskscreen.workspace.store import locked
 
 
-def record_report(where: Workspace | None, student_id: str, *, on: dt.date, signal: str = "verzuim_16u",
-                  type: str | None = None, end: dt.date | None = None, today: dt.date | None = None) -> Report:
+def record_report(
+    where: Workspace | None,
+    student_id: str,
+    *,
+    on: dt.date,
+    signal: str = "verzuim_16u",
+    type: str | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Report:
     """Record that a statutory signal was reported (a report to DUO/leerplicht, sick leave to the jeugdarts).
 
     A report to DUO is the student's oldest report still open on `on` in the latest list, or the one named by its
@@ -42,8 +50,10 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
     """
     where = where or workspace()
     if on > (today or current_date()):
-        raise UsageError(msg("--on {on} is in the future", on=Day(on.isoformat())),
-                         hint=msg("record a report on the day it was made"))
+        raise UsageError(
+            msg("--on {on} is in the future", on=Day(on.isoformat())),
+            hint=msg("record a report on the day it was made"),
+        )
     with locked(where):
         check_known(where, student_id, msg("check the pseudonym"))
         book = actions.load(where.actions_file)
@@ -56,8 +66,9 @@ def record_report(where: Workspace | None, student_id: str, *, on: dt.date, sign
     return record
 
 
-def _open_report(where: Workspace, book: actions.ActionBook, student_id: str, on: dt.date, type: str | None,
-                 end: dt.date | None) -> dict[str, object] | None:
+def _open_report(
+    where: Workspace, book: actions.ActionBook, student_id: str, on: dt.date, type: str | None, end: dt.date | None
+) -> dict[str, object] | None:
     """The report a recorded report covers: the oldest one still open on `on` (of the type, with the end date,
     when named) among the student's reports in the latest list; None when the list knows no reports (a list made
     before they were stored)."""
@@ -66,13 +77,23 @@ def _open_report(where: Workspace, book: actions.ActionBook, student_id: str, on
     if not entries:
         return None
     recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(student_id, "verzuim_16u")]
-    open_ = [e for e in with_states(entries, recorded, on.isoformat()) if e["state"] in OPEN_STATES
-             and str(e["reached"]) <= on.isoformat() and (type is None or e["type"] == type)
-             and (end is None or (e["end"] or e["reached"]) == end.isoformat())]
+    open_ = [
+        e
+        for e in with_states(entries, recorded, on.isoformat())
+        if e["state"] in OPEN_STATES
+        and str(e["reached"]) <= on.isoformat()
+        and (type is None or e["type"] == type)
+        and (end is None or (e["end"] or e["reached"]) == end.isoformat())
+    ]
     if not open_:
-        raise UsageError(msg("student '{student_id}' has no report open on {on} that matches", student_id=student_id,
-                             on=Day(on.isoformat())),
-                         hint=msg("`riskscreen actions due` lists the open reports with their type and end date"))
+        raise UsageError(
+            msg(
+                "student '{student_id}' has no report open on {on} that matches",
+                student_id=student_id,
+                on=Day(on.isoformat()),
+            ),
+            hint=msg("`riskscreen actions due` lists the open reports with their type and end date"),
+        )
     return min(open_, key=lambda e: (str(e["reached"]), str(e["type"])))
 
 
@@ -100,9 +121,10 @@ def reports_due(where: Workspace | None = None, *, today: dt.date | None = None)
     where = where or workspace()
     paths = snapshots.list_snapshots(where.snapshots)
     if not paths:
-        raise UsageError(msg("the workspace {folder} has no list yet, so its reports are unknown",
-                             folder=where.folder),
-                         hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"))
+        raise UsageError(
+            msg("the workspace {folder} has no list yet, so its reports are unknown", folder=where.folder),
+            hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"),
+        )
     snap = snapshots.load(paths[-1])
     book = actions.load(where.actions_file)
     day = (today or current_date()).isoformat()
@@ -112,6 +134,9 @@ def reports_due(where: Workspace | None = None, *, today: dt.date | None = None)
         if not entries:
             continue
         recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
-        out += [DueReport(sid, str(snap.students.at[sid, "group"]), e)
-                for e in with_states(entries, recorded, day) if e["state"] in OPEN_STATES]
+        out += [
+            DueReport(sid, str(snap.students.at[sid, "group"]), e)
+            for e in with_states(entries, recorded, day)
+            if e["state"] in OPEN_STATES
+        ]
     return snap.as_of, sorted(out, key=lambda r: (str(r.report["deadline"]), r.student_id, str(r.report["reached"])))

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -43,17 +44,27 @@ class Sources:
         return any(p is not None for p in (self.folder, self.attendance, self.grades, self.students, self.outcomes))
 
 
+def read_kwargs(sources: Sources) -> dict[str, Any]:
+    return {
+        "attendance": sources.attendance,
+        "grades": sources.grades,
+        "students": sources.students,
+        "outcomes": sources.outcomes,
+        "profile": sources.profile,
+        "sheet": sources.sheet,
+        "allow_columns": sources.allow_columns,
+        "pseudonym_columns": sources.pseudonym_columns,
+    }
 
 
-def read_kwargs(sources: Sources) -> dict[str, object]:
-    return {"attendance": sources.attendance, "grades": sources.grades, "students": sources.students,
-            "outcomes": sources.outcomes, "profile": sources.profile, "sheet": sources.sheet,
-            "allow_columns": sources.allow_columns, "pseudonym_columns": sources.pseudonym_columns}
-
-
-
-def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
-         require: tuple[str, ...] = ("attendance", "grades"), progress: Progress | None = None) -> Exports:
+def read(
+    sources: Sources,
+    *,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    require: tuple[str, ...] = ("attendance", "grades"),
+    progress: Progress | None = None,
+) -> Exports:
     """The validated tables of a school; raises ValidationFailed (with the report) when they break the contract.
 
     Parameters
@@ -70,12 +81,14 @@ def read(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | Non
     progress
         Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
     """
-    return load_exports(sources.folder, as_of=as_of, today=today, require=require, progress=progress,
-                        **read_kwargs(sources))
+    return load_exports(
+        sources.folder, as_of=as_of, today=today, require=require, progress=progress, **read_kwargs(sources)
+    )
 
 
-def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None,
-             progress: Progress | None = None) -> ValidationReport:
+def validate(
+    sources: Sources, *, as_of: dt.date | None = None, today: dt.date | None = None, progress: Progress | None = None
+) -> ValidationReport:
     """Every problem of the exports with file, row, column and fix; the report says whether they are valid.
 
     Parameters
@@ -92,11 +105,14 @@ def validate(sources: Sources, *, as_of: dt.date | None = None, today: dt.date |
     """
     if not sources.given:
         raise UsageError(msg("give a folder, or files with --attendance, --grades, --students or --outcomes"))
-    _exports, report = read_exports(sources.folder, as_of=as_of, today=today, require=(), progress=progress,
-                                    **read_kwargs(sources))  # type: ignore[arg-type]
+    _exports, report = read_exports(
+        sources.folder, as_of=as_of, today=today, require=(), progress=progress, **read_kwargs(sources)
+    )
     if not report.files:
-        raise UsageError(msg("no export files recognised in {folder}", folder=sources.folder),
-                         hint=msg("name them like absenties.csv and cijfers.csv, or use --attendance / --grades"))
+        raise UsageError(
+            msg("no export files recognised in {folder}", folder=sources.folder),
+            hint=msg("name them like absenties.csv and cijfers.csv, or use --attendance / --grades"),
+        )
     return report
 
 
@@ -124,9 +140,18 @@ class Scores:
         return int(self.result.table["verzuim_16u"].sum())
 
 
-def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of: dt.date | None = None,
-          top: int | None = None, mentor: str | None = None, class_: str | None = None,
-          progress: Progress | None = None, today: dt.date | None = None) -> Scores:
+def score(
+    sources: Sources,
+    *,
+    model: str | None = None,
+    lang: str = "nl",
+    as_of: dt.date | None = None,
+    top: int | None = None,
+    mentor: str | None = None,
+    class_: str | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Scores:
     """Rank every student by risk with reasons and flags; optionally one mentor's or class's, or the top N.
 
     Parameters
@@ -156,9 +181,16 @@ def score(sources: Sources, *, model: str | None = None, lang: str = "nl", as_of
     return Scores(result, select(result, top=top, mentor=mentor, class_=class_))
 
 
-def explain(sources: Sources, student_id: str, *, model: str | None = None, lang: str = "nl",
-            as_of: dt.date | None = None, progress: Progress | None = None,
-            today: dt.date | None = None) -> Explanation:
+def explain(
+    sources: Sources,
+    student_id: str,
+    *,
+    model: str | None = None,
+    lang: str = "nl",
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Explanation:
     """One student's full breakdown: every feature, its reference and contribution, flags, registrations.
 
     Parameters
@@ -183,7 +215,6 @@ def explain(sources: Sources, student_id: str, *, model: str | None = None, lang
     return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
 
 
-
 def profiles() -> list[tuple[str, Profile]]:
     """Every mapping profile: the built-in ones, then the user's."""
     return list_profiles()
@@ -201,4 +232,3 @@ def profile_template(name: str, output: Path | None = None) -> tuple[str, Path]:
     """
     text = template(name)
     return text, output or user_profile_dir() / f"{name}.toml"
-

@@ -23,8 +23,15 @@ class SharingTable:
     today: dt.date
 
 
-def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.date | None = None,
-                until: dt.date | None = None, today: dt.date | None = None) -> Basis:
+def set_sharing(
+    where: Workspace | None,
+    student_id: str,
+    *,
+    basis: str,
+    on: dt.date | None = None,
+    until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Basis:
     """Record why a student's signals may be shared with the youth worker (toestemming, convenant, bekend; or
     consent, covenant, known) from `on` (default today) until `until` (default: until ended).
 
@@ -53,8 +60,9 @@ def set_sharing(where: Workspace | None, student_id: str, *, basis: str, on: dt.
     return records[-1]
 
 
-def end_sharing(where: Workspace | None, student_id: str, *, on: dt.date | None = None,
-                today: dt.date | None = None) -> tuple[int, dt.date]:
+def end_sharing(
+    where: Workspace | None, student_id: str, *, on: dt.date | None = None, today: dt.date | None = None
+) -> tuple[int, dt.date]:
     """End every basis of a student that still holds on `on` (default today); returns how many were ended, and
     the day.
 

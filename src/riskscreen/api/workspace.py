@@ -36,8 +36,14 @@ class Initialised:
     written: list[Path]
 
 
-def init_workspace(home: Path | None, school: str, *, retention_weeks: int | None = None,
-                   write_config: bool = True, force: bool = False) -> Initialised:
+def init_workspace(
+    home: Path | None,
+    school: str,
+    *,
+    retention_weeks: int | None = None,
+    write_config: bool = True,
+    force: bool = False,
+) -> Initialised:
     """Make a school's workspace (default home: the per-user data folder) and a riskscreen.toml in the working
     folder that points commands run there to it.
 
@@ -61,8 +67,10 @@ def init_workspace(home: Path | None, school: str, *, retention_weeks: int | Non
     if config is not None and config.exists() and not force:
         raise UsageError(msg("{config} already exists", config=config), hint=msg("add --force to replace it"))
     if (target.folder / SETTINGS_NAME).exists() and retention_weeks is not None and not force:
-        raise UsageError(msg("{value} already exists", value=target.folder / SETTINGS_NAME),
-                         hint=msg("edit retention_weeks in it, or add --force to write it again"))
+        raise UsageError(
+            msg("{value} already exists", value=target.folder / SETTINGS_NAME),
+            hint=msg("edit retention_weeks in it, or add --force to write it again"),
+        )
     return Initialised(target, initialise(target, retention_weeks=retention_weeks, config=config, force=force))
 
 
@@ -94,14 +102,20 @@ def history(where: Workspace | None = None, *, compare: tuple[str, str] | None =
     folder = where.snapshots
     if compare is None:
         snaps = [snapshots.load(p) for p in snapshots.list_snapshots(folder)]
-        rows: list[list[object]] = [[s.as_of, s.run, s.model, int(s.students["on_list"].sum()), len(s.students)]
-                                    for s in snaps]
-        return HistoryTable(["as_of", "run", "model", "on_list", "students"], rows, where.folder,
-                            where.settings.retention_weeks)
+        rows: list[list[object]] = [
+            [s.as_of, s.run, s.model, int(s.students["on_list"].sum()), len(s.students)] for s in snaps
+        ]
+        return HistoryTable(
+            ["as_of", "run", "model", "on_list", "students"], rows, where.folder, where.settings.retention_weeks
+        )
     old, new = snapshots.find(folder, compare[0]), snapshots.find(folder, compare[1])
     diff = snapshots.compare(old, new)
-    return HistoryTable(list(diff.columns), diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),
-                        where.folder, where.settings.retention_weeks)
+    return HistoryTable(
+        list(diff.columns),
+        diff.astype(object).where(diff.notna(), None).to_numpy().tolist(),
+        where.folder,
+        where.settings.retention_weeks,
+    )
 
 
 @dataclass(frozen=True)
@@ -116,8 +130,13 @@ class Pruned:
     log_lines: int = 0
 
 
-def prune_history(where: Workspace | None = None, *, older_than_weeks: int | None = None, dry_run: bool = False,
-                  today: dt.date | None = None) -> Pruned:
+def prune_history(
+    where: Workspace | None = None,
+    *,
+    older_than_weeks: int | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> Pruned:
     """Remove snapshots older than the retention period (and closed actions and reports from before it).
 
     Parameters
@@ -135,12 +154,19 @@ def prune_history(where: Workspace | None = None, *, older_than_weeks: int | Non
     where = where or _default_workspace()
     weeks = older_than_weeks if older_than_weeks is not None else where.settings.retention_weeks
     if weeks is None:
-        raise UsageError(msg("no retention period is set"), hint=msg("add --older-than 52w, or set retention_weeks in "
-                                                                "{value}", value=where.folder / 'settings.toml'))
+        raise UsageError(
+            msg("no retention period is set"),
+            hint=msg("add --older-than 52w, or set retention_weeks in {value}", value=where.folder / "settings.toml"),
+        )
     if not 1 <= weeks <= MAX_RETENTION_WEEKS:
-        raise UsageError(msg("--older-than must be from 1 week to {most} weeks (100 years), not {weeks}",
-                             most=MAX_RETENTION_WEEKS, weeks=weeks),
-                         hint=msg("write it as 52w (weeks) or 365d (days)"))
+        raise UsageError(
+            msg(
+                "--older-than must be from 1 week to {most} weeks (100 years), not {weeks}",
+                most=MAX_RETENTION_WEEKS,
+                weeks=weeks,
+            ),
+            hint=msg("write it as 52w (weeks) or 365d (days)"),
+        )
     before = ((today or current_date()) - dt.timedelta(weeks=weeks)).isoformat()
     with locked(where):
         stored = snapshots.list_snapshots(where.snapshots)
@@ -184,8 +210,10 @@ def log_output(where: Workspace, *, command: str, role: str, fmt: str, students:
     if not where.folder.is_dir():
         return False
     try:
-        outlog.append(where.log_file, outlog.Logged(outlog.now(), command, role, fmt, students,
-                                                    "-" if output is None else Path(output).name))
+        outlog.append(
+            where.log_file,
+            outlog.Logged(outlog.now(), command, role, fmt, students, "-" if output is None else Path(output).name),
+        )
     except WorkspaceError:
         return False
     return True
@@ -209,13 +237,16 @@ def known_students(where: Workspace, day: str | None = None) -> set[str]:
         paths = snapshots.list_snapshots(where.snapshots)
         path = paths[-1] if paths else None
     if path is None:
-        raise UsageError(msg("the workspace {folder} has no list yet, so its students are unknown",
-                             folder=where.folder),
-                         hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"))
+        raise UsageError(
+            msg("the workspace {folder} has no list yet, so its students are unknown", folder=where.folder),
+            hint=msg("make this week's list first: riskscreen shortlist EXPORT-FOLDER"),
+        )
     return set(snapshots.student_ids(path))
 
 
 def check_known(where: Workspace, student_id: str, hint: str) -> None:
     if student_id not in known_students(where):
-        raise UsageError(msg("student '{student_id}' is not on any list of this school's workspace",
-                             student_id=student_id), hint=hint)
+        raise UsageError(
+            msg("student '{student_id}' is not on any list of this school's workspace", student_id=student_id),
+            hint=hint,
+        )

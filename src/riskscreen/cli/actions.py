@@ -1,7 +1,6 @@
 """Commands of the intervention loop: agreed actions added, listed, closed, read back from a filled-in list,
 and statutory reports recorded."""
 
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -27,8 +26,10 @@ from riskscreen.cli.common import (
     write,
 )
 
-actions_app = typer.Typer(help="Agreed actions and statutory reports of the school: add, list, update, close, "
-                               "import, reported.", no_args_is_help=True)
+actions_app = typer.Typer(
+    help="Agreed actions and statutory reports of the school: add, list, update, close, import, reported.",
+    no_args_is_help=True,
+)
 app.add_typer(actions_app, name="actions")
 
 
@@ -43,8 +44,14 @@ class ActionType(str, Enum):
     verwijzing = "verwijzing"
 
 
-ACTION_TYPE_KEYS = {"conversation": "conversation", "home_visit": "home_visit", "referral": "referral",
-                    "gesprek": "conversation", "huisbezoek": "home_visit", "verwijzing": "referral"}
+ACTION_TYPE_KEYS = {
+    "conversation": "conversation",
+    "home_visit": "home_visit",
+    "referral": "referral",
+    "gesprek": "conversation",
+    "huisbezoek": "home_visit",
+    "verwijzing": "referral",
+}
 
 
 class ReferralState(str, Enum):
@@ -77,31 +84,59 @@ StudentArg = Annotated[str, typer.Argument(help="The student's pseudonym.", show
 def add(
     student: StudentArg,
     what: Annotated[str, typer.Option("--what", help="What was agreed, in a few words (no names).")],
-    who: Annotated[str, typer.Option("--who", help="Who follows it up: youth_worker (jongerenwerker), mentor or "
-                                                   "coordinator (zorgcoördinator).")] = "youth_worker",
-    worker: Annotated[str | None, typer.Option("--worker", help="The youth worker's name or code, for "
-                                                               "`shortlist --by youthworker`.")] = None,
-    type: Annotated[ActionType, typer.Option("--type", help="conversation, home_visit or "
-                                                            "referral.")] = ActionType.conversation,
-    referral: Annotated[str | None, typer.Option("--referral", help="Referred to: a target of the workspace's "
-                                                                   "list (jeugdhulp, huisarts, ...).")] = None,
+    who: Annotated[
+        str,
+        typer.Option(
+            "--who", help="Who follows it up: youth_worker (jongerenwerker), mentor or coordinator (zorgcoördinator)."
+        ),
+    ] = "youth_worker",
+    worker: Annotated[
+        str | None, typer.Option("--worker", help="The youth worker's name or code, for `shortlist --by youthworker`.")
+    ] = None,
+    type: Annotated[
+        ActionType, typer.Option("--type", help="conversation, home_visit or referral.")
+    ] = ActionType.conversation,
+    referral: Annotated[
+        str | None,
+        typer.Option("--referral", help="Referred to: a target of the workspace's list (jeugdhulp, huisarts, ...)."),
+    ] = None,
     review: Annotated[str | None, typer.Option("--review", help="Look at it again on this date.")] = None,
     on: Annotated[str | None, typer.Option("--on", help="The day it was agreed (default: today).")] = None,
-    strength: Annotated[list[str] | None, typer.Option(
-        "--strength", help="What goes well, as the student said (again for more): schoolvak, sport, werk, "
-                           "muziek/kunst, vrienden, familie, anders.")] = None,
-    goal: Annotated[str | None, typer.Option(
-        "--goal", help="What the student wants: blijven, andere opleiding, stage, gaan werken, weet nog niet.")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    strength: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--strength",
+            help="What goes well, as the student said (again for more): schoolvak, sport, werk, "
+            "muziek/kunst, vrienden, familie, anders.",
+        ),
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option(
+            "--goal", help="What the student wants: blijven, andere opleiding, stage, gaan werken, weet nog niet."
+        ),
+    ] = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record an action agreed for a student."""
     from riskscreen import api
 
     language(lang)
-    action = api.add_action(workspace(home, school), student, what=what, type=ACTION_TYPE_KEYS[type.value],
-                            who=who, worker=worker, referral=referral,
-                            review=parse_date(review, "--review"), agreed=parse_date(on, "--on"),
-                            strengths=strength, goal=goal)
+    action = api.add_action(
+        workspace(home, school),
+        student,
+        what=what,
+        type=ACTION_TYPE_KEYS[type.value],
+        who=who,
+        worker=worker,
+        referral=referral,
+        review=parse_date(review, "--review"),
+        agreed=parse_date(on, "--on"),
+        strengths=strength,
+        goal=goal,
+    )
     review = say_text("action_review", review=date_shown(action.review)) if action.review else ""
     say("action_recorded", id=action.id, student=f"{action.student_id}{review}")
 
@@ -112,7 +147,10 @@ def list_(
     all: Annotated[bool, typer.Option("--all", help="Closed actions too.")] = False,
     student: Annotated[str | None, typer.Option("--student", help="One student's actions.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """The school's open actions (with --all, closed ones too)."""
@@ -134,7 +172,9 @@ def close(
     action_id: Annotated[int, typer.Argument(help="The action's number (see `actions list`).")],
     outcome: Annotated[str, typer.Option("--outcome", help="How it ended, in a few words (no names).")],
     on: Annotated[str | None, typer.Option("--on", help="The day it was closed (default: today).")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Close an action with its outcome."""
     from riskscreen import api
@@ -150,7 +190,9 @@ def update(
     action_id: Annotated[int, typer.Argument(help="The referral's number (see `actions list`).")],
     state: Annotated[ReferralState, typer.Option("--state", help="Where the referral stands now.")],
     on: Annotated[str | None, typer.Option("--on", help="The day it got there (default: today).")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record where a referral stands: aangemeld, wachtlijst, gestart, afgerond or niet-gelukt."""
     from riskscreen import api
@@ -159,8 +201,12 @@ def update(
     chosen = language(lang)
     moved = api.update_referral(workspace(home, school), action_id, state=state.value, on=parse_date(on, "--on"))
     state_key, since = moved.referral_state or ("", "")
-    say("referral_state_set", id=moved.id, state=choice_label("referral_states", state_key, chosen),
-        on=date_shown(since))
+    say(
+        "referral_state_set",
+        id=moved.id,
+        state=choice_label("referral_states", state_key, chosen),
+        on=date_shown(since),
+    )
 
 
 class ReportType(str, Enum):
@@ -177,13 +223,24 @@ class ReportType(str, Enum):
 def reported(
     student: StudentArg,
     on: Annotated[str, typer.Option("--on", help="The day the report was made.")],
-    signal: Annotated[Signal, typer.Option("--signal", help="verzuim: a report to DUO/leerplicht; sick: sick "
-                                                            "leave, reported to the jeugdarts.")] = Signal.verzuim,
-    end: Annotated[str | None, typer.Option("--end", help="The report's end date, when it is not the student's "
-                                                          "oldest open report (see `actions due`).")] = None,
-    type: Annotated[ReportType | None, typer.Option("--type", help="The report's type: 16u, rmc18, lrv or "
-                                                                   "luxe.")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    signal: Annotated[
+        Signal,
+        typer.Option(
+            "--signal", help="verzuim: a report to DUO/leerplicht; sick: sick leave, reported to the jeugdarts."
+        ),
+    ] = Signal.verzuim,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end", help="The report's end date, when it is not the student's oldest open report (see `actions due`)."
+        ),
+    ] = None,
+    type: Annotated[
+        ReportType | None, typer.Option("--type", help="The report's type: 16u, rmc18, lrv or luxe.")
+    ] = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record that a report was made: the student's oldest open report, or the one named with --end and --type."""
     language(lang)
@@ -191,21 +248,39 @@ def reported(
 
     day = parse_date(on, "--on")
     assert day is not None
-    record = api.record_report(workspace(home, school), student, on=day, signal=SIGNAL_KEYS[signal.value],
-                               type=type.value if type else None, end=parse_date(end, "--end"))
+    record = api.record_report(
+        workspace(home, school),
+        student,
+        on=day,
+        signal=SIGNAL_KEYS[signal.value],
+        type=type.value if type else None,
+        end=parse_date(end, "--end"),
+    )
     if record.end is not None:
-        say("report_recorded_which", type=say_text(f"report_type_{record.type}"), end=date_shown(record.end),
-            student=record.student_id, on=date_shown(record.on))
+        say(
+            "report_recorded_which",
+            type=say_text(f"report_type_{record.type}"),
+            end=date_shown(record.end),
+            student=record.student_id,
+            on=date_shown(record.on),
+        )
     else:
-        say("report_recorded", signal=say_text(f"signal_{record.signal}"), student=record.student_id,
-            on=date_shown(record.on))
+        say(
+            "report_recorded",
+            signal=say_text(f"signal_{record.signal}"),
+            student=record.student_id,
+            on=date_shown(record.on),
+        )
 
 
 @actions_app.command("due")
 @guarded
 def due(
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """The reports to make at the verzuimloket now, the earliest deadline first (from the latest list)."""
@@ -219,10 +294,12 @@ def due(
     if not reports:
         say("no_reports_due", as_of=date_shown(as_of))
         return
-    header, rows = due_rows([(r.student_id, r.group, r.report) for r in reports], chosen,
-                            machine=format.value == "json")
-    shown = due_text(header, rows, chosen) if format.value == "table" else render_rows(header, rows, format.value,
-                                                                                        chosen)
+    header, rows = due_rows(
+        [(r.student_id, r.group, r.report) for r in reports], chosen, machine=format.value == "json"
+    )
+    shown = (
+        due_text(header, rows, chosen) if format.value == "table" else render_rows(header, rows, format.value, chosen)
+    )
     write(shown, output, force)
     say("reports_due", n=len(reports), as_of=date_shown(as_of))
 
@@ -230,12 +307,16 @@ def due(
 @actions_app.command("import")
 @guarded
 def import_(
-    path: Annotated[Path, typer.Argument(help="The filled-in shortlist (.xlsx or .csv).", show_default=False,
-                                         readable=False)],
-    agreed: Annotated[str | None, typer.Option("--agreed", help="The day the actions were agreed (default: the "
-                                                                "list's date).")] = None,
+    path: Annotated[
+        Path, typer.Argument(help="The filled-in shortlist (.xlsx or .csv).", show_default=False, readable=False)
+    ],
+    agreed: Annotated[
+        str | None, typer.Option("--agreed", help="The day the actions were agreed (default: the list's date).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the list; store nothing.")] = False,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Read the actions written in a filled-in list: every filled row becomes an action, or nothing is stored."""
     language(lang)
@@ -245,5 +326,9 @@ def import_(
     result = api.import_actions(where, path, agreed=parse_date(agreed, "--agreed"), dry_run=dry_run)
     skipped = say_text("import_skipped", n=result.duplicates) if result.duplicates else ""
     skipped += say_text("import_moved", n=result.moved) if result.moved else ""
-    say("would_import" if dry_run else "imported", n=len(result.added), rows=result.rows,
-        folder=f"{where.folder}{skipped}")
+    say(
+        "would_import" if dry_run else "imported",
+        n=len(result.added),
+        rows=result.rows,
+        folder=f"{where.folder}{skipped}",
+    )

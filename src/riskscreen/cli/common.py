@@ -21,10 +21,14 @@ from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, Vali
 # Plain help formatting (rich_markup_mode=None): typer's rich help panels import markdown-it and more, which
 # would make `riskscreen --help` three times slower than importing typer itself.
 app = typer.Typer(
-    name="riskscreen", no_args_is_help=True, pretty_exceptions_show_locals=False, add_completion=False,
+    name="riskscreen",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
     rich_markup_mode=None,
     help="Early-school-leaving risk screening on pseudonymised school exports: validate, score, shortlist, "
-         "train and evaluate. Exit codes: 0 ok, 1 input invalid or refused, 2 usage, 3 unexpected.")
+    "train and evaluate. Exit codes: 0 ok, 1 input invalid or refused, 2 usage, 3 unexpected.",
+)
 
 
 class RunState:
@@ -106,8 +110,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
 ) -> None:
     RunState.debug = debug
@@ -123,26 +128,48 @@ def _main(
 
 
 # ------------------------------------------------------------------------------------------- shared options
-DataArg = Annotated[Path | None, typer.Argument(help="Folder with the export files (recognised by name or "
-                                                     "headers).", show_default=False, readable=False)]
+DataArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Folder with the export files (recognised by name or headers).", show_default=False, readable=False
+    ),
+]
 AttendanceOpt = Annotated[Path | None, typer.Option("--attendance", help="Attendance export file.", readable=False)]
 GradesOpt = Annotated[Path | None, typer.Option("--grades", help="Grades export file.", readable=False)]
 StudentsOpt = Annotated[Path | None, typer.Option("--students", help="Student roster file (optional).", readable=False)]
-OutcomesOpt = Annotated[Path | None, typer.Option("--outcomes", help="Outcomes file (to train or evaluate).",
-                                                  readable=False)]
-ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Mapping profile name or .toml path; "
-                                                                  "detected from the headers if omitted.")]
+OutcomesOpt = Annotated[
+    Path | None, typer.Option("--outcomes", help="Outcomes file (to train or evaluate).", readable=False)
+]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", help="Mapping profile name or .toml path; detected from the headers if omitted."),
+]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Worksheet to read in XLSX files (default: first).")]
-AllowOpt = Annotated[list[str] | None, typer.Option(
-    "--allow-column", help="Accept a column whose NAME looks like an identifier but is not one (values are "
-                           "still checked; BSNs are never accepted). Repeatable.")]
-PseudonymOpt = Annotated[list[str] | None, typer.Option(
-    "--pseudonym-column", help="A column that holds pseudonyms of a scheme (hashes, UUIDs, long numbers): it is "
-                               "checked for BSNs only, like the student id column. Repeatable.")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date of the screen, YYYY-MM-DD or DD-MM-YYYY "
-                                                             "(default: the latest date in the exports).")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.",
-                                                readable=False)]
+AllowOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-column",
+        help="Accept a column whose NAME looks like an identifier but is not one (values are "
+        "still checked; BSNs are never accepted). Repeatable.",
+    ),
+]
+PseudonymOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pseudonym-column",
+        help="A column that holds pseudonyms of a scheme (hashes, UUIDs, long numbers): it is "
+        "checked for BSNs only, like the student id column. Repeatable.",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Date of the screen, YYYY-MM-DD or DD-MM-YYYY (default: the latest date in the exports)."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", readable=False)
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
 
 
@@ -155,11 +182,15 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
         except ValueError:
             continue
         if not 2000 <= day.year <= 2099:
-            raise UsageError(msg("{option} '{text}' is outside the years 2000-2099", option=option, text=text),
-                             hint=msg("check the year"))
+            raise UsageError(
+                msg("{option} '{text}' is outside the years 2000-2099", option=option, text=text),
+                hint=msg("check the year"),
+            )
         return day
-    raise UsageError(msg("{option} '{text}' is not a date", option=option, text=text),
-                     hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"))
+    raise UsageError(
+        msg("{option} '{text}' is not a date", option=option, text=text),
+        hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"),
+    )
 
 
 def progress_bar(quiet: bool = False) -> Callable[[str], None]:
@@ -181,19 +212,36 @@ def check_output(output: Path | None, force: bool) -> None:
         writable_target(output, force=force)
 
 
-def sources(data: Path | None = None, attendance: Path | None = None, grades: Path | None = None,
-            students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
-            sheet: str | None = None, allow_column: list[str] | None = None,
-            pseudonym_column: list[str] | None = None) -> Any:
+def sources(
+    data: Path | None = None,
+    attendance: Path | None = None,
+    grades: Path | None = None,
+    students: Path | None = None,
+    outcomes: Path | None = None,
+    profile: str | None = None,
+    sheet: str | None = None,
+    allow_column: list[str] | None = None,
+    pseudonym_column: list[str] | None = None,
+) -> Any:
     """The api.Sources of the shared data options."""
     from riskscreen.api import Sources
 
-    return Sources(data, attendance, grades, students, outcomes, profile, sheet, tuple(allow_column or ()),
-                   tuple(pseudonym_column or ()))
+    return Sources(
+        data,
+        attendance,
+        grades,
+        students,
+        outcomes,
+        profile,
+        sheet,
+        tuple(allow_column or ()),
+        tuple(pseudonym_column or ()),
+    )
 
 
-def write_logged(content: str | bytes, output: Path, force: bool, where: Any, *, command: str, role: str,
-                 fmt: str, students: int) -> None:
+def write_logged(
+    content: str | bytes, output: Path, force: bool, where: Any, *, command: str, role: str, fmt: str, students: int
+) -> None:
     """A file that leaves the tool: written, then noted in the workspace's log of outputs (or said that it
     could not be)."""
     from riskscreen.api import log_output
@@ -209,8 +257,10 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
         if sys.stdout is None:  # `riskscreen score d/ >&-`: standard output was closed
             from riskscreen.errors import OutputError
 
-            raise OutputError(msg("standard output is closed, so the result has nowhere to go"),
-                              hint=msg("use --output FILE, or leave standard output open"))
+            raise OutputError(
+                msg("standard output is closed, so the result has nowhere to go"),
+                hint=msg("use --output FILE, or leave standard output open"),
+            )
         try:
             sys.stdout.write(content if isinstance(content, str) else "")
             sys.stdout.flush()
@@ -222,8 +272,10 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
         except OSError as exc:
             from riskscreen.errors import OutputError
 
-            raise OutputError(msg("could not write to standard output ({strerror})", strerror=exc.strerror),
-                              hint=msg("free some space where the output goes, or use --output")) from None
+            raise OutputError(
+                msg("could not write to standard output ({strerror})", strerror=exc.strerror),
+                hint=msg("free some space where the output goes, or use --output"),
+            ) from None
         return
     from riskscreen.files import write_output
 
@@ -231,12 +283,22 @@ def write(content: str | bytes, output: Path | None, force: bool) -> None:
     say("wrote", path=output)
 
 
-WorkspaceOpt = Annotated[Path | None, typer.Option(
-    "--workspace", help="Folder of the schools' workspaces (history, actions, settings). Default: the "
-                        "riskscreen.toml in or above this folder, else $RISKSCREEN_HOME, else the per-user "
-                        "data folder.", readable=False)]
-SchoolOpt = Annotated[str | None, typer.Option("--school", help="The school's workspace inside it: BRIN or a "
-                                                                "short name (default: from riskscreen.toml).")]
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        help="Folder of the schools' workspaces (history, actions, settings). Default: the "
+        "riskscreen.toml in or above this folder, else $RISKSCREEN_HOME, else the per-user "
+        "data folder.",
+        readable=False,
+    ),
+]
+SchoolOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--school", help="The school's workspace inside it: BRIN or a short name (default: from riskscreen.toml)."
+    ),
+]
 
 
 def workspace(home: Path | None, school: str | None) -> Any:
@@ -246,8 +308,9 @@ def workspace(home: Path | None, school: str | None) -> Any:
     return api.workspace(home, school)
 
 
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name or folder (default: the bundled "
-                                                            "demonstration model 'demo').")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="Model name or folder (default: the bundled demonstration model 'demo').")
+]
 
 
 class Language(str, Enum):
@@ -260,13 +323,24 @@ class CsvDialect(str, Enum):
     rfc4180 = "rfc4180"
 
 
-LangOpt = Annotated[Language | None, typer.Option(
-    "--lang", help="Language of the output and the messages: nl or en (default: $RISKSCREEN_LANG, else the "
-                   "system's language when it is Dutch or English, else nl).", show_default=False)]
-CsvDialectOpt = Annotated[CsvDialect | None, typer.Option(
-    "--csv-dialect", help="CSV for Dutch Excel (excel-nl: semicolons, decimal commas, byte-order mark) or plain "
-                          "RFC 4180 (commas, decimal points). Default: excel-nl in Dutch, rfc4180 in English.",
-    show_default=False)]
+LangOpt = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output and the messages: nl or en (default: $RISKSCREEN_LANG, else the "
+        "system's language when it is Dutch or English, else nl).",
+        show_default=False,
+    ),
+]
+CsvDialectOpt = Annotated[
+    CsvDialect | None,
+    typer.Option(
+        "--csv-dialect",
+        help="CSV for Dutch Excel (excel-nl: semicolons, decimal commas, byte-order mark) or plain "
+        "RFC 4180 (commas, decimal points). Default: excel-nl in Dutch, rfc4180 in English.",
+        show_default=False,
+    ),
+]
 
 
 class ReportFormat(str, Enum):

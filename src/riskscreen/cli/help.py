@@ -19,8 +19,11 @@ def help_language(argv: list[str] | None = None) -> str:
 
     args = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(args):
-        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
-            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        value = (
+            arg.partition("=")[2]
+            if arg.startswith("--lang=")
+            else (args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        )
         if value in LANGUAGES:
             return value
     return resolve_language(strict=False)

@@ -74,15 +74,19 @@ def _group(info: Any, settings: typer.Typer, translate: Translate, said: Callabl
         pending[name] = Pending(said(inspect.cleandoc(text)), _command_builder(command_info, settings))
     for sub_info in instance.registered_groups:
         solved = typer_main.solve_typer_info_defaults(sub_info)
-        pending[str(solved.name)] = Pending(said(solved.short_help or solved.help or ""),
-                                       _group_builder(sub_info, settings, translate, said))
+        pending[str(solved.name)] = Pending(
+            said(solved.short_help or solved.help or ""), _group_builder(sub_info, settings, translate, said)
+        )
     hollow = copy.copy(instance)
     hollow.registered_commands, hollow.registered_groups = [], []
     hollow_info = copy.copy(info)
     hollow_info.typer_instance = hollow
-    group = typer_main.get_group_from_info(hollow_info, pretty_exceptions_short=settings.pretty_exceptions_short,
-                                           rich_markup_mode=settings.rich_markup_mode,
-                                           suggest_commands=settings.suggest_commands)
+    group = typer_main.get_group_from_info(
+        hollow_info,
+        pretty_exceptions_short=settings.pretty_exceptions_short,
+        rich_markup_mode=settings.rich_markup_mode,
+        suggest_commands=settings.suggest_commands,
+    )
     group.__class__ = LazyGroup
     assert isinstance(group, LazyGroup)
     group.translate = translate
@@ -92,11 +96,14 @@ def _group(info: Any, settings: typer.Typer, translate: Translate, said: Callabl
 
 
 def _command_builder(command_info: Any, settings: typer.Typer) -> Callable[[], Command]:
-    return lambda: typer_main.get_command_from_info(command_info,
-                                                    pretty_exceptions_short=settings.pretty_exceptions_short,
-                                                    rich_markup_mode=settings.rich_markup_mode)
+    return lambda: typer_main.get_command_from_info(
+        command_info,
+        pretty_exceptions_short=settings.pretty_exceptions_short,
+        rich_markup_mode=settings.rich_markup_mode,
+    )
 
 
-def _group_builder(info: Any, settings: typer.Typer, translate: Translate,
-                   said: Callable[[str], str]) -> Callable[[], Command]:
+def _group_builder(
+    info: Any, settings: typer.Typer, translate: Translate, said: Callable[[str], str]
+) -> Callable[[], Command]:
     return lambda: _group(info, settings, translate, said)

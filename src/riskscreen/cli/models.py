@@ -1,6 +1,5 @@
 """Commands of the analyst: train, evaluate, and the model store (model list, model show)."""
 
-
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -53,29 +52,56 @@ app.add_typer(model_app, name="model")
 @app.command()
 @guarded
 def train(
-    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
-    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    data: DataArg = None,
+    attendance: AttendanceOpt = None,
+    grades: GradesOpt = None,
+    students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None,
+    profile: ProfileOpt = None,
+    sheet: SheetOpt = None,
+    allow_column: AllowOpt = None,
     pseudonym_column: PseudonymOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the model and its card to, "
-                                                    "such as models/ourschool.",
-                                      readable=False)] = Path("models/model"),
-    c: Annotated[float | None, typer.Option("--C", help="Regularisation strength (smaller = simpler); "
-                                                        "default: chosen by cross-validation.")] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder to write the model and its card to, such as models/ourschool.", readable=False
+        ),
+    ] = Path("models/model"),
+    c: Annotated[
+        float | None,
+        typer.Option("--C", help="Regularisation strength (smaller = simpler); default: chosen by cross-validation."),
+    ] = None,
     balanced: Annotated[bool, typer.Option("--balanced", help="Weight classes inversely to their size.")] = False,
-    feature_set: Annotated[str, typer.Option("--feature-set", help="standard, with-level, attendance or "
-                                                                   "no-roster.")] = "standard",
-    capacity: Annotated[int | None, typer.Option("--capacity", help="Students a youth worker can see; adds "
-                                                                    "precision and recall at this k.")] = None,
+    feature_set: Annotated[
+        str, typer.Option("--feature-set", help="standard, with-level, attendance or no-roster.")
+    ] = "standard",
+    capacity: Annotated[
+        int | None,
+        typer.Option("--capacity", help="Students a youth worker can see; adds precision and recall at this k."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for splits, bootstrap and fitting.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
-    demonstration: Annotated[bool, typer.Option("--demonstration", help="Mark the model as a demonstration "
-                                                                        "(synthetic data).")] = False,
-    shape: Annotated[Shape, typer.Option("--shape", help="The model's shape: linear, additive (a monotone shape per "
-                                         "feature) or auto (additive only when cross-validation finds it clearly "
-                                         "better).")] = Shape.auto,
-    recalibrate: Annotated[bool, typer.Option("--recalibrate", help="Move the saved model's intercept so that its "
-                                              "mean chance on the latest cohort equals that cohort's rate of "
-                                              "leaving (recorded in the card).")] = False,
+    demonstration: Annotated[
+        bool, typer.Option("--demonstration", help="Mark the model as a demonstration (synthetic data).")
+    ] = False,
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            help="The model's shape: linear, additive (a monotone shape per "
+            "feature) or auto (additive only when cross-validation finds it clearly "
+            "better).",
+        ),
+    ] = Shape.auto,
+    recalibrate: Annotated[
+        bool,
+        typer.Option(
+            "--recalibrate",
+            help="Move the saved model's intercept so that its "
+            "mean chance on the latest cohort equals that cohort's rate of "
+            "leaving (recorded in the card).",
+        ),
+    ] = False,
     lang: LangOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -86,10 +112,21 @@ def train(
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
 
-    result = api.train(given, out=out,
-                       c=c, balanced=balanced, feature_set=feature_set, capacity=capacity, seed=seed,
-                       bootstrap=bootstrap, demonstration=demonstration, recalibrate=recalibrate,
-                       shape=SHAPE_KEYS[shape.value], force=force, progress=progress_bar())
+    result = api.train(
+        given,
+        out=out,
+        c=c,
+        balanced=balanced,
+        feature_set=feature_set,
+        capacity=capacity,
+        seed=seed,
+        bootstrap=bootstrap,
+        demonstration=demonstration,
+        recalibrate=recalibrate,
+        shape=SHAPE_KEYS[shape.value],
+        force=force,
+        progress=progress_bar(),
+    )
     write(render("card", "table", result.card, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)
@@ -99,17 +136,27 @@ def train(
 @app.command()
 @guarded
 def evaluate(
-    data: DataArg = None, attendance: AttendanceOpt = None, grades: GradesOpt = None, students: StudentsOpt = None,
-    outcomes: OutcomesOpt = None, profile: ProfileOpt = None, sheet: SheetOpt = None, allow_column: AllowOpt = None,
+    data: DataArg = None,
+    attendance: AttendanceOpt = None,
+    grades: GradesOpt = None,
+    students: StudentsOpt = None,
+    outcomes: OutcomesOpt = None,
+    profile: ProfileOpt = None,
+    sheet: SheetOpt = None,
+    allow_column: AllowOpt = None,
     pseudonym_column: PseudonymOpt = None,
     model: ModelOpt = None,
     capacity: Annotated[int | None, typer.Option("--capacity", help="Also precision and recall at this k.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the split and the bootstrap.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the intervals.")] = 500,
-    plots: Annotated[Path | None, typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs "
-                                                               "to this folder.", readable=False)] = None,
+    plots: Annotated[
+        Path | None,
+        typer.Option("--plots", help="Write ROC, precision-at-k and calibration PNGs to this folder.", readable=False),
+    ] = None,
     format: Annotated[EvalFormat, typer.Option("--format", "-f", help="Output format.")] = EvalFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Measure a model on labelled data: metrics with intervals, baselines, fairness audit, optional plots."""
     language(lang)
@@ -118,8 +165,16 @@ def evaluate(
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
-    evaluation = api.evaluate(given, model=model, capacity=capacity, seed=seed, bootstrap=bootstrap, plots=plots,
-                              force=force, progress=progress_bar())
+    evaluation = api.evaluate(
+        given,
+        model=model,
+        capacity=capacity,
+        seed=seed,
+        bootstrap=bootstrap,
+        plots=plots,
+        force=force,
+        progress=progress_bar(),
+    )
     write(render("evaluation", format.value, evaluation.result.report, lang=_lang()), output, force)
     for path in evaluation.plots:
         say("wrote", path=path)

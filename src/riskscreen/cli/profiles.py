@@ -1,14 +1,16 @@
 """Commands for mapping profiles: list them, write a template to fill in."""
 
-
 from typing import Annotated
 
 import typer
 
 from riskscreen.cli.common import ForceOpt, LangOpt, OutputOpt, app, guarded, language, write
 
-profile_app = typer.Typer(help="Mapping profiles: how a school's export headers and codes map to the contract.",
-                          no_args_is_help=True, rich_markup_mode=None)
+profile_app = typer.Typer(
+    help="Mapping profiles: how a school's export headers and codes map to the contract.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(profile_app, name="profile")
 
 
@@ -27,7 +29,9 @@ def profile_list(lang: LangOpt = None) -> None:
 @guarded
 def profile_init(
     name: Annotated[str, typer.Argument(help="Name of the new profile.")],
-    output: OutputOpt = None, force: ForceOpt = False, lang: LangOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Write a commented profile template to fill in (to the user profile folder, or --output)."""
     language(lang)

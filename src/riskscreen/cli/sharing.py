@@ -26,9 +26,12 @@ from riskscreen.cli.common import (
     write,
 )
 
-sharing_app = typer.Typer(help="Why a student's signals may be shared with the youth worker: record, list and end "
-                               "the basis (consent, a covenant, known to the youth worker).",
-                          no_args_is_help=True, rich_markup_mode=None)
+sharing_app = typer.Typer(
+    help="Why a student's signals may be shared with the youth worker: record, list and end "
+    "the basis (consent, a covenant, known to the youth worker).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(sharing_app, name="sharing")
 
 
@@ -36,22 +39,32 @@ app.add_typer(sharing_app, name="sharing")
 @guarded
 def set_(
     student: Annotated[str, typer.Argument(help="The student's pseudonym.", show_default=False)],
-    basis: Annotated[str, typer.Option("--basis", help="toestemming, convenant or bekend (consent, covenant, "
-                                                       "known).", show_default=False)],
+    basis: Annotated[
+        str,
+        typer.Option(
+            "--basis", help="toestemming, convenant or bekend (consent, covenant, known).", show_default=False
+        ),
+    ],
     on: Annotated[str | None, typer.Option("--on", help="The first day it holds (default: today).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="The last day it holds (default: until ended).")
-                     ] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    until: Annotated[str | None, typer.Option("--until", help="The last day it holds (default: until ended).")] = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Record the basis on which a student's signals may be shared with the youth worker."""
     chosen = language(lang)
     from riskscreen import api
     from riskscreen.i18n import choice_label
 
-    recorded = api.set_sharing(workspace(home, school), student, basis=basis, on=parse_date(on, "--on"),
-                               until=parse_date(until, "--until"))
-    say("sharing_recorded", basis=choice_label("sharing_bases", recorded.basis, chosen), student=student,
-        on=date_shown(recorded.on))
+    recorded = api.set_sharing(
+        workspace(home, school), student, basis=basis, on=parse_date(on, "--on"), until=parse_date(until, "--until")
+    )
+    say(
+        "sharing_recorded",
+        basis=choice_label("sharing_bases", recorded.basis, chosen),
+        student=student,
+        on=date_shown(recorded.on),
+    )
 
 
 @sharing_app.command("end")
@@ -59,7 +72,9 @@ def set_(
 def end(
     student: Annotated[str, typer.Argument(help="The student's pseudonym.", show_default=False)],
     on: Annotated[str | None, typer.Option("--on", help="The day it no longer holds (default: today).")] = None,
-    home: WorkspaceOpt = None, school: SchoolOpt = None, lang: LangOpt = None,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """End the basis for sharing of a student: from that day they are left off the youth worker's list."""
     language(lang)
@@ -73,8 +88,12 @@ def end(
 @guarded
 def list_(
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
-    lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """The recorded bases for sharing, and the school's default from the workspace settings."""
     chosen = language(lang)
@@ -86,16 +105,30 @@ def list_(
     if not table.bases and table.school is None:
         say("no_sharing")
         return
-    write(render_sharing(table.bases, table.school, format.value, chosen, table.today.isoformat(),
-                         csv_dialect.value if csv_dialect else None), output, force)
+    write(
+        render_sharing(
+            table.bases,
+            table.school,
+            format.value,
+            chosen,
+            table.today.isoformat(),
+            csv_dialect.value if csv_dialect else None,
+        ),
+        output,
+        force,
+    )
 
 
 @app.command("log")
 @guarded
 def log(
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
-    output: OutputOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
-    lang: LangOpt = None, csv_dialect: CsvDialectOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
+    lang: LangOpt = None,
+    csv_dialect: CsvDialectOpt = None,
 ) -> None:
     """Which lists left the tool: when, which command, for whom, in which format, how many students, which file."""
     chosen = language(lang)
@@ -113,9 +146,20 @@ def log(
 @app.command("privacy")
 @guarded
 def privacy(
-    out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the papers to (made if missing).",
-                                      show_default=False, readable=False)],
-    model: ModelOpt = None, force: ForceOpt = False, home: WorkspaceOpt = None, school: SchoolOpt = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder to write the papers to (made if missing).",
+            show_default=False,
+            readable=False,
+        ),
+    ],
+    model: ModelOpt = None,
+    force: ForceOpt = False,
+    home: WorkspaceOpt = None,
+    school: SchoolOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """The privacy papers of the school's workspace, as Markdown and PDF: a DPIA draft, the processing-register

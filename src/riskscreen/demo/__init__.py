@@ -18,9 +18,17 @@ from riskscreen.scoring.store import bundled_dir, save_model
 __all__ = ["rebuild_demo_model", "write_sample"]
 
 
-def write_sample(out_dir: Path, *, students: int = 1000, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
-                 history_years: int = 0, profile: str = "magister", weeks: int = 1,
-                 force: bool = False) -> list[Path]:
+def write_sample(
+    out_dir: Path,
+    *,
+    students: int = 1000,
+    seed: int = 2026,
+    as_of: dt.date = dt.date(2026, 11, 27),
+    history_years: int = 0,
+    profile: str = "magister",
+    weeks: int = 1,
+    force: bool = False,
+) -> list[Path]:
     """A deterministic synthetic school (invented data) written as exports; with weeks > 1, that many weekly
     exports of the same school in weekNN/ folders. Returns what was written. (A region of several schools, each with
     a workspace that ran the weekly cycle, is written by riskscreen.demo.region, a client of this library.)"""

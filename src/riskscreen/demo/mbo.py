@@ -40,16 +40,31 @@ def generate_mbo(students: int = 300, *, seed: int = 2026, as_of: dt.date = dt.d
     year = rng.integers(1, np.array([LEVEL_YEARS[lv] for lv in level]) + 1)
     z = rng.standard_normal(n) + np.array([LEVEL_RISK[lv] for lv in level])
     repeated = np.minimum(rng.poisson(0.06 * np.exp(0.6 * z) * year), 2)
-    cohort = Cohort(np.arange(300000 + (seed % 1000) * 1000, 300000 + (seed % 1000) * 1000 + n), level, year,
-                    repeated, np.zeros(n, dtype=int), rng.choice(np.array(["m", "v", "x"]), size=n,
-                                                                 p=[0.5, 0.48, 0.02]), z, np.zeros(n, dtype=int))
+    cohort = Cohort(
+        np.arange(300000 + (seed % 1000) * 1000, 300000 + (seed % 1000) * 1000 + n),
+        level,
+        year,
+        repeated,
+        np.zeros(n, dtype=int),
+        rng.choice(np.array(["m", "v", "x"]), size=n, p=[0.5, 0.48, 0.02]),
+        z,
+        np.zeros(n, dtype=int),
+    )
     # an older student came back to school later: 16 to 24
-    age = np.minimum(15 + year + repeated + (rng.random(n) < 0.3) + rng.binomial(5, 0.12, n)
-                     + (rng.random(n) < 0.12) * rng.integers(2, 6, n), 24)
+    age = np.minimum(
+        15
+        + year
+        + repeated
+        + (rng.random(n) < 0.3)
+        + rng.binomial(5, 0.12, n)
+        + (rng.random(n) < 0.12) * rng.integers(2, 6, n),
+        24,
+    )
     bbl = (rng.random(n) < 0.25) & (level != "mbo-1")
     # a diploma at mbo-2 or higher (or havo) from before: most often among older students of levels 3 and 4
-    qualified = (np.isin(level, ["mbo-3", "mbo-4"]) & (age >= 19) & (rng.random(n) < 0.45)) \
-        | ((level == "mbo-4") & (rng.random(n) < 0.08))
+    qualified = (np.isin(level, ["mbo-3", "mbo-4"]) & (age >= 19) & (rng.random(n) < 0.45)) | (
+        (level == "mbo-4") & (rng.random(n) < 0.08)
+    )
     days = school_days(as_of)
     registrations = registrations_of(rng, cohort, days)
     # a BBL student is at school one or two days a week: keep their registrations of those days only
@@ -58,8 +73,12 @@ def generate_mbo(students: int = 300, *, seed: int = 2026, as_of: dt.date = dt.d
     registrations = pd.concat([registrations.loc[keep], _luxe(rng, n, days, as_of)], ignore_index=True)
     registrations = registrations.sort_values(["student", "day", "period"], kind="stable").reset_index(drop=True)
     grades = grades_of(rng, cohort, days, per_subject=1.0)
-    return SampleSchool(_tables(rng, cohort, age, bbl, qualified, registrations, grades, days), "eduarte", as_of,
-                        tuple(pd.to_datetime(days).date))
+    return SampleSchool(
+        _tables(rng, cohort, age, bbl, qualified, registrations, grades, days),
+        "eduarte",
+        as_of,
+        tuple(pd.to_datetime(days).date),
+    )
 
 
 def _luxe(rng: np.random.Generator, n: int, days: np.ndarray, as_of: dt.date) -> pd.DataFrame:
@@ -70,45 +89,78 @@ def _luxe(rng: np.random.Generator, n: int, days: np.ndarray, as_of: dt.date) ->
         return pd.DataFrame(columns=["student", "day", "period", "code"])
     who = np.flatnonzero(rng.random(n) < LUXE_SHARE)
     s, d = np.repeat(who, before.size * 6), np.tile(np.repeat(before, 6), who.size)
-    return pd.DataFrame({"student": s, "day": d, "period": np.tile(np.arange(1, 7), who.size * before.size),
-                         "code": "luxe"})
+    return pd.DataFrame(
+        {"student": s, "day": d, "period": np.tile(np.arange(1, 7), who.size * before.size), "code": "luxe"}
+    )
 
 
-def _tables(rng: np.random.Generator, cohort: Cohort, age: np.ndarray, bbl: np.ndarray, qualified: np.ndarray,
-            registrations: pd.DataFrame, grades: pd.DataFrame, days: np.ndarray) -> dict[str, pd.DataFrame]:
+def _tables(
+    rng: np.random.Generator,
+    cohort: Cohort,
+    age: np.ndarray,
+    bbl: np.ndarray,
+    qualified: np.ndarray,
+    registrations: pd.DataFrame,
+    grades: pd.DataFrame,
+    days: np.ndarray,
+) -> dict[str, pd.DataFrame]:
     headers, words = HEADERS["eduarte"], CODE_WORDS["eduarte"]
     day_text = pd.Series(pd.DatetimeIndex(days)).dt.strftime("%d-%m-%Y").to_numpy()
     ids = cohort.ids.astype(str)
     # one registration per lesson: a luxe day replaces what else was drawn for it
-    registrations = registrations.assign(_p=(registrations["code"] != "luxe").astype(int)).sort_values(
-        ["student", "day", "period", "_p"], kind="stable").drop_duplicates(["student", "day", "period"])
-    attendance = pd.DataFrame({
-        headers["attendance"]["student_id"]: ids[registrations["student"].to_numpy()],
-        headers["attendance"]["date"]: day_text[registrations["day"].to_numpy()],
-        headers["attendance"]["period"]: registrations["period"].to_numpy(),
-        headers["attendance"]["code"]: registrations["code"].map(words).to_numpy()})
-    products = np.array(["Nederlands 2F", "Engels A2", "Rekenen 2F", "Loopbaan en burgerschap", "Beroepspraktijk",
-                         "Vakkennis 1", "Vakkennis 2", "Keuzedeel", "Praktijkopdracht", "Engels B1"])
-    grade_frame = pd.DataFrame({
-        headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
-        headers["grades"]["subject"]: products[grades["subject"].to_numpy() % len(products)],
-        headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
-        headers["grades"]["grade"]: grades["grade"].map(lambda g: decimal(g, "nl")).to_numpy(),
-        headers["grades"]["weight"]: grades["weight"].to_numpy()})
+    registrations = (
+        registrations.assign(_p=(registrations["code"] != "luxe").astype(int))
+        .sort_values(["student", "day", "period", "_p"], kind="stable")
+        .drop_duplicates(["student", "day", "period"])
+    )
+    attendance = pd.DataFrame(
+        {
+            headers["attendance"]["student_id"]: ids[registrations["student"].to_numpy()],
+            headers["attendance"]["date"]: day_text[registrations["day"].to_numpy()],
+            headers["attendance"]["period"]: registrations["period"].to_numpy(),
+            headers["attendance"]["code"]: registrations["code"].map(words).to_numpy(),
+        }
+    )
+    products = np.array(
+        [
+            "Nederlands 2F",
+            "Engels A2",
+            "Rekenen 2F",
+            "Loopbaan en burgerschap",
+            "Beroepspraktijk",
+            "Vakkennis 1",
+            "Vakkennis 2",
+            "Keuzedeel",
+            "Praktijkopdracht",
+            "Engels B1",
+        ]
+    )
+    grade_frame = pd.DataFrame(
+        {
+            headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
+            headers["grades"]["subject"]: products[grades["subject"].to_numpy() % len(products)],
+            headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
+            headers["grades"]["grade"]: grades["grade"].map(lambda g: decimal(g, "nl")).to_numpy(),
+            headers["grades"]["weight"]: grades["weight"].to_numpy(),
+        }
+    )
     choice = [PROGRAMMES[lv][int(rng.integers(len(PROGRAMMES[lv])))] for lv in cohort.level]
     groups = np.array([f"{p[2]}{y}{'B' if b else 'A'}" for p, y, b in zip(choice, cohort.year, bbl, strict=True)])
     coaches = {g: f"SLB{i + 1:02d}" for i, g in enumerate(sorted(set(groups)))}
-    students = pd.DataFrame({
-        headers["students"]["student_id"]: ids,
-        headers["students"]["level"]: [f"Niveau {lv[-1]}" for lv in cohort.level],
-        headers["students"]["year"]: cohort.year,
-        headers["students"]["age"]: age,
-        headers["students"]["mentor"]: [coaches[g] for g in groups],
-        headers["students"]["class"]: groups,
-        headers["students"]["leerweg"]: np.where(bbl, "BBL", "BOL"),
-        headers["students"]["startkwalificatie"]: np.where(qualified, "Ja", "Nee"),
-        headers["students"]["programme"]: [p[0] for p in choice],
-        headers["students"]["crebo"]: [p[1] for p in choice],
-        headers["students"]["cohort"]: 2026 - cohort.year + 1,
-        headers["students"]["audit_gender"]: cohort.gender})
+    students = pd.DataFrame(
+        {
+            headers["students"]["student_id"]: ids,
+            headers["students"]["level"]: [f"Niveau {lv[-1]}" for lv in cohort.level],
+            headers["students"]["year"]: cohort.year,
+            headers["students"]["age"]: age,
+            headers["students"]["mentor"]: [coaches[g] for g in groups],
+            headers["students"]["class"]: groups,
+            headers["students"]["leerweg"]: np.where(bbl, "BBL", "BOL"),
+            headers["students"]["startkwalificatie"]: np.where(qualified, "Ja", "Nee"),
+            headers["students"]["programme"]: [p[0] for p in choice],
+            headers["students"]["crebo"]: [p[1] for p in choice],
+            headers["students"]["cohort"]: 2026 - cohort.year + 1,
+            headers["students"]["audit_gender"]: cohort.gender,
+        }
+    )
     return {"attendance": attendance, "grades": grade_frame, "students": students}

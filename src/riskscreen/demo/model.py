@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from riskscreen.demo import sample
 from riskscreen.ingest.pipeline import load_exports
 from riskscreen.training.train import TrainingResult, train
 
 # The recipe of the bundled model; a test rebuilds it and compares the card.
-HISTORY = {"students": 3000, "seed": 7, "history_years": 4, "profile": "magister"}
-TRAINING = {"seed": 0, "n_boot": 500}
+HISTORY: dict[str, Any] = {"students": 3000, "seed": 7, "history_years": 4, "profile": "magister"}
+TRAINING: dict[str, Any] = {"seed": 0, "n_boot": 500}
 
 
 def build(workdir: Path) -> TrainingResult:
-    school = sample.generate(HISTORY["students"], seed=HISTORY["seed"],  # type: ignore[arg-type]
-                             history_years=HISTORY["history_years"], profile=str(HISTORY["profile"]))  # type: ignore[arg-type]
+    school = sample.generate(
+        HISTORY["students"],
+        seed=HISTORY["seed"],
+        history_years=HISTORY["history_years"],
+        profile=str(HISTORY["profile"]),
+    )
     sample.write(school, workdir)
     exports = load_exports(workdir, require=("attendance", "grades", "outcomes"))
-    return train(exports, name="demo", demonstration=True, **TRAINING)  # type: ignore[arg-type]
+    return train(exports, name="demo", demonstration=True, **TRAINING)

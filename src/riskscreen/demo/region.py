@@ -27,27 +27,54 @@ if TYPE_CHECKING:
 SCHOOLS = ("04AB", "05CD", "06EF")
 TYPES, TYPE_P = ("conversation", "home_visit", "referral"), (0.6, 0.2, 0.2)
 WHO, WHO_P = ("youth_worker", "mentor", "coordinator"), (0.5, 0.35, 0.15)
-TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "sociaal_wijkteam", "leerplicht_rmc",
-           "jeugdarts_ggd")
+TARGETS = (
+    "jeugdhulp",
+    "schoolmaatschappelijk_werk",
+    "schuldhulpverlening",
+    "sociaal_wijkteam",
+    "leerplicht_rmc",
+    "jeugdarts_ggd",
+)
 STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family", "other")
 GOALS, GOAL_P = ("stay", "change_course", "internship", "start_work", "undecided"), (0.5, 0.15, 0.1, 0.1, 0.15)
-WHAT = {"conversation": "gesprek over het verzuim", "home_visit": "huisbezoek met de mentor",
-        "referral": "aanmelding bij hulpverlening"}
+WHAT = {
+    "conversation": "gesprek over het verzuim",
+    "home_visit": "huisbezoek met de mentor",
+    "referral": "aanmelding bij hulpverlening",
+}
 
 
-def write_sample_region(out: Path, *, schools: int, students: int, weeks: int, seed: int, as_of: dt.date,
-                        history_years: int = 0, force: bool = False) -> list[Path]:
+def write_sample_region(
+    out: Path,
+    *,
+    schools: int,
+    students: int,
+    weeks: int,
+    seed: int,
+    as_of: dt.date,
+    history_years: int = 0,
+    force: bool = False,
+) -> list[Path]:
     """`riskscreen sample --schools N`: a region, checked (2 or 3 schools, 2 weeks or more, an empty folder)."""
     if schools > len(SCHOOLS) or schools < 2 or history_years or weeks < 2:
-        raise UsageError(msg("a sample region has 2 or 3 schools and 2 weeks or more of lists"),
-                         hint=msg("for example --schools 3 --weeks 12"))
+        raise UsageError(
+            msg("a sample region has 2 or 3 schools and 2 weeks or more of lists"),
+            hint=msg("for example --schools 3 --weeks 12"),
+        )
     if Path(out).exists() and any(Path(out).iterdir()) and not force:
         raise UsageError(msg("{folder} is not empty", folder=out), hint=msg("choose an empty folder"))
     return write_region(out, schools=schools, students=students, weeks=weeks, seed=seed, as_of=as_of)
 
 
-def write_region(out: Path, *, schools: int = 3, students: int = 400, weeks: int = 12, seed: int = 2026,
-                 as_of: dt.date = dt.date(2026, 11, 27)) -> list[Path]:
+def write_region(
+    out: Path,
+    *,
+    schools: int = 3,
+    students: int = 400,
+    weeks: int = 12,
+    seed: int = 2026,
+    as_of: dt.date = dt.date(2026, 11, 27),
+) -> list[Path]:
     """Exports in OUT/exports/SCHOOL/weekNN and workspaces in OUT/workspaces/SCHOOL, with a list stored for
     every week and actions agreed, closed and reported along the way. Returns the workspaces' folders."""
     jobs = [(Path(out), k, name, students, weeks, seed, as_of) for k, name in enumerate(SCHOOLS[:schools])]
@@ -85,8 +112,9 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
         for action in book.actions:  # most reviews end with the action closed, some a week late
             if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
                 on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
-                book, _ = actions.close(book, action.id, outcome="afgerond",
-                                        on=max(on, dt.date.fromisoformat(action.agreed)))
+                book, _ = actions.close(
+                    book, action.id, outcome="afgerond", on=max(on, dt.date.fromisoformat(action.agreed))
+                )
         book = _referrals_move(book, day, rng)
         busy = {a.student_id for a in book.actions if a.open}
         new = []
@@ -96,12 +124,23 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
                 continue
             kind = str(rng.choice(TYPES, p=TYPE_P))
             own = rng.random() < 0.6  # most conversations also record what goes well and what the student wants
-            new.append(actions.make_action(
-                book, student_id=sid, what=WHAT[kind], type=kind, who=str(rng.choice(WHO, p=WHO_P)),
-                referral=str(rng.choice(TARGETS)) if kind == "referral" else None, review=day + dt.timedelta(days=14),
-                agreed=day, referral_targets=where.settings.referral_targets,
-                strengths=tuple(str(x) for x in rng.choice(STRENGTHS, size=int(rng.integers(1, 3)), replace=False))
-                if own else (), goal=str(rng.choice(GOALS, p=GOAL_P)) if own else None))
+            new.append(
+                actions.make_action(
+                    book,
+                    student_id=sid,
+                    what=WHAT[kind],
+                    type=kind,
+                    who=str(rng.choice(WHO, p=WHO_P)),
+                    referral=str(rng.choice(TARGETS)) if kind == "referral" else None,
+                    review=day + dt.timedelta(days=14),
+                    agreed=day,
+                    referral_targets=where.settings.referral_targets,
+                    strengths=tuple(str(x) for x in rng.choice(STRENGTHS, size=int(rng.integers(1, 3)), replace=False))
+                    if own
+                    else (),
+                    goal=str(rng.choice(GOALS, p=GOAL_P)) if own else None,
+                )
+            )
         actions.save(actions.add(book, new), where.actions_file)
     for _, row in entries.iterrows():
         sid = str(row["student_id"])

@@ -31,8 +31,18 @@ LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
 LEVEL_YEARS = {"vmbo-b": 4, "vmbo-k": 4, "vmbo-gt": 4, "havo": 5, "vwo": 6}
 LEVEL_RISK = {"vmbo-b": 0.45, "vmbo-k": 0.25, "vmbo-gt": 0.05, "havo": -0.15, "vwo": -0.35}
 LEVEL_ABBR = {"vmbo-b": "B", "vmbo-k": "K", "vmbo-gt": "M", "havo": "H", "vwo": "V"}
-SUBJECTS = ("Nederlands", "Engels", "Wiskunde", "Biologie", "Geschiedenis", "Aardrijkskunde",
-            "Lichamelijke opvoeding", "Economie", "Frans", "Duits")
+SUBJECTS = (
+    "Nederlands",
+    "Engels",
+    "Wiskunde",
+    "Biologie",
+    "Geschiedenis",
+    "Aardrijkskunde",
+    "Lichamelijke opvoeding",
+    "Economie",
+    "Frans",
+    "Duits",
+)
 LESSONS_PER_DAY = 7
 BASE_RATE = 0.04
 
@@ -71,8 +81,9 @@ def _take(c: Cohort, mask: np.ndarray) -> Cohort:
     return Cohort(*(getattr(c, f)[mask] for f in Cohort.__dataclass_fields__))
 
 
-def _events(rng: np.random.Generator, rate: np.ndarray, n_days: int, day_weights: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _events(
+    rng: np.random.Generator, rate: np.ndarray, n_days: int, day_weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Poisson event counts per student over the period, each placed on a lesson day; (student, day)."""
     counts = rng.poisson(rate)
     student = np.repeat(np.arange(len(rate)), counts)
@@ -119,8 +130,9 @@ def registrations_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray)
     return frame.reset_index(drop=True)
 
 
-def _expand(rng: np.random.Generator, student: np.ndarray, day: np.ndarray, length: np.ndarray, code: str
-            ) -> pd.DataFrame:
+def _expand(
+    rng: np.random.Generator, student: np.ndarray, day: np.ndarray, length: np.ndarray, code: str
+) -> pd.DataFrame:
     start = rng.integers(1, LESSONS_PER_DAY + 1, size=student.size)
     s = np.repeat(student, length)
     d = np.repeat(day, length)
@@ -148,8 +160,9 @@ def grades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_su
     return frame.sort_values(["student", "day", "subject"], kind="stable").reset_index(drop=True)
 
 
-def _outcome(rng: np.random.Generator, cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame,
-             days: np.ndarray) -> np.ndarray:
+def _outcome(
+    rng: np.random.Generator, cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame, days: np.ndarray
+) -> np.ndarray:
     """Who leaves without a startkwalificatie within 12 months, from the signals (see module docstring)."""
     n = len(cohort.ids)
     window_start = max(len(days) - 60, 0)
@@ -167,47 +180,64 @@ def _outcome(rng: np.random.Generator, cohort: Cohort, registrations: pd.DataFra
     return (rng.random(n) < p).astype(int)
 
 
-def _write_tables(cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame, days: np.ndarray,
-                  profile: str, rng: np.random.Generator, ids_prefix: str) -> dict[str, pd.DataFrame]:
+def _write_tables(
+    cohort: Cohort,
+    registrations: pd.DataFrame,
+    grades: pd.DataFrame,
+    days: np.ndarray,
+    profile: str,
+    rng: np.random.Generator,
+    ids_prefix: str,
+) -> dict[str, pd.DataFrame]:
     headers = HEADERS[profile]
     words = CODE_WORDS[profile]
     date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
     day_text = pd.Series(pd.DatetimeIndex(days)).dt.strftime(date_fmt).to_numpy()
     ids = np.char.add(ids_prefix, cohort.ids.astype(str))
     reg_code = registrations["code"].to_numpy()
-    attendance = pd.DataFrame({
-        headers["attendance"]["student_id"]: ids[registrations["student"].to_numpy()],
-        headers["attendance"]["date"]: day_text[registrations["day"].to_numpy()],
-        headers["attendance"]["period"]: registrations["period"].to_numpy(),
-        headers["attendance"]["code"]: pd.Series(reg_code).map(words).to_numpy(),
-    })
+    attendance = pd.DataFrame(
+        {
+            headers["attendance"]["student_id"]: ids[registrations["student"].to_numpy()],
+            headers["attendance"]["date"]: day_text[registrations["day"].to_numpy()],
+            headers["attendance"]["period"]: registrations["period"].to_numpy(),
+            headers["attendance"]["code"]: pd.Series(reg_code).map(words).to_numpy(),
+        }
+    )
     if "hours" in headers["attendance"]:
         attendance.insert(3, headers["attendance"]["hours"], 1)
-    grade_text = grades["grade"].map(lambda g: f"{g:.1f}") if profile == "canonical" else \
-        grades["grade"].map(lambda g: decimal(g, "nl"))
-    grade_frame = pd.DataFrame({
-        headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
-        headers["grades"]["subject"]: np.array(SUBJECTS)[grades["subject"].to_numpy()],
-        headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
-        headers["grades"]["grade"]: grade_text.to_numpy(),
-        headers["grades"]["weight"]: grades["weight"].to_numpy(),
-    })
+    grade_text = (
+        grades["grade"].map(lambda g: f"{g:.1f}")
+        if profile == "canonical"
+        else grades["grade"].map(lambda g: decimal(g, "nl"))
+    )
+    grade_frame = pd.DataFrame(
+        {
+            headers["grades"]["student_id"]: ids[grades["student"].to_numpy()],
+            headers["grades"]["subject"]: np.array(SUBJECTS)[grades["subject"].to_numpy()],
+            headers["grades"]["date"]: day_text[grades["day"].to_numpy()],
+            headers["grades"]["grade"]: grade_text.to_numpy(),
+            headers["grades"]["weight"]: grades["weight"].to_numpy(),
+        }
+    )
     classes = _classes(cohort, rng)
     mentors = {c: f"MNT{i + 1:02d}" for i, c in enumerate(sorted(set(classes)))}
     base_age = 11 + cohort.year + cohort.repeated + cohort.age_offset
-    level_words = (cohort.level if profile == "canonical"
-                   else np.char.replace(cohort.level.astype(str), "vmbo-gt", "mavo"))
-    students = pd.DataFrame({
-        headers["students"]["student_id"]: ids,
-        headers["students"]["level"]: level_words,
-        headers["students"]["year"]: cohort.year,
-        headers["students"]["age"]: base_age,
-        headers["students"]["repeated_years"]: cohort.repeated,
-        headers["students"]["moved_down"]: cohort.moved_down,
-        headers["students"]["mentor"]: [mentors[c] for c in classes],
-        headers["students"]["class"]: classes,
-        headers["students"]["audit_gender"]: cohort.gender,
-    })
+    level_words = (
+        cohort.level if profile == "canonical" else np.char.replace(cohort.level.astype(str), "vmbo-gt", "mavo")
+    )
+    students = pd.DataFrame(
+        {
+            headers["students"]["student_id"]: ids,
+            headers["students"]["level"]: level_words,
+            headers["students"]["year"]: cohort.year,
+            headers["students"]["age"]: base_age,
+            headers["students"]["repeated_years"]: cohort.repeated,
+            headers["students"]["moved_down"]: cohort.moved_down,
+            headers["students"]["mentor"]: [mentors[c] for c in classes],
+            headers["students"]["class"]: classes,
+            headers["students"]["audit_gender"]: cohort.gender,
+        }
+    )
     return {"attendance": attendance, "grades": grade_frame, "students": students}
 
 
@@ -235,13 +265,25 @@ class SampleSchool:
     lesson_days: tuple[dt.date, ...] = ()  # written as the school's holiday calendar (vakanties.csv)
 
 
-def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27),
-             history_years: int = 0, profile: str = "magister", attendance_rows: int | None = None,
-             grade_rows: int | None = None) -> SampleSchool:
+def generate(
+    students: int = 1000,
+    *,
+    seed: int = 2026,
+    as_of: dt.date = dt.date(2026, 11, 27),
+    history_years: int = 0,
+    profile: str = "magister",
+    attendance_rows: int | None = None,
+    grade_rows: int | None = None,
+) -> SampleSchool:
     """Generate a school; with history_years, that many past school years plus an outcomes table."""
     if profile not in HEADERS or profile == "eduarte":
-        raise UsageError(msg("the sample generator writes the profiles {join}, not '{profile}'",
-                             join=', '.join(HEADERS), profile=profile))
+        raise UsageError(
+            msg(
+                "the sample generator writes the profiles {join}, not '{profile}'",
+                join=", ".join(HEADERS),
+                profile=profile,
+            )
+        )
     if not 1 <= students <= 2_000_000:
         raise UsageError(msg("--students must be from 1 to 2,000,000"))
     rng = np.random.default_rng(seed)
@@ -256,25 +298,37 @@ def generate(students: int = 1000, *, seed: int = 2026, as_of: dt.date = dt.date
         registrations = _resizeregistrations_of(rng, registrations, attendance_rows, len(cohort.ids), len(days))
     if grade_rows is not None:
         grades = _resizegrades_of(rng, cohort, days, grades, grade_rows)
-    return SampleSchool(_write_tables(cohort, registrations, grades, days, profile, rng, ""), profile, as_of,
-                        tuple(pd.to_datetime(days).date))
+    return SampleSchool(
+        _write_tables(cohort, registrations, grades, days, profile, rng, ""),
+        profile,
+        as_of,
+        tuple(pd.to_datetime(days).date),
+    )
 
 
-def _resizeregistrations_of(rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
-                          ) -> pd.DataFrame:
+def _resizeregistrations_of(
+    rng: np.random.Generator, frame: pd.DataFrame, rows: int, n: int, n_days: int
+) -> pd.DataFrame:
     """Exactly `rows` registrations: absences first, topped up with 'present' registrations of lessons."""
     if len(frame) >= rows:
         keep = np.sort(rng.choice(len(frame), size=rows, replace=False))
         return frame.iloc[keep].reset_index(drop=True)
     extra = rows - len(frame)
-    present = pd.DataFrame({"student": rng.integers(0, n, extra), "day": rng.integers(0, n_days, extra),
-                            "period": rng.integers(1, LESSONS_PER_DAY + 1, extra), "code": "present"})
+    present = pd.DataFrame(
+        {
+            "student": rng.integers(0, n, extra),
+            "day": rng.integers(0, n_days, extra),
+            "period": rng.integers(1, LESSONS_PER_DAY + 1, extra),
+            "code": "present",
+        }
+    )
     combined = pd.concat([frame, present], ignore_index=True)
     return combined.sort_values(["day", "student", "period"], kind="stable").reset_index(drop=True)
 
 
-def _resizegrades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame,
-                   rows: int) -> pd.DataFrame:
+def _resizegrades_of(
+    rng: np.random.Generator, cohort: Cohort, days: np.ndarray, grades: pd.DataFrame, rows: int
+) -> pd.DataFrame:
     per_subject = 1.5 * rows / max(len(grades), 1)
     bigger = grades_of(rng, cohort, days, per_subject=per_subject * 1.05)
     if len(bigger) >= rows:
@@ -283,8 +337,9 @@ def _resizegrades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray,
     return bigger
 
 
-def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, history_years: int,
-                      profile: str, id_base: int) -> SampleSchool:
+def _generate_history(
+    rng: np.random.Generator, students: int, as_of: dt.date, history_years: int, profile: str, id_base: int
+) -> SampleSchool:
     """Past school years: the same school, students moving up, leaving and graduating, one as-of a year."""
     cohort = _new_students(rng, students, id_base, year_one=False)
     next_id = id_base + students
@@ -303,10 +358,15 @@ def _generate_history(rng: np.random.Generator, students: int, as_of: dt.date, h
         tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
         for name in ("attendance", "grades", "students"):
             out[name].append(tables[name])
-        out["outcomes"].append(pd.DataFrame({
-            headers["outcomes"]["student_id"]: cohort.ids.astype(str),
-            headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
-            headers["outcomes"]["left_without_qualification"]: left}))
+        out["outcomes"].append(
+            pd.DataFrame(
+                {
+                    headers["outcomes"]["student_id"]: cohort.ids.astype(str),
+                    headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
+                    headers["outcomes"]["left_without_qualification"]: left,
+                }
+            )
+        )
         # Next school year: leavers and graduates go, the rest move up (some repeat), a new intake arrives.
         max_year = np.array([LEVEL_YEARS[lv] for lv in cohort.level])
         stays = (left == 0) & (cohort.year < max_year)

@@ -17,9 +17,15 @@ from riskscreen.ingest.reading import TableSource
 from riskscreen.ingest.sniff import normalise_header
 
 
-def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_columns: Iterable[str] = (),
-                  pseudonym_columns: Iterable[str] = (),
-                  validate: Callable[[MappedTable], list[Problem]]) -> tuple[MappedTable, int]:
+def ingest_source(
+    source: TableSource,
+    name: str,
+    profile: Profile,
+    *,
+    allowed_columns: Iterable[str] = (),
+    pseudonym_columns: Iterable[str] = (),
+    validate: Callable[[MappedTable], list[Problem]],
+) -> tuple[MappedTable, int]:
     """Every block read, guarded, mapped and validated in turn; returns the merged table and the rows read.
 
     A file read whole is one block. A streamed file holds one block of raw text in memory plus the rows the
@@ -45,8 +51,12 @@ def ingest_source(source: TableSource, name: str, profile: Profile, *, allowed_c
         mapped.problems.extend(validate(mapped))
         rows += len(block.frame)
         detected = next(iter(mapped.date_formats.values()), None)
-        if (profile.date_format == "auto" and detected is not None and detected.startswith("%")
-                and len(set(mapped.date_formats.values())) == 1):
+        if (
+            profile.date_format == "auto"
+            and detected is not None
+            and detected.startswith("%")
+            and len(set(mapped.date_formats.values())) == 1
+        ):
             # the first block's dates decide the format for the whole file, as a whole read decides it once
             profile = replace(profile, date_format=detected)
         parts.append(mapped if not source.streamed else replace(mapped, raw=source.header))  # let go of the text
@@ -63,14 +73,21 @@ def merge_blocks(parts: list[MappedTable], table: TableSource) -> MappedTable:
     frame = concat_frames([p.frame for p in parts])
     failed: dict[str, np.ndarray] = {}
     for column in dict.fromkeys(k for p in parts for k in p.parse_failed):
-        failed[column] = np.concatenate([p.parse_failed.get(column, np.zeros(len(p.frame), dtype=bool))
-                                         for p in parts])
+        failed[column] = np.concatenate([p.parse_failed.get(column, np.zeros(len(p.frame), dtype=bool)) for p in parts])
     notes = list(dict.fromkeys(n for p in parts for n in p.notes))
     days = [p.registration_days for p in parts if p.registration_days is not None]
-    return MappedTable(first.table, table.header, frame, merge_problems(p for part in parts for p in part.problems),
-                       first.ignored_columns, failed, notes, sources=first.sources,
-                       presence_rows=sum(p.presence_rows for p in parts),
-                       registration_days=np.unique(np.concatenate(days)) if days else None)
+    return MappedTable(
+        first.table,
+        table.header,
+        frame,
+        merge_problems(p for part in parts for p in part.problems),
+        first.ignored_columns,
+        failed,
+        notes,
+        sources=first.sources,
+        presence_rows=sum(p.presence_rows for p in parts),
+        registration_days=np.unique(np.concatenate(days)) if days else None,
+    )
 
 
 def concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -92,13 +109,23 @@ def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems that differ only in where they occur become one, with the counts added."""
     merged: dict[tuple[str, ...], Problem] = {}
     for problem in problems:
-        key = (problem.severity, problem.table, problem.file, problem.column, problem.rule, problem.message,
-               problem.fix)
+        key = (
+            problem.severity,
+            problem.table,
+            problem.file,
+            problem.column,
+            problem.rule,
+            problem.message,
+            problem.fix,
+        )
         seen = merged.get(key)
         if seen is None:
             merged[key] = problem
             continue
-        merged[key] = replace(seen, count=seen.count + problem.count,
-                              rows=(seen.rows + problem.rows)[:EXAMPLES],
-                              values=(seen.values + problem.values)[:EXAMPLES])
+        merged[key] = replace(
+            seen,
+            count=seen.count + problem.count,
+            rows=(seen.rows + problem.rows)[:EXAMPLES],
+            values=(seen.values + problem.values)[:EXAMPLES],
+        )
     return list(merged.values())

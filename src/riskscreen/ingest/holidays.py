@@ -25,12 +25,14 @@ def find_holiday_file(folder: Path | None) -> Path | None:
     """The holiday calendar in an export folder, if there is one (two are refused: which one is meant?)."""
     if folder is None or not Path(folder).is_dir():
         return None
-    found = sorted(p for p in Path(folder).iterdir()
-                   if p.is_file() and is_holiday_file(p) and p.suffix.lower() in {".csv", ".txt"})
+    found = sorted(
+        p for p in Path(folder).iterdir() if p.is_file() and is_holiday_file(p) and p.suffix.lower() in {".csv", ".txt"}
+    )
     if len(found) > 1:
-        raise UsageError(msg("two holiday calendars in {folder}: {names}", folder=folder,
-                             names=", ".join(p.name for p in found)),
-                         hint=msg("keep one vakanties.csv"))
+        raise UsageError(
+            msg("two holiday calendars in {folder}: {names}", folder=folder, names=", ".join(p.name for p in found)),
+            hint=msg("keep one vakanties.csv"),
+        )
     return found[0] if found else None
 
 
@@ -38,8 +40,12 @@ def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
     """(first day, last day) as ISO dates, in the file's order. A line is 'first;last' (a third column, the
     holiday's name, is allowed); dates are DD-MM-YYYY or YYYY-MM-DD; a first line without dates is a header."""
     what = msg("holiday calendar")
-    text = small_text(read_regular(path, limit=MAX_HOLIDAY_BYTES, error=InputError, what=what), path, what=what,
-                      hint=msg("write one holiday per line: first day;last day"))
+    text = small_text(
+        read_regular(path, limit=MAX_HOLIDAY_BYTES, error=InputError, what=what),
+        path,
+        what=what,
+        hint=msg("write one holiday per line: first day;last day"),
+    )
     dialect = ";" if text.count(";") >= text.count(",") else ","
     holidays: list[tuple[str, str]] = []
     for number, cells in text_rows(text, dialect, path, error=InputError):
@@ -50,15 +56,28 @@ def read_holidays(path: Path) -> tuple[tuple[str, str], ...]:
         if first is None and last is None and number == 1:
             continue  # the header
         if first is None or last is None:
-            raise InputError(msg("line {number} is not a holiday: write first day;last day, such as "
-                                 "19-10-2026;23-10-2026", number=number), path=str(path))
+            raise InputError(
+                msg(
+                    "line {number} is not a holiday: write first day;last day, such as 19-10-2026;23-10-2026",
+                    number=number,
+                ),
+                path=str(path),
+            )
         if last < first:
-            raise InputError(msg("line {number}: the holiday ends ({last}) before it starts ({first})",
-                                 number=number, last=last.isoformat(), first=first.isoformat()), path=str(path))
+            raise InputError(
+                msg(
+                    "line {number}: the holiday ends ({last}) before it starts ({first})",
+                    number=number,
+                    last=last.isoformat(),
+                    first=first.isoformat(),
+                ),
+                path=str(path),
+            )
         holidays.append((first.isoformat(), last.isoformat()))
     if not holidays:
-        raise InputError(msg("holds no holidays"), hint=msg("write one holiday per line: first day;last day"),
-                         path=str(path))
+        raise InputError(
+            msg("holds no holidays"), hint=msg("write one holiday per line: first day;last day"), path=str(path)
+        )
     return tuple(holidays)
 
 

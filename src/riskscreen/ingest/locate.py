@@ -19,8 +19,22 @@ from riskscreen.ingest.sniff import normalise_header
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 # Formats riskscreen does not read: a file of one of these named like an export is an error, never passed over
 # (an attendance export saved as .xls beside readable grades would otherwise leave the 16-hour rule without data).
-UNREADABLE_SUFFIXES = {".xls", ".xlsb", ".ods", ".numbers", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".json",
-                       ".xml", ".html", ".htm", ".zip"}
+UNREADABLE_SUFFIXES = {
+    ".xls",
+    ".xlsb",
+    ".ods",
+    ".numbers",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".json",
+    ".xml",
+    ".html",
+    ".htm",
+    ".zip",
+}
 
 
 def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
@@ -34,23 +48,31 @@ def _file_patterns(profiles: Iterable[Profile]) -> dict[str, set[str]]:
 # Column names only riskscreen's own outputs have, in either language (normalised): a list, scores, an
 # explanation, a validation report or a history listing written into the data folder is never read as an export.
 OWN_OUTPUT_HEADERS = (
-    {"reason1", "reason2", "reason3", "probability"},                       # score --format csv
-    {"feature", "reference", "contribution"},                               # explain --format csv
-    {"severity", "rule", "fix"},                                            # validate --format csv
-    {"asof", "model", "onlist"},                                            # history --format csv
+    {"reason1", "reason2", "reason3", "probability"},  # score --format csv
+    {"feature", "reference", "contribution"},  # explain --format csv
+    {"severity", "rule", "fix"},  # validate --format csv
+    {"asof", "model", "onlist"},  # history --format csv
 )
 
 
 def _own_headers() -> list[set[str]]:
     """The signatures above, and the write-in columns of the shortlist in every language of the catalogues."""
-    shortlists = [{normalise_header(texts(lang)["shortlist"][key]) for key in ("action", "who", "when")}
-                  for lang in LANGUAGES]
+    shortlists = [
+        {normalise_header(texts(lang)["shortlist"][key]) for key in ("action", "who", "when")} for lang in LANGUAGES
+    ]
     # the Dutch CSV of scores and explanations has its headings in words (text/nl.toml [csv_columns])
-    worded = [{normalise_header(texts(lang).get("csv_columns", {}).get(key, key)) for key in keys}
-              for lang in LANGUAGES for keys in (("reason_1", "reason_2", "reason_3", "probability"),
-                                                 ("feature", "reference", "contribution"),
-                                                 ("as_of", "model", "on_list"))]
+    worded = [
+        {normalise_header(texts(lang).get("csv_columns", {}).get(key, key)) for key in keys}
+        for lang in LANGUAGES
+        for keys in (
+            ("reason_1", "reason_2", "reason_3", "probability"),
+            ("feature", "reference", "contribution"),
+            ("as_of", "model", "on_list"),
+        )
+    ]
     return [*OWN_OUTPUT_HEADERS, *shortlists, *worded]
+
+
 OWN_WORKBOOK_MARK = b"<dc:creator>riskscreen</dc:creator>"
 
 
@@ -73,10 +95,14 @@ def own_output(path: Path) -> bool:
     return any(signature <= names for signature in _own_headers())
 
 
-def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
-                 profiles: Iterable[Profile] | None = None,
-                 skipped: list[Path] | None = None, unreadable: list[tuple[Path, str]] | None = None,
-                 ignored: list[Path] | None = None) -> tuple[dict[str, Path], list[Path]]:
+def locate_files(
+    folder: Path | None,
+    explicit: Mapping[str, Path | None],
+    profiles: Iterable[Profile] | None = None,
+    skipped: list[Path] | None = None,
+    unreadable: list[tuple[Path, str]] | None = None,
+    ignored: list[Path] | None = None,
+) -> tuple[dict[str, Path], list[Path]]:
     """Which file holds which table: named explicitly, or recognised in the folder by file name.
 
     Returns the recognised files and the data files whose name said nothing (to be tried by headers);
@@ -90,17 +116,20 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
     if not folder.exists():
         raise InputError(msg("folder not found"), hint=msg("check the path"), path=str(folder))
     if not folder.is_dir():
-        raise UsageError(msg("{folder} is a file; give a folder, or name the files with --attendance and --grades",
-                             folder=folder))
+        raise UsageError(
+            msg("{folder} is a file; give a folder, or name the files with --attendance and --grades", folder=folder)
+        )
     patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
     candidates: dict[str, list[Path]] = {t: [] for t in TABLES}
     unknown: list[Path] = []
     try:
         listed = sorted(folder.iterdir())
     except OSError as exc:
-        raise InputError(msg("folder cannot be read ({reason})", reason=os_reason(exc)), path=str(folder),
-                         hint=msg("ask for read access to the folder, or copy the exports to a folder of your own")
-                         ) from None
+        raise InputError(
+            msg("folder cannot be read ({reason})", reason=os_reason(exc)),
+            path=str(folder),
+            hint=msg("ask for read access to the folder, or copy the exports to a folder of your own"),
+        ) from None
     for path in listed:
         if path.name.startswith((".", "~$")) or not path.is_file():
             continue
@@ -129,9 +158,12 @@ def locate_files(folder: Path | None, explicit: Mapping[str, Path | None],
             continue
         if len(paths) > 1:
             names = " and ".join(p.name for p in paths)
-            raise UsageError(msg("two files in {folder} could be the {table} table: {names}",
-                                 folder=folder, table=table, names=names),
-                             hint=msg("move one away, or name the right one with --{table} PATH", table=table))
+            raise UsageError(
+                msg(
+                    "two files in {folder} could be the {table} table: {names}", folder=folder, table=table, names=names
+                ),
+                hint=msg("move one away, or name the right one with --{table} PATH", table=table),
+            )
         found[table] = paths[0]
     return found, unknown
 

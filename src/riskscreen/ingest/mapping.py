@@ -27,9 +27,20 @@ from riskscreen.ingest.raw import RawTable
 from riskscreen.ingest.sniff import normalise_header
 
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
-PASS_FAIL_GRADES = {"v": "voldoende", "o": "onvoldoende", "g": "goed", "zg": "zeer goed", "rv": "ruim voldoende",
-                    "voldoende": "voldoende", "onvoldoende": "onvoldoende", "goed": "goed", "zeer goed": "zeer goed",
-                    "ruim voldoende": "ruim voldoende", "matig": "matig", "slecht": "slecht"}
+PASS_FAIL_GRADES = {
+    "v": "voldoende",
+    "o": "onvoldoende",
+    "g": "goed",
+    "zg": "zeer goed",
+    "rv": "ruim voldoende",
+    "voldoende": "voldoende",
+    "onvoldoende": "onvoldoende",
+    "goed": "goed",
+    "zeer goed": "zeer goed",
+    "ruim voldoende": "ruim voldoende",
+    "matig": "matig",
+    "slecht": "slecht",
+}
 GRADE_MARKERS = {"-", "inh", "vr", "ngd", "nvt", "n.v.t", "ziek", "afw", "x", "*", "inhalen", "vrijstelling"}
 
 
@@ -72,7 +83,7 @@ def _resolve_columns(raw: RawTable, table: str, profile: Profile) -> tuple[dict[
 def audit_name(column: object) -> str:
     """The canonical name of an audit column, keeping its words apart: 'audit_urban_rural', 'audit_group'."""
     words = re.sub(r"[\W_]+", "_", fold_text(column).strip().lower()).strip("_")
-    rest = words[len("audit"):].lstrip("_")
+    rest = words[len("audit") :].lstrip("_")
     return f"audit_{rest or 'group'}"
 
 
@@ -86,10 +97,19 @@ def _drop_totals(mapper: Mapper, source: str) -> np.ndarray:
         return np.zeros(len(series), dtype=bool)
     mask = spread(total_category, series.cat.codes.to_numpy(), False)
     if mask.any():
-        mapper.problems.append(problem_at(
-            WARNING, mapper.table, mapper.raw.name, "student_id", "totals row",
-            msg("a totals or summary row; ignored"), msg("nothing to do; or remove summary rows from the export"),
-            mapper.lines(mask), list(mapper.raw.frame[source].to_numpy()[mask][:5])))
+        mapper.problems.append(
+            problem_at(
+                WARNING,
+                mapper.table,
+                mapper.raw.name,
+                "student_id",
+                "totals row",
+                msg("a totals or summary row; ignored"),
+                msg("nothing to do; or remove summary rows from the export"),
+                mapper.lines(mask),
+                list(mapper.raw.frame[source].to_numpy()[mask][:5]),
+            )
+        )
     return mask
 
 
@@ -104,15 +124,25 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
     if missing:
         for column in missing:
             names = sorted({n for n in profile.columns.get(table, {}).get(column, ())} | {column})
-            mapper.problems.append(Problem(
-                ERROR, table, raw.name, column, "missing column",
-                f"required column '{column}' is missing (headers found: "
-                f"{', '.join(shorten(c) for c in raw.frame.columns)})",
-                ("the file has a single column: save it with ';', ',' or tab between the columns"
-                 if raw.frame.shape[1] == 1 else
-                 f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile")))
-        return MappedTable(table, raw, pd.DataFrame(index=raw.frame.index), mapper.problems, tuple(ignored),
-                           notes=mapper.notes)
+            mapper.problems.append(
+                Problem(
+                    ERROR,
+                    table,
+                    raw.name,
+                    column,
+                    "missing column",
+                    f"required column '{column}' is missing (headers found: "
+                    f"{', '.join(shorten(c) for c in raw.frame.columns)})",
+                    (
+                        "the file has a single column: save it with ';', ',' or tab between the columns"
+                        if raw.frame.shape[1] == 1
+                        else f"add it, or rename the header to one of: {', '.join(names)}; or use another --profile"
+                    ),
+                )
+            )
+        return MappedTable(
+            table, raw, pd.DataFrame(index=raw.frame.index), mapper.problems, tuple(ignored), notes=mapper.notes
+        )
     totals = _drop_totals(mapper, found["student_id"])
     if totals.any():
         # Summary lines are set aside before parsing, so their cells raise no errors of their own.
@@ -139,16 +169,24 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         if "period" in found:
             columns["period"] = mapper.numbers(found["period"], "period", integer=True)
         else:
-            mapper.notes.append(msg("no lesson-number column: every row counts as one lesson, also rows that look "
-                                    "the same"))
+            mapper.notes.append(
+                msg("no lesson-number column: every row counts as one lesson, also rows that look the same")
+            )
         if "hours" in found:
             hours = mapper.numbers(found["hours"], "hours")
             blank = ~mapper.raw.frame[found["hours"]].notna().to_numpy()
             if blank.any():  # never a silent default: the 16-hour rule counts these hours
-                mapper.problem(ERROR, "hours", "missing value",
-                               msg("no hours given: the 16-hour rule cannot count this registration"),
-                               msg("fill in the hours, or leave the hours column out of the export (then every row "
-                                   "counts as one lesson)"), blank)
+                mapper.problem(
+                    ERROR,
+                    "hours",
+                    "missing value",
+                    msg("no hours given: the 16-hour rule cannot count this registration"),
+                    msg(
+                        "fill in the hours, or leave the hours column out of the export (then every row "
+                        "counts as one lesson)"
+                    ),
+                    blank,
+                )
             columns["hours"] = hours.fillna(profile.lesson_hours)
         else:
             columns["hours"] = mapper.series(np.full(len(mapper.out_index), profile.lesson_hours, float), "hours")
@@ -169,17 +207,20 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             if name in found:
                 columns[name] = mapper.numbers(found[name], name, integer=True)
         if "level" in found:
-            columns["level"] = mapper.codes(found["level"], "level", profile.code_map("level"), LEVELS,
-                                            what="level", blank_ok=True)
+            columns["level"] = mapper.codes(
+                found["level"], "level", profile.code_map("level"), LEVELS, what="level", blank_ok=True
+            )
         if "as_of" in found:
             columns["as_of"] = mapper.dates(found["as_of"], "as_of")
         if "startkwalificatie" in found:  # blank: not known, which the statutory rules read as "without"
             values = _yes_no_values(mapper, found["startkwalificatie"], "startkwalificatie")
-            columns["startkwalificatie"] = mapper.series(values if mapper.take is None else values[mapper.take],
-                                                         "startkwalificatie")
+            columns["startkwalificatie"] = mapper.series(
+                values if mapper.take is None else values[mapper.take], "startkwalificatie"
+            )
         if "leerweg" in found:
-            columns["leerweg"] = mapper.codes(found["leerweg"], "leerweg", profile.code_map("leerweg"), LEERWEGEN,
-                                              what="leerweg", blank_ok=True)
+            columns["leerweg"] = mapper.codes(
+                found["leerweg"], "leerweg", profile.code_map("leerweg"), LEERWEGEN, what="leerweg", blank_ok=True
+            )
         if "enrolled_from" in found:  # blank: not known, the student counts as enrolled all along
             columns["enrolled_from"] = mapper.dates(found["enrolled_from"], "enrolled_from", blank_ok=True)
         for name in ("mentor", "class"):
@@ -190,8 +231,9 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
                 columns[name] = mapper.text(source, name)
     elif table == "outcomes":
         columns["as_of"] = mapper.dates(found["as_of"], "as_of")
-        columns["left_without_qualification"] = _yes_no(mapper, found["left_without_qualification"],
-                                                        "left_without_qualification")
+        columns["left_without_qualification"] = _yes_no(
+            mapper, found["left_without_qualification"], "left_without_qualification"
+        )
     frame = pd.DataFrame(columns, index=mapper.out_index)
     parse_failed = mapper.finish()
     if "grade" in frame.columns:
@@ -199,9 +241,19 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         if not keep.all():
             frame = frame.loc[keep]
             parse_failed = {k: v[keep] for k, v in parse_failed.items()}
-    return MappedTable(table, raw, frame, mapper.problems, tuple(ignored), parse_failed, mapper.notes,
-                       sources=found, date_formats=mapper.date_formats, presence_rows=presence_rows,
-                       registration_days=mapper.all_dates.get("date"))
+    return MappedTable(
+        table,
+        raw,
+        frame,
+        mapper.problems,
+        tuple(ignored),
+        parse_failed,
+        mapper.notes,
+        sources=found,
+        date_formats=mapper.date_formats,
+        presence_rows=presence_rows,
+        registration_days=mapper.all_dates.get("date"),
+    )
 
 
 def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
@@ -223,20 +275,28 @@ def _attendance_code(mapper: Mapper, found: dict[str, str]) -> pd.Series:
     # A Ja/Nee "geoorloofd" column decides between authorised and unauthorised for reasons that are not
     # sickness, lateness or removal, and for free-text reasons the profile does not know.
     decided_by_flag = pd.isna(reason) | np.isin(reason, ["authorised", "unauthorised"])
-    code = np.where(decided_by_flag & (flag == 1), "authorised",
-                    np.where(decided_by_flag & (flag == 0), "unauthorised", reason))
+    code = np.where(
+        decided_by_flag & (flag == 1), "authorised", np.where(decided_by_flag & (flag == 0), "unauthorised", reason)
+    )
     unknown = pd.isna(code)
     if unknown.any():
         source = found.get("code", found["authorised"])
         counts = pd.Series(mapper.raw.frame[source].to_numpy()[unknown]).value_counts(dropna=False)
         listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
-        mapper.problem(ERROR, "code", "unknown code",
-                       msg("absence reason is unknown and '{found}' does not say Ja or Nee: {listing}",
-                           found=found['authorised'], listing=listing),
-                       msg("fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table"),
-                       unknown, source)
-    return pd.Series(pd.Categorical(code, categories=list(ATTENDANCE_CODES)), index=mapper.raw.frame.index,
-                     name="code")
+        mapper.problem(
+            ERROR,
+            "code",
+            "unknown code",
+            msg(
+                "absence reason is unknown and '{found}' does not say Ja or Nee: {listing}",
+                found=found["authorised"],
+                listing=listing,
+            ),
+            msg("fill in Ja/Nee, or map the reason in the profile's [codes.attendance] table"),
+            unknown,
+            source,
+        )
+    return pd.Series(pd.Categorical(code, categories=list(ATTENDANCE_CODES)), index=mapper.raw.frame.index, name="code")
 
 
 def _yes_no_values(mapper: Mapper, source: str, column: str) -> np.ndarray:
@@ -248,8 +308,9 @@ def _yes_no_values(mapper: Mapper, source: str, column: str) -> np.ndarray:
     present = mapper.raw.frame[source].notna().to_numpy()
     bad = present & np.isnan(values)
     if bad.any():
-        mapper.problem(ERROR, column, "yes/no", msg("not a yes/no value"), msg("write 1 or 0 (or Ja or Nee)"), bad,
-                       source)
+        mapper.problem(
+            ERROR, column, "yes/no", msg("not a yes/no value"), msg("write 1 or 0 (or Ja or Nee)"), bad, source
+        )
     return values
 
 
@@ -278,19 +339,40 @@ def _grades(mapper: Mapper, source: str) -> pd.Series:
         word_mask = np.zeros(len(values), dtype=bool)
         word_mask[np.flatnonzero(non_numeric)[words]] = True
         if word_mask.any():
-            mapper.problem(WARNING, "grade", "not a number",
-                           msg("a word or mark instead of a number (such as V, O, G or inh); not used in grade "
-                               "features"), msg("nothing to do; riskscreen uses numeric grades only"), word_mask,
-                           source)
+            mapper.problem(
+                WARNING,
+                "grade",
+                "not a number",
+                msg("a word or mark instead of a number (such as V, O, G or inh); not used in grade features"),
+                msg("nothing to do; riskscreen uses numeric grades only"),
+                word_mask,
+                source,
+            )
         rest = non_numeric & ~word_mask
         if rest.any():
-            mapper.problem(ERROR, "grade", "number", msg("not a grade"),
-                           msg("write a grade from 1,0 to 10,0 such as 6,5"), rest, source)
+            mapper.problem(
+                ERROR,
+                "grade",
+                "number",
+                msg("not a grade"),
+                msg("write a grade from 1,0 to 10,0 such as 6,5"),
+                rest,
+                source,
+            )
     blank = ~present
     if blank.any():
-        mapper.problems.append(problem_at(
-            WARNING, mapper.table, mapper.raw.name, "grade", "missing value",
-            msg("no grade entered; row ignored"), msg("nothing to do"), mapper.lines(blank)))
+        mapper.problems.append(
+            problem_at(
+                WARNING,
+                mapper.table,
+                mapper.raw.name,
+                "grade",
+                "missing value",
+                msg("no grade entered; row ignored"),
+                msg("nothing to do"),
+                mapper.lines(blank),
+            )
+        )
     return mapper.series(values if mapper.take is None else values[mapper.take], "grade")
 
 

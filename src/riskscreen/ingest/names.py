@@ -15,8 +15,12 @@ def read_names(path: Path) -> dict[str, str]:
     """Two columns, pseudonym then name, separated by ';', ',' or a tab; a header row is allowed. The names go to
     the printed list only: never to history, actions, logs or a model."""
     what = msg("names file")
-    text = small_text(read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what=what), path, what=what,
-                      hint=msg("give a text file of two columns: pseudonym;name"))
+    text = small_text(
+        read_regular(path, limit=MAX_NAMES_BYTES, error=InputError, what=what),
+        path,
+        what=what,
+        hint=msg("give a text file of two columns: pseudonym;name"),
+    )
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
     names: dict[str, str] = {}
@@ -25,14 +29,24 @@ def read_names(path: Path) -> dict[str, str]:
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise InputError(msg("line {number} does not have a pseudonym and a name", number=number), path=str(path),
-                             hint=msg("write each line as: pseudonym;name"))
+            raise InputError(
+                msg("line {number} does not have a pseudonym and a name", number=number),
+                path=str(path),
+                hint=msg("write each line as: pseudonym;name"),
+            )
         if number == 1 and not any(ch.isdigit() for ch in cells[0]):
             continue  # a header row
         if len(cells[1]) > MAX_NAME_CHARS:
-            raise InputError(msg("line {number}: the name is {count} characters, more than {limit}", number=number,
-                                 count=len(cells[1]), limit=MAX_NAME_CHARS), path=str(path),
-                             hint=msg("write each line as: pseudonym;name"))
+            raise InputError(
+                msg(
+                    "line {number}: the name is {count} characters, more than {limit}",
+                    number=number,
+                    count=len(cells[1]),
+                    limit=MAX_NAME_CHARS,
+                ),
+                path=str(path),
+                hint=msg("write each line as: pseudonym;name"),
+            )
         names[cells[0]] = cells[1]
     if not names:
         raise InputError(msg("holds no names"), path=str(path), hint=msg("write each line as: pseudonym;name"))

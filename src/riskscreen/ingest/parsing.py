@@ -15,11 +15,28 @@ from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, show
 from riskscreen.ingest.profiles import Profile, normalise_value
 from riskscreen.ingest.raw import RawTable
 
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y",
-                "%d.%m.%y", "%Y%m%d")
-FORMAT_LABEL = {"%Y-%m-%d": "YYYY-MM-DD", "%d-%m-%Y": "DD-MM-YYYY", "%d/%m/%Y": "DD/MM/YYYY",
-                "%d.%m.%Y": "DD.MM.YYYY", "%Y/%m/%d": "YYYY/MM/DD", "%d-%m-%y": "DD-MM-YY",
-                "%d/%m/%y": "DD/MM/YY", "%d.%m.%y": "DD.MM.YY", "%Y%m%d": "YYYYMMDD"}
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d-%m-%y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%Y%m%d",
+)
+FORMAT_LABEL = {
+    "%Y-%m-%d": "YYYY-MM-DD",
+    "%d-%m-%Y": "DD-MM-YYYY",
+    "%d/%m/%Y": "DD/MM/YYYY",
+    "%d.%m.%Y": "DD.MM.YYYY",
+    "%Y/%m/%d": "YYYY/MM/DD",
+    "%d-%m-%y": "DD-MM-YY",
+    "%d/%m/%y": "DD/MM/YY",
+    "%d.%m.%y": "DD.MM.YY",
+    "%Y%m%d": "YYYYMMDD",
+}
 TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 FIRST_DATE = pd.Timestamp("2000-01-01")  # the plausible range of a school's registrations, grades and rosters
@@ -109,8 +126,16 @@ class Mapper:
     def lines(self, mask: np.ndarray) -> np.ndarray:
         return np.asarray(self.raw.frame.index[np.flatnonzero(mask)]) + self.raw.header_line + 1
 
-    def problem(self, severity: str, column: str, rule: str, message: str, fix: str, mask: np.ndarray,
-                values: str | list[object] | None = None) -> None:
+    def problem(
+        self,
+        severity: str,
+        column: str,
+        rule: str,
+        message: str,
+        fix: str,
+        mask: np.ndarray,
+        values: str | list[object] | None = None,
+    ) -> None:
         """values: the raw column whose cells at the failing rows are shown, or the values themselves."""
         rows = self.lines(mask)
         shown: list[object]
@@ -118,8 +143,11 @@ class Mapper:
             shown = [str(v).strip() for v in self.raw.frame[values].to_numpy()[np.flatnonzero(mask)[:5]]]
         else:
             shown = list(values or [])
-        self.problems.append(problem_at(severity, self.table, self.raw.name, column, rule, message, fix,
-                                        rows, shown, count=int(mask.sum())))
+        self.problems.append(
+            problem_at(
+                severity, self.table, self.raw.name, column, rule, message, fix, rows, shown, count=int(mask.sum())
+            )
+        )
         if severity == ERROR:
             self.parse_failed[column] = self.parse_failed.get(column, np.zeros(len(mask), bool)) | mask
 
@@ -148,16 +176,32 @@ class Mapper:
         self.all_dates[column] = np.unique(used[~np.isnat(used)].astype("datetime64[D]"))
         outside = spread(implausible, codes, False)
         if outside.any():
-            self.problem(ERROR, column, "date", msg("a date before {first} or after {last}, outside any school year "
-                                                    "riskscreen reads", first=FIRST_DATE.year, last=LAST_DATE.year),
-                         msg("correct the date; a typo in the year is the usual cause"), outside, source)
+            self.problem(
+                ERROR,
+                column,
+                "date",
+                msg(
+                    "a date before {first} or after {last}, outside any school year riskscreen reads",
+                    first=FIRST_DATE.year,
+                    last=LAST_DATE.year,
+                ),
+                msg("correct the date; a typo in the year is the usual cause"),
+                outside,
+                source,
+            )
         unreadable = np.isnat(values) & ~(blank_ok & (categories == "").to_numpy(dtype=bool))
         bad = spread(unreadable, codes, False) & ~outside
         if bad.any():
             label = FORMAT_LABEL.get(fmt, fmt)
-            self.problem(ERROR, column, "date", msg("not a valid date (the column's dates are {label})", label=label),
-                         msg("write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile"),
-                         bad, source)
+            self.problem(
+                ERROR,
+                column,
+                "date",
+                msg("not a valid date (the column's dates are {label})", label=label),
+                msg("write the date as DD-MM-YYYY or YYYY-MM-DD, or set date_format in the profile"),
+                bad,
+                source,
+            )
         return self.series(self.out(values, codes, np.datetime64("NaT", "ns")), column)
 
     def numbers(self, source: str, column: str, *, integer: bool = False) -> pd.Series:
@@ -171,16 +215,25 @@ class Mapper:
         bad = spread(bad_value, codes, False)
         if bad.any():
             if integer:
-                self.problem(ERROR, column, "number", msg("not a whole number"),
-                             msg("write a whole number, such as 3"), bad, source)
+                self.problem(
+                    ERROR,
+                    column,
+                    "number",
+                    msg("not a whole number"),
+                    msg("write a whole number, such as 3"),
+                    bad,
+                    source,
+                )
             else:
-                self.problem(ERROR, column, "number", msg("not a number"),
-                             msg("write a number, such as 7,5 or 7.5"), bad, source)
+                self.problem(
+                    ERROR, column, "number", msg("not a number"), msg("write a number, such as 7,5 or 7.5"), bad, source
+                )
             values = np.where(bad_value, np.nan, values)
         return self.series(self.out(values, codes, np.nan), column)
 
-    def codes(self, source: str, column: str, mapping: dict[str, str], valid: tuple[str, ...],
-              *, what: str, blank_ok: bool) -> pd.Series:
+    def codes(
+        self, source: str, column: str, mapping: dict[str, str], valid: tuple[str, ...], *, what: str, blank_ok: bool
+    ) -> pd.Series:
         series = as_categorical(self.raw.frame[source])
         normalised = stripped_text(series.cat.categories).map(normalise_value)
         target = {code: i for i, code in enumerate(valid)}
@@ -194,18 +247,33 @@ class Mapper:
             listing = ", ".join(f"'{shown_value(v)}' ({n}x)" for v, n in counts.head(10).items())
             more = msg(" and {count} more", count=len(counts) - 10) if len(counts) > 10 else ""
             example = str(shown_value(counts.index[0])).replace('"', "'")
-            self.problem(ERROR, column, "unknown code",
-                         msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
-                         msg("add a line such as `\"{example}\" = \"{first}\"` under [codes.{table_name}] in your "
-                             "profile, mapping each to one of {join}",
-                             example=example, first={"absence code": "unauthorised"}.get(what, valid[0]),
-                             table_name=table_name, join=", ".join(f"'{v}'" for v in valid)),
-                         unknown, source)
+            self.problem(
+                ERROR,
+                column,
+                "unknown code",
+                msg("unknown {what}: {listing}{more}", what=msg(what), listing=listing, more=more),
+                msg(
+                    'add a line such as `"{example}" = "{first}"` under [codes.{table_name}] in your '
+                    "profile, mapping each to one of {join}",
+                    example=example,
+                    first={"absence code": "unauthorised"}.get(what, valid[0]),
+                    table_name=table_name,
+                    join=", ".join(f"'{v}'" for v in valid),
+                ),
+                unknown,
+                source,
+            )
         if not blank_ok:
             blank = codes < 0
             if blank.any():
-                self.problem(ERROR, column, "missing value", msg("{what} is empty", what=msg(what)),
-                             msg("fill in the {what}, or remove the row", what=msg(what)), blank)
+                self.problem(
+                    ERROR,
+                    column,
+                    "missing value",
+                    msg("{what} is empty", what=msg(what)),
+                    msg("fill in the {what}, or remove the row", what=msg(what)),
+                    blank,
+                )
         new_codes = self.out(per_category.astype(np.int8 if len(valid) < 127 else np.int64), codes, -1)
         return self.series(pd.Categorical.from_codes(new_codes, categories=list(valid)), column)
 
@@ -219,9 +287,14 @@ class Mapper:
         touched = (stripped != raw).to_numpy()
         if touched.any():
             mask = (codes >= 0) & touched[np.maximum(codes, 0)]
-            self.problem(WARNING, column, "invisible characters",
-                         msg("held invisible direction or format characters; they were removed"),
-                         msg("correct the name in the administration system"), mask)
+            self.problem(
+                WARNING,
+                column,
+                "invisible characters",
+                msg("held invisible direction or format characters; they were removed"),
+                msg("correct the name in the administration system"),
+                mask,
+            )
         uniques: np.ndarray = np.array([], dtype=str)
         inverse: np.ndarray = np.array([], dtype=np.int32)
         if len(stripped):
@@ -237,8 +310,7 @@ def _detect_dates(categories: pd.Series) -> tuple[pd.Series, str]:
     if len(sample) and sample.str.fullmatch(r"\d{5}(?:\.0+)?").all():
         serial = pd.to_numeric(categories, errors="coerce")
         in_range = serial.between(20000, 80000)
-        parsed = pd.to_datetime(np.where(in_range, serial, np.nan), unit="D", origin=EXCEL_EPOCH,
-                                errors="coerce")
+        parsed = pd.to_datetime(np.where(in_range, serial, np.nan), unit="D", origin=EXCEL_EPOCH, errors="coerce")
         return pd.Series(parsed), "excel"
     best_fmt, best_ok = DATE_FORMATS[0], -1
     for fmt in DATE_FORMATS:

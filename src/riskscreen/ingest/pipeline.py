@@ -50,13 +50,23 @@ class Exports:
     registration_days: np.ndarray | None = None
 
 
-def read_exports(folder: Path | None = None, *, attendance: Path | None = None, grades: Path | None = None,
-                 students: Path | None = None, outcomes: Path | None = None, profile: str | None = None,
-                 sheet: str | None = None, allow_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = (),
-                 as_of: dt.date | None = None,
-                 today: dt.date | None = None, require: Iterable[str] = ("attendance", "grades"),
-                 progress: Progress | None = None, stream_above: int | None = None,
-                 ) -> tuple[Exports | None, ValidationReport]:
+def read_exports(
+    folder: Path | None = None,
+    *,
+    attendance: Path | None = None,
+    grades: Path | None = None,
+    students: Path | None = None,
+    outcomes: Path | None = None,
+    profile: str | None = None,
+    sheet: str | None = None,
+    allow_columns: Iterable[str] = (),
+    pseudonym_columns: Iterable[str] = (),
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    require: Iterable[str] = ("attendance", "grades"),
+    progress: Progress | None = None,
+    stream_above: int | None = None,
+) -> tuple[Exports | None, ValidationReport]:
     """Read, guard, map and validate; returns the exports (None when invalid) and the full report.
 
     stream_above: read delimited files larger than this many bytes block by block (None: those that would
@@ -77,8 +87,9 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     skipped: list[Path] = []
     unreadable: list[tuple[Path, str]] = []
     ignored: list[Path] = []
-    paths, unknown = locate_files(folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped,
-                                  unreadable, ignored)
+    paths, unknown = locate_files(
+        folder, explicit, all_profiles if not chosen else [chosen, *all_profiles], skipped, unreadable, ignored
+    )
     raws: dict[str, TableSource] = {}
     for table, path in paths.items():
         say(msg("reading {name}", name=path.name))
@@ -92,31 +103,59 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             continue
         table = guessed
         if table in raws:
-            raise UsageError(msg("two files in {folder} could be the {table} table: {name} and {name2}",
-                                 folder=folder, table=table, name=raws[table].name, name2=path.name),
-                             hint=msg("move one away, or name the right one with --{table} PATH", table=table))
+            raise UsageError(
+                msg(
+                    "two files in {folder} could be the {table} table: {name} and {name2}",
+                    folder=folder,
+                    table=table,
+                    name=raws[table].name,
+                    name2=path.name,
+                ),
+                hint=msg("move one away, or name the right one with --{table} PATH", table=table),
+            )
         raws[table] = raw
         paths[table] = path
     missing = [t for t in require if t not in raws and t not in {table for _, table in unreadable}]
     if missing:
         options = " ".join(f"--{t} PATH" for t in missing)
-        found = (msg("no file found for the table(s) {tables} in {folder}", tables=", ".join(missing), folder=folder)
-                 if folder else msg("no file found for the table(s) {tables} among the files given",
-                                    tables=", ".join(missing)))
-        raise UsageError(found, hint=msg("name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, "
-                                         "uitstroom.csv) or give them with {options}", options=options))
+        found = (
+            msg("no file found for the table(s) {tables} in {folder}", tables=", ".join(missing), folder=folder)
+            if folder
+            else msg("no file found for the table(s) {tables} among the files given", tables=", ".join(missing))
+        )
+        raise UsageError(
+            found,
+            hint=msg(
+                "name files after their table (absenties.csv, cijfers.csv, leerlingen.csv, "
+                "uitstroom.csv) or give them with {options}",
+                options=options,
+            ),
+        )
     detected = chosen is None
     if chosen is None:
-        chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()},
-                                all_profiles)
-    report = ValidationReport(profile=chosen.name, profile_detected=detected,
-                              skipped=[str(p) for p in skipped], ignored=[str(p) for p in ignored])
+        chosen = detect_profile({t: list(map(str, r.header.frame.columns)) for t, r in raws.items()}, all_profiles)
+    report = ValidationReport(
+        profile=chosen.name,
+        profile_detected=detected,
+        skipped=[str(p) for p in skipped],
+        ignored=[str(p) for p in ignored],
+    )
     for path, table in unreadable:
-        report.problems.append(Problem(
-            ERROR, table, path.name, "(file)", "unreadable file",
-            msg("named like the {table} export, but riskscreen cannot read {suffix} files", table=table,
-                suffix=path.suffix.lower()),
-            msg("save it as .xlsx or .csv (Excel: Save as), or move it out of the folder if it is not an export")))
+        report.problems.append(
+            Problem(
+                ERROR,
+                table,
+                path.name,
+                "(file)",
+                "unreadable file",
+                msg(
+                    "named like the {table} export, but riskscreen cannot read {suffix} files",
+                    table=table,
+                    suffix=path.suffix.lower(),
+                ),
+                msg("save it as .xlsx or .csv (Excel: Save as), or move it out of the folder if it is not an export"),
+            )
+        )
     schema_import.join()
     mapped: dict[str, MappedTable] = {}
     for table in TABLES:
@@ -124,19 +163,38 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
             continue
         source = raws[table]
         say(msg("validating {name}", name=source.name))
-        m, rows = ingest_source(source, table, chosen, allowed_columns=allow_columns,
-                                pseudonym_columns=pseudonym_columns, validate=validate_table)
+        m, rows = ingest_source(
+            source,
+            table,
+            chosen,
+            allowed_columns=allow_columns,
+            pseudonym_columns=pseudonym_columns,
+            validate=validate_table,
+        )
         mapped[table] = m
         head = source.header
-        report.files.append(FileSummary(table, str(head.path), rows, head.encoding, head.separator,
-                                        head.sheet, tuple(head.notes) + tuple(m.notes), m.ignored_columns))
+        report.files.append(
+            FileSummary(
+                table,
+                str(head.path),
+                rows,
+                head.encoding,
+                head.separator,
+                head.sheet,
+                tuple(head.notes) + tuple(m.notes),
+                m.ignored_columns,
+            )
+        )
     today = today or current_date()
     cross_table_checks(mapped, as_of=as_of, today=today)
     for m in mapped.values():
         report.problems.extend(m.problems)
     frames = {t: m.frame for t, m in mapped.items()}
-    bounds = [(f["date"].min(), f["date"].max()) for t, f in frames.items()
-              if t in {"attendance", "grades"} and "date" in f and len(f)]
+    bounds = [
+        (f["date"].min(), f["date"].max())
+        for t, f in frames.items()
+        if t in {"attendance", "grades"} and "date" in f and len(f)
+    ]
     firsts = [b[0] for b in bounds if not pd.isna(b[0])]
     lasts = [b[1] for b in bounds if not pd.isna(b[1])]
     first, last = (min(firsts), max(lasts)) if firsts else (pd.NaT, pd.NaT)
@@ -158,13 +216,20 @@ def read_exports(folder: Path | None = None, *, attendance: Path | None = None, 
     holidays, holiday_source = _holidays(chosen, folder)
     registrations = mapped.get("attendance")
     exports = Exports(
-        attendance=frames.get("attendance", _empty("attendance")), grades=frames.get("grades", _empty("grades")),
-        students=frames.get("students"), outcomes=frames.get("outcomes"), profile=chosen, report=report,
-        as_of=run_as_of, paths=paths,
-        hours_from_export=registrations is not None and "hours" in registrations.sources, holidays=holidays,
+        attendance=frames.get("attendance", _empty("attendance")),
+        grades=frames.get("grades", _empty("grades")),
+        students=frames.get("students"),
+        outcomes=frames.get("outcomes"),
+        profile=chosen,
+        report=report,
+        as_of=run_as_of,
+        paths=paths,
+        hours_from_export=registrations is not None and "hours" in registrations.sources,
+        holidays=holidays,
         holiday_source=holiday_source,
         presence_rows=registrations.presence_rows if registrations is not None else 0,
-        registration_days=registrations.registration_days if registrations is not None else None)
+        registration_days=registrations.registration_days if registrations is not None else None,
+    )
     return exports, report
 
 
@@ -177,18 +242,32 @@ def load_exports(folder: Path | None = None, **kwargs: object) -> Exports:
     exports, report = read_exports(folder, **kwargs)  # type: ignore[arg-type]
     if exports is None:
         raise ValidationFailed(
-            msg("the data did not pass validation ({count} problem(s))", count=len(report.errors)), report,
-            hint=msg("run `riskscreen validate` on the same files to see every problem and how to fix it"))
+            msg("the data did not pass validation ({count} problem(s))", count=len(report.errors)),
+            report,
+            hint=msg("run `riskscreen validate` on the same files to see every problem and how to fix it"),
+        )
     return exports
 
 
 def _empty(table: str) -> pd.DataFrame:
     if table == "attendance":
-        return pd.DataFrame({"student_id": pd.Categorical([]), "date": pd.Series([], dtype="datetime64[ns]"),
-                             "hours": pd.Series([], dtype=float), "code": pd.Categorical([])})
-    return pd.DataFrame({"student_id": pd.Categorical([]), "subject": pd.Categorical([]),
-                         "date": pd.Series([], dtype="datetime64[ns]"), "grade": pd.Series([], dtype=float),
-                         "weight": pd.Series([], dtype=float)})
+        return pd.DataFrame(
+            {
+                "student_id": pd.Categorical([]),
+                "date": pd.Series([], dtype="datetime64[ns]"),
+                "hours": pd.Series([], dtype=float),
+                "code": pd.Categorical([]),
+            }
+        )
+    return pd.DataFrame(
+        {
+            "student_id": pd.Categorical([]),
+            "subject": pd.Categorical([]),
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "grade": pd.Series([], dtype=float),
+            "weight": pd.Series([], dtype=float),
+        }
+    )
 
 
 def _holidays(profile: Profile, folder: Path | None) -> tuple[tuple[tuple[str, str], ...], str | None]:

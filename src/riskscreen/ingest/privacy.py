@@ -25,8 +25,10 @@ BSN_CHANCE = 1 / 11
 # A date a student was born on lies this many years back: 8 (a margin below the youngest student, 10, the contract
 # knows) to 30 (the oldest MBO student it knows). A column of dates mostly that far back holds birth dates.
 BIRTH_YEARS_BACK = (8, 30)
-DATE_VALUE = re.compile(r"(?:\d{1,2}[-/.]\d{1,2}[-/.]((?:19|20)\d{2})|((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2})"
-                        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+DATE_VALUE = re.compile(
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.]((?:19|20)\d{2})|((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+)
 BSN_P_VALUE = 1e-4
 
 
@@ -44,8 +46,13 @@ class Finding:
             return msg("column '{column}': {reason}", column=self.column, reason=self.reason)
         shown = ", ".join(str(n) for n in self.lines[:5])
         if self.count > 5:
-            return msg("column '{column}': {reason} (rows {rows} and {more} more)", column=self.column,
-                       reason=self.reason, rows=shown, more=self.count - 5)
+            return msg(
+                "column '{column}': {reason} (rows {rows} and {more} more)",
+                column=self.column,
+                reason=self.reason,
+                rows=shown,
+                more=self.count - 5,
+            )
         if self.count > 1:
             return msg("column '{column}': {reason} (rows {rows})", column=self.column, reason=self.reason, rows=shown)
         return msg("column '{column}': {reason} (row {rows})", column=self.column, reason=self.reason, rows=shown)
@@ -107,8 +114,7 @@ def _shape(value: str) -> str:
     return re.sub(r"[g-zG-Z]", "a", re.sub(r"[0-9a-fA-F]", "x", value))
 
 
-def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
-                check_names: bool = True) -> list[Finding]:
+def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False, check_names: bool = True) -> list[Finding]:
     """Identifier-looking values in one column: e-mail addresses, Dutch phone numbers, BSNs, birth dates.
 
     pseudonyms: the column holds the student's pseudonym (its role in the mapping, or declared): a scheme of
@@ -119,8 +125,9 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
     if len(categories) == 0:
         return []
     # folding is for the few values outside ASCII; plain ones (nearly all) are only stripped
-    text = pd.Series([(c if c.isascii() else fold_text(c)).strip() for c in categories.astype(str).tolist()],
-                     dtype=object)
+    text = pd.Series(
+        [(c if c.isascii() else fold_text(c)).strip() for c in categories.astype(str).tolist()], dtype=object
+    )
     findings: list[Finding] = []
     length = text.str.len().to_numpy()
     bare_digits = text.str.isdigit().to_numpy(dtype=bool)
@@ -141,8 +148,9 @@ def scan_values(table: RawTable, column: str, *, pseudonyms: bool = False,
             for pos in np.flatnonzero(spaced & ~names):  # a first name and a surname: "Jan Jansen belde af"
                 names[pos] = name_in(text.iloc[pos])
         if names.any():
-            findings.append(Finding(column, msg("holds what look like names in text"),
-                                    *_lines_for(names, codes, table)))
+            findings.append(
+                Finding(column, msg("holds what look like names in text"), *_lines_for(names, codes, table))
+            )
         births = text.str.contains(BIRTH_DATE, regex=True).to_numpy(dtype=bool)
         if births.any():
             findings.append(Finding(column, msg("holds dates of birth in text"), *_lines_for(births, codes, table)))
@@ -164,13 +172,22 @@ def _birth_date_column(table: RawTable, column: str, text: pd.Series, codes: np.
     born = dated & (back >= BIRTH_YEARS_BACK[0]) & (back <= BIRTH_YEARS_BACK[1])
     if counts[born].sum() < 0.5 * counts[dated].sum():
         return []
-    return [Finding(column, msg("holds what look like dates of birth: most of its dates lie {low} to {high} years "
-                                "back", low=BIRTH_YEARS_BACK[0], high=BIRTH_YEARS_BACK[1]),
-                    *_lines_for(born, codes, table))]
+    return [
+        Finding(
+            column,
+            msg(
+                "holds what look like dates of birth: most of its dates lie {low} to {high} years back",
+                low=BIRTH_YEARS_BACK[0],
+                high=BIRTH_YEARS_BACK[1],
+            ),
+            *_lines_for(born, codes, table),
+        )
+    ]
 
 
-def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarray, bare: np.ndarray,
-                  pseudonyms: bool) -> list[Finding]:
+def _bsn_findings(
+    table: RawTable, column: str, text: pd.Series, codes: np.ndarray, bare: np.ndarray, pseudonyms: bool
+) -> list[Finding]:
     """BSNs: a column whose numbers pass the 11-check more often than chance (or mostly), and any BSN-valid
     nine digits in a value of another shape (written with separators, inside text, or one 9-digit number
     among pseudonyms of another form)."""
@@ -187,14 +204,25 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
         passing = bsn_valid(digits)
         k, n = int(passing.sum()), len(digits)
         # Far more than chance passes, or every one of two or more: a small roster of BSNs is refused too.
-        if k and counts[core].sum() >= 0.5 * counts.sum() and (
-                binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k == n >= (2 if pseudonyms else 1)):
+        if (
+            k
+            and counts[core].sum() >= 0.5 * counts.sum()
+            and (binomial_tail(k, n, BSN_CHANCE) < BSN_P_VALUE or k == n >= (2 if pseudonyms else 1))
+        ):
             mask = np.zeros(len(text), dtype=bool)
             mask[np.flatnonzero(core)[passing]] = True
-            return [Finding(column, msg("holds BSNs: {passing} of its {numbers} 8- or 9-digit numbers pass the BSN "
-                                        "11-check, far more than the 1 in 11 that numeric pseudonyms pass by chance",
-                                        passing=k, numbers=n),
-                            *_lines_for(mask, codes, table))]
+            return [
+                Finding(
+                    column,
+                    msg(
+                        "holds BSNs: {passing} of its {numbers} 8- or 9-digit numbers pass the BSN "
+                        "11-check, far more than the 1 in 11 that numeric pseudonyms pass by chance",
+                        passing=k,
+                        numbers=n,
+                    ),
+                    *_lines_for(mask, codes, table),
+                )
+            ]
     if pseudonyms:
         # in a pseudonym column only a value of another shape than the column's own can be a BSN
         shapes = pd.Series([_shape(t) for t in text.tolist()])
@@ -207,13 +235,23 @@ def _bsn_findings(table: RawTable, column: str, text: pd.Series, codes: np.ndarr
         hits[pos] = bool(bsn_valid(numbers[pos]).any())
     if not hits.any():
         return []
-    return [Finding(column, msg("holds a number that passes the BSN 11-check (written bare, with separators or "
-                                "inside text)"), *_lines_for(hits, codes, table))]
+    return [
+        Finding(
+            column,
+            msg("holds a number that passes the BSN 11-check (written bare, with separators or inside text)"),
+            *_lines_for(hits, codes, table),
+        )
+    ]
 
 
-def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
-                value_columns: Iterable[str] | None = None,
-                pseudonym_columns: Iterable[str] = (), mapped_columns: Iterable[str] = ()) -> list[Finding]:
+def check_table(
+    table: RawTable,
+    *,
+    allowed_columns: Iterable[str] = (),
+    value_columns: Iterable[str] | None = None,
+    pseudonym_columns: Iterable[str] = (),
+    mapped_columns: Iterable[str] = (),
+) -> list[Finding]:
     """All identifier findings in one read file. pseudonym_columns: columns that hold the student's pseudonym
     (by their role in the mapping, or declared with --pseudonym-column), checked for BSNs only. mapped_columns:
     the columns the profile maps to the contract (codes, subjects, mentors who may be named "mevr. de Vries"):
@@ -233,20 +271,33 @@ def check_table(table: RawTable, *, allowed_columns: Iterable[str] = (),
     return findings
 
 
-def guard(table: RawTable, *, allowed_columns: Iterable[str] = (), pseudonym_columns: Iterable[str] = (),
-          mapped_columns: Iterable[str] = ()) -> None:
+def guard(
+    table: RawTable,
+    *,
+    allowed_columns: Iterable[str] = (),
+    pseudonym_columns: Iterable[str] = (),
+    mapped_columns: Iterable[str] = (),
+) -> None:
     """Raise PrivacyError naming every identifier found in the file; values are never shown."""
-    findings = check_table(table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns,
-                           mapped_columns=mapped_columns)
+    findings = check_table(
+        table, allowed_columns=allowed_columns, pseudonym_columns=pseudonym_columns, mapped_columns=mapped_columns
+    )
     if not findings:
         return
     lines = Lines([f.describe() for f in findings], prefix="  - ")
     name_only = all(not f.lines for f in findings)
-    hint = msg("riskscreen works on pseudonymised data only: remove these columns from the export (or export again "
-               "without them) and run again")
+    hint = msg(
+        "riskscreen works on pseudonymised data only: remove these columns from the export (or export again "
+        "without them) and run again"
+    )
     if name_only:
-        hint = msg("riskscreen works on pseudonymised data only: remove these columns from the export (or export "
-                   "again without them) and run again; if a column name is a false alarm, say so with --allow-column "
-                   "NAME (values are still checked)")
-    raise PrivacyError(msg("refused: the file holds what look like direct identifiers\n{lines}", lines=lines),
-                       hint=hint, path=str(table.path))
+        hint = msg(
+            "riskscreen works on pseudonymised data only: remove these columns from the export (or export "
+            "again without them) and run again; if a column name is a false alarm, say so with --allow-column "
+            "NAME (values are still checked)"
+        )
+    raise PrivacyError(
+        msg("refused: the file holds what look like direct identifiers\n{lines}", lines=lines),
+        hint=hint,
+        path=str(table.path),
+    )

@@ -66,19 +66,46 @@ class Problem:
     values: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        return {"severity": self.severity, "table": self.table, "file": self.file, "column": self.column,
-                "rule": self.rule, "message": self.message, "fix": self.fix, "count": self.count,
-                "rows": list(self.rows), "values": list(self.values)}
+        return {
+            "severity": self.severity,
+            "table": self.table,
+            "file": self.file,
+            "column": self.column,
+            "rule": self.rule,
+            "message": self.message,
+            "fix": self.fix,
+            "count": self.count,
+            "rows": list(self.rows),
+            "values": list(self.values),
+        }
 
 
-def problem_at(severity: str, table: str, file: str, column: str, rule: str, message: str, fix: str,
-               rows: Sequence[int] | np.ndarray, values: Sequence[object] | np.ndarray = (), *,
-               count: int | None = None) -> Problem:
+def problem_at(
+    severity: str,
+    table: str,
+    file: str,
+    column: str,
+    rule: str,
+    message: str,
+    fix: str,
+    rows: Sequence[int] | np.ndarray,
+    values: Sequence[object] | np.ndarray = (),
+    *,
+    count: int | None = None,
+) -> Problem:
     """Build a grouped problem from all the rows it concerns, keeping a few examples."""
-    return Problem(severity, table, file, column, rule, message, fix,
-                   count=len(rows) if count is None else count,
-                   rows=tuple(int(r) for r in rows[:EXAMPLES]),
-                   values=tuple(shown_value(v, pseudonym=column == "student_id") for v in values[:EXAMPLES]))
+    return Problem(
+        severity,
+        table,
+        file,
+        column,
+        rule,
+        message,
+        fix,
+        count=len(rows) if count is None else count,
+        rows=tuple(int(r) for r in rows[:EXAMPLES]),
+        values=tuple(shown_value(v, pseudonym=column == "student_id") for v in values[:EXAMPLES]),
+    )
 
 
 @dataclass(frozen=True)
@@ -132,22 +159,46 @@ class ValidationReport:
         """The verdict in one line, in a language: files, rows, students, dates, problems by kind."""
         words = texts(lang)["validation"]
         rules = texts(lang).get("rules", {})
-        span = (str(words["span"]).format(first=date_text(self.first_date, lang), last=date_text(self.last_date, lang))
-                if self.first_date else str(words["no_dates"]))
+        span = (
+            str(words["span"]).format(first=date_text(self.first_date, lang), last=date_text(self.last_date, lang))
+            if self.first_date
+            else str(words["no_dates"])
+        )
         kinds = ", ".join(f"{rules.get(rule, rule)} {n}" for rule, n in sorted(self.counts_by_rule().items()))
         return str(words["summary"]).format(
-            verdict=words["valid" if self.valid else "invalid"], files=len(self.files),
-            rows=sum(f.rows for f in self.files), students=self.students, span=span, errors=len(self.errors),
-            warnings=len(self.warnings), kinds=kinds or words["none"])
+            verdict=words["valid" if self.valid else "invalid"],
+            files=len(self.files),
+            rows=sum(f.rows for f in self.files),
+            students=self.students,
+            span=span,
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+            kinds=kinds or words["none"],
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "valid": self.valid, "profile": self.profile, "profile_detected": self.profile_detected,
-            "students": self.students, "first_date": self.first_date, "last_date": self.last_date,
+            "valid": self.valid,
+            "profile": self.profile,
+            "profile_detected": self.profile_detected,
+            "students": self.students,
+            "first_date": self.first_date,
+            "last_date": self.last_date,
             "as_of": self.as_of,
-            "files": [{"table": f.table, "file": f.file, "rows": f.rows, "encoding": f.encoding,
-                       "separator": f.separator, "sheet": f.sheet, "notes": list(f.notes),
-                       "ignored_columns": [str(shown_value(c)) for c in f.ignored_columns]} for f in self.files],
+            "files": [
+                {
+                    "table": f.table,
+                    "file": f.file,
+                    "rows": f.rows,
+                    "encoding": f.encoding,
+                    "separator": f.separator,
+                    "sheet": f.sheet,
+                    "notes": list(f.notes),
+                    "ignored_columns": [str(shown_value(c)) for c in f.ignored_columns],
+                }
+                for f in self.files
+            ],
             "problems": [p.as_dict() for p in self.problems],
-            "skipped_own_outputs": list(self.skipped), "ignored_files": list(self.ignored),
+            "skipped_own_outputs": list(self.skipped),
+            "ignored_files": list(self.ignored),
         }

@@ -35,8 +35,10 @@ def _load_toml(path: Path) -> dict[str, object]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ProfileError(msg("profile {path} is not valid TOML: {exc}", path=path, exc=exc),
-                           hint=msg("compare it with `riskscreen profile init`'s template")) from None
+        raise ProfileError(
+            msg("profile {path} is not valid TOML: {exc}", path=path, exc=exc),
+            hint=msg("compare it with `riskscreen profile init`'s template"),
+        ) from None
 
 
 def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
@@ -44,8 +46,10 @@ def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
         if candidate.is_dir():
-            raise ProfileError(msg("{candidate} is a folder, not a profile", candidate=candidate),
-                               hint=msg("give a profile's name or the path of its .toml file"))
+            raise ProfileError(
+                msg("{candidate} is a folder, not a profile", candidate=candidate),
+                hint=msg("give a profile's name or the path of its .toml file"),
+            )
         if not candidate.exists():
             raise ProfileError(msg("profile file {candidate} does not exist", candidate=candidate))
         return _from_file(candidate, _chain)  # a FIFO or a device: refused as what it is when read
@@ -55,17 +59,22 @@ def load_profile(name_or_path: str, _chain: tuple[str, ...] = ()) -> Profile:
     user = user_profile_dir() / f"{name_or_path}.toml"
     if user.is_file():
         return _from_file(user, _chain)
-    raise ProfileError(msg("no profile named '{name_or_path}'", name_or_path=name_or_path),
-                       hint=msg("known profiles: {join}; or give the path of a .toml file",
-                                join=', '.join(n for n, _ in list_profiles())))
+    raise ProfileError(
+        msg("no profile named '{name_or_path}'", name_or_path=name_or_path),
+        hint=msg(
+            "known profiles: {join}; or give the path of a .toml file", join=", ".join(n for n, _ in list_profiles())
+        ),
+    )
 
 
 def _from_file(path: Path, chain: tuple[str, ...] = ()) -> Profile:
     key = str(path.resolve())
     if key in chain:
         names = " -> ".join(Path(p).stem for p in (*chain, key))
-        raise ProfileError(msg("profile {path} extends itself through {names}", path=path, names=names),
-                           hint=msg("remove one of the 'extends'"))
+        raise ProfileError(
+            msg("profile {path} extends itself through {names}", path=path, names=names),
+            hint=msg("remove one of the 'extends'"),
+        )
     data = _load_toml(path)
     base = None
     if "extends" in data:
@@ -89,8 +98,9 @@ def list_profiles() -> list[tuple[str, Profile]]:
     return out
 
 
-def detect_profile(headers_by_table: Mapping[str, Iterable[str]],
-                   candidates: Iterable[Profile] | None = None) -> Profile:
+def detect_profile(
+    headers_by_table: Mapping[str, Iterable[str]], candidates: Iterable[Profile] | None = None
+) -> Profile:
     """The profile whose own header names match most of the given headers; canonical wins ties."""
     profiles = list(candidates) if candidates is not None else [p for _, p in list_profiles()]
     best, best_score = profiles[0], -1
@@ -104,7 +114,7 @@ def detect_profile(headers_by_table: Mapping[str, Iterable[str]],
     return best
 
 
-TEMPLATE = '''# riskscreen mapping profile for {name}.
+TEMPLATE = """# riskscreen mapping profile for {name}.
 # Save it as {folder}/{name}.toml (or anywhere, and pass --profile PATH). Lines starting with # are comments.
 # Header names match case-, space- and underscore-insensitively. Run `riskscreen validate` to check it.
 name = "{name}"
@@ -158,11 +168,12 @@ sick_spell_days = 6      # or one spell longer than this many school days
 rmc_hours = 16           # the region's agreed threshold for 18+ (RMC) reports
 lrv_day_hours = 4        # a lesson day with this many unauthorised hours is a day away (LRV: more than 4 weeks)
 overig_late = 0          # late arrivals in 4 lesson weeks that make overig verzuim (0: not signalled)
-'''
+"""
 
 
 def profile_template(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
-        raise ProfileError(msg("'{name}' is not a usable profile name", name=name),
-                           hint=msg("use letters, digits, '-' and '_' only"))
+        raise ProfileError(
+            msg("'{name}' is not a usable profile name", name=name), hint=msg("use letters, digits, '-' and '_' only")
+        )
     return TEMPLATE.format(name=name, folder=user_profile_dir())

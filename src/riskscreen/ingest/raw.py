@@ -41,8 +41,11 @@ def drop_blank(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
     empty_rows = np.ones(len(frame), dtype=bool)
     for _, column in frame.items():
         # a dictionary-encoded column knows its blanks by code -1: no pass over the text
-        blank = (column.cat.codes.to_numpy() < 0) if isinstance(column.dtype, pd.CategoricalDtype) else \
-            column.isna().to_numpy()
+        blank = (
+            (column.cat.codes.to_numpy() < 0)
+            if isinstance(column.dtype, pd.CategoricalDtype)
+            else column.isna().to_numpy()
+        )
         empty_rows &= blank
         if not empty_rows.any():
             break
@@ -54,4 +57,3 @@ def drop_blank(frame: pd.DataFrame, *, columns: bool = True) -> pd.DataFrame:
     if unnamed_empty:
         frame = frame.drop(columns=unnamed_empty)
     return frame
-

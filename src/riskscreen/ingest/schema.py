@@ -26,8 +26,7 @@ def _pseudonym_ok(series: pd.Series) -> pd.Series:
     ok = np.asarray(series.cat.categories.astype(str).str.fullmatch(PSEUDONYM), dtype=bool)
     codes = series.cat.codes.to_numpy()
     # An empty id is reported by the not-null rule, not twice.
-    return pd.Series(np.where(codes >= 0, ok[np.clip(codes, 0, None)] if ok.size else True, True),
-                     index=series.index)
+    return pd.Series(np.where(codes >= 0, ok[np.clip(codes, 0, None)] if ok.size else True, True), index=series.index)
 
 
 class _Keyed(pa.DataFrameModel):
@@ -47,12 +46,23 @@ class Attendance(_Keyed):
     """One registration of one lesson."""
 
     date: Series[pa.DateTime] = pa.Field(nullable=False)
-    period: Optional[Series[float]] = pa.Field(ge=1, le=12, nullable=True, metadata=_words(
-        "a lesson hour {bounds}", "write the lesson hour as a whole number {bounds}"))
-    hours: Series[float] = pa.Field(gt=0, le=12, nullable=False, metadata=_words(
-        "{bounds} hours", "write the hours this row covers, such as 1 or 0,75"))
-    code: Series[pd.CategoricalDtype] = pa.Field(nullable=False, isin=list(ATTENDANCE_CODES), metadata=_words(
-        "a known absence code", "map the code in the profile"))
+    period: Optional[Series[float]] = pa.Field(
+        ge=1,
+        le=12,
+        nullable=True,
+        metadata=_words("a lesson hour {bounds}", "write the lesson hour as a whole number {bounds}"),
+    )
+    hours: Series[float] = pa.Field(
+        gt=0,
+        le=12,
+        nullable=False,
+        metadata=_words("{bounds} hours", "write the hours this row covers, such as 1 or 0,75"),
+    )
+    code: Series[pd.CategoricalDtype] = pa.Field(
+        nullable=False,
+        isin=list(ATTENDANCE_CODES),
+        metadata=_words("a known absence code", "map the code in the profile"),
+    )
 
 
 class Grades(_Keyed):
@@ -60,58 +70,95 @@ class Grades(_Keyed):
 
     subject: Series[pd.CategoricalDtype] = pa.Field(nullable=False)
     date: Series[pa.DateTime] = pa.Field(nullable=False)
-    grade: Series[float] = pa.Field(ge=1.0, le=10.0, nullable=False, metadata=_words(
-        "a grade {bounds}", "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first",
-        decimals=1))
-    weight: Series[float] = pa.Field(gt=0, le=100, nullable=False, metadata=_words(
-        "a weight {bounds}", "write the weight as a positive number, such as 1 or 2"))
+    grade: Series[float] = pa.Field(
+        ge=1.0,
+        le=10.0,
+        nullable=False,
+        metadata=_words(
+            "a grade {bounds}", "use the Dutch 1-10 scale; a 100-point scale must be divided by 10 first", decimals=1
+        ),
+    )
+    weight: Series[float] = pa.Field(
+        gt=0,
+        le=100,
+        nullable=False,
+        metadata=_words("a weight {bounds}", "write the weight as a positive number, such as 1 or 2"),
+    )
 
 
 class Students(_Keyed):
     """One student of the roster."""
 
-    level: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEVELS), metadata=_words(
-        "a known level", "map the level in the profile's [codes.level]"))
-    year: Optional[Series[float]] = pa.Field(ge=1, le=6, nullable=True, metadata=_words(
-        "a leerjaar {bounds}", "write the school year {bounds}"))
-    age: Optional[Series[float]] = pa.Field(ge=10, le=30, nullable=True, metadata=_words(
-        "an age {bounds}", "write the age in whole years"))
-    repeated_years: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True, metadata=_words(
-        "{bounds} years repeated", "write the number of repeated years"))
-    moved_down: Optional[Series[float]] = pa.Field(ge=0, le=10, nullable=True, metadata=_words(
-        "{bounds} moves down", "write the number of moves to a lower level"))
+    level: Optional[Series[pd.CategoricalDtype]] = pa.Field(
+        nullable=True,
+        isin=list(LEVELS),
+        metadata=_words("a known level", "map the level in the profile's [codes.level]"),
+    )
+    year: Optional[Series[float]] = pa.Field(
+        ge=1, le=6, nullable=True, metadata=_words("a leerjaar {bounds}", "write the school year {bounds}")
+    )
+    age: Optional[Series[float]] = pa.Field(
+        ge=10, le=30, nullable=True, metadata=_words("an age {bounds}", "write the age in whole years")
+    )
+    repeated_years: Optional[Series[float]] = pa.Field(
+        ge=0, le=10, nullable=True, metadata=_words("{bounds} years repeated", "write the number of repeated years")
+    )
+    moved_down: Optional[Series[float]] = pa.Field(
+        ge=0, le=10, nullable=True, metadata=_words("{bounds} moves down", "write the number of moves to a lower level")
+    )
     as_of: Optional[Series[pa.DateTime]] = pa.Field(nullable=False)
     enrolled_from: Optional[Series[pa.DateTime]] = pa.Field(nullable=True)
     # a documented extension: 1 with a startkwalificatie, 0 without, blank not known (counted as without)
-    startkwalificatie: Optional[Series[float]] = pa.Field(isin=[0.0, 1.0], nullable=True, metadata=_words(
-        "{bounds}", "write Ja or Nee (or 1 or 0); leave it blank when it is not known"))
-    leerweg: Optional[Series[pd.CategoricalDtype]] = pa.Field(nullable=True, isin=list(LEERWEGEN), metadata=_words(
-        "BOL or BBL", "write BOL or BBL, or map the value in the profile's [codes.leerweg]"))
+    startkwalificatie: Optional[Series[float]] = pa.Field(
+        isin=[0.0, 1.0],
+        nullable=True,
+        metadata=_words("{bounds}", "write Ja or Nee (or 1 or 0); leave it blank when it is not known"),
+    )
+    leerweg: Optional[Series[pd.CategoricalDtype]] = pa.Field(
+        nullable=True,
+        isin=list(LEERWEGEN),
+        metadata=_words("BOL or BBL", "write BOL or BBL, or map the value in the profile's [codes.leerweg]"),
+    )
 
 
 class Outcomes(_Keyed):
     """One student at one moment, with whether they left without a startkwalificatie."""
 
     as_of: Series[pa.DateTime] = pa.Field(nullable=False)
-    left_without_qualification: Series[float] = pa.Field(isin=[0.0, 1.0], nullable=False, metadata=_words(
-        "{bounds}", "write 1 if the student left without a startkwalificatie, else 0"))
+    left_without_qualification: Series[float] = pa.Field(
+        isin=[0.0, 1.0],
+        nullable=False,
+        metadata=_words("{bounds}", "write 1 if the student left without a startkwalificatie, else 0"),
+    )
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "attendance": Attendance, "grades": Grades, "students": Students, "outcomes": Outcomes}
+    "attendance": Attendance,
+    "grades": Grades,
+    "students": Students,
+    "outcomes": Outcomes,
+}
 
 RULE_TEXT: dict[str, tuple[str, Message, Message]] = {
     # pandera check name -> (rule, message, how to fix)
     "not_nullable": ("missing value", msg("empty where a value is required"), msg("fill it in, or remove the row")),
-    "pseudonym": ("pseudonym", msg("not a valid pseudonym (1-64 letters, digits, '-' or '_')"),
-                  msg("use the pseudonymised student number, without spaces or other characters")),
+    "pseudonym": (
+        "pseudonym",
+        msg("not a valid pseudonym (1-64 letters, digits, '-' or '_')"),
+        msg("use the pseudonymised student number, without spaces or other characters"),
+    ),
 }
 
 
 def warm_up() -> None:
     """Make pandera load its backends and built-in checks now (tenths of a second), not in the first validate."""
-    frame = pd.DataFrame({"student_id": pd.Categorical(["a"]), "as_of": pd.to_datetime(["2026-01-01"]),
-                          "left_without_qualification": [0.0]})
+    frame = pd.DataFrame(
+        {
+            "student_id": pd.Categorical(["a"]),
+            "as_of": pd.to_datetime(["2026-01-01"]),
+            "left_without_qualification": [0.0],
+        }
+    )
     Outcomes.validate(frame, lazy=True)
 
 
@@ -156,8 +203,9 @@ def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]
         else:
             expected, fix = range_text(mapped.table, str(column))
             rule, message = "out of range", msg("not {expected}", expected=expected)
-        problems.append(problem_at(ERROR, mapped.table, mapped.raw.name, str(column), rule, message, fix,
-                                   lines, list(values)))
+        problems.append(
+            problem_at(ERROR, mapped.table, mapped.raw.name, str(column), rule, message, fix, lines, list(values))
+        )
     return problems
 
 
@@ -175,6 +223,7 @@ def range_text(table: str, column: str) -> tuple[Message, Message]:
 
 def _bounds(checks: list[pa.Check], decimals: int) -> Message:
     """'from 1 to 12', 'more than 0 and at most 12', '0 or 1': the checks of a field in words."""
+
     def shown(value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
         return f"{number:.{decimals}f}".replace(".", ",")
@@ -186,8 +235,11 @@ def _bounds(checks: list[pa.Check], decimals: int) -> Message:
     allowed = stats.get("isin", {}).get("allowed_values")
     if isinstance(allowed, list | tuple):
         values = [shown(v) if isinstance(v, int | float) else str(v) for v in allowed]
-        return msg("{first} or {second}", first=", ".join(values[:-1]), second=values[-1]) if len(values) > 1 \
+        return (
+            msg("{first} or {second}", first=", ".join(values[:-1]), second=values[-1])
+            if len(values) > 1
             else msg("{value}", value=values[0] if values else "")
+        )
     if low_incl is not None and high is not None:
         return msg("from {low} to {high}", low=shown(low_incl), high=shown(high))
     if low_excl is not None and high is not None:

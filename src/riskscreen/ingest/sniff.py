@@ -26,28 +26,39 @@ def normalise_header(name: object) -> str:
     return re.sub(r"[\W_]+", "", fold_text(name).strip().lower())
 
 
-
-
 def _sniff_binary(data: bytes, path: Path) -> None:
     if data.startswith(b"%PDF"):
-        raise InputError(msg("is a PDF document, not a table export"),
-                         hint=msg("export the data from the school system as CSV or XLSX"), path=str(path))
+        raise InputError(
+            msg("is a PDF document, not a table export"),
+            hint=msg("export the data from the school system as CSV or XLSX"),
+            path=str(path),
+        )
     if data.startswith(b"PK\x03\x04"):
-        raise InputError(msg("is a ZIP archive, not a table export"),
-                         hint=msg("unzip it first and point riskscreen at the CSV or XLSX inside"), path=str(path))
+        raise InputError(
+            msg("is a ZIP archive, not a table export"),
+            hint=msg("unzip it first and point riskscreen at the CSV or XLSX inside"),
+            path=str(path),
+        )
     if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf")):
-        raise InputError(msg("is a compressed archive, not a table export"),
-                         hint=msg("decompress it first"), path=str(path))
+        raise InputError(
+            msg("is a compressed archive, not a table export"), hint=msg("decompress it first"), path=str(path)
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(msg("is an old Excel (.xls) or Office file"),
-                         hint=msg("open it in Excel and save it as .xlsx or CSV UTF-8"), path=str(path))
+        raise InputError(
+            msg("is an old Excel (.xls) or Office file"),
+            hint=msg("open it in Excel and save it as .xlsx or CSV UTF-8"),
+            path=str(path),
+        )
     if _utf16_without_bom(data[:65536]):
-        raise InputError(msg("looks like UTF-16 text without a byte-order mark"),
-                         hint=msg("save it again as 'CSV UTF-8' (or as Unicode text with a byte-order mark)"),
-                         path=str(path))
+        raise InputError(
+            msg("looks like UTF-16 text without a byte-order mark"),
+            hint=msg("save it again as 'CSV UTF-8' (or as Unicode text with a byte-order mark)"),
+            path=str(path),
+        )
     if b"\x00" in data[:65536]:
-        raise InputError(msg("holds binary data, not text"),
-                         hint=msg("export the data as CSV (UTF-8) or XLSX"), path=str(path))
+        raise InputError(
+            msg("holds binary data, not text"), hint=msg("export the data as CSV (UTF-8) or XLSX"), path=str(path)
+        )
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
@@ -57,8 +68,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(msg("starts like UTF-16 text but is damaged"),
-                             hint=msg("save it again as 'CSV UTF-8'"), path=str(path)) from None
+            raise InputError(
+                msg("starts like UTF-16 text but is damaged"), hint=msg("save it again as 'CSV UTF-8'"), path=str(path)
+            ) from None
         notes.append(msg("read as UTF-16 (Excel 'Unicode text')"))
         return "utf-16", text, notes
     _sniff_binary(data, path)
@@ -78,13 +90,17 @@ def decode_text(data: bytes, path: Path) -> tuple[str | None, str, list[str]]:
             raise InputError(
                 msg("is UTF-8 text with a damaged character on line {line}", line=line),
                 hint=msg("open the file in a text editor, fix or remove the odd character, and save as UTF-8"),
-                path=str(path)) from None
+                path=str(path),
+            ) from None
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(msg("is neither UTF-8 nor Windows-1252 text (line {line})", line=line),
-                         hint=msg("save it as 'CSV UTF-8' from Excel or the school system"), path=str(path)) from None
+        raise InputError(
+            msg("is neither UTF-8 nor Windows-1252 text (line {line})", line=line),
+            hint=msg("save it as 'CSV UTF-8' from Excel or the school system"),
+            path=str(path),
+        ) from None
     notes.append(msg("read as Windows-1252: the file is not UTF-8"))
     return "cp1252", text[:MAX_HEADER_BYTES], notes
 
@@ -153,13 +169,18 @@ def header_names(cells: Sequence[object], path: Path) -> list[str]:
         key = normalise_header(name)
         if key in seen:
             raise InputError(
-                msg("column name '{name}' appears twice (columns {first} and {second})",
-                    name=name, first=seen[key] + 1, second=i + 1),
-                hint=msg("rename or remove one of the two columns"), path=str(path))
+                msg(
+                    "column name '{name}' appears twice (columns {first} and {second})",
+                    name=name,
+                    first=seen[key] + 1,
+                    second=i + 1,
+                ),
+                hint=msg("rename or remove one of the two columns"),
+                path=str(path),
+            )
         seen[key] = i
         names.append(name)
     return names
-
 
 
 def available_memory() -> int | None:
@@ -180,10 +201,16 @@ def check_memory(path: Path) -> None:
     available = available_memory()
     if available is not None and needed > available:
         raise InputError(
-            msg("is {size_gb:.1f} GB: screening it needs about {needed_gb:.0f} GB of memory and this machine has "
-                "{free_gb:.1f} GB free", size_gb=size / 1e9, needed_gb=needed / 1e9, free_gb=available / 1e9),
+            msg(
+                "is {size_gb:.1f} GB: screening it needs about {needed_gb:.0f} GB of memory and this machine has "
+                "{free_gb:.1f} GB free",
+                size_gb=size / 1e9,
+                needed_gb=needed / 1e9,
+                free_gb=available / 1e9,
+            ),
             hint=msg("split the export per school or per period and screen each part (see docs/performance.md)"),
-            path=str(path))
+            path=str(path),
+        )
 
 
 def _head_text(head: bytes, complete: bool) -> str | None:
@@ -214,12 +241,15 @@ def read_head(path: Path) -> tuple[bytes, int]:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
-        raise InputError(msg("cannot be read ({strerror})", strerror=exc.strerror),
-                         hint=msg("check the file's permissions"),
-                         path=str(path)) from None
+        raise InputError(
+            msg("cannot be read ({strerror})", strerror=exc.strerror),
+            hint=msg("check the file's permissions"),
+            path=str(path),
+        ) from None
     if not head or (len(head) == size and head.isspace()):
-        raise InputError(msg("is empty"), hint=msg("export the table again; the file has no header and no rows"),
-                         path=str(path))
+        raise InputError(
+            msg("is empty"), hint=msg("export the table again; the file has no header and no rows"), path=str(path)
+        )
     return head, size
 
 
@@ -270,4 +300,3 @@ def layout_of(path: Path, head: bytes, size: int, known: set[str]) -> Layout | N
 
 def separator_name(sep: str) -> str:
     return {";": "';'", ",": "','", "\t": "a tab"}[sep]
-

@@ -21,8 +21,8 @@ MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384
 # Unpacked, a sheet takes about this many bytes of memory per byte of its XML once read as a table.
 MEMORY_PER_XML_BYTE = 8
-MAX_UNPACKED = 1 << 30      # a workbook larger than this unpacked should be a CSV export (read in blocks)
-BOMB_RATIO = 100            # workbooks pack 5-20 times; far more is a decompression bomb or damage
+MAX_UNPACKED = 1 << 30  # a workbook larger than this unpacked should be a CSV export (read in blocks)
+BOMB_RATIO = 100  # workbooks pack 5-20 times; far more is a decompression bomb or damage
 BOMB_FLOOR = 50 << 20
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"')
 
@@ -43,16 +43,28 @@ def check_unpacked_size(path: Path) -> None:
         return  # not a zip workbook: calamine says what it is
     packed = max(path.stat().st_size, 1)
     if unpacked > BOMB_FLOOR and unpacked / packed > BOMB_RATIO:
-        raise InputError(msg("unpacks to {unpacked_mb:,.0f} MB from {packed_mb:.1f} MB, {ratio:,} times its size: "
-                             "not a workbook a school system writes (a decompression bomb or damage)",
-                             unpacked_mb=unpacked / 1e6, packed_mb=packed / 1e6, ratio=unpacked // packed),
-                         hint=msg("export the table again from the school system, as CSV UTF-8"), path=str(path))
+        raise InputError(
+            msg(
+                "unpacks to {unpacked_mb:,.0f} MB from {packed_mb:.1f} MB, {ratio:,} times its size: "
+                "not a workbook a school system writes (a decompression bomb or damage)",
+                unpacked_mb=unpacked / 1e6,
+                packed_mb=packed / 1e6,
+                ratio=unpacked // packed,
+            ),
+            hint=msg("export the table again from the school system, as CSV UTF-8"),
+            path=str(path),
+        )
     available = sniff.available_memory()
     if unpacked > MAX_UNPACKED or (available is not None and unpacked * MEMORY_PER_XML_BYTE > available):
-        raise InputError(msg("unpacks to {unpacked_gb:.1f} GB ({packed_mb:.1f} MB packed), more than this machine's "
-                             "memory holds", unpacked_gb=unpacked / 1e9, packed_mb=path.stat().st_size / 1e6),
-                         hint=msg("export the table as CSV UTF-8, which is read in blocks, or split it per school or "
-                                  "per period"), path=str(path))
+        raise InputError(
+            msg(
+                "unpacks to {unpacked_gb:.1f} GB ({packed_mb:.1f} MB packed), more than this machine's memory holds",
+                unpacked_gb=unpacked / 1e9,
+                packed_mb=path.stat().st_size / 1e6,
+            ),
+            hint=msg("export the table as CSV UTF-8, which is read in blocks, or split it per school or per period"),
+            path=str(path),
+        )
     with zipfile.ZipFile(path) as archive:  # only now, the bomb and the memory checked: count the rows written
         counted = [_rows_in(archive, part.filename) for part in sheets]
     for head, rows_written in zip(heads, counted, strict=True):
@@ -61,9 +73,15 @@ def check_unpacked_size(path: Path) -> None:
         if found and found.group(2):
             rows, columns = max(rows, int(found.group(2))), _column_number(found.group(1).decode())
         if rows > MAX_ROWS or columns > MAX_COLUMNS:
-            raise InputError(msg("has a sheet of more than {max_rows:,} rows or {max_columns:,} columns, beyond what "
-                                 "Excel holds", max_rows=MAX_ROWS, max_columns=MAX_COLUMNS),
-                             hint=msg("save the workbook again from Excel, or export CSV"), path=str(path))
+            raise InputError(
+                msg(
+                    "has a sheet of more than {max_rows:,} rows or {max_columns:,} columns, beyond what Excel holds",
+                    max_rows=MAX_ROWS,
+                    max_columns=MAX_COLUMNS,
+                ),
+                hint=msg("save the workbook again from Excel, or export CSV"),
+                path=str(path),
+            )
 
 
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
@@ -92,11 +110,9 @@ def _column_number(letters: str) -> int:
 def is_xlsx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
-            return "[Content_Types].xml" in archive.namelist() and any(
-                n.startswith("xl/") for n in archive.namelist())
+            return "[Content_Types].xml" in archive.namelist() and any(n.startswith("xl/") for n in archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
-
 
 
 def _cell_text(value: object) -> str | None:
@@ -123,9 +139,11 @@ def read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception:
-        raise InputError(msg("cannot be opened as an Excel workbook (damaged or not really XLSX)"),
-                         hint=msg("open it in Excel and save it again as .xlsx, or export CSV"),
-                         path=str(path)) from None
+        raise InputError(
+            msg("cannot be opened as an Excel workbook (damaged or not really XLSX)"),
+            hint=msg("open it in Excel and save it again as .xlsx, or export CSV"),
+            path=str(path),
+        ) from None
     names = list(workbook.sheet_names)
     notes: list[str] = []
     if not names:
@@ -133,19 +151,32 @@ def read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable
     if sheet is None:
         chosen = names[0]
         if len(names) > 1:
-            notes.append(msg("read the first sheet '{sheet}' of {count}; choose another with --sheet", sheet=chosen,
-                             count=len(names)))
+            notes.append(
+                msg(
+                    "read the first sheet '{sheet}' of {count}; choose another with --sheet",
+                    sheet=chosen,
+                    count=len(names),
+                )
+            )
     elif sheet in names:
         chosen = sheet
     else:
-        raise UsageError(msg("{name} has no sheet '{sheet}'; its sheets are: {join}",
-                             name=path.name, sheet=sheet, join=', '.join(names)))
+        raise UsageError(
+            msg(
+                "{name} has no sheet '{sheet}'; its sheets are: {join}",
+                name=path.name,
+                sheet=sheet,
+                join=", ".join(names),
+            )
+        )
     try:
         values = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except Exception:
-        raise InputError(msg("sheet '{chosen}' cannot be read", chosen=chosen),
-                         hint=msg("save the workbook again from Excel"),
-                         path=str(path)) from None
+        raise InputError(
+            msg("sheet '{chosen}' cannot be read", chosen=chosen),
+            hint=msg("save the workbook again from Excel"),
+            path=str(path),
+        ) from None
     rows = [[_cell_text(v) for v in row] for row in values]
     while rows and not any(rows[-1]):
         rows.pop()
@@ -156,7 +187,7 @@ def read_workbook(path: Path, *, sheet: str | None, known: set[str]) -> RawTable
     header = header_names(text_rows[header_idx], path)
     if header_idx:
         notes.append(msg("skipped {count} row(s) above the header", count=header_idx))
-    body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1:]]
+    body = [row[: len(header)] + [None] * (len(header) - len(row)) for row in rows[header_idx + 1 :]]
     frame = pd.DataFrame(body, columns=header, dtype=object)
     frame = frame.astype(str).where(frame.notna()) if body else frame
     frame = drop_blank(frame)

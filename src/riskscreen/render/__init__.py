@@ -39,8 +39,11 @@ REGISTRY: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "shortlist": ("riskscreen.render.shortlist", "render", ("table", "md", "html", "pdf", "csv", "xlsx", "json")),
     "card": ("riskscreen.render.card", "render_card", ("table", "json")),
     "evaluation": ("riskscreen.render.card", "render_evaluation", ("table", "json")),
-    "aggregate": ("riskscreen.render.aggregate_print", "render_aggregate",
-                  ("table", "md", "pdf", "html", "xlsx", "json", "csv")),
+    "aggregate": (
+        "riskscreen.render.aggregate_print",
+        "render_aggregate",
+        ("table", "md", "pdf", "html", "xlsx", "json", "csv"),
+    ),
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # How a CSV file is written: for Dutch Excel (semicolons, decimal commas, a byte-order mark so that Excel reads
@@ -53,15 +56,25 @@ def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
     """The dialect asked for, else Dutch Excel's for Dutch output and RFC 4180 for English."""
     if dialect is not None:
         if dialect not in CSV_DIALECTS:
-            raise UsageError(msg("unknown CSV dialect '{dialect}'", dialect=dialect),
-                             hint=msg("use excel-nl or rfc4180"))
+            raise UsageError(
+                msg("unknown CSV dialect '{dialect}'", dialect=dialect), hint=msg("use excel-nl or rfc4180")
+            )
         return dialect
     return "excel-nl" if lang == "nl" else "rfc4180"
 
 
 # A file's extension names its format where no --format is given; PDF and XLSX are files, never terminal text.
-EXTENSIONS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".xlsx": "xlsx",
-              ".pdf": "pdf", ".json": "json", ".txt": "table"}
+EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".pdf": "pdf",
+    ".json": "json",
+    ".txt": "table",
+}
 BINARY_FORMATS = ("pdf", "xlsx")
 
 
@@ -71,13 +84,17 @@ def output_format(kind: str, fmt: str | None, output: Path | None) -> str:
     if not fmt and output is not None:
         known = {suffix: f for suffix, f in EXTENSIONS.items() if f in formats(kind)}
         if output.suffix.lower() not in known:
-            raise UsageError(msg("cannot tell the format from '{name}'", name=output.name),
-                             hint=msg("use {extensions}, or give --format", extensions=", ".join(known)))
+            raise UsageError(
+                msg("cannot tell the format from '{name}'", name=output.name),
+                hint=msg("use {extensions}, or give --format", extensions=", ".join(known)),
+            )
         fmt = known[output.suffix.lower()]
     fmt = fmt or "table"
     if fmt in BINARY_FORMATS and output is None:
-        raise UsageError(msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
-                         hint=msg("add --output list.{extension}", extension=fmt))
+        raise UsageError(
+            msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
+            hint=msg("add --output list.{extension}", extension=fmt),
+        )
     return fmt
 
 
@@ -91,8 +108,10 @@ def render(kind: str, fmt: str, *subject: object, **options: object) -> str | by
     options (csv_dialect, width) go to the renderers that take them."""
     module, function, known = REGISTRY[kind]
     if fmt not in known:
-        raise UsageError(msg("{kind} cannot be written as {fmt}", kind=kind, fmt=fmt), hint=msg("choose one of: {join}",
-                                                                        join=', '.join(known)))
+        raise UsageError(
+            msg("{kind} cannot be written as {fmt}", kind=kind, fmt=fmt),
+            hint=msg("choose one of: {join}", join=", ".join(known)),
+        )
     options = {k: v for k, v in options.items() if v is not None}
     result: str | bytes = getattr(importlib.import_module(module), function)(*subject, fmt, **options)
     return result
@@ -131,8 +150,15 @@ def markdown_text(value: object) -> str:
 def to_text(renderable: object, width: int | None = None, color: bool = False) -> str:
     """A rich renderable as text of a fixed width: plain for files and golden tests, with ANSI colours for a
     terminal that shows them."""
-    console = Console(file=io.StringIO(), width=width or render_width(), color_system="standard" if color else None,
-                      force_terminal=color, record=True, legacy_windows=False, no_color=False)
+    console = Console(
+        file=io.StringIO(),
+        width=width or render_width(),
+        color_system="standard" if color else None,
+        force_terminal=color,
+        record=True,
+        legacy_windows=False,
+        no_color=False,
+    )
     console.print(renderable)
     # rich pads every cell to its column's width; a line's trailing spaces only make files and diffs noisy
     return "\n".join(line.rstrip() for line in console.export_text(styles=color).split("\n"))
@@ -154,17 +180,27 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], dialect: s
     # inline rather than neutralise() and i18n.decimal per cell: a school board's table has hundreds of thousands
     # of cells, and a float is written as Python writes it, only with a decimal comma
     if dutch:
-        writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START)
-                          else str(v).replace(".", ",") if isinstance(v, float) else v for v in row]
-                         for row in rows)
+        writer.writerows(
+            [
+                ("'" + v)
+                if isinstance(v, str) and v.startswith(FORMULA_START)
+                else str(v).replace(".", ",")
+                if isinstance(v, float)
+                else v
+                for v in row
+            ]
+            for row in rows
+        )
         return BOM + buffer.getvalue()
-    writer.writerows([("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
-                     for row in rows)
+    writer.writerows(
+        [("'" + v) if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row] for row in rows
+    )
     return buffer.getvalue()
 
 
-def render_rows(header: list[str], rows: list[list[object]], fmt: str, lang: str = "en",
-                csv_dialect: str | None = None) -> str:
+def render_rows(
+    header: list[str], rows: list[list[object]], fmt: str, lang: str = "en", csv_dialect: str | None = None
+) -> str:
     """Plain rows as a terminal table, JSON records (keyed by `header`) or CSV (for listings such as
     `history`); tables and CSV head their columns with the language's words."""
     if fmt == "json":

@@ -13,8 +13,21 @@ from riskscreen.i18n import choice_label, date_text, texts
 from riskscreen.render import cell, csv_dialect_for, csv_text, plain, render_width, to_text
 from riskscreen.workspace.actions import Action
 
-COLUMNS = ("id", "student_id", "agreed", "type", "referral", "referral_state", "state_since", "who", "worker",
-           "what", "review", "closed", "outcome")
+COLUMNS = (
+    "id",
+    "student_id",
+    "agreed",
+    "type",
+    "referral",
+    "referral_state",
+    "state_since",
+    "who",
+    "worker",
+    "what",
+    "review",
+    "closed",
+    "outcome",
+)
 CHOICES = {"type": "action_types", "referral": "referrals", "referral_state": "referral_states", "who": "roles"}
 DATES = ("agreed", "state_since", "review", "closed")
 TABLE_WIDTH = 200  # the 13 columns fit, without cutting a word, from here; below, one block per action
@@ -25,8 +38,9 @@ def records(actions: list[Action]) -> list[dict[str, Any]]:
     out = []
     for a in actions:
         state, since = a.referral_state or (None, None)
-        out.append({**{k: getattr(a, k) for k in COLUMNS if hasattr(a, k)}, "referral_state": state,
-                    "state_since": since})
+        out.append(
+            {**{k: getattr(a, k) for k in COLUMNS if hasattr(a, k)}, "referral_state": state, "state_since": since}
+        )
     return [{k: r.get(k) for k in COLUMNS} for r in out]
 
 
@@ -45,16 +59,20 @@ def shown(record: dict[str, Any], lang: str) -> dict[str, str]:
     return out
 
 
-def render_actions(actions: list[Action], fmt: str, lang: str = "nl", width: int | None = None,
-                   csv_dialect: str | None = None) -> str:
+def render_actions(
+    actions: list[Action], fmt: str, lang: str = "nl", width: int | None = None, csv_dialect: str | None = None
+) -> str:
     rows = records(actions)
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     heading = {k: str(v) for k, v in texts(lang)["actions_list"].items()}
     texts_of = [shown(r, lang) for r in rows]
     if fmt == "csv":
-        return csv_text([heading[k] for k in COLUMNS], [[t[k] for k in COLUMNS] for t in texts_of],
-                        csv_dialect_for(lang, csv_dialect))
+        return csv_text(
+            [heading[k] for k in COLUMNS],
+            [[t[k] for k in COLUMNS] for t in texts_of],
+            csv_dialect_for(lang, csv_dialect),
+        )
     width = width or render_width()
     if width >= TABLE_WIDTH:
         table = Table(*(heading[k] for k in COLUMNS))
@@ -63,11 +81,15 @@ def render_actions(actions: list[Action], fmt: str, lang: str = "nl", width: int
         return to_text(table, width)
     blocks = []
     for t in texts_of:
-        lines = [f"{heading['id']} {t['id']} · {heading['student_id']} {t['student_id']} · "
-                 f"{heading['agreed']} {t['agreed']}"]
+        lines = [
+            f"{heading['id']} {t['id']} · {heading['student_id']} {t['student_id']} · {heading['agreed']} {t['agreed']}"
+        ]
         if t["referral_state"]:  # "Stand verwijzing: wachtlijst (sinds 01-12-2026)"
-            t = {**t, "referral_state": f"{t['referral_state']} ({heading['state_since'].lower()} "
-                                        f"{t['state_since']})", "state_since": ""}
+            t = {
+                **t,
+                "referral_state": f"{t['referral_state']} ({heading['state_since'].lower()} {t['state_since']})",
+                "state_since": "",
+            }
         lines += [f"  {heading[k]}: {plain(t[k])}" for k in COLUMNS[3:] if t[k]]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -20,9 +20,22 @@ from riskscreen.aggregate.tables import (
 from riskscreen.i18n import band_label, date_text, percent, texts
 from riskscreen.render import csv_dialect_for, csv_text, markdown_text
 
-TABLE_ORDER = ("schools", "screened_by_level", "screened_by_year", "by_month", *REPORT_TABLES, "sick",
-               "actions", "referrals", "referral_wait", "strengths", "goals", "actions_by_month", "after_action",
-               "left")
+TABLE_ORDER = (
+    "schools",
+    "screened_by_level",
+    "screened_by_year",
+    "by_month",
+    *REPORT_TABLES,
+    "sick",
+    "actions",
+    "referrals",
+    "referral_wait",
+    "strengths",
+    "goals",
+    "actions_by_month",
+    "after_action",
+    "left",
+)
 
 
 def shown(value: Value, threshold: int) -> str:
@@ -69,10 +82,11 @@ def label(kind: str, key: str, lang: str) -> str:
 
 def header_lines(aggregate: Aggregate, lang: str) -> list[str]:
     words = texts(lang)["aggregate"]
-    lines = [words["title"].format(schools=", ".join(aggregate.schools)),
-             words["period"].format(first=date_text(aggregate.first_day, lang),
-                                    last=date_text(aggregate.last_day, lang)),
-             words["thresholds"].format(threshold=aggregate.threshold, denominator=PERCENT_DENOMINATOR)]
+    lines = [
+        words["title"].format(schools=", ".join(aggregate.schools)),
+        words["period"].format(first=date_text(aggregate.first_day, lang), last=date_text(aggregate.last_day, lang)),
+        words["thresholds"].format(threshold=aggregate.threshold, denominator=PERCENT_DENOMINATOR),
+    ]
     if aggregate.too_small:
         lines.append(words["too_small"].format(threshold=aggregate.threshold))
     return lines + basis_lines(aggregate.basis, lang)
@@ -87,18 +101,24 @@ def basis_lines(basis: Basis, lang: str) -> list[str]:
 
     def said(values: tuple[str, ...], empty: str = "unknown", *, names: bool = False) -> str:
         """Values in words (a name as it is): 'unknown' for a list that did not record it."""
-        return ", ".join(str(words["unknown"]) if v == UNKNOWN else v if names else str(words.get(v, v))
-                         for v in values) or str(words[empty])
+        return ", ".join(
+            str(words["unknown"]) if v == UNKNOWN else v if names else str(words.get(v, v)) for v in values
+        ) or str(words[empty])
 
     def rule(value: str) -> str:
         hours, _, weeks = value.partition("/")
         return str(words["rule"]).format(hours=hours, weeks=weeks) if weeks else str(words["unknown"])
 
     model = {"yes": "model_demo", "no": "model"}.get(basis.demonstration, "model_unknown")
-    return [str(words[model]).format(models=said(basis.models, names=True), lists=basis.lists),
-            str(words["rules"]).format(rules=" / ".join(rule(r) for r in basis.rules) or words["unknown"],
-                                       rmc=said(basis.rmc_hours), hours=said(basis.hours, "none")),
-            str(words["calendar"]).format(calendars=said(basis.calendars), holidays=said(basis.public_holidays))]
+    return [
+        str(words[model]).format(models=said(basis.models, names=True), lists=basis.lists),
+        str(words["rules"]).format(
+            rules=" / ".join(rule(r) for r in basis.rules) or words["unknown"],
+            rmc=said(basis.rmc_hours),
+            hours=said(basis.hours, "none"),
+        ),
+        str(words["calendar"]).format(calendars=said(basis.calendars), holidays=said(basis.public_holidays)),
+    ]
 
 
 def percentage(part: Value, whole: Value, lang: str) -> str:
@@ -121,8 +141,12 @@ def figures(aggregate: Aggregate, lang: str) -> list[tuple[str, str]]:
         out.append((words["screened"], shown(aggregate.table("screened_by_level").total, aggregate.threshold)))
     if "by_month" in keys and aggregate.table("by_month").rows:
         month = aggregate.table("by_month")
-        out.append((words["listed"].format(month=label("key", month.rows[-1], lang)),
-                    shown(month.cells[-1][1], aggregate.threshold)))
+        out.append(
+            (
+                words["listed"].format(month=label("key", month.rows[-1], lang)),
+                shown(month.cells[-1][1], aggregate.threshold),
+            )
+        )
     if "reports" in keys:  # the LEA's first question: the reports the law asked for, and the share made in time
         reports = aggregate.table("reports")
         in_time = reports.column_totals[0] if reports.column_totals else None
@@ -148,7 +172,7 @@ def median_bucket(table: Table, lang: str) -> str:
     middle = (total + 1) // 2
     for i, key in enumerate(table.rows):
         # at least `middle` wait this long or less, and fewer than `middle` wait less, whatever the hidden counts
-        least_through = max(sum(lo for lo, _ in bounds[:i + 1]), total - sum(hi for _, hi in bounds[i + 1:]))
+        least_through = max(sum(lo for lo, _ in bounds[: i + 1]), total - sum(hi for _, hi in bounds[i + 1 :]))
         most_before = min(sum(hi for _, hi in bounds[:i]), total - sum(lo for lo, _ in bounds[i:]))
         if least_through >= middle and most_before < middle:
             return label("key", key, lang)
@@ -167,8 +191,11 @@ def _bounds(value: Value, total: int) -> tuple[int, int]:
 def trend(aggregate: Aggregate, lang: str) -> list[tuple[str, Value, Value]]:
     """Per month (its short name): students on the list and actions agreed, as published."""
     keys = {t.key for t in aggregate.tables}
-    listed = dict(zip(aggregate.table("by_month").rows, (r[1] for r in aggregate.table("by_month").cells),
-                      strict=True)) if "by_month" in keys else {}
+    listed = (
+        dict(zip(aggregate.table("by_month").rows, (r[1] for r in aggregate.table("by_month").cells), strict=True))
+        if "by_month" in keys
+        else {}
+    )
     agreed: dict[str, Value] = {}
     if "actions_by_month" in keys:
         table = aggregate.table("actions_by_month")
@@ -210,8 +237,12 @@ def markdown(aggregate: Aggregate, lang: str) -> str:
         heading = [words["tables"][t.key]["row"], *(label(column_kind, c, lang) for c in t.columns)]
         if t.row_totals is not None:
             heading.append(words["total"])
-        lines += [f"## {(words['tables'][t.key]['title'])}", "",
-                  "| " + " | ".join(heading) + " |", "|" + "---|" * len(heading)]
+        lines += [
+            f"## {(words['tables'][t.key]['title'])}",
+            "",
+            "| " + " | ".join(heading) + " |",
+            "|" + "---|" * len(heading),
+        ]
         for i, row in enumerate(t.rows):
             values = [shown(v, aggregate.threshold) for v in t.cells[i]]
             if t.row_totals is not None:
@@ -239,9 +270,14 @@ def csv_document(aggregate: Aggregate, lang: str, dialect: str | None = None) ->
         kind = "band" if t.columns == ("high", "elevated", "low") else "key"
         for key, value in t.ids().items():
             _, row, column = key.rsplit(":", 2)
-            rows.append([words["tables"][t.key]["short"], words["total"] if row == "*" else label("key", row, lang),
-                         words["total"] if column == "*" else label(kind, column, lang),
-                         shown(value, aggregate.threshold)])
+            rows.append(
+                [
+                    words["tables"][t.key]["short"],
+                    words["total"] if row == "*" else label("key", row, lang),
+                    words["total"] if column == "*" else label(kind, column, lang),
+                    shown(value, aggregate.threshold),
+                ]
+            )
     basis = basis_lines(aggregate.basis, lang)
     rows[:0] = [[words["basis"]["short"], line.split(":", 1)[0], "", line.split(":", 1)[1].strip()] for line in basis]
     header = [words["csv"][k] for k in ("table", "row", "column", "count")]

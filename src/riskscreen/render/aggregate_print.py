@@ -97,8 +97,13 @@ def pdf_document(aggregate: Aggregate, lang: str) -> bytes:
         _text(pdf, words["tables"][t.key]["title"], "B", SIZE + 1)
         pdf.set_font("Helvetica", "", SIZE)
         pdf.set_fill_color(255, 255, 255)
-        with pdf.table(col_widths=_widths(pdf, heading, rows), text_align="LEFT",
-                       line_height=5.5, first_row_as_headings=True, cell_fill_mode="NONE") as table:
+        with pdf.table(
+            col_widths=_widths(pdf, heading, rows),
+            text_align="LEFT",
+            line_height=5.5,
+            first_row_as_headings=True,
+            cell_fill_mode="NONE",
+        ) as table:
             for values in [heading, *rows]:
                 row = table.row()
                 for value in values:
@@ -122,12 +127,15 @@ def _widths(pdf: FPDF, heading: list[str], rows: list[list[str]]) -> tuple[float
     """Column widths that break a heading only between words: each column at least as wide as its longest word
     (headings in bold) and its widest value, the first as wide as its labels; what is left is shared equally
     among the other columns."""
+
     def width(text: str, style: str = "") -> float:
         pdf.set_font("Helvetica", style, SIZE)
         return pdf.get_string_width(_latin(text)) + CELL_PADDING
 
-    least = [max([width(w, "B") for w in str(h).split()] + [width(str(r[i])) for r in rows if i < len(r)])
-             for i, h in enumerate(heading)]
+    least = [
+        max([width(w, "B") for w in str(h).split()] + [width(str(r[i])) for r in rows if i < len(r)])
+        for i, h in enumerate(heading)
+    ]
     least[0] = max(least[0], min(60.0, max(width(str(r[0])) for r in rows) if rows else 0.0))
     pdf.set_font("Helvetica", "", SIZE)
     spare = TABLE_WIDTH - sum(least)
@@ -200,22 +208,49 @@ def html_document(aggregate: Aggregate, lang: str) -> str:
     words = texts(lang)["aggregate"]
     months = trend(aggregate, lang)
     largest = max([r[1] for _, a, b in months for v in (a, b) if (r := _reach(v))] or [1.0])
-    bars = [{"name": name, "values": [{"text": shown(v, aggregate.threshold),
-                                       "height": round(100 * r[0] / largest, 1) if (r := _reach(v)) else 0}
-                                      for v in (listed, agreed)]} for name, listed, agreed in months]
+    bars = [
+        {
+            "name": name,
+            "values": [
+                {
+                    "text": shown(v, aggregate.threshold),
+                    "height": round(100 * r[0] / largest, 1) if (r := _reach(v)) else 0,
+                }
+                for v in (listed, agreed)
+            ],
+        }
+        for name, listed, agreed in months
+    ]
     tables = []
     shown_tables, not_shown = readable_tables(aggregate, lang)
     for t in shown_tables:
         heading, rows = table_rows(t, aggregate, lang)
-        tables.append({"title": words["tables"][t.key]["title"], "heading": heading, "rows": rows,
-                       "note": words["tables"][t.key].get("note"), "totals": t.column_totals is not None})
+        tables.append(
+            {
+                "title": words["tables"][t.key]["title"],
+                "heading": heading,
+                "rows": rows,
+                "note": words["tables"][t.key].get("note"),
+                "totals": t.column_totals is not None,
+            }
+        )
     head = header_lines(aggregate, lang)
-    return template_environment().get_template("aggregate.html.j2").render(
-        lang=lang, title=head[0], lines=head[1:], figures=figures(aggregate, lang), bars=bars,
-        trend_title=words["figures"]["trend"], series=[words["figures"]["chart_listed"],
-                                                      words["figures"]["chart_actions"]],
-        tables=tables, tables_title=words["figures"]["tables_title"],
-        legend=" ".join(filter(None, [not_shown, legend_text(aggregate, lang)])))
+    return (
+        template_environment()
+        .get_template("aggregate.html.j2")
+        .render(
+            lang=lang,
+            title=head[0],
+            lines=head[1:],
+            figures=figures(aggregate, lang),
+            bars=bars,
+            trend_title=words["figures"]["trend"],
+            series=[words["figures"]["chart_listed"], words["figures"]["chart_actions"]],
+            tables=tables,
+            tables_title=words["figures"]["tables_title"],
+            legend=" ".join(filter(None, [not_shown, legend_text(aggregate, lang)])),
+        )
+    )
 
 
 # -------------------------------------------------------------------------------------------------- XLSX
@@ -252,8 +287,7 @@ def _number(text: str) -> Any:
     return int(text) if text.isdigit() else text
 
 
-def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl",
-                     csv_dialect: str | None = None) -> str | bytes:
+def render_aggregate(aggregate: Aggregate, fmt: str, lang: str = "nl", csv_dialect: str | None = None) -> str | bytes:
     """The aggregate in a format: the printed ones here, the plain ones (json, csv, md, table) from render.aggregate."""
     if fmt == "pdf":
         return pdf_document(aggregate, lang)

@@ -27,59 +27,167 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
     out = [say(msg("# Model card: {name}", name=card.name)), ""]
     if card.demonstration:
         out += [f"> **{say(msg(card.notice or ''))}**", ""]
-    out += [say(msg("## Intended use")), "", say(msg(card.intended_use)), "", say(msg("## Limits")), "",
-            say(msg(card.limits)), "", say(msg("## Training data")), "",
-            say(msg("- profile: {profile}; registrations and grades from {first} to {last}", profile=data.profile,
-                    first=data.first_date, last=data.last_date)),
-            say(msg("- as-of dates: {dates}", dates=", ".join(data.as_of_dates))),
-            say(msg("- {rows} student-moments of {students} students; {positives} left without a startkwalificatie",
-                    rows=data.rows, students=data.students, positives=data.positives)),
-            say(msg("- data SHA-256: `{sha256}`", sha256=data.sha256))]
+    out += [
+        say(msg("## Intended use")),
+        "",
+        say(msg(card.intended_use)),
+        "",
+        say(msg("## Limits")),
+        "",
+        say(msg(card.limits)),
+        "",
+        say(msg("## Training data")),
+        "",
+        say(
+            msg(
+                "- profile: {profile}; registrations and grades from {first} to {last}",
+                profile=data.profile,
+                first=data.first_date,
+                last=data.last_date,
+            )
+        ),
+        say(msg("- as-of dates: {dates}", dates=", ".join(data.as_of_dates))),
+        say(
+            msg(
+                "- {rows} student-moments of {students} students; {positives} left without a startkwalificatie",
+                rows=data.rows,
+                students=data.students,
+                positives=data.positives,
+            )
+        ),
+        say(msg("- data SHA-256: `{sha256}`", sha256=data.sha256)),
+    ]
     tables = texts(lang).get("tables", {})
     out += [f"  - {tables.get(f.table, f.table)}: {f.file} `{f.sha256[:16]}…`" for f in data.files]
     v, p = card.validation, card.parameters
-    out += ["", say(msg("## Validation")), "", f"- {v.method}",
-            say(msg("- {train} training rows; {test} test rows with {positives} who left", train=v.train_rows,
-                    test=v.test_rows, positives=v.test_positives)),
-            say(msg("- intervals: {samples} bootstrap samples of the test rows", samples=v.bootstrap_samples)),
-            *([say(msg("- the saved model: fitted again with these settings on all {rows} labelled rows ({students} "
-                       "students, {positives} who left); the figures below are those of the model fitted on the "
-                       "training rows, measured on the test rows", rows=card.final_fit.rows,
-                       students=card.final_fit.students, positives=card.final_fit.positives))]
-              if card.final_fit else []),
-            *([say(msg("- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows "
-                       "in one fold): ROC AUC {auc}", auc=figure(card.final_fit.out_of_fold_roc_auc, lang, ".4f")))]
-              if card.final_fit and card.final_fit.out_of_fold_roc_auc is not None else []),
-            *([say(msg("- recalibrated on the latest cohort (as-of {as_of}, {rows} rows): its mean predicted chance "
-                       "was {before} where {observed} left, now {after} (intercept {shift}); contributions and "
-                       "bands' membership unchanged", as_of=Day(r.as_of), rows=r.rows,
-                       before=figure(r.predicted_before, lang), observed=figure(r.observed_rate, lang),
-                       after=figure(r.predicted_after, lang), shift=figure(r.shift, lang, "+.3f")))]
-              if (r := card.recalibration) else []),
-            say(msg("- parameters: C={c}, class_weight={class_weight}, feature set {feature_set}, seed {seed}",
-                    c=p.c, class_weight=p.class_weight, feature_set=p.feature_set, seed=p.seed)),
-            *_shape_lines(card, lang), "", say(msg("## Features")), "", *_feature_lines(card, lang)]
+    out += [
+        "",
+        say(msg("## Validation")),
+        "",
+        f"- {v.method}",
+        say(
+            msg(
+                "- {train} training rows; {test} test rows with {positives} who left",
+                train=v.train_rows,
+                test=v.test_rows,
+                positives=v.test_positives,
+            )
+        ),
+        say(msg("- intervals: {samples} bootstrap samples of the test rows", samples=v.bootstrap_samples)),
+        *(
+            [
+                say(
+                    msg(
+                        "- the saved model: fitted again with these settings on all {rows} labelled rows ({students} "
+                        "students, {positives} who left); the figures below are those of the model fitted on the "
+                        "training rows, measured on the test rows",
+                        rows=card.final_fit.rows,
+                        students=card.final_fit.students,
+                        positives=card.final_fit.positives,
+                    )
+                )
+            ]
+            if card.final_fit
+            else []
+        ),
+        *(
+            [
+                say(
+                    msg(
+                        "- the saved model's own cross-validation on all labelled rows (out-of-fold, a student's rows "
+                        "in one fold): ROC AUC {auc}",
+                        auc=figure(card.final_fit.out_of_fold_roc_auc, lang, ".4f"),
+                    )
+                )
+            ]
+            if card.final_fit and card.final_fit.out_of_fold_roc_auc is not None
+            else []
+        ),
+        *(
+            [
+                say(
+                    msg(
+                        "- recalibrated on the latest cohort (as-of {as_of}, {rows} rows): its mean predicted chance "
+                        "was {before} where {observed} left, now {after} (intercept {shift}); contributions and "
+                        "bands' membership unchanged",
+                        as_of=Day(r.as_of),
+                        rows=r.rows,
+                        before=figure(r.predicted_before, lang),
+                        observed=figure(r.observed_rate, lang),
+                        after=figure(r.predicted_after, lang),
+                        shift=figure(r.shift, lang, "+.3f"),
+                    )
+                )
+            ]
+            if (r := card.recalibration)
+            else []
+        ),
+        say(
+            msg(
+                "- parameters: C={c}, class_weight={class_weight}, feature set {feature_set}, seed {seed}",
+                c=p.c,
+                class_weight=p.class_weight,
+                feature_set=p.feature_set,
+                seed=p.seed,
+            )
+        ),
+        *_shape_lines(card, lang),
+        "",
+        say(msg("## Features")),
+        "",
+        *_feature_lines(card, lang),
+    ]
     if card.features_dropped:
-        out += ["", say(msg("Dropped because their coefficient had the sign opposite to what research and law "
-                            "expect (the model would otherwise reward a warning sign): {features}.",
-                            features=", ".join(card.features_dropped)))]
+        out += [
+            "",
+            say(
+                msg(
+                    "Dropped because their coefficient had the sign opposite to what research and law "
+                    "expect (the model would otherwise reward a warning sign): {features}.",
+                    features=", ".join(card.features_dropped),
+                )
+            ),
+        ]
     b = card.bands
-    out += ["", say(msg("## Risk bands")), "",
-            say(msg("- high: probability >= {high} (top 5% of training students)",
-                    high=figure(b["high"], lang))),
-            say(msg("- elevated: probability >= {elevated} (top 20%)", elevated=figure(b["elevated"], lang))),
-            "", say(msg("## Metrics on held-out data")), ""]
+    out += [
+        "",
+        say(msg("## Risk bands")),
+        "",
+        say(msg("- high: probability >= {high} (top 5% of training students)", high=figure(b["high"], lang))),
+        say(msg("- elevated: probability >= {elevated} (top 20%)", elevated=figure(b["elevated"], lang))),
+        "",
+        say(msg("## Metrics on held-out data")),
+        "",
+    ]
     out += metrics_lines(card.metrics, card.baselines, lang)
-    out += price_lines(card.price_of_transparency, msg("Price of transparency (transparent model minus gradient "
-                                                        "boosting; negative = given up): "),
-                        card.price_of_transparency_interval, lang)
+    out += price_lines(
+        card.price_of_transparency,
+        msg("Price of transparency (transparent model minus gradient boosting; negative = given up): "),
+        card.price_of_transparency_interval,
+        lang,
+    )
     for w in [*card.training_warnings, *card.metrics.warnings]:
         out += ["", say(msg("Warning: {warning}", warning=w))]
-    out += ["", say(msg("Calibration by decile (mean predicted / observed): {deciles}", deciles=", ".join(
-        f"{figure(c.mean_predicted, lang)}/{figure(c.observed, lang)}" for c in card.metrics.calibration)))]
+    out += [
+        "",
+        say(
+            msg(
+                "Calibration by decile (mean predicted / observed): {deciles}",
+                deciles=", ".join(
+                    f"{figure(c.mean_predicted, lang)}/{figure(c.observed, lang)}" for c in card.metrics.calibration
+                ),
+            )
+        ),
+    ]
     out += ["", say(msg("## Fairness audit (test rows)")), "", *fairness_lines(card.fairness, lang)]
-    out += ["", say(msg("## Versions")), "", ", ".join(f"{k} {v}" for k, v in card.versions.items()),
-            say(msg("; created {created}.", created=card.created)), ""]
+    out += [
+        "",
+        say(msg("## Versions")),
+        "",
+        ", ".join(f"{k} {v}" for k, v in card.versions.items()),
+        say(msg("; created {created}.", created=card.created)),
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -88,43 +196,73 @@ def _shape_lines(card: ModelCard, lang: str) -> list[str]:
     choice = card.shape_choice
     if choice is None:
         return []
-    shape = localised(msg("additive (a monotone shape per feature)") if choice.chosen == "additive"
-                      else msg("linear"), lang)
+    shape = localised(
+        msg("additive (a monotone shape per feature)") if choice.chosen == "additive" else msg("linear"), lang
+    )
     if choice.linear_auc is None or choice.additive_auc is None:
         return [localised(msg("- shape: {shape}; not compared by validation", shape=shape), lang)]
-    return [localised(msg("- shape: {shape}; mean ROC AUC in grouped cross-validation on the training rows: "
-                          "additive {additive} (penalty {penalty}), linear {linear}; under auto the additive shape "
-                          "is chosen only when better by more than 0.005", shape=shape,
-                          additive=figure(choice.additive_auc, lang, ".4f"),
-                          penalty=figure(choice.penalty or 0.0, lang, "g"),
-                          linear=figure(choice.linear_auc, lang, ".4f")), lang)]
+    return [
+        localised(
+            msg(
+                "- shape: {shape}; mean ROC AUC in grouped cross-validation on the training rows: "
+                "additive {additive} (penalty {penalty}), linear {linear}; under auto the additive shape "
+                "is chosen only when better by more than 0.005",
+                shape=shape,
+                additive=figure(choice.additive_auc, lang, ".4f"),
+                penalty=figure(choice.penalty or 0.0, lang, "g"),
+                linear=figure(choice.linear_auc, lang, ".4f"),
+            ),
+            lang,
+        )
+    ]
 
 
 def _feature_lines(card: ModelCard, lang: str) -> list[str]:
     """The features table: coefficients of the linear shape, or each additive feature's shape at its knots."""
     say = partial(localised, lang=lang)
     if card.parameters.shape == "additive":
-        out = [say(msg("Contribution of a feature = its shape at the value, read between the knots below (straight "
-                       "in between, flat beyond), compared with the average training student; they add up, with "
-                       "the intercept {intercept}, to the logit.", intercept=figure(card.intercept, lang, "+.3f"))),
-               "", say(msg("| feature | unit | mean | contribution at the knots (value: logit) |")),
-               "|---|---|---|---|"]
+        out = [
+            say(
+                msg(
+                    "Contribution of a feature = its shape at the value, read between the knots below (straight "
+                    "in between, flat beyond), compared with the average training student; they add up, with "
+                    "the intercept {intercept}, to the logit.",
+                    intercept=figure(card.intercept, lang, "+.3f"),
+                )
+            ),
+            "",
+            say(msg("| feature | unit | mean | contribution at the knots (value: logit) |")),
+            "|---|---|---|---|",
+        ]
         for f in card.features:
-            knots = "; ".join(f"{figure(point.value, lang, '.3g')}: {figure(point.contribution, lang, '+.2f')}"
-                              for point in f.shape or [])
-            out.append(f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
-                       f"{figure(f.reference, lang, '.2f')} | {knots} |")
+            knots = "; ".join(
+                f"{figure(point.value, lang, '.3g')}: {figure(point.contribution, lang, '+.2f')}"
+                for point in f.shape or []
+            )
+            out.append(
+                f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
+                f"{figure(f.reference, lang, '.2f')} | {knots} |"
+            )
         return out
-    out = [say(msg("Contribution of a feature = coefficient x (value - reference) / sd; they add up, with the "
-                   "intercept {intercept}, to the logit. Points: 20 points double the odds.",
-                   intercept=figure(card.intercept, lang, "+.3f"))), "",
-           say(msg("| feature | unit | reference | odds ratio per sd | odds ratio per unit | points per unit |")),
-           "|---|---|---|---|---|---|"]
+    out = [
+        say(
+            msg(
+                "Contribution of a feature = coefficient x (value - reference) / sd; they add up, with the "
+                "intercept {intercept}, to the logit. Points: 20 points double the odds.",
+                intercept=figure(card.intercept, lang, "+.3f"),
+            )
+        ),
+        "",
+        say(msg("| feature | unit | reference | odds ratio per sd | odds ratio per unit | points per unit |")),
+        "|---|---|---|---|---|---|",
+    ]
     for f in card.features:
-        out.append(f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
-                   f"{figure(f.reference, lang, '.2f')} | {figure(f.odds_ratio_per_sd or 0.0, lang)} | "
-                   f"{figure(f.odds_ratio_per_unit or 0.0, lang)} | "
-                   f"{figure(f.points_per_unit or 0.0, lang, '+.2f')} |")
+        out.append(
+            f"| {f.name}: {_described(f.name, f.description, lang)} | {say(msg(f.unit))} | "
+            f"{figure(f.reference, lang, '.2f')} | {figure(f.odds_ratio_per_sd or 0.0, lang)} | "
+            f"{figure(f.odds_ratio_per_unit or 0.0, lang)} | "
+            f"{figure(f.points_per_unit or 0.0, lang, '+.2f')} |"
+        )
     return out
 
 
@@ -143,35 +281,69 @@ def evaluation_markdown(report: EvaluationReport, lang: str = "en") -> str:
         out += [f"> {say(msg('Demonstration model trained on synthetic data.'))}", ""]
     whole = report.all_rows
     if whole is not None:
-        out += [say(msg("{rows} student-moments; {positives} left.", rows=report.n_rows,
-                        positives=whole.n_positive)), ""]
+        out += [
+            say(msg("{rows} student-moments; {positives} left.", rows=report.n_rows, positives=whole.n_positive)),
+            "",
+        ]
     comp = report.baselines.comparison_rows
-    out += [say(msg("## On held-out rows, beside the baselines ({method}; {rows} rows)", method=comp.method,
-                    rows=comp.rows)) if comp is not None else say(msg("## On held-out rows, beside the baselines")),
-            ""]
+    out += [
+        say(
+            msg("## On held-out rows, beside the baselines ({method}; {rows} rows)", method=comp.method, rows=comp.rows)
+        )
+        if comp is not None
+        else say(msg("## On held-out rows, beside the baselines")),
+        "",
+    ]
     out += metrics_lines(report, report.baselines, lang)
-    lead = (msg("Price of transparency, like for like ({how}): ", how=report.like_for_like) if report.like_for_like
-            else msg("Price of transparency, like for like: "))
+    lead = (
+        msg("Price of transparency, like for like ({how}): ", how=report.like_for_like)
+        if report.like_for_like
+        else msg("Price of transparency, like for like: ")
+    )
     out += price_lines(report.price_of_transparency, lead, report.price_of_transparency_interval, lang)
     for w in report.warnings:
         out += ["", say(msg("Warning: {warning}", warning=w))]
     if whole is not None:
-        out += ["", say(msg("## On all {rows} rows (the held-out rows and the rows the baselines were fitted on)",
-                            rows=whole.n_students)), "", *metrics_lines(whole, lang=lang)]
+        out += [
+            "",
+            say(
+                msg(
+                    "## On all {rows} rows (the held-out rows and the rows the baselines were fitted on)",
+                    rows=whole.n_students,
+                )
+            ),
+            "",
+            *metrics_lines(whole, lang=lang),
+        ]
     out += ["", say(msg("## Fairness audit (all rows)")), "", *fairness_lines(report.fairness, lang)]
     if report.drift is not None:
         d = report.drift
         rate = say(msg("n/a")) if d.leaving_rate is None else figure(d.leaving_rate, lang)
         base = say(msg("n/a")) if d.training_leaving_rate is None else figure(d.training_leaving_rate, lang)
-        out += ["", say(msg("## Drift against the training data")), "",
-                say(msg("Rate of leaving {rate} here against {base} in training. Feature means against the card's "
-                        "reference, in training standard deviations; (!) from {mark} sd.", rate=rate, base=base,
-                        mark=figure(d.mark_at_sd, lang, "g"))), "",
-                say(msg("| feature | reference | mean here | shift (sd) |")), "|---|---|---|---|"]
-        out += [f"| {f.feature} | {figure(f.reference, lang, '.2f')} | "
-                f"{say(msg('n/a')) if f.mean is None else figure(f.mean, lang, '.2f')} | "
-                f"{say(msg('n/a')) if f.shift_in_sd is None else figure(f.shift_in_sd, lang, '+.2f')}"
-                f"{' (!)' if f.marked else ''} |" for f in d.features]
+        out += [
+            "",
+            say(msg("## Drift against the training data")),
+            "",
+            say(
+                msg(
+                    "Rate of leaving {rate} here against {base} in training. Feature means against the card's "
+                    "reference, in training standard deviations; (!) from {mark} sd.",
+                    rate=rate,
+                    base=base,
+                    mark=figure(d.mark_at_sd, lang, "g"),
+                )
+            ),
+            "",
+            say(msg("| feature | reference | mean here | shift (sd) |")),
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| {f.feature} | {figure(f.reference, lang, '.2f')} | "
+            f"{say(msg('n/a')) if f.mean is None else figure(f.mean, lang, '.2f')} | "
+            f"{say(msg('n/a')) if f.shift_in_sd is None else figure(f.shift_in_sd, lang, '+.2f')}"
+            f"{' (!)' if f.marked else ''} |"
+            for f in d.features
+        ]
     return "\n".join([*out, ""])
 
 

@@ -31,21 +31,35 @@ def metrics_lines(metrics: Metrics, baselines: Baselines | None = None, lang: st
     say = partial(localised, lang=lang)
     columns: list[tuple[str, Metrics]] = [(say(msg("model")), metrics)]
     if baselines is not None:
-        columns += [(say(msg("rule-based count")), baselines.rule_count),
-                    (say(msg("gradient boosting")), baselines.gradient_boosting)]
-    lines = [f"| {say(msg('metric (95% interval)'))} | " + " | ".join(t for t, _ in columns) + " |",
-             "|---|" + "---|" * len(columns)]
+        columns += [
+            (say(msg("rule-based count")), baselines.rule_count),
+            (say(msg("gradient boosting")), baselines.gradient_boosting),
+        ]
+    lines = [
+        f"| {say(msg('metric (95% interval)'))} | " + " | ".join(t for t, _ in columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
     rows: list[tuple[str, list[str]]] = [
         ("ROC AUC", [interval_text(m.roc_auc, lang) for _, m in columns]),
         ("PR AUC", [interval_text(m.pr_auc, lang) for _, m in columns]),
-        (say(msg("Brier score")), [interval_text(m.brier, lang) if m.brier else say(msg("n/a (not a probability)"))
-                                   for _, m in columns]),
+        (
+            say(msg("Brier score")),
+            [interval_text(m.brier, lang) if m.brier else say(msg("n/a (not a probability)")) for _, m in columns],
+        ),
     ]
     for key, at in metrics.precision_at.items():
-        rows.append((say(msg("precision in top {share} (k={k})", share=key, k=at.k)),
-                     [interval_text(m.precision_at.get(key), lang) for _, m in columns]))
-        rows.append((say(msg("recall in top {share} (k={k})", share=key, k=at.k)),
-                     [interval_text(m.recall_at.get(key), lang) for _, m in columns]))
+        rows.append(
+            (
+                say(msg("precision in top {share} (k={k})", share=key, k=at.k)),
+                [interval_text(m.precision_at.get(key), lang) for _, m in columns],
+            )
+        )
+        rows.append(
+            (
+                say(msg("recall in top {share} (k={k})", share=key, k=at.k)),
+                [interval_text(m.recall_at.get(key), lang) for _, m in columns],
+            )
+        )
     lines += [f"| {name} | " + " | ".join(values) + " |" for name, values in rows]
     return lines
 
@@ -55,30 +69,51 @@ def fairness_lines(audit: Fairness, lang: str = "en") -> list[str]:
     if not audit.columns:
         return [say(msg(audit.note)) if audit.note else say(msg("No audit columns."))]
     low, high = audit.range or [0.8, 1.25]
-    lines = [say(msg("Flagged = in the top {share}; ratios are to the largest group and marked (!) outside "
-                     "{low}-{high}. Groups under 30 students are too small to judge.",
-                     share=audit.top_fraction or "10%", low=figure(low, lang, "g"), high=figure(high, lang, "g")))]
+    lines = [
+        say(
+            msg(
+                "Flagged = in the top {share}; ratios are to the largest group and marked (!) outside "
+                "{low}-{high}. Groups under 30 students are too small to judge.",
+                share=audit.top_fraction or "10%",
+                low=figure(low, lang, "g"),
+                high=figure(high, lang, "g"),
+            )
+        )
+    ]
     metrics = ("prevalence", "recall", "false_positive_rate", "precision", "calibration_in_the_large")
     for column, block in audit.columns.items():
-        lines += ["", say(msg("**{column}** (reference group: {group})", column=column,
-                              group=block.reference_group)), "",
-                  say(msg("| group | n | prevalence | recall | false positive rate | precision | calibration "
-                          "(mean p / rate) |")), "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            say(msg("**{column}** (reference group: {group})", column=column, group=block.reference_group)),
+            "",
+            say(
+                msg(
+                    "| group | n | prevalence | recall | false positive rate | precision | calibration "
+                    "(mean p / rate) |"
+                )
+            ),
+            "|---|---|---|---|---|---|---|",
+        ]
         for g in block.groups:
             cells = []
             for metric in metrics:
                 value, ratio = getattr(g, metric), g.ratio_to_largest.get(metric)
                 mark = " (!)" if metric in g.outside_range else ""
-                cells.append(say(msg("n/a")) if value is None else
-                             f"{figure(value, lang)} (x{figure(ratio, lang, '.2f')}){mark}" if ratio is not None
-                             else figure(value, lang))
+                cells.append(
+                    say(msg("n/a"))
+                    if value is None
+                    else f"{figure(value, lang)} (x{figure(ratio, lang, '.2f')}){mark}"
+                    if ratio is not None
+                    else figure(value, lang)
+                )
             name = say(msg("{group} (small)", group=g.group)) if g.small_group else g.group
             lines.append(f"| {name} | {g.n} | " + " | ".join(cells) + " |")
     return lines
 
 
-def price_lines(price: dict[str, float | None], lead: str,
-                 interval: dict[str, Interval] | None = None, lang: str = "en") -> list[str]:
+def price_lines(
+    price: dict[str, float | None], lead: str, interval: dict[str, Interval] | None = None, lang: str = "en"
+) -> list[str]:
     if not price:
         return []
     auc, top = price.get("roc_auc"), price.get("precision_at_10%")
@@ -87,12 +122,29 @@ def price_lines(price: dict[str, float | None], lead: str,
         found = (interval or {}).get(key)
         if found is None or found.low is None or found.high is None:
             return ""
-        return localised(msg(" (paired 95% interval {low} to {high})", low=figure(found.low, lang, "+.3f"),
-                             high=figure(found.high, lang, "+.3f")), lang)
+        return localised(
+            msg(
+                " (paired 95% interval {low} to {high})",
+                low=figure(found.low, lang, "+.3f"),
+                high=figure(found.high, lang, "+.3f"),
+            ),
+            lang,
+        )
 
-    return ["", localised(msg("{lead}ROC AUC {auc}{auc_interval}, precision in top 10% {top}{top_interval}.",
-                              lead=lead, auc=signed_figure(auc, lang), auc_interval=span("roc_auc"),
-                              top=signed_figure(top, lang), top_interval=span("precision_at_10%")), lang)]
+    return [
+        "",
+        localised(
+            msg(
+                "{lead}ROC AUC {auc}{auc_interval}, precision in top 10% {top}{top_interval}.",
+                lead=lead,
+                auc=signed_figure(auc, lang),
+                auc_interval=span("roc_auc"),
+                top=signed_figure(top, lang),
+                top_interval=span("precision_at_10%"),
+            ),
+            lang,
+        ),
+    ]
 
 
 def signed_figure(value: float | None, lang: str) -> str:

@@ -27,10 +27,10 @@ class PrivacyFacts:
     school: str
     retention_weeks: int | None
     referral_targets: tuple[str, ...]
-    covenant: str | None               # "01-08-2026 t/m 31-07-2027", or None without [sharing]
-    bases: dict[str, int]              # recorded bases per kind
-    fields_read: dict[str, tuple[str, ...]]   # table -> the contract's columns riskscreen reads
-    refused: tuple[str, ...]           # the kinds of identifiers the guard refuses
+    covenant: str | None  # "01-08-2026 t/m 31-07-2027", or None without [sharing]
+    bases: dict[str, int]  # recorded bases per kind
+    fields_read: dict[str, tuple[str, ...]]  # table -> the contract's columns riskscreen reads
+    refused: tuple[str, ...]  # the kinds of identifiers the guard refuses
     model: str
     demonstration: bool
     model_created: str
@@ -38,7 +38,7 @@ class PrivacyFacts:
     training_to: str | None
     training_students: int
     training_positives: int
-    roc_auc: str                       # "0,91 (0,86-0,94)"
+    roc_auc: str  # "0,91 (0,86-0,94)"
     test_students: int
     test_positives: int
     fairness: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> groups outside the range
@@ -48,12 +48,16 @@ class PrivacyFacts:
 
 def render_papers(facts: PrivacyFacts, lang: str) -> dict[str, str]:
     """Each paper's file name and its Markdown."""
-    environment = jinja2.Environment(loader=jinja2.PackageLoader("riskscreen", "render/templates/privacy"),
-                                     autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                                     trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("riskscreen", "render/templates/privacy"),
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     names = texts(lang)["privacy_files"]
-    return {f"{names[key]}.md": environment.get_template(f"{key}.md.j2").render(f=facts, lang=lang)
-            for key in PAPERS}
+    return {f"{names[key]}.md": environment.get_template(f"{key}.md.j2").render(f=facts, lang=lang) for key in PAPERS}
 
 
 def paper_pdf(markdown: str) -> bytes:

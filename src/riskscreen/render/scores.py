@@ -24,8 +24,9 @@ REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
 def model_line(result: ScoreResult) -> str:
     lang = result.lang
-    return str(texts(lang)["messages"]["model_line"]).format(model=result.model_label,
-                                                              as_of=date_text(result.as_of.date().isoformat(), lang))
+    return str(texts(lang)["messages"]["model_line"]).format(
+        model=result.model_label, as_of=date_text(result.as_of.date().isoformat(), lang)
+    )
 
 
 def demo_warning(result: ScoreResult) -> str | None:
@@ -64,48 +65,113 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
         parts.append(Text(warning, style="bold yellow"))
     table = Table(show_lines=False, expand=False)
     for key in ("rank", "student", "mentor", "class", "probability", "band", "reasons", "flags"):
-        table.add_column(label(key, lang), overflow="fold",
-                         justify="right" if key in {"rank", "probability"} else "left")
+        table.add_column(
+            label(key, lang), overflow="fold", justify="right" if key in {"rank", "probability"} else "left"
+        )
     for (_, row), flags in zip(rows.iterrows(), flag_texts(result, rows), strict=True):
         reasons = "; ".join(r for r in (row[c] for c in REASON_COLUMNS) if r)
-        table.add_row(*(cell(v) for v in (row["rank"], row["student_id"], _text(row["mentor"]), _text(row["class"]),
-                                           percent(row["probability"], lang), band_label(row["band"], lang),
-                                           reasons or "-", flags)))
+        table.add_row(
+            *(
+                cell(v)
+                for v in (
+                    row["rank"],
+                    row["student_id"],
+                    _text(row["mentor"]),
+                    _text(row["class"]),
+                    percent(row["probability"], lang),
+                    band_label(row["band"], lang),
+                    reasons or "-",
+                    flags,
+                )
+            )
+        )
     parts.append(table)
     return Group(*parts)
 
 
-def render_scores(result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None,
-                  csv_dialect: str | None = None) -> str:
+def render_scores(
+    result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None, csv_dialect: str | None = None
+) -> str:
     lang = result.lang
     texts_ = _flat_columns(result, rows)
     if fmt == "json":
-        records = [{
-            "rank": int(rank), "student_id": sid, "mentor": mentor or None, "class": klass or None,
-            "probability": round(float(p), 6), "band": band, "reasons": [r for r in (r1, r2, r3) if r],
-            "reason_features": [f for f in features.split(";") if f],
-            "flags": {"verzuim_16u": bool(v), "ziekteverzuim": bool(z), "text": flags},
-            "statutory": entries_json(statutory_of(result, sid)),
-        } for rank, sid, mentor, klass, p, band, r1, r2, r3, features, v, z, flags in zip(
-            rows["rank"], texts_["student_id"], texts_["mentor"], texts_["class"], rows["probability"], rows["band"],
-            rows["reason_1"], rows["reason_2"], rows["reason_3"], rows["reason_features"].astype(str),
-            rows["verzuim_16u"], rows["ziekteverzuim"], texts_["flags"], strict=True)]
-        doc = {"model": {"name": result.model_name, "source": result.model_source,
-                         "demonstration": result.demonstration,
-                         "notice": demo_warning(result)},
-               "as_of": result.as_of.date().isoformat(), "language": lang, "students": records}
+        records = [
+            {
+                "rank": int(rank),
+                "student_id": sid,
+                "mentor": mentor or None,
+                "class": klass or None,
+                "probability": round(float(p), 6),
+                "band": band,
+                "reasons": [r for r in (r1, r2, r3) if r],
+                "reason_features": [f for f in features.split(";") if f],
+                "flags": {"verzuim_16u": bool(v), "ziekteverzuim": bool(z), "text": flags},
+                "statutory": entries_json(statutory_of(result, sid)),
+            }
+            for rank, sid, mentor, klass, p, band, r1, r2, r3, features, v, z, flags in zip(
+                rows["rank"],
+                texts_["student_id"],
+                texts_["mentor"],
+                texts_["class"],
+                rows["probability"],
+                rows["band"],
+                rows["reason_1"],
+                rows["reason_2"],
+                rows["reason_3"],
+                rows["reason_features"].astype(str),
+                rows["verzuim_16u"],
+                rows["ziekteverzuim"],
+                texts_["flags"],
+                strict=True,
+            )
+        ]
+        doc = {
+            "model": {
+                "name": result.model_name,
+                "source": result.model_source,
+                "demonstration": result.demonstration,
+                "notice": demo_warning(result),
+            },
+            "as_of": result.as_of.date().isoformat(),
+            "language": lang,
+            "students": records,
+        }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        header = ["rank", "student_id", "mentor", "class", "probability", "band", "reason_1", "reason_2",
-                  "reason_3", "verzuim_16u", "ziekteverzuim", "flags", "model"]
+        header = [
+            "rank",
+            "student_id",
+            "mentor",
+            "class",
+            "probability",
+            "band",
+            "reason_1",
+            "reason_2",
+            "reason_3",
+            "verzuim_16u",
+            "ziekteverzuim",
+            "flags",
+            "model",
+        ]
         model = result.model_label + (f" {texts(lang)['messages']['demo_short']}" if result.demonstration else "")
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
-        body = zip(rows["rank"].astype(int).tolist(), texts_["student_id"], texts_["mentor"], texts_["class"],
-                   [round(p, 4) for p in rows["probability"].tolist()], rows["band"].map(bands).tolist(),
-                   rows["reason_1"].tolist(), rows["reason_2"].tolist(), rows["reason_3"].tolist(),
-                   rows["verzuim_16u"].astype(int).tolist(), rows["ziekteverzuim"].astype(int).tolist(),
-                   texts_["flags"], [model] * len(rows), strict=True)
+        body = zip(
+            rows["rank"].astype(int).tolist(),
+            texts_["student_id"],
+            texts_["mentor"],
+            texts_["class"],
+            [round(p, 4) for p in rows["probability"].tolist()],
+            rows["band"].map(bands).tolist(),
+            rows["reason_1"].tolist(),
+            rows["reason_2"].tolist(),
+            rows["reason_3"].tolist(),
+            rows["verzuim_16u"].astype(int).tolist(),
+            rows["ziekteverzuim"].astype(int).tolist(),
+            texts_["flags"],
+            [model] * len(rows),
+            strict=True,
+        )
         return csv_text(csv_header(header, lang), body, csv_dialect_for(lang, csv_dialect))
     return to_text(scores_renderable(result, rows), width)
 
@@ -118,8 +184,10 @@ def csv_header(keys: list[str], lang: str) -> list[str]:
 
 def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
     """Text columns with missing values as empty strings, computed once per column."""
-    return {c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c].tolist()]
-            for c in ("student_id", "mentor", "class")} | {"flags": flag_texts(result, rows)}
+    return {
+        c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c].tolist()]
+        for c in ("student_id", "mentor", "class")
+    } | {"flags": flag_texts(result, rows)}
 
 
 def explain_renderable(ex: Explanation) -> Group:
@@ -132,9 +200,11 @@ def explain_renderable(ex: Explanation) -> Group:
     warning = demo_warning(result)
     if warning:
         parts.append(Text(warning, style="bold yellow"))
-    details = [ew["rank"].format(rank=row["rank"], n=len(result.table)),
-               f"{label('probability', lang).lower()} {percent(row['probability'], lang)}",
-               f"{label('band', lang).lower()} {band_label(row['band'], lang)}"]
+    details = [
+        ew["rank"].format(rank=row["rank"], n=len(result.table)),
+        f"{label('probability', lang).lower()} {percent(row['probability'], lang)}",
+        f"{label('band', lang).lower()} {band_label(row['band'], lang)}",
+    ]
     if _text(row["mentor"]):
         details.append(f"{label('mentor', lang).lower()} {plain(row['mentor'], DISPLAY_CHARS)}")
     if _text(row["class"]):
@@ -147,9 +217,12 @@ def explain_renderable(ex: Explanation) -> Group:
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
         name = described(f, lang)
-        table.add_row(name + ("" if used else f" ({ew['not_used']})"), number(f["value"], lang),
-                      number(f["reference"], lang) if used else "-",
-                      signed(f["contribution"], lang) if used else "-")
+        table.add_row(
+            name + ("" if used else f" ({ew['not_used']})"),
+            number(f["value"], lang),
+            number(f["reference"], lang) if used else "-",
+            signed(f["contribution"], lang) if used else "-",
+        )
     total = ex.base_logit + float(ex.breakdown["contribution"].sum())
     table.add_row(ew["total"], "", "", signed(total, lang))
     parts.append(table)
@@ -164,42 +237,72 @@ def explain_renderable(ex: Explanation) -> Group:
     for name in ("date", "period", "hours", "code"):
         reg_table.add_column(ew[name])
     for _, r in regs.iterrows():
-        reg_table.add_row(date_text(pd.Timestamp(r["date"]).date().isoformat(), lang),
-                          number(r["period"], lang) if "period" in regs else "-", number(r["hours"], lang),
-                          words["codes"].get(str(r["code"]), str(r["code"])))
+        reg_table.add_row(
+            date_text(pd.Timestamp(r["date"]).date().isoformat(), lang),
+            number(r["period"], lang) if "period" in regs else "-",
+            number(r["hours"], lang),
+            words["codes"].get(str(r["code"]), str(r["code"])),
+        )
     parts.append(reg_table)
     return Group(*parts)
 
 
-def render_explanation(ex: Explanation, fmt: str, width: int | None = None,
-                       csv_dialect: str | None = None) -> str:
+def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_dialect: str | None = None) -> str:
     if fmt == "json":
         row = ex.row
         doc = {
-            "student_id": ex.student_id, "rank": int(row["rank"]), "probability": round(float(row["probability"]), 6),
-            "band": str(row["band"]), "logit": round(float(row["logit"]), 6), "base_logit": round(ex.base_logit, 6),
-            "model": {"name": ex.result.model_name, "source": ex.result.model_source,
-                      "demonstration": ex.result.demonstration,
-                      "notice": demo_warning(ex.result)},
+            "student_id": ex.student_id,
+            "rank": int(row["rank"]),
+            "probability": round(float(row["probability"]), 6),
+            "band": str(row["band"]),
+            "logit": round(float(row["logit"]), 6),
+            "base_logit": round(ex.base_logit, 6),
+            "model": {
+                "name": ex.result.model_name,
+                "source": ex.result.model_source,
+                "demonstration": ex.result.demonstration,
+                "notice": demo_warning(ex.result),
+            },
             "as_of": ex.result.as_of.date().isoformat(),
             **({"enrolled_weeks_12w": ex.enrolled_weeks} if ex.enrolled_weeks is not None else {}),
-            "features": [{"feature": f["feature"], "description": described(f, ex.result.lang),
-                          "value": _num(f["value"]), "reference": _num(f["reference"]),
-                          "contribution": round(float(f["contribution"]), 6), "used": bool(f["used"])}
-                         for _, f in ex.breakdown.iterrows()],
+            "features": [
+                {
+                    "feature": f["feature"],
+                    "description": described(f, ex.result.lang),
+                    "value": _num(f["value"]),
+                    "reference": _num(f["reference"]),
+                    "contribution": round(float(f["contribution"]), 6),
+                    "used": bool(f["used"]),
+                }
+                for _, f in ex.breakdown.iterrows()
+            ],
             "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
             "flags": {k: _json_value(v) for k, v in ex.flags.items() if k != "statutory_entries"},
             "statutory": entries_json(statutory_of(ex.result, ex.student_id)),
-            "registrations": [{"date": pd.Timestamp(r["date"]).date().isoformat(),
-                               "period": _num(r["period"]) if "period" in ex.registrations else None,
-                               "hours": float(r["hours"]), "code": str(r["code"])}
-                              for _, r in ex.registrations.iterrows()],
+            "registrations": [
+                {
+                    "date": pd.Timestamp(r["date"]).date().isoformat(),
+                    "period": _num(r["period"]) if "period" in ex.registrations else None,
+                    "hours": float(r["hours"]),
+                    "code": str(r["code"]),
+                }
+                for _, r in ex.registrations.iterrows()
+            ],
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         header = ["feature", "description", "value", "reference", "contribution", "used"]
-        rows = [[f["feature"], described(f, ex.result.lang), _num(f["value"]), _num(f["reference"]),
-                 round(float(f["contribution"]), 6), int(bool(f["used"]))] for _, f in ex.breakdown.iterrows()]
+        rows = [
+            [
+                f["feature"],
+                described(f, ex.result.lang),
+                _num(f["value"]),
+                _num(f["reference"]),
+                round(float(f["contribution"]), 6),
+                int(bool(f["used"])),
+            ]
+            for _, f in ex.breakdown.iterrows()
+        ]
         return csv_text(csv_header(header, ex.result.lang), rows, csv_dialect_for(ex.result.lang, csv_dialect))
     return to_text(explain_renderable(ex), width)
 

@@ -16,29 +16,49 @@ DATES = ("on", "until", "ended")
 
 def records(bases: list[Basis], today: str) -> list[dict[str, Any]]:
     """Each basis by its keys, and whether it holds today."""
-    return [{"student_id": b.student_id, "basis": b.basis, "on": b.on, "until": b.until, "ended": b.ended,
-             "holds": b.covers(today)} for b in bases]
+    return [
+        {
+            "student_id": b.student_id,
+            "basis": b.basis,
+            "on": b.on,
+            "until": b.until,
+            "ended": b.ended,
+            "holds": b.covers(today),
+        }
+        for b in bases
+    ]
 
 
-def render_sharing(bases: list[Basis], school: SchoolBasis | None, fmt: str, lang: str, today: str,
-                   csv_dialect: str | None = None) -> str:
+def render_sharing(
+    bases: list[Basis], school: SchoolBasis | None, fmt: str, lang: str, today: str, csv_dialect: str | None = None
+) -> str:
     rows = records(bases, today)
     if fmt == "json":
-        default = None if school is None else {"basis": school.basis, "on": school.on, "until": school.until,
-                                               "holds": school.covers(today)}
+        default = (
+            None
+            if school is None
+            else {"basis": school.basis, "on": school.on, "until": school.until, "holds": school.covers(today)}
+        )
         return json.dumps({"school": default, "bases": rows}, indent=2, ensure_ascii=False) + "\n"
     words = texts(lang)["sharing_list"]
     shown = [[_shown(key, row[key], lang, words) for key in COLUMNS] for row in rows]
     if school is not None:
-        shown.insert(0, [str(words["every_student"]), choice_label("sharing_bases", school.basis, lang),
-                         date_text(school.on, lang), date_text(school.until, lang) if school.until else "", "",
-                         str(words["yes" if school.covers(today) else "no"])])
+        shown.insert(
+            0,
+            [
+                str(words["every_student"]),
+                choice_label("sharing_bases", school.basis, lang),
+                date_text(school.on, lang),
+                date_text(school.until, lang) if school.until else "",
+                "",
+                str(words["yes" if school.covers(today) else "no"]),
+            ],
+        )
     heading = [str(words[k]) for k in COLUMNS]
     if fmt == "csv":
         return csv_text(heading, shown, csv_dialect_for(lang, csv_dialect))
     widths = [max(len(h), *(len(r[i]) for r in shown)) for i, h in enumerate(heading)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-             for row in [heading, *shown]]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in [heading, *shown]]
     return "\n".join(lines) + "\n"
 
 
@@ -64,11 +84,21 @@ def render_log(entries: list[Any], fmt: str, lang: str, csv_dialect: str | None 
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     words = texts(lang)["log_list"]
     heading = [str(words[k]) for k in LOG_COLUMNS]
-    shown = [[f"{date_text(r['at'][:10], lang)} {r['at'][11:]}", r["command"],
-              str(words.get(f"role_{r['role']}", r["role"])), r["format"], str(r["students"]), r["output"]]
-             for r in rows]
+    shown = [
+        [
+            f"{date_text(r['at'][:10], lang)} {r['at'][11:]}",
+            r["command"],
+            str(words.get(f"role_{r['role']}", r["role"])),
+            r["format"],
+            str(r["students"]),
+            r["output"],
+        ]
+        for r in rows
+    ]
     if fmt == "csv":
         return csv_text(heading, shown, csv_dialect_for(lang, csv_dialect))
     widths = [max(len(h), *(len(r[i]) for r in shown)) for i, h in enumerate(heading)]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-                     for row in [heading, *shown]) + "\n"
+    return (
+        "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in [heading, *shown])
+        + "\n"
+    )

@@ -70,11 +70,12 @@ def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
     words = words_of(sl)
     if sl.role == "leerplicht":  # the statutory reports, nothing from the model
         return csv_text(statutory_header(sl), statutory_rows(sl), csv_dialect_for(sl.result.lang, dialect))
-    cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]),
-            *columns(sl, for_import=True)]
+    cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]), *columns(sl, for_import=True)]
     made = made_with(sl)  # on every row: a row copied alone still says which model made it
-    rows = [[*("; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)), made]
-            for r in records(sl)]
+    rows = [
+        [*("; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)), made]
+        for r in records(sl)
+    ]
     cols.append(("made_with", words["made_with"]))
     return csv_text([t for _, t in cols], rows, csv_dialect_for(sl.result.lang, dialect))
 
@@ -87,27 +88,57 @@ def json_document(sl: Shortlist) -> str:
     students = []
     for _, row in sl.entries.iterrows():
         entries = row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []
-        students.append({
-            "student_id": str(row["student_id"]), "group": str(row["group"]), "priority": int(row["priority"]),
-            "rank": int(row["rank"]), "band": str(row["band"]), "probability": round(float(row["probability"]), 6),
-            "listed_by": {"statutory": bool(row["statutory"]), "risk": bool(row["by_risk"])},
-            "change": str(row["change"]), "change_points": _plain(row["change_points"]),
-            "reason_features": [f for f in str(row["reason_features"]).split(";") if f],
-            "statutory": entries_json(entries),
-            "sick_leave": {"state": str(row["sick_state"]), "reported_on": _plain(row["sick_reported_on"])},
-            "open_action": None if not _plain(row["action_id"]) else {
-                "id": int(row["action_id"]), "agreed": row["action_agreed"], "review": _plain(row["action_review"]),
-                "review_overdue": bool(row["review_overdue"]), "who": row["action_who"]},
-            "prompts": list(row["prompts"]),
-        })
-    open_reports = [{"student_id": str(r["student_id"]), "group": str(r["group"]), **entries_json([r["entry"]])[0]}
-                    for _, r in sl.statutory.iterrows()]
-    model = None if sl.role == "leerplicht" else {
-        "name": result.model_name, "source": result.model_source, "demonstration": result.demonstration,
-        "notice": demo_warning(result)}
-    doc = {"as_of": result.as_of.date().isoformat(), "school": sl.school or None, "by": sl.by, "role": sl.role,
-           "withheld": sl.withheld or None, "model": model,
-           "previous_as_of": sl.previous_as_of, "open_reports": open_reports, "students": students}
+        students.append(
+            {
+                "student_id": str(row["student_id"]),
+                "group": str(row["group"]),
+                "priority": int(row["priority"]),
+                "rank": int(row["rank"]),
+                "band": str(row["band"]),
+                "probability": round(float(row["probability"]), 6),
+                "listed_by": {"statutory": bool(row["statutory"]), "risk": bool(row["by_risk"])},
+                "change": str(row["change"]),
+                "change_points": _plain(row["change_points"]),
+                "reason_features": [f for f in str(row["reason_features"]).split(";") if f],
+                "statutory": entries_json(entries),
+                "sick_leave": {"state": str(row["sick_state"]), "reported_on": _plain(row["sick_reported_on"])},
+                "open_action": None
+                if not _plain(row["action_id"])
+                else {
+                    "id": int(row["action_id"]),
+                    "agreed": row["action_agreed"],
+                    "review": _plain(row["action_review"]),
+                    "review_overdue": bool(row["review_overdue"]),
+                    "who": row["action_who"],
+                },
+                "prompts": list(row["prompts"]),
+            }
+        )
+    open_reports = [
+        {"student_id": str(r["student_id"]), "group": str(r["group"]), **entries_json([r["entry"]])[0]}
+        for _, r in sl.statutory.iterrows()
+    ]
+    model = (
+        None
+        if sl.role == "leerplicht"
+        else {
+            "name": result.model_name,
+            "source": result.model_source,
+            "demonstration": result.demonstration,
+            "notice": demo_warning(result),
+        }
+    )
+    doc = {
+        "as_of": result.as_of.date().isoformat(),
+        "school": sl.school or None,
+        "by": sl.by,
+        "role": sl.role,
+        "withheld": sl.withheld or None,
+        "model": model,
+        "previous_as_of": sl.previous_as_of,
+        "open_reports": open_reports,
+        "students": students,
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -119,8 +150,9 @@ def _plain(value: object) -> Any:
     return value
 
 
-def render(sl: Shortlist, fmt: str, width: int | None = None, color: bool = False,
-           csv_dialect: str | None = None) -> str | bytes:
+def render(
+    sl: Shortlist, fmt: str, width: int | None = None, color: bool = False, csv_dialect: str | None = None
+) -> str | bytes:
     if fmt == "json":
         return json_document(sl)
     if fmt == "md":

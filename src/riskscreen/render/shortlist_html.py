@@ -32,12 +32,16 @@ if TYPE_CHECKING:
     from riskscreen.weekly.shortlist import Shortlist
 
 
-
 @functools.cache
 def template_environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("riskscreen.render", "templates"),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("riskscreen.render", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def html_document(sl: Shortlist) -> str:
@@ -45,16 +49,46 @@ def html_document(sl: Shortlist) -> str:
     words = words_of(sl)
     head = header_lines(sl)
     warning = demo_warning(sl.result)
-    recs = [{**r, "student_lines": printed_student(r, lang), "reason_lines": printed_reasons(r, words),
-             "flag_lines": printed_flags(r, words)} for r in records(sl)]
-    groups = [{"heading": group_heading(group, lang), "rows": [r for r in recs if r["group"] == group],
-               "notes": group_notes(sl, group)} for group in sl.groups]
+    recs = [
+        {
+            **r,
+            "student_lines": printed_student(r, lang),
+            "reason_lines": printed_reasons(r, words),
+            "flag_lines": printed_flags(r, words),
+        }
+        for r in records(sl)
+    ]
+    groups = [
+        {
+            "heading": group_heading(group, lang),
+            "rows": [r for r in recs if r["group"] == group],
+            "notes": group_notes(sl, group),
+        }
+        for group in sl.groups
+    ]
     total = sum(w for _, w in PRINTED_COLUMNS)
-    return template_environment().get_template("shortlist.html.j2").render(
-        lang=lang, title=head[0], warning=warning, lines=[line for line in head[1:] if line != warning],
-        empty=words["empty"], groups=groups, names=sl.names is not None,
-        widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS], columns=headings(sl),
-        who=words["who"], when=words["when"], confidential=texts(lang)["pdf"]["confidential"],
-        legend_title=texts(lang)["pdf"]["legend_title"], legend=legend_lines(sl), model=sl.result.model_label,
-        statutory_title=words["statutory_title"], statutory_none=words["statutory_none"],
-        statutory_header=statutory_header(sl), statutory=statutory_rows(sl))
+    return (
+        template_environment()
+        .get_template("shortlist.html.j2")
+        .render(
+            lang=lang,
+            title=head[0],
+            warning=warning,
+            lines=[line for line in head[1:] if line != warning],
+            empty=words["empty"],
+            groups=groups,
+            names=sl.names is not None,
+            widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS],
+            columns=headings(sl),
+            who=words["who"],
+            when=words["when"],
+            confidential=texts(lang)["pdf"]["confidential"],
+            legend_title=texts(lang)["pdf"]["legend_title"],
+            legend=legend_lines(sl),
+            model=sl.result.model_label,
+            statutory_title=words["statutory_title"],
+            statutory_none=words["statutory_none"],
+            statutory_header=statutory_header(sl),
+            statutory=statutory_rows(sl),
+        )
+    )

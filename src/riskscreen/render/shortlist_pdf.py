@@ -42,16 +42,16 @@ if TYPE_CHECKING:
 
     from riskscreen.weekly.shortlist import Shortlist
 
-FONT = "Helvetica"   # without matplotlib's DejaVu Sans (see register_font)
+FONT = "Helvetica"  # without matplotlib's DejaVu Sans (see register_font)
 UNICODE_FONT = "DejaVu"
-SIZE = 10            # points; nothing on the page is smaller
-LINE = 4.1           # mm per line of 10-point text (1.15 times the size)
-PAD = 1.5            # mm inside a cell
-MARGIN = 10          # mm
-MIN_ROW = 30         # mm: room for four handwritten lines in the write-in columns
-WRITE_LINE = 6.5     # mm between the lines for handwriting
-TOP = 15             # mm: where a page's content starts, under the running header
-BOTTOM = 190         # mm: where the running footer starts
+SIZE = 10  # points; nothing on the page is smaller
+LINE = 4.1  # mm per line of 10-point text (1.15 times the size)
+PAD = 1.5  # mm inside a cell
+MARGIN = 10  # mm
+MIN_ROW = 30  # mm: room for four handwritten lines in the write-in columns
+WRITE_LINE = 6.5  # mm between the lines for handwriting
+TOP = 15  # mm: where a page's content starts, under the running header
+BOTTOM = 190  # mm: where the running footer starts
 ACTION, WHO_WHEN = 4, 5  # the write-in columns of PRINTED_COLUMNS
 # Helvetica in a PDF knows only the Windows-1252 characters; these are written the nearest way it can.
 REPLACE = str.maketrans({"→": "->", "≥": ">=", "≤": "<=", "✓": "v", "\u2009": " ", "\u00a0": " "})
@@ -64,8 +64,7 @@ def register_font(doc: FPDF) -> tuple[str, bool]:
     spec = importlib.util.find_spec("matplotlib")
     folders = list(spec.submodule_search_locations or []) if spec else []
     fonts = [Path(f) / "mpl-data" / "fonts" / "ttf" for f in folders]
-    found = next((f for f in fonts if (f / "DejaVuSans.ttf").is_file() and (f / "DejaVuSans-Bold.ttf").is_file()),
-                 None)
+    found = next((f for f in fonts if (f / "DejaVuSans.ttf").is_file() and (f / "DejaVuSans-Bold.ttf").is_file()), None)
     if found is None:
         return FONT, False
     doc.add_font(UNICODE_FONT, "", str(found / "DejaVuSans.ttf"))
@@ -113,8 +112,10 @@ class _ListPdf:
     def running_header(self) -> None:
         d = self.doc
         as_of = self.sl.result.as_of
-        title = (f"{self.words['title']}, {self.words['week']} {as_of.isocalendar().week} "
-                 f"({date_text(as_of.date().isoformat(), self.lang)})")
+        title = (
+            f"{self.words['title']}, {self.words['week']} {as_of.isocalendar().week} "
+            f"({date_text(as_of.date().isoformat(), self.lang)})"
+        )
         if self.sl.school and self.sl.school != DEFAULT_SCHOOL:  # a workspace without a school name says nothing
             title += f" - {self.sl.school}"
         d.set_xy(MARGIN, 6)
@@ -166,8 +167,15 @@ class _ListPdf:
         return list(result)  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------------------- tables
-    def table(self, widths: list[float], heading: list[str], rows: list[list[str]], min_height: float = 0,
-              write_in: frozenset[int] = frozenset(), compact: bool = False) -> None:
+    def table(
+        self,
+        widths: list[float],
+        heading: list[str],
+        rows: list[list[str]],
+        min_height: float = 0,
+        write_in: frozenset[int] = frozenset(),
+        compact: bool = False,
+    ) -> None:
         """Rows that never split: a row that does not fit starts a new page, and the heading repeats there."""
         d = self.doc
         head_height = max(len(self.lines_of(h, w, "B")) for h, w in zip(heading, widths, strict=True)) * LINE
@@ -185,8 +193,16 @@ class _ListPdf:
                 self._row(widths, heading, head_height, bold=True, pad=pad)
             self._row(widths, row, height, write_in=write_in, pad=pad)
 
-    def _continued(self, widths: list[float], heading: list[str], head_height: float, row: list[str],
-                   cells: list[list[str]], write_in: frozenset[int], pad: float) -> None:
+    def _continued(
+        self,
+        widths: list[float],
+        heading: list[str],
+        head_height: float,
+        row: list[str],
+        cells: list[list[str]],
+        write_in: frozenset[int],
+        pad: float,
+    ) -> None:
         """A row taller than a page, in pieces: each page takes the lines that fit, and the next piece starts under
         the heading again with "1. 111016 (vervolg)" in the first column; the write-in lines come with the first
         piece."""
@@ -203,7 +219,7 @@ class _ListPdf:
                 if i in write_in:
                     piece.append(row[i] if first else "")
                     continue
-                taken = lines[done[i]:done[i] + room]
+                taken = lines[done[i] : done[i] + room]
                 done[i] += len(taken)
                 # the continuation names whose row it is: "1. 111016 (vervolg)"
                 again = [f"{cells[0][0] if cells[0] else ''} {self.words['continued']}".strip()]
@@ -214,8 +230,15 @@ class _ListPdf:
                 d.add_page()
                 self._row(widths, heading, head_height, bold=True, pad=pad)
 
-    def _row(self, widths: list[float], values: list[str], height: float, bold: bool = False,
-             write_in: frozenset[int] = frozenset(), pad: float = PAD) -> None:
+    def _row(
+        self,
+        widths: list[float],
+        values: list[str],
+        height: float,
+        bold: bool = False,
+        write_in: frozenset[int] = frozenset(),
+        pad: float = PAD,
+    ) -> None:
         d = self.doc
         x, y = float(MARGIN), d.get_y()
         for i, (value, width) in enumerate(zip(values, widths, strict=True)):
@@ -232,7 +255,6 @@ class _ListPdf:
                 d.multi_cell(width - 2 * PAD, LINE, self.text(value), align="L")
             x += width
         d.set_xy(MARGIN, y + height)
-
 
     def _write_in(self, x: float, y: float, width: float, height: float, labels: str) -> None:
         """Lines for handwriting; each label ('Wie:', 'Opnieuw bekijken op:') gets its share of the cell."""
@@ -257,9 +279,14 @@ class _ListPdf:
 def _student_row(r: dict[str, Any], lang: str, words: dict[str, str]) -> list[str]:
     """A student's cells: nothing cut (a row taller than a page continues on the next); the write-in cells carry
     their labels: the action's lower half asks for its type or the referral's target."""
-    return ["\n".join(printed_student(r, lang)), "\n".join(printed_reasons(r, words)),
-            "\n".join(printed_flags(r, words)), "\n".join(f"- {p}" for p in r["prompts"]),
-            f"\n{words['write_in_type']}:", f"{words['who']}:\n{words['when']}:"]
+    return [
+        "\n".join(printed_student(r, lang)),
+        "\n".join(printed_reasons(r, words)),
+        "\n".join(printed_flags(r, words)),
+        "\n".join(f"- {p}" for p in r["prompts"]),
+        f"\n{words['write_in_type']}:",
+        f"{words['who']}:\n{words['when']}:",
+    ]
 
 
 def pdf_bytes(sl: Shortlist) -> bytes:
@@ -300,12 +327,20 @@ def pdf_bytes(sl: Shortlist) -> bytes:
         d.add_page()
         out.paragraph(group_heading(group, lang), "B", SIZE + 4)
         if sl.result.bands:  # every mentor's first page: a short legend, for the page handed to them alone
-            out.paragraph(words["legend_short"].format(high=percent(sl.result.bands["high"], lang),
-                                                      elevated=percent(sl.result.bands["elevated"], lang)))
+            out.paragraph(
+                words["legend_short"].format(
+                    high=percent(sl.result.bands["high"], lang), elevated=percent(sl.result.bands["elevated"], lang)
+                )
+            )
             d.ln(1)
         if rows:
-            out.table(widths, heading, [_student_row(r, lang, words) for r in rows], MIN_ROW,
-                      write_in=frozenset({ACTION, WHO_WHEN}))
+            out.table(
+                widths,
+                heading,
+                [_student_row(r, lang, words) for r in rows],
+                MIN_ROW,
+                write_in=frozenset({ACTION, WHO_WHEN}),
+            )
         for note in group_notes(sl, group):
             d.ln(2)
             out.paragraph(note)

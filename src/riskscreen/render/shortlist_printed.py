@@ -14,8 +14,7 @@ from riskscreen.weekly.shortlist import Shortlist
 
 # ------------------------------------------------------------------- the printed list (PDF and HTML)
 # The printed list's columns (key, width in mm); the widths add up to the 277 mm between the margins of A4 landscape
-PRINTED_COLUMNS = (("student", 32), ("reasons", 64), ("flags", 48), ("prompts", 52), ("action", 52),
-                   ("who_when", 29))
+PRINTED_COLUMNS = (("student", 32), ("reasons", 64), ("flags", 48), ("prompts", 52), ("action", 52), ("who_when", 29))
 
 
 def printed_student(r: dict[str, Any], lang: str) -> list[str]:
@@ -51,8 +50,14 @@ def printed_flags(r: dict[str, Any], words: dict[str, str]) -> list[str]:
 def headings(sl: Shortlist) -> list[str]:
     lang = sl.result.lang
     words = words_of(sl)
-    return [label("student", lang), label("reasons", lang), f"{label('flags', lang)}, {words['open_action'].lower()}",
-            words["prompts"], words["action"], f"{words['who']}, {words['when'].lower()}"]
+    return [
+        label("student", lang),
+        label("reasons", lang),
+        f"{label('flags', lang)}, {words['open_action'].lower()}",
+        words["prompts"],
+        words["action"],
+        f"{words['who']}, {words['when'].lower()}",
+    ]
 
 
 def legend_lines(sl: Shortlist) -> list[str]:
@@ -62,8 +67,14 @@ def legend_lines(sl: Shortlist) -> list[str]:
     bands = sl.result.bands
     if sl.role == "leerplicht":  # the statutory reports only: nothing of the model or of sick leave to explain
         return [legend["legend_16u"]]
-    lines = [legend["legend_band"].format(high=percent(bands["high"], lang),
-                                          elevated=percent(bands["elevated"], lang))] if bands else []
-    keys = ("legend_chance", "legend_reasons", "legend_16u", "legend_write_in") if sl.role == "youthworker" else (
-        "legend_chance", "legend_reasons", "legend_16u", "legend_sick", "legend_write_in")
+    lines = (
+        [legend["legend_band"].format(high=percent(bands["high"], lang), elevated=percent(bands["elevated"], lang))]
+        if bands
+        else []
+    )
+    keys = (
+        ("legend_chance", "legend_reasons", "legend_16u", "legend_write_in")
+        if sl.role == "youthworker"
+        else ("legend_chance", "legend_reasons", "legend_16u", "legend_sick", "legend_write_in")
+    )
     return lines + [legend[key] for key in keys]

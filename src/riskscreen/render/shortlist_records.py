@@ -38,14 +38,19 @@ def header_lines(sl: Shortlist) -> list[str]:
     week = as_of.isocalendar().week
     title = words["title"] if sl.by == "mentor" else f"{words['title']}: {words['caseload'].lower()}"
     model = "" if sl.role == "leerplicht" else f"model {sl.result.model_label}; "
-    lines = [f"{title}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
-             f"{model}{len(sl.entries)} {words['students_listed']}"]
+    lines = [
+        f"{title}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
+        f"{model}{len(sl.entries)} {words['students_listed']}"
+    ]
     if sl.role != "coordinator":
         lines.append(words[f"view_{sl.role}"].format(mentor=sl.mentor))
     elsewhere = {g: n for g, n in sl.withheld.items() if g not in sl.groups}
     if elsewhere:  # the groups without a shared student have no page: their counts are here
-        lines.append(words["withheld_elsewhere"].format(counts=", ".join(
-            f"{group_label(g, lang)}: {n}" for g, n in elsewhere.items())))
+        lines.append(
+            words["withheld_elsewhere"].format(
+                counts=", ".join(f"{group_label(g, lang)}: {n}" for g, n in elsewhere.items())
+            )
+        )
     if sl.names is not None:
         lines.append(words["confidential"])
     warning = demo_warning(sl.result) if sl.role != "leerplicht" else None
@@ -56,8 +61,7 @@ def header_lines(sl: Shortlist) -> list[str]:
             lines.append(note)
     if sl.result.statutory_undetermined:
         statutory = texts(lang)["statutory"]
-        lines.append(statutory["undetermined"].format(
-            reason=statutory[f"reason_{sl.result.statutory_undetermined}"]))
+        lines.append(statutory["undetermined"].format(reason=statutory[f"reason_{sl.result.statutory_undetermined}"]))
     if sl.previous_as_of:
         lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
     else:
@@ -70,16 +74,24 @@ def header_lines(sl: Shortlist) -> list[str]:
 def made_with(sl: Shortlist) -> str:
     """What the list was made with, for every sheet and row that may travel alone: the model (and whether it is
     the demonstration model), and the rules and calendar where they differ from the law's defaults."""
-    parts = [f"model {sl.result.model_label}.", demo_warning(sl.result),
-             sl.result.rule_note(), sl.result.calendar_note()]
+    parts = [
+        f"model {sl.result.model_label}.",
+        demo_warning(sl.result),
+        sl.result.rule_note(),
+        sl.result.calendar_note(),
+    ]
     return " ".join(str(p) for p in parts if p)
 
 
 def moved_text(moved: list[dict[str, Any]], lang: str) -> list[str]:
     """'uren ongeoorloofd afwezig, laatste 4 lesweken: 2 → 8' for each signal that moved."""
     template = texts(lang)["shortlist"]["moved"]
-    return [template.format(label=SPEC[m["feature"]].words[lang].label, before=number(m["before"], lang),
-                            now=number(m["now"], lang)) for m in moved]
+    return [
+        template.format(
+            label=SPEC[m["feature"]].words[lang].label, before=number(m["before"], lang), now=number(m["now"], lang)
+        )
+        for m in moved
+    ]
 
 
 def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
@@ -92,8 +104,10 @@ def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     out = []
     for entry in shown:
         if entry["type"] == "mazl" and row["sick_state"] == "reported":
-            out.append(f"{entry_text(entry, lang, with_state=False)}; "
-                       + words["sick_reported"].format(on=date_text(row["sick_reported_on"], lang)))
+            out.append(
+                f"{entry_text(entry, lang, with_state=False)}; "
+                + words["sick_reported"].format(on=date_text(row["sick_reported_on"], lang))
+            )
         else:
             out.append(entry_text(entry, lang))
     if still_open and out:
@@ -110,15 +124,20 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     who = choice_label("roles", str(row["action_who"]), lang)
     if given(row["action_worker"]):
         who = f"{who} {row['action_worker']}"
-    lines = [words["action_line"].format(what=row["action_what"], who=who,
-                                         agreed=date_text(row["action_agreed"], lang))]
+    lines = [
+        words["action_line"].format(what=row["action_what"], who=who, agreed=date_text(row["action_agreed"], lang))
+    ]
     if given(row.get("referral_state")):
-        weeks = (dt.date.fromisoformat(sl.result.as_of.date().isoformat())
-                 - dt.date.fromisoformat(str(row["referral_since"]))).days // 7
+        weeks = (
+            dt.date.fromisoformat(sl.result.as_of.date().isoformat())
+            - dt.date.fromisoformat(str(row["referral_since"]))
+        ).days // 7
         line = words["referral_line"].format(
             target=choice_label("referrals", str(row["action_referral"]), lang),
             state=choice_label("referral_states", str(row["referral_state"]), lang),
-            since=date_text(row["referral_since"], lang), weeks=weeks)
+            since=date_text(row["referral_since"], lang),
+            weeks=weeks,
+        )
         waited = int(row["referral_waiting"] or 0)
         lines.append(line + (words["referral_waiting"].format(weeks=waited) if waited else ""))
     if given(row["action_review"]):
@@ -138,9 +157,12 @@ def own_view_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     if not strengths and not given(goal):
         return []
     lang = sl.result.lang
-    return [words_of(sl)["own_view"].format(
-        strengths=", ".join(choice_label("strengths", k, lang) for k in strengths) or "-",
-        goal=choice_label("goals", str(goal), lang) if given(goal) else "-")]
+    return [
+        words_of(sl)["own_view"].format(
+            strengths=", ".join(choice_label("strengths", k, lang) for k in strengths) or "-",
+            goal=choice_label("goals", str(goal), lang) if given(goal) else "-",
+        )
+    ]
 
 
 def given(value: object) -> bool:
@@ -155,7 +177,7 @@ def reasons_of(row: pd.Series, words: dict[str, str]) -> list[str]:
     texts_ = [str(row[c]) for c in REASON_COLUMNS if row[c]]
     weekly = [t for t, f in zip(texts_, features, strict=False) if f not in STATIC]
     fixed = [t for t, f in zip(texts_, features, strict=False) if f in STATIC]
-    weekly += texts_[len(features):]  # a reason without its feature name (an older result): shown as it is
+    weekly += texts_[len(features) :]  # a reason without its feature name (an older result): shown as it is
     return weekly + ([f"{words['background']}: " + "; ".join(fixed)] if fixed else [])
 
 
@@ -183,25 +205,42 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
     for _, row in sl.entries.iterrows():
         sid = str(row["student_id"])
         moved = moved_text(row["moved"], lang)
-        out.append({
-            "group": row["group"], "group_name": group_label(row["group"], lang), "band_key": str(row["band"]),
-            "list_date": list_date, "priority": int(row["priority"]), "rank": int(row["rank"]),
-            "student_id": sid, "name": (sl.names or {}).get(sid, ""),
-            "class": "" if pd.isna(row["class"]) else str(row["class"]),
-            "band": band_label(row["band"], lang), "probability": percent(row["probability"], lang),
-            "probability_value": float(row["probability"]),
-            "change": change_text(row["change"], row["change_points"], lang),
-            "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
-            "because": because(row, words), "reasons": reasons_of(row, words),
-            "flags": " | ".join(flag_lines(row, sl)),
-            "statutory_state": str(row["verzuim_state"]), "review_overdue": bool(row["review_overdue"]),
-            "open_action": action_lines(row, sl) + own_view_lines(row, sl),
-            "prompts": [prompt_text(k, lang) for k in row["prompts"]],
-            "action": "", "action_type": "", "referral": "", "who": "", "when": "", "strengths": "", "goal": "",
-            # the open referral's state, to be changed in place and read back by `actions import`
-            "referral_state": choice_label("referral_states", str(row["referral_state"]), lang)
-            if given(row.get("referral_state")) else "",
-        })
+        out.append(
+            {
+                "group": row["group"],
+                "group_name": group_label(row["group"], lang),
+                "band_key": str(row["band"]),
+                "list_date": list_date,
+                "priority": int(row["priority"]),
+                "rank": int(row["rank"]),
+                "student_id": sid,
+                "name": (sl.names or {}).get(sid, ""),
+                "class": "" if pd.isna(row["class"]) else str(row["class"]),
+                "band": band_label(row["band"], lang),
+                "probability": percent(row["probability"], lang),
+                "probability_value": float(row["probability"]),
+                "change": change_text(row["change"], row["change_points"], lang),
+                "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
+                "because": because(row, words),
+                "reasons": reasons_of(row, words),
+                "flags": " | ".join(flag_lines(row, sl)),
+                "statutory_state": str(row["verzuim_state"]),
+                "review_overdue": bool(row["review_overdue"]),
+                "open_action": action_lines(row, sl) + own_view_lines(row, sl),
+                "prompts": [prompt_text(k, lang) for k in row["prompts"]],
+                "action": "",
+                "action_type": "",
+                "referral": "",
+                "who": "",
+                "when": "",
+                "strengths": "",
+                "goal": "",
+                # the open referral's state, to be changed in place and read back by `actions import`
+                "referral_state": choice_label("referral_states", str(row["referral_state"]), lang)
+                if given(row.get("referral_state"))
+                else "",
+            }
+        )
     return out
 
 
@@ -225,8 +264,9 @@ def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
         moved = moved_text(r["moved"], lang)
         if moved:
             why += "; " + "; ".join(moved)
-        out.append(words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang), now=now,
-                                            why=why))
+        out.append(
+            words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang), now=now, why=why)
+        )
     return out
 
 
@@ -236,8 +276,12 @@ def group_notes(sl: Shortlist, group: str) -> list[str]:
     if sl.withheld.get(group):
         notes.append(words_of(sl)["withheld_note"].format(n=sl.withheld[group]))
     if group == OVERFLOW and sl.overflow:
-        notes.append(words_of(sl)["overflow_note"].format(capacity=sl.capacity, counts=", ".join(
-            f"{group_label(g, sl.result.lang)}: {n}" for g, n in sl.overflow.items())))
+        notes.append(
+            words_of(sl)["overflow_note"].format(
+                capacity=sl.capacity,
+                counts=", ".join(f"{group_label(g, sl.result.lang)}: {n}" for g, n in sl.overflow.items()),
+            )
+        )
     gone = left_lines(sl, group)
     if gone:
         notes.append(f"{words_of(sl)['left']}: " + "; ".join(gone))
@@ -251,8 +295,14 @@ def statutory_rows(sl: Shortlist) -> list[list[str]]:
     rows = []
     for _, r in sl.statutory.iterrows():
         name = (sl.names or {}).get(str(r["student_id"]), "")
-        rows.append([str(r["student_id"]), *([name] if sl.names is not None else []),
-                     group_label(str(r["group"]), lang), entry_text(r["entry"], lang)])
+        rows.append(
+            [
+                str(r["student_id"]),
+                *([name] if sl.names is not None else []),
+                group_label(str(r["group"]), lang),
+                entry_text(r["entry"], lang),
+            ]
+        )
     return rows
 
 
@@ -273,16 +323,26 @@ def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -
     cols = [("priority", "#"), ("student_id", label("student", lang))]
     if sl.names is not None:
         cols.append(("name", words["name"]))
-    cols += [("class", label("class", lang)), ("band", label("band", lang)),
-             ("probability", label("probability", lang)), ("change", words["change"]),
-             ("reasons", label("reasons", lang)), ("flags", label("flags", lang)), ("prompts", words["prompts"]),
-             ("open_action", words["open_action"])]
+    cols += [
+        ("class", label("class", lang)),
+        ("band", label("band", lang)),
+        ("probability", label("probability", lang)),
+        ("change", words["change"]),
+        ("reasons", label("reasons", lang)),
+        ("flags", label("flags", lang)),
+        ("prompts", words["prompts"]),
+        ("open_action", words["open_action"]),
+    ]
     if write_in:
         cols.append(("action", words["action"]))
         if for_import:
-            cols += [("action_type", words["action_type"]), ("referral", words["referral"]),
-                     ("referral_state", words["referral_state"]), ("strengths", words["strengths"]),
-                     ("goal", words["goal"])]
+            cols += [
+                ("action_type", words["action_type"]),
+                ("referral", words["referral"]),
+                ("referral_state", words["referral_state"]),
+                ("strengths", words["strengths"]),
+                ("goal", words["goal"]),
+            ]
         cols += [("who", words["who"]), ("when", words["when"])]
     return cols
 

@@ -99,10 +99,13 @@ def _block(r: dict[str, Any], sl: Shortlist) -> list[Any]:
     grid.add_column(width=5)
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold", ratio=1)
-    fields = [(words["change"], [x for x in (r["change"], *r["moved"]) if x]),
-              (label("reasons", lang), [*r["reasons"], *because_lines(r, words)]),
-              (label("flags", lang), [r["flags"]] if r["flags"] else []), (words["prompts"], r["prompts"]),
-              (words["open_action"], r["open_action"])]
+    fields = [
+        (words["change"], [x for x in (r["change"], *r["moved"]) if x]),
+        (label("reasons", lang), [*r["reasons"], *because_lines(r, words)]),
+        (label("flags", lang), [r["flags"]] if r["flags"] else []),
+        (words["prompts"], r["prompts"]),
+        (words["open_action"], r["open_action"]),
+    ]
     for title, values in fields:
         for i, value in enumerate(values):
             bullet = "- " if title == words["prompts"] else ""

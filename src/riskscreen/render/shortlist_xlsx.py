@@ -45,14 +45,39 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     lang = sl.result.lang
     words = words_of(sl)
     cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
-    widths = {"list_date": 11, "priority": 5, "student_id": 12, "name": 20, "class": 8, "band": 10,
-              "probability": 9, "change": 22, "reasons": 48, "flags": 40, "prompts": 48, "open_action": 30,
-              "action": 30, "action_type": 14, "referral": 18, "referral_state": 14, "strengths": 16, "goal": 14,
-              "who": 16, "when": 14}
-    choices = {key: [choice_label(table, k, lang) for k in texts(lang)[table]]
-               for key, table in (("action_type", "action_types"), ("referral", "referrals"),
-                                  ("referral_state", "referral_states"), ("strengths", "strengths"),
-                                  ("goal", "goals"), ("who", "roles"))}
+    widths = {
+        "list_date": 11,
+        "priority": 5,
+        "student_id": 12,
+        "name": 20,
+        "class": 8,
+        "band": 10,
+        "probability": 9,
+        "change": 22,
+        "reasons": 48,
+        "flags": 40,
+        "prompts": 48,
+        "open_action": 30,
+        "action": 30,
+        "action_type": 14,
+        "referral": 18,
+        "referral_state": 14,
+        "strengths": 16,
+        "goal": 14,
+        "who": 16,
+        "when": 14,
+    }
+    choices = {
+        key: [choice_label(table, k, lang) for k in texts(lang)[table]]
+        for key, table in (
+            ("action_type", "action_types"),
+            ("referral", "referrals"),
+            ("referral_state", "referral_states"),
+            ("strengths", "strengths"),
+            ("goal", "goals"),
+            ("who", "roles"),
+        )
+    }
     wb = Workbook()
     wb.properties.creator = "riskscreen"  # so that riskscreen never reads its own list back as an export
     if sl.school:  # so that `actions import` can refuse the list in another school's workspace
@@ -151,8 +176,17 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
         table = table[table["mentor"].astype(str) == sl.mentor]
     listed = set(sl.entries["student_id"].astype(str))
     yes, no = texts(lang)["labels"]["yes"], texts(lang)["labels"]["no"]
-    heading = ["#", label("student", lang), label("mentor", lang), label("class", lang), label("band", lang),
-               label("probability", lang), words["on_list"], label("reasons", lang), label("flags", lang)]
+    heading = [
+        "#",
+        label("student", lang),
+        label("mentor", lang),
+        label("class", lang),
+        label("band", lang),
+        label("probability", lang),
+        words["on_list"],
+        label("reasons", lang),
+        label("flags", lang),
+    ]
     ws.append(heading)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -160,15 +194,23 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
     bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
     reasons = [c for c in REASON_COLUMNS if c in table]
     names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", *reasons]
-    for row in zip(*(table[c].tolist() if c != "flags" else flag_texts(sl.result, table) for c in names),
-                   strict=True):
+    for row in zip(*(table[c].tolist() if c != "flags" else flag_texts(sl.result, table) for c in names), strict=True):
         values = dict(zip(names, row, strict=True))
         sid = str(values["student_id"])
         text = "; ".join(str(values[c]) for c in reasons if values[c])
-        ws.append([int(values["rank"]), _xlsx_value(sid), _xlsx_value(_blank(values["mentor"])),
-                   _xlsx_value(_blank(values["class"])), bands[str(values["band"])],
-                   round(float(values["probability"]), 4), yes if sid in listed else no, _xlsx_value(text),
-                   _xlsx_value(_blank(values["flags"]))])
+        ws.append(
+            [
+                int(values["rank"]),
+                _xlsx_value(sid),
+                _xlsx_value(_blank(values["mentor"])),
+                _xlsx_value(_blank(values["class"])),
+                bands[str(values["band"])],
+                round(float(values["probability"]), 4),
+                yes if sid in listed else no,
+                _xlsx_value(text),
+                _xlsx_value(_blank(values["flags"])),
+            ]
+        )
     last = ws.max_row
     for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=6, max_col=6):
         cell.number_format = "0.0%"

@@ -27,7 +27,8 @@ def facts_text(entry: Mapping[str, object], lang: str) -> str:
     kind = entry["type"]
     if kind == "lrv":
         return (w["away_since"] if entry["end"] is None else w["away_span"]).format(
-            begin=begin, end=end, hours=hours, unit=unit)
+            begin=begin, end=end, hours=hours, unit=unit
+        )
     if kind == "luxe":
         return w["leave"].format(begin=begin, end=end, hours=hours, unit=unit)
     if kind == "overig":
@@ -49,8 +50,9 @@ def state_text(entry: Mapping[str, object], lang: str) -> str:
         return w["optional"]
     if not entry["compulsory"]:
         return w["not_compulsory"]
-    return w[str(state or "due")].format(deadline=date_text(entry["deadline"], lang),
-                                         on=date_text(entry.get("reported_on"), lang))
+    return w[str(state or "due")].format(
+        deadline=date_text(entry["deadline"], lang), on=date_text(entry.get("reported_on"), lang)
+    )
 
 
 def entry_text(entry: Mapping[str, object], lang: str, *, with_state: bool = True) -> str:
@@ -74,13 +76,28 @@ def earlier_text(n: int, lang: str, *, still_open: bool = False) -> str:
 
 def entries_json(entries: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     """The contract's keys of each entry (docs/outputs.md), in order, and the documented extras after them."""
-    keys = ("type", "compulsory", "begin", "end", "hours", "basis", "deadline", "state", "reached", "reported_on",
-            "follow_up", "regional", "count", "note")
+    keys = (
+        "type",
+        "compulsory",
+        "begin",
+        "end",
+        "hours",
+        "basis",
+        "deadline",
+        "state",
+        "reached",
+        "reported_on",
+        "follow_up",
+        "regional",
+        "count",
+        "note",
+    )
     return [{k: e.get(k) for k in keys} for e in entries]
 
 
-def shown_entries(entries: Sequence[Mapping[str, object]], *, states_known: bool = True
-                  ) -> tuple[list[Mapping[str, object]], int]:
+def shown_entries(
+    entries: Sequence[Mapping[str, object]], *, states_known: bool = True
+) -> tuple[list[Mapping[str, object]], int]:
     """What a list shows of a student's entries, and how many compulsory reports it leaves unshown.
 
     Every report still open (due or late, however old) where the school's recorded reports are known (the weekly
@@ -101,8 +118,9 @@ def shown_entries(entries: Sequence[Mapping[str, object]], *, states_known: bool
     return shown, unshown
 
 
-def due_rows(reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str, *, machine: bool = False
-             ) -> tuple[list[str], list[list[object]]]:
+def due_rows(
+    reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str, *, machine: bool = False
+) -> tuple[list[str], list[list[object]]]:
     """The verzuimloket's worklist: per report its deadline, state, student, mentor and the fields DUO asks (type,
     begin, end, hours); keys and ISO dates for JSON, words for a person."""
     header = ["deadline", "state", "student_id", "group", "type", "begin", "end", "hours", "basis"]
@@ -110,13 +128,33 @@ def due_rows(reports: Sequence[tuple[str, str, Mapping[str, object]]], lang: str
     rows: list[list[object]] = []
     for student, group, report in reports:
         if machine:
-            rows.append([report["deadline"], report["state"], student, group, report["type"], report["begin"],
-                         report["end"], report["hours"], report["basis"]])
+            rows.append(
+                [
+                    report["deadline"],
+                    report["state"],
+                    student,
+                    group,
+                    report["type"],
+                    report["begin"],
+                    report["end"],
+                    report["hours"],
+                    report["basis"],
+                ]
+            )
         else:
-            rows.append([date_text(report["deadline"], lang), w[f"state_{report['state']}"], student,
-                         group_label(group, lang), type_text(report, lang), date_text(report["begin"], lang),
-                         date_text(report["end"], lang), number(float(str(report["hours"])), lang),
-                         w[f"unit_{report['basis']}"]])
+            rows.append(
+                [
+                    date_text(report["deadline"], lang),
+                    w[f"state_{report['state']}"],
+                    student,
+                    group_label(group, lang),
+                    type_text(report, lang),
+                    date_text(report["begin"], lang),
+                    date_text(report["end"], lang),
+                    number(float(str(report["hours"])), lang),
+                    w[f"unit_{report['basis']}"],
+                ]
+            )
     return header, rows
 
 

@@ -31,8 +31,13 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
             how.append(words["separated"].format(separator=shown))
         if f.sheet:
             how.append(words["sheet"].format(sheet=f.sheet))
-        parts.append(Text(words["file_line"].format(table=tables.get(f.table, f.table), file=f.file, rows=f.rows,
-                                                    how=", ".join(how))))
+        parts.append(
+            Text(
+                words["file_line"].format(
+                    table=tables.get(f.table, f.table), file=f.file, rows=f.rows, how=", ".join(how)
+                )
+            )
+        )
         for note in f.notes:
             parts.append(Text(words["note"].format(note=localised(note, lang))))
         if f.ignored_columns:
@@ -45,8 +50,15 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
     for p in sorted(report.problems, key=lambda p: (p.severity != "error", p.file, p.column, p.rule)):
         head = Text()
         head.append(words[p.severity], style="bold red" if p.severity == "error" else "bold yellow")
-        head.append(words["problem"].format(file=p.file, column=p.column, message=localised(p.message, lang),
-                                            rule=rules.get(p.rule, p.rule), count=p.count))
+        head.append(
+            words["problem"].format(
+                file=p.file,
+                column=p.column,
+                message=localised(p.message, lang),
+                rule=rules.get(p.rule, p.rule),
+                count=p.count,
+            )
+        )
         parts.append(head)
         if p.rows:
             shown_rows = ", ".join(map(str, p.rows))
@@ -63,8 +75,9 @@ def report_renderable(report: ValidationReport, lang: str = "en") -> Group:
     return Group(*parts)
 
 
-def render_report(report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None,
-                  lang: str = "en") -> str:
+def render_report(
+    report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None, lang: str = "en"
+) -> str:
     if fmt == "json":
         return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -72,10 +85,20 @@ def render_report(report: ValidationReport, fmt: str, width: int | None = None, 
         rules = texts(lang).get("rules", {})
         tables = texts(lang).get("tables", {})
         header = ["severity", "table", "file", "column", "rule", "count", "rows", "values", "message", "fix"]
-        rows = [[str(words[p.severity]).lower(), tables.get(p.table, p.table), p.file,
-                 p.column if lang == "en" else f"'{p.column}'", rules.get(p.rule, p.rule), p.count,
-                 " ".join(map(str, p.rows)), " | ".join(localised(v, lang) for v in p.values),
-                 localised(p.message, lang), localised(p.fix, lang)]
-                for p in report.problems]
+        rows = [
+            [
+                str(words[p.severity]).lower(),
+                tables.get(p.table, p.table),
+                p.file,
+                p.column if lang == "en" else f"'{p.column}'",
+                rules.get(p.rule, p.rule),
+                p.count,
+                " ".join(map(str, p.rows)),
+                " | ".join(localised(v, lang) for v in p.values),
+                localised(p.message, lang),
+                localised(p.fix, lang),
+            ]
+            for p in report.problems
+        ]
         return csv_text(csv_header(header, lang), rows, csv_dialect_for(lang, csv_dialect))
     return to_text(report_renderable(report, lang), width)

@@ -58,8 +58,15 @@ class AdditiveParameters:
     def scaled(self, a: float, b: float) -> AdditiveParameters:
         """The same model with its logit multiplied by a and moved by b (Platt scaling): the shapes scale with a,
         so the contributions still add up exactly."""
-        return AdditiveParameters(self.features, self.medians, self.means, self.knots,
-                                  tuple(s * a for s in self.slopes), self.offsets * a, self.intercept * a + b)
+        return AdditiveParameters(
+            self.features,
+            self.medians,
+            self.means,
+            self.knots,
+            tuple(s * a for s in self.slopes),
+            self.offsets * a,
+            self.intercept * a + b,
+        )
 
     def shape_points(self, j: int) -> list[tuple[float, float]]:
         """A feature's shape at its knots, as contributions: the table a reader interpolates in."""
@@ -69,10 +76,16 @@ class AdditiveParameters:
 
     def as_dict(self) -> dict[str, object]:
         """Full precision (JSON floats round-trip exactly), for the card."""
-        return {"kind": "additive", "features": list(self.features), "medians": self.medians.tolist(),
-                "means": self.means.tolist(), "knots": [k.tolist() for k in self.knots],
-                "slopes": [s.tolist() for s in self.slopes], "offsets": self.offsets.tolist(),
-                "intercept": self.intercept}
+        return {
+            "kind": "additive",
+            "features": list(self.features),
+            "medians": self.medians.tolist(),
+            "means": self.means.tolist(),
+            "knots": [k.tolist() for k in self.knots],
+            "slopes": [s.tolist() for s in self.slopes],
+            "offsets": self.offsets.tolist(),
+            "intercept": self.intercept,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> AdditiveParameters:
@@ -81,9 +94,20 @@ class AdditiveParameters:
         slopes = tuple(np.asarray(s, dtype=float) for s in data["slopes"])  # type: ignore[attr-defined]
         arrays = {k: np.asarray(data[k], dtype=float) for k in ("medians", "means", "offsets")}
         n = len(features)
-        if (not all(a.shape == (n,) for a in arrays.values()) or len(knots) != n or len(slopes) != n
-                or any(k.size < 2 or s.shape != (k.size - 1,) or np.any(np.diff(k) <= 0)
-                       for k, s in zip(knots, slopes, strict=True))):
+        if (
+            not all(a.shape == (n,) for a in arrays.values())
+            or len(knots) != n
+            or len(slopes) != n
+            or any(
+                k.size < 2 or s.shape != (k.size - 1,) or np.any(np.diff(k) <= 0)
+                for k, s in zip(knots, slopes, strict=True)
+            )
+        ):
             raise ModelError(msg("the card's scoring parameters do not match its features"))
-        return cls(features, knots=knots, slopes=slopes, intercept=float(data["intercept"]),  # type: ignore[arg-type]
-                   **arrays)
+        return cls(
+            features,
+            knots=knots,
+            slopes=slopes,
+            intercept=float(data["intercept"]),  # type: ignore[arg-type]
+            **arrays,
+        )

@@ -193,8 +193,8 @@ class FeatureRow(Record):
     sd: float
 
 
-MAX_WEIGHT = 1e4   # a logit contribution per unit; trained models stay far below (the bundled one below 10)
-MAX_VALUE = 1e9    # a feature's median, mean, scale or knot: hours, counts, grades
+MAX_WEIGHT = 1e4  # a logit contribution per unit; trained models stay far below (the bundled one below 10)
+MAX_VALUE = 1e9  # a feature's median, mean, scale or knot: hours, counts, grades
 
 
 class Scoring(Record):
@@ -213,20 +213,32 @@ class Scoring(Record):
 
     @model_validator(mode="after")
     def _usable(self) -> Scoring:
-        weights = [self.intercept, *self.coefficients, *(self.offsets or []),
-                   *(w for s in self.slopes or [] for w in s)]
+        weights = [
+            self.intercept,
+            *self.coefficients,
+            *(self.offsets or []),
+            *(w for s in self.slopes or [] for w in s),
+        ]
         values = [*self.medians, *self.means, *self.scales, *(k for ks in self.knots or [] for k in ks)]
         # a weight of 1e308 scores every student "1,0 hoog" with numpy's overflow warnings: not a model, an edit
-        if not all(math.isfinite(w) and abs(w) <= MAX_WEIGHT for w in weights) or \
-                not all(math.isfinite(v) and abs(v) <= MAX_VALUE for v in values):
-            raise ValueError(f"a scoring number is not finite, or beyond {MAX_WEIGHT:g} (a weight) or "
-                             f"{MAX_VALUE:g} (a feature's value)")
+        if not all(math.isfinite(w) and abs(w) <= MAX_WEIGHT for w in weights) or not all(
+            math.isfinite(v) and abs(v) <= MAX_VALUE for v in values
+        ):
+            raise ValueError(
+                f"a scoring number is not finite, or beyond {MAX_WEIGHT:g} (a weight) or "
+                f"{MAX_VALUE:g} (a feature's value)"
+            )
         n = len(self.features)
         if self.kind == "additive":
             per_feature = (self.medians, self.means, self.knots or [], self.slopes or [], self.offsets or [])
-            if not n or any(len(v) != n for v in per_feature) or any(
+            if (
+                not n
+                or any(len(v) != n for v in per_feature)
+                or any(
                     len(k) < 2 or len(s) != len(k) - 1 or any(b <= a for a, b in pairwise(k))
-                    for k, s in zip(self.knots or [], self.slopes or [], strict=True)):
+                    for k, s in zip(self.knots or [], self.slopes or [], strict=True)
+                )
+            ):
                 raise ValueError("the scoring numbers do not match the features")
             return self
         if self.kind != "linear":
@@ -265,6 +277,7 @@ class ModelCard(Record):
         if set(bands) != {"high", "elevated"} or not all(0 <= v <= 1 for v in bands.values()):
             raise ValueError("bands must be high and elevated, probabilities from 0 to 1")
         return bands
+
     baselines: Baselines
     price_of_transparency: dict[str, float | None]
     price_of_transparency_interval: dict[str, Interval] | None = None  # paired bootstrap, same rows
@@ -317,10 +330,15 @@ def parse_card(data: object, *, source: str) -> ModelCard:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(the card)"
-        raise ModelError(msg("the card {source} is not a valid model card: {where}: {first}; refused",
-                             source=source, where=where, first=first['msg'].lower()),
-                         hint=msg("train the model again, or restore the card from where the model came "
-                                  "from")) from None
+        raise ModelError(
+            msg(
+                "the card {source} is not a valid model card: {where}: {first}; refused",
+                source=source,
+                where=where,
+                first=first["msg"].lower(),
+            ),
+            hint=msg("train the model again, or restore the card from where the model came from"),
+        ) from None
 
 
 def card_json(card: ModelCard) -> str:

@@ -34,11 +34,13 @@ BAND_QUANTILES = {"high": 0.95, "elevated": 0.80}
 
 
 def make_pipeline(c: float, class_weight: str | None, seed: int = 0) -> object:
-    return Pipeline([
-        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-        ("scale", StandardScaler()),
-        ("model", LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, random_state=seed)),
-    ])
+    return Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("scale", StandardScaler()),
+            ("model", LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, random_state=seed)),
+        ]
+    )
 
 
 def direction(feature: str) -> int:
@@ -51,31 +53,42 @@ class LinearParameters:
     """Everything a fitted pipeline computes with: scoring needs these numbers, not the pickled objects."""
 
     features: tuple[str, ...]
-    medians: np.ndarray       # imputation of missing values
-    means: np.ndarray         # the reference: a value at the mean contributes nothing
-    scales: np.ndarray        # standard deviations (1 where a feature did not vary)
+    medians: np.ndarray  # imputation of missing values
+    means: np.ndarray  # the reference: a value at the mean contributes nothing
+    scales: np.ndarray  # standard deviations (1 where a feature did not vary)
     coefficients: np.ndarray  # per standard deviation, calibration included
     intercept: float
 
     @classmethod
-    def from_pipeline(cls, pipeline: object, features: Sequence[str]) -> LinearParameters:
-        return cls(tuple(features), np.asarray(pipeline["impute"].statistics_, dtype=float),  # type: ignore[index]
-                   np.asarray(pipeline["scale"].mean_, dtype=float),  # type: ignore[index]
-                   np.asarray(pipeline["scale"].scale_, dtype=float),  # type: ignore[index]
-                   np.asarray(pipeline["model"].coef_[0], dtype=float),  # type: ignore[index]
-                   float(pipeline["model"].intercept_[0]))  # type: ignore[index]
+    def from_pipeline(cls, pipeline: Any, features: Sequence[str]) -> LinearParameters:
+        return cls(
+            tuple(features),
+            np.asarray(pipeline["impute"].statistics_, dtype=float),
+            np.asarray(pipeline["scale"].mean_, dtype=float),
+            np.asarray(pipeline["scale"].scale_, dtype=float),
+            np.asarray(pipeline["model"].coef_[0], dtype=float),
+            float(pipeline["model"].intercept_[0]),
+        )
 
     def as_dict(self) -> dict[str, object]:
         """Full precision (JSON floats round-trip exactly), for the card."""
-        return {"features": list(self.features), "medians": self.medians.tolist(), "means": self.means.tolist(),
-                "scales": self.scales.tolist(), "coefficients": self.coefficients.tolist(),
-                "intercept": self.intercept}
+        return {
+            "features": list(self.features),
+            "medians": self.medians.tolist(),
+            "means": self.means.tolist(),
+            "scales": self.scales.tolist(),
+            "coefficients": self.coefficients.tolist(),
+            "intercept": self.intercept,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> LinearParameters:
+    def from_dict(cls, data: dict[str, Any]) -> LinearParameters:
         arrays = {k: np.asarray(data[k], dtype=float) for k in ("medians", "means", "scales", "coefficients")}
-        params = cls(tuple(str(f) for f in data["features"]), intercept=float(data["intercept"]),  # type: ignore[attr-defined,arg-type]
-                     **arrays)
+        params = cls(
+            tuple(str(f) for f in data["features"]),
+            intercept=float(data["intercept"]),
+            **arrays,
+        )
         if not all(a.shape == (len(params.features),) for a in arrays.values()):
             raise ModelError(msg("the card's scoring parameters do not match its features"))
         return params
@@ -129,20 +142,32 @@ class FittedModel:
 def feature_matrix(features: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
     missing = [n for n in names if n not in features.columns]
     if missing:
-        raise ModelError(msg("the model needs features these data do not have: {join}", join=', '.join(missing)),
-                         hint=msg("use a model trained on the same feature set"))
+        raise ModelError(
+            msg("the model needs features these data do not have: {join}", join=", ".join(missing)),
+            hint=msg("use a model trained on the same feature set"),
+        )
     return features.loc[:, list(names)].to_numpy(dtype=float)
 
 
-def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str] = DEFAULT_FEATURES,
-        c: float = 1.0, class_weight: str | None = None, seed: int = 0,
-        groups: np.ndarray | None = None, calibrate: bool = True) -> FittedModel:
+def fit(
+    features: pd.DataFrame,
+    labels: np.ndarray,
+    *,
+    feature_names: Sequence[str] = DEFAULT_FEATURES,
+    c: float = 1.0,
+    class_weight: str | None = None,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+    calibrate: bool = True,
+) -> FittedModel:
     """Fit, dropping features whose coefficient has the wrong sign, then calibrate on out-of-fold logits (unless
     only ranks are wanted)."""
     y = np.asarray(labels, dtype=int)
     if y.min(initial=1) == y.max(initial=0):
-        raise ModelError(msg("the outcomes hold only one class (no one left, or everyone did)"),
-                         hint=msg("training needs students who left and students who stayed"))
+        raise ModelError(
+            msg("the outcomes hold only one class (no one left, or everyone did)"),
+            hint=msg("training needs students who left and students who stayed"),
+        )
     names = list(feature_names)
     dropped: list[str] = []
     while True:
@@ -157,13 +182,23 @@ def fit(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[s
         worst = max(wrong)[1]
         names.remove(worst)
         dropped.append(worst)
-    a, b, oof_auc = (platt_scaling(feature_matrix(features, names), y, make_pipeline(c, class_weight, seed), seed,
-                                   groups) if calibrate else (1.0, 0.0, None))
+    a, b, oof_auc = (
+        platt_scaling(feature_matrix(features, names), y, make_pipeline(c, class_weight, seed), seed, groups)
+        if calibrate
+        else (1.0, 0.0, None)
+    )
     model = pipeline["model"]  # type: ignore[index]
     model.coef_ = model.coef_ * a
     model.intercept_ = model.intercept_ * a + b
-    fitted = FittedModel(LinearParameters.from_pipeline(pipeline, names), {}, dropped, (a, b),
-                         {"C": c, "class_weight": class_weight, "seed": seed}, pipeline, oof_auc)
+    fitted = FittedModel(
+        LinearParameters.from_pipeline(pipeline, names),
+        {},
+        dropped,
+        (a, b),
+        {"C": c, "class_weight": class_weight, "seed": seed},
+        pipeline,
+        oof_auc,
+    )
     probability = predict(fitted, features)
     fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
     return fitted
@@ -199,17 +234,20 @@ def grouped_folds(y: np.ndarray, groups: np.ndarray, folds: int, seed: int) -> A
     return [(np.flatnonzero(row_fold != f), np.flatnonzero(row_fold == f)) for f in range(folds)]
 
 
-def platt_scaling(x: np.ndarray, y: np.ndarray, estimator: object, seed: int,
-                  groups: np.ndarray | None) -> tuple[float, float, float | None]:
+def platt_scaling(
+    x: np.ndarray, y: np.ndarray, estimator: object, seed: int, groups: np.ndarray | None
+) -> tuple[float, float, float | None]:
     """Platt scaling of out-of-fold logits: logit' = a * logit + b, so contributions stay exact; with the
     out-of-fold ROC AUC, what the same fit scores on rows it did not see."""
     folds = fold_count(y, groups)
     if folds < 2:
         return 1.0, 0.0, None
-    splitter = (grouped_folds(y, groups, folds, seed) if groups is not None
-                else StratifiedKFold(folds, shuffle=True, random_state=seed))
-    oof = cross_val_predict(estimator, x, y, cv=splitter, groups=groups,
-                            method="decision_function")
+    splitter = (
+        grouped_folds(y, groups, folds, seed)
+        if groups is not None
+        else StratifiedKFold(folds, shuffle=True, random_state=seed)
+    )
+    oof = cross_val_predict(estimator, x, y, cv=splitter, groups=groups, method="decision_function")
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     auc = float(roc_auc_score(y, oof))
@@ -245,9 +283,13 @@ def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray)
         return float(1 / (1 + np.exp(-(np.log(p / (1 - p)) + shift))))
 
     parameters = replace(model.parameters, intercept=model.parameters.intercept + shift)
-    return replace(model, parameters=parameters, calibration=(model.calibration[0], model.calibration[1] + shift),
-                   bands={k: moved(v) for k, v in model.bands.items()},
-                   pipeline=_estimator_moved(model.pipeline, parameters, shift)), shift
+    return replace(
+        model,
+        parameters=parameters,
+        calibration=(model.calibration[0], model.calibration[1] + shift),
+        bands={k: moved(v) for k, v in model.bands.items()},
+        pipeline=_estimator_moved(model.pipeline, parameters, shift),
+    ), shift
 
 
 def _estimator_moved(estimator: object, parameters: LinearParameters | AdditiveParameters, shift: float) -> object:
@@ -278,5 +320,4 @@ def contributions(model: FittedModel, features: pd.DataFrame) -> pd.DataFrame:
 
 
 def band_of(probability: np.ndarray, bands: dict[str, float]) -> np.ndarray:
-    return np.where(probability >= bands["high"], "high",
-                    np.where(probability >= bands["elevated"], "elevated", "low"))
+    return np.where(probability >= bands["high"], "high", np.where(probability >= bands["elevated"], "elevated", "low"))

@@ -32,7 +32,8 @@ ENROLMENT_WINDOW = {f.name: f.window_weeks for f in FEATURES if f.per_enrolment 
 def enrolled_reason(feature: str, count: float, weeks: int, window: int, lang: str) -> str:
     """The reason of a count taken over the weeks a student was enrolled for: the count as it is, and the weeks."""
     return reason_text(feature, round(count, 6), lang) + str(texts(lang)["reasons"]["enrolled"]).format(
-        weeks=weeks, window=window)
+        weeks=weeks, window=window
+    )
 
 
 def _applies(direction: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -44,8 +45,7 @@ def _applies(direction: np.ndarray, raw: np.ndarray) -> np.ndarray:
     return ~np.isnan(raw) & trend_ok
 
 
-def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
-            top: int = TOP_REASONS) -> pd.DataFrame:
+def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str, top: int = TOP_REASONS) -> pd.DataFrame:
     """Per student: the largest positive contributions as text (reason_1..), and their features.
 
     The largest contributions that are reasons fill reason_1, reason_2, .. in order, one per signal: the
@@ -93,7 +93,8 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str,
             weeks = features.loc[contributions.index, f"enrolled_weeks_{window}w"].to_numpy(dtype=float)[student]
             for i in np.flatnonzero(scale != 1):
                 texts_out[slot[student[i], rank[i]], student[i]] = enrolled_reason(
-                    str(name), float(shown[i] / scale[i]), int(weeks[i]), window, lang)
+                    str(name), float(shown[i] / scale[i]), int(weeks[i]), window, lang
+                )
         chosen[slot[student, rank], student] = str(name)
     out: dict[str, object] = {f"reason_{k + 1}": texts_out[k].tolist() for k in range(top)}
     joined = chosen[0]

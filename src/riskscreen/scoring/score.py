@@ -27,7 +27,7 @@ from riskscreen.signals.statutory.engine import student_facts
 class ScoreResult:
     """Every student ranked by risk, with reasons and flags; features and contributions for explanation."""
 
-    table: pd.DataFrame          # one row per student, ranked, the columns renderers show
+    table: pd.DataFrame  # one row per student, ranked, the columns renderers show
     features: pd.DataFrame
     contributions: pd.DataFrame
     flags: pd.DataFrame
@@ -38,7 +38,7 @@ class ScoreResult:
     lang: str
     rules: FlagRules = field(default_factory=FlagRules)
     model_source: str = "bundled"  # "bundled", or the folder the model was read from
-    hours_counted: str = ""        # how the hours of the 16-hour flag were counted, in the result's language
+    hours_counted: str = ""  # how the hours of the 16-hour flag were counted, in the result's language
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
     statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
@@ -61,11 +61,18 @@ class ScoreResult:
         if self.rules.follows_the_law:
             return None
         return str(texts(self.lang)["messages"]["rule_changed"]).format(
-            hours=number(self.rules.verzuim_hours, self.lang), weeks=self.rules.verzuim_weeks)
+            hours=number(self.rules.verzuim_hours, self.lang), weeks=self.rules.verzuim_weeks
+        )
 
 
-def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.Timestamp | None = None,
-          rules: FlagRules | None = None) -> ScoreResult:
+def score(
+    exports: Exports,
+    model: LoadedModel,
+    *,
+    lang: str = "nl",
+    as_of: pd.Timestamp | None = None,
+    rules: FlagRules | None = None,
+) -> ScoreResult:
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
     language(lang)  # an unknown language is a usage error before any work
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
@@ -83,8 +90,9 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     roster = roster_at(exports.students, as_of)
     for column in ("mentor", "class", "level", "year"):
         if roster is not None and column in roster:
-            values = pd.Series(roster[column].astype(object).to_numpy(),
-                               index=roster["student_id"].astype(str).to_numpy())
+            values = pd.Series(
+                roster[column].astype(object).to_numpy(), index=roster["student_id"].astype(str).to_numpy()
+            )
             table[column] = values.reindex(universe).to_numpy()
         else:
             table[column] = None
@@ -100,11 +108,23 @@ def score(exports: Exports, model: LoadedModel, *, lang: str = "nl", as_of: pd.T
     order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))
     table = table.iloc[order]
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return ScoreResult(table=table, features=features, contributions=parts, flags=flags,
-                       base_logit=fitted.intercept, as_of=as_of, model_name=model.name,
-                       demonstration=model.is_demonstration, lang=lang, rules=rules, model_source=model.source,
-                       hours_counted=hours_counted(exports, lang), bands=dict(fitted.bands),
-                       calendar_basis=calendar_basis(exports), statutory_undetermined=undetermined(exports))
+    return ScoreResult(
+        table=table,
+        features=features,
+        contributions=parts,
+        flags=flags,
+        base_logit=fitted.intercept,
+        as_of=as_of,
+        model_name=model.name,
+        demonstration=model.is_demonstration,
+        lang=lang,
+        rules=rules,
+        model_source=model.source,
+        hours_counted=hours_counted(exports, lang),
+        bands=dict(fitted.bands),
+        calendar_basis=calendar_basis(exports),
+        statutory_undetermined=undetermined(exports),
+    )
 
 
 ABSENCES = {"authorised", "sick", "unauthorised", "luxe"}
@@ -126,20 +146,24 @@ def hours_counted(exports: Exports, lang: str) -> str:
     return str(messages["hours_from_lessons"]).format(minutes=number(exports.profile.lesson_hours * 60, lang))
 
 
-def select(result: ScoreResult, *, top: int | None = None, mentor: str | None = None,
-           class_: str | None = None) -> pd.DataFrame:
+def select(
+    result: ScoreResult, *, top: int | None = None, mentor: str | None = None, class_: str | None = None
+) -> pd.DataFrame:
     """The rows a listing asks for: one mentor's or class's students, the first N by rank."""
     table = result.table
     if mentor is not None:
         table = table[table["mentor"].astype(str) == mentor]
         if table.empty:
-            raise UsageError(msg("no student has mentor '{mentor}'", mentor=mentor),
-                             hint=msg("check the mentor code in the roster"))
+            raise UsageError(
+                msg("no student has mentor '{mentor}'", mentor=mentor), hint=msg("check the mentor code in the roster")
+            )
     if class_ is not None:
         table = table[table["class"].astype(str) == class_]
         if table.empty:
-            raise UsageError(msg("no student is in class '{class_name}'", class_name=class_),
-                             hint=msg("check the class code in the roster"))
+            raise UsageError(
+                msg("no student is in class '{class_name}'", class_name=class_),
+                hint=msg("check the class code in the roster"),
+            )
     if top is not None:
         if top < 1:
             raise UsageError(msg("--top must be 1 or more"))
@@ -153,22 +177,31 @@ class Explanation:
 
     student_id: str
     row: pd.Series
-    breakdown: pd.DataFrame       # feature, value, reference, contribution, used
+    breakdown: pd.DataFrame  # feature, value, reference, contribution, used
     base_logit: float
     flags: pd.Series
-    registrations: pd.DataFrame   # the student's registrations of the last 14 calendar weeks (12 lesson weeks and a
+    registrations: pd.DataFrame  # the student's registrations of the last 14 calendar weeks (12 lesson weeks and a
     #                               holiday's margin: the window of the 12-week signals, whatever the calendar)
     result: ScoreResult
-    shape: str = "linear"         # additive: the base is the average training student, not one at every mean
+    shape: str = "linear"  # additive: the base is the average training student, not one at every mean
     enrolled_weeks: int | None = None  # of the last 12 lesson weeks, when fewer: counts were scaled (features.py)
 
 
-def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str = "nl",
-            as_of: pd.Timestamp | None = None, rules: FlagRules | None = None) -> Explanation:
+def explain(
+    exports: Exports,
+    model: LoadedModel,
+    student_id: str,
+    *,
+    lang: str = "nl",
+    as_of: pd.Timestamp | None = None,
+    rules: FlagRules | None = None,
+) -> Explanation:
     result = score(exports, model, lang=lang, as_of=as_of, rules=rules)
     if student_id not in result.table.index:
-        raise UsageError(msg("student '{student_id}' is not in these exports", student_id=student_id),
-                         hint=msg("check the pseudonym; `riskscreen score` lists every student"))
+        raise UsageError(
+            msg("student '{student_id}' is not in these exports", student_id=student_id),
+            hint=msg("check the pseudonym; `riskscreen score` lists every student"),
+        )
     fitted = model.fitted
     values = result.features.loc[student_id]
     reference = dict(zip(fitted.features, fitted.reference, strict=True))
@@ -176,9 +209,16 @@ def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str 
     rows = []
     for name, spec in SPEC.items():
         used = name in fitted.features
-        rows.append({"feature": name, "description": spec.description, "value": float(values[name]),
-                     "reference": reference.get(name, np.nan), "contribution": float(parts[name]) if used else 0.0,
-                     "used": used})
+        rows.append(
+            {
+                "feature": name,
+                "description": spec.description,
+                "value": float(values[name]),
+                "reference": reference.get(name, np.nan),
+                "contribution": float(parts[name]) if used else 0.0,
+                "used": used,
+            }
+        )
     breakdown = pd.DataFrame(rows).sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
     att = exports.attendance
     mine = att[(att["student_id"].astype(str) == student_id)]
@@ -188,6 +228,14 @@ def explain(exports: Exports, model: LoadedModel, student_id: str, *, lang: str 
     keep = (days <= day_numbers(np.array([as_of_ts.to_datetime64()]))[0]) & (mine["date"] >= start).to_numpy()
     registrations = mine.loc[keep].sort_values(["date", *(["period"] if "period" in mine else [])])
     scaled = values.get("enrolment_scale_12w", 1.0) != 1.0 or values.get("enrolment_scale_4w", 1.0) != 1.0
-    return Explanation(student_id, result.table.loc[student_id], breakdown, result.base_logit,
-                       result.flags.loc[student_id], registrations.reset_index(drop=True), result, fitted.kind,
-                       int(values["enrolled_weeks_12w"]) if scaled else None)
+    return Explanation(
+        student_id,
+        result.table.loc[student_id],
+        breakdown,
+        result.base_logit,
+        result.flags.loc[student_id],
+        registrations.reset_index(drop=True),
+        result,
+        fitted.kind,
+        int(values["enrolled_weeks_12w"]) if scaled else None,
+    )

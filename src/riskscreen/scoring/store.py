@@ -26,21 +26,28 @@ FORMAT_VERSION = 1
 MODEL_FILE = "model.pkl"
 CARD_JSON = "card.json"
 CARD_MD = "card.md"
-MAX_CARD_BYTES = 16 << 20   # a card is some tens of kilobytes
+MAX_CARD_BYTES = 16 << 20  # a card is some tens of kilobytes
 MAX_MODEL_BYTES = 256 << 20
 DEFAULT_MODEL = "demo"
 # The only globals a fitted riskscreen pipeline needs; anything else in a pickle is refused before it runs.
 SAFE_GLOBALS = {
-    ("numpy", "dtype"), ("numpy", "ndarray"), ("numpy._core.multiarray", "scalar"),
-    ("numpy.core.multiarray", "scalar"), ("numpy._core.numeric", "_frombuffer"),
-    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy", "dtype"),
+    ("numpy", "ndarray"),
+    ("numpy._core.multiarray", "scalar"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.multiarray", "_reconstruct"),
     ("numpy.core.multiarray", "_reconstruct"),
 }
 SAFE_SKLEARN_CLASSES = {
-    ("sklearn.pipeline", "Pipeline"), ("sklearn.impute._base", "SimpleImputer"),
-    ("sklearn.preprocessing._data", "StandardScaler"), ("sklearn.linear_model._logistic", "LogisticRegression"),
+    ("sklearn.pipeline", "Pipeline"),
+    ("sklearn.impute._base", "SimpleImputer"),
+    ("sklearn.preprocessing._data", "StandardScaler"),
+    ("sklearn.linear_model._logistic", "LogisticRegression"),
     # the additive shape's estimator and its numbers (numpy arrays only)
-    ("riskscreen.training.additive_fit", "AdditiveClassifier"), ("riskscreen.scoring.additive", "AdditiveParameters"),
+    ("riskscreen.training.additive_fit", "AdditiveClassifier"),
+    ("riskscreen.scoring.additive", "AdditiveParameters"),
 }
 
 
@@ -48,9 +55,15 @@ class _AllowListUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in SAFE_GLOBALS or (module, name) in SAFE_SKLEARN_CLASSES:
             return super().find_class(module, name)
-        raise ModelError(msg("the model file refers to '{module}.{name}', which a riskscreen model never needs; "
-                             "refused without running it", module=module, name=name),
-                         hint=msg("use a model made by `riskscreen train`; a model file from elsewhere can run code"))
+        raise ModelError(
+            msg(
+                "the model file refers to '{module}.{name}', which a riskscreen model never needs; "
+                "refused without running it",
+                module=module,
+                name=name,
+            ),
+            hint=msg("use a model made by `riskscreen train`; a model file from elsewhere can run code"),
+        )
 
 
 def sha256_of(data: bytes) -> str:
@@ -125,8 +138,10 @@ def resolve(ref: str | None) -> Path:
     candidate = Path(ref)
     if os.sep in ref or candidate.suffix or ref.startswith("."):
         if not candidate.is_dir():
-            raise UsageError(msg("no model folder at {candidate}", candidate=candidate),
-                             hint=msg("`riskscreen model list` shows the models"))
+            raise UsageError(
+                msg("no model folder at {candidate}", candidate=candidate),
+                hint=msg("`riskscreen model list` shows the models"),
+            )
         return candidate
     bundled = bundled_dir()
     for folder in [bundled] + [d for d in model_dirs() if d.resolve() != bundled.resolve()]:
@@ -134,23 +149,27 @@ def resolve(ref: str | None) -> Path:
             return folder / ref
     if candidate.is_dir():
         return candidate
-    raise UsageError(msg("no model named '{ref}'", ref=ref),
-                     hint=msg("`riskscreen model list` shows the models; or give the "
-                                                         "path of a model folder"))
+    raise UsageError(
+        msg("no model named '{ref}'", ref=ref),
+        hint=msg("`riskscreen model list` shows the models; or give the path of a model folder"),
+    )
 
 
 def _card_data(folder: Path) -> dict[str, Any]:
     path = folder / CARD_JSON
     if not path.exists():
-        raise ModelError(msg("model {folder} has no {card_json}: refused", folder=folder, card_json=CARD_JSON),
-                         hint=msg("a model must come with the card `riskscreen train` writes beside it"))
+        raise ModelError(
+            msg("model {folder} has no {card_json}: refused", folder=folder, card_json=CARD_JSON),
+            hint=msg("a model must come with the card `riskscreen train` writes beside it"),
+        )
     raw = read_regular(path, limit=MAX_CARD_BYTES, error=ModelError, what=msg("model card"))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise ModelError(msg("the card {path} cannot be read as JSON: refused", path=path),
-                         hint=msg("train the model again, or restore the card from where the model came "
-                                  "from")) from None
+        raise ModelError(
+            msg("the card {path} cannot be read as JSON: refused", path=path),
+            hint=msg("train the model again, or restore the card from where the model came from"),
+        ) from None
     if not isinstance(data, dict):
         raise ModelError(msg("the card {path} is not a model card: refused", path=path))
     return data
@@ -166,20 +185,29 @@ def _verified(ref: str | None) -> tuple[Path, ModelCard, bytes]:
     folder = resolve(ref)
     data = _card_data(folder)
     if data.get("card_sha256") != card_digest(data):
-        raise ModelError(msg("the card of {folder} was changed after training: refused", folder=folder),
-                         hint=msg("restore the original card.json, or train the model again"))
+        raise ModelError(
+            msg("the card of {folder} was changed after training: refused", folder=folder),
+            hint=msg("restore the original card.json, or train the model again"),
+        )
     version = data.get("format_version")
     if version != FORMAT_VERSION:
-        raise ModelError(msg("model {folder} has format version {version}; this riskscreen reads version "
-                             "{format_version}", folder=folder, version=version, format_version=FORMAT_VERSION),
-                         hint=msg("train the model again with this version of riskscreen"))
+        raise ModelError(
+            msg(
+                "model {folder} has format version {version}; this riskscreen reads version {format_version}",
+                folder=folder,
+                version=version,
+                format_version=FORMAT_VERSION,
+            ),
+            hint=msg("train the model again with this version of riskscreen"),
+        )
     card = parse_card(data, source=str(folder / CARD_JSON))
     model_path = folder / MODEL_FILE
     payload = read_regular(model_path, limit=MAX_MODEL_BYTES, error=ModelError, what=msg("model file"))
     if sha256_of(payload) != card.model_sha256:
-        raise ModelError(msg("{model_path} does not match the SHA-256 in its card: refused before loading",
-                             model_path=model_path),
-                         hint=msg("the file was changed or damaged; restore it or train the model again"))
+        raise ModelError(
+            msg("{model_path} does not match the SHA-256 in its card: refused before loading", model_path=model_path),
+            hint=msg("the file was changed or damaged; restore it or train the model again"),
+        )
     return folder, card, payload
 
 
@@ -190,11 +218,19 @@ def load_model(ref: str | None = None) -> LoadedModel:
     if card.scoring is None or not {"high", "elevated"} <= set(card.bands):
         raise ModelError(msg("the card of {folder} lacks its scoring parameters or bands: refused", folder=folder))
     numbers = card.scoring.model_dump()
-    parameters = (AdditiveParameters.from_dict(numbers) if card.scoring.kind == "additive"
-                  else LinearParameters.from_dict(numbers))
+    parameters = (
+        AdditiveParameters.from_dict(numbers)
+        if card.scoring.kind == "additive"
+        else LinearParameters.from_dict(numbers)
+    )
     calibration = (card.calibration[0], card.calibration[1]) if len(card.calibration) == 2 else (1.0, 0.0)
-    fitted = FittedModel(parameters=parameters, bands=dict(card.bands), dropped=list(card.features_dropped),
-                         calibration=calibration, params=card.parameters.as_dict())
+    fitted = FittedModel(
+        parameters=parameters,
+        bands=dict(card.bands),
+        dropped=list(card.features_dropped),
+        calibration=calibration,
+        params=card.parameters.as_dict(),
+    )
     return LoadedModel(fitted, card, folder)
 
 
@@ -207,24 +243,32 @@ def load_pipeline(ref: str | None = None, *, trust: bool = False) -> object:
     except ModelError:
         raise
     except Exception as exc:
-        raise ModelError(msg("model file {value} cannot be loaded ({name})",
-                             value=folder / MODEL_FILE, name=type(exc).__name__),
-                         hint=msg("it may come from an incompatible scikit-learn; train the model again")) from None
+        raise ModelError(
+            msg("model file {value} cannot be loaded ({name})", value=folder / MODEL_FILE, name=type(exc).__name__),
+            hint=msg("it may come from an incompatible scikit-learn; train the model again"),
+        ) from None
 
 
-def save_model(fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bool = False,
-               markdown: str | None = None) -> Path:
+def save_model(
+    fitted: FittedModel, card: ModelCard, out_dir: Path, *, force: bool = False, markdown: str | None = None
+) -> Path:
     """Write model.pkl, card.json and card.md into out_dir as one step; an existing folder needs force."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
-        raise OutputExistsError(msg("{out_dir} already exists", out_dir=out_dir),
-                                hint=msg("choose another --out, or add --force"))
+        raise OutputExistsError(
+            msg("{out_dir} already exists", out_dir=out_dir), hint=msg("choose another --out, or add --force")
+        )
     private_folder(out_dir.parent)
     if fitted.pipeline is None:
         raise ModelError(msg("only a model trained in this run can be saved"))
     data = pickle.dumps(fitted.pipeline, protocol=5)
-    card = card.model_copy(update={"scoring": Scoring.model_validate(fitted.parameters.as_dict()),
-                                   "format_version": FORMAT_VERSION, "model_sha256": sha256_of(data)})
+    card = card.model_copy(
+        update={
+            "scoring": Scoring.model_validate(fitted.parameters.as_dict()),
+            "format_version": FORMAT_VERSION,
+            "model_sha256": sha256_of(data),
+        }
+    )
     card = card.model_copy(update={"card_sha256": card_digest(card)})
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
     try:

@@ -52,8 +52,7 @@ def calendar_for(exports: Exports, as_of: pd.Timestamp) -> LessonCalendar:
     if basis == "presence" and exports.registration_days is not None:
         activity = [day_numbers(exports.registration_days)]
     else:
-        activity = [day_numbers(exports.attendance["date"].to_numpy()),
-                    day_numbers(exports.grades["date"].to_numpy())]
+        activity = [day_numbers(exports.attendance["date"].to_numpy()), day_numbers(exports.grades["date"].to_numpy())]
     return build_calendar(activity, as_of, exports.holidays, infer_holidays=basis == "presence")
 
 
@@ -78,9 +77,14 @@ def attendance_rows(exports: Exports, universe: pd.Index, calendar: LessonCalend
     code_lookup = np.array([CODE_INDEX[str(c)] for c in frame["code"].cat.categories], dtype=np.int8)
     code = code_lookup[frame["code"].cat.codes.to_numpy()]
     day = day[keep]
-    return AttendanceRows(student=student[keep], day=day, week_pos=calendar.week_position(day),
-                          day_pos=calendar.day_position(day), code=code[keep],
-                          hours=frame["hours"].to_numpy(dtype=float)[keep])
+    return AttendanceRows(
+        student=student[keep],
+        day=day,
+        week_pos=calendar.week_position(day),
+        day_pos=calendar.day_position(day),
+        code=code[keep],
+        hours=frame["hours"].to_numpy(dtype=float)[keep],
+    )
 
 
 def sum_by_student(student: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:

@@ -29,7 +29,7 @@ class LessonCalendar:
 
     as_of_day: int
     weeks: np.ndarray  # week numbers of lesson weeks, ascending, the last one holds as_of or is before it
-    days: np.ndarray   # day numbers of lesson days (weekdays of lesson weeks, outside holidays, up to as_of)
+    days: np.ndarray  # day numbers of lesson days (weekdays of lesson weeks, outside holidays, up to as_of)
 
     @property
     def n_weeks(self) -> int:
@@ -48,8 +48,11 @@ class LessonCalendar:
         """Position of each day among the lesson days; -1 for days that are not lesson days."""
         pos = np.searchsorted(self.days, day_numbers_)
         pos_clipped = np.clip(pos, 0, max(self.days.size - 1, 0))
-        ok = (pos < self.days.size) & (self.days[pos_clipped] == day_numbers_) if self.days.size \
+        ok = (
+            (pos < self.days.size) & (self.days[pos_clipped] == day_numbers_)
+            if self.days.size
             else np.zeros(np.shape(day_numbers_), bool)
+        )
         return np.where(ok, pos_clipped, -1).astype(np.int32)
 
     def window_start_position(self, n_weeks: int) -> int:
@@ -59,13 +62,19 @@ class LessonCalendar:
     def window_dates(self, first_pos: int, last_pos: int) -> tuple[str, str]:
         """Monday of the first and Friday of the last lesson week of a window, as ISO dates."""
         start = week_monday(int(self.weeks[first_pos]))
-        end = min(week_monday(int(self.weeks[last_pos])) + np.timedelta64(4, "D"),
-                  np.datetime64(int(self.as_of_day), "D"))
+        end = min(
+            week_monday(int(self.weeks[last_pos])) + np.timedelta64(4, "D"), np.datetime64(int(self.as_of_day), "D")
+        )
         return str(start), str(end)
 
 
-def build_calendar(activity_days: Sequence[np.ndarray], as_of: pd.Timestamp,
-                   holidays: Iterable[tuple[str, str]] = (), *, infer_holidays: bool = False) -> LessonCalendar:
+def build_calendar(
+    activity_days: Sequence[np.ndarray],
+    as_of: pd.Timestamp,
+    holidays: Iterable[tuple[str, str]] = (),
+    *,
+    infer_holidays: bool = False,
+) -> LessonCalendar:
     """Lesson weeks from the first registration to as_of.
 
     With holidays given (the school's calendar), weeks whose weekdays all fall in a holiday are not lesson

@@ -19,8 +19,9 @@ LONG_WEEKS = 12
 class FeatureContext:
     """What every feature computation reads: the attendance rows, the grades in the window, the roster."""
 
-    def __init__(self, exports: Exports, universe: pd.Index, calendar: LessonCalendar, rows: AttendanceRows,
-                 as_of: pd.Timestamp) -> None:
+    def __init__(
+        self, exports: Exports, universe: pd.Index, calendar: LessonCalendar, rows: AttendanceRows, as_of: pd.Timestamp
+    ) -> None:
         self.exports, self.universe, self.calendar, self.rows, self.as_of = exports, universe, calendar, rows, as_of
         self.n = len(universe)
         self.short = calendar.window_start_position(SHORT_WEEKS)
@@ -83,8 +84,10 @@ class FeatureContext:
 
     @cached_property
     def absent(self) -> np.ndarray:
-        return np.isin(self.rows.code, [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"],
-                                        CODE_INDEX["luxe"]])
+        return np.isin(
+            self.rows.code,
+            [CODE_INDEX["unauthorised"], CODE_INDEX["authorised"], CODE_INDEX["sick"], CODE_INDEX["luxe"]],
+        )
 
     @cached_property
     def grades(self) -> GradeRows:
@@ -140,17 +143,22 @@ class GradeRows:
         subjects = grades["subject"].cat.categories.astype(str)
         core_subject = np.array([ctx.exports.profile.is_core(s) for s in subjects], dtype=bool)
         subject = grades["subject"].cat.codes.to_numpy()[keep]
-        return cls(student[keep], subject, len(subjects), grades["grade"].to_numpy(dtype=float)[keep],
-                   grades["weight"].to_numpy(dtype=float)[keep],
-                   core_subject[subject] if subject.size else np.zeros(0, bool), day[keep] >= week_start_short)
+        return cls(
+            student[keep],
+            subject,
+            len(subjects),
+            grades["grade"].to_numpy(dtype=float)[keep],
+            grades["weight"].to_numpy(dtype=float)[keep],
+            core_subject[subject] if subject.size else np.zeros(0, bool),
+            day[keep] >= week_start_short,
+        )
 
     def weighted_mean(self, n: int, mask: np.ndarray | None = None) -> np.ndarray:
         take = slice(None) if mask is None else mask
         weight = sum_by_student(self.student[take], self.weight[take], n)
         with np.errstate(invalid="ignore", divide="ignore"):
             weighted = sum_by_student(self.student[take], (self.weight * self.grade)[take], n)
-            return np.where(weight > 0, weighted / weight,
-                            np.nan)
+            return np.where(weight > 0, weighted / weight, np.nan)
 
 
 def roster_at(students: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
@@ -161,10 +169,12 @@ def roster_at(students: pd.DataFrame | None, as_of: pd.Timestamp) -> pd.DataFram
     """
     if students is None or "as_of" not in students:
         return students
-    frame = students.assign(_late=(students["as_of"] > as_of).to_numpy(),
-                            _key=students["student_id"].astype(str).to_numpy())
+    frame = students.assign(
+        _late=(students["as_of"] > as_of).to_numpy(), _key=students["student_id"].astype(str).to_numpy()
+    )
     # on-or-before rows first, the latest of those first; otherwise the earliest later row
-    frame = frame.assign(_order=np.where(frame["_late"], frame["as_of"].astype("int64"),
-                                         -frame["as_of"].astype("int64")))
+    frame = frame.assign(
+        _order=np.where(frame["_late"], frame["as_of"].astype("int64"), -frame["as_of"].astype("int64"))
+    )
     frame = frame.sort_values(["_key", "_late", "_order"], kind="stable").drop_duplicates("_key", keep="first")
     return frame.drop(columns=["_late", "_key", "_order"])

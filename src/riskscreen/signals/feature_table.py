@@ -19,15 +19,27 @@ from riskscreen.signals.context import LONG_WEEKS, SHORT_WEEKS, FeatureContext
 from riskscreen.signals.features import FEATURE_NAMES, FEATURES, LESSON_HOURS_PER_WEEK
 
 # Not model features: context for people and for the rule-based baseline.
-CONTEXT_COLUMNS = ("absence_rate_12w", "has_registrations", "has_grades", "enrolled_weeks_4w", "enrolled_weeks_12w",
-                   "enrolment_scale_4w", "enrolment_scale_12w")
+CONTEXT_COLUMNS = (
+    "absence_rate_12w",
+    "has_registrations",
+    "has_grades",
+    "enrolled_weeks_4w",
+    "enrolled_weeks_12w",
+    "enrolment_scale_4w",
+    "enrolment_scale_12w",
+)
 
 
 LEVEL_COLUMNS = tuple(f"level_{lv}" for lv in LEVELS)
 
 
-def build_features(exports: Exports, as_of: pd.Timestamp | None = None, *, universe: pd.Index | None = None,
-                   precomputed: tuple[LessonCalendar, AttendanceRows] | None = None) -> pd.DataFrame:
+def build_features(
+    exports: Exports,
+    as_of: pd.Timestamp | None = None,
+    *,
+    universe: pd.Index | None = None,
+    precomputed: tuple[LessonCalendar, AttendanceRows] | None = None,
+) -> pd.DataFrame:
     """One row per student: every declared feature, then the context and level columns; nothing after as_of."""
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = universe if universe is not None else student_universe(exports, as_of)

@@ -65,64 +65,155 @@ _DECLARED: list[FeatureSpec] = []
 Compute = Callable[[FeatureContext], np.ndarray]
 
 
-def feature(name: str, *, description: str, unit: str, direction: int, group: str, window_weeks: int | None,
-            prompt: str, trend: bool = False, signal: str = "",
-            per_enrolment: bool = False) -> Callable[[Compute], Compute]:
+def feature(
+    name: str,
+    *,
+    description: str,
+    unit: str,
+    direction: int,
+    group: str,
+    window_weeks: int | None,
+    prompt: str,
+    trend: bool = False,
+    signal: str = "",
+    per_enrolment: bool = False,
+) -> Callable[[Compute], Compute]:
     """Declare the feature computed by the decorated function; its words are in text/LANG.toml [features.NAME]."""
 
     def register(compute: Compute) -> Compute:
-        _DECLARED.append(FeatureSpec(name, description, unit, direction, group, window_weeks, prompt, trend, compute,
-                                     signal or name, per_enrolment))
+        _DECLARED.append(
+            FeatureSpec(
+                name,
+                description,
+                unit,
+                direction,
+                group,
+                window_weeks,
+                prompt,
+                trend,
+                compute,
+                signal or name,
+                per_enrolment,
+            )
+        )
         return compute
 
     return register
 
 
 # --------------------------------------------------------------------------------------------- attendance
-@feature("unauthorised_hours_4w", description="unauthorised absence in the last 4 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=4, signal="unauthorised", per_enrolment=True, prompt="absence")
+@feature(
+    "unauthorised_hours_4w",
+    description="unauthorised absence in the last 4 lesson weeks",
+    unit="hours",
+    direction=1,
+    group="attendance",
+    window_weeks=4,
+    signal="unauthorised",
+    per_enrolment=True,
+    prompt="absence",
+)
 def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("unauthorised") & ctx.in_short)
 
 
-@feature("unauthorised_hours_12w", description="unauthorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, signal="unauthorised", per_enrolment=True, prompt="absence")
+@feature(
+    "unauthorised_hours_12w",
+    description="unauthorised absence in the last 12 lesson weeks",
+    unit="hours",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    signal="unauthorised",
+    per_enrolment=True,
+    prompt="absence",
+)
 def unauthorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("unauthorised") & ctx.in_long)
 
 
-@feature("authorised_hours_12w", description="authorised absence in the last 12 lesson weeks", unit="hours",
-         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="absence")
+@feature(
+    "authorised_hours_12w",
+    description="authorised absence in the last 12 lesson weeks",
+    unit="hours",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    per_enrolment=True,
+    prompt="absence",
+)
 def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("authorised") & ctx.in_long)
 
 
-@feature("sick_hours_12w", description="sick leave in the last 12 lesson weeks", unit="hours", direction=1,
-         group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick")
+@feature(
+    "sick_hours_12w",
+    description="sick leave in the last 12 lesson weeks",
+    unit="hours",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    signal="sick",
+    per_enrolment=True,
+    prompt="sick",
+)
 def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.hours_where(ctx.code("sick") & ctx.in_long)
 
 
-@feature("sick_spells_12w", description="separate sick spells in the last 12 lesson weeks", unit="spells",
-         direction=1, group="attendance", window_weeks=12, signal="sick", per_enrolment=True, prompt="sick")
+@feature(
+    "sick_spells_12w",
+    description="separate sick spells in the last 12 lesson weeks",
+    unit="spells",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    signal="sick",
+    per_enrolment=True,
+    prompt="sick",
+)
 def sick_spells_12w(ctx: FeatureContext) -> np.ndarray:
     return sick_spells(ctx.rows, ctx.n, first_day_position(ctx.calendar, ctx.long))[0]
 
 
-@feature("late_4w", description="late arrivals in the last 4 lesson weeks", unit="times", direction=1,
-         group="attendance", window_weeks=4, per_enrolment=True, prompt="late")
+@feature(
+    "late_4w",
+    description="late arrivals in the last 4 lesson weeks",
+    unit="times",
+    direction=1,
+    group="attendance",
+    window_weeks=4,
+    per_enrolment=True,
+    prompt="late",
+)
 def late_4w(ctx: FeatureContext) -> np.ndarray:
     return ctx.count_where(ctx.code("late") & ctx.in_short)
 
 
-@feature("removed_12w", description="removals from class in the last 12 lesson weeks", unit="times",
-         direction=1, group="attendance", window_weeks=12, per_enrolment=True, prompt="removed")
+@feature(
+    "removed_12w",
+    description="removals from class in the last 12 lesson weeks",
+    unit="times",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    per_enrolment=True,
+    prompt="removed",
+)
 def removed_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.count_where(ctx.code("removed") & ctx.in_long)
 
 
-@feature("absence_trend", description="absence hours per week in the last 4 lesson weeks minus the 8 before",
-         unit="hours/week", direction=1, group="attendance", window_weeks=12, prompt="absence", trend=True)
+@feature(
+    "absence_trend",
+    description="absence hours per week in the last 4 lesson weeks minus the 8 before",
+    unit="hours/week",
+    direction=1,
+    group="attendance",
+    window_weeks=12,
+    prompt="absence",
+    trend=True,
+)
 def absence_trend(ctx: FeatureContext) -> np.ndarray:
     if ctx.short <= ctx.long:
         return np.zeros(ctx.n)
@@ -135,28 +226,62 @@ def absence_trend(ctx: FeatureContext) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------- grades
-@feature("grade_mean_12w", description="weighted mean grade of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades")
+@feature(
+    "grade_mean_12w",
+    description="weighted mean grade of the last 12 lesson weeks",
+    unit="grade",
+    direction=-1,
+    group="grades",
+    window_weeks=12,
+    signal="grade_level",
+    prompt="grades",
+)
 def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
     return ctx.grades.weighted_mean(ctx.n)
 
 
-@feature("fails_12w", description="grades below 5.5 in the last 12 lesson weeks", unit="grades", direction=1,
-         group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades")
+@feature(
+    "fails_12w",
+    description="grades below 5.5 in the last 12 lesson weeks",
+    unit="grades",
+    direction=1,
+    group="grades",
+    window_weeks=12,
+    signal="fails",
+    per_enrolment=True,
+    prompt="grades",
+)
 def fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     return sum_by_student(g.student[g.grade < FAIL_BELOW], None, ctx.n)
 
 
-@feature("core_fails_12w", description="core-subject grades below 5.5 in the last 12 lesson weeks", unit="grades",
-         direction=1, group="grades", window_weeks=12, signal="fails", per_enrolment=True, prompt="grades")
+@feature(
+    "core_fails_12w",
+    description="core-subject grades below 5.5 in the last 12 lesson weeks",
+    unit="grades",
+    direction=1,
+    group="grades",
+    window_weeks=12,
+    signal="fails",
+    per_enrolment=True,
+    prompt="grades",
+)
 def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     return sum_by_student(g.student[(g.grade < FAIL_BELOW) & g.is_core], None, ctx.n)
 
 
-@feature("core_min_avg_12w", description="lowest core-subject average of the last 12 lesson weeks", unit="grade",
-         direction=-1, group="grades", window_weeks=12, signal="grade_level", prompt="grades")
+@feature(
+    "core_min_avg_12w",
+    description="lowest core-subject average of the last 12 lesson weeks",
+    unit="grade",
+    direction=-1,
+    group="grades",
+    window_weeks=12,
+    signal="grade_level",
+    prompt="grades",
+)
 def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
     g, n = ctx.grades, ctx.n
     if not (g.n_subjects and g.is_core.any()):
@@ -170,16 +295,32 @@ def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
     return np.where(np.isfinite(lowest), lowest, np.nan)
 
 
-@feature("grade_trend", description="mean grade of the last 4 lesson weeks minus that of the 8 before",
-         unit="grade", direction=-1, group="grades", window_weeks=12, prompt="grades", trend=True)
+@feature(
+    "grade_trend",
+    description="mean grade of the last 4 lesson weeks minus that of the 8 before",
+    unit="grade",
+    direction=-1,
+    group="grades",
+    window_weeks=12,
+    prompt="grades",
+    trend=True,
+)
 def grade_trend(ctx: FeatureContext) -> np.ndarray:
     g = ctx.grades
     recent, before = g.weighted_mean(ctx.n, g.recent), g.weighted_mean(ctx.n, ~g.recent)
     return np.where(~np.isnan(recent) & ~np.isnan(before), recent - before, np.nan)
 
 
-@feature("no_grades_12w", description="no grade at all in the last 12 lesson weeks (1) or some (0)", unit="yes/no",
-         direction=1, group="grades", window_weeks=12, prompt="grades", signal="grade_level")
+@feature(
+    "no_grades_12w",
+    description="no grade at all in the last 12 lesson weeks (1) or some (0)",
+    unit="yes/no",
+    direction=1,
+    group="grades",
+    window_weeks=12,
+    prompt="grades",
+    signal="grade_level",
+)
 def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
     # Students without any grade leave more often than others (seen in real data), yet the grade features
     # of such a student are missing and would be imputed as average: this says so instead.
@@ -187,20 +328,41 @@ def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------------- roster
-@feature("repeated_years", description="school years repeated so far", unit="years", direction=1, group="roster",
-         window_weeks=None, prompt="school_career")
+@feature(
+    "repeated_years",
+    description="school years repeated so far",
+    unit="years",
+    direction=1,
+    group="roster",
+    window_weeks=None,
+    prompt="school_career",
+)
 def repeated_years(ctx: FeatureContext) -> np.ndarray:
     return ctx.roster_column("repeated_years")
 
 
-@feature("moved_down", description="moves to a lower level so far", unit="times", direction=1, group="roster",
-         window_weeks=None, prompt="school_career")
+@feature(
+    "moved_down",
+    description="moves to a lower level so far",
+    unit="times",
+    direction=1,
+    group="roster",
+    window_weeks=None,
+    prompt="school_career",
+)
 def moved_down(ctx: FeatureContext) -> np.ndarray:
     return ctx.roster_column("moved_down")
 
 
-@feature("over_age", description="years older than usual for the school year", unit="years", direction=1,
-         group="roster", window_weeks=None, prompt="school_career")
+@feature(
+    "over_age",
+    description="years older than usual for the school year",
+    unit="years",
+    direction=1,
+    group="roster",
+    window_weeks=None,
+    prompt="school_career",
+)
 def over_age(ctx: FeatureContext) -> np.ndarray:
     # The usual age in leerjaar 1 differs by level: 12 in secondary school (VO), 16 in MBO, which most enter
     # after four years of vmbo. Without a level the usual age is unknown, and so is this feature.
@@ -215,5 +377,3 @@ MBO_LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4")
 FEATURES: tuple[FeatureSpec, ...] = tuple(_DECLARED)
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 SPEC = {f.name: f for f in FEATURES}
-
-

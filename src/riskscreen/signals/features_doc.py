@@ -13,14 +13,17 @@ END = "<!-- end of the generated table -->"
 
 def table() -> str:
     """One row per declared feature: name, what it measures, window, unit, direction, prompt kind, Dutch reason."""
-    lines = ["| feature | what it measures | window | unit | direction | signal | prompts | reason on the list (nl) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| feature | what it measures | window | unit | direction | signal | prompts | reason on the list (nl) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for f in FEATURES:
         window = f"{f.window_weeks} lesson weeks" if f.window_weeks else "so far (roster)"
         direction = ("+" if f.direction > 0 else "-") + (" (trend)" if f.trend else "")
         reason = f.words["nl"].reason.replace("{value}", "*n*")
-        lines.append(f"| `{f.name}` | {f.description} | {window} | {f.unit} | {direction} | {f.signal} | {f.prompt} "
-                     f"| {reason} |")
+        lines.append(
+            f"| `{f.name}` | {f.description} | {window} | {f.unit} | {direction} | {f.signal} | {f.prompt} | {reason} |"
+        )
     return "\n".join(lines)
 
 

@@ -42,16 +42,20 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression on per-feature ramps, each feature's weights bounded to its direction (+1 rises with
     risk, -1 falls), with an L2 penalty on the weights (larger `penalty` = flatter shapes)."""
 
-    def __init__(self, directions: tuple[int, ...] = (), penalty: float = 3.0, class_weight: str | None = None,
-                 feature_names: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        directions: tuple[int, ...] = (),
+        penalty: float = 3.0,
+        class_weight: str | None = None,
+        feature_names: tuple[str, ...] = (),
+    ) -> None:
         self.directions = directions
         self.penalty = penalty
         self.class_weight = class_weight
         self.feature_names = feature_names
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> AdditiveClassifier:
-        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions,
-                           self.class_weight)
+        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions, self.class_weight)
         self.parameters_ = problem.parameters(problem.solve(self.penalty), self._names(problem.x))
         self.classes_ = np.array([0, 1])
         return self
@@ -59,8 +63,7 @@ class AdditiveClassifier(ClassifierMixin, BaseEstimator):
     def fit_path(self, x: np.ndarray, y: np.ndarray, penalties: Sequence[float]) -> dict[float, AdditiveParameters]:
         """The fit at each penalty, from the flattest down, each starting where the last ended: the ramps are
         built once, and a warm start needs a fraction of the steps (cross-validating the penalty grid)."""
-        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions,
-                           self.class_weight)
+        problem = _Problem(np.asarray(x, dtype=float), np.asarray(y, dtype=int), self.directions, self.class_weight)
         out: dict[float, AdditiveParameters] = {}
         w: np.ndarray | None = None
         for penalty in sorted(penalties, reverse=True):
@@ -114,36 +117,62 @@ class _Problem:
         if start is None:
             start = np.zeros(design.shape[1] + 1)
             start[0] = np.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
-        found = minimize(loss, start, jac=True, method="L-BFGS-B",
-                         bounds=[(None, None)] + [(0.0, None) if d else (None, None) for d in self.directions],
-                         options={"maxiter": 2000})
+        found = minimize(
+            loss,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(None, None)] + [(0.0, None) if d else (None, None) for d in self.directions],
+            options={"maxiter": 2000},
+        )
         return np.asarray(found.x)
 
     def parameters(self, w: np.ndarray, names: tuple[str, ...]) -> AdditiveParameters:
         slopes = tuple(np.split(w[1:] * self.signs, np.cumsum(self.sizes)[:-1]))
-        shapes = np.column_stack([b @ s for b, s in zip(self.blocks, slopes, strict=True)]) if self.blocks else \
-            np.zeros((len(self.y), 0))
+        shapes = (
+            np.column_stack([b @ s for b, s in zip(self.blocks, slopes, strict=True)])
+            if self.blocks
+            else np.zeros((len(self.y), 0))
+        )
         offsets = shapes.mean(axis=0)
-        return AdditiveParameters(names, self.medians, self.filled.mean(axis=0), self.knots, slopes, offsets,
-                                  float(w[0] + offsets.sum()))
+        return AdditiveParameters(
+            names, self.medians, self.filled.mean(axis=0), self.knots, slopes, offsets, float(w[0] + offsets.sum())
+        )
 
 
-def fit_additive(features: pd.DataFrame, labels: np.ndarray, *, feature_names: Sequence[str], penalty: float,
-                 class_weight: str | None = None, seed: int = 0, groups: np.ndarray | None = None,
-                 calibrate: bool = True) -> FittedModel:
+def fit_additive(
+    features: pd.DataFrame,
+    labels: np.ndarray,
+    *,
+    feature_names: Sequence[str],
+    penalty: float,
+    class_weight: str | None = None,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+    calibrate: bool = True,
+) -> FittedModel:
     """The additive model on these rows, calibrated on out-of-fold logits as the linear one, with its bands."""
     y = np.asarray(labels, dtype=int)
     if y.min(initial=1) == y.max(initial=0):
-        raise ModelError(msg("the outcomes hold only one class (no one left, or everyone did)"),
-                         hint=msg("training needs students who left and students who stayed"))
+        raise ModelError(
+            msg("the outcomes hold only one class (no one left, or everyone did)"),
+            hint=msg("training needs students who left and students who stayed"),
+        )
     names = tuple(feature_names)
     estimator = AdditiveClassifier(tuple(direction(n) for n in names), penalty, class_weight, names)
     x = feature_matrix(features, names)
     estimator.fit(x, y)
     a, b, oof_auc = platt_scaling(x, y, estimator, seed, groups) if calibrate else (1.0, 0.0, None)
     estimator.parameters_ = estimator.parameters_.scaled(a, b)
-    fitted = FittedModel(estimator.parameters_, {}, [], (a, b),
-                         {"penalty": penalty, "class_weight": class_weight, "seed": seed}, estimator, oof_auc)
+    fitted = FittedModel(
+        estimator.parameters_,
+        {},
+        [],
+        (a, b),
+        {"penalty": penalty, "class_weight": class_weight, "seed": seed},
+        estimator,
+        oof_auc,
+    )
     probability = predict(fitted, features)
     fitted.bands = {band: float(np.quantile(probability, q)) for band, q in BAND_QUANTILES.items()}
     return fitted

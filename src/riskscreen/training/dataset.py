@@ -40,16 +40,23 @@ class TrainingSet:
 
 def training_set(exports: Exports, progress: Progress | None = None) -> TrainingSet:
     if exports.outcomes is None or exports.outcomes.empty:
-        raise UsageError(msg("training and evaluation need an outcomes table"),
-                         hint=msg("add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH"))
+        raise UsageError(
+            msg("training and evaluation need an outcomes table"),
+            hint=msg("add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH"),
+        )
     say = progress or (lambda _m: None)
     outcomes = exports.outcomes
     frames, labels, ids, dates = [], [], [], []
     for as_of in sorted(outcomes["as_of"].unique()):
         rows = outcomes[outcomes["as_of"] == as_of]
         universe = pd.Index(sorted(set(rows["student_id"].astype(str))), dtype=object, name="student_id")
-        say(msg("features as of {as_of} for {count} students", as_of=Day(pd.Timestamp(as_of).date().isoformat()),
-                count=len(universe)))
+        say(
+            msg(
+                "features as of {as_of} for {count} students",
+                as_of=Day(pd.Timestamp(as_of).date().isoformat()),
+                count=len(universe),
+            )
+        )
         feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
         label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_without_qualification"].max()
         frames.append(feats.reset_index(drop=True))
@@ -62,8 +69,9 @@ def training_set(exports: Exports, progress: Progress | None = None) -> Training
     roster = roster_at(exports.students, pd.Timestamp(outcomes["as_of"].max()))
     if roster is not None:
         for column in [c for c in roster.columns if str(c).startswith("audit_")]:
-            values = pd.Series(roster[column].astype(object).to_numpy(),
-                               index=roster["student_id"].astype(str).to_numpy())
+            values = pd.Series(
+                roster[column].astype(object).to_numpy(), index=roster["student_id"].astype(str).to_numpy()
+            )
             audit[column] = values.reindex(student_ids).to_numpy()
     return TrainingSet(features, np.concatenate(labels), student_ids, np.concatenate(dates), audit)
 
@@ -81,23 +89,28 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
         in_test_group = np.isin(codes, test_students)
         test = (ts.as_of == dates[-1]) & in_test_group
         train = (ts.as_of < dates[-1]) & ~in_test_group
-        description = (f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
-                       f"testing on as-of {pd.Timestamp(dates[-1]).date()}; the others' rows of "
-                       f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training")
+        description = (
+            f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
+            f"testing on as-of {pd.Timestamp(dates[-1]).date()}; the others' rows of "
+            f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training"
+        )
         if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
             return np.flatnonzero(train), np.flatnonzero(test), description
     folds = min(4, int(ts.labels.sum()), int((1 - ts.labels).sum()))
     if folds < 2:
-        raise ModelError(msg("too few students who left (or stayed) to hold any out for testing"),
-                         hint=msg("add more history: at least a few students who left"))
+        raise ModelError(
+            msg("too few students who left (or stayed) to hold any out for testing"),
+            hint=msg("add more history: at least a few students who left"),
+        )
     splitter = grouped_folds(ts.labels, ts.student_ids, folds, seed)
     pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
     train, test = next(iter(pairs))
     return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
 
 
-def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None,
-             seed: int) -> tuple[float, float | None]:
+def choose_c(
+    ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_weight: str | None, seed: int
+) -> tuple[float, float | None]:
     """Regularisation strength by grouped cross-validated ROC AUC on the training part, and that AUC."""
     y = ts.labels[train]
     folds = fold_count(y, ts.student_ids[train])
@@ -105,9 +118,21 @@ def choose_c(ts: TrainingSet, train: np.ndarray, names: tuple[str, ...], class_w
         return 1.0, None
     x = ts.features.iloc[train].loc[:, list(names)].to_numpy(dtype=float)
     splitter = grouped_folds(y, ts.student_ids[train], folds, seed)
-    scores = {c: float(np.mean(cross_val_score(make_pipeline(c, class_weight, seed), x, y, cv=splitter,
-                                               groups=ts.student_ids[train], scoring="roc_auc")))
-              for c in C_GRID}
+    scores = {
+        c: float(
+            np.mean(
+                cross_val_score(
+                    make_pipeline(c, class_weight, seed),
+                    x,
+                    y,
+                    cv=splitter,
+                    groups=ts.student_ids[train],
+                    scoring="roc_auc",
+                )
+            )
+        )
+        for c in C_GRID
+    }
     chosen = max(scores, key=lambda c: (round(scores[c], 4), -c))
     return chosen, round(scores[chosen], 4)
 
@@ -120,7 +145,9 @@ def roster_leakage(exports: Exports, names: tuple[str, ...]) -> str | None:
     dates = sorted({pd.Timestamp(d).date() for d in exports.outcomes["as_of"].unique()})
     if not affected or len(dates) < 2:
         return None
-    return (f"the roster has no as_of (Peildatum) column, so its values as they are now are used for the "
-            f"as-of dates {', '.join(str(d) for d in dates[:-1])}: {', '.join(affected)} then know of repeats "
-            "and moves down that came later. Add a roster per moment (a Peildatum column), or train with "
-            "--feature-set no-roster")
+    return (
+        f"the roster has no as_of (Peildatum) column, so its values as they are now are used for the "
+        f"as-of dates {', '.join(str(d) for d in dates[:-1])}: {', '.join(affected)} then know of repeats "
+        "and moves down that came later. Add a roster per moment (a Peildatum column), or train with "
+        "--feature-set no-roster"
+    )

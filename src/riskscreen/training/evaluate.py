@@ -40,13 +40,23 @@ def drift(ts: TrainingSet, loaded: LoadedModel) -> dict[str, Any]:
         values = ts.features[row.name].to_numpy(dtype=float)
         mean = float(np.nanmean(values)) if np.isfinite(values).any() else None
         shift = None if mean is None or not row.sd else round((mean - row.reference) / row.sd, 3)
-        features.append({"feature": row.name, "reference": row.reference,
-                         "mean": None if mean is None else round(mean, 4), "shift_in_sd": shift,
-                         "marked": shift is not None and abs(shift) >= DRIFT_MARK})
+        features.append(
+            {
+                "feature": row.name,
+                "reference": row.reference,
+                "mean": None if mean is None else round(mean, 4),
+                "shift_in_sd": shift,
+                "marked": shift is not None and abs(shift) >= DRIFT_MARK,
+            }
+        )
     rate = float(ts.labels.mean()) if ts.labels.size else None
     base = trained.positives / trained.rows if trained.rows else None
-    return {"features": features, "leaving_rate": None if rate is None else round(rate, 4),
-            "training_leaving_rate": None if base is None else round(base, 4), "mark_at_sd": DRIFT_MARK}
+    return {
+        "features": features,
+        "leaving_rate": None if rate is None else round(rate, 4),
+        "training_leaving_rate": None if base is None else round(base, 4),
+        "mark_at_sd": DRIFT_MARK,
+    }
 
 
 def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[str]:
@@ -57,19 +67,30 @@ def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> 
     digests = {f.sha256 for f in trained.files}
     same = sorted(table for table, path in exports.paths.items() if file_sha256(path) in digests)
     if same:
-        warnings.append(f"THE EVALUATION DATA OVERLAP THE TRAINING DATA: the {', '.join(same)} file(s) are the "
-                        f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
-                        "later school year")
+        warnings.append(
+            f"THE EVALUATION DATA OVERLAP THE TRAINING DATA: the {', '.join(same)} file(s) are the "
+            f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
+            "later school year"
+        )
     shared = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of} & set(trained.as_of_dates))
     if shared and not same:
-        warnings.append(f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "
-                        "if these are the same students, the figures flatter it; evaluate on a later school year")
+        warnings.append(
+            f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "
+            "if these are the same students, the figures flatter it; evaluate on a later school year"
+        )
     return warnings
 
 
 @one_blas_thread
-def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = None, n_boot: int = 500,
-             seed: int = 0, progress: Progress | None = None) -> EvaluationResult:
+def evaluate(
+    exports: Exports,
+    loaded: LoadedModel,
+    *,
+    capacity: int | None = None,
+    n_boot: int = 500,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> EvaluationResult:
     """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
     ts = training_set(exports, progress)
     scores = predict(loaded.fitted, ts.features)
@@ -77,43 +98,76 @@ def evaluate(exports: Exports, loaded: LoadedModel, *, capacity: int | None = No
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)
-    _, baselines, _, base_scores, draws = assess(ts, train_idx, test_idx, scores[test_idx], seed=seed,
-                                          capacity=capacity, n_boot=n_boot, bands=loaded.fitted.bands)
-    audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else \
-        {"columns": {}, "note": NO_AUDIT}
+    _, baselines, _, base_scores, draws = assess(
+        ts,
+        train_idx,
+        test_idx,
+        scores[test_idx],
+        seed=seed,
+        capacity=capacity,
+        n_boot=n_boot,
+        bands=loaded.fitted.bands,
+    )
+    audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else {"columns": {}, "note": NO_AUDIT}
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
     settings = loaded.card.parameters
     # Only ranks are compared (ROC AUC, the top 10%), which calibration does not change: no calibration fit.
-    same = fit_shape(settings.shape, ts.features.iloc[train_idx], ts.labels[train_idx],
-                     feature_names=loaded.fitted.features, c=settings.c, penalty=settings.penalty,
-                     class_weight=settings.class_weight, seed=seed, groups=ts.student_ids[train_idx],
-                     calibrate=False)
+    same = fit_shape(
+        settings.shape,
+        ts.features.iloc[train_idx],
+        ts.labels[train_idx],
+        feature_names=loaded.fitted.features,
+        c=settings.c,
+        penalty=settings.penalty,
+        class_weight=settings.class_weight,
+        seed=seed,
+        groups=ts.student_ids[train_idx],
+        calibrate=False,
+    )
     same_scores = predict(same, ts.features.iloc[test_idx])
     penalty = f", penalty {settings.penalty}" if settings.penalty else ""
-    price_interval = paired_difference(ts.labels[test_idx], same_scores, base_scores["gradient_boosting"],
-                                       n_boot=n_boot, seed=seed, draws=draws)
+    price_interval = paired_difference(
+        ts.labels[test_idx], same_scores, base_scores["gradient_boosting"], n_boot=n_boot, seed=seed, draws=draws
+    )
     price = {key: figure["value"] for key, figure in price_interval.items()}
     overlap = training_overlap(exports, ts, loaded)
     for warning in overlap:
         (progress or (lambda _m: None))(msg("warning: {warning}", warning=warning))
     # The headline is the held-out rows, where the baselines are measured too; all rows come second.
-    report = EvaluationReport.model_validate({
-        **{k: held_out[k] for k in ("n_students", "n_positive", "roc_auc", "pr_auc", "brier", "precision_at",
-                                     "recall_at", "calibration")},
-        "warnings": [*overlap, *held_out["warnings"]],
-        "model": loaded.name, "demonstration": loaded.is_demonstration, "n_rows": len(ts.labels),
-        "all_rows": model_metrics,
-        "baselines": {**baselines, "comparison_rows": {"method": how, "rows": len(test_idx),
-                                                       "model_on_these_rows": held_out}},
-        "price_of_transparency": price,
-        "price_of_transparency_interval": price_interval,
-        "like_for_like": f"the transparent method ({settings.feature_set} features, {settings.shape} shape, "
-                         f"C={settings.c}{penalty}) and the black box fitted on the same {len(train_idx)} "
-                         f"rows and measured on the same {len(test_idx)} held-out rows ({how})",
-        "fairness": audit,
-        "drift": drift(ts, loaded),
-    })
+    report = EvaluationReport.model_validate(
+        {
+            **{
+                k: held_out[k]
+                for k in (
+                    "n_students",
+                    "n_positive",
+                    "roc_auc",
+                    "pr_auc",
+                    "brier",
+                    "precision_at",
+                    "recall_at",
+                    "calibration",
+                )
+            },
+            "warnings": [*overlap, *held_out["warnings"]],
+            "model": loaded.name,
+            "demonstration": loaded.is_demonstration,
+            "n_rows": len(ts.labels),
+            "all_rows": model_metrics,
+            "baselines": {
+                **baselines,
+                "comparison_rows": {"method": how, "rows": len(test_idx), "model_on_these_rows": held_out},
+            },
+            "price_of_transparency": price,
+            "price_of_transparency_interval": price_interval,
+            "like_for_like": f"the transparent method ({settings.feature_set} features, {settings.shape} shape, "
+            f"C={settings.c}{penalty}) and the black box fitted on the same {len(train_idx)} "
+            f"rows and measured on the same {len(test_idx)} held-out rows ({how})",
+            "fairness": audit,
+            "drift": drift(ts, loaded),
+        }
+    )
     # The plots put all three on the same held-out rows.
     return EvaluationResult(report, ts.labels[test_idx], base_scores)

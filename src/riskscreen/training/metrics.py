@@ -55,7 +55,7 @@ def _brier(y: np.ndarray, p: np.ndarray) -> float:
 
 def _summary(value: float, samples: np.ndarray) -> dict[str, float | None]:
     samples = samples[~np.isnan(samples)]
-    low, high = (np.quantile(samples, [0.025, 0.975]) if samples.size else (np.nan, np.nan))
+    low, high = np.quantile(samples, [0.025, 0.975]) if samples.size else (np.nan, np.nan)
     return {"value": _clean(value), "low": _clean(low), "high": _clean(high)}
 
 
@@ -64,7 +64,7 @@ BOOT_CELLS = 4_000_000  # resampled values held at once: bounds memory at about 
 
 def _chunks(boots: np.ndarray) -> list[np.ndarray]:
     rows = max(1, BOOT_CELLS // max(boots.shape[1], 1))
-    return [boots[i:i + rows] for i in range(0, boots.shape[0], rows)]
+    return [boots[i : i + rows] for i in range(0, boots.shape[0], rows)]
 
 
 # A chunk of resamples: counts per drawn unit (resample x unit), and the unit of each row (None: the rows are the
@@ -128,9 +128,17 @@ def resamples(size: int, n_boot: int, seed: int, groups: np.ndarray | None = Non
     return _as_counts(rng.integers(0, size, size=(n_boot, size)) if size else np.zeros((0, 0), int))
 
 
-def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_boot: int = 500,
-            seed: int = 0, probabilities: bool = True, groups: np.ndarray | None = None,
-            draws: list[Chunk] | None = None) -> dict[str, Any]:
+def metrics(
+    y: np.ndarray,
+    score: np.ndarray,
+    *,
+    capacity: int | None = None,
+    n_boot: int = 500,
+    seed: int = 0,
+    probabilities: bool = True,
+    groups: np.ndarray | None = None,
+    draws: list[Chunk] | None = None,
+) -> dict[str, Any]:
     """ROC AUC, PR AUC, Brier, calibration and precision/recall in the top k, each with a 95% interval. With
     `groups` (the student of each row) where a student has several rows, the bootstrap resamples students with
     all their rows: rows of one student are not independent, and resampling them alone narrows the interval.
@@ -144,8 +152,11 @@ def metrics(y: np.ndarray, score: np.ndarray, *, capacity: int | None = None, n_
     samples = _resampled(y, score, chunks, list(ks.values()))
     # the figures themselves: the same pass over the data as they are (every row once), not scikit-learn's
     # validated path, which took longer than the 500 resamples at a school board's size
-    whole = (_resampled(y, score, [(np.ones((1, y.size), dtype=np.int64), None)], []) if y.size
-             else {"auc": np.array([np.nan]), "ap": np.array([np.nan])})
+    whole = (
+        _resampled(y, score, [(np.ones((1, y.size), dtype=np.int64), None)], [])
+        if y.size
+        else {"auc": np.array([np.nan]), "ap": np.array([np.nan])}
+    )
     out: dict[str, Any] = {"n_students": int(y.size), "n_positive": int(y.sum())}
     out["roc_auc"] = _summary(float(whole["auc"][0]), samples["auc"])
     out["pr_auc"] = _summary(float(whole["ap"][0]), samples["ap"])
@@ -187,8 +198,9 @@ def _resampled(y: np.ndarray, p: np.ndarray, chunks: list[Chunk], ks: list[int])
         above = np.einsum("ij,ij->i", pos, seen - tp)
         at = np.einsum("ij,ij->i", pos, total - pos) if ties else np.zeros(len(pos))
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["auc"].append(np.where((n_pos > 0) & (n_neg > 0), (n_pos * n_neg - above + 0.5 * at) / (n_pos * n_neg),
-                                       np.nan))
+            out["auc"].append(
+                np.where((n_pos > 0) & (n_neg > 0), (n_pos * n_neg - above + 0.5 * at) / (n_pos * n_neg), np.nan)
+            )
             precision = tp / np.where(seen > 0, seen, 1.0)
             out["ap"].append(np.where(n_pos > 0, np.einsum("ij,ij->i", pos, precision) / n_pos, np.nan))
             out["brier"].append(drawn @ per_unit / n_all)
@@ -215,8 +227,10 @@ def _finish(out: dict[str, Any], y: np.ndarray, score: np.ndarray, probabilities
     warnings = []
     auc = out["roc_auc"]
     if auc["low"] is None or auc["high"] is None or auc["high"] - auc["low"] > WIDE_INTERVAL:
-        warnings.append(f"with {out['n_positive']} positives among {out['n_students']} students the ROC AUC "
-                        "interval is too wide to mean much; read the figures as rough indications")
+        warnings.append(
+            f"with {out['n_positive']} positives among {out['n_students']} students the ROC AUC "
+            "interval is too wide to mean much; read the figures as rough indications"
+        )
     if out["n_positive"] < 10:
         warnings.append(f"only {out['n_positive']} students left: every metric is very uncertain")
     out["warnings"] = warnings
@@ -232,8 +246,14 @@ def calibration_deciles(y: np.ndarray, p: np.ndarray) -> list[dict[str, Any]]:
     for i, chunk in enumerate(np.array_split(order, min(10, y.size))):
         if chunk.size == 0:
             continue
-        out.append({"decile": i + 1, "n": int(chunk.size), "mean_predicted": round(float(p[chunk].mean()), 4),
-                    "observed": round(float(y[chunk].mean()), 4)})
+        out.append(
+            {
+                "decile": i + 1,
+                "n": int(chunk.size),
+                "mean_predicted": round(float(p[chunk].mean()), 4),
+                "observed": round(float(y[chunk].mean()), 4),
+            }
+        )
     return out
 
 
@@ -242,19 +262,33 @@ def rule_score(features: pd.DataFrame, seed: int = 0) -> np.ndarray:
 
     Ties (many students share a count) are broken by a fixed random order, so no feature leaks in.
     """
-    count = ((features["absence_rate_12w"] > 0.10).astype(int) + (features["core_fails_12w"] >= 1).astype(int)
-             + (features["repeated_years"].fillna(0) >= 1).astype(int)).to_numpy(dtype=float)
+    count = (
+        (features["absence_rate_12w"] > 0.10).astype(int)
+        + (features["core_fails_12w"] >= 1).astype(int)
+        + (features["repeated_years"].fillna(0) >= 1).astype(int)
+    ).to_numpy(dtype=float)
     jitter = np.random.default_rng(seed).random(count.size) * 1e-3
     return count + jitter
 
 
-def black_box(train_x: pd.DataFrame, train_y: np.ndarray, test_x: pd.DataFrame, seed: int = 0,
-              feature_names: Sequence[str] = FEATURE_NAMES) -> np.ndarray:
+def black_box(
+    train_x: pd.DataFrame,
+    train_y: np.ndarray,
+    test_x: pd.DataFrame,
+    seed: int = 0,
+    feature_names: Sequence[str] = FEATURE_NAMES,
+) -> np.ndarray:
     # Tuned fairly: boosting stops when a tenth of the training rows set aside stops improving, rather than
     # running 200 rounds on a few hundred rows (with too few who left to set any aside, 100 rounds).
     enough = int(np.sum(train_y)) >= 20 and len(train_y) >= 200
-    model = HistGradientBoostingClassifier(random_state=seed, max_iter=500 if enough else 100, learning_rate=0.05,
-                                           early_stopping=enough, validation_fraction=0.1, n_iter_no_change=20)
+    model = HistGradientBoostingClassifier(
+        random_state=seed,
+        max_iter=500 if enough else 100,
+        learning_rate=0.05,
+        early_stopping=enough,
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+    )
     # Columns without any value (no roster, say) carry nothing and make the binning fail: leave them out.
     usable = [f for f in feature_names if train_x[f].notna().any()]
     # On a school's history (thousands of rows) OpenMP threads cost more than they gain, and on a busy
@@ -283,9 +317,16 @@ def compare(model_metrics: dict[str, Any], baselines: dict[str, dict[str, Any]])
     return out
 
 
-def paired_difference(y: np.ndarray, model: np.ndarray, black_box_scores: np.ndarray, *, n_boot: int,
-                      seed: int, groups: np.ndarray | None = None,
-                      draws: list[Chunk] | None = None) -> dict[str, dict[str, float | None]]:
+def paired_difference(
+    y: np.ndarray,
+    model: np.ndarray,
+    black_box_scores: np.ndarray,
+    *,
+    n_boot: int,
+    seed: int,
+    groups: np.ndarray | None = None,
+    draws: list[Chunk] | None = None,
+) -> dict[str, dict[str, float | None]]:
     """The transparent model minus the black box on the same rows, with an interval from the same resamples
     for both (a paired bootstrap; students with all their rows where they have several): ROC AUC and precision in
     the top 10%."""
@@ -293,13 +334,23 @@ def paired_difference(y: np.ndarray, model: np.ndarray, black_box_scores: np.nda
     k = _k(y.size, 0.10)
     chunks = draws if draws is not None else resamples(y.size, n_boot, seed, groups)
     ours, theirs = _resampled(y, model, chunks, [k]), _resampled(y, black_box_scores, chunks, [k])
-    return {"roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), ours["auc"] - theirs["auc"]),
-            "precision_at_10%": _summary(_topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],
-                                         ours[f"precision@{k}"] - theirs[f"precision@{k}"])}
+    return {
+        "roc_auc": _summary(_auc(y, model) - _auc(y, black_box_scores), ours["auc"] - theirs["auc"]),
+        "precision_at_10%": _summary(
+            _topk_stats(y, model, k)[0] - _topk_stats(y, black_box_scores, k)[0],
+            ours[f"precision@{k}"] - theirs[f"precision@{k}"],
+        ),
+    }
 
 
-def fairness(groups: pd.DataFrame, y: np.ndarray, p: np.ndarray, *, fraction: float = FAIRNESS_FRACTION,
-             bands: dict[str, float] | None = None) -> dict[str, Any]:
+def fairness(
+    groups: pd.DataFrame,
+    y: np.ndarray,
+    p: np.ndarray,
+    *,
+    fraction: float = FAIRNESS_FRACTION,
+    bands: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Per audit column and group: count, prevalence, top-k recall, FPR, precision, calibration-in-the-large;
     each as a ratio to the largest group, flagged outside 0.8-1.25."""
     y = np.asarray(y, dtype=int)
@@ -311,13 +362,17 @@ def fairness(groups: pd.DataFrame, y: np.ndarray, p: np.ndarray, *, fraction: fl
         for group in sorted(set(values)):
             m = values == group
             pos, neg = y[m] == 1, y[m] == 0
-            rows.append({
-                "group": group, "n": int(m.sum()), "prevalence": _r(y[m].mean()),
-                "recall": _r(flagged[m][pos].mean()) if pos.any() else None,
-                "false_positive_rate": _r(flagged[m][neg].mean()) if neg.any() else None,
-                "precision": _r(y[m][flagged[m]].mean()) if flagged[m].any() else None,
-                "calibration_in_the_large": _r(p[m].mean() / y[m].mean()) if y[m].mean() > 0 else None,
-            })
+            rows.append(
+                {
+                    "group": group,
+                    "n": int(m.sum()),
+                    "prevalence": _r(y[m].mean()),
+                    "recall": _r(flagged[m][pos].mean()) if pos.any() else None,
+                    "false_positive_rate": _r(flagged[m][neg].mean()) if neg.any() else None,
+                    "precision": _r(y[m][flagged[m]].mean()) if flagged[m].any() else None,
+                    "calibration_in_the_large": _r(p[m].mean() / y[m].mean()) if y[m].mean() > 0 else None,
+                }
+            )
         largest = max(rows, key=lambda r: r["n"])
         for row in rows:
             ratios = {}
@@ -343,6 +398,7 @@ def one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:
     """Run with one BLAS thread: training and evaluation multiply tall, thin matrices (memory-bound) and take
     L-BFGS's many small steps, where more threads only wait on each other; on a busy two-core machine they
     doubled `train` at 30,000 students (benchmarks/analyst.py)."""
+
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         with threadpool_limits(limits=1, user_api="blas"):

@@ -18,26 +18,38 @@ NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradien
 def require_matplotlib() -> None:
     """Refuse --plots before any work when matplotlib is missing, with a command that installs it."""
     if importlib.util.find_spec("matplotlib") is None:
-        raise UsageError(msg("--plots needs matplotlib, which is not installed"),
-                         hint=msg("install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
-                                  "folder after `make demo`), or `pip install 'riskscreen[plots]'`"))
+        raise UsageError(
+            msg("--plots needs matplotlib, which is not installed"),
+            hint=msg(
+                "install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
+                "folder after `make demo`), or `pip install 'riskscreen[plots]'`"
+            ),
+        )
 
 
-def write_plots(y: np.ndarray, scores: dict[str, np.ndarray], out_dir: Path, *, force: bool = False,
-                rows: dict[str, np.ndarray] | None = None) -> list[Path]:
+def write_plots(
+    y: np.ndarray,
+    scores: dict[str, np.ndarray],
+    out_dir: Path,
+    *,
+    force: bool = False,
+    rows: dict[str, np.ndarray] | None = None,
+) -> list[Path]:
     """Three PNG files; each curve uses the rows its scores belong to (rows[name], default all)."""
     require_matplotlib()
     import matplotlib  # the optional extra [plots]: only when plots are asked for
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # the optional extra [plots]
+
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(msg("the plots folder {out_dir} cannot be made ({strerror})",
-                              out_dir=out_dir, strerror=exc.strerror),
-                          hint=msg("give --plots a folder that can be written")) from None
+        raise OutputError(
+            msg("the plots folder {out_dir} cannot be made ({strerror})", out_dir=out_dir, strerror=exc.strerror),
+            hint=msg("give --plots a folder that can be written"),
+        ) from None
     rows = rows or {}
     written = []
 

@@ -47,14 +47,17 @@ NO_AUDIT = msg("no audit_* columns in the roster")
 INTENDED_USE = msg(
     "Ranking students of one school by their risk of leaving without a startkwalificatie within 12 months, "
     "so that a youth worker and a mentor can decide together whom to talk with first. A conversation starter, "
-    "never a decision about a student on its own.")
+    "never a decision about a student on its own."
+)
 LIMITS = msg(
     "Trained on one school's history, it reflects that school's registration habits and population. "
     "Scores are only as good as the exports: unregistered absence is invisible. Never use it to sanction, "
-    "select or exclude students. Check the fairness table before use and retrain every year.")
+    "select or exclude students. Check the fairness table before use and retrain every year."
+)
 DEMO_NOTICE = msg(
     "DEMONSTRATION MODEL trained on synthetic data made by `riskscreen sample`. Its numbers say how well it "
-    "finds the invented pattern, not how well it works in a real school. Retrain on the school's own history.")
+    "finds the invented pattern, not how well it works in a real school. Retrain on the school's own history."
+)
 
 
 @dataclass
@@ -71,11 +74,17 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
         digest = file_sha256(path)
         files.append({"table": table, "file": path.name, "sha256": digest})
     combined = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
-    return {"files": files, "sha256": combined, "first_date": exports.report.first_date,
-            "last_date": exports.report.last_date,
-            "as_of_dates": sorted({str(pd.Timestamp(d).date()) for d in ts.as_of}),
-            "rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
-            "profile": exports.profile.name}
+    return {
+        "files": files,
+        "sha256": combined,
+        "first_date": exports.report.first_date,
+        "last_date": exports.report.last_date,
+        "as_of_dates": sorted({str(pd.Timestamp(d).date()) for d in ts.as_of}),
+        "rows": len(ts.labels),
+        "students": len(set(ts.student_ids)),
+        "positives": int(ts.labels.sum()),
+        "profile": exports.profile.name,
+    }
 
 
 def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str, Any]]:
@@ -83,11 +92,17 @@ def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str
     if isinstance(p, AdditiveParameters):
         # the sd of the training values as the model saw them (missing as the median): drift is measured in it
         sds = p.imputed(feature_matrix(features, p.features)).std(axis=0)
-        return [{"name": name, "description": SPEC[name].description if name in SPEC else name,
-                 "unit": SPEC[name].unit if name in SPEC else "",
-                 "shape": [{"value": round(v, 4), "contribution": round(c, 4)} for v, c in p.shape_points(j)],
-                 "reference": round(float(p.means[j]), 4), "sd": round(float(sds[j]), 4)}
-                for j, name in enumerate(p.features)]
+        return [
+            {
+                "name": name,
+                "description": SPEC[name].description if name in SPEC else name,
+                "unit": SPEC[name].unit if name in SPEC else "",
+                "shape": [{"value": round(v, 4), "contribution": round(c, 4)} for v, c in p.shape_points(j)],
+                "reference": round(float(p.means[j]), 4),
+                "sd": round(float(sds[j]), 4),
+            }
+            for j, name in enumerate(p.features)
+        ]
     rows = []
     coef = dict(zip(fitted.features, fitted.coefficients, strict=True))
     scale = dict(zip(fitted.features, fitted.scale, strict=True))
@@ -95,27 +110,48 @@ def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str
     for name in fitted.features:
         per_sd = float(coef[name])
         per_unit = per_sd / scale[name] if scale[name] else 0.0
-        rows.append({"name": name, "description": SPEC[name].description if name in SPEC else name,
-                     "unit": SPEC[name].unit if name in SPEC else "",
-                     "coefficient_per_sd": round(per_sd, 6), "odds_ratio_per_sd": round(float(np.exp(per_sd)), 4),
-                     "coefficient_per_unit": round(per_unit, 6),
-                     "odds_ratio_per_unit": round(float(np.exp(per_unit)), 4),
-                     # points: logit x 20 / ln 2, the scorecard convention (20 points double the odds)
-                     "points_per_unit": round(per_unit * 20 / np.log(2), 3),
-                     "reference": round(float(reference[name]), 4), "sd": round(float(scale[name]), 4)})
+        rows.append(
+            {
+                "name": name,
+                "description": SPEC[name].description if name in SPEC else name,
+                "unit": SPEC[name].unit if name in SPEC else "",
+                "coefficient_per_sd": round(per_sd, 6),
+                "odds_ratio_per_sd": round(float(np.exp(per_sd)), 4),
+                "coefficient_per_unit": round(per_unit, 6),
+                "odds_ratio_per_unit": round(float(np.exp(per_unit)), 4),
+                # points: logit x 20 / ln 2, the scorecard convention (20 points double the odds)
+                "points_per_unit": round(per_unit * 20 / np.log(2), 3),
+                "reference": round(float(reference[name]), 4),
+                "sd": round(float(scale[name]), 4),
+            }
+        )
     return rows
 
 
 def _versions() -> dict[str, str]:
-    return {"riskscreen": __version__, "scikit-learn": sklearn.__version__, "pandas": pandas.__version__,
-            "numpy": np.__version__, "python": platform.python_version()}
+    return {
+        "riskscreen": __version__,
+        "scikit-learn": sklearn.__version__,
+        "pandas": pandas.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
 
 
 Assessment = tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, np.ndarray], list[Chunk]]
 
 
-def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndarray, *, seed: int,
-           capacity: int | None, n_boot: int, bands: dict[str, float]) -> Assessment:
+def assess(
+    ts: TrainingSet,
+    train: np.ndarray,
+    test: np.ndarray,
+    scores: np.ndarray,
+    *,
+    seed: int,
+    capacity: int | None,
+    n_boot: int,
+    bands: dict[str, float],
+) -> Assessment:
     """Metrics of a model's test scores, the two baselines on the same rows, and the fairness audit."""
     y_test = ts.labels[test]
     students = ts.student_ids[test]  # a student with rows at several as-of dates is resampled whole
@@ -125,31 +161,50 @@ def assess(ts: TrainingSet, train: np.ndarray, test: np.ndarray, scores: np.ndar
     rules = rule_score(x_test, seed)
     bb = black_box(x_train, ts.labels[train], x_test, seed)
     baselines = {
-        "rule_count": {**metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
-                       "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
-                                      "week, last 12 lesson weeks), a core-subject fail, a repeated year"},
-        "gradient_boosting": {**metrics(y_test, bb, capacity=capacity, draws=draws),
-                              "description": "HistGradientBoostingClassifier on the same features (a black box)"},
+        "rule_count": {
+            **metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
+            "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
+            "week, last 12 lesson weeks), a core-subject fail, a repeated year",
+        },
+        "gradient_boosting": {
+            **metrics(y_test, bb, capacity=capacity, draws=draws),
+            "description": "HistGradientBoostingClassifier on the same features (a black box)",
+        },
     }
-    audit = fairness(ts.audit.iloc[test], y_test, scores, bands=bands) if len(ts.audit.columns) else \
-        {"columns": {}, "note": NO_AUDIT}
+    audit = (
+        fairness(ts.audit.iloc[test], y_test, scores, bands=bands)
+        if len(ts.audit.columns)
+        else {"columns": {}, "note": NO_AUDIT}
+    )
     return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}, draws
 
 
 @one_blas_thread
-def train(exports: Exports, *, c: float | None = None, class_weight: str | None = None,
-          feature_set: str = "standard", seed: int = 0, capacity: int | None = None, n_boot: int = 500,
-          name: str = "model", demonstration: bool = False, recalibrate: bool = False, shape: str = "auto",
-          progress: Progress | None = None) -> TrainingResult:
+def train(
+    exports: Exports,
+    *,
+    c: float | None = None,
+    class_weight: str | None = None,
+    feature_set: str = "standard",
+    seed: int = 0,
+    capacity: int | None = None,
+    n_boot: int = 500,
+    name: str = "model",
+    demonstration: bool = False,
+    recalibrate: bool = False,
+    shape: str = "auto",
+    progress: Progress | None = None,
+) -> TrainingResult:
     """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card. The
     shape (linear, or additive with a monotone shape per feature) is chosen by cross-validation on the training
     rows under "auto". With `recalibrate`, the final model's intercept moves to the latest cohort's rate of
     leaving (else only a wide gap between the two is reported)."""
     say = progress or (lambda _m: None)
     if feature_set not in FEATURE_SETS:
-        raise UsageError(msg("unknown feature set '{feature_set}'", feature_set=feature_set),
-                         hint=msg("choose from {join}",
-                                                                          join=', '.join(FEATURE_SETS)))
+        raise UsageError(
+            msg("unknown feature set '{feature_set}'", feature_set=feature_set),
+            hint=msg("choose from {join}", join=", ".join(FEATURE_SETS)),
+        )
     names = FEATURE_SETS[feature_set]
     ts = training_set(exports, say)
     warnings = [w for w in (roster_leakage(exports, names),) if w]
@@ -158,54 +213,109 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
     if c is None:
         say(msg("choosing the regularisation strength by cross-validation"))
         c, linear_auc = choose_c(ts, train_idx, names, class_weight, seed)
-    choice = choose_shape(shape, ts.features.iloc[train_idx].loc[:, list(names)].to_numpy(dtype=float),
-                          ts.labels[train_idx], ts.student_ids[train_idx], directions=tuple(map(direction, names)),
-                          names=tuple(names), c=c, class_weight=class_weight, seed=seed, linear_auc=linear_auc)
+    choice = choose_shape(
+        shape,
+        ts.features.iloc[train_idx].loc[:, list(names)].to_numpy(dtype=float),
+        ts.labels[train_idx],
+        ts.student_ids[train_idx],
+        directions=tuple(map(direction, names)),
+        names=tuple(names),
+        c=c,
+        class_weight=class_weight,
+        seed=seed,
+        linear_auc=linear_auc,
+    )
     chosen, penalty = choice["chosen"], choice.get("penalty") if choice["chosen"] == "additive" else None
     say(msg("fitting on {count} rows", count=len(train_idx)))
-    fitted = fit_shape(chosen, ts.features.iloc[train_idx], ts.labels[train_idx], feature_names=names, c=c,
-                       penalty=penalty, class_weight=class_weight, seed=seed, groups=ts.student_ids[train_idx])
+    fitted = fit_shape(
+        chosen,
+        ts.features.iloc[train_idx],
+        ts.labels[train_idx],
+        feature_names=names,
+        c=c,
+        penalty=penalty,
+        class_weight=class_weight,
+        seed=seed,
+        groups=ts.student_ids[train_idx],
+    )
     say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
     scores = predict(fitted, ts.features.iloc[test_idx])
-    model_metrics, baselines, audit, all_scores, draws = assess(ts, train_idx, test_idx, scores, seed=seed,
-                                                         capacity=capacity, n_boot=n_boot, bands=fitted.bands)
+    model_metrics, baselines, audit, all_scores, draws = assess(
+        ts, train_idx, test_idx, scores, seed=seed, capacity=capacity, n_boot=n_boot, bands=fitted.bands
+    )
     # Measured, the model is fitted again on all labelled history with the same settings: the saved model
     # learns from every row, and the card says what the figures above were measured on.
     say(msg("fitting the final model on all {count} labelled rows", count=len(ts.labels)))
-    fitted = fit_shape(chosen, ts.features, ts.labels, feature_names=names, c=c, penalty=penalty,
-                       class_weight=class_weight, seed=seed, groups=ts.student_ids)
-    final_fit = {"rows": len(ts.labels), "students": len(set(ts.student_ids)), "positives": int(ts.labels.sum()),
-                 "features_dropped": list(fitted.dropped),
-                 **({"out_of_fold_roc_auc": round(fitted.out_of_fold_auc, 4)}
-                    if fitted.out_of_fold_auc is not None else {})}
+    fitted = fit_shape(
+        chosen,
+        ts.features,
+        ts.labels,
+        feature_names=names,
+        c=c,
+        penalty=penalty,
+        class_weight=class_weight,
+        seed=seed,
+        groups=ts.student_ids,
+    )
+    final_fit = {
+        "rows": len(ts.labels),
+        "students": len(set(ts.student_ids)),
+        "positives": int(ts.labels.sum()),
+        "features_dropped": list(fitted.dropped),
+        **({"out_of_fold_roc_auc": round(fitted.out_of_fold_auc, 4)} if fitted.out_of_fold_auc is not None else {}),
+    }
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
     warnings += [gap] if gap else []
-    card = ModelCard.model_validate({
-        "name": name, "demonstration": demonstration,
-        "notice": DEMO_NOTICE if demonstration else None,
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "intended_use": INTENDED_USE, "limits": LIMITS,
-        "training_data": _data_description(exports, ts),
-        "validation": {"method": how, "train_rows": len(train_idx), "test_rows": len(test_idx),
-                       "test_positives": int(ts.labels[test_idx].sum()), "bootstrap_samples": n_boot},
-        "final_fit": final_fit,
-        **({"recalibration": recalibration} if recalibration else {}),
-        "parameters": {"C": c, "class_weight": class_weight, "feature_set": feature_set, "seed": seed,
-                       "capacity": capacity, "shape": chosen, **({"penalty": penalty} if penalty else {})},
-        "shape_choice": choice,
-        "features_used": list(fitted.features), "features_dropped": list(fitted.dropped),
-        "features": _feature_table(fitted, ts.features), "intercept": round(fitted.intercept, 6),
-        "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
-        "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
-        "metrics": model_metrics, "baselines": baselines,
-        "price_of_transparency": compare(model_metrics, baselines),
-        "price_of_transparency_interval": paired_difference(
-            ts.labels[test_idx], all_scores["model"], all_scores["gradient_boosting"], n_boot=n_boot, seed=seed,
-            draws=draws),
-        "fairness": audit,
-        "versions": _versions(),
-        **({"training_warnings": warnings} if warnings else {}),
-    })
+    card = ModelCard.model_validate(
+        {
+            "name": name,
+            "demonstration": demonstration,
+            "notice": DEMO_NOTICE if demonstration else None,
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "intended_use": INTENDED_USE,
+            "limits": LIMITS,
+            "training_data": _data_description(exports, ts),
+            "validation": {
+                "method": how,
+                "train_rows": len(train_idx),
+                "test_rows": len(test_idx),
+                "test_positives": int(ts.labels[test_idx].sum()),
+                "bootstrap_samples": n_boot,
+            },
+            "final_fit": final_fit,
+            **({"recalibration": recalibration} if recalibration else {}),
+            "parameters": {
+                "C": c,
+                "class_weight": class_weight,
+                "feature_set": feature_set,
+                "seed": seed,
+                "capacity": capacity,
+                "shape": chosen,
+                **({"penalty": penalty} if penalty else {}),
+            },
+            "shape_choice": choice,
+            "features_used": list(fitted.features),
+            "features_dropped": list(fitted.dropped),
+            "features": _feature_table(fitted, ts.features),
+            "intercept": round(fitted.intercept, 6),
+            "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
+            "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
+            "metrics": model_metrics,
+            "baselines": baselines,
+            "price_of_transparency": compare(model_metrics, baselines),
+            "price_of_transparency_interval": paired_difference(
+                ts.labels[test_idx],
+                all_scores["model"],
+                all_scores["gradient_boosting"],
+                n_boot=n_boot,
+                seed=seed,
+                draws=draws,
+            ),
+            "fairness": audit,
+            "versions": _versions(),
+            **({"training_warnings": warnings} if warnings else {}),
+        }
+    )
     for warning in warnings:
         say(msg("warning: {warning}", warning=warning))
     return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
@@ -214,8 +324,9 @@ def train(exports: Exports, *, c: float | None = None, class_weight: str | None 
 RECALIBRATION_GAP = 0.2  # a mean predicted chance this far (relatively) from the rate of leaving is reported
 
 
-def _latest_cohort(ts: TrainingSet, fitted: FittedModel,
-                   recalibrate: bool) -> tuple[FittedModel, dict[str, Any] | None, Message | None]:
+def _latest_cohort(
+    ts: TrainingSet, fitted: FittedModel, recalibrate: bool
+) -> tuple[FittedModel, dict[str, Any] | None, Message | None]:
     """The final model against its latest cohort: moved to its rate of leaving (recalibrate), or the gap reported
     when it is wide (a school whose rate changed is under- or over-predicted, a quarter on one real data set)."""
     latest = ts.as_of == np.max(ts.as_of)
@@ -226,15 +337,33 @@ def _latest_cohort(ts: TrainingSet, fitted: FittedModel,
     as_of = str(pd.Timestamp(np.max(ts.as_of)).date())
     if not recalibrate:
         if abs(before - observed) > RECALIBRATION_GAP * observed:
-            return fitted, None, msg("on the latest cohort (as-of {as_of}) the model predicts {before} on average "
-                                     "where {observed} left; `riskscreen train --recalibrate` moves its intercept "
-                                     "to match", as_of=as_of, before=f"{before:.1%}", observed=f"{observed:.1%}")
+            return (
+                fitted,
+                None,
+                msg(
+                    "on the latest cohort (as-of {as_of}) the model predicts {before} on average "
+                    "where {observed} left; `riskscreen train --recalibrate` moves its intercept "
+                    "to match",
+                    as_of=as_of,
+                    before=f"{before:.1%}",
+                    observed=f"{observed:.1%}",
+                ),
+            )
         return fitted, None, None
     moved, shift = recalibrated(fitted, features, labels)
     after = float(predict(moved, features).mean())
-    return moved, {"as_of": as_of, "rows": int(labels.size), "observed_rate": round(observed, 6),
-                   "predicted_before": round(before, 6), "predicted_after": round(after, 6),
-                   "shift": round(shift, 6)}, None
+    return (
+        moved,
+        {
+            "as_of": as_of,
+            "rows": int(labels.size),
+            "observed_rate": round(observed, 6),
+            "predicted_before": round(before, 6),
+            "predicted_after": round(after, 6),
+            "shift": round(shift, 6),
+        },
+        None,
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -44,13 +44,19 @@ class RowProblem:
 
     def describe(self) -> str:
         if self.sheet and self.column:
-            return msg("sheet '{sheet}', row {row}, column '{column}': {message}", sheet=self.sheet, row=self.row,
-                       column=self.column, message=self.message)
+            return msg(
+                "sheet '{sheet}', row {row}, column '{column}': {message}",
+                sheet=self.sheet,
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
         if self.sheet:
             return msg("sheet '{sheet}', row {row}: {message}", sheet=self.sheet, row=self.row, message=self.message)
         if self.column:
-            return msg("row {row}, column '{column}': {message}", row=self.row, column=self.column,
-                       message=self.message)
+            return msg(
+                "row {row}, column '{column}': {message}", row=self.row, column=self.column, message=self.message
+            )
         return msg("row {row}: {message}", row=self.row, message=self.message)
 
 
@@ -60,8 +66,12 @@ class ImportRefused(InputError):
     def __init__(self, path: Path, problems: list[RowProblem]) -> None:
         shown = Lines([p.describe() for p in problems[:50]], prefix="  - ")
         if len(problems) > 50:
-            message = msg("{count} row problem(s); nothing was imported:\n{rows}\n  ... and {more} more",
-                          count=len(problems), rows=shown, more=len(problems) - 50)
+            message = msg(
+                "{count} row problem(s); nothing was imported:\n{rows}\n  ... and {more} more",
+                count=len(problems),
+                rows=shown,
+                more=len(problems) - 50,
+            )
         else:
             message = msg("{count} row problem(s); nothing was imported:\n{rows}", count=len(problems), rows=shown)
         super().__init__(message, hint=msg("correct these rows in the list and import it again"), path=str(path))
@@ -75,7 +85,7 @@ class ParsedList:
     skipped_duplicates: int
     rows_read: int
     states: ActionBook | None = None  # the book with the referrals' new states, when the list moved any
-    moved: int = 0                    # referrals whose state the list changed
+    moved: int = 0  # referrals whose state the list changed
 
 
 LIST_SCHOOL = re.compile(r"<cp:keywords>riskscreen school=([^<]{1,80})</cp:keywords>")
@@ -101,29 +111,48 @@ def read_rows(path: Path) -> list[tuple[str | None, int, list[object]]]:
         check_unpacked_size(path)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return [(name, i, list(row)) for name in book.sheet_names
-                    for i, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1)]
+            return [
+                (name, i, list(row))
+                for name in book.sheet_names
+                for i, row in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1)
+            ]
         except Exception as exc:  # calamine raises its own error types for a damaged workbook
-            raise InputError(msg("is not a readable workbook ({name})", name=type(exc).__name__), path=str(path),
-                             hint=msg("open it in Excel and save it again as .xlsx")) from None
+            raise InputError(
+                msg("is not a readable workbook ({name})", name=type(exc).__name__),
+                path=str(path),
+                hint=msg("open it in Excel and save it again as .xlsx"),
+            ) from None
     text = small_text(data, path, what=msg("filled-in list"), hint=msg("give the .xlsx or .csv list"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     return [(None, i, list(row)) for i, row in text_rows(text, delimiter, path, error=InputError)]
 
 
-def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referral_targets: tuple[str, ...],
-               agreed: dt.date | None = None, school: str | None = None,
-               today: dt.date | None = None) -> ParsedList:
+def parse_list(
+    path: Path,
+    book: ActionBook,
+    *,
+    known_students: set[str],
+    referral_targets: tuple[str, ...],
+    agreed: dt.date | None = None,
+    school: str | None = None,
+    today: dt.date | None = None,
+) -> ParsedList:
     """The actions of a filled-in list, checked; raises ImportRefused listing every row that cannot be read.
     school: the workspace's school; a list made for another school is refused. today: a list dated later is."""
     rows = read_rows(path)
     made_for = list_school(path) if rows and rows[0][0] is not None else None
     if school and made_for and made_for != school:
-        raise InputError(msg("this list was made for school '{made_for}', not for the school of this workspace, "
-                             "'{school}'; nothing was imported", made_for=made_for, school=school), path=str(path),
-                         hint=msg("import it into the workspace of its own school (--school {made_for})",
-                                  made_for=made_for))
+        raise InputError(
+            msg(
+                "this list was made for school '{made_for}', not for the school of this workspace, "
+                "'{school}'; nothing was imported",
+                made_for=made_for,
+                school=school,
+            ),
+            path=str(path),
+            hint=msg("import it into the workspace of its own school (--school {made_for})", made_for=made_for),
+        )
     headings = heading_keys()
     choices = choice_words()
     # a target as the list's drop-down writes it in either language ('anders', 'leerplicht/RMC'), or its key
@@ -142,13 +171,21 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
         values = {key: cells[i] if i < len(cells) else None for i, key in columns[sheet].items()}
         if any(_text(values.get(k)) for k in (*FILLED_IN, "referral_state")):
             if sheet in OVERVIEW_SHEETS:  # headings copied onto the overview of all students: not a list to fill in
-                problems.append(RowProblem(sheet, number, None, msg(
-                    "this sheet lists all students for reference; write actions on the mentor's own sheet")))
+                problems.append(
+                    RowProblem(
+                        sheet,
+                        number,
+                        None,
+                        msg("this sheet lists all students for reference; write actions on the mentor's own sheet"),
+                    )
+                )
                 continue
             found.append((sheet, number, values))
     if not columns:
-        raise UsageError(msg("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)"),
-                         hint=msg("import the XLSX or CSV shortlist riskscreen wrote, with its header row"), )
+        raise UsageError(
+            msg("has no shortlist columns (Leerling, Afgesproken actie, Wie, ...)"),
+            hint=msg("import the XLSX or CSV shortlist riskscreen wrote, with its header row"),
+        )
     if problems and not found:  # only rows that cannot be read: say so, before asking for a date they lack
         raise ImportRefused(path, problems)
     dates = {_text(v.get("list_date")) for _, _, v in found if _text(v.get("list_date"))}
@@ -156,21 +193,40 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     if agreed is None:
         parsed_dates = {written_day(d, DATE_FORMATS) for d in dates}
         if len(parsed_dates) > 1 or None in parsed_dates:
-            problems.append(RowProblem(None, 0, "list_date", msg(
-                "the rows come from lists of different dates ({dates}); import one week's list at a time",
-                dates=", ".join(sorted(dates)))))
+            problems.append(
+                RowProblem(
+                    None,
+                    0,
+                    "list_date",
+                    msg(
+                        "the rows come from lists of different dates ({dates}); import one week's list at a time",
+                        dates=", ".join(sorted(dates)),
+                    ),
+                )
+            )
         elif not parsed_dates:
-            raise UsageError(msg("the list has no column with its date, so the day the actions were agreed is "
-                                 "unknown"),
-                             hint=msg("add --agreed DATE (the day of the conversation)"), path=str(path))
+            raise UsageError(
+                msg("the list has no column with its date, so the day the actions were agreed is unknown"),
+                hint=msg("add --agreed DATE (the day of the conversation)"),
+                path=str(path),
+            )
         else:
             day = parsed_dates.pop()
             assert day is not None
             agreed, list_date = day, day.isoformat()
             if today and day > today:
-                problems.append(RowProblem(None, 0, "list_date", msg(
-                    "the list is dated {day}, after today ({today}); import the list riskscreen wrote",
-                    day=Day(list_date), today=Day(today.isoformat()))))
+                problems.append(
+                    RowProblem(
+                        None,
+                        0,
+                        "list_date",
+                        msg(
+                            "the list is dated {day}, after today ({today}); import the list riskscreen wrote",
+                            day=Day(list_date),
+                            today=Day(today.isoformat()),
+                        ),
+                    )
+                )
     assert agreed is not None or problems
     actions: list[Action] = []
     duplicates = 0
@@ -184,8 +240,9 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
                 moved += moved_book is not before
             if not any(_text(values.get(k)) for k in FILLED_IN):
                 continue
-            action = _row_action(values, book, choices, targets, referral_targets, known_students,
-                                 agreed or dt.date.min, list_date)
+            action = _row_action(
+                values, book, choices, targets, referral_targets, known_students, agreed or dt.date.min, list_date
+            )
         except _RowError as exc:
             problems.append(RowProblem(sheet, number, exc.column, exc.message))
             continue
@@ -200,20 +257,28 @@ def parse_list(path: Path, book: ActionBook, *, known_students: set[str], referr
     return ParsedList(actions, list_date, duplicates, len(found), moved_book if moved else None, moved)
 
 
-def _moved_referral(values: dict[str, object], book: ActionBook, choices: dict[str, dict[str, str]],
-                    on: dt.date) -> ActionBook:
+def _moved_referral(
+    values: dict[str, object], book: ActionBook, choices: dict[str, dict[str, str]], on: dt.date
+) -> ActionBook:
     """The book with the state written on a row set on the student's latest open referral, on the list's date
     (the same book when the referral is in that state already)."""
     student = _text(values.get("student_id"))
     written = _text(values.get("referral_state"))
     state = choices["referral_state"].get(fold_word(written))
     if state not in REFERRAL_STATES:
-        raise _RowError("referral_state", msg("'{written}' is not a state of a referral: write aangemeld, "
-                                              "wachtlijst, gestart, afgerond or niet gelukt", written=written))
+        raise _RowError(
+            "referral_state",
+            msg(
+                "'{written}' is not a state of a referral: write aangemeld, "
+                "wachtlijst, gestart, afgerond or niet gelukt",
+                written=written,
+            ),
+        )
     referrals = [a for a in book.open_for(student) if a.type == "referral"]
     if not referrals:
-        raise _RowError("referral_state", msg("student '{student}' has no open referral to give a state",
-                                              student=student))
+        raise _RowError(
+            "referral_state", msg("student '{student}' has no open referral to give a state", student=student)
+        )
     latest = max(referrals, key=lambda a: (a.agreed, a.id))
     try:
         moved, _ = set_state(book, latest.id, state=state, on=on)
@@ -236,9 +301,16 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, dict[str, str]],
-                targets: dict[str, str], referral_targets: tuple[str, ...], known: set[str], agreed: dt.date,
-                list_date: str | None) -> Action:
+def _row_action(
+    values: dict[str, object],
+    book: ActionBook,
+    choices: dict[str, dict[str, str]],
+    targets: dict[str, str],
+    referral_targets: tuple[str, ...],
+    known: set[str],
+    agreed: dt.date,
+    list_date: str | None,
+) -> Action:
     student = _text(values.get("student_id"))
     if not student:
         raise _RowError("student_id", msg("no student on this row (were cells merged, or rows moved apart?)"))
@@ -249,32 +321,59 @@ def _row_action(values: dict[str, object], book: ActionBook, choices: dict[str, 
         raise _RowError("action", msg("the agreed action is empty while other columns are filled in"))
     who_text = _text(values.get("who"))
     if not who_text:
-        raise _RowError("who", msg("who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator (a "
-                                   "name may follow)"))
+        raise _RowError(
+            "who",
+            msg("who follows it up is empty: write jongerenwerker, mentor or zorgcoördinator (a name may follow)"),
+        )
     first, _, rest = who_text.partition(" ")
     who = choices["who"].get(fold_word(who_text)) or choices["who"].get(fold_word(first))
     worker = None if choices["who"].get(fold_word(who_text)) else rest or None
     if who is None:
-        raise _RowError("who", msg("'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a "
-                                   "name may follow)", who_text=who_text))
+        raise _RowError(
+            "who",
+            msg(
+                "'{who_text}' is not a role: write jongerenwerker, mentor or zorgcoördinator (a name may follow)",
+                who_text=who_text,
+            ),
+        )
     type_text = _text(values.get("type"))
     kind = choices["type"].get(fold_word(type_text), None) if type_text else "conversation"
     if kind is None:
-        raise _RowError("type", msg("'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing",
-                                    type_text=type_text))
+        raise _RowError(
+            "type",
+            msg("'{type_text}' is not a type of action: write gesprek, huisbezoek or verwijzing", type_text=type_text),
+        )
     referral_text = _text(values.get("referral"))
     referral = None
     if referral_text:
         referral = targets.get(fold_word(referral_text))
         if referral is None:
-            raise _RowError("referral", msg("'{referral_text}' is not one of the referral targets ({join})",
-                                            referral_text=referral_text, join=', '.join(referral_targets)))
+            raise _RowError(
+                "referral",
+                msg(
+                    "'{referral_text}' is not one of the referral targets ({join})",
+                    referral_text=referral_text,
+                    join=", ".join(referral_targets),
+                ),
+            )
     review = _review_date(values.get("review"), agreed.year)
     strengths, goal = own_view_keys(_text(values.get("strengths")), _text(values.get("goal")))
     try:
-        return make_action(book, student_id=student, agreed=agreed, what=what, type=kind, who=who, worker=worker,
-                           referral=referral, review=review, referral_targets=referral_targets,
-                           source=f"list {list_date}" if list_date else "list", strengths=strengths, goal=goal)
+        return make_action(
+            book,
+            student_id=student,
+            agreed=agreed,
+            what=what,
+            type=kind,
+            who=who,
+            worker=worker,
+            referral=referral,
+            review=review,
+            referral_targets=referral_targets,
+            source=f"list {list_date}" if list_date else "list",
+            strengths=strengths,
+            goal=goal,
+        )
     except UsageError as exc:
         column = "strengths" if "strength" in str(exc.message) else "goal" if "goal" in str(exc.message) else None
         raise _RowError(column, exc.message) from None
@@ -289,11 +388,11 @@ def _review_date(value: object, year: int) -> dt.date | None:
     if not text:
         return None
     if SHORT_DATE.match(text):
-        raise _RowError("review", msg("'{text}' has no year: write the whole date, such as {whole}",
-                                      text=text, whole=f"{text}-{year}"))
+        raise _RowError(
+            "review",
+            msg("'{text}' has no year: write the whole date, such as {whole}", text=text, whole=f"{text}-{year}"),
+        )
     day = written_day(text, DATE_FORMATS)
     if day is None:
         raise _RowError("review", msg("'{text}' is not a date: write it as DD-MM-YYYY", text=text))
     return day
-
-

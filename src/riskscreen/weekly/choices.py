@@ -8,9 +8,18 @@ import unicodedata
 from riskscreen.i18n import LANGUAGES, texts
 from riskscreen.ingest.sniff import normalise_header
 
-COLUMN_WORDS = {"student_id": ("student",), "list_date": ("list_date",), "action": ("action",),
-                "type": ("action_type",), "referral": ("referral",), "referral_state": ("referral_state",),
-                "strengths": ("strengths",), "goal": ("goal",), "who": ("who",), "review": ("when",)}
+COLUMN_WORDS = {
+    "student_id": ("student",),
+    "list_date": ("list_date",),
+    "action": ("action",),
+    "type": ("action_type",),
+    "referral": ("referral",),
+    "referral_state": ("referral_state",),
+    "strengths": ("strengths",),
+    "goal": ("goal",),
+    "who": ("who",),
+    "review": ("when",),
+}
 
 
 def heading_keys() -> dict[str, str]:
@@ -29,8 +38,13 @@ def choice_words() -> dict[str, dict[str, str]]:
     """The words of each choice (type, role, a referral's state, a strength, a goal) in every language -> key."""
     out: dict[str, dict[str, str]] = {"type": {}, "who": {}, "referral_state": {}, "strengths": {}, "goal": {}}
     for lang in LANGUAGES:
-        for field, table in (("type", "action_types"), ("who", "roles"), ("referral_state", "referral_states"),
-                             ("strengths", "strengths"), ("goal", "goals")):
+        for field, table in (
+            ("type", "action_types"),
+            ("who", "roles"),
+            ("referral_state", "referral_states"),
+            ("strengths", "strengths"),
+            ("goal", "goals"),
+        ):
             for key, word in texts(lang)[table].items():
                 out[field][fold_word(word)] = key
                 out[field][fold_word(key)] = key
@@ -46,8 +60,10 @@ def own_view_keys(strengths: str | list[str], goal: str | None) -> tuple[tuple[s
     words = choice_words()
     given = [strengths] if isinstance(strengths, str) else list(strengths)
     parts = [p.strip() for text in given for p in re.split(r"[,;]", text) if p.strip()]
-    return (tuple(words["strengths"].get(fold_word(p), p) for p in parts),
-            None if not goal or not goal.strip() else words["goal"].get(fold_word(goal), goal.strip()))
+    return (
+        tuple(words["strengths"].get(fold_word(p), p) for p in parts),
+        None if not goal or not goal.strip() else words["goal"].get(fold_word(goal), goal.strip()),
+    )
 
 
 def referral_state_key(text: str) -> str:

@@ -44,8 +44,14 @@ def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.
     the signal's window (sick_from onwards)."""
     rows = []
     for sid, recent, statutory, sick, sick_from, *figures in zip(
-            entries["student_id"].astype(str), entries["verzuim_16u"], entries["statutory_entries"],
-            entries["ziekteverzuim"], entries["sick_from"], *(entries[c] for c in HEADLINE), strict=True):
+        entries["student_id"].astype(str),
+        entries["verzuim_16u"],
+        entries["statutory_entries"],
+        entries["ziekteverzuim"],
+        entries["sick_from"],
+        *(entries[c] for c in HEADLINE),
+        strict=True,
+    ):
         recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
         stated = with_states(statutory if isinstance(statutory, list) else [], recorded, as_of)
         top = headline(stated)
@@ -64,12 +70,24 @@ def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.
             else:
                 sick_state = "open"
         rows.append((verzuim != "none", verzuim, verzuim_on, *figures, stated, sick_state, sick_on))
-    return pd.DataFrame(rows, columns=["verzuim_16u", "verzuim_state", "verzuim_reported_on", *HEADLINE,
-                                       "statutory_entries", "sick_state", "sick_reported_on"], index=entries.index)
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "verzuim_16u",
+            "verzuim_state",
+            "verzuim_reported_on",
+            *HEADLINE,
+            "statutory_entries",
+            "sick_state",
+            "sick_reported_on",
+        ],
+        index=entries.index,
+    )
 
 
-def moved_signals(now: pd.Series, before: pd.Series | None, spread: pd.Series, concern: int = 0,
-                  limit: int = MAX_MOVED) -> list[dict[str, Any]]:
+def moved_signals(
+    now: pd.Series, before: pd.Series | None, spread: pd.Series, concern: int = 0, limit: int = MAX_MOVED
+) -> list[dict[str, Any]]:
     """The signals that moved most between two dates: feature, value before and now (data; renderers word it).
     concern +1 keeps only movements toward more risk (why a student rose), -1 only away from it (why one fell)."""
     if before is None or before.empty:
@@ -104,9 +122,15 @@ def signal_spread(features: pd.DataFrame) -> pd.Series:
     return numeric.std(ddof=0).replace(0.0, np.nan).fillna(1.0)
 
 
-def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features: pd.DataFrame,
-                   snapshots: dict[str, Snapshot | None], spread: pd.Series,
-                   wait_weeks: int = REFERRAL_WAIT_WEEKS) -> pd.DataFrame:
+def action_columns(
+    entries: pd.DataFrame,
+    book: ActionBook,
+    as_of: str,
+    features: pd.DataFrame,
+    snapshots: dict[str, Snapshot | None],
+    spread: pd.Series,
+    wait_weeks: int = REFERRAL_WAIT_WEEKS,
+) -> pd.DataFrame:
     """Per student: the open action (the most recent if several), who follows it up, its review date, whether
     the review is overdue, and which signals moved since the action was agreed; for a referral, its target, its
     state and since when, and `wait_weeks` when it has waited (registered or on a waiting list) longer than that
@@ -128,15 +152,46 @@ def action_columns(entries: pd.DataFrame, book: ActionBook, as_of: str, features
             before = signals.loc[sid] if not signals.empty else None
         now = features.loc[sid] if sid in features.index else pd.Series(dtype=float)
         state = action.state_on(as_of)
-        waiting = state is not None and state[0] in WAITING and \
-            dt.date.fromisoformat(as_of) - dt.date.fromisoformat(state[1]) > dt.timedelta(weeks=wait_weeks)
-        rows.append((action.id, action.what, action.who, action.worker, action.agreed, action.review,
-                     action.overdue(as_of), len(open_actions) - 1, moved_signals(now, before, spread),
-                     action.referral, *(state or (None, None)), wait_weeks if waiting else 0))
-    return pd.DataFrame(rows, columns=["action_id", "action_what", "action_who", "action_worker", "action_agreed",
-                                       "action_review", "review_overdue", "more_actions", "since_action",
-                                       "action_referral", "referral_state", "referral_since", "referral_waiting"],
-                        index=entries.index)
+        waiting = (
+            state is not None
+            and state[0] in WAITING
+            and dt.date.fromisoformat(as_of) - dt.date.fromisoformat(state[1]) > dt.timedelta(weeks=wait_weeks)
+        )
+        rows.append(
+            (
+                action.id,
+                action.what,
+                action.who,
+                action.worker,
+                action.agreed,
+                action.review,
+                action.overdue(as_of),
+                len(open_actions) - 1,
+                moved_signals(now, before, spread),
+                action.referral,
+                *(state or (None, None)),
+                wait_weeks if waiting else 0,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "action_id",
+            "action_what",
+            "action_who",
+            "action_worker",
+            "action_agreed",
+            "action_review",
+            "review_overdue",
+            "more_actions",
+            "since_action",
+            "action_referral",
+            "referral_state",
+            "referral_since",
+            "referral_waiting",
+        ],
+        index=entries.index,
+    )
 
 
 WAITING = ("registered", "waiting_list")  # a referral not yet started: how long it waits is what a coordinator asks
@@ -149,6 +204,8 @@ def own_view_columns(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.
     for action in sorted(book.actions, key=lambda a: (a.agreed, a.id)):
         if action.own_view and action.agreed <= as_of:
             latest[action.student_id] = action
-    rows = [(tuple(latest[sid].strengths), latest[sid].goal) if sid in latest else ((), None)
-            for sid in entries["student_id"].astype(str)]
+    rows = [
+        (tuple(latest[sid].strengths), latest[sid].goal) if sid in latest else ((), None)
+        for sid in entries["student_id"].astype(str)
+    ]
     return pd.DataFrame(rows, columns=["own_strengths", "own_goal"], index=entries.index)

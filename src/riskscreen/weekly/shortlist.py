@@ -38,23 +38,23 @@ class Shortlist:
     """The list itself: entries grouped and ordered, who left it and why, whom a cap left out, the school-wide
     statutory signals still open, and how it was made."""
 
-    entries: pd.DataFrame         # one row per listed student; 'group' then 'priority' order
-    left: pd.DataFrame            # students on the previous list who are not on this one, in their own group
+    entries: pd.DataFrame  # one row per listed student; 'group' then 'priority' order
+    left: pd.DataFrame  # students on the previous list who are not on this one, in their own group
     result: ScoreResult
     capacity: int
     per_mentor: bool
     previous_as_of: str | None
     groups: list[str] = field(default_factory=list)
     statutory: pd.DataFrame = field(default_factory=pd.DataFrame)  # open statutory signals, by deadline
-    cap_left: dict[str, list[str]] = field(default_factory=dict)   # group -> above the band but left out
+    cap_left: dict[str, list[str]] = field(default_factory=dict)  # group -> above the band but left out
     by: str = "mentor"
     names: dict[str, str] | None = None  # pseudonym -> name, for a printed list only (never stored)
     overflow: dict[str, int] = field(default_factory=dict)  # mentor's group -> students of band high beyond
     #                                                          the capacity, on the overflow page (strict capacity)
-    school: str = ""                     # the workspace's school, for the printed list's running header
-    role: str = "coordinator"            # whose view this is (weekly.roles): what it leaves out
+    school: str = ""  # the workspace's school, for the printed list's running header
+    role: str = "coordinator"  # whose view this is (weekly.roles): what it leaves out
     withheld: dict[str, int] = field(default_factory=dict)  # group -> students not shared with this role
-    mentor: str = ""                     # the mentor whose view this is
+    mentor: str = ""  # the mentor whose view this is
 
 
 def group_keys(table: pd.DataFrame) -> pd.Series:
@@ -63,12 +63,15 @@ def group_keys(table: pd.DataFrame) -> pd.Series:
     klass = table["class"].astype(object)
     has_mentor = (pd.notna(mentor) & (mentor.astype(str) != "")).to_numpy()
     has_class = pd.notna(klass).to_numpy()
-    return pd.Series(np.where(has_mentor, "mentor:" + mentor.astype(str),
-                              np.where(has_class, "class:" + klass.astype(str), NO_GROUP)), index=table.index)
+    return pd.Series(
+        np.where(
+            has_mentor, "mentor:" + mentor.astype(str), np.where(has_class, "class:" + klass.astype(str), NO_GROUP)
+        ),
+        index=table.index,
+    )
 
 
-def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str, *, minor: bool = True
-                ) -> list[str]:
+def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str, *, minor: bool = True) -> list[str]:
     """Keys of the conversation prompts ('kind.index'): the first prompt of each kind the student's signals
     bring, then the second ones, up to MAX_PROMPTS. An adult's prompts do not bring in the parents."""
     catalogue = texts(lang)["prompts"]
@@ -86,22 +89,42 @@ def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: st
     out = out[:MAX_PROMPTS]
     # every conversation also asks what goes well or what the student wants: not only about problems
     if not OWN_VIEW & set(out):
-        out = [*out[:MAX_PROMPTS - 1], "strengths.0"]
+        out = [*out[: MAX_PROMPTS - 1], "strengths.0"]
     return out
 
 
 OWN_VIEW = {"strengths.0", "grades.1", "school_career.0"}  # prompts about strengths or the student's own plan
 
 
-FLAG_DETAIL = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline", "sick_spells",
-               "longest_sick_spell_days", "sick_from", "sick_to", "statutory_entries", "minor")
+FLAG_DETAIL = (
+    "verzuim_hours",
+    "verzuim_from",
+    "verzuim_to",
+    "verzuim_reached",
+    "verzuim_deadline",
+    "sick_spells",
+    "longest_sick_spell_days",
+    "sick_from",
+    "sick_to",
+    "statutory_entries",
+    "minor",
+)
 BY = ("mentor", "youthworker")
 
 
-def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, min_band: str = "elevated",
-          previous: Snapshot | None = None, book: ActionBook | None = None,
-          action_snapshots: dict[str, Snapshot | None] | None = None, by: str = "mentor",
-          referral_wait_weeks: int = REFERRAL_WAIT_WEEKS, strict_capacity: bool = False) -> Shortlist:
+def build(
+    result: ScoreResult,
+    *,
+    capacity: int = 5,
+    per_mentor: bool = True,
+    min_band: str = "elevated",
+    previous: Snapshot | None = None,
+    book: ActionBook | None = None,
+    action_snapshots: dict[str, Snapshot | None] | None = None,
+    by: str = "mentor",
+    referral_wait_weeks: int = REFERRAL_WAIT_WEEKS,
+    strict_capacity: bool = False,
+) -> Shortlist:
     """Highest risk first up to capacity (per mentor or in total), plus every student with the 16-hour flag and
     every student of band high (beyond the capacity on their mentor's page, marked; with `strict_capacity`, on
     the coordinator's overflow page); with `by="youthworker"`, the students with an open action a youth worker
@@ -109,9 +132,9 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     if capacity < 0:
         raise UsageError(msg("--capacity must be 0 or more"))
     if min_band not in BAND_ORDER:
-        raise UsageError(msg("--min-band must be one of {join}", join=', '.join(BAND_ORDER)))
+        raise UsageError(msg("--min-band must be one of {join}", join=", ".join(BAND_ORDER)))
     if by not in BY:
-        raise UsageError(msg("--by must be one of {join}", join=', '.join(BY)))
+        raise UsageError(msg("--by must be one of {join}", join=", ".join(BY)))
     book = book or ActionBook()
     lang = result.lang
     as_of = result.as_of.date().isoformat()
@@ -146,42 +169,71 @@ def build(result: ScoreResult, *, capacity: int = 5, per_mentor: bool = True, mi
     entries["statutory"] = entries["verzuim_16u"].astype(bool)
     entries["by_risk"] = (chosen | over)[listed]
     entries["over_capacity"] = over[listed]
-    entries["prompts"] = [prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang,
-                                      minor=minor is not False)
-                          for f, state, sick, minor in zip(entries["reason_features"], entries["verzuim_state"],
-                                                           entries["sick_state"], entries["minor"], strict=True)]
+    entries["prompts"] = [
+        prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang, minor=minor is not False)
+        for f, state, sick, minor in zip(
+            entries["reason_features"], entries["verzuim_state"], entries["sick_state"], entries["minor"], strict=True
+        )
+    ]
     spread = signal_spread(result.features)
-    entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features,
-                                                                           spread)
-    entries = entries.join(action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread,
-                                          referral_wait_weeks)).join(own_view_columns(entries, book, as_of))
+    entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features, spread)
+    entries = entries.join(
+        action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread, referral_wait_weeks)
+    ).join(own_view_columns(entries, book, as_of))
     # Priority inside a group: statutory first (a legal duty with a deadline), then by risk.
-    entries = entries.assign(_kind=_kind_order(entries["group"])).sort_values(
-        ["_kind", "group", "statutory", "probability", "student_id"], ascending=[True, True, False, False, True],
-        kind="stable").drop(columns="_kind")
+    entries = (
+        entries.assign(_kind=_kind_order(entries["group"]))
+        .sort_values(
+            ["_kind", "group", "statutory", "probability", "student_id"],
+            ascending=[True, True, False, False, True],
+            kind="stable",
+        )
+        .drop(columns="_kind")
+    )
     entries["priority"] = entries.groupby("group", sort=False).cumcount() + 1
-    left = _left(table, entries, previous, result.features, spread) if by == "mentor" else _left(
-        table, entries, None, result.features, spread)
+    left = (
+        _left(table, entries, previous, result.features, spread)
+        if by == "mentor"
+        else _left(table, entries, None, result.features, spread)
+    )
     keys = pd.Series([*entries["group"], *left["group"], *cap_left], dtype=object).drop_duplicates()
     groups = list(keys.iloc[np.lexsort((keys.to_numpy().astype(str), _kind_order(keys)))])
-    return Shortlist(entries=entries, left=left, result=result, capacity=capacity, per_mentor=per_mentor,
-                     previous_as_of=previous.as_of if previous else None, groups=groups,
-                     statutory=_open_statutory(table, as_of), cap_left=cap_left, by=by, overflow=overflow)
+    return Shortlist(
+        entries=entries,
+        left=left,
+        result=result,
+        capacity=capacity,
+        per_mentor=per_mentor,
+        previous_as_of=previous.as_of if previous else None,
+        groups=groups,
+        statutory=_open_statutory(table, as_of),
+        cap_left=cap_left,
+        by=by,
+        overflow=overflow,
+    )
 
 
 def _kind_order(groups: pd.Series) -> np.ndarray:
     """Groups in a fixed order whatever the language: mentors (or youth workers), classes, then none."""
     text = groups.astype(str)
-    return np.select([text.str.startswith("mentor:") | text.str.startswith("worker:"),
-                      text.str.startswith("class:"), text == OVERFLOW], [0, 1, 3], 2)
+    return np.select(
+        [
+            text.str.startswith("mentor:") | text.str.startswith("worker:"),
+            text.str.startswith("class:"),
+            text == OVERFLOW,
+        ],
+        [0, 1, 3],
+        2,
+    )
 
 
 def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
     """Per student the youth worker who follows up their open action ('worker:NAME', or 'worker:' when the
     action names no one); None for students without such an action."""
     out = pd.Series(None, index=table.index, dtype=object)
-    for action in sorted((a for a in book.actions if a.open and a.who == "youth_worker"),
-                         key=lambda a: (a.agreed, a.id)):
+    for action in sorted(
+        (a for a in book.actions if a.open and a.who == "youth_worker"), key=lambda a: (a.agreed, a.id)
+    ):
         if action.student_id in out.index:
             out[action.student_id] = f"worker:{action.worker or ''}"
     return out
@@ -196,8 +248,9 @@ def _open_statutory(table: pd.DataFrame, as_of: str) -> pd.DataFrame:
     four weeks, reported or reported late, the latest first."""
     since = (pd.Timestamp(as_of) - pd.Timedelta(days=RECENTLY_REPORTED_DAYS)).date().isoformat()
     open_rows, done_rows = [], []
-    for sid, group, entries, sick_state in zip(table["student_id"].astype(str), table["group"],
-                                               table["statutory_entries"], table["sick_state"], strict=True):
+    for sid, group, entries, sick_state in zip(
+        table["student_id"].astype(str), table["group"], table["statutory_entries"], table["sick_state"], strict=True
+    ):
         for entry in entries if isinstance(entries, list) else []:
             if entry.get("state") in OPEN_STATES or (entry["type"] == "mazl" and sick_state == "open"):
                 open_rows.append({"student_id": sid, "group": group, "entry": entry})
@@ -208,8 +261,9 @@ def _open_statutory(table: pd.DataFrame, as_of: str) -> pd.DataFrame:
     return pd.DataFrame(open_rows + done_rows, columns=["student_id", "group", "entry"])
 
 
-def _changes(entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
-             ) -> tuple[list[str], list[float | None], list[list[dict[str, Any]]]]:
+def _changes(
+    entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
+) -> tuple[list[str], list[float | None], list[list[dict[str, Any]]]]:
     if previous is None:
         return ["none"] * len(entries), [None] * len(entries), [[] for _ in range(len(entries))]
     prev = previous.students
@@ -228,16 +282,20 @@ def _changes(entries: pd.DataFrame, previous: Snapshot | None, features: pd.Data
         kinds.append(kind)
         points.append(delta_points)
         concern = {"new": 1, "up": 1, "down": -1}.get(kind, 0)
-        moved.append(moved_signals(features.loc[sid], before, spread, concern, WHY_SIGNALS)
-                     if sid in features.index and kind != "same" else [])
+        moved.append(
+            moved_signals(features.loc[sid], before, spread, concern, WHY_SIGNALS)
+            if sid in features.index and kind != "same"
+            else []
+        )
     return kinds, points, moved
 
 
 LEFT_COLUMNS = ["student_id", "group", "before", "now", "why", "moved"]
 
 
-def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame,
-          spread: pd.Series) -> pd.DataFrame:
+def _left(
+    table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
+) -> pd.DataFrame:
     """Students on the previous list who are not on this one, in their own (current) group, with why: risk below
     the band, left out by the cap, or no longer in the exports; and which signals moved."""
     if previous is None:
@@ -257,21 +315,41 @@ def _left(table: pd.DataFrame, entries: pd.DataFrame, previous: Snapshot | None,
             moved = moved_signals(features.loc[sid], before, spread, -1, WHY_SIGNALS)
         else:
             now, group, why, moved = None, str(prev.loc[sid, "group"]), "not_in_exports", []
-        rows.append({"student_id": sid, "group": group, "before": float(prev.loc[sid, "probability"]), "now": now,
-                     "why": why, "moved": moved})
+        rows.append(
+            {
+                "student_id": sid,
+                "group": group,
+                "before": float(prev.loc[sid, "probability"]),
+                "now": now,
+                "why": why,
+                "moved": moved,
+            }
+        )
     return pd.DataFrame(rows, columns=LEFT_COLUMNS)
 
 
 def snapshot(listing: Shortlist) -> Snapshot:
     """What the next run compares with: every scored student, their group, and whether they are listed."""
     result = listing.result
-    table = result.table.join(result.flags.reindex(columns=["verzuim_reached", "verzuim_deadline",
-                                                            "statutory_entries"]))
+    table = result.table.join(
+        result.flags.reindex(columns=["verzuim_reached", "verzuim_deadline", "statutory_entries"])
+    )
     table = table.assign(group=group_keys(result.table))  # the mentor's group, also in a youth worker's view
     declared = [f.name for f in FEATURES if f.name in result.features.columns]
     rules = result.rules
-    basis = {"model": result.model_name, "demonstration": result.demonstration,
-             "rules": f"{rules.verzuim_hours:g}/{rules.verzuim_weeks}", "rmc_hours": rules.rmc_hours,
-             "calendar": result.calendar_basis, "public_holidays": CALENDAR_SOURCE}
-    return make_snapshot(result.as_of.date().isoformat(), result.model_name, table,
-                         set(listing.entries["student_id"].astype(str)), signals=result.features[declared], basis=basis)
+    basis = {
+        "model": result.model_name,
+        "demonstration": result.demonstration,
+        "rules": f"{rules.verzuim_hours:g}/{rules.verzuim_weeks}",
+        "rmc_hours": rules.rmc_hours,
+        "calendar": result.calendar_basis,
+        "public_holidays": CALENDAR_SOURCE,
+    }
+    return make_snapshot(
+        result.as_of.date().isoformat(),
+        result.model_name,
+        table,
+        set(listing.entries["student_id"].astype(str)),
+        signals=result.features[declared],
+        basis=basis,
+    )

@@ -34,19 +34,19 @@ class Action:
 
     id: int
     student_id: str
-    agreed: str                 # ISO date
+    agreed: str  # ISO date
     what: str
     type: str = "conversation"  # ACTION_TYPES
-    who: str = "youth_worker"   # ROLES: who follows it up
-    worker: str | None = None   # the youth worker (or other person) named, as the school writes them
+    who: str = "youth_worker"  # ROLES: who follows it up
+    worker: str | None = None  # the youth worker (or other person) named, as the school writes them
     referral: str | None = None  # a referral target of the workspace's settings
-    review: str | None = None   # ISO date
-    closed: str | None = None   # ISO date
+    review: str | None = None  # ISO date
+    closed: str | None = None  # ISO date
     outcome: str | None = None
-    source: str = "terminal"    # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
+    source: str = "terminal"  # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
     states: tuple[tuple[str, str], ...] = ()  # a referral's REFERRAL_STATES with their ISO dates, in order
     strengths: tuple[str, ...] = ()  # STRENGTHS the student named in the conversation
-    goal: str | None = None          # one of GOALS
+    goal: str | None = None  # one of GOALS
 
     @property
     def open(self) -> bool:
@@ -90,9 +90,9 @@ class Report:
 
     student_id: str
     signal: str  # SIGNALS
-    on: str      # ISO date
+    on: str  # ISO date
     type: str | None = None  # a reportable type of signals.statutory (16u, lrv, luxe, rmc18)
-    end: str | None = None   # ISO date: the report's end date (16u: the day the threshold was reached)
+    end: str | None = None  # ISO date: the report's end date (16u: the day the threshold was reached)
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,10 @@ class ActionBook:
         for action in self.actions:
             if action.id == action_id:
                 return action
-        raise UsageError(msg("there is no action {action_id}", action_id=action_id),
-                         hint=msg("`riskscreen actions list --all` shows them"))
+        raise UsageError(
+            msg("there is no action {action_id}", action_id=action_id),
+            hint=msg("`riskscreen actions list --all` shows them"),
+        )
 
     def open_for(self, student_id: str) -> list[Action]:
         return [a for a in self.actions if a.student_id == student_id and a.open]
@@ -130,13 +132,25 @@ def check_text(text: str, what: str) -> str:
     if not cleaned:
         raise UsageError(msg("the {what} is empty", what=what), hint=msg("write the {what} in a few words", what=what))
     if len(cleaned) > MAX_TEXT:
-        raise UsageError(msg("the {what} is {count} characters, more than {max_text}",
-                             what=what, count=len(cleaned), max_text=MAX_TEXT), hint=msg("write it shorter"))
+        raise UsageError(
+            msg(
+                "the {what} is {count} characters, more than {max_text}",
+                what=what,
+                count=len(cleaned),
+                max_text=MAX_TEXT,
+            ),
+            hint=msg("write it shorter"),
+        )
     found = identifier_in(cleaned)
     if found:
-        raise UsageError(msg("the {what} holds {found}; actions are stored without anything that identifies a "
-                             "person", what=what, found=found),
-                         hint=msg("write the role instead ('moeder', 'de huisarts') and leave out names and numbers"))
+        raise UsageError(
+            msg(
+                "the {what} holds {found}; actions are stored without anything that identifies a person",
+                what=what,
+                found=found,
+            ),
+            hint=msg("write the role instead ('moeder', 'de huisarts') and leave out names and numbers"),
+        )
     return cleaned
 
 
@@ -147,71 +161,128 @@ def check_worker(worker: str | None) -> str | None:
     cleaned = " ".join(worker.split())
     found = identifier_in(cleaned, person=True) if len(cleaned) <= MAX_TEXT else None
     if found:
-        raise UsageError(msg("the name of who follows up holds {found}; actions are stored without anything that "
-                             "identifies a person", found=found),
-                         hint=msg("name the youth worker by a short name or code, such as 'JW-Noord' or 'Sanne'"))
+        raise UsageError(
+            msg(
+                "the name of who follows up holds {found}; actions are stored without anything that "
+                "identifies a person",
+                found=found,
+            ),
+            hint=msg("name the youth worker by a short name or code, such as 'JW-Noord' or 'Sanne'"),
+        )
     if not WORKER_PATTERN.match(cleaned):
-        raise UsageError(msg("the name of who follows up ({count} characters) cannot be used", count=len(cleaned)),
-                         hint=msg("use a short name or code of letters, digits, spaces, '.', '-' (up to 40)"))
+        raise UsageError(
+            msg("the name of who follows up ({count} characters) cannot be used", count=len(cleaned)),
+            hint=msg("use a short name or code of letters, digits, spaces, '.', '-' (up to 40)"),
+        )
     return cleaned
 
 
-def make_action(book: ActionBook, *, student_id: str, agreed: dt.date, what: str, type: str = "conversation",
-                who: str = "youth_worker", worker: str | None = None, referral: str | None = None,
-                review: dt.date | None = None, referral_targets: tuple[str, ...] = (),
-                source: str = "terminal", strengths: tuple[str, ...] = (), goal: str | None = None) -> Action:
+def make_action(
+    book: ActionBook,
+    *,
+    student_id: str,
+    agreed: dt.date,
+    what: str,
+    type: str = "conversation",
+    who: str = "youth_worker",
+    worker: str | None = None,
+    referral: str | None = None,
+    review: dt.date | None = None,
+    referral_targets: tuple[str, ...] = (),
+    source: str = "terminal",
+    strengths: tuple[str, ...] = (),
+    goal: str | None = None,
+) -> Action:
     """A checked new action (not yet stored)."""
     for strength in strengths:
         if strength not in STRENGTHS:
-            raise UsageError(msg("unknown strength '{strength}'", strength=strength),
-                             hint=msg("use one of {join}", join=", ".join(STRENGTHS)))
+            raise UsageError(
+                msg("unknown strength '{strength}'", strength=strength),
+                hint=msg("use one of {join}", join=", ".join(STRENGTHS)),
+            )
     if goal is not None and goal not in GOALS:
         raise UsageError(msg("unknown goal '{goal}'", goal=goal), hint=msg("use one of {join}", join=", ".join(GOALS)))
     if referral is not None and type == "conversation":
         type = "referral"
     if type not in ACTION_TYPES:
-        raise UsageError(msg("unknown type of action '{type}'", type=type), hint=msg("use one of {join}",
-                                                                      join=', '.join(ACTION_TYPES)))
+        raise UsageError(
+            msg("unknown type of action '{type}'", type=type),
+            hint=msg("use one of {join}", join=", ".join(ACTION_TYPES)),
+        )
     if who not in ROLES:
-        raise UsageError(msg("unknown role '{who}'", who=who), hint=msg("use one of {join}", join=', '.join(ROLES)))
+        raise UsageError(msg("unknown role '{who}'", who=who), hint=msg("use one of {join}", join=", ".join(ROLES)))
     if type == "referral" and referral is None:
-        raise UsageError(msg("a referral needs a target"), hint=msg("add --referral, one of {join}",
-                                                               join=', '.join(referral_targets)))
+        raise UsageError(
+            msg("a referral needs a target"),
+            hint=msg("add --referral, one of {join}", join=", ".join(referral_targets)),
+        )
     if referral is not None and referral not in referral_targets:
-        raise UsageError(msg("'{referral}' is not in the workspace's list of referral targets", referral=referral),
-                         hint=msg("use one of {join}, or add it to the workspace's settings.toml",
-                                  join=', '.join(referral_targets)))
+        raise UsageError(
+            msg("'{referral}' is not in the workspace's list of referral targets", referral=referral),
+            hint=msg("use one of {join}, or add it to the workspace's settings.toml", join=", ".join(referral_targets)),
+        )
     if review is not None and review > agreed + dt.timedelta(days=MAX_REVIEW_DAYS):
-        raise UsageError(msg("the review date {review} is more than a year after the date agreed {agreed}",
-                             review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
-                         hint=msg("look at an action again within a year; a date such as 2099 is a typing error"))
+        raise UsageError(
+            msg(
+                "the review date {review} is more than a year after the date agreed {agreed}",
+                review=Day(review.isoformat()),
+                agreed=Day(agreed.isoformat()),
+            ),
+            hint=msg("look at an action again within a year; a date such as 2099 is a typing error"),
+        )
     if review is not None and review < agreed:
-        raise UsageError(msg("the review date {review} is before the date agreed {agreed}",
-                             review=Day(review.isoformat()), agreed=Day(agreed.isoformat())),
-                         hint=msg("give a review date on or after the day the action was agreed"))
+        raise UsageError(
+            msg(
+                "the review date {review} is before the date agreed {agreed}",
+                review=Day(review.isoformat()),
+                agreed=Day(agreed.isoformat()),
+            ),
+            hint=msg("give a review date on or after the day the action was agreed"),
+        )
     states = (("registered", agreed.isoformat()),) if type == "referral" else ()
-    return Action(book.next_id, str(student_id), agreed.isoformat(), check_text(what, msg("action")), type, who,
-                  check_worker(worker), referral, review.isoformat() if review else None, source=source,
-                  states=states, strengths=tuple(dict.fromkeys(strengths)), goal=goal)
+    return Action(
+        book.next_id,
+        str(student_id),
+        agreed.isoformat(),
+        check_text(what, msg("action")),
+        type,
+        who,
+        check_worker(worker),
+        referral,
+        review.isoformat() if review else None,
+        source=source,
+        states=states,
+        strengths=tuple(dict.fromkeys(strengths)),
+        goal=goal,
+    )
 
 
 def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> tuple[ActionBook, Action]:
     """A referral moved to a new state on a day (never before the referral or its last state)."""
     action = book.get(action_id)
     if action.type != "referral":
-        raise UsageError(msg("action {action_id} is not a referral: only a referral has a state",
-                             action_id=action_id),
-                         hint=msg("`riskscreen actions list` shows each action's type"))
+        raise UsageError(
+            msg("action {action_id} is not a referral: only a referral has a state", action_id=action_id),
+            hint=msg("`riskscreen actions list` shows each action's type"),
+        )
     if state not in REFERRAL_STATES:
-        raise UsageError(msg("unknown state of a referral '{state}'", state=state),
-                         hint=msg("use one of {join}", join=", ".join(REFERRAL_STATES)))
+        raise UsageError(
+            msg("unknown state of a referral '{state}'", state=state),
+            hint=msg("use one of {join}", join=", ".join(REFERRAL_STATES)),
+        )
     current = action.referral_state or ("registered", action.agreed)
     if state == current[0]:  # already there (a list read back with the state it showed): nothing moves
         return book, action
     if on.isoformat() < current[1]:
-        raise UsageError(msg("action {action_id} has a state of {since}, after {on}", action_id=action_id,
-                             since=Day(current[1]), on=Day(on.isoformat())),
-                         hint=msg("give a date on or after the referral's last state"))
+        raise UsageError(
+            msg(
+                "action {action_id} has a state of {since}, after {on}",
+                action_id=action_id,
+                since=Day(current[1]),
+                on=Day(on.isoformat()),
+            ),
+            hint=msg("give a date on or after the referral's last state"),
+        )
     history = action.states or (("registered", action.agreed),)
     moved = replace(action, states=(*history, (state, on.isoformat())))
     return replace(book, actions=tuple(moved if a.id == action_id else a for a in book.actions)), moved
@@ -227,28 +298,44 @@ def add(book: ActionBook, actions: list[Action]) -> ActionBook:
 def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tuple[ActionBook, Action]:
     action = book.get(action_id)
     if not action.open:
-        raise UsageError(msg("action {action_id} was closed on {closed}", action_id=action_id,
-                             closed=Day(action.closed)), hint=msg("a closed action stays closed"))
+        raise UsageError(
+            msg("action {action_id} was closed on {closed}", action_id=action_id, closed=Day(action.closed)),
+            hint=msg("a closed action stays closed"),
+        )
     if on.isoformat() < action.agreed:
-        raise UsageError(msg("action {action_id} was agreed on {agreed}, after {on}",
-                             action_id=action_id, agreed=Day(action.agreed), on=Day(on.isoformat())),
-                         hint=msg("give a closing date on or after the day it was agreed"))
+        raise UsageError(
+            msg(
+                "action {action_id} was agreed on {agreed}, after {on}",
+                action_id=action_id,
+                agreed=Day(action.agreed),
+                on=Day(on.isoformat()),
+            ),
+            hint=msg("give a closing date on or after the day it was agreed"),
+        )
     closed = replace(action, closed=on.isoformat(), outcome=check_text(outcome, msg("outcome")))
     return replace(book, actions=tuple(closed if a.id == action_id else a for a in book.actions)), closed
 
 
-def report(book: ActionBook, student_id: str, signal: str, on: dt.date, *, type: str | None = None,
-           end: dt.date | None = None) -> tuple[ActionBook, Report]:
+def report(
+    book: ActionBook, student_id: str, signal: str, on: dt.date, *, type: str | None = None, end: dt.date | None = None
+) -> tuple[ActionBook, Report]:
     if signal not in SIGNALS:
-        raise UsageError(msg("unknown signal '{signal}'", signal=signal),
-                         hint=msg("use one of {join}", join=', '.join(SIGNALS)))
+        raise UsageError(
+            msg("unknown signal '{signal}'", signal=signal), hint=msg("use one of {join}", join=", ".join(SIGNALS))
+        )
     if type is not None and (signal != "verzuim_16u" or type not in REPORTABLE):
-        raise UsageError(msg("unknown type of report '{type}'", type=type),
-                         hint=msg("use one of {join}", join=", ".join(REPORTABLE)))
+        raise UsageError(
+            msg("unknown type of report '{type}'", type=type), hint=msg("use one of {join}", join=", ".join(REPORTABLE))
+        )
     if end is not None and end > on:
-        raise UsageError(msg("a report ending on {end} cannot have been made on {on}", end=Day(end.isoformat()),
-                             on=Day(on.isoformat())),
-                         hint=msg("give the report's end date with --end, and the day it was made with --on"))
+        raise UsageError(
+            msg(
+                "a report ending on {end} cannot have been made on {on}",
+                end=Day(end.isoformat()),
+                on=Day(on.isoformat()),
+            ),
+            hint=msg("give the report's end date with --end, and the day it was made with --on"),
+        )
     record = Report(str(student_id), signal, on.isoformat(), type, end.isoformat() if end else None)
     if record in book.reports:
         return book, record
@@ -263,8 +350,16 @@ def load(path: Path) -> ActionBook:
     try:
         if doc.get("version") not in (1, BOOK_VERSION):
             raise ValueError("version")
-        actions = tuple(Action(**{**a, "states": tuple((str(n), str(d)) for n, d in a.get("states", ())),
-                                  "strengths": tuple(map(str, a.get("strengths", ())))}) for a in doc["actions"])
+        actions = tuple(
+            Action(
+                **{
+                    **a,
+                    "states": tuple((str(n), str(d)) for n, d in a.get("states", ())),
+                    "strengths": tuple(map(str, a.get("strengths", ()))),
+                }
+            )
+            for a in doc["actions"]
+        )
         reports = tuple(Report(**r) for r in doc["reports"])
         for a in actions:
             if a.type not in ACTION_TYPES or a.who not in ROLES or not isinstance(a.id, int):
@@ -285,15 +380,21 @@ def load(path: Path) -> ActionBook:
         if len({a.id for a in actions}) != len(actions):
             raise ValueError("ids")
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise WorkspaceError(msg("is not a readable actions file"), path=str(path),
-                             hint=msg("restore it from a backup; a file that cannot be read is not changed")) from None
+        raise WorkspaceError(
+            msg("is not a readable actions file"),
+            path=str(path),
+            hint=msg("restore it from a backup; a file that cannot be read is not changed"),
+        ) from None
     return ActionBook(actions, reports)
 
 
 def save(book: ActionBook, path: Path) -> Path:
     # flat records: a field-by-field copy, not asdict's deep copy (a year's book is saved after every action)
-    doc: dict[str, Any] = {"version": BOOK_VERSION, "actions": [_record(a) for a in book.actions],
-                           "reports": [_record(r) for r in book.reports]}
+    doc: dict[str, Any] = {
+        "version": BOOK_VERSION,
+        "actions": [_record(a) for a in book.actions],
+        "reports": [_record(r) for r in book.reports],
+    }
     return write_document(path, doc)
 
 

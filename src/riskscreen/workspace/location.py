@@ -20,9 +20,21 @@ SETTINGS_NAME = "settings.toml"
 DEFAULT_SCHOOL = "school"
 SCHOOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 # The youth worker's network (issue #12); a school edits its own list in settings.toml.
-REFERRAL_TARGETS = ("jeugdhulp", "schoolmaatschappelijk_werk", "schuldhulpverlening", "sociaal_wijkteam",
-                    "ondersteuningsteam", "decaan_lob", "leerplicht_rmc", "jeugdarts_ggd", "huisarts", "veilig_thuis",
-                    "halt", "jongerenwerk", "other")
+REFERRAL_TARGETS = (
+    "jeugdhulp",
+    "schoolmaatschappelijk_werk",
+    "schuldhulpverlening",
+    "sociaal_wijkteam",
+    "ondersteuningsteam",
+    "decaan_lob",
+    "leerplicht_rmc",
+    "jeugdarts_ggd",
+    "huisarts",
+    "veilig_thuis",
+    "halt",
+    "jongerenwerk",
+    "other",
+)
 REFERRAL_WAIT_WEEKS = 4  # a referral registered or on a waiting list longer than this is marked for the coordinator
 MAX_CONFIG_BYTES = 64 << 10
 
@@ -31,9 +43,9 @@ MAX_CONFIG_BYTES = 64 << 10
 class Settings:
     """A school's settings (settings.toml in its workspace folder)."""
 
-    retention_weeks: int | None = None      # snapshots and closed actions older than this are pruned
+    retention_weeks: int | None = None  # snapshots and closed actions older than this are pruned
     referral_targets: tuple[str, ...] = REFERRAL_TARGETS
-    rmc_hours: float | None = None          # the region's agreed threshold of 18+ (RMC) reports; None: the profile's
+    rmc_hours: float | None = None  # the region's agreed threshold of 18+ (RMC) reports; None: the profile's
     referral_wait_weeks: int = REFERRAL_WAIT_WEEKS
     sharing: dict[str, object] | None = None  # [sharing]: the school's default basis (read by workspace.sharing)
 
@@ -72,8 +84,9 @@ class Workspace:
         if self.chosen_by.startswith("riskscreen.toml"):
             chosen = message("chosen_by_config", lang, path=self.chosen_by.partition("(")[2].rstrip(")"))
         else:
-            key = {"--workspace": "chosen_by_option", "RISKSCREEN_HOME": "chosen_by_env"}.get(self.chosen_by,
-                                                                                             "chosen_by_default")
+            key = {"--workspace": "chosen_by_option", "RISKSCREEN_HOME": "chosen_by_env"}.get(
+                self.chosen_by, "chosen_by_default"
+            )
             chosen = message(key, lang)
         return message("where", lang, folder=self.folder, school=self.school, chosen=chosen)
 
@@ -102,9 +115,11 @@ def _check_trusted(path: Path) -> None:
         return
     info = path.stat()
     if info.st_uid not in (os.getuid(), 0) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise WorkspaceError(msg("riskscreen.toml belongs to another user or may be changed by others: not "
-                                 "followed"), path=str(path),
-                             hint=msg("remove it, or make your own with `riskscreen init` in a folder of yours"))
+        raise WorkspaceError(
+            msg("riskscreen.toml belongs to another user or may be changed by others: not followed"),
+            path=str(path),
+            hint=msg("remove it, or make your own with `riskscreen init` in a folder of yours"),
+        )
 
 
 def read_toml(path: Path, what: str) -> dict[str, object]:
@@ -112,14 +127,19 @@ def read_toml(path: Path, what: str) -> dict[str, object]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise WorkspaceError(msg("is not a readable {what} ({exc})", what=what, exc=exc), path=str(path),
-                             hint=msg("correct it, or write it again with `riskscreen init --force`")) from None
+        raise WorkspaceError(
+            msg("is not a readable {what} ({exc})", what=what, exc=exc),
+            path=str(path),
+            hint=msg("correct it, or write it again with `riskscreen init --force`"),
+        ) from None
 
 
 def check_school(school: str) -> str:
     if not SCHOOL_PATTERN.match(school):
-        raise UsageError(msg("'{school}' cannot name a school's workspace", school=school),
-                         hint=msg("use the BRIN number or a short name of letters, digits, '-', '_' or '.'"))
+        raise UsageError(
+            msg("'{school}' cannot name a school's workspace", school=school),
+            hint=msg("use the BRIN number or a short name of letters, digits, '-', '_' or '.'"),
+        )
     return school
 
 
@@ -133,8 +153,11 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
             doc = read_toml(config, msg("riskscreen.toml"))
             section = doc.get("workspace", {})
             if not isinstance(section, dict):
-                raise WorkspaceError(msg("has no [workspace] table"), path=str(config),
-                                     hint=msg("write it again with `riskscreen init --force`"))
+                raise WorkspaceError(
+                    msg("has no [workspace] table"),
+                    path=str(config),
+                    hint=msg("write it again with `riskscreen init --force`"),
+                )
             if section.get("home") is not None:
                 home = config.parent / str(section["home"])
                 chosen = f"{CONFIG_NAME} ({config})"
@@ -144,8 +167,10 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
         if home is None:
             home, chosen = default_home(), "default"
     if home.exists() and not home.is_dir():
-        raise UsageError(msg("the workspace {home} is a file, not a folder", home=home),
-                         hint=msg("give --workspace a folder (it is made if it does not exist)"))
+        raise UsageError(
+            msg("the workspace {home} is a file, not a folder", home=home),
+            hint=msg("give --workspace a folder (it is made if it does not exist)"),
+        )
     name = check_school(school or config_school or environment(strict=False).school or DEFAULT_SCHOOL)
     workspace = Workspace(home, name, chosen)
     return Workspace(home, name, chosen, read_settings(workspace))
@@ -159,24 +184,40 @@ def read_settings(workspace: Workspace) -> Settings:
     retention = doc.get("retention_weeks")
     targets = doc.get("referral_targets", list(REFERRAL_TARGETS))
     if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool) or retention < 1):
-        raise WorkspaceError(msg("retention_weeks must be a whole number of weeks, 1 or more"), path=str(path),
-                             hint=msg("for example retention_weeks = 52, or remove the line to keep everything"))
+        raise WorkspaceError(
+            msg("retention_weeks must be a whole number of weeks, 1 or more"),
+            path=str(path),
+            hint=msg("for example retention_weeks = 52, or remove the line to keep everything"),
+        )
     if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t.strip() for t in targets):
-        raise WorkspaceError(msg("referral_targets must be a list of names"), path=str(path),
-                             hint=msg("for example referral_targets = [\"jeugdhulp\", \"huisarts\", \"other\"]"))
+        raise WorkspaceError(
+            msg("referral_targets must be a list of names"),
+            path=str(path),
+            hint=msg('for example referral_targets = ["jeugdhulp", "huisarts", "other"]'),
+        )
     rmc = doc.get("rmc_hours")
     if rmc is not None and (not isinstance(rmc, int | float) or isinstance(rmc, bool) or not 1 <= rmc <= 16):
-        raise WorkspaceError(msg("rmc_hours must be a number of hours from 1 to 16"), path=str(path),
-                             hint=msg("the region's agreed threshold of 18+ reports, such as rmc_hours = 16; never "
-                                      "more than the law's 16"))
+        raise WorkspaceError(
+            msg("rmc_hours must be a number of hours from 1 to 16"),
+            path=str(path),
+            hint=msg(
+                "the region's agreed threshold of 18+ reports, such as rmc_hours = 16; never more than the law's 16"
+            ),
+        )
     wait = doc.get("referral_wait_weeks", REFERRAL_WAIT_WEEKS)
     if not isinstance(wait, int) or isinstance(wait, bool) or not 1 <= wait <= 52:
-        raise WorkspaceError(msg("referral_wait_weeks must be a whole number of weeks from 1 to 52"), path=str(path),
-                             hint=msg("for example referral_wait_weeks = 4, or remove the line for the default"))
+        raise WorkspaceError(
+            msg("referral_wait_weeks must be a whole number of weeks from 1 to 52"),
+            path=str(path),
+            hint=msg("for example referral_wait_weeks = 4, or remove the line for the default"),
+        )
     sharing = doc.get("sharing")
     if sharing is not None and not isinstance(sharing, dict):
-        raise WorkspaceError(msg("[sharing] must be a table of settings"), path=str(path),
-                             hint=msg("for example [sharing] with basis = \"convenant\" and on = 2026-08-01"))
+        raise WorkspaceError(
+            msg("[sharing] must be a table of settings"),
+            path=str(path),
+            hint=msg('for example [sharing] with basis = "convenant" and on = 2026-08-01'),
+        )
     return Settings(retention, tuple(t.strip() for t in targets), None if rmc is None else float(rmc), wait, sharing)
 
 
@@ -211,17 +252,17 @@ referral_targets = [{targets}]
 
 
 def settings_text(school: str, retention_weeks: int | None, targets: tuple[str, ...] = REFERRAL_TARGETS) -> str:
-    retention = (f"retention_weeks = {retention_weeks}" if retention_weeks is not None
-                 else "# retention_weeks = 52")
-    return SETTINGS_TEMPLATE.format(school=school, retention=retention,
-                                    targets=", ".join(f'"{t}"' for t in targets))
+    retention = f"retention_weeks = {retention_weeks}" if retention_weeks is not None else "# retention_weeks = 52"
+    return SETTINGS_TEMPLATE.format(school=school, retention=retention, targets=", ".join(f'"{t}"' for t in targets))
 
 
 def config_text(home: Path, school: str) -> str:
     def quoted(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    return ("# riskscreen: the workspace commands in this folder (and below it) use.\n"
-            "[workspace]\n"
-            f"home = {quoted(str(home))}\n"
-            f"school = {quoted(school)}\n")
+    return (
+        "# riskscreen: the workspace commands in this folder (and below it) use.\n"
+        "[workspace]\n"
+        f"home = {quoted(str(home))}\n"
+        f"school = {quoted(school)}\n"
+    )

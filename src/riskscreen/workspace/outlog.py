@@ -39,8 +39,9 @@ def append(path: Path, entry: Logged) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError as exc:
-        raise WorkspaceError(msg("the log of outputs cannot be written ({reason})", reason=exc.strerror or ""),
-                             path=str(path)) from None
+        raise WorkspaceError(
+            msg("the log of outputs cannot be written ({reason})", reason=exc.strerror or ""), path=str(path)
+        ) from None
     try:
         os.write(fd, line)
     finally:
@@ -52,17 +53,28 @@ def read(path: Path) -> list[Logged]:
     if not path.exists():
         return []
     text = read_regular(path, limit=MAX_LOG_BYTES, error=WorkspaceError, what=msg("log of outputs")).decode(
-        "utf-8", errors="replace")
+        "utf-8", errors="replace"
+    )
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         try:
             doc = json.loads(line)
-            entries.append(Logged(str(doc["at"]), str(doc["command"]), str(doc["role"]), str(doc["format"]),
-                                  int(doc["students"]), str(doc["output"])))
+            entries.append(
+                Logged(
+                    str(doc["at"]),
+                    str(doc["command"]),
+                    str(doc["role"]),
+                    str(doc["format"]),
+                    int(doc["students"]),
+                    str(doc["output"]),
+                )
+            )
         except (ValueError, KeyError, TypeError):
-            raise WorkspaceError(msg("line {number} of the log of outputs cannot be read", number=number),
-                                 path=str(path), hint=msg("restore it from a backup, or move it away to start "
-                                                          "again")) from None
+            raise WorkspaceError(
+                msg("line {number} of the log of outputs cannot be read", number=number),
+                path=str(path),
+                hint=msg("restore it from a backup, or move it away to start again"),
+            ) from None
     return entries
 
 

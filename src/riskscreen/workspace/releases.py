@@ -44,17 +44,38 @@ def load(path: Path) -> list[Release]:
     hint = msg("restore it from a backup; without it riskscreen cannot tell which periods were published")
     records = read_records(path, kind=KIND, field="releases", what=what, hint=hint)
     try:
-        return sorted((Release(dt.date.fromisoformat(r["from"]), dt.date.fromisoformat(r["to"]),
-                               dt.date.fromisoformat(r["made"]), str(r["checksum"])) for r in records),
-                      key=lambda r: (r.first, r.last))
+        return sorted(
+            (
+                Release(
+                    dt.date.fromisoformat(r["from"]),
+                    dt.date.fromisoformat(r["to"]),
+                    dt.date.fromisoformat(r["made"]),
+                    str(r["checksum"]),
+                )
+                for r in records
+            ),
+            key=lambda r: (r.first, r.last),
+        )
     except (KeyError, TypeError, ValueError):
         raise unreadable(path, what, hint) from None
 
 
 def save(path: Path, releases: list[Release]) -> None:
-    write_document(path, {"kind": KIND, "releases": [
-        {"from": r.first.isoformat(), "to": r.last.isoformat(), "made": r.made.isoformat(), "checksum": r.checksum}
-        for r in releases]})
+    write_document(
+        path,
+        {
+            "kind": KIND,
+            "releases": [
+                {
+                    "from": r.first.isoformat(),
+                    "to": r.last.isoformat(),
+                    "made": r.made.isoformat(),
+                    "checksum": r.checksum,
+                }
+                for r in releases
+            ],
+        },
+    )
 
 
 def next_first(releases: list[Release], start: dt.date, last: dt.date) -> dt.date:
@@ -73,12 +94,20 @@ def check(releases: list[Release], first: dt.date, last: dt.date, published: str
         if (earlier.first, earlier.last, earlier.checksum) == (first, last, sum_):
             return False
         raise PrivacyError(
-            msg("the period {first} to {last} overlaps the aggregate published on {made} over {earlier_first} to "
+            msg(
+                "the period {first} to {last} overlaps the aggregate published on {made} over {earlier_first} to "
                 "{earlier_last}; together the two would give away the small counts each of them hides",
-                first=Day(first.isoformat()), last=Day(last.isoformat()), made=Day(earlier.made.isoformat()),
-                earlier_first=Day(earlier.first.isoformat()), earlier_last=Day(earlier.last.isoformat())),
-            hint=msg("publish a period that begins after {earlier_last} (--from {next_day}); or publish that same "
-                     "period again only while its numbers are unchanged",
-                     earlier_last=Day(earlier.last.isoformat()),
-                     next_day=Day((earlier.last + dt.timedelta(days=1)).isoformat())))
+                first=Day(first.isoformat()),
+                last=Day(last.isoformat()),
+                made=Day(earlier.made.isoformat()),
+                earlier_first=Day(earlier.first.isoformat()),
+                earlier_last=Day(earlier.last.isoformat()),
+            ),
+            hint=msg(
+                "publish a period that begins after {earlier_last} (--from {next_day}); or publish that same "
+                "period again only while its numbers are unchanged",
+                earlier_last=Day(earlier.last.isoformat()),
+                next_day=Day((earlier.last + dt.timedelta(days=1)).isoformat()),
+            ),
+        )
     return True

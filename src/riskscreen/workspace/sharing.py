@@ -19,8 +19,14 @@ from riskscreen.workspace.store import read_records, unreadable, write_document
 
 BASES = ("consent", "covenant", "known")
 # the words a coordinator types, in either language, for each basis
-BASIS_WORDS = {"consent": "consent", "toestemming": "consent", "covenant": "covenant", "convenant": "covenant",
-               "known": "known", "bekend": "known"}
+BASIS_WORDS = {
+    "consent": "consent",
+    "toestemming": "consent",
+    "covenant": "covenant",
+    "convenant": "covenant",
+    "known": "known",
+    "bekend": "known",
+}
 KIND = "riskscreen-sharing"
 MAX_YEARS = 5  # a basis recorded for longer than this is a typing error (a covenant runs a few school years)
 
@@ -30,14 +36,13 @@ class Basis:
     """One recorded basis for sharing a student's signals with the youth worker."""
 
     student_id: str
-    basis: str                  # BASES
-    on: str                     # ISO date it holds from
-    until: str | None = None    # ISO date it holds to (inclusive), or open
-    ended: str | None = None    # ISO date it was ended (it holds no longer from that day)
+    basis: str  # BASES
+    on: str  # ISO date it holds from
+    until: str | None = None  # ISO date it holds to (inclusive), or open
+    ended: str | None = None  # ISO date it was ended (it holds no longer from that day)
 
     def covers(self, day: str) -> bool:
-        return self.on <= day and (self.until is None or day <= self.until) and (self.ended is None
-                                                                                 or day < self.ended)
+        return self.on <= day and (self.until is None or day <= self.until) and (self.ended is None or day < self.ended)
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,21 @@ def school_basis(section: dict[str, object] | None, path: Path) -> SchoolBasis |
         return None
     basis, on, until = section.get("basis"), section.get("on"), section.get("until")
     if not isinstance(basis, str) or basis_key(basis) != "covenant":
-        raise WorkspaceError(msg("[sharing] basis must be \"convenant\": only a covenant covers every student"),
-                             path=str(path), hint=msg("record consent or 'known' per student with `riskscreen "
-                                                      "sharing set`"))
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime) or (
-            until is not None and (not isinstance(until, dt.date) or until < on)):
-        raise WorkspaceError(msg("[sharing] needs on = the first day of the covenant, and until (if given) not "
-                                 "before it"), path=str(path), hint=msg("for example on = 2026-08-01 and until = "
-                                                                        "2027-07-31, dates without quotes"))
+        raise WorkspaceError(
+            msg('[sharing] basis must be "convenant": only a covenant covers every student'),
+            path=str(path),
+            hint=msg("record consent or 'known' per student with `riskscreen sharing set`"),
+        )
+    if (
+        not isinstance(on, dt.date)
+        or isinstance(on, dt.datetime)
+        or (until is not None and (not isinstance(until, dt.date) or until < on))
+    ):
+        raise WorkspaceError(
+            msg("[sharing] needs on = the first day of the covenant, and until (if given) not before it"),
+            path=str(path),
+            hint=msg("for example on = 2026-08-01 and until = 2027-07-31, dates without quotes"),
+        )
     return SchoolBasis("covenant", on.isoformat(), None if until is None else until.isoformat())
 
 
@@ -73,8 +85,10 @@ def basis_key(word: str) -> str:
     """The basis a coordinator typed, in Dutch or English, as its key."""
     key = BASIS_WORDS.get(str(word).strip().lower())
     if key is None:
-        raise UsageError(msg("'{word}' is not a basis for sharing", word=word),
-                         hint=msg("use toestemming, convenant or bekend (consent, covenant, known)"))
+        raise UsageError(
+            msg("'{word}' is not a basis for sharing", word=word),
+            hint=msg("use toestemming, convenant or bekend (consent, covenant, known)"),
+        )
     return key
 
 
@@ -83,9 +97,16 @@ def load(path: Path) -> list[Basis]:
     what = msg("record of the bases for sharing")
     hint = msg("restore it from a backup, or move it away to start again")
     try:
-        records = [Basis(str(r["student_id"]), str(r["basis"]), _day(r["on"]), _day_or_none(r.get("until")),
-                         _day_or_none(r.get("ended")))
-                   for r in read_records(path, kind=KIND, field="bases", what=what, hint=hint)]
+        records = [
+            Basis(
+                str(r["student_id"]),
+                str(r["basis"]),
+                _day(r["on"]),
+                _day_or_none(r.get("until")),
+                _day_or_none(r.get("ended")),
+            )
+            for r in read_records(path, kind=KIND, field="bases", what=what, hint=hint)
+        ]
     except (KeyError, TypeError, ValueError):
         raise unreadable(path, what, hint) from None
     if any(r.basis not in BASES for r in records):
@@ -110,26 +131,42 @@ def of_workspace(where: Workspace) -> tuple[list[Basis], SchoolBasis | None]:
 
 
 def save(path: Path, records: list[Basis]) -> None:
-    write_document(path, {"kind": KIND, "bases": [
-        {"student_id": r.student_id, "basis": r.basis, "on": r.on, "until": r.until, "ended": r.ended}
-        for r in records]})
+    write_document(
+        path,
+        {
+            "kind": KIND,
+            "bases": [
+                {"student_id": r.student_id, "basis": r.basis, "on": r.on, "until": r.until, "ended": r.ended}
+                for r in records
+            ],
+        },
+    )
 
 
-def record(records: list[Basis], student_id: str, basis: str, on: dt.date, until: dt.date | None,
-           today: dt.date) -> list[Basis]:
+def record(
+    records: list[Basis], student_id: str, basis: str, on: dt.date, until: dt.date | None, today: dt.date
+) -> list[Basis]:
     """The records with a new basis for a student, checked: a known basis, not from a day after today, not
     ending before it starts, not for longer than MAX_YEARS."""
     key = basis_key(basis)
     if on > today:
-        raise UsageError(msg("the basis cannot hold from {on}, after today ({today})", on=Day(on.isoformat()),
-                             today=Day(today.isoformat())),
-                         hint=msg("record a basis on or after the day it was agreed, with that day as --on"))
+        raise UsageError(
+            msg(
+                "the basis cannot hold from {on}, after today ({today})",
+                on=Day(on.isoformat()),
+                today=Day(today.isoformat()),
+            ),
+            hint=msg("record a basis on or after the day it was agreed, with that day as --on"),
+        )
     if until is not None and until < on:
-        raise UsageError(msg("--until {until} is before --on {on}", until=Day(until.isoformat()),
-                             on=Day(on.isoformat())))
+        raise UsageError(
+            msg("--until {until} is before --on {on}", until=Day(until.isoformat()), on=Day(on.isoformat()))
+        )
     if until is not None and (until - on).days > MAX_YEARS * 366:
-        raise UsageError(msg("a basis of more than {years} years is not what a school records",
-                             years=MAX_YEARS), hint=msg("give the last day the consent or covenant holds"))
+        raise UsageError(
+            msg("a basis of more than {years} years is not what a school records", years=MAX_YEARS),
+            hint=msg("give the last day the consent or covenant holds"),
+        )
     return [*records, Basis(student_id, key, on.isoformat(), None if until is None else until.isoformat())]
 
 
@@ -144,9 +181,12 @@ def end(records: list[Basis], student_id: str, on: dt.date) -> tuple[list[Basis]
             ended += 1
         out.append(r)
     if not ended:
-        raise UsageError(msg("student '{student_id}' has no basis for sharing that holds on {on}",
-                             student_id=student_id, on=Day(day)),
-                         hint=msg("`riskscreen sharing list` shows the recorded bases"))
+        raise UsageError(
+            msg(
+                "student '{student_id}' has no basis for sharing that holds on {on}", student_id=student_id, on=Day(day)
+            ),
+            hint=msg("`riskscreen sharing list` shows the recorded bases"),
+        )
     return out, ended
 
 

@@ -22,11 +22,34 @@ SNAPSHOT_VERSION = 3
 LEGACY_NO_GROUP = {"(geen mentor bekend)", "(no mentor known)"}
 LEGACY_CLASS_PREFIXES = ("Klas ", "Class ")
 SNAPSHOT_COLUMNS = {"probability", "band", "on_list", "group"}
-STORED = ("probability", "band", "on_list", "group", "level", "year", "reason_features", "verzuim_16u",
-          "verzuim_reached", "verzuim_deadline", "ziekteverzuim")
+STORED = (
+    "probability",
+    "band",
+    "on_list",
+    "group",
+    "level",
+    "year",
+    "reason_features",
+    "verzuim_16u",
+    "verzuim_reached",
+    "verzuim_deadline",
+    "ziekteverzuim",
+)
 SIGNAL_PREFIX = "signal."
-REPORT_KEYS = ("type", "compulsory", "begin", "end", "hours", "basis", "deadline", "reached", "follow_up", "regional",
-               "note", "minor")
+REPORT_KEYS = (
+    "type",
+    "compulsory",
+    "begin",
+    "end",
+    "hours",
+    "basis",
+    "deadline",
+    "reached",
+    "follow_up",
+    "regional",
+    "note",
+    "minor",
+)
 
 
 @dataclass(frozen=True)
@@ -54,31 +77,47 @@ class Snapshot:
     def signals(self) -> pd.DataFrame:
         """The signal values, one column per feature (empty for snapshots of versions before 3)."""
         columns = [c for c in self.students.columns if c.startswith(SIGNAL_PREFIX)]
-        return self.students[columns].rename(columns=lambda c: c[len(SIGNAL_PREFIX):])
+        return self.students[columns].rename(columns=lambda c: c[len(SIGNAL_PREFIX) :])
 
 
-def make_snapshot(as_of: str, model: str, table: pd.DataFrame, listed_ids: set[str],
-                  signals: pd.DataFrame | None = None, basis: dict[str, object] | None = None) -> Snapshot:
+def make_snapshot(
+    as_of: str,
+    model: str,
+    table: pd.DataFrame,
+    listed_ids: set[str],
+    signals: pd.DataFrame | None = None,
+    basis: dict[str, object] | None = None,
+) -> Snapshot:
     index = pd.Index(table["student_id"].astype(str).to_numpy(), name="student_id")
-    frame = pd.DataFrame({
-        "probability": table["probability"].astype(float).round(6).to_numpy(),
-        "band": table["band"].astype(str).to_numpy(),
-        "on_list": table["student_id"].astype(str).isin(listed_ids).to_numpy(),
-        "group": table["group"].astype(str).to_numpy(),
-        "level": _text_or_none(table["level"]) if "level" in table else None,
-        "year": _text_or_none(table["year"]) if "year" in table else None,
-        "reason_features": table["reason_features"].astype(str).to_numpy(),
-        "verzuim_16u": table["verzuim_16u"].astype(bool).to_numpy(),
-        "verzuim_reached": table["verzuim_reached"].to_numpy(dtype=object),
-        "verzuim_deadline": table["verzuim_deadline"].to_numpy(dtype=object),
-        "ziekteverzuim": table["ziekteverzuim"].astype(bool).to_numpy(),
-    }, index=index)
+    frame = pd.DataFrame(
+        {
+            "probability": table["probability"].astype(float).round(6).to_numpy(),
+            "band": table["band"].astype(str).to_numpy(),
+            "on_list": table["student_id"].astype(str).isin(listed_ids).to_numpy(),
+            "group": table["group"].astype(str).to_numpy(),
+            "level": _text_or_none(table["level"]) if "level" in table else None,
+            "year": _text_or_none(table["year"]) if "year" in table else None,
+            "reason_features": table["reason_features"].astype(str).to_numpy(),
+            "verzuim_16u": table["verzuim_16u"].astype(bool).to_numpy(),
+            "verzuim_reached": table["verzuim_reached"].to_numpy(dtype=object),
+            "verzuim_deadline": table["verzuim_deadline"].to_numpy(dtype=object),
+            "ziekteverzuim": table["ziekteverzuim"].astype(bool).to_numpy(),
+        },
+        index=index,
+    )
     if "statutory_entries" in table:
         # the reports to DUO the list knew of (without their state, which the action book decides): what
         # `actions due` and `actions reported` work from
-        frame["statutory"] = [[{k: v for k, v in e.items() if k in REPORT_KEYS} for e in entries
-                               if e["compulsory"] and e["type"] in REPORTABLE] if isinstance(entries, list) else []
-                              for entries in table["statutory_entries"]]
+        frame["statutory"] = [
+            [
+                {k: v for k, v in e.items() if k in REPORT_KEYS}
+                for e in entries
+                if e["compulsory"] and e["type"] in REPORTABLE
+            ]
+            if isinstance(entries, list)
+            else []
+            for entries in table["statutory_entries"]
+        ]
     if signals is not None:
         values = signals.reindex(index).astype(float).round(3)
         for name in values.columns:
@@ -121,15 +160,26 @@ def save(snapshot: Snapshot, folder: Path) -> Snapshot:
             record[key] = _plain(row.get(key))
         if isinstance(row.get("statutory"), list) and row["statutory"]:
             record["statutory"] = row["statutory"]
-        record["signals"] = {c[len(SIGNAL_PREFIX):]: _plain(row[c]) for c in signal_columns}
+        record["signals"] = {c[len(SIGNAL_PREFIX) :]: _plain(row[c]) for c in signal_columns}
         students.append(record)
-    doc = {"version": SNAPSHOT_VERSION, "as_of": snapshot.as_of, "run": run, "model": snapshot.model,
-           "basis": snapshot.basis, "students": students}
+    doc = {
+        "version": SNAPSHOT_VERSION,
+        "as_of": snapshot.as_of,
+        "run": run,
+        "model": snapshot.model,
+        "basis": snapshot.basis,
+        "students": students,
+    }
     target = snapshot_path(folder, snapshot.as_of, run)
     if target.exists():  # a file this listing could not read: never replace what a school kept
-        raise WorkspaceError(msg("a snapshot {name} is there already but is not a list of this workspace: nothing "
-                                 "was replaced", name=target.name), path=str(target),
-                             hint=msg("move it out of the workspace's snapshots folder"))
+        raise WorkspaceError(
+            msg(
+                "a snapshot {name} is there already but is not a list of this workspace: nothing was replaced",
+                name=target.name,
+            ),
+            path=str(target),
+            hint=msg("move it out of the workspace's snapshots folder"),
+        )
     path = write_document(target, doc)
     return replace(snapshot, run=run, path=path)
 
@@ -147,8 +197,13 @@ def _plain(value: object) -> object:
 def load(path: Path) -> Snapshot:
     doc = read_document(Path(path), msg("shortlist snapshot"))
     try:
-        records = [{**{k: v for k, v in r.items() if k != "signals"},
-                    **{SIGNAL_PREFIX + k: v for k, v in (r.get("signals") or {}).items()}} for r in doc["students"]]
+        records = [
+            {
+                **{k: v for k, v in r.items() if k != "signals"},
+                **{SIGNAL_PREFIX + k: v for k, v in (r.get("signals") or {}).items()},
+            }
+            for r in doc["students"]
+        ]
         frame = pd.DataFrame(records, columns=None if records else ["student_id", *SNAPSHOT_COLUMNS])
         frame["student_id"] = frame["student_id"].astype(str)
         frame = frame.set_index("student_id")
@@ -168,8 +223,11 @@ def load(path: Path) -> Snapshot:
             raise ValueError("not a basis")
         return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path), basis)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise WorkspaceError(msg("is not a readable shortlist snapshot"), path=str(path),
-                             hint=msg("move it out of the workspace's snapshots folder")) from None
+        raise WorkspaceError(
+            msg("is not a readable shortlist snapshot"),
+            path=str(path),
+            hint=msg("move it out of the workspace's snapshots folder"),
+        ) from None
 
 
 def previous(folder: Path, as_of: str) -> Snapshot | None:
@@ -212,8 +270,10 @@ def find(folder: Path, ref: str) -> Snapshot:
     matches = [p for p in list_snapshots(folder) if _key(p)[0] == day and (not run or str(_key(p)[1]) == run)]
     if not matches:
         dates = ", ".join(sorted({_key(p)[0] for p in list_snapshots(folder)})) or "none"
-        raise UsageError(msg("no snapshot for {ref} in {folder}", ref=ref, folder=folder),
-                         hint=msg("snapshots there: {dates}", dates=dates))
+        raise UsageError(
+            msg("no snapshot for {ref} in {folder}", ref=ref, folder=folder),
+            hint=msg("snapshots there: {dates}", dates=dates),
+        )
     return load(matches[-1])
 
 
@@ -242,5 +302,5 @@ def _legacy_group_key(shown: str) -> str:
         return "none"
     for prefix in LEGACY_CLASS_PREFIXES:
         if shown.startswith(prefix):
-            return "class:" + shown[len(prefix):]
+            return "class:" + shown[len(prefix) :]
     return "mentor:" + shown

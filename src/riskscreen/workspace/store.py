@@ -24,9 +24,10 @@ def ensure_folder(folder: Path) -> Path:
         private_folder(folder)
         os.chmod(folder, 0o700)  # an existing workspace folder too
     except OSError as exc:
-        raise WorkspaceError(msg("the workspace folder {folder} cannot be made ({strerror})",
-                                 folder=folder, strerror=exc.strerror),
-                             hint=msg("choose another workspace with --workspace or `riskscreen init`")) from None
+        raise WorkspaceError(
+            msg("the workspace folder {folder} cannot be made ({strerror})", folder=folder, strerror=exc.strerror),
+            hint=msg("choose another workspace with --workspace or `riskscreen init`"),
+        ) from None
     return folder
 
 
@@ -39,26 +40,37 @@ def locked(workspace: Workspace) -> Iterator[None]:
     ensure_folder(workspace.folder)
     path = workspace.folder / LOCK_NAME
     if path.is_symlink():  # a link would have the run truncate whatever it points at
-        raise WorkspaceError(msg("the workspace's lock file is a link, not a file: refused"), path=str(path),
-                             hint=msg("remove the link; riskscreen makes the lock file itself"))
+        raise WorkspaceError(
+            msg("the workspace's lock file is a link, not a file: refused"),
+            path=str(path),
+            hint=msg("remove the link; riskscreen makes the lock file itself"),
+        )
     try:
         # O_NOFOLLOW: a link put there between the check and the open is refused by the system too
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0),
-                     0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError as exc:
-        raise WorkspaceError(msg("the workspace {folder} cannot be used ({strerror})",
-                                 folder=workspace.folder, strerror=exc.strerror),
-                             hint=msg("check that you may write there, or choose another with --workspace")) from None
+        raise WorkspaceError(
+            msg("the workspace {folder} cannot be used ({strerror})", folder=workspace.folder, strerror=exc.strerror),
+            hint=msg("check that you may write there, or choose another with --workspace"),
+        ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise WorkspaceError(msg("the workspace's lock file is not a regular file: refused"), path=str(path),
-                             hint=msg("remove it; riskscreen makes the lock file itself"))
+        raise WorkspaceError(
+            msg("the workspace's lock file is not a regular file: refused"),
+            path=str(path),
+            hint=msg("remove it; riskscreen makes the lock file itself"),
+        )
     try:
         if not _try_lock(fd):
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise WorkspaceError(msg("another riskscreen run (process {holder}) is using the workspace {folder}",
-                                     holder=holder, folder=workspace.folder),
-                                 hint=msg("wait until it has finished, then run again"))
+            raise WorkspaceError(
+                msg(
+                    "another riskscreen run (process {holder}) is using the workspace {folder}",
+                    holder=holder,
+                    folder=workspace.folder,
+                ),
+                hint=msg("wait until it has finished, then run again"),
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         try:
@@ -116,12 +128,16 @@ def read_document(path: Path, what: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise WorkspaceError(msg("is not a readable {what}", what=what), path=str(path),
-                             hint=msg("restore it from a backup, or move it away to start again")) from None
+        raise WorkspaceError(
+            msg("is not a readable {what}", what=what),
+            path=str(path),
+            hint=msg("restore it from a backup, or move it away to start again"),
+        ) from None
 
 
-def initialise(workspace: Workspace, *, retention_weeks: int | None, config: Path | None,
-               force: bool = False) -> list[Path]:
+def initialise(
+    workspace: Workspace, *, retention_weeks: int | None, config: Path | None, force: bool = False
+) -> list[Path]:
     """Make the school's workspace folder with a settings file, and (optionally) the riskscreen.toml that
     points commands in a working folder to it; returns the files written."""
     written = []

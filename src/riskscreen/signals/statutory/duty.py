@@ -17,9 +17,9 @@ LEERPLICHT = "leerplicht"
 RMC = "rmc"
 NONE = "none"
 
-BASIS_LESUREN = "lesuren"    # VO: a registered lesson of 60 minutes or less counts as one hour
+BASIS_LESUREN = "lesuren"  # VO: a registered lesson of 60 minutes or less counts as one hour
 BASIS_KLOKUREN = "klokuren"  # MBO: clock hours of les- en praktijktijd
-BASIS_EXPORT = "export"      # the export's own hours column, as the school's system counts them
+BASIS_EXPORT = "export"  # the export's own hours column, as the school's system counts them
 
 
 def duties(age: np.ndarray, startkwalificatie: np.ndarray) -> np.ndarray:

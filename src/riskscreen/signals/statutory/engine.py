@@ -26,17 +26,21 @@ from riskscreen.signals.statutory.reports import (
 class StudentFacts:
     """What the statutory rules need to know of each student of the universe."""
 
-    duty: np.ndarray   # duty.LEERPLICHT, RMC or NONE
+    duty: np.ndarray  # duty.LEERPLICHT, RMC or NONE
     basis: np.ndarray  # lesuren, klokuren or export
-    bbl: np.ndarray    # bool: a BBL student (time at the employer is not in the export)
+    bbl: np.ndarray  # bool: a BBL student (time at the employer is not in the export)
     minor: np.ndarray  # bool: under 18, or age not known (prompts then address the parents too)
     lesson_hours: float = 1.0
 
     @classmethod
     def default(cls, n: int) -> StudentFacts:
         """Nothing known: every student under the full rule, lessons counted as lesuren."""
-        return cls(duties(np.full(n, np.nan), np.full(n, np.nan)), np.full(n, "lesuren", dtype=object),
-                   np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+        return cls(
+            duties(np.full(n, np.nan), np.full(n, np.nan)),
+            np.full(n, "lesuren", dtype=object),
+            np.zeros(n, dtype=bool),
+            np.ones(n, dtype=bool),
+        )
 
 
 def student_facts(exports: Exports, universe: pd.Index, as_of: pd.Timestamp) -> StudentFacts:
@@ -54,10 +58,13 @@ def student_facts(exports: Exports, universe: pd.Index, as_of: pd.Timestamp) -> 
         for name, target in (("level", level), ("leerweg", leerweg)):
             if name in roster:
                 target[position[ok]] = roster[name].astype(object).to_numpy()[ok]
-    return StudentFacts(duty=duties(age, qualified),
-                        basis=hours_bases(exports.profile.hours_basis, exports.hours_from_export, level),
-                        bbl=np.array([v == "bbl" for v in leerweg], dtype=bool), minor=~(age >= 18),
-                        lesson_hours=exports.profile.lesson_hours)
+    return StudentFacts(
+        duty=duties(age, qualified),
+        basis=hours_bases(exports.profile.hours_basis, exports.hours_from_export, level),
+        bbl=np.array([v == "bbl" for v in leerweg], dtype=bool),
+        minor=~(age >= 18),
+        lesson_hours=exports.profile.lesson_hours,
+    )
 
 
 def day_table(rows: AttendanceRows, calendar: LessonCalendar, facts: StudentFacts) -> DayTable:
@@ -74,11 +81,15 @@ def day_table(rows: AttendanceRows, calendar: LessonCalendar, facts: StudentFact
         return np.bincount(inverse[mask], weights=None if weights is None else weights[mask], minlength=key.size)
 
     late = code == CODE_INDEX["late"]
-    return DayTable(student=key // max(days.size, 1), position=key % max(days.size, 1),
-                    unauthorised=total(code == CODE_INDEX["unauthorised"], hours),
-                    luxe=total(code == CODE_INDEX["luxe"], hours), late=total(late, None),
-                    in_school=total(late | (code == CODE_INDEX["removed"]), None),
-                    sick=total(code == CODE_INDEX["sick"], hours))
+    return DayTable(
+        student=key // max(days.size, 1),
+        position=key % max(days.size, 1),
+        unauthorised=total(code == CODE_INDEX["unauthorised"], hours),
+        luxe=total(code == CODE_INDEX["luxe"], hours),
+        late=total(late, None),
+        in_school=total(late | (code == CODE_INDEX["removed"]), None),
+        sick=total(code == CODE_INDEX["sick"], hours),
+    )
 
 
 def window_ends(calendar: LessonCalendar, weeks: int) -> np.ndarray:
@@ -106,8 +117,9 @@ def most_in_a_window(table: DayTable, n: int, n_days: int, window_end: np.ndarra
     return out
 
 
-def statutory_entries(rows: AttendanceRows, calendar: LessonCalendar, n: int, rules: StatutoryRules,
-                      facts: StudentFacts) -> list[list[StatutoryEntry]]:
+def statutory_entries(
+    rows: AttendanceRows, calendar: LessonCalendar, n: int, rules: StatutoryRules, facts: StudentFacts
+) -> list[list[StatutoryEntry]]:
     """Every student's reports of the school year (16u, vervolgmeldingen, rmc18, lrv, luxe, overig), in the order
     they became due."""
     out: list[list[StatutoryEntry]] = [[] for _ in range(n)]
@@ -127,15 +139,34 @@ def statutory_entries(rows: AttendanceRows, calendar: LessonCalendar, n: int, ru
     bounds = np.searchsorted(table.student, np.arange(n + 1))
     for i in np.flatnonzero(interesting):
         rows_of = slice(bounds[i], bounds[i + 1])
-        walk = StudentWalk(calendar, window_end, lrv_end, rules, str(facts.duty[i]), str(facts.basis[i]),
-                           bool(facts.bbl[i]), bool(facts.minor[i]))
-        out[i] = walk.entries(table.position[rows_of], table.unauthorised[rows_of], table.luxe[rows_of],
-                              table.late[rows_of], table.in_school[rows_of])
+        walk = StudentWalk(
+            calendar,
+            window_end,
+            lrv_end,
+            rules,
+            str(facts.duty[i]),
+            str(facts.basis[i]),
+            bool(facts.bbl[i]),
+            bool(facts.minor[i]),
+        )
+        out[i] = walk.entries(
+            table.position[rows_of],
+            table.unauthorised[rows_of],
+            table.luxe[rows_of],
+            table.late[rows_of],
+            table.in_school[rows_of],
+        )
     return out
 
 
-def mazl_entries(rows: AttendanceRows, flagged: np.ndarray, first_day_pos: int, calendar: LessonCalendar,
-                 rules: StatutoryRules, facts: StudentFacts) -> dict[int, StatutoryEntry]:
+def mazl_entries(
+    rows: AttendanceRows,
+    flagged: np.ndarray,
+    first_day_pos: int,
+    calendar: LessonCalendar,
+    rules: StatutoryRules,
+    facts: StudentFacts,
+) -> dict[int, StatutoryEntry]:
     """The M@ZL entry of each student with the sick-leave flag: the spell's (or spells') own dates."""
     out: dict[int, StatutoryEntry] = {}
     sick = (rows.code == CODE_INDEX["sick"]) & (rows.day_pos >= first_day_pos) & flagged[rows.student]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -35,20 +36,20 @@ CONTINUOUS_SPACING_DAYS = 7
 class StatutoryEntry:
     """One report (or, for overig and mazl, one signal) of one student, as data: renderers word it."""
 
-    type: str                 # TYPES
+    type: str  # TYPES
     compulsory: bool
-    begin: str                # ISO date: the first absence day (mazl: the spell's first day)
-    end: str | None           # ISO date: the day the threshold was reached (lrv: the last day away, None while it
+    begin: str  # ISO date: the first absence day (mazl: the spell's first day)
+    end: str | None  # ISO date: the day the threshold was reached (lrv: the last day away, None while it
     #                           lasts; luxe and mazl: the last day of the run or spell)
-    hours: float | None       # the hours the report counts, on its basis (None for lateness)
-    basis: str                # lesuren, klokuren or export
-    deadline: str | None      # ISO date: 5 working days after `reached`; None where nothing is to be reported
-    reached: str              # ISO date the report became due
-    follow_up: bool = False   # a vervolgmelding: not the student's first 16-hour report of the school year
-    regional: bool = False    # rmc18: at the threshold of the region's agreement
+    hours: float | None  # the hours the report counts, on its basis (None for lateness)
+    basis: str  # lesuren, klokuren or export
+    deadline: str | None  # ISO date: 5 working days after `reached`; None where nothing is to be reported
+    reached: str  # ISO date the report became due
+    follow_up: bool = False  # a vervolgmelding: not the student's first 16-hour report of the school year
+    regional: bool = False  # rmc18: at the threshold of the region's agreement
     count: int | None = None  # overig: late arrivals; mazl: sick spells
-    note: str | None = None   # a key: "bbl" (time at the employer is not in the export)
-    minor: bool = True        # under 18 (or age not known): the parents are part of the first step
+    note: str | None = None  # a key: "bbl" (time at the employer is not in the export)
+    minor: bool = True  # under 18 (or age not known): the parents are part of the first step
 
     def as_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in ENTRY_FIELDS}
@@ -66,7 +67,7 @@ class StatutoryRules:
     rmc_hours: float = 16.0
     lrv_weeks: int = 4
     lrv_day_hours: float = 4.0  # a lesson day counts as a day away for LRV from this many unauthorised hours
-    overig_late: int = 0        # late arrivals in `weeks` lesson weeks that make overig verzuim; 0: off
+    overig_late: int = 0  # late arrivals in `weeks` lesson weeks that make overig verzuim; 0: off
     sick_spells: int = 4
     sick_window_weeks: int = 12
     sick_spell_days: int = 6
@@ -81,7 +82,7 @@ class DayTable:
     position: np.ndarray
     unauthorised: np.ndarray
     luxe: np.ndarray
-    late: np.ndarray      # number of late arrivals
+    late: np.ndarray  # number of late arrivals
     in_school: np.ndarray  # registrations that show the student was at school (late, removed from class)
     sick: np.ndarray
 
@@ -104,13 +105,23 @@ def _deadline(day: int) -> str:
 class StudentWalk:
     """The statutory walk of one student over their day table rows (sorted by position)."""
 
-    def __init__(self, calendar: LessonCalendar, window_end: np.ndarray, lrv_end: np.ndarray, rules: StatutoryRules,
-                 duty: str, basis: str, bbl: bool, minor: bool) -> None:
+    def __init__(
+        self,
+        calendar: LessonCalendar,
+        window_end: np.ndarray,
+        lrv_end: np.ndarray,
+        rules: StatutoryRules,
+        duty: str,
+        basis: str,
+        bbl: bool,
+        minor: bool,
+    ) -> None:
         self.days, self.window_end, self.lrv_end = calendar.days, window_end, lrv_end
         self.rules, self.duty, self.basis, self.bbl, self.minor = rules, duty, basis, bbl, minor
 
-    def entries(self, pos: np.ndarray, unauthorised: np.ndarray, luxe: np.ndarray, late: np.ndarray,
-                in_school: np.ndarray) -> list[StatutoryEntry]:
+    def entries(
+        self, pos: np.ndarray, unauthorised: np.ndarray, luxe: np.ndarray, late: np.ndarray, in_school: np.ndarray
+    ) -> list[StatutoryEntry]:
         luxe_reported = self.duty == LEERPLICHT
         hours = unauthorised if luxe_reported else unauthorised + luxe
         out: list[StatutoryEntry] = []
@@ -123,16 +134,25 @@ class StudentWalk:
             out += self._overig(pos, late)
         return sorted(out, key=lambda e: (e.reached, TYPES.index(e.type)))
 
-    def _entry(self, kind: str, begin: int, end: int | None, reached: int, hours: float | None, **extra: object
-               ) -> StatutoryEntry:
+    def _entry(
+        self, kind: str, begin: int, end: int | None, reached: int, hours: float | None, **extra: Any
+    ) -> StatutoryEntry:
         compulsory = kind in REPORTABLE and self.duty in (LEERPLICHT, RMC)
         if kind in ("16u", "lrv") and self.duty == RMC:
             kind, extra = ("rmc18" if kind == "16u" else kind), {**extra, "regional": True}
         return StatutoryEntry(
-            type=kind, compulsory=compulsory, begin=iso(begin), end=iso(end) if end is not None else None,
-            hours=None if hours is None else round(float(hours), 2), basis=self.basis,
-            deadline=_deadline(reached) if compulsory else None, reached=iso(reached),
-            note="bbl" if self.bbl else None, minor=self.minor, **extra)  # type: ignore[arg-type]
+            type=kind,
+            compulsory=compulsory,
+            begin=iso(begin),
+            end=iso(end) if end is not None else None,
+            hours=None if hours is None else round(float(hours), 2),
+            basis=self.basis,
+            deadline=_deadline(reached) if compulsory else None,
+            reached=iso(reached),
+            note="bbl" if self.bbl else None,
+            minor=self.minor,
+            **extra,
+        )
 
     def _crossings(self, pos: np.ndarray, hours: np.ndarray, lrv: list[StatutoryEntry]) -> list[StatutoryEntry]:
         threshold = self.rules.rmc_hours if self.duty == RMC else self.rules.hours
@@ -163,8 +183,7 @@ class StudentWalk:
                     break
             end_day = int(self.days[p[hit]])
             if not any(first <= iso(end_day) <= last for first, last in covered):
-                out.append(self._entry("16u", int(self.days[p[i]]), end_day, end_day, total,
-                                       follow_up=bool(out)))
+                out.append(self._entry("16u", int(self.days[p[i]]), end_day, end_day, total, follow_up=bool(out)))
             previous_end, i = int(p[hit]), hit + 1
         return out
 
@@ -188,8 +207,15 @@ class StudentWalk:
                 continue
             run_hours = float(hours[(pos >= begin) & (pos <= stop)].sum())
             ongoing = stop == last_lesson_day
-            out.append(self._entry("lrv", int(self.days[begin]), None if ongoing else int(self.days[stop]),
-                                   int(self.days[reached]), run_hours))
+            out.append(
+                self._entry(
+                    "lrv",
+                    int(self.days[begin]),
+                    None if ongoing else int(self.days[stop]),
+                    int(self.days[reached]),
+                    run_hours,
+                )
+            )
         return out
 
     def _luxe(self, pos: np.ndarray, luxe: np.ndarray) -> list[StatutoryEntry]:
@@ -202,7 +228,7 @@ class StudentWalk:
         for first, last in zip(np.r_[0, breaks + 1], np.r_[breaks, days_with.size - 1], strict=True):
             begin, stop = int(self.days[days_with[first]]), int(self.days[days_with[last]])
             # reported at once: the deadline runs from the first day of the leave taken
-            out.append(self._entry("luxe", begin, stop, begin, float(hours_with[first:last + 1].sum())))
+            out.append(self._entry("luxe", begin, stop, begin, float(hours_with[first : last + 1].sum())))
         return out
 
     def _overig(self, pos: np.ndarray, late: np.ndarray) -> list[StatutoryEntry]:
@@ -224,8 +250,14 @@ class StudentWalk:
         return out
 
 
-def mazl_entry(sick_positions: np.ndarray, sick_hours: np.ndarray, calendar: LessonCalendar,
-               rules: StatutoryRules, basis: str, minor: bool = True) -> StatutoryEntry | None:
+def mazl_entry(
+    sick_positions: np.ndarray,
+    sick_hours: np.ndarray,
+    calendar: LessonCalendar,
+    rules: StatutoryRules,
+    basis: str,
+    minor: bool = True,
+) -> StatutoryEntry | None:
     """The M@ZL signal from a student's sick lesson days (positions in the window, ascending): the longest spell
     when it is longer than the rule allows (the latest of equal ones), else all spells when there are enough."""
     if sick_positions.size == 0:
@@ -241,6 +273,15 @@ def mazl_entry(sick_positions: np.ndarray, sick_hours: np.ndarray, calendar: Les
     else:
         return None
     begin, end = int(calendar.days[sick_positions[first]]), int(calendar.days[sick_positions[last]])
-    return StatutoryEntry(type="mazl", compulsory=False, begin=iso(begin), end=iso(end),
-                          hours=round(float(sick_hours[first:last + 1].sum()), 2), basis=basis, deadline=None,
-                          reached=iso(end), count=spells, minor=minor)
+    return StatutoryEntry(
+        type="mazl",
+        compulsory=False,
+        begin=iso(begin),
+        end=iso(end),
+        hours=round(float(sick_hours[first : last + 1].sum()), 2),
+        basis=basis,
+        deadline=None,
+        reached=iso(end),
+        count=spells,
+        minor=minor,
+    )

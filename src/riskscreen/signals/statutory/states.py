@@ -25,8 +25,9 @@ class Recorded:
     end: str | None = None
 
 
-def with_states(entries: Sequence[dict[str, object]], recorded: Iterable[Recorded], as_of: str
-                ) -> list[dict[str, object]]:
+def with_states(
+    entries: Sequence[dict[str, object]], recorded: Iterable[Recorded], as_of: str
+) -> list[dict[str, object]]:
     """The entries with `state` and `reported_on` set (None for entries nothing is to be reported of)."""
     out = [{**e, "state": None, "reported_on": None} for e in entries]
     reportable = [e for e in out if e["compulsory"] and e["type"] in REPORTABLE]
@@ -42,8 +43,13 @@ def with_states(entries: Sequence[dict[str, object]], recorded: Iterable[Recorde
 
 
 def _target(reportable: list[dict[str, object]], record: Recorded) -> dict[str, object] | None:
-    candidates = [e for e in reportable if e["reported_on"] is None and str(e["reached"]) <= record.on
-                  and (record.type is None or e["type"] == record.type)]
+    candidates = [
+        e
+        for e in reportable
+        if e["reported_on"] is None
+        and str(e["reached"]) <= record.on
+        and (record.type is None or e["type"] == record.type)
+    ]
     if record.end is not None:
         candidates = [e for e in candidates if e["end"] == record.end]
     return min(candidates, key=lambda e: (str(e["reached"]), str(e["type"]))) if candidates else None
