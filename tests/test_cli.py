@@ -355,3 +355,23 @@ def test_a_closed_standard_output_is_a_clear_error(school_dir: Path) -> None:
     )
     assert done.returncode == 1
     assert "fout: standaarduitvoer is gesloten, dus het resultaat kan nergens heen" in done.stderr
+
+
+def test_the_library_names_parameters_and_the_command_line_its_options(school_dir: Path) -> None:
+    """#27 item 3: below the CLI a message names the parameter (`top`), the CLI says the option (--top), in both
+    languages, from one table (cli.common.OPTION_OF_PARAMETER)."""
+    from riskscreen import api
+    from riskscreen.cli.common import OPTION_OF_PARAMETER, as_options
+    from riskscreen.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        api.score(api.Sources(school_dir), top=0)
+    assert str(caught.value) == "`top` must be 1 or more"
+    assert caught.value.localised("nl") == "`top` moet 1 of meer zijn"
+    result = run("score", str(school_dir), "--top", "0")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "fout: --top moet 1 of meer zijn"
+    english = run("score", str(school_dir), "--top", "0", "--lang", "en")
+    assert english.stderr.strip() == "error: --top must be 1 or more"
+    assert as_options("`first` {x} before `last`, `riskscreen sample`") == "--from {x} before --to, `riskscreen sample`"
+    assert OPTION_OF_PARAMETER["home"] == "--workspace" and OPTION_OF_PARAMETER["older_than_weeks"] == "--older-than"

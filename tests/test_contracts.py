@@ -130,5 +130,5 @@ def test_today_is_pinned_by_the_environment(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_the_api_needs_something_to_read() -> None:
-    with pytest.raises(UsageError, match="give a folder, or files with --attendance"):
+    with pytest.raises(UsageError, match="give a folder, or files with `attendance`"):
         api.validate(api.Sources())

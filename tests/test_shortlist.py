@@ -330,11 +330,11 @@ def test_format_follows_the_output_extension() -> None:
     with pytest.raises(UsageError) as refused:
         output_format("scores", None, Path("l.pdf"))  # scores have no printed form
     assert str(refused.value) == (
-        "cannot tell the format from 'l.pdf'\n  How to fix: use .csv, .json, .txt, or give --format"
+        "cannot tell the format from 'l.pdf'\n  How to fix: use .csv, .json, .txt, or give `fmt`"
     )
     with pytest.raises(UsageError) as terminal:
         output_format("aggregate", "pdf", None)
-    assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add --output list.pdf")
+    assert str(terminal.value) == ("a PDF file cannot be printed to the terminal\n  How to fix: add `output` list.pdf")
 
 
 def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:

@@ -64,7 +64,7 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
     except OSError as exc:
         raise UsageError(
             msg("{path} cannot be checked ({strerror})", path=path, strerror=exc.strerror),
-            hint=msg("choose another --output"),
+            hint=msg("choose another `output`"),
         ) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
         try:
@@ -73,12 +73,12 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
         except (OSError, RuntimeError):
             raise UsageError(
                 msg("{path} is a symbolic link to nothing (or a loop of links)", path=path),
-                hint=msg("remove the link or choose another --output"),
+                hint=msg("remove the link or choose another `output`"),
             ) from None
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(
                 msg("{path} is a symbolic link to something that is not a file: refused", path=path),
-                hint=msg("riskscreen writes only regular files; choose another --output"),
+                hint=msg("riskscreen writes only regular files; choose another `output`"),
             )
         path = target
     if info is not None:
@@ -89,21 +89,21 @@ def writable_target(path: Path, *, force: bool = False) -> Path:
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(
                 msg(
-                    "{path} is {value}, not a file: refused, also with --force",
+                    "{path} is {value}, not a file: refused, also with `force`",
                     path=path,
                     value=file_kind(info.st_mode),
                 ),
-                hint=msg("riskscreen writes only regular files; to see the output, leave out --output"),
+                hint=msg("riskscreen writes only regular files; to see the output, leave out `output`"),
             )
         if not force:
             raise OutputExistsError(
-                msg("{path} already exists", path=path), hint=msg("choose another name, or add --force to replace it")
+                msg("{path} already exists", path=path), hint=msg("choose another name, or add `force` to replace it")
             )
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
         raise UsageError(
             msg("the folder {parent} does not exist", parent=parent),
-            hint=msg("create it first or choose another --output"),
+            hint=msg("create it first or choose another `output`"),
         )
     return path
 
@@ -204,7 +204,7 @@ def _place(tmp: Path, path: Path, *, force: bool) -> None:
         os.link(tmp, path)  # fails if the path appeared meanwhile: never overwrite
     except FileExistsError:
         raise OutputExistsError(
-            msg("{path} already exists", path=path), hint=msg("choose another name, or add --force to replace it")
+            msg("{path} already exists", path=path), hint=msg("choose another name, or add `force` to replace it")
         ) from None
 
 
@@ -229,7 +229,7 @@ def _write_unnamed(path: Path, parent: Path, payload: bytes, *, force: bool) -> 
             except FileExistsError:
                 raise OutputExistsError(
                     msg("{path} already exists", path=path),
-                    hint=msg("choose another name, or add --force to replace it"),
+                    hint=msg("choose another name, or add `force` to replace it"),
                 ) from None
             except OSError:
                 return False  # this kernel cannot give an unnamed file a name: use the named temporary

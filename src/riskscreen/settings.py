@@ -69,7 +69,7 @@ def environment(*, strict: bool = True) -> Settings:
 def language(lang: str) -> str:
     """`lang` when riskscreen speaks it; a usage error otherwise."""
     if lang not in LANGUAGES:
-        raise UsageError(msg("unknown language '{lang}'", lang=lang), hint=msg("use --lang nl or --lang en"))
+        raise UsageError(msg("unknown language '{lang}'", lang=lang), hint=msg("use `lang` nl or `lang` en"))
     return lang
 
 

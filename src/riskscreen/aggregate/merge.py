@@ -22,7 +22,7 @@ def merge(aggregates: list[Aggregate]) -> tuple[Aggregate, list[Message]]:
                 "the aggregates cover different periods ({periods}): a region adds up one period",
                 periods="; ".join(f"{f} - {t}" for f, t in sorted(periods)),
             ),
-            hint=msg("make every school's aggregate with the same --from and --to"),
+            hint=msg("make every school's aggregate with the same `first` and `last`"),
         )
     schools = [s for a in aggregates for s in a.schools]
     if len({s.upper() for s in schools}) < len(schools):  # "04ab" is 04AB

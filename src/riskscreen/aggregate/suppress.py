@@ -243,11 +243,6 @@ def _whole_numbers(low: float, high: float) -> float:
     return math.inf if math.isinf(high) else math.floor(high + 1e-6) - math.ceil(low - 1e-6) + 1
 
 
-def recoverable(shown: dict[str, Value], constraints: list[tuple[str, list[str]]], threshold: int) -> list[str]:
-    """Every hidden cell a reader can work out exactly."""
-    return unprotected(sorted(k for k, v in shown.items() if is_hidden(v)), shown, Relations(constraints), threshold)
-
-
 def value_ranges(
     cells: list[str], shown: dict[str, Value], relations: Relations, threshold: int
 ) -> dict[str, tuple[float, float]]:

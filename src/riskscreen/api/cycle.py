@@ -112,11 +112,11 @@ def weekly_shortlist(
         With role 'mentor': the mentor's code (such as MNT02).
     """
     if by not in BY:
-        raise UsageError(msg("--by must be one of {join}", join=", ".join(BY)))
+        raise UsageError(msg("`by` must be one of {join}", join=", ".join(BY)))
     role = role_key(role)
     if role == "mentor" and not mentor:
         raise UsageError(
-            msg("a mentor's list needs the mentor's code"), hint=msg("add --mentor CODE, such as --mentor MNT02")
+            msg("a mentor's list needs the mentor's code"), hint=msg("add `mentor` CODE, such as `mentor` MNT02")
         )
     where = workspace or locate()
     name_map = _names(names, sources)

@@ -71,12 +71,12 @@ def train(
     """
     if out.exists() and not force:
         raise UsageError(
-            msg("{out} already exists", out=out), hint=msg("choose another --out, or add --force to replace it")
+            msg("{out} already exists", out=out), hint=msg("choose another `out`, or add `force` to replace it")
         )
     if out.exists() and not out.is_dir():
         raise UsageError(
             msg("{out} is a file, not a model folder", out=out),
-            hint=msg("give --out a folder, such as models/ourschool"),
+            hint=msg("give `out` a folder, such as models/ourschool"),
         )
     if c is not None and c <= 0:
         raise UsageError(msg("--C must be above 0"))
@@ -149,7 +149,7 @@ def evaluate(
     check_measuring(capacity, bootstrap)
     if plots is not None and plots.exists() and not plots.is_dir():
         raise UsageError(
-            msg("--plots {plots} is not a folder", plots=plots),
+            msg("`plots` {plots} is not a folder", plots=plots),
             hint=msg("give a folder for the PNG files; it is made if it does not exist"),
         )
     if plots is not None:
@@ -172,10 +172,10 @@ MAX_BOOTSTRAP = 100_000
 def check_measuring(capacity: int | None, bootstrap: int) -> None:
     """The options of train and evaluate that measure: refused before any work when they cannot mean anything."""
     if capacity is not None and capacity < 1:
-        raise UsageError(msg("--capacity must be 1 or more"), hint=msg("the number of students a youth worker can see"))
+        raise UsageError(msg("`capacity` must be 1 or more"), hint=msg("the number of students a youth worker can see"))
     if not 0 <= bootstrap <= MAX_BOOTSTRAP:
         raise UsageError(
-            msg("--bootstrap must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
+            msg("`bootstrap` must be from 0 to {max_bootstrap:,}", max_bootstrap=MAX_BOOTSTRAP),
             hint=msg("500 is usual; 0 gives no intervals"),
         )
 

@@ -78,7 +78,7 @@ def aggregate(
                 first, last = latest.first, latest.last
         if last < first:
             raise UsageError(
-                msg("--to {last} is before --from {first}", last=Day(last.isoformat()), first=Day(first.isoformat()))
+                msg("`last` {last} is before `first` {first}", last=Day(last.isoformat()), first=Day(first.isoformat()))
             )
         snapshots = load_workspace(where.snapshots)
         book = actions.load(where.actions_file)

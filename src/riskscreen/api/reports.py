@@ -51,7 +51,7 @@ def record_report(
     where = where or workspace()
     if on > (today or current_date()):
         raise UsageError(
-            msg("--on {on} is in the future", on=Day(on.isoformat())),
+            msg("`on` {on} is in the future", on=Day(on.isoformat())),
             hint=msg("record a report on the day it was made"),
         )
     with locked(where):

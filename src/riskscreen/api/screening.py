@@ -104,14 +104,14 @@ def validate(
         Called with a short text at each step of a long run (the CLI's progress bar); None: silent.
     """
     if not sources.given:
-        raise UsageError(msg("give a folder, or files with --attendance, --grades, --students or --outcomes"))
+        raise UsageError(msg("give a folder, or files with `attendance`, `grades`, `students` or `outcomes`"))
     _exports, report = read_exports(
         sources.folder, as_of=as_of, today=today, require=(), progress=progress, **read_kwargs(sources)
     )
     if not report.files:
         raise UsageError(
             msg("no export files recognised in {folder}", folder=sources.folder),
-            hint=msg("name them like absenties.csv and cijfers.csv, or use --attendance / --grades"),
+            hint=msg("name them like absenties.csv and cijfers.csv, or use `attendance` / `grades`"),
         )
     return report
 

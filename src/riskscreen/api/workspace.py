@@ -61,15 +61,15 @@ def init_workspace(
         Write riskscreen.toml again when it exists.
     """
     if retention_weeks is not None and retention_weeks < 1:
-        raise UsageError(msg("--retention-weeks must be 1 or more"), hint=msg("52 keeps a year"))
+        raise UsageError(msg("`retention_weeks` must be 1 or more"), hint=msg("52 keeps a year"))
     target = Workspace(Path(home) if home else default_home(), check_school(school), "init")
     config = Path.cwd() / CONFIG_NAME if write_config else None
     if config is not None and config.exists() and not force:
-        raise UsageError(msg("{config} already exists", config=config), hint=msg("add --force to replace it"))
+        raise UsageError(msg("{config} already exists", config=config), hint=msg("add `force` to replace it"))
     if (target.folder / SETTINGS_NAME).exists() and retention_weeks is not None and not force:
         raise UsageError(
             msg("{value} already exists", value=target.folder / SETTINGS_NAME),
-            hint=msg("edit retention_weeks in it, or add --force to write it again"),
+            hint=msg("edit retention_weeks in it, or add `force` to write it again"),
         )
     return Initialised(target, initialise(target, retention_weeks=retention_weeks, config=config, force=force))
 
@@ -156,12 +156,14 @@ def prune_history(
     if weeks is None:
         raise UsageError(
             msg("no retention period is set"),
-            hint=msg("add --older-than 52w, or set retention_weeks in {value}", value=where.folder / "settings.toml"),
+            hint=msg(
+                "add `older_than_weeks` 52w, or set retention_weeks in {value}", value=where.folder / "settings.toml"
+            ),
         )
     if not 1 <= weeks <= MAX_RETENTION_WEEKS:
         raise UsageError(
             msg(
-                "--older-than must be from 1 week to {most} weeks (100 years), not {weeks}",
+                "`older_than_weeks` must be from 1 week to {most} weeks (100 years), not {weeks}",
                 most=MAX_RETENTION_WEEKS,
                 weeks=weeks,
             ),

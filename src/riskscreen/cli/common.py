@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -45,6 +46,52 @@ def to_stderr(message: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
 
 
+# The library's messages name its parameters in backquotes (`capacity`); the command line says its options.
+OPTION_OF_PARAMETER = {
+    **{
+        name: "--" + name.replace("_", "-")
+        for name in (
+            "out",
+            "force",
+            "capacity",
+            "bootstrap",
+            "plots",
+            "by",
+            "mentor",
+            "on",
+            "until",
+            "retention_weeks",
+            "attendance",
+            "grades",
+            "students",
+            "outcomes",
+            "lang",
+            "referral",
+            "end",
+            "min_band",
+            "school",
+            "agreed",
+            "output",
+            "top",
+            "history_years",
+            "weeks",
+            "schools",
+        )
+    },
+    "first": "--from",
+    "last": "--to",
+    "older_than_weeks": "--older-than",
+    "home": "--workspace",
+    "fmt": "--format",
+}
+PARAMETER = re.compile(r"`(\w+)`")
+
+
+def as_options(text: str) -> str:
+    """A library message as the command line says it: each `parameter` it names becomes the option that sets it."""
+    return PARAMETER.sub(lambda m: OPTION_OF_PARAMETER.get(m.group(1), m.group(0)), text)
+
+
 def guarded(fn: F) -> F:
     """Turn RiskscreenError into its message and exit code; anything else into exit 3 unless --debug."""
 
@@ -58,10 +105,10 @@ def guarded(fn: F) -> F:
             from riskscreen.render.validation import render_report
 
             to_stderr(render_report(exc.report, "table", lang=RunState.lang).rstrip())  # type: ignore[arg-type]
-            to_stderr(f"{say_text('error')}: {exc.localised(RunState.lang)}")
+            to_stderr(f"{say_text('error')}: {as_options(exc.localised(RunState.lang))}")
             raise typer.Exit(exc.exit_code) from None
         except RiskscreenError as exc:
-            to_stderr(f"{say_text('error')}: {exc.localised(RunState.lang)}")
+            to_stderr(f"{say_text('error')}: {as_options(exc.localised(RunState.lang))}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             say("interrupted")

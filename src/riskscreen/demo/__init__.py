@@ -33,14 +33,14 @@ def write_sample(
     exports of the same school in weekNN/ folders. Returns what was written. (A region of several schools, each with
     a workspace that ran the weekly cycle, is written by riskscreen.demo.region, a client of this library.)"""
     if history_years < 0 or history_years > 20:
-        raise UsageError(msg("--history-years must be from 0 to 20"))
+        raise UsageError(msg("`history_years` must be from 0 to 20"))
     if not 1 <= weeks <= 52:
-        raise UsageError(msg("--weeks must be from 1 to 52"))
+        raise UsageError(msg("`weeks` must be from 1 to 52"))
     if weeks > 1 and history_years:
-        raise UsageError(msg("--weeks and --history-years cannot be combined"), hint=msg("choose one"))
+        raise UsageError(msg("`weeks` and `history_years` cannot be combined"), hint=msg("choose one"))
     if profile == "eduarte":  # an MBO location: no history (the bundled model learned from VO histories)
         if history_years:
-            raise UsageError(msg("an MBO sample location has no history"), hint=msg("leave out --history-years"))
+            raise UsageError(msg("an MBO sample location has no history"), hint=msg("leave out `history_years`"))
         school = generate_mbo(students, seed=seed, as_of=as_of)
     else:
         school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)

@@ -33,7 +33,7 @@ LUXE_SHARE = 0.03
 def generate_mbo(students: int = 300, *, seed: int = 2026, as_of: dt.date = dt.date(2026, 11, 27)) -> SampleSchool:
     """An MBO location's exports as of a date (no history: the model is trained on VO histories)."""
     if not 1 <= students <= 200_000:
-        raise UsageError(msg("--students must be from 1 to 200,000 for an MBO location"))
+        raise UsageError(msg("`students` must be from 1 to 200,000 for an MBO location"))
     rng = np.random.default_rng(seed + 7)
     n = students
     level = rng.choice(np.array(LEVELS), size=n, p=LEVEL_SHARE)

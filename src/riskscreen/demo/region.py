@@ -59,7 +59,7 @@ def write_sample_region(
     if schools > len(SCHOOLS) or schools < 2 or history_years or weeks < 2:
         raise UsageError(
             msg("a sample region has 2 or 3 schools and 2 weeks or more of lists"),
-            hint=msg("for example --schools 3 --weeks 12"),
+            hint=msg("for example `schools` 3 `weeks` 12"),
         )
     if Path(out).exists() and any(Path(out).iterdir()) and not force:
         raise UsageError(msg("{folder} is not empty", folder=out), hint=msg("choose an empty folder"))

@@ -285,7 +285,7 @@ def generate(
             )
         )
     if not 1 <= students <= 2_000_000:
-        raise UsageError(msg("--students must be from 1 to 2,000,000"))
+        raise UsageError(msg("`students` must be from 1 to 2,000,000"))
     rng = np.random.default_rng(seed)
     id_base = 100000 + (seed % 1000) * 1000
     if history_years:

@@ -117,7 +117,7 @@ def locate_files(
         raise InputError(msg("folder not found"), hint=msg("check the path"), path=str(folder))
     if not folder.is_dir():
         raise UsageError(
-            msg("{folder} is a file; give a folder, or name the files with --attendance and --grades", folder=folder)
+            msg("{folder} is a file; give a folder, or name the files with `attendance` and `grades`", folder=folder)
         )
     patterns = _file_patterns(profiles if profiles is not None else [p for _, p in list_profiles()])
     candidates: dict[str, list[Path]] = {t: [] for t in TABLES}

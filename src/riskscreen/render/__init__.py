@@ -86,14 +86,14 @@ def output_format(kind: str, fmt: str | None, output: Path | None) -> str:
         if output.suffix.lower() not in known:
             raise UsageError(
                 msg("cannot tell the format from '{name}'", name=output.name),
-                hint=msg("use {extensions}, or give --format", extensions=", ".join(known)),
+                hint=msg("use {extensions}, or give `fmt`", extensions=", ".join(known)),
             )
         fmt = known[output.suffix.lower()]
     fmt = fmt or "table"
     if fmt in BINARY_FORMATS and output is None:
         raise UsageError(
             msg("a {format} file cannot be printed to the terminal", format=fmt.upper()),
-            hint=msg("add --output list.{extension}", extension=fmt),
+            hint=msg("add `output` list.{extension}", extension=fmt),
         )
     return fmt
 

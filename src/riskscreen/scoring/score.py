@@ -166,7 +166,7 @@ def select(
             )
     if top is not None:
         if top < 1:
-            raise UsageError(msg("--top must be 1 or more"))
+            raise UsageError(msg("`top` must be 1 or more"))
         table = table.head(top)
     return table
 

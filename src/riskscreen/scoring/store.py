@@ -256,7 +256,7 @@ def save_model(
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
         raise OutputExistsError(
-            msg("{out_dir} already exists", out_dir=out_dir), hint=msg("choose another --out, or add --force")
+            msg("{out_dir} already exists", out_dir=out_dir), hint=msg("choose another `out`, or add `force`")
         )
     private_folder(out_dir.parent)
     if fitted.pipeline is None:

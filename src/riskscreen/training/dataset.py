@@ -42,7 +42,7 @@ def training_set(exports: Exports, progress: Progress | None = None) -> Training
     if exports.outcomes is None or exports.outcomes.empty:
         raise UsageError(
             msg("training and evaluation need an outcomes table"),
-            hint=msg("add uitstroom.csv / outcomes.csv, or name it with --outcomes PATH"),
+            hint=msg("add uitstroom.csv / outcomes.csv, or name it with `outcomes` PATH"),
         )
     say = progress or (lambda _m: None)
     outcomes = exports.outcomes

@@ -19,7 +19,7 @@ def require_matplotlib() -> None:
     """Refuse --plots before any work when matplotlib is missing, with a command that installs it."""
     if importlib.util.find_spec("matplotlib") is None:
         raise UsageError(
-            msg("--plots needs matplotlib, which is not installed"),
+            msg("`plots` needs matplotlib, which is not installed"),
             hint=msg(
                 "install it with `.venv/bin/python -m pip install matplotlib` (in the riskscreen "
                 "folder after `make demo`), or `pip install 'riskscreen[plots]'`"
@@ -48,7 +48,7 @@ def write_plots(
     except OSError as exc:
         raise OutputError(
             msg("the plots folder {out_dir} cannot be made ({strerror})", out_dir=out_dir, strerror=exc.strerror),
-            hint=msg("give --plots a folder that can be written"),
+            hint=msg("give `plots` a folder that can be written"),
         ) from None
     rows = rows or {}
     written = []

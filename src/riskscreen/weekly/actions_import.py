@@ -151,7 +151,7 @@ def parse_list(
                 school=school,
             ),
             path=str(path),
-            hint=msg("import it into the workspace of its own school (--school {made_for})", made_for=made_for),
+            hint=msg("import it into the workspace of its own school (`school` {made_for})", made_for=made_for),
         )
     headings = heading_keys()
     choices = choice_words()
@@ -207,7 +207,7 @@ def parse_list(
         elif not parsed_dates:
             raise UsageError(
                 msg("the list has no column with its date, so the day the actions were agreed is unknown"),
-                hint=msg("add --agreed DATE (the day of the conversation)"),
+                hint=msg("add `agreed` DATE (the day of the conversation)"),
                 path=str(path),
             )
         else:

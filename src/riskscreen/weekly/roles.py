@@ -66,12 +66,12 @@ def view(
     if role == "mentor":
         if not mentor:
             raise UsageError(
-                msg("a mentor's list needs the mentor's code"), hint=msg("add --mentor CODE, such as --mentor MNT02")
+                msg("a mentor's list needs the mentor's code"), hint=msg("add `mentor` CODE, such as `mentor` MNT02")
             )
         if mentor not in set(sl.result.table["mentor"].dropna().astype(str)):  # a typing error, not an empty list
             raise UsageError(
                 msg("no student has mentor '{mentor}'", mentor=mentor),
-                hint=msg("use a mentor code of the students file, such as --mentor MNT02"),
+                hint=msg("use a mentor code of the students file, such as `mentor` MNT02"),
             )
         return _only(sl, sl.entries["mentor"].astype(str).eq(mentor).to_numpy(), role)
     if role == "leerplicht":

@@ -130,11 +130,11 @@ def build(
     the coordinator's overflow page); with `by="youthworker"`, the students with an open action a youth worker
     follows up, per youth worker."""
     if capacity < 0:
-        raise UsageError(msg("--capacity must be 0 or more"))
+        raise UsageError(msg("`capacity` must be 0 or more"))
     if min_band not in BAND_ORDER:
-        raise UsageError(msg("--min-band must be one of {join}", join=", ".join(BAND_ORDER)))
+        raise UsageError(msg("`min_band` must be one of {join}", join=", ".join(BAND_ORDER)))
     if by not in BY:
-        raise UsageError(msg("--by must be one of {join}", join=", ".join(BY)))
+        raise UsageError(msg("`by` must be one of {join}", join=", ".join(BY)))
     book = book or ActionBook()
     lang = result.lang
     as_of = result.as_of.date().isoformat()

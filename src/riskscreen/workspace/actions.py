@@ -214,7 +214,7 @@ def make_action(
     if type == "referral" and referral is None:
         raise UsageError(
             msg("a referral needs a target"),
-            hint=msg("add --referral, one of {join}", join=", ".join(referral_targets)),
+            hint=msg("add `referral`, one of {join}", join=", ".join(referral_targets)),
         )
     if referral is not None and referral not in referral_targets:
         raise UsageError(
@@ -334,7 +334,7 @@ def report(
                 end=Day(end.isoformat()),
                 on=Day(on.isoformat()),
             ),
-            hint=msg("give the report's end date with --end, and the day it was made with --on"),
+            hint=msg("give the report's end date with `end`, and the day it was made with `on`"),
         )
     record = Report(str(student_id), signal, on.isoformat(), type, end.isoformat() if end else None)
     if record in book.reports:

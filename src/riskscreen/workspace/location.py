@@ -169,7 +169,7 @@ def locate(home: Path | None = None, school: str | None = None, *, cwd: Path | N
     if home.exists() and not home.is_dir():
         raise UsageError(
             msg("the workspace {home} is a file, not a folder", home=home),
-            hint=msg("give --workspace a folder (it is made if it does not exist)"),
+            hint=msg("give `home` a folder (it is made if it does not exist)"),
         )
     name = check_school(school or config_school or environment(strict=False).school or DEFAULT_SCHOOL)
     workspace = Workspace(home, name, chosen)

@@ -104,7 +104,7 @@ def check(releases: list[Release], first: dt.date, last: dt.date, published: str
                 earlier_last=Day(earlier.last.isoformat()),
             ),
             hint=msg(
-                "publish a period that begins after {earlier_last} (--from {next_day}); or publish that same "
+                "publish a period that begins after {earlier_last} (`first` {next_day}); or publish that same "
                 "period again only while its numbers are unchanged",
                 earlier_last=Day(earlier.last.isoformat()),
                 next_day=Day((earlier.last + dt.timedelta(days=1)).isoformat()),

@@ -156,11 +156,11 @@ def record(
                 on=Day(on.isoformat()),
                 today=Day(today.isoformat()),
             ),
-            hint=msg("record a basis on or after the day it was agreed, with that day as --on"),
+            hint=msg("record a basis on or after the day it was agreed, with that day as `on`"),
         )
     if until is not None and until < on:
         raise UsageError(
-            msg("--until {until} is before --on {on}", until=Day(until.isoformat()), on=Day(on.isoformat()))
+            msg("`until` {until} is before `on` {on}", until=Day(until.isoformat()), on=Day(on.isoformat()))
         )
     if until is not None and (until - on).days > MAX_YEARS * 366:
         raise UsageError(

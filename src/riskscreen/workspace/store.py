@@ -26,7 +26,7 @@ def ensure_folder(folder: Path) -> Path:
     except OSError as exc:
         raise WorkspaceError(
             msg("the workspace folder {folder} cannot be made ({strerror})", folder=folder, strerror=exc.strerror),
-            hint=msg("choose another workspace with --workspace or `riskscreen init`"),
+            hint=msg("choose another workspace with `home` or `riskscreen init`"),
         ) from None
     return folder
 
@@ -51,7 +51,7 @@ def locked(workspace: Workspace) -> Iterator[None]:
     except OSError as exc:
         raise WorkspaceError(
             msg("the workspace {folder} cannot be used ({strerror})", folder=workspace.folder, strerror=exc.strerror),
-            hint=msg("check that you may write there, or choose another with --workspace"),
+            hint=msg("check that you may write there, or choose another with `home`"),
         ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
