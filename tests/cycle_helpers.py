@@ -4,6 +4,7 @@ a filled-in XLSX list (a module of its own, so that no test file imports another
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from typer.testing import CliRunner
 from riskscreen.cli import app
 from riskscreen.workspace.snapshots import Snapshot
 
-FIRST, LAST = "2026-08-01", "2027-07-31"
+day = dt.date.fromisoformat  # a day of a hand-made action, report or list
+FIRST, LAST = day("2026-08-01"), day("2027-07-31")
 runner = CliRunner()
 
 
@@ -65,7 +67,7 @@ def snapshot(as_of: str, students: dict[str, dict[str, object]]) -> Snapshot:
                 **values,
             }
         )
-    return Snapshot(as_of, "demo", pd.DataFrame(rows).set_index("student_id"))
+    return Snapshot(day(as_of), "demo", pd.DataFrame(rows).set_index("student_id"))
 
 
 def report(kind: str, end: str, *, follow_up: bool = False) -> dict[str, object]:

@@ -3,6 +3,7 @@ attacker who solves for every hidden cell, the regional merge and its refusals, 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.attacker import assert_nothing_recoverable
-from tests.cycle_helpers import FIRST, LAST, report, school, snapshot
+from tests.cycle_helpers import FIRST, LAST, day, report, school, snapshot
 from typer.testing import CliRunner
 
 from riskscreen.aggregate.counts import count
@@ -40,24 +41,31 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
         Action(
             1,
             "S0000",
-            "2026-09-14",
+            day("2026-09-14"),
             "gesprek",
             "conversation",
             "youth_worker",
-            review="2026-09-28",
-            closed="2026-09-25",
+            review=day("2026-09-28"),
+            closed=day("2026-09-25"),
             outcome="afgerond",
         ),
         Action(
-            2, "S0001", "2026-09-15", "verwijzing", "referral", "coordinator", referral="jeugdhulp", review="2026-09-20"
+            2,
+            "S0001",
+            day("2026-09-15"),
+            "verwijzing",
+            "referral",
+            "coordinator",
+            referral="jeugdhulp",
+            review=day("2026-09-20"),
         ),
-        Action(3, "S0013", "2026-10-02", "huisbezoek", "home_visit", "mentor"),
-        Action(4, "S0099", "2025-05-01", "oud", "conversation", "mentor"),
+        Action(3, "S0013", day("2026-10-02"), "huisbezoek", "home_visit", "mentor"),
+        Action(4, "S0099", day("2025-05-01"), "oud", "conversation", "mentor"),
     )  # before the period
     reports = (
-        Report("S0000", "verzuim_16u", "2026-09-17"),
-        Report("S0001", "verzuim_16u", "2026-09-21"),
-        Report("S0002", "ziekteverzuim", "2026-09-16"),
+        Report("S0000", "verzuim_16u", day("2026-09-17")),
+        Report("S0001", "verzuim_16u", day("2026-09-21")),
+        Report("S0002", "ziekteverzuim", day("2026-09-16")),
     )
     earlier = snapshot("2026-06-12", {"S9999": {"band": "high"}})  # last school year: not in this period
     second_run = snapshot("2026-10-09", {"S0000": {}})  # an earlier run of 9 October, replaced by run 2
@@ -118,10 +126,10 @@ def test_the_reports_to_duo_are_counted_by_type_month_and_state() -> None:
     second["S0002"]["statutory"] = [report("luxe", "2026-10-05"), report("lrv", "2026-10-07")]
     second["S0003"]["statutory"] = [report("16u", "2026-07-10")]  # reached last school year: not this period
     recorded = (
-        Report("S0000", "verzuim_16u", "2026-09-15"),  # in time
-        Report("S0000", "verzuim_16u", "2026-10-08", type="16u", end="2026-09-30"),  # late (due 07-10)
-        Report("S0002", "verzuim_16u", "2026-10-08", type="luxe"),  # in time
-        Report("S0002", "verzuim_16u", "2026-10-20", type="lrv"),
+        Report("S0000", "verzuim_16u", day("2026-09-15")),  # in time
+        Report("S0000", "verzuim_16u", day("2026-10-08"), type="16u", end=day("2026-09-30")),  # late (due 07-10)
+        Report("S0002", "verzuim_16u", day("2026-10-08"), type="luxe"),  # in time
+        Report("S0002", "verzuim_16u", day("2026-10-20"), type="lrv"),
     )  # after the last list
     result = count(
         "04AB",
@@ -182,7 +190,7 @@ def crossed(key: str, cells: list[list[int]]) -> Table:
     ],
 )
 def test_no_suppressed_cell_can_be_worked_out(cells: list[list[int]]) -> None:
-    aggregate = Aggregate(("04AB",), FIRST, LAST, 10, (crossed("t", cells),))
+    aggregate = Aggregate(("04AB",), str(FIRST), str(LAST), 10, (crossed("t", cells),))
     published = suppress(aggregate)
     shown = published.table("t")
     assert all(v == PRIMARY for r, row in enumerate(cells) for c, v in enumerate(shown.cells[r]) if row[c] < 10)
@@ -196,18 +204,20 @@ def test_a_total_of_at_least_the_threshold_stays_published_and_inner_cells_are_h
     is hidden to protect the 6, never the totals 11, 16 or 27. The three empty types come out as 0 from the totals
     (11 + 16 = 27): hiding a total would protect no student, so they are published as 0."""
     cells = [[6, 2, 3, 0], [10, 3, 2, 1], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
-    published = suppress(Aggregate(("06EF",), FIRST, LAST, 10, (crossed("t", cells),))).table("t")
+    published = suppress(Aggregate(("06EF",), str(FIRST), str(LAST), 10, (crossed("t", cells),))).table("t")
     p, s = PRIMARY, SECONDARY
     assert published.cells == ((p, p, p, p), (s, p, p, p), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0))
     assert published.row_totals == (11, 16, 0, 0, 0)
     assert (published.column_totals, published.total) == ((16, p, p, p), 27)
-    assert_nothing_recoverable(suppress(Aggregate(("06EF",), FIRST, LAST, 10, (crossed("t", cells),))))
+    assert_nothing_recoverable(suppress(Aggregate(("06EF",), str(FIRST), str(LAST), 10, (crossed("t", cells),))))
 
 
 def test_a_total_is_hidden_only_when_hiding_every_inner_cell_leaves_a_count_exposed() -> None:
     """Every inner cell is small: the row totals 6 and 15 and the grand total 21 would give 6 away (21 - 15), so
     the 15, not a headline, is hidden as the last resort."""
-    published = suppress(Aggregate(("04AB",), FIRST, LAST, 10, (crossed("t", [[1, 2, 3], [4, 5, 6]]),))).table("t")
+    published = suppress(
+        Aggregate(("04AB",), str(FIRST), str(LAST), 10, (crossed("t", [[1, 2, 3], [4, 5, 6]]),))
+    ).table("t")
     assert all(v == PRIMARY for row in published.cells for v in row)
     assert (published.row_totals, published.total) == ((PRIMARY, SECONDARY), 21)
 
@@ -221,7 +231,7 @@ def test_suppression_holds_across_tables_that_share_totals() -> None:
         ("screened_by_level:*:*", "screened_by_year:*:*"),
         *((f"screened_by_level:*:c{j}", f"screened_by_year:*:c{j}") for j in range(3)),
     )
-    published = suppress(Aggregate(("04AB",), FIRST, LAST, 10, (by_level, by_year), same=same))
+    published = suppress(Aggregate(("04AB",), str(FIRST), str(LAST), 10, (by_level, by_year), same=same))
     assert_nothing_recoverable(published)
 
 
@@ -231,7 +241,7 @@ def test_the_real_pipeline_publishes_nothing_recoverable(tmp_path: Path) -> None
         Action(
             i,
             f"S{i:04d}",
-            "2026-09-14",
+            day("2026-09-14"),
             "x",
             ("conversation", "home_visit", "referral")[i % 3],
             ("youth_worker", "mentor", "coordinator")[i % 2],
@@ -247,7 +257,7 @@ def test_the_real_pipeline_publishes_nothing_recoverable(tmp_path: Path) -> None
 
 
 # ------------------------------------------------------------------------------------------------ merging
-def _school_file(tmp_path: Path, name: str, n: int, offset: int, threshold: int = 10, last: str = LAST) -> Path:
+def _school_file(tmp_path: Path, name: str, n: int, offset: int, threshold: int = 10, last: dt.date = LAST) -> Path:
     result = suppress(
         count(name, [snapshot("2026-09-11", school(n, offset))], ActionBook(), FIRST, last, threshold, REFERRAL_TARGETS)
     )
@@ -272,7 +282,7 @@ def test_a_region_adds_up_what_schools_published_and_suppresses_again(tmp_path: 
 
 def test_the_merge_refuses_what_is_not_an_aggregate_or_was_edited(tmp_path: Path, school_dir: Path) -> None:
     good = _school_file(tmp_path, "04AB", 60, 0)
-    other = _school_file(tmp_path, "05CD", 60, 1000, last="2027-06-30")
+    other = _school_file(tmp_path, "05CD", 60, 1000, last=day("2027-06-30"))
     shortlist = tmp_path / "list.csv"
     shortlist.write_text("Leerling;Kans\n1;2%\n")
     refused = runner.invoke(app, ["aggregate", "merge", str(good), str(shortlist)])
@@ -445,7 +455,8 @@ def test_a_schools_own_referral_target_is_data_in_every_format() -> None:
 
     targets = ("<script>alert(1)</script>", '=HYPERLINK("http://x","y")', "other")
     actions = tuple(
-        Action(i, f"S{i:04d}", "2026-09-14", "x", "referral", "mentor", referral=targets[i % 2]) for i in range(1, 31)
+        Action(i, f"S{i:04d}", day("2026-09-14"), "x", "referral", "mentor", referral=targets[i % 2])
+        for i in range(1, 31)
     )
     published = suppress(
         count("04AB", [snapshot("2026-09-11", school(60))], ActionBook(actions, ()), FIRST, LAST, 10, targets)

@@ -11,7 +11,7 @@ SRC = Path(__file__).parents[1] / "src" / "riskscreen"
 DOC = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
 # Each stage may import the stages before it (and the shared modules), never one after it.
 ORDER = ["ingest", "signals", "scoring", "workspace", "weekly", "aggregate", "training", "render"]
-SHARED = {"errors", "files", "i18n", "identifiers", "settings", "__init__"}
+SHARED = {"errors", "files", "i18n", "identifiers", "settings", "dates", "__init__"}
 MODULES = sorted(p for p in SRC.rglob("*.py") if p.name != "__main__.py")
 
 

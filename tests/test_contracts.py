@@ -132,3 +132,25 @@ def test_today_is_pinned_by_the_environment(tmp_path: Path, monkeypatch: pytest.
 def test_the_api_needs_something_to_read() -> None:
     with pytest.raises(UsageError, match="give a folder, or files with `attendance`"):
         api.validate(api.Sources())
+
+
+def test_one_parser_reads_a_written_day_and_records_keep_iso_text() -> None:
+    """#27 item 4: one parser of written dates (riskscreen.dates) for options, lists and holiday files."""
+    import datetime as dt
+
+    from riskscreen.dates import iso, plausible, read_day, written_day
+
+    assert read_day("27-11-2026") == dt.date(2026, 11, 27) == read_day(" 2026-11-27 ")
+    assert read_day("27.11.26") == dt.date(2026, 11, 27) and read_day("20261127") == dt.date(2026, 11, 27)
+    assert read_day("31-02-2026") is None and read_day("next week") is None
+    assert read_day("27-11-1899") == dt.date(1899, 11, 27) and not plausible(dt.date(1899, 11, 27))
+    assert written_day("27-11-1899") is None and written_day("27-11-2026", ("%Y-%m-%d",)) is None
+    assert iso(dt.date(2026, 1, 2)) == "2026-01-02" and iso(None) is None
+
+
+def test_a_file_named_like_a_snapshot_of_no_real_day_is_passed_over(tmp_path: Path) -> None:
+    from riskscreen.workspace.snapshots import list_snapshots
+
+    (tmp_path / "shortlist-2026-02-30.json").write_text("{}")
+    (tmp_path / "shortlist-2026-11-27.json").write_text("{}")
+    assert [p.name for p in list_snapshots(tmp_path)] == ["shortlist-2026-11-27.json"]

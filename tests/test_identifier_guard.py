@@ -24,7 +24,7 @@ from riskscreen.i18n import identifier_in, quoted
 from riskscreen.identifiers import bsns_in, phone_in
 from riskscreen.ingest.clock import current_date
 from riskscreen.ingest.problems import shown_value
-from riskscreen.workspace.actions import check_text, check_worker
+from riskscreen.workspace.action_text import check_text, check_worker
 
 BSN = bsns(1, seed=8)[0]
 

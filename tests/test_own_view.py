@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cycle_helpers import FIRST, LAST, fill, first_listed, run, school, snapshot
+from tests.cycle_helpers import FIRST, LAST, day, fill, first_listed, run, school, snapshot
 
 from riskscreen.aggregate.counts import count
 from riskscreen.workspace.actions import Action, ActionBook, load
@@ -108,7 +108,7 @@ def test_the_aggregate_counts_what_goes_well_and_what_students_want() -> None:
     partition the students with one."""
 
     def act(i: int, sid: str, agreed: str, strengths: tuple[str, ...], goal: str | None) -> Action:
-        return Action(i, sid, agreed, "x", strengths=strengths, goal=goal)
+        return Action(i, sid, day(agreed), "x", strengths=strengths, goal=goal)
 
     book = ActionBook(
         (

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.cycle_helpers import FIRST, LAST, fill, first_listed, run, school, snapshot
+from tests.cycle_helpers import FIRST, LAST, day, fill, first_listed, run, school, snapshot
 
 from riskscreen.aggregate.counts import count
 from riskscreen.aggregate.suppress import suppress
@@ -151,16 +151,15 @@ def test_a_book_of_version_1_reads_its_referrals_as_registered_when_agreed(tmp_p
     )
     action = load(path).actions[0]
     assert (action.referral_state, action.first_on("registered"), action.first_on("started")) == (
-        ("registered", "2026-09-01"),
-        "2026-09-01",
+        ("registered", day("2026-09-01")),
+        day("2026-09-01"),
         None,
     )
 
 
 def referral(i: int, agreed: str, *states: tuple[str, str], target: str = "jeugdhulp") -> Action:
-    return Action(
-        i, f"S{i:04d}", agreed, "x", "referral", "mentor", referral=target, states=(("registered", agreed), *states)
-    )
+    moves = tuple((name, day(on)) for name, on in (("registered", agreed), *states))
+    return Action(i, f"S{i:04d}", day(agreed), "x", "referral", "mentor", referral=target, states=moves)
 
 
 def test_the_aggregate_counts_referrals_by_target_and_state_and_the_weeks_until_they_start() -> None:
@@ -264,8 +263,8 @@ def test_a_referral_state_is_read_back_from_the_filled_in_list(week48: Path, tmp
     assert "1 actie(s) uit 2 ingevulde rij(en) toegevoegd" in imported.stderr
     assert "; van 1 verwijzing(en) de stand bijgewerkt" in imported.stderr
     book = load(ws / "school" / "actions.json")
-    assert book.actions[0].states == (("registered", "2026-11-20"), ("waiting_list", "2026-11-27"))
-    assert (book.actions[1].referral, book.actions[1].referral_state) == ("other", ("registered", "2026-11-27"))
+    assert book.actions[0].states == (("registered", day("2026-11-20")), ("waiting_list", day("2026-11-27")))
+    assert (book.actions[1].referral, book.actions[1].referral_state) == ("other", ("registered", day("2026-11-27")))
     fill(
         tmp_path / "week48.xlsx",
         tmp_path / "wrong.xlsx",
@@ -372,11 +371,11 @@ def test_a_referral_moves_through_every_state_from_the_filled_in_list(week48: Pa
         assert done.exit_code == 0 and "van 1 verwijzing(en) de stand bijgewerkt" in done.stderr, done.stderr
         seen.append(load(ws / "school" / "actions.json").actions[0].referral_state)
     assert seen == [
-        ("waiting_list", "2026-11-27"),
-        ("started", "2026-11-27"),
-        ("finished", "2026-11-27"),
-        ("failed", "2026-11-27"),
-        ("registered", "2026-11-27"),
+        ("waiting_list", day("2026-11-27")),
+        ("started", day("2026-11-27")),
+        ("finished", day("2026-11-27")),
+        ("failed", day("2026-11-27")),
+        ("registered", day("2026-11-27")),
     ]
 
 

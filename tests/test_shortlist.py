@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -147,8 +148,8 @@ def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path:
     week1 = score(exports, demo_model, as_of=pd.Timestamp("2026-11-20"))
     list1 = build(week1, capacity=3)
     history.save(snapshot(list1), tmp_path)
-    previous = history.previous(tmp_path, "2026-11-27")
-    assert previous is not None and previous.as_of == "2026-11-20"
+    previous = history.previous(tmp_path, dt.date(2026, 11, 27))
+    assert previous is not None and previous.as_of == dt.date(2026, 11, 20)
     week2 = score(exports, demo_model)
     list2 = build(week2, capacity=3, previous=previous)
     on1 = set(list1.entries["student_id"])
@@ -161,7 +162,7 @@ def test_two_runs_show_the_right_changes(school_dir: Path, demo_model, tmp_path:
             assert row["change_points"] == pytest.approx(round(delta, 1))
             assert row["change"] == ("same" if abs(delta) < 1 else "up" if delta > 0 else "down")
     assert set(list2.left["student_id"]) == on1 - set(list2.entries["student_id"])
-    assert history.previous(tmp_path, "2026-11-20") is None  # only strictly earlier snapshots count
+    assert history.previous(tmp_path, dt.date(2026, 11, 20)) is None  # only strictly earlier snapshots count
 
 
 def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +206,7 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
         }
         for r in reports
     )
-    assert (loaded.as_of, loaded.model, len(loaded.students)) == ("2026-11-27", "demo", 160)
+    assert (loaded.as_of, loaded.model, len(loaded.students)) == (dt.date(2026, 11, 27), "demo", 160)
     assert int(loaded.students["on_list"].sum()) == len(listing.entries)
     # groups are stored as keys, the same whatever the language of the list
     assert set(loaded.students["group"]) == {f"mentor:{m}" for m in result.table["mentor"]}

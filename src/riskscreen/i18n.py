@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import re
@@ -67,6 +68,9 @@ def signed(value: float, lang: str) -> str:
 
 
 def date_text(iso: object, lang: str) -> str:
+    """A day (a date, or YYYY-MM-DD) as the reader's language writes it; empty for none."""
+    if isinstance(iso, dt.date):
+        iso = iso.isoformat()
     if not isinstance(iso, str) or not iso:  # None, or a missing value of a frame (NaN)
         return ""
     year, month, day = str(iso)[:10].split("-")
@@ -201,7 +205,10 @@ def msg(template: str, **params: object) -> Message:
 
 
 class Day(str):
-    """A date (YYYY-MM-DD) in a message, written the way the reader's language writes dates (27-11-2026)."""
+    """A date in a message (a date, or YYYY-MM-DD), written the way the reader's language writes dates."""
+
+    def __new__(cls, day: str | dt.date | None) -> Day:
+        return super().__new__(cls, day.isoformat() if isinstance(day, dt.date) else str(day))
 
     def localised(self, lang: str) -> str:
         return date_text(str(self), lang)

@@ -33,9 +33,9 @@ def school_year(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, dt.date(start.year + 1, 7, 31)
 
 
-def latest_runs(snapshots: Iterable[Snapshot], first: str, last: str) -> list[Snapshot]:
+def latest_runs(snapshots: Iterable[Snapshot], first: dt.date, last: dt.date) -> list[Snapshot]:
     """The snapshots of the period, one per date (its last run), oldest first."""
-    by_day: dict[str, Snapshot] = {}
+    by_day: dict[dt.date, Snapshot] = {}
     for s in snapshots:
         if first <= s.as_of <= last and (s.as_of not in by_day or s.run > by_day[s.as_of].run):
             by_day[s.as_of] = s
@@ -46,8 +46,8 @@ def count(
     school: str,
     snapshots: list[Snapshot],
     book: ActionBook,
-    first: str,
-    last: str,
+    first: dt.date,
+    last: dt.date,
     threshold: int,
     targets: tuple[str, ...],
     outcomes: pd.DataFrame | None = None,
@@ -55,9 +55,9 @@ def count(
     """The unsuppressed counts of one school's period (they never leave the school: see suppress)."""
     snapshots = latest_runs(snapshots, first, last)
     rows = _rows(snapshots)
-    months = tuple(sorted({s.as_of[:7] for s in snapshots}))
+    months = tuple(sorted({f"{s.as_of:%Y-%m}" for s in snapshots}))
     if rows.empty or rows.index.get_level_values("student_id").nunique() < threshold:
-        return Aggregate((school,), first, last, threshold, (), too_small=True, months=months)
+        return Aggregate((school,), first.isoformat(), last.isoformat(), threshold, (), too_small=True, months=months)
     last_row = rows.groupby(level="student_id").tail(1).droplevel("as_of")
     level = last_row["level"].map(_level)
     year = last_row["year"].map(_year)
@@ -87,8 +87,8 @@ def count(
     ]
     return Aggregate(
         (school,),
-        first,
-        last,
+        first.isoformat(),
+        last.isoformat(),
         threshold,
         tuple(tables),
         same=tuple(same),
@@ -158,7 +158,7 @@ def _crossed(key: str, row: pd.Series, column: pd.Series, rows: tuple[str, ...],
 
 
 def _months(rows: pd.DataFrame, months: tuple[str, ...]) -> Table:
-    month = rows.index.get_level_values("as_of").str[:7]
+    month = [f"{day:%Y-%m}" for day in rows.index.get_level_values("as_of")]
     ids = rows.index.get_level_values("student_id")
     frame = pd.DataFrame(
         {
@@ -184,7 +184,7 @@ def _months(rows: pd.DataFrame, months: tuple[str, ...]) -> Table:
 
 
 def _sick(
-    rows: pd.DataFrame, reports: tuple[Report, ...], first: str, last: str, level: pd.Series
+    rows: pd.DataFrame, reports: tuple[Report, ...], first: dt.date, last: dt.date, level: pd.Series
 ) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     sick_ids = rows[rows["ziekteverzuim"].astype(bool)].index.get_level_values("student_id").unique()
     referred = {p.student_id for p in reports if p.signal == "ziekteverzuim" and first <= p.on <= last}
@@ -198,7 +198,7 @@ def _action_table(actions: list[Action]) -> Table:
     return _crossed("actions", frame["type"], frame["who"], TYPES, WHO)
 
 
-def _referrals(actions: list[Action], targets: tuple[str, ...], last: str) -> Table:
+def _referrals(actions: list[Action], targets: tuple[str, ...], last: dt.date) -> Table:
     """Referrals agreed in the period by target and by their state on the period's last list."""
     known = (*[t for t in targets if t != "other"], "other")
     counts = {(t, s): 0 for t in known for s in REFERRAL_STATES}
@@ -251,7 +251,7 @@ WAIT_BUCKETS = (
 )
 
 
-def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
+def _referral_wait(actions: tuple[Action, ...], first: dt.date, last: dt.date) -> Table:
     """Referrals that started in the period, by the whole weeks they waited from registration to the start: a
     waiting-list figure a municipality can act on (the median's bucket is read off the published counts)."""
     counts = dict.fromkeys(WAIT_BUCKETS, 0)
@@ -259,24 +259,24 @@ def _referral_wait(actions: tuple[Action, ...], first: str, last: str) -> Table:
         started, registered = a.first_on("started"), a.first_on("registered")
         if started is None or registered is None or not first <= started <= last:
             continue
-        weeks = (dt.date.fromisoformat(started) - dt.date.fromisoformat(registered)).days // 7
+        weeks = (started - registered).days // 7
         counts[f"weeks_{weeks}" if weeks <= 8 else "weeks_9_12" if weeks <= 12 else "weeks_13_plus"] += 1
     cells = tuple((counts[b],) for b in WAIT_BUCKETS)
     return Table("referral_wait", WAIT_BUCKETS, ("count",), cells, column_totals=(sum(counts.values()),))
 
 
-def _action_months(actions: tuple[Action, ...], first: str, last: str, months: tuple[str, ...]) -> Table:
+def _action_months(actions: tuple[Action, ...], first: dt.date, last: dt.date, months: tuple[str, ...]) -> Table:
     """Actions by the month they were agreed and closed, and reviews by the month they fell due: on time when the
     action was closed by its review date. `last` is the period's last list: a review due later is not due yet."""
     events: dict[str, list[str]] = {c: [] for c in ACTION_MONTHS}
     for a in actions:
         if first <= a.agreed <= last:
-            events["agreed"].append(a.agreed[:7])
+            events["agreed"].append(f"{a.agreed:%Y-%m}")
         if a.closed and first <= a.closed <= last:
-            events["closed"].append(a.closed[:7])
+            events["closed"].append(f"{a.closed:%Y-%m}")
         if a.review and first <= a.review <= last:
             done = a.closed is not None and a.closed <= a.review
-            events["review_on_time" if done else "review_overdue"].append(a.review[:7])
+            events["review_on_time" if done else "review_overdue"].append(f"{a.review:%Y-%m}")
     all_months = tuple(sorted({*months, *(m for v in events.values() for m in v)}))
     cells = tuple(tuple(events[c].count(m) for c in ACTION_MONTHS) for m in all_months)
     return Table(
@@ -285,11 +285,11 @@ def _action_months(actions: tuple[Action, ...], first: str, last: str, months: t
 
 
 def _after(
-    rows: pd.DataFrame, actions: tuple[Action, ...], first: str, last: str, level: pd.Series
+    rows: pd.DataFrame, actions: tuple[Action, ...], first: dt.date, last: dt.date, level: pd.Series
 ) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     """Students whose first action fell in the period: did their chance fall on a list within 8 weeks after it?
     A count of what happened next, never a measure of what the action did."""
-    first_action: dict[str, str] = {}
+    first_action: dict[str, dt.date] = {}
     for a in sorted(actions, key=lambda a: a.agreed):
         first_action.setdefault(a.student_id, a.agreed)
     state = {}
@@ -301,7 +301,7 @@ def _after(
         except KeyError:
             state[sid] = "no_later_list"
             continue
-        until = (dt.date.fromisoformat(agreed) + dt.timedelta(days=AFTER_DAYS)).isoformat()
+        until = agreed + dt.timedelta(days=AFTER_DAYS)
         before = history[history.index <= agreed]
         after = history[(history.index > agreed) & (history.index <= until)]
         if before.empty or after.empty:

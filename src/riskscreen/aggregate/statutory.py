@@ -8,8 +8,10 @@ reports, by the same rule the weekly list uses (signals.statutory.states).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from riskscreen.aggregate.tables import Table
-from riskscreen.signals.statutory.states import DUE, LATE, REPORTED, REPORTED_LATE, Recorded, with_states
+from riskscreen.signals.statutory.states import DUE, LATE, REPORTED, REPORTED_LATE, with_states
 from riskscreen.workspace.actions import ActionBook
 from riskscreen.workspace.snapshots import Snapshot
 
@@ -24,7 +26,9 @@ def report_type(entry: dict[str, object]) -> str:
     return "vervolgmelding" if entry["type"] == "16u" and entry.get("follow_up") else str(entry["type"])
 
 
-def period_reports(snapshots: list[Snapshot], book: ActionBook, first: str, last: str) -> list[tuple[str, str, str]]:
+def period_reports(
+    snapshots: list[Snapshot], book: ActionBook, first: dt.date, last: dt.date
+) -> list[tuple[str, str, str]]:
     """(type, month reached, state) of every compulsory report reached in the period, as on its last list."""
     known: dict[str, dict[tuple[str, str], dict[str, object]]] = {}
     for snapshot in snapshots:  # oldest first: a later list's copy of a report replaces an earlier one
@@ -37,11 +41,11 @@ def period_reports(snapshots: list[Snapshot], book: ActionBook, first: str, last
     as_of = snapshots[-1].as_of if snapshots else last
     out = []
     for sid, entries in known.items():
-        recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u") if r.on <= as_of]
-        for entry in with_states(list(entries.values()), recorded, as_of):
-            reached = str(entry["reached"])
+        recorded = [r.recorded() for r in book.reports_of(sid, "verzuim_16u") if r.on <= as_of]
+        for entry in with_states(list(entries.values()), recorded, as_of.isoformat()):  # signals keep ISO days
+            reached = dt.date.fromisoformat(str(entry["reached"]))
             if first <= reached <= last and entry["state"] is not None:
-                out.append((report_type(entry), reached[:7], STATE_KEYS[str(entry["state"])]))
+                out.append((report_type(entry), f"{reached:%Y-%m}", STATE_KEYS[str(entry["state"])]))
     return out
 
 

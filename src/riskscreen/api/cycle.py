@@ -141,7 +141,7 @@ def weekly_shortlist(
     if where.settings.rmc_hours is not None:  # the region's agreement, kept with the school's workspace
         rules = replace(rules, rmc_hours=where.settings.rmc_hours)
     result = score_all(exports, loaded, lang=lang, rules=rules)
-    day = result.as_of.date().isoformat()
+    day = result.day
     notes = _legacy_note(sources.folder, where)
     # a list that is not stored only reads the workspace (atomic writes make that safe): it needs no lock, so a
     # read-only workspace (a backup, a colleague's copy) can still be looked at

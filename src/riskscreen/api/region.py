@@ -84,9 +84,7 @@ def aggregate(
         book = actions.load(where.actions_file)
         targets = read_settings(where).referral_targets
         left = _outcomes(outcomes) if outcomes is not None else None
-        counted = suppress(
-            count(where.school, snapshots, book, first.isoformat(), last.isoformat(), threshold, targets, left)
-        )
+        counted = suppress(count(where.school, snapshots, book, first, last, threshold, targets, left))
         if publish and releases.check(published, first, last, to_json(counted)):
             releases.save(
                 record, [*published, releases.Release(first, last, today, releases.checksum(to_json(counted)))]

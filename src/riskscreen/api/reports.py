@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from riskscreen.api.workspace import check_known, workspace
 from riskscreen.errors import Day, UsageError, msg
 from riskscreen.ingest.clock import current_date
-from riskscreen.signals.statutory.states import OPEN_STATES, Recorded, with_states
+from riskscreen.signals.statutory.states import OPEN_STATES, with_states
 from riskscreen.workspace import actions, snapshots
 from riskscreen.workspace.actions import Report
 from riskscreen.workspace.location import Workspace
@@ -76,7 +76,7 @@ def _open_report(
     entries = snapshots.load(paths[-1]).reports(student_id) if paths else []
     if not entries:
         return None
-    recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(student_id, "verzuim_16u")]
+    recorded = [r.recorded() for r in book.reports_of(student_id, "verzuim_16u")]
     open_ = [
         e
         for e in with_states(entries, recorded, on.isoformat())
@@ -106,7 +106,7 @@ class DueReport:
     report: dict[str, object]
 
 
-def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[str, list[DueReport]]:
+def reports_due(where: Workspace | None = None, *, today: dt.date | None = None) -> tuple[dt.date, list[DueReport]]:
     """The reports to make now, as the latest list knows them and the action book has them: every one due or
     late, the earliest deadline first. Returns the list's date too.
 
@@ -127,13 +127,13 @@ def reports_due(where: Workspace | None = None, *, today: dt.date | None = None)
         )
     snap = snapshots.load(paths[-1])
     book = actions.load(where.actions_file)
-    day = (today or current_date()).isoformat()
+    day = (today or current_date()).isoformat()  # the statutory states (signals) keep ISO days
     out = []
     for sid in snap.students.index.astype(str):
         entries = snap.reports(sid)
         if not entries:
             continue
-        recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
+        recorded = [r.recorded() for r in book.reports_of(sid, "verzuim_16u")]
         out += [
             DueReport(sid, str(snap.students.at[sid, "group"]), e)
             for e in with_states(entries, recorded, day)

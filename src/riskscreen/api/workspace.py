@@ -122,7 +122,7 @@ def history(where: Workspace | None = None, *, compare: tuple[str, str] | None =
 class Pruned:
     """What retention removed (or would remove, in a dry run)."""
 
-    before: str
+    before: dt.date
     snapshots: list[Path]
     actions: int
     reports: int
@@ -169,7 +169,7 @@ def prune_history(
             ),
             hint=msg("write it as 52w (weeks) or 365d (days)"),
         )
-    before = ((today or current_date()) - dt.timedelta(weeks=weeks)).isoformat()
+    before = (today or current_date()) - dt.timedelta(weeks=weeks)
     with locked(where):
         stored = snapshots.list_snapshots(where.snapshots)
         # the newest list always stays: next week's list compares with it
@@ -232,7 +232,7 @@ def output_log(where: Workspace | None = None) -> list[Any]:
     return outlog.read((where or _default_workspace()).log_file)
 
 
-def known_students(where: Workspace, day: str | None = None) -> set[str]:
+def known_students(where: Workspace, day: dt.date | None = None) -> set[str]:
     """The pseudonyms of the school's exports as the list of `day` (or the latest list) saw them."""
     path = snapshots.path_at_or_before(where.snapshots, day) if day else None
     if path is None:

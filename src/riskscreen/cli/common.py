@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from riskscreen import __version__
+from riskscreen.dates import plausible, read_day
 from riskscreen.errors import EXIT_UNEXPECTED, RiskscreenError, UsageError, ValidationFailed, msg
 
 # Plain help formatting (rich_markup_mode=None): typer's rich help panels import markdown-it and more, which
@@ -221,23 +222,21 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing out
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
+    """A day given as an option (YYYY-MM-DD or DD-MM-YYYY), by the one parser of written dates."""
     if text is None:
         return None
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            day = dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-        if not 2000 <= day.year <= 2099:
-            raise UsageError(
-                msg("{option} '{text}' is outside the years 2000-2099", option=option, text=text),
-                hint=msg("check the year"),
-            )
-        return day
-    raise UsageError(
-        msg("{option} '{text}' is not a date", option=option, text=text),
-        hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"),
-    )
+    day = read_day(text, ("%Y-%m-%d", "%d-%m-%Y"))
+    if day is None:
+        raise UsageError(
+            msg("{option} '{text}' is not a date", option=option, text=text),
+            hint=msg("write it as YYYY-MM-DD or DD-MM-YYYY"),
+        )
+    if not plausible(day):
+        raise UsageError(
+            msg("{option} '{text}' is outside the years 2000-2099", option=option, text=text),
+            hint=msg("check the year"),
+        )
+    return day
 
 
 def progress_bar(quiet: bool = False) -> Callable[[str], None]:

@@ -194,7 +194,7 @@ def score(
     say(
         "scored",
         n=len(scored.result.table),
-        as_of=date_text(scored.result.as_of.date().isoformat(), chosen),
+        as_of=date_text(scored.result.day.isoformat(), chosen),
         flagged=scored.flagged,
     )
 

@@ -111,7 +111,7 @@ def list_(
             table.school,
             format.value,
             chosen,
-            table.today.isoformat(),
+            table.today,
             csv_dialect.value if csv_dialect else None,
         ),
         output,

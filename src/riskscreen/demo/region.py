@@ -105,16 +105,14 @@ def _week_of_work(where: Workspace, shortlist: Shortlist, rng: np.random.Generat
     """What a school does with a week's list: reviews closed, referrals moved on, actions for some listed students
     (one read and one write of the book for the week: an api call per action reads and writes it each time, which
     made `make region` a sixth slower), then reports made."""
-    day = shortlist.result.as_of.date()
+    day = shortlist.result.day
     entries = shortlist.entries
     with locked(where):
         book = actions.load(where.actions_file)
         for action in book.actions:  # most reviews end with the action closed, some a week late
-            if action.open and action.review is not None and action.review <= day.isoformat() and rng.random() < 0.7:
-                on = min(dt.date.fromisoformat(action.review) + dt.timedelta(days=int(rng.integers(-3, 8))), day)
-                book, _ = actions.close(
-                    book, action.id, outcome="afgerond", on=max(on, dt.date.fromisoformat(action.agreed))
-                )
+            if action.open and action.review is not None and action.review <= day and rng.random() < 0.7:
+                on = min(action.review + dt.timedelta(days=int(rng.integers(-3, 8))), day)
+                book, _ = actions.close(book, action.id, outcome="afgerond", on=max(on, action.agreed))
         book = _referrals_move(book, day, rng)
         busy = {a.student_id for a in book.actions if a.open}
         new = []
@@ -154,7 +152,7 @@ def _referrals_move(book: ActionBook, day: dt.date, rng: np.random.Generator) ->
     """Referrals move through the network, some stall; a state is set on a school day between the lists."""
     for action in book.actions:
         state = action.referral_state
-        if state is None or state[1] >= day.isoformat() or rng.random() >= 0.35:
+        if state is None or state[1] >= day or rng.random() >= 0.35:
             continue
         if state[0] == "registered":
             moved = str(rng.choice(("started", "waiting_list", "failed"), p=(0.55, 0.35, 0.1)))
@@ -164,7 +162,7 @@ def _referrals_move(book: ActionBook, day: dt.date, rng: np.random.Generator) ->
             moved = "finished"
         else:
             continue
-        on = max(dt.date.fromisoformat(state[1]), day - dt.timedelta(days=int(rng.integers(0, 5))))
+        on = max(state[1], day - dt.timedelta(days=int(rng.integers(0, 5))))
         book, _ = actions.set_state(book, action.id, state=moved, on=on)
     return book
 

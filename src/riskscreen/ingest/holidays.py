@@ -7,9 +7,9 @@ import itertools
 from collections.abc import Iterable
 from pathlib import Path
 
+from riskscreen.dates import written_day
 from riskscreen.errors import InputError, UsageError, msg
 from riskscreen.files import read_regular, small_text, text_rows
-from riskscreen.ingest.parsing import written_day
 
 # File names (without extension, lower case) that hold the school's holidays rather than an export.
 HOLIDAY_FILES = ("vakanties", "vakantie", "vakantierooster", "schoolvakanties", "holidays")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -10,50 +9,17 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from riskscreen.dates import DATE_FORMATS, FIRST_YEAR, FORMAT_LABEL, LAST_YEAR
 from riskscreen.errors import msg
 from riskscreen.ingest.problems import ERROR, WARNING, Problem, problem_at, shown_value
 from riskscreen.ingest.profiles import Profile, normalise_value
 from riskscreen.ingest.raw import RawTable
 
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%d-%m-%Y",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%Y/%m/%d",
-    "%d-%m-%y",
-    "%d/%m/%y",
-    "%d.%m.%y",
-    "%Y%m%d",
-)
-FORMAT_LABEL = {
-    "%Y-%m-%d": "YYYY-MM-DD",
-    "%d-%m-%Y": "DD-MM-YYYY",
-    "%d/%m/%Y": "DD/MM/YYYY",
-    "%d.%m.%Y": "DD.MM.YYYY",
-    "%Y/%m/%d": "YYYY/MM/DD",
-    "%d-%m-%y": "DD-MM-YY",
-    "%d/%m/%y": "DD/MM/YY",
-    "%d.%m.%y": "DD.MM.YY",
-    "%Y%m%d": "YYYYMMDD",
-}
 TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-FIRST_DATE = pd.Timestamp("2000-01-01")  # the plausible range of a school's registrations, grades and rosters
-LAST_DATE = pd.Timestamp("2099-12-31")
+FIRST_DATE = pd.Timestamp(FIRST_YEAR, 1, 1)  # the plausible range of a school's registrations, grades and rosters
+LAST_DATE = pd.Timestamp(LAST_YEAR, 12, 31)
 TOTALS_WORDS = ("totaal", "total", "totalen", "som", "gemiddelde", "average", "subtotaal")
-
-
-def written_day(text: str, formats: tuple[str, ...] = DATE_FORMATS) -> dt.date | None:
-    """A single date a person wrote (a holiday, a review date) in one of `formats`, within the years riskscreen
-    reads (FIRST_DATE to LAST_DATE); None when it is none of them. Columns of dates go through Mapper.dates."""
-    for fmt in formats:
-        try:
-            day = dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-        return day if FIRST_DATE.year <= day.year <= LAST_DATE.year else None
-    return None
 
 
 def as_categorical(series: pd.Series) -> pd.Series:

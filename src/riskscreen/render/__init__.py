@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import importlib
 import io
@@ -50,6 +51,17 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # UTF-8) or plain RFC 4180 (commas, decimal points, no mark). The default follows the output's language.
 CSV_DIALECTS = ("excel-nl", "rfc4180")
 BOM = "\ufeff"
+
+
+def json_text(document: object) -> str:
+    """A document as every JSON output writes it: indented, unescaped letters, days as YYYY-MM-DD."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_json_value) + "\n"
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def csv_dialect_for(lang: str, dialect: str | None = None) -> str:
@@ -204,7 +216,7 @@ def render_rows(
     """Plain rows as a terminal table, JSON records (keyed by `header`) or CSV (for listings such as
     `history`); tables and CSV head their columns with the language's words."""
     if fmt == "json":
-        return json.dumps([dict(zip(header, r, strict=True)) for r in rows], indent=2, ensure_ascii=False) + "\n"
+        return json_text([dict(zip(header, r, strict=True)) for r in rows])
     words = texts(lang).get("csv_columns", {}) if lang in LANGUAGES else {}
     shown = [str(words.get(key, key)) for key in header]  # Dutch words; the keys themselves in English
     if fmt == "csv":

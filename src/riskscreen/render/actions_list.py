@@ -4,13 +4,12 @@ column is cut."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.table import Table
 
 from riskscreen.i18n import choice_label, date_text, texts
-from riskscreen.render import cell, csv_dialect_for, csv_text, plain, render_width, to_text
+from riskscreen.render import cell, csv_dialect_for, csv_text, json_text, plain, render_width, to_text
 from riskscreen.workspace.actions import Action
 
 COLUMNS = (
@@ -64,7 +63,7 @@ def render_actions(
 ) -> str:
     rows = records(actions)
     if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return json_text(rows)
     heading = {k: str(v) for k, v in texts(lang)["actions_list"].items()}
     texts_of = [shown(r, lang) for r in rows]
     if fmt == "csv":

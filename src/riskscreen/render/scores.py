@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -13,7 +12,7 @@ from rich.text import Text
 
 from riskscreen import i18n
 from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
-from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, plain, to_text
+from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, json_text, plain, to_text
 from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
 from riskscreen.signals.features import SPEC
@@ -25,7 +24,7 @@ REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 def model_line(result: ScoreResult) -> str:
     lang = result.lang
     return str(texts(lang)["messages"]["model_line"]).format(
-        model=result.model_label, as_of=date_text(result.as_of.date().isoformat(), lang)
+        model=result.model_label, as_of=date_text(result.day.isoformat(), lang)
     )
 
 
@@ -37,7 +36,7 @@ def statutory_of(result: ScoreResult, student_id: str) -> list[dict[str, object]
     """A student's statutory entries with the states a score knows without the school's records: due, or late
     once the deadline has passed (the weekly list reads the recorded reports)."""
     entries = result.flags.at[student_id, "statutory_entries"] if student_id in result.flags.index else []
-    return with_states(list(entries or []), (), result.as_of.date().isoformat())
+    return with_states(list(entries or []), (), result.day.isoformat())
 
 
 def flag_texts(result: ScoreResult, rows: pd.DataFrame) -> list[str]:
@@ -132,11 +131,11 @@ def render_scores(
                 "demonstration": result.demonstration,
                 "notice": demo_warning(result),
             },
-            "as_of": result.as_of.date().isoformat(),
+            "as_of": result.day.isoformat(),
             "language": lang,
             "students": records,
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(doc)
     if fmt == "csv":
         header = [
             "rank",
@@ -263,7 +262,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
                 "demonstration": ex.result.demonstration,
                 "notice": demo_warning(ex.result),
             },
-            "as_of": ex.result.as_of.date().isoformat(),
+            "as_of": ex.result.day.isoformat(),
             **({"enrolled_weeks_12w": ex.enrolled_weeks} if ex.enrolled_weeks is not None else {}),
             "features": [
                 {
@@ -289,7 +288,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
                 for _, r in ex.registrations.iterrows()
             ],
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        return json_text(doc)
     if fmt == "csv":
         header = ["feature", "description", "value", "reference", "contribution", "used"]
         rows = [

@@ -3,26 +3,27 @@ the reader's words and dates in the table and the CSV."""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from typing import Any
 
+from riskscreen.dates import iso
 from riskscreen.i18n import choice_label, date_text, texts
-from riskscreen.render import csv_dialect_for, csv_text
+from riskscreen.render import csv_dialect_for, csv_text, json_text
 from riskscreen.workspace.sharing import Basis, SchoolBasis
 
 COLUMNS = ("student_id", "basis", "on", "until", "ended", "holds")
 DATES = ("on", "until", "ended")
 
 
-def records(bases: list[Basis], today: str) -> list[dict[str, Any]]:
+def records(bases: list[Basis], today: dt.date) -> list[dict[str, Any]]:
     """Each basis by its keys, and whether it holds today."""
     return [
         {
             "student_id": b.student_id,
             "basis": b.basis,
-            "on": b.on,
-            "until": b.until,
-            "ended": b.ended,
+            "on": iso(b.on),
+            "until": iso(b.until),
+            "ended": iso(b.ended),
             "holds": b.covers(today),
         }
         for b in bases
@@ -30,16 +31,21 @@ def records(bases: list[Basis], today: str) -> list[dict[str, Any]]:
 
 
 def render_sharing(
-    bases: list[Basis], school: SchoolBasis | None, fmt: str, lang: str, today: str, csv_dialect: str | None = None
+    bases: list[Basis], school: SchoolBasis | None, fmt: str, lang: str, today: dt.date, csv_dialect: str | None = None
 ) -> str:
     rows = records(bases, today)
     if fmt == "json":
         default = (
             None
             if school is None
-            else {"basis": school.basis, "on": school.on, "until": school.until, "holds": school.covers(today)}
+            else {
+                "basis": school.basis,
+                "on": iso(school.on),
+                "until": iso(school.until),
+                "holds": school.covers(today),
+            }
         )
-        return json.dumps({"school": default, "bases": rows}, indent=2, ensure_ascii=False) + "\n"
+        return json_text({"school": default, "bases": rows})
     words = texts(lang)["sharing_list"]
     shown = [[_shown(key, row[key], lang, words) for key in COLUMNS] for row in rows]
     if school is not None:
@@ -81,7 +87,7 @@ def render_log(entries: list[Any], fmt: str, lang: str, csv_dialect: str | None 
     """The log of outputs (`riskscreen log`): when, what, for whom, how many students, which file."""
     rows = [{k: getattr(e, k) for k in LOG_COLUMNS} for e in entries]
     if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return json_text(rows)
     words = texts(lang)["log_list"]
     heading = [str(words[k]) for k in LOG_COLUMNS]
     shown = [

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
+from riskscreen.dates import iso
 from riskscreen.i18n import group_heading
-from riskscreen.render import csv_dialect_for, csv_text, markdown_text, render_width, to_text
+from riskscreen.render import csv_dialect_for, csv_text, json_text, markdown_text, render_width, to_text
 from riskscreen.render.scores import demo_warning
 from riskscreen.render.shortlist_html import html_document
 from riskscreen.render.shortlist_pdf import pdf_bytes
@@ -129,17 +129,17 @@ def json_document(sl: Shortlist) -> str:
         }
     )
     doc = {
-        "as_of": result.as_of.date().isoformat(),
+        "as_of": result.day.isoformat(),
         "school": sl.school or None,
         "by": sl.by,
         "role": sl.role,
         "withheld": sl.withheld or None,
         "model": model,
-        "previous_as_of": sl.previous_as_of,
+        "previous_as_of": iso(sl.previous_as_of),
         "open_reports": open_reports,
         "students": students,
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)
 
 
 def _plain(value: object) -> Any:

@@ -101,7 +101,7 @@ class _ListPdf:
         self.doc.set_auto_page_break(False)
         self.doc.set_title(self.text(header_lines(sl)[0]))
         self.doc.set_creator("riskscreen")
-        self.doc.set_creation_date(dt.datetime.combine(sl.result.as_of.date(), dt.time(12), tzinfo=dt.UTC))
+        self.doc.set_creation_date(dt.datetime.combine(sl.result.day, dt.time(12), tzinfo=dt.UTC))
         self.bottom = BOTTOM
 
     def text(self, value: object) -> str:

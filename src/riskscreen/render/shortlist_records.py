@@ -129,8 +129,7 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     ]
     if given(row.get("referral_state")):
         weeks = (
-            dt.date.fromisoformat(sl.result.as_of.date().isoformat())
-            - dt.date.fromisoformat(str(row["referral_since"]))
+            dt.date.fromisoformat(sl.result.day.isoformat()) - dt.date.fromisoformat(str(row["referral_since"]))
         ).days // 7
         line = words["referral_line"].format(
             target=choice_label("referrals", str(row["action_referral"]), lang),
@@ -200,7 +199,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
     """One flat record per listed student, with every field a printed list has (and empty write-in fields)."""
     lang = sl.result.lang
     words = words_of(sl)
-    list_date = date_text(sl.result.as_of.date().isoformat(), lang)
+    list_date = date_text(sl.result.day.isoformat(), lang)
     out = []
     for _, row in sl.entries.iterrows():
         sid = str(row["student_id"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.console import Group
@@ -11,7 +10,7 @@ from rich.text import Text
 from riskscreen.errors import localised
 from riskscreen.i18n import texts
 from riskscreen.ingest.problems import ValidationReport, shown_value
-from riskscreen.render import csv_dialect_for, csv_text, to_text
+from riskscreen.render import csv_dialect_for, csv_text, json_text, to_text
 from riskscreen.render.scores import csv_header
 
 
@@ -79,7 +78,7 @@ def render_report(
     report: ValidationReport, fmt: str, width: int | None = None, csv_dialect: str | None = None, lang: str = "en"
 ) -> str:
     if fmt == "json":
-        return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        return json_text(report.as_dict())
     if fmt == "csv":
         words = texts(lang)["validation"] if lang != "en" else {"error": "error", "warning": "warning"}
         rules = texts(lang).get("rules", {})

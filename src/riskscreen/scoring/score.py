@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +43,11 @@ class ScoreResult:
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
     statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
+
+    @property
+    def day(self) -> dt.date:
+        """The list's day: the as-of date as every stage after the signals keeps it."""
+        return dt.date(self.as_of.year, self.as_of.month, self.as_of.day)
 
     @property
     def model_label(self) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from riskscreen.dates import written_day
 from riskscreen.errors import Day, InputError, Lines, UsageError, msg
 from riskscreen.files import read_regular, small_text, text_rows
 from riskscreen.i18n import LANGUAGES, choice_label, texts
-from riskscreen.ingest.parsing import written_day
 from riskscreen.ingest.sniff import normalise_header
 from riskscreen.ingest.workbook import check_unpacked_size
 from riskscreen.weekly.choices import choice_words, fold_word, heading_keys, own_view_keys

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskscreen.dates import iso
 from riskscreen.signals.features import FEATURES
 from riskscreen.signals.statutory.states import (
     DUE,
@@ -16,7 +17,6 @@ from riskscreen.signals.statutory.states import (
     OPEN_STATES,
     REPORTED,
     REPORTED_LATE,
-    Recorded,
     headline,
     with_states,
 )
@@ -34,7 +34,7 @@ STATE_WORDS = {DUE: "to_report", LATE: "overdue", REPORTED: "reported", REPORTED
 HEADLINE = ("verzuim_hours", "verzuim_from", "verzuim_to", "verzuim_reached", "verzuim_deadline")
 
 
-def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: dt.date) -> pd.DataFrame:
     """Per student: every statutory entry with its state (column `statutory_entries`), the headline report the list
     shows (its state: none, to_report, overdue, reported, reported_late; its report date and figures) and the sick-leave
     signal's state (none, open, reported).
@@ -52,21 +52,23 @@ def statutory_states(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.
         *(entries[c] for c in HEADLINE),
         strict=True,
     ):
-        recorded = [Recorded(r.on, r.type, r.end) for r in book.reports_of(sid, "verzuim_16u")]
-        stated = with_states(statutory if isinstance(statutory, list) else [], recorded, as_of)
+        recorded = [r.recorded() for r in book.reports_of(sid, "verzuim_16u")]
+        stated = with_states(statutory if isinstance(statutory, list) else [], recorded, as_of.isoformat())
         top = headline(stated)
         verzuim, verzuim_on = "none", None
         if top is not None and (bool(recent) or top["state"] in OPEN_STATES):
             verzuim, verzuim_on = STATE_WORDS[str(top["state"])], top["reported_on"]
-            figures = [top["hours"], top["begin"], top["end"] or as_of, top["reached"], top["deadline"]]
+            figures = [top["hours"], top["begin"], top["end"] or as_of.isoformat(), top["reached"], top["deadline"]]
         elif bool(recent):  # flagged without entries (a result made by hand): its own deadline decides
             deadline = figures[-1]
-            verzuim = "overdue" if deadline is not None and str(deadline) < as_of else "to_report"
+            due = day_of(deadline)
+            verzuim = "overdue" if due is not None and due < as_of else "to_report"
         sick_state, sick_on = "none", None
         if sick:
             last = book.last_report(sid, "ziekteverzuim")
-            if last is not None and sick_from is not None and last.on >= str(sick_from):
-                sick_state, sick_on = "reported", last.on
+            since = day_of(sick_from)
+            if last is not None and since is not None and last.on >= since:
+                sick_state, sick_on = "reported", last.on.isoformat()
             else:
                 sick_state = "open"
         rows.append((verzuim != "none", verzuim, verzuim_on, *figures, stated, sick_state, sick_on))
@@ -125,9 +127,9 @@ def signal_spread(features: pd.DataFrame) -> pd.Series:
 def action_columns(
     entries: pd.DataFrame,
     book: ActionBook,
-    as_of: str,
+    as_of: dt.date,
     features: pd.DataFrame,
-    snapshots: dict[str, Snapshot | None],
+    snapshots: dict[dt.date, Snapshot | None],
     spread: pd.Series,
     wait_weeks: int = REFERRAL_WAIT_WEEKS,
 ) -> pd.DataFrame:
@@ -136,7 +138,7 @@ def action_columns(
     state and since when, and `wait_weeks` when it has waited (registered or on a waiting list) longer than that
     (else 0)."""
     rows: list[tuple[Any, ...]] = []
-    signals_then: dict[str, pd.DataFrame] = {}
+    signals_then: dict[dt.date, pd.DataFrame] = {}
     for sid in entries["student_id"].astype(str):
         open_actions = sorted(book.open_for(sid), key=lambda a: (a.agreed, a.id))
         if not open_actions:
@@ -152,24 +154,20 @@ def action_columns(
             before = signals.loc[sid] if not signals.empty else None
         now = features.loc[sid] if sid in features.index else pd.Series(dtype=float)
         state = action.state_on(as_of)
-        waiting = (
-            state is not None
-            and state[0] in WAITING
-            and dt.date.fromisoformat(as_of) - dt.date.fromisoformat(state[1]) > dt.timedelta(weeks=wait_weeks)
-        )
+        waiting = state is not None and state[0] in WAITING and as_of - state[1] > dt.timedelta(weeks=wait_weeks)
         rows.append(
             (
                 action.id,
                 action.what,
                 action.who,
                 action.worker,
-                action.agreed,
-                action.review,
+                action.agreed.isoformat(),  # the list's columns keep days as ISO text, as its records do
+                iso(action.review),
                 action.overdue(as_of),
                 len(open_actions) - 1,
                 moved_signals(now, before, spread),
                 action.referral,
-                *(state or (None, None)),
+                *((state[0], state[1].isoformat()) if state else (None, None)),
                 wait_weeks if waiting else 0,
             )
         )
@@ -194,10 +192,15 @@ def action_columns(
     )
 
 
+def day_of(value: object) -> dt.date | None:
+    """A day of the list's table (ISO text, or missing) as a date."""
+    return dt.date.fromisoformat(str(value)[:10]) if isinstance(value, str) and value else None
+
+
 WAITING = ("registered", "waiting_list")  # a referral not yet started: how long it waits is what a coordinator asks
 
 
-def own_view_columns(entries: pd.DataFrame, book: ActionBook, as_of: str) -> pd.DataFrame:
+def own_view_columns(entries: pd.DataFrame, book: ActionBook, as_of: dt.date) -> pd.DataFrame:
     """Per student: what goes well and what they want, as their latest action on or before `as_of` that recorded
     it said (open or closed): the next lists carry the student's own view into the next conversation."""
     latest: dict[str, Any] = {}

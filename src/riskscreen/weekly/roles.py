@@ -10,6 +10,7 @@ the list the library built, so every format and `riskscreen.api` show the same.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -87,7 +88,7 @@ def view(
             withheld={},
             groups=[],
         )
-    day = sl.result.as_of.date().isoformat()
+    day = sl.result.day
     shared = sl.entries["student_id"].astype(str).map(lambda s: covered(bases or [], school, s, day) is not None)
     return _for_youth_worker(_only(sl, shared.to_numpy(dtype=bool), role), sl, bases or [], school, day)
 
@@ -129,7 +130,7 @@ def _only(sl: Shortlist, keep: Any, role: str) -> Shortlist:
 
 
 def _for_youth_worker(
-    sl: Shortlist, whole: Shortlist, bases: list[Basis], school: SchoolBasis | None, day: str
+    sl: Shortlist, whole: Shortlist, bases: list[Basis], school: SchoolBasis | None, day: dt.date
 ) -> Shortlist:
     """No health data: sick-leave reasons, prompts and reports become one care line; no chance of a student who
     left the list; only the students a basis covers among those who left."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +44,7 @@ class Shortlist:
     result: ScoreResult
     capacity: int
     per_mentor: bool
-    previous_as_of: str | None
+    previous_as_of: dt.date | None
     groups: list[str] = field(default_factory=list)
     statutory: pd.DataFrame = field(default_factory=pd.DataFrame)  # open statutory signals, by deadline
     cap_left: dict[str, list[str]] = field(default_factory=dict)  # group -> above the band but left out
@@ -120,7 +121,7 @@ def build(
     min_band: str = "elevated",
     previous: Snapshot | None = None,
     book: ActionBook | None = None,
-    action_snapshots: dict[str, Snapshot | None] | None = None,
+    action_snapshots: dict[dt.date, Snapshot | None] | None = None,
     by: str = "mentor",
     referral_wait_weeks: int = REFERRAL_WAIT_WEEKS,
     strict_capacity: bool = False,
@@ -137,7 +138,7 @@ def build(
         raise UsageError(msg("`by` must be one of {join}", join=", ".join(BY)))
     book = book or ActionBook()
     lang = result.lang
-    as_of = result.as_of.date().isoformat()
+    as_of = result.day
     table = result.table.join(result.flags.reindex(columns=list(FLAG_DETAIL)))
     states = statutory_states(table, book, as_of)
     table = table.drop(columns=[c for c in states.columns if c in table.columns]).join(states)
@@ -242,11 +243,11 @@ def _youthworker_groups(table: pd.DataFrame, book: ActionBook) -> pd.Series:
 RECENTLY_REPORTED_DAYS = 28
 
 
-def _open_statutory(table: pd.DataFrame, as_of: str) -> pd.DataFrame:
+def _open_statutory(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Every report of the school still to be made (due or late, however old) and every open sick-leave signal,
     the earliest deadline first (signals without a deadline after them); then the reports recorded in the last
     four weeks, reported or reported late, the latest first."""
-    since = (pd.Timestamp(as_of) - pd.Timedelta(days=RECENTLY_REPORTED_DAYS)).date().isoformat()
+    since = as_of - dt.timedelta(days=RECENTLY_REPORTED_DAYS)
     open_rows, done_rows = [], []
     for sid, group, entries, sick_state in zip(
         table["student_id"].astype(str), table["group"], table["statutory_entries"], table["sick_state"], strict=True
@@ -254,7 +255,10 @@ def _open_statutory(table: pd.DataFrame, as_of: str) -> pd.DataFrame:
         for entry in entries if isinstance(entries, list) else []:
             if entry.get("state") in OPEN_STATES or (entry["type"] == "mazl" and sick_state == "open"):
                 open_rows.append({"student_id": sid, "group": group, "entry": entry})
-            elif entry.get("state") in (REPORTED, REPORTED_LATE) and str(entry["reported_on"]) >= since:
+            elif (
+                entry.get("state") in (REPORTED, REPORTED_LATE)
+                and dt.date.fromisoformat(str(entry["reported_on"])) >= since
+            ):
                 done_rows.append({"student_id": sid, "group": group, "entry": entry})
     open_rows.sort(key=lambda r: (str(r["entry"]["deadline"] or "9999"), r["student_id"]))
     done_rows.sort(key=lambda r: (str(r["entry"]["reported_on"]), r["student_id"]), reverse=True)
@@ -346,7 +350,7 @@ def snapshot(listing: Shortlist) -> Snapshot:
         "public_holidays": CALENDAR_SOURCE,
     }
     return make_snapshot(
-        result.as_of.date().isoformat(),
+        result.day,
         result.model_name,
         table,
         set(listing.entries["student_id"].astype(str)),

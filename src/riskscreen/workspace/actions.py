@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from riskscreen.errors import Day, UsageError, WorkspaceError, msg
-from riskscreen.i18n import identifier_in
 from riskscreen.signals.statutory.reports import REPORTABLE
+from riskscreen.signals.statutory.states import Recorded
+from riskscreen.workspace.action_text import check_text, check_worker
 from riskscreen.workspace.store import read_document, write_document
 
 ACTION_TYPES = ("conversation", "home_visit", "referral")
@@ -22,10 +22,8 @@ REFERRAL_STATES = ("registered", "waiting_list", "started", "finished", "failed"
 # the student's own view, as chosen categories (never free text): what goes well, and what they want
 STRENGTHS = ("school_subject", "sport", "work", "music_art", "friends", "family", "other")
 GOALS = ("stay", "change_course", "internship", "start_work", "undecided")
-MAX_TEXT = 500
 MAX_REVIEW_DAYS = 366  # a review is within a year of the action
 BOOK_VERSION = 2  # 2: a referral's states; a book of version 1 is read (its referrals registered when agreed)
-WORKER_PATTERN = re.compile(r"^[\w][\w .'-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -34,17 +32,17 @@ class Action:
 
     id: int
     student_id: str
-    agreed: str  # ISO date
+    agreed: dt.date
     what: str
     type: str = "conversation"  # ACTION_TYPES
     who: str = "youth_worker"  # ROLES: who follows it up
     worker: str | None = None  # the youth worker (or other person) named, as the school writes them
     referral: str | None = None  # a referral target of the workspace's settings
-    review: str | None = None  # ISO date
-    closed: str | None = None  # ISO date
+    review: dt.date | None = None
+    closed: dt.date | None = None
     outcome: str | None = None
     source: str = "terminal"  # "terminal", or "list YYYY-MM-DD" for one read back from a filled-in list
-    states: tuple[tuple[str, str], ...] = ()  # a referral's REFERRAL_STATES with their ISO dates, in order
+    states: tuple[tuple[str, dt.date], ...] = ()  # a referral's REFERRAL_STATES with their days, in order
     strengths: tuple[str, ...] = ()  # STRENGTHS the student named in the conversation
     goal: str | None = None  # one of GOALS
 
@@ -53,14 +51,14 @@ class Action:
         return self.closed is None
 
     @property
-    def referral_state(self) -> tuple[str, str] | None:
+    def referral_state(self) -> tuple[str, dt.date] | None:
         """A referral's state now and the day it was set (registered on the day agreed, if nothing else was
         recorded); None for another action."""
         if self.type != "referral":
             return None
         return self.states[-1] if self.states else ("registered", self.agreed)
 
-    def state_on(self, day: str) -> tuple[str, str] | None:
+    def state_on(self, day: dt.date) -> tuple[str, dt.date] | None:
         """A referral's state as it stood on a day (None for another action, or one agreed after the day)."""
         if self.type != "referral" or self.agreed > day:
             return None
@@ -72,13 +70,13 @@ class Action:
         """Whether the action records what goes well or what the student wants."""
         return bool(self.strengths) or self.goal is not None
 
-    def first_on(self, state: str) -> str | None:
+    def first_on(self, state: str) -> dt.date | None:
         """The day a referral first reached a state, or None."""
         if self.type == "referral" and state == "registered" and not self.states:
             return self.agreed
         return next((on for name, on in self.states if name == state), None)
 
-    def overdue(self, as_of: str) -> bool:
+    def overdue(self, as_of: dt.date) -> bool:
         return self.open and self.review is not None and self.review < as_of
 
 
@@ -90,9 +88,13 @@ class Report:
 
     student_id: str
     signal: str  # SIGNALS
-    on: str  # ISO date
+    on: dt.date
     type: str | None = None  # a reportable type of signals.statutory (16u, lrv, luxe, rmc18)
-    end: str | None = None  # ISO date: the report's end date (16u: the day the threshold was reached)
+    end: dt.date | None = None  # the report's end date (16u: the day the threshold was reached)
+
+    def recorded(self) -> Recorded:
+        """The report as the statutory states read it (signals keep days as ISO dates)."""
+        return Recorded(self.on.isoformat(), self.type, self.end.isoformat() if self.end else None)
 
 
 @dataclass(frozen=True)
@@ -124,57 +126,6 @@ class ActionBook:
     def last_report(self, student_id: str, signal: str) -> Report | None:
         mine = [r for r in self.reports if r.student_id == student_id and r.signal == signal]
         return max(mine, key=lambda r: r.on) if mine else None
-
-
-def check_text(text: str, what: str) -> str:
-    """Free text of an action: one line, not too long, nothing identifying."""
-    cleaned = " ".join(str(text).split())
-    if not cleaned:
-        raise UsageError(msg("the {what} is empty", what=what), hint=msg("write the {what} in a few words", what=what))
-    if len(cleaned) > MAX_TEXT:
-        raise UsageError(
-            msg(
-                "the {what} is {count} characters, more than {max_text}",
-                what=what,
-                count=len(cleaned),
-                max_text=MAX_TEXT,
-            ),
-            hint=msg("write it shorter"),
-        )
-    found = identifier_in(cleaned)
-    if found:
-        raise UsageError(
-            msg(
-                "the {what} holds {found}; actions are stored without anything that identifies a person",
-                what=what,
-                found=found,
-            ),
-            hint=msg("write the role instead ('moeder', 'de huisarts') and leave out names and numbers"),
-        )
-    return cleaned
-
-
-def check_worker(worker: str | None) -> str | None:
-    """Who follows an action up, as the school writes them: a short name or code, never a number or an address."""
-    if worker is None or not worker.strip():
-        return None
-    cleaned = " ".join(worker.split())
-    found = identifier_in(cleaned, person=True) if len(cleaned) <= MAX_TEXT else None
-    if found:
-        raise UsageError(
-            msg(
-                "the name of who follows up holds {found}; actions are stored without anything that "
-                "identifies a person",
-                found=found,
-            ),
-            hint=msg("name the youth worker by a short name or code, such as 'JW-Noord' or 'Sanne'"),
-        )
-    if not WORKER_PATTERN.match(cleaned):
-        raise UsageError(
-            msg("the name of who follows up ({count} characters) cannot be used", count=len(cleaned)),
-            hint=msg("use a short name or code of letters, digits, spaces, '.', '-' (up to 40)"),
-        )
-    return cleaned
 
 
 def make_action(
@@ -239,17 +190,17 @@ def make_action(
             ),
             hint=msg("give a review date on or after the day the action was agreed"),
         )
-    states = (("registered", agreed.isoformat()),) if type == "referral" else ()
+    states = (("registered", agreed),) if type == "referral" else ()
     return Action(
         book.next_id,
         str(student_id),
-        agreed.isoformat(),
+        agreed,
         check_text(what, msg("action")),
         type,
         who,
         check_worker(worker),
         referral,
-        review.isoformat() if review else None,
+        review,
         source=source,
         states=states,
         strengths=tuple(dict.fromkeys(strengths)),
@@ -273,7 +224,7 @@ def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> t
     current = action.referral_state or ("registered", action.agreed)
     if state == current[0]:  # already there (a list read back with the state it showed): nothing moves
         return book, action
-    if on.isoformat() < current[1]:
+    if on < current[1]:
         raise UsageError(
             msg(
                 "action {action_id} has a state of {since}, after {on}",
@@ -284,7 +235,7 @@ def set_state(book: ActionBook, action_id: int, *, state: str, on: dt.date) -> t
             hint=msg("give a date on or after the referral's last state"),
         )
     history = action.states or (("registered", action.agreed),)
-    moved = replace(action, states=(*history, (state, on.isoformat())))
+    moved = replace(action, states=(*history, (state, on)))
     return replace(book, actions=tuple(moved if a.id == action_id else a for a in book.actions)), moved
 
 
@@ -302,7 +253,7 @@ def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tup
             msg("action {action_id} was closed on {closed}", action_id=action_id, closed=Day(action.closed)),
             hint=msg("a closed action stays closed"),
         )
-    if on.isoformat() < action.agreed:
+    if on < action.agreed:
         raise UsageError(
             msg(
                 "action {action_id} was agreed on {agreed}, after {on}",
@@ -312,7 +263,7 @@ def close(book: ActionBook, action_id: int, *, on: dt.date, outcome: str) -> tup
             ),
             hint=msg("give a closing date on or after the day it was agreed"),
         )
-    closed = replace(action, closed=on.isoformat(), outcome=check_text(outcome, msg("outcome")))
+    closed = replace(action, closed=on, outcome=check_text(outcome, msg("outcome")))
     return replace(book, actions=tuple(closed if a.id == action_id else a for a in book.actions)), closed
 
 
@@ -336,7 +287,7 @@ def report(
             ),
             hint=msg("give the report's end date with `end`, and the day it was made with `on`"),
         )
-    record = Report(str(student_id), signal, on.isoformat(), type, end.isoformat() if end else None)
+    record = Report(str(student_id), signal, on, type, end)
     if record in book.reports:
         return book, record
     return replace(book, reports=(*book.reports, record)), record
@@ -354,27 +305,24 @@ def load(path: Path) -> ActionBook:
             Action(
                 **{
                     **a,
-                    "states": tuple((str(n), str(d)) for n, d in a.get("states", ())),
+                    "agreed": _day(a["agreed"]),
+                    "review": _day(a.get("review")),
+                    "closed": _day(a.get("closed")),
+                    "states": tuple((str(n), _day(d)) for n, d in a.get("states", ())),
                     "strengths": tuple(map(str, a.get("strengths", ()))),
                 }
             )
             for a in doc["actions"]
         )
-        reports = tuple(Report(**r) for r in doc["reports"])
+        reports = tuple(Report(**{**r, "on": _day(r["on"]), "end": _day(r.get("end"))}) for r in doc["reports"])
         for a in actions:
             if a.type not in ACTION_TYPES or a.who not in ROLES or not isinstance(a.id, int):
                 raise ValueError("field")
-            for day in (a.agreed, a.review, a.closed, *(on for _, on in a.states)):
-                if day is not None:
-                    dt.date.fromisoformat(day)
             if any(name not in REFERRAL_STATES for name, _ in a.states) or (a.states and a.type != "referral"):
                 raise ValueError("state")
             if any(x not in STRENGTHS for x in a.strengths) or (a.goal is not None and a.goal not in GOALS):
                 raise ValueError("own view")
         for r in reports:
-            dt.date.fromisoformat(r.on)
-            if r.end is not None:
-                dt.date.fromisoformat(r.end)
             if r.signal not in SIGNALS or (r.type is not None and r.type not in REPORTABLE):
                 raise ValueError("signal")
         if len({a.id for a in actions}) != len(actions):
@@ -399,15 +347,26 @@ def save(book: ActionBook, path: Path) -> Path:
 
 
 def _record(item: Action | Report) -> dict[str, Any]:
+    """The item as the file keeps it: days as ISO dates."""
     record = {f.name: getattr(item, f.name) for f in fields(item)}
+    record = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in record.items()}
     if "states" in record:
-        record["states"] = [list(s) for s in record["states"]]
+        record["states"] = [[name, on.isoformat()] for name, on in record["states"]]
         record["strengths"] = list(record["strengths"])
     return record
 
 
-def prune(book: ActionBook, before: str) -> tuple[ActionBook, int, int]:
+def _day(text: object) -> dt.date | None:
+    """A day of the file (an ISO date), or None; anything else is a damaged file (ValueError)."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError("day")
+    return dt.date.fromisoformat(text)
+
+
+def prune(book: ActionBook, before: dt.date) -> tuple[ActionBook, int, int]:
     """Closed actions closed before a date, and reports made before it, removed; returns how many of each."""
-    actions = tuple(a for a in book.actions if a.open or (a.closed or "") >= before)
+    actions = tuple(a for a in book.actions if a.closed is None or a.closed >= before)
     reports = tuple(r for r in book.reports if r.on >= before)
     return (ActionBook(actions, reports), len(book.actions) - len(actions), len(book.reports) - len(reports))

@@ -78,10 +78,10 @@ def read(path: Path) -> list[Logged]:
     return entries
 
 
-def prune(path: Path, before: str, *, dry_run: bool = False) -> int:
-    """Drop the lines from before `before` (an ISO date); returns how many."""
+def prune(path: Path, before: dt.date, *, dry_run: bool = False) -> int:
+    """Drop the lines from before `before`; returns how many."""
     entries = read(path)
-    kept = [e for e in entries if e.at[:10] >= before]
+    kept = [e for e in entries if dt.date.fromisoformat(e.at[:10]) >= before]
     if not dry_run and len(kept) < len(entries):
         write_output(path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n" for e in kept), force=True)
     return len(entries) - len(kept)

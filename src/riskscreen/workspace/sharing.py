@@ -37,11 +37,11 @@ class Basis:
 
     student_id: str
     basis: str  # BASES
-    on: str  # ISO date it holds from
-    until: str | None = None  # ISO date it holds to (inclusive), or open
-    ended: str | None = None  # ISO date it was ended (it holds no longer from that day)
+    on: dt.date  # the day it holds from
+    until: dt.date | None = None  # the day it holds to (inclusive), or open
+    ended: dt.date | None = None  # the day it was ended (it holds no longer from that day)
 
-    def covers(self, day: str) -> bool:
+    def covers(self, day: dt.date) -> bool:
         return self.on <= day and (self.until is None or day <= self.until) and (self.ended is None or day < self.ended)
 
 
@@ -50,10 +50,10 @@ class SchoolBasis:
     """The workspace's default: a basis that covers every student of the school (a covenant)."""
 
     basis: str
-    on: str
-    until: str | None = None
+    on: dt.date
+    until: dt.date | None = None
 
-    def covers(self, day: str) -> bool:
+    def covers(self, day: dt.date) -> bool:
         return self.on <= day and (self.until is None or day <= self.until)
 
 
@@ -78,7 +78,7 @@ def school_basis(section: dict[str, object] | None, path: Path) -> SchoolBasis |
             path=str(path),
             hint=msg("for example on = 2026-08-01 and until = 2027-07-31, dates without quotes"),
         )
-    return SchoolBasis("covenant", on.isoformat(), None if until is None else until.isoformat())
+    return SchoolBasis("covenant", on, until)
 
 
 def basis_key(word: str) -> str:
@@ -114,14 +114,14 @@ def load(path: Path) -> list[Basis]:
     return records
 
 
-def _day(value: object) -> str:
+def _day(value: object) -> dt.date:
     """An ISO date of the record, checked (a record that compared a number with a date would fail later)."""
     if not isinstance(value, str):
         raise TypeError(value)
-    return dt.date.fromisoformat(value).isoformat()
+    return dt.date.fromisoformat(value)
 
 
-def _day_or_none(value: object) -> str | None:
+def _day_or_none(value: object) -> dt.date | None:
     return None if value is None else _day(value)
 
 
@@ -136,7 +136,13 @@ def save(path: Path, records: list[Basis]) -> None:
         {
             "kind": KIND,
             "bases": [
-                {"student_id": r.student_id, "basis": r.basis, "on": r.on, "until": r.until, "ended": r.ended}
+                {
+                    "student_id": r.student_id,
+                    "basis": r.basis,
+                    "on": r.on.isoformat(),
+                    "until": None if r.until is None else r.until.isoformat(),
+                    "ended": None if r.ended is None else r.ended.isoformat(),
+                }
                 for r in records
             ],
         },
@@ -167,12 +173,12 @@ def record(
             msg("a basis of more than {years} years is not what a school records", years=MAX_YEARS),
             hint=msg("give the last day the consent or covenant holds"),
         )
-    return [*records, Basis(student_id, key, on.isoformat(), None if until is None else until.isoformat())]
+    return [*records, Basis(student_id, key, on, until)]
 
 
 def end(records: list[Basis], student_id: str, on: dt.date) -> tuple[list[Basis], int]:
     """The records with every basis of the student that still holds on `on` ended that day; and how many."""
-    day = on.isoformat()
+    day = on
     ended = 0
     out = []
     for r in records:
@@ -190,7 +196,7 @@ def end(records: list[Basis], student_id: str, on: dt.date) -> tuple[list[Basis]
     return out, ended
 
 
-def covered(records: list[Basis], school: SchoolBasis | None, student_id: str, day: str) -> str | None:
+def covered(records: list[Basis], school: SchoolBasis | None, student_id: str, day: dt.date) -> str | None:
     """The basis that lets the youth worker see this student on `day`, or None: the student's own first, then the
     school's default."""
     for r in records:
@@ -199,6 +205,6 @@ def covered(records: list[Basis], school: SchoolBasis | None, student_id: str, d
     return school.basis if school is not None and school.covers(day) else None
 
 
-def prune(records: list[Basis], before: str) -> list[Basis]:
+def prune(records: list[Basis], before: dt.date) -> list[Basis]:
     """The records without those that ended (or ran out) before `before`: the workspace's retention."""
-    return [r for r in records if not ((r.ended or r.until or "9999") < before)]
+    return [r for r in records if not ((r.ended or r.until or dt.date.max) < before)]

@@ -3,6 +3,7 @@ per date, read back, compared and pruned."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from riskscreen.dates import read_day
 from riskscreen.errors import UsageError, WorkspaceError, msg
 from riskscreen.signals.statutory.reports import REPORTABLE
 from riskscreen.workspace.store import read_document, write_document
@@ -56,7 +58,7 @@ REPORT_KEYS = (
 class Snapshot:
     """One run's list: every scored student with probability, band, signals, flags and whether listed."""
 
-    as_of: str
+    as_of: dt.date
     model: str
     students: pd.DataFrame  # index student_id; the STORED columns, and signal.<feature> values
     run: int = 1
@@ -65,7 +67,7 @@ class Snapshot:
 
     @property
     def label(self) -> str:
-        return self.as_of if self.run == 1 else f"{self.as_of} #{self.run}"
+        return str(self.as_of) if self.run == 1 else f"{self.as_of} #{self.run}"
 
     def reports(self, student_id: str) -> list[dict[str, object]]:
         """The student's reports to DUO as the list knew them (none in snapshots made before they were stored)."""
@@ -81,7 +83,7 @@ class Snapshot:
 
 
 def make_snapshot(
-    as_of: str,
+    as_of: dt.date,
     model: str,
     table: pd.DataFrame,
     listed_ids: set[str],
@@ -130,14 +132,14 @@ def _text_or_none(column: pd.Series) -> np.ndarray:
     return np.array([None if v is None or pd.isna(v) else str(v) for v in values], dtype=object)
 
 
-def snapshot_path(folder: Path, as_of: str, run: int = 1) -> Path:
+def snapshot_path(folder: Path, as_of: dt.date, run: int = 1) -> Path:
     return Path(folder) / (f"shortlist-{as_of}.json" if run == 1 else f"shortlist-{as_of}-{run}.json")
 
 
-def _key(path: Path) -> tuple[str, int]:
+def _key(path: Path) -> tuple[dt.date, int]:
     match = SNAPSHOT_PATTERN.match(path.name)
     assert match is not None
-    return match.group(1), int(match.group(2) or 1)
+    return dt.date.fromisoformat(match.group(1)), int(match.group(2) or 1)
 
 
 def list_snapshots(folder: Path) -> list[Path]:
@@ -145,7 +147,16 @@ def list_snapshots(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if SNAPSHOT_PATTERN.match(p.name)), key=_key)
+    return sorted((p for p in folder.iterdir() if SNAPSHOT_PATTERN.match(p.name) and _real_day(p.name)), key=_key)
+
+
+def _real_day(name: str) -> bool:
+    """A snapshot's name holds a day of the calendar (shortlist-2026-02-30.json is someone else's file)."""
+    try:
+        dt.date.fromisoformat(name[len("shortlist-") : len("shortlist-") + 10])
+    except ValueError:
+        return False
+    return True
 
 
 def save(snapshot: Snapshot, folder: Path) -> Snapshot:
@@ -164,7 +175,7 @@ def save(snapshot: Snapshot, folder: Path) -> Snapshot:
         students.append(record)
     doc = {
         "version": SNAPSHOT_VERSION,
-        "as_of": snapshot.as_of,
+        "as_of": snapshot.as_of.isoformat(),
         "run": run,
         "model": snapshot.model,
         "basis": snapshot.basis,
@@ -221,7 +232,7 @@ def load(path: Path) -> Snapshot:
         basis = doc.get("basis") or {}
         if not isinstance(basis, dict):
             raise ValueError("not a basis")
-        return Snapshot(str(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path), basis)
+        return Snapshot(dt.date.fromisoformat(doc["as_of"]), str(doc.get("model", "")), frame, run, Path(path), basis)
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise WorkspaceError(
             msg("is not a readable shortlist snapshot"),
@@ -230,7 +241,7 @@ def load(path: Path) -> Snapshot:
         ) from None
 
 
-def previous(folder: Path, as_of: str) -> Snapshot | None:
+def previous(folder: Path, as_of: dt.date) -> Snapshot | None:
     """The last run of the latest date strictly before as_of (a rerun the same week compares with the week
     before, not with itself)."""
     earlier = [p for p in list_snapshots(folder) if _key(p)[0] < as_of]
@@ -249,13 +260,13 @@ def _student_ids(path: str, modified: int, size: int) -> frozenset[str]:
     return frozenset(load(Path(path)).students.index.astype(str))
 
 
-def path_at_or_before(folder: Path, day: str) -> Path | None:
+def path_at_or_before(folder: Path, day: dt.date) -> Path | None:
     """The file of the last run on or before a date."""
     earlier = [p for p in list_snapshots(folder) if _key(p)[0] <= day]
     return earlier[-1] if earlier else None
 
 
-def at_or_before(folder: Path, day: str) -> Snapshot | None:
+def at_or_before(folder: Path, day: dt.date) -> Snapshot | None:
     """The last run on or before a date: what the list showed when an action was agreed."""
     earlier = [p for p in list_snapshots(folder) if _key(p)[0] <= day]
     return load(earlier[-1]) if earlier else None
@@ -266,10 +277,11 @@ def find(folder: Path, ref: str) -> Snapshot:
     candidate = Path(ref)
     if candidate.is_file():
         return load(candidate)
-    day, _, run = ref.partition("#")
+    text, _, run = ref.partition("#")
+    day = read_day(text, ("%Y-%m-%d",))
     matches = [p for p in list_snapshots(folder) if _key(p)[0] == day and (not run or str(_key(p)[1]) == run)]
     if not matches:
-        dates = ", ".join(sorted({_key(p)[0] for p in list_snapshots(folder)})) or "none"
+        dates = ", ".join(sorted({str(_key(p)[0]) for p in list_snapshots(folder)})) or "none"
         raise UsageError(
             msg("no snapshot for {ref} in {folder}", ref=ref, folder=folder),
             hint=msg("snapshots there: {dates}", dates=dates),
@@ -292,7 +304,7 @@ def compare(old: Snapshot, new: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["student_id", "status", "before", "after", "change_points"])
 
 
-def snapshot_date(path: Path) -> str:
+def snapshot_date(path: Path) -> dt.date:
     return _key(path)[0]
 
 
