@@ -375,3 +375,22 @@ def test_the_library_names_parameters_and_the_command_line_its_options(school_di
     assert english.stderr.strip() == "error: --top must be 1 or more"
     assert as_options("`first` {x} before `last`, `riskscreen sample`") == "--from {x} before --to, `riskscreen sample`"
     assert OPTION_OF_PARAMETER["home"] == "--workspace" and OPTION_OF_PARAMETER["older_than_weeks"] == "--older-than"
+
+
+def test_a_run_reads_the_environment_once_and_leaves_no_settings_in_use(
+    school_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#27 item 3: the CLI makes one Settings per run and puts it in use for that run only."""
+    import datetime as dt
+
+    from riskscreen.settings import IN_USE, Settings, environment, use
+
+    monkeypatch.setenv("RISKSCREEN_TODAY", "2026-11-20")
+    result = run("validate", str(school_dir))
+    assert result.exit_code == 1 and "een datum na vandaag (20-11-2026)" in result.stdout
+    assert IN_USE.get() is None
+    monkeypatch.setenv("RISKSCREEN_TODAY", "2026-12-01")
+    assert environment().current_date() == dt.date(2026, 12, 1)
+    with use(Settings(today=dt.date(2027, 1, 4))):
+        assert environment().current_date() == dt.date(2027, 1, 4)
+    assert environment().current_date() == dt.date(2026, 12, 1)

@@ -1,15 +1,19 @@
 """The run's settings from the environment, read in this one place: workspace, school, language, today, folders.
 
-The command line makes them once per run (`Settings.from_environment`); the library reads them through
-`environment()` when a caller passes none. No other module reads a RISKSCREEN_* variable.
+The command line makes them once per run (`Settings.from_environment`) and puts them in use for that run; a
+library caller can put their own in use (`with settings.use(Settings(today=..., home=...)):`) instead of setting
+environment variables. Below, `environment()` gives the settings in use, else the process's environment's. No
+other module reads a RISKSCREEN_* variable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +65,23 @@ class Settings:
         return _pinned_today(self.today) if self.today else dt.date.today()
 
 
+IN_USE: ContextVar[Settings | None] = ContextVar("riskscreen_settings", default=None)
+
+
 def environment(*, strict: bool = True) -> Settings:
-    """The settings of this process's environment, for a library caller who passed none."""
-    return Settings.from_environment(strict=strict)
+    """The settings in use (`use`), else those of this process's environment."""
+    active = IN_USE.get()
+    return active if active is not None else Settings.from_environment(strict=strict)
+
+
+@contextlib.contextmanager
+def use(settings: Settings) -> Iterator[Settings]:
+    """Run the block with these settings in use, whatever the environment says; the earlier ones after it."""
+    token = IN_USE.set(settings)
+    try:
+        yield settings
+    finally:
+        IN_USE.reset(token)
 
 
 def language(lang: str) -> str:

@@ -158,14 +158,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on unexpected errors.")] = False,
 ) -> None:
-    RunState.debug = debug
-    from riskscreen.settings import resolve_language
+    from riskscreen.settings import IN_USE, Settings, resolve_language
 
+    RunState.debug = debug
+    # the environment read once for this run, in use until the command ends (then the earlier settings again)
+    token = IN_USE.set(Settings.from_environment(strict=False))
+    ctx.call_on_close(lambda: IN_USE.reset(token))
     RunState.lang = resolve_language(strict=False)  # until a command reads its --lang
     if "--help" in sys.argv[1:]:  # a command's help is shown after this callback: it needs no sweep
         return
