@@ -2,7 +2,7 @@
 
 Writes an attendance workbook of 1,048,575 registrations (student, date, lesson, code) as Excel writes it
 (shared strings, a dimension), then runs `riskscreen validate` on it in a child process and prints the child's
-peak memory. A sheet one row longer is refused before it is read (tests/test_odd_files_and_terminals.py).
+peak memory. A sheet one row longer is refused before it is read (tests/cli/test_odd_files_and_terminals.py).
 
     python benchmarks/xlsx_memory.py [ROWS]
 """

@@ -107,7 +107,7 @@ until = 2027-07-31
 
 def sample_papers(lang: str) -> dict[str, str]:
     """The papers of a sample school (04AB: retention 52 weeks, a covenant with youth work for the school year,
-    the bundled model), as Markdown: what docs/privacy/ shows (`make docs`; tests/test_privacy_papers.py)."""
+    the bundled model), as Markdown: what docs/privacy/ shows (`make docs`; tests/render/test_privacy_papers.py)."""
     with tempfile.TemporaryDirectory() as home:
         where = Workspace(Path(home), "04AB", "--workspace")
         where.folder.mkdir()

@@ -211,7 +211,7 @@ def _problems_from(mapped: MappedTable, failures: pd.DataFrame) -> list[Problem]
 
 def range_text(table: str, column: str) -> tuple[Message, Message]:
     """What a column's values must be and how to fix one that is not, from the field's checks and words (the
-    field's templates, with {bounds} filled in: tests/test_messages.py holds their Dutch to account too)."""
+    field's templates, with {bounds} filled in: tests/shared/test_messages.py holds their Dutch to account too)."""
     schema = MODELS[table].to_schema()
     field = schema.columns.get(column)
     words = (field.metadata or {}) if field is not None else {}
