@@ -61,9 +61,10 @@ for model in (LogisticRegression(max_iter=1000), HistGradientBoostingClassifier(
 def history(folder: Path, students: int) -> Path:
     target = folder / f"history-{students}"
     if not (target / "uitstroom.csv").exists():
+        from riskscreen.demo import files as demo_files
         from riskscreen.demo import sample
 
-        sample.write(sample.generate(students, seed=7, as_of=AS_OF, history_years=3), target)
+        demo_files.write(sample.generate(students, seed=7, as_of=AS_OF, history_years=3), target)
     return target
 
 

@@ -36,13 +36,14 @@ def dataset(folder: Path, students: int, attendance_rows: int, grade_rows: int, 
     target = folder / f"s{students}-a{attendance_rows}-g{grade_rows}-seed{seed}-{AS_OF}"
     if (target / "attendance.csv").exists():
         return target
+    from riskscreen.demo import files as demo_files
     from riskscreen.demo import sample
 
     school = sample.generate(
         students, seed=seed, as_of=AS_OF, profile="canonical", attendance_rows=attendance_rows, grade_rows=grade_rows
     )
     staging = target.with_name(target.name + ".partial")
-    sample.write(school, staging, force=True)
+    demo_files.write(school, staging, force=True)
     staging.rename(target)
     return target
 

@@ -28,6 +28,7 @@ def main() -> int:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from riskscreen.demo import files as demo_files
     from riskscreen.demo import sample
     from riskscreen.ingest.pipeline import load_exports
     from riskscreen.scoring.model import predict
@@ -41,7 +42,7 @@ def main() -> int:
     for students in args.students:
         for seed in args.seeds:
             with tempfile.TemporaryDirectory() as folder:
-                sample.write(sample.generate(students, seed=seed, history_years=3), Path(folder))
+                demo_files.write(sample.generate(students, seed=seed, history_years=3), Path(folder))
                 exports = load_exports(Path(folder), require=("attendance", "grades", "outcomes"))
                 result = train(exports, seed=0, n_boot=200)
                 ts = training_set(exports)

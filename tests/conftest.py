@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -62,7 +63,7 @@ def english(monkeypatch: pytest.MonkeyPatch) -> None:
 def school_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small magister-style school (160 students), read-only for tests: copy it before changing it."""
     folder = tmp_path_factory.mktemp("school")
-    sample.write(sample.generate(160, seed=11), folder)
+    demo_files.write(sample.generate(160, seed=11), folder)
     return folder
 
 
@@ -77,7 +78,7 @@ def school_copy(school_dir: Path, tmp_path: Path) -> Path:
 def history_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three past years of a 600-student school with an outcomes table."""
     folder = tmp_path_factory.mktemp("history")
-    sample.write(sample.generate(600, seed=5, history_years=3), folder)
+    demo_files.write(sample.generate(600, seed=5, history_years=3), folder)
     return folder
 
 
@@ -108,5 +109,5 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 def week48(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample school of 160 students exported on Friday 27 November 2026."""
     folder = tmp_path_factory.mktemp("exports")
-    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
+    demo_files.write_weeks(sample.generate(160, seed=11), folder, 1)
     return folder / "week48"

@@ -200,9 +200,10 @@ def test_the_transparent_model_is_as_good_as_a_plain_logistic_regression(seed: i
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from riskscreen.demo import files as demo_files
     from riskscreen.demo import sample
 
-    sample.write(sample.generate(800, seed=seed, history_years=3), tmp_path)
+    demo_files.write(sample.generate(800, seed=seed, history_years=3), tmp_path)
     exports = load_exports(tmp_path, require=("attendance", "grades", "outcomes"))
     result = train(exports, seed=0, n_boot=200)
     ts = training_set(exports)

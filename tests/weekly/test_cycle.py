@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from riskscreen.cli import app
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 
 runner = CliRunner()
@@ -27,7 +28,7 @@ def run(*args: object) -> object:
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same school exported on Friday 20 and Friday 27 November 2026, in week47/ and week48/."""
     folder = tmp_path_factory.mktemp("exports")
-    sample.write_weeks(sample.generate(160, seed=11), folder, 2)
+    demo_files.write_weeks(sample.generate(160, seed=11), folder, 2)
     return folder
 
 

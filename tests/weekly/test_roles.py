@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from tests.helpers import run
 
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 
 SICK = "111016"  # listed in week 48 of the sample school; reported sick every lesson of three weeks below
@@ -28,7 +29,7 @@ def school_with_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     """The sample school's week 48, one listed student sick for three weeks (an open M@ZL signal), the whole list
     stored."""
     folder = tmp_path_factory.mktemp("roles")
-    sample.write_weeks(sample.generate(160, seed=11), folder, 1)
+    demo_files.write_weeks(sample.generate(160, seed=11), folder, 1)
     exports, ws = folder / "week48", folder / "ws"
     days = [dt.date(2026, 11, 2) + dt.timedelta(days=n) for n in range(19)]
     sick = [f"{SICK};{d:%d-%m-%Y};{lesson};Ziek" for d in days if d.weekday() < 5 for lesson in range(1, 7)]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from riskscreen.aggregate.statutory import period_reports, report_tables
 from riskscreen.aggregate.tables import Aggregate, Basis, Table
+from riskscreen.ingest.outcomes import left_early
 from riskscreen.ingest.profiles import LEVELS
 from riskscreen.workspace.actions import GOALS, REFERRAL_STATES, STRENGTHS, Action, ActionBook, Report
 from riskscreen.workspace.snapshots import Snapshot, list_snapshots, load
@@ -318,7 +319,7 @@ def _left(
 ) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
     """Students screened in the period who left without a startkwalificatie (the outcomes table), by whether an
     action was agreed for them in the period."""
-    left = set(outcomes.loc[outcomes["left_without_qualification"] == 1, "student_id"].astype(str))
+    left = set(outcomes.loc[left_early(outcomes) == 1.0, "student_id"].astype(str))
     acted = {a.student_id for a in actions}
     states = pd.Series(
         {sid: "with_action" if sid in acted else "without_action" for sid in level.index if sid in left}, dtype=object

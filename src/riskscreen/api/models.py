@@ -8,6 +8,7 @@ from pathlib import Path
 
 from riskscreen.api.screening import Progress, Sources, load_model, read
 from riskscreen.errors import UsageError, msg
+from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS
 from riskscreen.render.card import card_markdown
 from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.store import bundled_dir, list_models, read_card, resolve, save_model
@@ -30,6 +31,7 @@ def train(
     demonstration: bool = False,
     recalibrate: bool = False,
     shape: str = "auto",
+    follow_up: int = FOLLOW_UP_MONTHS,
     force: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
@@ -61,6 +63,9 @@ def train(
         Fit the calibration again on the latest cohort when the chances drift from the rate of leaving.
     shape
         'linear', 'additive' (monotone shapes per feature) or 'auto' (chosen by grouped cross-validation).
+    follow_up
+        The months after each as-of date over which the outcomes table counted who left (DUO counts 12); an as-of
+        date whose months are not over in the data is refused, since its leavers are not known yet.
     force
         Replace what is already there (a folder or file of the same name).
     progress
@@ -79,7 +84,7 @@ def train(
             hint=msg("give `out` a folder, such as models/ourschool"),
         )
     if c is not None and c <= 0:
-        raise UsageError(msg("--C must be above 0"))
+        raise UsageError(msg("`c` must be above 0"))
     check_measuring(capacity, bootstrap)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = train_model(
@@ -94,6 +99,7 @@ def train(
         demonstration=demonstration,
         recalibrate=recalibrate,
         shape=shape,
+        follow_up=follow_up,
         progress=progress,
     )
     save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))

@@ -84,6 +84,8 @@ OPTION_OF_PARAMETER = {
     "older_than_weeks": "--older-than",
     "home": "--workspace",
     "fmt": "--format",
+    "c": "--C",
+    "follow_up": "--follow-up",
 }
 PARAMETER = re.compile(r"`(\w+)`")
 

@@ -102,6 +102,14 @@ def train(
             "leaving (recorded in the card).",
         ),
     ] = False,
+    follow_up: Annotated[
+        int,
+        typer.Option(
+            "--follow-up",
+            help="Months after each as-of date over which the outcomes count who left (DUO: 12); an as-of date "
+            "whose months are not over in the data is refused.",
+        ),
+    ] = 12,
     lang: LangOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -124,6 +132,7 @@ def train(
         demonstration=demonstration,
         recalibrate=recalibrate,
         shape=SHAPE_KEYS[shape.value],
+        follow_up=follow_up,
         force=force,
         progress=progress_bar(),
     )

@@ -9,6 +9,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import model, sample
 from riskscreen.demo.mbo import generate_mbo
 from riskscreen.errors import UsageError, msg
@@ -45,8 +46,8 @@ def write_sample(
     else:
         school = sample.generate(students, seed=seed, as_of=as_of, history_years=history_years, profile=profile)
     if weeks > 1:
-        return sample.write_weeks(school, out_dir, weeks, force=force)
-    return sample.write(school, out_dir, force=force)
+        return demo_files.write_weeks(school, out_dir, weeks, force=force)
+    return demo_files.write(school, out_dir, force=force)
 
 
 def rebuild_demo_model(out: Path | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 from riskscreen.ingest.pipeline import load_exports
 from riskscreen.training.train import TrainingResult, train
@@ -21,6 +22,6 @@ def build(workdir: Path) -> TrainingResult:
         history_years=HISTORY["history_years"],
         profile=str(HISTORY["profile"]),
     )
-    sample.write(school, workdir)
+    demo_files.write(school, workdir)
     exports = load_exports(workdir, require=("attendance", "grades", "outcomes"))
     return train(exports, name="demo", demonstration=True, **TRAINING)

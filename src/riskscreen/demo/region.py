@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from riskscreen import api
+from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 from riskscreen.errors import UsageError, msg
 from riskscreen.workspace import actions
@@ -89,7 +90,7 @@ def write_region(
 def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, as_of: dt.date) -> Path:
     """One school's exports, weekly lists and actions (see write_region)."""
     exports = out / "exports" / name
-    sample.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
+    demo_files.write_weeks(sample.generate(students, seed=seed + k, as_of=as_of), exports, weeks)
     where = api.workspace(out / "workspaces", name)
     rng = np.random.default_rng(seed + 100 + k)
     for back in range(weeks - 1, -1, -1):  # in the order of the days (week numbers turn at New Year)

@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from riskscreen.demo.calendar import school_days
-from riskscreen.demo.headers import CODE_WORDS, FILE_NAMES, HEADERS
+from riskscreen.demo.headers import CODE_WORDS, HEADERS
 from riskscreen.errors import UsageError, msg
-from riskscreen.files import private_folder, write_output
 from riskscreen.i18n import decimal
-from riskscreen.ingest.holidays import calendar_text
 
 LEVELS = ("vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 LEVEL_SHARE = (0.12, 0.15, 0.23, 0.28, 0.22)
@@ -378,6 +375,25 @@ def _generate_history(
         intake = _new_students(rng, max(students - len(cohort.ids), 0), next_id, year_one=True)
         next_id += len(intake.ids)
         cohort = _concat(cohort, intake)
+    # The school year since the last outcome's as-of date, up to as_of: an outcome is known only once its 12
+    # months are over, and the export shows those months (ingest.outcomes). Drawn from a child generator, so the
+    # years before, their outcomes and a model trained on them are the same as without it.
+    follow = rng.spawn(1)[0]
+    known = set(np.concatenate([frame.iloc[:, 0].astype(str).to_numpy() for frame in out["outcomes"]]))
+    continuing = _take(cohort, np.isin(cohort.ids.astype(str), list(known)))
+    days = school_days(as_of)
+    lesson_days += list(pd.to_datetime(days).date)
+    tables = _write_tables(
+        continuing,
+        registrations_of(follow, continuing, days),
+        grades_of(follow, continuing, days, per_subject=1.5),
+        days,
+        profile,
+        follow,
+        "",
+    )
+    out["attendance"].append(tables["attendance"])
+    out["grades"].append(tables["grades"])
     # The roster holds a row per student per as-of date (the documented as_of extension of the contract).
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}
     return SampleSchool(tables, profile, as_of, tuple(lesson_days))
@@ -385,35 +401,3 @@ def _generate_history(
 
 def _same_weekday(day: dt.date, like: dt.date) -> dt.date:
     return day + dt.timedelta(days=(like.weekday() - day.weekday()))
-
-
-def write(school: SampleSchool, out_dir: Path, *, force: bool = False) -> list[Path]:
-    """Write the tables as CSV files named as the profile's exports would be; returns the paths."""
-    out_dir = private_folder(Path(out_dir))
-    names = FILE_NAMES[school.profile]
-    sep = "," if school.profile == "canonical" else ";"
-    written = []
-    for table, frame in school.tables.items():
-        text = frame.to_csv(index=False, sep=sep, lineterminator="\n")
-        written.append(write_output(out_dir / names[table], text, force=force))
-    if school.lesson_days:  # the school's calendar, so that holidays are not taken for weeks without absence
-        written.append(write_output(out_dir / "vakanties.csv", calendar_text(school.lesson_days), force=force))
-    return written
-
-
-def write_weeks(school: SampleSchool, out_dir: Path, weeks: int, *, force: bool = False) -> list[Path]:
-    """The same school exported on consecutive weeks (weekNN/ folders, the last one on the as-of date): each
-    export holds the registrations and grades up to its own day, as a school exporting weekly would have."""
-    date_fmt = "%Y-%m-%d" if school.profile == "canonical" else "%d-%m-%Y"
-    headers = HEADERS[school.profile]
-    written: list[Path] = []
-    for back in range(weeks - 1, -1, -1):
-        day = school.as_of - dt.timedelta(weeks=back)
-        tables = {}
-        for name, frame in school.tables.items():
-            dated = name in {"attendance", "grades"}
-            keep = pd.to_datetime(frame[headers[name]["date"]], format=date_fmt) <= pd.Timestamp(day) if dated else None
-            tables[name] = frame.loc[keep.to_numpy()] if keep is not None else frame
-        folder = Path(out_dir) / f"week{day.isocalendar().week:02d}"
-        written += write(SampleSchool(tables, school.profile, day, school.lesson_days), folder, force=force)
-    return written

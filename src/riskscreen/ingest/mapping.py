@@ -234,6 +234,11 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
         columns["left_without_qualification"] = _yes_no(
             mapper, found["left_without_qualification"], "left_without_qualification"
         )
+        if "enrolled_elsewhere" in found:  # blank: not known elsewhere
+            values = _yes_no_values(mapper, found["enrolled_elsewhere"], "enrolled_elsewhere")
+            columns["enrolled_elsewhere"] = mapper.series(
+                values if mapper.take is None else values[mapper.take], "enrolled_elsewhere"
+            )
     frame = pd.DataFrame(columns, index=mapper.out_index)
     parse_failed = mapper.finish()
     if "grade" in frame.columns:

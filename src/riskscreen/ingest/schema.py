@@ -130,6 +130,11 @@ class Outcomes(_Keyed):
         nullable=False,
         metadata=_words("{bounds}", "write 1 if the student left without a startkwalificatie, else 0"),
     )
+    enrolled_elsewhere: Optional[Series[float]] = pa.Field(
+        isin=[0.0, 1.0],
+        nullable=True,
+        metadata=_words("{bounds}", "write 1 if the student is enrolled at another school or institution, else 0"),
+    )
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from riskscreen.errors import Day, localised, msg
 from riskscreen.i18n import texts
+from riskscreen.ingest.outcomes import OUTCOME_KEY, definition
 from riskscreen.render.measures import fairness_lines, figure, metrics_lines, price_lines
 from riskscreen.scoring.card import (
     EvaluationReport,
@@ -54,6 +55,11 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
                 students=data.students,
                 positives=data.positives,
             )
+        ),
+        say(
+            msg("- the outcome: {definition}", definition=definition(data.follow_up_months))
+            if data.outcome == OUTCOME_KEY and data.follow_up_months
+            else msg("- the outcome: the outcomes table's `left_without_qualification`, as the school wrote it")
         ),
         say(msg("- data SHA-256: `{sha256}`", sha256=data.sha256)),
     ]

@@ -120,6 +120,8 @@ class TrainingData(Record):
     students: int
     positives: int
     profile: str
+    outcome: str | None = None  # "vsv": DUO's voortijdig schoolverlater (ingest.outcomes); None: as the school wrote it
+    follow_up_months: int | None = None
 
 
 class Validation(Record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import pandas as pd
 from sklearn.model_selection import cross_val_score
 
 from riskscreen.errors import Day, ModelError, UsageError, msg
+from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, check_follow_up, left_early
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import (
     fold_count,
@@ -38,14 +40,22 @@ class TrainingSet:
     audit: pd.DataFrame
 
 
-def training_set(exports: Exports, progress: Progress | None = None) -> TrainingSet:
+def training_set(exports: Exports, progress: Progress | None = None, follow_up: int = FOLLOW_UP_MONTHS) -> TrainingSet:
+    """Features at each as-of date of the outcomes table with the outcome as DUO counts it (ingest.outcomes);
+    refused while an as-of date's `follow_up` months are not over in the data."""
     if exports.outcomes is None or exports.outcomes.empty:
         raise UsageError(
             msg("training and evaluation need an outcomes table"),
             hint=msg("add uitstroom.csv / outcomes.csv, or name it with `outcomes` PATH"),
         )
     say = progress or (lambda _m: None)
-    outcomes = exports.outcomes
+    outcomes = exports.outcomes.assign(left_early=left_early(exports.outcomes))
+    last = exports.report.last_date
+    check_follow_up(
+        sorted({pd.Timestamp(d).date() for d in outcomes["as_of"].unique()}),
+        None if last is None else dt.date.fromisoformat(last),
+        follow_up,
+    )
     frames, labels, ids, dates = [], [], [], []
     for as_of in sorted(outcomes["as_of"].unique()):
         rows = outcomes[outcomes["as_of"] == as_of]
@@ -58,7 +68,7 @@ def training_set(exports: Exports, progress: Progress | None = None) -> Training
             )
         )
         feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
-        label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_without_qualification"].max()
+        label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_early"].max()
         frames.append(feats.reset_index(drop=True))
         labels.append(label.reindex(universe).to_numpy(dtype=int))
         ids.append(universe.to_numpy())

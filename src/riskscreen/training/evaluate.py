@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import msg
+from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
@@ -92,7 +93,7 @@ def evaluate(
     progress: Progress | None = None,
 ) -> EvaluationResult:
     """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
-    ts = training_set(exports, progress)
+    ts = training_set(exports, progress, loaded.card.training_data.follow_up_months or FOLLOW_UP_MONTHS)
     scores = predict(loaded.fitted, ts.features)
     model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids)
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all

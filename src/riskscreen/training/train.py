@@ -16,6 +16,7 @@ import sklearn
 
 from riskscreen import __version__
 from riskscreen.errors import Message, UsageError, msg
+from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, OUTCOME_KEY
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard
@@ -68,7 +69,7 @@ class TrainingResult:
     test_scores: dict[str, np.ndarray]
 
 
-def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
+def _data_description(exports: Exports, ts: TrainingSet, follow_up: int) -> dict[str, Any]:
     files = []
     for table, path in sorted(exports.paths.items()):
         digest = file_sha256(path)
@@ -83,6 +84,8 @@ def _data_description(exports: Exports, ts: TrainingSet) -> dict[str, Any]:
         "rows": len(ts.labels),
         "students": len(set(ts.student_ids)),
         "positives": int(ts.labels.sum()),
+        "outcome": OUTCOME_KEY,
+        "follow_up_months": follow_up,
         "profile": exports.profile.name,
     }
 
@@ -193,6 +196,7 @@ def train(
     demonstration: bool = False,
     recalibrate: bool = False,
     shape: str = "auto",
+    follow_up: int = FOLLOW_UP_MONTHS,
     progress: Progress | None = None,
 ) -> TrainingResult:
     """Fit on the earlier data, measure on held-out data with baselines and fairness, and write the card. The
@@ -206,7 +210,7 @@ def train(
             hint=msg("choose from {join}", join=", ".join(FEATURE_SETS)),
         )
     names = FEATURE_SETS[feature_set]
-    ts = training_set(exports, say)
+    ts = training_set(exports, say, follow_up)
     warnings = [w for w in (roster_leakage(exports, names),) if w]
     train_idx, test_idx, how = split(ts, seed)
     linear_auc: float | None = None
@@ -274,7 +278,7 @@ def train(
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "intended_use": INTENDED_USE,
             "limits": LIMITS,
-            "training_data": _data_description(exports, ts),
+            "training_data": _data_description(exports, ts, follow_up),
             "validation": {
                 "method": how,
                 "train_rows": len(train_idx),

@@ -1,0 +1,80 @@
+"""The outcome as DUO counts it: who left school early, and from when an as-of date's outcome is known.
+
+DUO (and OCW's VSV-monitor) counts a voortijdig schoolverlater as a young person under 23 who was enrolled in one
+year, is not enrolled anywhere the next, and left without a startkwalificatie. A student who left this school for
+another is therefore not one: the outcomes table says so in `enrolled_elsewhere`, and such a student is never a
+positive. An outcome is known only once its follow-up period (12 months by default) has passed; before that, a
+student who will leave looks like one who stays. docs/features.md gives the sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from riskscreen.errors import Day, Message, UsageError, msg
+
+FOLLOW_UP_MONTHS = 12
+# an export made on a Friday may hold nothing after Wednesday: the data reach their last day up to a week early
+GRACE_DAYS = 7
+OUTCOME_KEY = "vsv"  # the model card's key of this definition; older cards have none (the school's own column)
+
+
+def definition(months: int) -> Message:
+    """The outcome in words, as the model card states it."""
+    return msg(
+        "left without a startkwalificatie and not enrolled elsewhere (DUO's voortijdig schoolverlater), within "
+        "{months} months after the as-of date",
+        months=months,
+    )
+
+
+def left_early(outcomes: pd.DataFrame) -> pd.Series:
+    """1.0 where a row's student left without a startkwalificatie and is not enrolled elsewhere, else 0.0."""
+    left = outcomes["left_without_qualification"].astype(float) == 1.0
+    if "enrolled_elsewhere" in outcomes:
+        left &= outcomes["enrolled_elsewhere"].astype(float).fillna(0.0) != 1.0
+    return left.astype(float)
+
+
+def follow_up_end(as_of: dt.date, months: int) -> dt.date:
+    """The last day of an as-of date's follow-up: the same day `months` months later (the month's last day when
+    that month is shorter)."""
+    month_index = as_of.month - 1 + months
+    year, month = as_of.year + month_index // 12, month_index % 12 + 1
+    for day in range(as_of.day, 0, -1):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a first day")
+
+
+def check_follow_up(as_of_dates: list[dt.date], last_day: dt.date | None, months: int = FOLLOW_UP_MONTHS) -> None:
+    """Refuse outcomes whose follow-up is not over in the data: their leavers are not known yet and would be
+    counted as students who stayed. The data reach `last_day` (the exports' last registration or grade)."""
+    if not 1 <= months <= 60:
+        raise UsageError(msg("`follow_up` must be from 1 to 60 months, not {months}", months=months))
+    if last_day is None or not as_of_dates:
+        return
+    reached = last_day + dt.timedelta(days=GRACE_DAYS)
+    early = [d for d in sorted(as_of_dates) if follow_up_end(d, months) > reached]
+    if early:
+        first = early[0]
+        raise UsageError(
+            msg(
+                "the outcomes of as-of {as_of} are not known yet: its follow-up of {months} months runs to {end}, "
+                "and the data end on {last}",
+                as_of=Day(first),
+                months=months,
+                end=Day(follow_up_end(first, months)),
+                last=Day(last_day),
+            ),
+            hint=msg(
+                "leave out the as-of dates from {as_of} on (this one can be trained on from {end}), or give "
+                "`follow_up` the months the outcomes were counted over",
+                as_of=Day(first),
+                end=Day(follow_up_end(first, months) - dt.timedelta(days=GRACE_DAYS)),
+            ),
+        )
