@@ -10,6 +10,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from riskscreen.errors import Message, msg
+from riskscreen.i18n import decimal
 from riskscreen.ingest.mapping import MappedTable
 from riskscreen.ingest.problems import ERROR, Problem, problem_at
 from riskscreen.ingest.profiles import ATTENDANCE_CODES, LEERWEGEN, LEVELS
@@ -231,7 +232,7 @@ def _bounds(checks: list[pa.Check], decimals: int) -> Message:
 
     def shown(value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
-        return f"{number:.{decimals}f}".replace(".", ",")
+        return decimal(number, "nl", f".{decimals}f")  # the contract's bounds as the Dutch exports write them
 
     stats: dict[str, dict[str, object]] = {str(c.name): dict(c.statistics or {}) for c in checks}
     low_incl = stats.get("greater_than_or_equal_to", {}).get("min_value")
