@@ -53,7 +53,7 @@ NUMBER_RUN = re.compile(
 DATE_IN_RUN = re.compile(
     r"\b\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}\b|\b(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\b"
     r"|\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uur|u\b)|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-    r"|\b(?:19|20)\d{2}\s*[-/]\s*(?:19|20)?\d{2}\b"
+    r"|\b(?P<first>(?:19|20)\d{2})\s*[-/]\s*(?P<next>(?:19|20)?\d{2})\b"
 )
 DUTCH_PHONE = re.compile(r"(?:\+31|0031|31|0)[1-9]\d{8}")
 _GROUP = re.compile(r"\+?\d+")
@@ -119,11 +119,20 @@ def digit_groups(text: str) -> Iterator[list[str]]:
     """The numbers of a text as runs of digit groups ("+31 (0)6 1234 5678" -> ["+31", "6", "1234", "5678"]), with
     letters that stand for digits read as digits, and days, moments and school years left out."""
     text = _DIGITLIKE_WORD.sub(lambda m: m.group(0).translate(_LOOKALIKE_DIGITS), text)
-    text = DATE_IN_RUN.sub(" ; ", text).replace("(0)", " ")
+    text = DATE_IN_RUN.sub(_not_a_number, text).replace("(0)", " ")
     for run in NUMBER_RUN.finditer(text):
         groups = _GROUP.findall(_PLUS_SPACE.sub("+", run.group(0)))
         if groups:
             yield groups
+
+
+def _not_a_number(found: re.Match[str]) -> str:
+    """A day or a moment leaves the run; so does a school year, but only one whose second year follows the first
+    ("2026-2027", "2026-27"): "0600-2000-00" is a phone number, not the school year 2000-00."""
+    first, following = found.group("first"), found.group("next")
+    if first is not None and int(following[-2:]) != (int(first) + 1) % 100:
+        return found.group(0)
+    return " ; "
 
 
 def _spelled(groups: list[str], *, starts: str = "", length: int = 0) -> Iterator[str]:

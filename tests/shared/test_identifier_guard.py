@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from tests.helpers import accepted, bsns, fill, refused, run, school
@@ -123,6 +123,7 @@ def _written(digits: str, separators: list[str]) -> str:
     before=st.sampled_from(["", "bel ", "tel: ", "nummer moeder: ", "(", "x"]),
     o_for_zero=st.booleans(),
 )
+@example(mobile="00200000", separators=["", "", "", "-"], before="", o_for_zero=False)  # "0600-2000-00": no school year
 def test_a_mobile_number_however_grouped_is_refused(
     mobile: str, separators: list[str], before: str, o_for_zero: bool
 ) -> None:

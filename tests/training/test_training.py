@@ -14,7 +14,8 @@ from riskscreen.cli import app
 from riskscreen.ingest.pipeline import load_exports
 from riskscreen.render.card import card_markdown, evaluation_markdown
 from riskscreen.training.dataset import split, training_set
-from riskscreen.training.metrics import calibration_deciles, fairness, metrics, rule_score, top_k_mask
+from riskscreen.training.fairness import fairness
+from riskscreen.training.metrics import calibration_deciles, metrics, rule_score, top_k_mask
 from riskscreen.training.train import train
 
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
@@ -33,7 +34,8 @@ def test_training_set_has_features_at_each_as_of(history_exports) -> None:  # ty
     dates = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of})
     assert dates == ["2023-12-01", "2024-11-29", "2025-11-28"]
     assert len(ts.labels) == 1800 and set(np.unique(ts.labels)) == {0, 1}
-    assert list(ts.audit.columns) == ["audit_gender"]
+    assert list(ts.audit.columns) == ["level", "audit_gender"]  # level always (#24 item 6)
+    assert set(ts.audit["level"]) == {"vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo"}
 
 
 def test_temporal_split_never_puts_a_student_on_both_sides(history_exports) -> None:  # type: ignore[no-untyped-def]
@@ -104,8 +106,35 @@ def test_fairness_ratios_against_the_largest_group() -> None:
     assert (v["n"], v["prevalence"], v["recall"], v["false_positive_rate"], v["precision"]) == (4, 0.25, 1.0, 0.0, 1.0)
     assert v["ratio_to_largest"]["recall"] == 2.0
     assert v["calibration_in_the_large"] == 1.5 and m["calibration_in_the_large"] == 1.1
-    assert v["outside_range"] == ["recall", "false_positive_rate", "precision", "calibration_in_the_large"]
-    assert m["outside_range"] == []
+    # one or two leavers a group: too small to judge, so nothing is flagged however far the ratios lie
+    assert (m["leavers"], v["leavers"], m["small_group"], v["small_group"]) == (2, 1, True, True)
+    assert v["outside_range"] == [] and m["outside_range"] == []
+
+
+def _audit_case(reference_hits: int, other_hits: int) -> dict:  # type: ignore[type-arg]
+    """Two groups of 400 students with 40 leavers each; the top 10% (80 rows) holds `reference_hits` leavers of
+    group a and `other_hits` of group b, filled up with stayers of a."""
+    y = np.array(([1] * 40 + [0] * 360) * 2)
+    group = np.array(["a"] * 400 + ["b"] * 400)
+    p = np.full(800, 0.01)
+    p[:reference_hits] = 0.9  # a's leavers on the list
+    p[400 : 400 + other_hits] = 0.9  # b's leavers on the list
+    p[40 : 40 + 80 - reference_hits - other_hits] = 0.8  # a's stayers fill the list
+    return fairness(pd.DataFrame({"audit_x": group}), y, p, fraction=0.1, n_boot=300, seed=1)
+
+
+def test_a_gap_the_data_support_is_flagged_and_one_they_do_not_is_not() -> None:
+    """#24 item 6: intervals per group; (!) only where the ratio lies outside 0.8-1.25 and the interval leaves
+    out the reference group's value."""
+    a, b = _audit_case(30, 10)["columns"]["audit_x"]["groups"]
+    assert (a["recall"], b["recall"], b["ratio_to_largest"]["recall"]) == (0.75, 0.25, 0.3333)
+    low, high = b["intervals"]["recall"]
+    assert low < 0.25 < high < 0.75  # b's recall is known to lie well below a's
+    assert "recall" in b["outside_range"] and not b["small_group"] and b["leavers"] == 40
+    close_a, close_b = _audit_case(20, 15)["columns"]["audit_x"]["groups"]
+    assert close_b["ratio_to_largest"]["recall"] == 0.75  # outside 0.8-1.25 ...
+    assert close_b["intervals"]["recall"][1] >= close_a["recall"]  # ... but the interval holds a's 0.5
+    assert "recall" not in close_b["outside_range"]
 
 
 def test_train_reports_baselines_on_the_same_rows(history_exports) -> None:  # type: ignore[no-untyped-def]

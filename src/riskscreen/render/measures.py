@@ -12,6 +12,7 @@ from riskscreen.scoring.card import (
     Interval,
     Metrics,
 )
+from riskscreen.training.fairness import SMALL_GROUP_LEAVERS
 
 
 def interval_text(m: Interval | None, lang: str) -> str:
@@ -72,11 +73,13 @@ def fairness_lines(audit: Fairness, lang: str = "en") -> list[str]:
     lines = [
         say(
             msg(
-                "Flagged = in the top {share}; ratios are to the largest group and marked (!) outside "
-                "{low}-{high}. Groups under 30 students are too small to judge.",
+                "Flagged = in the top {share}; ratios are to the largest group, in brackets the 95% interval. (!) "
+                "marks a ratio outside {low}-{high} whose interval leaves out the largest group's value. A group "
+                "with fewer than {leavers} leavers is too small to judge.",
                 share=audit.top_fraction or "10%",
                 low=figure(low, lang, "g"),
                 high=figure(high, lang, "g"),
+                leavers=SMALL_GROUP_LEAVERS,
             )
         )
     ]
@@ -88,26 +91,27 @@ def fairness_lines(audit: Fairness, lang: str = "en") -> list[str]:
             "",
             say(
                 msg(
-                    "| group | n | prevalence | recall | false positive rate | precision | calibration "
+                    "| group | n | leavers | prevalence | recall | false positive rate | precision | calibration "
                     "(mean p / rate) |"
                 )
             ),
-            "|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for g in block.groups:
             cells = []
             for metric in metrics:
                 value, ratio = getattr(g, metric), g.ratio_to_largest.get(metric)
-                mark = " (!)" if metric in g.outside_range else ""
-                cells.append(
-                    say(msg("n/a"))
-                    if value is None
-                    else f"{figure(value, lang)} (x{figure(ratio, lang, '.2f')}){mark}"
-                    if ratio is not None
-                    else figure(value, lang)
-                )
+                if value is None:
+                    cells.append(say(msg("n/a")))
+                    continue
+                span = g.intervals.get(metric)
+                shown = figure(value, lang) + (f" ({figure(span[0], lang)}-{figure(span[1], lang)})" if span else "")
+                if ratio is not None:
+                    shown += f" x{figure(ratio, lang, '.2f')}" + (" (!)" if metric in g.outside_range else "")
+                cells.append(shown)
             name = say(msg("{group} (small)", group=g.group)) if g.small_group else g.group
-            lines.append(f"| {name} | {g.n} | " + " | ".join(cells) + " |")
+            leavers = "" if g.leavers is None else str(g.leavers)
+            lines.append(f"| {name} | {g.n} | {leavers} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -88,6 +88,8 @@ class FairnessGroup(Record):
     ratio_to_largest: dict[str, float | None]
     outside_range: list[str]
     small_group: bool
+    leavers: int | None = None  # cards before #24 judged a group small by its students
+    intervals: dict[str, list[float]] = Field(default_factory=dict)  # 95% bootstrap, per metric
 
 
 class FairnessColumn(Record):

@@ -19,7 +19,7 @@ from riskscreen.scoring.model import (
     make_pipeline,
 )
 from riskscreen.signals.context import roster_at
-from riskscreen.signals.feature_table import build_features
+from riskscreen.signals.feature_table import LEVEL_COLUMNS, build_features
 from riskscreen.signals.features import SPEC
 
 Progress = Callable[[str], None]
@@ -76,14 +76,29 @@ def training_set(exports: Exports, progress: Progress | None = None, follow_up: 
     features = pd.concat(frames, ignore_index=True)
     student_ids = np.concatenate(ids)
     audit = pd.DataFrame(index=features.index)
+    # Unequal opportunity runs along level and leerweg: the audit always looks there, by each row's own level
+    levels = _level_of(features)
+    if pd.notna(levels).any():
+        audit["level"] = levels
     roster = roster_at(exports.students, pd.Timestamp(outcomes["as_of"].max()))
     if roster is not None:
+        if "leerweg" in roster:
+            known = pd.Series(roster["leerweg"].astype(object).to_numpy(), index=roster["student_id"].astype(str))
+            audit["leerweg"] = known.reindex(student_ids).to_numpy()
         for column in [c for c in roster.columns if str(c).startswith("audit_")]:
             values = pd.Series(
                 roster[column].astype(object).to_numpy(), index=roster["student_id"].astype(str).to_numpy()
             )
             audit[column] = values.reindex(student_ids).to_numpy()
     return TrainingSet(features, np.concatenate(labels), student_ids, np.concatenate(dates), audit)
+
+
+def _level_of(features: pd.DataFrame) -> np.ndarray:
+    """Each row's level from the feature table's level columns (as the roster had it at that as-of date)."""
+    levels = np.full(len(features), None, dtype=object)
+    for column in LEVEL_COLUMNS:
+        levels[(features[column] == 1.0).to_numpy()] = column.removeprefix("level_")
+    return levels
 
 
 def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:

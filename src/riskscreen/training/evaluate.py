@@ -15,7 +15,8 @@ from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.training.dataset import Progress, TrainingSet, split, training_set
-from riskscreen.training.metrics import fairness, metrics, one_blas_thread, paired_difference
+from riskscreen.training.fairness import fairness
+from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference
 from riskscreen.training.shapes import fit_shape
 from riskscreen.training.train import NO_AUDIT, assess, file_sha256
 
@@ -109,7 +110,11 @@ def evaluate(
         n_boot=n_boot,
         bands=loaded.fitted.bands,
     )
-    audit = fairness(ts.audit, ts.labels, scores) if len(ts.audit.columns) else {"columns": {}, "note": NO_AUDIT}
+    audit = (
+        fairness(ts.audit, ts.labels, scores, n_boot=n_boot, seed=seed, students=ts.student_ids)
+        if len(ts.audit.columns)
+        else {"columns": {}, "note": NO_AUDIT}
+    )
     held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.

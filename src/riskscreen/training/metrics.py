@@ -1,4 +1,4 @@
-"""Honest numbers: metrics with bootstrap intervals, top-k, calibration, baselines and a fairness audit."""
+"""Honest numbers: metrics with bootstrap intervals, top-k, calibration and baselines (fairness: its own module)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def top_k_mask(score: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-def _k(n: int, fraction: float) -> int:
+def top_count(n: int, fraction: float) -> int:
     return max(1, math.ceil(fraction * n))
 
 
@@ -146,7 +146,7 @@ def metrics(
     y = np.asarray(y, dtype=int)
     score = np.asarray(score, dtype=float)
     chunks = draws if draws is not None else resamples(y.size, n_boot, seed, groups)
-    ks = {frac_key(f): _k(y.size, f) for f in TOP_FRACTIONS}
+    ks = {frac_key(f): top_count(y.size, f) for f in TOP_FRACTIONS}
     if capacity:
         ks[str(capacity)] = min(capacity, y.size)
     samples = _resampled(y, score, chunks, list(ks.values()))
@@ -331,7 +331,7 @@ def paired_difference(
     for both (a paired bootstrap; students with all their rows where they have several): ROC AUC and precision in
     the top 10%."""
     y = np.asarray(y, dtype=int)
-    k = _k(y.size, 0.10)
+    k = top_count(y.size, 0.10)
     chunks = draws if draws is not None else resamples(y.size, n_boot, seed, groups)
     ours, theirs = _resampled(y, model, chunks, [k]), _resampled(y, black_box_scores, chunks, [k])
     return {
@@ -343,54 +343,7 @@ def paired_difference(
     }
 
 
-def fairness(
-    groups: pd.DataFrame,
-    y: np.ndarray,
-    p: np.ndarray,
-    *,
-    fraction: float = FAIRNESS_FRACTION,
-    bands: dict[str, float] | None = None,
-) -> dict[str, Any]:
-    """Per audit column and group: count, prevalence, top-k recall, FPR, precision, calibration-in-the-large;
-    each as a ratio to the largest group, flagged outside 0.8-1.25."""
-    y = np.asarray(y, dtype=int)
-    flagged = top_k_mask(np.asarray(p, dtype=float), _k(y.size, fraction))
-    out: dict[str, Any] = {"top_fraction": frac_key(fraction), "range": list(FAIR_RANGE), "columns": {}}
-    for column in groups.columns:
-        values = groups[column].astype(object).where(groups[column].notna(), "(unknown)").astype(str).to_numpy()
-        rows = []
-        for group in sorted(set(values)):
-            m = values == group
-            pos, neg = y[m] == 1, y[m] == 0
-            rows.append(
-                {
-                    "group": group,
-                    "n": int(m.sum()),
-                    "prevalence": _r(y[m].mean()),
-                    "recall": _r(flagged[m][pos].mean()) if pos.any() else None,
-                    "false_positive_rate": _r(flagged[m][neg].mean()) if neg.any() else None,
-                    "precision": _r(y[m][flagged[m]].mean()) if flagged[m].any() else None,
-                    "calibration_in_the_large": _r(p[m].mean() / y[m].mean()) if y[m].mean() > 0 else None,
-                }
-            )
-        largest = max(rows, key=lambda r: r["n"])
-        for row in rows:
-            ratios = {}
-            flags = []
-            for metric in ("prevalence", "recall", "false_positive_rate", "precision", "calibration_in_the_large"):
-                a, b = row[metric], largest[metric]
-                ratio = _r(a / b) if a is not None and b not in (None, 0) else None
-                ratios[metric] = ratio
-                if ratio is not None and metric != "prevalence" and not FAIR_RANGE[0] <= ratio <= FAIR_RANGE[1]:
-                    flags.append(metric)
-            row["ratio_to_largest"] = ratios
-            row["outside_range"] = flags
-            row["small_group"] = row["n"] < 30
-        out["columns"][column] = {"reference_group": largest["group"], "groups": rows}
-    return out
-
-
-def _r(x: float) -> float | None:
+def rounded(x: float) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
 
 

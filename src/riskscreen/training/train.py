@@ -30,11 +30,11 @@ from riskscreen.scoring.model import (
 )
 from riskscreen.signals.features import SPEC
 from riskscreen.training.dataset import Progress, TrainingSet, choose_c, roster_leakage, split, training_set
+from riskscreen.training.fairness import fairness
 from riskscreen.training.metrics import (
     Chunk,
     black_box,
     compare,
-    fairness,
     metrics,
     one_blas_thread,
     paired_difference,
@@ -175,7 +175,7 @@ def assess(
         },
     }
     audit = (
-        fairness(ts.audit.iloc[test], y_test, scores, bands=bands)
+        fairness(ts.audit.iloc[test], y_test, scores, bands=bands, n_boot=n_boot, seed=seed, students=students)
         if len(ts.audit.columns)
         else {"columns": {}, "note": NO_AUDIT}
     )
