@@ -15,7 +15,7 @@ from riskscreen.ingest.pipeline import load_exports
 from riskscreen.render.card import card_markdown, evaluation_markdown
 from riskscreen.training.dataset import split, training_set
 from riskscreen.training.fairness import fairness
-from riskscreen.training.metrics import calibration_deciles, metrics, rule_score, top_k_mask
+from riskscreen.training.metrics import calibration_deciles, metrics, rule_score, top_k_mask, unauthorised_score
 from riskscreen.training.train import train
 
 # These tests check what errors say, in English; tests/test_messages.py checks their Dutch.
@@ -78,15 +78,21 @@ def test_top_k_breaks_ties_by_position() -> None:
     assert top_k_mask(np.array([0.5, 0.5, 0.9, 0.5]), 2).tolist() == [True, False, True, False]
 
 
-def test_rule_based_count() -> None:
+def test_the_abc_baseline_counts_the_published_indicators_on_a_hand_made_table() -> None:
+    """#24 item 7: Attendance under 90%, Behaviour (a removal from class), Course performance (a core fail), as
+    Balfanz, Herzog & Mac Iver (2007) publish them; a repeated year is not one of them."""
     features = pd.DataFrame(
         {
-            "absence_rate_12w": [0.2, 0.05, 0.11, 0.0],
-            "core_fails_12w": [1, 0, 0, 2],
-            "repeated_years": [1, np.nan, 0, 0],
+            "absence_rate_12w": [0.2, 0.05, 0.11, 0.0, 0.10],
+            "removed_12w": [1, 0, np.nan, 3, 0],
+            "core_fails_12w": [1, 0, 0, 2, 0],
+            "repeated_years": [1, 2, 0, 0, 4],
+            "unauthorised_hours_12w": [12.0, 0.0, 3.0, np.nan, 40.0],
         }
     )
-    assert np.floor(rule_score(features)).tolist() == [3.0, 0.0, 1.0, 1.0]
+    assert np.floor(rule_score(features)).tolist() == [3.0, 0.0, 1.0, 2.0, 0.0]
+    assert np.floor(unauthorised_score(features)).tolist() == [12.0, 0.0, 3.0, 0.0, 40.0]
+    assert np.argsort(-unauthorised_score(features)).tolist()[:2] == [4, 0]
 
 
 def test_fairness_ratios_against_the_largest_group() -> None:

@@ -33,7 +33,8 @@ def metrics_lines(metrics: Metrics, baselines: Baselines | None = None, lang: st
     columns: list[tuple[str, Metrics]] = [(say(msg("model")), metrics)]
     if baselines is not None:
         columns += [
-            (say(msg("rule-based count")), baselines.rule_count),
+            (say(msg("ABC count")), baselines.rule_count),
+            *([(say(msg("unauthorised hours")), baselines.unauthorised_hours)] if baselines.unauthorised_hours else []),
             (say(msg("gradient boosting")), baselines.gradient_boosting),
         ]
     lines = [

@@ -72,8 +72,9 @@ class ComparisonRows(Record):
 
 
 class Baselines(Record):
-    rule_count: Baseline
+    rule_count: Baseline  # the ABC indicators, counted (before #24: attendance, a core fail, a repeated year)
     gradient_boosting: Baseline
+    unauthorised_hours: Baseline | None = None
     comparison_rows: ComparisonRows | None = None
 
 

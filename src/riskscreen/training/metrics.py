@@ -258,17 +258,28 @@ def calibration_deciles(y: np.ndarray, p: np.ndarray) -> list[dict[str, Any]]:
 
 
 def rule_score(features: pd.DataFrame, seed: int = 0) -> np.ndarray:
-    """The rule-based early-warning count: attendance below 90%, a core-subject fail, a repeated year.
+    """The ABC early-warning indicators as published (Balfanz, Herzog & Mac Iver 2007, Educational Psychologist
+    42(4)), counted: Attendance below 90% (absence over a tenth of the lesson hours, last 12 lesson weeks),
+    Behaviour (a removal from class, last 12 lesson weeks), Course performance (a fail in a core subject).
 
     Ties (many students share a count) are broken by a fixed random order, so no feature leaks in.
     """
     count = (
         (features["absence_rate_12w"] > 0.10).astype(int)
+        + (features["removed_12w"].fillna(0) >= 1).astype(int)
         + (features["core_fails_12w"] >= 1).astype(int)
-        + (features["repeated_years"].fillna(0) >= 1).astype(int)
     ).to_numpy(dtype=float)
-    jitter = np.random.default_rng(seed).random(count.size) * 1e-3
-    return count + jitter
+    return count + _tie_breaker(count.size, seed)
+
+
+def unauthorised_score(features: pd.DataFrame, seed: int = 0) -> np.ndarray:
+    """What many schools do without a model: rank by unauthorised hours in the last 12 lesson weeks."""
+    hours = features["unauthorised_hours_12w"].fillna(0).to_numpy(dtype=float)
+    return hours + _tie_breaker(hours.size, seed)
+
+
+def _tie_breaker(size: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).random(size) * 1e-3
 
 
 def black_box(

@@ -12,7 +12,13 @@ from sklearn.metrics import roc_curve
 from riskscreen.errors import OutputError, UsageError, msg
 from riskscreen.files import write_output
 
-NAMES = {"model": "riskscreen model", "rule_count": "rule-based count", "gradient_boosting": "gradient boosting"}
+NAMES = {
+    "model": "riskscreen model",
+    "rule_count": "ABC count",
+    "unauthorised_hours": "unauthorised hours",
+    "gradient_boosting": "gradient boosting",
+}
+NOT_PROBABILITIES = ("rule_count", "unauthorised_hours")  # a count and hours: no calibration curve
 
 
 def require_matplotlib() -> None:
@@ -83,13 +89,13 @@ def write_plots(
 
     fig, ax = plt.subplots(figsize=(5, 5))
     for key, s in scores.items():
-        if key == "rule_count":
-            continue  # a count is not a probability
+        if key in NOT_PROBABILITIES:
+            continue
         yy = y[rows[key]] if key in rows else y
         order = np.argsort(s, kind="stable")
         chunks = np.array_split(order, min(10, yy.size))
         ax.plot([s[c].mean() for c in chunks], [yy[c].mean() for c in chunks], marker="o", label=NAMES.get(key, key))
-    top = float(max(*(s.max() for k, s in scores.items() if k != "rule_count"), 0.05))
+    top = float(max(*(s.max() for k, s in scores.items() if k not in NOT_PROBABILITIES), 0.05))
     ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=1)
     ax.set(xlabel="mean predicted probability", ylabel="observed rate", title="Calibration by decile")
     ax.legend()

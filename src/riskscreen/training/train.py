@@ -40,6 +40,7 @@ from riskscreen.training.metrics import (
     paired_difference,
     resamples,
     rule_score,
+    unauthorised_score,
 )
 from riskscreen.training.shapes import choose_shape, fit_shape
 
@@ -162,12 +163,17 @@ def assess(
     draws = resamples(y_test.size, n_boot, seed, students)  # the same resamples for the model and the baselines
     model_metrics = metrics(y_test, scores, capacity=capacity, draws=draws)
     rules = rule_score(x_test, seed)
+    hours = unauthorised_score(x_test, seed)
     bb = black_box(x_train, ts.labels[train], x_test, seed)
     baselines = {
         "rule_count": {
             **metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
-            "description": "count of: attendance below 90% (absence over 10% of 30 lesson hours a "
-            "week, last 12 lesson weeks), a core-subject fail, a repeated year",
+            "description": "the ABC indicators, counted: attendance below 90% (absence over 10% of 30 lesson "
+            "hours a week, last 12 lesson weeks), a removal from class (last 12 lesson weeks), a core-subject fail",
+        },
+        "unauthorised_hours": {
+            **metrics(y_test, hours, capacity=capacity, probabilities=False, draws=draws),
+            "description": "rank by unauthorised hours in the last 12 lesson weeks",
         },
         "gradient_boosting": {
             **metrics(y_test, bb, capacity=capacity, draws=draws),
@@ -179,7 +185,13 @@ def assess(
         if len(ts.audit.columns)
         else {"columns": {}, "note": NO_AUDIT}
     )
-    return model_metrics, baselines, audit, {"model": scores, "rule_count": rules, "gradient_boosting": bb}, draws
+    return (
+        model_metrics,
+        baselines,
+        audit,
+        {"model": scores, "rule_count": rules, "unauthorised_hours": hours, "gradient_boosting": bb},
+        draws,
+    )
 
 
 @one_blas_thread
