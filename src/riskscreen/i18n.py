@@ -62,6 +62,19 @@ def percent(p: float, lang: str) -> str:
     return number(100 * p, lang) + "%"
 
 
+# A student's chance claims no more precision than the model has (#24 item 3): whole percents, the ends open.
+CHANCE_FLOOR, CHANCE_CEILING = 0.01, 0.95
+
+
+def chance(p: float, lang: str) -> str:
+    """A student's chance as a person should read it: whole percents, "<1%" below one, ">95%" above 95."""
+    if p < CHANCE_FLOOR:
+        return "<1%"
+    if p > CHANCE_CEILING:
+        return ">95%"
+    return f"{round(100 * p)}%"
+
+
 def signed(value: float, lang: str) -> str:
     """A logit contribution with its sign and three decimals."""
     return decimal(value, lang, "+.3f")

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from riskscreen import i18n
-from riskscreen.i18n import band_label, date_text, label, number, percent, signed, texts
+from riskscreen.i18n import band_label, chance, date_text, label, number, signed, texts
 from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, json_text, plain, to_text
 from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
@@ -77,7 +77,7 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
                     row["student_id"],
                     _text(row["mentor"]),
                     _text(row["class"]),
-                    percent(row["probability"], lang),
+                    chance(row["probability"], lang),
                     band_label(row["band"], lang),
                     reasons or "-",
                     flags,
@@ -201,7 +201,7 @@ def explain_renderable(ex: Explanation) -> Group:
         parts.append(Text(warning, style="bold yellow"))
     details = [
         ew["rank"].format(rank=row["rank"], n=len(result.table)),
-        f"{label('probability', lang).lower()} {percent(row['probability'], lang)}",
+        f"{label('probability', lang).lower()} {chance(row['probability'], lang)}",
         f"{label('band', lang).lower()} {band_label(row['band'], lang)}",
     ]
     if _text(row["mentor"]):

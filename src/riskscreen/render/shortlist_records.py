@@ -11,13 +11,13 @@ import pandas as pd
 from riskscreen.i18n import (
     OVERFLOW,
     band_label,
+    chance,
     change_text,
     choice_label,
     date_text,
     group_label,
     label,
     number,
-    percent,
     prompt_text,
     texts,
 )
@@ -216,7 +216,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
                 "name": (sl.names or {}).get(sid, ""),
                 "class": "" if pd.isna(row["class"]) else str(row["class"]),
                 "band": band_label(row["band"], lang),
-                "probability": percent(row["probability"], lang),
+                "probability": chance(row["probability"], lang),
                 "probability_value": float(row["probability"]),
                 "change": change_text(row["change"], row["change_points"], lang),
                 "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
@@ -258,13 +258,13 @@ def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
     for _, r in sl.left.iterrows():
         if group is not None and r["group"] != group:
             continue
-        now = percent(r["now"], lang) if r["now"] is not None and r["now"] == r["now"] else "-"
+        now = chance(r["now"], lang) if r["now"] is not None and r["now"] == r["now"] else "-"
         why = words[f"left_why_{r['why']}"]
         moved = moved_text(r["moved"], lang)
         if moved:
             why += "; " + "; ".join(moved)
         out.append(
-            words["left_row"].format(student=r["student_id"], before=percent(r["before"], lang), now=now, why=why)
+            words["left_row"].format(student=r["student_id"], before=chance(r["before"], lang), now=now, why=why)
         )
     return out
 
