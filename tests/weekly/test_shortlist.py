@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.helpers import load, small_listing
@@ -357,3 +358,29 @@ def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
         "20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
         "Achtergrond (verandert niet): 2 keer blijven zitten",
     ]
+
+
+def test_a_change_within_the_weeks_noise_is_about_the_same_unless_the_band_moved() -> None:
+    """#24 item 3: the least change reported is twice the week-to-week noise of every student's chance (a robust
+    sd), at least 1 point; a smaller move is 'same', unless the student's band changed."""
+    from riskscreen.weekly.shortlist import _changes, change_threshold
+    from riskscreen.workspace.snapshots import Snapshot
+
+    ids = [f"S{i:03d}" for i in range(100)]
+    before = pd.DataFrame({"probability": [0.10] * 100, "band": ["elevated"] * 100, "on_list": [True] * 100}, index=ids)
+    wobble = np.tile([-0.02, -0.01, 0.0, 0.01, 0.02], 20)  # every student moves up to 2 points each week
+    now = pd.DataFrame({"student_id": ids, "probability": 0.10 + wobble})
+    previous = Snapshot(dt.date(2026, 11, 20), "demo", before)
+    # deviations 0, 1 and 2 points: median 1 -> noise 1.4826, threshold 2.97 rounded to 3.0
+    assert change_threshold(now, previous) == 3.0
+    assert change_threshold(now, None) is None
+    entries = pd.DataFrame(
+        {
+            "student_id": ["S000", "S001", "S002"],
+            "probability": [0.125, 0.14, 0.105],  # +2.5, +4.0, +0.5 points
+            "band": ["elevated", "elevated", "high"],  # S002 moved up a band
+        }
+    )
+    features = pd.DataFrame(index=pd.Index([], name="student_id"))
+    kinds, points, _ = _changes(entries, previous, features, pd.Series(dtype=float), 3.0)
+    assert kinds == ["same", "up", "up"] and points == [2.5, 4.0, 0.5]

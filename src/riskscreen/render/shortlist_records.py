@@ -15,6 +15,7 @@ from riskscreen.i18n import (
     change_text,
     choice_label,
     date_text,
+    decimal,
     group_label,
     label,
     number,
@@ -64,6 +65,8 @@ def header_lines(sl: Shortlist) -> list[str]:
         lines.append(statutory["undetermined"].format(reason=statutory[f"reason_{sl.result.statutory_undetermined}"]))
     if sl.previous_as_of:
         lines.append(f"{words['compared_with']} {date_text(sl.previous_as_of, lang)}.")
+        if sl.change_threshold is not None:
+            lines.append(str(words["noise"]).format(points=decimal(sl.change_threshold, lang)))
     else:
         lines.append(words["no_previous"])
     if "all" in sl.cap_left:

@@ -30,7 +30,8 @@ from riskscreen.workspace.snapshots import Snapshot, make_snapshot
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
 PROMPT_KIND = {f.name: f.prompt for f in FEATURES}
 MAX_PROMPTS = 3
-SAME_WITHIN_POINTS = 1.0
+SAME_WITHIN_POINTS = 1.0  # the least change reported, however quiet the week
+NOISE_SDS = 2.0  # a change is reported beyond twice the week's noise (#24 item 3)
 WHY_SIGNALS = 2  # signals shown for why a student is new, rose, fell or left
 
 
@@ -45,6 +46,7 @@ class Shortlist:
     capacity: int
     per_mentor: bool
     previous_as_of: dt.date | None
+    change_threshold: float | None = None  # percentage points: smaller moves are week-to-week noise
     groups: list[str] = field(default_factory=list)
     statutory: pd.DataFrame = field(default_factory=pd.DataFrame)  # open statutory signals, by deadline
     cap_left: dict[str, list[str]] = field(default_factory=dict)  # group -> above the band but left out
@@ -177,7 +179,10 @@ def build(
         )
     ]
     spread = signal_spread(result.features)
-    entries["change"], entries["change_points"], entries["moved"] = _changes(entries, previous, result.features, spread)
+    threshold = change_threshold(table, previous)
+    entries["change"], entries["change_points"], entries["moved"] = _changes(
+        entries, previous, result.features, spread, threshold or SAME_WITHIN_POINTS
+    )
     entries = entries.join(
         action_columns(entries, book, as_of, result.features, action_snapshots or {}, spread, referral_wait_weeks)
     ).join(own_view_columns(entries, book, as_of))
@@ -206,6 +211,7 @@ def build(
         capacity=capacity,
         per_mentor=per_mentor,
         previous_as_of=previous.as_of if previous else None,
+        change_threshold=threshold,
         groups=groups,
         statutory=_open_statutory(table, as_of),
         cap_left=cap_left,
@@ -265,8 +271,29 @@ def _open_statutory(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(open_rows + done_rows, columns=["student_id", "group", "entry"])
 
 
+def change_threshold(table: pd.DataFrame, previous: Snapshot | None) -> float | None:
+    """The least change in percentage points a list reports: twice the week-to-week noise of the chances of every
+    student on both lists (a robust sd: 1.4826 x the median absolute deviation of the changes), at least
+    SAME_WITHIN_POINTS. Most students' chances move a little every week without anything happening; a move within
+    that noise is "about the same". None without an earlier list."""
+    if previous is None:
+        return None
+    before = previous.students["probability"]
+    now = pd.Series(table["probability"].to_numpy(dtype=float), index=table["student_id"].astype(str).to_numpy())
+    common = now.index.intersection(before.index.astype(str))
+    if len(common) < 2:
+        return SAME_WITHIN_POINTS
+    delta = 100 * (now.loc[common].to_numpy() - before.reindex(common).to_numpy(dtype=float))
+    noise = 1.4826 * float(np.median(np.abs(delta - np.median(delta))))
+    return round(max(SAME_WITHIN_POINTS, NOISE_SDS * noise), 1)
+
+
 def _changes(
-    entries: pd.DataFrame, previous: Snapshot | None, features: pd.DataFrame, spread: pd.Series
+    entries: pd.DataFrame,
+    previous: Snapshot | None,
+    features: pd.DataFrame,
+    spread: pd.Series,
+    threshold: float = SAME_WITHIN_POINTS,
 ) -> tuple[list[str], list[float | None], list[list[dict[str, Any]]]]:
     if previous is None:
         return ["none"] * len(entries), [None] * len(entries), [[] for _ in range(len(entries))]
@@ -275,14 +302,15 @@ def _changes(
     kinds: list[str] = []
     points: list[float | None] = []
     moved: list[list[dict[str, Any]]] = []
-    for sid, p in zip(entries["student_id"].astype(str), entries["probability"], strict=True):
+    for sid, p, band in zip(entries["student_id"].astype(str), entries["probability"], entries["band"], strict=True):
         before = before_signals.loc[sid] if sid in before_signals.index else None
         if sid not in prev.index or not bool(prev.loc[sid, "on_list"]):
             kind, delta_points = "new", None
         else:
             delta = 100 * (float(p) - float(prev.loc[sid, "probability"]))
             delta_points = round(delta, 1)
-            kind = "same" if abs(delta) < SAME_WITHIN_POINTS else "up" if delta > 0 else "down"
+            moved_band = str(prev.loc[sid, "band"]) != str(band)
+            kind = "same" if abs(delta) < threshold and not moved_band else "up" if delta > 0 else "down"
         kinds.append(kind)
         points.append(delta_points)
         concern = {"new": 1, "up": 1, "down": -1}.get(kind, 0)
