@@ -108,8 +108,11 @@ def test_counts_follow_the_lists_and_the_actions_exactly() -> None:
     # agreed 2 + 1; closed 1 in September; reviews: on time (closed 25-09 <= 28-09), overdue (open on 20-09)
     assert by_month.cells == ((2, 1, 1, 1), (1, 0, 0, 0)) and by_month.column_totals == (3, 1, 1, 1)
     after = result.table("after_action")
-    # S0000: 0.5 before, 0.3 after (fell); S0001: no change; S0013: 0.2 before, 0.6 after (did not fall)
-    assert after.rows == ("havo", "vwo") and after.cells == ((1, 1, 0), (0, 1, 0))
+    # with an action: S0000 fell (0.5 -> 0.3), S0001 did not change, S0013 rose (0.2 -> 0.6). Beside them, from
+    # the list of 11 September, the students of their band without an action: the 10 other high ones (beside
+    # S0000 and S0001) and the 14 other elevated ones (beside S0013), whose chances stayed (#24 item 8)
+    assert after.rows == ("with_action", "similar_without_action")
+    assert after.cells == ((1, 2, 0), (0, 24, 0))
     left = result.table("left")  # S0000 left (with an action), S0030 left (without one)
     assert (left.rows, left.cells, left.total) == (("havo",), ((1, 1),), 2)
 

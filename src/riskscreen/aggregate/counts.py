@@ -75,7 +75,7 @@ def count(
         _referral_wait(book.actions, first, min(last, snapshots[-1].as_of)),
         *_own_view(actions),
         _action_months(book.actions, first, min(last, snapshots[-1].as_of), months),
-        _crossed("after_action", *_after(rows, book.actions, first, last, level)),
+        _crossed("after_action", *_after(rows, book.actions, first, last)),
     ]
     if outcomes is not None:
         tables.append(_crossed("left", *_left(outcomes, actions, level)))
@@ -285,33 +285,54 @@ def _action_months(actions: tuple[Action, ...], first: dt.date, last: dt.date, m
     )
 
 
+COMPARED = ("with_action", "similar_without_action")
+
+
 def _after(
-    rows: pd.DataFrame, actions: tuple[Action, ...], first: dt.date, last: dt.date, level: pd.Series
+    rows: pd.DataFrame, actions: tuple[Action, ...], first: dt.date, last: dt.date
 ) -> tuple[pd.Series, pd.Series, tuple[str, ...], tuple[str, ...]]:
-    """Students whose first action fell in the period: did their chance fall on a list within 8 weeks after it?
-    A count of what happened next, never a measure of what the action did."""
+    """Students whose first action fell in the period, and beside them similar students without any action (the
+    same band on the same list before it): did their chance fall on a list within 8 weeks? Students are picked
+    for an action at a peak, and a chance at a peak tends to fall whatever is done, so only the comparison says
+    anything; even then it is a comparison, never a measure of what the action did (#24 item 8)."""
     first_action: dict[str, dt.date] = {}
     for a in sorted(actions, key=lambda a: a.agreed):
         first_action.setdefault(a.student_id, a.agreed)
-    state = {}
-    for sid, agreed in first_action.items():
+    history = rows["probability"] if not rows.empty else pd.Series(dtype=float)
+    band = rows["band"].astype(str) if not rows.empty else pd.Series(dtype=object)
+    acted = set(first_action)
+    group: dict[str, str] = {}
+    state: dict[str, str] = {}
+    for sid, agreed in sorted(first_action.items(), key=lambda item: (item[1], item[0])):
         if not first <= agreed <= last:
             continue
-        try:
-            history = rows.loc[sid]["probability"]
-        except KeyError:
-            state[sid] = "no_later_list"
+        group[sid], state[sid] = "with_action", _fell(history, sid, agreed)
+        if sid not in history.index.get_level_values("student_id"):
             continue
-        until = agreed + dt.timedelta(days=AFTER_DAYS)
-        before = history[history.index <= agreed]
-        after = history[(history.index > agreed) & (history.index <= until)]
-        if before.empty or after.empty:
-            state[sid] = "no_later_list"
-        else:
-            state[sid] = "fell" if float(after.iloc[-1]) < float(before.iloc[-1]) else "did_not_fall"
-    states = pd.Series(state, dtype=object)
-    levels = level.reindex(states.index).fillna(UNKNOWN)
-    return levels, states, _order(levels, LEVELS), AFTER
+        mine = history.loc[sid]
+        listed_on = mine.index[mine.index <= agreed]
+        if listed_on.empty:
+            continue
+        day = listed_on[-1]  # the list the action was agreed on: whom it showed in the same band
+        on_that_list = band.xs(day, level="as_of")
+        for other in on_that_list.index[on_that_list == band.loc[(sid, day)]]:
+            if other not in acted and other not in group:
+                group[other], state[other] = "similar_without_action", _fell(history, other, agreed)
+    return pd.Series(group, dtype=object), pd.Series(state, dtype=object).reindex(list(group)), COMPARED, AFTER
+
+
+def _fell(history: pd.Series, sid: str, agreed: dt.date) -> str:
+    """Whether a student's chance on the last list within 8 weeks after a day lay below the one on the list
+    before it (or there was no such pair of lists)."""
+    try:
+        mine = history.loc[sid]
+    except KeyError:
+        return "no_later_list"
+    before = mine[mine.index <= agreed]
+    after = mine[(mine.index > agreed) & (mine.index <= agreed + dt.timedelta(days=AFTER_DAYS))]
+    if before.empty or after.empty:
+        return "no_later_list"
+    return "fell" if float(after.iloc[-1]) < float(before.iloc[-1]) else "did_not_fall"
 
 
 def _left(
