@@ -188,7 +188,7 @@ def score(
     warning = demo_warning(scored.result)
     if warning and format != ReportFormat.table:
         to_stderr(warning)
-    for note in (scored.result.rule_note(), scored.result.calendar_note()):
+    for note in (scored.result.season_note(), scored.result.rule_note(), scored.result.calendar_note()):
         if note:
             to_stderr(note)
     say(
@@ -232,6 +232,10 @@ def explain(
         output,
         force,
     )
-    for note in (explanation.result.rule_note(), explanation.result.calendar_note()):
+    for note in (
+        explanation.result.season_note(),
+        explanation.result.rule_note(),
+        explanation.result.calendar_note(),
+    ):
         if note:
             to_stderr(note)

@@ -298,7 +298,11 @@ def shortlist(
             )
     for note in weekly.notes:
         to_stderr(note)
-    for remark in (weekly.shortlist.result.rule_note(), weekly.shortlist.result.calendar_note()):
+    for remark in (
+        weekly.shortlist.result.season_note(),
+        weekly.shortlist.result.rule_note(),
+        weekly.shortlist.result.calendar_note(),
+    ):
         if remark:
             to_stderr(remark)
     say("history_from", where=weekly.workspace.describe(chosen))

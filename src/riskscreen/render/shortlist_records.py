@@ -57,7 +57,7 @@ def header_lines(sl: Shortlist) -> list[str]:
     warning = demo_warning(sl.result) if sl.role != "leerplicht" else None
     if warning:
         lines.append(warning)
-    for note in (sl.result.rule_note(), sl.result.calendar_note()):
+    for note in (sl.result.season_note(), sl.result.rule_note(), sl.result.calendar_note()):
         if note:
             lines.append(note)
     if sl.result.statutory_undetermined:
@@ -80,6 +80,7 @@ def made_with(sl: Shortlist) -> str:
     parts = [
         f"model {sl.result.model_label}.",
         demo_warning(sl.result),
+        sl.result.season_note(),
         sl.result.rule_note(),
         sl.result.calendar_note(),
     ]

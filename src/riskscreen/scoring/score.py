@@ -13,6 +13,7 @@ from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits
 from riskscreen.scoring.reasons import reasons
+from riskscreen.scoring.season import outside_seasons, trained_span
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.settings import language
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
@@ -43,6 +44,7 @@ class ScoreResult:
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
     statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
+    trained_as_of: tuple[str, ...] = ()  # the model card's as-of dates: the part of the school year it knows
 
     @property
     def day(self) -> dt.date:
@@ -61,6 +63,15 @@ class ScoreResult:
         if self.calendar_basis == "holidays":
             return None
         return str(texts(self.lang)["messages"][f"calendar_{self.calendar_basis}"])
+
+    def season_note(self) -> str | None:
+        """A warning in the list's language when its day lies outside the part of the school year the model was
+        trained on (more than six weeks from every trained as-of date)."""
+        if not outside_seasons(self.day, self.trained_as_of):
+            return None
+        start, end = trained_span(self.trained_as_of)
+        shown = "%d-%m" if self.lang == "nl" else "%m-%d"
+        return str(texts(self.lang)["messages"]["season"]).format(start=start.strftime(shown), end=end.strftime(shown))
 
     def rule_note(self) -> str | None:
         """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
@@ -130,6 +141,7 @@ def score(
         bands=dict(fitted.bands),
         calendar_basis=calendar_basis(exports),
         statutory_undetermined=undetermined(exports),
+        trained_as_of=tuple(model.card.training_data.as_of_dates),
     )
 
 
