@@ -114,7 +114,7 @@ def partials_dir() -> Path:
     settings = environment(strict=False)
     if settings.state:
         return settings.state / "partials"
-    return settings.state_home / "riskscreen" / "partials"
+    return settings.state_folder() / "riskscreen" / "partials"
 
 
 def private_folder(folder: Path) -> Path:

@@ -32,8 +32,8 @@ class Settings:
     models: Path | None = None  # RISKSCREEN_MODELS: a folder of models looked up by name
     profiles: Path | None = None  # RISKSCREEN_PROFILES: the user's mapping profiles
     state: Path | None = None  # RISKSCREEN_STATE: where writes in progress are noted
-    data_home: Path = Path.home() / ".local" / "share"  # %LOCALAPPDATA% or $XDG_DATA_HOME
-    state_home: Path = Path.home() / ".local" / "state"  # $XDG_STATE_HOME
+    data_home: Path | None = None  # %LOCALAPPDATA% or $XDG_DATA_HOME; None: ~/.local/share
+    state_home: Path | None = None  # $XDG_STATE_HOME; None: ~/.local/state
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None, *, strict: bool = True) -> Settings:
@@ -54,9 +54,17 @@ class Settings:
             models=folder("RISKSCREEN_MODELS"),
             profiles=folder("RISKSCREEN_PROFILES"),
             state=folder("RISKSCREEN_STATE"),
-            data_home=Path(env["LOCALAPPDATA"]) if windows else folder("XDG_DATA_HOME") or cls.data_home,
-            state_home=folder("XDG_STATE_HOME") or cls.state_home,
+            data_home=Path(env["LOCALAPPDATA"]) if windows else folder("XDG_DATA_HOME"),
+            state_home=folder("XDG_STATE_HOME"),
         )
+
+    def data_folder(self) -> Path:
+        """The per-user data folder's parent: data_home, else ~/.local/share (the home of now, not of import)."""
+        return self.data_home or Path.home() / ".local" / "share"
+
+    def state_folder(self) -> Path:
+        """Where the state of runs lives: state_home, else ~/.local/state."""
+        return self.state_home or Path.home() / ".local" / "state"
 
     def current_date(self) -> dt.date:
         """Today: the pinned date, or the clock's (runs and tests reproducible on any day)."""

@@ -189,3 +189,28 @@ def test_a_damaged_record_of_bases_is_refused_not_half_read(ws: Path, doc: objec
     result = run("sharing", "list", "--workspace", ws)
     assert result.exit_code == 1
     assert "sharing.json: is geen leesbaar bestand (overzicht van de grondslagen voor delen)" in result.stderr
+
+
+def test_a_log_line_with_a_damaged_time_is_refused_by_its_line_not_a_traceback_in_prune(ws: Path) -> None:
+    log = ws / "school" / "log.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(
+        '{"at": "gisteren", "command": "shortlist", "role": "coordinator", "format": "pdf", "students": 4, '
+        '"output": "x.pdf"}\n',
+        encoding="utf-8",
+    )
+    pruned = run("history", "--workspace", ws, "prune", "--older-than", "52w", "--lang", "en")
+    assert pruned.exit_code == 1
+    assert "line 1 of the log of outputs cannot be read" in pruned.stderr and "Traceback" not in pruned.stderr
+
+
+def test_the_per_user_folders_follow_home_as_it_is_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The settings are read when a run asks, not when riskscreen was imported (a changed HOME is followed)."""
+    from riskscreen.files import partials_dir
+    from riskscreen.workspace.location import default_home
+
+    for name in ("XDG_DATA_HOME", "XDG_STATE_HOME", "RISKSCREEN_STATE", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_home() == tmp_path / ".local" / "share" / "riskscreen"
+    assert partials_dir() == tmp_path / ".local" / "state" / "riskscreen" / "partials"

@@ -14,6 +14,7 @@ from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.store import bundled_dir, list_models, read_card, resolve, save_model
 from riskscreen.training.evaluate import EvaluationResult
 from riskscreen.training.evaluate import evaluate as evaluate_model
+from riskscreen.training.plots import require_matplotlib, write_plots
 from riskscreen.training.train import TrainingResult
 from riskscreen.training.train import train as train_model
 
@@ -159,16 +160,12 @@ def evaluate(
             hint=msg("give a folder for the PNG files; it is made if it does not exist"),
         )
     if plots is not None:
-        from riskscreen.training.plots import require_matplotlib  # matplotlib: only when plots are asked for
-
         require_matplotlib()  # before the work, not after it
     loaded = load_model(model)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
     result = evaluate_model(exports, loaded, capacity=capacity, n_boot=bootstrap, seed=seed, progress=progress)
     if plots is None:
         return Evaluation(result)
-    from riskscreen.training.plots import write_plots  # matplotlib: only when plots are asked for
-
     return Evaluation(result, write_plots(result.y, result.scores, plots, force=force))
 
 

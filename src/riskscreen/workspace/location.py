@@ -94,7 +94,7 @@ class Workspace:
 def default_home() -> Path:
     """The per-user data folder: %LOCALAPPDATA%\\riskscreen on Windows, else $XDG_DATA_HOME/riskscreen or
     ~/.local/share/riskscreen."""
-    return environment(strict=False).data_home / "riskscreen"
+    return environment(strict=False).data_folder() / "riskscreen"
 
 
 def find_config(start: Path) -> Path | None:

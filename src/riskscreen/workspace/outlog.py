@@ -59,6 +59,7 @@ def read(path: Path) -> list[Logged]:
     for number, line in enumerate(text.splitlines(), start=1):
         try:
             doc = json.loads(line)
+            dt.datetime.fromisoformat(str(doc["at"]))  # a damaged time would fail `history prune` later
             entries.append(
                 Logged(
                     str(doc["at"]),
