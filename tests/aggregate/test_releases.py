@@ -25,7 +25,7 @@ SCHOOL = "04AB"
 def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two sample schools with six weekly lists (16 October to 27 November 2026) and their actions."""
     folder = tmp_path_factory.mktemp("releases")
-    assert run("sample", folder, "--schools", "2", "--weeks", "6", "--students", "150").exit_code == 0
+    assert run("sample", folder, "--schools", "2", "--weeks", "6", "--students", "250").exit_code == 0
     return folder / "workspaces"
 
 

@@ -169,9 +169,9 @@ def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) 
     history = run("history", "--workspace", ws, "--format", "csv")
     assert history.stdout.splitlines() == [
         "\ufeffDatum;Run;Model;Op de lijst;Leerlingen",
-        "2026-11-27;1;demo;43;160",
-        "2026-11-27;2;demo;43;160",
-        "2026-11-27;3;demo;43;160",
+        "2026-11-27;1;demo;25;160",
+        "2026-11-27;2;demo;25;160",
+        "2026-11-27;3;demo;25;160",
     ]
 
 

@@ -103,7 +103,7 @@ def test_the_youth_worker_gets_only_shared_students_and_no_health_data(
     for text in (cells, pdf, markdown, outputs[1].read_text(encoding="utf-8-sig")):
         assert not any(re.search(rf"\b{s}\b", text) for s in others)
         assert "ziek gemeld" not in text and "M@ZL" not in text and "uur ziek" not in text
-    assert "niet gedeeld (geen grondslag voor delen)" in markdown
+    assert "niet gedeeld (geen grondslag voor delen)" in markdown.lower()  # in a group, or "elsewhere"
 
 
 def test_a_mentor_gets_only_their_own_students(views: tuple[Path, Path, dict[str, object]], tmp_path: Path) -> None:

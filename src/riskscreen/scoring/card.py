@@ -255,6 +255,16 @@ class Scoring(Record):
         return self
 
 
+class BandChoice(Record):
+    """How the bands' chances were chosen at training (training.bands): fixed chances, not shares."""
+
+    capacity: int | None  # students the school can talk with on one list date, as given to `train`
+    capacity_share: float | None  # without a capacity: this share of the students per list date
+    base_rate: float  # the share who left in the training history
+    elevated_times_base: float
+    held_out_share: dict[str, float]  # the share of held-out rows in each band at these chances
+
+
 class ModelCard(Record):
     name: str
     demonstration: bool
@@ -274,6 +284,7 @@ class ModelCard(Record):
     intercept: float
     calibration: list[float]
     bands: dict[str, float]
+    band_choice: BandChoice | None = None  # cards before #24 item 4: bands were quantiles of the training rows
     metrics: Metrics
 
     @field_validator("bands")

@@ -271,23 +271,19 @@ def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
 
 def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray) -> tuple[FittedModel, float]:
     """The model with its intercept moved so that its mean predicted chance on these rows equals their rate of
-    leaving (calibration in the large); band thresholds move with it, so every student keeps their band.
-    Contributions are unchanged: only the constant moves. Returns the model and the shift in logits."""
+    leaving (calibration in the large). Contributions and the bands' chances are unchanged (a band is a fixed
+    chance, training.bands): only the constant moves, and with it who is above a band. Returns the model and the
+    shift in logits."""
     logit = logits(model, features)
     observed = float(np.mean(labels))
     if not 0 < observed < 1:
         return model, 0.0
     shift = float(brentq(lambda d: float(np.mean(1 / (1 + np.exp(-(logit + d))))) - observed, -20, 20))
-
-    def moved(p: float) -> float:
-        return float(1 / (1 + np.exp(-(np.log(p / (1 - p)) + shift))))
-
     parameters = replace(model.parameters, intercept=model.parameters.intercept + shift)
     return replace(
         model,
         parameters=parameters,
         calibration=(model.calibration[0], model.calibration[1] + shift),
-        bands={k: moved(v) for k, v in model.bands.items()},
         pipeline=_estimator_moved(model.pipeline, parameters, shift),
     ), shift
 

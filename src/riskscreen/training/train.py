@@ -29,6 +29,7 @@ from riskscreen.scoring.model import (
     recalibrated,
 )
 from riskscreen.signals.features import SPEC
+from riskscreen.training.bands import fixed_bands
 from riskscreen.training.dataset import Progress, TrainingSet, choose_c, roster_leakage, split, training_set
 from riskscreen.training.fairness import fairness
 from riskscreen.training.metrics import (
@@ -256,8 +257,9 @@ def train(
     )
     say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
     scores = predict(fitted, ts.features.iloc[test_idx])
+    bands, band_choice = fixed_bands(scores, ts.as_of[test_idx], float(ts.labels.mean()), capacity)
     model_metrics, baselines, audit, all_scores, draws = assess(
-        ts, train_idx, test_idx, scores, seed=seed, capacity=capacity, n_boot=n_boot, bands=fitted.bands
+        ts, train_idx, test_idx, scores, seed=seed, capacity=capacity, n_boot=n_boot, bands=bands
     )
     # Measured, the model is fitted again on all labelled history with the same settings: the saved model
     # learns from every row, and the card says what the figures above were measured on.
@@ -281,6 +283,7 @@ def train(
         **({"out_of_fold_roc_auc": round(fitted.out_of_fold_auc, 4)} if fitted.out_of_fold_auc is not None else {}),
     }
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
+    fitted.bands = dict(bands)  # fixed chances: a recalibrated intercept moves students, not the bands
     warnings += [gap] if gap else []
     card = ModelCard.model_validate(
         {
@@ -315,7 +318,8 @@ def train(
             "features": _feature_table(fitted, ts.features),
             "intercept": round(fitted.intercept, 6),
             "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
-            "bands": {k: round(v, 6) for k, v in fitted.bands.items()},
+            "bands": bands,
+            "band_choice": band_choice,
             "metrics": model_metrics,
             "baselines": baselines,
             "price_of_transparency": compare(model_metrics, baselines),
