@@ -308,7 +308,8 @@ def test_the_help_chrome_is_dutch_and_english_on_request() -> None:
 
 
 def test_every_feature_has_its_words_in_every_language_and_no_more() -> None:
-    """A feature's words live in the catalogues, keyed by its name (#27 item 5): a label and a reason with {value}."""
+    """A feature's words live in the catalogues, keyed by its name (#27 item 5): a label, a reason with {value}, and
+    a norm with {norm} where the norm is more than "any" (#24 item 5)."""
     from riskscreen.i18n import LANGUAGES, texts
     from riskscreen.signals.features import FEATURE_NAMES, SPEC
 
@@ -316,5 +317,9 @@ def test_every_feature_has_its_words_in_every_language_and_no_more() -> None:
         table = texts(lang)["features"]
         assert sorted(table) == sorted(FEATURE_NAMES), lang
         for name, words in table.items():
-            assert sorted(words) == ["label", "reason"], (lang, name)
+            assert sorted(words) == (["label", "norm", "reason"] if SPEC[name].norm != 1 else ["label", "reason"]), (
+                lang,
+                name,
+            )
+            assert "{norm}" in words.get("norm", "{norm}"), (lang, name)
             assert ("{value}" in words["reason"]) == (SPEC[name].unit != "yes/no"), (lang, name)

@@ -176,7 +176,8 @@ def test_exact_feature_values(tmp_path: Path) -> None:
     assert f["core_fails_12w"] == 2.0
     assert f["core_min_avg_12w"] == pytest.approx(14 / 3)  # Engels (4 x 2 + 6) / 3; Wiskunde 5.0
     assert f["grade_trend"] == pytest.approx((4 * 2 + 8) / 3 - (6 + 5) / 2)
-    assert (f["repeated_years"], f["moved_down"], f["over_age"]) == (1.0, 0.0, 2.0)
+    # havo 3 at 16 in November: 14 at the start of the year, one autumn birthday, one repeated year, one route
+    assert (f["repeated_years"], f["moved_down"], f["over_age"]) == (1.0, 0.0, 0.0)
     assert f["level_havo"] == 1.0 and f["level_vwo"] == 0.0
 
 
@@ -243,6 +244,7 @@ def test_the_feature_table_in_the_docs_is_generated_from_the_declarations() -> N
 
 
 def test_everything_about_a_feature_derives_from_its_declaration() -> None:
+    from riskscreen.i18n import number
     from riskscreen.scoring.model import FEATURE_SETS, direction
     from riskscreen.scoring.reasons import TREND_DIRECTION, reason_text
     from riskscreen.signals.features import FEATURES
@@ -254,10 +256,18 @@ def test_everything_about_a_feature_derives_from_its_declaration() -> None:
     assert TREND_DIRECTION == {"absence_trend": 1, "grade_trend": -1}
     for f in FEATURES:
         assert direction(f.name) == f.direction
-        assert reason_text(f.name, 3.0, "nl") == f.words["nl"].reason.format(value="3")
-        assert reason_text(f.name, 2.5, "en") == f.words["en"].reason.format(value="2.5")
+        for lang, value, shown in (("nl", 3.0, "3"), ("en", 2.5, "2.5")):
+            words = f.words[lang]
+            norm = f" ({words.norm.format(norm=number(f.norm, lang))})" if words.norm else ""
+            assert reason_text(f.name, value, lang) == words.reason.format(value=shown) + norm
     # a trend's reason shows the change without its sign
-    assert reason_text("grade_trend", -1.5, "nl") == "cijfers dalen: 1,5 punt lager dan de 8 weken ervoor"
+    assert reason_text("grade_trend", -1.5, "nl") == (
+        "cijfers dalen: 1,5 punt lager dan de 8 weken ervoor (signaal vanaf 0,5 punt lager)"
+    )
+    assert (
+        reason_text("grade_mean_12w", 5.2, "nl") == "gemiddeld cijfer 5,2 in de laatste 12 lesweken (signaal onder 5,5)"
+    )
+    assert reason_text("repeated_years", 1, "en") == "repeated 1 school year(s)"  # a norm of 1 needs no words
 
 
 def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path) -> None:
@@ -285,12 +295,25 @@ def test_a_rule_set_otherwise_than_the_law_is_said_in_every_list(tmp_path: Path)
     assert "het profiel zet de 16-urenregel op 10 uur in 6 lesweken (de wet: 16 uur in 4 lesweken)" in listing.stdout
 
 
-def test_over_age_knows_the_level(tmp_path: Path) -> None:
-    roster = ["student_id,level,year,age", "V1,havo,1,13", "M1,mbo-2,1,16", "M2,mbo-2,2,19", "U1,,1,16"]
+def test_over_age_is_measured_from_the_normal_age_at_the_start_of_the_school_year(tmp_path: Path) -> None:
+    """#24 item 5: no student is older than normal by birth month alone, nor by one year of another route."""
+    roster = [
+        "student_id,level,year,age,repeated_years",
+        "V1,havo,1,13,0",  # 12 on 1 October, 13 by November: an autumn birthday
+        "V2,havo,1,14,0",  # a year more: a route through another level or from abroad, not marked by default
+        "V3,havo,1,15,0",  # two years more, none repeated: marked
+        "V4,havo,1,15,1",  # two more, one of them repeated (a feature of its own): not marked again
+        "M1,mbo-2,1,16,0",  # a first-year MBO student of 16 is on time
+        "M2,mbo-2,2,20,0",
+        "U1,,1,16,0",
+    ]
     exports = load(write_school(tmp_path, [("V1", day(1), 1, 1.0, "late")], students=roster, filler_weeks=12), AS_OF)
     over = build_features(exports)["over_age"]
-    assert over.loc[["V1", "M1", "M2"]].tolist() == [1.0, 0.0, 2.0]  # a first-year MBO student of 16 is on time
-    assert np.isnan(over.loc["U1"])  # without a level the usual age is unknown
+    assert over.loc[["V1", "V2", "V3", "V4", "M1", "M2"]].tolist() == [0.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+    assert np.isnan(over.loc["U1"])  # without a level the normal age is unknown
+    # in September no birthday since 1 October is possible: 13 in havo 1 is then the route's year, 14 is marked
+    september = load(tmp_path, day(2, 4))
+    assert build_features(september)["over_age"].loc[["V1", "V2"]].tolist() == [0.0, 1.0]
 
 
 def test_a_flag_says_how_its_hours_were_counted(tmp_path: Path) -> None:

@@ -20,10 +20,15 @@ TREND_DIRECTION = {f.name: f.direction for f in FEATURES if f.trend}
 
 @functools.lru_cache(maxsize=65536)
 def reason_text(feature: str, value: float, lang: str) -> str:
+    """The reason in words, with the norm it crossed: "14 uur ongeoorloofd afwezig in de laatste 12 lesweken
+    (signaal vanaf 8 uur)"."""
     spec = SPEC.get(feature)
-    template = spec.words[lang].reason if spec is not None else feature + ": {value}"
+    if spec is None:
+        return f"{feature}: {number(value, lang)}"
+    words = spec.words[lang]
     shown = abs(value) if feature in TREND_DIRECTION else value
-    return str(template).format(value=number(shown, lang))
+    text = words.reason.format(value=number(shown, lang))
+    return text + f" ({words.norm.format(norm=number(spec.norm, lang))})" if words.norm else text
 
 
 ENROLMENT_WINDOW = {f.name: f.window_weeks for f in FEATURES if f.per_enrolment and f.window_weeks}
@@ -36,17 +41,19 @@ def enrolled_reason(feature: str, count: float, weeks: int, window: int, lang: s
     )
 
 
-def _applies(direction: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """A positive contribution is a reason only when the value itself is a warning sign.
-
-    direction: per value, the sign a trend must have to be a warning (0 for features that are not trends).
-    """
-    trend_ok = np.where(direction != 0, direction * np.nan_to_num(raw) > 0, True)
-    return ~np.isnan(raw) & trend_ok
+def past_norm(names: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """Per value, whether it crosses its feature's stated norm (signals.features): only then is it a warning sign
+    that can be named as a reason, however large its contribution."""
+    crossed = np.zeros(raw.shape, dtype=bool)
+    for j, name in enumerate(names):
+        spec = SPEC.get(str(name))
+        crossed[:, j] = spec.crosses_norm(raw[:, j]) if spec is not None else ~np.isnan(raw[:, j])
+    return crossed
 
 
 def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str, top: int = TOP_REASONS) -> pd.DataFrame:
-    """Per student: the largest positive contributions as text (reason_1..), and their features.
+    """Per student: the largest positive contributions whose value crosses its feature's norm, as text
+    (reason_1..), and their features.
 
     The largest contributions that are reasons fill reason_1, reason_2, .. in order, one per signal: the
     4-week window sits inside the 12-week one and core-subject fails inside all fails, so a second feature of
@@ -55,14 +62,13 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str, top:
     n = len(contributions)
     values = contributions.to_numpy()
     names = np.array(contributions.columns, dtype=object)
-    direction = np.array([TREND_DIRECTION.get(str(n), 0) for n in names], dtype=float)
     signal_codes = {s: i for i, s in enumerate(dict.fromkeys(SIGNAL.get(str(n), str(n)) for n in names))}
     signal = np.array([signal_codes[SIGNAL.get(str(n), str(n))] for n in names], dtype=np.int64)
     order = np.argsort(-values, axis=1, kind="stable")
     raw = features.loc[contributions.index, list(contributions.columns)].to_numpy(dtype=float)
     rows = np.arange(n)[:, None]
     sorted_values, sorted_raw = values[rows, order], raw[rows, order]
-    candidate = (sorted_values >= MIN_CONTRIBUTION) & _applies(direction[order], sorted_raw)
+    candidate = (sorted_values >= MIN_CONTRIBUTION) & np.take_along_axis(past_norm(names, raw), order, axis=1)
     # walk down each student's contributions (a few dozen columns): keep a candidate whose signal is new
     is_reason = np.zeros_like(candidate)
     seen = np.zeros((n, len(signal_codes)), dtype=bool)

@@ -28,10 +28,12 @@ LESSON_HOURS_PER_WEEK = 30.0
 
 @dataclass(frozen=True)
 class Words:
-    """How a feature reads in one language: its name in a table, and a reason sentence with {value}."""
+    """How a feature reads in one language: its name in a table, a reason sentence with {value}, and its norm with
+    {norm} (empty where every occurrence is a warning sign, as a repeated year)."""
 
     label: str
     reason: str
+    norm: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,20 @@ class FeatureSpec:
     compute: Callable[[FeatureContext], np.ndarray] | None = None
     signal: str = ""  # features of one signal (4 and 12 weeks of the same absence) give one reason at most
     per_enrolment: bool = False  # a count of the window, taken over the weeks the student was enrolled for
+    norm: float = 1.0  # where a value becomes a warning sign (docs/features.md names each norm's source)
+
+    def crosses_norm(self, values: np.ndarray) -> np.ndarray:
+        """Where values are warning signs by the stated norm: at or above it (a higher value raises risk), below
+        it (a lower value does, as an average grade under 5.5), or a change of at least the norm in the direction
+        of concern (trends); missing values never are."""
+        values = np.asarray(values, dtype=float)
+        if self.trend:
+            crossed = self.direction * values >= self.norm
+        elif self.direction > 0:
+            crossed = values >= self.norm
+        else:
+            crossed = values < self.norm
+        return ~np.isnan(values) & crossed
 
     @property
     def words(self) -> dict[str, Words]:
@@ -75,6 +91,7 @@ def feature(
     window_weeks: int | None,
     prompt: str,
     trend: bool = False,
+    norm: float,
     signal: str = "",
     per_enrolment: bool = False,
 ) -> Callable[[Compute], Compute]:
@@ -94,6 +111,7 @@ def feature(
                 compute,
                 signal or name,
                 per_enrolment,
+                norm,
             )
         )
         return compute
@@ -107,6 +125,7 @@ def feature(
     description="unauthorised absence in the last 4 lesson weeks",
     unit="hours",
     direction=1,
+    norm=8,
     group="attendance",
     window_weeks=4,
     signal="unauthorised",
@@ -122,6 +141,7 @@ def unauthorised_hours_4w(ctx: FeatureContext) -> np.ndarray:
     description="unauthorised absence in the last 12 lesson weeks",
     unit="hours",
     direction=1,
+    norm=8,
     group="attendance",
     window_weeks=12,
     signal="unauthorised",
@@ -137,6 +157,7 @@ def unauthorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     description="authorised absence in the last 12 lesson weeks",
     unit="hours",
     direction=1,
+    norm=30,
     group="attendance",
     window_weeks=12,
     per_enrolment=True,
@@ -151,6 +172,7 @@ def authorised_hours_12w(ctx: FeatureContext) -> np.ndarray:
     description="sick leave in the last 12 lesson weeks",
     unit="hours",
     direction=1,
+    norm=42,
     group="attendance",
     window_weeks=12,
     signal="sick",
@@ -166,6 +188,7 @@ def sick_hours_12w(ctx: FeatureContext) -> np.ndarray:
     description="separate sick spells in the last 12 lesson weeks",
     unit="spells",
     direction=1,
+    norm=4,
     group="attendance",
     window_weeks=12,
     signal="sick",
@@ -181,6 +204,7 @@ def sick_spells_12w(ctx: FeatureContext) -> np.ndarray:
     description="late arrivals in the last 4 lesson weeks",
     unit="times",
     direction=1,
+    norm=3,
     group="attendance",
     window_weeks=4,
     per_enrolment=True,
@@ -195,6 +219,7 @@ def late_4w(ctx: FeatureContext) -> np.ndarray:
     description="removals from class in the last 12 lesson weeks",
     unit="times",
     direction=1,
+    norm=1,
     group="attendance",
     window_weeks=12,
     per_enrolment=True,
@@ -209,6 +234,7 @@ def removed_12w(ctx: FeatureContext) -> np.ndarray:
     description="absence hours per week in the last 4 lesson weeks minus the 8 before",
     unit="hours/week",
     direction=1,
+    norm=2,
     group="attendance",
     window_weeks=12,
     prompt="absence",
@@ -231,6 +257,7 @@ def absence_trend(ctx: FeatureContext) -> np.ndarray:
     description="weighted mean grade of the last 12 lesson weeks",
     unit="grade",
     direction=-1,
+    norm=FAIL_BELOW,
     group="grades",
     window_weeks=12,
     signal="grade_level",
@@ -245,6 +272,7 @@ def grade_mean_12w(ctx: FeatureContext) -> np.ndarray:
     description="grades below 5.5 in the last 12 lesson weeks",
     unit="grades",
     direction=1,
+    norm=3,
     group="grades",
     window_weeks=12,
     signal="fails",
@@ -261,6 +289,7 @@ def fails_12w(ctx: FeatureContext) -> np.ndarray:
     description="core-subject grades below 5.5 in the last 12 lesson weeks",
     unit="grades",
     direction=1,
+    norm=1,
     group="grades",
     window_weeks=12,
     signal="fails",
@@ -277,6 +306,7 @@ def core_fails_12w(ctx: FeatureContext) -> np.ndarray:
     description="lowest core-subject average of the last 12 lesson weeks",
     unit="grade",
     direction=-1,
+    norm=FAIL_BELOW,
     group="grades",
     window_weeks=12,
     signal="grade_level",
@@ -300,6 +330,7 @@ def core_min_avg_12w(ctx: FeatureContext) -> np.ndarray:
     description="mean grade of the last 4 lesson weeks minus that of the 8 before",
     unit="grade",
     direction=-1,
+    norm=0.5,
     group="grades",
     window_weeks=12,
     prompt="grades",
@@ -316,6 +347,7 @@ def grade_trend(ctx: FeatureContext) -> np.ndarray:
     description="no grade at all in the last 12 lesson weeks (1) or some (0)",
     unit="yes/no",
     direction=1,
+    norm=1,
     group="grades",
     window_weeks=12,
     prompt="grades",
@@ -333,6 +365,7 @@ def no_grades_12w(ctx: FeatureContext) -> np.ndarray:
     description="school years repeated so far",
     unit="years",
     direction=1,
+    norm=1,
     group="roster",
     window_weeks=None,
     prompt="school_career",
@@ -346,6 +379,7 @@ def repeated_years(ctx: FeatureContext) -> np.ndarray:
     description="moves to a lower level so far",
     unit="times",
     direction=1,
+    norm=1,
     group="roster",
     window_weeks=None,
     prompt="school_career",
@@ -356,22 +390,28 @@ def moved_down(ctx: FeatureContext) -> np.ndarray:
 
 @feature(
     "over_age",
-    description="years older than usual for the school year",
+    description="years older than normal for the level and year, beyond repeated years, birth month and one route",
     unit="years",
     direction=1,
+    norm=1,
     group="roster",
     window_weeks=None,
     prompt="school_career",
 )
 def over_age(ctx: FeatureContext) -> np.ndarray:
-    # The usual age in leerjaar 1 differs by level: 12 in secondary school (VO), 16 in MBO, which most enter
-    # after four years of vmbo. Without a level the usual age is unknown, and so is this feature.
+    # The normal age at the start of the school year (1 October, the cut-off of a Dutch year group) is 12 in
+    # leerjaar 1 of secondary school (VO) and 16 in MBO, which most enter after four years of vmbo. Ages are whole
+    # years at the as-of date, so from October a student born in the autumn is a year older without being behind:
+    # that year is allowed, as are repeated years (a feature of their own) and ROUTE_YEARS for a student who came
+    # from another level or from abroad, which the roster does not say. Without a level the normal age is unknown.
     age, year, level = ctx.roster_column("age"), ctx.roster_column("year"), ctx.roster_text("level")
     usual_first = np.select([np.isin(level, VO_LEVELS), np.isin(level, MBO_LEVELS)], [12.0, 16.0], np.nan)
-    usual = usual_first + year - 1
-    return np.where(np.isnan(age) | np.isnan(usual), np.nan, np.maximum(age - usual, 0))
+    birthday = 0.0 if ctx.as_of.month in (8, 9) else 1.0
+    allowed = usual_first + year - 1 + birthday + np.nan_to_num(ctx.roster_column("repeated_years")) + ROUTE_YEARS
+    return np.where(np.isnan(age) | np.isnan(allowed), np.nan, np.maximum(age - allowed, 0))
 
 
+ROUTE_YEARS = 1.0  # a year of another route (stapelen from vmbo to havo, a newcomer placed a year lower) is no signal
 VO_LEVELS = ("pro", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo")
 MBO_LEVELS = ("mbo-1", "mbo-2", "mbo-3", "mbo-4")
 FEATURES: tuple[FeatureSpec, ...] = tuple(_DECLARED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from riskscreen.signals.features import FEATURES
+from riskscreen.signals.features import FEATURES, FeatureSpec
 
 START = "<!-- generated from the declarations in src/riskscreen/signals/features.py by `make docs`; do not edit -->"
 END = "<!-- end of the generated table -->"
@@ -14,17 +14,27 @@ END = "<!-- end of the generated table -->"
 def table() -> str:
     """One row per declared feature: name, what it measures, window, unit, direction, prompt kind, Dutch reason."""
     lines = [
-        "| feature | what it measures | window | unit | direction | signal | prompts | reason on the list (nl) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| feature | what it measures | window | unit | direction | norm | signal | prompts "
+        "| reason on the list (nl) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for f in FEATURES:
         window = f"{f.window_weeks} lesson weeks" if f.window_weeks else "so far (roster)"
         direction = ("+" if f.direction > 0 else "-") + (" (trend)" if f.trend else "")
         reason = f.words["nl"].reason.replace("{value}", "*n*")
         lines.append(
-            f"| `{f.name}` | {f.description} | {window} | {f.unit} | {direction} | {f.signal} | {f.prompt} | {reason} |"
+            f"| `{f.name}` | {f.description} | {window} | {f.unit} | {direction} | {norm_text(f)} | {f.signal} "
+            f"| {f.prompt} | {reason} |"
         )
     return "\n".join(lines)
+
+
+def norm_text(spec: FeatureSpec) -> str:
+    """Where a value becomes a warning sign, in words (FeatureSpec.crosses_norm)."""
+    norm = f"{spec.norm:g}"
+    if spec.trend:
+        return f"a {'rise' if spec.direction > 0 else 'fall'} of {norm} or more"
+    return f"{norm} or more" if spec.direction > 0 else f"under {norm}"
 
 
 def updated(doc: str) -> str:
