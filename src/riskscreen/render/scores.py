@@ -201,7 +201,7 @@ def explain_renderable(ex: Explanation) -> Group:
         parts.append(Text(warning, style="bold yellow"))
     details = [
         ew["rank"].format(rank=row["rank"], n=len(result.table)),
-        f"{label('probability', lang).lower()} {chance(row['probability'], lang)}",
+        f"{label('probability', lang).lower()} {chance(row['probability'], lang)}" + interval_text(ex),
         f"{label('band', lang).lower()} {band_label(row['band'], lang)}",
     ]
     if _text(row["mentor"]):
@@ -209,6 +209,10 @@ def explain_renderable(ex: Explanation) -> Group:
     if _text(row["class"]):
         details.append(f"{label('class', lang).lower()} {plain(row['class'], DISPLAY_CHARS)}")
     parts.append(Text(f"{label('student', lang)} {ex.student_id}: " + ", ".join(details)))
+    if interval_text(ex):
+        parts.append(Text(ew["interval_note"].format(samples=ex.refits)))
+    elif ex.interval is None:
+        parts.append(Text(ew["no_interval"]))
     table = Table(title=ew["title"])
     for key in ("feature", "value", "reference", "contribution"):
         table.add_column(label(key, lang), justify="left" if key == "feature" else "right")
@@ -246,6 +250,16 @@ def explain_renderable(ex: Explanation) -> Group:
     return Group(*parts)
 
 
+def interval_text(ex: Explanation) -> str:
+    """The chance's interval as it reads after the chance, or nothing when there is none or both ends read the same
+    (">95% tot >95%" says nothing)."""
+    if ex.interval is None:
+        return ""
+    lang = ex.result.lang
+    low, high = (chance(end, lang) for end in ex.interval)
+    return "" if low == high else f" ({texts(lang)['explain']['interval'].format(low=low, high=high)})"
+
+
 def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_dialect: str | None = None) -> str:
     if fmt == "json":
         row = ex.row
@@ -253,6 +267,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
             "student_id": ex.student_id,
             "rank": int(row["rank"]),
             "probability": round(float(row["probability"]), 6),
+            "probability_interval": [round(v, 6) for v in ex.interval] if ex.interval else None,
             "band": str(row["band"]),
             "logit": round(float(row["logit"]), 6),
             "base_logit": round(ex.base_logit, 6),

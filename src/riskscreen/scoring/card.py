@@ -265,6 +265,24 @@ class BandChoice(Record):
     held_out_share: dict[str, float]  # the share of held-out rows in each band at these chances
 
 
+class Uncertainty(Record):
+    """The final fit repeated on bootstrap samples of the students (training.uncertainty): `explain`'s interval."""
+
+    method: str
+    samples: int
+    coefficients: list[list[float]]  # per refit, per feature of `scoring`, per sd, calibrated
+    intercepts: list[float]
+
+    @model_validator(mode="after")
+    def _matching(self) -> Uncertainty:
+        widths = {len(c) for c in self.coefficients}
+        if len(self.coefficients) != len(self.intercepts) or len(widths) > 1 or self.samples != len(self.intercepts):
+            raise ValueError("the refits' coefficients and intercepts do not match")
+        if not all(math.isfinite(w) and abs(w) <= MAX_WEIGHT for c in self.coefficients for w in c):
+            raise ValueError(f"a refit's weight is not finite or beyond {MAX_WEIGHT:g}")
+        return self
+
+
 class ModelCard(Record):
     name: str
     demonstration: bool
@@ -301,6 +319,7 @@ class ModelCard(Record):
     versions: dict[str, str]
     training_warnings: list[str] = Field(default_factory=list)
     scoring: Scoring | None = None
+    uncertainty: Uncertainty | None = None  # linear models trained since #24 item 3
     format_version: int | None = None
     model_sha256: str | None = None
     card_sha256: str | None = None

@@ -11,7 +11,7 @@ import pandas as pd
 from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.scoring.model import band_of, contributions, logits
+from riskscreen.scoring.model import band_of, contributions, logits, standardised
 from riskscreen.scoring.reasons import reasons
 from riskscreen.scoring.season import outside_seasons, trained_span
 from riskscreen.scoring.store import LoadedModel
@@ -203,6 +203,8 @@ class Explanation:
     result: ScoreResult
     shape: str = "linear"  # additive: the base is the average training student, not one at every mean
     enrolled_weeks: int | None = None  # of the last 12 lesson weeks, when fewer: counts were scaled (features.py)
+    interval: tuple[float, float] | None = None  # 95% of the chance over the model's refits (training.uncertainty)
+    refits: int = 0  # how many refits the interval rests on
 
 
 def explain(
@@ -256,4 +258,20 @@ def explain(
         result,
         fitted.kind,
         int(values["enrolled_weeks_12w"]) if scaled else None,
+        chance_interval(model, result.features.loc[[student_id]]),
+        model.card.uncertainty.samples if model.card.uncertainty else 0,
     )
+
+
+def chance_interval(model: LoadedModel, features: pd.DataFrame) -> tuple[float, float] | None:
+    """The middle 95% of one student's chance over the model's bootstrap refits: the model's own uncertainty.
+    None for a model whose card has no refits (an additive model, or one trained before #24)."""
+    refits = model.card.uncertainty
+    if refits is None or model.fitted.kind != "linear" or not refits.intercepts:
+        return None
+    coefficients = np.asarray(refits.coefficients, dtype=float)
+    if coefficients.shape[1] != len(model.fitted.features):
+        return None
+    logit = standardised(model.fitted, features)[0] @ coefficients.T + np.asarray(refits.intercepts, dtype=float)
+    chances = 1.0 / (1.0 + np.exp(-logit))
+    return float(np.percentile(chances, 2.5)), float(np.percentile(chances, 97.5))

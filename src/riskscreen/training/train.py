@@ -44,6 +44,7 @@ from riskscreen.training.metrics import (
     unauthorised_score,
 )
 from riskscreen.training.shapes import choose_shape, fit_shape
+from riskscreen.training.uncertainty import bootstrap_fits
 
 NO_AUDIT = msg("no audit_* columns in the roster")
 
@@ -284,6 +285,10 @@ def train(
     }
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
     fitted.bands = dict(bands)  # fixed chances: a recalibrated intercept moves students, not the bands
+    say(msg("refitting the final model on bootstrap samples of the students, for explain's intervals"))
+    uncertainty = bootstrap_fits(
+        fitted, ts.features, ts.labels, ts.student_ids, c=c, class_weight=class_weight, seed=seed
+    )
     warnings += [gap] if gap else []
     card = ModelCard.model_validate(
         {
@@ -332,6 +337,7 @@ def train(
                 draws=draws,
             ),
             "fairness": audit,
+            **({"uncertainty": uncertainty} if uncertainty else {}),
             "versions": _versions(),
             **({"training_warnings": warnings} if warnings else {}),
         }
