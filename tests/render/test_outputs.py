@@ -80,7 +80,7 @@ def test_pdf_golden_and_every_page_carries_its_mentor(listings, golden, lang: st
     assert {"nl": "Wettelijke meldingen: open, dan gemeld", "en": "Statutory reports: open, then reported"}[
         lang
     ] in first
-    assert "14%" in first and "7%" in first  # the bands of the bundled model: fixed chances, whole percents
+    assert "14%" in first and "8%" in first  # the bands of the bundled model: fixed chances, whole percents
     for sid in listing.statutory["student_id"]:
         assert str(sid) in first
     # every mentor's pages carry that mentor in the running header, and hold only that mentor's students
@@ -357,7 +357,7 @@ def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legen
     for group in listing.groups:
         mentor = group.removeprefix("mentor:")
         first = next(p for p in pages if f"Mentor: {mentor}" in p)
-        assert "Risico hoog vanaf 14%, verhoogd vanaf 7%. Waarom op de lijst: signalen, geen oorzaken." in " ".join(
+        assert "Risico hoog vanaf 14%, verhoogd vanaf 8%. Waarom op de lijst: signalen, geen oorzaken." in " ".join(
             first.split()
         )
         assert "Soort actie / verwezen" in first

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 def test_the_refits_scatter_around_the_final_model_and_are_reproducible(history_dir: Path) -> None:
     exports = load_exports(history_dir, require=("attendance", "grades", "outcomes"))
-    result = train(exports, seed=0, n_boot=20, c=0.1)
+    result = train(exports, seed=0, n_boot=20, c=0.1, shape="linear")
     refits = result.card.uncertainty
     assert refits is not None and refits.samples == 100 and refits.method == "bootstrap_of_the_fit"
     coefficients = np.asarray(refits.coefficients)

@@ -354,7 +354,8 @@ def _latest_cohort(
     ts: TrainingSet, fitted: FittedModel, recalibrate: bool
 ) -> tuple[FittedModel, dict[str, Any] | None, Message | None]:
     """The final model against its latest cohort: moved to its rate of leaving (recalibrate), or the gap reported
-    when it is wide (a school whose rate changed is under- or over-predicted, a quarter on one real data set)."""
+    when it is wide and beyond chance (a school whose rate changed is under- or over-predicted, a quarter on one
+    real data set)."""
     latest = ts.as_of == np.max(ts.as_of)
     features, labels = ts.features.iloc[np.flatnonzero(latest)], ts.labels[latest]
     if labels.size == 0 or labels.sum() == 0:
@@ -362,7 +363,10 @@ def _latest_cohort(
     before, observed = float(predict(fitted, features).mean()), float(labels.mean())
     as_of = str(pd.Timestamp(np.max(ts.as_of)).date())
     if not recalibrate:
-        if abs(before - observed) > RECALIBRATION_GAP * observed:
+        # wide, and wider than the cohort's own chance variation (two binomial standard errors): a school of 600
+        # students with 24 leavers moves by a fifth from one year to the next by chance alone
+        noise = 2 * np.sqrt(before * (1 - before) / labels.size)
+        if abs(before - observed) > max(RECALIBRATION_GAP * observed, noise):
             return (
                 fitted,
                 None,
