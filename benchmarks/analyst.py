@@ -7,7 +7,11 @@ The plain script reads the same tables with pandas, counts per student the unaut
 the last 12 weeks before each as-of date, and fits a logistic regression and a gradient-boosting model on a split
 by student, measuring the ROC AUC of each. riskscreen does more (validation, every declared feature on lesson
 weeks, cross-validated C, the final refit, intervals for every metric, baselines, fairness, the card), so the ratio
-is the price of that, measured in the same run on the same files. Target: within 3x (issue #13).
+is the price of that, measured in the same run on the same files. Target: within 3x (issues #13 and #24).
+
+Two ways are timed: `train` then `evaluate` as two commands (two starts, two reads, the features built twice), and
+`train --evaluate FOLDER` as one run (one start, one read; the features and labels of the training data reused).
+The target holds for the one run; the two commands are shown beside it.
 """
 
 from __future__ import annotations
@@ -81,17 +85,21 @@ def main() -> int:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     riskscreen = [sys.executable, "-m", "riskscreen"]
-    print(f"{'students':>9} {'plain s':>8} {'train s':>8} {'evaluate s':>11} {'ratio':>6}  target <= {TARGET}x")
+    print(
+        f"{'students':>9} {'plain s':>8} {'train s':>8} {'evaluate s':>11} {'ratio':>6} "
+        f"{'one run s':>10} {'ratio':>6}  target <= {TARGET}x (one run)"
+    )
     for students in args.students or [200, 30_000]:
         data = history(args.workdir, students)
         plain = timed([sys.executable, "-c", PLAIN, str(data)])
         model = args.workdir / f"model-{students}"
         train = timed([*riskscreen, "train", str(data), "--out", str(model), "--force"])
         evaluate = timed([*riskscreen, "evaluate", str(data), "--model", str(model), "--format", "json"])
-        ratio = (train + evaluate) / plain
+        one_run = timed([*riskscreen, "train", str(data), "--out", str(model), "--force", "--evaluate", str(data)])
+        ratio, one_ratio = (train + evaluate) / plain, one_run / plain
         print(
-            f"{students:>9,} {plain:>8.1f} {train:>8.1f} {evaluate:>11.1f} {ratio:>6.1f}  "
-            f"{'within' if ratio <= TARGET else 'OVER'} the target"
+            f"{students:>9,} {plain:>8.1f} {train:>8.1f} {evaluate:>11.1f} {ratio:>6.1f} {one_run:>10.1f} "
+            f"{one_ratio:>6.1f}  {'within' if one_ratio <= TARGET else 'OVER'} the target"
         )
     return 0
 

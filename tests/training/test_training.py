@@ -602,3 +602,56 @@ def test_the_transparent_model_is_as_good_as_a_plain_logistic_regression_on_the_
     interval = result.card.metrics.roc_auc
     assert interval.low is not None and interval.high is not None
     assert interval.low <= plain_auc <= interval.high, (interval, plain_auc)
+
+
+def test_train_with_evaluate_measures_as_the_evaluate_command_does_in_one_run(
+    history_dir: Path, tmp_path: Path
+) -> None:
+    """#24 item 10: `train --evaluate FOLDER` evaluates the saved model in the same run; on the training folder it
+    reuses the files, features and labels already made, elsewhere it reads that folder. Either way its report is the
+    one `riskscreen evaluate` writes."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(history_dir, copy)
+    out = tmp_path / "ours"
+    both = runner.invoke(
+        app,
+        [
+            "train",
+            str(history_dir),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "40",
+            "--C",
+            "0.1",
+            "--evaluate",
+            str(history_dir),
+        ],
+    )
+    assert both.exit_code == 0, both.stderr
+    card_text, evaluation_text = both.stdout.split("# Evaluation of model ours", 1)
+    assert card_text.startswith("# Model card: ours")
+    alone = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "40"])
+    assert alone.exit_code == 0, alone.stderr
+    assert "# Evaluation of model ours" + evaluation_text == alone.stdout
+    assert "THE EVALUATION DATA OVERLAP THE TRAINING DATA" in evaluation_text  # it says what it is measured on
+    elsewhere = runner.invoke(
+        app,
+        [
+            "train",
+            str(history_dir),
+            "--out",
+            str(out),
+            "--force",
+            "--bootstrap",
+            "40",
+            "--C",
+            "0.1",
+            "--evaluate",
+            str(copy),
+        ],
+    )
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    assert elsewhere.stdout.split("# Evaluation of model ours", 1)[1] == evaluation_text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from riskscreen.api.screening import Progress, Sources, load_model, read
@@ -33,6 +33,7 @@ def train(
     recalibrate: bool = False,
     shape: str = "auto",
     follow_up: int = FOLLOW_UP_MONTHS,
+    evaluate_on: Sources | None = None,
     force: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
@@ -67,6 +68,10 @@ def train(
     follow_up
         The months after each as-of date over which the outcomes table counted who left (DUO counts 12); an as-of
         date whose months are not over in the data is refused, since its leavers are not known yet.
+    evaluate_on
+        Labelled exports to evaluate the saved model on in the same run (as `evaluate` would, with the same
+        capacity, seed and bootstrap), in `TrainingResult.evaluation`: one start, and the training data's files,
+        features and labels reused when these are the same sources. None: no evaluation.
     force
         Replace what is already there (a folder or file of the same name).
     progress
@@ -104,7 +109,26 @@ def train(
         progress=progress,
     )
     save_model(result.fitted, result.card, out, force=force, markdown=card_markdown(result.card))
-    return result
+    if evaluate_on is None:
+        return result
+    # the saved model, read back with every check `evaluate` makes, measured on the same start: the analyst's
+    # train-then-evaluate without a second interpreter, import and read of the same files (#24 item 10)
+    same = evaluate_on == sources
+    test = (
+        exports
+        if same
+        else read(evaluate_on, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    )
+    measured = evaluate_model(
+        test,
+        load_model(str(out)),
+        capacity=capacity,
+        n_boot=bootstrap,
+        seed=seed,
+        progress=progress,
+        trained=result if same else None,
+    )
+    return replace(result, evaluation=measured)
 
 
 @dataclass(frozen=True)

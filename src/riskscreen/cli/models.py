@@ -2,9 +2,12 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from riskscreen.api import Sources
 
 from riskscreen.cli.common import (
     AllowOpt,
@@ -110,6 +113,14 @@ def train(
             "whose months are not over in the data is refused.",
         ),
     ] = 12,
+    evaluate_on: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluate",
+            help="Also evaluate the saved model on the labelled exports in this folder, in the same run (as "
+            "`riskscreen evaluate` would); the training folder itself reuses what was read and computed.",
+        ),
+    ] = None,
     lang: LangOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -133,10 +144,13 @@ def train(
         recalibrate=recalibrate,
         shape=SHAPE_KEYS[shape.value],
         follow_up=follow_up,
+        evaluate_on=None if evaluate_on is None else evaluation_sources(given, evaluate_on),
         force=force,
         progress=progress_bar(),
     )
     write(render("card", "table", result.card, lang=_lang()), None, False)
+    if result.evaluation is not None:
+        write(render("evaluation", "table", result.evaluation.report, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
         say("warning", warning=warning)
     say("wrote_model", path=out)
@@ -214,6 +228,16 @@ def model_show(
     from riskscreen.render import render
 
     write(render("card", format.value, api.model_card(name), lang=_lang()), None, False)
+
+
+def evaluation_sources(training: "Sources", folder: Path) -> "Sources":
+    """The sources of `train --evaluate FOLDER`: the training sources themselves when FOLDER is their folder (so
+    what was read is reused), else that folder with the same profile and column options."""
+    from dataclasses import replace
+
+    if training.folder is not None and folder.resolve() == training.folder.resolve():
+        return training
+    return replace(training, folder=folder, attendance=None, grades=None, students=None, outcomes=None)
 
 
 def _lang() -> str:

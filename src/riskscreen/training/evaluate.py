@@ -16,9 +16,9 @@ from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.training.dataset import Progress, TrainingSet, split, training_set
 from riskscreen.training.fairness import fairness
-from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference
+from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference, resamples
 from riskscreen.training.shapes import fit_shape
-from riskscreen.training.train import NO_AUDIT, assess, file_sha256
+from riskscreen.training.train import NO_AUDIT, TrainingResult, assess, file_sha256
 
 
 @dataclass
@@ -92,24 +92,35 @@ def evaluate(
     n_boot: int = 500,
     seed: int = 0,
     progress: Progress | None = None,
+    trained: TrainingResult | None = None,
 ) -> EvaluationResult:
-    """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness."""
-    ts = training_set(exports, progress, loaded.card.training_data.follow_up_months or FOLLOW_UP_MONTHS)
+    """An existing model on labelled data: metrics, baselines (fitted on a grouped split) and fairness. `trained`:
+    the training of this model on these same exports in this run (`train --evaluate` on its own folder, with the same
+    seed, bootstrap and capacity), whose rows, baselines and validation scores are then reused, not made again."""
+    ts = (trained.rows if trained is not None else None) or training_set(
+        exports, progress, loaded.card.training_data.follow_up_months or FOLLOW_UP_MONTHS
+    )
     scores = predict(loaded.fitted, ts.features)
     model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids)
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)
-    _, baselines, _, base_scores, draws = assess(
-        ts,
-        train_idx,
-        test_idx,
-        scores[test_idx],
-        seed=seed,
-        capacity=capacity,
-        n_boot=n_boot,
-        bands=loaded.fitted.bands,
-    )
+    if trained is not None:
+        # the training measured the baselines on exactly these held-out rows with these draws
+        draws = resamples(test_idx.size, n_boot, seed, ts.student_ids[test_idx])
+        baselines = {k: v for k, v in trained.card.baselines.as_dict().items() if k != "comparison_rows"}
+        base_scores = {"model": scores[test_idx], **{k: trained.test_scores[k] for k in baselines}}
+    else:
+        _, baselines, _, base_scores, draws = assess(
+            ts,
+            train_idx,
+            test_idx,
+            scores[test_idx],
+            seed=seed,
+            capacity=capacity,
+            n_boot=n_boot,
+            bands=loaded.fitted.bands,
+        )
     audit = (
         fairness(ts.audit, ts.labels, scores, n_boot=n_boot, seed=seed, students=ts.student_ids)
         if len(ts.audit.columns)
@@ -119,20 +130,27 @@ def evaluate(
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
     settings = loaded.card.parameters
-    # Only ranks are compared (ROC AUC, the top 10%), which calibration does not change: no calibration fit.
-    same = fit_shape(
-        settings.shape,
-        ts.features.iloc[train_idx],
-        ts.labels[train_idx],
-        feature_names=loaded.fitted.features,
-        c=settings.c,
-        penalty=settings.penalty,
-        class_weight=settings.class_weight,
-        seed=seed,
-        groups=ts.student_ids[train_idx],
-        calibrate=False,
+    # Only ranks are compared (ROC AUC, the top 10%), which calibration does not change: no calibration fit. The
+    # training's own validation fit is that fit (calibrated, which keeps its ranks).
+    same_scores = (
+        trained.test_scores["model"]
+        if trained is not None
+        else predict(
+            fit_shape(
+                settings.shape,
+                ts.features.iloc[train_idx],
+                ts.labels[train_idx],
+                feature_names=loaded.fitted.features,
+                c=settings.c,
+                penalty=settings.penalty,
+                class_weight=settings.class_weight,
+                seed=seed,
+                groups=ts.student_ids[train_idx],
+                calibrate=False,
+            ),
+            ts.features.iloc[test_idx],
+        )
     )
-    same_scores = predict(same, ts.features.iloc[test_idx])
     penalty = f", penalty {settings.penalty}" if settings.penalty else ""
     price_interval = paired_difference(
         ts.labels[test_idx], same_scores, base_scores["gradient_boosting"], n_boot=n_boot, seed=seed, draws=draws

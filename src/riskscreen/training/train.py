@@ -70,6 +70,8 @@ class TrainingResult:
     card: ModelCard
     test_y: np.ndarray
     test_scores: dict[str, np.ndarray]
+    rows: TrainingSet | None = None  # the rows the model learnt from: an evaluation of the same data reuses them
+    evaluation: Any = None  # training.evaluate.EvaluationResult, when `train --evaluate` measured it in the same run
 
 
 def _data_description(exports: Exports, ts: TrainingSet, follow_up: int) -> dict[str, Any]:
@@ -344,7 +346,7 @@ def train(
     )
     for warning in warnings:
         say(msg("warning: {warning}", warning=warning))
-    return TrainingResult(fitted, card, ts.labels[test_idx], all_scores)
+    return TrainingResult(fitted, card, ts.labels[test_idx], all_scores, ts)
 
 
 RECALIBRATION_GAP = 0.2  # a mean predicted chance this far (relatively) from the rate of leaving is reported

@@ -41,12 +41,14 @@ def bootstrap_fits(
     rng = np.random.default_rng(seed)
     a, b = fitted.calibration
     coefficients, intercepts = [], []
+    # each refit starts from the last one's solution, near its own: a few iterations instead of a fit from zero
+    model = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, warm_start=True).fit(x, y)
     for _ in range(samples):
         drawn = np.bincount(rng.integers(0, codes.max() + 1, size=codes.max() + 1), minlength=codes.max() + 1)
         weight = drawn[codes].astype(float)
         if len(np.unique(y[weight > 0])) < 2:
             continue  # a draw without a leaver cannot be fitted; with hundreds of leavers it does not happen
-        model = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000).fit(x, y, sample_weight=weight)
+        model.fit(x, y, sample_weight=weight)
         coefficients.append([round(float(w), 6) for w in model.coef_[0] * a])
         intercepts.append(round(float(model.intercept_[0] * a + b), 6))
     return {
