@@ -94,13 +94,11 @@ def _group_intervals(
 ) -> dict[str, list[float]]:
     """95% percentile intervals of recall, precision and calibration over resamples of the group's students."""
     draws: dict[str, list[float]] = {m: [] for m in INTERVAL_METRICS}
+    rows = np.column_stack([y == 1, (y == 1) & flagged, flagged, y, p]).astype(float)
     for counts, codes in resamples(y.size, n_boot, seed, who):
-        weight = counts if codes is None else counts[:, codes]  # per resample, how often each row is drawn
-        leavers = weight @ (y == 1)
-        hits = weight @ ((y == 1) & flagged)
-        listed = weight @ flagged
-        rate = weight @ y
-        chance = weight @ p
+        # per drawn unit (a row, or a student with all their rows) its sums, then weighted by how often it was drawn
+        per_unit = rows if codes is None else np.stack([np.bincount(codes, weights=c) for c in rows.T], axis=1)
+        leavers, hits, listed, rate, chance = (counts @ per_unit).T
         with np.errstate(divide="ignore", invalid="ignore"):
             draws["recall"] += list(hits / leavers)
             draws["precision"] += list(hits / listed)

@@ -42,7 +42,9 @@ def bootstrap_fits(
     a, b = fitted.calibration
     coefficients, intercepts = [], []
     # each refit starts from the last one's solution, near its own: a few iterations instead of a fit from zero
-    model = LogisticRegression(C=c, class_weight=class_weight, max_iter=2000, warm_start=True).fit(x, y)
+    model = LogisticRegression(
+        C=c, class_weight=class_weight, solver="newton-cholesky", max_iter=200, warm_start=True
+    ).fit(x, y)
     for _ in range(samples):
         drawn = np.bincount(rng.integers(0, codes.max() + 1, size=codes.max() + 1), minlength=codes.max() + 1)
         weight = drawn[codes].astype(float)
