@@ -16,7 +16,7 @@ from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.training.dataset import Progress, TrainingSet, split, training_set
 from riskscreen.training.fairness import fairness
-from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference, resamples
+from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference, resamples, side_by_side
 from riskscreen.training.shapes import fit_shape
 from riskscreen.training.train import NO_AUDIT, TrainingResult, assess, file_sha256
 
@@ -101,7 +101,6 @@ def evaluate(
         exports, progress, loaded.card.training_data.follow_up_months or FOLLOW_UP_MONTHS
     )
     scores = predict(loaded.fitted, ts.features)
-    model_metrics = metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids)
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)
@@ -121,12 +120,15 @@ def evaluate(
             n_boot=n_boot,
             bands=loaded.fitted.bands,
         )
-    audit = (
-        fairness(ts.audit, ts.labels, scores, n_boot=n_boot, seed=seed, students=ts.student_ids)
-        if len(ts.audit.columns)
-        else {"columns": {}, "note": NO_AUDIT}
+    model_metrics, audit, held_out = side_by_side(
+        lambda: metrics(ts.labels, scores, capacity=capacity, n_boot=n_boot, seed=seed, groups=ts.student_ids),
+        lambda: (
+            fairness(ts.audit, ts.labels, scores, n_boot=n_boot, seed=seed, students=ts.student_ids)
+            if len(ts.audit.columns)
+            else {"columns": {}, "note": NO_AUDIT}
+        ),
+        lambda: metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws),
     )
-    held_out = metrics(ts.labels[test_idx], scores[test_idx], capacity=capacity, draws=draws)
     # The price of transparency like for like: the transparent method (the card's settings) and the black box
     # both fitted on the same training part of these data, both measured on the same held-out rows.
     settings = loaded.card.parameters

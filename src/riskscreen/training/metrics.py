@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -356,6 +357,14 @@ def paired_difference(
 
 def rounded(x: float) -> float | None:
     return None if x is None or np.isnan(x) else round(float(x), 4)
+
+
+def side_by_side(*calls: Callable[[], R]) -> list[R]:
+    """The calls' results, in order, computed two at a time: the bootstrap's passes are numpy over large arrays,
+    which leaves Python's lock, so independent ones (the model's and each baseline's metrics) share the machine's
+    two cores. Each call computes alone on its own data: the results are those of one after the other."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda call: call(), calls))
 
 
 def one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:

@@ -41,6 +41,7 @@ from riskscreen.training.metrics import (
     paired_difference,
     resamples,
     rule_score,
+    side_by_side,
     unauthorised_score,
 )
 from riskscreen.training.shapes import choose_shape, fit_shape
@@ -165,30 +166,35 @@ def assess(
     students = ts.student_ids[test]  # a student with rows at several as-of dates is resampled whole
     x_train, x_test = ts.features.iloc[train], ts.features.iloc[test]
     draws = resamples(y_test.size, n_boot, seed, students)  # the same resamples for the model and the baselines
-    model_metrics = metrics(y_test, scores, capacity=capacity, draws=draws)
     rules = rule_score(x_test, seed)
     hours = unauthorised_score(x_test, seed)
     bb = black_box(x_train, ts.labels[train], x_test, seed)
+    model_metrics, rule_metrics, hour_metrics, bb_metrics, audit = side_by_side(
+        lambda: metrics(y_test, scores, capacity=capacity, draws=draws),
+        lambda: metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
+        lambda: metrics(y_test, hours, capacity=capacity, probabilities=False, draws=draws),
+        lambda: metrics(y_test, bb, capacity=capacity, draws=draws),
+        lambda: (
+            fairness(ts.audit.iloc[test], y_test, scores, bands=bands, n_boot=n_boot, seed=seed, students=students)
+            if len(ts.audit.columns)
+            else {"columns": {}, "note": NO_AUDIT}
+        ),
+    )
     baselines = {
         "rule_count": {
-            **metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
+            **rule_metrics,
             "description": "the ABC indicators, counted: attendance below 90% (absence over 10% of 30 lesson "
             "hours a week, last 12 lesson weeks), a removal from class (last 12 lesson weeks), a core-subject fail",
         },
         "unauthorised_hours": {
-            **metrics(y_test, hours, capacity=capacity, probabilities=False, draws=draws),
+            **hour_metrics,
             "description": "rank by unauthorised hours in the last 12 lesson weeks",
         },
         "gradient_boosting": {
-            **metrics(y_test, bb, capacity=capacity, draws=draws),
+            **bb_metrics,
             "description": "HistGradientBoostingClassifier on the same features (a black box)",
         },
     }
-    audit = (
-        fairness(ts.audit.iloc[test], y_test, scores, bands=bands, n_boot=n_boot, seed=seed, students=students)
-        if len(ts.audit.columns)
-        else {"columns": {}, "note": NO_AUDIT}
-    )
     return (
         model_metrics,
         baselines,
@@ -288,8 +294,18 @@ def train(
     fitted, recalibration, gap = _latest_cohort(ts, fitted, recalibrate)
     fitted.bands = dict(bands)  # fixed chances: a recalibrated intercept moves students, not the bands
     say(msg("refitting the final model on bootstrap samples of the students, for explain's intervals"))
-    uncertainty = bootstrap_fits(
-        fitted, ts.features, ts.labels, ts.student_ids, c=c, class_weight=class_weight, seed=seed
+    price_interval, uncertainty = side_by_side(
+        lambda: paired_difference(
+            ts.labels[test_idx],
+            all_scores["model"],
+            all_scores["gradient_boosting"],
+            n_boot=n_boot,
+            seed=seed,
+            draws=draws,
+        ),
+        lambda: bootstrap_fits(
+            fitted, ts.features, ts.labels, ts.student_ids, c=c, class_weight=class_weight, seed=seed
+        ),
     )
     warnings += [gap] if gap else []
     card = ModelCard.model_validate(
@@ -330,14 +346,7 @@ def train(
             "metrics": model_metrics,
             "baselines": baselines,
             "price_of_transparency": compare(model_metrics, baselines),
-            "price_of_transparency_interval": paired_difference(
-                ts.labels[test_idx],
-                all_scores["model"],
-                all_scores["gradient_boosting"],
-                n_boot=n_boot,
-                seed=seed,
-                draws=draws,
-            ),
+            "price_of_transparency_interval": price_interval,
             "fairness": audit,
             **({"uncertainty": uncertainty} if uncertainty else {}),
             "versions": _versions(),
