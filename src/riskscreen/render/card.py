@@ -8,8 +8,9 @@ from functools import partial
 from pathlib import Path
 
 from riskscreen.errors import Day, localised, msg
-from riskscreen.i18n import chance, texts
+from riskscreen.i18n import texts
 from riskscreen.ingest.outcomes import OUTCOME_KEY, definition
+from riskscreen.render.card_sections import band_lines, season_lines
 from riskscreen.render.measures import fairness_lines, figure, metrics_lines, price_lines
 from riskscreen.scoring.card import (
     EvaluationReport,
@@ -183,6 +184,7 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
             )
         ),
     ]
+    out += season_lines(card, lang)
     out += ["", say(msg("## Fairness audit (test rows)")), "", *fairness_lines(card.fairness, lang)]
     out += [
         "",
@@ -370,45 +372,3 @@ def render_card(card: ModelCard, fmt: str, lang: str = "en") -> str:
 
 def render_evaluation(report: EvaluationReport, fmt: str, lang: str = "en") -> str:
     return evaluation_json(report) if fmt == "json" else evaluation_markdown(report, lang)
-
-
-def band_lines(card: ModelCard, lang: str) -> list[str]:
-    """The bands as chances, and how they were chosen (quantiles of the training rows on older cards)."""
-    b, choice = card.bands, card.band_choice
-    high, elevated = chance(b["high"], lang), chance(b["elevated"], lang)
-    if choice is None:
-        return [
-            localised(msg("- high: probability >= {high} (top 5% of training students)", high=high), lang=lang),
-            localised(msg("- elevated: probability >= {elevated} (top 20%)", elevated=elevated), lang=lang),
-        ]
-    filled = (
-        msg("{count} students per list date", count=choice.capacity)
-        if choice.capacity is not None
-        else msg("{share} of the students per list date", share=chance(choice.capacity_share or 0.0, lang))
-    )
-    return [
-        localised(
-            msg(
-                "- high: a chance of {high} or more: on the held-out history, the students at or above it fill "
-                "what the school can talk with ({filled}); {share} of the held-out rows",
-                high=high,
-                filled=filled,
-                share=chance(choice.held_out_share["high"], lang),
-            ),
-            lang=lang,
-        ),
-        localised(
-            msg(
-                "- elevated: a chance of {elevated} or more: at least twice the average chance of leaving in the "
-                "training history ({base}); {share} of the held-out rows",
-                elevated=elevated,
-                base=chance(choice.base_rate, lang),
-                share=chance(choice.held_out_share["elevated"], lang),
-            ),
-            lang=lang,
-        ),
-        "",
-        localised(
-            msg("Bands are fixed chances: how many students fall in each differs between schools and weeks."), lang=lang
-        ),
-    ]

@@ -265,6 +265,16 @@ class BandChoice(Record):
     held_out_share: dict[str, float]  # the share of held-out rows in each band at these chances
 
 
+class SeasonCalibration(Record):
+    """The held-out chances against who left, in one season of the school year (training.seasons)."""
+
+    season: str
+    rows: int
+    leavers: int
+    mean_predicted: float | None
+    observed: float | None
+
+
 class Uncertainty(Record):
     """The final fit repeated on bootstrap samples of the students (training.uncertainty): `explain`'s interval."""
 
@@ -303,6 +313,7 @@ class ModelCard(Record):
     calibration: list[float]
     bands: dict[str, float]
     band_choice: BandChoice | None = None  # cards before #24 item 4: bands were quantiles of the training rows
+    calibration_by_season: list[SeasonCalibration] | None = None  # cards since #24 item 2
     metrics: Metrics
 
     @field_validator("bands")

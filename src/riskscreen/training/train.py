@@ -44,6 +44,7 @@ from riskscreen.training.metrics import (
     side_by_side,
     unauthorised_score,
 )
+from riskscreen.training.seasons import calibration_by_season
 from riskscreen.training.shapes import choose_shape, fit_shape
 from riskscreen.training.uncertainty import bootstrap_fits
 
@@ -343,6 +344,7 @@ def train(
             "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
             "bands": bands,
             "band_choice": band_choice,
+            "calibration_by_season": calibration_by_season(ts.labels[test_idx], scores, ts.as_of[test_idx]),
             "metrics": model_metrics,
             "baselines": baselines,
             "price_of_transparency": compare(model_metrics, baselines),
