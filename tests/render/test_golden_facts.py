@@ -15,6 +15,7 @@ import pytest
 from tests.helpers import load, magister_school
 
 from riskscreen.ingest.pipeline import read_exports
+from riskscreen.render.reason_words import reason_texts
 from riskscreen.render.scores import flag_texts, render_scores
 from riskscreen.scoring.score import explain, score, select
 from riskscreen.weekly.shortlist import build, snapshot
@@ -43,7 +44,7 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
     assert set(top["band"]) == {"high"}
     assert scored.table["band"].value_counts().to_dict() == {"low": 140, "elevated": 7, "high": 13}
     assert scored.table.loc[scored.table["verzuim_16u"], "student_id"].tolist() == ["111069", "111090", "111081"]
-    assert top["reason_1"].tolist()[:4] == [
+    assert [reason_texts(r, "nl")[0] for r in top["reasons"].tolist()[:4]] == [
         "128 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
         "46 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
         "50 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",

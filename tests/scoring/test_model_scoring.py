@@ -89,13 +89,20 @@ def test_score_ranks_and_selects(exports, demo_model) -> None:  # type: ignore[n
         select(result, mentor="NOPE")
 
 
-def test_reasons_are_data_columns_in_both_languages(exports, demo_model) -> None:  # type: ignore[no-untyped-def]
+def test_reasons_are_data_and_the_renderer_words_them_in_either_language(exports, demo_model) -> None:  # type: ignore[no-untyped-def]
+    """#24 item 9: scoring gives reason keys with their values; the words are made in render.reason_words."""
+    from riskscreen.render.reason_words import reason_texts
+    from riskscreen.scoring.reasons import Reason
+
     nl = score(exports, demo_model, lang="nl").table
     en = score(exports, demo_model, lang="en").table
     first = nl.iloc[0]
-    assert first["reason_1"] and first["reason_features"]
-    assert en.loc[first.name, "reason_features"] == first["reason_features"]
-    assert "lesweken" in first["reason_1"] and "lesson weeks" in en.loc[first.name, "reason_1"]
+    assert all(isinstance(r, Reason) for r in first["reasons"]) and first["reason_features"]
+    assert en.loc[first.name, "reasons"] == first["reasons"]  # the data do not depend on the language
+    assert ";".join(r.feature for r in first["reasons"]) == first["reason_features"]
+    assert "reason_1" not in nl.columns
+    said_nl, said_en = reason_texts(first["reasons"], "nl"), reason_texts(first["reasons"], "en")
+    assert "lesweken" in said_nl[0] and "lesson weeks" in said_en[0]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -206,7 +213,8 @@ def test_unknown_model_name() -> None:
 
 
 def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
-    from riskscreen.scoring.reasons import reasons
+    from riskscreen.render.reason_words import reason_texts
+    from riskscreen.scoring.reasons import Reason, reasons
 
     index = pd.Index(["S1", "S2", "S3", "S4"], name="student_id")
     columns = ["fails_12w", "absence_trend", "grade_trend", "repeated_years"]
@@ -225,35 +233,37 @@ def test_reasons_are_the_largest_contributions_that_are_warning_signs() -> None:
         index=index,
         columns=columns,
     )
-    out = reasons(parts, features, "en")
+    out = reasons(parts, features)
     assert out["reason_features"].tolist() == [
         "fails_12w;absence_trend;grade_trend",
         "fails_12w;grade_trend;repeated_years",
         "",
         "fails_12w;repeated_years",
     ]
-    assert out.loc["S2", ["reason_1", "reason_2", "reason_3"]].tolist() == [
+    assert reason_texts(out.loc["S2", "reasons"], "en") == [
         "8 failing grades in the last 12 lesson weeks (a signal from 3)",
         "grades falling: 0.5 points lower than the 8 weeks before (a signal from 0.5 points lower)",
         "repeated 2 school year(s)",
     ]
-    assert out.loc["S1", "reason_2"] == (
+    assert reason_texts(out.loc["S1", "reasons"], "en")[1] == (
         "absence rising: 2 hours a week more than the 8 weeks before (a signal from 2 hours a week more)"
     )
-    assert out.loc["S3"].tolist() == ["", "", "", ""]
+    assert out.loc["S3"].tolist() == [(), ""]
+    assert out.loc["S2", "reasons"][0] == Reason("fails_12w", 8.0)  # the key and the value, no words
 
 
 def test_reasons_name_distinct_signals() -> None:
+    from riskscreen.render.reason_words import reason_texts
     from riskscreen.scoring.reasons import reasons
 
     index = pd.Index(["S1"], name="student_id")
     columns = ["unauthorised_hours_12w", "unauthorised_hours_4w", "core_fails_12w", "fails_12w", "removed_12w"]
     parts = pd.DataFrame([[0.9, 0.8, 0.7, 0.6, 0.3]], index=index, columns=columns)
     features = pd.DataFrame([[40.0, 16.0, 3.0, 5.0, 2.0]], index=index, columns=columns)
-    out = reasons(parts, features, "nl")
+    out = reasons(parts, features)
     # the 4-week hours lie inside the 12-week hours, core-subject fails inside all fails: one reason each
     assert out.loc["S1", "reason_features"] == "unauthorised_hours_12w;core_fails_12w;removed_12w"
-    assert out.loc["S1", "reason_3"] == "2 keer uit de les gestuurd in de laatste 12 lesweken"
+    assert reason_texts(out.loc["S1", "reasons"], "nl")[2] == "2 keer uit de les gestuurd in de laatste 12 lesweken"
 
 
 def test_a_card_with_absurd_scoring_numbers_is_refused_even_with_its_checksum_recomputed(

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from tests.helpers import day, load, write_school
 
-from riskscreen.scoring.reasons import reasons
+from riskscreen.render.reason_words import reason_texts
+from riskscreen.scoring.reasons import Reason, reasons
 from riskscreen.signals.feature_table import build_features
 
 AS_OF = day(11, 4)  # Friday of the 12th lesson week
@@ -82,18 +83,20 @@ def test_without_an_enrolment_date_nothing_changes(tmp_path: Path) -> None:
 
 def test_the_reason_says_the_count_itself_and_the_weeks_enrolled(features: pd.DataFrame) -> None:
     parts = pd.DataFrame({"unauthorised_hours_12w": [1.0, 1.0]}, index=pd.Index(["N1", "O1"], name="student_id"))
-    nl, en = reasons(parts, features, "nl"), reasons(parts, features, "en")
-    assert nl.loc["N1", "reason_1"] == (
+    out = reasons(parts, features)
+    assert out.loc["N1", "reasons"] == (Reason("unauthorised_hours_12w", 3.0, 3, 12),)  # the count, and its weeks
+    nl, en = reason_texts(out.loc["N1", "reasons"], "nl"), reason_texts(out.loc["N1", "reasons"], "en")
+    assert nl == [
         "3 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur) (ingeschreven in 3 van "
         "deze 12 lesweken; voor de kans omgerekend naar alle 12)"
-    )
-    assert en.loc["N1", "reason_1"] == (
+    ]
+    assert en == [
         "3 hours of unauthorised absence in the last 12 lesson weeks (a signal from 8 hours) (enrolled for 3 "
         "of these 12 lesson weeks; scaled to all 12 for the chance)"
-    )
+    ]
     # the norm is compared with the count scaled to the window: 3 hours in 3 weeks is 12 in 12, past the norm of 8;
     # 3 hours in all 12 weeks is not, and is no reason however large its contribution
-    assert nl.loc["O1", "reason_1"] == "" and nl.loc["O1", "reason_features"] == ""
+    assert out.loc["O1", "reasons"] == () and out.loc["O1", "reason_features"] == ""
 
 
 def test_a_magister_roster_gives_the_enrolment_date_and_may_leave_it_blank(tmp_path: Path) -> None:

@@ -245,8 +245,9 @@ def test_the_feature_table_in_the_docs_is_generated_from_the_declarations() -> N
 
 def test_everything_about_a_feature_derives_from_its_declaration() -> None:
     from riskscreen.i18n import number
+    from riskscreen.render.reason_words import reason_text
     from riskscreen.scoring.model import FEATURE_SETS, direction
-    from riskscreen.scoring.reasons import TREND_DIRECTION, reason_text
+    from riskscreen.scoring.reasons import TREND_DIRECTION
     from riskscreen.signals.features import FEATURES
     from riskscreen.weekly.shortlist import PROMPT_KIND
 

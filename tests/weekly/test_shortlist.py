@@ -57,7 +57,8 @@ def small_result(rows: list[tuple[str, str | None, str | None, float, str, bool]
     table = pd.DataFrame(rows, columns=["student_id", "mentor", "class", "probability", "band", "verzuim_16u"])
     table = table.sort_values("probability", ascending=False, kind="stable")
     table.insert(0, "rank", range(1, len(table) + 1))
-    table = table.assign(ziekteverzuim=False, reason_features="", reason_1="", reason_2="", reason_3="", flags="")
+    table = table.assign(ziekteverzuim=False, reason_features="", flags="")
+    table["reasons"] = pd.Series([()] * len(table), index=table.index, dtype=object)
     table.index = pd.Index(table["student_id"].tolist())
     empty = pd.DataFrame(index=table.index)
     return ScoreResult(table, empty, empty, empty, 0.0, pd.Timestamp("2026-11-27"), "hand", False, "nl")
@@ -342,20 +343,18 @@ def test_format_follows_the_output_extension() -> None:
 def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
     """Issue #23 item 2: a repeated year stays with the student every week; the list shows it as background,
     after the signals of the last weeks."""
+    from riskscreen.scoring.reasons import Reason
+
     result = small_result(HAND)
     table = result.table.copy()
-    table.loc["A1", ["reason_1", "reason_2", "reason_3", "reason_features"]] = [
-        "2 keer blijven zitten",
-        "20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
-        "",
-        "repeated_years;unauthorised_hours_12w",
-    ]
+    table.at["A1", "reasons"] = (Reason("repeated_years", 2.0), Reason("unauthorised_hours_12w", 20.0))
+    table.at["A1", "reason_features"] = "repeated_years;unauthorised_hours_12w"
     from dataclasses import replace
 
     listing = build(replace(result, table=table), capacity=2, min_band="elevated")
     a1 = next(r for r in records(listing) if r["student_id"] == "A1")
     assert a1["reasons"] == [
-        "20 uur ongeoorloofd afwezig in de laatste 12 lesweken",
+        "20 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
         "Achtergrond (verandert niet): 2 keer blijven zitten",
     ]
 

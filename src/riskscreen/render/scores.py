@@ -13,12 +13,11 @@ from rich.text import Text
 from riskscreen import i18n
 from riskscreen.i18n import band_label, chance, date_text, label, number, signed, texts
 from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, json_text, plain, to_text
+from riskscreen.render.reason_words import reason_cells, reason_texts
 from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
 from riskscreen.signals.features import SPEC
 from riskscreen.signals.statutory.states import with_states
-
-REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 
 
 def model_line(result: ScoreResult) -> str:
@@ -68,7 +67,7 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
             label(key, lang), overflow="fold", justify="right" if key in {"rank", "probability"} else "left"
         )
     for (_, row), flags in zip(rows.iterrows(), flag_texts(result, rows), strict=True):
-        reasons = "; ".join(r for r in (row[c] for c in REASON_COLUMNS) if r)
+        reasons = "; ".join(reason_texts(row["reasons"], lang))
         table.add_row(
             *(
                 cell(v)
@@ -102,21 +101,19 @@ def render_scores(
                 "class": klass or None,
                 "probability": round(float(p), 6),
                 "band": band,
-                "reasons": [r for r in (r1, r2, r3) if r],
+                "reasons": reason_texts(said, lang),
                 "reason_features": [f for f in features.split(";") if f],
                 "flags": {"verzuim_16u": bool(v), "ziekteverzuim": bool(z), "text": flags},
                 "statutory": entries_json(statutory_of(result, sid)),
             }
-            for rank, sid, mentor, klass, p, band, r1, r2, r3, features, v, z, flags in zip(
+            for rank, sid, mentor, klass, p, band, said, features, v, z, flags in zip(
                 rows["rank"],
                 texts_["student_id"],
                 texts_["mentor"],
                 texts_["class"],
                 rows["probability"],
                 rows["band"],
-                rows["reason_1"],
-                rows["reason_2"],
-                rows["reason_3"],
+                rows["reasons"],
                 rows["reason_features"].astype(str),
                 rows["verzuim_16u"],
                 rows["ziekteverzuim"],
@@ -155,6 +152,7 @@ def render_scores(
         model = result.model_label + (f" {texts(lang)['messages']['demo_short']}" if result.demonstration else "")
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
+        cells = [reason_cells(said, lang) for said in rows["reasons"]]
         body = zip(
             rows["rank"].astype(int).tolist(),
             texts_["student_id"],
@@ -162,9 +160,9 @@ def render_scores(
             texts_["class"],
             [round(p, 4) for p in rows["probability"].tolist()],
             rows["band"].map(bands).tolist(),
-            rows["reason_1"].tolist(),
-            rows["reason_2"].tolist(),
-            rows["reason_3"].tolist(),
+            [c[0] for c in cells],
+            [c[1] for c in cells],
+            [c[2] for c in cells],
             rows["verzuim_16u"].astype(int).tolist(),
             rows["ziekteverzuim"].astype(int).tolist(),
             texts_["flags"],
@@ -231,7 +229,7 @@ def explain_renderable(ex: Explanation) -> Group:
     parts.append(table)
     if ex.enrolled_weeks is not None:
         parts.append(Text(ew["enrolled"].format(weeks=ex.enrolled_weeks)))
-    reasons = [r for r in (row[c] for c in REASON_COLUMNS) if r]
+    reasons = reason_texts(row["reasons"], lang)
     parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
     flags = flag_texts(result, result.table.loc[[ex.student_id]])[0]
     parts.append(Text(f"{label('flags', lang)}: " + (flags or label("none", lang))))
@@ -290,7 +288,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
                 }
                 for _, f in ex.breakdown.iterrows()
             ],
-            "reasons": [r for r in (row[c] for c in REASON_COLUMNS) if r],
+            "reasons": reason_texts(row["reasons"], ex.result.lang),
             "flags": {k: _json_value(v) for k, v in ex.flags.items() if k != "statutory_entries"},
             "statutory": entries_json(statutory_of(ex.result, ex.student_id)),
             "registrations": [

@@ -22,7 +22,8 @@ from riskscreen.i18n import (
     prompt_text,
     texts,
 )
-from riskscreen.render.scores import REASON_COLUMNS, demo_warning
+from riskscreen.render.reason_words import reason_texts
+from riskscreen.render.scores import demo_warning
 from riskscreen.render.statutory import earlier_text, entry_text, shown_entries
 from riskscreen.signals.features import FEATURES, SPEC
 from riskscreen.weekly.shortlist import Shortlist
@@ -173,14 +174,12 @@ def given(value: object) -> bool:
     return value is not None and not pd.isna(value) and value != ""
 
 
-def reasons_of(row: pd.Series, words: dict[str, str]) -> list[str]:
+def reasons_of(row: pd.Series, words: dict[str, str], lang: str) -> list[str]:
     """Why the student is on the list: the signals of the last weeks, then the facts that cannot change (a repeated
     year, a move down) on one line marked as background, so that they do not read as this week's reason."""
-    features = [f for f in str(row["reason_features"]).split(";") if f]
-    texts_ = [str(row[c]) for c in REASON_COLUMNS if row[c]]
-    weekly = [t for t, f in zip(texts_, features, strict=False) if f not in STATIC]
-    fixed = [t for t, f in zip(texts_, features, strict=False) if f in STATIC]
-    weekly += texts_[len(features) :]  # a reason without its feature name (an older result): shown as it is
+    said = list(row["reasons"] or ())
+    weekly = [t for t, r in zip(reason_texts(said, lang), said, strict=True) if r.feature not in STATIC]
+    fixed = [t for t, r in zip(reason_texts(said, lang), said, strict=True) if r.feature in STATIC]
     return weekly + ([f"{words['background']}: " + "; ".join(fixed)] if fixed else [])
 
 
@@ -225,7 +224,7 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
                 "change": change_text(row["change"], row["change_points"], lang),
                 "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
                 "because": because(row, words),
-                "reasons": reasons_of(row, words),
+                "reasons": reasons_of(row, words, lang),
                 "flags": " | ".join(flag_lines(row, sl)),
                 "statutory_state": str(row["verzuim_state"]),
                 "review_overdue": bool(row["review_overdue"]),

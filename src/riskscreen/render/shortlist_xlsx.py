@@ -12,7 +12,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
-from riskscreen.render.scores import REASON_COLUMNS, flag_texts
+from riskscreen.render.reason_words import reason_texts
+from riskscreen.render.scores import flag_texts
 from riskscreen.render.shortlist_records import (
     change_cell,
     columns,
@@ -192,12 +193,11 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E9ECEF")
     bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
-    reasons = [c for c in REASON_COLUMNS if c in table]
-    names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", *reasons]
+    names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", "reasons"]
     for row in zip(*(table[c].tolist() if c != "flags" else flag_texts(sl.result, table) for c in names), strict=True):
         values = dict(zip(names, row, strict=True))
         sid = str(values["student_id"])
-        text = "; ".join(str(values[c]) for c in reasons if values[c])
+        text = "; ".join(reason_texts(values["reasons"], lang))
         ws.append(
             [
                 int(values["rank"]),

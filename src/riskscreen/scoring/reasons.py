@@ -1,13 +1,13 @@
-"""Contributions and flags as plain-language reasons, in Dutch or English, as data columns."""
+"""Why a student scores as they do, as data: the largest contributions past their norms, as reason keys with the
+values to say (the words are made in render.reason_words, in the reader's language)."""
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from riskscreen.i18n import number, texts
 from riskscreen.signals.features import FEATURES, SPEC
 
 SIGNAL = {f.name: f.signal for f in FEATURES}
@@ -16,29 +16,21 @@ TOP_REASONS = 3
 MIN_CONTRIBUTION = 0.05  # logit units; smaller parts are noise, not reasons
 # A trend is a warning sign only in its direction of concern, and is shown without its sign.
 TREND_DIRECTION = {f.name: f.direction for f in FEATURES if f.trend}
+CARE_SIGNAL = "care_signal"  # the youth worker's one care line in place of health reasons (weekly.roles)
 
 
-@functools.lru_cache(maxsize=65536)
-def reason_text(feature: str, value: float, lang: str) -> str:
-    """The reason in words, with the norm it crossed: "14 uur ongeoorloofd afwezig in de laatste 12 lesweken
-    (signaal vanaf 8 uur)"."""
-    spec = SPEC.get(feature)
-    if spec is None:
-        return f"{feature}: {number(value, lang)}"
-    words = spec.words[lang]
-    shown = abs(value) if feature in TREND_DIRECTION else value
-    text = words.reason.format(value=number(shown, lang))
-    return text + f" ({words.norm.format(norm=number(spec.norm, lang))})" if words.norm else text
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason: the feature (or CARE_SIGNAL), the value to say (for a count over fewer enrolled weeks, the count
+    itself), and those weeks of the window when the count was scaled for the chance."""
+
+    feature: str
+    value: float = float("nan")
+    enrolled_weeks: int | None = None
+    window: int | None = None
 
 
 ENROLMENT_WINDOW = {f.name: f.window_weeks for f in FEATURES if f.per_enrolment and f.window_weeks}
-
-
-def enrolled_reason(feature: str, count: float, weeks: int, window: int, lang: str) -> str:
-    """The reason of a count taken over the weeks a student was enrolled for: the count as it is, and the weeks."""
-    return reason_text(feature, round(count, 6), lang) + str(texts(lang)["reasons"]["enrolled"]).format(
-        weeks=weeks, window=window
-    )
 
 
 def past_norm(names: np.ndarray, raw: np.ndarray) -> np.ndarray:
@@ -51,11 +43,11 @@ def past_norm(names: np.ndarray, raw: np.ndarray) -> np.ndarray:
     return crossed
 
 
-def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str, top: int = TOP_REASONS) -> pd.DataFrame:
-    """Per student: the largest positive contributions whose value crosses its feature's norm, as text
-    (reason_1..), and their features.
+def reasons(contributions: pd.DataFrame, features: pd.DataFrame, top: int = TOP_REASONS) -> pd.DataFrame:
+    """Per student: the largest positive contributions whose value crosses its feature's norm, as `Reason`s (the
+    `reasons` column, a tuple per student) and their features joined by ";" (`reason_features`).
 
-    The largest contributions that are reasons fill reason_1, reason_2, .. in order, one per signal: the
+    The largest contributions that are reasons come in order, one per signal: the
     4-week window sits inside the 12-week one and core-subject fails inside all fails, so a second feature of
     a signal already shown gives way to the next signal (removals, repeated years).
     """
@@ -79,32 +71,33 @@ def reasons(contributions: pd.DataFrame, features: pd.DataFrame, lang: str, top:
         is_reason[:, k] = keep
         seen[np.arange(n), sig] |= keep
         taken += keep
-    top_raw = sorted_raw
     slot = np.cumsum(is_reason, axis=1) - 1
-    texts_out = np.full((top, n), "", dtype=object)
-    chosen = np.full((top, n), "", dtype=object)
+    chosen: list[list[Reason | None]] = [[None] * top for _ in range(n)]
     for j, name in enumerate(names):
         picked = is_reason & (order == j)
         if not picked.any():
             continue
         student, rank = np.nonzero(picked)
-        shown = top_raw[student, rank]
-        distinct, back = np.unique(shown, return_inverse=True)
-        phrases = np.array([reason_text(str(name), float(v), lang) for v in distinct], dtype=object)
-        texts_out[slot[student, rank], student] = phrases[back]
+        shown = sorted_raw[student, rank]
         window = ENROLMENT_WINDOW.get(str(name))
+        # a count taken over fewer weeks than the window: the count itself, and for how many weeks
+        scale = np.ones(student.size)
+        weeks = np.zeros(student.size)
         if window is not None and f"enrolment_scale_{window}w" in features:
-            # a count taken over fewer weeks than the window: say the count itself, and for how many weeks
             scale = features.loc[contributions.index, f"enrolment_scale_{window}w"].to_numpy(dtype=float)[student]
             weeks = features.loc[contributions.index, f"enrolled_weeks_{window}w"].to_numpy(dtype=float)[student]
-            for i in np.flatnonzero(scale != 1):
-                texts_out[slot[student[i], rank[i]], student[i]] = enrolled_reason(
-                    str(name), float(shown[i] / scale[i]), int(weeks[i]), window, lang
-                )
-        chosen[slot[student, rank], student] = str(name)
-    out: dict[str, object] = {f"reason_{k + 1}": texts_out[k].tolist() for k in range(top)}
-    joined = chosen[0]
-    for k in range(1, top):
-        joined = np.where(chosen[k] != "", joined + ";" + chosen[k], joined)
-    out["reason_features"] = joined.tolist()
-    return pd.DataFrame(out, index=contributions.index)
+        feature = str(name)
+        for who, where, value in zip(student.tolist(), slot[student, rank].tolist(), shown.tolist(), strict=True):
+            chosen[who][where] = Reason(feature, value)
+        for i in np.flatnonzero(scale != 1).tolist():  # few: students who came during the window
+            chosen[student[i]][slot[student[i], rank[i]]] = Reason(
+                feature, round(float(shown[i]) / float(scale[i]), 6), int(weeks[i]), window
+            )
+    kept = [tuple(r for r in row if r is not None) for row in chosen]
+    return pd.DataFrame(
+        {
+            "reasons": pd.Series(kept, index=contributions.index, dtype=object),
+            "reason_features": [";".join(r.feature for r in row) for row in kept],
+        },
+        index=contributions.index,
+    )

@@ -119,7 +119,7 @@ def score(
     table["probability"] = probability
     table["logit"] = logit
     table["band"] = band_of(probability, fitted.bands)
-    table = table.join(reasons(parts, features, lang))
+    table = table.join(reasons(parts, features))
     table["verzuim_16u"] = flags["verzuim_16u"].to_numpy()
     table["ziekteverzuim"] = flags["ziekteverzuim"].to_numpy()
     order = np.lexsort((table["student_id"].to_numpy(), -table["probability"].to_numpy()))

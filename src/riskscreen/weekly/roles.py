@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from riskscreen.errors import UsageError, msg
-from riskscreen.i18n import texts
+from riskscreen.scoring.reasons import CARE_SIGNAL, TOP_REASONS, Reason
 from riskscreen.signals.features import FEATURES
 from riskscreen.weekly.shortlist import Shortlist
 from riskscreen.workspace.sharing import Basis, SchoolBasis, covered
@@ -37,7 +37,6 @@ ROLE_WORDS = {
 }
 HEALTH_FEATURES = frozenset(f.name for f in FEATURES if f.signal == "sick")
 HEALTH_PROMPTS = ("sick.", "sick_adult.")
-REASONS = ("reason_1", "reason_2", "reason_3")
 
 
 def role_key(word: str) -> str:
@@ -134,27 +133,23 @@ def _for_youth_worker(
 ) -> Shortlist:
     """No health data: sick-leave reasons, prompts and reports become one care line; no chance of a student who
     left the list; only the students a basis covers among those who left."""
-    care = str(texts(sl.result.lang)["shortlist"]["care_signal"])
     entries = sl.entries.copy()
     columns: dict[str, list[Any]] = {
-        c: [] for c in (*REASONS, "reason_features", "prompts", "moved", "since_action", "statutory_entries")
+        c: [] for c in ("reasons", "reason_features", "prompts", "moved", "since_action", "statutory_entries")
     }
     for _, row in entries.iterrows():
-        features = [f for f in str(row["reason_features"]).split(";") if f]
+        said = tuple(row["reasons"] or ())
         reports = row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []
         health = (
-            any(f in HEALTH_FEATURES for f in features)
+            any(r.feature in HEALTH_FEATURES for r in said)
             or row["sick_state"] in ("open", "reported")
             or any(e.get("type") == "mazl" for e in reports)
         )
-        kept = [(f, r) for f, r in zip(features, (row[c] for c in REASONS), strict=False) if f not in HEALTH_FEATURES]
+        kept = tuple(r for r in said if r.feature not in HEALTH_FEATURES)
         if health:  # the care line always shows, in place of the last reason if need be
-            kept = [(f, r) for f, r in kept if r][: len(REASONS) - 1]
-        reasons = [r for _, r in kept] + ([care] if health else [])
-        reasons += [""] * (len(REASONS) - len(reasons))
-        for column, text in zip(REASONS, reasons[: len(REASONS)], strict=True):
-            columns[column].append(text)
-        columns["reason_features"].append(";".join(f for f, _ in kept))
+            kept = (*kept[: TOP_REASONS - 1], Reason(CARE_SIGNAL))
+        columns["reasons"].append(kept)
+        columns["reason_features"].append(";".join(r.feature for r in kept if r.feature != CARE_SIGNAL))
         columns["prompts"].append([p for p in row["prompts"] if not p.startswith(HEALTH_PROMPTS)])
         columns["moved"].append([m for m in row["moved"] if m["feature"] not in HEALTH_FEATURES])
         since = row["since_action"] if isinstance(row["since_action"], list) else []
