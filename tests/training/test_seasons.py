@@ -45,3 +45,23 @@ def test_the_bundled_card_shows_autumn_and_names_the_seasons_it_never_saw() -> N
     text = card_markdown(card, "nl")
     assert "| herfst (sep-nov) | 1509 | 65 | 0,034 | 0,043 |" in text
     assert "Niet gemeten in: winter (dec-feb), voorjaar (mrt-mei), zomer (jun-aug)." in text
+
+
+def test_with_several_as_of_dates_a_year_the_whole_latest_school_year_is_tested() -> None:
+    """Seasonal as-of dates (docs/data-contract.md): the temporal split tests every as-of date of the latest school
+    year, so that each season of it is measured, and trains on the earlier school years."""
+    import pandas as pd
+
+    from riskscreen.training.dataset import TrainingSet, split
+
+    dates = np.array(["2024-11-22", "2025-03-14", "2025-11-21", "2026-03-13"], dtype="datetime64[ns]")
+    students = np.array([f"S{i}" for i in range(40)])
+    ids = np.tile(students, 4)
+    as_of = np.repeat(dates, 40)
+    labels = np.tile(np.r_[np.ones(8, int), np.zeros(32, int)], 4)
+    ts = TrainingSet(pd.DataFrame(index=range(160)), labels, ids, as_of, pd.DataFrame(index=range(160)))
+    train, test, how = split(ts, 0)
+    assert set(as_of[test].astype("datetime64[D]").astype(str)) == {"2025-11-21", "2026-03-13"}
+    assert set(as_of[train].astype("datetime64[D]").astype(str)) == {"2024-11-22", "2025-03-14"}
+    assert not set(ids[train]) & set(ids[test])
+    assert "testing on as-of 2025-11-21, 2026-03-13; the others' rows of 2024-11-22, 2025-03-14 for training" in how

@@ -102,22 +102,26 @@ def _level_of(features: pd.DataFrame) -> np.ndarray:
 
 
 def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
-    """Temporal where possible (test on the latest as-of), else by student; never a student on both sides."""
+    """Temporal where possible (test on the latest school year's as-of dates, or the latest as-of date when the
+    data hold one school year), else by student; never a student on both sides."""
     dates = np.unique(ts.as_of)
     if dates.size >= 2:
         # Students are split at random first, so neither side is a selection (such as only those who left);
-        # then the training side uses the earlier as-of dates and the test side the latest.
+        # then the training side uses the earlier as-of dates and the test side the latest: every as-of date of
+        # the latest school year when there are several years, so that each season of it is tested
+        years = np.array([school_year(d) for d in dates])
+        test_dates = dates[years == years[-1]] if np.unique(years).size >= 2 else dates[-1:]
         # on integer codes: isin over text pseudonyms is quadratic-slow for a school board's rows
         students, codes = np.unique(ts.student_ids, return_inverse=True)
         rng = np.random.default_rng(seed)
         test_students = rng.choice(students.size, size=round(students.size * TEST_SHARE), replace=False)
         in_test_group = np.isin(codes, test_students)
-        test = (ts.as_of == dates[-1]) & in_test_group
-        train = (ts.as_of < dates[-1]) & ~in_test_group
+        test = np.isin(ts.as_of, test_dates) & in_test_group
+        train = (ts.as_of < test_dates[0]) & ~in_test_group
         description = (
             f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
-            f"testing on as-of {pd.Timestamp(dates[-1]).date()}; the others' rows of "
-            f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[:-1])} for training"
+            f"testing on as-of {', '.join(str(pd.Timestamp(d).date()) for d in test_dates)}; the others' rows of "
+            f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[dates < test_dates[0]])} for training"
         )
         if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
             return np.flatnonzero(train), np.flatnonzero(test), description
@@ -131,6 +135,12 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
     train, test = next(iter(pairs))
     return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
+
+
+def school_year(day: np.datetime64) -> int:
+    """The year in which the school year of a day began (1 August)."""
+    stamp = pd.Timestamp(day)
+    return stamp.year if stamp.month >= 8 else stamp.year - 1
 
 
 def choose_c(
