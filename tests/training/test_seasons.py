@@ -65,3 +65,47 @@ def test_with_several_as_of_dates_a_year_the_whole_latest_school_year_is_tested(
     assert set(as_of[train].astype("datetime64[D]").astype(str)) == {"2024-11-22", "2025-03-14"}
     assert not set(ids[train]) & set(ids[test])
     assert "testing on as-of 2025-11-21, 2026-03-13; the others' rows of 2024-11-22, 2025-03-14 for training" in how
+
+
+def test_a_leaving_date_gives_outcomes_at_as_of_dates_across_the_school_year(school_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """#24 item 2: with each leaver's day of leaving (`left_on`, Magister `Uitschrijfdatum`), training also takes
+    as-of dates every four weeks from October, those whose follow-up is over, each with the students still there
+    and whether they left early within the follow-up after it."""
+    import shutil
+
+    from riskscreen.ingest.outcomes import seasonal_dates
+    from riskscreen.ingest.pipeline import load_exports
+    from riskscreen.training.dataset import training_set
+
+    folder = tmp_path / "school"
+    shutil.copytree(school_dir, folder)
+    (folder / "uitstroom.csv").write_text(
+        "Stamnummer;Peildatum;VSV;Uitschrijfdatum\n"
+        "111000;04-09-2026;1;15-10-2026\n"  # leaves in October
+        "111001;04-09-2026;1;20-11-2026\n"  # leaves in November
+        "111002;04-09-2026;1;\n"  # left, but when is not written: the school's own date only
+        "111003;04-09-2026;0;\n"  # stays
+        "111004;04-09-2026;0;10-10-2026\n",  # leaves with a diploma or for another school: not early
+        encoding="utf-8",
+    )
+    exports = load_exports(folder, require=("attendance", "grades", "outcomes"))
+    # data to 27 November 2026; a month's follow-up: 2 and 30 October (to 30 November, within the week's grace)
+    assert seasonal_dates(2026, dt.date(2026, 11, 27), 1) == [dt.date(2026, 10, 2), dt.date(2026, 10, 30)]
+    ts = training_set(exports, follow_up=1)
+    rows = {
+        (str(d)[:10], s): int(y)
+        for d, s, y in zip(ts.as_of.astype("datetime64[D]"), ts.student_ids, ts.labels, strict=True)
+    }
+    assert rows == {
+        ("2026-09-04", "111000"): 1,
+        ("2026-09-04", "111001"): 1,
+        ("2026-09-04", "111002"): 1,
+        ("2026-09-04", "111003"): 0,
+        ("2026-09-04", "111004"): 0,
+        ("2026-10-02", "111000"): 1,  # leaves 15 October, within the month after 2 October
+        ("2026-10-02", "111001"): 0,  # leaves 20 November, after the month
+        ("2026-10-02", "111003"): 0,
+        ("2026-10-02", "111004"): 0,
+        ("2026-10-30", "111001"): 1,  # 111000 and 111004 have gone
+        ("2026-10-30", "111003"): 0,
+    }

@@ -239,6 +239,8 @@ def map_table(raw: RawTable, table: str, profile: Profile) -> MappedTable:
             columns["enrolled_elsewhere"] = mapper.series(
                 values if mapper.take is None else values[mapper.take], "enrolled_elsewhere"
             )
+        if "left_on" in found:  # blank: the student did not leave, or the school did not write when
+            columns["left_on"] = mapper.dates(found["left_on"], "left_on", blank_ok=True)
     frame = pd.DataFrame(columns, index=mapper.out_index)
     parse_failed = mapper.finish()
     if "grade" in frame.columns:

@@ -78,3 +78,50 @@ def check_follow_up(as_of_dates: list[dt.date], last_day: dt.date | None, months
                 end=Day(follow_up_end(first, months) - dt.timedelta(days=GRACE_DAYS)),
             ),
         )
+
+
+SEASON_EVERY_DAYS = 28  # an as-of date every four weeks
+SEASON_FIRST_MONTH, SEASON_LAST_MONTH = 10, 6  # from October to June: the school year's lessons, not its start
+
+
+def seasonal_dates(school_year: int, last_day: dt.date, months: int) -> list[dt.date]:
+    """Fridays every four weeks from the first Friday of October of the school year that began in `school_year` to
+    the end of June, those whose follow-up of `months` is over in the data (with a week's grace)."""
+    day = dt.date(school_year, SEASON_FIRST_MONTH, 1)
+    day += dt.timedelta(days=(4 - day.weekday()) % 7)
+    end = dt.date(school_year + 1, SEASON_LAST_MONTH, 30)
+    reached = last_day + dt.timedelta(days=GRACE_DAYS)
+    out = []
+    while day <= end and follow_up_end(day, months) <= reached:
+        out.append(day)
+        day += dt.timedelta(days=SEASON_EVERY_DAYS)
+    return out
+
+
+def seasonal_moments(
+    outcomes: pd.DataFrame, last_day: dt.date, months: int, given: set[pd.Timestamp]
+) -> dict[pd.Timestamp, pd.Series]:
+    """With the day each student left (`left_on`, an extension), outcomes at as-of dates across each school year
+    of the table (seasonal_dates), beside the dates the school gave: per date the students still there, labelled 1
+    when they left early within `months` after it. A student who left before the date is not there; one who left
+    early without a day written is used at the school's own dates only (when they left is not known)."""
+    if "left_on" not in outcomes or not outcomes["left_on"].notna().any():
+        return {}
+    frame = outcomes.assign(
+        year=[d.year if d.month >= 8 else d.year - 1 for d in pd.to_datetime(outcomes["as_of"])],
+        student=outcomes["student_id"].astype(str),
+    )
+    out: dict[pd.Timestamp, pd.Series] = {}
+    for year, rows in frame.groupby("year"):
+        per_student = rows.groupby("student", observed=True).agg(
+            left_early=("left_early", "max"), left_on=("left_on", "min")
+        )
+        known = per_student[~((per_student["left_early"] == 1) & per_student["left_on"].isna())]
+        for day in seasonal_dates(int(year), last_day, months):
+            stamp = pd.Timestamp(day)
+            if stamp in given:
+                continue
+            there = known[known["left_on"].isna() | (known["left_on"] > stamp)]
+            within = there["left_on"].notna() & (there["left_on"] <= pd.Timestamp(follow_up_end(day, months)))
+            out[stamp] = ((there["left_early"] == 1) & within).astype(float)
+    return out

@@ -39,7 +39,7 @@ CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
         "startkwalificatie",
         "leerweg",
     ),
-    "outcomes": ("student_id", "as_of", "left_without_qualification", "enrolled_elsewhere"),
+    "outcomes": ("student_id", "as_of", "left_without_qualification", "enrolled_elsewhere", "left_on"),
 }
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "attendance": ("student_id", "date", "code"),

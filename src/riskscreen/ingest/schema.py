@@ -136,6 +136,7 @@ class Outcomes(_Keyed):
         nullable=True,
         metadata=_words("{bounds}", "write 1 if the student is enrolled at another school or institution, else 0"),
     )
+    left_on: Optional[Series[pa.DateTime]] = pa.Field(nullable=True)  # the day the student left (uitschrijfdatum)
 
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.model_selection import cross_val_score
 
 from riskscreen.errors import Day, ModelError, UsageError, msg
-from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, check_follow_up, left_early
+from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, check_follow_up, left_early, seasonal_moments
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import (
     fold_count,
@@ -56,10 +56,16 @@ def training_set(exports: Exports, progress: Progress | None = None, follow_up: 
         None if last is None else dt.date.fromisoformat(last),
         follow_up,
     )
+    moments = {
+        pd.Timestamp(as_of): rows.groupby(rows["student_id"].astype(str), observed=True)["left_early"].max()
+        for as_of, rows in outcomes.groupby("as_of", observed=True)
+    }
+    if last is not None:
+        moments |= seasonal_moments(outcomes, dt.date.fromisoformat(last), follow_up, set(moments))
     frames, labels, ids, dates = [], [], [], []
-    for as_of in sorted(outcomes["as_of"].unique()):
-        rows = outcomes[outcomes["as_of"] == as_of]
-        universe = pd.Index(sorted(set(rows["student_id"].astype(str))), dtype=object, name="student_id")
+    for as_of in sorted(moments):
+        label = moments[as_of]
+        universe = pd.Index(sorted(label.index), dtype=object, name="student_id")
         say(
             msg(
                 "features as of {as_of} for {count} students",
@@ -68,7 +74,6 @@ def training_set(exports: Exports, progress: Progress | None = None, follow_up: 
             )
         )
         feats = build_features(exports, pd.Timestamp(as_of), universe=universe)
-        label = rows.groupby(rows["student_id"].astype(str), observed=True)["left_early"].max()
         frames.append(feats.reset_index(drop=True))
         labels.append(label.reindex(universe).to_numpy(dtype=int))
         ids.append(universe.to_numpy())
