@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from riskscreen.render.card import card_markdown
+from riskscreen.scoring.season import season_of
 from riskscreen.scoring.store import load_model
-from riskscreen.training.seasons import calibration_by_season, season_of
+from riskscreen.training.seasons import calibration_by_season
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -36,7 +37,7 @@ def test_each_season_is_measured_on_its_own_rows_and_an_empty_one_says_so() -> N
     ]
 
 
-def test_the_bundled_card_shows_autumn_and_names_the_seasons_it_never_saw() -> None:
+def test_the_bundled_card_shows_autumn_and_names_the_seasons_it_was_not_measured_in() -> None:
     card = load_model("demo").card
     assert card.calibration_by_season is not None
     autumn = card.calibration_by_season[0]
@@ -44,7 +45,9 @@ def test_the_bundled_card_shows_autumn_and_names_the_seasons_it_never_saw() -> N
     assert [s.rows for s in card.calibration_by_season[1:]] == [0, 0, 0]
     text = card_markdown(card, "nl")
     assert "| herfst (sep-nov) | 1509 | 65 | 0,034 | 0,043 |" in text
-    assert "Niet gemeten in: winter (dec-feb), voorjaar (mrt-mei), zomer (jun-aug)." in text
+    # one past as-of date fell on 2 December: winter is trained on, not tested; spring and summer neither
+    assert "Wel op getraind, niet op getest in: winter (dec-feb);" in text
+    assert "Niet gemeten in: voorjaar (mrt-mei), zomer (jun-aug)." in text
 
 
 def test_with_several_as_of_dates_a_year_the_whole_latest_school_year_is_tested() -> None:
@@ -109,3 +112,30 @@ def test_a_leaving_date_gives_outcomes_at_as_of_dates_across_the_school_year(sch
         ("2026-10-30", "111001"): 1,  # 111000 and 111004 have gone
         ("2026-10-30", "111003"): 0,
     }
+
+
+def test_a_history_with_leaving_days_is_trained_and_measured_across_the_school_year(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The sample generator's seasonal history (whole school years, a leaving day for each leaver) trains a model
+    whose card has as-of dates from October to June and held-out rows in every season."""
+    from riskscreen.demo import files as demo_files
+    from riskscreen.demo import sample
+    from riskscreen.ingest.pipeline import load_exports
+    from riskscreen.training.train import train
+
+    demo_files.write(sample.generate(400, seed=5, history_years=2, seasons=True), tmp_path)
+    assert (
+        (tmp_path / "uitstroom.csv")
+        .read_text(encoding="utf-8")
+        .startswith("Stamnummer;Peildatum;VSV;Uitschrijfdatum\n")
+    )
+    card = train(load_exports(tmp_path, require=("attendance", "grades", "outcomes")), n_boot=20, c=0.1).card
+    months = {int(d[5:7]) for d in card.training_data.as_of_dates}
+    assert {10, 11, 12, 1, 2, 3, 4, 5, 6} <= months
+    assert card.calibration_by_season is not None
+    assert [(s.season, s.rows > 0) for s in card.calibration_by_season] == [
+        ("autumn", True),
+        ("winter", True),
+        ("spring", True),
+        ("summer", True),
+    ]
+    assert "Not measured in" not in card_markdown(card) and "not tested in" not in card_markdown(card)

@@ -108,7 +108,12 @@ HEADERS = {
             "class": "Klas",
             "audit_gender": "audit_gender",
         },
-        "outcomes": {"student_id": "Stamnummer", "as_of": "Peildatum", "left_without_qualification": "VSV"},
+        "outcomes": {
+            "student_id": "Stamnummer",
+            "as_of": "Peildatum",
+            "left_without_qualification": "VSV",
+            "left_on": "Uitschrijfdatum",
+        },
     },
 }
 FILE_NAMES = {

@@ -11,7 +11,7 @@ from riskscreen.ingest.pipeline import load_exports
 from riskscreen.training.train import TrainingResult, train
 
 # The recipe of the bundled model; a test rebuilds it and compares the card.
-HISTORY: dict[str, Any] = {"students": 3000, "seed": 7, "history_years": 4, "profile": "magister"}
+HISTORY: dict[str, Any] = {"students": 3000, "seed": 7, "history_years": 4, "profile": "magister", "seasons": False}
 TRAINING: dict[str, Any] = {"seed": 0, "n_boot": 500}
 
 
@@ -21,6 +21,7 @@ def build(workdir: Path) -> TrainingResult:
         seed=HISTORY["seed"],
         history_years=HISTORY["history_years"],
         profile=str(HISTORY["profile"]),
+        seasons=bool(HISTORY["seasons"]),
     )
     demo_files.write(school, workdir)
     exports = load_exports(workdir, require=("attendance", "grades", "outcomes"))

@@ -27,6 +27,7 @@ import pandas as pd
 
 from riskscreen.demo.calendar import school_days
 from riskscreen.demo.headers import CODE_WORDS, HEADERS
+from riskscreen.demo.leaving import leavers, year_end
 from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import decimal
 
@@ -48,7 +49,6 @@ SUBJECTS = (
     "Duits",
 )
 LESSONS_PER_DAY = 7
-BASE_RATE = 0.04
 
 
 @dataclass
@@ -164,36 +164,6 @@ def grades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_su
     return frame.sort_values(["student", "day", "subject"], kind="stable").reset_index(drop=True)
 
 
-def _outcome(
-    rng: np.random.Generator, cohort: Cohort, registrations: pd.DataFrame, grades: pd.DataFrame, days: np.ndarray
-) -> np.ndarray:
-    """Who leaves without a startkwalificatie within 12 months, from the signals (see module docstring)."""
-    n = len(cohort.ids)
-    window_start = max(len(days) - 60, 0)
-    recent = registrations[(registrations["day"] >= window_start) & (registrations["code"] == "unauthorised")]
-    unauth = np.bincount(recent["student"].to_numpy(), minlength=n)
-    g = grades[(grades["day"] >= window_start) & (grades["grade"] < 5.5)]
-    fails = np.bincount(g["student"].to_numpy(), minlength=n)
-    lower_vmbo = np.isin(cohort.level, ("vmbo-b", "vmbo-k"))
-    signal = (
-        0.9 * cohort.z
-        + 0.45 * cohort.repeated
-        + 0.03 * unauth
-        + 0.12 * np.minimum(fails, 8)
-        + 1.0 * (unauth >= 16)
-        + 0.12 * fails * (unauth >= 6)
-        + 0.4 * cohort.repeated * lower_vmbo
-        + rng.normal(0, 0.5, n)
-    )
-    lo, hi = -15.0, 5.0
-    for _ in range(60):  # the intercept that gives the base rate, found by bisection
-        mid = (lo + hi) / 2
-        rate = float(np.mean(1 / (1 + np.exp(-(mid + signal)))))
-        lo, hi = (mid, hi) if rate < BASE_RATE else (lo, mid)
-    p = 1 / (1 + np.exp(-(lo + signal)))
-    return (rng.random(n) < p).astype(int)
-
-
 def _write_tables(
     cohort: Cohort,
     registrations: pd.DataFrame,
@@ -288,6 +258,7 @@ def generate(
     profile: str = "magister",
     attendance_rows: int | None = None,
     grade_rows: int | None = None,
+    seasons: bool = False,
 ) -> SampleSchool:
     """Generate a school; with history_years, that many past school years plus an outcomes table."""
     if profile not in HEADERS or profile == "eduarte":
@@ -303,7 +274,7 @@ def generate(
     rng = np.random.default_rng(seed)
     id_base = 100000 + (seed % 1000) * 1000
     if history_years:
-        return _generate_history(rng, students, as_of, history_years, profile, id_base)
+        return _generate_history(rng, students, as_of, history_years, profile, id_base, seasons)
     cohort = _new_students(rng, students, id_base, year_one=False)
     days = school_days(as_of)
     registrations = registrations_of(rng, cohort, days)
@@ -352,9 +323,17 @@ def _resizegrades_of(
 
 
 def _generate_history(
-    rng: np.random.Generator, students: int, as_of: dt.date, history_years: int, profile: str, id_base: int
+    rng: np.random.Generator,
+    students: int,
+    as_of: dt.date,
+    history_years: int,
+    profile: str,
+    id_base: int,
+    seasons: bool = False,
 ) -> SampleSchool:
-    """Past school years: the same school, students moving up, leaving and graduating, one as-of a year."""
+    """Past school years: the same school, students moving up, leaving and graduating, one as-of a year. With
+    `seasons`, each past year runs to its end and a leaver leaves on a lesson day after the as-of date (nothing is
+    registered after it; `left_on` in the outcomes), so training can take as-of dates across the year."""
     cohort = _new_students(rng, students, id_base, year_one=False)
     next_id = id_base + students
     headers = HEADERS[profile]
@@ -363,11 +342,19 @@ def _generate_history(
     date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
     for k in range(history_years, 0, -1):
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
-        days = school_days(year_as_of)
+        days = school_days(year_end(year_as_of) if seasons else year_as_of)
+        at = int(np.searchsorted(days, np.datetime64(year_as_of), side="right"))
         lesson_days += list(pd.to_datetime(days).date)
         registrations = registrations_of(rng, cohort, days)
         grades = grades_of(rng, cohort, days, per_subject=1.5)
-        left = _outcome(rng, cohort, registrations, grades, days)
+        left = leavers(rng, cohort, registrations, grades, days, at)
+        leave_day = np.full(len(cohort.ids), len(days))
+        if seasons:  # a leaver's last lesson day lies after the as-of date, in the same school year
+            leave_day = np.where(left == 1, rng.integers(at, len(days), size=len(cohort.ids)), len(days))
+            registrations = registrations[
+                registrations["day"].to_numpy() <= leave_day[registrations["student"].to_numpy()]
+            ]
+            grades = grades[grades["day"].to_numpy() <= leave_day[grades["student"].to_numpy()]]
         tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
         tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
         for name in ("attendance", "grades", "students"):
@@ -378,6 +365,19 @@ def _generate_history(
                     headers["outcomes"]["student_id"]: cohort.ids.astype(str),
                     headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
                     headers["outcomes"]["left_without_qualification"]: left,
+                    **(
+                        {
+                            headers["outcomes"]["left_on"]: np.where(
+                                left == 1,
+                                pd.Series(pd.DatetimeIndex(days[np.minimum(leave_day, len(days) - 1)]))
+                                .dt.strftime(date_fmt)
+                                .to_numpy(),
+                                "",
+                            )
+                        }
+                        if seasons
+                        else {}
+                    ),
                 }
             )
         )

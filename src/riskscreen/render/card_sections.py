@@ -3,10 +3,13 @@ chosen, and the calibration per season of the school year (where the chances wer
 
 from __future__ import annotations
 
+import datetime as dt
+
 from riskscreen.errors import localised, msg
 from riskscreen.i18n import chance, texts
 from riskscreen.render.measures import figure
 from riskscreen.scoring.card import ModelCard
+from riskscreen.scoring.season import season_of
 
 
 def band_lines(card: ModelCard, lang: str) -> list[str]:
@@ -69,15 +72,28 @@ def season_lines(card: ModelCard, lang: str) -> list[str]:
             f"| {words[s.season]} | {s.rows} | {s.leavers} | {figure(s.mean_predicted or 0.0, lang)} "
             f"| {figure(s.observed or 0.0, lang)} |"
         )
-    missing = [words[s.season] for s in card.calibration_by_season if not s.rows]
-    if missing:
+    trained = {season_of(dt.date.fromisoformat(d)) for d in card.training_data.as_of_dates}
+    untested = [s.season for s in card.calibration_by_season if not s.rows]
+    if [s for s in untested if s in trained]:
+        out += [
+            "",
+            localised(
+                msg(
+                    "Trained on but not tested in: {seasons}; the held-out rows are the last eleven months whose "
+                    "outcomes are known.",
+                    seasons=", ".join(words[s] for s in untested if s in trained),
+                ),
+                lang=lang,
+            ),
+        ]
+    if [s for s in untested if s not in trained]:
         out += [
             "",
             localised(
                 msg(
                     "Not measured in: {seasons}. The model was not trained or tested there; a list made more than "
                     "six weeks from its as-of dates says so.",
-                    seasons=", ".join(missing),
+                    seasons=", ".join(words[s] for s in untested if s not in trained),
                 ),
                 lang=lang,
             ),

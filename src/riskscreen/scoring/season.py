@@ -30,3 +30,14 @@ def trained_span(trained: list[str] | tuple[str, ...]) -> tuple[dt.date, dt.date
     """The earliest and the latest trained as-of date, by their place in the school year (shown as day-month)."""
     days = sorted((dt.date.fromisoformat(t) for t in trained), key=day_of_school_year)
     return days[0], days[-1]
+
+
+SEASONS = ("autumn", "winter", "spring", "summer")
+SEASON_OF_MONTH = {9: "autumn", 10: "autumn", 11: "autumn", 12: "winter", 1: "winter", 2: "winter"}
+SEASON_OF_MONTH |= {3: "spring", 4: "spring", 5: "spring", 6: "summer", 7: "summer", 8: "summer"}
+
+
+def season_of(day: dt.date) -> str:
+    """The season of a day by its month: autumn September to November, winter to February, spring to May, summer
+    June to August."""
+    return SEASON_OF_MONTH[day.month]

@@ -27,6 +27,7 @@ C_GRID = (0.01, 0.1, 1.0, 10.0)
 
 
 TEST_SHARE = 0.5
+TEST_MONTHS_DAYS = 330  # eleven months: a year's seasons, never last year's date of the same season
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,17 @@ def _level_of(features: pd.DataFrame) -> np.ndarray:
 
 
 def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
-    """Temporal where possible (test on the latest school year's as-of dates, or the latest as-of date when the
-    data hold one school year), else by student; never a student on both sides."""
+    """Temporal where possible (test on the as-of dates of the last eleven months, so that a season of each kind is
+    tested where the data give them; the latest as-of date alone when there is nothing before those months), else by
+    student; never a student on both sides."""
     dates = np.unique(ts.as_of)
     if dates.size >= 2:
         # Students are split at random first, so neither side is a selection (such as only those who left);
-        # then the training side uses the earlier as-of dates and the test side the latest: every as-of date of
-        # the latest school year when there are several years, so that each season of it is tested
-        years = np.array([school_year(d) for d in dates])
-        test_dates = dates[years == years[-1]] if np.unique(years).size >= 2 else dates[-1:]
+        # then the training side uses the earlier as-of dates and the test side the latest: those of the last
+        # eleven months (one as-of a year: the latest alone), so that each season given is tested
+        test_dates = dates[dates > dates[-1] - np.timedelta64(TEST_MONTHS_DAYS, "D")]
+        if test_dates.size == dates.size:
+            test_dates = dates[-1:]
         # on integer codes: isin over text pseudonyms is quadratic-slow for a school board's rows
         students, codes = np.unique(ts.student_ids, return_inverse=True)
         rng = np.random.default_rng(seed)
@@ -140,12 +143,6 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
     train, test = next(iter(pairs))
     return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
-
-
-def school_year(day: np.datetime64) -> int:
-    """The year in which the school year of a day began (1 August)."""
-    stamp = pd.Timestamp(day)
-    return stamp.year if stamp.month >= 8 else stamp.year - 1
 
 
 def choose_c(

@@ -7,21 +7,12 @@ reached (a list made there warns: scoring.season).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-SEASONS = ("autumn", "winter", "spring", "summer")
-SEASON_OF_MONTH = {9: "autumn", 10: "autumn", 11: "autumn", 12: "winter", 1: "winter", 2: "winter"}
-SEASON_OF_MONTH |= {3: "spring", 4: "spring", 5: "spring", 6: "summer", 7: "summer", 8: "summer"}
-
-
-def season_of(day: dt.date) -> str:
-    """The season of a day by its month: autumn September to November, winter to February, spring to May, summer
-    June to August."""
-    return SEASON_OF_MONTH[day.month]
+from riskscreen.scoring.season import SEASONS, season_of
 
 
 def calibration_by_season(y: np.ndarray, p: np.ndarray, as_of: np.ndarray) -> list[dict[str, Any]]:

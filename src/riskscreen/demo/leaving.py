@@ -1,0 +1,57 @@
+"""Who of a sample cohort leaves school early, and when a sample school year ends (the model behind the sample
+history is in riskscreen.demo.sample's docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+BASE_RATE = 0.04
+
+
+def leavers(
+    rng: np.random.Generator,
+    cohort: Any,  # a sample.Cohort (its z, level and repeated years); sample imports this module
+    registrations: pd.DataFrame,
+    grades: pd.DataFrame,
+    days: np.ndarray,
+    at: int | None = None,
+) -> np.ndarray:
+    """Who leaves without a startkwalificatie within 12 months, from the signals of the 60 lesson days before `at`
+    (the as-of date's place in `days`; the end by default) (see module docstring)."""
+    n = len(cohort.ids)
+    at = len(days) if at is None else at
+    window_start = max(at - 60, 0)
+    recent = registrations[
+        (registrations["day"] >= window_start) & (registrations["day"] < at) & (registrations["code"] == "unauthorised")
+    ]
+    unauth = np.bincount(recent["student"].to_numpy(), minlength=n)
+    g = grades[(grades["day"] >= window_start) & (grades["day"] < at) & (grades["grade"] < 5.5)]
+    fails = np.bincount(g["student"].to_numpy(), minlength=n)
+    lower_vmbo = np.isin(cohort.level, ("vmbo-b", "vmbo-k"))
+    signal = (
+        0.9 * cohort.z
+        + 0.45 * cohort.repeated
+        + 0.03 * unauth
+        + 0.12 * np.minimum(fails, 8)
+        + 1.0 * (unauth >= 16)
+        + 0.12 * fails * (unauth >= 6)
+        + 0.4 * cohort.repeated * lower_vmbo
+        + rng.normal(0, 0.5, n)
+    )
+    lo, hi = -15.0, 5.0
+    for _ in range(60):  # the intercept that gives the base rate, found by bisection
+        mid = (lo + hi) / 2
+        rate = float(np.mean(1 / (1 + np.exp(-(mid + signal)))))
+        lo, hi = (mid, hi) if rate < BASE_RATE else (lo, mid)
+    p = 1 / (1 + np.exp(-(lo + signal)))
+    return (rng.random(n) < p).astype(int)
+
+
+def year_end(day: dt.date) -> dt.date:
+    """The last Friday of the sample school's year that `day` lies in (mid-July)."""
+    end = dt.date(day.year + (1 if day.month >= 8 else 0), 7, 17)
+    return end - dt.timedelta(days=(end.weekday() - 4) % 7)
