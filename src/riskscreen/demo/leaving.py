@@ -55,3 +55,39 @@ def year_end(day: dt.date) -> dt.date:
     """The last Friday of the sample school's year that `day` lies in (mid-July)."""
     end = dt.date(day.year + (1 if day.month >= 8 else 0), 7, 17)
     return end - dt.timedelta(days=(end.weekday() - 4) % 7)
+
+
+def leaving_days(
+    rng: np.random.Generator,
+    left: np.ndarray,
+    ids: np.ndarray,
+    days: np.ndarray,
+    year_as_of: dt.date,
+    pending: dict[int, np.datetime64],
+    final_year: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day each student leaves (NaT: stays), who leaves, and who is still there when the year ends.
+
+    A leaver drawn at this year's as-of date leaves on a day within the 12 months after it, so into the next school
+    year too (in a final year by the year's end); one drawn a year earlier keeps their day (`pending`). Drawn over the
+    whole 12 months, the share who leave within a year of any as-of date is the same in every season.
+    """
+    dates = np.array([pending.get(int(i), np.datetime64("NaT")) for i in ids], dtype="datetime64[D]")
+    new = (left == 1) & np.isnat(dates)
+    drawn = np.datetime64(year_as_of) + rng.integers(1, 366, size=len(ids)).astype("timedelta64[D]")
+    dates = np.where(new, drawn, dates)
+    dates = np.where(new & final_year, np.minimum(dates, days[-1]), dates)
+    leaves = ~np.isnat(dates)
+    return dates, leaves.astype(left.dtype), leaves & (dates > days[-1])
+
+
+def cut_after(frame: pd.DataFrame, dates: np.ndarray, days: np.ndarray) -> pd.DataFrame:
+    """A year's registrations or grades without what falls after each student's day of leaving."""
+    last = np.where(np.isnat(dates), len(days), np.searchsorted(days, dates, side="right") - 1)
+    return frame[frame["day"].to_numpy() <= last[frame["student"].to_numpy()]]
+
+
+def date_texts(dates: np.ndarray, date_fmt: str) -> np.ndarray:
+    """Days as the export writes them; blank for a student who stays."""
+    shown = pd.Series(pd.DatetimeIndex(dates)).dt.strftime(date_fmt)
+    return shown.fillna("").to_numpy()

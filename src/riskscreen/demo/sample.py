@@ -27,7 +27,7 @@ import pandas as pd
 
 from riskscreen.demo.calendar import school_days
 from riskscreen.demo.headers import CODE_WORDS, HEADERS
-from riskscreen.demo.leaving import leavers, year_end
+from riskscreen.demo.leaving import cut_after, date_texts, leavers, leaving_days, year_end
 from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import decimal
 
@@ -340,6 +340,7 @@ def _generate_history(
     out: dict[str, list[pd.DataFrame]] = {"attendance": [], "grades": [], "students": [], "outcomes": []}
     lesson_days: list[dt.date] = []  # of every school year, for the school's calendar
     date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
+    pending: dict[int, np.datetime64] = {}  # leavers of last year who leave in this one, with their day
     for k in range(history_years, 0, -1):
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
         days = school_days(year_end(year_as_of) if seasons else year_as_of)
@@ -348,13 +349,14 @@ def _generate_history(
         registrations = registrations_of(rng, cohort, days)
         grades = grades_of(rng, cohort, days, per_subject=1.5)
         left = leavers(rng, cohort, registrations, grades, days, at)
-        leave_day = np.full(len(cohort.ids), len(days))
-        if seasons:  # a leaver's last lesson day lies after the as-of date, in the same school year
-            leave_day = np.where(left == 1, rng.integers(at, len(days), size=len(cohort.ids)), len(days))
-            registrations = registrations[
-                registrations["day"].to_numpy() <= leave_day[registrations["student"].to_numpy()]
-            ]
-            grades = grades[grades["day"].to_numpy() <= leave_day[grades["student"].to_numpy()]]
+        max_year = np.array([LEVEL_YEARS[lv] for lv in cohort.level])
+        left_on, carried = None, np.zeros(len(cohort.ids), dtype=bool)
+        if seasons:  # each leaver's day; nothing is registered after it
+            left_on, left, carried = leaving_days(
+                rng, left, cohort.ids, days, year_as_of, pending, cohort.year >= max_year
+            )
+            registrations, grades = cut_after(registrations, left_on, days), cut_after(grades, left_on, days)
+            pending = {int(i): d for i, d in zip(cohort.ids[carried], left_on[carried], strict=True)}
         tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
         tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
         for name in ("attendance", "grades", "students"):
@@ -365,25 +367,12 @@ def _generate_history(
                     headers["outcomes"]["student_id"]: cohort.ids.astype(str),
                     headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
                     headers["outcomes"]["left_without_qualification"]: left,
-                    **(
-                        {
-                            headers["outcomes"]["left_on"]: np.where(
-                                left == 1,
-                                pd.Series(pd.DatetimeIndex(days[np.minimum(leave_day, len(days) - 1)]))
-                                .dt.strftime(date_fmt)
-                                .to_numpy(),
-                                "",
-                            )
-                        }
-                        if seasons
-                        else {}
-                    ),
+                    **({headers["outcomes"]["left_on"]: date_texts(left_on, date_fmt)} if left_on is not None else {}),
                 }
             )
         )
-        # Next school year: leavers and graduates go, the rest move up (some repeat), a new intake arrives.
-        max_year = np.array([LEVEL_YEARS[lv] for lv in cohort.level])
-        stays = (left == 0) & (cohort.year < max_year)
+        # Next school year: leavers (but those leaving in it) and graduates go, the rest move up, a new intake arrives.
+        stays = ((left == 0) | carried) & (cohort.year < max_year)
         cohort = _take(cohort, stays)
         repeat = rng.random(len(cohort.ids)) < 0.03 * np.exp(0.6 * cohort.z)
         cohort.year = np.where(repeat, cohort.year, cohort.year + 1)
@@ -400,10 +389,11 @@ def _generate_history(
     continuing = _take(cohort, np.isin(cohort.ids.astype(str), list(known)))
     days = school_days(as_of)
     lesson_days += list(pd.to_datetime(days).date)
+    gone = np.array([pending.get(int(i), np.datetime64("NaT")) for i in continuing.ids], dtype="datetime64[D]")
     tables = _write_tables(
         continuing,
-        registrations_of(follow, continuing, days),
-        grades_of(follow, continuing, days, per_subject=1.5),
+        cut_after(registrations_of(follow, continuing, days), gone, days),
+        cut_after(grades_of(follow, continuing, days, per_subject=1.5), gone, days),
         days,
         profile,
         follow,

@@ -102,26 +102,29 @@ def seasonal_moments(
     outcomes: pd.DataFrame, last_day: dt.date, months: int, given: set[pd.Timestamp]
 ) -> dict[pd.Timestamp, pd.Series]:
     """With the day each student left (`left_on`, an extension), outcomes at as-of dates across each school year
-    of the table (seasonal_dates), beside the dates the school gave: per date the students still there, labelled 1
-    when they left early within `months` after it. A student who left before the date is not there; one who left
-    early without a day written is used at the school's own dates only (when they left is not known)."""
+    of the table (seasonal_dates), beside the dates the school gave: per date the students of that school year still
+    there, labelled 1 when they left early within `months` after it (by any row of theirs: one who leaves early in
+    the next school year counts at a June date of this one). A student who left early without a day written is used
+    at the school's own dates only (when they left is not known)."""
     if "left_on" not in outcomes or not outcomes["left_on"].notna().any():
         return {}
     frame = outcomes.assign(
         year=[d.year if d.month >= 8 else d.year - 1 for d in pd.to_datetime(outcomes["as_of"])],
         student=outcomes["student_id"].astype(str),
     )
+    dated = frame[frame["left_on"].notna()]
+    gone = dated.groupby("student", observed=True)["left_on"].min()  # left, early or not
+    early = dated[dated["left_early"] == 1].groupby("student", observed=True)["left_on"].min()
+    undated = set(frame.loc[(frame["left_early"] == 1) & frame["left_on"].isna(), "student"])
     out: dict[pd.Timestamp, pd.Series] = {}
     for year, rows in frame.groupby("year"):
-        per_student = rows.groupby("student", observed=True).agg(
-            left_early=("left_early", "max"), left_on=("left_on", "min")
-        )
-        known = per_student[~((per_student["left_early"] == 1) & per_student["left_on"].isna())]
+        students = pd.Index(sorted(set(rows["student"]) - undated))
+        left, left_early = gone.reindex(students), early.reindex(students)
         for day in seasonal_dates(int(year), last_day, months):
             stamp = pd.Timestamp(day)
             if stamp in given:
                 continue
-            there = known[known["left_on"].isna() | (known["left_on"] > stamp)]
-            within = there["left_on"].notna() & (there["left_on"] <= pd.Timestamp(follow_up_end(day, months)))
-            out[stamp] = ((there["left_early"] == 1) & within).astype(float)
+            there = left.isna() | (left > stamp)
+            within = left_early.notna() & (left_early <= pd.Timestamp(follow_up_end(day, months)))
+            out[stamp] = within[there].astype(float)
     return out

@@ -57,9 +57,11 @@ def training_set(exports: Exports, progress: Progress | None = None, follow_up: 
         None if last is None else dt.date.fromisoformat(last),
         follow_up,
     )
+    # a student who left on or before an as-of date (outcomes.left_on) is not there at it
+    there = outcomes[~(outcomes["left_on"] <= outcomes["as_of"])] if "left_on" in outcomes else outcomes
     moments = {
         pd.Timestamp(as_of): rows.groupby(rows["student_id"].astype(str), observed=True)["left_early"].max()
-        for as_of, rows in outcomes.groupby("as_of", observed=True)
+        for as_of, rows in there.groupby("as_of", observed=True)
     }
     if last is not None:
         moments |= seasonal_moments(outcomes, dt.date.fromisoformat(last), follow_up, set(moments))
