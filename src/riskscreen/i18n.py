@@ -141,7 +141,9 @@ def change_text(kind: str, points: float | None, lang: str) -> str:
     if kind == "none":
         return ""
     if kind in {"up", "down"} and points is not None:
-        return str(words[kind]).format(points=decimal(abs(points), lang))
+        # whole points, as the chances themselves are shown (#24 item 3); under half a point: "<1"
+        size = abs(points)
+        return str(words[kind]).format(points="<1" if size < 0.5 else str(int(size + 0.5)))
     return str(words[kind])
 
 

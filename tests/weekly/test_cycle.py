@@ -107,7 +107,7 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
         "onvoldoendes kernvakken, laatste 12 lesweken: 4 → 5; "
         "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3"
     )
-    assert sanne["Verandering"].startswith("gestegen met 10,4 procentpunt; risico; Sinds de vorige lijst: ")
+    assert sanne["Verandering"].startswith("gestegen met 10 procentpunt; risico; Sinds de vorige lijst: ")
     assert rows["111025"]["Lopende actie"] == (
         "aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
         "20-11-2026); verwijzing naar schoolmaatschappelijk werk: aangemeld "

@@ -383,3 +383,14 @@ def test_a_change_within_the_weeks_noise_is_about_the_same_unless_the_band_moved
     features = pd.DataFrame(index=pd.Index([], name="student_id"))
     kinds, points, _ = _changes(entries, previous, features, pd.Series(dtype=float), 3.0)
     assert kinds == ["same", "up", "up"] and points == [2.5, 4.0, 0.5]
+
+
+def test_a_change_is_said_in_whole_points_as_the_chances_are() -> None:
+    """#24 item 3: "gestegen met 10 procentpunt", not 10,4; a move under half a point (only possible with the band)
+    reads "<1"."""
+    from riskscreen.i18n import change_text
+
+    assert change_text("up", 10.4, "nl") == "gestegen met 10 procentpunt"
+    assert change_text("down", -2.5, "nl") == "gedaald met 3 procentpunt"
+    assert change_text("up", 0.3, "nl") == "gestegen met <1 procentpunt"
+    assert change_text("same", 0.3, "nl") == "ongeveer gelijk"
