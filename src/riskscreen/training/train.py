@@ -18,18 +18,16 @@ from riskscreen import __version__
 from riskscreen.errors import Message, UsageError, msg
 from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, OUTCOME_KEY
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.scoring.additive import AdditiveParameters
 from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.model import (
     FEATURE_SETS,
     FittedModel,
     direction,
-    feature_matrix,
     predict,
     recalibrated,
 )
-from riskscreen.signals.features import SPEC
 from riskscreen.training.bands import fixed_bands
+from riskscreen.training.card_rows import feature_rows
 from riskscreen.training.dataset import Progress, TrainingSet, choose_c, roster_leakage, split, training_set
 from riskscreen.training.fairness import fairness
 from riskscreen.training.metrics import (
@@ -97,47 +95,6 @@ def _data_description(exports: Exports, ts: TrainingSet, follow_up: int) -> dict
     }
 
 
-def _feature_table(fitted: FittedModel, features: pd.DataFrame) -> list[dict[str, Any]]:
-    p = fitted.parameters
-    if isinstance(p, AdditiveParameters):
-        # the sd of the training values as the model saw them (missing as the median): drift is measured in it
-        sds = p.imputed(feature_matrix(features, p.features)).std(axis=0)
-        return [
-            {
-                "name": name,
-                "description": SPEC[name].description if name in SPEC else name,
-                "unit": SPEC[name].unit if name in SPEC else "",
-                "shape": [{"value": round(v, 4), "contribution": round(c, 4)} for v, c in p.shape_points(j)],
-                "reference": round(float(p.means[j]), 4),
-                "sd": round(float(sds[j]), 4),
-            }
-            for j, name in enumerate(p.features)
-        ]
-    rows = []
-    coef = dict(zip(fitted.features, fitted.coefficients, strict=True))
-    scale = dict(zip(fitted.features, fitted.scale, strict=True))
-    reference = dict(zip(fitted.features, fitted.reference, strict=True))
-    for name in fitted.features:
-        per_sd = float(coef[name])
-        per_unit = per_sd / scale[name] if scale[name] else 0.0
-        rows.append(
-            {
-                "name": name,
-                "description": SPEC[name].description if name in SPEC else name,
-                "unit": SPEC[name].unit if name in SPEC else "",
-                "coefficient_per_sd": round(per_sd, 6),
-                "odds_ratio_per_sd": round(float(np.exp(per_sd)), 4),
-                "coefficient_per_unit": round(per_unit, 6),
-                "odds_ratio_per_unit": round(float(np.exp(per_unit)), 4),
-                # points: logit x 20 / ln 2, the scorecard convention (20 points double the odds)
-                "points_per_unit": round(per_unit * 20 / np.log(2), 3),
-                "reference": round(float(reference[name]), 4),
-                "sd": round(float(scale[name]), 4),
-            }
-        )
-    return rows
-
-
 def _versions() -> dict[str, str]:
     return {
         "riskscreen": __version__,
@@ -169,12 +126,18 @@ def assess(
     draws = resamples(y_test.size, n_boot, seed, students)  # the same resamples for the model and the baselines
     rules = rule_score(x_test, seed)
     hours = unauthorised_score(x_test, seed)
-    bb = black_box(x_train, ts.labels[train], x_test, seed)
-    model_metrics, rule_metrics, hour_metrics, bb_metrics, audit = side_by_side(
+    # the black box is fitted beside the model's and the rules' bootstrap passes, then measured itself
+    bb_result: dict[str, np.ndarray] = {}
+
+    def black_box_measured() -> dict[str, Any]:
+        bb_result["scores"] = black_box(x_train, ts.labels[train], x_test, seed)
+        return metrics(y_test, bb_result["scores"], capacity=capacity, draws=draws)
+
+    bb_metrics, model_metrics, rule_metrics, hour_metrics, audit = side_by_side(
+        black_box_measured,
         lambda: metrics(y_test, scores, capacity=capacity, draws=draws),
         lambda: metrics(y_test, rules, capacity=capacity, probabilities=False, draws=draws),
         lambda: metrics(y_test, hours, capacity=capacity, probabilities=False, draws=draws),
-        lambda: metrics(y_test, bb, capacity=capacity, draws=draws),
         lambda: (
             fairness(ts.audit.iloc[test], y_test, scores, bands=bands, n_boot=n_boot, seed=seed, students=students)
             if len(ts.audit.columns)
@@ -200,7 +163,7 @@ def assess(
         model_metrics,
         baselines,
         audit,
-        {"model": scores, "rule_count": rules, "unauthorised_hours": hours, "gradient_boosting": bb},
+        {"model": scores, "rule_count": rules, "unauthorised_hours": hours, "gradient_boosting": bb_result["scores"]},
         draws,
     )
 
@@ -339,7 +302,7 @@ def train(
             "shape_choice": choice,
             "features_used": list(fitted.features),
             "features_dropped": list(fitted.dropped),
-            "features": _feature_table(fitted, ts.features),
+            "features": feature_rows(fitted, ts.features),
             "intercept": round(fitted.intercept, 6),
             "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
             "bands": bands,
