@@ -658,3 +658,19 @@ def test_train_with_evaluate_measures_as_the_evaluate_command_does_in_one_run(
     )
     assert elsewhere.exit_code == 0, elsewhere.stderr
     assert elsewhere.stdout.split("# Evaluation of model ours", 1)[1] == evaluation_text
+
+
+def test_train_with_evaluate_refuses_a_bad_folder_before_it_trains(
+    history_dir: Path, school_dir: Path, tmp_path: Path
+) -> None:
+    """The evaluation's exports are read and checked before training: a folder that is not there, or one without
+    outcomes, is refused (exit 1 and 2, as evaluate refuses them) and no model is written (not minutes later,
+    after a model was saved)."""
+    out = tmp_path / "ours"
+    missing = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--evaluate", str(tmp_path / "nope")])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith(f"error: {tmp_path / 'nope'}: folder not found\n")
+    unlabelled = runner.invoke(app, ["train", str(history_dir), "--out", str(out), "--evaluate", str(school_dir)])
+    assert unlabelled.exit_code == 2  # a table to give, as for evaluate itself
+    assert f"error: no file found for the table(s) outcomes in {school_dir}\n" in unlabelled.stderr
+    assert "fitting" not in unlabelled.stderr and not out.exists()

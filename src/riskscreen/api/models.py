@@ -33,7 +33,7 @@ def train(
     recalibrate: bool = False,
     shape: str = "auto",
     follow_up: int = FOLLOW_UP_MONTHS,
-    evaluate_on: Sources | None = None,
+    evaluate_on: Path | None = None,
     force: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
@@ -69,9 +69,10 @@ def train(
         The months after each as-of date over which the outcomes table counted who left (DUO counts 12); an as-of
         date whose months are not over in the data is refused, since its leavers are not known yet.
     evaluate_on
-        Labelled exports to evaluate the saved model on in the same run (as `evaluate` would, with the same
-        capacity, seed and bootstrap), in `TrainingResult.evaluation`: one start, and the training data's files,
-        features and labels reused when these are the same sources. None: no evaluation.
+        A folder of labelled exports to evaluate the saved model on in the same run (as `evaluate` would, with the
+        same profile, column options, capacity, seed and bootstrap), in `TrainingResult.evaluation`; read and
+        checked before training, so a bad folder costs no training. The training folder itself reuses what was
+        read and computed. None: no evaluation.
     force
         Replace what is already there (a folder or file of the same name).
     progress
@@ -93,6 +94,9 @@ def train(
         raise UsageError(msg("`c` must be above 0"))
     check_measuring(capacity, bootstrap)
     exports = read(sources, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
+    later = None if evaluate_on is None else evaluation_sources(sources, evaluate_on)
+    same = later == sources
+    test = exports if same or later is None else read(later, today=today, require=LABELLED, progress=progress)
     result = train_model(
         exports,
         c=c,
@@ -113,12 +117,6 @@ def train(
         return result
     # the saved model, read back with every check `evaluate` makes, measured on the same start: the analyst's
     # train-then-evaluate without a second interpreter, import and read of the same files (#24 item 10)
-    same = evaluate_on == sources
-    test = (
-        exports
-        if same
-        else read(evaluate_on, today=today, require=("attendance", "grades", "outcomes"), progress=progress)
-    )
     measured = evaluate_model(
         test,
         load_model(str(out)),
@@ -194,6 +192,17 @@ def evaluate(
 
 
 MAX_BOOTSTRAP = 100_000
+
+
+LABELLED = ("attendance", "grades", "outcomes")
+
+
+def evaluation_sources(training: Sources, folder: Path) -> Sources:
+    """The sources of an evaluation in the same run: the training sources themselves when `folder` is their folder
+    (so what was read is reused), else that folder with the same profile and column options."""
+    if training.folder is not None and folder.resolve() == training.folder.resolve():
+        return training
+    return replace(training, folder=folder, attendance=None, grades=None, students=None, outcomes=None)
 
 
 def check_measuring(capacity: int | None, bootstrap: int) -> None:

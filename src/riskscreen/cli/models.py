@@ -2,12 +2,9 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from riskscreen.api import Sources
 
 from riskscreen.cli.common import (
     AllowOpt,
@@ -144,7 +141,7 @@ def train(
         recalibrate=recalibrate,
         shape=SHAPE_KEYS[shape.value],
         follow_up=follow_up,
-        evaluate_on=None if evaluate_on is None else evaluation_sources(given, evaluate_on),
+        evaluate_on=evaluate_on,
         force=force,
         progress=progress_bar(),
     )
@@ -228,16 +225,6 @@ def model_show(
     from riskscreen.render import render
 
     write(render("card", format.value, api.model_card(name), lang=_lang()), None, False)
-
-
-def evaluation_sources(training: "Sources", folder: Path) -> "Sources":
-    """The sources of `train --evaluate FOLDER`: the training sources themselves when FOLDER is their folder (so
-    what was read is reused), else that folder with the same profile and column options."""
-    from dataclasses import replace
-
-    if training.folder is not None and folder.resolve() == training.folder.resolve():
-        return training
-    return replace(training, folder=folder, attendance=None, grades=None, students=None, outcomes=None)
 
 
 def _lang() -> str:
