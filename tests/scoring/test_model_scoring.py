@@ -292,3 +292,10 @@ def test_a_card_with_absurd_scoring_numbers_is_refused_even_with_its_checksum_re
         in result.stderr
     )
     assert "Warning" not in result.stderr and result.stdout == ""
+
+
+def test_equal_reasons_compare_equal_the_care_line_too() -> None:
+    from riskscreen.scoring.reasons import CARE_SIGNAL, Reason
+
+    assert Reason(CARE_SIGNAL) == Reason(CARE_SIGNAL) and hash(Reason(CARE_SIGNAL)) == hash(Reason(CARE_SIGNAL))
+    assert (Reason("fails_12w", 8.0),) == (Reason("fails_12w", 8.0),)

@@ -79,7 +79,7 @@ def season_lines(card: ModelCard, lang: str) -> list[str]:
             "",
             localised(
                 msg(
-                    "Trained on but not tested in: {seasons}; the held-out rows are the last eleven months whose "
+                    "Trained on but not tested in: {seasons}; the held-out rows are the latest as-of dates whose "
                     "outcomes are known.",
                     seasons=", ".join(words[s] for s in untested if s in trained),
                 ),

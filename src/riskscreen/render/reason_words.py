@@ -4,7 +4,6 @@ the norm it crossed and, for a count over fewer enrolled weeks, those weeks."""
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable
 
 from riskscreen.i18n import number, texts
@@ -33,7 +32,7 @@ def worded(reason: Reason, lang: str) -> str:
     those weeks."""
     if reason.feature == CARE_SIGNAL:
         return str(texts(lang)["shortlist"]["care_signal"])
-    text = reason_text(reason.feature, reason.value if not math.isnan(reason.value) else 0.0, lang)
+    text = reason_text(reason.feature, reason.value, lang)
     if reason.enrolled_weeks is None:
         return text
     return text + str(texts(lang)["reasons"]["enrolled"]).format(weeks=reason.enrolled_weeks, window=reason.window)

@@ -25,7 +25,7 @@ class Reason:
     itself), and those weeks of the window when the count was scaled for the chance."""
 
     feature: str
-    value: float = float("nan")
+    value: float = 0.0  # (the care line has none; not NaN, so that equal reasons compare equal)
     enrolled_weeks: int | None = None
     window: int | None = None
 
