@@ -363,3 +363,20 @@ def test_no_grades_is_a_signal_of_its_own(tmp_path: Path) -> None:
     features = build_features(exports)
     assert features.loc[["S1", "S2"], "no_grades_12w"].tolist() == [0.0, 1.0]
     assert np.isnan(features.loc["S2", "grade_mean_12w"])  # the grade itself stays missing, for the imputer
+
+
+def test_the_norms_are_the_published_ones_where_there_is_a_source() -> None:
+    """#24 item 5, docs/features.md "Norms": half the 16 unauthorised hours in 4 lesson weeks at which a school must
+    report (Leerplichtwet 1969 art. 21a); M@ZL's "vier ziekmeldingen in twaalf weken" and "een zevende schooldag
+    aaneengesloten" (NCJ, ncj.nl/mazl; 7 days of 6 lesson hours); the Dutch pass mark 5.5; the ABC indicators'
+    any removal and any core-subject fail (Balfanz, Herzog & Mac Iver 2007)."""
+    from riskscreen.signals.features import FAIL_BELOW, SPEC
+
+    assert SPEC["unauthorised_hours_4w"].norm == 16 / 2
+    assert (SPEC["sick_spells_12w"].norm, SPEC["sick_hours_12w"].norm) == (4, 7 * 6)
+    assert SPEC["grade_mean_12w"].norm == SPEC["core_min_avg_12w"].norm == FAIL_BELOW == 5.5
+    assert SPEC["removed_12w"].norm == SPEC["core_fails_12w"].norm == 1
+    # where each norm is in the table of docs/features.md, with its source
+    doc = (Path(__file__).parents[2] / "docs" / "features.md").read_text(encoding="utf-8")
+    for source in ("Leerplichtwet 1969 art. 21a", "NCJ, ncj.nl/mazl", "Balfanz, Herzog & Mac Iver 2007"):
+        assert source in doc
