@@ -96,7 +96,7 @@ def work(kind: str, data: Path) -> dict[str, Any]:
             # score_streamed: every file read block by block, as a file too large for memory would be
             exports = load_exports(data, today=TODAY, stream_above=0 if kind == "score_streamed" else None)
             result = score(exports, model)
-            write_output(Path(tmp) / "scores.csv", render_scores(result, result.table, "csv"))
+            write_output(Path(tmp) / "scores.csv", render_scores(result, result.table, "csv", lang="nl"))
             out["seconds"] = time.perf_counter() - start
         out["checksum"] = features_checksum(result.features)
     elif kind == "score_cli":

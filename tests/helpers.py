@@ -69,7 +69,7 @@ def workbook(path: Path, sheets: dict[str, list[list[object]]], merge: str | Non
     wb.save(path)
 
 
-def small_listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-untyped-def]
+def small_listing(school_dir: Path, demo_model):  # type: ignore[no-untyped-def]
     """The week-48 list of three mentors of the 160-student sample school (seed 11), with the 16-hour students
     of the whole school and last week's list of the same students (the goldens' list)."""
     from dataclasses import replace
@@ -80,9 +80,9 @@ def small_listing(school_dir: Path, demo_model, lang: str):  # type: ignore[no-u
     from riskscreen.weekly.shortlist import build, snapshot
 
     exports = load(school_dir)
-    week1 = score(exports, demo_model, lang=lang, as_of=pd.Timestamp("2026-11-20"))
+    week1 = score(exports, demo_model, as_of=pd.Timestamp("2026-11-20"))
     snap = snapshot(build(week1, capacity=2))
-    result = score(exports, demo_model, lang=lang)
+    result = score(exports, demo_model)
     mentors = sorted(result.table["mentor"].dropna().unique())[:3]
     small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
     snap = replace(snap, students=snap.students.loc[snap.students.index.isin(small["student_id"])])

@@ -154,3 +154,23 @@ def test_a_file_named_like_a_snapshot_of_no_real_day_is_passed_over(tmp_path: Pa
     (tmp_path / "shortlist-2026-02-30.json").write_text("{}")
     (tmp_path / "shortlist-2026-11-27.json").write_text("{}")
     assert [p.name for p in list_snapshots(tmp_path)] == ["shortlist-2026-11-27.json"]
+
+
+def test_the_library_gives_data_and_only_renderers_take_a_language() -> None:
+    """#24 item 9: results carry keys and values; words are made by render, in the language it is given. Only
+    the privacy papers, whose product is a document, take one."""
+    import dataclasses
+    import inspect
+
+    from riskscreen import api
+    from riskscreen.scoring.score import Explanation, ScoreResult
+    from riskscreen.weekly.shortlist import Shortlist
+
+    taking = sorted(
+        name
+        for name in api.__all__
+        if inspect.isfunction(getattr(api, name)) and "lang" in inspect.signature(getattr(api, name)).parameters
+    )
+    assert taking == ["privacy_papers"]
+    for record in (ScoreResult, Explanation, Shortlist):
+        assert "lang" not in {f.name for f in dataclasses.fields(record)}, record.__name__

@@ -211,6 +211,23 @@ def test_explain(school_dir: Path) -> None:
     assert "leerling 'NOBODY' staat niet in deze exports" in missing.stderr
 
 
+def test_snapshots_of_an_earlier_version_are_pointed_to_in_the_readers_language(
+    school_copy: Path, tmp_path: Path
+) -> None:
+    old = school_copy / "riskscreen-history"
+    old.mkdir()
+    (old / "shortlist-2026-11-20.json").write_text("{}", encoding="utf-8")
+    ws = tmp_path / "ws"
+    dutch = run("shortlist", school_copy, "--no-history", "--workspace", ws, "--school", "04AB")
+    assert dutch.exit_code == 0, dutch.stderr
+    assert (
+        f"lijsten van een eerdere versie gevonden in {old}; verplaats ze met: mv {old}/shortlist-*.json "
+        f"{ws / '04AB' / 'snapshots'}/"
+    ) in dutch.stderr
+    english = run("shortlist", school_copy, "--no-history", "--workspace", ws, "--school", "04AB", "--lang", "en")
+    assert f"found snapshots of an earlier version in {old}; move them with: mv" in english.stderr
+
+
 def test_shortlist_writes_files_and_a_snapshot(school_copy: Path, tmp_path: Path) -> None:
     html = tmp_path / "week.html"
     ws = tmp_path / "ws"

@@ -16,7 +16,7 @@ from tests.helpers import load, magister_school
 
 from riskscreen.ingest.pipeline import read_exports
 from riskscreen.render.reason_words import reason_texts
-from riskscreen.render.scores import flag_texts, render_scores
+from riskscreen.render.scores import flag_texts, model_label, render_scores
 from riskscreen.scoring.score import explain, score, select
 from riskscreen.weekly.shortlist import build, snapshot
 
@@ -34,7 +34,7 @@ TOP_8 = [
 
 @pytest.fixture(scope="module")
 def scored(school_dir: Path, demo_model):  # type: ignore[no-untyped-def]
-    return score(load(school_dir), demo_model, lang="nl")
+    return score(load(school_dir), demo_model)
 
 
 def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
@@ -52,20 +52,20 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
     ]
     # DUO's reports: the latest of the student's seven this school year (18 or older without a startkwalificatie:
     # RMC), from its first absence day to the day the threshold was reached; the earlier six are counted
-    assert flag_texts(scored, top)[0] == (
+    assert flag_texts(scored, top, "nl")[0] == (
         "18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
         "30-11-2026; volgens de regionale afspraak; en nog 6 eerdere melding(en) dit schooljaar"
     )
 
 
 def test_score_json_carries_the_same_numbers(scored) -> None:  # type: ignore[no-untyped-def]
-    doc = json.loads(render_scores(scored, select(scored, top=8), "json"))
+    doc = json.loads(render_scores(scored, select(scored, top=8), "json", lang="nl"))
     assert [(s["student_id"], s["probability"]) for s in doc["students"]] == [(s, round(p, 6)) for s, p in TOP_8]
     assert doc["model"]["demonstration"] is True and doc["as_of"] == "2026-11-27"
 
 
 def test_explain_facts(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
-    ex = explain(load(school_dir), demo_model, "111069", lang="en")
+    ex = explain(load(school_dir), demo_model, "111069")
     head = ex.breakdown.head(5)
     assert head["feature"].tolist() == [
         "unauthorised_hours_12w",
@@ -129,10 +129,10 @@ def test_every_output_says_where_the_model_came_from(scored, tmp_path: Path) -> 
 
     from riskscreen.scoring.store import bundled_dir, load_model
 
-    assert (scored.model_source, scored.model_label) == ("bundled", "demo (meegeleverd)")
-    csv = render_scores(scored, select(scored, top=1), "csv")
+    assert (scored.model_source, model_label(scored, "nl")) == ("bundled", "demo (meegeleverd)")
+    csv = render_scores(scored, select(scored, top=1), "csv", lang="nl")
     assert csv.splitlines()[1].endswith(";demo (meegeleverd) [demonstratiemodel, synthetische gegevens]")
-    english = render_scores(replace(scored, lang="en"), select(scored, top=1), "csv")
+    english = render_scores(scored, select(scored, top=1), "csv", lang="en")
     assert english.splitlines()[1].endswith(',"demo (bundled) [demonstration model, synthetic data]"')
     shutil.copytree(bundled_dir() / "demo", tmp_path / "ours")
     assert load_model(str(tmp_path / "ours")).source == str(tmp_path / "ours")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from tests.helpers import day, load, write_school
 
+from riskscreen.render.scores import result_notes
 from riskscreen.signals.feature_table import build_features
 from riskscreen.signals.features import FEATURE_NAMES
 from riskscreen.signals.flags import FlagRules, compute_flags
@@ -75,8 +76,9 @@ def test_an_export_with_presence_infers_its_holidays_and_says_so(tmp_path: Path,
     flags = compute_flags(exports)
     assert bool(flags.loc["S1", "verzuim_16u"])
     assert (flags.loc["S1", "verzuim_from"], flags.loc["S1", "verzuim_to"]) == (day(6, 1), day(10, 1))
-    result = score(exports, demo_model, lang="nl")
-    assert result.calendar_note() == (
+    result = score(exports, demo_model)
+    assert result.calendar_basis == "presence"
+    assert result_notes(result, "nl")[-1] == (
         "Lesweken afgeleid uit de registraties van aanwezigheid (er is geen "
         "vakantierooster): een week zonder registraties telt als vakantie."
     )
@@ -95,8 +97,8 @@ def test_an_export_of_one_class_without_a_calendar_raises_no_false_statutory_fla
     exports = load(write_school(tmp_path, rows), "2026-10-30")
     flags = compute_flags(exports)
     assert not bool(flags.loc["S1", "verzuim_16u"]) and flags.loc["S1", "verzuim_hours"] == 8.0
-    note = score(exports, demo_model, lang="nl").calendar_note()
-    assert note is not None and note.startswith(
+    note = result_notes(score(exports, demo_model), "nl")[-1]
+    assert note.startswith(
         "Let op: er is geen vakantierooster en de export bevat alleen afwezigheid, dus elke week telt als lesweek"
     )
 

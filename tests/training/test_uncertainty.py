@@ -44,25 +44,25 @@ def test_the_refits_scatter_around_the_final_model_and_are_reproducible(history_
 
 
 def test_explain_gives_the_chance_with_the_models_uncertainty(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
-    ex = explain(load(school_dir), demo_model, "111025", lang="nl")
+    ex = explain(load(school_dir), demo_model, "111025")
     assert ex.interval is not None and ex.refits == 100
     low, high = ex.interval
     chance = float(ex.row["probability"])
     assert low < chance < high and high - low < 0.2
-    text = render_explanation(ex, "table", width=200)
+    text = render_explanation(ex, "table", lang="nl", width=200)
     assert (
         f"kans {round(chance * 100)}% (onzekerheid van het model {round(low * 100)}% tot {round(high * 100)}%)" in text
     )
     assert "Het interval is het middelste 95% van deze kans over 100 herschattingen van het model" in text
-    doc = render_explanation(ex, "json")
+    doc = render_explanation(ex, "json", lang="nl")
     assert f'"probability_interval": [\n    {round(low, 6)},\n    {round(high, 6)}\n  ]' in doc
 
 
 def test_a_card_without_refits_says_there_is_no_interval(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     older = replace(demo_model, card=demo_model.card.model_copy(update={"uncertainty": None}))
-    ex = explain(load(school_dir), older, "111025", lang="en")
+    ex = explain(load(school_dir), older, "111025")
     assert ex.interval is None
-    text = render_explanation(ex, "table", width=200)
+    text = render_explanation(ex, "table", lang="en", width=200)
     assert "No interval for this chance: the model card holds no refits" in text
     assert "uncertainty" not in text.split("\n")[3]
 

@@ -27,7 +27,7 @@ from riskscreen.workspace import snapshots as history
 
 @pytest.fixture(scope="module")
 def result(school_dir: Path, demo_model):  # type: ignore[no-untyped-def]
-    return score(load(school_dir), demo_model, lang="nl")
+    return score(load(school_dir), demo_model)
 
 
 def test_statutory_students_are_always_listed(result) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def small_result(rows: list[tuple[str, str | None, str | None, float, str, bool]
     table["reasons"] = pd.Series([()] * len(table), index=table.index, dtype=object)
     table.index = pd.Index(table["student_id"].tolist())
     empty = pd.DataFrame(index=table.index)
-    return ScoreResult(table, empty, empty, empty, 0.0, pd.Timestamp("2026-11-27"), "hand", False, "nl")
+    return ScoreResult(table, empty, empty, empty, 0.0, pd.Timestamp("2026-11-27"), "hand", False)
 
 
 HAND = [
@@ -93,15 +93,17 @@ def test_capacity_per_mentor_and_in_total() -> None:
     assert one.entries["student_id"].tolist() == ["A4", "A1", "A2", "C1"]
     assert one.entries["over_capacity"].tolist() == [False, False, True, False]
     assert one.cap_left == {} and one.overflow == {}
-    mark = next(r for r in records(one) if r["student_id"] == "A2")
+    mark = next(r for r in records(one, "nl") if r["student_id"] == "A2")
     assert mark["because"] == "risico, boven de capaciteit: hoog risico blijft altijd op de lijst"
     # with --strict-capacity, M1's page keeps its one and A2 goes to the coordinator's overflow page, last
     strict = build(result, capacity=1, min_band="high", strict_capacity=True)
     assert strict.entries["student_id"].tolist() == ["A4", "A1", "C1", "A2"]
     assert strict.groups == ["mentor:M1", "class:3C", "overflow:"]
     assert strict.overflow == {"mentor:M1": 1}
-    assert group_notes(strict, "overflow:") == ["Leerlingen met hoog risico boven het maximum van 1 per mentor: M1: 1"]
-    assert "## Boven de capaciteit (zorgcoördinator)" in render(strict, "md")
+    assert group_notes(strict, "nl", "overflow:") == [
+        "Leerlingen met hoog risico boven het maximum van 1 per mentor: M1: 1"
+    ]
+    assert "## Boven de capaciteit (zorgcoördinator)" in render(strict, "md", lang="nl")
 
 
 def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[no-untyped-def]
@@ -110,7 +112,7 @@ def test_min_band_limits_who_is_listed_by_risk(result) -> None:  # type: ignore[
 
 
 def test_prompts_follow_the_reasons() -> None:
-    keys = prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False, lang="en")
+    keys = prompts_for("unauthorised_hours_4w;fails_12w", statutory=True, sick_flag=False)
     # issue #23 item 2: the last of three prompts asks what goes well when none asks for the student's own plan
     assert keys == ["verzuim_16u.0", "absence.0", "strengths.0"]
     assert [prompt_text(k, "en") for k in keys] == [
@@ -119,7 +121,7 @@ def test_prompts_follow_the_reasons() -> None:
         "What keeps you away from school, and at which moments most?",
         "What goes well, at school or outside it, and who supports you in it?",
     ]
-    assert prompts_for("fails_12w", statutory=False, sick_flag=False, lang="nl") == ["grades.0", "grades.1"]
+    assert prompts_for("fails_12w", statutory=False, sick_flag=False) == ["grades.0", "grades.1"]
     assert prompt_text("grades.1", "nl") == (
         "Wat wil je zelf bereiken met deze opleiding, en wat heb je nodig om het te halen?"
     )
@@ -132,12 +134,12 @@ def test_prompts_follow_the_reasons() -> None:
     spoken = {"Wie weet er thuis van het verzuim, en hoe kijken ze ertegen aan?"}  # no address at all: fine
     assert all(re.search(r"\bje\b", p) or p in spoken for p in student_prompts)
     assert not any(re.search(r"\b(u|uw|de leerling)\b", p) for p in dutch)
-    assert prompts_for("", statutory=False, sick_flag=True, lang="nl") == ["sick.0", "strengths.0"]
+    assert prompts_for("", statutory=False, sick_flag=True) == ["sick.0", "strengths.0"]
     assert prompt_text("sick.0", "nl") == (
         "Is er een patroon in je ziekmeldingen? Eerst praten we met jou en je ouders, daarna met de jeugdarts (M@ZL)."
     )
     # an adult's prompts leave the parents out (Leerplichtwet: the parents' duty ends at 18)
-    adult = prompts_for("", statutory=True, sick_flag=True, lang="nl", minor=False)
+    adult = prompts_for("", statutory=True, sick_flag=True, minor=False)
     assert adult == ["verzuim_16u_adult.0", "sick_adult.0", "strengths.0"]
     assert not any("ouders" in prompt_text(k, "nl") for k in adult)
     assert prompt_text("verzuim_16u_adult.0", "nl") == (
@@ -219,8 +221,8 @@ def test_snapshots_hold_nothing_but_what_the_list_needs(result, tmp_path: Path) 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("fmt", ["table", "md", "html", "csv"])
 def test_shortlist_golden(school_dir: Path, demo_model, golden, lang: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
-    listing = small_listing(school_dir, demo_model, lang)
-    text = render(listing, fmt, 120)
+    listing = small_listing(school_dir, demo_model)
+    text = render(listing, fmt, lang=lang, width=120)
     assert isinstance(text, str)
     golden(f"shortlist_{lang}.{'txt' if fmt == 'table' else fmt}", text)
 
@@ -228,8 +230,8 @@ def test_shortlist_golden(school_dir: Path, demo_model, golden, lang: str, fmt: 
 def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    listing = small_listing(school_dir, demo_model, "nl")
-    wb = load_workbook(io.BytesIO(xlsx_bytes(listing)))
+    listing = small_listing(school_dir, demo_model)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(listing, "nl")))
     assert wb.sheetnames == ["Overzicht", "Alle leerlingen", *(g.removeprefix("mentor:") for g in listing.groups)]
     everyone = wb["Alle leerlingen"]
     table = listing.result.table
@@ -284,7 +286,7 @@ def test_xlsx_structure(school_dir: Path, demo_model) -> None:  # type: ignore[n
         "Opnieuw bekijken op",
     ]
     rows = int((listing.entries["group"] == listing.groups[0]).sum())
-    notes = group_notes(listing, listing.groups[0])
+    notes = group_notes(listing, "nl", listing.groups[0])
     # notes under the table after a blank row, then after another what made the list (#22 item 5)
     assert sheet.max_row == 1 + rows + (1 + len(notes) if notes else 0) + 2
     assert [sheet.cell(sheet.max_row - 2 - len(notes) + 1 + i, 1).value for i in range(len(notes))] == notes
@@ -311,14 +313,14 @@ def test_formula_injection_is_neutralised(school_dir: Path, demo_model) -> None:
 
     from openpyxl import load_workbook
 
-    listing = small_listing(school_dir, demo_model, "en")
+    listing = small_listing(school_dir, demo_model)
     entries = listing.entries.copy()
     entries["class"] = '=HYPERLINK("http://x")'
     entries["group"] = entries["group"].iloc[0]
     evil = replace(listing, entries=entries, groups=[entries["group"].iloc[0]])
-    rows = list(csv.reader(io.StringIO(csv_document(evil))))
+    rows = list(csv.reader(io.StringIO(csv_document(evil, "en"))))
     assert {r[4] for r in rows[1:]} == {'\'=HYPERLINK("http://x")'}
-    wb = load_workbook(io.BytesIO(xlsx_bytes(evil)))
+    wb = load_workbook(io.BytesIO(xlsx_bytes(evil, "en")))
     cell = wb[evil.groups[0].removeprefix("mentor:")]["D2"]
     assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x")'
 
@@ -352,7 +354,7 @@ def test_a_fact_that_cannot_change_is_background_not_a_weekly_reason() -> None:
     from dataclasses import replace
 
     listing = build(replace(result, table=table), capacity=2, min_band="elevated")
-    a1 = next(r for r in records(listing) if r["student_id"] == "A1")
+    a1 = next(r for r in records(listing, "nl") if r["student_id"] == "A1")
     assert a1["reasons"] == [
         "20 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
         "Achtergrond (verandert niet): 2 keer blijven zitten",

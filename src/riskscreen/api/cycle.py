@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from riskscreen.api.screening import Progress, Sources, load_model, read
-from riskscreen.errors import Day, UsageError, msg
+from riskscreen.errors import Day, Message, UsageError, msg
 from riskscreen.ingest.names import read_names
 from riskscreen.scoring.score import score as score_all
 from riskscreen.signals.flags import FlagRules
@@ -29,7 +29,7 @@ class Weekly:
     shortlist: Shortlist
     workspace: Workspace
     snapshot: Snapshot | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # said in the reader's language by the CLI
 
     @property
     def snapshot_path(self) -> Path | None:
@@ -48,7 +48,6 @@ def weekly_shortlist(
     sources: Sources,
     *,
     model: str | None = None,
-    lang: str = "nl",
     as_of: dt.date | None = None,
     capacity: int = 5,
     per_mentor: bool = True,
@@ -76,8 +75,6 @@ def weekly_shortlist(
         Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
     model
         A model's name or folder; None: the bundled demonstration model.
-    lang
-        The language of the words made here: 'nl' (Dutch) or 'en' (English).
     as_of
         The date of the screen; None: the last date of the exports.
     capacity
@@ -140,7 +137,7 @@ def weekly_shortlist(
     rules = FlagRules.from_profile(exports.profile.flags)
     if where.settings.rmc_hours is not None:  # the region's agreement, kept with the school's workspace
         rules = replace(rules, rmc_hours=where.settings.rmc_hours)
-    result = score_all(exports, loaded, lang=lang, rules=rules)
+    result = score_all(exports, loaded, rules=rules)
     day = result.day
     notes = _legacy_note(sources.folder, where)
     # a list that is not stored only reads the workspace (atomic writes make that safe): it needs no lock, so a
@@ -204,13 +201,17 @@ def _names(path: Path | None, sources: Sources) -> dict[str, str] | None:
     return read_names(Path(path))
 
 
-def _legacy_note(folder: Path | None, where: Workspace) -> list[str]:
+def _legacy_note(folder: Path | None, where: Workspace) -> list[Message]:
     """Where the history of an earlier version lies, when the workspace has none yet."""
     old = Path(folder) / "riskscreen-history" if folder is not None else None
     if old is None or not old.is_dir() or list_snapshots(where.snapshots) or not list_snapshots(old):
         return []
     return [
-        f"found snapshots of an earlier version in {old}; move them with: mv {old}/shortlist-*.json {where.snapshots}/"
+        msg(
+            "found snapshots of an earlier version in {old}; move them with: mv {old}/shortlist-*.json {snapshots}/",
+            old=str(old),
+            snapshots=str(where.snapshots),
+        )
     ]
 
 

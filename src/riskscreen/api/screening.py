@@ -144,7 +144,6 @@ def score(
     sources: Sources,
     *,
     model: str | None = None,
-    lang: str = "nl",
     as_of: dt.date | None = None,
     top: int | None = None,
     mentor: str | None = None,
@@ -160,8 +159,6 @@ def score(
         Which export files to read (`Sources`: a folder, or files one by one, and a mapping profile).
     model
         A model's name or folder; None: the bundled demonstration model.
-    lang
-        The language of the words made here: 'nl' (Dutch) or 'en' (English).
     as_of
         The date of the screen; None: the last date of the exports.
     top
@@ -177,7 +174,7 @@ def score(
         RISKSCREEN_TODAY (`riskscreen.settings`).
     """
     loaded = load_model(model)
-    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded, lang=lang)
+    result = score_all(read(sources, as_of=as_of, today=today, progress=progress), loaded)
     return Scores(result, select(result, top=top, mentor=mentor, class_=class_))
 
 
@@ -186,7 +183,6 @@ def explain(
     student_id: str,
     *,
     model: str | None = None,
-    lang: str = "nl",
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
@@ -201,8 +197,6 @@ def explain(
         The student's pseudonym, as in the exports, whose score is broken down.
     model
         A model's name or folder; None: the bundled demonstration model.
-    lang
-        The language of the words made here: 'nl' (Dutch) or 'en' (English).
     as_of
         The date of the screen; None: the last date of the exports.
     progress
@@ -212,7 +206,7 @@ def explain(
         RISKSCREEN_TODAY (`riskscreen.settings`).
     """
     loaded = load_model(model)
-    return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id, lang=lang)
+    return explain_one(read(sources, as_of=as_of, today=today, progress=progress), loaded, student_id)
 
 
 def profiles() -> list[tuple[str, Profile]]:

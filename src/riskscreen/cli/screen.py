@@ -165,13 +165,12 @@ def score(
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render
-    from riskscreen.render.scores import demo_warning
+    from riskscreen.render.scores import demo_warning, result_notes
 
     given = sources(data, attendance, grades, students, None, profile, sheet, allow_column, pseudonym_column)
     scored = api.score(
         given,
         model=model,
-        lang=chosen,
         as_of=parse_date(as_of),
         top=top,
         mentor=mentor,
@@ -180,17 +179,21 @@ def score(
     )
     write(
         render(
-            "scores", format.value, scored.result, scored.rows, csv_dialect=csv_dialect.value if csv_dialect else None
+            "scores",
+            format.value,
+            scored.result,
+            scored.rows,
+            lang=chosen,
+            csv_dialect=csv_dialect.value if csv_dialect else None,
         ),
         output,
         force,
     )
-    warning = demo_warning(scored.result)
+    warning = demo_warning(scored.result, chosen)
     if warning and format != ReportFormat.table:
         to_stderr(warning)
-    for note in (scored.result.season_note(), scored.result.rule_note(), scored.result.calendar_note()):
-        if note:
-            to_stderr(note)
+    for note in result_notes(scored.result, chosen):
+        to_stderr(note)
     say(
         "scored",
         n=len(scored.result.table),
@@ -221,21 +224,21 @@ def explain(
     check_output(output, force)
     from riskscreen import api
     from riskscreen.render import render
+    from riskscreen.render.scores import result_notes
 
     given = sources(data, profile=profile, sheet=sheet, allow_column=allow_column, pseudonym_column=pseudonym_column)
 
-    explanation = api.explain(
-        given, student_id, model=model, lang=chosen, as_of=parse_date(as_of), progress=progress_bar()
-    )
+    explanation = api.explain(given, student_id, model=model, as_of=parse_date(as_of), progress=progress_bar())
     write(
-        render("explanation", format.value, explanation, csv_dialect=csv_dialect.value if csv_dialect else None),
+        render(
+            "explanation",
+            format.value,
+            explanation,
+            lang=chosen,
+            csv_dialect=csv_dialect.value if csv_dialect else None,
+        ),
         output,
         force,
     )
-    for note in (
-        explanation.result.season_note(),
-        explanation.result.rule_note(),
-        explanation.result.calendar_note(),
-    ):
-        if note:
-            to_stderr(note)
+    for note in result_notes(explanation.result, chosen):
+        to_stderr(note)

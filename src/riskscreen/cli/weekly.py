@@ -206,6 +206,7 @@ def shortlist(
     statutory deadlines, and room for what they agree."""
     from riskscreen import api
     from riskscreen.render import output_format, render
+    from riskscreen.render.scores import result_notes
 
     chosen = language(lang)
     outputs = list(output or [])
@@ -231,7 +232,6 @@ def shortlist(
     weekly = api.weekly_shortlist(
         given,
         model=model,
-        lang=chosen,
         as_of=parse_date(as_of),
         capacity=capacity,
         per_mentor=not total,
@@ -257,7 +257,7 @@ def shortlist(
             check_output(own, force)
         for view, fmt, own in files:
             write_logged(
-                render("shortlist", fmt, view, csv_dialect=csv_dialect.value if csv_dialect else None),
+                render("shortlist", fmt, view, lang=chosen, csv_dialect=csv_dialect.value if csv_dialect else None),
                 own,
                 force,
                 weekly.workspace,
@@ -275,6 +275,7 @@ def shortlist(
                 "shortlist",
                 fmt,
                 weekly.shortlist,
+                lang=chosen,
                 color=(fmt == "table" and path is None and _colour_wanted()) or None,
                 csv_dialect=csv_dialect.value if csv_dialect else None,
             ),
@@ -297,14 +298,9 @@ def shortlist(
                 students=len(weekly.shortlist.entries),
             )
     for note in weekly.notes:
-        to_stderr(note)
-    for remark in (
-        weekly.shortlist.result.season_note(),
-        weekly.shortlist.result.rule_note(),
-        weekly.shortlist.result.calendar_note(),
-    ):
-        if remark:
-            to_stderr(remark)
+        to_stderr(note.localised(chosen))
+    for remark in result_notes(weekly.shortlist.result, chosen):
+        to_stderr(remark)
     say("history_from", where=weekly.workspace.describe(chosen))
     if weekly.snapshot is not None:
         run = say_text("snapshot_run", run=weekly.snapshot.run) if weekly.snapshot.run > 1 else ""

@@ -97,7 +97,7 @@ def _school(out: Path, k: int, name: str, students: int, weeks: int, seed: int, 
         day = as_of - dt.timedelta(weeks=back)
         week = exports / f"week{day.isocalendar().week:02d}"
         # the sample's school year may lie ahead of today: each week is run as on its own day
-        weekly = api.weekly_shortlist(api.Sources(week), workspace=where, lang="nl", today=day)
+        weekly = api.weekly_shortlist(api.Sources(week), workspace=where, today=day)
         _week_of_work(where, weekly.shortlist, rng)
     return where.folder
 

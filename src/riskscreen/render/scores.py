@@ -16,19 +16,46 @@ from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, js
 from riskscreen.render.reason_words import reason_cells, reason_texts
 from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
+from riskscreen.scoring.season import outside_seasons, trained_span
 from riskscreen.signals.features import SPEC
 from riskscreen.signals.statutory.states import with_states
 
 
-def model_line(result: ScoreResult) -> str:
-    lang = result.lang
+def model_label(result: ScoreResult, lang: str) -> str:
+    """The model as outputs name it: its name and where it came from (the bundled one in the reader's words)."""
+    source = texts(lang)["messages"]["bundled"] if result.model_source == "bundled" else result.model_source
+    return f"{result.model_name} ({source})"
+
+
+def model_line(result: ScoreResult, lang: str) -> str:
     return str(texts(lang)["messages"]["model_line"]).format(
-        model=result.model_label, as_of=date_text(result.day.isoformat(), lang)
+        model=model_label(result, lang), as_of=date_text(result.day.isoformat(), lang)
     )
 
 
-def demo_warning(result: ScoreResult) -> str | None:
-    return i18n.demo_warning(result.lang) if result.demonstration else None
+def demo_warning(result: ScoreResult, lang: str) -> str | None:
+    return i18n.demo_warning(lang) if result.demonstration else None
+
+
+def result_notes(result: ScoreResult, lang: str) -> list[str]:
+    """The warnings every output of a score carries, in the reader's words: a day outside the part of the school
+    year the model was trained on (more than six weeks from every trained as-of date), a 16-hour rule set
+    otherwise than the law, and lesson weeks not counted from the school's holiday calendar."""
+    messages = texts(lang)["messages"]
+    notes = []
+    if outside_seasons(result.day, result.trained_as_of):
+        start, end = trained_span(result.trained_as_of)
+        shown = "%d-%m" if lang == "nl" else "%m-%d"
+        notes.append(str(messages["season"]).format(start=start.strftime(shown), end=end.strftime(shown)))
+    if not result.rules.follows_the_law:
+        notes.append(
+            str(messages["rule_changed"]).format(
+                hours=number(result.rules.verzuim_hours, lang), weeks=result.rules.verzuim_weeks
+            )
+        )
+    if result.calendar_basis != "holidays":
+        notes.append(str(messages[f"calendar_{result.calendar_basis}"]))
+    return notes
 
 
 def statutory_of(result: ScoreResult, student_id: str) -> list[dict[str, object]]:
@@ -38,15 +65,15 @@ def statutory_of(result: ScoreResult, student_id: str) -> list[dict[str, object]
     return with_states(list(entries or []), (), result.day.isoformat())
 
 
-def flag_texts(result: ScoreResult, rows: pd.DataFrame) -> list[str]:
+def flag_texts(result: ScoreResult, rows: pd.DataFrame, lang: str) -> list[str]:
     """Per row the statutory and care signals in words: the latest report and how many came before it, a signal
     without a duty to report, the M@ZL signal."""
     out = []
     for sid in rows["student_id"].astype(str):
         shown, unshown = shown_entries(statutory_of(result, sid), states_known=False)
-        parts = [entry_text(e, result.lang) for e in shown]
+        parts = [entry_text(e, lang) for e in shown]
         if unshown and parts:
-            parts[0] = f"{parts[0]}; {earlier_text(unshown, result.lang)}"
+            parts[0] = f"{parts[0]}; {earlier_text(unshown, lang)}"
         out.append(" | ".join(parts))
     return out
 
@@ -55,10 +82,9 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
-def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
-    lang = result.lang
-    parts: list[Any] = [Text(model_line(result))]
-    warning = demo_warning(result)
+def scores_renderable(result: ScoreResult, rows: pd.DataFrame, lang: str) -> Group:
+    parts: list[Any] = [Text(model_line(result, lang))]
+    warning = demo_warning(result, lang)
     if warning:
         parts.append(Text(warning, style="bold yellow"))
     table = Table(show_lines=False, expand=False)
@@ -66,7 +92,7 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
         table.add_column(
             label(key, lang), overflow="fold", justify="right" if key in {"rank", "probability"} else "left"
         )
-    for (_, row), flags in zip(rows.iterrows(), flag_texts(result, rows), strict=True):
+    for (_, row), flags in zip(rows.iterrows(), flag_texts(result, rows, lang), strict=True):
         reasons = "; ".join(reason_texts(row["reasons"], lang))
         table.add_row(
             *(
@@ -88,10 +114,15 @@ def scores_renderable(result: ScoreResult, rows: pd.DataFrame) -> Group:
 
 
 def render_scores(
-    result: ScoreResult, rows: pd.DataFrame, fmt: str, width: int | None = None, csv_dialect: str | None = None
+    result: ScoreResult,
+    rows: pd.DataFrame,
+    fmt: str,
+    *,
+    lang: str,
+    width: int | None = None,
+    csv_dialect: str | None = None,
 ) -> str:
-    lang = result.lang
-    texts_ = _flat_columns(result, rows)
+    texts_ = _flat_columns(result, rows, lang)
     if fmt == "json":
         records = [
             {
@@ -126,7 +157,7 @@ def render_scores(
                 "name": result.model_name,
                 "source": result.model_source,
                 "demonstration": result.demonstration,
-                "notice": demo_warning(result),
+                "notice": demo_warning(result, lang),
             },
             "as_of": result.day.isoformat(),
             "language": lang,
@@ -149,7 +180,9 @@ def render_scores(
             "flags",
             "model",
         ]
-        model = result.model_label + (f" {texts(lang)['messages']['demo_short']}" if result.demonstration else "")
+        model = model_label(result, lang) + (
+            f" {texts(lang)['messages']['demo_short']}" if result.demonstration else ""
+        )
         bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
         # plain lists: iterating pandas' Arrow-backed text columns costs a Python call per cell
         cells = [reason_cells(said, lang) for said in rows["reasons"]]
@@ -170,7 +203,7 @@ def render_scores(
             strict=True,
         )
         return csv_text(csv_header(header, lang), body, csv_dialect_for(lang, csv_dialect))
-    return to_text(scores_renderable(result, rows), width)
+    return to_text(scores_renderable(result, rows, lang), width)
 
 
 def csv_header(keys: list[str], lang: str) -> list[str]:
@@ -179,27 +212,26 @@ def csv_header(keys: list[str], lang: str) -> list[str]:
     return [str(words.get(k, k)) for k in keys]
 
 
-def _flat_columns(result: ScoreResult, rows: pd.DataFrame) -> dict[str, list[str]]:
+def _flat_columns(result: ScoreResult, rows: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     """Text columns with missing values as empty strings, computed once per column."""
     return {
         c: ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in rows[c].tolist()]
         for c in ("student_id", "mentor", "class")
-    } | {"flags": flag_texts(result, rows)}
+    } | {"flags": flag_texts(result, rows, lang)}
 
 
-def explain_renderable(ex: Explanation) -> Group:
+def explain_renderable(ex: Explanation, lang: str) -> Group:
     result = ex.result
-    lang = result.lang
     words = texts(lang)
     ew = words["explain"]
     row = ex.row
-    parts: list[Any] = [Text(model_line(result))]
-    warning = demo_warning(result)
+    parts: list[Any] = [Text(model_line(result, lang))]
+    warning = demo_warning(result, lang)
     if warning:
         parts.append(Text(warning, style="bold yellow"))
     details = [
         ew["rank"].format(rank=row["rank"], n=len(result.table)),
-        f"{label('probability', lang).lower()} {chance(row['probability'], lang)}" + interval_text(ex),
+        f"{label('probability', lang).lower()} {chance(row['probability'], lang)}" + interval_text(ex, lang),
         f"{label('band', lang).lower()} {band_label(row['band'], lang)}",
     ]
     if _text(row["mentor"]):
@@ -207,7 +239,7 @@ def explain_renderable(ex: Explanation) -> Group:
     if _text(row["class"]):
         details.append(f"{label('class', lang).lower()} {plain(row['class'], DISPLAY_CHARS)}")
     parts.append(Text(f"{label('student', lang)} {ex.student_id}: " + ", ".join(details)))
-    if interval_text(ex):
+    if interval_text(ex, lang):
         parts.append(Text(ew["interval_note"].format(samples=ex.refits)))
     elif ex.interval is None:
         parts.append(Text(ew["no_interval"]))
@@ -231,7 +263,7 @@ def explain_renderable(ex: Explanation) -> Group:
         parts.append(Text(ew["enrolled"].format(weeks=ex.enrolled_weeks)))
     reasons = reason_texts(row["reasons"], lang)
     parts.append(Text(f"{label('reasons', lang)}: " + ("; ".join(reasons) if reasons else label("none", lang))))
-    flags = flag_texts(result, result.table.loc[[ex.student_id]])[0]
+    flags = flag_texts(result, result.table.loc[[ex.student_id]], lang)[0]
     parts.append(Text(f"{label('flags', lang)}: " + (flags or label("none", lang))))
     regs = ex.registrations
     reg_table = Table(title=f"{ew['registrations']} ({len(regs)})")
@@ -248,17 +280,18 @@ def explain_renderable(ex: Explanation) -> Group:
     return Group(*parts)
 
 
-def interval_text(ex: Explanation) -> str:
+def interval_text(ex: Explanation, lang: str) -> str:
     """The chance's interval as it reads after the chance, or nothing when there is none or both ends read the same
     (">95% tot >95%" says nothing)."""
     if ex.interval is None:
         return ""
-    lang = ex.result.lang
     low, high = (chance(end, lang) for end in ex.interval)
     return "" if low == high else f" ({texts(lang)['explain']['interval'].format(low=low, high=high)})"
 
 
-def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_dialect: str | None = None) -> str:
+def render_explanation(
+    ex: Explanation, fmt: str, *, lang: str, width: int | None = None, csv_dialect: str | None = None
+) -> str:
     if fmt == "json":
         row = ex.row
         doc = {
@@ -273,14 +306,14 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
                 "name": ex.result.model_name,
                 "source": ex.result.model_source,
                 "demonstration": ex.result.demonstration,
-                "notice": demo_warning(ex.result),
+                "notice": demo_warning(ex.result, lang),
             },
             "as_of": ex.result.day.isoformat(),
             **({"enrolled_weeks_12w": ex.enrolled_weeks} if ex.enrolled_weeks is not None else {}),
             "features": [
                 {
                     "feature": f["feature"],
-                    "description": described(f, ex.result.lang),
+                    "description": described(f, lang),
                     "value": _num(f["value"]),
                     "reference": _num(f["reference"]),
                     "contribution": round(float(f["contribution"]), 6),
@@ -288,7 +321,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
                 }
                 for _, f in ex.breakdown.iterrows()
             ],
-            "reasons": reason_texts(row["reasons"], ex.result.lang),
+            "reasons": reason_texts(row["reasons"], lang),
             "flags": {k: _json_value(v) for k, v in ex.flags.items() if k != "statutory_entries"},
             "statutory": entries_json(statutory_of(ex.result, ex.student_id)),
             "registrations": [
@@ -307,7 +340,7 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
         rows = [
             [
                 f["feature"],
-                described(f, ex.result.lang),
+                described(f, lang),
                 _num(f["value"]),
                 _num(f["reference"]),
                 round(float(f["contribution"]), 6),
@@ -315,8 +348,8 @@ def render_explanation(ex: Explanation, fmt: str, width: int | None = None, csv_
             ]
             for _, f in ex.breakdown.iterrows()
         ]
-        return csv_text(csv_header(header, ex.result.lang), rows, csv_dialect_for(ex.result.lang, csv_dialect))
-    return to_text(explain_renderable(ex), width)
+        return csv_text(csv_header(header, lang), rows, csv_dialect_for(lang, csv_dialect))
+    return to_text(explain_renderable(ex, lang), width)
 
 
 def described(feature: pd.Series, lang: str) -> str:

@@ -34,24 +34,23 @@ def _md_cell(value: str | list[str]) -> str:
     return "<br>".join(markdown_text(v) for v in (value if isinstance(value, list) else [value]))
 
 
-def markdown(sl: Shortlist) -> str:
-    words = words_of(sl)
-    lang = sl.result.lang
-    head = [markdown_text(line) for line in header_lines(sl)]
+def markdown(sl: Shortlist, lang: str) -> str:
+    words = words_of(lang)
+    head = [markdown_text(line) for line in header_lines(sl, lang)]
     lines = [f"# {head[0]}", ""] + [f"> {line}" for line in head[1:]] + [""]
     lines += [f"## {markdown_text(words['statutory_title'])}", ""]
-    statutory = statutory_rows(sl)
+    statutory = statutory_rows(sl, lang)
     if statutory:
-        header = statutory_header(sl)
+        header = statutory_header(sl, lang)
         lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in statutory]
     else:
         lines.append(words["statutory_none"])
     lines.append("")
-    recs = records(sl)
+    recs = records(sl, lang)
     if not recs:
         lines += [words["empty"], ""]
-    cols = columns(sl)
+    cols = columns(sl, lang)
     for group in sl.groups:
         lines += [f"## {markdown_text(group_heading(group, lang))}", ""]
         rows = [r for r in recs if r["group"] == group]
@@ -59,29 +58,29 @@ def markdown(sl: Shortlist) -> str:
             lines += ["| " + " | ".join(t for _, t in cols) + " |", "|" + "---|" * len(cols)]
             lines += ["| " + " | ".join(_md_cell(value_of(r, key)) for key, _ in cols) + " |" for r in rows]
             lines.append("")
-        lines += [f"{markdown_text(note)}\n" for note in group_notes(sl, group)]
+        lines += [f"{markdown_text(note)}\n" for note in group_notes(sl, lang, group)]
     return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------- csv
-def csv_document(sl: Shortlist, dialect: str | None = None) -> str:
+def csv_document(sl: Shortlist, lang: str, dialect: str | None = None) -> str:
     """One row per student with the write-in columns ready for `riskscreen actions import`; for Dutch Excel
     (semicolons, byte-order mark) unless another dialect is asked for."""
-    words = words_of(sl)
+    words = words_of(lang)
     if sl.role == "leerplicht":  # the statutory reports, nothing from the model
-        return csv_text(statutory_header(sl), statutory_rows(sl), csv_dialect_for(sl.result.lang, dialect))
-    cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]), *columns(sl, for_import=True)]
-    made = made_with(sl)  # on every row: a row copied alone still says which model made it
+        return csv_text(statutory_header(sl, lang), statutory_rows(sl, lang), csv_dialect_for(lang, dialect))
+    cols = [("group_name", words["for_mentor"]), ("list_date", words["list_date"]), *columns(sl, lang, for_import=True)]
+    made = made_with(sl, lang)  # on every row: a row copied alone still says which model made it
     rows = [
         [*("; ".join(v) if isinstance(v, list) else v for v in (value_of(r, k) for k, _ in cols)), made]
-        for r in records(sl)
+        for r in records(sl, lang)
     ]
     cols.append(("made_with", words["made_with"]))
-    return csv_text([t for _, t in cols], rows, csv_dialect_for(sl.result.lang, dialect))
+    return csv_text([t for _, t in cols], rows, csv_dialect_for(lang, dialect))
 
 
 # -------------------------------------------------------------------------------------------- json
-def json_document(sl: Shortlist) -> str:
+def json_document(sl: Shortlist, lang: str) -> str:
     """The list as data: keys, ISO dates and numbers (words only where a person wrote them); each student's
     statutory reports as the contract in docs/outputs.md says."""
     result = sl.result
@@ -125,7 +124,7 @@ def json_document(sl: Shortlist) -> str:
             "name": result.model_name,
             "source": result.model_source,
             "demonstration": result.demonstration,
-            "notice": demo_warning(result),
+            "notice": demo_warning(result, lang),
         }
     )
     doc = {
@@ -151,19 +150,26 @@ def _plain(value: object) -> Any:
 
 
 def render(
-    sl: Shortlist, fmt: str, width: int | None = None, color: bool = False, csv_dialect: str | None = None
+    sl: Shortlist,
+    fmt: str,
+    *,
+    lang: str,
+    width: int | None = None,
+    color: bool = False,
+    csv_dialect: str | None = None,
 ) -> str | bytes:
+    """The list in a format, in the reader's language (`lang`: the list itself carries only keys)."""
     if fmt == "json":
-        return json_document(sl)
+        return json_document(sl, lang)
     if fmt == "md":
-        return markdown(sl)
+        return markdown(sl, lang)
     if fmt == "html":
-        return html_document(sl)
+        return html_document(sl, lang)
     if fmt == "csv":
-        return csv_document(sl, csv_dialect)
+        return csv_document(sl, lang, csv_dialect)
     if fmt == "pdf":
-        return pdf_bytes(sl)
+        return pdf_bytes(sl, lang)
     if fmt == "xlsx":
-        return xlsx_bytes(sl)
+        return xlsx_bytes(sl, lang)
     shown = width or render_width()
-    return to_text(terminal_renderable(sl, shown, columns(sl, write_in=False)), shown, color=color)
+    return to_text(terminal_renderable(sl, lang, shown, columns(sl, lang, write_in=False)), shown, color=color)

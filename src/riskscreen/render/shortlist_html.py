@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from riskscreen.i18n import group_heading, texts
-from riskscreen.render.scores import demo_warning
+from riskscreen.render.scores import demo_warning, model_label
 from riskscreen.render.shortlist_printed import (
     PRINTED_COLUMNS,
     headings,
@@ -44,11 +44,10 @@ def template_environment() -> jinja2.Environment:
     )
 
 
-def html_document(sl: Shortlist) -> str:
-    lang = sl.result.lang
-    words = words_of(sl)
-    head = header_lines(sl)
-    warning = demo_warning(sl.result)
+def html_document(sl: Shortlist, lang: str) -> str:
+    words = words_of(lang)
+    head = header_lines(sl, lang)
+    warning = demo_warning(sl.result, lang)
     recs = [
         {
             **r,
@@ -56,13 +55,13 @@ def html_document(sl: Shortlist) -> str:
             "reason_lines": printed_reasons(r, words),
             "flag_lines": printed_flags(r, words),
         }
-        for r in records(sl)
+        for r in records(sl, lang)
     ]
     groups = [
         {
             "heading": group_heading(group, lang),
             "rows": [r for r in recs if r["group"] == group],
-            "notes": group_notes(sl, group),
+            "notes": group_notes(sl, lang, group),
         }
         for group in sl.groups
     ]
@@ -79,16 +78,16 @@ def html_document(sl: Shortlist) -> str:
             groups=groups,
             names=sl.names is not None,
             widths=[f"{100 * w / total:.1f}%" for _, w in PRINTED_COLUMNS],
-            columns=headings(sl),
+            columns=headings(lang),
             who=words["who"],
             when=words["when"],
             confidential=texts(lang)["pdf"]["confidential"],
             legend_title=texts(lang)["pdf"]["legend_title"],
-            legend=legend_lines(sl),
-            model=sl.result.model_label,
+            legend=legend_lines(sl, lang),
+            model=model_label(sl.result, lang),
             statutory_title=words["statutory_title"],
             statutory_none=words["statutory_none"],
-            statutory_header=statutory_header(sl),
-            statutory=statutory_rows(sl),
+            statutory_header=statutory_header(sl, lang),
+            statutory=statutory_rows(sl, lang),
         )
     )

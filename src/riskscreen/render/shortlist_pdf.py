@@ -18,7 +18,7 @@ from fpdf import FPDF
 
 from riskscreen.i18n import date_text, group_heading, percent, texts
 from riskscreen.render import plain
-from riskscreen.render.scores import demo_warning
+from riskscreen.render.scores import demo_warning, model_label
 from riskscreen.render.shortlist_printed import (
     PRINTED_COLUMNS,
     headings,
@@ -79,10 +79,10 @@ def latin(text: object) -> str:
 class _ListPdf:
     """The document being drawn; `section` is what the running header names on the current page."""
 
-    def __init__(self, sl: Shortlist) -> None:
+    def __init__(self, sl: Shortlist, lang: str) -> None:
         self.sl = sl
-        self.lang = sl.result.lang
-        self.words = words_of(sl)
+        self.lang = lang
+        self.words = words_of(lang)
         self.pdf_words = texts(self.lang)["pdf"]
         self.section = ""
         outer = self
@@ -99,7 +99,7 @@ class _ListPdf:
         self.font, self.unicode = register_font(self.doc)
         self.doc.set_margins(MARGIN, TOP, MARGIN)
         self.doc.set_auto_page_break(False)
-        self.doc.set_title(self.text(header_lines(sl)[0]))
+        self.doc.set_title(self.text(header_lines(sl, lang)[0]))
         self.doc.set_creator("riskscreen")
         self.doc.set_creation_date(dt.datetime.combine(sl.result.day, dt.time(12), tzinfo=dt.UTC))
         self.bottom = BOTTOM
@@ -141,9 +141,9 @@ class _ListPdf:
         d.set_font(self.font, "", SIZE)
         page = self.pdf_words["page"].format(page=d.page_no(), pages="{nb}")
         d.cell(60, LINE, self.text(page))
-        model = f"model {self.sl.result.model_label}" if self.sl.role != "leerplicht" else ""
+        model = f"model {model_label(self.sl.result, self.lang)}" if self.sl.role != "leerplicht" else ""
         d.cell(217, LINE, self.text(model), align="R", new_x="LMARGIN", new_y="NEXT")
-        warning = demo_warning(self.sl.result) if self.sl.role != "leerplicht" else None
+        warning = demo_warning(self.sl.result, self.lang) if self.sl.role != "leerplicht" else None
         if warning:
             d.set_font(self.font, "B", SIZE)
             d.multi_cell(277, LINE, self.text(warning), align="L")
@@ -289,17 +289,16 @@ def _student_row(r: dict[str, Any], lang: str, words: dict[str, str]) -> list[st
     ]
 
 
-def pdf_bytes(sl: Shortlist) -> bytes:
+def pdf_bytes(sl: Shortlist, lang: str) -> bytes:
     """The list as a PDF document (see the module's docstring for its layout)."""
-    lang = sl.result.lang
-    words = words_of(sl)
-    out = _ListPdf(sl)
+    words = words_of(lang)
+    out = _ListPdf(sl, lang)
     d = out.doc
     d.set_font(out.font, "", SIZE)
     out.section = texts(lang)["pdf"]["whole_school"]
     d.add_page()
-    head = header_lines(sl)
-    warning = demo_warning(sl.result)
+    head = header_lines(sl, lang)
+    warning = demo_warning(sl.result, lang)
     out.paragraph(head[0], "B", SIZE + 4)
     for line in head[1:]:
         if line != warning:
@@ -308,19 +307,19 @@ def pdf_bytes(sl: Shortlist) -> bytes:
     _legend(out)
     d.ln(2)
     out.paragraph(words["statutory_title"], "B", SIZE + 2)
-    statutory = statutory_rows(sl)
+    statutory = statutory_rows(sl, lang)
     if statutory:
         widths = [30.0, 30.0] + ([50.0] if sl.names is not None else []) + [0.0]
         widths[-1] = 277 - sum(widths)
-        out.table(widths, statutory_header(sl), statutory, compact=True)
+        out.table(widths, statutory_header(sl, lang), statutory, compact=True)
     else:
         out.paragraph(words["statutory_none"])
-    recs = records(sl)
+    recs = records(sl, lang)
     if not recs:
         d.ln(2)
         out.paragraph(words["empty"], "B")
     widths = [float(w) for _, w in PRINTED_COLUMNS]
-    heading = headings(sl)
+    heading = headings(lang)
     for group in sl.groups:
         rows = [r for r in recs if r["group"] == group]
         out.section = group_heading(group, lang)
@@ -341,13 +340,13 @@ def pdf_bytes(sl: Shortlist) -> bytes:
                 MIN_ROW,
                 write_in=frozenset({ACTION, WHO_WHEN}),
             )
-        for note in group_notes(sl, group):
+        for note in group_notes(sl, lang, group):
             d.ln(2)
             out.paragraph(note)
     return bytes(d.output())
 
 
 def _legend(out: _ListPdf) -> None:
-    out.paragraph(texts(out.sl.result.lang)["pdf"]["legend_title"], "B", SIZE + 2)
-    for line in legend_lines(out.sl):
+    out.paragraph(texts(out.lang)["pdf"]["legend_title"], "B", SIZE + 2)
+    for line in legend_lines(out.sl, out.lang):
         out.paragraph(line)

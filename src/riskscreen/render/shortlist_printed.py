@@ -47,9 +47,8 @@ def printed_flags(r: dict[str, Any], words: dict[str, str]) -> list[str]:
     return lines
 
 
-def headings(sl: Shortlist) -> list[str]:
-    lang = sl.result.lang
-    words = words_of(sl)
+def headings(lang: str) -> list[str]:
+    words = words_of(lang)
     return [
         label("student", lang),
         label("reasons", lang),
@@ -60,9 +59,8 @@ def headings(sl: Shortlist) -> list[str]:
     ]
 
 
-def legend_lines(sl: Shortlist) -> list[str]:
+def legend_lines(sl: Shortlist, lang: str) -> list[str]:
     """What the bands, the chance, the reasons and the signals mean, and what to write where."""
-    lang = sl.result.lang
     legend = texts(lang)["pdf"]
     bands = sl.result.bands
     if sl.role == "leerplicht":  # the statutory reports only: nothing of the model or of sick leave to explain

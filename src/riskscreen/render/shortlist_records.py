@@ -23,23 +23,22 @@ from riskscreen.i18n import (
     texts,
 )
 from riskscreen.render.reason_words import reason_texts
-from riskscreen.render.scores import demo_warning
+from riskscreen.render.scores import demo_warning, model_label, result_notes
 from riskscreen.render.statutory import earlier_text, entry_text, shown_entries
 from riskscreen.signals.features import FEATURES, SPEC
 from riskscreen.weekly.shortlist import Shortlist
 
 
-def words_of(sl: Shortlist) -> dict[str, str]:
-    return texts(sl.result.lang)["shortlist"]
+def words_of(lang: str) -> dict[str, str]:
+    return texts(lang)["shortlist"]
 
 
-def header_lines(sl: Shortlist) -> list[str]:
-    lang = sl.result.lang
-    words = words_of(sl)
+def header_lines(sl: Shortlist, lang: str) -> list[str]:
+    words = words_of(lang)
     as_of = sl.result.as_of
     week = as_of.isocalendar().week
     title = words["title"] if sl.by == "mentor" else f"{words['title']}: {words['caseload'].lower()}"
-    model = "" if sl.role == "leerplicht" else f"model {sl.result.model_label}; "
+    model = "" if sl.role == "leerplicht" else f"model {model_label(sl.result, lang)}; "
     lines = [
         f"{title}, {words['week']} {week} ({date_text(as_of.date().isoformat(), lang)}); "
         f"{model}{len(sl.entries)} {words['students_listed']}"
@@ -55,12 +54,10 @@ def header_lines(sl: Shortlist) -> list[str]:
         )
     if sl.names is not None:
         lines.append(words["confidential"])
-    warning = demo_warning(sl.result) if sl.role != "leerplicht" else None
+    warning = demo_warning(sl.result, lang) if sl.role != "leerplicht" else None
     if warning:
         lines.append(warning)
-    for note in (sl.result.season_note(), sl.result.rule_note(), sl.result.calendar_note()):
-        if note:
-            lines.append(note)
+    lines += result_notes(sl.result, lang)
     if sl.result.statutory_undetermined:
         statutory = texts(lang)["statutory"]
         lines.append(statutory["undetermined"].format(reason=statutory[f"reason_{sl.result.statutory_undetermined}"]))
@@ -71,20 +68,14 @@ def header_lines(sl: Shortlist) -> list[str]:
     else:
         lines.append(words["no_previous"])
     if "all" in sl.cap_left:
-        lines.append(capped_line(sl, "all"))
+        lines.append(capped_line(sl, lang, "all"))
     return lines
 
 
-def made_with(sl: Shortlist) -> str:
+def made_with(sl: Shortlist, lang: str) -> str:
     """What the list was made with, for every sheet and row that may travel alone: the model (and whether it is
     the demonstration model), and the rules and calendar where they differ from the law's defaults."""
-    parts = [
-        f"model {sl.result.model_label}.",
-        demo_warning(sl.result),
-        sl.result.season_note(),
-        sl.result.rule_note(),
-        sl.result.calendar_note(),
-    ]
+    parts = [f"model {model_label(sl.result, lang)}.", demo_warning(sl.result, lang), *result_notes(sl.result, lang)]
     return " ".join(str(p) for p in parts if p)
 
 
@@ -99,10 +90,9 @@ def moved_text(moved: list[dict[str, Any]], lang: str) -> list[str]:
     ]
 
 
-def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+def flag_lines(row: pd.Series, lang: str) -> list[str]:
     """The student's statutory reports still open (or the last one made) and care signals, each with its state."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     entries = row["statutory_entries"] if isinstance(row["statutory_entries"], list) else []
     shown, _ = shown_entries(entries)
     still_open = sum(1 for e in entries if e["compulsory"] and e.get("state") in ("due", "late") and e not in shown)
@@ -120,12 +110,11 @@ def flag_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     return out
 
 
-def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+def action_lines(row: pd.Series, sl: Shortlist, lang: str) -> list[str]:
     """The open action: what, who, when agreed; the review date (or that it is overdue); what moved since."""
     if not given(row["action_id"]):
         return []
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     who = choice_label("roles", str(row["action_who"]), lang)
     if given(row["action_worker"]):
         who = f"{who} {row['action_worker']}"
@@ -155,14 +144,13 @@ def action_lines(row: pd.Series, sl: Shortlist) -> list[str]:
     return lines
 
 
-def own_view_lines(row: pd.Series, sl: Shortlist) -> list[str]:
+def own_view_lines(row: pd.Series, lang: str) -> list[str]:
     """What goes well and what the student wants, as last recorded: "Gaat goed: sport, vrienden; wil zelf: stage"."""
     strengths, goal = row.get("own_strengths") or (), row.get("own_goal")
     if not strengths and not given(goal):
         return []
-    lang = sl.result.lang
     return [
-        words_of(sl)["own_view"].format(
+        words_of(lang)["own_view"].format(
             strengths=", ".join(choice_label("strengths", k, lang) for k in strengths) or "-",
             goal=choice_label("goals", str(goal), lang) if given(goal) else "-",
         )
@@ -198,10 +186,9 @@ def because(row: pd.Series, words: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def records(sl: Shortlist) -> list[dict[str, Any]]:
+def records(sl: Shortlist, lang: str) -> list[dict[str, Any]]:
     """One flat record per listed student, with every field a printed list has (and empty write-in fields)."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     list_date = date_text(sl.result.day.isoformat(), lang)
     out = []
     for _, row in sl.entries.iterrows():
@@ -225,10 +212,10 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
                 "moved": [f"{words['since_last']}: " + "; ".join(moved)] if moved else [],
                 "because": because(row, words),
                 "reasons": reasons_of(row, words, lang),
-                "flags": " | ".join(flag_lines(row, sl)),
+                "flags": " | ".join(flag_lines(row, lang)),
                 "statutory_state": str(row["verzuim_state"]),
                 "review_overdue": bool(row["review_overdue"]),
-                "open_action": action_lines(row, sl) + own_view_lines(row, sl),
+                "open_action": action_lines(row, sl, lang) + own_view_lines(row, lang),
                 "prompts": [prompt_text(k, lang) for k in row["prompts"]],
                 "action": "",
                 "action_type": "",
@@ -246,17 +233,16 @@ def records(sl: Shortlist) -> list[dict[str, Any]]:
     return out
 
 
-def capped_line(sl: Shortlist, group: str) -> str:
-    words = words_of(sl)
+def capped_line(sl: Shortlist, lang: str, group: str) -> str:
+    words = words_of(lang)
     students = sl.cap_left.get(group, [])
     key = "capped_note_total" if group == "all" else "capped_note"
     return words[key].format(capacity=sl.capacity, n=len(students), students=", ".join(students))
 
 
-def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
+def left_lines(sl: Shortlist, lang: str, group: str | None = None) -> list[str]:
     """Who left the list since last time (in one group, or all), with why and which signals moved."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     out = []
     for _, r in sl.left.iterrows():
         if group is not None and r["group"] != group:
@@ -272,28 +258,27 @@ def left_lines(sl: Shortlist, group: str | None = None) -> list[str]:
     return out
 
 
-def group_notes(sl: Shortlist, group: str) -> list[str]:
+def group_notes(sl: Shortlist, lang: str, group: str) -> list[str]:
     """The lines under a group's table: whom the limit left out, and who left the list since last time."""
-    notes = [capped_line(sl, group)] if group in sl.cap_left else []
+    notes = [capped_line(sl, lang, group)] if group in sl.cap_left else []
     if sl.withheld.get(group):
-        notes.append(words_of(sl)["withheld_note"].format(n=sl.withheld[group]))
+        notes.append(words_of(lang)["withheld_note"].format(n=sl.withheld[group]))
     if group == OVERFLOW and sl.overflow:
         notes.append(
-            words_of(sl)["overflow_note"].format(
+            words_of(lang)["overflow_note"].format(
                 capacity=sl.capacity,
-                counts=", ".join(f"{group_label(g, sl.result.lang)}: {n}" for g, n in sl.overflow.items()),
+                counts=", ".join(f"{group_label(g, lang)}: {n}" for g, n in sl.overflow.items()),
             )
         )
-    gone = left_lines(sl, group)
+    gone = left_lines(sl, lang, group)
     if gone:
-        notes.append(f"{words_of(sl)['left']}: " + "; ".join(gone))
+        notes.append(f"{words_of(lang)['left']}: " + "; ".join(gone))
     return notes
 
 
-def statutory_rows(sl: Shortlist) -> list[list[str]]:
+def statutory_rows(sl: Shortlist, lang: str) -> list[list[str]]:
     """The school-wide page: every report still to be made and every open sick-leave signal, the earliest
     deadline first."""
-    lang = sl.result.lang
     rows = []
     for _, r in sl.statutory.iterrows():
         name = (sl.names or {}).get(str(r["student_id"]), "")
@@ -308,20 +293,18 @@ def statutory_rows(sl: Shortlist) -> list[list[str]]:
     return rows
 
 
-def statutory_header(sl: Shortlist) -> list[str]:
-    lang = sl.result.lang
-    words = words_of(sl)
+def statutory_header(sl: Shortlist, lang: str) -> list[str]:
+    words = words_of(lang)
     # grouped by youth worker, the column holds the youth worker, not the mentor
     group = words["for_mentor"] if sl.by == "mentor" else words["for_group"]
     return [label("student", lang), *([words["name"]] if sl.names is not None else []), group, label("flags", lang)]
 
 
 # ------------------------------------------------------------- the columns every tabular format shows
-def columns(sl: Shortlist, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
+def columns(sl: Shortlist, lang: str, *, write_in: bool = True, for_import: bool = False) -> list[tuple[str, str]]:
     """(record key, heading) of the list's columns; the write-in ones last. The importable list (CSV, XLSX)
     also carries the list's date and the type of action and referral."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     cols = [("priority", "#"), ("student_id", label("student", lang))]
     if sl.names is not None:
         cols.append(("name", words["name"]))

@@ -30,14 +30,13 @@ TABLE_WIDTH = 160
 BAND_STYLES = {"high": "bold red", "elevated": "yellow", "low": "green"}
 
 
-def terminal_renderable(sl: Shortlist, width: int, columns: list[tuple[str, str]]) -> Group:
+def terminal_renderable(sl: Shortlist, lang: str, width: int, columns: list[tuple[str, str]]) -> Group:
     """The header, the school-wide statutory signals, then per group its students and notes."""
-    lang = sl.result.lang
-    words = words_of(sl)
-    parts: list[Any] = [Text(line) for line in header_lines(sl)]
+    words = words_of(lang)
+    parts: list[Any] = [Text(line) for line in header_lines(sl, lang)]
     parts.append(Rule(Text(words["statutory_title"]), align="left"))
-    parts.append(_statutory(sl, width))
-    recs = records(sl)
+    parts.append(_statutory(sl, lang, width))
+    recs = records(sl, lang)
     if not recs:
         parts.append(Text(words["empty"]))
     for group in sl.groups:
@@ -47,18 +46,18 @@ def terminal_renderable(sl: Shortlist, width: int, columns: list[tuple[str, str]
             parts.append(_table(rows, columns))
         else:
             for r in rows:
-                parts += _block(r, sl)
-        parts += [Text(note) for note in group_notes(sl, group)]
+                parts += _block(r, lang)
+        parts += [Text(note) for note in group_notes(sl, lang, group)]
     return Group(*parts)
 
 
-def _statutory(sl: Shortlist, width: int) -> Any:
-    rows = statutory_rows(sl)
+def _statutory(sl: Shortlist, lang: str, width: int) -> Any:
+    rows = statutory_rows(sl, lang)
     if not rows:
-        return Text(words_of(sl)["statutory_none"])
+        return Text(words_of(lang)["statutory_none"])
     if width >= TABLE_WIDTH // 2:
         overview = Table(show_lines=False, expand=False)
-        for title in statutory_header(sl):
+        for title in statutory_header(sl, lang):
             overview.add_column(title, overflow="fold")
         for row in rows:
             overview.add_row(*(cell(v) for v in row))
@@ -82,10 +81,9 @@ def _styled(r: dict[str, Any], key: str, text: str) -> Text:
     return shown
 
 
-def _block(r: dict[str, Any], sl: Shortlist) -> list[Any]:
+def _block(r: dict[str, Any], lang: str) -> list[Any]:
     """One student: a line with rank, pseudonym, class, band, chance and change; then labelled lines."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     head = Text(f"{r['priority']:>3}  ")
     head.append(plain(r["student_id"], 40), style="bold")
     if r["name"]:

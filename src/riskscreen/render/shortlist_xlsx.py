@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from riskscreen.i18n import band_label, choice_label, group_label, label, texts
 from riskscreen.render import neutralise, plain
 from riskscreen.render.reason_words import reason_texts
-from riskscreen.render.scores import flag_texts
+from riskscreen.render.scores import flag_texts, model_label
 from riskscreen.render.shortlist_records import (
     change_cell,
     columns,
@@ -40,12 +40,11 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def xlsx_bytes(sl: Shortlist) -> bytes:
+def xlsx_bytes(sl: Shortlist, lang: str) -> bytes:
     """A workbook: a summary sheet (with the open statutory signals) and one sheet per mentor; frozen header,
     widths, wrapped text, the chance as a number, and the write-in columns ready for `actions import`."""
-    lang = sl.result.lang
-    words = words_of(sl)
-    cols = [("list_date", words["list_date"]), *columns(sl, for_import=True)]
+    words = words_of(lang)
+    cols = [("list_date", words["list_date"]), *columns(sl, lang, for_import=True)]
     widths = {
         "list_date": 11,
         "priority": 5,
@@ -86,15 +85,15 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary = wb.active
     used: set[str] = set()
     summary.title = _sheet_title(words["summary"], used)
-    for line in header_lines(sl):
+    for line in header_lines(sl, lang):
         summary.append([_xlsx_value(line)])
     # the reports the law asks for first: they have a deadline, the counts per mentor do not
     summary.append([])
     summary.append([words["statutory_title"]])
     summary.cell(summary.max_row, 1).font = Font(bold=True)
-    statutory = statutory_rows(sl)
+    statutory = statutory_rows(sl, lang)
     if statutory:
-        summary.append(statutory_header(sl))
+        summary.append(statutory_header(sl, lang))
         for row in statutory:
             summary.append([_xlsx_value(v) for v in row])
     else:
@@ -104,7 +103,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
     by_group: dict[str, list[dict[str, Any]]] = {group: [] for group in sl.groups}
-    for r in records(sl):  # one pass: a board's list has thousands of rows in hundreds of groups
+    for r in records(sl, lang):  # one pass: a board's list has thousands of rows in hundreds of groups
         by_group[str(r["group"])].append(r)
     for group in sl.groups:
         summary.append([_xlsx_value(group_label(group, lang)), len(by_group[group])])
@@ -112,8 +111,8 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     summary.column_dimensions["B"].width = 22
     wrap = Alignment(wrap_text=True, vertical="top")
     if sl.role in ("coordinator", "mentor"):  # every student's chance: not for a partner, nor for leerplicht
-        _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl)
-    made = made_with(sl)
+        _all_students(wb.create_sheet(_sheet_title(words["all_students"], used)), sl, lang)
+    made = made_with(sl, lang)
     for group in sl.groups:
         ws = wb.create_sheet(_sheet_title(plain(group_label(group, lang)), used))
         ws.append([t for _, t in cols])
@@ -144,7 +143,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
                 ws.add_data_validation(validation)
         if by_group[group]:
             ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{last}"
-        notes = group_notes(sl, group)
+        notes = group_notes(sl, lang, group)
         if notes:
             ws.append([])
             for note in notes:
@@ -152,7 +151,7 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
         # a mentor's sheet may be printed or sent alone: it says which model made it, on screen and on paper
         ws.append([])
         ws.append([_xlsx_value(made)])
-        ws.oddFooter.left.text = f"model {sl.result.model_label}"
+        ws.oddFooter.left.text = f"model {model_label(sl.result, lang)}"
         for i, (key, _) in enumerate(cols, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = widths[key]
         ws.freeze_panes = "D2"
@@ -167,11 +166,10 @@ def xlsx_bytes(sl: Shortlist) -> bytes:
     return buffer.getvalue()
 
 
-def _all_students(ws: Any, sl: Shortlist) -> None:
+def _all_students(ws: Any, sl: Shortlist, lang: str) -> None:
     """Every screened student, ranked, to sort and filter in Excel; no action columns, so `actions import`
     reads the mentors' sheets only."""
-    lang = sl.result.lang
-    words = words_of(sl)
+    words = words_of(lang)
     table = sl.result.table
     if sl.role == "mentor":  # a mentor's own students only
         table = table[table["mentor"].astype(str) == sl.mentor]
@@ -194,7 +192,9 @@ def _all_students(ws: Any, sl: Shortlist) -> None:
         cell.fill = PatternFill("solid", fgColor="E9ECEF")
     bands = {b: band_label(b, lang) for b in ("high", "elevated", "low")}
     names = ["rank", "student_id", "mentor", "class", "band", "probability", "flags", "reasons"]
-    for row in zip(*(table[c].tolist() if c != "flags" else flag_texts(sl.result, table) for c in names), strict=True):
+    for row in zip(
+        *(table[c].tolist() if c != "flags" else flag_texts(sl.result, table, lang) for c in names), strict=True
+    ):
         values = dict(zip(names, row, strict=True))
         sid = str(values["student_id"])
         text = "; ".join(reason_texts(values["reasons"], lang))

@@ -9,13 +9,10 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, msg
-from riskscreen.i18n import number, texts
 from riskscreen.ingest.pipeline import Exports
 from riskscreen.scoring.model import band_of, contributions, logits, standardised
 from riskscreen.scoring.reasons import reasons
-from riskscreen.scoring.season import outside_seasons, trained_span
 from riskscreen.scoring.store import LoadedModel
-from riskscreen.settings import language
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
 from riskscreen.signals.calendar import day_numbers
 from riskscreen.signals.context import roster_at
@@ -37,10 +34,8 @@ class ScoreResult:
     as_of: pd.Timestamp
     model_name: str
     demonstration: bool
-    lang: str
     rules: FlagRules = field(default_factory=FlagRules)
     model_source: str = "bundled"  # "bundled", or the folder the model was read from
-    hours_counted: str = ""  # how the hours of the 16-hour flag were counted, in the result's language
     bands: dict[str, float] = field(default_factory=dict)  # the model's band thresholds (probabilities)
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
     statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
@@ -51,47 +46,15 @@ class ScoreResult:
         """The list's day: the as-of date as every stage after the signals keeps it."""
         return dt.date(self.as_of.year, self.as_of.month, self.as_of.day)
 
-    @property
-    def model_label(self) -> str:
-        """The model as outputs name it: its name and where it came from (the bundled one in the result's
-        language)."""
-        source = texts(self.lang)["messages"]["bundled"] if self.model_source == "bundled" else self.model_source
-        return f"{self.model_name} ({source})"
-
-    def calendar_note(self) -> str | None:
-        """How lesson weeks were counted, when it was not from the school's holiday calendar."""
-        if self.calendar_basis == "holidays":
-            return None
-        return str(texts(self.lang)["messages"][f"calendar_{self.calendar_basis}"])
-
-    def season_note(self) -> str | None:
-        """A warning in the list's language when its day lies outside the part of the school year the model was
-        trained on (more than six weeks from every trained as-of date)."""
-        if not outside_seasons(self.day, self.trained_as_of):
-            return None
-        start, end = trained_span(self.trained_as_of)
-        shown = "%d-%m" if self.lang == "nl" else "%m-%d"
-        return str(texts(self.lang)["messages"]["season"]).format(start=start.strftime(shown), end=end.strftime(shown))
-
-    def rule_note(self) -> str | None:
-        """A warning in the list's language when the profile sets the 16-hour rule otherwise than the law."""
-        if self.rules.follows_the_law:
-            return None
-        return str(texts(self.lang)["messages"]["rule_changed"]).format(
-            hours=number(self.rules.verzuim_hours, self.lang), weeks=self.rules.verzuim_weeks
-        )
-
 
 def score(
     exports: Exports,
     model: LoadedModel,
     *,
-    lang: str = "nl",
     as_of: pd.Timestamp | None = None,
     rules: FlagRules | None = None,
 ) -> ScoreResult:
     """Score every student of the exports as of a date; rank by probability, flags never hidden."""
-    language(lang)  # an unknown language is a usage error before any work
     as_of = pd.Timestamp(as_of if as_of is not None else exports.as_of)
     universe = student_universe(exports, as_of)
     calendar = calendar_for(exports, as_of)
@@ -134,10 +97,8 @@ def score(
         as_of=as_of,
         model_name=model.name,
         demonstration=model.is_demonstration,
-        lang=lang,
         rules=rules,
         model_source=model.source,
-        hours_counted=hours_counted(exports, lang),
         bands=dict(fitted.bands),
         calendar_basis=calendar_basis(exports),
         statutory_undetermined=undetermined(exports),
@@ -154,14 +115,6 @@ def undetermined(exports: Exports) -> str | None:
     code = exports.attendance["code"]
     used = code.cat.categories[np.unique(code.cat.codes.to_numpy()[code.cat.codes.to_numpy() >= 0])]
     return None if set(map(str, used)) & ABSENCES else "no_absences"
-
-
-def hours_counted(exports: Exports, lang: str) -> str:
-    """How the hours of a flag were counted, in words: from the export's hours column, or lesson periods."""
-    messages = texts(lang)["messages"]
-    if exports.hours_from_export:
-        return str(messages["hours_from_export"])
-    return str(messages["hours_from_lessons"]).format(minutes=number(exports.profile.lesson_hours * 60, lang))
 
 
 def select(
@@ -212,11 +165,10 @@ def explain(
     model: LoadedModel,
     student_id: str,
     *,
-    lang: str = "nl",
     as_of: pd.Timestamp | None = None,
     rules: FlagRules | None = None,
 ) -> Explanation:
-    result = score(exports, model, lang=lang, as_of=as_of, rules=rules)
+    result = score(exports, model, as_of=as_of, rules=rules)
     if student_id not in result.table.index:
         raise UsageError(
             msg("student '{student_id}' is not in these exports", student_id=student_id),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from riskscreen.errors import UsageError, msg
-from riskscreen.i18n import NO_GROUP, OVERFLOW, texts
+from riskscreen.i18n import LANGUAGES, NO_GROUP, OVERFLOW, texts
 from riskscreen.scoring.score import ScoreResult
 from riskscreen.signals.features import FEATURES
 from riskscreen.signals.statutory.states import OPEN_STATES, REPORTED, REPORTED_LATE
@@ -30,6 +30,10 @@ from riskscreen.workspace.snapshots import Snapshot, make_snapshot
 BAND_ORDER = {"low": 0, "elevated": 1, "high": 2}
 PROMPT_KIND = {f.name: f.prompt for f in FEATURES}
 MAX_PROMPTS = 3
+# how many prompts of each kind every language has: a key is chosen only when every reader can be given its words
+PROMPTS_PER_KIND = {
+    kind: min(len(texts(lang)["prompts"].get(kind, [])) for lang in LANGUAGES) for kind in texts("nl")["prompts"]
+}
 SAME_WITHIN_POINTS = 1.0  # the least change reported, however quiet the week
 NOISE_SDS = 2.0  # a change is reported beyond twice the week's noise (#24 item 3)
 WHY_SIGNALS = 2  # signals shown for why a student is new, rose, fell or left
@@ -74,10 +78,10 @@ def group_keys(table: pd.DataFrame) -> pd.Series:
     )
 
 
-def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: str, *, minor: bool = True) -> list[str]:
+def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, *, minor: bool = True) -> list[str]:
     """Keys of the conversation prompts ('kind.index'): the first prompt of each kind the student's signals
-    bring, then the second ones, up to MAX_PROMPTS. An adult's prompts do not bring in the parents."""
-    catalogue = texts(lang)["prompts"]
+    bring, then the second ones, up to MAX_PROMPTS. An adult's prompts do not bring in the parents. The keys are
+    the same in every language; renderers word them."""
     kinds: list[str] = []
     if statutory:
         kinds.append("verzuim_16u" if minor else "verzuim_16u_adult")
@@ -87,8 +91,8 @@ def prompts_for(reason_features: str, statutory: bool, sick_flag: bool, lang: st
             kinds.append(kind)
     if sick_flag and "sick" not in kinds:
         kinds.append("sick" if minor else "sick_adult")
-    out = [f"{kind}.0" for kind in kinds if catalogue.get(kind)]
-    out += [f"{kind}.1" for kind in kinds if len(catalogue.get(kind, [])) > 1]
+    out = [f"{kind}.0" for kind in kinds if PROMPTS_PER_KIND.get(kind)]
+    out += [f"{kind}.1" for kind in kinds if PROMPTS_PER_KIND.get(kind, 0) > 1]
     out = out[:MAX_PROMPTS]
     # every conversation also asks what goes well or what the student wants: not only about problems
     if not OWN_VIEW & set(out):
@@ -139,7 +143,6 @@ def build(
     if by not in BY:
         raise UsageError(msg("`by` must be one of {join}", join=", ".join(BY)))
     book = book or ActionBook()
-    lang = result.lang
     as_of = result.day
     table = result.table.join(result.flags.reindex(columns=list(FLAG_DETAIL)))
     states = statutory_states(table, book, as_of)
@@ -173,7 +176,7 @@ def build(
     entries["by_risk"] = (chosen | over)[listed]
     entries["over_capacity"] = over[listed]
     entries["prompts"] = [
-        prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", lang, minor=minor is not False)
+        prompts_for(str(f), state in {"to_report", "overdue"}, sick == "open", minor=minor is not False)
         for f, state, sick, minor in zip(
             entries["reason_features"], entries["verzuim_state"], entries["sick_state"], entries["minor"], strict=True
         )
