@@ -27,8 +27,8 @@ demo: $(VENV)/.installed
 	@$(DEMO) sample .demo/exports --students 1000 --seed 2026 --weeks 2 2>/dev/null
 	@$(DEMO) shortlist .demo/exports/week47 --output .demo/week47.xlsx
 	@$(DEMO) actions import sample_data/cycle/week47-ingevuld.csv
-	@$(DEMO) actions reported 126953 --on 2026-11-06
-	@$(DEMO) actions reported 126293 --on 2026-11-20
+	@$(DEMO) actions reported 126256 --on 2026-11-06
+	@$(DEMO) actions reported 126618 --on 2026-11-20
 	$(DEMO) shortlist sample_data/
 
 # The municipality's picture of a sample region: three invented schools, a school year of weekly lists and actions

@@ -287,7 +287,7 @@ def test_model_commands() -> None:
     shown = run("model", "show", "demo")
     assert shown.stdout.startswith("# Modelkaart: demo\n\n> **DEMONSTRATIEMODEL, getraind op synthetische gegevens")
     assert "\n## Bedoeld gebruik\n\nLeerlingen van één school op volgorde zetten" in shown.stdout
-    assert "| unauthorised_hours_12w: uren ongeoorloofd afwezig, laatste 12 lesweken | uren | 3,98 |" in shown.stdout
+    assert "| unauthorised_hours_12w: uren ongeoorloofd afwezig, laatste 12 lesweken | uren | 5,24 |" in shown.stdout
     assert run("model", "show", "demo", "--lang", "en").stdout.startswith("# Model card: demo")
     assert json.loads(run("model", "show", "demo", "-f", "json").stdout)["demonstration"] is True
 

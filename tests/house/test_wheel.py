@@ -95,5 +95,5 @@ def test_the_installed_wheel_prints_the_shortlist_from_another_folder(wheel: Pat
     )
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.startswith(
-        "Signaleringslijst, week 48 (27-11-2026); model demo (meegeleverd); 119 leerlingen op de lijst"
+        "Signaleringslijst, week 48 (27-11-2026); model demo (meegeleverd); 132 leerlingen op de lijst"
     )

@@ -21,14 +21,14 @@ from riskscreen.scoring.score import explain, score, select
 from riskscreen.weekly.shortlist import build, snapshot
 
 TOP_8 = [
-    ("111069", 1.0),
-    ("111090", 0.997983),
-    ("111081", 0.992892),
-    ("111021", 0.679080),
-    ("111124", 0.558604),
-    ("111013", 0.435118),
-    ("111016", 0.304310),
-    ("111033", 0.268471),
+    ("111069", 0.999982),
+    ("111123", 0.767515),
+    ("111081", 0.737512),
+    ("111090", 0.633047),
+    ("111124", 0.471681),
+    ("111040", 0.376599),
+    ("111098", 0.342189),
+    ("111156", 0.299798),
 ]
 
 
@@ -42,19 +42,22 @@ def test_score_facts(scored) -> None:  # type: ignore[no-untyped-def]
     assert top["student_id"].tolist() == [s for s, _ in TOP_8]
     assert top["probability"].tolist() == pytest.approx([p for _, p in TOP_8], abs=5e-6)
     assert set(top["band"]) == {"high"}
-    assert scored.table["band"].value_counts().to_dict() == {"low": 140, "elevated": 7, "high": 13}
-    assert scored.table.loc[scored.table["verzuim_16u"], "student_id"].tolist() == ["111069", "111090", "111081"]
+    assert scored.table["band"].value_counts().to_dict() == {"low": 132, "elevated": 12, "high": 16}
+    assert scored.table.loc[scored.table["verzuim_16u"], "student_id"].tolist() == ["111069", "111081"]
     assert [reason_texts(r, "nl")[0] for r in top["reasons"].tolist()[:4]] == [
-        "128 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
-        "46 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
-        "50 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
-        "24 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
+        "141 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
+        "29 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
+        "34 uur ongeoorloofd afwezig in de laatste 12 lesweken (signaal vanaf 8 uur)",
+        "2 keer blijven zitten",
     ]
-    # DUO's reports: the latest of the student's seven this school year (18 or older without a startkwalificatie:
-    # RMC), from its first absence day to the day the threshold was reached; the earlier six are counted
+    # DUO's reports: the latest of the student's eight this school year (18 or older without a startkwalificatie:
+    # RMC), from its first absence day to the day the threshold was reached, past its deadline; the earlier seven are
+    # counted; and the M@ZL signal of four sick reports
     assert flag_texts(scored, top, "nl")[0] == (
-        "18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
-        "30-11-2026; volgens de regionale afspraak; en nog 6 eerdere melding(en) dit schooljaar"
+        "18+ verzuim (RMC): 24 lesuren ongeoorloofd, 05-11-2026 t/m 11-11-2026; TE LAAT: had uiterlijk 18-11-2026 "
+        "gemeld moeten zijn; volgens de regionale afspraak; en nog 7 eerdere melding(en) dit schooljaar | zorgelijk "
+        "ziekteverzuim (M@ZL): 4 ziekmeldingen, 14-09-2026 t/m 19-11-2026; eerste stap: gesprek met de jongere, "
+        "daarna de jeugdarts"
     )
 
 
@@ -70,14 +73,16 @@ def test_explain_facts(school_dir: Path, demo_model) -> None:  # type: ignore[no
     assert head["feature"].tolist() == [
         "unauthorised_hours_12w",
         "repeated_years",
-        "fails_12w",
+        "unauthorised_hours_4w",
         "grade_mean_12w",
-        "removed_12w",
+        "late_4w",
     ]
-    assert head["value"].tolist() == pytest.approx([128.0, 3.0, 12.0, 2.963158, 9.0], abs=1e-6)
-    assert head["contribution"].tolist() == pytest.approx([18.958169, 1.489725, 1.174277, 0.726304, 0.264788], abs=1e-6)
-    assert ex.base_logit == pytest.approx(-4.300656, abs=1e-6)
-    assert len(ex.registrations) == 184
+    assert head["value"].tolist() == pytest.approx([141.0, 3.0, 45.0, 4.579487, 7.0], abs=1e-6)
+    assert head["contribution"].tolist() == pytest.approx([8.636761, 1.828531, 1.077032, 0.943557, 0.805716], abs=1e-6)
+    # the constant of a list in November: the model's intercept moved by its autumn shift (#24 item 2)
+    assert ex.base_logit == pytest.approx(-3.980213, abs=1e-6)
+    assert ex.base_logit == pytest.approx(demo_model.fitted.intercept + demo_model.fitted.season_shifts["autumn"])
+    assert len(ex.registrations) == 217
 
 
 def test_shortlist_facts(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
@@ -88,18 +93,19 @@ def test_shortlist_facts(school_dir: Path, demo_model) -> None:  # type: ignore[
     small = result.table[result.table["mentor"].isin(mentors) | result.table["verzuim_16u"]]
     listing = build(replace(result, table=small), capacity=2, previous=snapshot(build(week1, capacity=2)))
     entries = listing.entries
-    assert entries["student_id"].tolist() == ["111016", "111025", "111090", "111069", "111081"]
+    assert entries["student_id"].tolist() == ["111122", "111025", "111140", "111069", "111081"]
     assert entries["group"].tolist() == [
         "mentor:MNT02",
         "mentor:MNT02",
-        "mentor:MNT08",
+        "mentor:MNT03",
         "mentor:MNT11",
         "mentor:MNT15",
     ]
-    assert entries["change"].tolist() == ["up", "up", "same", "same", "same"]
-    assert entries["change_points"].tolist() == pytest.approx([10.4, 3.2, 0.1, -0.0, 0.1], abs=1e-9)
-    assert entries["statutory"].tolist() == [False, False, True, True, True]
-    assert len(listing.left) == 14 and listing.left["student_id"].iloc[0] == "111003"
+    assert entries["change"].tolist() == ["same", "new", "down", "same", "up"]
+    assert entries["change_points"].round(1).tolist()[2:] == pytest.approx([-1.6, -0.0, 3.3], abs=1e-9)
+    assert entries["change_points"].round(1).iloc[0] == -0.5 and pd.isna(entries["change_points"].iloc[1])
+    assert entries["statutory"].tolist() == [False, False, False, True, True]
+    assert len(listing.left) == 20 and listing.left["student_id"].iloc[0] == "111003"
 
 
 def test_validation_report_facts(tmp_path: Path) -> None:

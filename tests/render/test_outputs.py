@@ -80,7 +80,7 @@ def test_pdf_golden_and_every_page_carries_its_mentor(listing, golden, lang: str
     assert {"nl": "Wettelijke meldingen: open, dan gemeld", "en": "Statutory reports: open, then reported"}[
         lang
     ] in first
-    assert "14%" in first and "8%" in first  # the bands of the bundled model: fixed chances, whole percents
+    assert "14%" in first and "6%" in first  # the bands of the bundled model: fixed chances, whole percents
     for sid in listing.statutory["student_id"]:
         assert str(sid) in first
     # every mentor's pages carry that mentor in the running header, and hold only that mentor's students
@@ -146,13 +146,13 @@ def test_csv_opens_in_dutch_excel_and_plain_for_english(listing) -> None:  # typ
     rows = list(csv.reader(io.StringIO(dutch.removeprefix("\ufeff")), delimiter=";"))
     first = listing.entries.iloc[0]
     assert rows[1][3] == str(first["student_id"])
-    # a chance in whole percents, open at the ends (#24 item 3); a change with a decimal comma
+    # a chance in whole percents, open at the ends (#24 item 3); a reason's grade with a decimal comma
     assert all(re.fullmatch(r"<1%|>95%|[1-9]\d?%", r[6]) for r in rows[1:])
-    assert any(re.search(r"\d,\d", r[7]) for r in rows[1:])
+    assert any(re.search(r"\d,\d", r[8]) for r in rows[1:])
     english = csv_document(listing, "en")
     assert english.startswith("Mentor,List of,#,Student,") and "\ufeff" not in english
     rows = list(csv.reader(io.StringIO(english)))
-    assert any(re.search(r"\d\.\d", r[7]) for r in rows[1:]) and not any(re.search(r"\d,\d", r[7]) for r in rows[1:])
+    assert any(re.search(r"\d\.\d", r[8]) for r in rows[1:]) and not any(re.search(r"\d,\d", r[8]) for r in rows[1:])
     # the dialect can be chosen against the language
     assert csv_document(listing, "nl", "rfc4180").startswith("Mentor,Lijst van,")
     assert csv_document(listing, "en", "excel-nl").startswith("\ufeffMentor;List of;")
@@ -335,7 +335,7 @@ def test_a_report_to_duo_is_confirmed_in_words(tmp_path: Path, school_dir: Path)
     assert done.exit_code == 0, done.stderr
     # the report recorded is named: the student's oldest report still open (an 18-year-old: RMC)
     assert (
-        "vastgelegd: de 18+ melding (RMC) tot en met 03-09-2026 van leerling 111069 gemeld op 24-11-2026" in done.stderr
+        "vastgelegd: de 18+ melding (RMC) tot en met 31-08-2026 van leerling 111069 gemeld op 24-11-2026" in done.stderr
     )
 
 
@@ -357,7 +357,7 @@ def test_the_handout_cuts_nothing_labels_its_parts_and_gives_each_mentor_a_legen
     for group in listing.groups:
         mentor = group.removeprefix("mentor:")
         first = next(p for p in pages if f"Mentor: {mentor}" in p)
-        assert "Risico hoog vanaf 14%, verhoogd vanaf 8%. Waarom op de lijst: signalen, geen oorzaken." in " ".join(
+        assert "Risico hoog vanaf 14%, verhoogd vanaf 6%. Waarom op de lijst: signalen, geen oorzaken." in " ".join(
             first.split()
         )
         assert "Soort actie / verwezen" in first

@@ -383,8 +383,8 @@ def test_the_sample_school_is_unchanged_by_a_repeat_of_the_walk() -> None:
     for mine in flags["statutory_entries"]:
         for e in mine:
             counts[str(e["type"])] = counts.get(str(e["type"]), 0) + 1
-    assert counts == {"16u": 9, "rmc18": 3, "mazl": 9}
-    assert int(flags["verzuim_16u"].sum()) == 8
+    assert counts == {"16u": 18, "rmc18": 6, "mazl": 8}
+    assert int(flags["verzuim_16u"].sum()) == 13
 
 
 # ------------------------------------------------------------------------------------- the reports as data
@@ -424,17 +424,17 @@ def test_score_json_gives_every_student_the_statutory_contract() -> None:
     students = {s["student_id"]: s for s in json.loads(result.stdout)["students"]}
     assert all(list(e) == CONTRACT for s in students.values() for e in s["statutory"])
     assert {e["type"] for s in students.values() for e in s["statutory"]} == {"16u", "rmc18", "mazl"}
-    assert students["126293"]["statutory"][:2] == [
+    assert students["126204"]["statutory"][:2] == [
         {
             "type": "16u",
             "compulsory": True,
-            "begin": "2026-09-07",
-            "end": "2026-10-01",
-            "hours": 17.0,
+            "begin": "2026-08-26",
+            "end": "2026-09-14",
+            "hours": 16.0,
             "basis": "lesuren",
-            "deadline": "2026-10-08",
+            "deadline": "2026-09-21",
             "state": "late",
-            "reached": "2026-10-01",
+            "reached": "2026-09-14",
             "reported_on": None,
             "follow_up": False,
             "regional": False,
@@ -444,13 +444,13 @@ def test_score_json_gives_every_student_the_statutory_contract() -> None:
         {
             "type": "16u",
             "compulsory": True,
-            "begin": "2026-10-08",
-            "end": "2026-11-06",
+            "begin": "2026-09-25",
+            "end": "2026-10-28",
             "hours": 17.0,
             "basis": "lesuren",
-            "deadline": "2026-11-13",
+            "deadline": "2026-11-04",
             "state": "late",
-            "reached": "2026-11-06",
+            "reached": "2026-10-28",
             "reported_on": None,
             "follow_up": True,
             "regional": False,
@@ -470,24 +470,24 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
     assert listed.exit_code == 0, listed.stderr
     doc = json.loads(listed.stdout)
     deadlines = [r["deadline"] or "9999" for r in doc["open_reports"]]  # M@ZL signals have none: last
-    assert deadlines == sorted(deadlines) and deadlines[0] == "2026-10-08"
-    assert [r["type"] for r in doc["open_reports"]].count("mazl") == 9
+    assert deadlines == sorted(deadlines) and deadlines[0] == "2026-09-21"
+    assert [r["type"] for r in doc["open_reports"]].count("mazl") == 8
     due = cli("actions", "due", "--workspace", ws, "-f", "json")
     assert due.exit_code == 0, due.stderr
     rows = json.loads(due.stdout)
-    assert len(rows) == 12 and "12 melding(en) te doen, volgens de lijst van 27-11-2026" in due.stderr
+    assert len(rows) == 24 and "24 melding(en) te doen, volgens de lijst van 27-11-2026" in due.stderr
     assert rows[0] == {
-        "deadline": "2026-10-08",
+        "deadline": "2026-09-21",
         "state": "late",
-        "student_id": "126293",
-        "group": "mentor:MNT14",
+        "student_id": "126204",
+        "group": "mentor:MNT03",
         "type": "16u",
-        "begin": "2026-09-07",
-        "end": "2026-10-01",
-        "hours": 17.0,
+        "begin": "2026-08-26",
+        "end": "2026-09-14",
+        "hours": 16.0,
         "basis": "lesuren",
     }
-    assert rows[-1]["state"] == "due" and rows[-1]["deadline"] == "2026-12-02"  # today is 30 November
+    assert rows[-1]["state"] == "due" and rows[-1]["deadline"] == "2026-12-04"  # today is 30 November
     # for a person: at 80 columns a block per report, no date cut; wide, a table
     from typer.testing import CliRunner
 
@@ -495,31 +495,32 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
 
     narrow = CliRunner().invoke(app, ["actions", "due", "--workspace", str(ws)], env={"COLUMNS": "80"})
     assert narrow.stdout.splitlines()[:2] == [
-        "08-10-2026  TE LAAT  126293 (MNT14)  16-urenregel",
-        "            07-09-2026 t/m 01-10-2026, 17 lesuren",
+        "21-09-2026  TE LAAT  126204 (MNT03)  16-urenregel",
+        "            26-08-2026 t/m 14-09-2026, 16 lesuren",
     ]
     assert narrow.stdout.splitlines()[-2:] == [
-        "02-12-2026  melden  126754 (MNT17)  16-urenregel, vervolgmelding",
-        "            06-11-2026 t/m 25-11-2026, 16 lesuren",
+        "04-12-2026  melden  126743 (MNT24)  18+ verzuim (RMC)",
+        "            13-11-2026 t/m 27-11-2026, 16 lesuren",
     ]
     wide = CliRunner().invoke(app, ["actions", "due", "--workspace", str(ws)], env={"COLUMNS": "140"})
-    assert "│ 08-10-2026 │ TE LAAT │ 126293   │ MNT14  │ 16-urenregel" in wide.stdout
+    assert "│ 21-09-2026 │ TE LAAT │ 126204   │ MNT03  │ 16-urenregel" in wide.stdout
     # without --end the oldest open report; with --end the one named; a report that is not open is refused
-    first = cli("actions", "reported", "126293", "--on", "2026-11-27", "--workspace", ws)
+    first = cli("actions", "reported", "126204", "--on", "2026-11-27", "--workspace", ws)
     assert first.exit_code == 0, first.stderr
     assert (
-        "vastgelegd: de 16-urenmelding tot en met 01-10-2026 van leerling 126293 gemeld op 27-11-2026" in first.stderr
+        "vastgelegd: de 16-urenmelding tot en met 14-09-2026 van leerling 126204 gemeld op 27-11-2026" in first.stderr
     )
-    named = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-11-04", "--workspace", ws)
+    named = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-10-30", "--workspace", ws)
     assert named.exit_code == 0, named.stderr
     wrong = cli("actions", "reported", "126774", "--on", "2026-11-27", "--end", "2026-10-05", "--workspace", ws)
     assert wrong.exit_code == 2
     assert "leerling '126774' heeft op 27-11-2026 geen open melding die past" in wrong.stderr
     after = json.loads(cli("actions", "due", "--workspace", ws, "-f", "json").stdout)
-    assert len(after) == 10
-    assert [(r["student_id"], r["end"]) for r in after if r["student_id"] in {"126293", "126774"}] == [
-        ("126774", "2026-10-02"),
-        ("126293", "2026-11-06"),
+    assert len(after) == 22
+    assert [(r["student_id"], r["end"]) for r in after if r["student_id"] in {"126204", "126774"}] == [
+        ("126774", "2026-09-15"),
+        ("126204", "2026-10-28"),
+        ("126204", "2026-11-16"),
     ]
     # the next list shows the first as reported late, the named one as reported late too, the others still late
     again = json.loads(cli("shortlist", SAMPLE, "--workspace", ws, "--no-history", "-f", "json").stdout)
@@ -527,8 +528,12 @@ def test_the_verzuimloket_worklist_and_recording_a_report(tmp_path: Path) -> Non
         s["student_id"]: [(e["end"], e["state"], e["reported_on"]) for e in s["statutory"] if e["type"] != "mazl"]
         for s in again["students"]
     }
-    assert states["126293"] == [("2026-10-01", "reported_late", "2026-11-27"), ("2026-11-06", "late", None)]
-    assert states["126774"] == [("2026-10-02", "late", None), ("2026-11-04", "reported_late", "2026-11-27")]
+    assert states["126204"] == [
+        ("2026-09-14", "reported_late", "2026-11-27"),
+        ("2026-10-28", "late", None),
+        ("2026-11-16", "late", None),
+    ]
+    assert states["126774"] == [("2026-09-15", "late", None), ("2026-10-30", "reported_late", "2026-11-27")]
 
 
 def test_the_list_says_when_the_16_hour_rule_cannot_be_determined(tmp_path: Path) -> None:

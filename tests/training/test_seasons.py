@@ -37,17 +37,24 @@ def test_each_season_is_measured_on_its_own_rows_and_an_empty_one_says_so() -> N
     ]
 
 
-def test_the_bundled_card_shows_autumn_and_names_the_seasons_it_was_not_measured_in() -> None:
+def test_the_bundled_card_is_calibrated_in_every_season_with_a_shift_per_season() -> None:
+    """The bundled model is trained on as-of dates every four weeks from October to June (the seasonal sample
+    history): every season is tested, and after its season's shift the mean chance is within a fifth of the rate of
+    leaving in each; without the shifts autumn would be under-predicted and summer over-predicted."""
     card = load_model("demo").card
-    assert card.calibration_by_season is not None
-    autumn = card.calibration_by_season[0]
-    assert (autumn.season, autumn.rows, autumn.leavers) == ("autumn", card.validation.test_rows, 65)
-    assert [s.rows for s in card.calibration_by_season[1:]] == [0, 0, 0]
+    assert card.calibration_by_season is not None and card.season_shifts is not None
+    rows = {s.season: s for s in card.calibration_by_season}
+    assert [rows[s].rows for s in ("autumn", "winter", "spring", "summer")] == [4456, 2940, 4383, 1453]
+    assert sum(s.rows for s in rows.values()) == card.validation.test_rows
+    for season in rows.values():
+        assert season.leavers >= 20
+        assert abs(season.mean_predicted - season.observed) <= 0.2 * season.observed, season
+    shifts = card.season_shifts
+    assert shifts["autumn"] > shifts["winter"] > shifts["spring"] > shifts["summer"]  # signals build up in a year
     text = card_markdown(card, "nl")
-    assert "| herfst (sep-nov) | 1509 | 65 | 0,034 | 0,043 |" in text
-    # one past as-of date fell on 2 December: winter is trained on, not tested; spring and summer neither
-    assert "Wel op getraind, niet op getest in: winter (dec-feb);" in text
-    assert "Niet gemeten in: voorjaar (mrt-mei), zomer (jun-aug)." in text
+    assert "| herfst (sep-nov) | 4456 | 155 | 0,038 | 0,035 |" in text
+    assert "herfst (sep-nov) +0,465, winter (dec-feb) +0,072, voorjaar (mrt-mei) -0,379, zomer (jun-aug) -0,651" in text
+    assert "Niet gemeten in" not in text and "Wel op getraind, niet op getest" not in text
 
 
 def test_with_several_as_of_dates_a_year_the_whole_latest_school_year_is_tested() -> None:
@@ -139,3 +146,17 @@ def test_a_history_with_leaving_days_is_trained_and_measured_across_the_school_y
         ("summer", True),
     ]
     assert "Not measured in" not in card_markdown(card) and "not tested in" not in card_markdown(card)
+
+
+def test_a_season_shift_makes_the_seasons_mean_chance_its_rate_of_leaving() -> None:
+    """A hand-made table: every row at chance 0.5; autumn 25 of 100 left (shift log(25/75)), spring 50 of 100 (no
+    shift), winter 10 of 100 (under 20 leavers: kept at the model's constant)."""
+    from riskscreen.training.seasons import season_shifts
+
+    dates = np.repeat(np.array(["2025-10-03", "2026-01-23", "2026-04-17"], dtype="datetime64[ns]"), 100)
+    left = np.r_[np.ones(25), np.zeros(75), np.ones(10), np.zeros(90), np.ones(50), np.zeros(50)]
+    shifts = season_shifts(np.zeros(300), left, dates)
+    assert set(shifts) == {"autumn", "spring"}
+    assert shifts["autumn"] == pytest.approx(np.log(25 / 75), abs=1e-4)
+    assert shifts["spring"] == pytest.approx(0, abs=1e-4)
+    assert season_shifts(np.zeros(100), left[:100], dates[:100]) == {}  # one season: the constant is its own

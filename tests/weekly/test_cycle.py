@@ -67,8 +67,8 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
         tmp_path / "week47.xlsx",
         tmp_path / "filled.xlsx",
         {
-            "111016": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
-            "111025": (
+            "111124": ("gesprek over de maandagen", "gesprek", "", "jongerenwerker Sanne", "25-11-2026"),
+            "111140": (
                 "aanmelden bij schoolmaatschappelijk werk",
                 "verwijzing",
                 "schoolmaatschappelijk werk",
@@ -83,7 +83,7 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
     again = run("actions", "import", tmp_path / "filled.xlsx", "--workspace", ws)
     assert "0 actie(s) uit 2 ingevulde rij(en) toegevoegd aan" in again.stderr
     assert again.stderr.rstrip().endswith("; 2 al eerder ingelezen")
-    reported = run("actions", "reported", "111090", "--on", "2026-11-24", "--workspace", ws)
+    reported = run("actions", "reported", "111081", "--on", "2026-11-24", "--workspace", ws)
     assert reported.exit_code == 0, reported.stderr
     listed = run("actions", "list", "--workspace", ws, "--format", "json")
     actions = json.loads(listed.stdout)
@@ -91,44 +91,45 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
         (a["id"], a["student_id"], a["agreed"], a["type"], a["referral"], a["who"], a["worker"], a["review"])
         for a in actions
     ] == [
-        (1, "111016", "2026-11-20", "conversation", None, "youth_worker", "Sanne", "2026-11-25"),
-        (2, "111025", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11"),
+        (1, "111140", "2026-11-20", "referral", "schoolmaatschappelijk_werk", "mentor", None, "2026-12-11"),
+        (2, "111124", "2026-11-20", "conversation", None, "youth_worker", "Sanne", "2026-11-25"),
     ]
     # week 48 comes from another folder and still finds last week's list, actions and the report
     second = run("shortlist", weeks / "week48", "--workspace", ws, "-f", "csv", "--store")
     assert second.exit_code == 0, second.stderr
     golden("cycle_week48_nl.csv", second.stdout)
     rows = week48_records(second.stdout)
-    sanne = rows["111016"]
+    sanne = rows["111124"]
     assert sanne["Lopende actie"] == (
         "gesprek over de maandagen (jongerenwerker Sanne; afgesproken 20-11-2026); "
         "OPNIEUW BEKIJKEN IS OVER TIJD (was 25-11-2026); Sinds de actie: "
-        "uren ongeoorloofd afwezig, laatste 4 lesweken: 9 → 13; "
-        "onvoldoendes kernvakken, laatste 12 lesweken: 4 → 5; "
-        "laagste kernvakgemiddelde, laatste 12 lesweken: 4,5 → 4,3"
+        "uren geoorloofd afwezig, laatste 12 lesweken: 2 → 4; "
+        "uren ongeoorloofd afwezig, laatste 4 lesweken: 3 → 6; "
+        "keer te laat, laatste 4 lesweken: 2 → 3"
     )
-    assert sanne["Verandering"].startswith("gestegen met 10 procentpunt; risico; Sinds de vorige lijst: ")
-    assert rows["111025"]["Lopende actie"] == (
+    assert sanne["Verandering"].startswith("gestegen met 15 procentpunt; risico; Sinds de vorige lijst: ")
+    assert rows["111140"]["Lopende actie"] == (
         "aanmelden bij schoolmaatschappelijk werk (mentor; afgesproken "
         "20-11-2026); verwijzing naar schoolmaatschappelijk werk: aangemeld "
         "sinds 20-11-2026 (1 wk); opnieuw bekijken op 11-12-2026; Sinds de "
         "actie: "
-        "onvoldoendes kernvakken, laatste 12 lesweken: 2 → 3; "
-        "gewogen gemiddeld cijfer, laatste 12 lesweken: 5,1 → 5"
+        "keer te laat, laatste 4 lesweken: 2 → 1; "
+        "uren geoorloofd afwezig, laatste 12 lesweken: 0 → 1; "
+        "onvoldoendes, laatste 12 lesweken: 8 → 7"
     )
-    # the report recorded on 24-11 covered 111090's oldest open report; a vervolgmelding past its deadline stays
-    # late beside the newest, still due (DUO: every 16 hours a report of its own)
-    assert rows["111090"]["Signalen"] == (
-        "16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; TE LAAT: had uiterlijk "
-        "09-11-2026 gemeld moeten zijn | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 05-11-2026 t/m "
-        "27-11-2026; melden bij DUO uiterlijk 04-12-2026"
+    # the report recorded on 24-11 covered 111081's oldest open report, late; the vervolgmelding after it (DUO: every
+    # 16 hours a report of its own) is still due
+    assert rows["111081"]["Signalen"] == (
+        "16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 06-11-2026 t/m 27-11-2026; melden bij DUO uiterlijk "
+        "04-12-2026"
     )
-    # seven open RMC reports: the oldest and the newest, the rest counted (page 1 lists them all)
+    # eight open RMC reports: the oldest and the newest, the rest counted (page 1 lists them all); the M@ZL signal
     assert rows["111069"]["Signalen"] == (
-        "18+ verzuim (RMC): 17 lesuren ongeoorloofd, 24-08-2026 t/m 03-09-2026; TE LAAT: had uiterlijk 10-09-2026 "
-        "gemeld moeten zijn; volgens de regionale afspraak; en nog 5 open melding(en): zie de wettelijke meldingen "
-        "vooraan | 18+ verzuim (RMC): 18 lesuren ongeoorloofd, 09-11-2026 t/m 23-11-2026; melden bij DUO uiterlijk "
-        "30-11-2026; volgens de regionale afspraak"
+        "18+ verzuim (RMC): 16 lesuren ongeoorloofd, 24-08-2026 t/m 31-08-2026; TE LAAT: had uiterlijk 07-09-2026 "
+        "gemeld moeten zijn; volgens de regionale afspraak; en nog 6 open melding(en): zie de wettelijke meldingen "
+        "vooraan | 18+ verzuim (RMC): 24 lesuren ongeoorloofd, 05-11-2026 t/m 11-11-2026; TE LAAT: had uiterlijk "
+        "18-11-2026 gemeld moeten zijn; volgens de regionale afspraak | zorgelijk ziekteverzuim (M@ZL): 4 "
+        "ziekmeldingen, 14-09-2026 t/m 19-11-2026; eerste stap: gesprek met de jongere, daarna de jeugdarts"
     )
     changes = {sid: r["Verandering"].split(";")[0] for sid, r in rows.items()}
     assert {c.split(" met ")[0] for c in changes.values()} >= {
@@ -141,15 +142,15 @@ def test_two_weeks_of_the_cycle(weeks: Path, tmp_path: Path, golden) -> None:  #
     golden("cycle_week48_nl.md", md.stdout)
     assert "Van de lijst af sinds de vorige keer: " in md.stdout
     statutory = md.stdout.split("## Mentor")[0]
-    # the report made is on page 1 among those reported in the last 4 weeks, late (its deadline had passed); the
-    # student's later reports are still open, the earliest deadline first
+    # the report made is on page 1 among those reported in the last 4 weeks, late (its deadline had passed), after
+    # every report still open; the student's later report is open, among the others by deadline
+    assert statutory.rstrip().endswith(
+        "| 111081 | MNT15 | 16-urenregel: 16 lesuren ongeoorloofd, 07-09-2026 t/m 30-09-2026; gemeld op "
+        "24-11-2026, te laat: uiterlijk 07-10-2026 |"
+    )
     assert (
-        "| 111090 | MNT08 | 16-urenregel: 16 lesuren ongeoorloofd, 28-08-2026 t/m 22-09-2026; gemeld op "
-        "24-11-2026, te laat: uiterlijk 29-09-2026 |"
-    ) in statutory
-    assert (
-        "| 111090 | MNT08 | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 29-09-2026 t/m 02-11-2026; "
-        "TE LAAT: had uiterlijk 09-11-2026 gemeld moeten zijn |"
+        "| 111081 | MNT15 | 16-urenregel, vervolgmelding: 16 lesuren ongeoorloofd, 06-11-2026 t/m 27-11-2026; "
+        "melden bij DUO uiterlijk 04-12-2026 |"
     ) in statutory
     assert statutory.index("111069") < statutory.index("111081")  # earliest deadline first
 
@@ -169,9 +170,9 @@ def test_a_second_run_of_a_date_is_kept_as_run_two(weeks: Path, tmp_path: Path) 
     history = run("history", "--workspace", ws, "--format", "csv")
     assert history.stdout.splitlines() == [
         "\ufeffDatum;Run;Model;Op de lijst;Leerlingen",
-        "2026-11-27;1;demo;20;160",
-        "2026-11-27;2;demo;20;160",
-        "2026-11-27;3;demo;20;160",
+        "2026-11-27;1;demo;28;160",
+        "2026-11-27;2;demo;28;160",
+        "2026-11-27;3;demo;28;160",
     ]
 
 

@@ -19,7 +19,7 @@ def test_strengths_and_a_goal_from_the_terminal_show_on_the_next_list(week48: Pa
     added = run(
         "actions",
         "add",
-        "111016",
+        "111123",
         "--what",
         "gesprek over wat goed gaat",
         "--strength",

@@ -21,7 +21,7 @@ from tests.helpers import run
 from riskscreen.demo import files as demo_files
 from riskscreen.demo import sample
 
-SICK = "111016"  # listed in week 48 of the sample school; reported sick every lesson of three weeks below
+SICK = "111123"  # listed in week 48 of the sample school; reported sick every lesson of three weeks below
 
 
 @pytest.fixture(scope="module")

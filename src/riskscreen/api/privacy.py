@@ -55,9 +55,12 @@ def privacy_facts(where: Workspace, card: ModelCard, lang: str) -> PrivacyFacts:
         training_from=card.training_data.first_date,
         training_to=card.training_data.last_date,
         training_students=card.training_data.students,
-        training_positives=card.training_data.positives,
+        training_leavers=card.training_data.leavers
+        if card.training_data.leavers is not None
+        else card.training_data.positives,
+        training_moments=card.training_data.rows,
         roc_auc=f"{_two(auc.value, lang)}{interval}",
-        test_students=card.metrics.n_students,
+        test_moments=card.metrics.n_students,
         test_positives=card.metrics.n_positive,
         fairness={
             c: tuple(g.group for g in column.groups if g.outside_range) for c, column in card.fairness.columns.items()

@@ -31,3 +31,21 @@ def school_days(as_of: dt.date) -> np.ndarray:
     for first, last in holidays(start):
         keep &= ~((days >= np.datetime64(first)) & (days <= np.datetime64(last)))
     return days[keep]
+
+
+def year_end(day: dt.date) -> dt.date:
+    """The last Friday of the sample school's year that `day` lies in (mid-July)."""
+    end = dt.date(day.year + (1 if day.month >= 8 else 0), 7, 17)
+    return end - dt.timedelta(days=(end.weekday() - 4) % 7)
+
+
+def year_progress(days: np.ndarray) -> np.ndarray:
+    """How far into the school year each lesson day lies: 0 on its first day, 1 on its last. The same day has the
+    same place however much of the year is generated, so a year written up to November and one written to July
+    agree on November."""
+    if len(days) == 0:
+        return np.zeros(0)
+    first = pd.Timestamp(days[0]).date()
+    start, end = np.datetime64(school_year_start(first)), np.datetime64(year_end(first))
+    span = (end - start).astype("int64")
+    return np.clip((days.astype("datetime64[D]") - start).astype("int64") / span, 0.0, 1.0)

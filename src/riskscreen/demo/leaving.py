@@ -1,5 +1,5 @@
-"""Who of a sample cohort leaves school early, and when a sample school year ends (the model behind the sample
-history is in riskscreen.demo.sample's docstring)."""
+"""Who of a sample cohort leaves school early, and on which day (the model behind the sample history is in
+riskscreen.demo.sample's docstring)."""
 
 from __future__ import annotations
 
@@ -49,12 +49,6 @@ def leavers(
         lo, hi = (mid, hi) if rate < BASE_RATE else (lo, mid)
     p = 1 / (1 + np.exp(-(lo + signal)))
     return (rng.random(n) < p).astype(int)
-
-
-def year_end(day: dt.date) -> dt.date:
-    """The last Friday of the sample school's year that `day` lies in (mid-July)."""
-    end = dt.date(day.year + (1 if day.month >= 8 else 0), 7, 17)
-    return end - dt.timedelta(days=(end.weekday() - 4) % 7)
 
 
 def leaving_days(

@@ -1,7 +1,9 @@
 """Deterministic synthetic school: roster, lesson-level registrations, grades and outcomes, in a profile's headers.
 
 The data are invented. Each student has a latent risk `z` (standard normal, shifted by level) that drives
-unauthorised absence, lateness, removals, sick spells, weaker and declining grades and repeated years.
+unauthorised absence, lateness, removals, sick spells, weaker and declining grades and repeated years. Absence and
+falling grades grow with the day's place in the school year, whatever part of it is written; `z` drifts from year
+to year with the same spread, and a year is generated before the history written: every year is the same school.
 Whether a student leaves without a startkwalificatie within 12 months of an as-of date is drawn from
 
     logit P(leave) = b0 + 0.9 z + 0.45 repeated_years + 0.03 unauthorised hours (last 12 weeks)
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from riskscreen.demo.calendar import school_days
+from riskscreen.demo.calendar import school_days, year_end, year_progress
 from riskscreen.demo.headers import CODE_WORDS, HEADERS
-from riskscreen.demo.leaving import cut_after, date_texts, leavers, leaving_days, year_end
+from riskscreen.demo.leaving import cut_after, date_texts, leavers, leaving_days
 from riskscreen.errors import UsageError, msg
 from riskscreen.i18n import decimal
 
@@ -49,6 +51,7 @@ SUBJECTS = (
     "Duits",
 )
 LESSONS_PER_DAY = 7
+BURN_IN_YEARS = 1  # school years generated before the history that is written
 
 
 @dataclass
@@ -99,15 +102,16 @@ def registrations_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray)
     """Lesson-level registrations of one school year: student index, day index, period, code."""
     n, n_days = len(cohort.ids), len(days)
     weeks = n_days / 5
-    progress = np.arange(n_days) / max(n_days - 1, 1)
     weekday = (days.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday
     plain = np.ones(n_days) / n_days
-    # Unauthorised absence clusters on Mondays and Fridays and grows through the year for those at risk.
-    truancy = np.where(np.isin(weekday, [0, 4]), 1.6, 1.0) * (1 + progress)
+    # Unauthorised absence clusters on Mondays and Fridays and grows through the school year, from its rate in
+    # September to twice that in July: by the day's place in the year, not in the generated period.
+    growth = 1 + year_progress(days)
+    truancy = np.where(np.isin(weekday, [0, 4]), 1.6, 1.0) * growth
     truancy /= truancy.sum()
     z = cohort.z
     parts = []
-    s, d = _events(rng, np.exp(-1.9 + 1.0 * z) * weeks, n_days, truancy)
+    s, d = _events(rng, np.exp(-1.9 + 1.0 * z) * weeks * float(growth.mean()), n_days, truancy)
     length = 1 + rng.binomial(2, 0.35, size=s.size)
     parts.append(_expand(rng, s, d, length, "unauthorised"))
     s, d = _events(rng, np.exp(-1.2 + 0.5 * z) * weeks, n_days, plain)
@@ -154,9 +158,9 @@ def grades_of(rng: np.random.Generator, cohort: Cohort, days: np.ndarray, per_su
     student = np.repeat(np.repeat(np.arange(n), n_subjects), counts.ravel())
     subject = np.repeat(np.tile(np.arange(n_subjects), n), counts.ravel())
     day = rng.integers(0, n_days, size=student.size)
-    progress = day / max(n_days - 1, 1)
+    progress = year_progress(days)[day]  # the place in the school year, whatever part of it is generated
     subject_effect = rng.normal(0, 0.5, size=(n, n_subjects))[student, subject]
-    decline = 0.6 * np.maximum(cohort.z[student], 0) * progress
+    decline = 1.2 * np.maximum(cohort.z[student], 0) * progress
     grade = 6.5 + 0.9 * ability[student] + subject_effect - decline + rng.normal(0, 1.0, student.size)
     grade = np.round(np.clip(grade, 1.0, 10.0), 1)
     weight = rng.choice(np.array([1, 1, 2, 3]), size=student.size)
@@ -341,11 +345,14 @@ def _generate_history(
     lesson_days: list[dt.date] = []  # of every school year, for the school's calendar
     date_fmt = "%Y-%m-%d" if profile == "canonical" else "%d-%m-%Y"
     pending: dict[int, np.datetime64] = {}  # leavers of last year who leave in this one, with their day
-    for k in range(history_years, 0, -1):
+    # one school year more than is written goes first, so that the first written year's students have already
+    # been through a year of leaving and moving up, as every later year's have (the school is the same every year)
+    for k in range(history_years + BURN_IN_YEARS, 0, -1):
+        written = k <= history_years
         year_as_of = _same_weekday(dt.date(as_of.year - k, as_of.month, min(as_of.day, 28)), as_of)
         days = school_days(year_end(year_as_of) if seasons else year_as_of)
         at = int(np.searchsorted(days, np.datetime64(year_as_of), side="right"))
-        lesson_days += list(pd.to_datetime(days).date)
+        lesson_days += list(pd.to_datetime(days).date) if written else []
         registrations = registrations_of(rng, cohort, days)
         grades = grades_of(rng, cohort, days, per_subject=1.5)
         left = leavers(rng, cohort, registrations, grades, days, at)
@@ -357,27 +364,29 @@ def _generate_history(
             )
             registrations, grades = cut_after(registrations, left_on, days), cut_after(grades, left_on, days)
             pending = {int(i): d for i, d in zip(cohort.ids[carried], left_on[carried], strict=True)}
-        tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
-        tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
-        for name in ("attendance", "grades", "students"):
-            out[name].append(tables[name])
-        out["outcomes"].append(
-            pd.DataFrame(
-                {
-                    headers["outcomes"]["student_id"]: cohort.ids.astype(str),
-                    headers["outcomes"]["as_of"]: pd.Timestamp(year_as_of).strftime(date_fmt),
-                    headers["outcomes"]["left_without_qualification"]: left,
-                    **({headers["outcomes"]["left_on"]: date_texts(left_on, date_fmt)} if left_on is not None else {}),
-                }
-            )
-        )
+        if written:
+            tables = _write_tables(cohort, registrations, grades, days, profile, rng, "")
+            tables["students"].insert(1, headers["outcomes"]["as_of"], pd.Timestamp(year_as_of).strftime(date_fmt))
+            for name in ("attendance", "grades", "students"):
+                out[name].append(tables[name])
+            words = headers["outcomes"]
+            when = {words["left_on"]: date_texts(left_on, date_fmt)} if left_on is not None else {}
+            day = pd.Timestamp(year_as_of).strftime(date_fmt)
+            frame = {words["student_id"]: cohort.ids.astype(str), words["as_of"]: day}
+            out["outcomes"].append(pd.DataFrame({**frame, words["left_without_qualification"]: left, **when}))
         # Next school year: leavers (but those leaving in it) and graduates go, the rest move up, a new intake arrives.
         stays = ((left == 0) | carried) & (cohort.year < max_year)
         cohort = _take(cohort, stays)
-        repeat = rng.random(len(cohort.ids)) < 0.03 * np.exp(0.6 * cohort.z)
+        # repeating a year and moving down a level at the rates a new student's past was drawn with (_new_students)
+        repeat = rng.random(len(cohort.ids)) < 0.08 * np.exp(0.6 * cohort.z)
         cohort.year = np.where(repeat, cohort.year, cohort.year + 1)
         cohort.repeated = cohort.repeated + repeat.astype(int)
-        cohort.z = 0.85 * cohort.z + rng.normal(0, 0.4, len(cohort.z))
+        down = (cohort.year <= 3) & (rng.random(len(cohort.ids)) < 0.025 * np.exp(0.5 * cohort.z))
+        cohort.moved_down = np.maximum(cohort.moved_down, down.astype(int))
+        # a student's risk drifts from year to year around their level's, its spread the same every year (so that
+        # the school of one year is like the next, and a model of earlier years is calibrated for the latest)
+        level_risk = np.array([LEVEL_RISK[lv] for lv in cohort.level])
+        cohort.z = level_risk + 0.85 * (cohort.z - level_risk) + rng.normal(0, np.sqrt(1 - 0.85**2), len(cohort.z))
         intake = _new_students(rng, max(students - len(cohort.ids), 0), next_id, year_one=True)
         next_id += len(intake.ids)
         cohort = _concat(cohort, intake)

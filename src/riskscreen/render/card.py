@@ -56,6 +56,15 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
                 students=data.students,
                 positives=data.positives,
             )
+            if data.leavers is None or data.leavers == data.positives
+            else msg(
+                "- {rows} student-moments of {students} students; {leavers} students left without a "
+                "startkwalificatie; {positives} moments were followed by leaving within the follow-up",
+                rows=data.rows,
+                students=data.students,
+                leavers=data.leavers,
+                positives=data.positives,
+            )
         ),
         say(
             msg("- the outcome: {definition}", definition=definition(data.follow_up_months))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from riskscreen.errors import localised, msg
-from riskscreen.i18n import chance, texts
+from riskscreen.i18n import chance, signed, texts
 from riskscreen.render.measures import figure
 from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.season import season_of
@@ -72,6 +72,19 @@ def season_lines(card: ModelCard, lang: str) -> list[str]:
             f"| {words[s.season]} | {s.rows} | {s.leavers} | {figure(s.mean_predicted or 0.0, lang)} "
             f"| {figure(s.observed or 0.0, lang)} |"
         )
+    if card.season_shifts:
+        shifts = ", ".join(f"{words[k]} {signed(v, lang)}" for k, v in card.season_shifts.items())
+        out += [
+            "",
+            localised(
+                msg(
+                    "The chances above are after the model's constant is moved per season (in logits, learnt on the "
+                    "training rows; a list takes the shift of its own date's season): {shifts}.",
+                    shifts=shifts,
+                ),
+                lang=lang,
+            ),
+        ]
     trained = {season_of(dt.date.fromisoformat(d)) for d in card.training_data.as_of_dates}
     untested = [s.season for s in card.calibration_by_season if not s.rows]
     if [s for s in untested if s in trained]:

@@ -37,10 +37,11 @@ class PrivacyFacts:
     training_from: str | None
     training_to: str | None
     training_students: int
-    training_positives: int
+    training_leavers: int  # students who left, whatever the number of as-of dates they were seen at
+    training_moments: int  # student-moments: a student at an as-of date
     roc_auc: str  # "0,91 (0,86-0,94)"
-    test_students: int
-    test_positives: int
+    test_moments: int
+    test_positives: int  # held-out student-moments followed by leaving
     fairness: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column -> groups outside the range
     intended_use: str = ""
     limits: str = ""

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from riskscreen.errors import ModelError, msg
+from riskscreen.scoring.season import SEASONS
 
 
 class Record(BaseModel):
@@ -121,8 +122,9 @@ class TrainingData(Record):
     as_of_dates: list[str]
     rows: int
     students: int
-    positives: int
+    positives: int  # student-moments followed by leaving within the follow-up
     profile: str
+    leavers: int | None = None  # students who left (a student is a positive at every as-of date before leaving)
     outcome: str | None = None  # "vsv": DUO's voortijdig schoolverlater (ingest.outcomes); None: as the school wrote it
     follow_up_months: int | None = None
 
@@ -314,7 +316,16 @@ class ModelCard(Record):
     bands: dict[str, float]
     band_choice: BandChoice | None = None  # cards before #24 item 4: bands were quantiles of the training rows
     calibration_by_season: list[SeasonCalibration] | None = None  # cards since #24 item 2
+    # the constant's move per season, learnt at training when the as-of dates span several (#24 item 2)
+    season_shifts: dict[str, float] | None = None
     metrics: Metrics
+
+    @field_validator("season_shifts")
+    @classmethod
+    def _season_shifts(cls, shifts: dict[str, float] | None) -> dict[str, float] | None:
+        if shifts is not None and (not set(shifts) <= set(SEASONS) or not all(abs(v) <= 5 for v in shifts.values())):
+            raise ValueError("season shifts must be of the seasons autumn, winter, spring, summer, from -5 to 5")
+        return shifts
 
     @field_validator("bands")
     @classmethod

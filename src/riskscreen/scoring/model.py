@@ -20,6 +20,7 @@ from sklearn.preprocessing import StandardScaler
 
 from riskscreen.errors import ModelError, msg
 from riskscreen.scoring.additive import AdditiveParameters
+from riskscreen.scoring.season import SEASON_OF_MONTH
 from riskscreen.signals.feature_table import LEVEL_COLUMNS
 from riskscreen.signals.features import FEATURE_NAMES, SPEC
 
@@ -106,6 +107,7 @@ class FittedModel:
     params: dict[str, object] = field(default_factory=dict)
     pipeline: object | None = None
     out_of_fold_auc: float | None = None  # of the calibration's cross-validation on the rows it was fitted on
+    season_shifts: dict[str, float] = field(default_factory=dict)  # the constant's move per season (#24 item 2)
 
     @property
     def features(self) -> list[str]:
@@ -262,19 +264,32 @@ def standardised(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
     return (x - p.means[None, :]) / p.scales[None, :]
 
 
-def logits(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
+def logits(model: FittedModel, features: pd.DataFrame, as_of: np.ndarray | None = None) -> np.ndarray:
+    """Each row's logit; with `as_of` (each row's date), moved by the model's shift for that date's season."""
     p = model.parameters
     if isinstance(p, AdditiveParameters):
-        return p.logits(feature_matrix(features, p.features))
-    return standardised(model, features) @ model.coefficients + model.intercept
+        out = p.logits(feature_matrix(features, p.features))
+    else:
+        out = standardised(model, features) @ model.coefficients + model.intercept
+    return out if as_of is None else out + season_offsets(model.season_shifts, as_of)
 
 
-def recalibrated(model: FittedModel, features: pd.DataFrame, labels: np.ndarray) -> tuple[FittedModel, float]:
+def season_offsets(shifts: dict[str, float], as_of: np.ndarray) -> np.ndarray:
+    """Per row the shift of the season its date lies in (0 for a season without one, or a model without any)."""
+    if not shifts:
+        return np.zeros(len(as_of))
+    by_month = np.array([shifts.get(SEASON_OF_MONTH[month], 0.0) for month in range(1, 13)])
+    return by_month[pd.DatetimeIndex(np.asarray(as_of, dtype="datetime64[ns]")).month.to_numpy() - 1]
+
+
+def recalibrated(
+    model: FittedModel, features: pd.DataFrame, labels: np.ndarray, as_of: np.ndarray | None = None
+) -> tuple[FittedModel, float]:
     """The model with its intercept moved so that its mean predicted chance on these rows equals their rate of
     leaving (calibration in the large). Contributions and the bands' chances are unchanged (a band is a fixed
     chance, training.bands): only the constant moves, and with it who is above a band. Returns the model and the
     shift in logits."""
-    logit = logits(model, features)
+    logit = logits(model, features, as_of)
     observed = float(np.mean(labels))
     if not 0 < observed < 1:
         return model, 0.0
@@ -300,8 +315,8 @@ def _estimator_moved(estimator: object, parameters: LinearParameters | AdditiveP
     return moved
 
 
-def predict(model: FittedModel, features: pd.DataFrame) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-logits(model, features)))
+def predict(model: FittedModel, features: pd.DataFrame, as_of: np.ndarray | None = None) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits(model, features, as_of)))
 
 
 def contributions(model: FittedModel, features: pd.DataFrame) -> pd.DataFrame:

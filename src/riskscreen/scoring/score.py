@@ -10,7 +10,7 @@ import pandas as pd
 
 from riskscreen.errors import UsageError, msg
 from riskscreen.ingest.pipeline import Exports
-from riskscreen.scoring.model import band_of, contributions, logits, standardised
+from riskscreen.scoring.model import band_of, contributions, logits, season_offsets, standardised
 from riskscreen.scoring.reasons import reasons
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.signals.attendance import attendance_rows, calendar_basis, calendar_for, student_universe
@@ -63,7 +63,9 @@ def score(
     rules = rules or FlagRules.from_profile(exports.profile.flags)
     flags = flags_from_rows(rows, calendar, universe, rules, student_facts(exports, universe, as_of))
     fitted = model.fitted
-    logit = logits(fitted, features)
+    # the constant moves with the list's season when the model learnt one per season (#24 item 2)
+    shift = float(season_offsets(fitted.season_shifts, np.array([as_of.to_datetime64()]))[0])
+    logit = logits(fitted, features) + shift
     parts = contributions(fitted, features)
     probability = 1.0 / (1.0 + np.exp(-logit))
     table = pd.DataFrame({"student_id": universe.to_numpy()}, index=universe.rename(None))
@@ -93,7 +95,7 @@ def score(
         features=features,
         contributions=parts,
         flags=flags,
-        base_logit=fitted.intercept,
+        base_logit=fitted.intercept + shift,
         as_of=as_of,
         model_name=model.name,
         demonstration=model.is_demonstration,
@@ -210,20 +212,22 @@ def explain(
         result,
         fitted.kind,
         int(values["enrolled_weeks_12w"]) if scaled else None,
-        chance_interval(model, result.features.loc[[student_id]]),
+        chance_interval(model, result.features.loc[[student_id]], result.base_logit - fitted.intercept),
         model.card.uncertainty.samples if model.card.uncertainty else 0,
     )
 
 
-def chance_interval(model: LoadedModel, features: pd.DataFrame) -> tuple[float, float] | None:
-    """The middle 95% of one student's chance over the model's bootstrap refits: the model's own uncertainty.
-    None for a model whose card has no refits (an additive model, or one trained before #24)."""
+def chance_interval(model: LoadedModel, features: pd.DataFrame, shift: float = 0.0) -> tuple[float, float] | None:
+    """The middle 95% of one student's chance over the model's bootstrap refits (each moved by the list's season
+    `shift`, as the chance is): the model's own uncertainty. None for a model whose card has no refits (an additive
+    model, or one trained before #24)."""
     refits = model.card.uncertainty
     if refits is None or model.fitted.kind != "linear" or not refits.intercepts:
         return None
     coefficients = np.asarray(refits.coefficients, dtype=float)
     if coefficients.shape[1] != len(model.fitted.features):
         return None
-    logit = standardised(model.fitted, features)[0] @ coefficients.T + np.asarray(refits.intercepts, dtype=float)
+    intercepts = np.asarray(refits.intercepts, dtype=float) + shift
+    logit = standardised(model.fitted, features)[0] @ coefficients.T + intercepts
     chances = 1.0 / (1.0 + np.exp(-logit))
     return float(np.percentile(chances, 2.5)), float(np.percentile(chances, 97.5))

@@ -230,6 +230,7 @@ def load_model(ref: str | None = None) -> LoadedModel:
         dropped=list(card.features_dropped),
         calibration=calibration,
         params=card.parameters.as_dict(),
+        season_shifts=dict(card.season_shifts or {}),
     )
     return LoadedModel(fitted, card, folder)
 

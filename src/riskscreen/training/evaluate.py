@@ -100,7 +100,7 @@ def evaluate(
     ts = (trained.rows if trained is not None else None) or training_set(
         exports, progress, loaded.card.training_data.follow_up_months or FOLLOW_UP_MONTHS
     )
-    scores = predict(loaded.fitted, ts.features)
+    scores = predict(loaded.fitted, ts.features, ts.as_of)  # each row moved by its season, as a list is
     # The black box needs training data of its own: fit it on a grouped split of these data and compare all
     # three on that split's held-out part, so the comparison is on the same rows.
     train_idx, test_idx, how = split(ts, seed)

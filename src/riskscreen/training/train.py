@@ -23,6 +23,7 @@ from riskscreen.scoring.model import (
     FEATURE_SETS,
     FittedModel,
     direction,
+    logits,
     predict,
     recalibrated,
 )
@@ -42,7 +43,7 @@ from riskscreen.training.metrics import (
     side_by_side,
     unauthorised_score,
 )
-from riskscreen.training.seasons import calibration_by_season
+from riskscreen.training.seasons import calibration_by_season, season_shifts
 from riskscreen.training.shapes import choose_shape, fit_shape
 from riskscreen.training.uncertainty import bootstrap_fits
 
@@ -89,6 +90,7 @@ def _data_description(exports: Exports, ts: TrainingSet, follow_up: int) -> dict
         "rows": len(ts.labels),
         "students": len(set(ts.student_ids)),
         "positives": int(ts.labels.sum()),
+        "leavers": len(set(ts.student_ids[ts.labels == 1])),
         "outcome": OUTCOME_KEY,
         "follow_up_months": follow_up,
         "profile": exports.profile.name,
@@ -229,7 +231,11 @@ def train(
         groups=ts.student_ids[train_idx],
     )
     say(msg("measuring on {count} held-out rows, with baselines", count=len(test_idx)))
-    scores = predict(fitted, ts.features.iloc[test_idx])
+    # the constant per season, learnt on the training rows and measured with the rest on the held-out ones
+    fitted.season_shifts = season_shifts(
+        logits(fitted, ts.features.iloc[train_idx]), ts.labels[train_idx], ts.as_of[train_idx]
+    )
+    scores = predict(fitted, ts.features.iloc[test_idx], ts.as_of[test_idx])
     bands, band_choice = fixed_bands(scores, ts.as_of[test_idx], float(ts.labels.mean()), capacity)
     model_metrics, baselines, audit, all_scores, draws = assess(
         ts, train_idx, test_idx, scores, seed=seed, capacity=capacity, n_boot=n_boot, bands=bands
@@ -248,6 +254,7 @@ def train(
         seed=seed,
         groups=ts.student_ids,
     )
+    fitted.season_shifts = season_shifts(logits(fitted, ts.features), ts.labels, ts.as_of)
     final_fit = {
         "rows": len(ts.labels),
         "students": len(set(ts.student_ids)),
@@ -308,6 +315,7 @@ def train(
             "bands": bands,
             "band_choice": band_choice,
             "calibration_by_season": calibration_by_season(ts.labels[test_idx], scores, ts.as_of[test_idx]),
+            "season_shifts": fitted.season_shifts or None,
             "metrics": model_metrics,
             "baselines": baselines,
             "price_of_transparency": compare(model_metrics, baselines),
@@ -333,10 +341,10 @@ def _latest_cohort(
     when it is wide and beyond chance (a school whose rate changed is under- or over-predicted, a quarter on one
     real data set)."""
     latest = ts.as_of == np.max(ts.as_of)
-    features, labels = ts.features.iloc[np.flatnonzero(latest)], ts.labels[latest]
+    features, labels, dates = ts.features.iloc[np.flatnonzero(latest)], ts.labels[latest], ts.as_of[latest]
     if labels.size == 0 or labels.sum() == 0:
         return fitted, None, None
-    before, observed = float(predict(fitted, features).mean()), float(labels.mean())
+    before, observed = float(predict(fitted, features, dates).mean()), float(labels.mean())
     as_of = str(pd.Timestamp(np.max(ts.as_of)).date())
     if not recalibrate:
         # wide, and wider than the cohort's own chance variation (two binomial standard errors): a school of 600
@@ -356,8 +364,8 @@ def _latest_cohort(
                 ),
             )
         return fitted, None, None
-    moved, shift = recalibrated(fitted, features, labels)
-    after = float(predict(moved, features).mean())
+    moved, shift = recalibrated(fitted, features, labels, dates)
+    after = float(predict(moved, features, dates).mean())
     return (
         moved,
         {
