@@ -16,7 +16,7 @@ from riskscreen.render import DISPLAY_CHARS, cell, csv_dialect_for, csv_text, js
 from riskscreen.render.reason_words import reason_cells, reason_texts
 from riskscreen.render.statutory import earlier_text, entries_json, entry_text, shown_entries
 from riskscreen.scoring.score import Explanation, ScoreResult
-from riskscreen.scoring.season import outside_seasons, trained_span
+from riskscreen.scoring.season import outside_seasons, season_of, trained_span
 from riskscreen.signals.features import SPEC
 from riskscreen.signals.statutory.states import with_states
 
@@ -246,7 +246,12 @@ def explain_renderable(ex: Explanation, lang: str) -> Group:
     table = Table(title=ew["title"])
     for key in ("feature", "value", "reference", "contribution"):
         table.add_column(label(key, lang), justify="left" if key == "feature" else "right")
-    table.add_row(ew["base_additive" if ex.shape == "additive" else "base"], "", "", signed(ex.base_logit, lang))
+    base = ew["base_additive" if ex.shape == "additive" else "base"]
+    if result.season_shift:
+        base = ew["base_season"].format(
+            base=base, season=texts(lang)["seasons"][season_of(result.day)], shift=signed(result.season_shift, lang)
+        )
+    table.add_row(base, "", "", signed(ex.base_logit, lang))
     for _, f in ex.breakdown.iterrows():
         used = bool(f["used"])
         name = described(f, lang)
@@ -302,6 +307,7 @@ def render_explanation(
             "band": str(row["band"]),
             "logit": round(float(row["logit"]), 6),
             "base_logit": round(ex.base_logit, 6),
+            "season_shift": round(ex.result.season_shift, 6),
             "model": {
                 "name": ex.result.model_name,
                 "source": ex.result.model_source,

@@ -40,6 +40,7 @@ class ScoreResult:
     calendar_basis: str = "holidays"  # where lesson weeks came from (signals.attendance.calendar_basis)
     statutory_undetermined: str | None = None  # why the 16-hour rule cannot be determined (a key), or None
     trained_as_of: tuple[str, ...] = ()  # the model card's as-of dates: the part of the school year it knows
+    season_shift: float = 0.0  # the move of the model's constant for the list's season (in base_logit already)
 
     @property
     def day(self) -> dt.date:
@@ -105,6 +106,7 @@ def score(
         calendar_basis=calendar_basis(exports),
         statutory_undetermined=undetermined(exports),
         trained_as_of=tuple(model.card.training_data.as_of_dates),
+        season_shift=shift,
     )
 
 
@@ -212,7 +214,7 @@ def explain(
         result,
         fitted.kind,
         int(values["enrolled_weeks_12w"]) if scaled else None,
-        chance_interval(model, result.features.loc[[student_id]], result.base_logit - fitted.intercept),
+        chance_interval(model, result.features.loc[[student_id]], result.season_shift),
         model.card.uncertainty.samples if model.card.uncertainty else 0,
     )
 
