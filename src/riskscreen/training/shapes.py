@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from sklearn.model_selection import cross_val_score
 from riskscreen.errors import UsageError, msg
 from riskscreen.scoring.model import FittedModel, fit, fold_count, grouped_folds, make_pipeline
 from riskscreen.training.additive_fit import PENALTY_GRID, AdditiveClassifier, fit_additive
+from riskscreen.training.metrics import side_by_side
 
 SHAPES = ("auto", "linear", "additive")
 # The bent shape is kept only when it validates clearly better: a reader's linear card is simpler to follow.
@@ -88,11 +89,17 @@ def choose_shape(
         }
     splitter = grouped_folds(y, groups, folds, seed)
     pairs = list(splitter.split(x, y, groups) if hasattr(splitter, "split") else splitter)
+    def fold_aucs(train: np.ndarray, test: np.ndarray) -> Callable[[], dict[float, float]]:
+        def run() -> dict[float, float]:  # the penalty grid as one warm-started path per fold
+            path = AdditiveClassifier(directions, 0.0, class_weight, names).fit_path(x[train], y[train], PENALTY_GRID)
+            return {p: float(roc_auc_score(y[test], parameters.logits(x[test]))) for p, parameters in path.items()}
+
+        return run
+
     by_penalty: dict[float, list[float]] = {p: [] for p in PENALTY_GRID}
-    for train, test in pairs:  # the penalty grid as one warm-started path per fold
-        path = AdditiveClassifier(directions, 0.0, class_weight, names).fit_path(x[train], y[train], PENALTY_GRID)
-        for p, parameters in path.items():
-            by_penalty[p].append(float(roc_auc_score(y[test], parameters.logits(x[test]))))
+    for aucs in side_by_side(*(fold_aucs(train, test) for train, test in pairs)):  # two folds at a time
+        for p, auc in aucs.items():
+            by_penalty[p].append(auc)
     additive = {p: round(float(np.mean(v)), 4) for p, v in by_penalty.items()}
     penalty = max(additive, key=lambda p: (additive[p], p))
     linear = (
