@@ -178,12 +178,10 @@ def _resampled(y: np.ndarray, p: np.ndarray, chunks: list[Chunk], ks: list[int])
     order = np.argsort(-p, kind="stable")
     sorted_p, sorted_y = p[order], y[order]
     starts = np.flatnonzero(np.r_[True, np.diff(sorted_p) != 0])
-    out: dict[str, list[np.ndarray]] = {"auc": [], "ap": [], "brier": []}
-    for k in ks:
-        out[f"precision@{k}"], out[f"recall@{k}"] = [], []
     squared = (p - y) ** 2
     ties = starts.size < p.size
-    for drawn, codes in chunks:
+
+    def stats(drawn: np.ndarray, codes: np.ndarray | None) -> dict[str, np.ndarray]:
         weights = drawn[:, order if codes is None else codes[order]].astype(float)
         # Brier: the squared errors summed per drawn unit, then weighted by its counts
         per_unit = squared if codes is None else np.bincount(codes, weights=squared, minlength=drawn.shape[1])
@@ -198,19 +196,26 @@ def _resampled(y: np.ndarray, p: np.ndarray, chunks: list[Chunk], ks: list[int])
         # negatives at it) = n_pos x n_neg - sum pos x (negatives at or above) + 1/2 sum pos x (negatives at it)
         above = np.einsum("ij,ij->i", pos, seen - tp)
         at = np.einsum("ij,ij->i", pos, total - pos) if ties else np.zeros(len(pos))
+        out: dict[str, np.ndarray] = {}
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["auc"].append(
-                np.where((n_pos > 0) & (n_neg > 0), (n_pos * n_neg - above + 0.5 * at) / (n_pos * n_neg), np.nan)
+            out["auc"] = np.where(
+                (n_pos > 0) & (n_neg > 0), (n_pos * n_neg - above + 0.5 * at) / (n_pos * n_neg), np.nan
             )
             precision = tp / np.where(seen > 0, seen, 1.0)
-            out["ap"].append(np.where(n_pos > 0, np.einsum("ij,ij->i", pos, precision) / n_pos, np.nan))
-            out["brier"].append(drawn @ per_unit / n_all)
+            out["ap"] = np.where(n_pos > 0, np.einsum("ij,ij->i", pos, precision) / n_pos, np.nan)
+            out["brier"] = drawn @ per_unit / n_all
             head, head_y = _top_columns(weights, sorted_y, max(ks, default=0))
             before = np.cumsum(head, axis=1) - head
             for k in ks:
                 hits = (np.clip(k - before, 0, head) * head_y).sum(axis=1)
-                out[f"precision@{k}"].append(hits / k)
-                out[f"recall@{k}"].append(np.where(n_pos > 0, hits / np.where(n_pos > 0, n_pos, 1), np.nan))
+                out[f"precision@{k}"] = hits / k
+                out[f"recall@{k}"] = np.where(n_pos > 0, hits / np.where(n_pos > 0, n_pos, 1), np.nan)
+        return out
+
+    # the chunks are independent: two at a time (side_by_side), their results joined in the order drawn
+    parts = side_by_side(*(functools.partial(stats, drawn, codes) for drawn, codes in chunks)) if chunks else []
+    keys = ["auc", "ap", "brier", *(f"{name}@{k}" for k in ks for name in ("precision", "recall"))]
+    out = {key: [part[key] for part in parts] for key in keys}
     return {key: np.concatenate(v) if v else np.zeros(0) for key, v in out.items()}
 
 
