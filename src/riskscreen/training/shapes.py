@@ -89,6 +89,7 @@ def choose_shape(
         }
     splitter = grouped_folds(y, groups, folds, seed)
     pairs = list(splitter.split(x, y, groups) if hasattr(splitter, "split") else splitter)
+
     def fold_aucs(train: np.ndarray, test: np.ndarray) -> Callable[[], dict[float, float]]:
         def run() -> dict[float, float]:  # the penalty grid as one warm-started path per fold
             path = AdditiveClassifier(directions, 0.0, class_weight, names).fit_path(x[train], y[train], PENALTY_GRID)
