@@ -245,6 +245,8 @@ def test_the_bundled_model_is_reproduced_by_its_recipe(tmp_path: Path) -> None:
         "price_of_transparency",
         "fairness",
         "shape_choice",
+        "calibration_by_season",
+        "season_shifts",
     ):
         assert_close(rebuilt[key], bundled[key], rel=1e-6, abs_=1.5e-4, where=key)
     assert_close(result.fitted.parameters.as_dict(), bundled["scoring"], rel=1e-6, abs_=1e-9, where="scoring")
