@@ -45,7 +45,10 @@ def spread(per_category: np.ndarray, codes: np.ndarray, fill: object) -> np.ndar
 
 
 def _visible(text: str) -> str:
-    """Text without Unicode format characters (category Cf: bidi overrides and isolates, zero-width marks)."""
+    """Text without Unicode format characters (category Cf: bidi overrides and isolates, zero-width marks). ASCII
+    holds none, and nearly every cell of an export is ASCII: those are returned as they are, unread."""
+    if text.isascii():
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
