@@ -590,6 +590,51 @@ def test_the_student_bootstrap_equals_weighting_each_resample(ties: bool) -> Non
     assert samples["brier"] == pytest.approx([np.average((p - y) ** 2, weights=w) for w in weights], abs=1e-12)
 
 
+@pytest.mark.parametrize("ties", [False, True])
+@pytest.mark.parametrize("clustered", [False, True])
+def test_the_top_k_of_a_resample_is_its_first_k_drawn_rows_by_score(ties: bool, clustered: bool) -> None:
+    """Precision and recall in the top k, read off running totals at the positives only, equal writing out each
+    resample (every row as often as drawn, highest score first, ties by position) and counting the positives among
+    its first k; k from one row to more than a resample holds."""
+    from riskscreen.training import metrics as m
+
+    rng = np.random.default_rng(11)
+    groups = np.repeat(np.arange(100), 3)
+    y = (rng.random(300) < 0.1).astype(int)
+    p = rng.random(300) * 0.6 + y * 0.2
+    p = np.round(p, 1) if ties else p
+    chunks = (
+        m._cluster_counts(groups, 30, np.random.default_rng(0))
+        if clustered
+        else m._as_counts(rng.integers(0, 300, size=(30, 300)))
+    )
+    ks = [1, 7, 30, 299, 400]
+    samples = m._resampled(y, p, chunks, ks)
+    order = np.argsort(-p, kind="stable")
+    for i, weights in enumerate(m.row_counts(chunks)):
+        written_out = np.repeat(y[order], weights[order])
+        for k in ks:
+            hits = written_out[:k].sum()
+            assert samples[f"precision@{k}"][i] == hits / k
+            assert samples[f"recall@{k}"][i] == hits / written_out.sum()
+
+
+def test_a_bootstrap_pass_without_positives_or_rows_gives_no_auc() -> None:
+    from riskscreen.training import metrics as m
+
+    none = m._resampled(np.zeros(5, dtype=int), np.linspace(0, 1, 5), m._as_counts(np.zeros((2, 5), int)), [2])
+    assert np.isnan(none["auc"]).all() and np.isnan(none["ap"]).all() and np.isnan(none["recall@2"]).all()
+    assert none["precision@2"].tolist() == [0.0, 0.0]
+    assert none["brier"].tolist() == pytest.approx([0.0, 0.0])  # every draw is row 0, score 0 and outcome 0
+    assert {key: value.size for key, value in m._resampled(np.zeros(0), np.zeros(0), [], [3]).items()} == {
+        "auc": 0,
+        "ap": 0,
+        "brier": 0,
+        "precision@3": 0,
+        "recall@3": 0,
+    }
+
+
 @pytest.mark.parametrize(
     ("students", "years", "seasons"),
     [(1500, 3, False), (800, 2, True)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import platform
 from dataclasses import dataclass
@@ -381,6 +382,14 @@ def _latest_cohort(
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read once per run: the card records it and `train --evaluate` on the same folder checks
+    it again (a changed file has another size or modification time, and is read anew)."""
+    stat = path.stat()
+    return _sha256_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _sha256_of(path: Path, size: int, modified_ns: int) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
