@@ -95,15 +95,17 @@ def _phones(text: pd.Series, bare: np.ndarray) -> np.ndarray:
     return found
 
 
-def _nine_digit_values(text: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
-    """Per value: whether it holds nine digits written as a BSN is, and those numbers (digits only)."""
+def _nine_digit_values(text: pd.Series) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """Per value: whether it holds nine digits written as a BSN is; and by position, the numbers (digits only) of
+    those that do (not a list per value: tens of thousands of empty lists cost a garbage collection)."""
     values = text.tolist()
-    numbers: list[list[str]] = [[] for _ in values]
+    numbers: dict[int, list[str]] = {}
     holds = np.zeros(len(values), dtype=bool)
-    for pos in np.flatnonzero(text.str.contains(r"\d{3}", regex=True).to_numpy(dtype=bool)):
-        found = [re.sub(r"\D", "", m.group(0)) for m in NINE_DIGITS.finditer(values[pos])]
-        if found:
-            numbers[pos], holds[pos] = found, True
+    for pos, value in enumerate(values):
+        if NINE_DIGITS.search(value) is None:
+            continue  # most values (short pseudonyms, dates): one search, nothing to pick apart
+        numbers[pos] = [re.sub(r"\D", "", m.group(0)) for m in NINE_DIGITS.finditer(value)]
+        holds[pos] = True
     return holds, numbers
 
 
@@ -197,10 +199,12 @@ def _bsn_findings(
     counts = np.bincount(codes[codes >= 0], minlength=len(text))
     # The column's numbers: its bare 8- or 9-digit values; in a pseudonym column also the nine digits of a
     # scheme such as S-123456789.
-    core = bare | (holds & np.array([len(n) == 1 for n in numbers])) if pseudonyms else bare
+    one_number = np.zeros(len(text), dtype=bool)
+    one_number[[pos for pos, found in numbers.items() if len(found) == 1]] = True
+    core = bare | (holds & one_number) if pseudonyms else bare
     if core.any():
         values = text.tolist()
-        digits = [values[i] if bare[i] else numbers[i][0] for i in np.flatnonzero(core)]
+        digits = [values[i] if bare[i] else numbers[i][0] for i in np.flatnonzero(core).tolist()]
         passing = bsn_valid(digits)
         k, n = int(passing.sum()), len(digits)
         # Far more than chance passes, or every one of two or more: a small roster of BSNs is refused too.
@@ -231,7 +235,7 @@ def _bsn_findings(
     elif counts[bare].sum() >= 0.5 * counts.sum():
         holds &= ~bare  # a column of numbers that passes the 11-check only by chance
     hits = np.zeros(len(text), dtype=bool)
-    for pos in np.flatnonzero(holds):
+    for pos in np.flatnonzero(holds).tolist():
         hits[pos] = bool(bsn_valid(numbers[pos]).any())
     if not hits.any():
         return []

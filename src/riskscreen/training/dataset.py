@@ -41,6 +41,10 @@ class TrainingSet:
     as_of: np.ndarray
     audit: pd.DataFrame
 
+    def as_of_dates(self) -> list[str]:
+        """The as-of dates among the rows, ISO-formatted and sorted (each once: a row per student would take long)."""
+        return [str(pd.Timestamp(d).date()) for d in np.unique(np.asarray(self.as_of, dtype="datetime64[ns]"))]
+
 
 def training_set(exports: Exports, progress: Progress | None = None, follow_up: int = FOLLOW_UP_MONTHS) -> TrainingSet:
     """Features at each as-of date of the outcomes table with the outcome as DUO counts it (ingest.outcomes);

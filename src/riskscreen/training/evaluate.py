@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from riskscreen.errors import msg
 from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS
@@ -74,7 +73,7 @@ def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> 
             f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
             "later school year"
         )
-    shared = sorted({str(pd.Timestamp(d).date()) for d in ts.as_of} & set(trained.as_of_dates))
+    shared = sorted(set(ts.as_of_dates()) & set(trained.as_of_dates))
     if shared and not same:
         warnings.append(
             f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "

@@ -87,7 +87,7 @@ def _data_description(exports: Exports, ts: TrainingSet, follow_up: int) -> dict
         "sha256": combined,
         "first_date": exports.report.first_date,
         "last_date": exports.report.last_date,
-        "as_of_dates": sorted({str(pd.Timestamp(d).date()) for d in ts.as_of}),
+        "as_of_dates": ts.as_of_dates(),
         "rows": len(ts.labels),
         "students": len(set(ts.student_ids)),
         "positives": int(ts.labels.sum()),
