@@ -142,3 +142,14 @@ def test_every_output_says_where_the_model_came_from(scored, tmp_path: Path) -> 
     assert english.splitlines()[1].endswith(',"demo (bundled) [demonstration model, synthetic data]"')
     shutil.copytree(bundled_dir() / "demo", tmp_path / "ours")
     assert load_model(str(tmp_path / "ours")).source == str(tmp_path / "ours")
+
+
+def test_the_bundled_card_md_is_its_card_rendered(demo_model) -> None:  # type: ignore[no-untyped-def]
+    """models/demo/card.md is what `train` writes for the bundled card (rebuilt with it, never edited by hand); its
+    versions and the moment it was made are one sentence, not a line starting with a semicolon."""
+    from riskscreen.render.card import card_markdown
+
+    written = (Path(__file__).parents[2] / "models" / "demo" / "card.md").read_text(encoding="utf-8")
+    assert written == card_markdown(demo_model.card)
+    versions = ", ".join(f"{k} {v}" for k, v in demo_model.card.versions.items())
+    assert f"\n{versions}; created {demo_model.card.created}.\n" in written

@@ -199,8 +199,8 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         "",
         say(msg("## Versions")),
         "",
-        ", ".join(f"{k} {v}" for k, v in card.versions.items()),
-        say(msg("; created {created}.", created=card.created)),
+        ", ".join(f"{k} {v}" for k, v in card.versions.items())
+        + say(msg("; created {created}.", created=card.created)),
         "",
     ]
     return "\n".join(out)
