@@ -301,12 +301,13 @@ def test_a_roster_of_today_used_for_past_years_is_warned_about(history_dir: Path
 
 def test_the_vectorised_bootstrap_equals_resample_by_resample() -> None:
     from riskscreen.training import metrics as m
+    from riskscreen.training import resampling as r
 
     rng = np.random.default_rng(4)
     y = (rng.random(300) < 0.1).astype(int)
     p = np.round(rng.random(300) * 0.5 + y * 0.2, 2)  # many ties
     boots = rng.integers(0, 300, size=(60, 300))
-    samples = m._resampled(y, p, m._as_counts(boots), [30])
+    samples = r.resampled(y, p, r._as_counts(boots), [30])
     assert samples["auc"] == pytest.approx([m._auc(y[i], p[i]) for i in boots], abs=1e-12, nan_ok=True)
     expected = np.array([m._topk_stats(y[i], p[i], 30) for i in boots])
     assert samples["precision@30"].tolist() == expected[:, 0].tolist()
@@ -323,11 +324,25 @@ def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Pat
         app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "20", "-f", "json"]
     )
     assert evaluated.exit_code == 0, evaluated.stderr
-    first = json.loads(evaluated.stdout)["warnings"][0]
-    assert first.startswith(
-        "THE EVALUATION DATA OVERLAP THE TRAINING DATA: the attendance, grades, outcomes, "
-        "students file(s) are the ones model ours was trained on"
+    report = json.loads(evaluated.stdout)
+    first = report["warnings"][0]
+    assert first == (
+        "THE EVALUATION DATA OVERLAP THE TRAINING DATA: absenties.csv, cijfers.csv, uitstroom.csv, leerlingen.csv "
+        "are the files model ours was trained on, so these figures flatter it; evaluate on a later school year"
     )
+    # the JSON keeps the English text, and beside it the message, so that a report is said in Dutch too
+    assert report["phrases"][first]["params"] == {
+        "files": "absenties.csv, cijfers.csv, uitstroom.csv, leerlingen.csv",
+        "model": "ours",
+    }
+    dutch = runner.invoke(app, ["evaluate", str(history_dir), "--model", str(out), "--bootstrap", "20", "--lang", "nl"])
+    assert dutch.exit_code == 0, dutch.stderr
+    assert (
+        "Waarschuwing: DE EVALUATIEGEGEVENS OVERLAPPEN MET DE TRAININGSGEGEVENS: absenties.csv, cijfers.csv, "
+        "uitstroom.csv, leerlingen.csv zijn de bestanden waarop model ours is getraind, dus deze cijfers zijn te "
+        "gunstig; evalueer op een later schooljaar"
+    ) in dutch.stdout
+    assert "OVERLAP THE TRAINING" not in dutch.stdout and "the figures flatter" not in dutch.stdout
 
 
 def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # type: ignore[no-untyped-def]
@@ -422,7 +437,8 @@ def test_evaluate_heads_with_the_held_out_rows(history_exports) -> None:  # type
 def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
     """Ten students with twenty identical rows each: resampling rows would pretend to 200 independent students and
     give a narrow interval; resampling students gives the width of ten."""
-    from riskscreen.training.metrics import _cluster_counts, metrics, row_counts
+    from riskscreen.training.metrics import metrics
+    from riskscreen.training.resampling import _cluster_counts, row_counts
 
     rng = np.random.default_rng(3)
     per_student = rng.random(10)
@@ -447,7 +463,7 @@ def test_the_bootstrap_resamples_students_with_all_their_rows() -> None:
 def test_the_vectorised_pr_auc_is_scikit_learns_average_precision() -> None:
     from sklearn.metrics import average_precision_score
 
-    from riskscreen.training.metrics import _as_counts, _resampled
+    from riskscreen.training.resampling import _as_counts, resampled
 
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -456,7 +472,7 @@ def test_the_vectorised_pr_auc_is_scikit_learns_average_precision() -> None:
         y[0] = 1
         p = np.round(rng.random(n), int(rng.integers(1, 4)))  # with ties
         boots = rng.integers(0, n, size=(25, n))
-        fast = _resampled(y, p, _as_counts(boots), [1])["ap"]
+        fast = resampled(y, p, _as_counts(boots), [1])["ap"]
         for resample, value in zip(boots, fast, strict=True):
             if y[resample].sum():
                 assert value == pytest.approx(average_precision_score(y[resample], p[resample]), abs=1e-12)
@@ -575,16 +591,16 @@ def test_the_student_bootstrap_equals_weighting_each_resample(ties: bool) -> Non
     row of a resample by how often its student was drawn."""
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from riskscreen.training import metrics as m
+    from riskscreen.training import resampling as r
 
     rng = np.random.default_rng(8)
     groups = np.repeat(np.arange(120), 3)
     y = (rng.random(360) < 0.15).astype(int)
     p = rng.random(360) * 0.6 + y * 0.2
     p = np.round(p, 2) if ties else p
-    chunks = m._cluster_counts(groups, 40, np.random.default_rng(0))
-    samples = m._resampled(y, p, chunks, [36])
-    weights = m.row_counts(chunks)
+    chunks = r._cluster_counts(groups, 40, np.random.default_rng(0))
+    samples = r.resampled(y, p, chunks, [36])
+    weights = r.row_counts(chunks)
     assert samples["auc"] == pytest.approx([roc_auc_score(y, p, sample_weight=w) for w in weights], abs=1e-12)
     assert samples["ap"] == pytest.approx([average_precision_score(y, p, sample_weight=w) for w in weights], abs=1e-12)
     assert samples["brier"] == pytest.approx([np.average((p - y) ** 2, weights=w) for w in weights], abs=1e-12)
@@ -596,7 +612,7 @@ def test_the_top_k_of_a_resample_is_its_first_k_drawn_rows_by_score(ties: bool, 
     """Precision and recall in the top k, read off running totals at the positives only, equal writing out each
     resample (every row as often as drawn, highest score first, ties by position) and counting the positives among
     its first k; k from one row to more than a resample holds."""
-    from riskscreen.training import metrics as m
+    from riskscreen.training import resampling as r
 
     rng = np.random.default_rng(11)
     groups = np.repeat(np.arange(100), 3)
@@ -604,14 +620,14 @@ def test_the_top_k_of_a_resample_is_its_first_k_drawn_rows_by_score(ties: bool, 
     p = rng.random(300) * 0.6 + y * 0.2
     p = np.round(p, 1) if ties else p
     chunks = (
-        m._cluster_counts(groups, 30, np.random.default_rng(0))
+        r._cluster_counts(groups, 30, np.random.default_rng(0))
         if clustered
-        else m._as_counts(rng.integers(0, 300, size=(30, 300)))
+        else r._as_counts(rng.integers(0, 300, size=(30, 300)))
     )
     ks = [1, 7, 30, 299, 400]
-    samples = m._resampled(y, p, chunks, ks)
+    samples = r.resampled(y, p, chunks, ks)
     order = np.argsort(-p, kind="stable")
-    for i, weights in enumerate(m.row_counts(chunks)):
+    for i, weights in enumerate(r.row_counts(chunks)):
         written_out = np.repeat(y[order], weights[order])
         for k in ks:
             hits = written_out[:k].sum()
@@ -620,13 +636,13 @@ def test_the_top_k_of_a_resample_is_its_first_k_drawn_rows_by_score(ties: bool, 
 
 
 def test_a_bootstrap_pass_without_positives_or_rows_gives_no_auc() -> None:
-    from riskscreen.training import metrics as m
+    from riskscreen.training import resampling as r
 
-    none = m._resampled(np.zeros(5, dtype=int), np.linspace(0, 1, 5), m._as_counts(np.zeros((2, 5), int)), [2])
+    none = r.resampled(np.zeros(5, dtype=int), np.linspace(0, 1, 5), r._as_counts(np.zeros((2, 5), int)), [2])
     assert np.isnan(none["auc"]).all() and np.isnan(none["ap"]).all() and np.isnan(none["recall@2"]).all()
     assert none["precision@2"].tolist() == [0.0, 0.0]
     assert none["brier"].tolist() == pytest.approx([0.0, 0.0])  # every draw is row 0, score 0 and outcome 0
-    assert {key: value.size for key, value in m._resampled(np.zeros(0), np.zeros(0), [], [3]).items()} == {
+    assert {key: value.size for key, value in r.resampled(np.zeros(0), np.zeros(0), [], [3]).items()} == {
         "auc": 0,
         "ap": 0,
         "brier": 0,

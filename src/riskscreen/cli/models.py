@@ -124,6 +124,7 @@ def train(
     """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
     language(lang)
     from riskscreen import api
+    from riskscreen.phrases import said
     from riskscreen.render import render
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
@@ -149,7 +150,7 @@ def train(
     if result.evaluation is not None:
         write(render("evaluation", "table", result.evaluation.report, lang=_lang()), None, False)
     for warning in result.card.training_warnings:
-        say("warning", warning=warning)
+        say("warning", warning=said(warning, result.card.phrases, _lang()))
     say("wrote_model", path=out)
 
 

@@ -1,6 +1,7 @@
 """Rendering a model card, and an evaluation report, as Markdown text in a language (and JSON through the card
 module). The card's own words (intended use, limits, notice) are said through the catalogue; the validation
-method and warnings are stored as text when the model is trained and are shown as stored."""
+method and warnings are stored as English text with their messages (`phrases`), and said through those; a card
+made before phrases were kept shows them as stored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from riskscreen.errors import Day, localised, msg
 from riskscreen.i18n import texts
 from riskscreen.ingest.outcomes import OUTCOME_KEY, definition
+from riskscreen.phrases import said
 from riskscreen.render.card_sections import band_lines, season_lines
 from riskscreen.render.measures import fairness_lines, figure, metrics_lines, price_lines
 from riskscreen.scoring.card import (
@@ -80,7 +82,7 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         "",
         say(msg("## Validation")),
         "",
-        f"- {v.method}",
+        f"- {said(v.method, card.phrases, lang)}",
         say(
             msg(
                 "- {train} training rows; {test} test rows with {positives} who left",
@@ -181,7 +183,7 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         lang,
     )
     for w in [*card.training_warnings, *card.metrics.warnings]:
-        out += ["", say(msg("Warning: {warning}", warning=w))]
+        out += ["", say(msg("Warning: {warning}", warning=said(w, card.phrases, lang)))]
     out += [
         "",
         say(
@@ -303,7 +305,11 @@ def evaluation_markdown(report: EvaluationReport, lang: str = "en") -> str:
     comp = report.baselines.comparison_rows
     out += [
         say(
-            msg("## On held-out rows, beside the baselines ({method}; {rows} rows)", method=comp.method, rows=comp.rows)
+            msg(
+                "## On held-out rows, beside the baselines ({method}; {rows} rows)",
+                method=said(comp.method, report.phrases, lang),
+                rows=comp.rows,
+            )
         )
         if comp is not None
         else say(msg("## On held-out rows, beside the baselines")),
@@ -311,13 +317,13 @@ def evaluation_markdown(report: EvaluationReport, lang: str = "en") -> str:
     ]
     out += metrics_lines(report, report.baselines, lang)
     lead = (
-        msg("Price of transparency, like for like ({how}): ", how=report.like_for_like)
+        msg("Price of transparency, like for like ({how}): ", how=said(report.like_for_like, report.phrases, lang))
         if report.like_for_like
         else msg("Price of transparency, like for like: ")
     )
     out += price_lines(report.price_of_transparency, lead, report.price_of_transparency_interval, lang)
     for w in report.warnings:
-        out += ["", say(msg("Warning: {warning}", warning=w))]
+        out += ["", say(msg("Warning: {warning}", warning=said(w, report.phrases, lang)))]
     if whole is not None:
         out += [
             "",

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from riskscreen.errors import ModelError, msg
+from riskscreen.phrases import Phrase
 from riskscreen.scoring.season import SEASONS
 
 
@@ -340,6 +341,7 @@ class ModelCard(Record):
     fairness: Fairness
     versions: dict[str, str]
     training_warnings: list[str] = Field(default_factory=list)
+    phrases: dict[str, Phrase] = Field(default_factory=dict)  # its sentences' messages, for other languages
     scoring: Scoring | None = None
     uncertainty: Uncertainty | None = None  # linear models trained since #24 item 3
     format_version: int | None = None
@@ -378,6 +380,7 @@ class EvaluationReport(Metrics):
     like_for_like: str | None = None  # how the price was measured
     fairness: Fairness
     drift: Drift | None = None
+    phrases: dict[str, Phrase] = Field(default_factory=dict)  # its sentences' messages, for other languages
 
 
 def parse_card(data: object, *, source: str) -> ModelCard:

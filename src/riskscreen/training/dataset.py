@@ -21,7 +21,7 @@ from riskscreen.scoring.model import (
 from riskscreen.signals.context import roster_at
 from riskscreen.signals.feature_table import LEVEL_COLUMNS, build_features
 from riskscreen.signals.features import SPEC
-from riskscreen.training.metrics import side_by_side
+from riskscreen.training.resampling import side_by_side
 
 Progress = Callable[[str], None]
 C_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -133,10 +133,12 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
         in_test_group = np.isin(codes, test_students)
         test = np.isin(ts.as_of, test_dates) & in_test_group
         train = (ts.as_of < test_dates[0]) & ~in_test_group
-        description = (
-            f"temporal and by student: {round(TEST_SHARE * 100)}% of students drawn at random for "
-            f"testing on as-of {', '.join(str(pd.Timestamp(d).date()) for d in test_dates)}; the others' rows of "
-            f"{', '.join(str(pd.Timestamp(d).date()) for d in dates[dates < test_dates[0]])} for training"
+        description = msg(
+            "temporal and by student: {share}% of students drawn at random for testing on as-of {test_dates}; "
+            "the others' rows of {train_dates} for training",
+            share=round(TEST_SHARE * 100),
+            test_dates=", ".join(str(pd.Timestamp(d).date()) for d in test_dates),
+            train_dates=", ".join(str(pd.Timestamp(d).date()) for d in dates[dates < test_dates[0]]),
         )
         if ts.labels[train].sum() >= 5 and ts.labels[test].sum() >= 1:
             return np.flatnonzero(train), np.flatnonzero(test), description
@@ -149,7 +151,11 @@ def split(ts: TrainingSet, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     splitter = grouped_folds(ts.labels, ts.student_ids, folds, seed)
     pairs = splitter.split(ts.features, ts.labels, groups=ts.student_ids) if hasattr(splitter, "split") else splitter
     train, test = next(iter(pairs))
-    return train, test, f"by student: {100 // folds}% of students held out (stratified, grouped by student)"
+    return (
+        train,
+        test,
+        msg("by student: {share}% of students held out (stratified, grouped by student)", share=100 // folds),
+    )
 
 
 def choose_c(
@@ -168,7 +174,7 @@ def choose_c(
         pipeline = make_pipeline(c, class_weight, seed)
         return lambda: float(np.mean(cross_val_score(pipeline, x, y, cv=pairs, scoring="roc_auc")))
 
-    # each strength on the same folds, two at a time (metrics.side_by_side): the figures are those of one by one
+    # each strength on the same folds, two at a time (resampling.side_by_side): the figures are those of one by one
     scores = dict(zip(C_GRID, side_by_side(*(mean_auc(c) for c in C_GRID)), strict=True))
     chosen = max(scores, key=lambda c: (round(scores[c], 4), -c))
     return chosen, round(scores[chosen], 4)
@@ -182,9 +188,10 @@ def roster_leakage(exports: Exports, names: tuple[str, ...]) -> str | None:
     dates = sorted({pd.Timestamp(d).date() for d in exports.outcomes["as_of"].unique()})
     if not affected or len(dates) < 2:
         return None
-    return (
-        f"the roster has no as_of (Peildatum) column, so its values as they are now are used for the "
-        f"as-of dates {', '.join(str(d) for d in dates[:-1])}: {', '.join(affected)} then know of repeats "
-        "and moves down that came later. Add a roster per moment (a Peildatum column), or train with "
-        "--feature-set no-roster"
+    return msg(
+        "the roster has no as_of (Peildatum) column, so its values as they are now are used for the as-of dates "
+        "{dates}: {features} then know of repeats and moves down that came later. Add a roster per moment (a "
+        "Peildatum column), or train with --feature-set no-roster",
+        dates=", ".join(str(d) for d in dates[:-1]),
+        features=", ".join(affected),
     )

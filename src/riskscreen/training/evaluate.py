@@ -7,15 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from riskscreen.errors import msg
+from riskscreen.errors import Message, msg
 from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS
 from riskscreen.ingest.pipeline import Exports
+from riskscreen.phrases import with_phrases
 from riskscreen.scoring.card import EvaluationReport
 from riskscreen.scoring.model import predict
 from riskscreen.scoring.store import LoadedModel
 from riskscreen.training.dataset import Progress, TrainingSet, split, training_set
 from riskscreen.training.fairness import fairness
-from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference, resamples, side_by_side
+from riskscreen.training.metrics import metrics, one_blas_thread, paired_difference
+from riskscreen.training.resampling import resamples, side_by_side
 from riskscreen.training.shapes import fit_shape
 from riskscreen.training.train import NO_AUDIT, TrainingResult, assess, file_sha256
 
@@ -60,7 +62,7 @@ def drift(ts: TrainingSet, loaded: LoadedModel) -> dict[str, Any]:
     }
 
 
-def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[str]:
+def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> list[Message]:
     """Warnings when the evaluation data are (partly) what the model was trained on, from its card: the same
     files, or the same as-of dates. Figures on training data flatter a model."""
     trained = loaded.card.training_data
@@ -69,15 +71,22 @@ def training_overlap(exports: Exports, ts: TrainingSet, loaded: LoadedModel) -> 
     same = sorted(table for table, path in exports.paths.items() if file_sha256(path) in digests)
     if same:
         warnings.append(
-            f"THE EVALUATION DATA OVERLAP THE TRAINING DATA: the {', '.join(same)} file(s) are the "
-            f"ones model {loaded.name} was trained on, so these figures flatter it; evaluate on a "
-            "later school year"
+            msg(
+                "THE EVALUATION DATA OVERLAP THE TRAINING DATA: {files} are the files model {model} was trained on, "
+                "so these figures flatter it; evaluate on a later school year",
+                files=", ".join(exports.paths[table].name for table in same),
+                model=loaded.name,
+            )
         )
     shared = sorted(set(ts.as_of_dates()) & set(trained.as_of_dates))
     if shared and not same:
         warnings.append(
-            f"the as-of date(s) {', '.join(shared)} are dates model {loaded.name} was trained on: "
-            "if these are the same students, the figures flatter it; evaluate on a later school year"
+            msg(
+                "the as-of date(s) {dates} are dates model {model} was trained on: if these are the same students, "
+                "the figures flatter it; evaluate on a later school year",
+                dates=", ".join(shared),
+                model=loaded.name,
+            )
         )
     return warnings
 
@@ -152,7 +161,7 @@ def evaluate(
             ts.features.iloc[test_idx],
         )
     )
-    penalty = f", penalty {settings.penalty}" if settings.penalty else ""
+    penalty = msg(", penalty {penalty}", penalty=settings.penalty) if settings.penalty else ""
     price_interval = paired_difference(
         ts.labels[test_idx], same_scores, base_scores["gradient_boosting"], n_boot=n_boot, seed=seed, draws=draws
     )
@@ -162,37 +171,47 @@ def evaluate(
         (progress or (lambda _m: None))(msg("warning: {warning}", warning=warning))
     # The headline is the held-out rows, where the baselines are measured too; all rows come second.
     report = EvaluationReport.model_validate(
-        {
-            **{
-                k: held_out[k]
-                for k in (
-                    "n_students",
-                    "n_positive",
-                    "roc_auc",
-                    "pr_auc",
-                    "brier",
-                    "precision_at",
-                    "recall_at",
-                    "calibration",
-                )
-            },
-            "warnings": [*overlap, *held_out["warnings"]],
-            "model": loaded.name,
-            "demonstration": loaded.is_demonstration,
-            "n_rows": len(ts.labels),
-            "all_rows": model_metrics,
-            "baselines": {
-                **baselines,
-                "comparison_rows": {"method": how, "rows": len(test_idx), "model_on_these_rows": held_out},
-            },
-            "price_of_transparency": price,
-            "price_of_transparency_interval": price_interval,
-            "like_for_like": f"the transparent method ({settings.feature_set} features, {settings.shape} shape, "
-            f"C={settings.c}{penalty}) and the black box fitted on the same {len(train_idx)} "
-            f"rows and measured on the same {len(test_idx)} held-out rows ({how})",
-            "fairness": audit,
-            "drift": drift(ts, loaded),
-        }
+        with_phrases(
+            {
+                **{
+                    k: held_out[k]
+                    for k in (
+                        "n_students",
+                        "n_positive",
+                        "roc_auc",
+                        "pr_auc",
+                        "brier",
+                        "precision_at",
+                        "recall_at",
+                        "calibration",
+                    )
+                },
+                "warnings": [*overlap, *held_out["warnings"]],
+                "model": loaded.name,
+                "demonstration": loaded.is_demonstration,
+                "n_rows": len(ts.labels),
+                "all_rows": model_metrics,
+                "baselines": {
+                    **baselines,
+                    "comparison_rows": {"method": how, "rows": len(test_idx), "model_on_these_rows": held_out},
+                },
+                "price_of_transparency": price,
+                "price_of_transparency_interval": price_interval,
+                "like_for_like": msg(
+                    "the transparent method ({features} features, {shape} shape, C={c}{penalty}) and the black box "
+                    "fitted on the same {train_rows} rows and measured on the same {test_rows} held-out rows ({how})",
+                    features=settings.feature_set,
+                    shape=msg("additive") if settings.shape == "additive" else msg("linear"),
+                    c=settings.c,
+                    penalty=penalty,
+                    train_rows=len(train_idx),
+                    test_rows=len(test_idx),
+                    how=how,
+                ),
+                "fairness": audit,
+                "drift": drift(ts, loaded),
+            }
+        )
     )
     # The plots put all three on the same held-out rows.
     return EvaluationResult(report, ts.labels[test_idx], base_scores)

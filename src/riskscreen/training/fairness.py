@@ -11,11 +11,11 @@ from riskscreen.training.metrics import (
     FAIR_RANGE,
     FAIRNESS_FRACTION,
     frac_key,
-    resamples,
     rounded,
     top_count,
     top_k_mask,
 )
+from riskscreen.training.resampling import resamples
 
 SMALL_GROUP_LEAVERS = 20  # fewer leavers than this: a group's recall rests on too few to judge
 

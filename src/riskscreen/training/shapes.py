@@ -13,7 +13,7 @@ from sklearn.model_selection import cross_val_score
 from riskscreen.errors import UsageError, msg
 from riskscreen.scoring.model import FittedModel, fit, fold_count, grouped_folds, make_pipeline
 from riskscreen.training.additive_fit import PENALTY_GRID, AdditiveClassifier, fit_additive
-from riskscreen.training.metrics import side_by_side
+from riskscreen.training.resampling import side_by_side
 
 SHAPES = ("auto", "linear", "additive")
 # The bent shape is kept only when it validates clearly better: a reader's linear card is simpler to follow.

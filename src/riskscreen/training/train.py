@@ -19,6 +19,7 @@ from riskscreen import __version__
 from riskscreen.errors import Message, UsageError, msg
 from riskscreen.ingest.outcomes import FOLLOW_UP_MONTHS, OUTCOME_KEY
 from riskscreen.ingest.pipeline import Exports
+from riskscreen.phrases import with_phrases
 from riskscreen.scoring.card import ModelCard
 from riskscreen.scoring.model import (
     FEATURE_SETS,
@@ -33,17 +34,15 @@ from riskscreen.training.card_rows import feature_rows
 from riskscreen.training.dataset import Progress, TrainingSet, choose_c, roster_leakage, split, training_set
 from riskscreen.training.fairness import fairness
 from riskscreen.training.metrics import (
-    Chunk,
     black_box,
     compare,
     metrics,
     one_blas_thread,
     paired_difference,
-    resamples,
     rule_score,
-    side_by_side,
     unauthorised_score,
 )
+from riskscreen.training.resampling import Chunk, resamples, side_by_side
 from riskscreen.training.seasons import calibration_by_season, season_shifts
 from riskscreen.training.shapes import choose_shape, fit_shape
 from riskscreen.training.uncertainty import bootstrap_fits
@@ -281,51 +280,53 @@ def train(
     )
     warnings += [gap] if gap else []
     card = ModelCard.model_validate(
-        {
-            "name": name,
-            "demonstration": demonstration,
-            "notice": DEMO_NOTICE if demonstration else None,
-            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-            "intended_use": INTENDED_USE,
-            "limits": LIMITS,
-            "training_data": _data_description(exports, ts, follow_up),
-            "validation": {
-                "method": how,
-                "train_rows": len(train_idx),
-                "test_rows": len(test_idx),
-                "test_positives": int(ts.labels[test_idx].sum()),
-                "bootstrap_samples": n_boot,
-            },
-            "final_fit": final_fit,
-            **({"recalibration": recalibration} if recalibration else {}),
-            "parameters": {
-                "C": c,
-                "class_weight": class_weight,
-                "feature_set": feature_set,
-                "seed": seed,
-                "capacity": capacity,
-                "shape": chosen,
-                **({"penalty": penalty} if penalty else {}),
-            },
-            "shape_choice": choice,
-            "features_used": list(fitted.features),
-            "features_dropped": list(fitted.dropped),
-            "features": feature_rows(fitted, ts.features),
-            "intercept": round(fitted.intercept, 6),
-            "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
-            "bands": bands,
-            "band_choice": band_choice,
-            "calibration_by_season": calibration_by_season(ts.labels[test_idx], scores, ts.as_of[test_idx]),
-            "season_shifts": fitted.season_shifts or None,
-            "metrics": model_metrics,
-            "baselines": baselines,
-            "price_of_transparency": compare(model_metrics, baselines),
-            "price_of_transparency_interval": price_interval,
-            "fairness": audit,
-            **({"uncertainty": uncertainty} if uncertainty else {}),
-            "versions": _versions(),
-            **({"training_warnings": warnings} if warnings else {}),
-        }
+        with_phrases(
+            {
+                "name": name,
+                "demonstration": demonstration,
+                "notice": DEMO_NOTICE if demonstration else None,
+                "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                "intended_use": INTENDED_USE,
+                "limits": LIMITS,
+                "training_data": _data_description(exports, ts, follow_up),
+                "validation": {
+                    "method": how,
+                    "train_rows": len(train_idx),
+                    "test_rows": len(test_idx),
+                    "test_positives": int(ts.labels[test_idx].sum()),
+                    "bootstrap_samples": n_boot,
+                },
+                "final_fit": final_fit,
+                **({"recalibration": recalibration} if recalibration else {}),
+                "parameters": {
+                    "C": c,
+                    "class_weight": class_weight,
+                    "feature_set": feature_set,
+                    "seed": seed,
+                    "capacity": capacity,
+                    "shape": chosen,
+                    **({"penalty": penalty} if penalty else {}),
+                },
+                "shape_choice": choice,
+                "features_used": list(fitted.features),
+                "features_dropped": list(fitted.dropped),
+                "features": feature_rows(fitted, ts.features),
+                "intercept": round(fitted.intercept, 6),
+                "calibration": [round(fitted.calibration[0], 6), round(fitted.calibration[1], 6)],
+                "bands": bands,
+                "band_choice": band_choice,
+                "calibration_by_season": calibration_by_season(ts.labels[test_idx], scores, ts.as_of[test_idx]),
+                "season_shifts": fitted.season_shifts or None,
+                "metrics": model_metrics,
+                "baselines": baselines,
+                "price_of_transparency": compare(model_metrics, baselines),
+                "price_of_transparency_interval": price_interval,
+                "fairness": audit,
+                **({"uncertainty": uncertainty} if uncertainty else {}),
+                "versions": _versions(),
+                **({"training_warnings": warnings} if warnings else {}),
+            }
+        )
     )
     for warning in warnings:
         say(msg("warning: {warning}", warning=warning))
