@@ -43,25 +43,6 @@ def test_the_refits_scatter_around_the_final_model_and_are_reproducible(history_
     assert again is not None and again["coefficients"] == refits.coefficients
 
 
-def test_a_refit_drops_a_feature_with_the_wrong_sign_as_the_final_fit_does(demo_model) -> None:  # type: ignore[no-untyped-def]
-    """The bootstrap repeats the whole procedure of the final fit, dropping included: no refit weighs a warning sign
-    the wrong way. In the bundled card 25 of the 100 refits dropped one (grade_trend in 23, core_min_avg_12w in 2),
-    which before this rule gave a lower grade a lower risk in those refits."""
-    from riskscreen.scoring.model import direction
-
-    card = demo_model.card
-    assert card.uncertainty is not None and card.scoring is not None
-    coefficients = np.asarray(card.uncertainty.coefficients)
-    directions = np.array([direction(name) for name in card.scoring.features])
-    assert (coefficients * directions >= 0).all()
-    dropped = {
-        name: int(n)
-        for name, n in zip(card.scoring.features, (coefficients == 0).sum(axis=0), strict=True)
-        if n and name != "over_age"  # over_age is 0 in every row of the sample, so its weight is 0 everywhere
-    }
-    assert dropped == {"core_min_avg_12w": 2, "grade_trend": 23}
-
-
 def test_explain_gives_the_chance_with_the_models_uncertainty(school_dir: Path, demo_model) -> None:  # type: ignore[no-untyped-def]
     ex = explain(load(school_dir), demo_model, "111025")
     assert ex.interval is not None and ex.refits == 100

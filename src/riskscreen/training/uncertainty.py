@@ -3,10 +3,8 @@
 A chance of 16% from a model fitted on a few hundred leavers is not known to the percent. Refitting the same model
 (same features, C and standardisation) on students drawn with replacement, and calibrating each refit as the final
 model is, gives a set of models; the spread of one student's chance over them is the interval `explain` shows.
-Each refit is made as the final fit was: a feature whose coefficient comes out with the sign the research and the law
-rule out is dropped (coefficient 0) and the rest refitted, one at a time, so the spread is that of the procedure the
-card's model came from, never of a model that rewards a warning sign. Only the linear shape is refitted here (the
-additive one would need its shapes stored per refit): an additive card carries no interval, and `explain` says so.
+Only the linear shape is refitted here (the additive one would need its shapes stored per refit): an additive card
+carries no interval, and `explain` says so.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
-from riskscreen.scoring.model import FittedModel, direction, standardised
+from riskscreen.scoring.model import FittedModel, standardised
 
 FIT_SAMPLES = 100  # refits; the 2.5th and 97.5th percentiles of 100 chances are stable to about a percent point
 
@@ -42,7 +40,6 @@ def bootstrap_fits(
     _, codes = np.unique(np.asarray(students).astype(str), return_inverse=True)
     rng = np.random.default_rng(seed)
     a, b = fitted.calibration
-    directions = np.array([direction(name) for name in fitted.features])
     coefficients, intercepts = [], []
     # each refit starts from the last one's solution, near its own: a few iterations instead of a fit from zero
     model = LogisticRegression(
@@ -55,31 +52,11 @@ def bootstrap_fits(
         if len(np.unique(y[kept])) < 2:
             continue  # a draw without a leaver cannot be fitted; with hundreds of leavers it does not happen
         model.fit(x[kept], y[kept], sample_weight=weight[kept])
-        coef, intercept = _with_signs_kept(model, x[kept], y[kept], weight[kept], directions)
-        coefficients.append([round(float(w), 6) for w in coef * a])
-        intercepts.append(round(float(intercept * a + b), 6))
+        coefficients.append([round(float(w), 6) for w in model.coef_[0] * a])
+        intercepts.append(round(float(model.intercept_[0] * a + b), 6))
     return {
         "method": "bootstrap_of_the_fit",
         "samples": len(intercepts),
         "coefficients": coefficients,
         "intercepts": intercepts,
     }
-
-
-def _with_signs_kept(
-    model: LogisticRegression, x: np.ndarray, y: np.ndarray, weight: np.ndarray, directions: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """The refit's coefficients and intercept after dropping, worst first, each feature whose coefficient has the
-    wrong sign, as `scoring.model.fit` does for the final model (a dropped feature weighs 0)."""
-    coef, intercept = model.coef_[0].copy(), float(model.intercept_[0])
-    used = np.ones(coef.size, dtype=bool)
-    while True:
-        wrong = used & (directions * coef < -1e-9)
-        if not wrong.any() or used.sum() == 1:
-            return coef, intercept
-        used[np.flatnonzero(wrong)[np.argmax(np.abs(coef[wrong]))]] = False
-        smaller = LogisticRegression(
-            C=model.C, class_weight=model.class_weight, solver="newton-cholesky", max_iter=200
-        ).fit(x[:, used], y, sample_weight=weight)
-        coef = np.zeros_like(coef)
-        coef[used], intercept = smaller.coef_[0], float(smaller.intercept_[0])
