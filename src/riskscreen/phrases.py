@@ -9,10 +9,11 @@ card made before phrases were kept) is shown as written.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from riskscreen.i18n import Message
 
@@ -24,6 +25,14 @@ class Phrase(BaseModel):
 
     template: str
     params: dict[str, Phrase | int | float | str] = {}
+
+    @model_validator(mode="after")
+    def _values_match(self) -> Phrase:
+        # a template asking for a value the phrase lacks could not be said: refused when the card is read
+        wanted = {name for _, name, _, _ in string.Formatter().parse(self.template) if name}
+        if wanted != set(self.params):
+            raise ValueError("a phrase's values do not match its template")
+        return self
 
 
 def phrase(message: Message) -> Phrase:

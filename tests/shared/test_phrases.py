@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from pydantic import ValidationError
+
 from riskscreen.errors import msg
 from riskscreen.phrases import Phrase, message, phrase, phrases_in, said, with_phrases
 
@@ -93,3 +96,11 @@ def test_the_bundled_card_says_how_it_was_validated_in_dutch_and_an_older_card_a
     assert "2024-12-27 om op te trainen\n" in dutch and method not in dutch
     older = card.model_copy(update={"phrases": {}})  # as a card made before 4 December
     assert f"\n- {method}\n" in card_markdown(older, "nl")
+
+
+def test_a_phrase_whose_values_do_not_match_its_template_is_refused() -> None:
+    """A card edited by hand (its digest recomputed) cannot make the renderer fail on a value it lacks."""
+    with pytest.raises(ValidationError, match="a phrase's values do not match its template"):
+        Phrase(template="only {positives} students left: every metric is very uncertain", params={})
+    with pytest.raises(ValidationError, match="a phrase's values do not match its template"):
+        Phrase(template="linear", params={"extra": 1})

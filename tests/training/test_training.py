@@ -295,6 +295,12 @@ def test_a_roster_of_today_used_for_past_years_is_warned_about(history_dir: Path
     assert warning.startswith("the roster has no as_of (Peildatum) column, so its values as they are now are used")
     assert "repeated_years, moved_down, over_age then know of repeats and moves down that came later" in warning
     assert f"Warning: {warning}" in card_markdown(result.card)
+    from riskscreen.render.card import training_warnings
+
+    (dutch,) = training_warnings(result.card, "nl")  # what `train` says on stderr, and the Dutch card
+    assert dutch.startswith("de leerlingenlijst heeft geen kolom as_of (Peildatum), dus worden haar waarden zoals ze")
+    assert "repeated_years, moved_down, over_age weten dan al van zittenblijven en afstromen" in dutch
+    assert f"Waarschuwing: {dutch}" in card_markdown(result.card, "nl")
     clean = train(load_exports(history_dir, require=("attendance", "grades", "outcomes")), seed=0, n_boot=20, c=0.1)
     assert clean.card.training_warnings == [] and "training_warnings" not in clean.card.as_dict()
 
@@ -343,6 +349,13 @@ def test_evaluating_on_the_training_data_is_warned_about_loudly(history_dir: Pat
         "gunstig; evalueer op een later schooljaar"
     ) in dutch.stdout
     assert "OVERLAP THE TRAINING" not in dutch.stdout and "the figures flatter" not in dutch.stdout
+    assert report["like_for_like"].startswith(
+        "the transparent method (standard features, additive shape, C=0.1, penalty 100.0) and the black box"
+    )
+    like_for_like = (
+        "(de transparante methode (kenmerkenset standard, vorm additief, C=0.1, straf 100.0) en de black box"
+    )
+    assert like_for_like + " getraind op dezelfde " in dutch.stdout
 
 
 def test_evaluate_reports_drift_against_the_card(history_exports) -> None:  # type: ignore[no-untyped-def]

@@ -124,8 +124,8 @@ def train(
     """Fit a transparent model on labelled history and measure it on data it never saw, with baselines."""
     language(lang)
     from riskscreen import api
-    from riskscreen.phrases import said
     from riskscreen.render import render
+    from riskscreen.render.card import training_warnings
 
     given = sources(data, attendance, grades, students, outcomes, profile, sheet, allow_column, pseudonym_column)
 
@@ -149,8 +149,8 @@ def train(
     write(render("card", "table", result.card, lang=_lang()), None, False)
     if result.evaluation is not None:
         write(render("evaluation", "table", result.evaluation.report, lang=_lang()), None, False)
-    for warning in result.card.training_warnings:
-        say("warning", warning=said(warning, result.card.phrases, _lang()))
+    for warning in training_warnings(result.card, _lang()):
+        say("warning", warning=warning)
     say("wrote_model", path=out)
 
 

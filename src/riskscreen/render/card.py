@@ -182,8 +182,8 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         card.price_of_transparency_interval,
         lang,
     )
-    for w in [*card.training_warnings, *card.metrics.warnings]:
-        out += ["", say(msg("Warning: {warning}", warning=said(w, card.phrases, lang)))]
+    for w in [*training_warnings(card, lang), *(said(w, card.phrases, lang) for w in card.metrics.warnings)]:
+        out += ["", say(msg("Warning: {warning}", warning=w))]
     out += [
         "",
         say(
@@ -206,6 +206,11 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def training_warnings(card: ModelCard, lang: str) -> list[str]:
+    """What training warned about, in the reader's language (the card keeps them in English, with their phrases)."""
+    return [said(w, card.phrases, lang) for w in card.training_warnings]
 
 
 def _shape_lines(card: ModelCard, lang: str) -> list[str]:
