@@ -394,7 +394,11 @@ def test_the_saved_model_is_refitted_on_all_labelled_history(history_exports) ->
     # the saved numbers are those of a fit on every row, not on the training part
     everything = fit(ts.features, ts.labels, c=0.1, seed=0, groups=ts.student_ids)
     assert result.fitted.coefficients == pytest.approx(everything.coefficients, rel=1e-9, abs=1e-12)
-    assert "fitted again with these settings on all" in card_markdown(card)
+    # rows followed by leaving, not students who left: a student is a positive at every as-of date before leaving
+    assert (
+        f"fitted again with these settings on all {card.final_fit.rows} labelled rows ({card.final_fit.students} "
+        f"students; {card.final_fit.positives} rows followed by leaving)"
+    ) in card_markdown(card)
     # and it states what the final fit scores on rows it did not see: its own grouped cross-validation
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import cross_val_predict

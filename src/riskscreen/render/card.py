@@ -85,7 +85,7 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
         f"- {said(v.method, card.phrases, lang)}",
         say(
             msg(
-                "- {train} training rows; {test} test rows with {positives} who left",
+                "- {train} training rows; {test} test rows, {positives} of them followed by leaving",
                 train=v.train_rows,
                 test=v.test_rows,
                 positives=v.test_positives,
@@ -97,8 +97,8 @@ def card_markdown(card: ModelCard, lang: str = "en") -> str:
                 say(
                     msg(
                         "- the saved model: fitted again with these settings on all {rows} labelled rows ({students} "
-                        "students, {positives} who left); the figures below are those of the model fitted on the "
-                        "training rows, measured on the test rows",
+                        "students; {positives} rows followed by leaving); the figures below are those of the model "
+                        "fitted on the training rows, measured on the test rows",
                         rows=card.final_fit.rows,
                         students=card.final_fit.students,
                         positives=card.final_fit.positives,
